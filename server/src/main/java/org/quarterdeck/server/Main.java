@@ -1,10 +1,47 @@
 package org.quarterdeck.server;
 
+import java.io.PrintStream;
+import java.util.Arrays;
+import org.quarterdeck.server.cli.Flags;
+import org.quarterdeck.server.cli.ServeCommand;
+
 /** Command-line entry point of the Quarterdeck server. */
 public final class Main {
+  private static final String USAGE = """
+      usage: java -jar quarterdeck-server.jar COMMAND [FLAGS]
+
+      commands:
+        """ + ServeCommand.USAGE.replace("\n", "\n  ") + """
+
+        simulate --scenario NAME|FILE --strategies numbers,balanced,... --seeds N [--csv FILE]
+            Plays a tournament of bot strategies without network and prints a table per strategy.
+      """;
+
   private Main() {}
 
-  public static void main(String[] args) {
-    System.out.println("quarterdeck");
+  public static void main(String[] args) throws Exception {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
+      out.print(USAGE);
+      return args.length == 0 ? 2 : 0;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    try {
+      return switch (args[0]) {
+        case "serve" -> ServeCommand.run(rest, out, err);
+        default -> {
+          err.println("unknown command '" + args[0] + "'");
+          err.print(USAGE);
+          yield 2;
+        }
+      };
+    } catch (Flags.UsageException e) {
+      err.println(args[0] + ": " + e.getMessage());
+      err.print(USAGE);
+      return 2;
+    }
   }
 }

@@ -1,0 +1,64 @@
+package org.quarterdeck.server.http;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+import org.quarterdeck.server.metrics.ServerMetrics;
+import org.quarterdeck.server.net.ConnectionPipeline;
+
+/**
+ * The HTTP port: plain HTTP routes (health, metrics) and the WebSocket upgrade at {@code /ws}.
+ * Compression extensions (permessage-deflate) are refused.
+ */
+public final class HttpChannelInitializer extends ChannelInitializer<SocketChannel> {
+  public static final String WS_PATH = "/ws";
+  static final String HTTP_CODEC = "httpCodec";
+  static final String HTTP_IDLE = "httpIdle";
+  static final String HTTP_AGGREGATOR = "httpAggregator";
+  static final String WEBSOCKET = "webSocket";
+  static final String ROUTER = "router";
+
+  private static final int MAX_INITIAL_LINE = 4096;
+  private static final int MAX_HEADER_BYTES = 8192;
+  private static final int MAX_CHUNK_BYTES = 8192;
+
+  private final ConnectionPipeline tail;
+  private final ServerMetrics metrics;
+  private final WebSocketServerProtocolConfig webSocketConfig;
+
+  public HttpChannelInitializer(ConnectionPipeline tail, ServerMetrics metrics) {
+    this.tail = tail;
+    this.metrics = metrics;
+    int maxFrame = tail.limits().maxFrameBytes();
+    this.webSocketConfig = WebSocketServerProtocolConfig.newBuilder()
+        .websocketPath(WS_PATH)
+        .checkStartsWith(false)
+        .handshakeTimeoutMillis(tail.limits().handshakeTimeout().toMillis())
+        .handleCloseFrames(true)
+        .dropPongFrames(true)
+        .decoderConfig(WebSocketDecoderConfig.newBuilder()
+            .maxFramePayloadLength(maxFrame)
+            .allowExtensions(false)
+            .closeOnProtocolViolation(true)
+            .build())
+        .build();
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    ChannelPipeline p = ch.pipeline();
+    p.addLast(HTTP_CODEC, new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_CHUNK_BYTES));
+    p.addLast(HTTP_IDLE, new IdleStateHandler(0, 0,
+        tail.limits().idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+    p.addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(tail.limits().maxFrameBytes()));
+    p.addLast(WEBSOCKET, new WebSocketServerProtocolHandler(webSocketConfig));
+    p.addLast(ROUTER, new HttpRouter(tail, metrics));
+  }
+}

@@ -1,0 +1,91 @@
+package org.quarterdeck.server.metrics;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters an operator reads on /metrics and /healthz. Safe to update from any thread. */
+public final class ServerMetrics {
+  private final AtomicLong openConnections = new AtomicLong();
+  private final LongAdder acceptedConnections = new LongAdder();
+  private final LongAdder messagesIn = new LongAdder();
+  private final LongAdder messagesOut = new LongAdder();
+  private final LongAdder errorsOut = new LongAdder();
+  private final LongAdder badFrames = new LongAdder();
+  private final LongAdder rateLimited = new LongAdder();
+  private final LongAdder slowReaderCloses = new LongAdder();
+  private final long startNanos = System.nanoTime();
+
+  public void connectionOpened() {
+    openConnections.incrementAndGet();
+    acceptedConnections.increment();
+  }
+
+  public void connectionClosed() {
+    openConnections.decrementAndGet();
+  }
+
+  public void messageIn() {
+    messagesIn.increment();
+  }
+
+  public void messageOut() {
+    messagesOut.increment();
+  }
+
+  public void errorOut() {
+    errorsOut.increment();
+  }
+
+  public void badFrame() {
+    badFrames.increment();
+  }
+
+  public void rateLimited() {
+    rateLimited.increment();
+  }
+
+  public void slowReaderClosed() {
+    slowReaderCloses.increment();
+  }
+
+  public long openConnections() {
+    return openConnections.get();
+  }
+
+  public long uptimeSeconds() {
+    return (System.nanoTime() - startNanos) / 1_000_000_000L;
+  }
+
+  /** The counters in the Prometheus text exposition format. */
+  public String prometheusText() {
+    StringBuilder out = new StringBuilder(1024);
+    gauge(out, "quarterdeck_connections_open", "Connections open now.", openConnections.get());
+    counter(out, "quarterdeck_connections_accepted_total", "Connections accepted.",
+        acceptedConnections.sum());
+    counter(out, "quarterdeck_messages_in_total", "Client envelopes parsed.", messagesIn.sum());
+    counter(out, "quarterdeck_messages_out_total", "Server envelopes sent.", messagesOut.sum());
+    counter(out, "quarterdeck_errors_out_total", "Typed errors sent.", errorsOut.sum());
+    counter(out, "quarterdeck_bad_frames_total", "Frames that were not valid envelopes.",
+        badFrames.sum());
+    counter(out, "quarterdeck_rate_limited_total", "Messages refused by the rate limit.",
+        rateLimited.sum());
+    counter(out, "quarterdeck_slow_reader_closes_total", "Connections closed as slow readers.",
+        slowReaderCloses.sum());
+    gauge(out, "quarterdeck_uptime_seconds", "Seconds since start.", uptimeSeconds());
+    return out.toString();
+  }
+
+  private static void counter(StringBuilder out, String name, String help, long value) {
+    metric(out, name, help, "counter", value);
+  }
+
+  private static void gauge(StringBuilder out, String name, String help, long value) {
+    metric(out, name, help, "gauge", value);
+  }
+
+  private static void metric(StringBuilder out, String name, String help, String type, long value) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+        .append("# TYPE ").append(name).append(' ').append(type).append('\n')
+        .append(name).append(' ').append(value).append('\n');
+  }
+}

@@ -1,0 +1,38 @@
+package org.quarterdeck.server.net;
+
+import io.netty.channel.EventLoop;
+import org.quarterdeck.protocol.v1.ErrorCode;
+import org.quarterdeck.protocol.v1.Goodbye;
+import org.quarterdeck.protocol.v1.ServerMessage;
+
+/** One client connection as the dispatcher and the sessions see it, whatever its transport. */
+public interface Connection {
+  /** A number unique to this connection for the life of the server (for logs). */
+  long id();
+
+  /** The transport the client came in on. */
+  Transport transport();
+
+  /** The event loop that owns this connection; callbacks for it run there. */
+  EventLoop eventLoop();
+
+  /** Sends an envelope; may be called from any thread. */
+  void send(ServerMessage message);
+
+  /** Sends a typed error answering {@code requestId}; may be called from any thread. */
+  default void sendError(long requestId, ErrorCode code, String message) {
+    send(Errors.reply(requestId, code, message));
+  }
+
+  /** Says goodbye with a reason and closes; may be called from any thread. */
+  void close(Goodbye.Reason reason, String message);
+
+  /** True once Hello has been answered with Welcome. */
+  boolean handshakeDone();
+
+  /** Records the protocol version agreed in the handshake. */
+  void completeHandshake(int protocolVersion);
+
+  /** The remote address, for logs. */
+  String remoteAddress();
+}

@@ -1,0 +1,309 @@
+package org.quarterdeck.server.net;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.quarterdeck.protocol.v1.ErrorCode;
+import org.quarterdeck.protocol.v1.Goodbye;
+import org.quarterdeck.protocol.v1.Ping;
+import org.quarterdeck.protocol.v1.ServerMessage;
+import org.quarterdeck.server.metrics.ServerMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of every connection: applies the per-connection limits (handshake deadline,
+ * idle pings, rate limit, bad-frame budget, slow readers), answers bad frames with typed errors and
+ * hands every good envelope to the {@link Dispatcher}.
+ */
+public final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Connection {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
+  private static final AtomicLong IDS = new AtomicLong();
+
+  private final long id = IDS.incrementAndGet();
+  private final Transport transport;
+  private final NetLimits limits;
+  private final Dispatcher dispatcher;
+  private final ServerMetrics metrics;
+  private final ConnectionRegistry registry;
+
+  private ChannelHandlerContext ctx;
+  private RateLimiter rateLimiter;
+  private ScheduledFuture<?> handshakeDeadline;
+  private boolean started;
+  private boolean reading;
+  private boolean closing;
+  private volatile boolean handshakeDone;
+  private int consecutiveBadFrames;
+  private int consecutiveRateLimited;
+
+  public ConnectionHandler(Transport transport, NetLimits limits, Dispatcher dispatcher,
+      ServerMetrics metrics, ConnectionRegistry registry) {
+    this.transport = requireNonNull(transport, "transport");
+    this.limits = requireNonNull(limits, "limits");
+    this.dispatcher = requireNonNull(dispatcher, "dispatcher");
+    this.metrics = requireNonNull(metrics, "metrics");
+    this.registry = requireNonNull(registry, "registry");
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    if (ctx.channel().isActive()) {
+      start();
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    start();
+    ctx.fireChannelActive();
+  }
+
+  private void start() {
+    if (started) {
+      return;
+    }
+    started = true;
+    metrics.connectionOpened();
+    registry.add(this);
+    rateLimiter = new RateLimiter(limits.messagesPerSecond(), limits.messageBurst(),
+        ctx.executor().ticker()::nanoTime);
+    handshakeDeadline = ctx.executor().schedule(() -> {
+      if (!handshakeDone) {
+        close(Goodbye.Reason.PROTOCOL_ERROR,
+            "no Hello within " + limits.handshakeTimeout().toMillis() + " ms");
+      }
+    }, limits.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    log.debug("connection {} opened over {} from {}", id, transport, remoteAddress());
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (started) {
+      metrics.connectionClosed();
+      registry.remove(this);
+      if (handshakeDeadline != null) {
+        handshakeDeadline.cancel(false);
+      }
+      dispatcher.disconnected(this);
+      log.debug("connection {} closed", id);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    reading = true;
+    try {
+      if (closing) {
+        return;
+      }
+      if (msg instanceof Inbound inbound) {
+        onInbound(inbound);
+      } else if (msg instanceof BadFrame bad) {
+        onBadFrame(bad);
+      } else {
+        log.warn("connection {}: unexpected {} in pipeline", id, msg.getClass().getName());
+      }
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void onInbound(Inbound inbound) {
+    consecutiveBadFrames = 0;
+    if (!rateLimiter.tryAcquire()) {
+      metrics.rateLimited();
+      if (++consecutiveRateLimited > limits.messageBurst()) {
+        close(Goodbye.Reason.PROTOCOL_ERROR, "message flood: rate limit exceeded for too long");
+        return;
+      }
+      send(Errors.reply(inbound.message().getRequestId(), ErrorCode.RATE_LIMITED,
+          "more than " + limits.messagesPerSecond() + " messages per second",
+          rateLimiter.millisUntilNextToken()));
+      return;
+    }
+    consecutiveRateLimited = 0;
+    metrics.messageIn();
+    dispatcher.dispatch(this, inbound.message());
+  }
+
+  private void onBadFrame(BadFrame bad) {
+    metrics.badFrame();
+    send(Errors.reply(bad.requestId(), bad.code(), bad.message()));
+    if (bad.fatal()) {
+      close(Goodbye.Reason.PROTOCOL_ERROR, bad.message(), closeStatusFor(bad.code()));
+    } else if (++consecutiveBadFrames >= limits.maxConsecutiveBadFrames()) {
+      close(Goodbye.Reason.PROTOCOL_ERROR,
+          consecutiveBadFrames + " bad frames in a row", WebSocketCloseStatus.INVALID_PAYLOAD_DATA);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    reading = false;
+    ctx.flush();
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent idle) {
+      if (idle.isFirst()) {
+        send(ServerMessage.newBuilder()
+            .setPing(Ping.newBuilder().setNonce(System.nanoTime())).build());
+      } else {
+        close(Goodbye.Reason.IDLE, "no traffic for " + 2 * limits.idleTimeout().toSeconds() + " s");
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof TooLongFrameException) {
+      metrics.badFrame();
+      send(Errors.reply(0, ErrorCode.TOO_LARGE, "message exceeds the limit of "
+          + limits.maxFrameBytes() + " bytes"));
+      close(Goodbye.Reason.PROTOCOL_ERROR, "message too large", WebSocketCloseStatus.MESSAGE_TOO_BIG);
+    } else if (cause instanceof CorruptedWebSocketFrameException) {
+      // The WebSocket decoder has already sent its close frame (1009 for oversized frames).
+      metrics.badFrame();
+      log.info("connection {}: {}", id, cause.getMessage());
+      ctx.close();
+    } else {
+      log.info("connection {} failed: {}", id, cause.toString());
+      ctx.close();
+    }
+  }
+
+  // ----- Connection -----
+
+  @Override
+  public long id() {
+    return id;
+  }
+
+  @Override
+  public Transport transport() {
+    return transport;
+  }
+
+  @Override
+  public EventLoop eventLoop() {
+    return ctx.channel().eventLoop();
+  }
+
+  @Override
+  public void send(ServerMessage message) {
+    if (!ctx.executor().inEventLoop()) {
+      ctx.executor().execute(() -> send(message));
+      return;
+    }
+    Channel channel = ctx.channel();
+    if (closing || !channel.isActive()) {
+      return;
+    }
+    if (!channel.isWritable()) {
+      metrics.slowReaderClosed();
+      log.info("connection {}: closing slow reader ({} bytes queued)", id,
+          channel.unsafe().outboundBuffer() == null ? 0
+              : channel.unsafe().outboundBuffer().totalPendingWriteBytes());
+      closing = true;
+      channel.close();
+      return;
+    }
+    metrics.messageOut();
+    if (message.hasError()) {
+      metrics.errorOut();
+    }
+    if (reading) {
+      ctx.write(message, ctx.voidPromise());
+    } else {
+      ctx.writeAndFlush(message, ctx.voidPromise());
+    }
+  }
+
+  @Override
+  public void close(Goodbye.Reason reason, String message) {
+    close(reason, message, closeStatusFor(reason));
+  }
+
+  private void close(Goodbye.Reason reason, String message, WebSocketCloseStatus status) {
+    if (!ctx.executor().inEventLoop()) {
+      ctx.executor().execute(() -> close(reason, message, status));
+      return;
+    }
+    if (closing) {
+      return;
+    }
+    send(ServerMessage.newBuilder()
+        .setGoodbye(Goodbye.newBuilder().setReason(reason).setMessage(message)).build());
+    closing = true;
+    log.info("connection {} closing: {} ({})", id, reason, message);
+    if (transport == Transport.WEBSOCKET) {
+      ctx.writeAndFlush(new CloseWebSocketFrame(status, truncate(message)))
+          .addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public boolean handshakeDone() {
+    return handshakeDone;
+  }
+
+  @Override
+  public void completeHandshake(int protocolVersion) {
+    handshakeDone = true;
+    if (handshakeDeadline != null) {
+      handshakeDeadline.cancel(false);
+    }
+    log.debug("connection {} speaks protocol v{}", id, protocolVersion);
+  }
+
+  @Override
+  public String remoteAddress() {
+    return String.valueOf(ctx.channel().remoteAddress());
+  }
+
+  private static WebSocketCloseStatus closeStatusFor(Goodbye.Reason reason) {
+    return switch (reason) {
+      case SERVER_SHUTDOWN, IDLE -> WebSocketCloseStatus.ENDPOINT_UNAVAILABLE;
+      case SLOW_READER, KICKED -> WebSocketCloseStatus.POLICY_VIOLATION;
+      case PROTOCOL_ERROR -> WebSocketCloseStatus.PROTOCOL_ERROR;
+      case REPLACED, REASON_UNSPECIFIED, UNRECOGNIZED -> WebSocketCloseStatus.NORMAL_CLOSURE;
+    };
+  }
+
+  private static WebSocketCloseStatus closeStatusFor(ErrorCode code) {
+    return code == ErrorCode.TOO_LARGE
+        ? WebSocketCloseStatus.MESSAGE_TOO_BIG : WebSocketCloseStatus.PROTOCOL_ERROR;
+  }
+
+  /** A close frame's reason must fit in 123 bytes of UTF-8. */
+  private static String truncate(String reason) {
+    return reason.length() <= 100 ? reason : reason.substring(0, 100);
+  }
+}

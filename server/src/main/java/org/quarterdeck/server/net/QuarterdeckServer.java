@@ -1,0 +1,131 @@
+package org.quarterdeck.server.net;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.quarterdeck.protocol.v1.Goodbye;
+import org.quarterdeck.server.metrics.ServerMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Netty server with two listening ports: HTTP (pages, health, metrics, WebSocket at /ws) and
+ * plain TCP. Both feed the same dispatcher.
+ */
+public final class QuarterdeckServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(QuarterdeckServer.class);
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(3);
+
+  private final InetSocketAddress httpBind;
+  private final InetSocketAddress tcpBind;
+  private final NetLimits limits;
+  private final ServerMetrics metrics;
+  private final ConnectionRegistry connections = new ConnectionRegistry();
+  private final ConnectionPipeline tail;
+  private final Function<ConnectionPipeline, ChannelInitializer<SocketChannel>> httpInitializer;
+  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+  private Channel httpChannel;
+  private Channel tcpChannel;
+  private boolean closed;
+
+  /**
+   * @param httpInitializer builds the HTTP port's pipeline from the common connection tail (the
+   *     {@code http} package owns HTTP routes; this class only binds)
+   */
+  public QuarterdeckServer(InetSocketAddress httpBind, InetSocketAddress tcpBind, NetLimits limits,
+      Dispatcher dispatcher, ServerMetrics metrics,
+      Function<ConnectionPipeline, ChannelInitializer<SocketChannel>> httpInitializer) {
+    this.httpBind = requireNonNull(httpBind, "httpBind");
+    this.tcpBind = requireNonNull(tcpBind, "tcpBind");
+    this.limits = requireNonNull(limits, "limits");
+    this.metrics = requireNonNull(metrics, "metrics");
+    this.tail = new ConnectionPipeline(limits, requireNonNull(dispatcher, "dispatcher"), metrics,
+        connections);
+    this.httpInitializer = requireNonNull(httpInitializer, "httpInitializer");
+  }
+
+  /** Binds both ports; returns where they listen (ports chosen by the system when 0). */
+  public synchronized ServerAddresses start() throws InterruptedException {
+    httpChannel = bootstrap(httpInitializer.apply(tail)).bind(httpBind).sync().channel();
+    tcpChannel = bootstrap(new TcpChannelInitializer(tail)).bind(tcpBind).sync().channel();
+    ServerAddresses addresses = addresses();
+    log.info("listening: http {} (WebSocket {}), tcp {}", addresses.httpUrl(),
+        addresses.webSocketUrl(), addresses.tcpUrl());
+    return addresses;
+  }
+
+  public ServerAddresses addresses() {
+    return new ServerAddresses((InetSocketAddress) httpChannel.localAddress(),
+        (InetSocketAddress) tcpChannel.localAddress());
+  }
+
+  public ServerMetrics metrics() {
+    return metrics;
+  }
+
+  public int openConnections() {
+    return connections.size();
+  }
+
+  private ServerBootstrap bootstrap(ChannelInitializer<SocketChannel> initializer) {
+    return new ServerBootstrap()
+        .group(boss, workers)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 4096)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+            new WriteBufferWaterMark(limits.writeBufferLowBytes(), limits.writeBufferHighBytes()))
+        .childHandler(initializer);
+  }
+
+  /**
+   * Stops accepting, tells every client the server is going away, closes the connections and
+   * stops the event loops. Safe to call twice.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    log.info("shutting down: {} connections open", connections.size());
+    if (httpChannel != null) {
+      httpChannel.close().awaitUninterruptibly();
+    }
+    if (tcpChannel != null) {
+      tcpChannel.close().awaitUninterruptibly();
+    }
+    for (Connection connection : connections.snapshot()) {
+      connection.close(Goodbye.Reason.SERVER_SHUTDOWN, "the server is shutting down");
+    }
+    long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+    while (connections.size() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    workers.shutdownGracefully(0, SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+        .awaitUninterruptibly();
+    boss.shutdownGracefully(0, SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+        .awaitUninterruptibly();
+    log.info("stopped");
+  }
+}

@@ -1,0 +1,45 @@
+package org.quarterdeck.server.net;
+
+import java.util.function.LongSupplier;
+
+/** A token bucket: {@code perSecond} tokens a second, at most {@code burst} saved up. */
+final class RateLimiter {
+  private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+  private final LongSupplier nanoTime;
+  private final double perNano;
+  private final double burst;
+  private double tokens;
+  private long last;
+
+  RateLimiter(int perSecond, int burst, LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
+    this.perNano = (double) perSecond / NANOS_PER_SECOND;
+    this.burst = burst;
+    this.tokens = burst;
+    this.last = nanoTime.getAsLong();
+  }
+
+  /** Takes a token if there is one. */
+  boolean tryAcquire() {
+    refill();
+    if (tokens >= 1) {
+      tokens -= 1;
+      return true;
+    }
+    return false;
+  }
+
+  /** Milliseconds until the next token, at least 1. */
+  int millisUntilNextToken() {
+    refill();
+    double missing = Math.max(0, 1 - tokens);
+    return (int) Math.max(1, Math.ceil(missing / perNano / 1_000_000));
+  }
+
+  private void refill() {
+    long now = nanoTime.getAsLong();
+    tokens = Math.min(burst, tokens + (now - last) * perNano);
+    last = now;
+  }
+}

@@ -1,0 +1,17 @@
+package org.quarterdeck.server.net;
+
+import org.quarterdeck.protocol.v1.ClientMessage;
+import org.quarterdeck.protocol.v1.ErrorCode;
+
+/** Where the dispatcher sends every message that concerns a game session. */
+public interface SessionGateway {
+  void handle(Connection connection, ClientMessage message);
+
+  default void disconnected(Connection connection) {}
+
+  /** A gateway for a server without game sessions: every such message gets UNAVAILABLE. */
+  static SessionGateway unavailable() {
+    return (connection, message) -> connection.sendError(message.getRequestId(),
+        ErrorCode.UNAVAILABLE, message.getBodyCase() + " is not served by this server build");
+  }
+}
