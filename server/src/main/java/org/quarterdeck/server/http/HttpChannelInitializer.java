@@ -42,6 +42,9 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
         .checkStartsWith(false)
         .handshakeTimeoutMillis(tail.limits().handshakeTimeout().toMillis())
         .handleCloseFrames(true)
+        // The connection handler sends its own close frame with a reason; without this Netty
+        // would also write one into plain HTTP connections that were never upgraded.
+        .sendCloseFrame(null)
         .dropPongFrames(true)
         .decoderConfig(WebSocketDecoderConfig.newBuilder()
             .maxFramePayloadLength(maxFrame)
@@ -53,7 +56,11 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    ChannelPipeline p = ch.pipeline();
+    configure(ch.pipeline());
+  }
+
+  /** Installs the HTTP handlers on a pipeline (public so tests can use an EmbeddedChannel). */
+  public void configure(ChannelPipeline p) {
     p.addLast(HTTP_CODEC, new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_CHUNK_BYTES));
     p.addLast(HTTP_IDLE, new IdleStateHandler(0, 0,
         tail.limits().idleTimeout().toNanos(), TimeUnit.NANOSECONDS));

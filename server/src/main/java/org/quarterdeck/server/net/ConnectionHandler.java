@@ -191,6 +191,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
       metrics.badFrame();
       log.info("connection {}: {}", id, cause.getMessage());
       ctx.close();
+    } else if (cause instanceof java.nio.channels.ClosedChannelException) {
+      log.debug("connection {}: write after close", id);
     } else {
       log.info("connection {} failed: {}", id, cause.toString());
       ctx.close();

@@ -22,7 +22,11 @@ public final class TcpChannelInitializer extends ChannelInitializer<SocketChanne
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    ChannelPipeline p = ch.pipeline();
+    configure(ch.pipeline());
+  }
+
+  /** Installs the TCP handlers on a pipeline (public so tests can use an EmbeddedChannel). */
+  public void configure(ChannelPipeline p) {
     p.addLast(FRAME_DECODER, new VarintFrameDecoder(tail.limits().maxFrameBytes()));
     p.addLast(ENVELOPE_DECODER, new BinaryEnvelopeDecoder(parser));
     p.addLast(FRAME_ENCODER, ENCODER);
