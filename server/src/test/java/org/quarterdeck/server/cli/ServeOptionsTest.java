@@ -1,0 +1,49 @@
+package org.quarterdeck.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServeOptionsTest {
+  @Test
+  void defaultsAreTheDocumentedOnes() {
+    ServeCommand.Options o = ServeCommand.Options.parse(new String[0], Map.of());
+    assertEquals(8080, o.http().getPort());
+    assertEquals(7777, o.tcp().getPort());
+    assertEquals("127.0.0.1", o.http().getHostString());
+    assertEquals(Path.of("./quarterdeck-data"), o.data());
+    assertEquals(64 * 1024, o.limits().maxFrameBytes());
+    assertFalse(o.demo());
+  }
+
+  @Test
+  void environmentSetsAFlagAndTheCommandLineWins() {
+    Map<String, String> env = Map.of("QUARTERDECK_HTTP_PORT", "9000",
+        "QUARTERDECK_TCP_PORT", "9001", "QUARTERDECK_IDLE_TIMEOUT_SECONDS", "5");
+    ServeCommand.Options o = ServeCommand.Options.parse(
+        new String[] {"--tcp-port=9100", "--demo", "--bind", "0.0.0.0"}, env);
+    assertEquals(9000, o.http().getPort());
+    assertEquals(9100, o.tcp().getPort());
+    assertEquals(Duration.ofSeconds(5), o.limits().idleTimeout());
+    assertEquals("0.0.0.0", o.http().getHostString());
+    assertTrue(o.demo());
+  }
+
+  @Test
+  void badFlagsAreUsageErrors() {
+    assertThrows(Flags.UsageException.class,
+        () -> ServeCommand.Options.parse(new String[] {"--http-port", "eighty"}, Map.of()));
+    assertThrows(Flags.UsageException.class,
+        () -> ServeCommand.Options.parse(new String[] {"--http-port", "70000"}, Map.of()));
+    assertThrows(Flags.UsageException.class,
+        () -> ServeCommand.Options.parse(new String[] {"--colour", "blue"}, Map.of()));
+    assertThrows(Flags.UsageException.class,
+        () -> ServeCommand.Options.parse(new String[] {"--bind"}, Map.of()));
+  }
+}

@@ -1,0 +1,61 @@
+package org.quarterdeck.server.e2e;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.quarterdeck.client.ClientOptions;
+import org.quarterdeck.client.QuarterdeckClient;
+import org.quarterdeck.server.http.HttpChannelInitializer;
+import org.quarterdeck.server.metrics.ServerMetrics;
+import org.quarterdeck.server.net.NetLimits;
+import org.quarterdeck.server.net.ProtocolDispatcher;
+import org.quarterdeck.server.net.QuarterdeckServer;
+import org.quarterdeck.server.net.ServerAddresses;
+import org.quarterdeck.server.net.SessionGateway;
+
+/** A real server on loopback ports chosen by the system, for end-to-end tests. */
+final class RunningServer implements AutoCloseable {
+  final QuarterdeckServer server;
+  final ServerAddresses addresses;
+
+  RunningServer(NetLimits limits) throws InterruptedException {
+    ServerMetrics metrics = new ServerMetrics();
+    server = new QuarterdeckServer(new InetSocketAddress("127.0.0.1", 0),
+        new InetSocketAddress("127.0.0.1", 0), limits,
+        new ProtocolDispatcher(limits, SessionGateway.unavailable(), "e2e"), metrics,
+        tail -> new HttpChannelInitializer(tail, metrics));
+    addresses = server.start();
+  }
+
+  static RunningServer start() throws InterruptedException {
+    return new RunningServer(NetLimits.defaults());
+  }
+
+  URI webSocket() {
+    return URI.create(addresses.webSocketUrl());
+  }
+
+  URI tcp() {
+    return URI.create(addresses.tcpUrl());
+  }
+
+  QuarterdeckClient client(URI uri, boolean json) throws Exception {
+    return QuarterdeckClient.connect(uri, ClientOptions.defaults().withJson(json)
+        .withRequestTimeout(Duration.ofSeconds(10))).get();
+  }
+
+  HttpResponse<String> get(String path) throws Exception {
+    return HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(addresses.httpUrl() + path))
+            .timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
