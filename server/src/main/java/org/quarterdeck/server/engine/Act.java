@@ -1,0 +1,12 @@
+package org.quarterdeck.server.engine;
+
+import org.quarterdeck.protocol.v1.LeadershipRole;
+
+/**
+ * An act a player can spend hours on, as shown to players.
+ *
+ * @param index position in the scenario's act list (the index of hour arrays)
+ * @param role the leadership role for leadership acts, UNSPECIFIED for management acts
+ */
+public record Act(int index, String id, String name, String description, ActKind kind,
+    LeadershipRole role) {}

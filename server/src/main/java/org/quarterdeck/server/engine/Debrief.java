@@ -1,0 +1,62 @@
+package org.quarterdeck.server.engine;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * End-of-game summary for the facilitator's debrief: standings by score (ties by team order) and a
+ * few plain-language lines per team connecting its numbers to the lesson.
+ */
+public record Debrief(String lesson, List<FinalScore> standings, List<TeamSummary> teams) {
+
+  public Debrief {
+    standings = List.copyOf(standings);
+    teams = List.copyOf(teams);
+  }
+
+  /** Highlights of one team. */
+  public record TeamSummary(String teamId, List<String> lines) {
+    public TeamSummary {
+      lines = List.copyOf(lines);
+    }
+  }
+
+  static Debrief of(Game g) {
+    List<FinalScore> scores = g.finalScores();
+    List<FinalScore> standings = new ArrayList<>(scores);
+    standings.sort(Comparator.comparingDouble(FinalScore::score).reversed());
+    List<TeamSummary> teams = new ArrayList<>();
+    for (FinalScore f : scores) {
+      List<String> lines = new ArrayList<>();
+      StringBuilder q = new StringBuilder("Quarters vs target:");
+      int misses = 0;
+      for (QuarterResult r : f.quarters()) {
+        q.append(String.format(Locale.ROOT, " Q%d %.0f%%", r.quarter(),
+            100 * r.results() / r.target()));
+        misses += r.hit() ? 0 : 1;
+      }
+      lines.add(q.toString());
+      lines.add(String.format(Locale.ROOT,
+          "Score %.1f; end morale %.0f, capability %.0f, adoption %.0f%%, integrity %.0f;"
+              + " %d target(s) missed.",
+          f.score(), 100 * f.morale(), 100 * f.capability(), 100 * f.adoption(),
+          100 * f.integrity(), misses));
+      List<QuarterResult> qs = f.quarters();
+      if (qs.size() >= 2) {
+        QuarterResult first = qs.get(0);
+        QuarterResult last = qs.get(qs.size() - 1);
+        double a = first.results() / first.target();
+        double b = last.results() / last.target();
+        if (a > b + 0.05) {
+          lines.add("Strong start, weaker finish: the early numbers were paid for later.");
+        } else if (b > a + 0.05) {
+          lines.add("Slow start, stronger finish: time spent leading paid off with delay.");
+        }
+      }
+      teams.add(new TeamSummary(f.teamId(), lines));
+    }
+    return new Debrief(g.rules.scenario.getLesson(), standings, teams);
+  }
+}

@@ -1,0 +1,455 @@
+package org.quarterdeck.server.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One game between turns: the rules, the session seed, the open turn and every team's state.
+ * Immutable; {@link #resolve} returns the next game inside a {@link TurnOutcome}. This is the
+ * engine's entry point for the session layer:
+ *
+ * <ol>
+ *   <li>{@link #start} a game from compiled {@link Rules}, a seed and team ids;
+ *   <li>show each seat its {@link #opening(Seat)};
+ *   <li>{@link #validate(Decision)} each submitted decision (a {@link Rejection} changes nothing);
+ *   <li>{@link #validateInjection(InjectedEvent)} facilitator events;
+ *   <li>{@link #resolve} with the accepted decisions (missing seats get {@link #defaultDecision});
+ *   <li>record {@link #stateHash()} of the next game; when {@link #isOver()}, read
+ *       {@link #finalScores()} and {@link #debrief()}.
+ * </ol>
+ */
+public final class Game {
+  final Rules rules;
+  final long seed;
+  final int turn;
+  final TeamState[] teams;
+  private final Map<String, Integer> teamIndex;
+  private final List<Seat> seats;
+
+  Game(Rules rules, long seed, int turn, TeamState[] teams, Map<String, Integer> teamIndex,
+      List<Seat> seats) {
+    this.rules = rules;
+    this.seed = seed;
+    this.turn = turn;
+    this.teams = teams;
+    this.teamIndex = teamIndex;
+    this.seats = seats;
+  }
+
+  /**
+   * Starts a game at turn 1.
+   *
+   * @param teamIds distinct, non-blank team ids; their order fixes each team's random stream
+   * @throws IllegalArgumentException if the ids are blank, repeated, or outside the scenario's
+   *     team limits
+   */
+  public static Game start(Rules rules, long seed, List<String> teamIds) {
+    requireNonNull(rules, "rules");
+    requireNonNull(teamIds, "teamIds");
+    int min = Math.max(1, rules.scenario.getMinTeams());
+    int max = rules.scenario.getMaxTeams() == 0 ? Integer.MAX_VALUE : rules.scenario.getMaxTeams();
+    if (teamIds.size() < min || teamIds.size() > max) {
+      throw new IllegalArgumentException("scenario " + rules.id() + " needs " + min + ".." + max
+          + " teams, got " + teamIds.size());
+    }
+    Map<String, Integer> index = new TreeMap<>();
+    TeamState[] teams = new TeamState[teamIds.size()];
+    List<Seat> seats = new ArrayList<>();
+    for (int i = 0; i < teams.length; i++) {
+      String id = requireNonNull(teamIds.get(i), "team id");
+      if (id.isBlank() || index.put(id, i) != null) {
+        throw new IllegalArgumentException("team ids must be distinct and non-blank: '" + id + "'");
+      }
+      teams[i] = TeamState.initial(rules, id, i);
+      for (Hat hat : rules.hats()) {
+        seats.add(new Seat(id, hat));
+      }
+    }
+    return new Game(rules, seed, 1, teams, Collections.unmodifiableMap(index),
+        Collections.unmodifiableList(seats));
+  }
+
+  /** The rules of this game. */
+  public Rules rules() {
+    return rules;
+  }
+
+  /** The session seed. */
+  public long seed() {
+    return seed;
+  }
+
+  /** The open turn (1-based); {@code totalTurns + 1} once the game is over. */
+  public int turn() {
+    return turn;
+  }
+
+  /** The open turn's 1-based quarter. */
+  public int quarter() {
+    return Math.min(rules.quarters, (turn - 1) / rules.turnsPerQuarter + 1);
+  }
+
+  /** True after the last turn has been resolved. */
+  public boolean isOver() {
+    return turn > rules.totalTurns;
+  }
+
+  /** Every seat, team by team, in team order. */
+  public List<Seat> seats() {
+    return seats;
+  }
+
+  /** Team ids in session order. */
+  public List<String> teamIds() {
+    List<String> ids = new ArrayList<>(teams.length);
+    for (TeamState t : teams) {
+      ids.add(t.id);
+    }
+    return ids;
+  }
+
+  /** A team's state (what its own players see in full). */
+  public TeamState team(String teamId) {
+    Integer i = teamIndex.get(teamId);
+    if (i == null) {
+      throw new IllegalArgumentException("no team " + teamId);
+    }
+    return teams[i];
+  }
+
+  /** Teams in session order. */
+  public List<TeamState> teams() {
+    return List.of(teams);
+  }
+
+  // ---------------------------------------------------------------- opening
+
+  /** Interruption hours a team faces this turn, before splitting between hats. */
+  double teamInterruptions(TeamState s) {
+    double low = Math.max(0.0, 50.0 - s.v[Var.BOSS_CONFIDENCE.ordinal()]);
+    return s.v[Var.INTERRUPTIONS.ordinal()] + rules.dyn.getInterruptionsPerLowConfidence() * low;
+  }
+
+  double seatInterruptions(TeamState s, Hat hat) {
+    double cap = rules.budget.getMaxInterruptionShare() * rules.hoursPerTurn(hat);
+    return Math.min(cap, teamInterruptions(s) * rules.interruptionShare(hat));
+  }
+
+  /** What a seat sees when the open turn starts. */
+  public TurnOpening opening(Seat seat) {
+    requireNonNull(seat, "seat");
+    if (isOver()) {
+      throw new IllegalStateException("game over");
+    }
+    TeamState s = team(seat.teamId());
+    if (!rules.hats().contains(seat.hat())) {
+      throw new IllegalArgumentException("hat " + seat.hat() + " does not exist in " + rules.mode);
+    }
+    double budget = rules.hoursPerTurn(seat.hat());
+    double interruptions = seatInterruptions(s, seat.hat());
+    List<EventCard> events = new ArrayList<>();
+    for (int e : eventsFor(s.index)) {
+      events.add(rules.events().get(e));
+    }
+    List<Dilemma> dilemmas = new ArrayList<>();
+    if (seat.hat() != Hat.MANAGER) {
+      for (int d : rules.dilemmasByTurn[turn]) {
+        dilemmas.add(rules.dilemmas().get(d));
+      }
+    }
+    List<Act> acts = new ArrayList<>();
+    for (Act a : rules.acts()) {
+      if (seat.hat().mayBook(a.kind())) {
+        acts.add(a);
+      }
+    }
+    return new TurnOpening(seat, turn, quarter(), budget, interruptions, budget - interruptions,
+        rules.maxOvertimeHours(), events, dilemmas, acts);
+  }
+
+  /** Events hitting team {@code team} in the open turn: scheduled, then session draw, team draw. */
+  int[] eventsFor(int team) {
+    int[] scheduled = rules.scheduledByTurn[turn];
+    int session = draw(-1, true);
+    int own = draw(team, false);
+    int n = scheduled.length + (session >= 0 ? 1 : 0) + (own >= 0 ? 1 : 0);
+    int[] out = new int[n];
+    System.arraycopy(scheduled, 0, out, 0, scheduled.length);
+    int k = scheduled.length;
+    if (session >= 0) {
+      out[k++] = session;
+    }
+    if (own >= 0) {
+      out[k] = own;
+    }
+    return out;
+  }
+
+  private int draw(int team, boolean allTeams) {
+    if (rules.deck.length == 0 || rules.scenario.getDeckDrawChance() <= 0) {
+      return -1;
+    }
+    SeededRandom rng = SeededRandom.of(seed, turn, team, SeededRandom.STREAM_DECK);
+    if (rng.nextDouble() >= rules.scenario.getDeckDrawChance()) {
+      return -1;
+    }
+    double total = 0;
+    for (int e : rules.deck) {
+      if (eligible(e, allTeams)) {
+        total += rules.events().get(e).deckWeight();
+      }
+    }
+    if (total <= 0) {
+      return -1;
+    }
+    double x = rng.nextDouble() * total;
+    int last = -1;
+    for (int e : rules.deck) {
+      if (eligible(e, allTeams)) {
+        last = e;
+        x -= rules.events().get(e).deckWeight();
+        if (x < 0) {
+          return e;
+        }
+      }
+    }
+    return last;
+  }
+
+  private boolean eligible(int e, boolean allTeams) {
+    EventCard c = rules.events().get(e);
+    return c.allTeams() == allTeams && c.earliestTurn() <= turn;
+  }
+
+  // ---------------------------------------------------------------- decisions
+
+  /**
+   * Checks a decision against the open turn; nothing is clamped or changed. Rules, in order: the
+   * game is not over; the team exists; the hat exists in this mode; the turn is the open one; each
+   * act exists, each hour figure is finite and not negative, and the seat's hat may book the act
+   * (an explicit 0 on any act is allowed); the total fits free hours plus overtime; each dilemma is
+   * open this turn, the seat answers dilemmas, and the option exists.
+   */
+  public Verdict<AcceptedDecision> validate(Decision decision) {
+    requireNonNull(decision, "decision");
+    if (isOver()) {
+      return Verdict.reject(RejectionCode.GAME_OVER, "turn", "the game is over");
+    }
+    Seat seat = decision.seat();
+    Integer team = teamIndex.get(seat.teamId());
+    if (team == null) {
+      return Verdict.reject(RejectionCode.UNKNOWN_TEAM, "seat.teamId",
+          "no team '" + seat.teamId() + "' in this session");
+    }
+    int hatIdx = rules.hats().indexOf(seat.hat());
+    if (hatIdx < 0) {
+      return Verdict.reject(RejectionCode.WRONG_HAT, "seat.hat",
+          "hat " + seat.hat() + " does not exist in " + rules.mode + " mode; use " + rules.hats());
+    }
+    if (decision.turn() != turn) {
+      return Verdict.reject(RejectionCode.WRONG_TURN, "turn",
+          "decision is for turn " + decision.turn() + " but turn " + turn + " is open");
+    }
+    double[] hours = new double[rules.acts().size()];
+    double total = 0;
+    for (Map.Entry<String, Double> e : decision.hours().entrySet()) {
+      String act = e.getKey();
+      int a = act == null ? -1 : rules.actIndex(act);
+      String field = "hours[" + act + "]";
+      if (a < 0) {
+        return Verdict.reject(RejectionCode.UNKNOWN_ACT, field,
+            "no act '" + act + "' in scenario " + rules.id());
+      }
+      Double boxed = e.getValue();
+      if (boxed == null || !Double.isFinite(boxed)) {
+        return Verdict.reject(RejectionCode.NON_FINITE_HOURS, field,
+            "hours on '" + act + "' must be a finite number, got " + boxed);
+      }
+      double h = boxed;
+      if (h < 0) {
+        return Verdict.reject(RejectionCode.NEGATIVE_HOURS, field,
+            "hours on '" + act + "' must not be negative, got " + h);
+      }
+      if (h > 0 && !seat.hat().mayBook(rules.acts().get(a).kind())) {
+        return Verdict.reject(RejectionCode.ACT_NOT_ALLOWED_FOR_HAT, field,
+            "the " + seat.hat() + " hat may not book " + rules.acts().get(a).kind()
+                + " act '" + act + "'");
+      }
+      hours[a] += h;
+      total += h;
+    }
+    TurnOpening open = opening(seat);
+    if (total > open.maxBookableHours() + 1e-9) {
+      return Verdict.reject(RejectionCode.OVER_BUDGET, "hours",
+          String.format(java.util.Locale.ROOT,
+              "%.2f hours booked but only %.2f are available (%.2f free + %.2f overtime)", total,
+              open.maxBookableHours(), open.freeHours(), open.maxOvertimeHours()));
+    }
+    int[] choices = new int[rules.dilemmas().size()];
+    java.util.Arrays.fill(choices, -1);
+    for (Map.Entry<String, String> e : decision.choices().entrySet()) {
+      String field = "choices[" + e.getKey() + "]";
+      int d = e.getKey() == null ? -1 : rules.dilemmaIndex(e.getKey());
+      if (d < 0 || rules.dilemmas().get(d).turn() != turn) {
+        return Verdict.reject(RejectionCode.UNKNOWN_DILEMMA, field,
+            "no dilemma '" + e.getKey() + "' is open in turn " + turn);
+      }
+      if (seat.hat() == Hat.MANAGER) {
+        return Verdict.reject(RejectionCode.DILEMMA_NOT_FOR_HAT, field,
+            "dilemmas are answered by the LEADER hat");
+      }
+      int o = e.getValue() == null ? -1 : rules.dilemmas().get(d).optionIndex(e.getValue());
+      if (o < 0) {
+        return Verdict.reject(RejectionCode.UNKNOWN_OPTION, field,
+            "dilemma '" + e.getKey() + "' has no option '" + e.getValue() + "'");
+      }
+      choices[d] = o;
+    }
+    return Verdict.accept(new AcceptedDecision(seat, team * rules.hats().size() + hatIdx, turn,
+        hours, choices, false));
+  }
+
+  /**
+   * The scenario's default decision for a seat in the open turn: its shares of the seat's free
+   * hours on the acts the seat's hat may book, and the default option of each dilemma.
+   */
+  public AcceptedDecision defaultDecision(Seat seat) {
+    TurnOpening open = opening(seat);
+    double[] hours = new double[rules.acts().size()];
+    for (int a = 0; a < hours.length; a++) {
+      if (seat.hat().mayBook(rules.acts().get(a).kind())) {
+        hours[a] = rules.defaultShares[a] * open.freeHours();
+      }
+    }
+    int[] choices = new int[rules.dilemmas().size()];
+    java.util.Arrays.fill(choices, -1);
+    int hatIdx = rules.hats().indexOf(seat.hat());
+    return new AcceptedDecision(seat, teamIndex.get(seat.teamId()) * rules.hats().size() + hatIdx,
+        turn, hours, choices, true);
+  }
+
+  /** Checks a facilitator's event for the open turn. */
+  public Verdict<AcceptedInjection> validateInjection(InjectedEvent event) {
+    requireNonNull(event, "event");
+    if (isOver()) {
+      return Verdict.reject(RejectionCode.GAME_OVER, "turn", "the game is over");
+    }
+    boolean[] hit = new boolean[teams.length];
+    if (event.teams().isEmpty()) {
+      java.util.Arrays.fill(hit, true);
+    }
+    for (String id : event.teams()) {
+      Integer i = teamIndex.get(id);
+      if (i == null) {
+        return Verdict.reject(RejectionCode.UNKNOWN_TEAM, "teams", "no team '" + id + "'");
+      }
+      hit[i] = true;
+    }
+    if (event.eventId() != null) {
+      int e = rules.eventIndex(event.eventId());
+      if (e < 0) {
+        return Verdict.reject(RejectionCode.UNKNOWN_EVENT, "eventId",
+            "no event '" + event.eventId() + "' in scenario " + rules.id());
+      }
+      EventCard c = rules.events().get(e);
+      return Verdict.accept(new AcceptedInjection(turn, e, c.title(), c.narrative(), new int[0],
+          new double[0], hit));
+    }
+    if (event.title().isBlank() || event.narrative().isBlank() || event.effects().isEmpty()) {
+      return Verdict.reject(RejectionCode.INCOMPLETE_EVENT, "event",
+          "a custom event needs a title, a narrative and at least one effect");
+    }
+    int n = event.effects().size();
+    int[] vars = new int[n];
+    double[] amounts = new double[n];
+    for (int k = 0; k < n; k++) {
+      InjectedEvent.CustomEffect fx = event.effects().get(k);
+      String field = "effects[" + k + "]";
+      double max = rules.injectionMax[fx.var().ordinal()];
+      if (Double.isNaN(max)) {
+        return Verdict.reject(RejectionCode.VARIABLE_NOT_INJECTABLE, field,
+            "scenario " + rules.id() + " does not allow custom events on " + fx.var().label());
+      }
+      if (!Double.isFinite(fx.amount()) || Math.abs(fx.amount()) > max) {
+        return Verdict.reject(RejectionCode.EFFECT_OUT_OF_BOUNDS, field,
+            fx.var().label() + " effect " + fx.amount() + " is outside \u00b1" + max);
+      }
+      vars[k] = fx.var().ordinal();
+      amounts[k] = fx.amount();
+    }
+    return Verdict.accept(new AcceptedInjection(turn, -1, event.title(), event.narrative(), vars,
+        amounts, hit));
+  }
+
+  // ---------------------------------------------------------------- resolution
+
+  /**
+   * Resolves the open turn. Seats without a decision get {@link #defaultDecision(Seat)} and are
+   * marked as defaulted in the report.
+   *
+   * @throws IllegalArgumentException if a decision or injection is for another turn or game, or a
+   *     seat has two decisions
+   * @throws IllegalStateException if the game is over
+   */
+  public TurnOutcome resolve(Collection<AcceptedDecision> decisions,
+      List<AcceptedInjection> injections) {
+    requireNonNull(decisions, "decisions");
+    requireNonNull(injections, "injections");
+    if (isOver()) {
+      throw new IllegalStateException("game over");
+    }
+    AcceptedDecision[] bySeat = new AcceptedDecision[seats.size()];
+    for (AcceptedDecision d : decisions) {
+      if (d.turn != turn || d.seatIndex >= bySeat.length || !seats.get(d.seatIndex).equals(d.seat)) {
+        throw new IllegalArgumentException("decision " + d + " is not for this game's turn " + turn);
+      }
+      if (bySeat[d.seatIndex] != null) {
+        throw new IllegalArgumentException("two decisions for seat " + d.seat);
+      }
+      bySeat[d.seatIndex] = d;
+    }
+    for (int i = 0; i < bySeat.length; i++) {
+      if (bySeat[i] == null) {
+        bySeat[i] = defaultDecision(seats.get(i));
+      }
+    }
+    for (AcceptedInjection inj : injections) {
+      if (inj.turn != turn || inj.teams.length != teams.length) {
+        throw new IllegalArgumentException("injection '" + inj.title + "' is not for turn " + turn);
+      }
+    }
+    return new TurnResolver(this).resolve(bySeat, injections);
+  }
+
+  Game next(TeamState[] nextTeams) {
+    return new Game(rules, seed, turn + 1, nextTeams, teamIndex, seats);
+  }
+
+  // ---------------------------------------------------------------- end of game
+
+  /** SHA-256 of the canonical encoding of this game's state; see {@link StateHash}. */
+  public byte[] stateHash() {
+    return StateHash.of(this);
+  }
+
+  /** {@link #stateHash()} as lowercase hex. */
+  public String stateHashHex() {
+    return StateHash.hex(stateHash());
+  }
+
+  /** Scores of every team in session order (meaningful once {@link #isOver()}). */
+  public List<FinalScore> finalScores() {
+    return Scoring.scores(this);
+  }
+
+  /** Standings and per-team highlights for the debrief. */
+  public Debrief debrief() {
+    return Debrief.of(this);
+  }
+}

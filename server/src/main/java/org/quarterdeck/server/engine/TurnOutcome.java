@@ -1,0 +1,117 @@
+package org.quarterdeck.server.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The result of resolving one turn: the next game and, on demand, one explained
+ * {@link TeamReport} per team. Reports are built lazily so resolving stays cheap when nobody reads
+ * them (bots, tournaments, benchmarks).
+ */
+public final class TurnOutcome {
+  private final Game before;
+  private final Game next;
+  private final AcceptedDecision[] bySeat;
+  private final ContributionLog[] logs;
+  private final int[][] events;
+  private final List<AcceptedInjection> injections;
+  private final int[][] chosen;
+  private final QuarterResult[] closed;
+
+  TurnOutcome(Game before, Game next, AcceptedDecision[] bySeat, ContributionLog[] logs,
+      int[][] events, List<AcceptedInjection> injections, int[][] chosen, QuarterResult[] closed) {
+    this.before = before;
+    this.next = next;
+    this.bySeat = bySeat;
+    this.logs = logs;
+    this.events = events;
+    this.injections = List.copyOf(injections);
+    this.chosen = chosen;
+    this.closed = closed;
+  }
+
+  /** The game after this turn (its open turn is the next one). */
+  public Game next() {
+    return next;
+  }
+
+  /** The turn that was resolved. */
+  public int turn() {
+    return before.turn;
+  }
+
+  /** Quarter results of every team if this turn closed a quarter, in session order. */
+  public Optional<List<QuarterResult>> quarterClosed() {
+    return closed == null ? Optional.empty() : Optional.of(List.of(closed));
+  }
+
+  /** True if this was the last turn. */
+  public boolean isGameOver() {
+    return next.isOver();
+  }
+
+  /** The decisions the turn was resolved with (defaults included), seat by seat. */
+  public List<AcceptedDecision> decisions() {
+    return List.of(bySeat);
+  }
+
+  /** The report of one team. */
+  public TeamReport report(String teamId) {
+    return report(next.team(teamId).index);
+  }
+
+  /** Reports of every team, in session order. */
+  public List<TeamReport> reports() {
+    List<TeamReport> out = new ArrayList<>();
+    for (int i = 0; i < logs.length; i++) {
+      out.add(report(i));
+    }
+    return out;
+  }
+
+  private TeamReport report(int i) {
+    Rules r = before.rules;
+    TeamState was = before.teams[i];
+    TeamState now = next.teams[i];
+    int hats = r.hats().size();
+    List<Seat> defaulted = new ArrayList<>();
+    for (int h = 0; h < hats; h++) {
+      if (bySeat[i * hats + h].defaulted) {
+        defaulted.add(bySeat[i * hats + h].seat);
+      }
+    }
+    List<TeamReport.EventNote> notes = new ArrayList<>();
+    for (int e : events[i]) {
+      EventCard c = r.events().get(e);
+      notes.add(new TeamReport.EventNote(c.id(), c.title(), c.narrative(), false));
+    }
+    for (AcceptedInjection inj : injections) {
+      if (inj.teams[i]) {
+        String id = inj.eventIndex >= 0 ? r.events().get(inj.eventIndex).id() : null;
+        notes.add(new TeamReport.EventNote(id, inj.title, inj.narrative, true));
+      }
+    }
+    List<TeamReport.DilemmaChoice> choices = new ArrayList<>();
+    int[] open = r.dilemmasByTurn[before.turn];
+    for (int k = 0; k < open.length; k++) {
+      Dilemma dil = r.dilemmas().get(open[k]);
+      boolean dflt = bySeat[i * hats].choices[open[k]] < 0;
+      choices.add(new TeamReport.DilemmaChoice(dil.id(), dil.options().get(chosen[i][k]).id(),
+          dflt));
+    }
+    List<VariableChange> changes = new ArrayList<>();
+    for (Var var : Var.ALL) {
+      double a = was.v[var.ordinal()];
+      double b = now.v[var.ordinal()];
+      if (a != b || logs[i].touches(var)) {
+        List<Contribution> cs = logs[i].contributionsTo(var, r);
+        if (a != b || !cs.isEmpty()) {
+          changes.add(new VariableChange(var, a, b, before.turn, cs));
+        }
+      }
+    }
+    return new TeamReport(was.id, before.turn, defaulted, notes, choices, changes,
+        closed == null ? Optional.empty() : Optional.of(closed[i]));
+  }
+}
