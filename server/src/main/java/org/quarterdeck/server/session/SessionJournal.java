@@ -1,0 +1,18 @@
+package org.quarterdeck.server.session;
+
+import java.util.concurrent.CompletableFuture;
+import org.quarterdeck.protocol.v1.SessionRecord;
+
+/**
+ * Where a session writes its records, in the order it applies them. The future completes once the
+ * record is durable; the session acknowledges nothing before that.
+ */
+public interface SessionJournal {
+  CompletableFuture<Void> append(SessionRecord record);
+
+  /** A journal that keeps nothing: for tests and tournaments that need no durability. */
+  static SessionJournal discarding() {
+    CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+    return record -> done;
+  }
+}
