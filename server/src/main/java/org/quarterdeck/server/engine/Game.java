@@ -169,7 +169,8 @@ public final class Game {
         acts.add(a);
       }
     }
-    return new TurnOpening(seat, turn, quarter(), budget, interruptions, budget - interruptions,
+    return new TurnOpening(seat, turn, quarter(), (turn - 1) % rules.turnsPerQuarter + 1,
+        rules.turnsPerQuarter, budget, interruptions, budget - interruptions,
         rules.maxOvertimeHours(), events, dilemmas, acts);
   }
 

@@ -108,7 +108,8 @@ public final class Rules {
       }
       (kind == ActKind.LEADERSHIP ? lead : manage).add(i);
       actList.add(new Act(i, a.getId(), a.getName(), a.getDescription(), kind,
-          kind == ActKind.LEADERSHIP ? a.getRole() : LeadershipRole.LEADERSHIP_ROLE_UNSPECIFIED));
+          kind == ActKind.LEADERSHIP ? a.getRole() : LeadershipRole.LEADERSHIP_ROLE_UNSPECIFIED,
+          Var.of(a.getAimsAt())));
       actEffects[i] = compile(a.getEffectsList(), labelList, slotCounter, maxDelay);
     }
     this.acts = Collections.unmodifiableList(actList);

@@ -8,6 +8,8 @@ import java.util.List;
  *
  * @param turn 1-based turn number
  * @param quarter 1-based quarter number
+ * @param turnInQuarter 1-based position of the turn in its quarter
+ * @param turnsPerQuarter turns in a quarter (the quarter closes after the last)
  * @param budgetHours contracted hours of the seat this turn
  * @param interruptionHours mandatory hours taken first (inbox, boss requests, incidents)
  * @param freeHours budget minus interruptions: hours the seat can book without overtime
@@ -16,7 +18,8 @@ import java.util.List;
  * @param dilemmas dilemmas this seat must answer (empty for a manager hat)
  * @param acts acts this seat may book
  */
-public record TurnOpening(Seat seat, int turn, int quarter, double budgetHours,
+public record TurnOpening(Seat seat, int turn, int quarter, int turnInQuarter,
+    int turnsPerQuarter, double budgetHours,
     double interruptionHours, double freeHours, double maxOvertimeHours, List<EventCard> events,
     List<Dilemma> dilemmas, List<Act> acts) {
 

@@ -1,0 +1,86 @@
+package org.quarterdeck.server.bot;
+
+import org.quarterdeck.protocol.v1.OptionStance;
+import org.quarterdeck.server.engine.Act;
+import org.quarterdeck.server.engine.ActKind;
+import org.quarterdeck.server.engine.Decision;
+import org.quarterdeck.server.engine.Dilemma;
+import org.quarterdeck.server.engine.Hat;
+import org.quarterdeck.server.engine.TurnOpening;
+
+/**
+ * Turns a bot's intent — a leadership share and a weight per act — into a decision that books
+ * exactly the seat's free hours (no overtime). In two-hats mode a hat books only its own kind of
+ * act: it spends min(1, 2·share) of its free hours, where share is the strategy's share for that
+ * kind, so a balanced pair both work full time while a "numbers" team's leader hat stays idle.
+ */
+final class Plan {
+  private Plan() {}
+
+  interface Weights {
+    double of(Act act);
+  }
+
+  static Decision book(TurnOpening open, double leadershipShare, Weights weights,
+      OptionStance stance, int randomOption) {
+    double share = Math.max(0, Math.min(1, leadershipShare));
+    double free = Math.max(0, open.freeHours());
+    double lead;
+    double manage;
+    Hat hat = open.seat().hat();
+    if (hat == Hat.LEADER) {
+      lead = free * Math.min(1, 2 * share);
+      manage = 0;
+    } else if (hat == Hat.MANAGER) {
+      lead = 0;
+      manage = free * Math.min(1, 2 * (1 - share));
+    } else {
+      lead = free * share;
+      manage = free - lead;
+    }
+    double leadWeight = 0;
+    double manageWeight = 0;
+    for (Act a : open.acts()) {
+      double w = Math.max(0, weights.of(a));
+      if (a.kind() == ActKind.LEADERSHIP) {
+        leadWeight += w;
+      } else {
+        manageWeight += w;
+      }
+    }
+    Decision.Builder b = Decision.builder(open.seat(), open.turn());
+    double booked = 0;
+    Act lastBooked = null;
+    for (Act a : open.acts()) {
+      double w = Math.max(0, weights.of(a));
+      double h = a.kind() == ActKind.LEADERSHIP
+          ? (leadWeight > 0 ? lead * w / leadWeight : 0)
+          : (manageWeight > 0 ? manage * w / manageWeight : 0);
+      if (h > 0) {
+        b.hours(a.id(), h);
+        booked += h;
+        lastBooked = a;
+      }
+    }
+    if (booked > free && lastBooked != null) {
+      // rounding may push the sum a hair over the free hours: take it off the last act
+      b.hours(lastBooked.id(), -(booked - free));
+    }
+    for (Dilemma d : open.dilemmas()) {
+      b.choose(d.id(), choose(d, stance, randomOption));
+    }
+    return b.build();
+  }
+
+  private static String choose(Dilemma d, OptionStance stance, int randomOption) {
+    if (randomOption >= 0) {
+      return d.options().get(randomOption % d.options().size()).id();
+    }
+    for (Dilemma.Option o : d.options()) {
+      if (o.stance() == stance) {
+        return o.id();
+      }
+    }
+    return d.options().get(d.defaultOption()).id();
+  }
+}

@@ -1,0 +1,141 @@
+package org.quarterdeck.server.scenario;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.TextFormat;
+import com.google.protobuf.TextFormatParseInfoTree;
+import com.google.protobuf.util.JsonFormat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.quarterdeck.protocol.v1.Scenario;
+import org.quarterdeck.server.engine.Rules;
+
+/**
+ * Lists and loads scenarios: the built-ins shipped in the jar (by name), files, and text uploaded
+ * by a facilitator. Text format ({@code .textproto}, {@code #} comments) or proto3 JSON
+ * ({@code .json}, or any text starting with '{'). Every load parses, validates and compiles; any
+ * problem throws a {@link ScenarioException} naming source, line and field.
+ */
+public final class ScenarioCatalog {
+  /** Built-in scenarios; the first is the default. */
+  private static final List<String> BUILT_INS = List.of("market-year", "disruption", "two-hats");
+
+  private ScenarioCatalog() {}
+
+  /** Names of the built-in scenarios, the default first. */
+  public static List<String> builtInNames() {
+    return BUILT_INS;
+  }
+
+  /** The default scenario's name. */
+  public static String defaultName() {
+    return BUILT_INS.get(0);
+  }
+
+  /** Loads a built-in scenario by name. */
+  public static LoadedScenario builtIn(String name) throws ScenarioException {
+    requireNonNull(name, "name");
+    if (!BUILT_INS.contains(name)) {
+      throw single(name, "name", "no built-in scenario '" + name + "'; built-ins: " + BUILT_INS);
+    }
+    String resource = "/scenarios/" + name + ".textproto";
+    try (InputStream in = ScenarioCatalog.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw single(resource, "name", "built-in scenario resource is missing");
+      }
+      return fromText(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw single(resource, "name", "cannot read: " + e.getMessage());
+    }
+  }
+
+  /** Loads a built-in by name, or else a file at that path. */
+  public static LoadedScenario byNameOrFile(String nameOrPath) throws ScenarioException {
+    if (BUILT_INS.contains(nameOrPath)) {
+      return builtIn(nameOrPath);
+    }
+    Path path = Path.of(nameOrPath);
+    if (!Files.exists(path)) {
+      throw single(nameOrPath, "scenario",
+          "neither a built-in scenario " + BUILT_INS + " nor an existing file");
+    }
+    return fromFile(path);
+  }
+
+  /** Loads a scenario file. */
+  public static LoadedScenario fromFile(Path path) throws ScenarioException {
+    requireNonNull(path, "path");
+    try {
+      return fromText(path.toString(), Files.readString(path, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw single(path.toString(), "scenario", "cannot read file: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Loads scenario text, e.g. uploaded by a facilitator.
+   *
+   * @param source a name for error messages (file name or "upload")
+   */
+  public static LoadedScenario fromText(String source, String text) throws ScenarioException {
+    requireNonNull(source, "source");
+    requireNonNull(text, "text");
+    boolean json = source.endsWith(".json") || text.stripLeading().startsWith("{");
+    Scenario.Builder builder = Scenario.newBuilder();
+    TextFormatParseInfoTree tree = null;
+    if (json) {
+      try {
+        JsonFormat.parser().merge(text, builder);
+      } catch (InvalidProtocolBufferException e) {
+        throw single(source, "scenario", "invalid JSON: " + e.getMessage());
+      }
+    } else {
+      TextFormatParseInfoTree.Builder treeBuilder = TextFormatParseInfoTree.builder();
+      TextFormat.Parser parser = TextFormat.Parser.newBuilder()
+          .setParseInfoTreeBuilder(treeBuilder)
+          .setSingularOverwritePolicy(
+              TextFormat.Parser.SingularOverwritePolicy.FORBID_SINGULAR_OVERWRITES)
+          .build();
+      try {
+        parser.merge(text, builder);
+      } catch (TextFormat.ParseException e) {
+        throw new ScenarioException(List.of(new ScenarioProblem(source, e.getLine(), e.getColumn(),
+            fieldIn(e.getMessage()), e.getMessage())));
+      }
+      tree = treeBuilder.build();
+    }
+    Scenario scenario = builder.build();
+    FieldLocator locator = new FieldLocator(text);
+    List<ScenarioProblem> problems = new ScenarioValidator(source, locator)
+        .validate(scenario, locator.root(tree, Scenario.getDescriptor()));
+    if (!problems.isEmpty()) {
+      throw new ScenarioException(problems);
+    }
+    try {
+      return new LoadedScenario(source, scenario, new Rules(scenario));
+    } catch (IllegalArgumentException e) {
+      throw single(source, "scenario", e.getMessage());
+    }
+  }
+
+  /** The field named in a parser message like "... has no field named \"x\"", if any. */
+  private static String fieldIn(String message) {
+    int i = message.indexOf("named \"");
+    if (i >= 0) {
+      int j = message.indexOf('"', i + 7);
+      if (j > i) {
+        return message.substring(i + 7, j);
+      }
+    }
+    return "syntax";
+  }
+
+  private static ScenarioException single(String source, String field, String message) {
+    return new ScenarioException(List.of(new ScenarioProblem(source, 0, 0, field, message)));
+  }
+}

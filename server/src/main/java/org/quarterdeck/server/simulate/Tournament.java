@@ -1,0 +1,79 @@
+package org.quarterdeck.server.simulate;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.quarterdeck.server.bot.Strategy;
+import org.quarterdeck.server.engine.AcceptedDecision;
+import org.quarterdeck.server.engine.Decision;
+import org.quarterdeck.server.engine.FinalScore;
+import org.quarterdeck.server.engine.Game;
+import org.quarterdeck.server.engine.Rules;
+import org.quarterdeck.server.engine.Seat;
+import org.quarterdeck.server.engine.SeededRandom;
+import org.quarterdeck.server.engine.TeamState;
+import org.quarterdeck.server.engine.TurnOpening;
+import org.quarterdeck.server.engine.Var;
+import org.quarterdeck.server.engine.Verdict;
+
+/**
+ * Plays bots against each other without a network: per seed, one session in the scenario's mode
+ * with one team per strategy (team id = strategy name); every seat of a team is played by that
+ * team's strategy (in two-hats mode the strategy plays both hats, see {@code bot.Plan}). Bot
+ * decisions go through the engine's ordinary validation, like a player's.
+ */
+public final class Tournament {
+  private Tournament() {}
+
+  /** Plays one seeded session and returns each team's outcome, in strategy order. */
+  public static List<TeamOutcome> play(Rules rules, List<Strategy> strategies, long seed) {
+    requireNonNull(rules, "rules");
+    Map<String, Strategy> teams = new LinkedHashMap<>();
+    for (Strategy s : strategies) {
+      String id = s.name();
+      for (int k = 2; teams.containsKey(id); k++) {
+        id = s.name() + "#" + k;
+      }
+      teams.put(id, s);
+    }
+    List<String> ids = new ArrayList<>(teams.keySet());
+    Game game = Game.start(rules, seed, ids);
+    while (!game.isOver()) {
+      List<AcceptedDecision> decisions = new ArrayList<>();
+      for (Seat seat : game.seats()) {
+        TeamState team = game.team(seat.teamId());
+        TurnOpening open = game.opening(seat);
+        SeededRandom random = SeededRandom.of(seed, game.turn(), team.index() * 4
+            + seat.hat().ordinal(), SeededRandom.STREAM_BOT);
+        Decision d = teams.get(seat.teamId()).decide(open, team, random);
+        Verdict<AcceptedDecision> v = game.validate(d);
+        if (!v.isAccepted()) {
+          throw new IllegalStateException("strategy " + seat.teamId() + " made an invalid decision: "
+              + v.rejection().orElseThrow());
+        }
+        decisions.add(v.value());
+      }
+      game = game.resolve(decisions, List.of()).next();
+    }
+    List<TeamOutcome> out = new ArrayList<>();
+    List<FinalScore> scores = game.finalScores();
+    for (int i = 0; i < ids.size(); i++) {
+      TeamState t = game.team(ids.get(i));
+      out.add(new TeamOutcome(seed, ids.get(i), scores.get(i), t.get(Var.MORALE),
+          t.get(Var.ADOPTION)));
+    }
+    return out;
+  }
+
+  /** Plays seeds 1..{@code seeds}; outcomes grouped seed by seed. */
+  public static List<List<TeamOutcome>> run(Rules rules, List<Strategy> strategies, int seeds) {
+    List<List<TeamOutcome>> all = new ArrayList<>();
+    for (long seed = 1; seed <= seeds; seed++) {
+      all.add(play(rules, strategies, seed));
+    }
+    return all;
+  }
+}
