@@ -7,13 +7,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import org.quarterdeck.server.http.HttpChannelInitializer;
-import org.quarterdeck.server.metrics.ServerMetrics;
+import java.util.concurrent.TimeUnit;
+import org.quarterdeck.protocol.v1.CreateSession;
+import org.quarterdeck.protocol.v1.SessionSettings;
+import org.quarterdeck.server.Application;
 import org.quarterdeck.server.net.NetLimits;
-import org.quarterdeck.server.net.ProtocolDispatcher;
-import org.quarterdeck.server.net.QuarterdeckServer;
 import org.quarterdeck.server.net.ServerAddresses;
-import org.quarterdeck.server.net.SessionGateway;
+import org.quarterdeck.server.scenario.ScenarioCatalog;
+import org.quarterdeck.server.session.SessionManager;
 
 /** {@code serve}: runs the server until SIGTERM or SIGINT. */
 public final class ServeCommand {
@@ -26,7 +27,19 @@ public final class ServeCommand {
             [--admin-token TOKEN] [--demo] [--max-frame-bytes 65536]
             [--idle-timeout-seconds 60] [--handshake-timeout-seconds 10]
         Every flag can also be set by an environment variable: QUARTERDECK_HTTP_PORT,
-        QUARTERDECK_TCP_PORT, QUARTERDECK_BIND, ... (the flag wins). Port 0 picks a free port.""";
+        QUARTERDECK_TCP_PORT, QUARTERDECK_BIND, ... (the flag wins). Port 0 picks a free port.
+        --demo opens a session of the default scenario with bots in most seats and prints how
+        to join it; it also lets anyone create sessions even when --admin-token is set.""";
+
+  /** The demo session: six teams, four played by bots that make good debrief baselines. */
+  static final SessionSettings DEMO = SessionSettings.newBuilder()
+      .setTitle("Quarterdeck demo")
+      .setTeams(6)
+      .setTurnDeadlineSeconds(180)
+      .addBotStrategies("adaptive").addBotStrategies("adaptive")
+      .addBotStrategies("numbers").addBotStrategies("leader")
+      .addBotStrategies("balanced").addBotStrategies("adaptive")
+      .build();
 
   private ServeCommand() {}
 
@@ -52,33 +65,51 @@ public final class ServeCommand {
     }
   }
 
-  public static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
+  public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     Options options = Options.parse(args, System.getenv());
-    ServerMetrics metrics = new ServerMetrics();
-    ProtocolDispatcher dispatcher = new ProtocolDispatcher(options.limits(),
-        SessionGateway.unavailable(), Version.serverName());
-    QuarterdeckServer server = new QuarterdeckServer(options.http(), options.tcp(),
-        options.limits(), dispatcher, metrics, tail -> new HttpChannelInitializer(tail, metrics));
-    ServerAddresses addresses;
+    Application app;
     try {
-      addresses = server.start();
+      app = Application.start(options.http(), options.tcp(), options.limits(),
+          options.demo() ? null : options.adminToken(), Version.serverName());
     } catch (RuntimeException e) {
-      server.close();
       err.println("cannot start: " + e.getMessage());
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
+      app.close();
       stopped.countDown();
     }, "quarterdeck-shutdown"));
+    ServerAddresses addresses = app.addresses();
     out.println("Quarterdeck " + Version.version() + " is up.");
     out.println("  HTTP       " + addresses.httpUrl() + "  (health: " + addresses.httpUrl()
         + "/healthz, metrics: " + addresses.httpUrl() + "/metrics)");
     out.println("  WebSocket  " + addresses.webSocketUrl());
     out.println("  TCP        " + addresses.tcpUrl());
+    if (options.demo()) {
+      printDemo(out, app.sessions(), addresses);
+    }
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  private static void printDemo(PrintStream out, SessionManager sessions,
+      ServerAddresses addresses) throws Exception {
+    SessionManager.Created demo = sessions.create(CreateSession.newBuilder()
+        .setBuiltinScenario(ScenarioCatalog.defaultName()).setSettings(DEMO).build())
+        .get(10, TimeUnit.SECONDS);
+    String client = "java -jar client-sample/target/quarterdeck-client.jar";
+    out.println();
+    out.println("Demo session " + demo.sessionId() + " (scenario "
+        + ScenarioCatalog.defaultName() + ", 6 teams played by bots until people join)");
+    out.println("  Join code          " + demo.joinCode());
+    out.println("  Facilitator token  " + demo.facilitatorToken());
+    out.println("  Play (one terminal per player):");
+    out.println("    " + client + " play --server " + addresses.webSocketUrl() + " --join "
+        + demo.joinCode() + " --name YOUR_NAME");
+    out.println("  Facilitate (start the game once players have joined):");
+    out.println("    " + client + " facilitate --server " + addresses.webSocketUrl()
+        + " --token " + demo.facilitatorToken());
   }
 }

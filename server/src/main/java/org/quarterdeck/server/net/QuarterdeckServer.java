@@ -37,7 +37,7 @@ public final class QuarterdeckServer implements AutoCloseable {
   private final ConnectionPipeline tail;
   private final Function<ConnectionPipeline, ChannelInitializer<SocketChannel>> httpInitializer;
   private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+  private final EventLoopGroup workers;
   private Channel httpChannel;
   private Channel tcpChannel;
   private boolean closed;
@@ -49,6 +49,23 @@ public final class QuarterdeckServer implements AutoCloseable {
   public QuarterdeckServer(InetSocketAddress httpBind, InetSocketAddress tcpBind, NetLimits limits,
       Dispatcher dispatcher, ServerMetrics metrics,
       Function<ConnectionPipeline, ChannelInitializer<SocketChannel>> httpInitializer) {
+    this(httpBind, tcpBind, limits, dispatcher, metrics, httpInitializer, newWorkers());
+  }
+
+  /** The event loops connections and sessions run on; one per core by default. */
+  public static EventLoopGroup newWorkers() {
+    return new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+  }
+
+  /**
+   * @param workers the event loops of connections (sessions may share them); closed with the
+   *     server
+   */
+  public QuarterdeckServer(InetSocketAddress httpBind, InetSocketAddress tcpBind, NetLimits limits,
+      Dispatcher dispatcher, ServerMetrics metrics,
+      Function<ConnectionPipeline, ChannelInitializer<SocketChannel>> httpInitializer,
+      EventLoopGroup workers) {
+    this.workers = requireNonNull(workers, "workers");
     this.httpBind = requireNonNull(httpBind, "httpBind");
     this.tcpBind = requireNonNull(tcpBind, "tcpBind");
     this.limits = requireNonNull(limits, "limits");

@@ -1,0 +1,88 @@
+package org.quarterdeck.server.session;
+
+import java.util.List;
+import java.util.Optional;
+import org.quarterdeck.protocol.v1.FinalScore;
+import org.quarterdeck.protocol.v1.QuarterClosed;
+import org.quarterdeck.protocol.v1.Role;
+import org.quarterdeck.protocol.v1.ServerMessage;
+import org.quarterdeck.protocol.v1.SessionEnded;
+import org.quarterdeck.protocol.v1.Standing;
+import org.quarterdeck.protocol.v1.TurnResolved;
+import org.quarterdeck.protocol.v1.Variable;
+import org.quarterdeck.server.engine.Debrief;
+import org.quarterdeck.server.engine.QuarterResult;
+import org.quarterdeck.server.engine.TurnOutcome;
+
+/**
+ * The pushes that follow a resolved turn and the end of a session, filtered per member: a player
+ * hears about their own team and the public standings, the facilitator about every team.
+ */
+final class Announcements {
+  private Announcements() {}
+
+  static void turnClosed(GameSession session, TurnOutcome outcome) {
+    List<Standing> standings = session.views().standings();
+    String hash = session.game().stateHashHex();
+    Optional<List<QuarterResult>> quarter = outcome.quarterClosed();
+    session.forEachMember(m -> {
+      TurnResolved.Builder resolved = TurnResolved.newBuilder().setTurn(outcome.turn())
+          .addAllStandings(standings).setStateHash(hash);
+      QuarterClosed.Builder closed = null;
+      if (quarter.isPresent()) {
+        closed = QuarterClosed.newBuilder().setQuarter(quarter.get().get(0).quarter())
+            .addAllStandings(standings);
+      }
+      if (m.role == Role.PLAYER && m.seat != null) {
+        int team = m.seat.team;
+        List<org.quarterdeck.protocol.v1.TurnReport> own = session.reports(team);
+        resolved.setTeam(session.views().team(team)).setReport(own.get(own.size() - 1));
+        if (closed != null) {
+          QuarterResult q = quarter.get().get(team);
+          closed.setTarget(q.target()).setResults(q.results()).setTargetMet(q.hit());
+        }
+      }
+      session.send(m, ServerMessage.newBuilder().setTurnResolved(resolved));
+      if (closed != null) {
+        session.send(m, ServerMessage.newBuilder().setQuarterClosed(closed));
+      }
+    });
+  }
+
+  static void ended(GameSession session) {
+    Debrief debrief = session.game().debrief();
+    List<org.quarterdeck.server.engine.FinalScore> scores = session.finalScores();
+    session.forEachMember(m -> {
+      int own = m.role == Role.PLAYER && m.seat != null ? m.seat.team : -1;
+      boolean all = m.role == Role.FACILITATOR;
+      SessionEnded.Builder ended = SessionEnded.newBuilder();
+      if (!debrief.lesson().isEmpty()) {
+        ended.addDebrief(debrief.lesson());
+      }
+      for (int t = 0; t < scores.size(); t++) {
+        org.quarterdeck.server.engine.FinalScore s = scores.get(t);
+        FinalScore.Builder score = FinalScore.newBuilder().setTeam(t)
+            .setName(session.teamName(t)).setScore(s.score());
+        if (all || t == own) {
+          score.addParts(part("results", s.results())).addParts(part("morale", s.morale()))
+              .addParts(part("capability", s.capability()))
+              .addParts(part("adoption", s.adoption()))
+              .addParts(part("integrity", s.integrity()));
+          for (Debrief.TeamSummary summary : debrief.teams()) {
+            if (summary.teamId().equals(s.teamId())) {
+              summary.lines().forEach(line -> ended.addDebrief(
+                  (all ? session.teamName(session.game().teamIds().indexOf(s.teamId())) + ": "
+                      : "") + line));
+            }
+          }
+        }
+        ended.addScores(score);
+      }
+      session.send(m, ServerMessage.newBuilder().setSessionEnded(ended));
+    });
+  }
+
+  private static Variable part(String name, double value) {
+    return Variable.newBuilder().setName(name).setLabel(name).setValue(value).build();
+  }
+}

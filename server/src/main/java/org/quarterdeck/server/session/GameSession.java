@@ -1,0 +1,537 @@
+package org.quarterdeck.server.session;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.TextFormat;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.quarterdeck.protocol.v1.Broadcast;
+import org.quarterdeck.protocol.v1.ClockChanged;
+import org.quarterdeck.protocol.v1.DecisionAccepted;
+import org.quarterdeck.protocol.v1.DecisionRecorded;
+import org.quarterdeck.protocol.v1.ErrorCode;
+import org.quarterdeck.protocol.v1.EventInjected;
+import org.quarterdeck.protocol.v1.EventView;
+import org.quarterdeck.protocol.v1.Goodbye;
+import org.quarterdeck.protocol.v1.Phase;
+import org.quarterdeck.protocol.v1.PhaseChanged;
+import org.quarterdeck.protocol.v1.Role;
+import org.quarterdeck.protocol.v1.SeatTaken;
+import org.quarterdeck.protocol.v1.ServerMessage;
+import org.quarterdeck.protocol.v1.SessionClosed;
+import org.quarterdeck.protocol.v1.SessionOpened;
+import org.quarterdeck.protocol.v1.SessionRecord;
+import org.quarterdeck.protocol.v1.SessionSettings;
+import org.quarterdeck.protocol.v1.SubmissionProgress;
+import org.quarterdeck.protocol.v1.TurnClosed;
+import org.quarterdeck.protocol.v1.TurnReport;
+import org.quarterdeck.protocol.v1.TurnStarted;
+import org.quarterdeck.server.bot.Strategies;
+import org.quarterdeck.server.bot.Strategy;
+import org.quarterdeck.server.engine.AcceptedDecision;
+import org.quarterdeck.server.engine.AcceptedInjection;
+import org.quarterdeck.server.engine.FinalScore;
+import org.quarterdeck.server.engine.Game;
+import org.quarterdeck.server.engine.Hat;
+import org.quarterdeck.server.engine.Rejection;
+import org.quarterdeck.server.engine.Seat;
+import org.quarterdeck.server.engine.SeededRandom;
+import org.quarterdeck.server.engine.TeamReport;
+import org.quarterdeck.server.engine.TurnOutcome;
+import org.quarterdeck.server.engine.Verdict;
+import org.quarterdeck.server.net.Connection;
+import org.quarterdeck.server.scenario.LoadedScenario;
+
+/**
+ * One game session: its seats, members, phase, open turn and deadline. Every method runs on the
+ * session's own thread (its event loop), so the game logic holds no locks; commands check
+ * everything first and change nothing when they refuse.
+ */
+final class GameSession {
+  static final String DEFAULT_BOT = "adaptive";
+
+  private final String id;
+  private final String joinCode;
+  private final String facilitatorTokenHash;
+  private final LoadedScenario scenario;
+  private final SessionSettings settings;
+  private final long seed;
+  private final SessionClock clock;
+  private final SessionJournal journal;
+  private final Outbox outbox;
+  private final Deadline deadline;
+  private final SessionViews views;
+  private final SessionCommands commands;
+  private final Runnable ensureThread;
+  private final List<String> teamNames = new ArrayList<>();
+  private final List<SeatSlot> seats = new ArrayList<>();
+  private final Map<String, Member> members = new LinkedHashMap<>();
+  private final List<Injection> injections = new ArrayList<>();
+  private final List<EventView> eventHistory = new ArrayList<>();
+  private final List<List<TurnReport>> reports = new ArrayList<>();
+  private Phase phase = Phase.LOBBY;
+  private Game game;
+  private List<FinalScore> finalScores = List.of();
+
+  /** A facilitator's event accepted for the open turn. */
+  record Injection(AcceptedInjection accepted, EventView view, List<Integer> teams) {
+    boolean hits(int team) {
+      return teams.isEmpty() || teams.contains(team);
+    }
+  }
+
+  GameSession(String id, String joinCode, String facilitatorTokenHash, LoadedScenario scenario,
+      SessionSettings settings, long seed, SessionClock clock, SessionJournal journal,
+      Outbox outbox, Runnable ensureThread) {
+    this.id = requireNonNull(id, "id");
+    this.joinCode = requireNonNull(joinCode, "joinCode");
+    this.facilitatorTokenHash = requireNonNull(facilitatorTokenHash, "facilitatorTokenHash");
+    this.scenario = requireNonNull(scenario, "scenario");
+    this.settings = requireNonNull(settings, "settings");
+    this.seed = seed;
+    this.clock = requireNonNull(clock, "clock");
+    this.journal = requireNonNull(journal, "journal");
+    this.outbox = requireNonNull(outbox, "outbox");
+    this.ensureThread = requireNonNull(ensureThread, "ensureThread");
+    this.deadline = new Deadline(clock, () -> closeTurn(TurnClosed.Trigger.DEADLINE));
+    this.views = new SessionViews(this);
+    this.commands = new SessionCommands(this);
+    List<String> teamIds = new ArrayList<>();
+    for (int t = 0; t < settings.getTeams(); t++) {
+      teamIds.add("team-" + (t + 1));
+      teamNames.add("Team " + (t + 1));
+      reports.add(new ArrayList<>());
+    }
+    this.game = Game.start(scenario.rules(), seed, teamIds);
+    for (Seat seat : game.seats()) {
+      int team = teamIds.indexOf(seat.teamId());
+      seats.add(new SeatSlot(team, seat, botFor(team)));
+    }
+    members.put(facilitatorTokenHash, new Member(Role.FACILITATOR, facilitatorTokenHash,
+        "facilitator"));
+    record(SessionRecord.newBuilder().setOpened(SessionOpened.newBuilder()
+        .setSessionId(id)
+        .setJoinCode(joinCode)
+        .setScenarioText(TextFormat.printer().printToString(scenario.scenario()))
+        .setScenarioSource(scenario.source())
+        .setSettings(settings)
+        .setSeed(seed)
+        .setEngineVersion(ENGINE_VERSION)
+        .setFacilitatorTokenHash(facilitatorTokenHash)
+        .addAllTeamIds(teamIds)));
+  }
+
+  static final String ENGINE_VERSION = "1";
+
+  /** The bot that plays a team's empty seats: the settings' strategy, else the default. */
+  Strategy botFor(int team) {
+    if (team < settings.getBotStrategiesCount()) {
+      String name = settings.getBotStrategies(team);
+      return name.isEmpty() ? null : Strategies.parse(name);
+    }
+    return Strategies.parse(DEFAULT_BOT);
+  }
+
+  // ------------------------------------------------------------------ read access for views
+
+  String id() {
+    return id;
+  }
+
+  String joinCode() {
+    return joinCode;
+  }
+
+  String title() {
+    return settings.getTitle().isEmpty() ? scenario.scenario().getTitle() : settings.getTitle();
+  }
+
+  String scenarioName() {
+    return scenario.id();
+  }
+
+  Phase phase() {
+    return phase;
+  }
+
+  Game game() {
+    return game;
+  }
+
+  Deadline deadline() {
+    return deadline;
+  }
+
+  SessionViews views() {
+    return views;
+  }
+
+  SessionCommands commands() {
+    return commands;
+  }
+
+  long seed() {
+    return seed;
+  }
+
+  int teamCount() {
+    return teamNames.size();
+  }
+
+  String teamName(int team) {
+    return teamNames.get(team);
+  }
+
+  List<SeatSlot> seats() {
+    return Collections.unmodifiableList(seats);
+  }
+
+  List<SeatSlot> seatsOf(int team) {
+    return seats.stream().filter(s -> s.team == team).toList();
+  }
+
+  SeatSlot seat(int team, Hat hat) {
+    for (SeatSlot s : seats) {
+      if (s.team == team && s.seat.hat() == hat) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  int spectatorCount() {
+    return (int) members.values().stream().filter(m -> m.role == Role.SPECTATOR).count();
+  }
+
+  Member member(String tokenHash) {
+    return members.get(tokenHash);
+  }
+
+  List<TurnReport> reports(int team) {
+    return Collections.unmodifiableList(reports.get(team));
+  }
+
+  List<EventView> eventHistory() {
+    return Collections.unmodifiableList(eventHistory);
+  }
+
+  List<EventView> injectedViews(int team) {
+    return SessionViews.onlyFor(team, injections);
+  }
+
+  double finalScore(int team) {
+    return team < finalScores.size() ? finalScores.get(team).score() : 0;
+  }
+
+  List<FinalScore> finalScores() {
+    return finalScores;
+  }
+
+  // ------------------------------------------------------------------ members and seats
+
+  void addMember(Member member) {
+    members.put(member.tokenHash, member);
+  }
+
+  void removeMember(Member member) {
+    member.removed = true;
+    members.remove(member.tokenHash);
+  }
+
+  /** Seats a player; a bot that held the seat stands down, and its draft with it. */
+  void seatPlayer(Member player, SeatSlot seat) {
+    seat.player = player;
+    seat.bot = null;
+    player.seat = seat;
+    if (seat.decision != null && seat.wireDecision == null) {
+      seat.clearDecision(); // a bot's decision, not the player's
+    }
+    record(SessionRecord.newBuilder().setSeatTaken(SeatTaken.newBuilder().setSeat(seat.ref())
+        .setDisplayName(player.displayName).setTokenHash(player.tokenHash)));
+  }
+
+  /** Frees a player's seat for a bot, which decides at once if the turn is open. */
+  void releaseSeat(SeatSlot seat, Strategy bot, org.quarterdeck.protocol.v1.SeatReleased.Why why) {
+    if (seat.player != null) {
+      seat.player.seat = null;
+    }
+    seat.player = null;
+    seat.bot = bot;
+    record(SessionRecord.newBuilder().setSeatReleased(
+        org.quarterdeck.protocol.v1.SeatReleased.newBuilder().setSeat(seat.ref()).setWhy(why)
+            .setBotStrategy(bot == null ? "" : bot.name())));
+    if (phase == Phase.TURN_OPEN || phase == Phase.PAUSED) {
+      if (!seat.submitted()) {
+        decideForBot(seat);
+      }
+      maybeCloseTurn();
+    }
+  }
+
+  // ------------------------------------------------------------------ turns
+
+  /** Opens the game's current turn: bots decide, players see the opening, the clock starts. */
+  void openTurn() {
+    ensureThread.run();
+    phase = Phase.TURN_OPEN;
+    injections.clear();
+    for (SeatSlot s : seats) {
+      s.clearDecision();
+      if (!s.human()) {
+        decideForBot(s);
+      }
+    }
+    deadline.start(settings.getTurnDeadlineSeconds() * 1000L);
+    record(SessionRecord.newBuilder().setTurnStarted(TurnStarted.newBuilder()
+        .setTurn(game.turn()).setDeadlineMs(deadline.deadlineMs())));
+    for (Member m : members.values()) {
+      if (m.role == Role.PLAYER && m.seat != null) {
+        send(m, ServerMessage.newBuilder().setTurnOpened(views.turnOpened(m.seat)));
+      } else {
+        send(m, phaseChanged());
+      }
+    }
+    pushLiveView();
+  }
+
+  private void decideForBot(SeatSlot s) {
+    if (s.bot == null) {
+      return;
+    }
+    SeededRandom random = SeededRandom.of(seed, game.turn(),
+        s.team * 4 + s.seat.hat().ordinal(), SeededRandom.STREAM_BOT);
+    org.quarterdeck.server.engine.Decision d = s.bot.decide(game.opening(s.seat),
+        game.team(s.seat.teamId()), random);
+    Verdict<AcceptedDecision> verdict = game.validate(d);
+    if (verdict.isAccepted()) {
+      s.decision = verdict.value();
+      s.version = 1;
+      record(SessionRecord.newBuilder().setDecision(DecisionRecorded.newBuilder()
+          .setSeat(s.ref()).setTurn(game.turn()).setVersion(1)
+          .setDecision(WireMapping.decision(d)).setBot(true)));
+    }
+  }
+
+  /** Records a player's accepted decision; closes the turn if every player has submitted. */
+  void acceptDecision(Connection c, long requestId, SeatSlot seat, AcceptedDecision accepted,
+      org.quarterdeck.protocol.v1.Decision wire, int version) {
+    seat.decision = accepted;
+    seat.wireDecision = wire;
+    seat.version = version;
+    record(SessionRecord.newBuilder().setDecision(DecisionRecorded.newBuilder()
+        .setSeat(seat.ref()).setTurn(game.turn()).setVersion(version).setDecision(wire)));
+    reply(c, requestId, ServerMessage.newBuilder().setDecisionAccepted(
+        DecisionAccepted.newBuilder().setTurn(game.turn()).setVersion(version)));
+    sendToAll(m -> true, ServerMessage.newBuilder().setSubmissionProgress(progress()));
+    pushLiveView();
+    maybeCloseTurn();
+  }
+
+  private SubmissionProgress progress() {
+    int expected = 0;
+    int submitted = 0;
+    for (SeatSlot s : seats) {
+      if (s.human()) {
+        expected++;
+        submitted += s.wireDecision != null ? 1 : 0;
+      }
+    }
+    return SubmissionProgress.newBuilder().setTurn(game.turn()).setSubmitted(submitted)
+        .setExpected(expected).build();
+  }
+
+  private void maybeCloseTurn() {
+    if (phase != Phase.TURN_OPEN) {
+      return;
+    }
+    SubmissionProgress p = progress();
+    if (p.getExpected() > 0 && p.getSubmitted() == p.getExpected()) {
+      closeTurn(TurnClosed.Trigger.ALL_SUBMITTED);
+    }
+  }
+
+  void addInjection(Injection injection, org.quarterdeck.protocol.v1.InjectEvent wire) {
+    injections.add(injection);
+    eventHistory.add(injection.view());
+    record(SessionRecord.newBuilder().setInjected(EventInjected.newBuilder()
+        .setTurn(game.turn()).setEvent(wire)));
+    for (Member m : members.values()) {
+      if (m.role == Role.PLAYER && m.seat != null && injection.hits(m.seat.team)) {
+        send(m, ServerMessage.newBuilder().setTurnOpened(views.turnOpened(m.seat)));
+      }
+    }
+    pushLiveView();
+  }
+
+  /** Resolves the open turn with what was submitted; missing seats get the default decision. */
+  void closeTurn(TurnClosed.Trigger trigger) {
+    ensureThread.run();
+    if (phase != Phase.TURN_OPEN && phase != Phase.PAUSED) {
+      return;
+    }
+    deadline.stop();
+    List<AcceptedDecision> decisions = new ArrayList<>();
+    for (SeatSlot s : seats) {
+      if (s.decision != null) {
+        decisions.add(s.decision);
+      }
+    }
+    List<AcceptedInjection> accepted = injections.stream().map(Injection::accepted).toList();
+    TurnOutcome outcome = game.resolve(decisions, accepted);
+    game = outcome.next();
+    Map<String, EventView> drawn = new LinkedHashMap<>();
+    for (TeamReport r : outcome.reports()) {
+      int team = game.teamIds().indexOf(r.teamId());
+      reports.get(team).add(WireMapping.report(r, team).toBuilder()
+          .setDecision(teamDecision(team)).build());
+      for (EventView e : events(r)) {
+        drawn.putIfAbsent(e.getId(), e);
+      }
+    }
+    eventHistory.addAll(drawn.values());
+    record(SessionRecord.newBuilder().setTurnClosed(TurnClosed.newBuilder()
+        .setTurn(outcome.turn()).setTrigger(trigger).setStateHash(game.stateHashHex())));
+    if (game.isOver()) {
+      finalScores = game.finalScores();
+    }
+    Announcements.turnClosed(this, outcome);
+    if (game.isOver()) {
+      end(false);
+    } else {
+      openTurn();
+    }
+  }
+
+  /** The decisions a team's seats submitted, merged (in two-hats mode each hat books its acts). */
+  private org.quarterdeck.protocol.v1.Decision teamDecision(int team) {
+    org.quarterdeck.protocol.v1.Decision.Builder merged =
+        org.quarterdeck.protocol.v1.Decision.newBuilder();
+    for (SeatSlot s : seatsOf(team)) {
+      if (s.wireDecision != null) {
+        merged.mergeFrom(s.wireDecision);
+      }
+    }
+    return merged.build();
+  }
+
+  private static List<EventView> events(TeamReport r) {
+    return r.events().stream().filter(e -> !e.injected())
+        .map(e -> EventView.newBuilder().setId(e.eventId() == null ? "" : e.eventId())
+            .setTitle(e.title()).setNarrative(e.narrative()).build())
+        .toList();
+  }
+
+  void pause() {
+    phase = Phase.PAUSED;
+    deadline.pause();
+    clockChanged(ClockChanged.Change.PAUSED);
+  }
+
+  void resume() {
+    phase = Phase.TURN_OPEN;
+    deadline.resume();
+    clockChanged(ClockChanged.Change.RESUMED);
+  }
+
+  void extend(long millis) {
+    deadline.extend(millis);
+    clockChanged(ClockChanged.Change.EXTENDED);
+  }
+
+  private void clockChanged(ClockChanged.Change change) {
+    record(SessionRecord.newBuilder().setClock(ClockChanged.newBuilder().setChange(change)
+        .setDeadlineMs(deadline.deadlineMs()).setRemainingMs(deadline.remainingMs())));
+    sendToAll(m -> true, phaseChanged());
+    pushLiveView();
+  }
+
+  void broadcast(String text) {
+    record(SessionRecord.newBuilder().setBroadcast(
+        org.quarterdeck.protocol.v1.BroadcastSent.newBuilder().setText(text)));
+    sendToAll(m -> true, ServerMessage.newBuilder().setBroadcast(
+        Broadcast.newBuilder().setText(text)));
+  }
+
+  /** Ends the session: final scores for everyone, the clock stops, nothing more is accepted. */
+  void end(boolean early) {
+    deadline.stop();
+    phase = Phase.ENDED;
+    if (finalScores.isEmpty()) {
+      finalScores = game.finalScores();
+    }
+    record(SessionRecord.newBuilder().setClosed(SessionClosed.newBuilder().setEarly(early)));
+    Announcements.ended(this);
+    pushLiveView();
+  }
+
+  // ------------------------------------------------------------------ output
+
+  ServerMessage.Builder phaseChanged() {
+    PhaseChanged.Builder b = PhaseChanged.newBuilder().setPhase(phase).setTurn(game.turn());
+    deadline.describe(b);
+    return ServerMessage.newBuilder().setPhaseChanged(b);
+  }
+
+  void pushLiveView() {
+    for (Member m : members.values()) {
+      if (m.role == Role.FACILITATOR) {
+        send(m, ServerMessage.newBuilder().setLiveView(views.liveView()));
+      }
+    }
+  }
+
+  void pushLobby() {
+    sendToAll(m -> true, ServerMessage.newBuilder().setLobbyUpdate(views.lobby()));
+  }
+
+  void sendToAll(Predicate<Member> who, ServerMessage.Builder message) {
+    ServerMessage built = message.build();
+    for (Member m : members.values()) {
+      if (who.test(m) && m.connection != null) {
+        outbox.send(m.connection, built);
+      }
+    }
+  }
+
+  void forEachMember(Consumer<Member> action) {
+    List.copyOf(members.values()).forEach(action);
+  }
+
+  void send(Member m, ServerMessage.Builder message) {
+    if (m.connection != null) {
+      outbox.send(m.connection, message.build());
+    }
+  }
+
+  void reply(Connection c, long requestId, ServerMessage.Builder message) {
+    outbox.send(c, message.setRequestId(requestId).build());
+  }
+
+  void error(Connection c, long requestId, ErrorCode code, String message) {
+    outbox.send(c, org.quarterdeck.server.net.Errors.reply(requestId, code, message));
+  }
+
+  void error(Connection c, long requestId, Rejection rejection, String fieldPrefix) {
+    ServerMessage m = org.quarterdeck.server.net.Errors.reply(requestId,
+        ErrorCode.INVALID_ARGUMENT, rejection.code() + ": " + rejection.message());
+    outbox.send(c, m.toBuilder().setError(m.getError().toBuilder()
+        .setField(fieldPrefix + rejection.field())).build());
+  }
+
+  void goodbye(Member m, Goodbye.Reason reason, String message) {
+    if (m.connection != null) {
+      Connection c = m.connection;
+      m.connection = null;
+      outbox.close(c, reason, message);
+    }
+  }
+
+  void record(SessionRecord.Builder record) {
+    outbox.recorded(journal.append(record.setAtMs(clock.nowMillis()).build()));
+  }
+}

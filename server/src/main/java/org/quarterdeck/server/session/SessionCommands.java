@@ -1,0 +1,416 @@
+package org.quarterdeck.server.session;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.quarterdeck.protocol.v1.AssignSeat;
+import org.quarterdeck.protocol.v1.ErrorCode;
+import org.quarterdeck.protocol.v1.EventView;
+import org.quarterdeck.protocol.v1.FacilitatorAck;
+import org.quarterdeck.protocol.v1.FacilitatorCommand;
+import org.quarterdeck.protocol.v1.Goodbye;
+import org.quarterdeck.protocol.v1.InjectEvent;
+import org.quarterdeck.protocol.v1.JoinSession;
+import org.quarterdeck.protocol.v1.Joined;
+import org.quarterdeck.protocol.v1.Left;
+import org.quarterdeck.protocol.v1.Phase;
+import org.quarterdeck.protocol.v1.Role;
+import org.quarterdeck.protocol.v1.SeatRef;
+import org.quarterdeck.protocol.v1.SeatReleased;
+import org.quarterdeck.protocol.v1.ServerMessage;
+import org.quarterdeck.protocol.v1.SubmitDecision;
+import org.quarterdeck.protocol.v1.Variable;
+import org.quarterdeck.server.bot.Strategies;
+import org.quarterdeck.server.bot.Strategy;
+import org.quarterdeck.server.engine.AcceptedDecision;
+import org.quarterdeck.server.engine.AcceptedInjection;
+import org.quarterdeck.server.engine.Hat;
+import org.quarterdeck.server.engine.InjectedEvent;
+import org.quarterdeck.server.engine.Var;
+import org.quarterdeck.server.engine.Verdict;
+import org.quarterdeck.server.net.Connection;
+
+/**
+ * The commands people send to a session. Each checks who is asking, the phase and every field
+ * first; a refusal is a typed error naming the request and changes nothing.
+ */
+final class SessionCommands {
+  static final int MAX_NAME_CHARS = 40;
+  static final int MAX_BROADCAST_CHARS = 500;
+  static final int MAX_EXTEND_SECONDS = 3600;
+  static final int MAX_EVENT_TEXT_CHARS = 500;
+
+  private final GameSession session;
+
+  SessionCommands(GameSession session) {
+    this.session = session;
+  }
+
+  /** Seats a new player: a free seat first, then one a bot holds; returns the member or null. */
+  Member join(Connection c, long rid, JoinSession join, String token) {
+    String name = join.getDisplayName().strip();
+    if (name.isEmpty() || name.length() > MAX_NAME_CHARS || hasControl(name)) {
+      session.error(c, rid, ErrorCode.INVALID_ARGUMENT,
+          "display_name must be 1.." + MAX_NAME_CHARS + " printable characters");
+      return null;
+    }
+    if (session.phase() == Phase.ENDED) {
+      session.error(c, rid, ErrorCode.WRONG_PHASE, "the session has ended");
+      return null;
+    }
+    int preferred = join.getPreferredTeam();
+    if (preferred >= session.teamCount() || preferred < -1) {
+      session.error(c, rid, ErrorCode.INVALID_ARGUMENT, "preferred_team must be -1 or 0.."
+          + (session.teamCount() - 1) + ", was " + preferred);
+      return null;
+    }
+    SeatSlot seat = freeSeat(preferred);
+    if (seat == null) {
+      session.error(c, rid, ErrorCode.WRONG_PHASE, preferred >= 0
+          ? "every seat of team " + preferred + " is taken" : "every seat is taken");
+      return null;
+    }
+    Member player = new Member(Role.PLAYER, Tokens.hash(token), name);
+    player.connection = c;
+    session.addMember(player);
+    session.seatPlayer(player, seat);
+    session.reply(c, rid, ServerMessage.newBuilder().setJoined(Joined.newBuilder()
+        .setSessionId(session.id()).setRole(Role.PLAYER).setToken(token).setTeam(seat.team)
+        .setHat(WireMapping.hat(seat.seat.hat())).setSnapshot(session.views().snapshot(player))));
+    session.pushLobby();
+    session.pushLiveView();
+    return player;
+  }
+
+  private SeatSlot freeSeat(int preferredTeam) {
+    SeatSlot botSeat = null;
+    for (SeatSlot s : session.seats()) {
+      if (s.human() || (preferredTeam >= 0 && s.team != preferredTeam)) {
+        continue;
+      }
+      if (s.bot == null) {
+        return s;
+      }
+      if (botSeat == null) {
+        botSeat = s;
+      }
+    }
+    return botSeat;
+  }
+
+  Member spectate(Connection c, long rid, String token) {
+    Member spectator = new Member(Role.SPECTATOR, Tokens.hash(token), "spectator");
+    spectator.connection = c;
+    session.addMember(spectator);
+    session.record(org.quarterdeck.protocol.v1.SessionRecord.newBuilder().setSpectatorAdmitted(
+        org.quarterdeck.protocol.v1.SpectatorAdmitted.newBuilder()
+            .setTokenHash(spectator.tokenHash)));
+    session.reply(c, rid, ServerMessage.newBuilder().setJoined(Joined.newBuilder()
+        .setSessionId(session.id()).setRole(Role.SPECTATOR).setToken(token).setTeam(-1)
+        .setSnapshot(session.views().snapshot(spectator))));
+    session.pushLobby();
+    return spectator;
+  }
+
+  /** Attaches a returning member to a new connection; an older connection is told it was replaced. */
+  void resume(Connection c, long rid, Member member) {
+    if (member.connection != null && member.connection != c) {
+      session.goodbye(member, Goodbye.Reason.REPLACED,
+          "this seat was resumed on another connection");
+    }
+    member.connection = c;
+    session.reply(c, rid, ServerMessage.newBuilder()
+        .setSnapshot(session.views().snapshot(member)));
+    session.pushLobby();
+    session.pushLiveView();
+  }
+
+  void disconnected(Member member, Connection c) {
+    if (member.connection == c) {
+      member.connection = null;
+      if (!member.removed) {
+        session.pushLobby();
+        session.pushLiveView();
+      }
+    }
+  }
+
+  void leave(Connection c, long rid, Member member) {
+    if (member.role == Role.FACILITATOR) {
+      member.connection = null;
+    } else {
+      session.removeMember(member);
+      if (member.seat != null) {
+        SeatSlot seat = member.seat;
+        session.releaseSeat(seat, session.botFor(seat.team), SeatReleased.Why.LEFT);
+      }
+      member.connection = null;
+    }
+    session.reply(c, rid, ServerMessage.newBuilder().setLeft(Left.getDefaultInstance()));
+    session.pushLobby();
+    session.pushLiveView();
+  }
+
+  void submit(Connection c, long rid, Member member, SubmitDecision submit) {
+    if (member.role != Role.PLAYER || member.seat == null) {
+      session.error(c, rid, ErrorCode.PERMISSION_DENIED, "only a seated player submits decisions");
+      return;
+    }
+    Phase phase = session.phase();
+    if (phase != Phase.TURN_OPEN) {
+      session.error(c, rid, ErrorCode.WRONG_PHASE, phase == Phase.PAUSED
+          ? "the game is paused; submit after it resumes"
+          : "no turn is open (the session is in " + phase + ")");
+      return;
+    }
+    int turn = session.game().turn();
+    if (submit.getTurn() != turn) {
+      session.error(c, rid, ErrorCode.WRONG_PHASE,
+          "the decision is for turn " + submit.getTurn() + " but turn " + turn + " is open");
+      return;
+    }
+    SeatSlot seat = member.seat;
+    int expected = seat.wireDecision == null ? 1 : seat.version + 1;
+    if (submit.getVersion() != expected) {
+      session.error(c, rid, ErrorCode.WRONG_PHASE, "stale decision version "
+          + submit.getVersion() + ": the next version of this seat's decision is " + expected);
+      return;
+    }
+    Verdict<AcceptedDecision> verdict = session.game().validate(
+        WireMapping.decision(seat.seat, turn, submit.getDecision()));
+    if (!verdict.isAccepted()) {
+      session.error(c, rid, verdict.rejection().orElseThrow(), "submit_decision.decision.");
+      return;
+    }
+    session.acceptDecision(c, rid, seat, verdict.value(), submit.getDecision(), expected);
+  }
+
+  void facilitate(Connection c, long rid, Member member, FacilitatorCommand command) {
+    if (member.role != Role.FACILITATOR) {
+      session.error(c, rid, ErrorCode.PERMISSION_DENIED,
+          "only the facilitator may " + command.getCommandCase().name().toLowerCase());
+      return;
+    }
+    Phase phase = session.phase();
+    boolean turnOpen = phase == Phase.TURN_OPEN || phase == Phase.PAUSED;
+    switch (command.getCommandCase()) {
+      case START -> {
+        if (phase != Phase.LOBBY) {
+          session.error(c, rid, ErrorCode.WRONG_PHASE, "the session has already started");
+          return;
+        }
+        session.openTurn();
+      }
+      case PAUSE -> {
+        if (phase != Phase.TURN_OPEN) {
+          session.error(c, rid, ErrorCode.WRONG_PHASE, "only an open turn can be paused");
+          return;
+        }
+        session.pause();
+      }
+      case RESUME -> {
+        if (phase != Phase.PAUSED) {
+          session.error(c, rid, ErrorCode.WRONG_PHASE, "the game is not paused");
+          return;
+        }
+        session.resume();
+      }
+      case EXTEND_SECONDS -> {
+        int seconds = command.getExtendSeconds();
+        if (seconds < 1 || seconds > MAX_EXTEND_SECONDS) {
+          session.error(c, rid, ErrorCode.INVALID_ARGUMENT,
+              "extend_seconds must be 1.." + MAX_EXTEND_SECONDS + ", was " + seconds);
+          return;
+        }
+        if (!turnOpen) {
+          session.error(c, rid, ErrorCode.WRONG_PHASE, "no turn is open");
+          return;
+        }
+        session.extend(seconds * 1000L);
+      }
+      case FORCE_RESOLVE -> {
+        if (!turnOpen) {
+          session.error(c, rid, ErrorCode.WRONG_PHASE, "no turn is open");
+          return;
+        }
+        session.reply(c, rid, ack());
+        session.closeTurn(org.quarterdeck.protocol.v1.TurnClosed.Trigger.FORCED);
+        return;
+      }
+      case INJECT -> {
+        if (!turnOpen) {
+          session.error(c, rid, ErrorCode.WRONG_PHASE, "events are injected into an open turn");
+          return;
+        }
+        if (!inject(c, rid, command.getInject())) {
+          return;
+        }
+      }
+      case BROADCAST -> {
+        String text = command.getBroadcast().strip();
+        if (text.isEmpty() || text.length() > MAX_BROADCAST_CHARS) {
+          session.error(c, rid, ErrorCode.INVALID_ARGUMENT,
+              "broadcast must be 1.." + MAX_BROADCAST_CHARS + " characters");
+          return;
+        }
+        session.broadcast(text);
+      }
+      case KICK -> {
+        SeatSlot seat = seat(c, rid, command.getKick(), "kick");
+        if (seat == null) {
+          return;
+        }
+        if (!seat.human()) {
+          session.error(c, rid, ErrorCode.NOT_FOUND, "nobody sits in that seat");
+          return;
+        }
+        Member kicked = seat.player;
+        session.removeMember(kicked);
+        session.goodbye(kicked, Goodbye.Reason.KICKED, "the facilitator removed you");
+        session.releaseSeat(seat, session.botFor(seat.team), SeatReleased.Why.KICKED);
+        session.pushLobby();
+        session.pushLiveView();
+      }
+      case END -> {
+        if (phase == Phase.ENDED) {
+          session.error(c, rid, ErrorCode.WRONG_PHASE, "the session has already ended");
+          return;
+        }
+        session.reply(c, rid, ack());
+        session.end(true);
+        return;
+      }
+      case LIVE_VIEW -> {
+        session.reply(c, rid, ServerMessage.newBuilder().setLiveView(session.views().liveView()));
+        return;
+      }
+      case COMMAND_NOT_SET -> {
+        session.error(c, rid, ErrorCode.INVALID_ARGUMENT, "the facilitator command is empty");
+        return;
+      }
+      default -> {
+        session.error(c, rid, ErrorCode.INVALID_ARGUMENT, "unknown facilitator command");
+        return;
+      }
+    }
+    session.reply(c, rid, ack());
+  }
+
+  private ServerMessage.Builder ack() {
+    return ServerMessage.newBuilder().setFacilitatorAck(FacilitatorAck.newBuilder()
+        .setPhase(session.phase()).setTurn(session.game().turn()));
+  }
+
+  private boolean inject(Connection c, long rid, InjectEvent inject) {
+    List<String> teamIds = new ArrayList<>();
+    for (int t : inject.getTeamsList()) {
+      if (t < 0 || t >= session.teamCount()) {
+        session.error(c, rid, ErrorCode.INVALID_ARGUMENT, "no team " + t);
+        return false;
+      }
+      teamIds.add(session.game().teamIds().get(t));
+    }
+    InjectedEvent event;
+    if (inject.hasCustom()) {
+      var custom = inject.getCustom();
+      if (custom.getTitle().length() > MAX_EVENT_TEXT_CHARS
+          || custom.getNarrative().length() > MAX_EVENT_TEXT_CHARS) {
+        session.error(c, rid, ErrorCode.INVALID_ARGUMENT,
+            "custom event texts are limited to " + MAX_EVENT_TEXT_CHARS + " characters");
+        return false;
+      }
+      List<InjectedEvent.CustomEffect> effects = new ArrayList<>();
+      for (Variable v : custom.getEffectsList()) {
+        Var var = WireMapping.var(v.getName());
+        if (var == null) {
+          session.error(c, rid, ErrorCode.INVALID_ARGUMENT, "no variable '" + v.getName() + "'");
+          return false;
+        }
+        effects.add(new InjectedEvent.CustomEffect(var, v.getValue()));
+      }
+      event = InjectedEvent.custom(custom.getTitle(), custom.getNarrative(), effects, teamIds);
+    } else if (!inject.getDeckEvent().isEmpty()) {
+      event = InjectedEvent.fromDeck(inject.getDeckEvent(), teamIds);
+    } else {
+      session.error(c, rid, ErrorCode.INVALID_ARGUMENT, "inject needs deck_event or custom");
+      return false;
+    }
+    Verdict<AcceptedInjection> verdict = session.game().validateInjection(event);
+    if (!verdict.isAccepted()) {
+      session.error(c, rid, verdict.rejection().orElseThrow(), "facilitator.inject.");
+      return false;
+    }
+    AcceptedInjection accepted = verdict.value();
+    EventView view = inject.hasCustom()
+        ? EventView.newBuilder().setTitle(inject.getCustom().getTitle())
+            .setNarrative(inject.getCustom().getNarrative()).setInjected(true).build()
+        : WireMapping.event(session.game().rules().events().get(
+            session.game().rules().eventIndex(inject.getDeckEvent()))).toBuilder()
+            .setInjected(true).build();
+    session.addInjection(new GameSession.Injection(accepted, view, inject.getTeamsList()), inject);
+    return true;
+  }
+
+  void assign(Connection c, long rid, Member member, AssignSeat assign) {
+    if (member.role != Role.FACILITATOR) {
+      session.error(c, rid, ErrorCode.PERMISSION_DENIED, "only the facilitator assigns seats");
+      return;
+    }
+    if (session.phase() == Phase.ENDED) {
+      session.error(c, rid, ErrorCode.WRONG_PHASE, "the session has ended");
+      return;
+    }
+    SeatSlot to = seat(c, rid, assign.getTo(), "assign_seat.to");
+    if (to == null) {
+      return;
+    }
+    if (to.human()) {
+      session.error(c, rid, ErrorCode.WRONG_PHASE, "the destination seat is taken");
+      return;
+    }
+    if (!assign.getBotStrategy().isEmpty()) {
+      Strategy bot;
+      try {
+        bot = Strategies.parse(assign.getBotStrategy());
+      } catch (IllegalArgumentException e) {
+        session.error(c, rid, ErrorCode.INVALID_ARGUMENT, e.getMessage());
+        return;
+      }
+      session.releaseSeat(to, bot, SeatReleased.Why.MOVED);
+    } else {
+      SeatSlot from = seat(c, rid, assign.getFrom(), "assign_seat.from");
+      if (from == null) {
+        return;
+      }
+      if (!from.human()) {
+        session.error(c, rid, ErrorCode.NOT_FOUND, "nobody sits in the seat to move from");
+        return;
+      }
+      Member moved = from.player;
+      session.releaseSeat(from, session.botFor(from.team), SeatReleased.Why.MOVED);
+      session.seatPlayer(moved, to);
+      session.send(moved, ServerMessage.newBuilder()
+          .setSnapshot(session.views().snapshot(moved)));
+    }
+    session.reply(c, rid, ack());
+    session.pushLobby();
+    session.pushLiveView();
+  }
+
+  private SeatSlot seat(Connection c, long rid, SeatRef ref, String field) {
+    if (ref.getTeam() < 0 || ref.getTeam() >= session.teamCount()) {
+      session.error(c, rid, ErrorCode.INVALID_ARGUMENT, field + ": no team " + ref.getTeam());
+      return null;
+    }
+    Hat hat = WireMapping.hat(ref.getHat());
+    SeatSlot seat = session.seat(ref.getTeam(), hat);
+    if (seat == null) {
+      session.error(c, rid, ErrorCode.INVALID_ARGUMENT,
+          field + ": team " + ref.getTeam() + " has no " + hat + " seat");
+    }
+    return seat;
+  }
+
+  private static boolean hasControl(String s) {
+    return s.codePoints().anyMatch(Character::isISOControl);
+  }
+}

@@ -1,0 +1,389 @@
+package org.quarterdeck.server.session;
+
+import static java.util.Objects.requireNonNull;
+
+import java.security.SecureRandom;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.quarterdeck.protocol.v1.ClientMessage;
+import org.quarterdeck.protocol.v1.CreateSession;
+import org.quarterdeck.protocol.v1.ErrorCode;
+import org.quarterdeck.protocol.v1.Mode;
+import org.quarterdeck.protocol.v1.ServerMessage;
+import org.quarterdeck.protocol.v1.SessionCreated;
+import org.quarterdeck.protocol.v1.SessionSettings;
+import org.quarterdeck.server.bot.Strategies;
+import org.quarterdeck.server.net.Connection;
+import org.quarterdeck.server.net.Errors;
+import org.quarterdeck.server.net.SessionGateway;
+import org.quarterdeck.server.scenario.LoadedScenario;
+import org.quarterdeck.server.scenario.ScenarioCatalog;
+import org.quarterdeck.server.scenario.ScenarioException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the session a message is for (by join code, token or the connection's binding) and hands
+ * the message to that session on the session's own thread. Creates sessions.
+ */
+public final class SessionManager implements SessionGateway {
+  private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
+  static final int MAX_SCENARIO_CHARS = 48 * 1024;
+  static final int MAX_TITLE_CHARS = 100;
+  static final int MAX_TEAMS = 60;
+  static final int MAX_DEADLINE_SECONDS = 86_400;
+  private static final SecureRandom SEEDS = new SecureRandom();
+
+  private final Supplier<SessionThread> threads;
+  private final Function<String, SessionJournal> journals;
+  private final String adminTokenHash;
+  private final int maxSessions;
+  private final GuessLimiter guesses;
+  private final Map<String, GameSession> byId = new ConcurrentHashMap<>();
+  private final Map<String, GameSession> byCode = new ConcurrentHashMap<>();
+  private final Map<String, GameSession> byToken = new ConcurrentHashMap<>();
+  private final Map<Long, Binding> bindings = new ConcurrentHashMap<>();
+  private final Map<GameSession, SessionThread> threadOf = new ConcurrentHashMap<>();
+
+  /** The thread (and clock) a session runs on. */
+  public interface SessionThread extends java.util.concurrent.Executor {
+    SessionClock clock();
+
+    boolean inThread();
+  }
+
+  /** A connection's place in a session. */
+  private record Binding(GameSession session, Member member) {}
+
+  /** A new session, as its facilitator learns of it. */
+  public record Created(String sessionId, String joinCode, String facilitatorToken) {}
+
+  /**
+   * @param threads hands out a session thread for each new session (round robin over event loops)
+   * @param journals opens the journal of a new session by id
+   * @param adminToken when not null, creating a session needs this token
+   * @param joinFailuresPerMinute failed join attempts allowed per client address and minute
+   */
+  public SessionManager(Supplier<SessionThread> threads,
+      Function<String, SessionJournal> journals, String adminToken, int maxSessions,
+      int joinFailuresPerMinute) {
+    this.threads = requireNonNull(threads, "threads");
+    this.journals = requireNonNull(journals, "journals");
+    this.adminTokenHash = adminToken == null ? null : Tokens.hash(adminToken);
+    this.maxSessions = maxSessions;
+    this.guesses = new GuessLimiter(joinFailuresPerMinute);
+  }
+
+  public int sessionCount() {
+    return byId.size();
+  }
+
+  @Override
+  public void handle(Connection c, ClientMessage m) {
+    long rid = m.getRequestId();
+    switch (m.getBodyCase()) {
+      case CREATE_SESSION -> create(c, rid, m.getCreateSession());
+      case JOIN_SESSION -> byCode(c, rid, m.getJoinSession().getJoinCode(),
+          (s, token) -> bind(c, s, s.commands().join(c, rid, m.getJoinSession(), token), token));
+      case SPECTATE -> byCode(c, rid, m.getSpectate().getJoinCode(),
+          (s, token) -> bind(c, s, s.commands().spectate(c, rid, token), token));
+      case RESUME -> resume(c, rid, m.getResume().getToken());
+      case LEAVE -> bound(c, rid, (s, member) -> {
+        s.commands().leave(c, rid, member);
+        bindings.remove(c.id());
+        if (member.removed) {
+          byToken.remove(member.tokenHash);
+        }
+      });
+      case SUBMIT_DECISION -> bound(c, rid,
+          (s, member) -> s.commands().submit(c, rid, member, m.getSubmitDecision()));
+      case FACILITATOR -> bound(c, rid, (s, member) -> {
+        s.commands().facilitate(c, rid, member, m.getFacilitator());
+        forgetRemoved(s);
+      });
+      case ASSIGN_SEAT -> bound(c, rid,
+          (s, member) -> s.commands().assign(c, rid, member, m.getAssignSeat()));
+      case GET_REPLAY, WHAT_IF -> c.sendError(rid, ErrorCode.UNAVAILABLE,
+          m.getBodyCase() + " is not served by this server build yet");
+      default -> c.sendError(rid, ErrorCode.INVALID_ARGUMENT,
+          m.getBodyCase() + " is not a session message");
+    }
+  }
+
+  @Override
+  public void disconnected(Connection c) {
+    Binding b = bindings.remove(c.id());
+    if (b != null) {
+      run(b.session(), () -> b.session().commands().disconnected(b.member(), c));
+    }
+  }
+
+  // ------------------------------------------------------------------ creation
+
+  /** Creates a session for an operator (the demo) without a connection. */
+  public CompletableFuture<Created> create(CreateSession request) {
+    CompletableFuture<Created> result = new CompletableFuture<>();
+    try {
+      result.complete(open(request));
+    } catch (IllegalArgumentException e) {
+      result.completeExceptionally(e);
+    }
+    return result;
+  }
+
+  private void create(Connection c, long rid, CreateSession request) {
+    if (adminTokenHash != null
+        && !Tokens.sameHash(adminTokenHash, Tokens.hash(request.getAdminToken()))) {
+      c.sendError(rid, ErrorCode.PERMISSION_DENIED,
+          "creating a session needs the server's admin token");
+      return;
+    }
+    try {
+      Created created = open(request);
+      c.send(ServerMessage.newBuilder().setRequestId(rid).setSessionCreated(
+          SessionCreated.newBuilder().setSessionId(created.sessionId())
+              .setJoinCode(created.joinCode()).setFacilitatorToken(created.facilitatorToken()))
+          .build());
+    } catch (TooManySessions e) {
+      c.sendError(rid, ErrorCode.UNAVAILABLE, e.getMessage());
+    } catch (IllegalArgumentException e) {
+      c.sendError(rid, ErrorCode.INVALID_ARGUMENT, e.getMessage());
+    }
+  }
+
+  private static final class TooManySessions extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    TooManySessions(String message) {
+      super(message);
+    }
+  }
+
+  /** Validates the request, builds the session on its thread's behalf and registers it. */
+  private Created open(CreateSession request) {
+    if (byId.size() >= maxSessions) {
+      throw new TooManySessions("the server holds its maximum of " + maxSessions + " sessions");
+    }
+    LoadedScenario scenario = scenario(request);
+    SessionSettings settings = settings(request.getSettings(), scenario);
+    String id = "s-" + Tokens.newToken().substring(0, 12);
+    String code = uniqueCode();
+    String facilitatorToken = Tokens.newToken();
+    long seed = settings.getSeed() != 0 ? settings.getSeed() : SEEDS.nextLong();
+    SessionThread thread = threads.get();
+    GameSession session = new GameSession(id, code, Tokens.hash(facilitatorToken), scenario,
+        settings, seed, thread.clock(), journals.apply(id), new Outbox(thread),
+        () -> {
+          if (!thread.inThread()) {
+            throw new IllegalStateException("session " + id + " touched off its thread");
+          }
+        });
+    threadOf.put(session, thread);
+    byId.put(id, session);
+    byCode.put(code, session);
+    byToken.put(Tokens.hash(facilitatorToken), session);
+    log.info("session {} created: scenario {}, {} teams, join code {}", id, scenario.id(),
+        settings.getTeams(), code);
+    return new Created(id, code, facilitatorToken);
+  }
+
+  private String uniqueCode() {
+    String code;
+    do {
+      code = JoinCodes.newCode();
+    } while (byCode.containsKey(code));
+    return code;
+  }
+
+  private static LoadedScenario scenario(CreateSession request) {
+    try {
+      return switch (request.getScenarioCase()) {
+        case BUILTIN_SCENARIO -> ScenarioCatalog.builtIn(request.getBuiltinScenario());
+        case SCENARIO_TEXT -> {
+          if (request.getScenarioText().length() > MAX_SCENARIO_CHARS) {
+            throw new IllegalArgumentException("scenario_text is limited to "
+                + MAX_SCENARIO_CHARS + " characters");
+          }
+          yield ScenarioCatalog.fromText("upload", request.getScenarioText());
+        }
+        case SCENARIO_NOT_SET -> ScenarioCatalog.builtIn(ScenarioCatalog.defaultName());
+      };
+    } catch (ScenarioException e) {
+      throw new IllegalArgumentException(e.getMessage());
+    }
+  }
+
+  private static SessionSettings settings(SessionSettings asked, LoadedScenario scenario) {
+    SessionSettings.Builder s = asked.toBuilder();
+    int min = Math.max(1, scenario.scenario().getMinTeams());
+    int max = scenario.scenario().getMaxTeams() == 0 ? MAX_TEAMS
+        : Math.min(MAX_TEAMS, scenario.scenario().getMaxTeams());
+    if (s.getTeams() == 0) {
+      s.setTeams(Math.max(min, Math.min(max, 4)));
+    }
+    if (s.getTeams() < min || s.getTeams() > max) {
+      throw new IllegalArgumentException("settings.teams must be " + min + ".." + max
+          + " for scenario " + scenario.id() + ", was " + s.getTeams());
+    }
+    if (s.getTurnDeadlineSeconds() > MAX_DEADLINE_SECONDS) {
+      throw new IllegalArgumentException("settings.turn_deadline_seconds is at most "
+          + MAX_DEADLINE_SECONDS);
+    }
+    if (s.getTitle().length() > MAX_TITLE_CHARS) {
+      throw new IllegalArgumentException("settings.title is limited to " + MAX_TITLE_CHARS
+          + " characters");
+    }
+    Mode mode = WireMapping.mode(scenario.rules().mode());
+    if (s.getMode() != Mode.MODE_UNSPECIFIED && s.getMode() != mode) {
+      throw new IllegalArgumentException("scenario " + scenario.id() + " is played in mode "
+          + mode + "; choose a scenario written for " + s.getMode());
+    }
+    s.setMode(mode);
+    if (s.getBotStrategiesCount() > s.getTeams()) {
+      throw new IllegalArgumentException("settings.bot_strategies has more entries than teams");
+    }
+    for (int i = 0; i < s.getBotStrategiesCount(); i++) {
+      String name = s.getBotStrategies(i);
+      if (!name.isEmpty()) {
+        try {
+          Strategies.parse(name);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("settings.bot_strategies[" + i + "]: "
+              + e.getMessage());
+        }
+      }
+    }
+    return s.build();
+  }
+
+  // ------------------------------------------------------------------ routing
+
+  private interface WithToken {
+    void accept(GameSession session, String token);
+  }
+
+  private interface WithMember {
+    void accept(GameSession session, Member member);
+  }
+
+  private void byCode(Connection c, long rid, String typedCode, WithToken action) {
+    String address = hostOf(c);
+    long now = System.currentTimeMillis();
+    long wait = guesses.waitMillis(address, now);
+    if (wait > 0) {
+      c.send(Errors.reply(rid, ErrorCode.RATE_LIMITED,
+          "too many wrong join codes from this address; try again later", (int) wait));
+      return;
+    }
+    GameSession session = byCode.get(JoinCodes.normalize(typedCode));
+    if (session == null) {
+      guesses.failed(address, now);
+      c.sendError(rid, ErrorCode.NOT_FOUND, "no session has that join code");
+      return;
+    }
+    if (bindings.containsKey(c.id())) {
+      c.sendError(rid, ErrorCode.WRONG_PHASE,
+          "this connection is already in a session; leave it first");
+      return;
+    }
+    String token = Tokens.newToken();
+    run(session, () -> action.accept(session, token));
+  }
+
+  private void bind(Connection c, GameSession session, Member member, String token) {
+    if (member != null) {
+      bindings.put(c.id(), new Binding(session, member));
+      byToken.put(Tokens.hash(token), session);
+    }
+  }
+
+  private void resume(Connection c, long rid, String token) {
+    String hash = Tokens.hash(token);
+    GameSession session = byToken.get(hash);
+    if (session == null) {
+      c.sendError(rid, ErrorCode.UNAUTHENTICATED, "unknown or revoked token");
+      return;
+    }
+    run(session, () -> {
+      Member member = session.member(hash);
+      if (member == null || !Tokens.sameHash(member.tokenHash, hash)) {
+        session.error(c, rid, ErrorCode.UNAUTHENTICATED, "unknown or revoked token");
+        return;
+      }
+      Binding old = bindings.get(c.id());
+      if (old != null && old.member() != member) {
+        session.error(c, rid, ErrorCode.WRONG_PHASE,
+            "this connection is already in a session; leave it first");
+        return;
+      }
+      Connection previous = member.connection;
+      if (previous != null && previous != c) {
+        bindings.remove(previous.id());
+      }
+      bindings.put(c.id(), new Binding(session, member));
+      session.commands().resume(c, rid, member);
+    });
+  }
+
+  private void bound(Connection c, long rid, WithMember action) {
+    Binding b = bindings.get(c.id());
+    if (b == null) {
+      c.sendError(rid, ErrorCode.UNAUTHENTICATED, "join, spectate or resume a session first");
+      return;
+    }
+    run(b.session(), () -> {
+      if (b.member().removed) {
+        c.sendError(rid, ErrorCode.PERMISSION_DENIED, "you were removed from this session");
+        return;
+      }
+      action.accept(b.session(), b.member());
+    });
+  }
+
+  /** Drops the tokens and bindings of members the last command removed (kicks). */
+  private void forgetRemoved(GameSession session) {
+    bindings.entrySet().removeIf(e -> e.getValue().session() == session
+        && e.getValue().member().removed);
+    byToken.entrySet().removeIf(e -> e.getValue() == session && session.member(e.getKey()) == null);
+  }
+
+  private void run(GameSession session, Runnable task) {
+    SessionThread thread = threadOf.get(session);
+    thread.execute(() -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        log.error("session {} failed a command", session.id(), e);
+      }
+    });
+  }
+
+  /** Runs a task on a session's thread (tests and the demo use it to inspect a session). */
+  CompletableFuture<Void> onSession(String sessionId, java.util.function.Consumer<GameSession> task) {
+    GameSession session = byId.get(sessionId);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (session == null) {
+      done.completeExceptionally(new IllegalArgumentException("no session " + sessionId));
+      return done;
+    }
+    threadOf.get(session).execute(() -> {
+      task.accept(session);
+      done.complete(null);
+    });
+    return done;
+  }
+
+  Collection<GameSession> sessions() {
+    return byId.values();
+  }
+
+  private static String hostOf(Connection c) {
+    String address = c.remoteAddress();
+    int colon = address.lastIndexOf(':');
+    return colon > 0 ? address.substring(0, colon) : address;
+  }
+}

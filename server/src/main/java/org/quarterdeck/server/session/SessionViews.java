@@ -1,0 +1,153 @@
+package org.quarterdeck.server.session;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.quarterdeck.protocol.v1.EventView;
+import org.quarterdeck.protocol.v1.LiveTeam;
+import org.quarterdeck.protocol.v1.LiveView;
+import org.quarterdeck.protocol.v1.LobbySeat;
+import org.quarterdeck.protocol.v1.LobbyUpdate;
+import org.quarterdeck.protocol.v1.Phase;
+import org.quarterdeck.protocol.v1.Role;
+import org.quarterdeck.protocol.v1.Snapshot;
+import org.quarterdeck.protocol.v1.Standing;
+import org.quarterdeck.protocol.v1.TeamView;
+import org.quarterdeck.protocol.v1.TurnOpened;
+import org.quarterdeck.server.engine.TeamState;
+import org.quarterdeck.server.engine.Var;
+
+/**
+ * What each role may see, decided in one place. A player sees their own team in full, the lobby
+ * and public standings; a spectator sees the lobby and public standings; the facilitator sees
+ * everything. Every message a session sends about the game is built here.
+ */
+final class SessionViews {
+  private final GameSession session;
+
+  SessionViews(GameSession session) {
+    this.session = session;
+  }
+
+  /** A team in full: only for its own players and the facilitator. */
+  TeamView team(int team) {
+    TeamState state = session.game().teams().get(team);
+    TeamView.Builder b = TeamView.newBuilder().setTeam(team).setName(session.teamName(team))
+        .addAllVariables(WireMapping.variables(state));
+    boolean anyBot = false;
+    for (SeatSlot s : session.seatsOf(team)) {
+      if (s.human()) {
+        b.addPlayers(s.player.displayName);
+      } else if (s.bot != null) {
+        anyBot = true;
+      }
+    }
+    return b.setBot(anyBot && b.getPlayersCount() == 0).build();
+  }
+
+  /**
+   * Public standings: each team's name and results so far (closed quarters plus the running
+   * quarter), ranked. Nothing else about a team is public.
+   */
+  List<Standing> standings() {
+    List<Standing> rows = new ArrayList<>();
+    List<TeamState> teams = session.game().teams();
+    for (int t = 0; t < teams.size(); t++) {
+      TeamState s = teams.get(t);
+      double results = s.get(Var.RESULTS);
+      for (int q = 1; q <= s.quartersClosed(); q++) {
+        results += s.quarterResult(q);
+      }
+      rows.add(Standing.newBuilder().setTeam(t).setName(session.teamName(t))
+          .setResults(results).setScore(session.finalScore(t)).build());
+    }
+    boolean byScore = session.phase() == Phase.ENDED;
+    rows.sort(Comparator.comparingDouble((Standing s) -> byScore ? s.getScore() : s.getResults())
+        .reversed().thenComparingInt(Standing::getTeam));
+    List<Standing> ranked = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      ranked.add(rows.get(i).toBuilder().setRank(i + 1).build());
+    }
+    return ranked;
+  }
+
+  LobbyUpdate lobby() {
+    LobbyUpdate.Builder b = LobbyUpdate.newBuilder().setSpectators(session.spectatorCount());
+    for (SeatSlot s : session.seats()) {
+      LobbySeat.Builder seat = LobbySeat.newBuilder().setTeam(s.team)
+          .setHat(WireMapping.hat(s.seat.hat()));
+      if (s.human()) {
+        seat.setDisplayName(s.player.displayName).setConnected(s.player.connected());
+      } else if (s.bot != null) {
+        seat.setBot(true).setBotStrategy(s.bot.name());
+      }
+      b.addSeats(seat);
+    }
+    return b.build();
+  }
+
+  /** The open turn as one seat sees it. */
+  TurnOpened turnOpened(SeatSlot seat) {
+    TurnOpened.Builder b = WireMapping.opening(session.game().opening(seat.seat));
+    b.addAllEvents(session.injectedViews(seat.team));
+    session.deadline().describe(b);
+    return b.build();
+  }
+
+  Snapshot snapshot(Member member) {
+    Snapshot.Builder b = Snapshot.newBuilder()
+        .setSessionId(session.id())
+        .setTitle(session.title())
+        .setScenarioName(session.scenarioName())
+        .setMode(WireMapping.mode(session.game().rules().mode()))
+        .setPhase(session.phase())
+        .setRole(member.role)
+        .addAllStandings(standings())
+        .setLobby(lobby());
+    boolean open = session.phase() == Phase.TURN_OPEN || session.phase() == Phase.PAUSED;
+    if (member.role == Role.PLAYER && member.seat != null) {
+      SeatSlot seat = member.seat;
+      b.setTeam(seat.team).setHat(WireMapping.hat(seat.seat.hat())).addTeams(team(seat.team))
+          .addAllHistory(session.reports(seat.team));
+      if (open) {
+        b.setOpenTurn(turnOpened(seat));
+        if (seat.wireDecision != null) {
+          b.setDraft(seat.wireDecision).setDraftVersion(seat.version);
+        }
+      }
+    } else if (member.role == Role.FACILITATOR) {
+      for (int t = 0; t < session.teamCount(); t++) {
+        b.addTeams(team(t));
+      }
+    }
+    return b.build();
+  }
+
+  /** Everything, for the facilitator's dashboard. */
+  LiveView liveView() {
+    LiveView.Builder b = LiveView.newBuilder().setPhase(session.phase())
+        .setTurn(session.game().turn()).setLobby(lobby());
+    for (int t = 0; t < session.teamCount(); t++) {
+      int submitted = 0;
+      int seats = 0;
+      for (SeatSlot s : session.seatsOf(t)) {
+        seats++;
+        submitted += s.submitted() ? 1 : 0;
+      }
+      b.addTeams(LiveTeam.newBuilder().setTeam(team(t)).setSubmitted(submitted).setSeats(seats));
+    }
+    b.addAllEventHistory(session.eventHistory());
+    return b.build();
+  }
+
+  /** Events of the open turn injected for one team. */
+  static List<EventView> onlyFor(int team, List<GameSession.Injection> injections) {
+    List<EventView> out = new ArrayList<>();
+    for (GameSession.Injection i : injections) {
+      if (i.hits(team)) {
+        out.add(i.view());
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,147 @@
+package org.quarterdeck.server.session;
+
+import java.util.List;
+import java.util.Locale;
+import org.quarterdeck.protocol.v1.ActHours;
+import org.quarterdeck.protocol.v1.ActView;
+import org.quarterdeck.protocol.v1.Contribution;
+import org.quarterdeck.protocol.v1.DilemmaChoice;
+import org.quarterdeck.protocol.v1.DilemmaOptionView;
+import org.quarterdeck.protocol.v1.DilemmaView;
+import org.quarterdeck.protocol.v1.EventView;
+import org.quarterdeck.protocol.v1.Hat;
+import org.quarterdeck.protocol.v1.Mode;
+import org.quarterdeck.protocol.v1.TurnOpened;
+import org.quarterdeck.protocol.v1.TurnReport;
+import org.quarterdeck.protocol.v1.Variable;
+import org.quarterdeck.protocol.v1.VariableChange;
+import org.quarterdeck.server.engine.Act;
+import org.quarterdeck.server.engine.ActKind;
+import org.quarterdeck.server.engine.Decision;
+import org.quarterdeck.server.engine.Dilemma;
+import org.quarterdeck.server.engine.EventCard;
+import org.quarterdeck.server.engine.Seat;
+import org.quarterdeck.server.engine.TeamReport;
+import org.quarterdeck.server.engine.TeamState;
+import org.quarterdeck.server.engine.TurnOpening;
+import org.quarterdeck.server.engine.Var;
+
+/** Translations between the engine's records and the wire's messages. No policy lives here. */
+final class WireMapping {
+  private WireMapping() {}
+
+  static Hat hat(org.quarterdeck.server.engine.Hat hat) {
+    return switch (hat) {
+      case BOTH -> Hat.BOTH;
+      case LEADER -> Hat.LEADER;
+      case MANAGER -> Hat.MANAGER;
+    };
+  }
+
+  /** The engine's hat for a wire hat; HAT_UNSPECIFIED means BOTH. */
+  static org.quarterdeck.server.engine.Hat hat(Hat hat) {
+    return switch (hat) {
+      case LEADER -> org.quarterdeck.server.engine.Hat.LEADER;
+      case MANAGER -> org.quarterdeck.server.engine.Hat.MANAGER;
+      case BOTH, HAT_UNSPECIFIED, UNRECOGNIZED -> org.quarterdeck.server.engine.Hat.BOTH;
+    };
+  }
+
+  static Mode mode(org.quarterdeck.server.engine.Mode mode) {
+    return switch (mode) {
+      case MARKET -> Mode.MARKET;
+      case COMPANY -> Mode.COMPANY;
+      case TWO_HATS -> Mode.TWO_HATS;
+    };
+  }
+
+  static String varName(Var var) {
+    return var.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The variable called {@code name} on the wire ("morale", "boss_confidence"), or null. */
+  static Var var(String name) {
+    for (Var v : Var.values()) {
+      if (varName(v).equals(name)) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  static List<Variable> variables(TeamState team) {
+    return java.util.Arrays.stream(Var.values())
+        .map(v -> Variable.newBuilder().setName(varName(v)).setLabel(v.label())
+            .setValue(team.get(v)).build())
+        .toList();
+  }
+
+  static Decision decision(Seat seat, int turn, org.quarterdeck.protocol.v1.Decision wire) {
+    Decision.Builder b = Decision.builder(seat, turn);
+    for (ActHours h : wire.getHoursList()) {
+      b.hours(h.getAct(), h.getHours());
+    }
+    for (DilemmaChoice c : wire.getChoicesList()) {
+      b.choose(c.getDilemma(), c.getOption());
+    }
+    return b.build();
+  }
+
+  static org.quarterdeck.protocol.v1.Decision decision(Decision engine) {
+    org.quarterdeck.protocol.v1.Decision.Builder b = org.quarterdeck.protocol.v1.Decision.newBuilder();
+    engine.hours().forEach((act, h) -> b.addHours(ActHours.newBuilder().setAct(act).setHours(h)));
+    engine.choices().forEach((d, o) -> b.addChoices(
+        DilemmaChoice.newBuilder().setDilemma(d).setOption(o)));
+    return b.build();
+  }
+
+  static EventView event(EventCard card) {
+    return EventView.newBuilder().setId(card.id()).setTitle(card.title())
+        .setNarrative(card.narrative()).build();
+  }
+
+  static ActView act(Act act) {
+    return ActView.newBuilder().setId(act.id()).setName(act.name())
+        .setDescription(act.description()).setLeadership(act.kind() == ActKind.LEADERSHIP).build();
+  }
+
+  static DilemmaView dilemma(Dilemma d) {
+    DilemmaView.Builder b = DilemmaView.newBuilder().setId(d.id()).setText(d.text());
+    d.options().forEach(o -> b.addOptions(
+        DilemmaOptionView.newBuilder().setId(o.id()).setText(o.text())));
+    return b.build();
+  }
+
+  static TurnOpened.Builder opening(TurnOpening o) {
+    TurnOpened.Builder b = TurnOpened.newBuilder()
+        .setTurn(o.turn())
+        .setQuarter(o.quarter())
+        .setBudgetHours(o.budgetHours())
+        .setInterruptionHours(o.interruptionHours())
+        .setFreeHours(o.freeHours())
+        .setMaxOvertimeHours(o.maxOvertimeHours());
+    o.acts().forEach(a -> b.addActs(act(a)));
+    o.events().forEach(e -> b.addEvents(event(e)));
+    o.dilemmas().forEach(d -> b.addDilemmas(dilemma(d)));
+    return b;
+  }
+
+  static TurnReport report(TeamReport r, int teamIndex) {
+    TurnReport.Builder b = TurnReport.newBuilder().setTurn(r.turn()).setTeam(teamIndex)
+        .setDefaulted(!r.defaultedSeats().isEmpty());
+    for (org.quarterdeck.server.engine.VariableChange c : r.changes()) {
+      VariableChange.Builder vc = VariableChange.newBuilder().setName(varName(c.var()))
+          .setLabel(c.var().label()).setBefore(c.before()).setAfter(c.after());
+      for (org.quarterdeck.server.engine.Contribution k : c.contributions()) {
+        vc.addContributions(Contribution.newBuilder().setLabel(k.label()).setDelta(k.amount())
+            .setFromTurn(k.originTurn() == r.turn() ? 0 : k.originTurn()));
+      }
+      b.addChanges(vc);
+    }
+    for (TeamReport.EventNote e : r.events()) {
+      b.addEvents(EventView.newBuilder().setId(e.eventId() == null ? "" : e.eventId())
+          .setTitle(e.title()).setNarrative(e.narrative()).setInjected(e.injected()));
+    }
+    return b.build();
+  }
+}
