@@ -1,6 +1,5 @@
 package org.quarterdeck.server.net;
 
-import io.netty.channel.EventLoop;
 import org.quarterdeck.protocol.v1.ErrorCode;
 import org.quarterdeck.protocol.v1.Goodbye;
 import org.quarterdeck.protocol.v1.ServerMessage;
@@ -12,9 +11,6 @@ public interface Connection {
 
   /** The transport the client came in on. */
   Transport transport();
-
-  /** The event loop that owns this connection; callbacks for it run there. */
-  EventLoop eventLoop();
 
   /** Sends an envelope; may be called from any thread. */
   void send(ServerMessage message);

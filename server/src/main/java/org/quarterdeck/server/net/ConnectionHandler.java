@@ -6,7 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -209,11 +208,6 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
   @Override
   public Transport transport() {
     return transport;
-  }
-
-  @Override
-  public EventLoop eventLoop() {
-    return ctx.channel().eventLoop();
   }
 
   @Override

@@ -1,0 +1,77 @@
+package org.quarterdeck.server.session;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.quarterdeck.protocol.v1.Goodbye;
+import org.quarterdeck.protocol.v1.ServerMessage;
+import org.quarterdeck.server.net.Connection;
+import org.quarterdeck.server.net.Transport;
+
+/** A connection that records what the server sends to it. */
+final class FakeConnection implements Connection {
+  private static final AtomicLong IDS = new AtomicLong(1_000_000);
+  private final long id = IDS.incrementAndGet();
+  private final String address;
+  final List<ServerMessage> received = new ArrayList<>();
+  Goodbye.Reason closedWith;
+
+  FakeConnection(String address) {
+    this.address = address;
+  }
+
+  @Override
+  public long id() {
+    return id;
+  }
+
+  @Override
+  public Transport transport() {
+    return Transport.TCP;
+  }
+
+  @Override
+  public void send(ServerMessage message) {
+    received.add(message);
+  }
+
+  @Override
+  public void close(Goodbye.Reason reason, String message) {
+    received.add(ServerMessage.newBuilder()
+        .setGoodbye(Goodbye.newBuilder().setReason(reason).setMessage(message)).build());
+    closedWith = reason;
+  }
+
+  @Override
+  public boolean handshakeDone() {
+    return true;
+  }
+
+  @Override
+  public void completeHandshake(int protocolVersion) {}
+
+  @Override
+  public String remoteAddress() {
+    return address;
+  }
+
+  ServerMessage last() {
+    return received.get(received.size() - 1);
+  }
+
+  /** The reply to a request id. */
+  ServerMessage reply(long requestId) {
+    return received.stream().filter(m -> m.getRequestId() == requestId).reduce((a, b) -> b)
+        .orElseThrow(() -> new AssertionError("no reply to request " + requestId + " in "
+            + received));
+  }
+
+  List<ServerMessage> all(Predicate<ServerMessage> which) {
+    return received.stream().filter(which).toList();
+  }
+
+  void clear() {
+    received.clear();
+  }
+}

@@ -1,0 +1,74 @@
+package org.quarterdeck.server.session;
+
+import java.util.PriorityQueue;
+
+/**
+ * A session thread for tests: tasks run at once on the caller's thread, and time moves only when
+ * the test advances it, running due timers in order.
+ */
+final class ManualThread implements SessionManager.SessionThread, SessionClock {
+  private long now = 1_700_000_000_000L;
+  private long sequence;
+  private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+
+  private final class Timer implements Comparable<Timer>, Cancellable {
+    final long due;
+    final long order = sequence++;
+    final Runnable task;
+    boolean cancelled;
+
+    Timer(long due, Runnable task) {
+      this.due = due;
+      this.task = task;
+    }
+
+    @Override
+    public int compareTo(Timer o) {
+      return due != o.due ? Long.compare(due, o.due) : Long.compare(order, o.order);
+    }
+
+    @Override
+    public void cancel() {
+      cancelled = true;
+    }
+  }
+
+  @Override
+  public void execute(Runnable command) {
+    command.run();
+  }
+
+  @Override
+  public SessionClock clock() {
+    return this;
+  }
+
+  @Override
+  public boolean inThread() {
+    return true;
+  }
+
+  @Override
+  public long nowMillis() {
+    return now;
+  }
+
+  @Override
+  public Cancellable schedule(Runnable task, long delayMillis) {
+    Timer t = new Timer(now + Math.max(0, delayMillis), task);
+    timers.add(t);
+    return t;
+  }
+
+  void advanceSeconds(long seconds) {
+    long until = now + seconds * 1000;
+    while (!timers.isEmpty() && timers.peek().due <= until) {
+      Timer t = timers.poll();
+      now = t.due;
+      if (!t.cancelled) {
+        t.task.run();
+      }
+    }
+    now = until;
+  }
+}
