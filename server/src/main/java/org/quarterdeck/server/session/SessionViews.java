@@ -55,7 +55,7 @@ final class SessionViews {
     for (int t = 0; t < teams.size(); t++) {
       TeamState s = teams.get(t);
       double results = s.get(Var.RESULTS);
-      for (int q = 1; q <= s.quartersClosed(); q++) {
+      for (int q = 0; q < s.quartersClosed(); q++) {
         results += s.quarterResult(q);
       }
       rows.add(Standing.newBuilder().setTeam(t).setName(session.teamName(t))
