@@ -18,10 +18,11 @@ import org.quarterdeck.server.store.LogReadResult.TornTail;
  * Reads a log file and sorts what it finds into valid records, a torn tail or corruption. It never
  * modifies the file.
  *
- * <p>A bad frame is a torn tail when nothing verifiable could follow it: the frame header or body
- * runs past the end of the file, its checksum fails and it ends exactly at the end of the file, or
- * every byte from it to the end of the file is zero. Any other bad frame (a checksum failure with
- * more data after it, a length above the maximum) is corruption.
+ * <p>A bad frame is a torn tail when nothing verifiable could follow it: the frame header is
+ * incomplete, the (verified) length runs past the end of the file, the payload checksum fails and
+ * the frame ends exactly at the end of the file, or every byte from the bad frame to the end of the
+ * file is zero. Any other bad frame is corruption: a frame header whose checksum fails, a length
+ * above the maximum, or a payload checksum failure with more data after it.
  */
 final class LogReader {
   private static final int ZERO_SCAN_CHUNK = 64 * 1024;
@@ -63,7 +64,11 @@ final class LogReader {
       frameHeader.clear();
       readAt(channel, frameHeader, pos);
       int length = frameHeader.getInt(0);
-      int storedCrc = frameHeader.getInt(4);
+      int payloadCrc = frameHeader.getInt(4);
+      if (RecordCodec.headerChecksum(frameHeader.array()) != frameHeader.getInt(8)) {
+        return bad(sessionId, channel, records, pos, size, false,
+            "frame header checksum mismatch in record " + records.size());
+      }
       if (length < 0 || length > MAX_PAYLOAD_BYTES) {
         return bad(sessionId, channel, records, pos, size, false,
             "impossible record length " + Integer.toUnsignedString(length));
@@ -74,7 +79,7 @@ final class LogReader {
       }
       byte[] payload = new byte[length];
       readAt(channel, ByteBuffer.wrap(payload), pos + FRAME_HEADER_BYTES);
-      if (RecordCodec.checksum(length, payload, 0, length) != storedCrc) {
+      if (RecordCodec.payloadChecksum(payload) != payloadCrc) {
         boolean last = pos + FRAME_HEADER_BYTES + length == size;
         return bad(sessionId, channel, records, pos, size, last,
             "checksum mismatch in record " + records.size()

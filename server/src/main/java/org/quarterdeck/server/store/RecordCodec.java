@@ -5,12 +5,13 @@ import java.util.zip.CRC32C;
 
 /**
  * The on-disk layout: an 8-byte file header, then frames of
- * {@code length (u32 big-endian) | crc (u32 big-endian) | payload}.
+ * {@code length (u32) | payload CRC32C (u32) | header CRC32C (u32) | payload}, all big-endian.
  *
- * <p>The CRC32C covers the four length bytes and then the payload. Covering the length means a
- * flipped length bit is caught, and it means an all-zero region (what some file systems leave at
- * the end of a file after a crash) never parses as a valid empty record: CRC32C of four zero bytes
- * is not zero.
+ * <p>The header CRC32C covers the eight bytes before it (length and payload CRC), so a reader can
+ * trust a length before it uses it: a damaged length in the middle of a log is reported as
+ * corruption instead of looking like a record that runs past the end of the file (a torn tail).
+ * An all-zero region (what some file systems leave at the end of a file after a crash) never
+ * parses as a frame, because CRC32C of eight zero bytes is not zero.
  */
 final class RecordCodec {
   /** "QDLG": Quarterdeck log. */
@@ -18,7 +19,7 @@ final class RecordCodec {
   static final short FORMAT_VERSION = 1;
   /** Magic (4), format version (u16 big-endian), flags (u16, zero in version 1). */
   static final int FILE_HEADER_BYTES = 8;
-  static final int FRAME_HEADER_BYTES = 8;
+  static final int FRAME_HEADER_BYTES = 12;
   static final int MAX_PAYLOAD_BYTES = 1 << 20;
   static final int MAX_FRAME_BYTES = FRAME_HEADER_BYTES + MAX_PAYLOAD_BYTES;
 
@@ -39,18 +40,22 @@ final class RecordCodec {
     }
     ByteBuffer frame = ByteBuffer.allocate(FRAME_HEADER_BYTES + payload.length);
     frame.putInt(payload.length);
-    frame.putInt(checksum(payload.length, payload, 0, payload.length));
+    frame.putInt(payloadChecksum(payload));
+    frame.putInt(headerChecksum(frame.array()));
     frame.put(payload);
     return frame.array();
   }
 
-  static int checksum(int length, byte[] payload, int offset, int count) {
+  static int payloadChecksum(byte[] payload) {
     CRC32C crc = new CRC32C();
-    crc.update(length >>> 24);
-    crc.update(length >>> 16);
-    crc.update(length >>> 8);
-    crc.update(length);
-    crc.update(payload, offset, count);
+    crc.update(payload, 0, payload.length);
+    return (int) crc.getValue();
+  }
+
+  /** CRC32C of the first eight bytes of a frame header (length and payload CRC). */
+  static int headerChecksum(byte[] frameHeader) {
+    CRC32C crc = new CRC32C();
+    crc.update(frameHeader, 0, 8);
     return (int) crc.getValue();
   }
 }
