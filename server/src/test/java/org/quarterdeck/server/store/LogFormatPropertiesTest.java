@@ -22,7 +22,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /** The file format's invariants, checked on logs built independently of the writer. */
-class LogFormatProperties {
+class LogFormatPropertiesTest {
   private static Path dir;
 
   @BeforeContainer
