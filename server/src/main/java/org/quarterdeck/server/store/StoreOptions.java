@@ -1,0 +1,67 @@
+package org.quarterdeck.server.store;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * How an {@link EventStore} commits and how much it queues.
+ *
+ * @param fsyncMode when to fsync; see {@link FsyncMode}
+ * @param batchWindow in {@link FsyncMode#BATCH}, the longest a written record waits for its fsync
+ *     (zero: fsync as soon as the queue is empty, so batches form only while a previous fsync runs)
+ * @param batchMaxRecords in {@link FsyncMode#BATCH}, fsync early once this many records are waiting
+ * @param batchMaxBytes in {@link FsyncMode#BATCH}, fsync early once this many bytes are waiting
+ * @param queueMaxRecords appends (and other operations) queued for the writer at most; past it
+ *     {@link EventLog#append} fails at once with {@link StoreOverloadedException}
+ * @param queueMaxBytes framed record bytes queued for the writer at most; same failure past it
+ */
+public record StoreOptions(
+    FsyncMode fsyncMode,
+    Duration batchWindow,
+    int batchMaxRecords,
+    long batchMaxBytes,
+    int queueMaxRecords,
+    long queueMaxBytes) {
+
+  /** Batch mode, a 2 ms window, up to 65,536 records or 64 MiB queued. */
+  public static final StoreOptions DEFAULTS =
+      new StoreOptions(FsyncMode.BATCH, Duration.ofMillis(2), 4096, 4L << 20, 65_536, 64L << 20);
+
+  public StoreOptions {
+    requireNonNull(fsyncMode, "fsyncMode");
+    requireNonNull(batchWindow, "batchWindow");
+    if (batchWindow.isNegative() || batchWindow.compareTo(Duration.ofSeconds(1)) > 0) {
+      throw new IllegalArgumentException("batchWindow must be within 0..1s: " + batchWindow);
+    }
+    if (batchMaxRecords < 1 || batchMaxBytes < 1) {
+      throw new IllegalArgumentException("batch limits must be positive");
+    }
+    if (queueMaxRecords < 1) {
+      throw new IllegalArgumentException("queueMaxRecords must be positive: " + queueMaxRecords);
+    }
+    if (queueMaxBytes < RecordCodec.MAX_FRAME_BYTES) {
+      throw new IllegalArgumentException(
+          "queueMaxBytes must hold at least one maximal record (" + RecordCodec.MAX_FRAME_BYTES
+              + " bytes): " + queueMaxBytes);
+    }
+  }
+
+  /** These options with another fsync mode. */
+  public StoreOptions withFsyncMode(FsyncMode mode) {
+    return new StoreOptions(mode, batchWindow, batchMaxRecords, batchMaxBytes, queueMaxRecords,
+        queueMaxBytes);
+  }
+
+  /** These options with another batch window. */
+  public StoreOptions withBatchWindow(Duration window) {
+    return new StoreOptions(fsyncMode, window, batchMaxRecords, batchMaxBytes, queueMaxRecords,
+        queueMaxBytes);
+  }
+
+  /** These options with other queue bounds. */
+  public StoreOptions withQueueBounds(int maxRecords, long maxBytes) {
+    return new StoreOptions(fsyncMode, batchWindow, batchMaxRecords, batchMaxBytes, maxRecords,
+        maxBytes);
+  }
+}
