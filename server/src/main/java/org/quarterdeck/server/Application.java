@@ -1,7 +1,9 @@
 package org.quarterdeck.server;
 
 import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import org.quarterdeck.server.http.HttpChannelInitializer;
 import org.quarterdeck.server.metrics.ServerMetrics;
 import org.quarterdeck.server.net.NetLimits;
@@ -9,11 +11,17 @@ import org.quarterdeck.server.net.ProtocolDispatcher;
 import org.quarterdeck.server.net.QuarterdeckServer;
 import org.quarterdeck.server.net.ServerAddresses;
 import org.quarterdeck.server.session.EventLoopSessionThread;
-import org.quarterdeck.server.session.SessionJournal;
+import org.quarterdeck.server.session.EventStoreStorage;
 import org.quarterdeck.server.session.SessionManager;
+import org.quarterdeck.server.session.SessionStorage;
+import org.quarterdeck.server.store.EventStore;
+import org.quarterdeck.server.store.StoreOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The composition root: wires the transports, the dispatcher and the sessions together. */
+/** The composition root: wires the transports, the dispatcher, the sessions and the store. */
 public final class Application implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Application.class);
   /** Sessions one server holds at most. */
   public static final int MAX_SESSIONS = 20_000;
   /** Failed join-code attempts allowed per client address and minute. */
@@ -21,34 +29,61 @@ public final class Application implements AutoCloseable {
 
   private final QuarterdeckServer server;
   private final SessionManager sessions;
+  private final SessionStorage storage;
   private final ServerAddresses addresses;
 
-  private Application(QuarterdeckServer server, SessionManager sessions,
+  private Application(QuarterdeckServer server, SessionManager sessions, SessionStorage storage,
       ServerAddresses addresses) {
     this.server = server;
     this.sessions = sessions;
+    this.storage = storage;
     this.addresses = addresses;
   }
 
+  /** Where and how sessions are stored: a data directory, or memory when {@code data} is null. */
+  public record Storage(Path data, StoreOptions options) {
+    public static Storage memory() {
+      return new Storage(null, StoreOptions.DEFAULTS);
+    }
+
+    SessionStorage open() throws IOException {
+      return data == null ? SessionStorage.inMemory()
+          : new EventStoreStorage(EventStore.open(data, options));
+    }
+  }
+
+  /** Starts a server whose sessions live in memory only (tests, tools). */
+  public static Application start(InetSocketAddress http, InetSocketAddress tcp, NetLimits limits,
+      String adminToken, String serverName) throws InterruptedException, IOException {
+    return start(http, tcp, limits, adminToken, serverName, Storage.memory());
+  }
+
   /**
-   * Starts a server.
+   * Opens the store, recovers every stored session, then starts listening.
    *
    * @param adminToken when not null, creating sessions needs it
    */
   public static Application start(InetSocketAddress http, InetSocketAddress tcp, NetLimits limits,
-      String adminToken, String serverName) throws InterruptedException {
+      String adminToken, String serverName, Storage storage)
+      throws InterruptedException, IOException {
     ServerMetrics metrics = new ServerMetrics();
     EventLoopGroup workers = QuarterdeckServer.newWorkers();
+    SessionStorage sessionStorage = storage.open();
     SessionManager sessions = new SessionManager(
-        () -> new EventLoopSessionThread(workers.next()), id -> SessionJournal.discarding(),
+        () -> new EventLoopSessionThread(workers.next()), sessionStorage,
         adminToken, MAX_SESSIONS, JOIN_FAILURES_PER_MINUTE);
+    int recovered = sessions.recoverAll();
+    if (recovered > 0 || !sessions.quarantined().isEmpty()) {
+      log.info("recovered {} sessions, {} quarantined", recovered, sessions.quarantined().size());
+    }
     QuarterdeckServer server = new QuarterdeckServer(http, tcp, limits,
         new ProtocolDispatcher(limits, sessions, serverName), metrics,
         tail -> new HttpChannelInitializer(tail, metrics), workers);
     try {
-      return new Application(server, sessions, server.start());
+      return new Application(server, sessions, sessionStorage, server.start());
     } catch (RuntimeException | InterruptedException e) {
       server.close();
+      sessionStorage.close();
       throw e;
     }
   }
@@ -65,8 +100,10 @@ public final class Application implements AutoCloseable {
     return server;
   }
 
+  /** Stops the transports (clients are told), then flushes and closes the store. */
   @Override
   public void close() {
     server.close();
+    storage.close();
   }
 }

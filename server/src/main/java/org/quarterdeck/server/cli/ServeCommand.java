@@ -15,17 +15,22 @@ import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.net.ServerAddresses;
 import org.quarterdeck.server.scenario.ScenarioCatalog;
 import org.quarterdeck.server.session.SessionManager;
+import org.quarterdeck.server.store.FsyncMode;
+import org.quarterdeck.server.store.StoreOptions;
 
 /** {@code serve}: runs the server until SIGTERM or SIGINT. */
 public final class ServeCommand {
   static final Set<String> FLAGS = Set.of("http-port", "tcp-port", "bind", "data", "admin-token",
-      "max-frame-bytes", "idle-timeout-seconds", "handshake-timeout-seconds");
+      "max-frame-bytes", "idle-timeout-seconds", "handshake-timeout-seconds", "fsync");
   static final Set<String> SWITCHES = Set.of("demo");
 
   public static final String USAGE = """
       serve [--http-port 8080] [--tcp-port 7777] [--bind 127.0.0.1] [--data ./quarterdeck-data]
-            [--admin-token TOKEN] [--demo] [--max-frame-bytes 65536]
-            [--idle-timeout-seconds 60] [--handshake-timeout-seconds 10]
+            [--fsync always|batch|off] [--admin-token TOKEN] [--demo]
+            [--max-frame-bytes 65536] [--idle-timeout-seconds 60] [--handshake-timeout-seconds 10]
+        --fsync: always = fsync each record before acknowledging it; batch (default) = one fsync
+        per batch of a few ms, still before acknowledging; off = never fsync (an OS crash or
+        power loss can lose acknowledged work; a process crash cannot).
         Every flag can also be set by an environment variable: QUARTERDECK_HTTP_PORT,
         QUARTERDECK_TCP_PORT, QUARTERDECK_BIND, ... (the flag wins). Port 0 picks a free port.
         --demo opens a session of the default scenario with bots in most seats and prints how
@@ -45,7 +50,7 @@ public final class ServeCommand {
 
   /** Parsed {@code serve} settings. */
   public record Options(InetSocketAddress http, InetSocketAddress tcp, Path data,
-      NetLimits limits, String adminToken, boolean demo) {
+      FsyncMode fsync, NetLimits limits, String adminToken, boolean demo) {
 
     public static Options parse(String[] args, Map<String, String> environment) {
       Flags flags = Flags.parse(args, FLAGS, SWITCHES, environment);
@@ -59,9 +64,18 @@ public final class ServeCommand {
           new InetSocketAddress(bind, flags.getInt("http-port", 8080, 0, 65535)),
           new InetSocketAddress(bind, flags.getInt("tcp-port", 7777, 0, 65535)),
           Path.of(flags.get("data", "./quarterdeck-data")),
+          parseFsync(flags.get("fsync", "batch")),
           limits,
           flags.get("admin-token").orElse(null),
           flags.isSet("demo"));
+    }
+  }
+
+  static FsyncMode parseFsync(String value) {
+    try {
+      return FsyncMode.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new Flags.UsageException("--fsync must be always, batch or off, was '" + value + "'");
     }
   }
 
@@ -70,8 +84,10 @@ public final class ServeCommand {
     Application app;
     try {
       app = Application.start(options.http(), options.tcp(), options.limits(),
-          options.demo() ? null : options.adminToken(), Version.serverName());
-    } catch (RuntimeException e) {
+          options.demo() ? null : options.adminToken(), Version.serverName(),
+          new Application.Storage(options.data(),
+              StoreOptions.DEFAULTS.withFsyncMode(options.fsync())));
+    } catch (RuntimeException | java.io.IOException e) {
       err.println("cannot start: " + e.getMessage());
       return 1;
     }
@@ -86,6 +102,9 @@ public final class ServeCommand {
         + "/healthz, metrics: " + addresses.httpUrl() + "/metrics)");
     out.println("  WebSocket  " + addresses.webSocketUrl());
     out.println("  TCP        " + addresses.tcpUrl());
+    out.println("  Data       " + options.data().toAbsolutePath().normalize() + " (fsync "
+        + options.fsync().flagValue() + ", " + app.sessions().sessionCount()
+        + " sessions recovered)");
     if (options.demo()) {
       printDemo(out, app.sessions(), addresses);
     }

@@ -72,6 +72,25 @@ final class Deadline {
     arm();
   }
 
+  /** Restores a running deadline at an absolute time (a past one expires at once). */
+  void restoreAt(long epochMs) {
+    disarm();
+    paused = false;
+    remainingMs = 0;
+    deadlineMs = epochMs;
+    if (epochMs > 0) {
+      arm();
+    }
+  }
+
+  /** Restores a paused clock with the time that was left. */
+  void restorePaused(long remaining) {
+    disarm();
+    paused = true;
+    deadlineMs = 0;
+    remainingMs = remaining;
+  }
+
   boolean running() {
     return deadlineMs > 0 && !paused;
   }
@@ -107,7 +126,7 @@ final class Deadline {
         disarm();
         onExpiry.run();
       }
-    }, deadlineMs - clock.nowMillis());
+    }, Math.max(0, deadlineMs - clock.nowMillis()));
   }
 
   private void disarm() {

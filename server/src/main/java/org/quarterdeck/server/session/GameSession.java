@@ -74,6 +74,9 @@ final class GameSession {
   private final List<Injection> injections = new ArrayList<>();
   private final List<EventView> eventHistory = new ArrayList<>();
   private final List<List<TurnReport>> reports = new ArrayList<>();
+  private final List<SessionRecord> records = new ArrayList<>();
+  private boolean replaying;
+  private String replayError;
   private Phase phase = Phase.LOBBY;
   private Game game;
   private List<FinalScore> finalScores = List.of();
@@ -87,7 +90,8 @@ final class GameSession {
 
   GameSession(String id, String joinCode, String facilitatorTokenHash, LoadedScenario scenario,
       SessionSettings settings, long seed, SessionClock clock, SessionJournal journal,
-      Outbox outbox, Runnable ensureThread) {
+      Outbox outbox, Runnable ensureThread, boolean replaying) {
+    this.replaying = replaying;
     this.id = requireNonNull(id, "id");
     this.joinCode = requireNonNull(joinCode, "joinCode");
     this.facilitatorTokenHash = requireNonNull(facilitatorTokenHash, "facilitatorTokenHash");
@@ -114,6 +118,10 @@ final class GameSession {
     }
     members.put(facilitatorTokenHash, new Member(Role.FACILITATOR, facilitatorTokenHash,
         "facilitator"));
+    recordOpened(teamIds);
+  }
+
+  private void recordOpened(List<String> teamIds) {
     record(SessionRecord.newBuilder().setOpened(SessionOpened.newBuilder()
         .setSessionId(id)
         .setJoinCode(joinCode)
@@ -346,7 +354,7 @@ final class GameSession {
   }
 
   private void maybeCloseTurn() {
-    if (phase != Phase.TURN_OPEN) {
+    if (phase != Phase.TURN_OPEN || replaying) {
       return;
     }
     SubmissionProgress p = progress();
@@ -508,15 +516,26 @@ final class GameSession {
     }
   }
 
+  /** Answers a request; during replay there is nobody to answer. */
   void reply(Connection c, long requestId, ServerMessage.Builder message) {
-    outbox.send(c, message.setRequestId(requestId).build());
+    if (c != null) {
+      outbox.send(c, message.setRequestId(requestId).build());
+    }
   }
 
   void error(Connection c, long requestId, ErrorCode code, String message) {
+    if (c == null) {
+      replayError = code + ": " + message;
+      return;
+    }
     outbox.send(c, org.quarterdeck.server.net.Errors.reply(requestId, code, message));
   }
 
   void error(Connection c, long requestId, Rejection rejection, String fieldPrefix) {
+    if (c == null) {
+      replayError = rejection.toString();
+      return;
+    }
     ServerMessage m = org.quarterdeck.server.net.Errors.reply(requestId,
         ErrorCode.INVALID_ARGUMENT, rejection.code() + ": " + rejection.message());
     outbox.send(c, m.toBuilder().setError(m.getError().toBuilder()
@@ -532,6 +551,51 @@ final class GameSession {
   }
 
   void record(SessionRecord.Builder record) {
-    outbox.recorded(journal.append(record.setAtMs(clock.nowMillis()).build()));
+    if (replaying) {
+      return;
+    }
+    SessionRecord built = record.setAtMs(clock.nowMillis()).build();
+    records.add(built);
+    outbox.recorded(journal.append(built));
+  }
+
+  /** Every record of this session so far, oldest first (the log, as this session wrote it). */
+  List<SessionRecord> records() {
+    return Collections.unmodifiableList(records);
+  }
+
+  boolean replaying() {
+    return replaying;
+  }
+
+  /** Ends replay: the records replayed become this session's history; live work starts. */
+  void finishReplay(List<SessionRecord> replayed) {
+    records.clear();
+    records.addAll(replayed);
+    replaying = false;
+  }
+
+  /** The error a command raised while replaying (a log that does not fit the rules), or null. */
+  String takeReplayError() {
+    String e = replayError;
+    replayError = null;
+    return e;
+  }
+
+  void setPhase(Phase phase) {
+    this.phase = phase;
+  }
+
+  Outbox outbox() {
+    return outbox;
+  }
+
+  SessionJournal journal() {
+    return journal;
+  }
+
+  /** After a replay: finish what a crash interrupted (a turn every player had submitted). */
+  void resumeAfterReplay() {
+    maybeCloseTurn();
   }
 }

@@ -300,6 +300,11 @@ final class SessionCommands {
         .setPhase(session.phase()).setTurn(session.game().turn()));
   }
 
+  /** Replays a logged injection; a refusal is reported through the replay error. */
+  void injectRecorded(InjectEvent inject) {
+    inject(null, 0, inject);
+  }
+
   private boolean inject(Connection c, long rid, InjectEvent inject) {
     List<String> teamIds = new ArrayList<>();
     for (int t : inject.getTeamsList()) {

@@ -10,6 +10,9 @@ import org.quarterdeck.protocol.v1.SessionRecord;
 public interface SessionJournal {
   CompletableFuture<Void> append(SessionRecord record);
 
+  /** The session was rebuilt from its durable records after a failed append: go on appending. */
+  default void reset() {}
+
   /** A journal that keeps nothing: for tests and tournaments that need no durability. */
   static SessionJournal discarding() {
     CompletableFuture<Void> done = CompletableFuture.completedFuture(null);

@@ -7,7 +7,6 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.quarterdeck.protocol.v1.ClientMessage;
 import org.quarterdeck.protocol.v1.CreateSession;
@@ -39,7 +38,7 @@ public final class SessionManager implements SessionGateway {
   private static final SecureRandom SEEDS = new SecureRandom();
 
   private final Supplier<SessionThread> threads;
-  private final Function<String, SessionJournal> journals;
+  private final SessionStorage storage;
   private final String adminTokenHash;
   private final int maxSessions;
   private final GuessLimiter guesses;
@@ -48,6 +47,8 @@ public final class SessionManager implements SessionGateway {
   private final Map<String, GameSession> byToken = new ConcurrentHashMap<>();
   private final Map<Long, Binding> bindings = new ConcurrentHashMap<>();
   private final Map<GameSession, SessionThread> threadOf = new ConcurrentHashMap<>();
+  private final Map<String, String> quarantinedByToken = new ConcurrentHashMap<>();
+  private final Map<String, String> quarantined = new ConcurrentHashMap<>();
 
   /** The thread (and clock) a session runs on. */
   public interface SessionThread extends java.util.concurrent.Executor {
@@ -64,15 +65,14 @@ public final class SessionManager implements SessionGateway {
 
   /**
    * @param threads hands out a session thread for each new session (round robin over event loops)
-   * @param journals opens the journal of a new session by id
+   * @param storage where session logs are kept
    * @param adminToken when not null, creating a session needs this token
    * @param joinFailuresPerMinute failed join attempts allowed per client address and minute
    */
-  public SessionManager(Supplier<SessionThread> threads,
-      Function<String, SessionJournal> journals, String adminToken, int maxSessions,
-      int joinFailuresPerMinute) {
+  public SessionManager(Supplier<SessionThread> threads, SessionStorage storage,
+      String adminToken, int maxSessions, int joinFailuresPerMinute) {
     this.threads = requireNonNull(threads, "threads");
-    this.journals = requireNonNull(journals, "journals");
+    this.storage = requireNonNull(storage, "storage");
     this.adminTokenHash = adminToken == null ? null : Tokens.hash(adminToken);
     this.maxSessions = maxSessions;
     this.guesses = new GuessLimiter(joinFailuresPerMinute);
@@ -144,10 +144,11 @@ public final class SessionManager implements SessionGateway {
     }
     try {
       Created created = open(request);
-      c.send(ServerMessage.newBuilder().setRequestId(rid).setSessionCreated(
+      GameSession session = byId.get(created.sessionId());
+      // through the session's outbox: the reply waits until the session's first record is durable
+      run(session, () -> session.reply(c, rid, ServerMessage.newBuilder().setSessionCreated(
           SessionCreated.newBuilder().setSessionId(created.sessionId())
-              .setJoinCode(created.joinCode()).setFacilitatorToken(created.facilitatorToken()))
-          .build());
+              .setJoinCode(created.joinCode()).setFacilitatorToken(created.facilitatorToken()))));
     } catch (TooManySessions e) {
       c.sendError(rid, ErrorCode.UNAVAILABLE, e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -175,20 +176,138 @@ public final class SessionManager implements SessionGateway {
     String facilitatorToken = Tokens.newToken();
     long seed = settings.getSeed() != 0 ? settings.getSeed() : SEEDS.nextLong();
     SessionThread thread = threads.get();
+    Outbox outbox = new Outbox(thread);
     GameSession session = new GameSession(id, code, Tokens.hash(facilitatorToken), scenario,
-        settings, seed, thread.clock(), journals.apply(id), new Outbox(thread),
-        () -> {
-          if (!thread.inThread()) {
-            throw new IllegalStateException("session " + id + " touched off its thread");
-          }
-        });
-    threadOf.put(session, thread);
-    byId.put(id, session);
-    byCode.put(code, session);
-    byToken.put(Tokens.hash(facilitatorToken), session);
+        settings, seed, thread.clock(), storage.create(id), outbox, threadCheck(thread, id),
+        false);
+    register(session, thread);
     log.info("session {} created: scenario {}, {} teams, join code {}", id, scenario.id(),
         settings.getTeams(), code);
     return new Created(id, code, facilitatorToken);
+  }
+
+  private static Runnable threadCheck(SessionThread thread, String id) {
+    return () -> {
+      if (!thread.inThread()) {
+        throw new IllegalStateException("session " + id + " touched off its thread");
+      }
+    };
+  }
+
+  private void register(GameSession session, SessionThread thread) {
+    threadOf.put(session, thread);
+    byId.put(session.id(), session);
+    byCode.put(session.joinCode(), session);
+    session.forEachMember(m -> byToken.put(m.tokenHash, session));
+    session.outbox().onFailure(() -> rebuild(session));
+  }
+
+  // ------------------------------------------------------------------ durability
+
+  /**
+   * Reloads every stored session by replaying its log through the engine. A log that is corrupt
+   * or does not replay to its recorded hashes quarantines that session alone.
+   *
+   * @return how many sessions were recovered
+   */
+  public int recoverAll() {
+    int recovered = 0;
+    for (String id : storage.sessionIds()) {
+      SessionStorage.Stored stored = storage.recover(id);
+      if (stored.corrupt()) {
+        quarantine(id, stored.records(), stored.problem());
+        continue;
+      }
+      SessionThread thread = threads.get();
+      CompletableFuture<GameSession> done = new CompletableFuture<>();
+      thread.execute(() -> {
+        try {
+          Outbox outbox = new Outbox(thread);
+          GameSession session = SessionReplayer.replay(stored.records(), thread,
+              stored.journal(), outbox);
+          register(session, thread);
+          session.resumeAfterReplay();
+          done.complete(session);
+        } catch (SessionReplayer.ReplayException | RuntimeException e) {
+          done.completeExceptionally(e);
+        }
+      });
+      try {
+        GameSession session = done.get();
+        log.info("session {} recovered: phase {}, turn {}", id, session.phase(),
+            session.game().turn());
+        recovered++;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return recovered;
+      } catch (java.util.concurrent.ExecutionException e) {
+        quarantine(id, stored.records(), e.getCause().getMessage());
+      }
+    }
+    return recovered;
+  }
+
+  private void quarantine(String id, java.util.List<org.quarterdeck.protocol.v1.SessionRecord>
+      records, String problem) {
+    log.error("session {} quarantined: {}", id, problem);
+    quarantined.put(id, problem);
+    if (!records.isEmpty() && records.get(0).hasOpened()) {
+      quarantinedByToken.put(records.get(0).getOpened().getFacilitatorTokenHash(), problem);
+    }
+  }
+
+  /** Sessions that could not be recovered, with the reason. */
+  public Map<String, String> quarantined() {
+    return Map.copyOf(quarantined);
+  }
+
+  /**
+   * A record could not be written: rebuild the session from what is durable, so that its state
+   * is again exactly its log, and show everyone connected the state they are really in.
+   */
+  private void rebuild(GameSession broken) {
+    SessionThread thread = threadOf.get(broken);
+    SessionStorage.Stored stored = storage.read(broken.id());
+    if (stored.corrupt() || stored.records().isEmpty()) {
+      log.error("session {}: its first record was never saved; dropping it", broken.id());
+      unregister(broken);
+      return;
+    }
+    try {
+      GameSession rebuilt = SessionReplayer.replay(stored.records(), thread,
+          broken.journal(), new Outbox(thread));
+      broken.journal().reset();
+      unregister(broken);
+      register(rebuilt, thread);
+      for (Map.Entry<Long, Binding> e : bindings.entrySet()) {
+        Binding b = e.getValue();
+        if (b.session() != broken) {
+          continue;
+        }
+        Member now = rebuilt.member(b.member().tokenHash);
+        if (now == null) {
+          bindings.remove(e.getKey());
+          continue;
+        }
+        now.connection = b.member().connection;
+        bindings.put(e.getKey(), new Binding(rebuilt, now));
+        rebuilt.send(now, ServerMessage.newBuilder().setSnapshot(rebuilt.views().snapshot(now)));
+      }
+      rebuilt.resumeAfterReplay();
+      log.warn("session {} rebuilt from its log after a storage failure", broken.id());
+    } catch (SessionReplayer.ReplayException e) {
+      log.error("session {} cannot be rebuilt after a storage failure: {}", broken.id(),
+          e.getMessage());
+      unregister(broken);
+      quarantine(broken.id(), stored.records(), e.getMessage());
+    }
+  }
+
+  private void unregister(GameSession session) {
+    byId.remove(session.id(), session);
+    byCode.remove(session.joinCode(), session);
+    byToken.values().removeIf(s -> s == session);
+    threadOf.remove(session);
   }
 
   private String uniqueCode() {
@@ -304,6 +423,11 @@ public final class SessionManager implements SessionGateway {
   private void resume(Connection c, long rid, String token) {
     String hash = Tokens.hash(token);
     GameSession session = byToken.get(hash);
+    String problem = quarantinedByToken.get(hash);
+    if (session == null && problem != null) {
+      c.sendError(rid, ErrorCode.UNAVAILABLE, "this session is quarantined: " + problem);
+      return;
+    }
     if (session == null) {
       c.sendError(rid, ErrorCode.UNAUTHENTICATED, "unknown or revoked token");
       return;

@@ -59,6 +59,6 @@ class DeterminismTest {
     }
     assertEquals(12, engineHashes.size());
     assertEquals(engineHashes, sessionHashes);
-    assertTrue(f.journal.stream().anyMatch(r -> r.hasClosed()), "the journal saw the end");
+    assertTrue(f.journal().stream().anyMatch(r -> r.hasClosed()), "the journal saw the end");
   }
 }

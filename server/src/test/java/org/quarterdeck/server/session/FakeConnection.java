@@ -14,7 +14,10 @@ final class FakeConnection implements Connection {
   private static final AtomicLong IDS = new AtomicLong(1_000_000);
   private final long id = IDS.incrementAndGet();
   private final String address;
-  final List<ServerMessage> received = new ArrayList<>();
+  final List<ServerMessage> received =
+      java.util.Collections.synchronizedList(new ArrayList<>());
+  private final java.util.concurrent.LinkedBlockingQueue<ServerMessage> arrivals =
+      new java.util.concurrent.LinkedBlockingQueue<>();
   Goodbye.Reason closedWith;
 
   FakeConnection(String address) {
@@ -34,6 +37,19 @@ final class FakeConnection implements Connection {
   @Override
   public void send(ServerMessage message) {
     received.add(message);
+    arrivals.add(message);
+  }
+
+  /** Waits (for tests whose session runs on another thread) until the reply to a request. */
+  ServerMessage awaitReply(long requestId) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      ServerMessage m = arrivals.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+      if (m != null && m.getRequestId() == requestId) {
+        return m;
+      }
+    }
+    throw new AssertionError("no reply to request " + requestId);
   }
 
   @Override
@@ -62,13 +78,13 @@ final class FakeConnection implements Connection {
 
   /** The reply to a request id. */
   ServerMessage reply(long requestId) {
-    return received.stream().filter(m -> m.getRequestId() == requestId).reduce((a, b) -> b)
+    return List.copyOf(received).stream().filter(m -> m.getRequestId() == requestId).reduce((a, b) -> b)
         .orElseThrow(() -> new AssertionError("no reply to request " + requestId + " in "
             + received));
   }
 
   List<ServerMessage> all(Predicate<ServerMessage> which) {
-    return received.stream().filter(which).toList();
+    return List.copyOf(received).stream().filter(which).toList();
   }
 
   void clear() {

@@ -33,9 +33,26 @@ final class ManualThread implements SessionManager.SessionThread, SessionClock {
     }
   }
 
+  private final java.util.ArrayDeque<Runnable> queued = new java.util.ArrayDeque<>();
+  private boolean running;
+
+  /** Runs at once, unless a task is already running: then after it, as an event loop would. */
   @Override
   public void execute(Runnable command) {
-    command.run();
+    if (running) {
+      queued.add(command);
+      return;
+    }
+    running = true;
+    try {
+      command.run();
+      Runnable next;
+      while ((next = queued.poll()) != null) {
+        next.run();
+      }
+    } finally {
+      running = false;
+    }
   }
 
   @Override
@@ -66,7 +83,7 @@ final class ManualThread implements SessionManager.SessionThread, SessionClock {
       Timer t = timers.poll();
       now = t.due;
       if (!t.cancelled) {
-        t.task.run();
+        execute(t.task);
       }
     }
     now = until;

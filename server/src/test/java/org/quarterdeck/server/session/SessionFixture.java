@@ -24,11 +24,8 @@ import org.quarterdeck.protocol.v1.TurnOpened;
 /** Given/when/then helpers for session tests: a manager, a manual clock, fake connections. */
 final class SessionFixture {
   final ManualThread thread = new ManualThread();
-  final List<org.quarterdeck.protocol.v1.SessionRecord> journal = new ArrayList<>();
-  final SessionManager manager = new SessionManager(() -> thread, id -> record -> {
-    journal.add(record);
-    return java.util.concurrent.CompletableFuture.completedFuture(null);
-  }, null, 100, 5);
+  final SessionStorage storage = SessionStorage.inMemory();
+  final SessionManager manager = new SessionManager(() -> thread, storage, null, 100, 5);
   private final AtomicLong requestIds = new AtomicLong(100);
 
   FakeConnection facilitator;
@@ -45,6 +42,11 @@ final class SessionFixture {
       this.token = token;
       this.team = team;
     }
+  }
+
+  /** The session's log as stored. */
+  List<org.quarterdeck.protocol.v1.SessionRecord> journal() {
+    return storage.read(created.getSessionId()).records();
   }
 
   long nextId() {
@@ -90,9 +92,13 @@ final class SessionFixture {
     assertTrue(ack.hasFacilitatorAck(), ack.toString());
   }
 
+  /** The latest opening a player was shown: a TurnOpened push, or the snapshot on joining. */
   TurnOpened lastOpening(Player p) {
-    return p.connection.all(ServerMessage::hasTurnOpened).stream().reduce((a, b) -> b)
-        .orElseThrow().getTurnOpened();
+    return p.connection.all(m -> m.hasTurnOpened() || (m.hasJoined()
+            && m.getJoined().getSnapshot().hasOpenTurn())).stream().reduce((a, b) -> b)
+        .map(m -> m.hasTurnOpened() ? m.getTurnOpened()
+            : m.getJoined().getSnapshot().getOpenTurn())
+        .orElseThrow();
   }
 
   /** A decision that spreads {@code share} of the free hours over the given acts. */

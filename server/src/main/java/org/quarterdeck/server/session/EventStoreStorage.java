@@ -1,0 +1,76 @@
+package org.quarterdeck.server.session;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.quarterdeck.protocol.v1.SessionRecord;
+import org.quarterdeck.server.store.EventStore;
+import org.quarterdeck.server.store.LogReadResult;
+import org.quarterdeck.server.store.RecoveredLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Session logs in the embedded event-log directory (one append-only file per session). */
+public final class EventStoreStorage implements SessionStorage {
+  private static final Logger log = LoggerFactory.getLogger(EventStoreStorage.class);
+  private final EventStore store;
+
+  public EventStoreStorage(EventStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public SessionJournal create(String sessionId) {
+    return new StoreJournal(store.create(sessionId));
+  }
+
+  @Override
+  public List<String> sessionIds() {
+    try {
+      return store.sessionIds();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public Stored recover(String sessionId) {
+    RecoveredLog recovered = store.recover(sessionId);
+    Stored stored = decode(recovered.contents());
+    if (stored.corrupt() || recovered.log().isEmpty()) {
+      return new Stored(stored.records(), stored.problem() == null ? "no writable log"
+          : stored.problem(), null);
+    }
+    return new Stored(stored.records(), null, new StoreJournal(recovered.log().get()));
+  }
+
+  @Override
+  public Stored read(String sessionId) {
+    return decode(store.read(sessionId));
+  }
+
+  private static Stored decode(LogReadResult result) {
+    result.tornTail().ifPresent(t -> log.warn("session {}: torn tail cut off: {}",
+        result.sessionId(), t));
+    if (result.isCorrupt()) {
+      return new Stored(List.of(), "corrupt log: " + result.corruption().orElseThrow(), null);
+    }
+    List<SessionRecord> records = new ArrayList<>(result.records().size());
+    for (byte[] bytes : result.records()) {
+      try {
+        records.add(SessionRecord.parseFrom(bytes));
+      } catch (InvalidProtocolBufferException e) {
+        return new Stored(List.of(), "record " + records.size() + " does not parse: "
+            + e.getMessage(), null);
+      }
+    }
+    return new Stored(records, null, null);
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+}

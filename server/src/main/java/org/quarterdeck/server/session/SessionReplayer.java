@@ -1,0 +1,180 @@
+package org.quarterdeck.server.session;
+
+import java.util.List;
+import org.quarterdeck.protocol.v1.ClockChanged;
+import org.quarterdeck.protocol.v1.DecisionRecorded;
+import org.quarterdeck.protocol.v1.Phase;
+import org.quarterdeck.protocol.v1.Role;
+import org.quarterdeck.protocol.v1.SeatRef;
+import org.quarterdeck.protocol.v1.SeatReleased;
+import org.quarterdeck.protocol.v1.SessionOpened;
+import org.quarterdeck.protocol.v1.SessionRecord;
+import org.quarterdeck.protocol.v1.SubmitDecision;
+import org.quarterdeck.server.bot.Strategies;
+import org.quarterdeck.server.scenario.LoadedScenario;
+import org.quarterdeck.server.scenario.ScenarioCatalog;
+import org.quarterdeck.server.scenario.ScenarioException;
+
+/**
+ * Rebuilds a session by replaying its records through the same commands and the engine, checking
+ * every recorded state hash. A log that does not replay exactly is refused with the reason.
+ */
+final class SessionReplayer {
+  private SessionReplayer() {}
+
+  /** A log that cannot be replayed to the state it recorded. */
+  static final class ReplayException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ReplayException(String message) {
+      super(message);
+    }
+  }
+
+  /** The opening record of a log, checked. */
+  static SessionOpened opened(List<SessionRecord> records) throws ReplayException {
+    if (records.isEmpty() || !records.get(0).hasOpened()) {
+      throw new ReplayException("the log does not start with SessionOpened");
+    }
+    return records.get(0).getOpened();
+  }
+
+  static LoadedScenario scenario(SessionOpened opened) throws ReplayException {
+    try {
+      return ScenarioCatalog.fromText(opened.getScenarioSource(), opened.getScenarioText());
+    } catch (ScenarioException e) {
+      throw new ReplayException("the logged scenario no longer loads: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Replays {@code records} into a new session that will append to {@code journal}; deadlines are
+   * restored to their recorded times, so an open turn resumes with what was left of it.
+   */
+  static GameSession replay(List<SessionRecord> records, SessionManager.SessionThread thread,
+      SessionJournal journal, Outbox outbox) throws ReplayException {
+    SessionOpened opened = opened(records);
+    if (!GameSession.ENGINE_VERSION.equals(opened.getEngineVersion())) {
+      throw new ReplayException("the log was written by engine version "
+          + opened.getEngineVersion() + ", this server runs " + GameSession.ENGINE_VERSION);
+    }
+    GameSession session = new GameSession(opened.getSessionId(), opened.getJoinCode(),
+        opened.getFacilitatorTokenHash(), scenario(opened), opened.getSettings(),
+        opened.getSeed(), thread.clock(), journal, outbox, () -> { }, true);
+    for (int i = 1; i < records.size(); i++) {
+      SessionRecord r = records.get(i);
+      try {
+        apply(session, r);
+      } catch (RuntimeException e) {
+        throw new ReplayException("record " + i + " (" + r.getEventCase() + ") fails: " + e);
+      }
+      String error = session.takeReplayError();
+      if (error != null) {
+        throw new ReplayException("record " + i + " (" + r.getEventCase() + ") is refused: "
+            + error);
+      }
+    }
+    session.finishReplay(records);
+    return session;
+  }
+
+  private static void apply(GameSession s, SessionRecord r) throws ReplayException {
+    switch (r.getEventCase()) {
+      case OPENED -> throw new ReplayException("a second SessionOpened");
+      case SEAT_TAKEN -> {
+        SeatSlot seat = seat(s, r.getSeatTaken().getSeat());
+        Member member = s.member(r.getSeatTaken().getTokenHash());
+        if (member == null) {
+          member = new Member(Role.PLAYER, r.getSeatTaken().getTokenHash(),
+              r.getSeatTaken().getDisplayName());
+          s.addMember(member);
+        }
+        s.seatPlayer(member, seat);
+      }
+      case SEAT_RELEASED -> {
+        SeatReleased released = r.getSeatReleased();
+        SeatSlot seat = seat(s, released.getSeat());
+        if (seat.player != null && released.getWhy() != SeatReleased.Why.MOVED) {
+          s.removeMember(seat.player);
+        }
+        s.releaseSeat(seat, released.getBotStrategy().isEmpty() ? null
+            : Strategies.parse(released.getBotStrategy()), released.getWhy());
+      }
+      case SPECTATOR_ADMITTED -> s.addMember(new Member(Role.SPECTATOR,
+          r.getSpectatorAdmitted().getTokenHash(), "spectator"));
+      case TURN_STARTED -> {
+        if (s.phase() == Phase.LOBBY) {
+          s.openTurn();
+        }
+        if (s.game().turn() != r.getTurnStarted().getTurn()) {
+          throw new ReplayException("turn " + r.getTurnStarted().getTurn()
+              + " started but the game is at turn " + s.game().turn());
+        }
+        s.deadline().restoreAt(r.getTurnStarted().getDeadlineMs());
+      }
+      case DECISION -> {
+        DecisionRecorded d = r.getDecision();
+        if (!d.getBot()) {
+          SeatSlot seat = seat(s, d.getSeat());
+          if (seat.player == null) {
+            throw new ReplayException("a decision for an empty seat " + d.getSeat());
+          }
+          s.commands().submit(null, 0, seat.player, SubmitDecision.newBuilder()
+              .setTurn(d.getTurn()).setVersion(d.getVersion()).setDecision(d.getDecision())
+              .build());
+        }
+      }
+      case CLOCK -> {
+        ClockChanged c = r.getClock();
+        switch (c.getChange()) {
+          case PAUSED -> {
+            s.setPhase(Phase.PAUSED);
+            s.deadline().restorePaused(c.getRemainingMs());
+          }
+          case RESUMED -> {
+            s.setPhase(Phase.TURN_OPEN);
+            s.deadline().restoreAt(c.getDeadlineMs());
+          }
+          case EXTENDED -> {
+            if (s.phase() == Phase.PAUSED) {
+              s.deadline().restorePaused(c.getRemainingMs());
+            } else {
+              s.deadline().restoreAt(c.getDeadlineMs());
+            }
+          }
+          default -> throw new ReplayException("unknown clock change " + c.getChange());
+        }
+      }
+      case INJECTED -> s.commands().injectRecorded(r.getInjected().getEvent());
+      case BROADCAST -> { }
+      case TURN_CLOSED -> {
+        if (s.game().turn() != r.getTurnClosed().getTurn()) {
+          throw new ReplayException("turn " + r.getTurnClosed().getTurn()
+              + " closed but the game is at turn " + s.game().turn());
+        }
+        s.closeTurn(r.getTurnClosed().getTrigger());
+        String hash = s.game().stateHashHex();
+        if (!hash.equals(r.getTurnClosed().getStateHash())) {
+          throw new ReplayException("state hash mismatch after turn "
+              + r.getTurnClosed().getTurn() + ": recorded " + r.getTurnClosed().getStateHash()
+              + ", replayed " + hash);
+        }
+      }
+      case CLOSED -> {
+        if (s.phase() != Phase.ENDED) {
+          s.end(r.getClosed().getEarly());
+        }
+      }
+      case EVENT_NOT_SET -> throw new ReplayException("an empty record");
+    }
+  }
+
+  private static SeatSlot seat(GameSession s, SeatRef ref) throws ReplayException {
+    SeatSlot seat = ref.getTeam() < 0 || ref.getTeam() >= s.teamCount() ? null
+        : s.seat(ref.getTeam(), WireMapping.hat(ref.getHat()));
+    if (seat == null) {
+      throw new ReplayException("no seat " + ref);
+    }
+    return seat;
+  }
+}

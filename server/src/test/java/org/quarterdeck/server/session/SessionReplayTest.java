@@ -1,0 +1,254 @@
+package org.quarterdeck.server.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quarterdeck.server.session.SessionFixture.assertError;
+import static org.quarterdeck.server.session.SessionFixture.even;
+import static org.quarterdeck.server.session.SessionFixture.spread;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quarterdeck.protocol.v1.ClientMessage;
+import org.quarterdeck.protocol.v1.CustomEvent;
+import org.quarterdeck.protocol.v1.Empty;
+import org.quarterdeck.protocol.v1.ErrorCode;
+import org.quarterdeck.protocol.v1.FacilitatorCommand;
+import org.quarterdeck.protocol.v1.Hat;
+import org.quarterdeck.protocol.v1.InjectEvent;
+import org.quarterdeck.protocol.v1.Phase;
+import org.quarterdeck.protocol.v1.SeatRef;
+import org.quarterdeck.protocol.v1.ServerMessage;
+import org.quarterdeck.protocol.v1.SessionRecord;
+import org.quarterdeck.protocol.v1.SessionSettings;
+import org.quarterdeck.protocol.v1.TurnOpened;
+import org.quarterdeck.protocol.v1.Variable;
+import org.quarterdeck.server.session.SessionFixture.Player;
+
+/** A session rebuilt from its log is the same session: same state, seats, drafts and clock. */
+class SessionReplayTest {
+
+  private static GameSession live(SessionFixture f) throws Exception {
+    GameSession[] out = new GameSession[1];
+    f.manager.onSession(f.created.getSessionId(), s -> out[0] = s).get();
+    return out[0];
+  }
+
+  private static GameSession replay(List<SessionRecord> records, ManualThread thread)
+      throws SessionReplayer.ReplayException {
+    return SessionReplayer.replay(records, thread, SessionJournal.discarding(),
+        new Outbox(thread));
+  }
+
+  private static void assertSameSession(GameSession a, GameSession b) {
+    assertEquals(a.game().stateHashHex(), b.game().stateHashHex());
+    assertEquals(a.game().turn(), b.game().turn());
+    assertEquals(a.phase(), b.phase());
+    assertEquals(a.deadline().remainingMs(), b.deadline().remainingMs());
+    for (int i = 0; i < a.seats().size(); i++) {
+      SeatSlot x = a.seats().get(i);
+      SeatSlot y = b.seats().get(i);
+      assertEquals(x.human(), y.human());
+      if (x.human()) {
+        assertEquals(x.player.tokenHash, y.player.tokenHash);
+        assertEquals(x.player.displayName, y.player.displayName);
+      } else {
+        assertEquals(x.bot == null, y.bot == null);
+      }
+      assertEquals(x.wireDecision, y.wireDecision);
+      assertEquals(x.version, y.version);
+    }
+  }
+
+  @Test
+  void aSessionWithEveryKindOfRecordReplaysExactly() throws Exception {
+    SessionFixture f = new SessionFixture();
+    f.givenSession(SessionSettings.newBuilder().setTeams(3).setTurnDeadlineSeconds(30)
+        .setSeed(5).addBotStrategies("adaptive").addBotStrategies("adaptive")
+        .addBotStrategies("numbers").build());
+    Player ana = f.join("Ana");
+    Player ben = f.join("Ben");
+    f.start();
+    f.submit(ana, 1, 1, even(f.lastOpening(ana)));
+    f.submit(ana, 1, 2, spread(f.lastOpening(ana), 1.0, "coach", "push"));
+    f.thread.advanceSeconds(30); // Ben misses turn 1
+    f.facilitate(FacilitatorCommand.newBuilder().setInject(InjectEvent.newBuilder().setCustom(
+        CustomEvent.newBuilder().setTitle("Party").setNarrative("Cake")
+            .addEffects(Variable.newBuilder().setName("morale").setValue(5)))));
+    f.submit(ben, 2, 1, even(f.lastOpening(ben)));
+    f.thread.advanceSeconds(10);
+    f.facilitate(FacilitatorCommand.newBuilder().setPause(Empty.getDefaultInstance()));
+    f.facilitate(FacilitatorCommand.newBuilder().setExtendSeconds(20));
+    f.facilitate(FacilitatorCommand.newBuilder().setResume(Empty.getDefaultInstance()));
+    f.facilitate(FacilitatorCommand.newBuilder().setKick(SeatRef.newBuilder()
+        .setTeam(ben.team).setHat(Hat.BOTH)));
+    f.facilitate(FacilitatorCommand.newBuilder().setBroadcast("Hello"));
+    f.submit(ana, 2, 1, even(f.lastOpening(ana))); // closes turn 2: Ben's seat is a bot now
+    Player cy = f.join("Cy");
+    f.submit(cy, 3, 1, spread(f.lastOpening(cy), 0.5, "change"));
+    f.thread.advanceSeconds(7);
+
+    GameSession original = live(f);
+    ManualThread other = new ManualThread();
+    other.advanceSeconds((f.thread.nowMillis() - other.nowMillis()) / 1000);
+    GameSession rebuilt = replay(f.journal(), other);
+    assertEquals(3, original.game().turn());
+    assertSameSession(original, rebuilt);
+    assertEquals(original.records(), rebuilt.records());
+  }
+
+  @Test
+  void aTamperedHashIsRefused() throws Exception {
+    SessionFixture f = new SessionFixture();
+    f.givenSession(SessionSettings.newBuilder().setTeams(2).setSeed(3).build());
+    Player ana = f.join("Ana");
+    f.start();
+    f.submit(ana, 1, 1, even(f.lastOpening(ana)));
+    List<SessionRecord> records = new ArrayList<>(f.journal());
+    int closed = -1;
+    for (int i = 0; i < records.size(); i++) {
+      if (records.get(i).hasTurnClosed()) {
+        closed = i;
+      }
+    }
+    SessionRecord r = records.get(closed);
+    records.set(closed, r.toBuilder().setTurnClosed(r.getTurnClosed().toBuilder()
+        .setStateHash("00" + r.getTurnClosed().getStateHash().substring(2))).build());
+    SessionReplayer.ReplayException e = assertThrows(SessionReplayer.ReplayException.class,
+        () -> replay(records, new ManualThread()));
+    assertTrue(e.getMessage().contains("state hash mismatch"), e.getMessage());
+  }
+
+  /** Any random game, replayed from its log, reaches the same hashes turn after turn. */
+  @Property(tries = 25)
+  void anyRandomGameReplaysToItsHashes(@ForAll @IntRange(min = 1, max = 4) int teams,
+      @ForAll long seed, @ForAll @IntRange(min = 0, max = 1_000_000) int choices) throws Exception {
+    SessionFixture f = new SessionFixture();
+    f.givenSession(SessionSettings.newBuilder().setTeams(teams).setSeed(seed)
+        .setTurnDeadlineSeconds(60).build());
+    java.util.SplittableRandom random = new java.util.SplittableRandom(choices);
+    List<Player> players = new ArrayList<>();
+    int humans = 1 + random.nextInt(teams);
+    for (int i = 0; i < humans; i++) {
+      players.add(f.join("P" + i));
+    }
+    f.start();
+    String[] acts = {"push", "report", "process", "firefight", "coach", "change", "challenge",
+        "vision", "serve", "values"};
+    for (int step = 0; step < 40 && f.lastOpening(players.get(0)).getTurn() <= 12; step++) {
+      Player p = players.get(random.nextInt(players.size()));
+      TurnOpened open = f.lastOpening(p);
+      switch (random.nextInt(5)) {
+        case 0, 1, 2 -> {
+          ServerMessage ok = f.submit(p, open.getTurn(), nextVersion(f, p, open.getTurn()),
+              spread(open, random.nextDouble(), acts[random.nextInt(acts.length)],
+                  acts[random.nextInt(acts.length)]));
+          assertTrue(ok.hasDecisionAccepted() || ok.hasError(), ok.toString());
+        }
+        case 3 -> f.thread.advanceSeconds(random.nextInt(70));
+        default -> f.facilitate(FacilitatorCommand.newBuilder()
+            .setForceResolve(Empty.getDefaultInstance()));
+      }
+      if (!p.connection.all(ServerMessage::hasSessionEnded).isEmpty()) {
+        break;
+      }
+    }
+    GameSession original = live(f);
+    ManualThread other = new ManualThread();
+    other.advanceSeconds((f.thread.nowMillis() - other.nowMillis()) / 1000);
+    assertSameSession(original, replay(f.journal(), other));
+  }
+
+  private static int nextVersion(SessionFixture f, Player p, int turn) {
+    return (int) p.connection.all(m -> m.hasDecisionAccepted()
+        && m.getDecisionAccepted().getTurn() == turn).size() + 1;
+  }
+
+  @Test
+  void aFailedWriteIsUnavailableAndChangesNothing() throws Exception {
+    AtomicInteger failNext = new AtomicInteger();
+    SessionStorage memory = SessionStorage.inMemory();
+    SessionStorage flaky = new SessionStorage() {
+      @Override
+      public SessionJournal create(String id) {
+        SessionJournal inner = memory.create(id);
+        // like the event log: after a failed write, nothing more is written until the session
+        // has been rebuilt from what is durable
+        return new SessionJournal() {
+          private boolean broken;
+
+          @Override
+          public CompletableFuture<Void> append(SessionRecord record) {
+            if (broken || failNext.getAndDecrement() > 0) {
+              broken = true;
+              return CompletableFuture.failedFuture(
+                  new java.io.IOException("No space left on device"));
+            }
+            return inner.append(record);
+          }
+
+          @Override
+          public void reset() {
+            broken = false;
+          }
+        };
+      }
+
+      @Override
+      public List<String> sessionIds() {
+        return memory.sessionIds();
+      }
+
+      @Override
+      public Stored recover(String id) {
+        return memory.recover(id);
+      }
+
+      @Override
+      public Stored read(String id) {
+        return memory.read(id);
+      }
+    };
+    ManualThread thread = new ManualThread();
+    SessionManager manager = new SessionManager(() -> thread, flaky, null, 10, 5);
+    FakeConnection facilitator = new FakeConnection("10.0.0.1:1");
+    manager.handle(facilitator, ClientMessage.newBuilder().setRequestId(1).setCreateSession(
+        org.quarterdeck.protocol.v1.CreateSession.newBuilder().setSettings(
+            SessionSettings.newBuilder().setTeams(2).setTurnDeadlineSeconds(60))).build());
+    var created = facilitator.reply(1).getSessionCreated();
+    FakeConnection ana = new FakeConnection("10.0.0.2:1");
+    manager.handle(ana, ClientMessage.newBuilder().setRequestId(2).setJoinSession(
+        org.quarterdeck.protocol.v1.JoinSession.newBuilder().setJoinCode(created.getJoinCode())
+            .setDisplayName("Ana").setPreferredTeam(-1)).build());
+    assertTrue(ana.reply(2).hasJoined());
+    manager.handle(facilitator, ClientMessage.newBuilder().setRequestId(3)
+        .setResume(org.quarterdeck.protocol.v1.Resume.newBuilder()
+            .setToken(created.getFacilitatorToken())).build());
+    manager.handle(facilitator, ClientMessage.newBuilder().setRequestId(4).setFacilitator(
+        FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance())).build());
+    TurnOpened open = ana.all(ServerMessage::hasTurnOpened).get(0).getTurnOpened();
+
+    failNext.set(1); // the disk is full for the next write
+    manager.handle(ana, ClientMessage.newBuilder().setRequestId(5).setSubmitDecision(
+        org.quarterdeck.protocol.v1.SubmitDecision.newBuilder().setTurn(1).setVersion(1)
+            .setDecision(even(open))).build());
+    ServerMessage refused = ana.reply(5);
+    assertError(ErrorCode.UNAVAILABLE, refused);
+    assertTrue(refused.getError().getMessage().contains("No space left"), refused.toString());
+    ServerMessage snapshot = ana.all(ServerMessage::hasSnapshot).get(0);
+    assertEquals(0, snapshot.getSnapshot().getDraftVersion(), "nothing was kept");
+    assertEquals(Phase.TURN_OPEN, snapshot.getSnapshot().getPhase());
+
+    manager.handle(ana, ClientMessage.newBuilder().setRequestId(6).setSubmitDecision(
+        org.quarterdeck.protocol.v1.SubmitDecision.newBuilder().setTurn(1).setVersion(1)
+            .setDecision(even(open))).build());
+    assertTrue(ana.reply(6).hasDecisionAccepted(), "the disk is back: " + ana.reply(6));
+    assertEquals(1, manager.sessionCount());
+  }
+}
