@@ -190,8 +190,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
       metrics.badFrame();
       log.info("connection {}: {}", id, cause.getMessage());
       ctx.close();
-    } else if (cause instanceof java.nio.channels.ClosedChannelException) {
-      log.debug("connection {}: write after close", id);
+    } else if (cause instanceof java.io.IOException) {
+      // resets, broken pipes, writes after close: the peer went away
+      log.debug("connection {}: {}", id, cause.toString());
+      ctx.close();
     } else {
       log.info("connection {} failed: {}", id, cause.toString());
       ctx.close();

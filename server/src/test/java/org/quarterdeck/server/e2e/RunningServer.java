@@ -8,30 +8,27 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.quarterdeck.client.ClientOptions;
 import org.quarterdeck.client.QuarterdeckClient;
-import org.quarterdeck.server.http.HttpChannelInitializer;
-import org.quarterdeck.server.metrics.ServerMetrics;
+import org.quarterdeck.server.Application;
 import org.quarterdeck.server.net.NetLimits;
-import org.quarterdeck.server.net.ProtocolDispatcher;
 import org.quarterdeck.server.net.QuarterdeckServer;
 import org.quarterdeck.server.net.ServerAddresses;
-import org.quarterdeck.server.net.SessionGateway;
 
 /** A real server on loopback ports chosen by the system, for end-to-end tests. */
 final class RunningServer implements AutoCloseable {
   final QuarterdeckServer server;
   final ServerAddresses addresses;
 
-  RunningServer(NetLimits limits) throws InterruptedException {
-    ServerMetrics metrics = new ServerMetrics();
-    server = new QuarterdeckServer(new InetSocketAddress("127.0.0.1", 0),
-        new InetSocketAddress("127.0.0.1", 0), limits,
-        new ProtocolDispatcher(limits, SessionGateway.unavailable(), "e2e"), metrics,
-        tail -> new HttpChannelInitializer(tail, metrics));
-    addresses = server.start();
+  final Application app;
+
+  RunningServer(NetLimits limits, Application.Storage storage) throws Exception {
+    app = Application.start(new InetSocketAddress("127.0.0.1", 0),
+        new InetSocketAddress("127.0.0.1", 0), limits, null, "e2e", storage);
+    server = app.server();
+    addresses = app.addresses();
   }
 
-  static RunningServer start() throws InterruptedException {
-    return new RunningServer(NetLimits.defaults());
+  static RunningServer start() throws Exception {
+    return new RunningServer(NetLimits.defaults(), Application.Storage.memory());
   }
 
   URI webSocket() {
@@ -56,6 +53,6 @@ final class RunningServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
+    app.close();
   }
 }
