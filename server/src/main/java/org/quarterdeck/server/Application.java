@@ -78,7 +78,9 @@ public final class Application implements AutoCloseable {
     }
     QuarterdeckServer server = new QuarterdeckServer(http, tcp, limits,
         new ProtocolDispatcher(limits, sessions, serverName), metrics,
-        tail -> new HttpChannelInitializer(tail, metrics), workers);
+        tail -> new HttpChannelInitializer(tail, metrics, (id, token, csv) -> sessions.export(
+            id, token, csv ? SessionManager.ExportFormat.CSV : SessionManager.ExportFormat.JSON)),
+        workers);
     try {
       return new Application(server, sessions, sessionStorage, server.start());
     } catch (RuntimeException | InterruptedException e) {

@@ -3,6 +3,7 @@ package org.quarterdeck.server;
 import java.io.PrintStream;
 import java.util.Arrays;
 import org.quarterdeck.server.cli.Flags;
+import org.quarterdeck.server.cli.LogCommands;
 import org.quarterdeck.server.cli.ServeCommand;
 
 /** Command-line entry point of the Quarterdeck server. */
@@ -12,6 +13,8 @@ public final class Main {
 
       commands:
         """ + ServeCommand.USAGE.replace("\n", "\n  ") + """
+
+        """ + LogCommands.USAGE.replace("\n", "\n  ") + """
 
         simulate --scenario NAME|FILE --strategies numbers,balanced,... --seeds N [--csv FILE]
             Plays a tournament of bot strategies without network and prints a table per strategy.
@@ -32,6 +35,8 @@ public final class Main {
     try {
       return switch (args[0]) {
         case "serve" -> ServeCommand.run(rest, out, err);
+        case "export" -> LogCommands.export(rest, out, err);
+        case "verify" -> LogCommands.verify(rest, out, err);
         default -> {
           err.println("unknown command '" + args[0] + "'");
           err.print(USAGE);

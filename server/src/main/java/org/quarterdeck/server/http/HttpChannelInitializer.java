@@ -31,11 +31,18 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
 
   private final ConnectionPipeline tail;
   private final ServerMetrics metrics;
+  private final Exporter exporter;
   private final WebSocketServerProtocolConfig webSocketConfig;
 
   public HttpChannelInitializer(ConnectionPipeline tail, ServerMetrics metrics) {
+    this(tail, metrics, Exporter.none());
+  }
+
+  public HttpChannelInitializer(ConnectionPipeline tail, ServerMetrics metrics,
+      Exporter exporter) {
     this.tail = tail;
     this.metrics = metrics;
+    this.exporter = exporter;
     int maxFrame = tail.limits().maxFrameBytes();
     this.webSocketConfig = WebSocketServerProtocolConfig.newBuilder()
         .websocketPath(WS_PATH)
@@ -66,6 +73,6 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
         tail.limits().idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
     p.addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(tail.limits().maxFrameBytes()));
     p.addLast(WEBSOCKET, new WebSocketServerProtocolHandler(webSocketConfig));
-    p.addLast(ROUTER, new HttpRouter(tail, metrics));
+    p.addLast(ROUTER, new HttpRouter(tail, metrics, exporter));
   }
 }

@@ -33,12 +33,17 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   static final String WS_AGGREGATOR = "wsAggregator";
   static final String WS_CODEC = "wsCodec";
 
+  private static final String EXPORT_PREFIX = "/sessions/";
+  private static final String EXPORT_SUFFIX = "/export";
+
   private final ConnectionPipeline tail;
   private final ServerMetrics metrics;
+  private final Exporter exporter;
 
-  HttpRouter(ConnectionPipeline tail, ServerMetrics metrics) {
+  HttpRouter(ConnectionPipeline tail, ServerMetrics metrics, Exporter exporter) {
     this.tail = tail;
     this.metrics = metrics;
+    this.exporter = exporter;
   }
 
   @Override
@@ -52,7 +57,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
           "method not allowed\n", true);
       return;
     }
-    String path = new QueryStringDecoder(request.uri()).path();
+    QueryStringDecoder query = new QueryStringDecoder(request.uri());
+    String path = query.path();
+    if (path.startsWith(EXPORT_PREFIX) && path.endsWith(EXPORT_SUFFIX)) {
+      export(ctx, request, query,
+          path.substring(EXPORT_PREFIX.length(), path.length() - EXPORT_SUFFIX.length()));
+      return;
+    }
     switch (path) {
       case "/healthz" -> respond(ctx, request, HttpResponseStatus.OK, "application/json",
           "{\"status\":\"ok\",\"protocolVersion\":1,\"connections\":" + metrics.openConnections()
@@ -62,6 +73,47 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       default -> respond(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain",
           "not found\n", true);
     }
+  }
+
+  /**
+   * {@code GET /sessions/ID/export?format=csv|json} with the facilitator token as
+   * {@code Authorization: Bearer TOKEN} (or {@code ?token=}).
+   */
+  private void export(ChannelHandlerContext ctx, FullHttpRequest request,
+      QueryStringDecoder query, String sessionId) {
+    String format = first(query, "format", "csv");
+    if (!format.equals("csv") && !format.equals("json")) {
+      respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain",
+          "format must be csv or json\n", true);
+      return;
+    }
+    String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION, "");
+    String token = auth.startsWith("Bearer ") ? auth.substring(7).trim()
+        : first(query, "token", "");
+    FullHttpRequest held = request.retainedDuplicate();
+    exporter.export(sessionId, token, format.equals("csv")).whenComplete((text, error) ->
+        ctx.executor().execute(() -> {
+          try {
+            if (error == null) {
+              respond(ctx, held, HttpResponseStatus.OK, format.equals("csv")
+                  ? "text/csv; charset=utf-8" : "application/json", text, true);
+            } else {
+              Throwable cause = error instanceof java.util.concurrent.CompletionException
+                  && error.getCause() != null ? error.getCause() : error;
+              HttpResponseStatus status = cause instanceof SecurityException
+                  ? HttpResponseStatus.FORBIDDEN : cause instanceof IllegalArgumentException
+                  ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.INTERNAL_SERVER_ERROR;
+              respond(ctx, held, status, "text/plain", cause.getMessage() + "\n", true);
+            }
+          } finally {
+            held.release();
+          }
+        }));
+  }
+
+  private static String first(QueryStringDecoder query, String name, String fallback) {
+    java.util.List<String> values = query.parameters().get(name);
+    return values == null || values.isEmpty() ? fallback : values.get(0);
   }
 
   @Override

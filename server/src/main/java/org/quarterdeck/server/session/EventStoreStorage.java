@@ -54,17 +54,18 @@ public final class EventStoreStorage implements SessionStorage {
   private static Stored decode(LogReadResult result) {
     result.tornTail().ifPresent(t -> log.warn("session {}: torn tail cut off: {}",
         result.sessionId(), t));
-    if (result.isCorrupt()) {
-      return new Stored(List.of(), "corrupt log: " + result.corruption().orElseThrow(), null);
-    }
     List<SessionRecord> records = new ArrayList<>(result.records().size());
     for (byte[] bytes : result.records()) {
       try {
         records.add(SessionRecord.parseFrom(bytes));
       } catch (InvalidProtocolBufferException e) {
-        return new Stored(List.of(), "record " + records.size() + " does not parse: "
+        return new Stored(records, "record " + records.size() + " does not parse: "
             + e.getMessage(), null);
       }
+    }
+    if (result.isCorrupt()) {
+      // the records before the damage still name the session and its facilitator
+      return new Stored(records, "corrupt log: " + result.corruption().orElseThrow(), null);
     }
     return new Stored(records, null, null);
   }

@@ -1,5 +1,6 @@
 package org.quarterdeck.server.session;
 
+import org.quarterdeck.server.wire.WireMapping;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.TextFormat;

@@ -1,5 +1,6 @@
 package org.quarterdeck.server.session;
 
+import org.quarterdeck.server.wire.WireMapping;
 import org.quarterdeck.protocol.v1.SeatRef;
 import org.quarterdeck.server.bot.Strategy;
 import org.quarterdeck.server.engine.AcceptedDecision;

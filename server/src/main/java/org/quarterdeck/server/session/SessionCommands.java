@@ -1,5 +1,6 @@
 package org.quarterdeck.server.session;
 
+import org.quarterdeck.server.wire.WireMapping;
 import java.util.ArrayList;
 import java.util.List;
 import org.quarterdeck.protocol.v1.AssignSeat;

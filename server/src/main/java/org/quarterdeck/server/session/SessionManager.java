@@ -1,5 +1,6 @@
 package org.quarterdeck.server.session;
 
+import org.quarterdeck.server.wire.WireMapping;
 import static java.util.Objects.requireNonNull;
 
 import java.security.SecureRandom;
@@ -107,8 +108,10 @@ public final class SessionManager implements SessionGateway {
       });
       case ASSIGN_SEAT -> bound(c, rid,
           (s, member) -> s.commands().assign(c, rid, member, m.getAssignSeat()));
-      case GET_REPLAY, WHAT_IF -> c.sendError(rid, ErrorCode.UNAVAILABLE,
-          m.getBodyCase() + " is not served by this server build yet");
+      case GET_REPLAY -> bound(c, rid, (s, member) -> Replays.replay(s, c, rid, member,
+          m.getGetReplay()));
+      case WHAT_IF -> bound(c, rid, (s, member) -> Replays.whatIf(s, c, rid, member,
+          m.getWhatIf()));
       default -> c.sendError(rid, ErrorCode.INVALID_ARGUMENT,
           m.getBodyCase() + " is not a session message");
     }
@@ -484,6 +487,37 @@ public final class SessionManager implements SessionGateway {
         log.error("session {} failed a command", session.id(), e);
       }
     });
+  }
+
+  /** Export formats. */
+  public enum ExportFormat { CSV, JSON }
+
+  /**
+   * A session's export for its facilitator (the HTTP export route); fails with
+   * {@link IllegalArgumentException} for an unknown session and {@link SecurityException} for a
+   * wrong token.
+   */
+  public CompletableFuture<String> export(String sessionId, String facilitatorToken,
+      ExportFormat format) {
+    GameSession session = byId.get(sessionId == null ? "" : sessionId);
+    if (session == null) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("no session "
+          + sessionId));
+    }
+    CompletableFuture<String> result = new CompletableFuture<>();
+    run(session, () -> {
+      Member member = session.member(Tokens.hash(facilitatorToken == null ? "" : facilitatorToken));
+      if (member == null || member.role != org.quarterdeck.protocol.v1.Role.FACILITATOR) {
+        result.completeExceptionally(new SecurityException("the facilitator token is needed"));
+        return;
+      }
+      try {
+        result.complete(Replays.export(session, format));
+      } catch (Exception e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result;
   }
 
   /** Runs a task on a session's thread (tests and the demo use it to inspect a session). */

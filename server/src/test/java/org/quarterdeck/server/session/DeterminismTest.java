@@ -1,5 +1,6 @@
 package org.quarterdeck.server.session;
 
+import org.quarterdeck.server.wire.WireMapping;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

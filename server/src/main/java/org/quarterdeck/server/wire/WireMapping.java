@@ -1,4 +1,4 @@
-package org.quarterdeck.server.session;
+package org.quarterdeck.server.wire;
 
 import java.util.List;
 import java.util.Locale;
@@ -27,10 +27,10 @@ import org.quarterdeck.server.engine.TurnOpening;
 import org.quarterdeck.server.engine.Var;
 
 /** Translations between the engine's records and the wire's messages. No policy lives here. */
-final class WireMapping {
+public final class WireMapping {
   private WireMapping() {}
 
-  static Hat hat(org.quarterdeck.server.engine.Hat hat) {
+  public static Hat hat(org.quarterdeck.server.engine.Hat hat) {
     return switch (hat) {
       case BOTH -> Hat.BOTH;
       case LEADER -> Hat.LEADER;
@@ -39,7 +39,7 @@ final class WireMapping {
   }
 
   /** The engine's hat for a wire hat; HAT_UNSPECIFIED means BOTH. */
-  static org.quarterdeck.server.engine.Hat hat(Hat hat) {
+  public static org.quarterdeck.server.engine.Hat hat(Hat hat) {
     return switch (hat) {
       case LEADER -> org.quarterdeck.server.engine.Hat.LEADER;
       case MANAGER -> org.quarterdeck.server.engine.Hat.MANAGER;
@@ -47,7 +47,7 @@ final class WireMapping {
     };
   }
 
-  static Mode mode(org.quarterdeck.server.engine.Mode mode) {
+  public static Mode mode(org.quarterdeck.server.engine.Mode mode) {
     return switch (mode) {
       case MARKET -> Mode.MARKET;
       case COMPANY -> Mode.COMPANY;
@@ -55,12 +55,12 @@ final class WireMapping {
     };
   }
 
-  static String varName(Var var) {
+  public static String varName(Var var) {
     return var.name().toLowerCase(Locale.ROOT);
   }
 
   /** The variable called {@code name} on the wire ("morale", "boss_confidence"), or null. */
-  static Var var(String name) {
+  public static Var var(String name) {
     for (Var v : Var.values()) {
       if (varName(v).equals(name)) {
         return v;
@@ -69,14 +69,14 @@ final class WireMapping {
     return null;
   }
 
-  static List<Variable> variables(TeamState team) {
+  public static List<Variable> variables(TeamState team) {
     return java.util.Arrays.stream(Var.values())
         .map(v -> Variable.newBuilder().setName(varName(v)).setLabel(v.label())
             .setValue(team.get(v)).build())
         .toList();
   }
 
-  static Decision decision(Seat seat, int turn, org.quarterdeck.protocol.v1.Decision wire) {
+  public static Decision decision(Seat seat, int turn, org.quarterdeck.protocol.v1.Decision wire) {
     Decision.Builder b = Decision.builder(seat, turn);
     for (ActHours h : wire.getHoursList()) {
       b.hours(h.getAct(), h.getHours());
@@ -87,7 +87,7 @@ final class WireMapping {
     return b.build();
   }
 
-  static org.quarterdeck.protocol.v1.Decision decision(Decision engine) {
+  public static org.quarterdeck.protocol.v1.Decision decision(Decision engine) {
     org.quarterdeck.protocol.v1.Decision.Builder b = org.quarterdeck.protocol.v1.Decision.newBuilder();
     engine.hours().forEach((act, h) -> b.addHours(ActHours.newBuilder().setAct(act).setHours(h)));
     engine.choices().forEach((d, o) -> b.addChoices(
@@ -95,24 +95,37 @@ final class WireMapping {
     return b.build();
   }
 
-  static EventView event(EventCard card) {
+  /** An engine-made decision (a default) as the wire shows it: acts with hours only. */
+  public static org.quarterdeck.protocol.v1.Decision decision(
+      org.quarterdeck.server.engine.AcceptedDecision d, org.quarterdeck.server.engine.Game game) {
+    org.quarterdeck.protocol.v1.Decision.Builder b = org.quarterdeck.protocol.v1.Decision.newBuilder();
+    List<Act> acts = game.rules().acts();
+    for (int i = 0; i < acts.size(); i++) {
+      if (d.hours(i) > 0) {
+        b.addHours(ActHours.newBuilder().setAct(acts.get(i).id()).setHours(d.hours(i)));
+      }
+    }
+    return b.build();
+  }
+
+  public static EventView event(EventCard card) {
     return EventView.newBuilder().setId(card.id()).setTitle(card.title())
         .setNarrative(card.narrative()).build();
   }
 
-  static ActView act(Act act) {
+  public static ActView act(Act act) {
     return ActView.newBuilder().setId(act.id()).setName(act.name())
         .setDescription(act.description()).setLeadership(act.kind() == ActKind.LEADERSHIP).build();
   }
 
-  static DilemmaView dilemma(Dilemma d) {
+  public static DilemmaView dilemma(Dilemma d) {
     DilemmaView.Builder b = DilemmaView.newBuilder().setId(d.id()).setText(d.text());
     d.options().forEach(o -> b.addOptions(
         DilemmaOptionView.newBuilder().setId(o.id()).setText(o.text())));
     return b.build();
   }
 
-  static TurnOpened.Builder opening(TurnOpening o) {
+  public static TurnOpened.Builder opening(TurnOpening o) {
     TurnOpened.Builder b = TurnOpened.newBuilder()
         .setTurn(o.turn())
         .setQuarter(o.quarter())
@@ -126,7 +139,7 @@ final class WireMapping {
     return b;
   }
 
-  static TurnReport report(TeamReport r, int teamIndex) {
+  public static TurnReport report(TeamReport r, int teamIndex) {
     TurnReport.Builder b = TurnReport.newBuilder().setTurn(r.turn()).setTeam(teamIndex)
         .setDefaulted(!r.defaultedSeats().isEmpty());
     for (org.quarterdeck.server.engine.VariableChange c : r.changes()) {
