@@ -73,7 +73,7 @@ final class ContributionLog {
       out.add(new Contribution(text, cause, keys.get(k)[1], sums.get(k)[0]));
     }
     // stable sort: ties keep first-recorded order, which is deterministic
-    out.sort((a, b) -> Double.compare(Math.abs(b.amount()), Math.abs(a.amount())));
+    out.sort((a, b) -> Double.compare(StrictMath.abs(b.amount()), StrictMath.abs(a.amount())));
     return out;
   }
 

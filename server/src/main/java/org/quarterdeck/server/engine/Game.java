@@ -52,7 +52,7 @@ public final class Game {
   public static Game start(Rules rules, long seed, List<String> teamIds) {
     requireNonNull(rules, "rules");
     requireNonNull(teamIds, "teamIds");
-    int min = Math.max(1, rules.scenario.getMinTeams());
+    int min = StrictMath.max(1, rules.scenario.getMinTeams());
     int max = rules.scenario.getMaxTeams() == 0 ? Integer.MAX_VALUE : rules.scenario.getMaxTeams();
     if (teamIds.size() < min || teamIds.size() > max) {
       throw new IllegalArgumentException("scenario " + rules.id() + " needs " + min + ".." + max
@@ -92,7 +92,7 @@ public final class Game {
 
   /** The open turn's 1-based quarter. */
   public int quarter() {
-    return Math.min(rules.quarters, (turn - 1) / rules.turnsPerQuarter + 1);
+    return StrictMath.min(rules.quarters, (turn - 1) / rules.turnsPerQuarter + 1);
   }
 
   /** True after the last turn has been resolved. */
@@ -132,13 +132,13 @@ public final class Game {
 
   /** Interruption hours a team faces this turn, before splitting between hats. */
   double teamInterruptions(TeamState s) {
-    double low = Math.max(0.0, 50.0 - s.v[Var.BOSS_CONFIDENCE.ordinal()]);
+    double low = StrictMath.max(0.0, 50.0 - s.v[Var.BOSS_CONFIDENCE.ordinal()]);
     return s.v[Var.INTERRUPTIONS.ordinal()] + rules.dyn.getInterruptionsPerLowConfidence() * low;
   }
 
   double seatInterruptions(TeamState s, Hat hat) {
     double cap = rules.budget.getMaxInterruptionShare() * rules.hoursPerTurn(hat);
-    return Math.min(cap, teamInterruptions(s) * rules.interruptionShare(hat));
+    return StrictMath.min(cap, teamInterruptions(s) * rules.interruptionShare(hat));
   }
 
   /** What a seat sees when the open turn starts. */
@@ -181,8 +181,10 @@ public final class Game {
     int own = draw(team, false);
     int n = scheduled.length + (session >= 0 ? 1 : 0) + (own >= 0 ? 1 : 0);
     int[] out = new int[n];
-    System.arraycopy(scheduled, 0, out, 0, scheduled.length);
-    int k = scheduled.length;
+    int k = 0;
+    for (int e : scheduled) {
+      out[k++] = e;
+    }
     if (session >= 0) {
       out[k++] = session;
     }
@@ -377,7 +379,7 @@ public final class Game {
         return Verdict.reject(RejectionCode.VARIABLE_NOT_INJECTABLE, field,
             "scenario " + rules.id() + " does not allow custom events on " + fx.var().label());
       }
-      if (!Double.isFinite(fx.amount()) || Math.abs(fx.amount()) > max) {
+      if (!Double.isFinite(fx.amount()) || StrictMath.abs(fx.amount()) > max) {
         return Verdict.reject(RejectionCode.EFFECT_OUT_OF_BOUNDS, field,
             fx.var().label() + " effect " + fx.amount() + " is outside \u00b1" + max);
       }

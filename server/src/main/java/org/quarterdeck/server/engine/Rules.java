@@ -259,7 +259,7 @@ public final class Rules {
         labels.add(label);
       }
       int delay = e.getDelayTurns();
-      maxDelay[0] = Math.max(maxDelay[0], delay);
+      maxDelay[0] = StrictMath.max(maxDelay[0], delay);
       int scaleBy = e.getScaleBy() == StateVar.VAR_UNSPECIFIED ? -1 : Var.of(e.getScaleBy()).ordinal();
       out[i] = new EffectDef(Var.of(e.getVar()).ordinal(), e.getAmount(), delay,
           e.getSaturationHours(), labelId, scaleBy, delay > 0 ? slotCounter[0]++ : -1);

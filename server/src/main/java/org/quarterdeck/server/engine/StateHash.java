@@ -1,6 +1,5 @@
 package org.quarterdeck.server.engine;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -9,7 +8,7 @@ import java.security.NoSuchAlgorithmException;
  * state. Encoding (big-endian, fixed field order): the tag "quarterdeck-state-v1"; scenario id;
  * seed; open turn; team count; then per team in session order: id, index, every {@link Var} in
  * declaration order, the delayed-effect ring, the hires ring, quarter results and targets.
- * Strings are a 4-byte length plus UTF-8 bytes; doubles are their exact IEEE-754 bits via
+ * Strings are a 4-byte length plus their UTF-16 code units (2 bytes each); doubles are their exact IEEE-754 bits via
  * {@link Double#doubleToLongBits} (no rounding: the engine's arithmetic is IEEE-exact on every JVM
  * since Java 17, and it uses no platform-dependent maths — {@code StrictMath} where it needs pow).
  */
@@ -74,9 +73,13 @@ public final class StateHash {
     }
 
     void string(String s) {
-      byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-      intValue(bytes.length);
-      digest.update(bytes);
+      intValue(s.length());
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        buf[0] = (byte) (c >>> 8);
+        buf[1] = (byte) c;
+        digest.update(buf, 0, 2);
+      }
     }
 
     void doubles(double[] xs) {

@@ -155,7 +155,7 @@ final class TurnResolver {
       Hat hat = dec.seat.hat();
       double booked = dec.totalHours();
       double worked = g.seatInterruptions(s, hat) + booked;
-      overtime += Math.max(0.0, worked - r.hoursPerTurn(hat));
+      overtime += StrictMath.max(0.0, worked - r.hoursPerTurn(hat));
       double factor = Pencavel.factor(worked / r.weeksPerTurn, knee, peak) * energyFactor;
       for (int a = 0; a < effective.length; a++) {
         effective[a] += dec.hours[a] * factor;
@@ -225,7 +225,7 @@ final class TurnResolver {
   private void dynamics(int i, double[] o) {
     add(i, MORALE, Cause.NO_RECOGNITION, -d.getMoraleNeglect());
     add(i, MORALE, Cause.WORKLOAD_STRESS,
-        -d.getMoralePerStress() * Math.max(0.0, o[STRESS] - d.getMoraleStressThreshold()));
+        -d.getMoralePerStress() * StrictMath.max(0.0, o[STRESS] - d.getMoraleStressThreshold()));
     add(i, STRESS, Cause.STRESS_RECOVERY, -d.getStressRecovery() * o[STRESS]);
     int turnInQuarter = (t - 1) % r.turnsPerQuarter;
     double expected = o[TARGET] * turnInQuarter / r.turnsPerQuarter;
@@ -268,8 +268,8 @@ final class TurnResolver {
       add(i, CAPABILITY, Cause.NEW_HIRES_RAMP_UP, capAfter - x[CAPABILITY]);
     }
     double chance = d.getAttritionBase()
-        + d.getAttritionLowMorale() * Math.max(0.0, 50.0 - x[MORALE]) / 50.0
-        + d.getAttritionHighStress() * Math.max(0.0, x[STRESS] - 60.0) / 40.0;
+        + d.getAttritionLowMorale() * StrictMath.max(0.0, 50.0 - x[MORALE]) / 50.0
+        + d.getAttritionHighStress() * StrictMath.max(0.0, x[STRESS] - 60.0) / 40.0;
     int people = (int) x[HEADCOUNT];
     int leavers = 0;
     for (int k = 0; k < people; k++) {
@@ -277,7 +277,7 @@ final class TurnResolver {
         leavers++;
       }
     }
-    leavers = Math.min(leavers, people - 1);
+    leavers = StrictMath.min(leavers, people - 1);
     if (leavers > 0) {
       add(i, HEADCOUNT, Cause.LEAVERS, -leavers);
       add(i, MORALE, Cause.TURNOVER_HURTS, -d.getMoralePerLeaver() * leavers);
@@ -292,7 +292,7 @@ final class TurnResolver {
     double out = base;
     double morale = 1.0 + d.getMoraleProductivityGain() * (clamp01(x[MORALE] / 100.0) * 2.0 - 1.0);
     out = factor(i, out, morale, Cause.MORALE_EFFECT);
-    double s = Math.max(0.0, Math.min(100.0, x[STRESS]));
+    double s = StrictMath.max(0.0, StrictMath.min(100.0, x[STRESS]));
     double opt = d.getStressOptimum();
     double stress = s >= opt
         ? 1.0 - d.getBurnoutLoss() * sq((s - opt) / (100.0 - opt))
@@ -318,7 +318,7 @@ final class TurnResolver {
 
   /** Competitive pressure in the open turn (rises every turn, Kotter). */
   private double pressure() {
-    return Math.min(d.getPressureMax(), d.getPressureStart() + d.getPressureGrowth() * (t - 1));
+    return StrictMath.min(d.getPressureMax(), d.getPressureStart() + d.getPressureGrowth() * (t - 1));
   }
 
   private double factor(int i, double out, double f, Cause cause) {
@@ -373,8 +373,8 @@ final class TurnResolver {
       double beat = target > 0 ? (res / target - 1.0) * 100.0 : 0.0;
       add(i, COMPLACENCY, Cause.SUCCESS_BREEDS_COMPLACENCY, d.getComplacencyPerSuccessPct() * beat);
       double base = r.budget.getBaseInterruptionHours();
-      double relief = Math.min(r.budget.getInterruptionReliefPerHit(),
-          Math.max(0.0, x[INTERRUPTIONS] - base));
+      double relief = StrictMath.min(r.budget.getInterruptionReliefPerHit(),
+          StrictMath.max(0.0, x[INTERRUPTIONS] - base));
       add(i, INTERRUPTIONS, Cause.QUARTER_HIT, -relief);
     } else {
       double missPct = target > 0 ? (1.0 - res / target) * 100.0 : 0.0;
