@@ -125,6 +125,12 @@ public final class ScenarioCatalog {
 
   /** The field named in a parser message like "... has no field named \"x\"", if any. */
   private static String fieldIn(String message) {
+    int tab = message.lastIndexOf('\t');
+    if (message.contains("unknown fields") && tab >= 0) {
+      String name = message.substring(tab + 1).trim();
+      name = name.startsWith("quarterdeck.v1.") ? name.substring("quarterdeck.v1.".length()) : name;
+      return name.startsWith("Scenario.") ? name.substring("Scenario.".length()) : name;
+    }
     int i = message.indexOf("named \"");
     if (i >= 0) {
       int j = message.indexOf('"', i + 7);
