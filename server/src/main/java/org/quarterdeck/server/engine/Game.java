@@ -174,10 +174,18 @@ public final class Game {
         rules.maxOvertimeHours(), events, dilemmas, acts);
   }
 
+  /** The session-wide deck draw of the open turn, or -1. */
+  int sessionDraw() {
+    return draw(-1, true);
+  }
+
   /** Events hitting team {@code team} in the open turn: scheduled, then session draw, team draw. */
   int[] eventsFor(int team) {
+    return eventsFor(team, sessionDraw());
+  }
+
+  int[] eventsFor(int team, int session) {
     int[] scheduled = rules.scheduledByTurn[turn];
-    int session = draw(-1, true);
     int own = draw(team, false);
     int n = scheduled.length + (session >= 0 ? 1 : 0) + (own >= 0 ? 1 : 0);
     int[] out = new int[n];

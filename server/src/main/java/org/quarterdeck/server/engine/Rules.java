@@ -57,6 +57,8 @@ public final class Rules {
 
   final String[] labels;
   final int slots;
+  private final List<Hat> hats;
+  final int hatCount;
   final EffectDef[] slotDefs;
   final int ring;
   final int hireRing;
@@ -75,6 +77,8 @@ public final class Rules {
       case GAME_MODE_TWO_HATS -> Mode.TWO_HATS;
       default -> throw new IllegalArgumentException("scenario mode is required");
     };
+    this.hats = mode == Mode.TWO_HATS ? List.of(Hat.LEADER, Hat.MANAGER) : List.of(Hat.BOTH);
+    this.hatCount = hats.size();
     this.turnsPerQuarter = scenario.getCalendar().getTurnsPerQuarter();
     this.quarters = scenario.getCalendar().getQuarters();
     this.totalTurns = turnsPerQuarter * quarters;
@@ -335,9 +339,9 @@ public final class Rules {
     return i == null ? -1 : i;
   }
 
-  /** Seats per team: two in two-hats mode, else one. */
+  /** The hats of a team's seats: LEADER and MANAGER in two-hats mode, else BOTH. */
   public List<Hat> hats() {
-    return mode == Mode.TWO_HATS ? List.of(Hat.LEADER, Hat.MANAGER) : List.of(Hat.BOTH);
+    return hats;
   }
 
   /** Contracted hours per turn of a seat wearing {@code hat}. */

@@ -37,10 +37,11 @@ final class TurnResolver {
   private final double[][] v;
   private final double[][] pending;
   private final double[][] hires;
-  private final ContributionLog[] logs;
+  private final TurnLog log;
   private final double[] output;
   private final int[][] events;
   private final int[][] chosen;
+  private int sessionDraw;
 
   TurnResolver(Game g) {
     this.g = g;
@@ -52,7 +53,7 @@ final class TurnResolver {
     v = new double[n][];
     pending = new double[n][];
     hires = new double[n][];
-    logs = new ContributionLog[n];
+    log = new TurnLog(n);
     output = new double[n];
     events = new int[n][];
     chosen = new int[n][];
@@ -60,7 +61,8 @@ final class TurnResolver {
 
   TurnOutcome resolve(AcceptedDecision[] bySeat, List<AcceptedInjection> injections) {
     int n = g.teams.length;
-    int hats = r.hats().size();
+    int hats = r.hatCount;
+    sessionDraw = g.sessionDraw();
     for (int i = 0; i < n; i++) {
       resolveTeam(i, bySeat, i * hats, hats, injections);
     }
@@ -95,13 +97,13 @@ final class TurnResolver {
       }
       next[i] = new TeamState(s.id, i, v[i], pending[i], hires[i], qr, qt);
     }
-    return new TurnOutcome(g, g.next(next), bySeat, logs, events, injections, chosen, closed);
+    return new TurnOutcome(g, g.next(next), bySeat, log, events, injections, chosen, closed);
   }
 
   private void add(int i, int var, Cause cause, double amount) {
     if (amount != 0.0) {
       v[i][var] += amount;
-      logs[i].add(var, cause.ordinal(), t, amount);
+      log.add(i, var, cause.ordinal(), t, amount);
     }
   }
 
@@ -111,7 +113,7 @@ final class TurnResolver {
     }
     if (e.delay() == 0) {
       v[i][e.var()] += amount;
-      logs[i].add(e.var(), ContributionLog.CAUSES + e.label(), originTurn, amount);
+      log.add(i, e.var(), TurnLog.CAUSES + e.label(), originTurn, amount);
     } else {
       pending[i][((t + e.delay()) % r.ring) * r.slots + e.slot()] += amount;
     }
@@ -128,7 +130,6 @@ final class TurnResolver {
     v[i] = o.clone();
     pending[i] = s.pending.clone();
     hires[i] = s.hires.clone();
-    logs[i] = new ContributionLog();
     SeededRandom rng = SeededRandom.of(g.seed, t, i, SeededRandom.STREAM_TEAM);
 
     // delayed effects of earlier turns land now
@@ -139,7 +140,7 @@ final class TurnResolver {
       if (amt != 0.0) {
         EffectDef e = r.slotDefs[k];
         v[i][e.var()] += amt;
-        logs[i].add(e.var(), ContributionLog.CAUSES + e.label(), t - e.delay(), amt);
+        log.add(i, e.var(), TurnLog.CAUSES + e.label(), t - e.delay(), amt);
         p[row + k] = 0.0;
       }
     }
@@ -193,7 +194,7 @@ final class TurnResolver {
     }
 
     // events: scheduled and drawn (announced at the opening), then injected ones
-    events[i] = g.eventsFor(i);
+    events[i] = g.eventsFor(i, sessionDraw);
     for (int e : events[i]) {
       for (EffectDef fx : r.eventEffects[e]) {
         apply(i, fx, scaled(fx, fx.amount(), o), t);
@@ -208,10 +209,10 @@ final class TurnResolver {
           apply(i, fx, scaled(fx, fx.amount(), o), t);
         }
       } else {
-        int label = logs[i].customLabel(inj.title);
+        int label = log.customLabel(inj.title);
         for (int k = 0; k < inj.vars.length; k++) {
           v[i][inj.vars[k]] += inj.amounts[k];
-          logs[i].add(inj.vars[k], label, t, inj.amounts[k]);
+          log.add(i, inj.vars[k], label, t, inj.amounts[k]);
         }
       }
     }
