@@ -104,8 +104,11 @@ public final class ScenarioCatalog {
       try {
         parser.merge(text, builder);
       } catch (TextFormat.ParseException e) {
+        String field = fieldIn(e.getMessage());
+        String message = e.getMessage().contains("unknown fields")
+            ? "unknown field '" + field + "'" : e.getMessage();
         throw new ScenarioException(List.of(new ScenarioProblem(source, e.getLine(), e.getColumn(),
-            fieldIn(e.getMessage()), e.getMessage())));
+            field, message)));
       }
       tree = treeBuilder.build();
     }
