@@ -14,11 +14,14 @@ final class TurnLog {
   static final int CAUSES = Cause.values().length;
   private static final Cause[] CAUSE_VALUES = Cause.values();
 
-  private int[] team;
-  private int[] var;
-  private int[] label;
-  private int[] origin;
-  private double[] amount;
+  /** Entries are stored in chunks so no array gets large (large arrays are slow to allocate). */
+  private static final int CHUNK_BITS = 10;
+  private static final int CHUNK = 1 << CHUNK_BITS;
+  private static final int LABEL_BIAS = 1 << 17;
+
+  // entry = team (24 bits) | var (6) | label + LABEL_BIAS (18) | origin turn (16)
+  private long[][] meta = new long[8][];
+  private double[][] amount = new double[8][];
   private int size;
   private List<String> custom;
   private final int teams;
@@ -28,29 +31,47 @@ final class TurnLog {
 
   TurnLog(int teams) {
     this.teams = teams;
-    int capacity = StrictMath.max(64, teams * 56);
-    team = new int[capacity];
-    var = new int[capacity];
-    label = new int[capacity];
-    origin = new int[capacity];
-    amount = new double[capacity];
   }
 
   void add(int t, int v, int labelId, int originTurn, double amt) {
-    if (size == var.length) {
-      int n = size * 2;
-      team = Arrays.copyOf(team, n);
-      var = Arrays.copyOf(var, n);
-      label = Arrays.copyOf(label, n);
-      origin = Arrays.copyOf(origin, n);
-      amount = Arrays.copyOf(amount, n);
+    int chunk = size >>> CHUNK_BITS;
+    int at = size & (CHUNK - 1);
+    if (at == 0) {
+      if (chunk == meta.length) {
+        meta = Arrays.copyOf(meta, chunk * 2);
+        amount = Arrays.copyOf(amount, chunk * 2);
+      }
+      meta[chunk] = new long[CHUNK];
+      amount[chunk] = new double[CHUNK];
     }
-    team[size] = t;
-    var[size] = v;
-    label[size] = labelId;
-    origin[size] = originTurn;
-    amount[size] = amt;
+    meta[chunk][at] = ((long) t << 40) | ((long) v << 34) | ((long) (labelId + LABEL_BIAS) << 16)
+        | (originTurn & 0xFFFFL);
+    amount[chunk][at] = amt;
     size++;
+  }
+
+  private long meta(int i) {
+    return meta[i >>> CHUNK_BITS][i & (CHUNK - 1)];
+  }
+
+  private double amount(int i) {
+    return amount[i >>> CHUNK_BITS][i & (CHUNK - 1)];
+  }
+
+  private static int team(long m) {
+    return (int) (m >>> 40);
+  }
+
+  private static int var(long m) {
+    return (int) ((m >>> 34) & 0x3F);
+  }
+
+  private static int label(long m) {
+    return (int) ((m >>> 16) & 0x3FFFF) - LABEL_BIAS;
+  }
+
+  private static int origin(long m) {
+    return (int) (m & 0xFFFF);
   }
 
   int customLabel(String text) {
@@ -71,7 +92,7 @@ final class TurnLog {
     }
     start = new int[teams + 1];
     for (int i = 0; i < size; i++) {
-      start[team[i] + 1]++;
+      start[team(meta(i)) + 1]++;
     }
     for (int t = 0; t < teams; t++) {
       start[t + 1] += start[t];
@@ -79,7 +100,7 @@ final class TurnLog {
     int[] fill = Arrays.copyOf(start, teams);
     order = new int[size];
     for (int i = 0; i < size; i++) {
-      order[fill[team[i]]++] = i;
+      order[fill[team(meta(i))]++] = i;
     }
   }
 
@@ -87,7 +108,7 @@ final class TurnLog {
   boolean touches(int t, Var v) {
     index();
     for (int k = start[t]; k < start[t + 1]; k++) {
-      if (var[order[k]] == v.ordinal()) {
+      if (var(meta(order[k])) == v.ordinal()) {
         return true;
       }
     }
@@ -100,22 +121,23 @@ final class TurnLog {
     List<int[]> keys = new ArrayList<>();
     List<double[]> sums = new ArrayList<>();
     for (int k = start[t]; k < start[t + 1]; k++) {
-      int i = order[k];
-      if (var[i] != v.ordinal() || amount[i] == 0.0) {
+      long m = meta(order[k]);
+      double amt = amount(order[k]);
+      if (var(m) != v.ordinal() || amt == 0.0) {
         continue;
       }
       int found = -1;
       for (int j = 0; j < keys.size(); j++) {
-        if (keys.get(j)[0] == label[i] && keys.get(j)[1] == origin[i]) {
+        if (keys.get(j)[0] == label(m) && keys.get(j)[1] == origin(m)) {
           found = j;
           break;
         }
       }
       if (found < 0) {
-        keys.add(new int[] {label[i], origin[i]});
-        sums.add(new double[] {amount[i]});
+        keys.add(new int[] {label(m), origin(m)});
+        sums.add(new double[] {amt});
       } else {
-        sums.get(found)[0] += amount[i];
+        sums.get(found)[0] += amt;
       }
     }
     List<Contribution> out = new ArrayList<>(keys.size());
