@@ -79,7 +79,7 @@ class StrategiesTest {
 
   @Property(tries = 60)
   void hoursNeverExceedTheBudgetAndAreAlwaysValid(@ForAll("strategyNames") String name,
-      @ForAll long seed, @ForAll @IntRange(min = 0, max = 2) int scenario) {
+      @ForAll long seed, @ForAll @IntRange(min = 0, max = 3) int scenario) {
     Rules r = rules(ScenarioCatalog.builtInNames().get(scenario));
     Strategy s = Strategies.parse(name);
     Game g = Game.start(r, seed, List.of("a", "b"));

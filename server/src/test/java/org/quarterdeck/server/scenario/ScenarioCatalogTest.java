@@ -26,7 +26,8 @@ class ScenarioCatalogTest {
 
   @Test
   void threeBuiltInsLoadEachWithItsOwnLesson() throws Exception {
-    assertEquals(List.of("market-year", "disruption", "two-hats"), ScenarioCatalog.builtInNames());
+    assertEquals(List.of("market-year", "disruption", "two-hats", "company"),
+        ScenarioCatalog.builtInNames());
     assertEquals("market-year", ScenarioCatalog.defaultName());
     Set<String> lessons = new HashSet<>();
     for (String name : ScenarioCatalog.builtInNames()) {
@@ -37,6 +38,7 @@ class ScenarioCatalogTest {
     }
     assertEquals(Mode.MARKET, ScenarioCatalog.builtIn("market-year").rules().mode());
     assertEquals(Mode.TWO_HATS, ScenarioCatalog.builtIn("two-hats").rules().mode());
+    assertEquals(Mode.COMPANY, ScenarioCatalog.builtIn("company").rules().mode());
   }
 
   @Test

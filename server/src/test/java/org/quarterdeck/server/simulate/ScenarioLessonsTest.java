@@ -54,4 +54,20 @@ class ScenarioLessonsTest {
         "both hats working beat an idle leader hat and an idle manager hat: numbers " + score[0]
             + ", leader " + score[1] + ", balanced " + score[2]);
   }
+
+  @Test
+  void companyCultureIsShared() throws Exception {
+    Rules rules = ScenarioCatalog.builtIn("company").rules();
+    double withLeaders = 0;
+    double withNumbers = 0;
+    for (long seed = 1; seed <= SEEDS; seed++) {
+      withLeaders += Tournament.play(rules, List.of(Strategies.parse("numbers"),
+          Strategies.parse("leader"), Strategies.parse("leader")), seed).get(0).endMorale();
+      withNumbers += Tournament.play(rules, List.of(Strategies.parse("numbers"),
+          Strategies.parse("numbers"), Strategies.parse("numbers")), seed).get(0).endMorale();
+    }
+    assertTrue(withLeaders > withNumbers + 5 * SEEDS,
+        "a numbers department keeps more morale among well-led departments: mean "
+            + withLeaders / SEEDS + " vs " + withNumbers / SEEDS);
+  }
 }

@@ -24,7 +24,7 @@ class SimulateCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"market-year", "disruption", "two-hats"})
+  @ValueSource(strings = {"market-year", "disruption", "two-hats", "company"})
   void printsATableForEachBuiltIn(String scenario) {
     int code = run("--scenario", scenario, "--strategies", "numbers,balanced,adaptive,static:0.4",
         "--seeds", "5");
