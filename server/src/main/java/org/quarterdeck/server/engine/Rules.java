@@ -11,14 +11,14 @@ import org.quarterdeck.protocol.v1.ActDefinition;
 import org.quarterdeck.protocol.v1.ActShare;
 import org.quarterdeck.protocol.v1.DilemmaDefinition;
 import org.quarterdeck.protocol.v1.DilemmaOption;
-import org.quarterdeck.protocol.v1.Dynamics;
-import org.quarterdeck.protocol.v1.Effect;
+import org.quarterdeck.protocol.v1.DynamicsCoefficients;
+import org.quarterdeck.protocol.v1.EffectDefinition;
 import org.quarterdeck.protocol.v1.EventScope;
 import org.quarterdeck.protocol.v1.LeadershipRole;
 import org.quarterdeck.protocol.v1.Scenario;
 import org.quarterdeck.protocol.v1.ScenarioEvent;
 import org.quarterdeck.protocol.v1.StateVar;
-import org.quarterdeck.protocol.v1.TimeBudget;
+import org.quarterdeck.protocol.v1.TimeBudgetRules;
 import org.quarterdeck.protocol.v1.VariableBound;
 
 /**
@@ -28,8 +28,8 @@ import org.quarterdeck.protocol.v1.VariableBound;
  */
 public final class Rules {
   final Scenario scenario;
-  final Dynamics dyn;
-  final TimeBudget budget;
+  final DynamicsCoefficients dyn;
+  final TimeBudgetRules budget;
   final Mode mode;
   final int turnsPerQuarter;
   final int quarters;
@@ -243,16 +243,16 @@ public final class Rules {
     }
   }
 
-  private static EffectDef[] compile(List<Effect> effects, List<String> labels, int[] slotCounter,
+  private static EffectDef[] compile(List<EffectDefinition> effects, List<String> labels, int[] slotCounter,
       int[] maxDelay) {
     return compile(effects, labels, slotCounter, maxDelay, null);
   }
 
-  private static EffectDef[] compile(List<Effect> effects, List<String> labels, int[] slotCounter,
+  private static EffectDef[] compile(List<EffectDefinition> effects, List<String> labels, int[] slotCounter,
       int[] maxDelay, String fallbackLabel) {
     EffectDef[] out = new EffectDef[effects.size()];
     for (int i = 0; i < out.length; i++) {
-      Effect e = effects.get(i);
+      EffectDefinition e = effects.get(i);
       String label = e.getLabel().isEmpty() ? fallbackLabel : e.getLabel();
       if (label == null || label.isEmpty()) {
         throw new IllegalArgumentException("effect without label");

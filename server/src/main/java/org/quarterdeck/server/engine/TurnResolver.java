@@ -1,7 +1,7 @@
 package org.quarterdeck.server.engine;
 
 import java.util.List;
-import org.quarterdeck.protocol.v1.Dynamics;
+import org.quarterdeck.protocol.v1.DynamicsCoefficients;
 
 /**
  * The turn function: (game, decisions, injected events) -> (next game, what happened). Each team is
@@ -29,7 +29,7 @@ final class TurnResolver {
 
   private final Game g;
   private final Rules r;
-  private final Dynamics d;
+  private final DynamicsCoefficients d;
   private final int t;
   private final double[] effective;
 
