@@ -104,51 +104,62 @@ final class TurnLog {
     }
   }
 
-  /** True if anything was recorded for this team and variable. */
-  boolean touches(int t, Var v) {
+  /**
+   * Contributions to each of one team's variables (indexed by {@link Var} ordinal; null if none
+   * was recorded), merged by (label, origin turn), largest magnitude first.
+   */
+  List<Contribution>[] contributions(int t, Rules rules) {
     index();
-    for (int k = start[t]; k < start[t + 1]; k++) {
-      if (var(meta(order[k])) == v.ordinal()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Contributions to one team's variable, merged by (label, origin), largest magnitude first. */
-  List<Contribution> contributionsTo(int t, Var v, Rules rules) {
-    index();
-    List<int[]> keys = new ArrayList<>();
-    List<double[]> sums = new ArrayList<>();
+    @SuppressWarnings({"unchecked", "rawtypes"}) // arrays of generics need a raw creation
+    List<Contribution>[] out = new List[Var.COUNT];
+    // per variable: parallel lists of merge keys and sums, in recording order
+    long[][] keys = new long[Var.COUNT][];
+    double[][] sums = new double[Var.COUNT][];
+    int[] counts = new int[Var.COUNT];
     for (int k = start[t]; k < start[t + 1]; k++) {
       long m = meta(order[k]);
       double amt = amount(order[k]);
-      if (var(m) != v.ordinal() || amt == 0.0) {
-        continue;
+      int v = var(m);
+      long key = m & 0x3FFFFFFFFL; // label and origin
+      if (keys[v] == null) {
+        keys[v] = new long[8];
+        sums[v] = new double[8];
       }
       int found = -1;
-      for (int j = 0; j < keys.size(); j++) {
-        if (keys.get(j)[0] == label(m) && keys.get(j)[1] == origin(m)) {
+      for (int j = 0; j < counts[v]; j++) {
+        if (keys[v][j] == key) {
           found = j;
           break;
         }
       }
       if (found < 0) {
-        keys.add(new int[] {label(m), origin(m)});
-        sums.add(new double[] {amt});
-      } else {
-        sums.get(found)[0] += amt;
+        if (counts[v] == keys[v].length) {
+          keys[v] = Arrays.copyOf(keys[v], counts[v] * 2);
+          sums[v] = Arrays.copyOf(sums[v], counts[v] * 2);
+        }
+        found = counts[v]++;
+        keys[v][found] = key;
       }
+      sums[v][found] += amt;
     }
-    List<Contribution> out = new ArrayList<>(keys.size());
-    for (int j = 0; j < keys.size(); j++) {
-      int id = keys.get(j)[0];
-      Cause cause = id >= 0 && id < CAUSES ? CAUSE_VALUES[id] : null;
-      String text = id < 0 ? custom.get(-id - 1) : rules.label(id);
-      out.add(new Contribution(text, cause, keys.get(j)[1], sums.get(j)[0]));
+    for (int v = 0; v < Var.COUNT; v++) {
+      if (keys[v] == null) {
+        continue;
+      }
+      List<Contribution> list = new ArrayList<>(counts[v]);
+      for (int j = 0; j < counts[v]; j++) {
+        if (sums[v][j] == 0.0) {
+          continue;
+        }
+        int id = label(keys[v][j]);
+        Cause cause = id >= 0 && id < CAUSES ? CAUSE_VALUES[id] : null;
+        String text = id < 0 ? custom.get(-id - 1) : rules.label(id);
+        list.add(new Contribution(text, cause, origin(keys[v][j]), sums[v][j]));
+      }
+      // stable sort: ties keep their recording order, which is deterministic
+      list.sort((a, b) -> Double.compare(StrictMath.abs(b.amount()), StrictMath.abs(a.amount())));
+      out[v] = list;
     }
-    // stable sort: ties keep their recording order, which is deterministic
-    out.sort((a, b) -> Double.compare(StrictMath.abs(b.amount()), StrictMath.abs(a.amount())));
     return out;
   }
 }

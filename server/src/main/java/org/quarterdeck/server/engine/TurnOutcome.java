@@ -101,14 +101,13 @@ public final class TurnOutcome {
           dflt));
     }
     List<VariableChange> changes = new ArrayList<>();
+    List<Contribution>[] byVar = log.contributions(i, r);
     for (Var var : Var.ALL) {
       double a = was.v[var.ordinal()];
       double b = now.v[var.ordinal()];
-      if (a != b || log.touches(i, var)) {
-        List<Contribution> cs = log.contributionsTo(i, var, r);
-        if (a != b || !cs.isEmpty()) {
-          changes.add(new VariableChange(var, a, b, before.turn, cs));
-        }
+      List<Contribution> cs = byVar[var.ordinal()];
+      if (a != b || (cs != null && !cs.isEmpty())) {
+        changes.add(new VariableChange(var, a, b, before.turn, cs == null ? List.of() : cs));
       }
     }
     return new TeamReport(was.id, before.turn, defaulted, notes, choices, changes,

@@ -94,4 +94,28 @@ class DeterminismTest {
     assertNotEquals(SeededRandom.of(1, 2, 3, 4).nextLong(), SeededRandom.of(1, 3, 3, 4).nextLong());
     assertNotEquals(SeededRandom.of(1, 2, 3, 4).nextLong(), SeededRandom.of(2, 2, 3, 4).nextLong());
   }
+
+  @Test
+  void whatIfBranchesLeaveTheRecordedLineUntouched() {
+    Game g = Fixtures.solo(RULES, 77);
+    List<Game> line = new ArrayList<>();
+    for (int t = 0; t < 6; t++) {
+      line.add(g);
+      g = Fixtures.play(g, Map.of("push", 60.0, "report", 40.0)).next();
+    }
+    String recorded = g.stateHashHex();
+    // what if the team had coached in turn 4?
+    Game branch = line.get(3);
+    for (int t = 0; t < 3; t++) {
+      branch = Fixtures.play(branch, t == 0 ? Map.of("coach", 60.0, "report", 40.0)
+          : Map.of("push", 60.0, "report", 40.0)).next();
+    }
+    assertNotEquals(recorded, branch.stateHashHex());
+    Game again = line.get(3);
+    for (int t = 0; t < 3; t++) {
+      again = Fixtures.play(again, Map.of("push", 60.0, "report", 40.0)).next();
+    }
+    assertEquals(recorded, again.stateHashHex(), "replaying the recorded decisions");
+    assertEquals(recorded, g.stateHashHex(), "the original line never changed");
+  }
 }
