@@ -119,10 +119,12 @@ public final class SimulateCommand {
     int quarters = all.get(0).get(0).quarters().size();
     out.printf(Locale.ROOT, "scenario %s (%s), %d seeds, %d teams per session%n", sc.id(),
         sc.rules().mode(), all.size(), teams);
+    out.println("score 0..100+ (mean, sd, min, max); Q = results per quarter (mean±sd);"
+        + " hit% = quarterly targets hit; morale and adoption at the end");
     StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-14s %6s %5s %5s %5s",
         "strategy", "score", "sd", "min", "max"));
     for (int q = 1; q <= quarters; q++) {
-      head.append(String.format(Locale.ROOT, " %6s", "Q" + q));
+      head.append(String.format(Locale.ROOT, " %9s", "Q" + q + "±sd"));
     }
     head.append(String.format(Locale.ROOT, " %5s %7s %5s %8s %5s", "hit%", "morale", "sd",
         "adoption", "sd"));
@@ -150,7 +152,8 @@ public final class SimulateCommand {
           "%-14s %6.1f %5.1f %5.1f %5.1f", all.get(0).get(k).strategy(), score.mean(),
           score.sd(), score.min, score.max));
       for (Stats s : q) {
-        row.append(String.format(Locale.ROOT, " %6.1f", s.mean()));
+        row.append(String.format(Locale.ROOT, " %9s",
+            String.format(Locale.ROOT, "%.0f±%.0f", s.mean(), s.sd())));
       }
       row.append(String.format(Locale.ROOT, " %5.0f %7.1f %5.1f %8.3f %5.3f",
           100.0 * hits / (all.size() * quarters), morale.mean(), morale.sd(), adoption.mean(),
