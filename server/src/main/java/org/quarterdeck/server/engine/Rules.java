@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.quarterdeck.protocol.v1.ActDefinition;
 import org.quarterdeck.protocol.v1.ActShare;
+import org.quarterdeck.protocol.v1.CauseLabel;
 import org.quarterdeck.protocol.v1.DilemmaDefinition;
 import org.quarterdeck.protocol.v1.DilemmaOption;
 import org.quarterdeck.protocol.v1.DynamicsCoefficients;
@@ -56,6 +57,7 @@ public final class Rules {
   final int[][] dilemmasByTurn;
 
   final String[] labels;
+  private final String[] causeLabels;
   final int slots;
   private final List<Hat> hats;
   final int hatCount;
@@ -188,6 +190,13 @@ public final class Rules {
         .map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
 
     this.labels = labelList.toArray(new String[0]);
+    this.causeLabels = new String[Cause.values().length];
+    for (Cause c : Cause.values()) {
+      causeLabels[c.ordinal()] = c.label();
+    }
+    for (CauseLabel cl : scenario.getCauseLabelsList()) {
+      causeLabels[Cause.valueOf(cl.getCause()).ordinal()] = cl.getLabel();
+    }
     this.slots = slotCounter[0];
     this.slotDefs = new EffectDef[slots];
     for (EffectDef[] list : actEffects) {
@@ -368,7 +377,11 @@ public final class Rules {
   }
 
   String label(int id) {
-    return id < Cause.values().length ? Cause.values()[id].label()
-        : labels[id - Cause.values().length];
+    return id < causeLabels.length ? causeLabels[id] : labels[id - causeLabels.length];
+  }
+
+  /** The text the reports of this scenario use for an engine cause. */
+  public String label(Cause cause) {
+    return causeLabels[cause.ordinal()];
   }
 }

@@ -1,6 +1,7 @@
 package org.quarterdeck.server.scenario;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.regex.Pattern;
 import org.quarterdeck.protocol.v1.ActDefinition;
 import org.quarterdeck.protocol.v1.ActKind;
 import org.quarterdeck.protocol.v1.ActShare;
+import org.quarterdeck.protocol.v1.CauseLabel;
 import org.quarterdeck.protocol.v1.ScenarioCalendar;
 import org.quarterdeck.protocol.v1.DilemmaDefinition;
 import org.quarterdeck.protocol.v1.DilemmaOption;
@@ -23,6 +25,7 @@ import org.quarterdeck.protocol.v1.StateVar;
 import org.quarterdeck.protocol.v1.TeamStart;
 import org.quarterdeck.protocol.v1.TimeBudgetRules;
 import org.quarterdeck.protocol.v1.VariableBound;
+import org.quarterdeck.server.engine.Cause;
 import org.quarterdeck.server.scenario.FieldLocator.Node;
 
 /**
@@ -33,6 +36,9 @@ import org.quarterdeck.server.scenario.FieldLocator.Node;
 final class ScenarioValidator {
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,39}");
   private static final Pattern SCENARIO_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+
+  private static final List<String> KNOWN_CAUSES =
+      Arrays.stream(Cause.values()).map(Enum::name).toList();
 
   private final String source;
   private final FieldLocator locator;
@@ -114,6 +120,17 @@ final class ScenarioValidator {
       if (!(b.getMaxAbs() > 0 && b.getMaxAbs() <= 1e6)) {
         fail(n, "max_abs", -1, "must be in (0, 1e6], got " + b.getMaxAbs());
       }
+    }
+    Set<String> causes = new HashSet<>();
+    for (int i = 0; i < s.getCauseLabelsCount(); i++) {
+      CauseLabel cl = s.getCauseLabels(i);
+      Node n = locator.child(root, "cause_labels", i);
+      if (!KNOWN_CAUSES.contains(cl.getCause())) {
+        fail(n, "cause", -1, "no engine cause '" + cl.getCause() + "'; known: " + KNOWN_CAUSES);
+      } else if (!causes.add(cl.getCause())) {
+        fail(n, "cause", -1, "cause '" + cl.getCause() + "' is labelled twice");
+      }
+      text(n, "label", cl.getLabel(), 60);
     }
     int min = s.getMinTeams();
     int max = s.getMaxTeams();

@@ -13,6 +13,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quarterdeck.protocol.v1.GameMode;
+import org.quarterdeck.server.engine.Cause;
 import org.quarterdeck.server.engine.Mode;
 
 /** Loading and validating scenarios; errors name file, line and field. */
@@ -141,5 +142,20 @@ class ScenarioCatalogTest {
       }
     }
     throw new AssertionError("not found: " + needle);
+  }
+
+  @Test
+  void engineCauseWordsComeFromTheScenario() throws Exception {
+    String text = builtInText("market-year").replace(
+        "cause_labels { cause: \"NO_RECOGNITION\" label: \"no recognition\" }",
+        "cause_labels { cause: \"NO_RECOGNITION\" label: \"nobody said thanks\" }");
+    LoadedScenario s = ScenarioCatalog.fromText("words.textproto", text);
+    assertEquals("nobody said thanks", s.rules().label(Cause.NO_RECOGNITION));
+    String bad = text.replace("cause: \"INCIDENT\"", "cause: \"METEOR\"");
+    ScenarioException e = assertThrows(ScenarioException.class,
+        () -> ScenarioCatalog.fromText("words.textproto", bad));
+    assertTrue(e.problems().get(0).field().matches("cause_labels\\[\\d+\\]\\.cause"),
+        e.getMessage());
+    assertEquals(lineOf(bad, "METEOR"), e.problems().get(0).line());
   }
 }
