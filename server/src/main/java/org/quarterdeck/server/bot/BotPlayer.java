@@ -29,8 +29,8 @@ public final class BotPlayer {
     Decision d = strategy.decide(game.opening(seat), team, random);
     Verdict<AcceptedDecision> v = game.validate(d);
     if (!v.isAccepted()) {
-      throw new IllegalStateException("strategy " + strategy.name() + " made an invalid decision for "
-          + seat + ": " + v.rejection().orElseThrow());
+      throw new IllegalStateException("strategy " + strategy.name()
+          + " made an invalid decision for " + seat + ": " + v.rejection().orElseThrow());
     }
     return v.value();
   }

@@ -289,8 +289,10 @@ public final class Game {
     }
     AcceptedDecision[] bySeat = new AcceptedDecision[seats.size()];
     for (AcceptedDecision d : decisions) {
-      if (d.turn != turn || d.seatIndex >= bySeat.length || !seats.get(d.seatIndex).equals(d.seat)) {
-        throw new IllegalArgumentException("decision " + d + " is not for this game's turn " + turn);
+      if (d.turn != turn || d.seatIndex >= bySeat.length
+          || !seats.get(d.seatIndex).equals(d.seat)) {
+        throw new IllegalArgumentException(
+            "decision " + d + " is not for this game's turn " + turn);
       }
       if (bySeat[d.seatIndex] != null) {
         throw new IllegalArgumentException("two decisions for seat " + d.seat);

@@ -252,13 +252,13 @@ public final class Rules {
     }
   }
 
-  private static EffectDef[] compile(List<EffectDefinition> effects, List<String> labels, int[] slotCounter,
-      int[] maxDelay) {
+  private static EffectDef[] compile(List<EffectDefinition> effects, List<String> labels,
+      int[] slotCounter, int[] maxDelay) {
     return compile(effects, labels, slotCounter, maxDelay, null);
   }
 
-  private static EffectDef[] compile(List<EffectDefinition> effects, List<String> labels, int[] slotCounter,
-      int[] maxDelay, String fallbackLabel) {
+  private static EffectDef[] compile(List<EffectDefinition> effects, List<String> labels,
+      int[] slotCounter, int[] maxDelay, String fallbackLabel) {
     EffectDef[] out = new EffectDef[effects.size()];
     for (int i = 0; i < out.length; i++) {
       EffectDefinition e = effects.get(i);
@@ -273,7 +273,8 @@ public final class Rules {
       }
       int delay = e.getDelayTurns();
       maxDelay[0] = StrictMath.max(maxDelay[0], delay);
-      int scaleBy = e.getScaleBy() == StateVar.VAR_UNSPECIFIED ? -1 : Var.of(e.getScaleBy()).ordinal();
+      int scaleBy = e.getScaleBy() == StateVar.VAR_UNSPECIFIED ? -1
+          : Var.of(e.getScaleBy()).ordinal();
       out[i] = new EffectDef(Var.of(e.getVar()).ordinal(), e.getAmount(), delay,
           e.getSaturationHours(), labelId, scaleBy, delay > 0 ? slotCounter[0]++ : -1);
     }

@@ -7,11 +7,11 @@ import java.security.NoSuchAlgorithmException;
  * SHA-256 over a canonical encoding of a game's state, so a replay can prove it reached the same
  * state. Encoding (big-endian, fixed field order): the tag "quarterdeck-state-v1"; scenario id;
  * seed; open turn; team count; then per team in session order: id, index, every {@link Var} in
- * declaration order, the delayed-effect ring (sparse: count, then index and value of each non-zero
- * entry in ring order), the hires ring, quarter results and targets.
- * Strings are a 4-byte length plus their UTF-16 code units (2 bytes each); doubles are their exact IEEE-754 bits via
- * {@link Double#doubleToLongBits} (no rounding: the engine's arithmetic is IEEE-exact on every JVM
- * since Java 17, and it uses no platform-dependent maths — {@code StrictMath} where it needs pow).
+ * declaration order, the delayed-effect ring (sparse: length, count, then index and value of each
+ * non-zero entry in ring order), the hires ring, quarter results and targets. Strings are a 4-byte
+ * length plus their UTF-16 code units (2 bytes each). Doubles are their exact IEEE-754 bits via
+ * {@link Double#doubleToLongBits}, with no rounding: the engine's arithmetic is IEEE-exact on
+ * every JVM since Java 17 and uses {@code StrictMath}, never platform-dependent maths.
  */
 public final class StateHash {
   private StateHash() {}

@@ -264,7 +264,8 @@ final class TurnResolver {
     if (arriving > 0) {
       hires[i][slot] = 0;
       double hc = x[HEADCOUNT];
-      double capAfter = (x[CAPABILITY] * hc + d.getNewHireCapability() * arriving) / (hc + arriving);
+      double capAfter = (x[CAPABILITY] * hc + d.getNewHireCapability() * arriving)
+          / (hc + arriving);
       add(i, HEADCOUNT, Cause.NEW_HIRES, arriving);
       add(i, CAPABILITY, Cause.NEW_HIRES_RAMP_UP, capAfter - x[CAPABILITY]);
     }
@@ -319,7 +320,8 @@ final class TurnResolver {
 
   /** Competitive pressure in the open turn (rises every turn, Kotter). */
   private double pressure() {
-    return StrictMath.min(d.getPressureMax(), d.getPressureStart() + d.getPressureGrowth() * (t - 1));
+    return StrictMath.min(d.getPressureMax(),
+        d.getPressureStart() + d.getPressureGrowth() * (t - 1));
   }
 
   private double factor(int i, double out, double f, Cause cause) {

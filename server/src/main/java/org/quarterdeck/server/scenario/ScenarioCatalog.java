@@ -23,7 +23,8 @@ import org.quarterdeck.server.engine.Rules;
  */
 public final class ScenarioCatalog {
   /** Built-in scenarios; the first is the default. */
-  private static final List<String> BUILT_INS = List.of("market-year", "disruption", "two-hats", "company");
+  private static final List<String> BUILT_INS =
+      List.of("market-year", "disruption", "two-hats", "company");
 
   private ScenarioCatalog() {}
 

@@ -225,7 +225,8 @@ final class ScenarioValidator {
     return ids;
   }
 
-  private void effects(Node parent, List<EffectDefinition> effects, int minCount, boolean labelRequired) {
+  private void effects(Node parent, List<EffectDefinition> effects, int minCount,
+      boolean labelRequired) {
     if (effects.size() < minCount || effects.size() > 10) {
       fail(parent, "effects", -1, "needs " + minCount + "..10 effects, got " + effects.size());
     }
@@ -310,7 +311,8 @@ final class ScenarioValidator {
       range(n, "deck_weight", e.getDeckWeight(), 0, 1000);
       range(n, "earliest_turn", e.getEarliestTurn(), 0, totalTurns);
       if (e.getTurn() == 0 && e.getDeckWeight() == 0) {
-        fail(n, "turn", -1, "an event must be scheduled (turn > 0) or in the deck (deck_weight > 0)");
+        fail(n, "turn", -1,
+            "an event must be scheduled (turn > 0) or in the deck (deck_weight > 0)");
       }
       effects(n, e.getEffectsList(), 1, false);
     }

@@ -81,7 +81,8 @@ class DecisionValidationTest {
     double tooMany = open.freeHours() + open.maxOvertimeHours() + 0.5;
     Rejection r = rejected(hours("push", tooMany));
     assertEquals(RejectionCode.OVER_BUDGET, r.code());
-    assertTrue(game.validate(hours("push", tooMany - 0.5)).isAccepted(), "exactly the maximum is ok");
+    assertTrue(game.validate(hours("push", tooMany - 0.5)).isAccepted(),
+        "exactly the maximum is ok");
   }
 
   @Test
@@ -165,7 +166,8 @@ class DecisionValidationTest {
     assertEquals(RejectionCode.EFFECT_OUT_OF_BOUNDS, tooBig.rejection().orElseThrow().code());
     Verdict<AcceptedInjection> notAllowed = game.validateInjection(InjectedEvent.custom("Gift",
         "Free skills.", List.of(new InjectedEvent.CustomEffect(Var.CAPABILITY, 5)), List.of()));
-    assertEquals(RejectionCode.VARIABLE_NOT_INJECTABLE, notAllowed.rejection().orElseThrow().code());
+    assertEquals(RejectionCode.VARIABLE_NOT_INJECTABLE,
+        notAllowed.rejection().orElseThrow().code());
     assertEquals(RejectionCode.UNKNOWN_EVENT, game.validateInjection(
         InjectedEvent.fromDeck("meteor", List.of())).rejection().orElseThrow().code());
     assertEquals(RejectionCode.UNKNOWN_TEAM, game.validateInjection(

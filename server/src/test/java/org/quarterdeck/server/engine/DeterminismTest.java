@@ -79,7 +79,8 @@ class DeterminismTest {
   }
 
   @Property(tries = 25)
-  void replayReproducesTheHashes(@ForAll long seed, @ForAll @IntRange(min = 0, max = 1000) int who) {
+  void replayReproducesTheHashes(@ForAll long seed,
+      @ForAll @IntRange(min = 0, max = 1000) int who) {
     assertEquals(hashes(RULES, seed, who), hashes(RULES, seed, who));
   }
 

@@ -22,7 +22,8 @@ class EnginePurityTest {
   void engineHasNoIoNetworkThreadsOrLogging() {
     ArchRule rule = noClasses().that().resideInAPackage("org.quarterdeck.server.engine..")
         .should().dependOnClassesThat().resideInAnyPackage(
-            "io.netty..", "java.io..", "java.nio..", "java.net..", "java.util.concurrent..", "java.time..",
+            "io.netty..", "java.io..", "java.nio..", "java.net..", "java.util.concurrent..",
+            "java.time..",
             "org.slf4j..", "ch.qos.logback..", "java.lang.reflect..", "java.sql..")
         .because("the engine must stay a pure function of its inputs");
     rule.check(ENGINE);
@@ -47,8 +48,9 @@ class EnginePurityTest {
   @Test
   void engineDependsOnNoOtherServerPackage() {
     ArchRule rule = noClasses().that().resideInAPackage("org.quarterdeck.server.engine..")
-        .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("org.quarterdeck.server..")
-            .and(JavaClass.Predicates.resideOutsideOfPackage("org.quarterdeck.server.engine..")))
+        .should().dependOnClassesThat(
+            JavaClass.Predicates.resideInAPackage("org.quarterdeck.server..")
+                .and(JavaClass.Predicates.resideOutsideOfPackage("org.quarterdeck.server.engine..")))
         .because("arrows point one way: session and scenario depend on engine, never back");
     rule.check(ENGINE);
   }

@@ -88,7 +88,8 @@ class TurnDynamicsTest {
         happyLeavers -= sum(h.report("red"), "people left");
         happy = h.next();
         TurnOutcome u = unhappy.resolve(List.of(), List.of(
-            Fixtures.injected(unhappy, Var.MORALE, -15), Fixtures.injected(unhappy, Var.STRESS, 15)));
+            Fixtures.injected(unhappy, Var.MORALE, -15),
+            Fixtures.injected(unhappy, Var.STRESS, 15)));
         unhappyLeavers -= sum(u.report("red"), "people left");
         unhappy = u.next();
       }
