@@ -1,8 +1,9 @@
 package org.quarterdeck.server.engine;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -48,9 +49,8 @@ class EnginePurityTest {
   @Test
   void engineDependsOnNoOtherServerPackage() {
     ArchRule rule = noClasses().that().resideInAPackage("org.quarterdeck.server.engine..")
-        .should().dependOnClassesThat(
-            JavaClass.Predicates.resideInAPackage("org.quarterdeck.server..")
-                .and(JavaClass.Predicates.resideOutsideOfPackage("org.quarterdeck.server.engine..")))
+        .should().dependOnClassesThat(resideInAPackage("org.quarterdeck.server..")
+            .and(resideOutsideOfPackage("org.quarterdeck.server.engine..")))
         .because("arrows point one way: session and scenario depend on engine, never back");
     rule.check(ENGINE);
   }
