@@ -10,7 +10,7 @@ import org.quarterdeck.server.engine.Var;
 
 /**
  * Reads its team's state every turn, as an attentive player would. The split follows the
- * quarter's gap — behind the pro-rata target it manages more, on track it leads more — and within
+ * quarter's gap (behind the pro-rata target it manages more, on track it leads more) and within
  * each kind it weights each act by how badly the variable the act aims at needs attention (low
  * morale, capability, adoption, clarity, trust; high stress and complacency; an anxious boss).
  */

@@ -39,7 +39,8 @@ public final class Strategies {
       try {
         share = Double.parseDouble(num);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("static share must be a number in [0, 1]: '" + num + "'");
+        throw new IllegalArgumentException(
+            "static share must be a number in [0, 1]: '" + num + "'");
       }
       if (!(share >= 0 && share <= 1)) {
         throw new IllegalArgumentException("static share must be in [0, 1]: " + num);

@@ -52,7 +52,7 @@ public final class Game {
   public static Game start(Rules rules, long seed, List<String> teamIds) {
     requireNonNull(rules, "rules");
     requireNonNull(teamIds, "teamIds");
-    int min = Math.max(1, rules.scenario.getMinTeams());
+    int min = StrictMath.max(1, rules.scenario.getMinTeams());
     int max = rules.scenario.getMaxTeams() == 0 ? Integer.MAX_VALUE : rules.scenario.getMaxTeams();
     if (teamIds.size() < min || teamIds.size() > max) {
       throw new IllegalArgumentException("scenario " + rules.id() + " needs " + min + ".." + max
@@ -92,7 +92,7 @@ public final class Game {
 
   /** The open turn's 1-based quarter. */
   public int quarter() {
-    return Math.min(rules.quarters, (turn - 1) / rules.turnsPerQuarter + 1);
+    return StrictMath.min(rules.quarters, (turn - 1) / rules.turnsPerQuarter + 1);
   }
 
   /** True after the last turn has been resolved. */
@@ -132,13 +132,13 @@ public final class Game {
 
   /** Interruption hours a team faces this turn, before splitting between hats. */
   double teamInterruptions(TeamState s) {
-    double low = Math.max(0.0, 50.0 - s.v[Var.BOSS_CONFIDENCE.ordinal()]);
+    double low = StrictMath.max(0.0, 50.0 - s.v[Var.BOSS_CONFIDENCE.ordinal()]);
     return s.v[Var.INTERRUPTIONS.ordinal()] + rules.dyn.getInterruptionsPerLowConfidence() * low;
   }
 
   double seatInterruptions(TeamState s, Hat hat) {
     double cap = rules.budget.getMaxInterruptionShare() * rules.hoursPerTurn(hat);
-    return Math.min(cap, teamInterruptions(s) * rules.interruptionShare(hat));
+    return StrictMath.min(cap, teamInterruptions(s) * rules.interruptionShare(hat));
   }
 
   /** What a seat sees when the open turn starts. */
@@ -174,15 +174,25 @@ public final class Game {
         rules.maxOvertimeHours(), events, dilemmas, acts);
   }
 
+  /** The session-wide deck draw of the open turn, or -1. */
+  int sessionDraw() {
+    return draw(-1, true);
+  }
+
   /** Events hitting team {@code team} in the open turn: scheduled, then session draw, team draw. */
   int[] eventsFor(int team) {
+    return eventsFor(team, sessionDraw());
+  }
+
+  int[] eventsFor(int team, int session) {
     int[] scheduled = rules.scheduledByTurn[turn];
-    int session = draw(-1, true);
     int own = draw(team, false);
     int n = scheduled.length + (session >= 0 ? 1 : 0) + (own >= 0 ? 1 : 0);
     int[] out = new int[n];
-    System.arraycopy(scheduled, 0, out, 0, scheduled.length);
-    int k = scheduled.length;
+    int k = 0;
+    for (int e : scheduled) {
+      out[k++] = e;
+    }
     if (session >= 0) {
       out[k++] = session;
     }
@@ -238,82 +248,7 @@ public final class Game {
    * open this turn, the seat answers dilemmas, and the option exists.
    */
   public Verdict<AcceptedDecision> validate(Decision decision) {
-    requireNonNull(decision, "decision");
-    if (isOver()) {
-      return Verdict.reject(RejectionCode.GAME_OVER, "turn", "the game is over");
-    }
-    Seat seat = decision.seat();
-    Integer team = teamIndex.get(seat.teamId());
-    if (team == null) {
-      return Verdict.reject(RejectionCode.UNKNOWN_TEAM, "seat.teamId",
-          "no team '" + seat.teamId() + "' in this session");
-    }
-    int hatIdx = rules.hats().indexOf(seat.hat());
-    if (hatIdx < 0) {
-      return Verdict.reject(RejectionCode.WRONG_HAT, "seat.hat",
-          "hat " + seat.hat() + " does not exist in " + rules.mode + " mode; use " + rules.hats());
-    }
-    if (decision.turn() != turn) {
-      return Verdict.reject(RejectionCode.WRONG_TURN, "turn",
-          "decision is for turn " + decision.turn() + " but turn " + turn + " is open");
-    }
-    double[] hours = new double[rules.acts().size()];
-    double total = 0;
-    for (Map.Entry<String, Double> e : decision.hours().entrySet()) {
-      String act = e.getKey();
-      int a = act == null ? -1 : rules.actIndex(act);
-      String field = "hours[" + act + "]";
-      if (a < 0) {
-        return Verdict.reject(RejectionCode.UNKNOWN_ACT, field,
-            "no act '" + act + "' in scenario " + rules.id());
-      }
-      Double boxed = e.getValue();
-      if (boxed == null || !Double.isFinite(boxed)) {
-        return Verdict.reject(RejectionCode.NON_FINITE_HOURS, field,
-            "hours on '" + act + "' must be a finite number, got " + boxed);
-      }
-      double h = boxed;
-      if (h < 0) {
-        return Verdict.reject(RejectionCode.NEGATIVE_HOURS, field,
-            "hours on '" + act + "' must not be negative, got " + h);
-      }
-      if (h > 0 && !seat.hat().mayBook(rules.acts().get(a).kind())) {
-        return Verdict.reject(RejectionCode.ACT_NOT_ALLOWED_FOR_HAT, field,
-            "the " + seat.hat() + " hat may not book " + rules.acts().get(a).kind()
-                + " act '" + act + "'");
-      }
-      hours[a] += h;
-      total += h;
-    }
-    TurnOpening open = opening(seat);
-    if (total > open.maxBookableHours() + 1e-9) {
-      return Verdict.reject(RejectionCode.OVER_BUDGET, "hours",
-          String.format(java.util.Locale.ROOT,
-              "%.2f hours booked but only %.2f are available (%.2f free + %.2f overtime)", total,
-              open.maxBookableHours(), open.freeHours(), open.maxOvertimeHours()));
-    }
-    int[] choices = new int[rules.dilemmas().size()];
-    java.util.Arrays.fill(choices, -1);
-    for (Map.Entry<String, String> e : decision.choices().entrySet()) {
-      String field = "choices[" + e.getKey() + "]";
-      int d = e.getKey() == null ? -1 : rules.dilemmaIndex(e.getKey());
-      if (d < 0 || rules.dilemmas().get(d).turn() != turn) {
-        return Verdict.reject(RejectionCode.UNKNOWN_DILEMMA, field,
-            "no dilemma '" + e.getKey() + "' is open in turn " + turn);
-      }
-      if (seat.hat() == Hat.MANAGER) {
-        return Verdict.reject(RejectionCode.DILEMMA_NOT_FOR_HAT, field,
-            "dilemmas are answered by the LEADER hat");
-      }
-      int o = e.getValue() == null ? -1 : rules.dilemmas().get(d).optionIndex(e.getValue());
-      if (o < 0) {
-        return Verdict.reject(RejectionCode.UNKNOWN_OPTION, field,
-            "dilemma '" + e.getKey() + "' has no option '" + e.getValue() + "'");
-      }
-      choices[d] = o;
-    }
-    return Verdict.accept(new AcceptedDecision(seat, team * rules.hats().size() + hatIdx, turn,
-        hours, choices, false));
+    return new DecisionCheck(this).decision(decision);
   }
 
   /**
@@ -321,71 +256,18 @@ public final class Game {
    * hours on the acts the seat's hat may book, and the default option of each dilemma.
    */
   public AcceptedDecision defaultDecision(Seat seat) {
-    TurnOpening open = opening(seat);
-    double[] hours = new double[rules.acts().size()];
-    for (int a = 0; a < hours.length; a++) {
-      if (seat.hat().mayBook(rules.acts().get(a).kind())) {
-        hours[a] = rules.defaultShares[a] * open.freeHours();
-      }
-    }
-    int[] choices = new int[rules.dilemmas().size()];
-    java.util.Arrays.fill(choices, -1);
-    int hatIdx = rules.hats().indexOf(seat.hat());
-    return new AcceptedDecision(seat, teamIndex.get(seat.teamId()) * rules.hats().size() + hatIdx,
-        turn, hours, choices, true);
+    requireNonNull(seat, "seat");
+    return new DecisionCheck(this).defaultFor(seat);
   }
 
   /** Checks a facilitator's event for the open turn. */
   public Verdict<AcceptedInjection> validateInjection(InjectedEvent event) {
-    requireNonNull(event, "event");
-    if (isOver()) {
-      return Verdict.reject(RejectionCode.GAME_OVER, "turn", "the game is over");
-    }
-    boolean[] hit = new boolean[teams.length];
-    if (event.teams().isEmpty()) {
-      java.util.Arrays.fill(hit, true);
-    }
-    for (String id : event.teams()) {
-      Integer i = teamIndex.get(id);
-      if (i == null) {
-        return Verdict.reject(RejectionCode.UNKNOWN_TEAM, "teams", "no team '" + id + "'");
-      }
-      hit[i] = true;
-    }
-    if (event.eventId() != null) {
-      int e = rules.eventIndex(event.eventId());
-      if (e < 0) {
-        return Verdict.reject(RejectionCode.UNKNOWN_EVENT, "eventId",
-            "no event '" + event.eventId() + "' in scenario " + rules.id());
-      }
-      EventCard c = rules.events().get(e);
-      return Verdict.accept(new AcceptedInjection(turn, e, c.title(), c.narrative(), new int[0],
-          new double[0], hit));
-    }
-    if (event.title().isBlank() || event.narrative().isBlank() || event.effects().isEmpty()) {
-      return Verdict.reject(RejectionCode.INCOMPLETE_EVENT, "event",
-          "a custom event needs a title, a narrative and at least one effect");
-    }
-    int n = event.effects().size();
-    int[] vars = new int[n];
-    double[] amounts = new double[n];
-    for (int k = 0; k < n; k++) {
-      InjectedEvent.CustomEffect fx = event.effects().get(k);
-      String field = "effects[" + k + "]";
-      double max = rules.injectionMax[fx.var().ordinal()];
-      if (Double.isNaN(max)) {
-        return Verdict.reject(RejectionCode.VARIABLE_NOT_INJECTABLE, field,
-            "scenario " + rules.id() + " does not allow custom events on " + fx.var().label());
-      }
-      if (!Double.isFinite(fx.amount()) || Math.abs(fx.amount()) > max) {
-        return Verdict.reject(RejectionCode.EFFECT_OUT_OF_BOUNDS, field,
-            fx.var().label() + " effect " + fx.amount() + " is outside \u00b1" + max);
-      }
-      vars[k] = fx.var().ordinal();
-      amounts[k] = fx.amount();
-    }
-    return Verdict.accept(new AcceptedInjection(turn, -1, event.title(), event.narrative(), vars,
-        amounts, hit));
+    return new DecisionCheck(this).injection(event);
+  }
+
+  /** Index of a team id, or null. */
+  Integer teamIndex(String teamId) {
+    return teamIndex.get(teamId);
   }
 
   // ---------------------------------------------------------------- resolution
@@ -407,8 +289,10 @@ public final class Game {
     }
     AcceptedDecision[] bySeat = new AcceptedDecision[seats.size()];
     for (AcceptedDecision d : decisions) {
-      if (d.turn != turn || d.seatIndex >= bySeat.length || !seats.get(d.seatIndex).equals(d.seat)) {
-        throw new IllegalArgumentException("decision " + d + " is not for this game's turn " + turn);
+      if (d.turn != turn || d.seatIndex >= bySeat.length
+          || !seats.get(d.seatIndex).equals(d.seat)) {
+        throw new IllegalArgumentException(
+            "decision " + d + " is not for this game's turn " + turn);
       }
       if (bySeat[d.seatIndex] != null) {
         throw new IllegalArgumentException("two decisions for seat " + d.seat);

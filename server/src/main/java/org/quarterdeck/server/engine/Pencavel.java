@@ -16,7 +16,7 @@ public final class Pencavel {
     }
     double over = hours - knee;
     double effective = knee + over - over * over / (2.0 * (peak - knee));
-    return Math.max(0.0, effective);
+    return StrictMath.max(0.0, effective);
   }
 
   /** Effective hours per hour worked (1 up to the knee, less after it). */

@@ -9,16 +9,17 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.quarterdeck.protocol.v1.ActDefinition;
 import org.quarterdeck.protocol.v1.ActShare;
+import org.quarterdeck.protocol.v1.CauseLabel;
 import org.quarterdeck.protocol.v1.DilemmaDefinition;
 import org.quarterdeck.protocol.v1.DilemmaOption;
-import org.quarterdeck.protocol.v1.Dynamics;
-import org.quarterdeck.protocol.v1.Effect;
+import org.quarterdeck.protocol.v1.DynamicsCoefficients;
+import org.quarterdeck.protocol.v1.EffectDefinition;
 import org.quarterdeck.protocol.v1.EventScope;
 import org.quarterdeck.protocol.v1.LeadershipRole;
 import org.quarterdeck.protocol.v1.Scenario;
 import org.quarterdeck.protocol.v1.ScenarioEvent;
 import org.quarterdeck.protocol.v1.StateVar;
-import org.quarterdeck.protocol.v1.TimeBudget;
+import org.quarterdeck.protocol.v1.TimeBudgetRules;
 import org.quarterdeck.protocol.v1.VariableBound;
 
 /**
@@ -28,8 +29,8 @@ import org.quarterdeck.protocol.v1.VariableBound;
  */
 public final class Rules {
   final Scenario scenario;
-  final Dynamics dyn;
-  final TimeBudget budget;
+  final DynamicsCoefficients dyn;
+  final TimeBudgetRules budget;
   final Mode mode;
   final int turnsPerQuarter;
   final int quarters;
@@ -56,7 +57,10 @@ public final class Rules {
   final int[][] dilemmasByTurn;
 
   final String[] labels;
+  private final String[] causeLabels;
   final int slots;
+  private final List<Hat> hats;
+  final int hatCount;
   final EffectDef[] slotDefs;
   final int ring;
   final int hireRing;
@@ -75,6 +79,8 @@ public final class Rules {
       case GAME_MODE_TWO_HATS -> Mode.TWO_HATS;
       default -> throw new IllegalArgumentException("scenario mode is required");
     };
+    this.hats = mode == Mode.TWO_HATS ? List.of(Hat.LEADER, Hat.MANAGER) : List.of(Hat.BOTH);
+    this.hatCount = hats.size();
     this.turnsPerQuarter = scenario.getCalendar().getTurnsPerQuarter();
     this.quarters = scenario.getCalendar().getQuarters();
     this.totalTurns = turnsPerQuarter * quarters;
@@ -184,6 +190,13 @@ public final class Rules {
         .map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
 
     this.labels = labelList.toArray(new String[0]);
+    this.causeLabels = new String[Cause.values().length];
+    for (Cause c : Cause.values()) {
+      causeLabels[c.ordinal()] = c.label();
+    }
+    for (CauseLabel cl : scenario.getCauseLabelsList()) {
+      causeLabels[Cause.valueOf(cl.getCause()).ordinal()] = cl.getLabel();
+    }
     this.slots = slotCounter[0];
     this.slotDefs = new EffectDef[slots];
     for (EffectDef[] list : actEffects) {
@@ -239,16 +252,16 @@ public final class Rules {
     }
   }
 
-  private static EffectDef[] compile(List<Effect> effects, List<String> labels, int[] slotCounter,
-      int[] maxDelay) {
+  private static EffectDef[] compile(List<EffectDefinition> effects, List<String> labels,
+      int[] slotCounter, int[] maxDelay) {
     return compile(effects, labels, slotCounter, maxDelay, null);
   }
 
-  private static EffectDef[] compile(List<Effect> effects, List<String> labels, int[] slotCounter,
-      int[] maxDelay, String fallbackLabel) {
+  private static EffectDef[] compile(List<EffectDefinition> effects, List<String> labels,
+      int[] slotCounter, int[] maxDelay, String fallbackLabel) {
     EffectDef[] out = new EffectDef[effects.size()];
     for (int i = 0; i < out.length; i++) {
-      Effect e = effects.get(i);
+      EffectDefinition e = effects.get(i);
       String label = e.getLabel().isEmpty() ? fallbackLabel : e.getLabel();
       if (label == null || label.isEmpty()) {
         throw new IllegalArgumentException("effect without label");
@@ -259,8 +272,9 @@ public final class Rules {
         labels.add(label);
       }
       int delay = e.getDelayTurns();
-      maxDelay[0] = Math.max(maxDelay[0], delay);
-      int scaleBy = e.getScaleBy() == StateVar.VAR_UNSPECIFIED ? -1 : Var.of(e.getScaleBy()).ordinal();
+      maxDelay[0] = StrictMath.max(maxDelay[0], delay);
+      int scaleBy = e.getScaleBy() == StateVar.VAR_UNSPECIFIED ? -1
+          : Var.of(e.getScaleBy()).ordinal();
       out[i] = new EffectDef(Var.of(e.getVar()).ordinal(), e.getAmount(), delay,
           e.getSaturationHours(), labelId, scaleBy, delay > 0 ? slotCounter[0]++ : -1);
     }
@@ -335,9 +349,9 @@ public final class Rules {
     return i == null ? -1 : i;
   }
 
-  /** Seats per team: two in two-hats mode, else one. */
+  /** The hats of a team's seats: LEADER and MANAGER in two-hats mode, else BOTH. */
   public List<Hat> hats() {
-    return mode == Mode.TWO_HATS ? List.of(Hat.LEADER, Hat.MANAGER) : List.of(Hat.BOTH);
+    return hats;
   }
 
   /** Contracted hours per turn of a seat wearing {@code hat}. */
@@ -364,7 +378,11 @@ public final class Rules {
   }
 
   String label(int id) {
-    return id < Cause.values().length ? Cause.values()[id].label()
-        : labels[id - Cause.values().length];
+    return id < causeLabels.length ? causeLabels[id] : labels[id - causeLabels.length];
+  }
+
+  /** The text the reports of this scenario use for an engine cause. */
+  public String label(Cause cause) {
+    return causeLabels[cause.ordinal()];
   }
 }

@@ -25,7 +25,7 @@ final class Scoring {
     List<FinalScore> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       TeamState s = g.teams[i];
-      double res = Math.min(1.5, (1 - shared) * ratio[i] + shared * mean);
+      double res = StrictMath.min(1.5, (1 - shared) * ratio[i] + shared * mean);
       double morale = s.get(Var.MORALE) / 100.0;
       double cap = s.get(Var.CAPABILITY) / 100.0;
       double adoption = s.get(Var.ADOPTION);

@@ -1,6 +1,5 @@
 package org.quarterdeck.server.engine;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -8,10 +7,11 @@ import java.security.NoSuchAlgorithmException;
  * SHA-256 over a canonical encoding of a game's state, so a replay can prove it reached the same
  * state. Encoding (big-endian, fixed field order): the tag "quarterdeck-state-v1"; scenario id;
  * seed; open turn; team count; then per team in session order: id, index, every {@link Var} in
- * declaration order, the delayed-effect ring, the hires ring, quarter results and targets.
- * Strings are a 4-byte length plus UTF-8 bytes; doubles are their exact IEEE-754 bits via
- * {@link Double#doubleToLongBits} (no rounding: the engine's arithmetic is IEEE-exact on every JVM
- * since Java 17, and it uses no platform-dependent maths — {@code StrictMath} where it needs pow).
+ * declaration order, the delayed-effect ring (sparse: length, count, then index and value of each
+ * non-zero entry in ring order), the hires ring, quarter results and targets. Strings are a 4-byte
+ * length plus their UTF-16 code units (2 bytes each). Doubles are their exact IEEE-754 bits via
+ * {@link Double#doubleToLongBits}, with no rounding: the engine's arithmetic is IEEE-exact on
+ * every JVM since Java 17 and uses {@code StrictMath}, never platform-dependent maths.
  */
 public final class StateHash {
   private StateHash() {}
@@ -28,12 +28,12 @@ public final class StateHash {
       enc.string(s.id);
       enc.intValue(s.index);
       enc.doubles(s.v);
-      enc.doubles(s.pending);
+      enc.sparse(s.pending);
       enc.doubles(s.hires);
       enc.doubles(s.quarterResults);
       enc.doubles(s.quarterTargets);
     }
-    return enc.digest.digest();
+    return enc.finish();
   }
 
   /** Lowercase hex of a hash. */
@@ -45,9 +45,11 @@ public final class StateHash {
     return sb.toString();
   }
 
+  /** Big-endian encoder feeding the digest through a small buffer (one update per 8 KiB). */
   private static final class Encoder {
     final MessageDigest digest;
-    final byte[] buf = new byte[8];
+    final byte[] buf = new byte[8192];
+    int pos;
 
     Encoder() {
       try {
@@ -57,26 +59,40 @@ public final class StateHash {
       }
     }
 
+    private void room(int n) {
+      if (pos + n > buf.length) {
+        digest.update(buf, 0, pos);
+        pos = 0;
+      }
+    }
+
     void longValue(long x) {
+      room(8);
       for (int k = 7; k >= 0; k--) {
-        buf[k] = (byte) x;
+        buf[pos + k] = (byte) x;
         x >>>= 8;
       }
-      digest.update(buf, 0, 8);
+      pos += 8;
     }
 
     void intValue(int x) {
-      buf[0] = (byte) (x >>> 24);
-      buf[1] = (byte) (x >>> 16);
-      buf[2] = (byte) (x >>> 8);
-      buf[3] = (byte) x;
-      digest.update(buf, 0, 4);
+      room(4);
+      buf[pos] = (byte) (x >>> 24);
+      buf[pos + 1] = (byte) (x >>> 16);
+      buf[pos + 2] = (byte) (x >>> 8);
+      buf[pos + 3] = (byte) x;
+      pos += 4;
     }
 
     void string(String s) {
-      byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-      intValue(bytes.length);
-      digest.update(bytes);
+      intValue(s.length());
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        room(2);
+        buf[pos] = (byte) (c >>> 8);
+        buf[pos + 1] = (byte) c;
+        pos += 2;
+      }
     }
 
     void doubles(double[] xs) {
@@ -84,6 +100,29 @@ public final class StateHash {
       for (double x : xs) {
         longValue(Double.doubleToLongBits(x));
       }
+    }
+
+    void sparse(double[] xs) {
+      int nonZero = 0;
+      for (double x : xs) {
+        if (x != 0.0) {
+          nonZero++;
+        }
+      }
+      intValue(xs.length);
+      intValue(nonZero);
+      for (int i = 0; i < xs.length; i++) {
+        if (xs[i] != 0.0) {
+          intValue(i);
+          longValue(Double.doubleToLongBits(xs[i]));
+        }
+      }
+    }
+
+    byte[] finish() {
+      digest.update(buf, 0, pos);
+      pos = 0;
+      return digest.digest();
     }
   }
 }

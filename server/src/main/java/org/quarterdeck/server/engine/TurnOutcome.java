@@ -13,18 +13,18 @@ public final class TurnOutcome {
   private final Game before;
   private final Game next;
   private final AcceptedDecision[] bySeat;
-  private final ContributionLog[] logs;
+  private final TurnLog log;
   private final int[][] events;
   private final List<AcceptedInjection> injections;
   private final int[][] chosen;
   private final QuarterResult[] closed;
 
-  TurnOutcome(Game before, Game next, AcceptedDecision[] bySeat, ContributionLog[] logs,
+  TurnOutcome(Game before, Game next, AcceptedDecision[] bySeat, TurnLog log,
       int[][] events, List<AcceptedInjection> injections, int[][] chosen, QuarterResult[] closed) {
     this.before = before;
     this.next = next;
     this.bySeat = bySeat;
-    this.logs = logs;
+    this.log = log;
     this.events = events;
     this.injections = List.copyOf(injections);
     this.chosen = chosen;
@@ -64,7 +64,7 @@ public final class TurnOutcome {
   /** Reports of every team, in session order. */
   public List<TeamReport> reports() {
     List<TeamReport> out = new ArrayList<>();
-    for (int i = 0; i < logs.length; i++) {
+    for (int i = 0; i < next.teams.length; i++) {
       out.add(report(i));
     }
     return out;
@@ -101,14 +101,13 @@ public final class TurnOutcome {
           dflt));
     }
     List<VariableChange> changes = new ArrayList<>();
+    List<Contribution>[] byVar = log.contributions(i, r);
     for (Var var : Var.ALL) {
       double a = was.v[var.ordinal()];
       double b = now.v[var.ordinal()];
-      if (a != b || logs[i].touches(var)) {
-        List<Contribution> cs = logs[i].contributionsTo(var, r);
-        if (a != b || !cs.isEmpty()) {
-          changes.add(new VariableChange(var, a, b, before.turn, cs));
-        }
+      List<Contribution> cs = byVar[var.ordinal()];
+      if (a != b || (cs != null && !cs.isEmpty())) {
+        changes.add(new VariableChange(var, a, b, before.turn, cs == null ? List.of() : cs));
       }
     }
     return new TeamReport(was.id, before.turn, defaulted, notes, choices, changes,

@@ -1,7 +1,7 @@
 package org.quarterdeck.server.engine;
 
 import java.util.List;
-import org.quarterdeck.protocol.v1.Dynamics;
+import org.quarterdeck.protocol.v1.DynamicsCoefficients;
 
 /**
  * The turn function: (game, decisions, injected events) -> (next game, what happened). Each team is
@@ -29,7 +29,7 @@ final class TurnResolver {
 
   private final Game g;
   private final Rules r;
-  private final Dynamics d;
+  private final DynamicsCoefficients d;
   private final int t;
   private final double[] effective;
 
@@ -37,10 +37,11 @@ final class TurnResolver {
   private final double[][] v;
   private final double[][] pending;
   private final double[][] hires;
-  private final ContributionLog[] logs;
+  private final TurnLog log;
   private final double[] output;
   private final int[][] events;
   private final int[][] chosen;
+  private int sessionDraw;
 
   TurnResolver(Game g) {
     this.g = g;
@@ -52,7 +53,7 @@ final class TurnResolver {
     v = new double[n][];
     pending = new double[n][];
     hires = new double[n][];
-    logs = new ContributionLog[n];
+    log = new TurnLog(n);
     output = new double[n];
     events = new int[n][];
     chosen = new int[n][];
@@ -60,7 +61,8 @@ final class TurnResolver {
 
   TurnOutcome resolve(AcceptedDecision[] bySeat, List<AcceptedInjection> injections) {
     int n = g.teams.length;
-    int hats = r.hats().size();
+    int hats = r.hatCount;
+    sessionDraw = g.sessionDraw();
     for (int i = 0; i < n; i++) {
       resolveTeam(i, bySeat, i * hats, hats, injections);
     }
@@ -95,13 +97,13 @@ final class TurnResolver {
       }
       next[i] = new TeamState(s.id, i, v[i], pending[i], hires[i], qr, qt);
     }
-    return new TurnOutcome(g, g.next(next), bySeat, logs, events, injections, chosen, closed);
+    return new TurnOutcome(g, g.next(next), bySeat, log, events, injections, chosen, closed);
   }
 
   private void add(int i, int var, Cause cause, double amount) {
     if (amount != 0.0) {
       v[i][var] += amount;
-      logs[i].add(var, cause.ordinal(), t, amount);
+      log.add(i, var, cause.ordinal(), t, amount);
     }
   }
 
@@ -111,7 +113,7 @@ final class TurnResolver {
     }
     if (e.delay() == 0) {
       v[i][e.var()] += amount;
-      logs[i].add(e.var(), ContributionLog.CAUSES + e.label(), originTurn, amount);
+      log.add(i, e.var(), TurnLog.CAUSES + e.label(), originTurn, amount);
     } else {
       pending[i][((t + e.delay()) % r.ring) * r.slots + e.slot()] += amount;
     }
@@ -128,7 +130,6 @@ final class TurnResolver {
     v[i] = o.clone();
     pending[i] = s.pending.clone();
     hires[i] = s.hires.clone();
-    logs[i] = new ContributionLog();
     SeededRandom rng = SeededRandom.of(g.seed, t, i, SeededRandom.STREAM_TEAM);
 
     // delayed effects of earlier turns land now
@@ -139,7 +140,7 @@ final class TurnResolver {
       if (amt != 0.0) {
         EffectDef e = r.slotDefs[k];
         v[i][e.var()] += amt;
-        logs[i].add(e.var(), ContributionLog.CAUSES + e.label(), t - e.delay(), amt);
+        log.add(i, e.var(), TurnLog.CAUSES + e.label(), t - e.delay(), amt);
         p[row + k] = 0.0;
       }
     }
@@ -155,7 +156,7 @@ final class TurnResolver {
       Hat hat = dec.seat.hat();
       double booked = dec.totalHours();
       double worked = g.seatInterruptions(s, hat) + booked;
-      overtime += Math.max(0.0, worked - r.hoursPerTurn(hat));
+      overtime += StrictMath.max(0.0, worked - r.hoursPerTurn(hat));
       double factor = Pencavel.factor(worked / r.weeksPerTurn, knee, peak) * energyFactor;
       for (int a = 0; a < effective.length; a++) {
         effective[a] += dec.hours[a] * factor;
@@ -193,7 +194,7 @@ final class TurnResolver {
     }
 
     // events: scheduled and drawn (announced at the opening), then injected ones
-    events[i] = g.eventsFor(i);
+    events[i] = g.eventsFor(i, sessionDraw);
     for (int e : events[i]) {
       for (EffectDef fx : r.eventEffects[e]) {
         apply(i, fx, scaled(fx, fx.amount(), o), t);
@@ -208,10 +209,10 @@ final class TurnResolver {
           apply(i, fx, scaled(fx, fx.amount(), o), t);
         }
       } else {
-        int label = logs[i].customLabel(inj.title);
+        int label = log.customLabel(inj.title);
         for (int k = 0; k < inj.vars.length; k++) {
           v[i][inj.vars[k]] += inj.amounts[k];
-          logs[i].add(inj.vars[k], label, t, inj.amounts[k]);
+          log.add(i, inj.vars[k], label, t, inj.amounts[k]);
         }
       }
     }
@@ -225,7 +226,7 @@ final class TurnResolver {
   private void dynamics(int i, double[] o) {
     add(i, MORALE, Cause.NO_RECOGNITION, -d.getMoraleNeglect());
     add(i, MORALE, Cause.WORKLOAD_STRESS,
-        -d.getMoralePerStress() * Math.max(0.0, o[STRESS] - d.getMoraleStressThreshold()));
+        -d.getMoralePerStress() * StrictMath.max(0.0, o[STRESS] - d.getMoraleStressThreshold()));
     add(i, STRESS, Cause.STRESS_RECOVERY, -d.getStressRecovery() * o[STRESS]);
     int turnInQuarter = (t - 1) % r.turnsPerQuarter;
     double expected = o[TARGET] * turnInQuarter / r.turnsPerQuarter;
@@ -263,13 +264,14 @@ final class TurnResolver {
     if (arriving > 0) {
       hires[i][slot] = 0;
       double hc = x[HEADCOUNT];
-      double capAfter = (x[CAPABILITY] * hc + d.getNewHireCapability() * arriving) / (hc + arriving);
+      double capAfter = (x[CAPABILITY] * hc + d.getNewHireCapability() * arriving)
+          / (hc + arriving);
       add(i, HEADCOUNT, Cause.NEW_HIRES, arriving);
       add(i, CAPABILITY, Cause.NEW_HIRES_RAMP_UP, capAfter - x[CAPABILITY]);
     }
     double chance = d.getAttritionBase()
-        + d.getAttritionLowMorale() * Math.max(0.0, 50.0 - x[MORALE]) / 50.0
-        + d.getAttritionHighStress() * Math.max(0.0, x[STRESS] - 60.0) / 40.0;
+        + d.getAttritionLowMorale() * StrictMath.max(0.0, 50.0 - x[MORALE]) / 50.0
+        + d.getAttritionHighStress() * StrictMath.max(0.0, x[STRESS] - 60.0) / 40.0;
     int people = (int) x[HEADCOUNT];
     int leavers = 0;
     for (int k = 0; k < people; k++) {
@@ -277,7 +279,7 @@ final class TurnResolver {
         leavers++;
       }
     }
-    leavers = Math.min(leavers, people - 1);
+    leavers = StrictMath.min(leavers, people - 1);
     if (leavers > 0) {
       add(i, HEADCOUNT, Cause.LEAVERS, -leavers);
       add(i, MORALE, Cause.TURNOVER_HURTS, -d.getMoralePerLeaver() * leavers);
@@ -292,7 +294,7 @@ final class TurnResolver {
     double out = base;
     double morale = 1.0 + d.getMoraleProductivityGain() * (clamp01(x[MORALE] / 100.0) * 2.0 - 1.0);
     out = factor(i, out, morale, Cause.MORALE_EFFECT);
-    double s = Math.max(0.0, Math.min(100.0, x[STRESS]));
+    double s = StrictMath.max(0.0, StrictMath.min(100.0, x[STRESS]));
     double opt = d.getStressOptimum();
     double stress = s >= opt
         ? 1.0 - d.getBurnoutLoss() * sq((s - opt) / (100.0 - opt))
@@ -318,7 +320,8 @@ final class TurnResolver {
 
   /** Competitive pressure in the open turn (rises every turn, Kotter). */
   private double pressure() {
-    return Math.min(d.getPressureMax(), d.getPressureStart() + d.getPressureGrowth() * (t - 1));
+    return StrictMath.min(d.getPressureMax(),
+        d.getPressureStart() + d.getPressureGrowth() * (t - 1));
   }
 
   private double factor(int i, double out, double f, Cause cause) {
@@ -373,8 +376,8 @@ final class TurnResolver {
       double beat = target > 0 ? (res / target - 1.0) * 100.0 : 0.0;
       add(i, COMPLACENCY, Cause.SUCCESS_BREEDS_COMPLACENCY, d.getComplacencyPerSuccessPct() * beat);
       double base = r.budget.getBaseInterruptionHours();
-      double relief = Math.min(r.budget.getInterruptionReliefPerHit(),
-          Math.max(0.0, x[INTERRUPTIONS] - base));
+      double relief = StrictMath.min(r.budget.getInterruptionReliefPerHit(),
+          StrictMath.max(0.0, x[INTERRUPTIONS] - base));
       add(i, INTERRUPTIONS, Cause.QUARTER_HIT, -relief);
     } else {
       double missPct = target > 0 ? (1.0 - res / target) * 100.0 : 0.0;

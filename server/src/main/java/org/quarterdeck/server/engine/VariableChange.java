@@ -32,7 +32,7 @@ public record VariableChange(Var var, double before, double after, int turn,
   }
 
   private static String signed(double x, Var var) {
-    String s = String.format(Locale.ROOT, var == Var.ADOPTION ? "%.3f" : "%.1f", Math.abs(x));
+    String s = String.format(Locale.ROOT, var == Var.ADOPTION ? "%.3f" : "%.1f", StrictMath.abs(x));
     return (x < 0 ? "\u2212" : "+") + s;
   }
 }

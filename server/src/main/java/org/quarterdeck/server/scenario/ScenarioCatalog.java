@@ -23,7 +23,8 @@ import org.quarterdeck.server.engine.Rules;
  */
 public final class ScenarioCatalog {
   /** Built-in scenarios; the first is the default. */
-  private static final List<String> BUILT_INS = List.of("market-year", "disruption", "two-hats");
+  private static final List<String> BUILT_INS =
+      List.of("market-year", "disruption", "two-hats", "company");
 
   private ScenarioCatalog() {}
 
@@ -104,8 +105,11 @@ public final class ScenarioCatalog {
       try {
         parser.merge(text, builder);
       } catch (TextFormat.ParseException e) {
+        String field = fieldIn(e.getMessage());
+        String message = e.getMessage().contains("unknown fields")
+            ? "unknown field '" + field + "'" : e.getMessage();
         throw new ScenarioException(List.of(new ScenarioProblem(source, e.getLine(), e.getColumn(),
-            fieldIn(e.getMessage()), e.getMessage())));
+            field, message)));
       }
       tree = treeBuilder.build();
     }
@@ -125,6 +129,12 @@ public final class ScenarioCatalog {
 
   /** The field named in a parser message like "... has no field named \"x\"", if any. */
   private static String fieldIn(String message) {
+    int tab = message.lastIndexOf('\t');
+    if (message.contains("unknown fields") && tab >= 0) {
+      String name = message.substring(tab + 1).trim();
+      name = name.startsWith("quarterdeck.v1.") ? name.substring("quarterdeck.v1.".length()) : name;
+      return name.startsWith("Scenario.") ? name.substring("Scenario.".length()) : name;
+    }
     int i = message.indexOf("named \"");
     if (i >= 0) {
       int j = message.indexOf('"', i + 7);

@@ -1,6 +1,7 @@
 package org.quarterdeck.server.scenario;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -9,11 +10,12 @@ import java.util.regex.Pattern;
 import org.quarterdeck.protocol.v1.ActDefinition;
 import org.quarterdeck.protocol.v1.ActKind;
 import org.quarterdeck.protocol.v1.ActShare;
-import org.quarterdeck.protocol.v1.Calendar;
+import org.quarterdeck.protocol.v1.CauseLabel;
+import org.quarterdeck.protocol.v1.ScenarioCalendar;
 import org.quarterdeck.protocol.v1.DilemmaDefinition;
 import org.quarterdeck.protocol.v1.DilemmaOption;
-import org.quarterdeck.protocol.v1.Dynamics;
-import org.quarterdeck.protocol.v1.Effect;
+import org.quarterdeck.protocol.v1.DynamicsCoefficients;
+import org.quarterdeck.protocol.v1.EffectDefinition;
 import org.quarterdeck.protocol.v1.GameMode;
 import org.quarterdeck.protocol.v1.LeadershipRole;
 import org.quarterdeck.protocol.v1.Scenario;
@@ -21,8 +23,9 @@ import org.quarterdeck.protocol.v1.ScenarioEvent;
 import org.quarterdeck.protocol.v1.ScoringWeights;
 import org.quarterdeck.protocol.v1.StateVar;
 import org.quarterdeck.protocol.v1.TeamStart;
-import org.quarterdeck.protocol.v1.TimeBudget;
+import org.quarterdeck.protocol.v1.TimeBudgetRules;
 import org.quarterdeck.protocol.v1.VariableBound;
+import org.quarterdeck.server.engine.Cause;
 import org.quarterdeck.server.scenario.FieldLocator.Node;
 
 /**
@@ -33,6 +36,9 @@ import org.quarterdeck.server.scenario.FieldLocator.Node;
 final class ScenarioValidator {
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,39}");
   private static final Pattern SCENARIO_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+
+  private static final List<String> KNOWN_CAUSES =
+      Arrays.stream(Cause.values()).map(Enum::name).toList();
 
   private final String source;
   private final FieldLocator locator;
@@ -115,6 +121,17 @@ final class ScenarioValidator {
         fail(n, "max_abs", -1, "must be in (0, 1e6], got " + b.getMaxAbs());
       }
     }
+    Set<String> causes = new HashSet<>();
+    for (int i = 0; i < s.getCauseLabelsCount(); i++) {
+      CauseLabel cl = s.getCauseLabels(i);
+      Node n = locator.child(root, "cause_labels", i);
+      if (!KNOWN_CAUSES.contains(cl.getCause())) {
+        fail(n, "cause", -1, "no engine cause '" + cl.getCause() + "'; known: " + KNOWN_CAUSES);
+      } else if (!causes.add(cl.getCause())) {
+        fail(n, "cause", -1, "cause '" + cl.getCause() + "' is labelled twice");
+      }
+      text(n, "label", cl.getLabel(), 60);
+    }
     int min = s.getMinTeams();
     int max = s.getMaxTeams();
     if (!(min >= 1 && min <= max && max <= 10000)) {
@@ -124,14 +141,14 @@ final class ScenarioValidator {
     return problems;
   }
 
-  private void calendar(Calendar c, Node n) {
+  private void calendar(ScenarioCalendar c, Node n) {
     range(n, "turns_per_quarter", c.getTurnsPerQuarter(), 1, 13);
     range(n, "quarters", c.getQuarters(), 1, 8);
     text(n, "turn_name", c.getTurnName(), 40);
     range(n, "weeks_per_turn", c.getWeeksPerTurn(), 0.5, 13);
   }
 
-  private void budget(TimeBudget b, Node n) {
+  private void budget(TimeBudgetRules b, Node n) {
     range(n, "hours_per_turn", b.getHoursPerTurn(), 1, 1000);
     range(n, "max_overtime_hours", b.getMaxOvertimeHours(), 0, 1000);
     range(n, "base_interruption_hours", b.getBaseInterruptionHours(), 0, b.getHoursPerTurn());
@@ -208,12 +225,13 @@ final class ScenarioValidator {
     return ids;
   }
 
-  private void effects(Node parent, List<Effect> effects, int minCount, boolean labelRequired) {
+  private void effects(Node parent, List<EffectDefinition> effects, int minCount,
+      boolean labelRequired) {
     if (effects.size() < minCount || effects.size() > 10) {
       fail(parent, "effects", -1, "needs " + minCount + "..10 effects, got " + effects.size());
     }
     for (int i = 0; i < effects.size(); i++) {
-      Effect e = effects.get(i);
+      EffectDefinition e = effects.get(i);
       Node n = locator.child(parent, "effects", i);
       variable(n, "var", e.getVar());
       range(n, "amount", e.getAmount(), -1000, 1000);
@@ -228,7 +246,7 @@ final class ScenarioValidator {
     }
   }
 
-  private void dynamics(Dynamics d, Node n) {
+  private void dynamics(DynamicsCoefficients d, Node n) {
     if (!(d.getOutputPerPerson() > 0 && d.getOutputPerPerson() <= 1e6)) {
       fail(n, "output_per_person", -1, "must be in (0, 1e6], got " + d.getOutputPerPerson());
     }
@@ -293,7 +311,8 @@ final class ScenarioValidator {
       range(n, "deck_weight", e.getDeckWeight(), 0, 1000);
       range(n, "earliest_turn", e.getEarliestTurn(), 0, totalTurns);
       if (e.getTurn() == 0 && e.getDeckWeight() == 0) {
-        fail(n, "turn", -1, "an event must be scheduled (turn > 0) or in the deck (deck_weight > 0)");
+        fail(n, "turn", -1,
+            "an event must be scheduled (turn > 0) or in the deck (deck_weight > 0)");
       }
       effects(n, e.getEffectsList(), 1, false);
     }

@@ -6,18 +6,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.quarterdeck.server.bot.BotPlayer;
 import org.quarterdeck.server.bot.Strategy;
 import org.quarterdeck.server.engine.AcceptedDecision;
-import org.quarterdeck.server.engine.Decision;
 import org.quarterdeck.server.engine.FinalScore;
 import org.quarterdeck.server.engine.Game;
 import org.quarterdeck.server.engine.Rules;
 import org.quarterdeck.server.engine.Seat;
-import org.quarterdeck.server.engine.SeededRandom;
 import org.quarterdeck.server.engine.TeamState;
-import org.quarterdeck.server.engine.TurnOpening;
 import org.quarterdeck.server.engine.Var;
-import org.quarterdeck.server.engine.Verdict;
 
 /**
  * Plays bots against each other without a network: per seed, one session in the scenario's mode
@@ -44,17 +41,7 @@ public final class Tournament {
     while (!game.isOver()) {
       List<AcceptedDecision> decisions = new ArrayList<>();
       for (Seat seat : game.seats()) {
-        TeamState team = game.team(seat.teamId());
-        TurnOpening open = game.opening(seat);
-        SeededRandom random = SeededRandom.of(seed, game.turn(), team.index() * 4
-            + seat.hat().ordinal(), SeededRandom.STREAM_BOT);
-        Decision d = teams.get(seat.teamId()).decide(open, team, random);
-        Verdict<AcceptedDecision> v = game.validate(d);
-        if (!v.isAccepted()) {
-          throw new IllegalStateException("strategy " + seat.teamId() + " made an invalid decision: "
-              + v.rejection().orElseThrow());
-        }
-        decisions.add(v.value());
+        decisions.add(BotPlayer.decide(game, seat, teams.get(seat.teamId())));
       }
       game = game.resolve(decisions, List.of()).next();
     }

@@ -1,0 +1,165 @@
+package org.quarterdeck.server.engine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Primitive record of every contribution made while resolving one turn, for all teams in one set
+ * of arrays; turned into readable {@link Contribution}s only when a report is asked for, so
+ * resolving stays cheap. Label ids below {@link #CAUSES} are {@link Cause} ordinals, the rest
+ * scenario labels ({@code id - CAUSES}); negative ids are custom labels of injected events.
+ */
+final class TurnLog {
+  static final int CAUSES = Cause.values().length;
+  private static final Cause[] CAUSE_VALUES = Cause.values();
+
+  /** Entries are stored in chunks so no array gets large (large arrays are slow to allocate). */
+  private static final int CHUNK_BITS = 10;
+  private static final int CHUNK = 1 << CHUNK_BITS;
+  private static final int LABEL_BIAS = 1 << 17;
+
+  // entry = team (24 bits) | var (6) | label + LABEL_BIAS (18) | origin turn (16)
+  private long[][] meta = new long[8][];
+  private double[][] amount = new double[8][];
+  private int size;
+  private List<String> custom;
+  private final int teams;
+  // built lazily for reports: entry indices grouped by team, in recording order
+  private int[] order;
+  private int[] start;
+
+  TurnLog(int teams) {
+    this.teams = teams;
+  }
+
+  void add(int t, int v, int labelId, int originTurn, double amt) {
+    int chunk = size >>> CHUNK_BITS;
+    int at = size & (CHUNK - 1);
+    if (at == 0) {
+      if (chunk == meta.length) {
+        meta = Arrays.copyOf(meta, chunk * 2);
+        amount = Arrays.copyOf(amount, chunk * 2);
+      }
+      meta[chunk] = new long[CHUNK];
+      amount[chunk] = new double[CHUNK];
+    }
+    meta[chunk][at] = ((long) t << 40) | ((long) v << 34) | ((long) (labelId + LABEL_BIAS) << 16)
+        | (originTurn & 0xFFFFL);
+    amount[chunk][at] = amt;
+    size++;
+  }
+
+  private long meta(int i) {
+    return meta[i >>> CHUNK_BITS][i & (CHUNK - 1)];
+  }
+
+  private double amount(int i) {
+    return amount[i >>> CHUNK_BITS][i & (CHUNK - 1)];
+  }
+
+  private static int team(long m) {
+    return (int) (m >>> 40);
+  }
+
+  private static int var(long m) {
+    return (int) ((m >>> 34) & 0x3F);
+  }
+
+  private static int label(long m) {
+    return (int) ((m >>> 16) & 0x3FFFF) - LABEL_BIAS;
+  }
+
+  private static int origin(long m) {
+    return (int) (m & 0xFFFF);
+  }
+
+  int customLabel(String text) {
+    if (custom == null) {
+      custom = new ArrayList<>();
+    }
+    int existing = custom.indexOf(text);
+    if (existing >= 0) {
+      return -existing - 1;
+    }
+    custom.add(text);
+    return -custom.size();
+  }
+
+  private void index() {
+    if (order != null) {
+      return;
+    }
+    start = new int[teams + 1];
+    for (int i = 0; i < size; i++) {
+      start[team(meta(i)) + 1]++;
+    }
+    for (int t = 0; t < teams; t++) {
+      start[t + 1] += start[t];
+    }
+    int[] fill = Arrays.copyOf(start, teams);
+    order = new int[size];
+    for (int i = 0; i < size; i++) {
+      order[fill[team(meta(i))]++] = i;
+    }
+  }
+
+  /**
+   * Contributions to each of one team's variables (indexed by {@link Var} ordinal; null if none
+   * was recorded), merged by (label, origin turn), largest magnitude first.
+   */
+  List<Contribution>[] contributions(int t, Rules rules) {
+    index();
+    @SuppressWarnings({"unchecked", "rawtypes"}) // arrays of generics need a raw creation
+    List<Contribution>[] out = new List[Var.COUNT];
+    // per variable: parallel lists of merge keys and sums, in recording order
+    long[][] keys = new long[Var.COUNT][];
+    double[][] sums = new double[Var.COUNT][];
+    int[] counts = new int[Var.COUNT];
+    for (int k = start[t]; k < start[t + 1]; k++) {
+      long m = meta(order[k]);
+      double amt = amount(order[k]);
+      int v = var(m);
+      long key = m & 0x3FFFFFFFFL; // label and origin
+      if (keys[v] == null) {
+        keys[v] = new long[8];
+        sums[v] = new double[8];
+      }
+      int found = -1;
+      for (int j = 0; j < counts[v]; j++) {
+        if (keys[v][j] == key) {
+          found = j;
+          break;
+        }
+      }
+      if (found < 0) {
+        if (counts[v] == keys[v].length) {
+          keys[v] = Arrays.copyOf(keys[v], counts[v] * 2);
+          sums[v] = Arrays.copyOf(sums[v], counts[v] * 2);
+        }
+        found = counts[v]++;
+        keys[v][found] = key;
+      }
+      sums[v][found] += amt;
+    }
+    for (int v = 0; v < Var.COUNT; v++) {
+      if (keys[v] == null) {
+        continue;
+      }
+      List<Contribution> list = new ArrayList<>(counts[v]);
+      for (int j = 0; j < counts[v]; j++) {
+        if (sums[v][j] == 0.0) {
+          continue;
+        }
+        int id = label(keys[v][j]);
+        Cause cause = id >= 0 && id < CAUSES ? CAUSE_VALUES[id] : null;
+        String text = id < 0 ? custom.get(-id - 1) : rules.label(id);
+        list.add(new Contribution(text, cause, origin(keys[v][j]), sums[v][j]));
+      }
+      // stable sort: ties keep their recording order, which is deterministic
+      list.sort((a, b) -> Double.compare(StrictMath.abs(b.amount()), StrictMath.abs(a.amount())));
+      out[v] = list;
+    }
+    return out;
+  }
+}

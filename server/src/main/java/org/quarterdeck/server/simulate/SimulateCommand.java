@@ -1,0 +1,230 @@
+package org.quarterdeck.server.simulate;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.quarterdeck.server.bot.Strategies;
+import org.quarterdeck.server.bot.Strategy;
+import org.quarterdeck.server.scenario.LoadedScenario;
+import org.quarterdeck.server.scenario.ScenarioCatalog;
+import org.quarterdeck.server.scenario.ScenarioException;
+
+/**
+ * {@code simulate}: a bot tournament without network. Each seed plays one session of the
+ * scenario, in its mode, with one team per strategy; prints a table per strategy and optionally
+ * writes one CSV row per (seed, strategy).
+ */
+public final class SimulateCommand {
+  static final String USAGE = String.join("\n",
+      "usage: simulate [--scenario NAME|FILE] [--strategies S1,S2,...] [--seeds N] [--csv FILE]",
+      "  --scenario    built-in name (" + String.join(", ", ScenarioCatalog.builtInNames())
+          + ") or a .textproto/.json file; default " + ScenarioCatalog.defaultName(),
+      "  --strategies  comma-separated: " + String.join(", ", Strategies.NAMES)
+          + "; default numbers,leader,balanced,adaptive,random",
+      "  --seeds       number of seeds (sessions) to play, 1..100000; default 100",
+      "  --csv         also write one row per (seed, strategy) to FILE",
+      "  In two-hats mode each strategy plays both hats of its team; a hat spends",
+      "  min(1, 2*share) of its free hours, share being the strategy's share for its kind.");
+
+  private SimulateCommand() {}
+
+  /**
+   * Runs the command.
+   *
+   * @param args the arguments after the word {@code simulate}
+   * @return 0 on success, 2 for bad flags, 1 if the scenario or CSV file fails
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    String scenario = ScenarioCatalog.defaultName();
+    String strategies = "numbers,leader,balanced,adaptive,random";
+    int seeds = 100;
+    String csv = null;
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      if (flag.equals("--help") || flag.equals("-h")) {
+        out.println(USAGE);
+        return 0;
+      }
+      if (!List.of("--scenario", "--strategies", "--seeds", "--csv").contains(flag)) {
+        return usage(err, "unknown flag '" + flag + "'");
+      }
+      if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+        return usage(err, flag + " needs a value");
+      }
+      String value = args[++i];
+      switch (flag) {
+        case "--scenario" -> scenario = value;
+        case "--strategies" -> strategies = value;
+        case "--csv" -> csv = value;
+        default -> {
+          try {
+            seeds = Integer.parseInt(value);
+          } catch (NumberFormatException e) {
+            return usage(err, "--seeds must be a whole number, got '" + value + "'");
+          }
+          if (seeds < 1 || seeds > 100_000) {
+            return usage(err, "--seeds must be in 1..100000, got " + seeds);
+          }
+        }
+      }
+    }
+    List<Strategy> parsed;
+    try {
+      parsed = Strategies.parseList(strategies);
+    } catch (IllegalArgumentException e) {
+      return usage(err, "--strategies: " + e.getMessage());
+    }
+    LoadedScenario loaded;
+    try {
+      loaded = ScenarioCatalog.byNameOrFile(scenario);
+    } catch (ScenarioException e) {
+      err.println("simulate: cannot load scenario:");
+      err.println(e.getMessage());
+      return 1;
+    }
+    List<List<TeamOutcome>> all;
+    try {
+      all = Tournament.run(loaded.rules(), parsed, seeds);
+    } catch (IllegalArgumentException e) {
+      err.println("simulate: " + e.getMessage());
+      return 1;
+    }
+    printTable(out, loaded, all);
+    if (csv != null) {
+      try {
+        writeCsv(Path.of(csv), all);
+      } catch (IOException | RuntimeException e) {
+        err.println("simulate: cannot write " + csv + ": " + e.getMessage());
+        return 1;
+      }
+      out.println("wrote " + (all.size() * all.get(0).size()) + " rows to " + csv);
+    }
+    return 0;
+  }
+
+  private static int usage(PrintStream err, String problem) {
+    err.println("simulate: " + problem);
+    err.println(USAGE);
+    return 2;
+  }
+
+  static void printTable(PrintStream out, LoadedScenario sc, List<List<TeamOutcome>> all) {
+    int teams = all.get(0).size();
+    int quarters = all.get(0).get(0).quarters().size();
+    out.printf(Locale.ROOT, "scenario %s (%s), %d seeds, %d teams per session%n", sc.id(),
+        sc.rules().mode(), all.size(), teams);
+    out.println("score 0..100+ (mean, sd, min, max); Q = results per quarter (mean±sd);"
+        + " hit% = quarterly targets hit; morale and adoption at the end");
+    StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-14s %6s %5s %5s %5s",
+        "strategy", "score", "sd", "min", "max"));
+    for (int q = 1; q <= quarters; q++) {
+      head.append(String.format(Locale.ROOT, " %9s", "Q" + q + "±sd"));
+    }
+    head.append(String.format(Locale.ROOT, " %5s %7s %5s %8s %5s", "hit%", "morale", "sd",
+        "adoption", "sd"));
+    out.println(head);
+    for (int k = 0; k < teams; k++) {
+      Stats score = new Stats();
+      Stats morale = new Stats();
+      Stats adoption = new Stats();
+      Stats[] q = new Stats[quarters];
+      for (int j = 0; j < quarters; j++) {
+        q[j] = new Stats();
+      }
+      int hits = 0;
+      for (List<TeamOutcome> seed : all) {
+        TeamOutcome o = seed.get(k);
+        score.add(o.score().score());
+        morale.add(o.endMorale());
+        adoption.add(o.endAdoption());
+        for (int j = 0; j < quarters; j++) {
+          q[j].add(o.results(j));
+          hits += o.hit(j) ? 1 : 0;
+        }
+      }
+      StringBuilder row = new StringBuilder(String.format(Locale.ROOT,
+          "%-14s %6.1f %5.1f %5.1f %5.1f", all.get(0).get(k).strategy(), score.mean(),
+          score.sd(), score.min, score.max));
+      for (Stats s : q) {
+        row.append(String.format(Locale.ROOT, " %9s",
+            String.format(Locale.ROOT, "%.0f±%.0f", s.mean(), s.sd())));
+      }
+      row.append(String.format(Locale.ROOT, " %5.0f %7.1f %5.1f %8.3f %5.3f",
+          100.0 * hits / (all.size() * quarters), morale.mean(), morale.sd(), adoption.mean(),
+          adoption.sd()));
+      out.println(row);
+    }
+  }
+
+  static void writeCsv(Path path, List<List<TeamOutcome>> all) throws IOException {
+    int quarters = all.get(0).get(0).quarters().size();
+    List<String> header = new ArrayList<>(List.of("seed", "strategy", "score"));
+    for (int q = 1; q <= quarters; q++) {
+      header.add("results_q" + q);
+    }
+    for (int q = 1; q <= quarters; q++) {
+      header.add("target_q" + q);
+    }
+    header.addAll(List.of("end_morale", "end_adoption", "end_capability", "end_integrity"));
+    try (Writer w = Files.newBufferedWriter(path, StandardCharsets.UTF_8)) {
+      w.write(String.join(",", header));
+      w.write('\n');
+      for (List<TeamOutcome> seed : all) {
+        for (TeamOutcome o : seed) {
+          StringBuilder row = new StringBuilder();
+          row.append(o.seed()).append(',').append(o.strategy()).append(',')
+              .append(num(o.score().score()));
+          for (int q = 0; q < quarters; q++) {
+            row.append(',').append(num(o.results(q)));
+          }
+          for (int q = 0; q < quarters; q++) {
+            row.append(',').append(num(o.quarters().get(q).target()));
+          }
+          row.append(',').append(num(o.endMorale())).append(',').append(num(o.endAdoption()))
+              .append(',').append(num(100 * o.score().capability())).append(',')
+              .append(num(100 * o.score().integrity()));
+          w.write(row.toString());
+          w.write('\n');
+        }
+      }
+    }
+  }
+
+  private static String num(double x) {
+    return String.format(Locale.ROOT, "%.4f", x);
+  }
+
+  private static final class Stats {
+    private int n;
+    private double sum;
+    private double sumSq;
+    private double min = Double.POSITIVE_INFINITY;
+    private double max = Double.NEGATIVE_INFINITY;
+
+    void add(double x) {
+      n++;
+      sum += x;
+      sumSq += x * x;
+      min = Math.min(min, x);
+      max = Math.max(max, x);
+    }
+
+    double mean() {
+      return n == 0 ? 0 : sum / n;
+    }
+
+    double sd() {
+      if (n < 2) {
+        return 0;
+      }
+      double m = mean();
+      return Math.sqrt(Math.max(0, (sumSq - n * m * m) / (n - 1)));
+    }
+  }
+}

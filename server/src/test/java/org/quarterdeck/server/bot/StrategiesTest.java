@@ -1,0 +1,134 @@
+package org.quarterdeck.server.bot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quarterdeck.server.engine.AcceptedDecision;
+import org.quarterdeck.server.engine.ActKind;
+import org.quarterdeck.server.engine.Decision;
+import org.quarterdeck.server.engine.Game;
+import org.quarterdeck.server.engine.Hat;
+import org.quarterdeck.server.engine.Rules;
+import org.quarterdeck.server.engine.Seat;
+import org.quarterdeck.server.engine.SeededRandom;
+import org.quarterdeck.server.engine.TurnOpening;
+import org.quarterdeck.server.engine.Verdict;
+import org.quarterdeck.server.scenario.ScenarioCatalog;
+import org.quarterdeck.server.scenario.ScenarioException;
+
+class StrategiesTest {
+  private static Rules rules(String name) {
+    try {
+      return ScenarioCatalog.builtIn(name).rules();
+    } catch (ScenarioException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void parsesEveryNameAndRejectsNonsense() {
+    for (String n : List.of("numbers", "leader", "balanced", "adaptive", "random", "static:0",
+        "static:0.35", "static:1.0")) {
+      assertEquals(n, Strategies.parse(n).name());
+    }
+    for (String bad : List.of("", "manager", "static:", "static:1.5", "static:-0.1", "static:x",
+        "static:NaN")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> Strategies.parse(bad), bad);
+      assertTrue(e.getMessage().contains("static") || e.getMessage().contains("strategy"));
+    }
+    assertEquals(3, Strategies.parseList("numbers,leader,static:0.2").size());
+  }
+
+  @Test
+  void staticShareSplitsFreeHoursEvenly() {
+    Rules r = rules("market-year");
+    Game g = Game.start(r, 1, List.of("red"));
+    TurnOpening open = g.opening(new Seat("red", Hat.BOTH));
+    Decision d = Strategies.parse("static:0.3").decide(open, g.team("red"),
+        SeededRandom.of(1, 1, 0, SeededRandom.STREAM_BOT));
+    double lead = 0;
+    double manage = 0;
+    for (var a : r.acts()) {
+      double h = d.hours().getOrDefault(a.id(), 0.0);
+      if (a.kind() == ActKind.LEADERSHIP) {
+        assertEquals(0.3 * open.freeHours() / 6, h, 1e-9, a.id());
+        lead += h;
+      } else {
+        manage += h;
+      }
+    }
+    assertEquals(0.3 * open.freeHours(), lead, 1e-9);
+    assertEquals(0.7 * open.freeHours(), manage, 1e-9);
+  }
+
+  @Provide
+  Arbitrary<String> strategyNames() {
+    return Arbitraries.oneOf(Arbitraries.of("numbers", "leader", "balanced", "adaptive", "random"),
+        Arbitraries.doubles().between(0, 1).map(s -> "static:" + s));
+  }
+
+  @Property(tries = 60)
+  void hoursNeverExceedTheBudgetAndAreAlwaysValid(@ForAll("strategyNames") String name,
+      @ForAll long seed, @ForAll @IntRange(min = 0, max = 3) int scenario) {
+    Rules r = rules(ScenarioCatalog.builtInNames().get(scenario));
+    Strategy s = Strategies.parse(name);
+    Game g = Game.start(r, seed, List.of("a", "b"));
+    while (!g.isOver()) {
+      List<AcceptedDecision> ds = new java.util.ArrayList<>();
+      for (Seat seat : g.seats()) {
+        TurnOpening open = g.opening(seat);
+        Decision d = s.decide(open, g.team(seat.teamId()),
+            SeededRandom.of(seed, g.turn(), seat.hashCode(), SeededRandom.STREAM_BOT));
+        double total = d.hours().values().stream().mapToDouble(Double::doubleValue).sum();
+        assertTrue(total <= open.freeHours() + 1e-9, name + " booked " + total + " of "
+            + open.freeHours());
+        assertTrue(d.hours().values().stream().allMatch(h -> h >= 0 && Double.isFinite(h)));
+        Verdict<AcceptedDecision> v = g.validate(d);
+        assertTrue(v.isAccepted(), () -> name + ": " + v);
+        ds.add(v.value());
+      }
+      g = g.resolve(ds, List.of()).next();
+    }
+  }
+
+  @Property(tries = 30)
+  void sameGeneratorSameDecision(@ForAll("strategyNames") String name, @ForAll long seed) {
+    Rules r = rules("market-year");
+    Game g = Game.start(r, seed, List.of("red"));
+    TurnOpening open = g.opening(new Seat("red", Hat.BOTH));
+    Decision a = Strategies.parse(name).decide(open, g.team("red"), SeededRandom.of(seed, 1, 0, 3));
+    Decision b = Strategies.parse(name).decide(open, g.team("red"), SeededRandom.of(seed, 1, 0, 3));
+    assertEquals(a, b);
+  }
+
+  @Test
+  void inTwoHatsEachHatBooksOnlyItsKindAndNumbersLeavesTheLeaderHatIdle() {
+    Rules r = rules("two-hats");
+    Game g = Game.start(r, 1, List.of("red"));
+    TurnOpening leader = g.opening(new Seat("red", Hat.LEADER));
+    TurnOpening manager = g.opening(new Seat("red", Hat.MANAGER));
+    SeededRandom rnd = SeededRandom.of(1, 1, 0, 3);
+    Decision bl = Strategies.parse("balanced").decide(leader, g.team("red"), rnd);
+    Decision bm = Strategies.parse("balanced").decide(manager, g.team("red"), rnd);
+    assertEquals(leader.freeHours(), total(bl), 1e-9);
+    assertEquals(manager.freeHours(), total(bm), 1e-9);
+    assertTrue(g.validate(bl).isAccepted() && g.validate(bm).isAccepted());
+    assertEquals(0.0, total(Strategies.parse("numbers").decide(leader, g.team("red"), rnd)));
+    assertEquals(0.6 * leader.freeHours(),
+        total(Strategies.parse("static:0.3").decide(leader, g.team("red"), rnd)), 1e-9);
+  }
+
+  private static double total(Decision d) {
+    return d.hours().values().stream().mapToDouble(Double::doubleValue).sum();
+  }
+}
