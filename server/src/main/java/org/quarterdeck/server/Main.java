@@ -5,6 +5,7 @@ import java.util.Arrays;
 import org.quarterdeck.server.cli.Flags;
 import org.quarterdeck.server.cli.LogCommands;
 import org.quarterdeck.server.cli.ServeCommand;
+import org.quarterdeck.server.simulate.SimulateCommand;
 
 /** Command-line entry point of the Quarterdeck server. */
 public final class Main {
@@ -37,6 +38,7 @@ public final class Main {
         case "serve" -> ServeCommand.run(rest, out, err);
         case "export" -> LogCommands.export(rest, out, err);
         case "verify" -> LogCommands.verify(rest, out, err);
+        case "simulate" -> SimulateCommand.run(rest, out, err);
         default -> {
           err.println("unknown command '" + args[0] + "'");
           err.print(USAGE);

@@ -18,15 +18,20 @@ import org.quarterdeck.server.engine.Verdict;
 public final class BotPlayer {
   private BotPlayer() {}
 
-  /** The strategy's checked decision for a seat in the game's open turn. */
-  public static AcceptedDecision decide(Game game, Seat seat, Strategy strategy) {
+  /** The strategy's decision for a seat in the game's open turn, as a player would send it. */
+  public static Decision propose(Game game, Seat seat, Strategy strategy) {
     requireNonNull(game, "game");
     requireNonNull(seat, "seat");
     requireNonNull(strategy, "strategy");
     TeamState team = game.team(seat.teamId());
     SeededRandom random = SeededRandom.of(game.seed(), game.turn(),
         team.index() * 4 + seat.hat().ordinal(), SeededRandom.STREAM_BOT);
-    Decision d = strategy.decide(game.opening(seat), team, random);
+    return strategy.decide(game.opening(seat), team, random);
+  }
+
+  /** The strategy's checked decision for a seat in the game's open turn. */
+  public static AcceptedDecision decide(Game game, Seat seat, Strategy strategy) {
+    Decision d = propose(game, seat, strategy);
     Verdict<AcceptedDecision> v = game.validate(d);
     if (!v.isAccepted()) {
       throw new IllegalStateException("strategy " + strategy.name()

@@ -12,15 +12,14 @@ import org.quarterdeck.protocol.v1.TeamView;
 import org.quarterdeck.protocol.v1.TurnReport;
 import org.quarterdeck.protocol.v1.Variable;
 import org.quarterdeck.protocol.v1.WhatIfChange;
+import org.quarterdeck.server.bot.BotPlayer;
 import org.quarterdeck.server.bot.Strategies;
 import org.quarterdeck.server.bot.Strategy;
 import org.quarterdeck.server.engine.AcceptedDecision;
 import org.quarterdeck.server.engine.AcceptedInjection;
-import org.quarterdeck.server.engine.Decision;
 import org.quarterdeck.server.engine.Game;
 import org.quarterdeck.server.engine.InjectedEvent;
 import org.quarterdeck.server.engine.Seat;
-import org.quarterdeck.server.engine.SeededRandom;
 import org.quarterdeck.server.engine.TeamReport;
 import org.quarterdeck.server.engine.TurnOutcome;
 import org.quarterdeck.server.engine.Var;
@@ -127,10 +126,7 @@ public final class Reenactment {
           return change.getDecision();
         }
         Strategy bot = Strategies.parse(change.getBotStrategy());
-        SeededRandom random = SeededRandom.of(game.seed(), game.turn(),
-            team * 4 + seat.hat().ordinal(), SeededRandom.STREAM_BOT);
-        Decision d = bot.decide(game.opening(seat), game.team(seat.teamId()), random);
-        return WireMapping.decision(d);
+        return WireMapping.decision(BotPlayer.propose(game, seat, bot));
       }
     }
     Timeline.Seated seated = turn.decisions().get(

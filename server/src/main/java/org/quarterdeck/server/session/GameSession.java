@@ -32,6 +32,7 @@ import org.quarterdeck.protocol.v1.SubmissionProgress;
 import org.quarterdeck.protocol.v1.TurnClosed;
 import org.quarterdeck.protocol.v1.TurnReport;
 import org.quarterdeck.protocol.v1.TurnStarted;
+import org.quarterdeck.server.bot.BotPlayer;
 import org.quarterdeck.server.bot.Strategies;
 import org.quarterdeck.server.bot.Strategy;
 import org.quarterdeck.server.engine.AcceptedDecision;
@@ -41,7 +42,6 @@ import org.quarterdeck.server.engine.Game;
 import org.quarterdeck.server.engine.Hat;
 import org.quarterdeck.server.engine.Rejection;
 import org.quarterdeck.server.engine.Seat;
-import org.quarterdeck.server.engine.SeededRandom;
 import org.quarterdeck.server.engine.TeamReport;
 import org.quarterdeck.server.engine.TurnOutcome;
 import org.quarterdeck.server.engine.Verdict;
@@ -312,10 +312,7 @@ final class GameSession {
     if (s.bot == null) {
       return;
     }
-    SeededRandom random = SeededRandom.of(seed, game.turn(),
-        s.team * 4 + s.seat.hat().ordinal(), SeededRandom.STREAM_BOT);
-    org.quarterdeck.server.engine.Decision d = s.bot.decide(game.opening(s.seat),
-        game.team(s.seat.teamId()), random);
+    org.quarterdeck.server.engine.Decision d = BotPlayer.propose(game, s.seat, s.bot);
     Verdict<AcceptedDecision> verdict = game.validate(d);
     if (verdict.isAccepted()) {
       s.decision = verdict.value();
