@@ -9,17 +9,13 @@ import org.quarterdeck.server.simulate.SimulateCommand;
 
 /** Command-line entry point of the Quarterdeck server. */
 public final class Main {
-  private static final String USAGE = """
-      usage: java -jar quarterdeck-server.jar COMMAND [FLAGS]
+  private static final String SIMULATE_USAGE = """
+      simulate --scenario NAME|FILE --strategies numbers,balanced,... --seeds N [--csv FILE]
+          Plays a tournament of bot strategies without network and prints a table per strategy.""";
 
-      commands:
-        """ + ServeCommand.USAGE.replace("\n", "\n  ") + """
-
-        """ + LogCommands.USAGE.replace("\n", "\n  ") + """
-
-        simulate --scenario NAME|FILE --strategies numbers,balanced,... --seeds N [--csv FILE]
-            Plays a tournament of bot strategies without network and prints a table per strategy.
-      """;
+  private static final String USAGE = "usage: java -jar quarterdeck-server.jar COMMAND [FLAGS]\n\n"
+      + "commands:\n" + ServeCommand.USAGE.indent(2) + "\n" + LogCommands.USAGE.indent(2) + "\n"
+      + SIMULATE_USAGE.indent(2);
 
   private Main() {}
 

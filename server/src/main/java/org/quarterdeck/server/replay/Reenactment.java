@@ -10,7 +10,6 @@ import org.quarterdeck.protocol.v1.ReplayFrame;
 import org.quarterdeck.protocol.v1.TeamDecision;
 import org.quarterdeck.protocol.v1.TeamView;
 import org.quarterdeck.protocol.v1.TurnReport;
-import org.quarterdeck.protocol.v1.Variable;
 import org.quarterdeck.protocol.v1.WhatIfChange;
 import org.quarterdeck.server.bot.BotPlayer;
 import org.quarterdeck.server.bot.Strategies;
@@ -18,11 +17,9 @@ import org.quarterdeck.server.bot.Strategy;
 import org.quarterdeck.server.engine.AcceptedDecision;
 import org.quarterdeck.server.engine.AcceptedInjection;
 import org.quarterdeck.server.engine.Game;
-import org.quarterdeck.server.engine.InjectedEvent;
 import org.quarterdeck.server.engine.Seat;
 import org.quarterdeck.server.engine.TeamReport;
 import org.quarterdeck.server.engine.TurnOutcome;
-import org.quarterdeck.server.engine.Var;
 import org.quarterdeck.server.engine.Verdict;
 import org.quarterdeck.server.scenario.LoadedScenario;
 import org.quarterdeck.server.scenario.ScenarioCatalog;
@@ -136,19 +133,12 @@ public final class Reenactment {
 
   private static AcceptedInjection injection(Game game, InjectEvent e, List<String> teamIds)
       throws ReenactmentException {
-    List<String> teams = e.getTeamsList().stream().map(teamIds::get).toList();
-    InjectedEvent event;
-    if (e.hasCustom()) {
-      List<InjectedEvent.CustomEffect> effects = new ArrayList<>();
-      for (Variable v : e.getCustom().getEffectsList()) {
-        effects.add(new InjectedEvent.CustomEffect(WireMapping.var(v.getName()), v.getValue()));
-      }
-      event = InjectedEvent.custom(e.getCustom().getTitle(), e.getCustom().getNarrative(),
-          effects, teams);
-    } else {
-      event = InjectedEvent.fromDeck(e.getDeckEvent(), teams);
+    Verdict<AcceptedInjection> verdict;
+    try {
+      verdict = game.validateInjection(WireMapping.injectedEvent(e, teamIds));
+    } catch (IllegalArgumentException refused) {
+      throw new ReenactmentException("injected event refused: " + refused.getMessage());
     }
-    Verdict<AcceptedInjection> verdict = game.validateInjection(event);
     if (!verdict.isAccepted()) {
       throw new ReenactmentException("injected event refused: " + verdict.rejection().orElseThrow());
     }
@@ -177,8 +167,4 @@ public final class Reenactment {
     return f.build();
   }
 
-  /** The variables in the order exports list them. */
-  static List<Var> variables() {
-    return List.of(Var.values());
-  }
 }

@@ -1,8 +1,6 @@
 package org.quarterdeck.server.session;
 
 import org.quarterdeck.server.wire.WireMapping;
-import java.util.ArrayList;
-import java.util.List;
 import org.quarterdeck.protocol.v1.AssignSeat;
 import org.quarterdeck.protocol.v1.ErrorCode;
 import org.quarterdeck.protocol.v1.EventView;
@@ -19,14 +17,12 @@ import org.quarterdeck.protocol.v1.SeatRef;
 import org.quarterdeck.protocol.v1.SeatReleased;
 import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.SubmitDecision;
-import org.quarterdeck.protocol.v1.Variable;
 import org.quarterdeck.server.bot.Strategies;
 import org.quarterdeck.server.bot.Strategy;
 import org.quarterdeck.server.engine.AcceptedDecision;
 import org.quarterdeck.server.engine.AcceptedInjection;
 import org.quarterdeck.server.engine.Hat;
 import org.quarterdeck.server.engine.InjectedEvent;
-import org.quarterdeck.server.engine.Var;
 import org.quarterdeck.server.engine.Verdict;
 import org.quarterdeck.server.net.Connection;
 
@@ -307,37 +303,17 @@ final class SessionCommands {
   }
 
   private boolean inject(Connection c, long rid, InjectEvent inject) {
-    List<String> teamIds = new ArrayList<>();
-    for (int t : inject.getTeamsList()) {
-      if (t < 0 || t >= session.teamCount()) {
-        session.error(c, rid, ErrorCode.INVALID_ARGUMENT, "no team " + t);
-        return false;
-      }
-      teamIds.add(session.game().teamIds().get(t));
+    if (inject.hasCustom() && (inject.getCustom().getTitle().length() > MAX_EVENT_TEXT_CHARS
+        || inject.getCustom().getNarrative().length() > MAX_EVENT_TEXT_CHARS)) {
+      session.error(c, rid, ErrorCode.INVALID_ARGUMENT,
+          "custom event texts are limited to " + MAX_EVENT_TEXT_CHARS + " characters");
+      return false;
     }
     InjectedEvent event;
-    if (inject.hasCustom()) {
-      var custom = inject.getCustom();
-      if (custom.getTitle().length() > MAX_EVENT_TEXT_CHARS
-          || custom.getNarrative().length() > MAX_EVENT_TEXT_CHARS) {
-        session.error(c, rid, ErrorCode.INVALID_ARGUMENT,
-            "custom event texts are limited to " + MAX_EVENT_TEXT_CHARS + " characters");
-        return false;
-      }
-      List<InjectedEvent.CustomEffect> effects = new ArrayList<>();
-      for (Variable v : custom.getEffectsList()) {
-        Var var = WireMapping.var(v.getName());
-        if (var == null) {
-          session.error(c, rid, ErrorCode.INVALID_ARGUMENT, "no variable '" + v.getName() + "'");
-          return false;
-        }
-        effects.add(new InjectedEvent.CustomEffect(var, v.getValue()));
-      }
-      event = InjectedEvent.custom(custom.getTitle(), custom.getNarrative(), effects, teamIds);
-    } else if (!inject.getDeckEvent().isEmpty()) {
-      event = InjectedEvent.fromDeck(inject.getDeckEvent(), teamIds);
-    } else {
-      session.error(c, rid, ErrorCode.INVALID_ARGUMENT, "inject needs deck_event or custom");
+    try {
+      event = WireMapping.injectedEvent(inject, session.game().teamIds());
+    } catch (IllegalArgumentException e) {
+      session.error(c, rid, ErrorCode.INVALID_ARGUMENT, "facilitator.inject: " + e.getMessage());
       return false;
     }
     Verdict<AcceptedInjection> verdict = session.game().validateInjection(event);

@@ -108,6 +108,41 @@ public final class WireMapping {
     return b.build();
   }
 
+  /**
+   * A facilitator's event for the engine, naming teams by their ids.
+   *
+   * @throws IllegalArgumentException for a team index out of range, an unknown variable, or an
+   *     event with neither a deck card nor a custom part
+   */
+  public static org.quarterdeck.server.engine.InjectedEvent injectedEvent(
+      org.quarterdeck.protocol.v1.InjectEvent e, List<String> teamIds) {
+    List<String> teams = new java.util.ArrayList<>();
+    for (int t : e.getTeamsList()) {
+      if (t < 0 || t >= teamIds.size()) {
+        throw new IllegalArgumentException("no team " + t);
+      }
+      teams.add(teamIds.get(t));
+    }
+    if (e.hasCustom()) {
+      List<org.quarterdeck.server.engine.InjectedEvent.CustomEffect> effects =
+          new java.util.ArrayList<>();
+      for (Variable v : e.getCustom().getEffectsList()) {
+        Var var = var(v.getName());
+        if (var == null) {
+          throw new IllegalArgumentException("no variable '" + v.getName() + "'");
+        }
+        effects.add(new org.quarterdeck.server.engine.InjectedEvent.CustomEffect(var,
+            v.getValue()));
+      }
+      return org.quarterdeck.server.engine.InjectedEvent.custom(e.getCustom().getTitle(),
+          e.getCustom().getNarrative(), effects, teams);
+    }
+    if (e.getDeckEvent().isEmpty()) {
+      throw new IllegalArgumentException("inject needs deck_event or custom");
+    }
+    return org.quarterdeck.server.engine.InjectedEvent.fromDeck(e.getDeckEvent(), teams);
+  }
+
   public static EventView event(EventCard card) {
     return EventView.newBuilder().setId(card.id()).setTitle(card.title())
         .setNarrative(card.narrative()).build();
