@@ -69,9 +69,15 @@ public final class Application implements AutoCloseable {
     ServerMetrics metrics = new ServerMetrics();
     EventLoopGroup workers = QuarterdeckServer.newWorkers();
     SessionStorage sessionStorage = storage.open();
+    java.util.concurrent.ExecutorService disk = java.util.concurrent.Executors
+        .newSingleThreadExecutor(r -> {
+          Thread t = new Thread(r, "quarterdeck-session-restore");
+          t.setDaemon(true);
+          return t;
+        });
     SessionManager sessions = new SessionManager(
         () -> new EventLoopSessionThread(workers.next()), sessionStorage,
-        adminToken, MAX_SESSIONS, JOIN_FAILURES_PER_MINUTE);
+        adminToken, MAX_SESSIONS, JOIN_FAILURES_PER_MINUTE, disk);
     int recovered = sessions.recoverAll();
     if (recovered > 0 || !sessions.quarantined().isEmpty()) {
       log.info("recovered {} sessions, {} quarantined", recovered, sessions.quarantined().size());

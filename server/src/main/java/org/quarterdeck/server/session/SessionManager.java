@@ -50,6 +50,8 @@ public final class SessionManager implements SessionGateway {
   private final Map<GameSession, SessionThread> threadOf = new ConcurrentHashMap<>();
   private final Map<String, String> quarantinedByToken = new ConcurrentHashMap<>();
   private final Map<String, String> quarantined = new ConcurrentHashMap<>();
+  private final java.util.Set<GameSession> rebuilding = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.Executor disk;
 
   /** The thread (and clock) a session runs on. */
   public interface SessionThread extends java.util.concurrent.Executor {
@@ -72,6 +74,17 @@ public final class SessionManager implements SessionGateway {
    */
   public SessionManager(Supplier<SessionThread> threads, SessionStorage storage,
       String adminToken, int maxSessions, int joinFailuresPerMinute) {
+    this(threads, storage, adminToken, maxSessions, joinFailuresPerMinute, Runnable::run);
+  }
+
+  /**
+   * @param disk runs the blocking reads of a rebuild after a storage failure, off the event
+   *     loops (tests pass a direct executor)
+   */
+  public SessionManager(Supplier<SessionThread> threads, SessionStorage storage,
+      String adminToken, int maxSessions, int joinFailuresPerMinute,
+      java.util.concurrent.Executor disk) {
+    this.disk = requireNonNull(disk, "disk");
     this.threads = requireNonNull(threads, "threads");
     this.storage = requireNonNull(storage, "storage");
     this.adminTokenHash = adminToken == null ? null : Tokens.hash(adminToken);
@@ -269,8 +282,26 @@ public final class SessionManager implements SessionGateway {
    * is again exactly its log, and show everyone connected the state they are really in.
    */
   private void rebuild(GameSession broken) {
+    if (!rebuilding.add(broken)) {
+      return;
+    }
     SessionThread thread = threadOf.get(broken);
-    SessionStorage.Stored stored = storage.read(broken.id());
+    CompletableFuture.supplyAsync(() -> storage.read(broken.id()), disk)
+        .whenComplete((stored, error) -> thread.execute(() -> {
+          rebuilding.remove(broken);
+          if (error != null) {
+            log.error("session {}: its log cannot be read back: {}", broken.id(),
+                error.toString());
+            unregister(broken);
+            quarantine(broken.id(), java.util.List.of(), error.toString());
+            return;
+          }
+          rebuildFrom(broken, thread, stored);
+        }));
+  }
+
+  private void rebuildFrom(GameSession broken, SessionThread thread,
+      SessionStorage.Stored stored) {
     if (stored.corrupt() || stored.records().isEmpty()) {
       log.error("session {}: its first record was never saved; dropping it", broken.id());
       unregister(broken);
@@ -413,7 +444,7 @@ public final class SessionManager implements SessionGateway {
       return;
     }
     String token = Tokens.newToken();
-    run(session, () -> action.accept(session, token));
+    run(session, c, rid, () -> action.accept(session, token));
   }
 
   private void bind(Connection c, GameSession session, Member member, String token) {
@@ -435,7 +466,7 @@ public final class SessionManager implements SessionGateway {
       c.sendError(rid, ErrorCode.UNAUTHENTICATED, "unknown or revoked token");
       return;
     }
-    run(session, () -> {
+    run(session, c, rid, () -> {
       Member member = session.member(hash);
       if (member == null || !Tokens.sameHash(member.tokenHash, hash)) {
         session.error(c, rid, ErrorCode.UNAUTHENTICATED, "unknown or revoked token");
@@ -462,7 +493,7 @@ public final class SessionManager implements SessionGateway {
       c.sendError(rid, ErrorCode.UNAUTHENTICATED, "join, spectate or resume a session first");
       return;
     }
-    run(b.session(), () -> {
+    run(b.session(), c, rid, () -> {
       if (b.member().removed) {
         c.sendError(rid, ErrorCode.PERMISSION_DENIED, "you were removed from this session");
         return;
@@ -480,6 +511,10 @@ public final class SessionManager implements SessionGateway {
 
   private void run(GameSession session, Runnable task) {
     SessionThread thread = threadOf.get(session);
+    if (thread == null) {
+      log.warn("session {} is gone; a command for it was dropped", session.id());
+      return;
+    }
     thread.execute(() -> {
       try {
         task.run();
@@ -518,6 +553,21 @@ public final class SessionManager implements SessionGateway {
       }
     });
     return result;
+  }
+
+  /**
+   * Runs a client's command on its session's thread, unless the session is being restored from
+   * its log after a storage failure: then the client is told to retry.
+   */
+  private void run(GameSession session, Connection c, long rid, Runnable task) {
+    run(session, () -> {
+      if (rebuilding.contains(session)) {
+        c.send(Errors.reply(rid, ErrorCode.UNAVAILABLE, "the session is being restored from its"
+            + " log after a storage failure; try again in a moment", 1000));
+        return;
+      }
+      task.run();
+    });
   }
 
   /** Runs a task on a session's thread (tests and the demo use it to inspect a session). */
