@@ -19,7 +19,19 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    quietLogs();
     System.exit(run(args, System.in, System.out, System.err));
+  }
+
+  /**
+   * The terminal is for people: Netty's debug chatter would drown the game. Done in code rather
+   * than with a logback.xml so that programs embedding the library keep their own configuration.
+   */
+  private static void quietLogs() {
+    if (org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+        instanceof ch.qos.logback.classic.Logger root) {
+      root.setLevel(ch.qos.logback.classic.Level.WARN);
+    }
   }
 
   /** Runs a command; returns its exit code (0 ok, 1 failed, 2 bad usage). */

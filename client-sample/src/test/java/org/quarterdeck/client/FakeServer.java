@@ -72,6 +72,11 @@ final class FakeServer implements AutoCloseable {
     return r;
   }
 
+  /** Stops accepting connections; open ones stay up. */
+  void stopListening() {
+    server.close().syncUninterruptibly();
+  }
+
   @Override
   public void close() {
     if (group.isShuttingDown()) {

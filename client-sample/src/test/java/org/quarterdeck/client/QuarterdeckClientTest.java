@@ -199,9 +199,13 @@ class QuarterdeckClientTest {
       }
     });
     Channel first = helloAndJoin("t");
-    server.close(); // no listener any more: every reconnection is refused
-    first.close();
-    assertTrue(gaveUp.get(10, SECONDS) != null);
+    server.stopListening(); // every reconnection is refused from now on
+    first.close().sync();
+    try {
+      assertTrue(gaveUp.get(10, SECONDS) != null);
+    } catch (TimeoutException e) {
+      throw new AssertionError("never gave up; drops seen: " + attempts, e);
+    }
     assertEquals(List.of(1, 2, 3), attempts);
     client.closeFuture().get(5, SECONDS);
     assertFalse(client.isOpen());

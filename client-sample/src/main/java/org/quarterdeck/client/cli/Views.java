@@ -148,6 +148,13 @@ final class Views {
       }
       return "the server refused: " + e.error().getCode() + ": " + e.error().getMessage();
     }
+    if (t instanceof java.net.ConnectException || t instanceof java.nio.channels.ClosedChannelException) {
+      return "cannot reach the server (" + (t.getMessage() == null ? "connection closed"
+          : t.getMessage()) + ")";
+    }
+    if (t instanceof java.util.concurrent.TimeoutException) {
+      return "no answer from the server in time (" + t.getMessage() + ")";
+    }
     return "failed: " + t;
   }
 }
