@@ -81,6 +81,8 @@ public final class PlayCommand {
   /** While set, input lines wait until a turn above this number opens. */
   private Integer waitAbove;
   private boolean ended;
+  /** False until the first snapshot: the history it brings is old news then. */
+  private boolean started;
 
   private PlayCommand(PrintStream out) {
     this.out = out;
@@ -370,9 +372,20 @@ public final class PlayCommand {
     if (s.getTeamsCount() > 0) {
       team = s.getTeams(0);
     }
-    if (s.getHistoryCount() > 0) {
-      lastResolvedTurn = s.getHistory(s.getHistoryCount() - 1).getTurn();
+    for (org.quarterdeck.protocol.v1.TurnReport report : s.getHistoryList()) {
+      if (report.getTurn() > lastResolvedTurn) {
+        if (started) {
+          // Resolved while the connection was down: the pushes were missed, the history was not.
+          out.println("=== Turn " + report.getTurn() + " results (while you were away) ===");
+          Views.report(out, report);
+        }
+        lastResolvedTurn = report.getTurn();
+      }
     }
+    if (s.getPhase() != Phase.TURN_OPEN && s.getPhase() != Phase.PAUSED) {
+      draft = null;
+    }
+    started = true;
     out.println("Session '" + s.getTitle() + "' (" + s.getScenarioName() + "), phase "
         + s.getPhase() + ".");
     if (team != null) {
