@@ -77,6 +77,9 @@ public final class FacilitateCommand {
   private int humans;
   private boolean ended;
   private String lastLive = "";
+  private final java.util.Map<Integer, String> liveLines = new java.util.HashMap<>();
+  private static final List<String> LIVE_VARIABLES =
+      List.of("morale", "stress", "adoption", "results", "target");
   private String lastLobby = "";
   /** While set, input waits until this holds. */
   private java.util.function.BooleanSupplier waiting;
@@ -252,7 +255,6 @@ public final class FacilitateCommand {
         case "extend" -> command(FacilitatorCommand.newBuilder()
             .setExtendSeconds(number(w, 1, "extend SECONDS")));
         case "live" -> {
-          lastLive = "";
           command(FacilitatorCommand.newBuilder().setLiveView(Empty.getDefaultInstance()));
         }
         case "broadcast" -> {
@@ -460,31 +462,39 @@ public final class FacilitateCommand {
     Views.lobby(out, lobby);
   }
 
-  /** Prints the live view when it says something new (the server sends one after each change). */
+  /**
+   * Prints the live view: everything on request, otherwise (the server sends one after each
+   * change) only the teams whose line changed, so a room of sixty stays readable.
+   */
   private void live(LiveView v, boolean always) {
     phase = v.getPhase();
     turn = v.getTurn();
     humans = Views.humans(v.getLobby());
-    StringBuilder b = new StringBuilder();
-    b.append("Live: phase ").append(v.getPhase()).append(", turn ").append(v.getTurn())
-        .append(System.lineSeparator());
+    String header = "Live: phase " + v.getPhase() + ", turn " + v.getTurn();
+    List<String> changed = new java.util.ArrayList<>();
     for (LiveTeam t : v.getTeamsList()) {
-      b.append(String.format(Locale.ROOT, "    %-10s %-24s submitted %d/%d",
+      StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "    %-10s %-24s submitted %d/%d",
           t.getTeam().getName(), t.getTeam().getPlayersCount() > 0
               ? String.join(", ", t.getTeam().getPlayersList()) : t.getTeam().getBot() ? "(bot)"
               : "", t.getSubmitted(), t.getSeats()));
       for (Variable var : t.getTeam().getVariablesList()) {
-        if (List.of("morale", "adoption", "results", "target", "stress")
-            .contains(var.getName())) {
+        if (LIVE_VARIABLES.contains(var.getName())) {
           b.append("  ").append(var.getName()).append(' ').append(Views.num(var.getValue()));
         }
       }
-      b.append(System.lineSeparator());
+      String line = b.toString();
+      if (always || !line.equals(liveLines.put(t.getTeam().getTeam(), line))) {
+        changed.add(line);
+      }
+      if (always) {
+        liveLines.put(t.getTeam().getTeam(), line);
+      }
     }
-    String text = b.toString();
-    if (always || !text.equals(lastLive)) {
-      lastLive = text;
-      out.print(text);
+    if (always || !changed.isEmpty() || !header.equals(lastLive)) {
+      lastLive = header;
+      out.println(header);
+      changed.forEach(out::println);
     }
   }
+
 }
