@@ -164,7 +164,10 @@ public final class PlayCommand {
         deferred.add(line);
         return null;
       }
-      return line(line.text());
+      Integer code = line(line.text());
+      if (code != null) {
+        return code;
+      }
     } else if (event instanceof Console.EndOfInput) {
       if (waitAbove != null) {
         deferred.add(event);

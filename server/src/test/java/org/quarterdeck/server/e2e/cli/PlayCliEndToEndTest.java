@@ -178,4 +178,26 @@ class PlayCliEndToEndTest {
     }
   }
 
+
+  @Test
+  void waitReturnsAtOnceWhenTheTurnIsAlreadyOpen() throws Exception {
+    try (QuarterdeckClient facilitator = server.client()) {
+      SessionCreated session = server.create(facilitator, SessionSettings.newBuilder()
+          .setTeams(2).setSeed(21).build());
+      facilitator.resume(session.getFacilitatorToken()).get(10, SECONDS);
+      Terminal play = Terminal.start("play", "--server", server.ws(), "--join",
+          session.getJoinCode(), "--name", "Hal");
+      play.await("^Your token:");
+      facilitate(facilitator, FacilitatorCommand.newBuilder()
+          .setStart(Empty.getDefaultInstance()));
+      play.await("=== Turn 1 \\(quarter 1\\) is open ===");
+      play.type("push=10", "submit"); // the only human: the turn resolves at once
+      play.await("=== Turn 2 \\(quarter 1\\) is open ===");
+      // Nothing else will happen on the server: "wait" must not hold the next line back.
+      play.type("wait", "coach=3");
+      play.await("^  Booked 3 of ");
+      play.type("quit");
+      assertEquals(0, play.exitCode(Duration.ofSeconds(10)));
+    }
+  }
 }
