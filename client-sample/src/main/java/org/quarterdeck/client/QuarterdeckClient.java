@@ -17,7 +17,6 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -29,6 +28,8 @@ import io.netty.handler.codec.protobuf.ProtobufVarint32LengthFieldPrepender;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,9 +40,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.quarterdeck.client.net.ClientCodecs;
 import org.quarterdeck.protocol.v1.ClientMessage;
+import org.quarterdeck.protocol.v1.Goodbye;
 import org.quarterdeck.protocol.v1.Hello;
+import org.quarterdeck.protocol.v1.JoinSession;
+import org.quarterdeck.protocol.v1.Joined;
 import org.quarterdeck.protocol.v1.Pong;
+import org.quarterdeck.protocol.v1.Resume;
 import org.quarterdeck.protocol.v1.ServerMessage;
+import org.quarterdeck.protocol.v1.Snapshot;
 import org.quarterdeck.protocol.v1.Welcome;
 
 /**
@@ -50,32 +56,64 @@ import org.quarterdeck.protocol.v1.Welcome;
  * the server sends on its own (request id 0) go to the push listeners. The client answers the
  * server's pings by itself.
  *
+ * <p>Once the client holds a token (after {@link #join}, {@link #resume} or any Joined reply), a
+ * dropped connection is reopened with backoff ({@link ClientOptions#reconnect()}), the client
+ * sends Hello then Resume with the token, and hands the Snapshot to the {@link
+ * ConnectionListener}s. Requests in flight when the connection drops fail with {@link
+ * ClosedChannelException}, as do requests made while it is being restored; nothing is resent on
+ * its own. A Goodbye saying the seat was replaced or kicked ends the client for good.
+ *
  * <pre>{@code
  * try (QuarterdeckClient client = QuarterdeckClient.connect(URI.create("ws://127.0.0.1:8080/ws"),
  *     ClientOptions.defaults()).get()) {
- *   Welcome welcome = client.hello().get();
- *   ServerMessage pong = client.request(ClientMessage.newBuilder()
- *       .setPing(Ping.newBuilder().setNonce(42))).get();
+ *   client.hello().get();
+ *   client.onPush(message -> System.out.println(message.getBodyCase()));
+ *   Joined joined = client.join("ABC234", "Ada").get();
+ *   System.out.println("resume later with " + joined.getToken());
  * }
  * }</pre>
  */
 public final class QuarterdeckClient implements AutoCloseable {
-  private final Channel channel;
+  private final URI server;
+  private final ClientOptions options;
   private final EventLoopGroup group;
   private final boolean ownsGroup;
-  private final ClientOptions options;
+  private final SocketAddress localAddress;
   private final AtomicLong nextRequestId = new AtomicLong();
   private final Map<Long, CompletableFuture<ServerMessage>> pending = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<Consumer<ServerMessage>> pushListeners =
       new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<ConnectionListener> connectionListeners =
+      new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
-  private QuarterdeckClient(Channel channel, EventLoopGroup group, boolean ownsGroup,
-      ClientOptions options) {
-    this.channel = channel;
+  // Connection state; transitions happen under the monitor (they are rare).
+  private volatile Channel channel;
+  private volatile boolean restoring;
+  private volatile String token;
+  private boolean closing;
+  private boolean finalGoodbye;
+  private int attempt;
+
+  /** Hears how the connection fares: drops, successful resumes, and giving up. */
+  public interface ConnectionListener {
+    /** The connection dropped; attempt {@code attempt} to restore it starts in {@code delay}. */
+    default void dropped(int attempt, Duration delay) {}
+
+    /** The connection was restored and the seat resumed: the full view as it is now. */
+    default void resumed(Snapshot snapshot) {}
+
+    /** The client stopped trying (or may not resume) and is closed for good. */
+    default void gaveUp(Throwable cause) {}
+  }
+
+  private QuarterdeckClient(URI server, ClientOptions options, EventLoopGroup group,
+      boolean ownsGroup, SocketAddress localAddress) {
+    this.server = server;
+    this.options = options;
     this.group = group;
     this.ownsGroup = ownsGroup;
-    this.options = options;
+    this.localAddress = localAddress;
   }
 
   /** Connects with a fresh single-thread event loop that the client closes with itself. */
@@ -103,20 +141,31 @@ public final class QuarterdeckClient implements AutoCloseable {
       EventLoopGroup group, SocketAddress localAddress, boolean ownsGroup) {
     requireNonNull(server, "server");
     requireNonNull(options, "options");
+    requireNonNull(group, "group");
     String scheme = String.valueOf(server.getScheme());
-    boolean webSocket = scheme.equals("ws");
-    if (!webSocket && !scheme.equals("tcp")) {
+    if (!scheme.equals("ws") && !scheme.equals("tcp")) {
       return CompletableFuture.failedFuture(new IllegalArgumentException(
           "unsupported address " + server + ": use ws://host:port/ws or tcp://host:port"));
     }
+    QuarterdeckClient client =
+        new QuarterdeckClient(server, options, group, ownsGroup, localAddress);
+    return client.open().thenApply(ch -> {
+      client.install(ch);
+      return client;
+    });
+  }
+
+  /** Opens one transport connection; completes when it can carry envelopes. */
+  private CompletableFuture<Channel> open() {
+    boolean webSocket = server.getScheme().equals("ws");
     CompletableFuture<Channel> ready = new CompletableFuture<>();
-    Handler handler = new Handler(ready);
+    Handler handler = new Handler(ready, this);
     Bootstrap bootstrap = new Bootstrap()
         .group(group)
         .channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-            (int) options.requestTimeout().toMillis())
+            (int) Math.min(Integer.MAX_VALUE, options.requestTimeout().toMillis()))
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
@@ -133,8 +182,7 @@ public final class QuarterdeckClient implements AutoCloseable {
                   .customHeaders(new DefaultHttpHeaders())
                   .build()));
               p.addLast(new WebSocketFrameAggregator(options.maxFrameBytes()));
-              p.addLast(new ClientCodecs.WebSocketEnvelopes(
-                  options.json()));
+              p.addLast(new ClientCodecs.WebSocketEnvelopes(options.json()));
             } else {
               p.addLast(new ProtobufVarint32FrameDecoder());
               p.addLast(new ProtobufDecoder(ServerMessage.getDefaultInstance()));
@@ -152,40 +200,99 @@ public final class QuarterdeckClient implements AutoCloseable {
             ready.completeExceptionally(f.cause());
           }
         });
-    return ready.thenApply(ch -> {
-      QuarterdeckClient client = new QuarterdeckClient(ch, group, ownsGroup, options);
-      handler.client = client;
-      ch.closeFuture().addListener(f -> client.onClosed());
-      return client;
-    });
+    return ready;
+  }
+
+  private void install(Channel ch) {
+    channel = ch;
+    ch.closeFuture().addListener(f -> onChannelClosed(ch));
   }
 
   /** Sends Hello offering protocol version 1 and waits for Welcome. */
   public CompletableFuture<Welcome> hello() {
-    return request(ClientMessage.newBuilder()
-        .setHello(Hello.newBuilder().addProtocolVersions(1).setClientName("quarterdeck-client")))
-        .thenApply(reply -> {
-          if (reply.hasError()) {
-            throw new ServerReplyException(reply.getError());
-          }
-          return reply.getWelcome();
-        });
+    return call(helloMessage()).thenApply(ServerMessage::getWelcome);
+  }
+
+  private static ClientMessage.Builder helloMessage() {
+    return ClientMessage.newBuilder()
+        .setHello(Hello.newBuilder().addProtocolVersions(1).setClientName("quarterdeck-client"));
+  }
+
+  /**
+   * Joins a session by its code ({@code preferredTeam} -1 takes any free seat); the client keeps
+   * the token of the reply to resume after a drop.
+   */
+  public CompletableFuture<Joined> join(String joinCode, String displayName, int preferredTeam) {
+    return call(ClientMessage.newBuilder().setJoinSession(JoinSession.newBuilder()
+        .setJoinCode(requireNonNull(joinCode, "joinCode"))
+        .setDisplayName(requireNonNull(displayName, "displayName"))
+        .setPreferredTeam(preferredTeam)))
+        .thenApply(ServerMessage::getJoined);
+  }
+
+  /** Joins a session on any free seat. */
+  public CompletableFuture<Joined> join(String joinCode, String displayName) {
+    return join(joinCode, displayName, -1);
+  }
+
+  /**
+   * Takes a seat, a spectator place or the facilitator's place back with its token; the client
+   * keeps the token to resume again after a later drop.
+   */
+  public CompletableFuture<Snapshot> resume(String resumeToken) {
+    requireNonNull(resumeToken, "resumeToken");
+    return call(ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(resumeToken)))
+        .thenApply(ServerMessage::getSnapshot);
+  }
+
+  /**
+   * Like {@link #request}, but an error reply fails the future with {@link
+   * ServerReplyException}.
+   */
+  public CompletableFuture<ServerMessage> call(ClientMessage.Builder message) {
+    return request(message).thenApply(reply -> {
+      if (reply.hasError()) {
+        throw new ServerReplyException(reply.getError());
+      }
+      return reply;
+    });
   }
 
   /**
    * Sends a request with the next request id; the future completes with the server's reply (an
-   * error reply included) or fails after the request timeout or when the connection closes.
+   * error reply included) or fails after the request timeout, when the connection closes, or at
+   * once while the client is restoring a dropped connection.
    */
   public CompletableFuture<ServerMessage> request(ClientMessage.Builder message) {
+    requireNonNull(message, "message");
+    if (restoring) {
+      return CompletableFuture.failedFuture(
+          new ClosedChannelException()); // the app hears of the resume through its listener
+    }
+    return requestOn(channel, message);
+  }
+
+  private CompletableFuture<ServerMessage> requestOn(Channel ch, ClientMessage.Builder message) {
     long id = nextRequestId.incrementAndGet();
     CompletableFuture<ServerMessage> reply = new CompletableFuture<>();
     pending.put(id, reply);
     long timeoutMs = options.requestTimeout().toMillis();
-    io.netty.util.concurrent.ScheduledFuture<?> timer = channel.eventLoop().schedule(() ->
+    io.netty.util.concurrent.ScheduledFuture<?> timer = ch.eventLoop().schedule(() ->
         fail(id, new TimeoutException("no reply to request " + id + " within " + timeoutMs
             + " ms")), timeoutMs, TimeUnit.MILLISECONDS);
-    reply.whenComplete((r, e) -> timer.cancel(false));
-    channel.writeAndFlush(message.setRequestId(id).build()).addListener(f -> {
+    String resumeToken = message.hasResume() ? message.getResume().getToken() : null;
+    reply.whenComplete((r, e) -> {
+      timer.cancel(false);
+      if (r != null && resumeToken != null && r.hasSnapshot()) {
+        token = resumeToken;
+      }
+    });
+    ClientMessage built = message.setRequestId(id).build();
+    if (!ch.isActive()) {
+      fail(id, new ClosedChannelException());
+      return reply;
+    }
+    ch.writeAndFlush(built).addListener(f -> {
       if (!f.isSuccess()) {
         fail(id, f.cause());
       }
@@ -195,7 +302,7 @@ public final class QuarterdeckClient implements AutoCloseable {
 
   /** Sends an envelope as it is, without waiting for anything. */
   public void send(ClientMessage message) {
-    channel.writeAndFlush(message);
+    channel.writeAndFlush(requireNonNull(message, "message"));
   }
 
   /** Registers a listener for messages the server sends on its own (request id 0). */
@@ -203,17 +310,32 @@ public final class QuarterdeckClient implements AutoCloseable {
     pushListeners.add(requireNonNull(listener, "listener"));
   }
 
-  /** Completes when the connection is closed, by either side. */
+  /** Registers a listener for drops, resumes and the end of reconnection attempts. */
+  public void onConnection(ConnectionListener listener) {
+    connectionListeners.add(requireNonNull(listener, "listener"));
+  }
+
+  /** The token the client resumes with after a drop, or null before it joined or resumed. */
+  public String token() {
+    return token;
+  }
+
+  /** Completes when the client is closed for good: by {@link #close} or after giving up. */
   public CompletableFuture<Void> closeFuture() {
     return closed;
   }
 
+  /** True while a connection is up and not being restored. */
   public boolean isOpen() {
-    return channel.isActive();
+    return !restoring && channel.isActive();
   }
 
   @Override
   public void close() {
+    synchronized (this) {
+      closing = true;
+    }
+    closed.complete(null); // before the channel closes, so no listener hears "gave up"
     channel.close().awaitUninterruptibly();
     if (ownsGroup) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
@@ -227,14 +349,25 @@ public final class QuarterdeckClient implements AutoCloseable {
     }
   }
 
-  private void onMessage(ServerMessage message) {
+  private void onMessage(Channel from, ServerMessage message) {
     if (message.hasPing()) {
-      channel.writeAndFlush(ClientMessage.newBuilder()
+      from.writeAndFlush(ClientMessage.newBuilder()
           .setPong(Pong.newBuilder().setNonce(message.getPing().getNonce())).build());
+    }
+    if (message.hasGoodbye()) {
+      Goodbye.Reason reason = message.getGoodbye().getReason();
+      if (reason == Goodbye.Reason.REPLACED || reason == Goodbye.Reason.KICKED) {
+        synchronized (this) {
+          finalGoodbye = true;
+        }
+      }
     }
     CompletableFuture<ServerMessage> reply =
         message.getRequestId() == 0 ? null : pending.remove(message.getRequestId());
     if (reply != null) {
+      if (message.hasJoined() && !message.getJoined().getToken().isEmpty()) {
+        token = message.getJoined().getToken();
+      }
       reply.complete(message);
       return;
     }
@@ -243,20 +376,118 @@ public final class QuarterdeckClient implements AutoCloseable {
     }
   }
 
-  private void onClosed() {
+  private void onChannelClosed(Channel ch) {
+    boolean retry;
+    int next;
+    synchronized (this) {
+      if (ch != channel) {
+        return;
+      }
+      retry = !closing && !finalGoodbye && token != null
+          && attempt < options.reconnect().attempts();
+      next = ++attempt;
+      restoring = retry;
+    }
     for (Long id : pending.keySet()) {
-      fail(id, new java.nio.channels.ClosedChannelException());
+      fail(id, new ClosedChannelException());
+    }
+    if (retry) {
+      scheduleRestore(next);
+    } else {
+      giveUp(new ClosedChannelException());
+    }
+  }
+
+  private void scheduleRestore(int n) {
+    Duration delay = options.reconnect().delay(n);
+    connectionListeners.forEach(l -> l.dropped(n, delay));
+    group.next().schedule(() -> restore(n), delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** One attempt: open a connection, Hello, Resume; on a transport failure try again later. */
+  private void restore(int n) {
+    synchronized (this) {
+      if (closing) {
+        return;
+      }
+    }
+    open().whenComplete((ch, connectFailure) -> {
+      if (connectFailure != null) {
+        retryOrGiveUp(connectFailure);
+        return;
+      }
+      synchronized (this) {
+        if (closing) {
+          ch.close();
+          return;
+        }
+        install(ch);
+      }
+      requestOn(ch, helloMessage())
+          .thenCompose(welcome -> welcome.hasError()
+              ? CompletableFuture.completedFuture(welcome)
+              : requestOn(ch, ClientMessage.newBuilder()
+                  .setResume(Resume.newBuilder().setToken(token))))
+          .whenComplete((reply, failure) -> {
+            if (failure != null) {
+              ch.close(); // onChannelClosed schedules the next attempt
+            } else if (reply.hasError()) {
+              // The server refused the token (revoked, kicked, session gone): resuming cannot work.
+              synchronized (this) {
+                closing = true;
+              }
+              giveUp(new ServerReplyException(reply.getError()));
+              ch.close();
+            } else {
+              synchronized (this) {
+                attempt = 0;
+                restoring = false;
+              }
+              Snapshot snapshot = reply.getSnapshot();
+              connectionListeners.forEach(l -> l.resumed(snapshot));
+            }
+          });
+    });
+  }
+
+  private void retryOrGiveUp(Throwable cause) {
+    int next;
+    synchronized (this) {
+      if (closing || attempt >= options.reconnect().attempts()) {
+        closing = true;
+        next = -1;
+      } else {
+        next = ++attempt;
+      }
+    }
+    if (next < 0) {
+      giveUp(cause);
+    } else {
+      scheduleRestore(next);
+    }
+  }
+
+  private void giveUp(Throwable cause) {
+    synchronized (this) {
+      restoring = false;
+    }
+    if (!closed.isDone()) {
+      connectionListeners.forEach(l -> l.gaveUp(cause));
     }
     closed.complete(null);
+    if (ownsGroup) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
   }
 
   /** Completes {@code ready} when the transport can carry envelopes, then feeds the client. */
   private static final class Handler extends SimpleChannelInboundHandler<ServerMessage> {
     private final CompletableFuture<Channel> ready;
-    private volatile QuarterdeckClient client;
+    private final QuarterdeckClient client;
 
-    Handler(CompletableFuture<Channel> ready) {
+    Handler(CompletableFuture<Channel> ready, QuarterdeckClient client) {
       this.ready = ready;
+      this.client = client;
     }
 
     @Override
@@ -279,15 +510,12 @@ public final class QuarterdeckClient implements AutoCloseable {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ServerMessage msg) {
-      QuarterdeckClient c = client;
-      if (c != null) {
-        c.onMessage(msg);
-      }
+      client.onMessage(ctx.channel(), msg);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      ready.completeExceptionally(new java.nio.channels.ClosedChannelException());
+      ready.completeExceptionally(new ClosedChannelException());
       ctx.fireChannelInactive();
     }
 

@@ -1,0 +1,500 @@
+package org.quarterdeck.client.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.quarterdeck.client.ClientOptions;
+import org.quarterdeck.client.QuarterdeckClient;
+import org.quarterdeck.protocol.v1.ClientMessage;
+import org.quarterdeck.protocol.v1.CreateSession;
+import org.quarterdeck.protocol.v1.CustomEvent;
+import org.quarterdeck.protocol.v1.Empty;
+import org.quarterdeck.protocol.v1.FacilitatorAck;
+import org.quarterdeck.protocol.v1.FacilitatorCommand;
+import org.quarterdeck.protocol.v1.GetReplay;
+import org.quarterdeck.protocol.v1.Hat;
+import org.quarterdeck.protocol.v1.InjectEvent;
+import org.quarterdeck.protocol.v1.LiveTeam;
+import org.quarterdeck.protocol.v1.LiveView;
+import org.quarterdeck.protocol.v1.LobbyUpdate;
+import org.quarterdeck.protocol.v1.Phase;
+import org.quarterdeck.protocol.v1.SeatRef;
+import org.quarterdeck.protocol.v1.ServerMessage;
+import org.quarterdeck.protocol.v1.SessionCreated;
+import org.quarterdeck.protocol.v1.SessionSettings;
+import org.quarterdeck.protocol.v1.Snapshot;
+import org.quarterdeck.protocol.v1.Variable;
+
+/**
+ * {@code facilitate}: creates a session (or takes one back with the facilitator token), shows the
+ * lobby and the live view, and runs the facilitator's commands typed (or scripted) on standard
+ * input. Teams are numbered from 1 here, as players see them.
+ */
+public final class FacilitateCommand {
+  public static final String USAGE = """
+      facilitate --server URL (--token TOKEN | --create [--scenario NAME | --scenario-file FILE]
+                 [--teams N] [--deadline SECONDS] [--bots adaptive,numbers,...] [--seed N]
+                 [--title TEXT] [--admin-token T]) [--json]
+        --bots gives each team's bot strategy in order ("-" leaves a team to humans only);
+        --deadline 0 means no deadline: turns resolve when all players submitted, or on 'force'.""";
+
+  static final String HELP = """
+      Commands (one per line; TEAM is 1-based):
+        start | pause | resume | force | end      run the game
+        extend SECONDS                            add time to the open turn
+        inject DECK_EVENT_ID [TEAM...]            inject a scenario event (all teams by default)
+        inject-custom "TITLE" VAR=AMOUNT... [teams=1,2] [narrative="..."]
+                                                  e.g. inject-custom "Flu" morale=-5 stress=4
+        broadcast TEXT                            a message to everyone
+        kick TEAM [leader|manager]                a bot takes the seat
+        live                                      the live view now
+        replay [FROM [TO]]                        turn-by-turn frames
+        export csv|json [FILE]                    the replay as CSV or JSON
+        wait-players N                            wait until N players have joined (scripts)
+        wait-turn N                               wait until turn N opens (scripts)
+        wait-end                                  wait until the session ends (scripts)
+        quit                                      leave; the session goes on""";
+
+  private final PrintStream out;
+  private final Console console = new Console();
+  private final Deque<Console.Event> deferred = new ArrayDeque<>();
+  private QuarterdeckClient client;
+  private String sessionId = "";
+  private Phase phase = Phase.LOBBY;
+  private int turn;
+  private int humans;
+  private boolean ended;
+  private String lastLive = "";
+  private final java.util.Map<Integer, String> liveLines = new java.util.HashMap<>();
+  private static final List<String> LIVE_VARIABLES =
+      List.of("morale", "stress", "adoption", "results", "target");
+  private String lastLobby = "";
+  /** While set, input waits until this holds. */
+  private java.util.function.BooleanSupplier waiting;
+
+  private FacilitateCommand(PrintStream out) {
+    this.out = out;
+  }
+
+  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    Args a;
+    try {
+      a = Args.parse(args, Set.of("server", "token", "scenario", "scenario-file", "teams",
+          "deadline", "bots", "seed", "admin-token", "title"), Set.of("create", "json"));
+      a.require("server");
+      if (a.isSet("create") == a.get("token").isPresent()) {
+        throw new Args.UsageException("give either --create or --token TOKEN");
+      }
+      if (a.get("scenario").isPresent() && a.get("scenario-file").isPresent()) {
+        throw new Args.UsageException("give --scenario or --scenario-file, not both");
+      }
+    } catch (Args.UsageException e) {
+      err.println("facilitate: " + e.getMessage());
+      err.println(USAGE);
+      return 2;
+    }
+    FacilitateCommand f = new FacilitateCommand(out);
+    try {
+      return f.facilitate(a, in, err);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    } finally {
+      if (f.client != null) {
+        f.client.close();
+      }
+    }
+  }
+
+  private int facilitate(Args a, InputStream in, PrintStream err) throws InterruptedException {
+    URI server = URI.create(a.require("server"));
+    try {
+      CreateSession create = a.isSet("create") ? createRequest(a) : null;
+      client = QuarterdeckClient.connect(server,
+          ClientOptions.defaults().withJson(a.isSet("json"))).get(15, TimeUnit.SECONDS);
+      client.onPush(m -> console.post(new Console.Push(m)));
+      client.onConnection(console.connectionEvents());
+      client.hello().get(15, TimeUnit.SECONDS);
+      String token;
+      if (create != null) {
+        SessionCreated created = client.call(ClientMessage.newBuilder()
+            .setCreateSession(create)).get(15, TimeUnit.SECONDS).getSessionCreated();
+        token = created.getFacilitatorToken();
+        out.println("Session " + created.getSessionId() + " created.");
+        out.println("  Join code          " + created.getJoinCode());
+        out.println("  Facilitator token  " + token + "  (keep it secret)");
+        out.println("  Players run:  quarterdeck-client play --server " + server + " --join "
+            + created.getJoinCode() + " --name NAME");
+        out.println("  Bots run:     quarterdeck-client bots --server " + server + " --join "
+            + created.getJoinCode() + " --count N --strategy adaptive");
+        out.println("  Come back:    quarterdeck-client facilitate --server " + server
+            + " --token " + token);
+      } else {
+        token = a.require("token");
+      }
+      Snapshot snapshot = client.resume(token).get(15, TimeUnit.SECONDS);
+      apply(snapshot);
+    } catch (ExecutionException | TimeoutException e) {
+      err.println("facilitate: " + Views.refusal(e));
+      return 1;
+    } catch (IOException | IllegalArgumentException e) {
+      err.println("facilitate: " + e.getMessage());
+      return 2;
+    }
+    out.println("Type 'help' for the commands.");
+    console.readLines(in);
+    while (true) {
+      Integer code = handle(console.take());
+      if (code != null) {
+        return code;
+      }
+    }
+  }
+
+  private static CreateSession createRequest(Args a) throws IOException {
+    CreateSession.Builder b = CreateSession.newBuilder();
+    if (a.get("scenario-file").isPresent()) {
+      b.setScenarioText(Files.readString(Path.of(a.get("scenario-file").get()),
+          StandardCharsets.UTF_8));
+    } else {
+      b.setBuiltinScenario(a.get("scenario").orElse("market-year"));
+    }
+    SessionSettings.Builder s = SessionSettings.newBuilder()
+        .setTeams(a.getInt("teams", 0, 0, 60))
+        .setTurnDeadlineSeconds(a.getInt("deadline", 0, 0, 86_400))
+        .setSeed(a.getLong("seed", 0));
+    a.get("title").ifPresent(s::setTitle);
+    a.get("bots").ifPresent(list -> {
+      for (String bot : list.split(",", -1)) {
+        s.addBotStrategies(bot.strip().equals("-") ? "" : bot.strip());
+      }
+    });
+    a.get("admin-token").ifPresent(b::setAdminToken);
+    return b.setSettings(s).build();
+  }
+
+  private Integer handle(Console.Event event) {
+    if (event instanceof Console.Line || event instanceof Console.EndOfInput) {
+      if (waiting != null) {
+        deferred.add(event);
+        return null;
+      }
+      if (event instanceof Console.Line line) {
+        return line(line.text());
+      }
+      out.println("End of input: leaving. The session goes on; come back with your token.");
+      return 0;
+    } else if (event instanceof Console.Push push) {
+      push(push.message());
+    } else if (event instanceof Console.Dropped d) {
+      out.println("Connection lost; reconnecting in " + d.delayMs() + " ms (attempt "
+          + d.attempt() + ")...");
+    } else if (event instanceof Console.Resumed r) {
+      out.println("Reconnected.");
+      apply(r.snapshot());
+    } else if (event instanceof Console.GaveUp g) {
+      out.println("Disconnected: " + g.why());
+      return 1;
+    }
+    if (waiting != null && waiting.getAsBoolean()) {
+      waiting = null;
+      while (waiting == null && !deferred.isEmpty()) {
+        Integer code = handle(deferred.poll());
+        if (code != null) {
+          return code;
+        }
+      }
+    }
+    return null;
+  }
+
+  // ------------------------------------------------------------------ input
+
+  private Integer line(String text) {
+    String trimmed = text.strip();
+    if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+      return null;
+    }
+    out.println("> " + trimmed);
+    List<String> w;
+    try {
+      w = Console.words(trimmed);
+    } catch (IllegalArgumentException e) {
+      out.println("  " + e.getMessage());
+      return null;
+    }
+    String command = w.get(0).toLowerCase(Locale.ROOT);
+    try {
+      switch (command) {
+        case "help", "?" -> out.println(HELP);
+        case "quit", "exit" -> {
+          out.println("Leaving. The session goes on.");
+          return 0;
+        }
+        case "start" -> command(FacilitatorCommand.newBuilder()
+            .setStart(Empty.getDefaultInstance()));
+        case "pause" -> command(FacilitatorCommand.newBuilder()
+            .setPause(Empty.getDefaultInstance()));
+        case "resume" -> command(FacilitatorCommand.newBuilder()
+            .setResume(Empty.getDefaultInstance()));
+        case "force" -> command(FacilitatorCommand.newBuilder()
+            .setForceResolve(Empty.getDefaultInstance()));
+        case "end" -> command(FacilitatorCommand.newBuilder().setEnd(Empty.getDefaultInstance()));
+        case "extend" -> command(FacilitatorCommand.newBuilder()
+            .setExtendSeconds(number(w, 1, "extend SECONDS")));
+        case "live" -> {
+          command(FacilitatorCommand.newBuilder().setLiveView(Empty.getDefaultInstance()));
+        }
+        case "broadcast" -> {
+          String message = trimmed.substring(w.get(0).length()).strip();
+          if (message.isEmpty()) {
+            throw new IllegalArgumentException("use: broadcast TEXT");
+          }
+          command(FacilitatorCommand.newBuilder().setBroadcast(message));
+        }
+        case "kick" -> {
+          if (w.size() < 2 || w.size() > 3) {
+            throw new IllegalArgumentException("use: kick TEAM [leader|manager]");
+          }
+          Hat hat = w.size() == 3 ? Hat.valueOf(w.get(2).toUpperCase(Locale.ROOT)) : Hat.BOTH;
+          command(FacilitatorCommand.newBuilder().setKick(SeatRef.newBuilder()
+              .setTeam(number(w, 1, "kick TEAM") - 1).setHat(hat)));
+        }
+        case "inject" -> {
+          if (w.size() < 2) {
+            throw new IllegalArgumentException("use: inject DECK_EVENT_ID [TEAM...]");
+          }
+          InjectEvent.Builder inject = InjectEvent.newBuilder().setDeckEvent(w.get(1));
+          for (int i = 2; i < w.size(); i++) {
+            inject.addTeams(number(w, i, "inject DECK_EVENT_ID [TEAM...]") - 1);
+          }
+          command(FacilitatorCommand.newBuilder().setInject(inject));
+        }
+        case "inject-custom" -> command(FacilitatorCommand.newBuilder()
+            .setInject(customInjection(w)));
+        case "replay" -> replay(w);
+        case "export" -> export(w);
+        case "wait-players" -> {
+          int n = number(w, 1, "wait-players N");
+          waitUntil(() -> humans >= n || ended, "Waiting for " + n + " player(s)...");
+        }
+        case "wait-turn" -> {
+          int n = number(w, 1, "wait-turn N");
+          waitUntil(() -> (turn >= n && phase == Phase.TURN_OPEN) || ended,
+              "Waiting for turn " + n + "...");
+        }
+        case "wait-end" -> waitUntil(() -> ended, "Waiting for the session to end...");
+        default -> out.println("  Unknown command '" + command + "'; type 'help'.");
+      }
+    } catch (IllegalArgumentException e) {
+      out.println("  " + e.getMessage());
+    }
+    return null;
+  }
+
+  private void waitUntil(java.util.function.BooleanSupplier condition, String message) {
+    if (!condition.getAsBoolean()) {
+      out.println("  " + message);
+      waiting = condition;
+    }
+  }
+
+  private static int number(List<String> w, int index, String usage) {
+    if (index >= w.size()) {
+      throw new IllegalArgumentException("use: " + usage);
+    }
+    try {
+      return Integer.parseInt(w.get(index));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + w.get(index) + "' is not a whole number; use: "
+          + usage);
+    }
+  }
+
+  private static InjectEvent.Builder customInjection(List<String> w) {
+    String usage = "use: inject-custom \"TITLE\" VAR=AMOUNT... [teams=1,2] [narrative=\"...\"]";
+    if (w.size() < 3) {
+      throw new IllegalArgumentException(usage);
+    }
+    CustomEvent.Builder custom = CustomEvent.newBuilder().setTitle(w.get(1));
+    InjectEvent.Builder inject = InjectEvent.newBuilder();
+    for (int i = 2; i < w.size(); i++) {
+      String[] pair = w.get(i).split("=", 2);
+      if (pair.length != 2 || pair[0].isEmpty()) {
+        throw new IllegalArgumentException("'" + w.get(i) + "' is not NAME=VALUE; " + usage);
+      }
+      switch (pair[0]) {
+        case "teams" -> {
+          for (String t : pair[1].split(",")) {
+            inject.addTeams(Integer.parseInt(t.strip()) - 1);
+          }
+        }
+        case "narrative" -> custom.setNarrative(pair[1]);
+        default -> {
+          double amount;
+          try {
+            amount = Double.parseDouble(pair[1]);
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + pair[1] + "' is not a number; " + usage);
+          }
+          custom.addEffects(Variable.newBuilder().setName(pair[0]).setValue(amount));
+        }
+      }
+    }
+    return inject.setCustom(custom);
+  }
+
+  private void command(FacilitatorCommand.Builder command) {
+    try {
+      ServerMessage reply = client.call(ClientMessage.newBuilder().setFacilitator(command))
+          .get(15, TimeUnit.SECONDS);
+      if (reply.hasFacilitatorAck()) {
+        FacilitatorAck ack = reply.getFacilitatorAck();
+        out.println("  ok (phase " + ack.getPhase() + ", turn " + ack.getTurn() + ")");
+      } else if (reply.hasLiveView()) {
+        live(reply.getLiveView(), true);
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      out.println("  " + Views.refusal(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private ServerMessage replayRequest(int from, int to)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    return client.call(ClientMessage.newBuilder().setGetReplay(GetReplay.newBuilder()
+        .setSessionId(sessionId).setFromTurn(from).setToTurn(to))).get(30, TimeUnit.SECONDS);
+  }
+
+  private void replay(List<String> w) {
+    int from = w.size() > 1 ? number(w, 1, "replay [FROM [TO]]") : 0;
+    int to = w.size() > 2 ? number(w, 2, "replay [FROM [TO]]") : 0;
+    try {
+      ReplayExport.summary(out, replayRequest(from, to).getReplay());
+    } catch (ExecutionException | TimeoutException e) {
+      out.println("  replay: " + Views.refusal(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void export(List<String> w) {
+    if (w.size() < 2 || !(w.get(1).equals("csv") || w.get(1).equals("json"))) {
+      throw new IllegalArgumentException("use: export csv|json [FILE]");
+    }
+    try {
+      String text = ReplayExport.render(replayRequest(0, 0).getReplay(), w.get(1));
+      if (w.size() > 2) {
+        Files.writeString(Path.of(w.get(2)), text, StandardCharsets.UTF_8);
+        out.println("  Wrote " + w.get(2) + ".");
+      } else {
+        out.print(text);
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      out.println("  export: " + Views.refusal(e));
+    } catch (IOException e) {
+      out.println("  export: cannot write: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ------------------------------------------------------------------ pushes
+
+  private void apply(Snapshot s) {
+    sessionId = s.getSessionId();
+    phase = s.getPhase();
+    ended = phase == Phase.ENDED;
+    humans = Views.humans(s.getLobby());
+    out.println("Facilitating '" + s.getTitle() + "' (" + s.getScenarioName() + ", "
+        + s.getTeamsCount() + " teams, mode " + s.getMode() + "), phase " + s.getPhase() + ".");
+    lobby(s.getLobby());
+  }
+
+  private void push(ServerMessage m) {
+    switch (m.getBodyCase()) {
+      case LOBBY_UPDATE -> lobby(m.getLobbyUpdate());
+      case LIVE_VIEW -> live(m.getLiveView(), false);
+      case TURN_RESOLVED -> {
+        out.println("=== Turn " + m.getTurnResolved().getTurn() + " resolved ===");
+        Views.standings(out, m.getTurnResolved().getStandingsList());
+      }
+      case QUARTER_CLOSED -> Views.quarter(out, m.getQuarterClosed());
+      case SESSION_ENDED -> {
+        Views.ended(out, m.getSessionEnded());
+        ended = true;
+        phase = Phase.ENDED;
+      }
+      case PHASE_CHANGED -> {
+        phase = m.getPhaseChanged().getPhase();
+        turn = m.getPhaseChanged().getTurn();
+        out.println("Phase " + phase + ", turn " + turn + (m.getPhaseChanged().getRemainingMs() > 0
+            ? ", " + Views.duration(m.getPhaseChanged().getRemainingMs()) + " left" : ""));
+      }
+      case BROADCAST -> out.println("[broadcast] " + m.getBroadcast().getText());
+      case GOODBYE -> out.println("The server said goodbye: " + m.getGoodbye().getReason()
+          + " " + m.getGoodbye().getMessage());
+      default -> { } // SubmissionProgress is in the live view; unknown pushes are ignored
+    }
+  }
+
+  private void lobby(LobbyUpdate lobby) {
+    humans = Views.humans(lobby);
+    String text = lobby.toString();
+    if (text.equals(lastLobby)) {
+      return;
+    }
+    lastLobby = text;
+    out.println("Lobby: " + humans + " player(s), " + lobby.getSpectators() + " spectator(s)");
+    Views.lobby(out, lobby);
+  }
+
+  /**
+   * Prints the live view: everything on request, otherwise (the server sends one after each
+   * change) only the teams whose line changed, so a room of sixty stays readable.
+   */
+  private void live(LiveView v, boolean always) {
+    phase = v.getPhase();
+    turn = v.getTurn();
+    humans = Views.humans(v.getLobby());
+    String header = "Live: phase " + v.getPhase() + ", turn " + v.getTurn();
+    List<String> changed = new java.util.ArrayList<>();
+    for (LiveTeam t : v.getTeamsList()) {
+      StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "    %-10s %-24s submitted %d/%d",
+          t.getTeam().getName(), t.getTeam().getPlayersCount() > 0
+              ? String.join(", ", t.getTeam().getPlayersList()) : t.getTeam().getBot() ? "(bot)"
+              : "", t.getSubmitted(), t.getSeats()));
+      for (Variable var : t.getTeam().getVariablesList()) {
+        if (LIVE_VARIABLES.contains(var.getName())) {
+          b.append("  ").append(var.getName()).append(' ').append(Views.num(var.getValue()));
+        }
+      }
+      String line = b.toString();
+      if (always || !line.equals(liveLines.put(t.getTeam().getTeam(), line))) {
+        changed.add(line);
+      }
+      if (always) {
+        liveLines.put(t.getTeam().getTeam(), line);
+      }
+    }
+    if (always || !changed.isEmpty() || !header.equals(lastLive)) {
+      lastLive = header;
+      out.println(header);
+      changed.forEach(out::println);
+    }
+  }
+
+}

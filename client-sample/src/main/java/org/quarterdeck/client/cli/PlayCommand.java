@@ -1,0 +1,572 @@
+package org.quarterdeck.client.cli;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.quarterdeck.client.ClientOptions;
+import org.quarterdeck.client.QuarterdeckClient;
+import org.quarterdeck.protocol.v1.ActView;
+import org.quarterdeck.protocol.v1.ClientMessage;
+import org.quarterdeck.protocol.v1.DecisionAccepted;
+import org.quarterdeck.protocol.v1.DilemmaOptionView;
+import org.quarterdeck.protocol.v1.DilemmaView;
+import org.quarterdeck.protocol.v1.EventView;
+import org.quarterdeck.protocol.v1.Hat;
+import org.quarterdeck.protocol.v1.Joined;
+import org.quarterdeck.protocol.v1.Phase;
+import org.quarterdeck.protocol.v1.PhaseChanged;
+import org.quarterdeck.protocol.v1.ServerMessage;
+import org.quarterdeck.protocol.v1.Snapshot;
+import org.quarterdeck.protocol.v1.SubmitDecision;
+import org.quarterdeck.protocol.v1.TeamView;
+import org.quarterdeck.protocol.v1.TurnOpened;
+import org.quarterdeck.protocol.v1.TurnResolved;
+
+/**
+ * {@code play}: one seat in the terminal. Line-oriented so that a script on standard input plays
+ * as well as a person: lines that need an open turn wait for one, and {@code wait} waits for the
+ * next turn.
+ */
+public final class PlayCommand {
+  public static final String USAGE = """
+      play --server ws://HOST:PORT/ws|tcp://HOST:PORT (--join CODE --name NAME [--team N] | --token TOKEN) [--json]
+        Joins a session (or takes a seat back with its token) and plays it line by line.
+        --team N asks for team N (1-based); --json sends WebSocket text frames.""";
+
+  static final String HELP = """
+      Commands (one per line):
+        ACT=HOURS ...         book hours, e.g. "push=10 coach=8 change=6" (ACT=0 removes an act);
+                              a line that would exceed free + overtime hours is refused
+        choose DILEMMA=OPTION answer a dilemma, e.g. "choose shade-report=honest"
+        clear                 empty the draft
+        submit                send the draft; submit again to revise until the turn resolves
+        show                  your team, the turn, your draft and the time left
+        time                  the time left in this turn
+        wait                  wait until the next turn opens (or the game ends); for scripts
+        help                  this text
+        quit                  leave the terminal; your seat stays and resumes with your token
+      Lines typed while no turn is open wait for the next turn.""";
+
+  private static final long[] REMINDERS_SECONDS = {60, 30, 10};
+
+  private final PrintStream out;
+  private final Console console = new Console();
+  private final Deque<Console.Event> deferred = new ArrayDeque<>();
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "quarterdeck-play-timer");
+    t.setDaemon(true);
+    return t;
+  });
+  private QuarterdeckClient client;
+
+  private Hat hat = Hat.BOTH;
+  private TeamView team;
+  private Phase phase = Phase.LOBBY;
+  private Draft draft;
+  private int acceptedVersion;
+  private boolean dirty;
+  private long deadlineNanos;
+  private boolean paused;
+  private long timerGeneration;
+  private int lastResolvedTurn;
+  private int lobbyHumans = -1;
+  /** While set, input lines wait until a turn above this number opens. */
+  private Integer waitAbove;
+  private boolean ended;
+  /** False until the first snapshot: the history it brings is old news then. */
+  private boolean started;
+
+  private PlayCommand(PrintStream out) {
+    this.out = out;
+  }
+
+  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    Args a;
+    try {
+      a = Args.parse(args, Set.of("server", "join", "name", "team", "token"), Set.of("json"));
+      if (a.get("token").isEmpty() && (a.get("join").isEmpty() || a.get("name").isEmpty())) {
+        throw new Args.UsageException("give --join CODE --name NAME, or --token TOKEN");
+      }
+      a.require("server");
+    } catch (Args.UsageException e) {
+      err.println("play: " + e.getMessage());
+      err.println(USAGE);
+      return 2;
+    }
+    PlayCommand play = new PlayCommand(out);
+    try {
+      return play.play(a, in, err);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    } finally {
+      play.timers.shutdownNow();
+      if (play.client != null) {
+        play.client.close();
+      }
+    }
+  }
+
+  private int play(Args a, InputStream in, PrintStream err) throws InterruptedException {
+    URI server = URI.create(a.require("server"));
+    try {
+      client = QuarterdeckClient.connect(server,
+          ClientOptions.defaults().withJson(a.isSet("json"))).get(15, TimeUnit.SECONDS);
+      client.onPush(m -> console.post(new Console.Push(m)));
+      client.onConnection(console.connectionEvents());
+      client.hello().get(15, TimeUnit.SECONDS);
+      Snapshot snapshot;
+      if (a.get("token").isPresent()) {
+        snapshot = client.resume(a.get("token").get()).get(15, TimeUnit.SECONDS);
+        out.println("Resumed your seat.");
+      } else {
+        int teamNumber = a.getInt("team", 0, 0, 60);
+        Joined joined = client.join(a.require("join"), a.require("name"), teamNumber - 1)
+            .get(15, TimeUnit.SECONDS);
+        snapshot = joined.getSnapshot();
+        out.println("Joined as " + a.require("name") + " on team " + (joined.getTeam() + 1)
+            + Views.hat(joined.getHat()) + ".");
+      }
+      out.println("Your token: " + client.token());
+      out.println("  (to take this seat back later: play --server " + server + " --token "
+          + client.token() + ")");
+      apply(snapshot);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      err.println("play: " + Views.refusal(e));
+      return 1;
+    }
+    out.println("Type 'help' for the commands.");
+    console.readLines(in);
+    while (true) {
+      Console.Event event = console.take();
+      Integer code = handle(event);
+      if (code != null) {
+        return code;
+      }
+      if (ended) {
+        return 0;
+      }
+    }
+  }
+
+  /** Handles one event; a non-null result ends the command with that exit code. */
+  private Integer handle(Console.Event event) {
+    if (event instanceof Console.Line line) {
+      if (waitAbove != null) {
+        deferred.add(line);
+        return null;
+      }
+      Integer code = line(line.text());
+      if (code != null) {
+        return code;
+      }
+    } else if (event instanceof Console.EndOfInput) {
+      if (waitAbove != null) {
+        deferred.add(event);
+        return null;
+      }
+      out.println("End of input: leaving. Your seat stays; resume with your token.");
+      return 0;
+    } else if (event instanceof Console.Push push) {
+      push(push.message());
+    } else if (event instanceof Console.Dropped d) {
+      out.println("Connection lost; reconnecting in " + d.delayMs() + " ms (attempt "
+          + d.attempt() + ")...");
+    } else if (event instanceof Console.Resumed r) {
+      out.println("Reconnected and resumed your seat.");
+      apply(r.snapshot());
+    } else if (event instanceof Console.GaveUp g) {
+      out.println("Disconnected: " + g.why());
+      return 1;
+    } else if (event instanceof Console.Tick tick) {
+      remind(tick);
+    }
+    return releaseWaiting();
+  }
+
+  /** When the wait is over, runs the lines that waited, in order, until one waits again. */
+  private Integer releaseWaiting() {
+    if (waitAbove == null) {
+      return null;
+    }
+    boolean over = ended || (draft != null && phase == Phase.TURN_OPEN
+        && draft.turn().getTurn() > waitAbove);
+    if (!over) {
+      return null;
+    }
+    waitAbove = null;
+    while (waitAbove == null && !deferred.isEmpty()) {
+      Integer code = handle(deferred.poll());
+      if (code != null) {
+        return code;
+      }
+    }
+    return null;
+  }
+
+  // ------------------------------------------------------------------ input
+
+  private Integer line(String text) {
+    String trimmed = text.strip();
+    if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+      return null;
+    }
+    out.println("> " + trimmed);
+    List<String> words;
+    try {
+      words = Console.words(trimmed);
+    } catch (IllegalArgumentException e) {
+      out.println("  " + e.getMessage());
+      return null;
+    }
+    String command = words.get(0).toLowerCase(Locale.ROOT);
+    switch (command) {
+      case "help", "?" -> out.println(HELP);
+      case "quit", "exit" -> {
+        out.println("Leaving. Your seat stays; resume with your token.");
+        return 0;
+      }
+      case "show" -> show();
+      case "time" -> out.println(timeLeft());
+      case "wait" -> {
+        if (ended) {
+          out.println("The game has ended.");
+        } else {
+          int above = draft == null ? lastResolvedTurn
+              : acceptedVersion > 0 ? draft.turn().getTurn() : draft.turn().getTurn() - 1;
+          waitFor(above, "Waiting for the next turn...");
+        }
+      }
+      default -> {
+        if (ended) {
+          out.println("The game has ended; nothing more can be decided.");
+        } else if (draft == null) {
+          waitFor(lastResolvedTurn, "No turn is open yet; this waits for the next turn.");
+          deferred.addFirst(new Console.Line(text));
+        } else {
+          decide(command, words);
+        }
+      }
+    }
+    return null;
+  }
+
+  private void waitFor(int turnAbove, String message) {
+    out.println(message);
+    waitAbove = turnAbove;
+  }
+
+  private void decide(String command, List<String> words) {
+    try {
+      switch (command) {
+        case "submit" -> submit();
+        case "clear" -> {
+          draft.clear();
+          dirty = true;
+          out.println("  Draft cleared.");
+        }
+        case "choose" -> {
+          if (words.size() != 2 || words.get(1).indexOf('=') <= 0) {
+            throw new Draft.Refused("use: choose DILEMMA=OPTION");
+          }
+          String[] pair = words.get(1).split("=", 2);
+          draft.choose(pair[0], pair[1]);
+          dirty = true;
+          out.println("  Chose '" + pair[1] + "' for " + pair[0] + "." + unsent());
+        }
+        default -> {
+          draft.assign(words);
+          dirty = true;
+          out.println("  " + budgetLine() + unsent());
+        }
+      }
+    } catch (Draft.Refused e) {
+      out.println("  Refused: " + e.getMessage());
+    }
+  }
+
+  private String unsent() {
+    return " Not sent yet: type 'submit'.";
+  }
+
+  private String budgetLine() {
+    double booked = draft.booked();
+    double free = draft.turn().getFreeHours();
+    String overtime = booked > free + 1e-9
+        ? ", " + Views.hours(booked - free) + " h of it overtime (drains your energy)" : "";
+    return "Booked " + Views.hours(booked) + " of " + Views.hours(free) + " free hours (up to "
+        + Views.hours(draft.max()) + " with overtime)" + overtime + ".";
+  }
+
+  private void submit() {
+    if (phase == Phase.PAUSED) {
+      out.println("  The game is paused; submit again once it resumes.");
+      return;
+    }
+    int turn = draft.turn().getTurn();
+    int version = acceptedVersion + 1;
+    try {
+      ServerMessage reply = client.call(ClientMessage.newBuilder().setSubmitDecision(
+          SubmitDecision.newBuilder().setTurn(turn).setVersion(version)
+              .setDecision(draft.toDecision()))).get(15, TimeUnit.SECONDS);
+      DecisionAccepted accepted = reply.getDecisionAccepted();
+      acceptedVersion = accepted.getVersion();
+      dirty = false;
+      out.println("  Decision v" + accepted.getVersion() + " for turn " + accepted.getTurn()
+          + " accepted (" + Views.hours(draft.booked()) + " h booked). You may revise and "
+          + "submit again until the turn resolves.");
+      for (DilemmaView d : draft.turn().getDilemmasList()) {
+        if (!draft.choices().containsKey(d.getId())) {
+          out.println("  Note: dilemma '" + d.getId() + "' is not answered.");
+        }
+      }
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      out.println("  Not accepted: " + Views.refusal(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ------------------------------------------------------------------ pushes
+
+  private void push(ServerMessage m) {
+    switch (m.getBodyCase()) {
+      case TURN_OPENED -> opened(m.getTurnOpened());
+      case TURN_RESOLVED -> resolved(m.getTurnResolved());
+      case QUARTER_CLOSED -> Views.quarter(out, m.getQuarterClosed());
+      case SESSION_ENDED -> {
+        Views.ended(out, m.getSessionEnded());
+        phase = Phase.ENDED;
+        draft = null;
+        ended = true;
+      }
+      case SUBMISSION_PROGRESS -> out.println("  (" + m.getSubmissionProgress().getSubmitted()
+          + " of " + m.getSubmissionProgress().getExpected() + " players have submitted)");
+      case PHASE_CHANGED -> phaseChanged(m.getPhaseChanged());
+      case BROADCAST -> out.println("[facilitator] " + m.getBroadcast().getText());
+      case LOBBY_UPDATE -> {
+        int humans = Views.humans(m.getLobbyUpdate());
+        if (phase == Phase.LOBBY && humans != lobbyHumans) {
+          lobbyHumans = humans;
+          out.println("Lobby: " + humans + " player(s) seated; waiting for the facilitator "
+              + "to start.");
+        }
+      }
+      case SNAPSHOT -> apply(m.getSnapshot());
+      case GOODBYE -> out.println("The server said goodbye: " + m.getGoodbye().getReason()
+          + " " + m.getGoodbye().getMessage());
+      case ERROR -> out.println("Server error: " + m.getError().getCode() + ": "
+          + m.getError().getMessage());
+      default -> { } // other pushes are for other roles; newer ones are ignored on purpose
+    }
+  }
+
+  private void apply(Snapshot s) {
+    phase = s.getPhase();
+    hat = s.getHat() == Hat.HAT_UNSPECIFIED ? Hat.BOTH : s.getHat();
+    if (s.getTeamsCount() > 0) {
+      team = s.getTeams(0);
+    }
+    for (org.quarterdeck.protocol.v1.TurnReport report : s.getHistoryList()) {
+      if (report.getTurn() > lastResolvedTurn) {
+        if (started) {
+          // Resolved while the connection was down: the pushes were missed, the history was not.
+          out.println("=== Turn " + report.getTurn() + " results (while you were away) ===");
+          Views.report(out, report);
+        }
+        lastResolvedTurn = report.getTurn();
+      }
+    }
+    if (s.getPhase() != Phase.TURN_OPEN && s.getPhase() != Phase.PAUSED) {
+      draft = null;
+    }
+    started = true;
+    out.println("Session '" + s.getTitle() + "' (" + s.getScenarioName() + "), phase "
+        + s.getPhase() + ".");
+    if (team != null) {
+      out.println("Your team:");
+      Views.team(out, team);
+    }
+    if (s.hasOpenTurn() && (phase == Phase.TURN_OPEN || phase == Phase.PAUSED)) {
+      boolean sameTurn = draft != null && draft.turn().getTurn() == s.getOpenTurn().getTurn();
+      if (!sameTurn) {
+        opened(s.getOpenTurn());
+      } else {
+        startClock(s.getOpenTurn().getRemainingMs(), s.getOpenTurn().getPaused());
+      }
+      if (s.getDraftVersion() > 0 && (!dirty || !sameTurn)) {
+        draft.load(s.getDraft());
+        acceptedVersion = s.getDraftVersion();
+        dirty = false;
+        out.println("The server holds your decision v" + acceptedVersion + " for this turn.");
+      }
+    } else if (phase == Phase.LOBBY) {
+      out.println("Waiting for the facilitator to start the game.");
+    } else if (phase == Phase.ENDED) {
+      ended = true;
+      out.println("The game has ended.");
+    }
+  }
+
+  private void opened(TurnOpened t) {
+    boolean sameTurn = draft != null && draft.turn().getTurn() == t.getTurn();
+    Draft next = new Draft(t, hat);
+    if (sameTurn) {
+      // The facilitator injected an event into the open turn: keep what was typed.
+      next.load(draft.toDecision());
+      out.println("=== Turn " + t.getTurn() + " changed: the facilitator injected an event ===");
+      for (EventView e : t.getEventsList()) {
+        out.println("  Event: " + e.getTitle() + (e.getNarrative().isEmpty() ? ""
+            : " - " + e.getNarrative()));
+      }
+      draft = next;
+      return;
+    }
+    draft = next;
+    acceptedVersion = 0;
+    dirty = false;
+    phase = t.getPaused() ? Phase.PAUSED : Phase.TURN_OPEN;
+    out.println();
+    out.println("=== Turn " + t.getTurn() + " (quarter " + t.getQuarter() + ") is open ===");
+    out.println("  Budget " + Views.hours(t.getBudgetHours()) + " h; interruptions take "
+        + Views.hours(t.getInterruptionHours()) + " h; free " + Views.hours(t.getFreeHours())
+        + " h (+ up to " + Views.hours(t.getMaxOvertimeHours()) + " h overtime).");
+    for (EventView e : t.getEventsList()) {
+      out.println("  Event: " + e.getTitle() + (e.getNarrative().isEmpty() ? ""
+          : " - " + e.getNarrative()));
+    }
+    for (DilemmaView d : t.getDilemmasList()) {
+      out.println("  Dilemma " + d.getId() + ": " + d.getText());
+      for (DilemmaOptionView o : d.getOptionsList()) {
+        out.println("    choose " + d.getId() + "=" + o.getId() + "   " + o.getText());
+      }
+    }
+    acts(t);
+    startClock(t.getRemainingMs(), t.getPaused());
+    out.println("  " + timeLeft());
+    out.println("  Book hours like 'push=10 coach=8', then 'submit'.");
+  }
+
+  private void acts(TurnOpened t) {
+    out.println("  Acts:");
+    for (ActView a : t.getActsList()) {
+      if (!draft.mayBook(a)) {
+        continue;
+      }
+      double h = draft.hoursOn(a.getId());
+      out.printf(Locale.ROOT, "    %-10s %-11s %-28s %s%n", a.getId(),
+          a.getLeadership() ? "leadership" : "management", a.getName(),
+          h > 0 ? Views.hours(h) + " h" : "");
+    }
+  }
+
+  private void resolved(TurnResolved r) {
+    out.println();
+    out.println("=== Turn " + r.getTurn() + " results: what changed and why ===");
+    if (r.hasReport()) {
+      Views.report(out, r.getReport());
+    }
+    if (r.hasTeam()) {
+      team = r.getTeam();
+    }
+    Views.standings(out, r.getStandingsList());
+    lastResolvedTurn = r.getTurn();
+    if (draft != null && draft.turn().getTurn() == r.getTurn()) {
+      draft = null;
+      timerGeneration++;
+    }
+  }
+
+  private void phaseChanged(PhaseChanged p) {
+    Phase before = phase;
+    phase = p.getPhase();
+    switch (p.getPhase()) {
+      case PAUSED -> {
+        startClock(p.getRemainingMs(), true);
+        out.println("The facilitator paused the game" + (p.getRemainingMs() > 0
+            ? " with " + Views.duration(p.getRemainingMs()) + " left" : "") + ".");
+      }
+      case TURN_OPEN -> {
+        startClock(p.getRemainingMs(), false);
+        out.println((before == Phase.PAUSED ? "The game runs again. " : "")
+            + timeLeft());
+      }
+      default -> { }
+    }
+  }
+
+  // ------------------------------------------------------------------ time
+
+  private void startClock(long remainingMs, boolean pausedNow) {
+    paused = pausedNow;
+    long generation = ++timerGeneration;
+    deadlineNanos = remainingMs > 0 ? System.nanoTime() + remainingMs * 1_000_000 : 0;
+    if (remainingMs <= 0 || pausedNow) {
+      return;
+    }
+    for (long seconds : REMINDERS_SECONDS) {
+      long at = remainingMs - seconds * 1000;
+      if (at > 0) {
+        timers.schedule(() -> console.post(new Console.Tick(generation, seconds)), at,
+            TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  private long remainingMs() {
+    return deadlineNanos == 0 ? 0
+        : Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
+  }
+
+  private String timeLeft() {
+    if (draft == null) {
+      return "No turn is open.";
+    }
+    if (deadlineNanos == 0) {
+      return "Turn " + draft.turn().getTurn() + " has no deadline: it resolves when everyone "
+          + "has submitted or the facilitator forces it.";
+    }
+    return "Time left in turn " + draft.turn().getTurn() + ": "
+        + Views.duration(remainingMs()) + (paused ? " (paused)" : "") + ".";
+  }
+
+  private void remind(Console.Tick tick) {
+    if (tick.generation() != timerGeneration || draft == null || paused) {
+      return;
+    }
+    out.println("  " + tick.secondsLeft() + " s left in turn " + draft.turn().getTurn() + ": "
+        + (acceptedVersion == 0 ? "you have NOT submitted yet"
+            : dirty ? "your latest changes are NOT submitted (v" + acceptedVersion + " counts)"
+            : "your decision v" + acceptedVersion + " is in") + ".");
+  }
+
+  private void show() {
+    if (team != null) {
+      out.println("Your team:");
+      Views.team(out, team);
+    }
+    if (draft == null) {
+      out.println(ended ? "The game has ended." : "No turn is open.");
+      return;
+    }
+    TurnOpened t = draft.turn();
+    out.println("Turn " + t.getTurn() + " (quarter " + t.getQuarter() + "): free "
+        + Views.hours(t.getFreeHours()) + " h + up to " + Views.hours(t.getMaxOvertimeHours())
+        + " h overtime.");
+    acts(t);
+    draft.choices().forEach((d, o) -> out.println("  Dilemma " + d + ": " + o));
+    out.println("  " + budgetLine());
+    out.println("  " + (acceptedVersion == 0 ? "Not submitted yet."
+        : "Submitted v" + acceptedVersion + (dirty ? "; newer changes not sent." : ".")));
+    out.println("  " + timeLeft());
+  }
+
+}
