@@ -313,7 +313,7 @@ final class SessionCommands {
     try {
       event = WireMapping.injectedEvent(inject, session.game().teamIds());
     } catch (IllegalArgumentException e) {
-      session.error(c, rid, ErrorCode.INVALID_ARGUMENT, "facilitator.inject: " + e.getMessage());
+      session.error(c, rid, ErrorCode.INVALID_ARGUMENT, e.getMessage());
       return false;
     }
     Verdict<AcceptedInjection> verdict = session.game().validateInjection(event);

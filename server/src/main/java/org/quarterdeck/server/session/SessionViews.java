@@ -127,7 +127,9 @@ final class SessionViews {
   /** Everything, for the facilitator's dashboard. */
   LiveView liveView() {
     LiveView.Builder b = LiveView.newBuilder().setPhase(session.phase())
-        .setTurn(session.game().turn()).setLobby(lobby());
+        .setTurn(session.game().turn()).setLobby(lobby())
+        .setDeadlineEpochMs(session.deadline().deadlineMs())
+        .setRemainingMs(session.deadline().remainingMs());
     for (int t = 0; t < session.teamCount(); t++) {
       int submitted = 0;
       int seats = 0;

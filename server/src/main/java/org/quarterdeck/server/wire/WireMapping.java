@@ -167,7 +167,9 @@ public final class WireMapping {
         .setBudgetHours(o.budgetHours())
         .setInterruptionHours(o.interruptionHours())
         .setFreeHours(o.freeHours())
-        .setMaxOvertimeHours(o.maxOvertimeHours());
+        .setMaxOvertimeHours(o.maxOvertimeHours())
+        .setTurnInQuarter(o.turnInQuarter())
+        .setTurnsPerQuarter(o.turnsPerQuarter());
     o.acts().forEach(a -> b.addActs(act(a)));
     o.events().forEach(e -> b.addEvents(event(e)));
     o.dilemmas().forEach(d -> b.addDilemmas(dilemma(d)));

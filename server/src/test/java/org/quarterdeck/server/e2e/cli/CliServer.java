@@ -17,7 +17,7 @@ import org.quarterdeck.server.net.NetLimits;
 final class CliServer implements AutoCloseable {
   final Application app;
 
-  CliServer() throws InterruptedException {
+  CliServer() throws Exception {
     app = Application.start(new InetSocketAddress("127.0.0.1", 0),
         new InetSocketAddress("127.0.0.1", 0), NetLimits.defaults(), null, "cli-e2e");
   }

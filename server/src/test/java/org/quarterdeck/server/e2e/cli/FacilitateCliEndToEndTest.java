@@ -86,11 +86,12 @@ class FacilitateCliEndToEndTest {
       f.await("^=== Turn 1 resolved ===");
       next(pushes, ServerMessage.BodyCase.TURN_RESOLVED);
 
-      // Replay and export are not served yet: the command says so and carries on.
       f.type("replay");
-      f.await("^  replay: the server cannot do this yet \\(UNAVAILABLE: ");
+      f.await("^Replay of s-\\S+: 1 turn\\(s\\)");
+      f.await("^  turn 1: \\d+ decision\\(s\\)");
       f.type("export csv");
-      f.await("^  export: the server cannot do this yet \\(UNAVAILABLE: ");
+      f.await("^turn,team,variable,before,after,delta");
+      f.await("^1,1,morale,");
       f.type("start");
       f.await("^  the server refused: WRONG_PHASE: the session has already started");
       f.type("bogus");
