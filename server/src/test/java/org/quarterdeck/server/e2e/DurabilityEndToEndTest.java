@@ -202,10 +202,12 @@ class DurabilityEndToEndTest {
     try (RunningServer server = start()) {
       ServerMessage[] snap = new ServerMessage[1];
       try (TestPlayer fac = resume(server.tcp(), bad.created().getFacilitatorToken(), snap)) {
+        assertTrue(fac.client.isOpen(), "refused, not disconnected");
         assertEquals(ErrorCode.UNAVAILABLE, snap[0].getError().getCode());
         assertTrue(snap[0].getError().getMessage().contains("quarantined"), snap[0].toString());
       }
       try (TestPlayer fac = resume(server.tcp(), good.created().getFacilitatorToken(), snap)) {
+        assertTrue(fac.client.isOpen());
         assertEquals(Phase.TURN_OPEN, snap[0].getSnapshot().getPhase());
       }
       assertEquals(1, server.app.sessions().quarantined().size());

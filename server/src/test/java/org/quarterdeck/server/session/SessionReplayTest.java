@@ -166,7 +166,7 @@ class SessionReplayTest {
   }
 
   private static int nextVersion(SessionFixture f, Player p, int turn) {
-    return (int) p.connection.all(m -> m.hasDecisionAccepted()
+    return p.connection.all(m -> m.hasDecisionAccepted()
         && m.getDecisionAccepted().getTurn() == turn).size() + 1;
   }
 
