@@ -1,6 +1,5 @@
 package org.quarterdeck.server.session;
 
-import org.quarterdeck.server.wire.WireMapping;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.TextFormat;
@@ -47,6 +46,7 @@ import org.quarterdeck.server.engine.TurnOutcome;
 import org.quarterdeck.server.engine.Verdict;
 import org.quarterdeck.server.net.Connection;
 import org.quarterdeck.server.scenario.LoadedScenario;
+import org.quarterdeck.server.wire.WireMapping;
 
 /**
  * One game session: its seats, members, phase, open turn and deadline. Every method runs on the

@@ -1,10 +1,10 @@
 package org.quarterdeck.server.session;
 
-import org.quarterdeck.server.wire.WireMapping;
 import org.quarterdeck.protocol.v1.SeatRef;
 import org.quarterdeck.server.bot.Strategy;
 import org.quarterdeck.server.engine.AcceptedDecision;
 import org.quarterdeck.server.engine.Seat;
+import org.quarterdeck.server.wire.WireMapping;
 
 /** One seat at a team: played by a person, by a bot, or by nobody (the default decision). */
 final class SeatSlot {

@@ -1,6 +1,5 @@
 package org.quarterdeck.server.session;
 
-import org.quarterdeck.server.wire.WireMapping;
 import org.quarterdeck.protocol.v1.AssignSeat;
 import org.quarterdeck.protocol.v1.ErrorCode;
 import org.quarterdeck.protocol.v1.EventView;
@@ -25,6 +24,7 @@ import org.quarterdeck.server.engine.Hat;
 import org.quarterdeck.server.engine.InjectedEvent;
 import org.quarterdeck.server.engine.Verdict;
 import org.quarterdeck.server.net.Connection;
+import org.quarterdeck.server.wire.WireMapping;
 
 /**
  * The commands people send to a session. Each checks who is asking, the phase and every field

@@ -1,6 +1,5 @@
 package org.quarterdeck.server.session;
 
-import org.quarterdeck.server.wire.WireMapping;
 import static java.util.Objects.requireNonNull;
 
 import java.security.SecureRandom;
@@ -23,6 +22,7 @@ import org.quarterdeck.server.net.SessionGateway;
 import org.quarterdeck.server.scenario.LoadedScenario;
 import org.quarterdeck.server.scenario.ScenarioCatalog;
 import org.quarterdeck.server.scenario.ScenarioException;
+import org.quarterdeck.server.wire.WireMapping;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,5 @@
 package org.quarterdeck.server.session;
 
-import org.quarterdeck.server.wire.WireMapping;
 import java.util.List;
 import org.quarterdeck.protocol.v1.ClockChanged;
 import org.quarterdeck.protocol.v1.DecisionRecorded;
@@ -15,6 +14,7 @@ import org.quarterdeck.server.bot.Strategies;
 import org.quarterdeck.server.scenario.LoadedScenario;
 import org.quarterdeck.server.scenario.ScenarioCatalog;
 import org.quarterdeck.server.scenario.ScenarioException;
+import org.quarterdeck.server.wire.WireMapping;
 
 /**
  * Rebuilds a session by replaying its records through the same commands and the engine, checking

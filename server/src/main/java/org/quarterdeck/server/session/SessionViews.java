@@ -1,6 +1,5 @@
 package org.quarterdeck.server.session;
 
-import org.quarterdeck.server.wire.WireMapping;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,6 +16,7 @@ import org.quarterdeck.protocol.v1.TeamView;
 import org.quarterdeck.protocol.v1.TurnOpened;
 import org.quarterdeck.server.engine.TeamState;
 import org.quarterdeck.server.engine.Var;
+import org.quarterdeck.server.wire.WireMapping;
 
 /**
  * What each role may see, decided in one place. A player sees their own team in full, the lobby

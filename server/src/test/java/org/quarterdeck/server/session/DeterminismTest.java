@@ -1,6 +1,5 @@
 package org.quarterdeck.server.session;
 
-import org.quarterdeck.server.wire.WireMapping;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +15,7 @@ import org.quarterdeck.server.engine.Game;
 import org.quarterdeck.server.engine.Seat;
 import org.quarterdeck.server.scenario.ScenarioCatalog;
 import org.quarterdeck.server.session.SessionFixture.Player;
+import org.quarterdeck.server.wire.WireMapping;
 
 /** A session played over commands reaches the very states the engine alone reaches. */
 class DeterminismTest {
