@@ -171,6 +171,7 @@
       const reply = await conn.request({ submitDecision: { turn: st.turn, version, decision: { hours, choices } } });
       st.version = num(reply.decisionAccepted.version) || version;
       st.submitted = true;
+      document.body.dataset.accepted = st.turn + ':' + st.version;
       $('#submit-status').textContent = 'Submitted (version ' + st.version + '). You can revise until the deadline.';
       $('#submit').textContent = 'Revise decision';
     } catch (e) {
