@@ -4,7 +4,8 @@
   const KEY = 'quarterdeck.facilitator';
   const hashToken = new URLSearchParams(location.hash.slice(1)).get('token');
   let saved = JSON.parse(localStorage.getItem(KEY) || 'null');
-  if (hashToken && (!saved || saved.token !== hashToken)) saved = { token: hashToken };
+  const hashCode = new URLSearchParams(location.hash.slice(1)).get('code');
+  if (hashToken && (!saved || saved.token !== hashToken)) saved = { token: hashToken, joinCode: hashCode || '' };
   const st = { saved, lastTurn: -1, phase: '' };
 
   const conn = new QD.Connection(onMessage, (s) => { $('#conn').textContent = s === 'online' ? '● online' : '○ reconnecting…'; });
