@@ -74,7 +74,13 @@
     } else if (msg.liveView) live(msg.liveView);
     else if (msg.lobbyUpdate) lobby(msg.lobbyUpdate);
     else if (msg.phaseChanged) setPhase(msg.phaseChanged.phase, num(msg.phaseChanged.turn));
-    else if (msg.goodbye && msg.goodbye.reason === 'REPLACED') { conn.close(); banner('This dashboard was opened in another window.'); }
+    else if (msg.goodbye && msg.goodbye.reason === 'REPLACED') {
+      // Another window (often the replay page) resumed with this token and took the seat.
+      conn.close();
+      $('#banner').replaceChildren('This session was opened in another window (for example the replay page). ',
+        el('button', { type: 'button', id: 'take-back', onclick: () => { $('#banner').classList.add('hidden'); conn.closedByUs = false; conn.connect().catch(() => {}); } }, 'Take it back here'));
+      $('#banner').classList.remove('hidden');
+    }
   }
 
   function banner(t) { $('#banner').textContent = t; $('#banner').classList.remove('hidden'); }
@@ -146,7 +152,8 @@
     const title = $('#inject-title').value.trim();
     const text = $('#inject-text').value.trim();
     if (!title) return;
-    command({ inject: text ? { custom: { title, narrative: text } } : { deckEvent: title } }, 'Inject');
+    const effects = [{ name: $('#inject-var').value, value: num($('#inject-amount').value) }];
+    command({ inject: text ? { custom: { title, narrative: text, effects } } : { deckEvent: title } }, 'Inject');
   });
   $('#cmd-kick').addEventListener('click', () => {
     const v = $('#kick-team').value;

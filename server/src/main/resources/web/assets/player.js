@@ -107,8 +107,13 @@
   }
 
   function turnOpened(t, draft, draftVersion) {
+    const sameTurn = st.turn === num(t.turn) && !$('#decision-form').classList.contains('hidden');
+    // The same turn comes again when the facilitator injects an event: keep what was typed and
+    // the submitted version (a snapshot after a reconnect carries the server's draft instead).
+    const typed = {};
+    if (sameTurn) for (const i of document.querySelectorAll('#acts input[data-act]')) typed[i.dataset.act] = i.value;
     st.turn = num(t.turn);
-    st.version = draftVersion || 0;
+    if (!sameTurn || draftVersion) st.version = draftVersion || 0;
     st.submitted = st.version > 0;
     st.free = num(t.freeHours);
     st.overtime = num(t.maxOvertimeHours);
@@ -121,12 +126,13 @@
       el('p', {}, 'Budget ' + fmt(num(t.budgetHours), 0) + ' h; interruptions take ' + fmt(num(t.interruptionHours), 0) + ' h, leaving ' + fmt(st.free, 0) + ' h (plus up to ' + fmt(st.overtime, 0) + ' h overtime).'),
       ...(t.events || []).map((e) => el('div', { class: 'banner' }, el('strong', { text: e.title }), el('br'), e.narrative || '')));
     const hours = {};
+    if (sameTurn && !draft) Object.assign(hours, typed);
     for (const h of (draft && draft.hours) || []) hours[h.act] = num(h.hours);
     const choices = {};
     for (const c of (draft && draft.choices) || []) choices[c.dilemma] = c.option;
     $('#acts').replaceChildren(...(t.acts || []).map((a) => el('div', { class: 'act' },
       el('label', { for: 'act-' + a.id }, a.name, a.leadership ? el('span', { class: 'tag', text: 'leadership' }) : el('span', { class: 'tag', text: 'management' })),
-      el('input', { id: 'act-' + a.id, type: 'number', min: '0', step: '1', inputmode: 'decimal', 'data-act': a.id, value: String(hours[a.id] || 0), 'aria-describedby': 'desc-' + a.id, oninput: updateBudget }),
+      el('input', { id: 'act-' + a.id, type: 'number', min: '0', step: 'any', inputmode: 'decimal', 'data-act': a.id, value: String(hours[a.id] || 0), 'aria-describedby': 'desc-' + a.id, oninput: updateBudget }),
       el('div', { class: 'desc', id: 'desc-' + a.id, text: a.description || '' }))));
     $('#dilemmas').replaceChildren(...(t.dilemmas || []).map((d) => el('fieldset', {},
       el('legend', { text: d.text }),

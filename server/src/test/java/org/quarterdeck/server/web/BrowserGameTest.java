@@ -226,6 +226,19 @@ class BrowserGameTest {
     assertFalse(p2.findElement(By.id("join-section")).isDisplayed());
 
     play(p1, 2, 50);
+    // An injected event re-sends the open turn; the player sees it, keeps the submitted version
+    // and revises.
+    type(fac, "inject-title", "Storm at sea");
+    type(fac, "inject-text", "Half the crew is seasick.");
+    fac.findElement(By.id("cmd-inject")).click();
+    waitText(p1, By.id("events"), "Storm at sea");
+    WebElement first = p1.findElement(By.cssSelector("#acts input[data-act]"));
+    assertEquals("50", first.getAttribute("value"));
+    first.clear();
+    first.sendKeys("45");
+    waiting(p1).until(ExpectedConditions.elementToBeClickable(By.id("submit"))).click();
+    waiting(p1).until(x -> "2:2".equals(((JavascriptExecutor) x)
+        .executeScript("return document.body.dataset.accepted")));
     play(p2, 2, 20);
     for (WebDriver p : List.of(p1, p2)) {
       waiting(p).until(x -> "2".equals(x.findElement(By.id("results-turn")).getAttribute(
