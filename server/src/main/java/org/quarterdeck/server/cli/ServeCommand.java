@@ -123,6 +123,9 @@ public final class ServeCommand {
     out.println("Demo session " + demo.sessionId() + " (scenario "
         + ScenarioCatalog.defaultName() + ", 6 teams played by bots until people join)");
     out.println("  Join code          " + demo.joinCode());
+    out.println("  Player page        " + addresses.httpUrl() + "/?code=" + demo.joinCode());
+    out.println("  Facilitator page   " + addresses.httpUrl() + "/facilitator#token="
+        + demo.facilitatorToken() + "&code=" + demo.joinCode());
     out.println("  Facilitator token  " + demo.facilitatorToken());
     out.println("  Play (one terminal per player):");
     out.println("    " + client + " play --server " + addresses.webSocketUrl() + " --join "

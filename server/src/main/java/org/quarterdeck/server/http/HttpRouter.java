@@ -70,8 +70,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
               + ",\"uptimeSeconds\":" + metrics.uptimeSeconds() + "}\n", true);
       case "/metrics" -> respond(ctx, request, HttpResponseStatus.OK,
           "text/plain; version=0.0.4; charset=utf-8", metrics.prometheusText(), true);
-      default -> respond(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain",
-          "not found\n", true);
+      default -> {
+        if (!StaticFiles.handle(ctx, request, query)) {
+          respond(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain", "not found\n", true);
+        }
+      }
     }
   }
 
