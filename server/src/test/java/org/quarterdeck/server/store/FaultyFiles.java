@@ -205,28 +205,28 @@ final class FaultyFiles implements LogFiles {
     @Override
     public long transferTo(long position, long count, WritableByteChannel target)
         throws IOException {
-      throw new UnsupportedOperationException();
+      return delegate.transferTo(position, count, target);
     }
 
     @Override
     public long transferFrom(ReadableByteChannel src, long position, long count)
         throws IOException {
-      throw new UnsupportedOperationException();
+      return delegate.transferFrom(src, position, count);
     }
 
     @Override
     public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-      throw new UnsupportedOperationException();
+      return delegate.map(mode, position, size);
     }
 
     @Override
     public FileLock lock(long position, long size, boolean shared) throws IOException {
-      throw new UnsupportedOperationException();
+      return delegate.lock(position, size, shared);
     }
 
     @Override
     public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-      throw new UnsupportedOperationException();
+      return delegate.tryLock(position, size, shared);
     }
 
     @Override
