@@ -86,6 +86,24 @@ final class Console {
   }
 
   /**
+   * Reads one typed line as a command: blank lines and {@code #} comments give null, anything
+   * else is echoed and split into words; a line that cannot be split is explained and gives null.
+   */
+  static List<String> command(String text, java.io.PrintStream out) {
+    String trimmed = text.strip();
+    if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+      return null;
+    }
+    out.println("> " + trimmed);
+    try {
+      return words(trimmed);
+    } catch (IllegalArgumentException e) {
+      out.println("  " + e.getMessage());
+      return null;
+    }
+  }
+
+  /**
    * Splits a line into words; double quotes group words ({@code "Flu season" morale=-5}) and a
    * backslash escapes the next character inside quotes.
    */

@@ -223,16 +223,8 @@ public final class FacilitateCommand {
   // ------------------------------------------------------------------ input
 
   private Integer line(String text) {
-    String trimmed = text.strip();
-    if (trimmed.isEmpty() || trimmed.startsWith("#")) {
-      return null;
-    }
-    out.println("> " + trimmed);
-    List<String> w;
-    try {
-      w = Console.words(trimmed);
-    } catch (IllegalArgumentException e) {
-      out.println("  " + e.getMessage());
+    List<String> w = Console.command(text, out);
+    if (w == null) {
       return null;
     }
     String command = w.get(0).toLowerCase(Locale.ROOT);
@@ -258,7 +250,7 @@ public final class FacilitateCommand {
           command(FacilitatorCommand.newBuilder().setLiveView(Empty.getDefaultInstance()));
         }
         case "broadcast" -> {
-          String message = trimmed.substring(w.get(0).length()).strip();
+          String message = text.strip().substring(w.get(0).length()).strip();
           if (message.isEmpty()) {
             throw new IllegalArgumentException("use: broadcast TEXT");
           }

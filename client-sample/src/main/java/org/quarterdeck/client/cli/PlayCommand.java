@@ -215,16 +215,8 @@ public final class PlayCommand {
   // ------------------------------------------------------------------ input
 
   private Integer line(String text) {
-    String trimmed = text.strip();
-    if (trimmed.isEmpty() || trimmed.startsWith("#")) {
-      return null;
-    }
-    out.println("> " + trimmed);
-    List<String> words;
-    try {
-      words = Console.words(trimmed);
-    } catch (IllegalArgumentException e) {
-      out.println("  " + e.getMessage());
+    List<String> words = Console.command(text, out);
+    if (words == null) {
       return null;
     }
     String command = words.get(0).toLowerCase(Locale.ROOT);
