@@ -36,11 +36,15 @@ public final class ServeCommand {
         --demo opens a session of the default scenario with bots in most seats and prints how
         to join it; it also lets anyone create sessions even when --admin-token is set.""";
 
-  /** The demo session: six teams, four played by bots that make good debrief baselines. */
+  /**
+   * The demo session: six teams played by bots that make good debrief baselines until people take
+   * their seats. It starts at once and has no deadline: a turn resolves when every person seated
+   * has submitted (or the facilitator forces it), so a newcomer can join and play at their pace.
+   */
   static final SessionSettings DEMO = SessionSettings.newBuilder()
       .setTitle("Quarterdeck demo")
       .setTeams(6)
-      .setTurnDeadlineSeconds(180)
+      .setTurnDeadlineSeconds(0)
       .addBotStrategies("adaptive").addBotStrategies("adaptive")
       .addBotStrategies("numbers").addBotStrategies("leader")
       .addBotStrategies("balanced").addBotStrategies("adaptive")
@@ -118,10 +122,12 @@ public final class ServeCommand {
     SessionManager.Created demo = sessions.create(CreateSession.newBuilder()
         .setBuiltinScenario(ScenarioCatalog.defaultName()).setSettings(DEMO).build())
         .get(10, TimeUnit.SECONDS);
+    sessions.start(demo.sessionId()).get(10, TimeUnit.SECONDS);
     String client = "java -jar client-sample/target/quarterdeck-client.jar";
     out.println();
     out.println("Demo session " + demo.sessionId() + " (scenario "
-        + ScenarioCatalog.defaultName() + ", 6 teams played by bots until people join)");
+        + ScenarioCatalog.defaultName() + ", 6 teams played by bots until people join; turn 1"
+        + " is open, and each turn resolves when everyone seated has submitted)");
     out.println("  Join code          " + demo.joinCode());
     out.println("  Player page        " + addresses.httpUrl() + "/?code=" + demo.joinCode());
     out.println("  Facilitator page   " + addresses.httpUrl() + "/facilitator#token="
@@ -130,7 +136,7 @@ public final class ServeCommand {
     out.println("  Play (one terminal per player):");
     out.println("    " + client + " play --server " + addresses.webSocketUrl() + " --join "
         + demo.joinCode() + " --name YOUR_NAME");
-    out.println("  Facilitate (start the game once players have joined):");
+    out.println("  Facilitate (pause, inject, force, end, replay):");
     out.println("    " + client + " facilitate --server " + addresses.webSocketUrl()
         + " --token " + demo.facilitatorToken());
   }

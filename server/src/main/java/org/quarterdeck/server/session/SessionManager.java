@@ -524,6 +524,15 @@ public final class SessionManager implements SessionGateway {
     });
   }
 
+  /** Starts a session in its lobby without a facilitator connection (the demo does). */
+  public CompletableFuture<Void> start(String sessionId) {
+    return onSession(sessionId, session -> {
+      if (session.phase() == org.quarterdeck.protocol.v1.Phase.LOBBY) {
+        session.openTurn();
+      }
+    });
+  }
+
   /** Export formats. */
   public enum ExportFormat { CSV, JSON }
 

@@ -1,0 +1,75 @@
+package org.quarterdeck.server.web;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+/**
+ * What a newcomer does: runs {@code serve --demo}, opens the printed player page, joins and plays
+ * a turn in a browser.
+ */
+class DemoNewcomerBrowserTest {
+  private static final Pattern PLAYER_PAGE = Pattern.compile("Player page\\s+(http://\\S+)");
+
+  @TempDir
+  Path data;
+
+  @Test
+  @Timeout(90)
+  void aNewcomerJoinsTheDemoFromThePrintedAddressAndPlaysATurn() throws Exception {
+    if (!new File(BrowserGameTest.CHROMIUM).canExecute()) {
+      fail("Browser tests need Debian's chromium and chromium-driver: run .ci/browser-setup");
+    }
+    System.setProperty("webdriver.chrome.driver", BrowserGameTest.CHROMEDRIVER);
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process server = new ProcessBuilder(java.toString(), "-cp",
+        System.getProperty("java.class.path"), "org.quarterdeck.server.Main", "serve", "--demo",
+        "--http-port", "0", "--tcp-port", "0", "--data", data.toString())
+        .redirectError(data.resolve("server.log").toFile())
+        .start();
+    WebDriver player = null;
+    try {
+      BufferedReader out = new BufferedReader(
+          new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+      String page = null;
+      String line;
+      while (page == null && (line = out.readLine()) != null) {
+        Matcher m = PLAYER_PAGE.matcher(line);
+        if (m.find()) {
+          page = m.group(1);
+        }
+      }
+      assertNotNull(page, "serve --demo printed a player page address");
+
+      player = BrowserGameTest.browser();
+      player.get(page);
+      BrowserGameTest.type(player, "name", "Newcomer");
+      player.findElement(By.id("join")).click();
+      BrowserGameTest.waiting(player)
+          .until(ExpectedConditions.visibilityOfElementLocated(By.id("game")));
+      BrowserGameTest.play(player, 1, 30);
+      BrowserGameTest.waiting(player).until(x -> "1".equals(
+          x.findElement(By.id("results-turn")).getAttribute("data-turn")));
+      BrowserGameTest.screenshot(player, "demo-newcomer-results");
+    } finally {
+      if (player != null) {
+        player.quit();
+      }
+      server.destroy();
+      server.waitFor();
+    }
+  }
+}
