@@ -104,6 +104,7 @@ class BrowserGameTest {
 
   static void screenshot(WebDriver d, String name) throws IOException {
     File shot = ((TakesScreenshot) d).getScreenshotAs(OutputType.FILE);
+    Files.createDirectories(SCREENSHOTS);
     Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"),
         StandardCopyOption.REPLACE_EXISTING);
   }
