@@ -29,7 +29,7 @@ final class DecisionsRun {
 
   /**
    * Runs the warm-up and the listed rates, then, while steps are sustained and {@code extend}
-   * holds, up to three more steps at 1.5 times the previous rate to find the ceiling. Stops at
+   * holds, up to --ceiling-steps more steps, each 1.5 times the previous rate. Stops at
    * the first step that is not sustained (beyond it the backlog only grows).
    */
   List<Step> ladder(String name, List<LoadConnection> targets, boolean extend) {
@@ -49,7 +49,8 @@ final class DecisionsRun {
       if (!step.sustained()) {
         break;
       }
-      if (extend && i == rates.size() - 1 && rates.size() < options.rates().size() + 3) {
+      if (extend && i == rates.size() - 1
+          && rates.size() < options.rates().size() + options.ceilingSteps()) {
         rates.add(rates.get(i) * 3 / 2);
       }
     }

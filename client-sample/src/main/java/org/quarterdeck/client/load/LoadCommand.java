@@ -23,6 +23,9 @@ public final class LoadCommand {
   private LoadCommand() {}
 
   public static void main(String[] args) {
+    // Netty logs at DEBUG under logback's default configuration; a load run wants a quiet console.
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(ch.qos.logback.classic.Level.INFO);
     System.exit(run(args, System.out, System.err));
   }
 

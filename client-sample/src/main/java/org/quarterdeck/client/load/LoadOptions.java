@@ -28,6 +28,7 @@ record LoadOptions(
     int connectConcurrency,
     long serverPid,
     double sustainP99Ms,
+    int ceilingSteps,
     Duration timeout) {
 
   /** What the players do once seated. */
@@ -48,12 +49,13 @@ record LoadOptions(
            [--bot-teams 0] [--rates 1000,5000,10000] [--step-seconds 20] [--warmup-seconds 5]
            [--deadline-seconds 20] [--hold-seconds 60] [--heartbeat-seconds 15]
            [--source-addresses 4] [--threads N] [--connect-concurrency 200]
-           [--server-pid PID] [--sustain-p99-ms 100] [--timeout-seconds 30]
+           [--server-pid PID] [--sustain-p99-ms 100] [--ceiling-steps 6] [--timeout-seconds 30]
         decisions: every seat but one per session revises its decision (version 2, 3, ...) at
           the target rate, spread round-robin over the seats; the silent seat keeps the turn
           open. Latency runs from each decision's scheduled send time to its DecisionAccepted.
           With --echo the same schedule is replayed against a bare WebSocket echo server and
-          the report gives the ratio of sustained rates.
+          the report gives the ratio of sustained rates. While every step is sustained, up to
+          --ceiling-steps more steps follow, each at 1.5 times the last, to find the ceiling.
         deadline: the first turn of every session ends by its deadline; the report gives the time
           from each session's deadline to each TurnResolved received.
         hold: players stay connected --hold-seconds, sending a Ping every --heartbeat-seconds;
@@ -80,6 +82,7 @@ record LoadOptions(
     int connectConcurrency = 200;
     long serverPid = 0;
     double sustainP99 = 100;
+    int ceilingSteps = 6;
     Duration timeout = Duration.ofSeconds(30);
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
@@ -111,6 +114,7 @@ record LoadOptions(
         case "--connect-concurrency" -> connectConcurrency = positive(flag, v);
         case "--server-pid" -> serverPid = Long.parseLong(v);
         case "--sustain-p99-ms" -> sustainP99 = Double.parseDouble(v);
+        case "--ceiling-steps" -> ceilingSteps = Integer.parseInt(v);
         case "--timeout-seconds" -> timeout = Duration.ofSeconds(positive(flag, v));
         default -> throw new IllegalArgumentException("unknown flag " + flag);
       }
@@ -130,7 +134,7 @@ record LoadOptions(
     }
     return new LoadOptions(server, echo, workload, players, sessions, botTeams, rates, step,
         warmup, deadlineSeconds, hold, heartbeat, sourceAddresses, threads, connectConcurrency,
-        serverPid, sustainP99, timeout);
+        serverPid, sustainP99, ceilingSteps, timeout);
   }
 
   int playersPerSession() {
