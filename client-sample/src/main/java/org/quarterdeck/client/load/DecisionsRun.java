@@ -29,8 +29,8 @@ final class DecisionsRun {
 
   /**
    * Runs the warm-up and the listed rates, then, while steps are sustained and {@code extend}
-   * holds, up to --ceiling-steps more steps, each 1.5 times the previous rate. Stops at
-   * the first step that is not sustained (beyond it the backlog only grows).
+   * holds, up to --ceiling-steps more steps, each 1.5 times the previous rate. Every listed
+   * rate runs; the extra steps stop at the first that is not sustained.
    */
   List<Step> ladder(String name, List<LoadConnection> targets, boolean extend) {
     if (!options.warmup().isZero()) {
@@ -46,10 +46,11 @@ final class DecisionsRun {
           step.rate(), step.sent(), step.accepted(), step.throughput(),
           Percentiles.of(step.latency()), step.errors(), step.sustained() ? "" : "  NOT SUSTAINED");
       out.flush();
-      if (!step.sustained()) {
-        break;
+      boolean listed = i < options.rates().size();
+      if (!step.sustained() && !listed) {
+        break; // above the listed rates only to find the ceiling: beyond it the backlog grows
       }
-      if (extend && i == rates.size() - 1
+      if (step.sustained() && extend && i == rates.size() - 1
           && rates.size() < options.rates().size() + options.ceilingSteps()) {
         rates.add(rates.get(i) * 3 / 2);
       }
