@@ -1,0 +1,73 @@
+package org.quarterdeck.client.load;
+
+import java.io.PrintStream;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.quarterdeck.protocol.v1.TurnOpened;
+
+/**
+ * Many sessions whose first turn ends by its deadline at about the same moment: every seat but
+ * one per session submits at once, the silent seat makes the deadline decide. Measures, per seat,
+ * the time from the deadline the server announced to the TurnResolved received, and the time from
+ * the latest deadline to the last TurnResolved.
+ */
+final class DeadlineRun {
+  /** What the run measured; times are wall-clock epoch milliseconds on this machine. */
+  record Result(int seats, long resolved, long earliestDeadline, long latestDeadline,
+      long lastResolved, Histogram lateness) {
+    long lastAfterLatestDeadlineMs() {
+      return lastResolved - latestDeadline;
+    }
+  }
+
+  private DeadlineRun() {}
+
+  static Result run(Fleet fleet, LoadOptions options, PrintStream out) throws Exception {
+    int seats = fleet.players.size();
+    Histogram lateness = new Histogram(3);
+    ConcurrentHashMap<Integer, Long> deadlines = new ConcurrentHashMap<>();
+    AtomicLong earliest = new AtomicLong(Long.MAX_VALUE);
+    AtomicLong latest = new AtomicLong();
+    AtomicLong last = new AtomicLong();
+    CountDownLatch allResolved = new CountDownLatch(seats);
+    LoadConnection.Observer observer = new LoadConnection.Observer() {
+      @Override
+      public void turnOpened(LoadConnection c, TurnOpened open) {
+        if (open.getTurn() == 1) {
+          deadlines.put(c.index, open.getDeadlineEpochMs());
+          earliest.accumulateAndGet(open.getDeadlineEpochMs(), Math::min);
+          latest.accumulateAndGet(open.getDeadlineEpochMs(), Math::max);
+        }
+      }
+
+      @Override
+      public void turnResolved(LoadConnection c, int turn, long receivedEpochMs) {
+        Long deadline = deadlines.get(c.index);
+        if (turn == 1 && deadline != null) {
+          synchronized (lateness) {
+            lateness.recordValue(Math.max(0, receivedEpochMs - deadline) * 1_000_000L);
+          }
+          last.accumulateAndGet(receivedEpochMs, Math::max);
+          allResolved.countDown();
+        }
+      }
+    };
+    for (LoadConnection p : fleet.players) {
+      p.observe(observer);
+      p.autoSubmit = p.role == Role.PLAYER;
+    }
+    long startMs = System.currentTimeMillis();
+    fleet.startAll();
+    out.printf("  started %d sessions in %d ms (turn deadline %d s)%n", fleet.facilitators.size(),
+        System.currentTimeMillis() - startMs, options.deadlineSeconds());
+    allResolved.await(options.deadlineSeconds() * 1000L + options.timeout().toMillis(),
+        TimeUnit.MILLISECONDS);
+    synchronized (lateness) {
+      return new Result(seats, seats - allResolved.getCount(), earliest.get(), latest.get(),
+          last.get(), lateness.copy());
+    }
+  }
+}

@@ -1,0 +1,260 @@
+package org.quarterdeck.client.load;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.quarterdeck.protocol.v1.ActHours;
+import org.quarterdeck.protocol.v1.ClientMessage;
+import org.quarterdeck.protocol.v1.Decision;
+import org.quarterdeck.protocol.v1.Ping;
+import org.quarterdeck.protocol.v1.Pong;
+import org.quarterdeck.protocol.v1.ServerMessage;
+import org.quarterdeck.protocol.v1.SubmitDecision;
+import org.quarterdeck.protocol.v1.TurnOpened;
+
+/**
+ * One generator connection and its handler. Everything but {@link #call} and {@link #submitAt}
+ * (which hop onto the connection's event loop) runs on that event loop, so no field is shared.
+ */
+final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
+  /** What the run wants to hear about; called on the connection's event loop. */
+  interface Observer {
+    default void turnOpened(LoadConnection c, TurnOpened open) {}
+
+    default void turnResolved(LoadConnection c, int turn, long receivedEpochMs) {}
+
+    default void sessionEnded(LoadConnection c) {}
+  }
+
+  private static final String[] ECHO_ACTS = {"push", "report", "coach", "change", "serve"};
+
+  final int index;
+  final int session;
+  final Role role;
+  private final Stats stats;
+  private volatile Observer observer = new Observer() {};
+  private final CompletableFuture<LoadConnection> ready = new CompletableFuture<>();
+  private Channel channel;
+  private long nextRequestId;
+  private final Map<Long, CompletableFuture<ServerMessage>> calls = new HashMap<>();
+  private final Map<Long, Long> decisionsInFlight = new HashMap<>();
+  private final Map<Long, Long> pingsInFlight = new HashMap<>();
+  private TurnOpened open;
+  private int nextVersion = 1;
+  private volatile boolean closing;
+  volatile boolean autoSubmit;
+  volatile String token;
+  volatile int team = -1;
+
+  LoadConnection(int index, int session, Role role, Stats stats) {
+    this.index = index;
+    this.session = session;
+    this.role = role;
+    this.stats = requireNonNull(stats, "stats");
+    if (role == Role.ECHO) {
+      open = TurnOpened.newBuilder().setTurn(1).setFreeHours(40).build();
+    }
+  }
+
+  CompletableFuture<LoadConnection> ready() {
+    return ready;
+  }
+
+  void observe(Observer o) {
+    observer = requireNonNull(o, "observer");
+  }
+
+  /** Sends a request and completes with its reply (an error reply included). */
+  CompletableFuture<ServerMessage> call(ClientMessage.Builder message) {
+    CompletableFuture<ServerMessage> reply = new CompletableFuture<>();
+    channel.eventLoop().execute(() -> {
+      long id = ++nextRequestId;
+      calls.put(id, reply);
+      write(message.setRequestId(id).build());
+    });
+    return reply;
+  }
+
+  /** Sends the next revision of this seat's decision, due at {@code scheduledNanos}. */
+  void submitAt(long scheduledNanos) {
+    stats.sent.increment(); // here, not on the event loop, so that a drain never misses it
+    channel.eventLoop().execute(() -> submitNow(scheduledNanos));
+  }
+
+  /** Sends a Ping whose Pong counts as a heartbeat answered. */
+  void heartbeat() {
+    channel.eventLoop().execute(() -> {
+      long id = ++nextRequestId;
+      pingsInFlight.put(id, System.nanoTime());
+      stats.pingsSent.increment();
+      write(ClientMessage.newBuilder().setRequestId(id)
+          .setPing(Ping.newBuilder().setNonce(id)).build());
+    });
+  }
+
+  void close() {
+    closing = true;
+    if (channel != null) {
+      channel.close();
+    }
+  }
+
+  Channel channel() {
+    return channel;
+  }
+
+  private void submitNow(long scheduledNanos) {
+    if (open == null) {
+      stats.error("no open turn to submit to");
+      return;
+    }
+    long id = ++nextRequestId;
+    decisionsInFlight.put(id, scheduledNanos);
+    int version = nextVersion++;
+    write(ClientMessage.newBuilder().setRequestId(id).setSubmitDecision(SubmitDecision
+        .newBuilder().setTurn(open.getTurn()).setVersion(version)
+        .setDecision(decision(open, team, version))).build());
+  }
+
+  /**
+   * A bot-like decision: half the free hours on one act and four tenths on another, the acts
+   * rotating with the team and the version so that revisions differ.
+   */
+  static Decision decision(TurnOpened open, int team, int version) {
+    List<String> acts = open.getActsCount() == 0 ? List.of(ECHO_ACTS)
+        : open.getActsList().stream().map(a -> a.getId()).toList();
+    double free = Math.max(0, open.getFreeHours());
+    int n = acts.size();
+    int t = Math.max(team, 0);
+    return Decision.newBuilder()
+        .addHours(ActHours.newBuilder().setAct(acts.get((t + version) % n))
+            .setHours(Math.floor(free * 0.5)))
+        .addHours(ActHours.newBuilder().setAct(acts.get((t * 3 + version + 1) % n))
+            .setHours(Math.floor(free * 0.4)))
+        .build();
+  }
+
+  private void write(ClientMessage message) {
+    byte[] bytes = message.toByteArray();
+    ByteBuf buf = channel.alloc().buffer(bytes.length);
+    buf.writeBytes(bytes);
+    channel.writeAndFlush(new BinaryWebSocketFrame(buf), channel.voidPromise());
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    channel = ctx.channel();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+      ready.complete(this);
+    } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+      ready.completeExceptionally(new IllegalStateException("WebSocket handshake timed out"));
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) throws Exception {
+    if (!(frame instanceof BinaryWebSocketFrame)) {
+      return;
+    }
+    long now = System.nanoTime();
+    ServerMessage m = ServerMessage.parseFrom(frame.content().nioBuffer());
+    long id = m.getRequestId();
+    if (id != 0) {
+      Long scheduled = decisionsInFlight.remove(id);
+      if (scheduled != null) {
+        decisionAnswered(m, scheduled, now);
+        return;
+      }
+      Long pinged = pingsInFlight.remove(id);
+      if (pinged != null) {
+        if (m.hasPong()) {
+          stats.pongs.increment();
+        } else {
+          stats.error("ping answered with " + m.getBodyCase());
+        }
+        return;
+      }
+      CompletableFuture<ServerMessage> reply = calls.remove(id);
+      if (reply != null) {
+        reply.complete(m);
+        return;
+      }
+    }
+    push(m);
+  }
+
+  private void decisionAnswered(ServerMessage m, long scheduled, long now) {
+    if (m.hasDecisionAccepted()) {
+      stats.recordAccepted(scheduled, now);
+    } else if (m.hasError()) {
+      stats.error("decision: " + m.getError().getCode());
+    } else {
+      stats.error("decision answered with " + m.getBodyCase());
+    }
+  }
+
+  private void push(ServerMessage m) {
+    switch (m.getBodyCase()) {
+      case PING -> write(ClientMessage.newBuilder()
+          .setPong(Pong.newBuilder().setNonce(m.getPing().getNonce())).build());
+      case TURN_OPENED -> {
+        boolean newTurn = open == null || open.getTurn() != m.getTurnOpened().getTurn();
+        open = m.getTurnOpened();
+        if (newTurn) {
+          nextVersion = 1;
+          observer.turnOpened(this, open);
+          if (autoSubmit) {
+            stats.sent.increment();
+            submitNow(System.nanoTime());
+          }
+        }
+      }
+      case TURN_RESOLVED -> observer.turnResolved(this, m.getTurnResolved().getTurn(),
+          System.currentTimeMillis());
+      case SESSION_ENDED -> observer.sessionEnded(this);
+      case GOODBYE -> {
+        if (!closing) {
+          stats.error("goodbye " + m.getGoodbye().getReason());
+        }
+      }
+      case ERROR -> stats.error("error push: " + m.getError().getCode());
+      default -> { }
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    ready.completeExceptionally(new IllegalStateException("connection closed before ready"));
+    if (!closing) {
+      stats.error("connection lost");
+    }
+    IllegalStateException lost = new IllegalStateException("connection closed");
+    calls.values().forEach(f -> f.completeExceptionally(lost));
+    calls.clear();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ready.completeExceptionally(cause);
+    if (!closing) {
+      stats.error("exception " + cause.getClass().getSimpleName());
+    }
+    ctx.close();
+  }
+}

@@ -1,0 +1,114 @@
+package org.quarterdeck.server.e2e.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.quarterdeck.client.load.LoadCommand;
+import org.quarterdeck.client.load.echo.EchoServer;
+import org.quarterdeck.server.Application;
+import org.quarterdeck.server.net.NetLimits;
+
+/**
+ * The load generator in a small configuration against a real server and the echo server. It
+ * asserts that the generator works (every decision answered, no error, a non-empty histogram),
+ * not how fast anything is: speed is the benchmark's business.
+ */
+class LoadGeneratorTest {
+  private static final Pattern SAMPLES = Pattern.compile("\\(n=(\\d+)\\)");
+
+  private static Application server;
+  private static EchoServer echo;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = Application.start(new InetSocketAddress("127.0.0.1", 0),
+        new InetSocketAddress("127.0.0.1", 0), NetLimits.defaults(), null, "load-test");
+    echo = EchoServer.start(new InetSocketAddress("127.0.0.1", 0), 1);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    echo.close();
+  }
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run load(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = LoadCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static String ws() {
+    return server.addresses().webSocketUrl();
+  }
+
+  @Test
+  void twentyPlayersInFourSessionsReviseDecisionsOpenLoopAndSoDoesTheEcho() {
+    Run run = load("--server", ws(), "--echo", "ws://127.0.0.1:" + echo.port() + "/ws",
+        "--workload", "decisions", "--players", "20", "--sessions", "4",
+        "--rates", "40", "--step-seconds", "2", "--warmup-seconds", "0", "--ceiling-steps", "0",
+        "--source-addresses", "3", "--threads", "1", "--timeout-seconds", "30");
+
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    assertTrue(run.out().contains("16 submitting, 4 silent, 4 facilitators"), run.out());
+    Matcher samples = SAMPLES.matcher(run.out());
+    assertTrue(samples.find(), "a server step with a histogram: " + run.out());
+    assertEquals(80, Integer.parseInt(samples.group(1)), "every decision accepted: " + run.out());
+    assertTrue(samples.find(), "an echo step with a histogram: " + run.out());
+    assertEquals(80, Integer.parseInt(samples.group(1)), run.out());
+    assertTrue(run.out().contains("errors {}"), run.out());
+    assertTrue(run.out().contains("ratio: server 40 / echo 40"), run.out());
+  }
+
+  @Test
+  void sessionsWhoseDeadlinesExpireTogetherAllResolve() {
+    Run run = load("--server", ws(), "--workload", "deadline", "--players", "12",
+        "--sessions", "4", "--deadline-seconds", "1", "--threads", "1",
+        "--timeout-seconds", "30");
+
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    assertTrue(run.out().contains("12 of 12 seats received TurnResolved"), run.out());
+    assertTrue(run.out().contains("(n=12)"), run.out());
+  }
+
+  @Test
+  void playersHoldTheirConnectionsWithHeartbeats() {
+    Run run = load("--server", ws(), "--workload", "hold", "--players", "8", "--sessions", "2",
+        "--hold-seconds", "1", "--heartbeat-seconds", "1", "--threads", "1",
+        "--timeout-seconds", "30");
+
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    assertTrue(run.out().contains("10 still open"), run.out());
+  }
+
+  @Test
+  void botsAndPlayersPlayWholeGames() {
+    Run run = load("--server", ws(), "--workload", "play", "--players", "4", "--sessions", "2",
+        "--bot-teams", "1", "--threads", "1", "--timeout-seconds", "30");
+
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    assertTrue(run.out().contains("every game ended"), run.out());
+  }
+
+  @Test
+  void aBadFlagIsAUsageError() {
+    Run run = load("--server", ws(), "--players", "5", "--sessions", "2");
+
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("multiple of --sessions"), run.err());
+  }
+}
