@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.quarterdeck.protocol.v1.Scenario;
 import org.quarterdeck.server.engine.Rules;
 
@@ -25,6 +27,8 @@ public final class ScenarioCatalog {
   /** Built-in scenarios; the first is the default. */
   private static final List<String> BUILT_INS =
       List.of("market-year", "disruption", "two-hats", "company");
+  /** Built-ins already loaded: a loaded scenario and its rules are immutable, so sessions share them. */
+  private static final Map<String, LoadedScenario> LOADED = new ConcurrentHashMap<>();
 
   private ScenarioCatalog() {}
 
@@ -44,12 +48,18 @@ public final class ScenarioCatalog {
     if (!BUILT_INS.contains(name)) {
       throw single(name, "name", "no built-in scenario '" + name + "'; built-ins: " + BUILT_INS);
     }
+    LoadedScenario loaded = LOADED.get(name);
+    if (loaded != null) {
+      return loaded;
+    }
     String resource = "/scenarios/" + name + ".textproto";
     try (InputStream in = ScenarioCatalog.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw single(resource, "name", "built-in scenario resource is missing");
       }
-      return fromText(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      loaded = fromText(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      LOADED.putIfAbsent(name, loaded);
+      return loaded;
     } catch (IOException e) {
       throw single(resource, "name", "cannot read: " + e.getMessage());
     }

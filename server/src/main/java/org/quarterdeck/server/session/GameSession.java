@@ -55,6 +55,8 @@ import org.quarterdeck.server.wire.WireMapping;
  */
 final class GameSession {
   static final String DEFAULT_BOT = "adaptive";
+  /** The least time between two live views pushed to the facilitator. */
+  static final long LIVE_VIEW_INTERVAL_MS = 250;
 
   private final String id;
   private final String joinCode;
@@ -68,6 +70,7 @@ final class GameSession {
   private final Deadline deadline;
   private final SessionViews views;
   private final SessionCommands commands;
+  private final LiveViewPushes liveViewPushes;
   private final Runnable ensureThread;
   private final List<String> teamNames = new ArrayList<>();
   private final List<SeatSlot> seats = new ArrayList<>();
@@ -106,6 +109,7 @@ final class GameSession {
     this.deadline = new Deadline(clock, () -> closeTurn(TurnClosed.Trigger.DEADLINE));
     this.views = new SessionViews(this);
     this.commands = new SessionCommands(this);
+    this.liveViewPushes = new LiveViewPushes(clock, LIVE_VIEW_INTERVAL_MS, this::sendLiveView);
     List<String> teamIds = new ArrayList<>();
     for (int t = 0; t < settings.getTeams(); t++) {
       teamIds.add("team-" + (t + 1));
@@ -333,8 +337,10 @@ final class GameSession {
         .setSeat(seat.ref()).setTurn(game.turn()).setVersion(version).setDecision(wire)));
     reply(c, requestId, ServerMessage.newBuilder().setDecisionAccepted(
         DecisionAccepted.newBuilder().setTurn(game.turn()).setVersion(version)));
-    sendToAll(m -> true, ServerMessage.newBuilder().setSubmissionProgress(progress()));
-    pushLiveView();
+    if (version == 1) { // a revision changes nothing the others see: only first submissions count
+      sendToAll(m -> true, ServerMessage.newBuilder().setSubmissionProgress(progress()));
+      pushLiveView();
+    }
     maybeCloseTurn();
   }
 
@@ -483,7 +489,12 @@ final class GameSession {
     return ServerMessage.newBuilder().setPhaseChanged(b);
   }
 
+  /** The facilitator's live view changed; it is pushed at most every LIVE_VIEW_INTERVAL_MS. */
   void pushLiveView() {
+    liveViewPushes.changed();
+  }
+
+  private void sendLiveView() {
     for (Member m : members.values()) {
       if (m.role == Role.FACILITATOR) {
         send(m, ServerMessage.newBuilder().setLiveView(views.liveView()));

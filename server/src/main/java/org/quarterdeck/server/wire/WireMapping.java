@@ -55,8 +55,11 @@ public final class WireMapping {
     };
   }
 
+  private static final String[] VAR_NAMES = java.util.Arrays.stream(Var.values())
+      .map(v -> v.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+
   public static String varName(Var var) {
-    return var.name().toLowerCase(Locale.ROOT);
+    return VAR_NAMES[var.ordinal()];
   }
 
   /** The variable called {@code name} on the wire ("morale", "boss_confidence"), or null. */

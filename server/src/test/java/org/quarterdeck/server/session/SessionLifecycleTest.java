@@ -150,9 +150,35 @@ class SessionLifecycleTest {
     ServerMessage revised = f.submit(ana, 1, 2, spread(open, 1.0, "push"));
     assertEquals(2, revised.getDecisionAccepted().getVersion());
 
-    ServerMessage progress = ben.connection.all(ServerMessage::hasSubmissionProgress).get(0);
-    assertEquals(1, progress.getSubmissionProgress().getSubmitted());
-    assertEquals(2, progress.getSubmissionProgress().getExpected());
+    List<ServerMessage> progress = ben.connection.all(ServerMessage::hasSubmissionProgress);
+    assertEquals(1, progress.size(), "a revision changes no count, so it sends no progress");
+    assertEquals(1, progress.get(0).getSubmissionProgress().getSubmitted());
+    assertEquals(2, progress.get(0).getSubmissionProgress().getExpected());
+  }
+
+  @Test
+  void liveViewsArePacedAndTheLastOneShowsTheLatestState() {
+    f.givenSession(settings(3, 0));
+    Player ana = f.join("Ana");
+    Player ben = f.join("Ben");
+    f.join("Cy");
+    f.start();
+    f.thread.advanceSeconds(1);
+    f.facilitator.clear();
+
+    f.submit(ana, 1, 1, even(f.lastOpening(ana)));
+    assertEquals(1, f.facilitator.all(ServerMessage::hasLiveView).size(),
+        "the first change after a quiet spell is pushed at once");
+    f.submit(ben, 1, 1, even(f.lastOpening(ben)));
+    assertEquals(1, f.facilitator.all(ServerMessage::hasLiveView).size(),
+        "a change within the interval waits");
+
+    f.thread.advanceSeconds(1);
+    List<ServerMessage> views = f.facilitator.all(ServerMessage::hasLiveView);
+    assertEquals(2, views.size(), "one push at the end of the interval");
+    int submitted = views.get(1).getLiveView().getTeamsList().stream()
+        .mapToInt(t -> t.getSubmitted()).sum();
+    assertEquals(2, submitted, "built from the state at the end of the interval");
   }
 
   @Test
