@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import org.quarterdeck.server.http.HttpChannelInitializer;
 import org.quarterdeck.server.metrics.ServerMetrics;
+import org.quarterdeck.server.net.IoTransport;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.net.ProtocolDispatcher;
 import org.quarterdeck.server.net.QuarterdeckServer;
@@ -59,15 +60,33 @@ public final class Application implements AutoCloseable {
   }
 
   /**
+   * The event loops connections and sessions run on.
+   *
+   * @param threads how many; 0 means one per core (sessions are CPU work, never blocking)
+   */
+  public record EventLoops(IoTransport transport, int threads) {
+    public static EventLoops defaults() {
+      return new EventLoops(IoTransport.best(), 0);
+    }
+  }
+
+  /** Starts with the default event loops. */
+  public static Application start(InetSocketAddress http, InetSocketAddress tcp, NetLimits limits,
+      String adminToken, String serverName, Storage storage)
+      throws InterruptedException, IOException {
+    return start(http, tcp, limits, adminToken, serverName, storage, EventLoops.defaults());
+  }
+
+  /**
    * Opens the store, recovers every stored session, then starts listening.
    *
    * @param adminToken when not null, creating sessions needs it
    */
   public static Application start(InetSocketAddress http, InetSocketAddress tcp, NetLimits limits,
-      String adminToken, String serverName, Storage storage)
+      String adminToken, String serverName, Storage storage, EventLoops loops)
       throws InterruptedException, IOException {
     ServerMetrics metrics = new ServerMetrics();
-    EventLoopGroup workers = QuarterdeckServer.newWorkers();
+    EventLoopGroup workers = loops.transport().newGroup(loops.threads());
     SessionStorage sessionStorage = storage.open();
     java.util.concurrent.ExecutorService disk = java.util.concurrent.Executors
         .newSingleThreadExecutor(r -> {
@@ -86,7 +105,7 @@ public final class Application implements AutoCloseable {
         new ProtocolDispatcher(limits, sessions, serverName), metrics,
         tail -> new HttpChannelInitializer(tail, metrics, (id, token, csv) -> sessions.export(
             id, token, csv ? SessionManager.ExportFormat.CSV : SessionManager.ExportFormat.JSON)),
-        workers);
+        loops.transport(), workers);
     try {
       return new Application(server, sessions, sessionStorage, server.start());
     } catch (RuntimeException | InterruptedException e) {

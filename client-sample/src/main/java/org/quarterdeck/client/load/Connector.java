@@ -6,7 +6,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -49,7 +48,7 @@ final class Connector {
   CompletableFuture<LoadConnection> connect(LoadConnection connection) {
     Bootstrap bootstrap = new Bootstrap()
         .group(group)
-        .channel(NioSocketChannel.class)
+        .channel(NativeIo.socketChannel())
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) handshakeTimeoutMs)
         .handler(new ChannelInitializer<SocketChannel>() {

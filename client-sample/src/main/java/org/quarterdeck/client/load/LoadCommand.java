@@ -3,8 +3,6 @@ package org.quarterdeck.client.load;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -29,6 +27,9 @@ public final class LoadCommand {
     System.exit(run(args, System.out, System.err));
   }
 
+  /** Usage of the client's {@code load} command. */
+  public static final String USAGE = LoadOptions.USAGE;
+
   /** Runs the generator; returns 0 when the run had no errors, 1 when it had, 2 on bad usage. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     requireNonNull(out, "out");
@@ -41,13 +42,13 @@ public final class LoadCommand {
       err.println(LoadOptions.USAGE);
       return 2;
     }
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.threads(),
-        NioIoHandler.newFactory());
+    EventLoopGroup group = NativeIo.group(options.threads());
     try {
-      out.printf("quarterdeck load %s, %s, %d players in %d sessions, %d cores, %s%n",
+      out.printf("quarterdeck load %s, %s, %d players in %d sessions, %d cores, %s I/O, %s%n",
           options.workload().name().toLowerCase(java.util.Locale.ROOT),
           options.server() == null ? "echo only" : options.server(), options.players(),
-          options.sessions(), Runtime.getRuntime().availableProcessors(), ZonedDateTime.now());
+          options.sessions(), Runtime.getRuntime().availableProcessors(), NativeIo.name(),
+          ZonedDateTime.now());
       boolean clean = switch (options.workload()) {
         case DECISIONS -> decisions(options, group, out);
         case DEADLINE -> deadline(options, group, out);

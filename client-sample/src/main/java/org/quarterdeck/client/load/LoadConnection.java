@@ -23,8 +23,8 @@ import org.quarterdeck.protocol.v1.SubmitDecision;
 import org.quarterdeck.protocol.v1.TurnOpened;
 
 /**
- * One generator connection and its handler. Everything but {@link #call} and {@link #submitAt}
- * (which hop onto the connection's event loop) runs on that event loop, so no field is shared.
+ * One generator connection and its handler. Everything but {@link #call} and {@link #counted}
+ * runs on the connection's event loop, so no field is shared.
  */
 final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
   /** What the run wants to hear about; called on the connection's event loop. */
@@ -32,6 +32,9 @@ final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
     default void turnOpened(LoadConnection c, TurnOpened open) {}
 
     default void turnResolved(LoadConnection c, int turn, long receivedEpochMs) {}
+
+    /** The open turn's deadline changed (a PhaseChanged); 0 means none. */
+    default void deadlineChanged(LoadConnection c, int turn, long deadlineEpochMs) {}
 
     default void sessionEnded(LoadConnection c) {}
   }
@@ -85,10 +88,12 @@ final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
     return reply;
   }
 
-  /** Sends the next revision of this seat's decision, due at {@code scheduledNanos}. */
-  void submitAt(long scheduledNanos) {
-    stats.sent.increment(); // here, not on the event loop, so that a drain never misses it
-    channel.eventLoop().execute(() -> submitNow(scheduledNanos));
+  /**
+   * Counts a decision as sent before it is handed to the event loop ({@link #submitNow}), so that
+   * a drain never misses it.
+   */
+  void counted() {
+    stats.sent.increment();
   }
 
   /** Sends a Ping whose Pong counts as a heartbeat answered. */
@@ -113,7 +118,8 @@ final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
     return channel;
   }
 
-  private void submitNow(long scheduledNanos) {
+  /** Sends the next revision of this seat's decision, due at {@code scheduledNanos}; on the loop. */
+  void submitNow(long scheduledNanos) {
     if (open == null) {
       stats.error("no open turn to submit to");
       return;
@@ -226,6 +232,8 @@ final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
       }
       case TURN_RESOLVED -> observer.turnResolved(this, m.getTurnResolved().getTurn(),
           System.currentTimeMillis());
+      case PHASE_CHANGED -> observer.deadlineChanged(this, m.getPhaseChanged().getTurn(),
+          m.getPhaseChanged().getDeadlineEpochMs());
       case SESSION_ENDED -> observer.sessionEnded(this);
       case GOODBYE -> {
         if (!closing) {

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.quarterdeck.protocol.v1.CreateSession;
 import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.server.Application;
+import org.quarterdeck.server.net.IoTransport;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.net.ServerAddresses;
 import org.quarterdeck.server.scenario.ScenarioCatalog;
@@ -21,16 +22,20 @@ import org.quarterdeck.server.store.StoreOptions;
 /** {@code serve}: runs the server until SIGTERM or SIGINT. */
 public final class ServeCommand {
   static final Set<String> FLAGS = Set.of("http-port", "tcp-port", "bind", "data", "admin-token",
-      "max-frame-bytes", "idle-timeout-seconds", "handshake-timeout-seconds", "fsync");
+      "max-frame-bytes", "idle-timeout-seconds", "handshake-timeout-seconds", "fsync",
+      "transport", "io-threads");
   static final Set<String> SWITCHES = Set.of("demo");
 
   public static final String USAGE = """
       serve [--http-port 8080] [--tcp-port 7777] [--bind 127.0.0.1] [--data ./quarterdeck-data]
             [--fsync always|batch|off] [--admin-token TOKEN] [--demo]
             [--max-frame-bytes 65536] [--idle-timeout-seconds 60] [--handshake-timeout-seconds 10]
+            [--transport auto|epoll|nio] [--io-threads N]
         --fsync: always = fsync each record before acknowledging it; batch (default) = one fsync
         per batch of a few ms, still before acknowledging; off = never fsync (an OS crash or
         power loss can lose acknowledged work; a process crash cannot).
+        --transport: auto (default) = Linux's native epoll when it loads, else Java NIO.
+        --io-threads: event loops for connections and sessions (default: one per core).
         Every flag can also be set by an environment variable: QUARTERDECK_HTTP_PORT,
         QUARTERDECK_TCP_PORT, QUARTERDECK_BIND, ... (the flag wins). Port 0 picks a free port.
         --demo opens a session of the default scenario with bots in most seats and prints how
@@ -54,7 +59,8 @@ public final class ServeCommand {
 
   /** Parsed {@code serve} settings. */
   public record Options(InetSocketAddress http, InetSocketAddress tcp, Path data,
-      FsyncMode fsync, NetLimits limits, String adminToken, boolean demo) {
+      FsyncMode fsync, NetLimits limits, String adminToken, boolean demo,
+      Application.EventLoops loops) {
 
     public static Options parse(String[] args, Map<String, String> environment) {
       Flags flags = Flags.parse(args, FLAGS, SWITCHES, environment);
@@ -71,7 +77,17 @@ public final class ServeCommand {
           parseFsync(flags.get("fsync", "batch")),
           limits,
           flags.get("admin-token").orElse(null),
-          flags.isSet("demo"));
+          flags.isSet("demo"),
+          new Application.EventLoops(parseTransport(flags.get("transport", "auto")),
+              flags.getInt("io-threads", 0, 0, 256)));
+    }
+  }
+
+  static IoTransport parseTransport(String value) {
+    try {
+      return IoTransport.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new Flags.UsageException("--transport: " + e.getMessage());
     }
   }
 
@@ -90,7 +106,7 @@ public final class ServeCommand {
       app = Application.start(options.http(), options.tcp(), options.limits(),
           options.demo() ? null : options.adminToken(), Version.serverName(),
           new Application.Storage(options.data(),
-              StoreOptions.DEFAULTS.withFsyncMode(options.fsync())));
+              StoreOptions.DEFAULTS.withFsyncMode(options.fsync())), options.loops());
     } catch (RuntimeException | java.io.IOException e) {
       err.println("cannot start: " + e.getMessage());
       return 1;

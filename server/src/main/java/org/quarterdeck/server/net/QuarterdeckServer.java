@@ -7,11 +7,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +33,8 @@ public final class QuarterdeckServer implements AutoCloseable {
   private final ConnectionRegistry connections = new ConnectionRegistry();
   private final ConnectionPipeline tail;
   private final Function<ConnectionPipeline, ChannelInitializer<SocketChannel>> httpInitializer;
-  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final IoTransport transport;
+  private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private Channel httpChannel;
   private Channel tcpChannel;
@@ -45,26 +43,16 @@ public final class QuarterdeckServer implements AutoCloseable {
   /**
    * @param httpInitializer builds the HTTP port's pipeline from the common connection tail (the
    *     {@code http} package owns HTTP routes; this class only binds)
-   */
-  public QuarterdeckServer(InetSocketAddress httpBind, InetSocketAddress tcpBind, NetLimits limits,
-      Dispatcher dispatcher, ServerMetrics metrics,
-      Function<ConnectionPipeline, ChannelInitializer<SocketChannel>> httpInitializer) {
-    this(httpBind, tcpBind, limits, dispatcher, metrics, httpInitializer, newWorkers());
-  }
-
-  /** The event loops connections and sessions run on; one per core by default. */
-  public static EventLoopGroup newWorkers() {
-    return new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-  }
-
-  /**
+   * @param transport the I/O transport {@code workers} were made with
    * @param workers the event loops of connections (sessions may share them); closed with the
    *     server
    */
   public QuarterdeckServer(InetSocketAddress httpBind, InetSocketAddress tcpBind, NetLimits limits,
       Dispatcher dispatcher, ServerMetrics metrics,
       Function<ConnectionPipeline, ChannelInitializer<SocketChannel>> httpInitializer,
-      EventLoopGroup workers) {
+      IoTransport transport, EventLoopGroup workers) {
+    this.transport = requireNonNull(transport, "transport");
+    this.boss = transport.newGroup(1);
     this.workers = requireNonNull(workers, "workers");
     this.httpBind = requireNonNull(httpBind, "httpBind");
     this.tcpBind = requireNonNull(tcpBind, "tcpBind");
@@ -80,8 +68,8 @@ public final class QuarterdeckServer implements AutoCloseable {
     httpChannel = bootstrap(httpInitializer.apply(tail)).bind(httpBind).sync().channel();
     tcpChannel = bootstrap(new TcpChannelInitializer(tail)).bind(tcpBind).sync().channel();
     ServerAddresses addresses = addresses();
-    log.info("listening: http {} (WebSocket {}), tcp {}", addresses.httpUrl(),
-        addresses.webSocketUrl(), addresses.tcpUrl());
+    log.info("listening: http {} (WebSocket {}), tcp {}; {} transport", addresses.httpUrl(),
+        addresses.webSocketUrl(), addresses.tcpUrl(), transport.flagValue());
     return addresses;
   }
 
@@ -101,7 +89,7 @@ public final class QuarterdeckServer implements AutoCloseable {
   private ServerBootstrap bootstrap(ChannelInitializer<SocketChannel> initializer) {
     return new ServerBootstrap()
         .group(boss, workers)
-        .channel(NioServerSocketChannel.class)
+        .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 4096)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)

@@ -8,11 +8,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import org.quarterdeck.client.load.NativeIo;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -33,15 +31,15 @@ public final class EchoServer implements AutoCloseable {
   static final String WEBSOCKET = "websocket";
   static final String ECHO = "echo";
 
-  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup boss = NativeIo.group(1);
   private final EventLoopGroup workers;
   private final Channel channel;
 
   private EchoServer(InetSocketAddress bind, int threads) throws InterruptedException {
-    workers = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+    workers = NativeIo.group(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
     channel = new ServerBootstrap()
         .group(boss, workers)
-        .channel(NioServerSocketChannel.class)
+        .channel(NativeIo.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 4096)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -57,7 +55,10 @@ public final class EchoServer implements AutoCloseable {
         .bind(bind).sync().channel();
   }
 
-  /** Starts an echo server; port 0 picks a free port. {@code threads} 0 means Netty's default. */
+  /**
+   * Starts an echo server; port 0 picks a free port. {@code threads} 0 means one per core, as the
+   * Quarterdeck server.
+   */
   public static EchoServer start(InetSocketAddress bind, int threads) throws InterruptedException {
     return new EchoServer(bind, threads);
   }
