@@ -65,7 +65,7 @@ case " $* " in
 esac
 
 # shellcheck disable=SC2086
-java ${LOAD_JAVA_OPTS:-} -cp "$CLIENT_JAR" org.quarterdeck.client.load.LoadCommand \
+java ${LOAD_JAVA_OPTS:-} -jar "$CLIENT_JAR" load \
   --server "ws://127.0.0.1:$HTTP_PORT/ws" "${echo_args[@]}" --server-pid "$server_pid" "$@" \
   || status=$?
 status=${status:-0}

@@ -6,14 +6,19 @@ import java.util.Arrays;
 import org.quarterdeck.client.cli.BotsCommand;
 import org.quarterdeck.client.cli.FacilitateCommand;
 import org.quarterdeck.client.cli.PlayCommand;
+import org.quarterdeck.client.load.LoadCommand;
 
-/** Command-line entry point of the sample client: {@code play}, {@code facilitate}, {@code bots}. */
+/**
+ * Command-line entry point of the sample client: {@code play}, {@code facilitate}, {@code bots}
+ * and {@code load}.
+ */
 public final class Main {
   private static final String USAGE = """
       usage: java -jar quarterdeck-client.jar COMMAND [OPTIONS]
         play        play a seat in the terminal
         facilitate  create or run a session as its facilitator
         bots        fill seats with simple bots that play to the end
+        load        the load generator: many players, open-loop decisions, latency percentiles
       Run a command with --help for its options.""";
 
   private Main() {}
@@ -47,6 +52,7 @@ public final class Main {
       case "facilitate" -> help ? usage(out, FacilitateCommand.USAGE)
           : FacilitateCommand.run(rest, in, out, err);
       case "bots" -> help ? usage(out, BotsCommand.USAGE) : BotsCommand.run(rest, in, out, err);
+      case "load" -> help ? usage(out, LoadCommand.USAGE) : LoadCommand.run(rest, out, err);
       default -> {
         err.println("unknown command '" + args[0] + "'");
         err.println(USAGE);

@@ -7,6 +7,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -17,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.quarterdeck.client.ClientOptions;
 import org.quarterdeck.client.QuarterdeckClient;
+import org.quarterdeck.protocol.v1.AssignSeat;
 import org.quarterdeck.protocol.v1.ClientMessage;
 import org.quarterdeck.protocol.v1.CreateSession;
 import org.quarterdeck.protocol.v1.CustomEvent;
@@ -54,11 +58,14 @@ public final class FacilitateCommand {
       Commands (one per line; TEAM is 1-based):
         start | pause | resume | force | end      run the game
         extend SECONDS                            add time to the open turn
+        until HH:MM[:SS]                          end the open turn at this time of day
         inject DECK_EVENT_ID [TEAM...]            inject a scenario event (all teams by default)
         inject-custom "TITLE" VAR=AMOUNT... [teams=1,2] [narrative="..."]
                                                   e.g. inject-custom "Flu" morale=-5 stress=4
         broadcast TEXT                            a message to everyone
         kick TEAM [leader|manager]                a bot takes the seat
+        assign TEAM[/HAT] TO_TEAM[/HAT]           move a player to a seat a bot holds
+        assign TEAM[/HAT] bot STRATEGY            give a bot seat another strategy
         live                                      the live view now
         replay [FROM [TO]]                        turn-by-turn frames
         export csv|json [FILE]                    the replay as CSV or JSON
@@ -246,6 +253,16 @@ public final class FacilitateCommand {
         case "end" -> command(FacilitatorCommand.newBuilder().setEnd(Empty.getDefaultInstance()));
         case "extend" -> command(FacilitatorCommand.newBuilder()
             .setExtendSeconds(number(w, 1, "extend SECONDS")));
+        case "until" -> {
+          if (w.size() != 2) {
+            throw new IllegalArgumentException("use: until HH:MM[:SS]");
+          }
+          ZonedDateTime at = nextTimeOfDay(w.get(1), ZonedDateTime.now());
+          out.println("  the turn ends at " + at.toLocalTime() + " (" + at.toOffsetDateTime() + ")");
+          command(FacilitatorCommand.newBuilder()
+              .setDeadlineAtEpochMs(at.toInstant().toEpochMilli()));
+        }
+        case "assign" -> call(ClientMessage.newBuilder().setAssignSeat(assignment(w)));
         case "live" -> {
           command(FacilitatorCommand.newBuilder().setLiveView(Empty.getDefaultInstance()));
         }
@@ -348,10 +365,57 @@ public final class FacilitateCommand {
     return inject.setCustom(custom);
   }
 
-  private void command(FacilitatorCommand.Builder command) {
+  /**
+   * The next time {@code hhmm} (HH:MM or HH:MM:SS) comes round after {@code now}: today, or
+   * tomorrow when it has passed.
+   */
+  static ZonedDateTime nextTimeOfDay(String hhmm, ZonedDateTime now) {
+    LocalTime time;
     try {
-      ServerMessage reply = client.call(ClientMessage.newBuilder().setFacilitator(command))
-          .get(15, TimeUnit.SECONDS);
+      time = LocalTime.parse(hhmm);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("'" + hhmm + "' is not a time of day; use: until HH:MM");
+    }
+    ZonedDateTime at = now.with(time);
+    return at.isAfter(now) ? at : at.plusDays(1);
+  }
+
+  /** {@code assign TEAM[/HAT] TO_TEAM[/HAT]} or {@code assign TEAM[/HAT] bot STRATEGY}. */
+  static AssignSeat.Builder assignment(List<String> w) {
+    String usage = "assign TEAM[/HAT] TO_TEAM[/HAT] | assign TEAM[/HAT] bot STRATEGY";
+    if (w.size() == 4 && w.get(2).equalsIgnoreCase("bot")) {
+      return AssignSeat.newBuilder().setTo(seatRef(w.get(1), usage)).setBotStrategy(w.get(3));
+    }
+    if (w.size() != 3) {
+      throw new IllegalArgumentException("use: " + usage);
+    }
+    return AssignSeat.newBuilder().setFrom(seatRef(w.get(1), usage))
+        .setTo(seatRef(w.get(2), usage));
+  }
+
+  private static SeatRef seatRef(String text, String usage) {
+    String[] parts = text.split("/", 2);
+    Hat hat = Hat.BOTH;
+    if (parts.length == 2) {
+      hat = switch (parts[1].toLowerCase(Locale.ROOT)) {
+        case "leader" -> Hat.LEADER;
+        case "manager" -> Hat.MANAGER;
+        case "both" -> Hat.BOTH;
+        default -> throw new IllegalArgumentException(
+            "'" + parts[1] + "' is not a hat (leader, manager, both)");
+      };
+    }
+    return SeatRef.newBuilder().setTeam(number(List.of(parts[0]), 0, usage) - 1).setHat(hat)
+        .build();
+  }
+
+  private void command(FacilitatorCommand.Builder command) {
+    call(ClientMessage.newBuilder().setFacilitator(command));
+  }
+
+  private void call(ClientMessage.Builder message) {
+    try {
+      ServerMessage reply = client.call(message).get(15, TimeUnit.SECONDS);
       if (reply.hasFacilitatorAck()) {
         FacilitatorAck ack = reply.getFacilitatorAck();
         out.println("  ok (phase " + ack.getPhase() + ", turn " + ack.getTurn() + ")");

@@ -6,13 +6,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
-import org.quarterdeck.protocol.v1.TurnOpened;
 
 /**
- * Many sessions whose first turn ends by its deadline at about the same moment: every seat but
- * one per session submits at once, the silent seat makes the deadline decide. Measures, per seat,
- * the time from the deadline the server announced to the TurnResolved received, and the time from
- * the latest deadline to the last TurnResolved.
+ * Many sessions whose first turn ends by its deadline at the same moment: the sessions start
+ * without a deadline, every seat but one per session submits at once (the silent seat makes the
+ * deadline decide), then every facilitator sets the turn to end at one clock time
+ * ({@code deadline_at_epoch_ms}), {@code --deadline-seconds} after the last start. Measures, per
+ * seat, the time from the deadline the server announced to the TurnResolved received, and the
+ * time from the latest deadline to the last TurnResolved.
  */
 final class DeadlineRun {
   /** What the run measured; times are wall-clock epoch milliseconds on this machine. */
@@ -35,11 +36,11 @@ final class DeadlineRun {
     CountDownLatch allResolved = new CountDownLatch(seats);
     LoadConnection.Observer observer = new LoadConnection.Observer() {
       @Override
-      public void turnOpened(LoadConnection c, TurnOpened open) {
-        if (open.getTurn() == 1) {
-          deadlines.put(c.index, open.getDeadlineEpochMs());
-          earliest.accumulateAndGet(open.getDeadlineEpochMs(), Math::min);
-          latest.accumulateAndGet(open.getDeadlineEpochMs(), Math::max);
+      public void deadlineChanged(LoadConnection c, int turn, long deadlineEpochMs) {
+        if (turn == 1 && deadlineEpochMs > 0) {
+          deadlines.put(c.index, deadlineEpochMs);
+          earliest.accumulateAndGet(deadlineEpochMs, Math::min);
+          latest.accumulateAndGet(deadlineEpochMs, Math::max);
         }
       }
 
@@ -61,9 +62,12 @@ final class DeadlineRun {
     }
     long startMs = System.currentTimeMillis();
     fleet.startAll();
-    out.printf("  started %d sessions in %d ms (turn deadline %d s)%n", fleet.facilitators.size(),
-        System.currentTimeMillis() - startMs, options.deadlineSeconds());
-    allResolved.await(options.deadlineSeconds() * 1000L + options.timeout().toMillis(),
+    long endAt = System.currentTimeMillis() + Math.max(2, options.deadlineSeconds()) * 1000L;
+    out.printf("  started %d sessions in %d ms; every turn 1 ends at %s%n",
+        fleet.facilitators.size(), System.currentTimeMillis() - startMs,
+        java.time.Instant.ofEpochMilli(endAt));
+    fleet.endTurnsAt(endAt);
+    allResolved.await(endAt - System.currentTimeMillis() + options.timeout().toMillis(),
         TimeUnit.MILLISECONDS);
     synchronized (lateness) {
       return new Result(seats, seats - allResolved.getCount(), earliest.get(), latest.get(),

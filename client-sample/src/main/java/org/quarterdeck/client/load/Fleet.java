@@ -87,6 +87,13 @@ final class Fleet implements AutoCloseable {
         .thenApply(m -> expect(m, m.hasFacilitatorAck(), "FacilitatorAck")));
   }
 
+  /** Sets every session's open turn to end at one clock time. */
+  void endTurnsAt(long epochMs) throws Exception {
+    bounded(facilitators, f -> f.call(ClientMessage.newBuilder().setFacilitator(
+        FacilitatorCommand.newBuilder().setDeadlineAtEpochMs(epochMs)))
+        .thenApply(m -> expect(m, m.hasFacilitatorAck(), "FacilitatorAck")));
+  }
+
   int connections() {
     return facilitators.size() + players.size();
   }
@@ -96,8 +103,7 @@ final class Fleet implements AutoCloseable {
         .setTitle("load " + session)
         .setTeams(options.playersPerSession() + options.botTeams())
         .setSeed(1000L + session)
-        .setTurnDeadlineSeconds(options.workload() == LoadOptions.Workload.DEADLINE
-            ? options.deadlineSeconds() : 0);
+        .setTurnDeadlineSeconds(0);
     for (int i = 0; i < options.playersPerSession(); i++) {
       s.addBotStrategies("");
     }

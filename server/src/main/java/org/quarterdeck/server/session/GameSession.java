@@ -176,6 +176,10 @@ final class GameSession {
     return game;
   }
 
+  SessionClock clock() {
+    return clock;
+  }
+
   Deadline deadline() {
     return deadline;
   }
@@ -453,6 +457,11 @@ final class GameSession {
   void extend(long millis) {
     deadline.extend(millis);
     clockChanged(ClockChanged.Change.EXTENDED);
+  }
+
+  void deadlineAt(long epochMs) {
+    deadline.restoreAt(epochMs);
+    clockChanged(ClockChanged.Change.SET);
   }
 
   private void clockChanged(ClockChanged.Change change) {

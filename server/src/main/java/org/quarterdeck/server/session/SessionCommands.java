@@ -224,6 +224,22 @@ final class SessionCommands {
         }
         session.extend(seconds * 1000L);
       }
+      case DEADLINE_AT_EPOCH_MS -> {
+        long at = command.getDeadlineAtEpochMs();
+        long now = session.clock().nowMillis();
+        if (at < now + 1000 || at > now + SessionManager.MAX_DEADLINE_SECONDS * 1000L) {
+          session.error(c, rid, ErrorCode.INVALID_ARGUMENT, "deadline_at_epoch_ms must be 1 s to "
+              + SessionManager.MAX_DEADLINE_SECONDS / 3600 + " h after the server's time " + now
+              + ", was " + at);
+          return;
+        }
+        if (phase != Phase.TURN_OPEN) {
+          session.error(c, rid, ErrorCode.WRONG_PHASE, phase == Phase.PAUSED
+              ? "the game is paused; resume it before setting the deadline" : "no turn is open");
+          return;
+        }
+        session.deadlineAt(at);
+      }
       case FORCE_RESOLVE -> {
         if (!turnOpen) {
           session.error(c, rid, ErrorCode.WRONG_PHASE, "no turn is open");

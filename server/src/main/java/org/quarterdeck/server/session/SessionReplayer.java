@@ -136,6 +136,7 @@ final class SessionReplayer {
             s.setPhase(Phase.TURN_OPEN);
             s.deadline().restoreAt(c.getDeadlineMs());
           }
+          case SET -> s.deadline().restoreAt(c.getDeadlineMs());
           case EXTENDED -> {
             if (s.phase() == Phase.PAUSED) {
               s.deadline().restorePaused(c.getRemainingMs());

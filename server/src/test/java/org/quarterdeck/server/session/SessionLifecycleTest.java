@@ -241,6 +241,36 @@ class SessionLifecycleTest {
   }
 
   @Test
+  void theFacilitatorCanEndTheTurnAtAClockTime() {
+    f.givenSession(settings(2, 60));
+    Player ana = f.join("Ana");
+    f.join("Ben");
+    f.start();
+    long now = f.thread.nowMillis();
+    assertError(ErrorCode.INVALID_ARGUMENT, f.facilitate(FacilitatorCommand.newBuilder()
+        .setDeadlineAtEpochMs(now - 5_000)));
+    assertError(ErrorCode.INVALID_ARGUMENT, f.facilitate(FacilitatorCommand.newBuilder()
+        .setDeadlineAtEpochMs(now + 25 * 3600 * 1000L)));
+    assertError(ErrorCode.PERMISSION_DENIED, f.send(ana.connection, ClientMessage.newBuilder()
+        .setFacilitator(FacilitatorCommand.newBuilder().setDeadlineAtEpochMs(now + 90_000))));
+
+    assertTrue(f.facilitate(FacilitatorCommand.newBuilder().setDeadlineAtEpochMs(now + 90_500))
+        .hasFacilitatorAck());
+    var changed = ana.connection.all(ServerMessage::hasPhaseChanged);
+    assertEquals(now + 90_500, changed.get(changed.size() - 1).getPhaseChanged()
+        .getDeadlineEpochMs(), "players are told the new deadline");
+    f.thread.advanceSeconds(90);
+    assertTrue(ana.connection.all(ServerMessage::hasTurnResolved).isEmpty(),
+        "the old 60-s deadline no longer applies and the new one has not passed");
+    f.thread.advanceSeconds(1);
+    assertEquals(1, ana.connection.all(ServerMessage::hasTurnResolved).size());
+
+    f.facilitate(FacilitatorCommand.newBuilder().setPause(Empty.getDefaultInstance()));
+    assertError(ErrorCode.WRONG_PHASE, f.facilitate(FacilitatorCommand.newBuilder()
+        .setDeadlineAtEpochMs(f.thread.nowMillis() + 90_000)));
+  }
+
+  @Test
   void forceResolveAndInjectedEventsReachTheReport() {
     f.givenSession(settings(2, 0));
     Player ana = f.join("Ana");

@@ -92,6 +92,8 @@ class SessionReplayTest {
     f.submit(ana, 2, 1, even(f.lastOpening(ana))); // closes turn 2: Ben's seat is a bot now
     Player cy = f.join("Cy");
     f.submit(cy, 3, 1, spread(f.lastOpening(cy), 0.5, "change"));
+    long until = f.thread.nowMillis() + 90_000;
+    f.facilitate(FacilitatorCommand.newBuilder().setDeadlineAtEpochMs(until));
     f.thread.advanceSeconds(7);
 
     GameSession original = live(f);
@@ -101,6 +103,7 @@ class SessionReplayTest {
     assertEquals(3, original.game().turn());
     assertSameSession(original, rebuilt);
     assertEquals(original.records(), rebuilt.records());
+    assertEquals(until, rebuilt.deadline().deadlineMs(), "the deadline set by clock time");
   }
 
   @Test

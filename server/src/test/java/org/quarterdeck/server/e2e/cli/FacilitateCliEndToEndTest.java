@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,17 +61,38 @@ class FacilitateCliEndToEndTest {
       f.type("start");
       f.await("^  ok \\(phase TURN_OPEN, turn 1\\)");
       next(pushes, ServerMessage.BodyCase.TURN_OPENED);
+      f.type("until 25:00");
+      f.await("^  '25:00' is not a time of day");
+      ZonedDateTime until = ZonedDateTime.now().plusMinutes(30).withNano(0);
+      f.type("until " + until.toLocalTime());
+      f.await("^  the turn ends at ");
+      f.await("^  ok \\(phase TURN_OPEN, turn 1\\)");
+      long announced; // skips earlier clock changes: the one 'until' set must come
+      do {
+        announced = next(pushes, ServerMessage.BodyCase.PHASE_CHANGED).getPhaseChanged()
+            .getDeadlineEpochMs();
+      } while (announced != until.toInstant().toEpochMilli());
       f.type("extend 30");
       f.await("^  ok \\(phase TURN_OPEN, turn 1\\)");
+      f.type("assign 2 3");
+      f.await("^  ok ");
+      assertEquals(2, next(pushes, ServerMessage.BodyCase.SNAPSHOT).getSnapshot().getTeam(),
+          "Dee moved from team 2 to team 3");
+      f.type("assign 1 bot numbers");
+      f.await("^  ok ");
+      f.type("assign 1 2");
+      f.await("^  the server refused: NOT_FOUND: nobody sits in the seat to move from");
+      f.type("assign 1/cook 2");
+      f.await("^  'cook' is not a hat");
       f.type("pause");
       f.await("^  ok \\(phase PAUSED, turn 1\\)");
       f.type("resume");
       f.await("^  ok \\(phase TURN_OPEN, turn 1\\)");
-      f.type("inject big-order 2");
+      f.type("inject big-order 3");
       f.await("^  ok ");
       assertTrue(next(pushes, ServerMessage.BodyCase.TURN_OPENED).getTurnOpened()
           .getEventsList().stream().anyMatch(e -> e.getInjected()));
-      f.type("inject-custom \"Flu season\" morale=-5 teams=2 narrative=\"Half the team is ill\"");
+      f.type("inject-custom \"Flu season\" morale=-5 teams=3 narrative=\"Half the team is ill\"");
       f.await("^  ok ");
       f.type("inject-custom \"Bad\" sanity=-5");
       f.await("^  the server refused: INVALID_ARGUMENT: no variable 'sanity'");
@@ -80,7 +102,7 @@ class FacilitateCliEndToEndTest {
           next(pushes, ServerMessage.BodyCase.BROADCAST).getBroadcast().getText());
       f.type("live");
       f.await("^Live: phase TURN_OPEN, turn 1");
-      f.await("^    Team 2 +Dee +submitted 0/1");
+      f.await("^    Team 3 +Dee +submitted 0/1");
       f.type("force");
       f.await("^  ok \\(phase TURN_OPEN, turn 1\\)");
       f.await("^=== Turn 1 resolved ===");
@@ -97,7 +119,7 @@ class FacilitateCliEndToEndTest {
       f.type("bogus");
       f.await("^  Unknown command 'bogus'");
 
-      f.type("kick 2");
+      f.type("kick 3");
       f.await("^  ok ");
       assertEquals(Goodbye.Reason.KICKED,
           next(pushes, ServerMessage.BodyCase.GOODBYE).getGoodbye().getReason());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.quarterdeck.client.load.LoadCommand;
+import org.quarterdeck.client.Main;
 import org.quarterdeck.client.load.echo.EchoServer;
 import org.quarterdeck.server.Application;
 import org.quarterdeck.server.net.NetLimits;
@@ -46,7 +47,11 @@ class LoadGeneratorTest {
   private static Run load(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = LoadCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    String[] command = new String[args.length + 1];
+    command[0] = "load"; // the client's own command line, as a person would type it
+    System.arraycopy(args, 0, command, 1, args.length);
+    int code = Main.run(command, InputStream.nullInputStream(),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Run(code, out.toString(StandardCharsets.UTF_8),
         err.toString(StandardCharsets.UTF_8));
@@ -82,6 +87,7 @@ class LoadGeneratorTest {
 
     assertEquals(0, run.exitCode(), run.out() + run.err());
     assertTrue(run.out().contains("12 of 12 seats received TurnResolved"), run.out());
+    assertTrue(run.out().contains("deadlines spread over 0 ms"), "one clock time: " + run.out());
     assertTrue(run.out().contains("(n=12)"), run.out());
   }
 
