@@ -1,6 +1,7 @@
 package org.quarterdeck.client.load;
 
 import java.io.PrintStream;
+import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -8,16 +9,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
- * Many sessions whose first turn ends by its deadline at the same moment: the sessions start
- * without a deadline, every seat but one per session submits at once (the silent seat makes the
- * deadline decide), then every facilitator sets the turn to end at one clock time
- * ({@code deadline_at_epoch_ms}), {@code --deadline-seconds} after the last start. Measures, per
- * seat, the time from the deadline the server announced to the TurnResolved received, and the
- * time from the latest deadline to the last TurnResolved.
+ * Many sessions whose turn ends by its deadline at the same moment: the sessions start without a
+ * deadline, every seat but one per session submits at once (the silent seat makes the deadline
+ * decide), then every facilitator sets the turn to end at one clock time
+ * ({@code deadline_at_epoch_ms}), {@code --deadline-seconds} from then. Measures, per seat, the
+ * time from the deadline the server announced to the TurnResolved received, and the time from the
+ * latest deadline to the last TurnResolved. Done for turn 1 (the first resolutions since the
+ * server started, its code not yet compiled by the JIT) and turn 2 (a warm server).
  */
 final class DeadlineRun {
-  /** What the run measured; times are wall-clock epoch milliseconds on this machine. */
-  record Result(int seats, long resolved, long earliestDeadline, long latestDeadline,
+  static final int TURNS = 2;
+
+  /** What the run measured for one turn; times are wall-clock epoch milliseconds here. */
+  record Result(int turn, int seats, long resolved, long earliestDeadline, long latestDeadline,
       long lastResolved, Histogram lateness) {
     long lastAfterLatestDeadlineMs() {
       return lastResolved - latestDeadline;
@@ -26,7 +30,20 @@ final class DeadlineRun {
 
   private DeadlineRun() {}
 
-  static Result run(Fleet fleet, LoadOptions options, PrintStream out) throws Exception {
+  /** Starts the sessions; the players submit each turn as soon as it opens. */
+  static void start(Fleet fleet, PrintStream out) throws Exception {
+    for (LoadConnection p : fleet.players) {
+      p.autoSubmit = p.role == Role.PLAYER;
+    }
+    long startMs = System.currentTimeMillis();
+    fleet.startAll();
+    out.printf("  started %d sessions in %d ms%n", fleet.facilitators.size(),
+        System.currentTimeMillis() - startMs);
+  }
+
+  /** Ends {@code turn} of every session at one clock time; waits for every seat's result. */
+  static Result endTurn(Fleet fleet, LoadOptions options, PrintStream out, int turn)
+      throws Exception {
     int seats = fleet.players.size();
     Histogram lateness = new Histogram(3);
     ConcurrentHashMap<Integer, Long> deadlines = new ConcurrentHashMap<>();
@@ -36,8 +53,8 @@ final class DeadlineRun {
     CountDownLatch allResolved = new CountDownLatch(seats);
     LoadConnection.Observer observer = new LoadConnection.Observer() {
       @Override
-      public void deadlineChanged(LoadConnection c, int turn, long deadlineEpochMs) {
-        if (turn == 1 && deadlineEpochMs > 0) {
+      public void deadlineChanged(LoadConnection c, int changedTurn, long deadlineEpochMs) {
+        if (changedTurn == turn && deadlineEpochMs > 0) {
           deadlines.put(c.index, deadlineEpochMs);
           earliest.accumulateAndGet(deadlineEpochMs, Math::min);
           latest.accumulateAndGet(deadlineEpochMs, Math::max);
@@ -45,9 +62,9 @@ final class DeadlineRun {
       }
 
       @Override
-      public void turnResolved(LoadConnection c, int turn, long receivedEpochMs) {
+      public void turnResolved(LoadConnection c, int resolvedTurn, long receivedEpochMs) {
         Long deadline = deadlines.get(c.index);
-        if (turn == 1 && deadline != null) {
+        if (resolvedTurn == turn && deadline != null) {
           synchronized (lateness) {
             lateness.recordValue(Math.max(0, receivedEpochMs - deadline) * 1_000_000L);
           }
@@ -56,22 +73,15 @@ final class DeadlineRun {
         }
       }
     };
-    for (LoadConnection p : fleet.players) {
-      p.observe(observer);
-      p.autoSubmit = p.role == Role.PLAYER;
-    }
-    long startMs = System.currentTimeMillis();
-    fleet.startAll();
+    fleet.players.forEach(p -> p.observe(observer));
     long endAt = System.currentTimeMillis() + Math.max(2, options.deadlineSeconds()) * 1000L;
-    out.printf("  started %d sessions in %d ms; every turn 1 ends at %s%n",
-        fleet.facilitators.size(), System.currentTimeMillis() - startMs,
-        java.time.Instant.ofEpochMilli(endAt));
+    out.printf("  every session's turn %d ends at %s%n", turn, Instant.ofEpochMilli(endAt));
     fleet.endTurnsAt(endAt);
     allResolved.await(endAt - System.currentTimeMillis() + options.timeout().toMillis(),
         TimeUnit.MILLISECONDS);
     synchronized (lateness) {
-      return new Result(seats, seats - allResolved.getCount(), earliest.get(), latest.get(),
-          last.get(), lateness.copy());
+      return new Result(turn, seats, seats - allResolved.getCount(), earliest.get(),
+          latest.get(), last.get(), lateness.copy());
     }
   }
 }

@@ -139,17 +139,22 @@ public final class LoadCommand {
       fleet.joinPlayers(true);
       out.printf("deadline: %d connections in %d sessions seated%n", fleet.connections(),
           o.sessions());
-      DeadlineRun.Result r = DeadlineRun.run(fleet, o, out);
-      out.printf("deadline: %d of %d seats received TurnResolved for turn 1%n", r.resolved(),
-          r.seats());
-      out.printf("deadline: deadlines spread over %d ms (earliest to latest)%n",
-          r.latestDeadline() - r.earliestDeadline());
-      out.printf("deadline: latest deadline to last TurnResolved received: %d ms (goal <= 250)%n",
-          r.lastAfterLatestDeadlineMs());
-      out.printf("deadline: per seat, own deadline to TurnResolved: %s%n",
-          Percentiles.of(r.lateness()));
+      DeadlineRun.start(fleet, out);
+      boolean clean = true;
+      for (int turn = 1; turn <= DeadlineRun.TURNS; turn++) {
+        DeadlineRun.Result r = DeadlineRun.endTurn(fleet, o, out, turn);
+        out.printf("deadline: turn %d: %d of %d seats received TurnResolved%n", turn,
+            r.resolved(), r.seats());
+        out.printf("deadline: turn %d: deadlines spread over %d ms (earliest to latest)%n", turn,
+            r.latestDeadline() - r.earliestDeadline());
+        out.printf("deadline: turn %d: latest deadline to last TurnResolved received: %d ms"
+            + " (goal <= 250)%n", turn, r.lastAfterLatestDeadlineMs());
+        out.printf("deadline: turn %d: per seat, own deadline to TurnResolved: %s%n", turn,
+            Percentiles.of(r.lateness()));
+        clean &= r.resolved() == r.seats();
+      }
       out.printf("deadline: errors %s%n", stats.errors());
-      return r.resolved() == r.seats() && stats.errorCount() == 0;
+      return clean && stats.errorCount() == 0;
     }
   }
 

@@ -57,8 +57,9 @@ record LoadOptions(
           the report gives the ratio of sustained rates. While every step is sustained, up to
           --ceiling-steps more steps follow, each at 1.5 times the last, to find the ceiling.
         deadline: the sessions start, then every facilitator sets turn 1 to end at one clock
-          time, --deadline-seconds (at least 2) after the last start; the report gives the time
-          from that deadline to each TurnResolved received.
+          time, --deadline-seconds (at least 2) later; then the same for turn 2 (turn 1 is the
+          server's first resolutions, turn 2 a warm server). The report gives, per turn, the
+          time from that deadline to each TurnResolved received.
         hold: players stay connected --hold-seconds, sending a Ping every --heartbeat-seconds;
           with --server-pid the server's heap (after a full GC) and RSS per connection.
         play: whole games, each player submitting as soon as its turn opens.

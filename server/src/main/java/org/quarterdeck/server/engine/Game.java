@@ -31,6 +31,8 @@ public final class Game {
   final TeamState[] teams;
   private final Map<String, Integer> teamIndex;
   private final List<Seat> seats;
+  /** Memo of {@link #stateHash()}; volatile so another thread sees the whole array. */
+  private volatile byte[] hash;
 
   Game(Rules rules, long seed, int turn, TeamState[] teams, Map<String, Integer> teamIndex,
       List<Seat> seats) {
@@ -318,9 +320,17 @@ public final class Game {
 
   // ---------------------------------------------------------------- end of game
 
-  /** SHA-256 of the canonical encoding of this game's state; see {@link StateHash}. */
+  /**
+   * SHA-256 of the canonical encoding of this game's state; see {@link StateHash}. A game never
+   * changes, so the hash is computed once (a session needs it for its log and its messages).
+   */
   public byte[] stateHash() {
-    return StateHash.of(this);
+    byte[] h = hash;
+    if (h == null) {
+      h = StateHash.of(this);
+      hash = h;
+    }
+    return h.clone();
   }
 
   /** {@link #stateHash()} as lowercase hex. */

@@ -12,8 +12,11 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.internal.PlatformDependent;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.Queue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.quarterdeck.protocol.v1.ErrorCode;
 import org.quarterdeck.protocol.v1.Goodbye;
@@ -44,6 +47,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
   private ScheduledFuture<?> handshakeDeadline;
   private boolean started;
   private boolean reading;
+  private final Queue<ServerMessage> outgoing = PlatformDependent.newMpscQueue();
+  private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private boolean closing;
   private volatile boolean handshakeDone;
   private int consecutiveBadFrames;
@@ -155,6 +160,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     reading = false;
+    writeQueued();
     ctx.flush();
     ctx.fireChannelReadComplete();
   }
@@ -212,15 +218,42 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     return transport;
   }
 
+  /**
+   * Queues the message; on this connection's event loop while reading, writes it at once (the
+   * read's end flushes), otherwise one task writes everything queued and flushes once, so a
+   * burst of messages (a turn's results and the next turn, from the session's thread) costs one
+   * system call instead of one each.
+   */
   @Override
   public void send(ServerMessage message) {
-    if (!ctx.executor().inEventLoop()) {
-      ctx.executor().execute(() -> send(message));
-      return;
+    outgoing.add(message);
+    if (reading && ctx.executor().inEventLoop()) {
+      writeQueued();
+    } else if (flushScheduled.compareAndSet(false, true)) {
+      ctx.executor().execute(this::flushQueued);
     }
+  }
+
+  private void flushQueued() {
+    flushScheduled.set(false);
+    if (writeQueued()) {
+      ctx.flush();
+    }
+  }
+
+  /** Writes (without flushing) every queued message; true when something was written. */
+  private boolean writeQueued() {
+    boolean wrote = false;
+    for (ServerMessage m; (m = outgoing.poll()) != null; ) {
+      wrote |= write(m);
+    }
+    return wrote;
+  }
+
+  private boolean write(ServerMessage message) {
     Channel channel = ctx.channel();
     if (closing || !channel.isActive()) {
-      return;
+      return false;
     }
     if (!channel.isWritable()) {
       metrics.slowReaderClosed();
@@ -229,17 +262,14 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
               : channel.unsafe().outboundBuffer().totalPendingWriteBytes());
       closing = true;
       channel.close();
-      return;
+      return false;
     }
     metrics.messageOut();
     if (message.hasError()) {
       metrics.errorOut();
     }
-    if (reading) {
-      ctx.write(message, ctx.voidPromise());
-    } else {
-      ctx.writeAndFlush(message, ctx.voidPromise());
-    }
+    ctx.write(message, ctx.voidPromise());
+    return true;
   }
 
   @Override
@@ -255,8 +285,9 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     if (closing) {
       return;
     }
-    send(ServerMessage.newBuilder()
+    outgoing.add(ServerMessage.newBuilder()
         .setGoodbye(Goodbye.newBuilder().setReason(reason).setMessage(message)).build());
+    writeQueued(); // the goodbye goes out last, with the close below
     closing = true;
     log.info("connection {} closing: {} ({})", id, reason, message);
     if (transport == Transport.WEBSOCKET) {

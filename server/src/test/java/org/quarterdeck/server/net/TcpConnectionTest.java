@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.quarterdeck.protocol.v1.ClientMessage;
@@ -58,6 +59,7 @@ class TcpConnectionTest {
   }
 
   private static List<ServerMessage> replies(EmbeddedChannel channel) {
+    channel.runPendingTasks(); // messages sent outside a read leave in a task of the event loop
     List<ServerMessage> out = new ArrayList<>();
     ByteBuf chunk;
     while ((chunk = channel.readOutbound()) != null) {
@@ -215,6 +217,30 @@ class TcpConnectionTest {
     assertEquals(Goodbye.Reason.PROTOCOL_ERROR, replies.get(0).getGoodbye().getReason());
     channel.runPendingTasks();
     assertFalse(channel.isOpen());
+  }
+
+  @Test
+  void aBurstOfMessagesSentOutsideAReadLeavesInOneFlush() {
+    EmbeddedChannel channel = open(LIMITS);
+    AtomicInteger flushes = new AtomicInteger();
+    channel.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+      @Override
+      public void flush(io.netty.channel.ChannelHandlerContext ctx) {
+        flushes.incrementAndGet();
+        ctx.flush();
+      }
+    });
+    channel.writeInbound(framed(hello(1, 1)));
+    replies(channel);
+    flushes.set(0);
+    Connection connection = registry.snapshot().get(0);
+    for (int i = 1; i <= 3; i++) {
+      connection.send(ServerMessage.newBuilder().setPing(Ping.newBuilder().setNonce(i)).build());
+    }
+    List<ServerMessage> out = replies(channel);
+    assertEquals(List.of(1L, 2L, 3L), out.stream().map(m -> m.getPing().getNonce()).toList(),
+        "every message, in order");
+    assertEquals(1, flushes.get(), "one flush (one system call) for the burst");
   }
 
   @Test
