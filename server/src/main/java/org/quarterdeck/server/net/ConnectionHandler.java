@@ -12,9 +12,9 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.internal.PlatformDependent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,7 +47,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
   private ScheduledFuture<?> handshakeDeadline;
   private boolean started;
   private boolean reading;
-  private final Queue<ServerMessage> outgoing = PlatformDependent.newMpscQueue();
+  // A linked queue: an idle connection holds one empty node, not an array chunk.
+  private final Queue<ServerMessage> outgoing = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private boolean closing;
   private volatile boolean handshakeDone;
