@@ -14,12 +14,10 @@ import org.HdrHistogram.Histogram;
  * decide), then every facilitator sets the turn to end at one clock time
  * ({@code deadline_at_epoch_ms}), {@code --deadline-seconds} from then. Measures, per seat, the
  * time from the deadline the server announced to the TurnResolved received, and the time from the
- * latest deadline to the last TurnResolved. Done for turn 1 (the first resolutions since the
- * server started, its code not yet compiled by the JIT) and turn 2 (a warm server).
+ * latest deadline to the last TurnResolved. Done for turn after turn ({@code --deadline-turns}):
+ * the first resolutions since the server started run code the JIT has not compiled yet.
  */
 final class DeadlineRun {
-  static final int TURNS = 2;
-
   /** What the run measured for one turn; times are wall-clock epoch milliseconds here. */
   record Result(int turn, int seats, long resolved, long earliestDeadline, long latestDeadline,
       long lastResolved, Histogram lateness) {

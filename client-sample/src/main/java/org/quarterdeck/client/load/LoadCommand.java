@@ -141,7 +141,7 @@ public final class LoadCommand {
           o.sessions());
       DeadlineRun.start(fleet, out);
       boolean clean = true;
-      for (int turn = 1; turn <= DeadlineRun.TURNS; turn++) {
+      for (int turn = 1; turn <= o.deadlineTurns(); turn++) {
         DeadlineRun.Result r = DeadlineRun.endTurn(fleet, o, out, turn);
         out.printf("deadline: turn %d: %d of %d seats received TurnResolved%n", turn,
             r.resolved(), r.seats());

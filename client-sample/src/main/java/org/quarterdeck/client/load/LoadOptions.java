@@ -21,6 +21,7 @@ record LoadOptions(
     Duration stepDuration,
     Duration warmup,
     int deadlineSeconds,
+    int deadlineTurns,
     Duration hold,
     Duration heartbeat,
     int sourceAddresses,
@@ -47,7 +48,7 @@ record LoadOptions(
       load --server ws://127.0.0.1:8080/ws [--echo ws://127.0.0.1:9090/ws]
            [--workload decisions|deadline|hold|play] [--players 400] [--sessions 100]
            [--bot-teams 0] [--rates 1000,5000,10000] [--step-seconds 20] [--warmup-seconds 5]
-           [--deadline-seconds 20] [--hold-seconds 60] [--heartbeat-seconds 15]
+           [--deadline-seconds 20] [--deadline-turns 3] [--hold-seconds 60] [--heartbeat-seconds 15]
            [--source-addresses 4] [--threads N] [--connect-concurrency 200]
            [--server-pid PID] [--sustain-p99-ms 100] [--ceiling-steps 6] [--timeout-seconds 30]
         decisions: every seat but one per session revises its decision (version 2, 3, ...) at
@@ -57,9 +58,10 @@ record LoadOptions(
           the report gives the ratio of sustained rates. While every step is sustained, up to
           --ceiling-steps more steps follow, each at 1.5 times the last, to find the ceiling.
         deadline: the sessions start, then every facilitator sets turn 1 to end at one clock
-          time, --deadline-seconds (at least 2) later; then the same for turn 2 (turn 1 is the
-          server's first resolutions, turn 2 a warm server). The report gives, per turn, the
-          time from that deadline to each TurnResolved received.
+          time, --deadline-seconds (at least 2) later; then the same for the next turns, up to
+          --deadline-turns (the first turns run code the JIT has not compiled yet; later ones
+          show a warm server). The report gives, per turn, the time from that deadline to each
+          TurnResolved received.
         hold: players stay connected --hold-seconds, sending a Ping every --heartbeat-seconds;
           with --server-pid the server's heap (after a full GC) and RSS per connection.
         play: whole games, each player submitting as soon as its turn opens.
@@ -77,6 +79,7 @@ record LoadOptions(
     Duration step = Duration.ofSeconds(20);
     Duration warmup = Duration.ofSeconds(5);
     int deadlineSeconds = 20;
+    int deadlineTurns = 3;
     Duration hold = Duration.ofSeconds(60);
     Duration heartbeat = Duration.ofSeconds(15);
     int sourceAddresses = 4;
@@ -109,6 +112,7 @@ record LoadOptions(
         case "--step-seconds" -> step = Duration.ofSeconds(positive(flag, v));
         case "--warmup-seconds" -> warmup = Duration.ofSeconds(Integer.parseInt(v));
         case "--deadline-seconds" -> deadlineSeconds = positive(flag, v);
+        case "--deadline-turns" -> deadlineTurns = positive(flag, v);
         case "--hold-seconds" -> hold = Duration.ofSeconds(Integer.parseInt(v));
         case "--heartbeat-seconds" -> heartbeat = Duration.ofSeconds(positive(flag, v));
         case "--source-addresses" -> sourceAddresses = positive(flag, v);
@@ -135,7 +139,7 @@ record LoadOptions(
       throw new IllegalArgumentException("a session has at most 60 teams");
     }
     return new LoadOptions(server, echo, workload, players, sessions, botTeams, rates, step,
-        warmup, deadlineSeconds, hold, heartbeat, sourceAddresses, threads, connectConcurrency,
+        warmup, deadlineSeconds, deadlineTurns, hold, heartbeat, sourceAddresses, threads, connectConcurrency,
         serverPid, sustainP99, ceilingSteps, timeout);
   }
 

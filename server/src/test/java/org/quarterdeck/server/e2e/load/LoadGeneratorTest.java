@@ -82,7 +82,7 @@ class LoadGeneratorTest {
   @Test
   void sessionsWhoseDeadlinesExpireTogetherAllResolve() {
     Run run = load("--server", ws(), "--workload", "deadline", "--players", "12",
-        "--sessions", "4", "--deadline-seconds", "1", "--threads", "1",
+        "--sessions", "4", "--deadline-seconds", "1", "--deadline-turns", "2", "--threads", "1",
         "--timeout-seconds", "30");
 
     assertEquals(0, run.exitCode(), run.out() + run.err());
