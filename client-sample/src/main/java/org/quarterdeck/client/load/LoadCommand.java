@@ -78,6 +78,8 @@ public final class LoadCommand {
     boolean clean = true;
     if (o.server() != null) {
       Stats stats = new Stats();
+      ServerProbe probe = new ServerProbe(o.serverPid());
+      ServerProbe.Memory before = probe.measure();
       try (Fleet fleet = Fleet.createSessions(o, connector(o.server(), o, group), stats)) {
         fleet.joinPlayers(true);
         CountDownLatch opened = new CountDownLatch(fleet.players.size());
@@ -105,6 +107,14 @@ public final class LoadCommand {
         clean = steps.stream().allMatch(s -> s.errors().isEmpty());
         out.printf("server: highest sustained rate %d decisions/s (p99 <= %.0f ms, no errors, "
             + ">= 95%% of target answered)%n", serverCeiling, o.sustainP99Ms());
+        if (probe.enabled()) {
+          ServerProbe.Memory after = probe.measure();
+          out.printf("server: after the ladder: %s; (after - before) per connection %.1f KiB"
+              + " heap, %.1f KiB RSS (the sessions keep every revision in memory)%n",
+              after.describe(),
+              (after.heapUsedBytes() - before.heapUsedBytes()) / 1024.0 / fleet.connections(),
+              (after.rssBytes() - before.rssBytes()) / 1024.0 / fleet.connections());
+        }
       }
     }
     if (o.echo() != null) {
