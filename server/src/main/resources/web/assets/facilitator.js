@@ -147,6 +147,16 @@
     });
   }
   $('#cmd-extend').addEventListener('click', () => command({ extendSeconds: num($('#extend').value) }, 'Extend'));
+  // "You have until 10:45": the next time that time of day comes round, by this browser's clock.
+  $('#cmd-until').addEventListener('click', () => {
+    const v = $('#until').value;
+    if (!v) return;
+    const [h, m, sec] = v.split(':').map(Number);
+    const at = new Date();
+    at.setHours(h, m, sec || 0, 0);
+    if (at.getTime() <= Date.now()) at.setDate(at.getDate() + 1);
+    command({ deadlineAtEpochMs: String(at.getTime()) }, 'End the turn at ' + v);
+  });
   $('#cmd-broadcast').addEventListener('click', () => { const t = $('#broadcast').value.trim(); if (t) command({ broadcast: t }, 'Broadcast'); });
   $('#cmd-inject').addEventListener('click', () => {
     const title = $('#inject-title').value.trim();

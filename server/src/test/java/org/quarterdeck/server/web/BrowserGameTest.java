@@ -219,6 +219,13 @@ class BrowserGameTest {
     fac.findElement(By.id("cmd-resume")).click();
     waitPhase(p1, "TURN_OPEN");
     waitText(p1, By.id("countdown"), "left");
+    // The facilitator ends the turn at a time of day, half an hour from now; players see it.
+    String halfHourOn = java.time.LocalTime.now().plusMinutes(30).withNano(0).toString();
+    ((JavascriptExecutor) fac).executeScript(
+        "document.getElementById('until').value = arguments[0]", halfHourOn);
+    fac.findElement(By.id("cmd-until")).click();
+    waitText(fac, By.id("cmd-status"), "End the turn at " + halfHourOn + ": done");
+    waiting(p1).until(x -> x.findElement(By.id("countdown")).getText().matches("(29|30):\\d\\d left"));
 
     String team = p2.findElement(By.id("team-name")).getText();
     p2.navigate().refresh();
