@@ -35,8 +35,7 @@ final class Announcements {
       }
       if (m.role == Role.PLAYER && m.seat != null) {
         int team = m.seat.team;
-        List<org.quarterdeck.protocol.v1.TurnReport> own = session.reports(team);
-        resolved.setTeam(session.views().team(team)).setReport(own.get(own.size() - 1));
+        resolved.setTeam(session.views().team(team)).setReport(session.latestReport(team));
         if (closed != null) {
           QuarterResult q = quarter.get().get(team);
           closed.setTarget(q.target()).setResults(q.results()).setTargetMet(q.hit());

@@ -2,6 +2,8 @@ package org.quarterdeck.server.session;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.TextFormat;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -77,7 +79,10 @@ final class GameSession {
   private final Map<String, Member> members = new LinkedHashMap<>();
   private final List<Injection> injections = new ArrayList<>();
   private final List<EventView> eventHistory = new ArrayList<>();
-  private final List<List<TurnReport>> reports = new ArrayList<>();
+  // Every team's past reports, serialized: a report's bytes take a fraction of the heap of its
+  // message objects, and only a reconnecting player's snapshot reads them back.
+  private final List<List<ByteString>> reports = new ArrayList<>();
+  private final List<TurnReport> latestReports = new ArrayList<>();
   private final List<SessionRecord> records = new ArrayList<>();
   private boolean replaying;
   private String replayError;
@@ -115,6 +120,7 @@ final class GameSession {
       teamIds.add("team-" + (t + 1));
       teamNames.add("Team " + (t + 1));
       reports.add(new ArrayList<>());
+      latestReports.add(null);
     }
     this.game = Game.start(scenario.rules(), seed, teamIds);
     for (Seat seat : game.seats()) {
@@ -229,8 +235,22 @@ final class GameSession {
     return members.get(tokenHash);
   }
 
+  /** Every report of a team so far, oldest first. */
   List<TurnReport> reports(int team) {
-    return Collections.unmodifiableList(reports.get(team));
+    List<TurnReport> all = new ArrayList<>(reports.get(team).size());
+    for (ByteString bytes : reports.get(team)) {
+      try {
+        all.add(TurnReport.parseFrom(bytes));
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("a report this session wrote does not parse", e);
+      }
+    }
+    return all;
+  }
+
+  /** The report of the turn that closed last. */
+  TurnReport latestReport(int team) {
+    return latestReports.get(team);
   }
 
   List<EventView> eventHistory() {
@@ -403,8 +423,10 @@ final class GameSession {
     Map<String, EventView> drawn = new LinkedHashMap<>();
     for (TeamReport r : outcome.reports()) {
       int team = game.teamIds().indexOf(r.teamId());
-      reports.get(team).add(WireMapping.report(r, team).toBuilder()
-          .setDecision(teamDecision(team)).build());
+      TurnReport report = WireMapping.report(r, team).toBuilder()
+          .setDecision(teamDecision(team)).build();
+      latestReports.set(team, report);
+      reports.get(team).add(report.toByteString());
       for (EventView e : events(r)) {
         drawn.putIfAbsent(e.getId(), e);
       }

@@ -89,5 +89,6 @@ final class FakeConnection implements Connection {
 
   void clear() {
     received.clear();
+    arrivals.clear();
   }
 }
