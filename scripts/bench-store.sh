@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Event-store benchmark: appends/s and acknowledgement latency per fsync mode and appender count.
-# Usage: scripts/bench-store.sh [--dir DIR] [--seconds N] [--modes always,batch,batch0,off]
+# Usage: scripts/bench-store.sh [--dir DIR] [--seconds N] [--modes always,batch,batch2,off]
 #        [--appenders 1,16,256] [--payload BYTES]
 # DIR must be on the disk you care about (not a tmpfs); the default is /work/store-bench.
 set -euo pipefail

@@ -23,17 +23,19 @@ import org.quarterdeck.server.store.StoreOptions;
 public final class ServeCommand {
   static final Set<String> FLAGS = Set.of("http-port", "tcp-port", "bind", "data", "admin-token",
       "max-frame-bytes", "idle-timeout-seconds", "handshake-timeout-seconds", "fsync",
-      "transport", "io-threads");
+      "transport", "io-threads", "fsync-batch-ms");
   static final Set<String> SWITCHES = Set.of("demo");
 
   public static final String USAGE = """
       serve [--http-port 8080] [--tcp-port 7777] [--bind 127.0.0.1] [--data ./quarterdeck-data]
-            [--fsync always|batch|off] [--admin-token TOKEN] [--demo]
+            [--fsync always|batch|off] [--fsync-batch-ms 0] [--admin-token TOKEN] [--demo]
             [--max-frame-bytes 65536] [--idle-timeout-seconds 60] [--handshake-timeout-seconds 10]
             [--transport auto|epoll|nio] [--io-threads N]
         --fsync: always = fsync each record before acknowledging it; batch (default) = one fsync
-        per batch of a few ms, still before acknowledging; off = never fsync (an OS crash or
-        power loss can lose acknowledged work; a process crash cannot).
+        per file for the records that arrived while the previous one ran, still before
+        acknowledging; off = never fsync (an OS crash or power loss can lose acknowledged work;
+        a process crash cannot). --fsync-batch-ms N (0..1000) holds each batch open N ms more:
+        fewer fsyncs, more latency.
         --transport: auto (default) = Linux's native epoll when it loads, else Java NIO.
         --io-threads: event loops for connections and sessions (default: one per core).
         Every flag can also be set by an environment variable: QUARTERDECK_HTTP_PORT,
@@ -59,7 +61,7 @@ public final class ServeCommand {
 
   /** Parsed {@code serve} settings. */
   public record Options(InetSocketAddress http, InetSocketAddress tcp, Path data,
-      FsyncMode fsync, NetLimits limits, String adminToken, boolean demo,
+      FsyncMode fsync, int fsyncBatchMillis, NetLimits limits, String adminToken, boolean demo,
       Application.EventLoops loops) {
 
     public static Options parse(String[] args, Map<String, String> environment) {
@@ -75,6 +77,7 @@ public final class ServeCommand {
           new InetSocketAddress(bind, flags.getInt("tcp-port", 7777, 0, 65535)),
           Path.of(flags.get("data", "./quarterdeck-data")),
           parseFsync(flags.get("fsync", "batch")),
+          flags.getInt("fsync-batch-ms", 0, 0, 1000),
           limits,
           flags.get("admin-token").orElse(null),
           flags.isSet("demo"),
@@ -106,7 +109,9 @@ public final class ServeCommand {
       app = Application.start(options.http(), options.tcp(), options.limits(),
           options.demo() ? null : options.adminToken(), Version.serverName(),
           new Application.Storage(options.data(),
-              StoreOptions.DEFAULTS.withFsyncMode(options.fsync())), options.loops());
+              StoreOptions.DEFAULTS.withFsyncMode(options.fsync())
+                  .withBatchWindow(Duration.ofMillis(options.fsyncBatchMillis()))),
+          options.loops());
     } catch (RuntimeException | java.io.IOException e) {
       err.println("cannot start: " + e.getMessage());
       return 1;

@@ -10,10 +10,10 @@ public enum FsyncMode {
    */
   ALWAYS,
   /**
-   * Records are written as they arrive and one fsync per touched file covers a batch (gathered for
-   * at most {@link StoreOptions#batchWindow()} or until the batch is full). Acknowledgements wait for
-   * that fsync, so nothing acknowledged is lost, even on power loss; latency grows by up to one
-   * window. The default.
+   * Records are written as they arrive and one fsync per touched file covers a batch: the records
+   * that arrived while the previous fsync ran (and, with a {@link StoreOptions#batchWindow()},
+   * during that window). Acknowledgements wait for that fsync, so nothing acknowledged is lost,
+   * even on power loss. The default.
    */
   BATCH,
   /**

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.quarterdeck.server.net.IoTransport;
+import org.quarterdeck.server.store.FsyncMode;
 
 class ServeOptionsTest {
   @Test
@@ -20,6 +22,23 @@ class ServeOptionsTest {
     assertEquals(Path.of("./quarterdeck-data"), o.data());
     assertEquals(64 * 1024, o.limits().maxFrameBytes());
     assertFalse(o.demo());
+    assertEquals(FsyncMode.BATCH, o.fsync());
+    assertEquals(0, o.fsyncBatchMillis());
+    assertEquals(IoTransport.best(), o.loops().transport());
+    assertEquals(0, o.loops().threads(), "0: one event loop per core");
+  }
+
+  @Test
+  void transportThreadsAndBatchWindowAreSettable() {
+    ServeCommand.Options o = ServeCommand.Options.parse(new String[] {"--transport", "nio",
+        "--io-threads", "3", "--fsync-batch-ms", "2"}, Map.of());
+    assertEquals(IoTransport.NIO, o.loops().transport());
+    assertEquals(3, o.loops().threads());
+    assertEquals(2, o.fsyncBatchMillis());
+    assertThrows(Flags.UsageException.class, () -> ServeCommand.Options.parse(
+        new String[] {"--transport", "carrier-pigeon"}, Map.of()));
+    assertThrows(Flags.UsageException.class, () -> ServeCommand.Options.parse(
+        new String[] {"--fsync-batch-ms", "5000"}, Map.of()));
   }
 
   @Test
