@@ -228,7 +228,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
   @Override
   public void send(ServerMessage message) {
     outgoing.add(message);
-    if (reading && ctx.executor().inEventLoop()) {
+    if (ctx.executor().inEventLoop() && reading) {
       writeQueued();
     } else if (flushScheduled.compareAndSet(false, true)) {
       ctx.executor().execute(this::flushQueued);
