@@ -29,6 +29,10 @@ public final class Main {
       return args.length == 0 ? 2 : 0;
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    if (Arrays.asList(rest).contains("--help")) {
+      out.print(USAGE);
+      return 0;
+    }
     try {
       return switch (args[0]) {
         case "serve" -> ServeCommand.run(rest, out, err);
