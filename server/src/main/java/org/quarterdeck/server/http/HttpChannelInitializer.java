@@ -56,7 +56,9 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
         .decoderConfig(WebSocketDecoderConfig.newBuilder()
             .maxFramePayloadLength(maxFrame)
             .allowExtensions(false)
-            .closeOnProtocolViolation(true)
+            // The decoder reports a violation (with its close status) instead of closing at
+            // once: the connection handler sends the close frame and lets the client read it.
+            .closeOnProtocolViolation(false)
             .build())
         .build();
   }

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -34,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Connection {
   private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
   private static final AtomicLong IDS = new AtomicLong();
+  /** How long a closing WebSocket waits for the client to close its side. */
+  static final long CLOSE_GRACE_MS = 1000;
 
   private final long id = IDS.incrementAndGet();
   private final Transport transport;
@@ -192,11 +195,12 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
       send(Errors.reply(0, ErrorCode.TOO_LARGE, "message exceeds the limit of "
           + limits.maxFrameBytes() + " bytes"));
       close(Goodbye.Reason.PROTOCOL_ERROR, "message too large", WebSocketCloseStatus.MESSAGE_TOO_BIG);
-    } else if (cause instanceof CorruptedWebSocketFrameException) {
-      // The WebSocket decoder has already sent its close frame (1009 for oversized frames).
+    } else if (cause instanceof CorruptedWebSocketFrameException corrupt) {
+      // An oversized or malformed frame: the decoder now discards what follows; close with its
+      // status (1009 for too big, 1002 for a protocol error).
       metrics.badFrame();
-      log.info("connection {}: {}", id, cause.getMessage());
-      ctx.close();
+      close(Goodbye.Reason.PROTOCOL_ERROR, cause.getMessage() == null ? "bad WebSocket frame"
+          : cause.getMessage(), corrupt.closeStatus());
     } else if (cause instanceof java.io.IOException) {
       // resets, broken pipes, writes after close: the peer went away
       log.debug("connection {}: {}", id, cause.toString());
@@ -293,11 +297,26 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     log.info("connection {} closing: {} ({})", id, reason, message);
     if (transport == Transport.WEBSOCKET) {
       ctx.writeAndFlush(new CloseWebSocketFrame(status, truncate(message)))
-          .addListener(ChannelFutureListener.CLOSE);
+          .addListener((ChannelFutureListener) f -> closeAfterPeerReads(f.channel()));
     } else {
       ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
     }
   }
+  /**
+   * Sends FIN after the close frame but keeps reading (the decoder discards what arrives) until
+   * the client closes or {@link #CLOSE_GRACE_MS} pass. Closing at once while the client's bytes
+   * sit unread would make the kernel answer with a reset, and the client might never read the
+   * close frame and its reason.
+   */
+  private void closeAfterPeerReads(Channel channel) {
+    if (channel instanceof DuplexChannel duplex && channel.isActive()) {
+      duplex.shutdownOutput();
+      ctx.executor().schedule(() -> channel.close(), CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+    } else {
+      channel.close();
+    }
+  }
+
 
   @Override
   public boolean handshakeDone() {
