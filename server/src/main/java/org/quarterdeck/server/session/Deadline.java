@@ -72,8 +72,11 @@ final class Deadline {
     arm();
   }
 
-  /** Restores a running deadline at an absolute time (a past one expires at once). */
-  void restoreAt(long epochMs) {
+  /**
+   * Runs the deadline until an absolute time (a past one expires at once): a deadline restored
+   * from the log, or one the facilitator set by clock time.
+   */
+  void runUntil(long epochMs) {
     disarm();
     paused = false;
     remainingMs = 0;

@@ -482,7 +482,7 @@ final class GameSession {
   }
 
   void deadlineAt(long epochMs) {
-    deadline.restoreAt(epochMs);
+    deadline.runUntil(epochMs);
     clockChanged(ClockChanged.Change.SET);
   }
 

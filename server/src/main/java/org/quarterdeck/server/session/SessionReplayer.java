@@ -111,7 +111,7 @@ final class SessionReplayer {
           throw new ReplayException("turn " + r.getTurnStarted().getTurn()
               + " started but the game is at turn " + s.game().turn());
         }
-        s.deadline().restoreAt(r.getTurnStarted().getDeadlineMs());
+        s.deadline().runUntil(r.getTurnStarted().getDeadlineMs());
       }
       case DECISION -> {
         DecisionRecorded d = r.getDecision();
@@ -134,14 +134,14 @@ final class SessionReplayer {
           }
           case RESUMED -> {
             s.setPhase(Phase.TURN_OPEN);
-            s.deadline().restoreAt(c.getDeadlineMs());
+            s.deadline().runUntil(c.getDeadlineMs());
           }
-          case SET -> s.deadline().restoreAt(c.getDeadlineMs());
+          case SET -> s.deadline().runUntil(c.getDeadlineMs());
           case EXTENDED -> {
             if (s.phase() == Phase.PAUSED) {
               s.deadline().restorePaused(c.getRemainingMs());
             } else {
-              s.deadline().restoreAt(c.getDeadlineMs());
+              s.deadline().runUntil(c.getDeadlineMs());
             }
           }
           default -> throw new ReplayException("unknown clock change " + c.getChange());
