@@ -1,0 +1,3 @@
+I18N.define('de', {
+  'common.language': 'Sprache',
+});

@@ -1,0 +1,3 @@
+I18N.define('en', {
+  'common.language': 'Language',
+});
