@@ -12,9 +12,9 @@ import org.quarterdeck.server.net.ProtocolDispatcher;
 import org.quarterdeck.server.net.QuarterdeckServer;
 import org.quarterdeck.server.net.ServerAddresses;
 import org.quarterdeck.server.session.EventLoopSessionThread;
-import org.quarterdeck.server.session.EventStoreStorage;
+import org.quarterdeck.server.session.EventStoreJournals;
 import org.quarterdeck.server.session.SessionManager;
-import org.quarterdeck.server.session.SessionStorage;
+import org.quarterdeck.server.session.Journals;
 import org.quarterdeck.server.store.EventStore;
 import org.quarterdeck.server.store.StoreOptions;
 import org.slf4j.Logger;
@@ -30,10 +30,10 @@ public final class Application implements AutoCloseable {
 
   private final QuarterdeckServer server;
   private final SessionManager sessions;
-  private final SessionStorage storage;
+  private final Journals storage;
   private final ServerAddresses addresses;
 
-  private Application(QuarterdeckServer server, SessionManager sessions, SessionStorage storage,
+  private Application(QuarterdeckServer server, SessionManager sessions, Journals storage,
       ServerAddresses addresses) {
     this.server = server;
     this.sessions = sessions;
@@ -47,9 +47,9 @@ public final class Application implements AutoCloseable {
       return new Storage(null, StoreOptions.DEFAULTS);
     }
 
-    SessionStorage open() throws IOException {
-      return data == null ? SessionStorage.inMemory()
-          : new EventStoreStorage(EventStore.open(data, options));
+    Journals open() throws IOException {
+      return data == null ? Journals.inMemory()
+          : new EventStoreJournals(EventStore.open(data, options));
     }
   }
 
@@ -87,7 +87,7 @@ public final class Application implements AutoCloseable {
       throws InterruptedException, IOException {
     ServerMetrics metrics = new ServerMetrics();
     EventLoopGroup workers = loops.transport().newGroup(loops.threads());
-    SessionStorage sessionStorage = storage.open();
+    Journals sessionStorage = storage.open();
     java.util.concurrent.ExecutorService disk = java.util.concurrent.Executors
         .newSingleThreadExecutor(r -> {
           Thread t = new Thread(r, "quarterdeck-session-restore");

@@ -2,7 +2,7 @@ package org.quarterdeck.server.bot;
 
 import org.quarterdeck.protocol.v1.OptionStance;
 import org.quarterdeck.server.engine.Act;
-import org.quarterdeck.server.engine.Decision;
+import org.quarterdeck.server.engine.SeatDecision;
 import org.quarterdeck.server.engine.SeededRandom;
 import org.quarterdeck.server.engine.TeamState;
 import org.quarterdeck.server.engine.TurnOpening;
@@ -21,7 +21,7 @@ final class AdaptiveStrategy implements Strategy {
   }
 
   @Override
-  public Decision decide(TurnOpening opening, TeamState team, SeededRandom random) {
+  public SeatDecision decide(TurnOpening opening, TeamState team, SeededRandom random) {
     double target = team.get(Var.TARGET);
     double results = team.get(Var.RESULTS);
     int turnsPerQuarter = opening.turnsPerQuarter();

@@ -3,7 +3,7 @@ package org.quarterdeck.server.bot;
 import static java.util.Objects.requireNonNull;
 
 import org.quarterdeck.server.engine.AcceptedDecision;
-import org.quarterdeck.server.engine.Decision;
+import org.quarterdeck.server.engine.SeatDecision;
 import org.quarterdeck.server.engine.Game;
 import org.quarterdeck.server.engine.Seat;
 import org.quarterdeck.server.engine.SeededRandom;
@@ -19,7 +19,7 @@ public final class BotPlayer {
   private BotPlayer() {}
 
   /** The strategy's decision for a seat in the game's open turn, as a player would send it. */
-  public static Decision propose(Game game, Seat seat, Strategy strategy) {
+  public static SeatDecision propose(Game game, Seat seat, Strategy strategy) {
     requireNonNull(game, "game");
     requireNonNull(seat, "seat");
     requireNonNull(strategy, "strategy");
@@ -31,7 +31,7 @@ public final class BotPlayer {
 
   /** The strategy's checked decision for a seat in the game's open turn. */
   public static AcceptedDecision decide(Game game, Seat seat, Strategy strategy) {
-    Decision d = propose(game, seat, strategy);
+    SeatDecision d = propose(game, seat, strategy);
     Verdict<AcceptedDecision> v = game.validate(d);
     if (!v.isAccepted()) {
       throw new IllegalStateException("strategy " + strategy.name()

@@ -2,10 +2,10 @@ package org.quarterdeck.server.bot;
 
 import org.quarterdeck.protocol.v1.OptionStance;
 import org.quarterdeck.server.engine.Act;
-import org.quarterdeck.server.engine.ActKind;
-import org.quarterdeck.server.engine.Decision;
+import org.quarterdeck.server.engine.ActCategory;
+import org.quarterdeck.server.engine.SeatDecision;
 import org.quarterdeck.server.engine.Dilemma;
-import org.quarterdeck.server.engine.Hat;
+import org.quarterdeck.server.engine.SeatHat;
 import org.quarterdeck.server.engine.TurnOpening;
 
 /**
@@ -21,17 +21,17 @@ final class Plan {
     double of(Act act);
   }
 
-  static Decision book(TurnOpening open, double leadershipShare, Weights weights,
+  static SeatDecision book(TurnOpening open, double leadershipShare, Weights weights,
       OptionStance stance, int randomOption) {
     double share = Math.max(0, Math.min(1, leadershipShare));
     double free = Math.max(0, open.freeHours());
     double lead;
     double manage;
-    Hat hat = open.seat().hat();
-    if (hat == Hat.LEADER) {
+    SeatHat hat = open.seat().hat();
+    if (hat == SeatHat.LEADER) {
       lead = free * Math.min(1, 2 * share);
       manage = 0;
-    } else if (hat == Hat.MANAGER) {
+    } else if (hat == SeatHat.MANAGER) {
       lead = 0;
       manage = free * Math.min(1, 2 * (1 - share));
     } else {
@@ -42,18 +42,18 @@ final class Plan {
     double manageWeight = 0;
     for (Act a : open.acts()) {
       double w = Math.max(0, weights.of(a));
-      if (a.kind() == ActKind.LEADERSHIP) {
+      if (a.kind() == ActCategory.LEADERSHIP) {
         leadWeight += w;
       } else {
         manageWeight += w;
       }
     }
-    Decision.Builder b = Decision.builder(open.seat(), open.turn());
+    SeatDecision.Builder b = SeatDecision.builder(open.seat(), open.turn());
     double booked = 0;
     Act lastBooked = null;
     for (Act a : open.acts()) {
       double w = Math.max(0, weights.of(a));
-      double h = a.kind() == ActKind.LEADERSHIP
+      double h = a.kind() == ActCategory.LEADERSHIP
           ? (leadWeight > 0 ? lead * w / leadWeight : 0)
           : (manageWeight > 0 ? manage * w / manageWeight : 0);
       if (h > 0) {

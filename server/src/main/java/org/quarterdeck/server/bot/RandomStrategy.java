@@ -2,7 +2,7 @@ package org.quarterdeck.server.bot;
 
 import org.quarterdeck.protocol.v1.OptionStance;
 import org.quarterdeck.server.engine.Act;
-import org.quarterdeck.server.engine.Decision;
+import org.quarterdeck.server.engine.SeatDecision;
 import org.quarterdeck.server.engine.SeededRandom;
 import org.quarterdeck.server.engine.TeamState;
 import org.quarterdeck.server.engine.TurnOpening;
@@ -15,7 +15,7 @@ final class RandomStrategy implements Strategy {
   }
 
   @Override
-  public Decision decide(TurnOpening opening, TeamState team, SeededRandom random) {
+  public SeatDecision decide(TurnOpening opening, TeamState team, SeededRandom random) {
     double share = random.nextDouble();
     double[] weights = new double[64];
     for (Act a : opening.acts()) {

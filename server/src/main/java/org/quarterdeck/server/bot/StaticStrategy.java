@@ -1,7 +1,7 @@
 package org.quarterdeck.server.bot;
 
 import org.quarterdeck.protocol.v1.OptionStance;
-import org.quarterdeck.server.engine.Decision;
+import org.quarterdeck.server.engine.SeatDecision;
 import org.quarterdeck.server.engine.SeededRandom;
 import org.quarterdeck.server.engine.TeamState;
 import org.quarterdeck.server.engine.TurnOpening;
@@ -29,7 +29,7 @@ final class StaticStrategy implements Strategy {
   }
 
   @Override
-  public Decision decide(TurnOpening opening, TeamState team, SeededRandom random) {
+  public SeatDecision decide(TurnOpening opening, TeamState team, SeededRandom random) {
     return Plan.book(opening, share, a -> 1.0, stance, -1);
   }
 }

@@ -1,6 +1,6 @@
 package org.quarterdeck.server.bot;
 
-import org.quarterdeck.server.engine.Decision;
+import org.quarterdeck.server.engine.SeatDecision;
 import org.quarterdeck.server.engine.SeededRandom;
 import org.quarterdeck.server.engine.TeamState;
 import org.quarterdeck.server.engine.TurnOpening;
@@ -14,5 +14,5 @@ public interface Strategy {
   String name();
 
   /** The seat's decision for the open turn; never books more than the opening's free hours. */
-  Decision decide(TurnOpening opening, TeamState team, SeededRandom random);
+  SeatDecision decide(TurnOpening opening, TeamState team, SeededRandom random);
 }

@@ -11,8 +11,8 @@ import org.quarterdeck.server.replay.Export;
 import org.quarterdeck.server.replay.Reenactment;
 import org.quarterdeck.server.replay.Timeline;
 import org.quarterdeck.server.scenario.ScenarioCatalog;
-import org.quarterdeck.server.session.EventStoreStorage;
-import org.quarterdeck.server.session.SessionStorage;
+import org.quarterdeck.server.session.EventStoreJournals;
+import org.quarterdeck.server.session.Journals;
 import org.quarterdeck.server.store.EventStore;
 import org.quarterdeck.server.store.StoreOptions;
 
@@ -23,7 +23,7 @@ public final class LogCommands {
           Writes a session's replay to standard output: CSV has one row per team per turn
           (every state variable, the hours per act, the events); JSON has everything.
       verify --data DIR
-          Replays every session log through the engine and checks its recorded state hashes;
+          ReplayRequests every session log through the engine and checks its recorded state hashes;
           exits 1 on any corruption or mismatch.""";
 
   private LogCommands() {}
@@ -42,13 +42,13 @@ public final class LogCommands {
       err.println("no data directory " + data);
       return 1;
     }
-    try (SessionStorage storage = new EventStoreStorage(EventStore.open(data,
+    try (Journals storage = new EventStoreJournals(EventStore.open(data,
         StoreOptions.DEFAULTS))) {
       if (!storage.sessionIds().contains(session)) {
         err.println("no session " + session + " in " + data);
         return 1;
       }
-      SessionStorage.Stored stored = storage.read(session);
+      Journals.Stored stored = storage.read(session);
       if (stored.corrupt()) {
         err.println("session " + session + ": " + stored.problem());
         return 1;
@@ -77,10 +77,10 @@ public final class LogCommands {
     }
     int bad = 0;
     int good = 0;
-    try (SessionStorage storage = new EventStoreStorage(EventStore.open(data,
+    try (Journals storage = new EventStoreJournals(EventStore.open(data,
         StoreOptions.DEFAULTS))) {
       for (String id : storage.sessionIds()) {
-        SessionStorage.Stored stored = storage.read(id);
+        Journals.Stored stored = storage.read(id);
         if (stored.corrupt()) {
           out.println("FAIL " + id + ": " + stored.problem());
           bad++;

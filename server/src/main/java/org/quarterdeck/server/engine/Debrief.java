@@ -9,7 +9,7 @@ import java.util.Locale;
  * End-of-game summary for the facilitator's debrief: standings by score (ties by team order) and a
  * few plain-language lines per team connecting its numbers to the lesson.
  */
-public record Debrief(String lesson, List<FinalScore> standings, List<TeamSummary> teams) {
+public record Debrief(String lesson, List<TeamScore> standings, List<TeamSummary> teams) {
 
   public Debrief {
     standings = List.copyOf(standings);
@@ -24,11 +24,11 @@ public record Debrief(String lesson, List<FinalScore> standings, List<TeamSummar
   }
 
   static Debrief of(Game g) {
-    List<FinalScore> scores = g.finalScores();
-    List<FinalScore> standings = new ArrayList<>(scores);
-    standings.sort(Comparator.comparingDouble(FinalScore::score).reversed());
+    List<TeamScore> scores = g.finalScores();
+    List<TeamScore> standings = new ArrayList<>(scores);
+    standings.sort(Comparator.comparingDouble(TeamScore::score).reversed());
     List<TeamSummary> teams = new ArrayList<>();
-    for (FinalScore f : scores) {
+    for (TeamScore f : scores) {
       List<String> lines = new ArrayList<>();
       StringBuilder q = new StringBuilder("Quarters vs target:");
       int misses = 0;

@@ -22,7 +22,7 @@ final class DecisionCheck {
     this.turn = game.turn;
   }
 
-  Verdict<AcceptedDecision> decision(Decision decision) {
+  Verdict<AcceptedDecision> decision(SeatDecision decision) {
     requireNonNull(decision, "decision");
     if (game.isOver()) {
       return Verdict.reject(RejectionCode.GAME_OVER, "turn", "the game is over");
@@ -86,7 +86,7 @@ final class DecisionCheck {
         return Verdict.reject(RejectionCode.UNKNOWN_DILEMMA, field,
             "no dilemma '" + e.getKey() + "' is open in turn " + turn);
       }
-      if (seat.hat() == Hat.MANAGER) {
+      if (seat.hat() == SeatHat.MANAGER) {
         return Verdict.reject(RejectionCode.DILEMMA_NOT_FOR_HAT, field,
             "dilemmas are answered by the LEADER hat");
       }

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * <ol>
  *   <li>{@link #start} a game from compiled {@link Rules}, a seed and team ids;
  *   <li>show each seat its {@link #opening(Seat)};
- *   <li>{@link #validate(Decision)} each submitted decision (a {@link Rejection} changes nothing);
+ *   <li>{@link #validate(SeatDecision)} each submitted decision (a {@link Rejection} changes nothing);
  *   <li>{@link #validateInjection(InjectedEvent)} facilitator events;
  *   <li>{@link #resolve} with the accepted decisions (missing seats get {@link #defaultDecision});
  *   <li>record {@link #stateHash()} of the next game; when {@link #isOver()}, read
@@ -69,7 +69,7 @@ public final class Game {
         throw new IllegalArgumentException("team ids must be distinct and non-blank: '" + id + "'");
       }
       teams[i] = TeamState.initial(rules, id, i);
-      for (Hat hat : rules.hats()) {
+      for (SeatHat hat : rules.hats()) {
         seats.add(new Seat(id, hat));
       }
     }
@@ -138,7 +138,7 @@ public final class Game {
     return s.v[Var.INTERRUPTIONS.ordinal()] + rules.dyn.getInterruptionsPerLowConfidence() * low;
   }
 
-  double seatInterruptions(TeamState s, Hat hat) {
+  double seatInterruptions(TeamState s, SeatHat hat) {
     double cap = rules.budget.getMaxInterruptionShare() * rules.hoursPerTurn(hat);
     return StrictMath.min(cap, teamInterruptions(s) * rules.interruptionShare(hat));
   }
@@ -160,7 +160,7 @@ public final class Game {
       events.add(rules.events().get(e));
     }
     List<Dilemma> dilemmas = new ArrayList<>();
-    if (seat.hat() != Hat.MANAGER) {
+    if (seat.hat() != SeatHat.MANAGER) {
       for (int d : rules.dilemmasByTurn[turn]) {
         dilemmas.add(rules.dilemmas().get(d));
       }
@@ -249,7 +249,7 @@ public final class Game {
    * (an explicit 0 on any act is allowed); the total fits free hours plus overtime; each dilemma is
    * open this turn, the seat answers dilemmas, and the option exists.
    */
-  public Verdict<AcceptedDecision> validate(Decision decision) {
+  public Verdict<AcceptedDecision> validate(SeatDecision decision) {
     return new DecisionCheck(this).decision(decision);
   }
 
@@ -339,7 +339,7 @@ public final class Game {
   }
 
   /** Scores of every team in session order (meaningful once {@link #isOver()}). */
-  public List<FinalScore> finalScores() {
+  public List<TeamScore> finalScores() {
     return Scoring.scores(this);
   }
 

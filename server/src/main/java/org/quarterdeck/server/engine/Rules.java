@@ -31,7 +31,7 @@ public final class Rules {
   final Scenario scenario;
   final DynamicsCoefficients dyn;
   final TimeBudgetRules budget;
-  final Mode mode;
+  final MultiplayerMode mode;
   final int turnsPerQuarter;
   final int quarters;
   final int totalTurns;
@@ -59,7 +59,7 @@ public final class Rules {
   final String[] labels;
   private final String[] causeLabels;
   final int slots;
-  private final List<Hat> hats;
+  private final List<SeatHat> hats;
   final int hatCount;
   final EffectDef[] slotDefs;
   final int ring;
@@ -74,12 +74,12 @@ public final class Rules {
     this.dyn = scenario.getDynamics();
     this.budget = scenario.getBudget();
     this.mode = switch (scenario.getMode()) {
-      case GAME_MODE_MARKET -> Mode.MARKET;
-      case GAME_MODE_COMPANY -> Mode.COMPANY;
-      case GAME_MODE_TWO_HATS -> Mode.TWO_HATS;
+      case GAME_MODE_MARKET -> MultiplayerMode.MARKET;
+      case GAME_MODE_COMPANY -> MultiplayerMode.COMPANY;
+      case GAME_MODE_TWO_HATS -> MultiplayerMode.TWO_HATS;
       default -> throw new IllegalArgumentException("scenario mode is required");
     };
-    this.hats = mode == Mode.TWO_HATS ? List.of(Hat.LEADER, Hat.MANAGER) : List.of(Hat.BOTH);
+    this.hats = mode == MultiplayerMode.TWO_HATS ? List.of(SeatHat.LEADER, SeatHat.MANAGER) : List.of(SeatHat.BOTH);
     this.hatCount = hats.size();
     this.turnsPerQuarter = scenario.getCalendar().getTurnsPerQuarter();
     this.quarters = scenario.getCalendar().getQuarters();
@@ -104,17 +104,17 @@ public final class Rules {
     List<Integer> manage = new ArrayList<>();
     for (int i = 0; i < scenario.getActsCount(); i++) {
       ActDefinition a = scenario.getActs(i);
-      ActKind kind = switch (a.getKind()) {
-        case ACT_KIND_MANAGEMENT -> ActKind.MANAGEMENT;
-        case ACT_KIND_LEADERSHIP -> ActKind.LEADERSHIP;
+      ActCategory kind = switch (a.getKind()) {
+        case ACT_KIND_MANAGEMENT -> ActCategory.MANAGEMENT;
+        case ACT_KIND_LEADERSHIP -> ActCategory.LEADERSHIP;
         default -> throw new IllegalArgumentException("act " + a.getId() + " has no kind");
       };
       if (actIndex.put(a.getId(), i) != null) {
         throw new IllegalArgumentException("duplicate act " + a.getId());
       }
-      (kind == ActKind.LEADERSHIP ? lead : manage).add(i);
+      (kind == ActCategory.LEADERSHIP ? lead : manage).add(i);
       actList.add(new Act(i, a.getId(), a.getName(), a.getDescription(), kind,
-          kind == ActKind.LEADERSHIP ? a.getRole() : LeadershipRole.LEADERSHIP_ROLE_UNSPECIFIED,
+          kind == ActCategory.LEADERSHIP ? a.getRole() : LeadershipRole.LEADERSHIP_ROLE_UNSPECIFIED,
           Var.of(a.getAimsAt())));
       actEffects[i] = compile(a.getEffectsList(), labelList, slotCounter, maxDelay);
     }
@@ -292,7 +292,7 @@ public final class Rules {
   }
 
   /** The multiplayer mode. */
-  public Mode mode() {
+  public MultiplayerMode mode() {
     return mode;
   }
 
@@ -350,12 +350,12 @@ public final class Rules {
   }
 
   /** The hats of a team's seats: LEADER and MANAGER in two-hats mode, else BOTH. */
-  public List<Hat> hats() {
+  public List<SeatHat> hats() {
     return hats;
   }
 
   /** Contracted hours per turn of a seat wearing {@code hat}. */
-  public double hoursPerTurn(Hat hat) {
+  public double hoursPerTurn(SeatHat hat) {
     return switch (hat) {
       case BOTH -> budget.getHoursPerTurn();
       case LEADER -> scenario.getTwoHats().getLeaderHoursPerTurn();
@@ -364,7 +364,7 @@ public final class Rules {
   }
 
   /** Share of the team's interruptions that land on {@code hat}. */
-  double interruptionShare(Hat hat) {
+  double interruptionShare(SeatHat hat) {
     return switch (hat) {
       case BOTH -> 1.0;
       case LEADER -> scenario.getTwoHats().getLeaderInterruptionShare();

@@ -8,7 +8,7 @@ import org.quarterdeck.protocol.v1.ScoringWeights;
 final class Scoring {
   private Scoring() {}
 
-  static List<FinalScore> scores(Game g) {
+  static List<TeamScore> scores(Game g) {
     Rules r = g.rules;
     int n = g.teams.length;
     double[] ratio = new double[n];
@@ -18,11 +18,11 @@ final class Scoring {
       mean += ratio[i];
     }
     mean /= n;
-    double shared = r.mode == Mode.COMPANY ? r.scenario.getCompany().getSharedResultWeight() : 0;
+    double shared = r.mode == MultiplayerMode.COMPANY ? r.scenario.getCompany().getSharedResultWeight() : 0;
     ScoringWeights w = r.scenario.getScoring();
     double total = w.getResults() + w.getMorale() + w.getCapability() + w.getAdoption()
         + w.getIntegrity();
-    List<FinalScore> out = new ArrayList<>(n);
+    List<TeamScore> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       TeamState s = g.teams[i];
       double res = StrictMath.min(1.5, (1 - shared) * ratio[i] + shared * mean);
@@ -37,7 +37,7 @@ final class Scoring {
       for (int q = 0; q < s.quartersClosed(); q++) {
         qs.add(new QuarterResult(s.id, q + 1, s.quarterResults[q], s.quarterTargets[q]));
       }
-      out.add(new FinalScore(s.id, score, res, morale, cap, adoption, integrity, qs));
+      out.add(new TeamScore(s.id, score, res, morale, cap, adoption, integrity, qs));
     }
     return out;
   }

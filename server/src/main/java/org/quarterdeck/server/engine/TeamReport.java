@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param defaultedSeats seats that did not submit and got the scenario's default decision
  */
 public record TeamReport(String teamId, int turn, List<Seat> defaultedSeats,
-    List<EventNote> events, List<DilemmaChoice> dilemmaChoices, List<VariableChange> changes,
+    List<EventNote> events, List<DilemmaChoice> dilemmaChoices, List<VariableDelta> changes,
     Optional<QuarterResult> quarterClosed) {
 
   public TeamReport {
@@ -28,7 +28,7 @@ public record TeamReport(String teamId, int turn, List<Seat> defaultedSeats,
   public record DilemmaChoice(String dilemmaId, String optionId, boolean defaulted) {}
 
   /** The change of one variable, if it moved or anything contributed to it. */
-  public Optional<VariableChange> change(Var var) {
+  public Optional<VariableDelta> change(Var var) {
     return changes.stream().filter(c -> c.var() == var).findFirst();
   }
 }

@@ -13,13 +13,13 @@ public final class TurnOutcome {
   private final Game before;
   private final Game next;
   private final AcceptedDecision[] bySeat;
-  private final TurnLog log;
+  private final AttributionLedger log;
   private final int[][] events;
   private final List<AcceptedInjection> injections;
   private final int[][] chosen;
   private final QuarterResult[] closed;
 
-  TurnOutcome(Game before, Game next, AcceptedDecision[] bySeat, TurnLog log,
+  TurnOutcome(Game before, Game next, AcceptedDecision[] bySeat, AttributionLedger log,
       int[][] events, List<AcceptedInjection> injections, int[][] chosen, QuarterResult[] closed) {
     this.before = before;
     this.next = next;
@@ -100,14 +100,14 @@ public final class TurnOutcome {
       choices.add(new TeamReport.DilemmaChoice(dil.id(), dil.options().get(chosen[i][k]).id(),
           dflt));
     }
-    List<VariableChange> changes = new ArrayList<>();
-    List<Contribution>[] byVar = log.contributions(i, r);
+    List<VariableDelta> changes = new ArrayList<>();
+    List<Attribution>[] byVar = log.contributions(i, r);
     for (Var var : Var.ALL) {
       double a = was.v[var.ordinal()];
       double b = now.v[var.ordinal()];
-      List<Contribution> cs = byVar[var.ordinal()];
+      List<Attribution> cs = byVar[var.ordinal()];
       if (a != b || (cs != null && !cs.isEmpty())) {
-        changes.add(new VariableChange(var, a, b, before.turn, cs == null ? List.of() : cs));
+        changes.add(new VariableDelta(var, a, b, before.turn, cs == null ? List.of() : cs));
       }
     }
     return new TeamReport(was.id, before.turn, defaulted, notes, choices, changes,

@@ -37,7 +37,7 @@ final class TurnResolver {
   private final double[][] v;
   private final double[][] pending;
   private final double[][] hires;
-  private final TurnLog log;
+  private final AttributionLedger log;
   private final double[] output;
   private final int[][] events;
   private final int[][] chosen;
@@ -53,7 +53,7 @@ final class TurnResolver {
     v = new double[n][];
     pending = new double[n][];
     hires = new double[n][];
-    log = new TurnLog(n);
+    log = new AttributionLedger(n);
     output = new double[n];
     events = new int[n][];
     chosen = new int[n][];
@@ -66,10 +66,10 @@ final class TurnResolver {
     for (int i = 0; i < n; i++) {
       resolveTeam(i, bySeat, i * hats, hats, injections);
     }
-    if (n > 1 && r.mode == Mode.MARKET) {
+    if (n > 1 && r.mode == MultiplayerMode.MARKET) {
       market(n);
     }
-    if (n > 1 && r.mode == Mode.COMPANY) {
+    if (n > 1 && r.mode == MultiplayerMode.COMPANY) {
       culture(n);
     }
     for (int i = 0; i < n; i++) {
@@ -113,7 +113,7 @@ final class TurnResolver {
     }
     if (e.delay() == 0) {
       v[i][e.var()] += amount;
-      log.add(i, e.var(), TurnLog.CAUSES + e.label(), originTurn, amount);
+      log.add(i, e.var(), AttributionLedger.CAUSES + e.label(), originTurn, amount);
     } else {
       pending[i][((t + e.delay()) % r.ring) * r.slots + e.slot()] += amount;
     }
@@ -140,7 +140,7 @@ final class TurnResolver {
       if (amt != 0.0) {
         EffectDef e = r.slotDefs[k];
         v[i][e.var()] += amt;
-        log.add(i, e.var(), TurnLog.CAUSES + e.label(), t - e.delay(), amt);
+        log.add(i, e.var(), AttributionLedger.CAUSES + e.label(), t - e.delay(), amt);
         p[row + k] = 0.0;
       }
     }
@@ -153,7 +153,7 @@ final class TurnResolver {
     double peak = r.budget.getPeakHoursPerWeek();
     for (int h = 0; h < hats; h++) {
       AcceptedDecision dec = bySeat[firstSeat + h];
-      Hat hat = dec.seat.hat();
+      SeatHat hat = dec.seat.hat();
       double booked = dec.totalHours();
       double worked = g.seatInterruptions(s, hat) + booked;
       overtime += StrictMath.max(0.0, worked - r.hoursPerTurn(hat));

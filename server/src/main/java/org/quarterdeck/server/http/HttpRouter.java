@@ -22,7 +22,7 @@ import java.nio.charset.StandardCharsets;
 import org.quarterdeck.server.metrics.ServerMetrics;
 import org.quarterdeck.server.net.ConnectionPipeline;
 import org.quarterdeck.server.net.EnvelopeParser;
-import org.quarterdeck.server.net.Transport;
+import org.quarterdeck.server.port.Transport;
 import org.quarterdeck.server.net.WebSocketEnvelopeCodec;
 
 /**

@@ -1,5 +1,8 @@
 package org.quarterdeck.server.net;
 
+import org.quarterdeck.server.port.Transport;
+import org.quarterdeck.server.port.Errors;
+import org.quarterdeck.server.port.Connection;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.Channel;

@@ -1,5 +1,6 @@
 package org.quarterdeck.server.net;
 
+import org.quarterdeck.server.port.Connection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,5 +1,6 @@
 package org.quarterdeck.server.net;
 
+import org.quarterdeck.server.port.Connection;
 import org.quarterdeck.protocol.v1.ClientMessage;
 
 /** Receives every parsed client envelope, on the connection's event loop. */

@@ -1,5 +1,7 @@
 package org.quarterdeck.server.net;
 
+import org.quarterdeck.server.port.SessionGateway;
+import org.quarterdeck.server.port.Connection;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;

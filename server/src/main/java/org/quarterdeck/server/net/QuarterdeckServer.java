@@ -1,5 +1,6 @@
 package org.quarterdeck.server.net;
 
+import org.quarterdeck.server.port.Connection;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.bootstrap.ServerBootstrap;

@@ -1,5 +1,6 @@
 package org.quarterdeck.server.net;
 
+import org.quarterdeck.server.port.Transport;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;

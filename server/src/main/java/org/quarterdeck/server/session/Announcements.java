@@ -50,7 +50,7 @@ final class Announcements {
 
   static void ended(GameSession session) {
     Debrief debrief = session.game().debrief();
-    List<org.quarterdeck.server.engine.FinalScore> scores = session.finalScores();
+    List<org.quarterdeck.server.engine.TeamScore> scores = session.finalScores();
     session.forEachMember(m -> {
       int own = m.role == Role.PLAYER && m.seat != null ? m.seat.team : -1;
       boolean all = m.role == Role.FACILITATOR;
@@ -59,7 +59,7 @@ final class Announcements {
         ended.addDebrief(debrief.lesson());
       }
       for (int t = 0; t < scores.size(); t++) {
-        org.quarterdeck.server.engine.FinalScore s = scores.get(t);
+        org.quarterdeck.server.engine.TeamScore s = scores.get(t);
         FinalScore.Builder score = FinalScore.newBuilder().setTeam(t)
             .setName(session.teamName(t)).setScore(s.score());
         if (all || t == own) {

@@ -38,15 +38,15 @@ import org.quarterdeck.server.bot.Strategies;
 import org.quarterdeck.server.bot.Strategy;
 import org.quarterdeck.server.engine.AcceptedDecision;
 import org.quarterdeck.server.engine.AcceptedInjection;
-import org.quarterdeck.server.engine.FinalScore;
+import org.quarterdeck.server.engine.TeamScore;
 import org.quarterdeck.server.engine.Game;
-import org.quarterdeck.server.engine.Hat;
+import org.quarterdeck.server.engine.SeatHat;
 import org.quarterdeck.server.engine.Rejection;
 import org.quarterdeck.server.engine.Seat;
 import org.quarterdeck.server.engine.TeamReport;
 import org.quarterdeck.server.engine.TurnOutcome;
 import org.quarterdeck.server.engine.Verdict;
-import org.quarterdeck.server.net.Connection;
+import org.quarterdeck.server.port.Connection;
 import org.quarterdeck.server.scenario.LoadedScenario;
 import org.quarterdeck.server.wire.WireMapping;
 
@@ -75,7 +75,7 @@ final class GameSession {
   private final LiveViewPushes liveViewPushes;
   private final Runnable ensureThread;
   private final List<String> teamNames = new ArrayList<>();
-  private final List<SeatSlot> seats = new ArrayList<>();
+  private final List<SeatState> seats = new ArrayList<>();
   private final Map<String, Member> members = new LinkedHashMap<>();
   private final List<Injection> injections = new ArrayList<>();
   private final List<EventView> eventHistory = new ArrayList<>();
@@ -88,7 +88,7 @@ final class GameSession {
   private String replayError;
   private Phase phase = Phase.LOBBY;
   private Game game;
-  private List<FinalScore> finalScores = List.of();
+  private List<TeamScore> finalScores = List.of();
 
   /** A facilitator's event accepted for the open turn. */
   record Injection(AcceptedInjection accepted, EventView view, List<Integer> teams) {
@@ -125,7 +125,7 @@ final class GameSession {
     this.game = Game.start(scenario.rules(), seed, teamIds);
     for (Seat seat : game.seats()) {
       int team = teamIds.indexOf(seat.teamId());
-      seats.add(new SeatSlot(team, seat, botFor(team)));
+      seats.add(new SeatState(team, seat, botFor(team)));
     }
     members.put(facilitatorTokenHash, new Member(Role.FACILITATOR, facilitatorTokenHash,
         "facilitator"));
@@ -210,16 +210,16 @@ final class GameSession {
     return teamNames.get(team);
   }
 
-  List<SeatSlot> seats() {
+  List<SeatState> seats() {
     return Collections.unmodifiableList(seats);
   }
 
-  List<SeatSlot> seatsOf(int team) {
+  List<SeatState> seatsOf(int team) {
     return seats.stream().filter(s -> s.team == team).toList();
   }
 
-  SeatSlot seat(int team, Hat hat) {
-    for (SeatSlot s : seats) {
+  SeatState seat(int team, SeatHat hat) {
+    for (SeatState s : seats) {
       if (s.team == team && s.seat.hat() == hat) {
         return s;
       }
@@ -265,7 +265,7 @@ final class GameSession {
     return team < finalScores.size() ? finalScores.get(team).score() : 0;
   }
 
-  List<FinalScore> finalScores() {
+  List<TeamScore> finalScores() {
     return finalScores;
   }
 
@@ -281,7 +281,7 @@ final class GameSession {
   }
 
   /** Seats a player; a bot that held the seat stands down, and its draft with it. */
-  void seatPlayer(Member player, SeatSlot seat) {
+  void seatPlayer(Member player, SeatState seat) {
     seat.player = player;
     seat.bot = null;
     player.seat = seat;
@@ -293,7 +293,7 @@ final class GameSession {
   }
 
   /** Frees a player's seat for a bot, which decides at once if the turn is open. */
-  void releaseSeat(SeatSlot seat, Strategy bot, org.quarterdeck.protocol.v1.SeatReleased.Why why) {
+  void releaseSeat(SeatState seat, Strategy bot, org.quarterdeck.protocol.v1.SeatReleased.Why why) {
     if (seat.player != null) {
       seat.player.seat = null;
     }
@@ -317,7 +317,7 @@ final class GameSession {
     ensureThread.run();
     phase = Phase.TURN_OPEN;
     injections.clear();
-    for (SeatSlot s : seats) {
+    for (SeatState s : seats) {
       s.clearDecision();
       if (!s.human()) {
         decideForBot(s);
@@ -336,11 +336,11 @@ final class GameSession {
     pushLiveView();
   }
 
-  private void decideForBot(SeatSlot s) {
+  private void decideForBot(SeatState s) {
     if (s.bot == null) {
       return;
     }
-    org.quarterdeck.server.engine.Decision d = BotPlayer.propose(game, s.seat, s.bot);
+    org.quarterdeck.server.engine.SeatDecision d = BotPlayer.propose(game, s.seat, s.bot);
     Verdict<AcceptedDecision> verdict = game.validate(d);
     if (verdict.isAccepted()) {
       s.decision = verdict.value();
@@ -352,7 +352,7 @@ final class GameSession {
   }
 
   /** Records a player's accepted decision; closes the turn if every player has submitted. */
-  void acceptDecision(Connection c, long requestId, SeatSlot seat, AcceptedDecision accepted,
+  void acceptDecision(Connection c, long requestId, SeatState seat, AcceptedDecision accepted,
       org.quarterdeck.protocol.v1.Decision wire, int version) {
     seat.decision = accepted;
     seat.wireDecision = wire;
@@ -371,7 +371,7 @@ final class GameSession {
   private SubmissionProgress progress() {
     int expected = 0;
     int submitted = 0;
-    for (SeatSlot s : seats) {
+    for (SeatState s : seats) {
       if (s.human()) {
         expected++;
         submitted += s.wireDecision != null ? 1 : 0;
@@ -412,7 +412,7 @@ final class GameSession {
     }
     deadline.stop();
     List<AcceptedDecision> decisions = new ArrayList<>();
-    for (SeatSlot s : seats) {
+    for (SeatState s : seats) {
       if (s.decision != null) {
         decisions.add(s.decision);
       }
@@ -449,7 +449,7 @@ final class GameSession {
   private org.quarterdeck.protocol.v1.Decision teamDecision(int team) {
     org.quarterdeck.protocol.v1.Decision.Builder merged =
         org.quarterdeck.protocol.v1.Decision.newBuilder();
-    for (SeatSlot s : seatsOf(team)) {
+    for (SeatState s : seatsOf(team)) {
       if (s.wireDecision != null) {
         merged.mergeFrom(s.wireDecision);
       }
@@ -568,7 +568,7 @@ final class GameSession {
       replayError = code + ": " + message;
       return;
     }
-    outbox.send(c, org.quarterdeck.server.net.Errors.reply(requestId, code, message));
+    outbox.send(c, org.quarterdeck.server.port.Errors.reply(requestId, code, message));
   }
 
   void error(Connection c, long requestId, Rejection rejection, String fieldPrefix) {
@@ -576,7 +576,7 @@ final class GameSession {
       replayError = rejection.toString();
       return;
     }
-    ServerMessage m = org.quarterdeck.server.net.Errors.reply(requestId,
+    ServerMessage m = org.quarterdeck.server.port.Errors.reply(requestId,
         ErrorCode.INVALID_ARGUMENT, rejection.code() + ": " + rejection.message());
     outbox.send(c, m.toBuilder().setError(m.getError().toBuilder()
         .setField(fieldPrefix + rejection.field())).build());

@@ -1,7 +1,7 @@
 package org.quarterdeck.server.session;
 
 import org.quarterdeck.protocol.v1.Role;
-import org.quarterdeck.server.net.Connection;
+import org.quarterdeck.server.port.Connection;
 
 /** Someone in a session, known by the hash of their token: a player, a spectator or the facilitator. */
 final class Member {
@@ -9,7 +9,7 @@ final class Member {
   final String tokenHash;
   final String displayName;
   /** The seat a player sits in; null for spectators and the facilitator. */
-  SeatSlot seat;
+  SeatState seat;
   /** The live connection, or null while disconnected. */
   Connection connection;
   boolean removed;

@@ -6,8 +6,8 @@ import java.util.concurrent.Executor;
 import org.quarterdeck.protocol.v1.ErrorCode;
 import org.quarterdeck.protocol.v1.Goodbye;
 import org.quarterdeck.protocol.v1.ServerMessage;
-import org.quarterdeck.server.net.Connection;
-import org.quarterdeck.server.net.Errors;
+import org.quarterdeck.server.port.Connection;
+import org.quarterdeck.server.port.Errors;
 
 /**
  * A session's outgoing messages, held back until every record the session wrote before them is

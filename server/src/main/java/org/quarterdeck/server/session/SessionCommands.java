@@ -20,10 +20,10 @@ import org.quarterdeck.server.bot.Strategies;
 import org.quarterdeck.server.bot.Strategy;
 import org.quarterdeck.server.engine.AcceptedDecision;
 import org.quarterdeck.server.engine.AcceptedInjection;
-import org.quarterdeck.server.engine.Hat;
+import org.quarterdeck.server.engine.SeatHat;
 import org.quarterdeck.server.engine.InjectedEvent;
 import org.quarterdeck.server.engine.Verdict;
-import org.quarterdeck.server.net.Connection;
+import org.quarterdeck.server.port.Connection;
 import org.quarterdeck.server.wire.WireMapping;
 
 /**
@@ -60,7 +60,7 @@ final class SessionCommands {
           + (session.teamCount() - 1) + ", was " + preferred);
       return null;
     }
-    SeatSlot seat = freeSeat(preferred);
+    SeatState seat = freeSeat(preferred);
     if (seat == null) {
       session.error(c, rid, ErrorCode.WRONG_PHASE, preferred >= 0
           ? "every seat of team " + preferred + " is taken" : "every seat is taken");
@@ -78,9 +78,9 @@ final class SessionCommands {
     return player;
   }
 
-  private SeatSlot freeSeat(int preferredTeam) {
-    SeatSlot botSeat = null;
-    for (SeatSlot s : session.seats()) {
+  private SeatState freeSeat(int preferredTeam) {
+    SeatState botSeat = null;
+    for (SeatState s : session.seats()) {
       if (s.human() || (preferredTeam >= 0 && s.team != preferredTeam)) {
         continue;
       }
@@ -137,7 +137,7 @@ final class SessionCommands {
     } else {
       session.removeMember(member);
       if (member.seat != null) {
-        SeatSlot seat = member.seat;
+        SeatState seat = member.seat;
         session.releaseSeat(seat, session.botFor(seat.team), SeatReleased.Why.LEFT);
       }
       member.connection = null;
@@ -165,7 +165,7 @@ final class SessionCommands {
           "the decision is for turn " + submit.getTurn() + " but turn " + turn + " is open");
       return;
     }
-    SeatSlot seat = member.seat;
+    SeatState seat = member.seat;
     int expected = seat.wireDecision == null ? 1 : seat.version + 1;
     if (submit.getVersion() != expected) {
       session.error(c, rid, ErrorCode.WRONG_PHASE, "stale decision version "
@@ -268,7 +268,7 @@ final class SessionCommands {
         session.broadcast(text);
       }
       case KICK -> {
-        SeatSlot seat = seat(c, rid, command.getKick(), "kick");
+        SeatState seat = seat(c, rid, command.getKick(), "kick");
         if (seat == null) {
           return;
         }
@@ -313,7 +313,7 @@ final class SessionCommands {
         .setPhase(session.phase()).setTurn(session.game().turn()));
   }
 
-  /** Replays a logged injection; a refusal is reported through the replay error. */
+  /** ReplayRequests a logged injection; a refusal is reported through the replay error. */
   void injectRecorded(InjectEvent inject) {
     inject(null, 0, inject);
   }
@@ -357,7 +357,7 @@ final class SessionCommands {
       session.error(c, rid, ErrorCode.WRONG_PHASE, "the session has ended");
       return;
     }
-    SeatSlot to = seat(c, rid, assign.getTo(), "assign_seat.to");
+    SeatState to = seat(c, rid, assign.getTo(), "assign_seat.to");
     if (to == null) {
       return;
     }
@@ -375,7 +375,7 @@ final class SessionCommands {
       }
       session.releaseSeat(to, bot, SeatReleased.Why.MOVED);
     } else {
-      SeatSlot from = seat(c, rid, assign.getFrom(), "assign_seat.from");
+      SeatState from = seat(c, rid, assign.getFrom(), "assign_seat.from");
       if (from == null) {
         return;
       }
@@ -394,13 +394,13 @@ final class SessionCommands {
     session.pushLiveView();
   }
 
-  private SeatSlot seat(Connection c, long rid, SeatRef ref, String field) {
+  private SeatState seat(Connection c, long rid, SeatRef ref, String field) {
     if (ref.getTeam() < 0 || ref.getTeam() >= session.teamCount()) {
       session.error(c, rid, ErrorCode.INVALID_ARGUMENT, field + ": no team " + ref.getTeam());
       return null;
     }
-    Hat hat = WireMapping.hat(ref.getHat());
-    SeatSlot seat = session.seat(ref.getTeam(), hat);
+    SeatHat hat = WireMapping.hat(ref.getHat());
+    SeatState seat = session.seat(ref.getTeam(), hat);
     if (seat == null) {
       session.error(c, rid, ErrorCode.INVALID_ARGUMENT,
           field + ": team " + ref.getTeam() + " has no " + hat + " seat");

@@ -16,9 +16,9 @@ import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.server.bot.Strategies;
-import org.quarterdeck.server.net.Connection;
-import org.quarterdeck.server.net.Errors;
-import org.quarterdeck.server.net.SessionGateway;
+import org.quarterdeck.server.port.Connection;
+import org.quarterdeck.server.port.Errors;
+import org.quarterdeck.server.port.SessionGateway;
 import org.quarterdeck.server.scenario.LoadedScenario;
 import org.quarterdeck.server.scenario.ScenarioCatalog;
 import org.quarterdeck.server.scenario.ScenarioException;
@@ -39,7 +39,7 @@ public final class SessionManager implements SessionGateway {
   private static final SecureRandom SEEDS = new SecureRandom();
 
   private final Supplier<SessionThread> threads;
-  private final SessionStorage storage;
+  private final Journals storage;
   private final String adminTokenHash;
   private final int maxSessions;
   private final GuessLimiter guesses;
@@ -72,7 +72,7 @@ public final class SessionManager implements SessionGateway {
    * @param adminToken when not null, creating a session needs this token
    * @param joinFailuresPerMinute failed join attempts allowed per client address and minute
    */
-  public SessionManager(Supplier<SessionThread> threads, SessionStorage storage,
+  public SessionManager(Supplier<SessionThread> threads, Journals storage,
       String adminToken, int maxSessions, int joinFailuresPerMinute) {
     this(threads, storage, adminToken, maxSessions, joinFailuresPerMinute, Runnable::run);
   }
@@ -81,7 +81,7 @@ public final class SessionManager implements SessionGateway {
    * @param disk runs the blocking reads of a rebuild after a storage failure, off the event
    *     loops (tests pass a direct executor)
    */
-  public SessionManager(Supplier<SessionThread> threads, SessionStorage storage,
+  public SessionManager(Supplier<SessionThread> threads, Journals storage,
       String adminToken, int maxSessions, int joinFailuresPerMinute,
       java.util.concurrent.Executor disk) {
     this.disk = requireNonNull(disk, "disk");
@@ -121,9 +121,9 @@ public final class SessionManager implements SessionGateway {
       });
       case ASSIGN_SEAT -> bound(c, rid,
           (s, member) -> s.commands().assign(c, rid, member, m.getAssignSeat()));
-      case GET_REPLAY -> bound(c, rid, (s, member) -> Replays.replay(s, c, rid, member,
+      case GET_REPLAY -> bound(c, rid, (s, member) -> ReplayRequests.replay(s, c, rid, member,
           m.getGetReplay()));
-      case WHAT_IF -> bound(c, rid, (s, member) -> Replays.whatIf(s, c, rid, member,
+      case WHAT_IF -> bound(c, rid, (s, member) -> ReplayRequests.whatIf(s, c, rid, member,
           m.getWhatIf()));
       default -> c.sendError(rid, ErrorCode.INVALID_ARGUMENT,
           m.getBodyCase() + " is not a session message");
@@ -229,7 +229,7 @@ public final class SessionManager implements SessionGateway {
   public int recoverAll() {
     int recovered = 0;
     for (String id : storage.sessionIds()) {
-      SessionStorage.Stored stored = storage.recover(id);
+      Journals.Stored stored = storage.recover(id);
       if (stored.corrupt()) {
         quarantine(id, stored.records(), stored.problem());
         continue;
@@ -239,12 +239,12 @@ public final class SessionManager implements SessionGateway {
       thread.execute(() -> {
         try {
           Outbox outbox = new Outbox(thread);
-          GameSession session = SessionReplayer.replay(stored.records(), thread,
+          GameSession session = SessionRebuilder.replay(stored.records(), thread,
               stored.journal(), outbox);
           register(session, thread);
           session.resumeAfterReplay();
           done.complete(session);
-        } catch (SessionReplayer.ReplayException | RuntimeException e) {
+        } catch (SessionRebuilder.ReplayException | RuntimeException e) {
           done.completeExceptionally(e);
         }
       });
@@ -301,14 +301,14 @@ public final class SessionManager implements SessionGateway {
   }
 
   private void rebuildFrom(GameSession broken, SessionThread thread,
-      SessionStorage.Stored stored) {
+      Journals.Stored stored) {
     if (stored.corrupt() || stored.records().isEmpty()) {
       log.error("session {}: its first record was never saved; dropping it", broken.id());
       unregister(broken);
       return;
     }
     try {
-      GameSession rebuilt = SessionReplayer.replay(stored.records(), thread,
+      GameSession rebuilt = SessionRebuilder.replay(stored.records(), thread,
           broken.journal(), new Outbox(thread));
       broken.journal().reset();
       unregister(broken);
@@ -329,7 +329,7 @@ public final class SessionManager implements SessionGateway {
       }
       rebuilt.resumeAfterReplay();
       log.warn("session {} rebuilt from its log after a storage failure", broken.id());
-    } catch (SessionReplayer.ReplayException e) {
+    } catch (SessionRebuilder.ReplayException e) {
       log.error("session {} cannot be rebuilt after a storage failure: {}", broken.id(),
           e.getMessage());
       unregister(broken);
@@ -556,7 +556,7 @@ public final class SessionManager implements SessionGateway {
         return;
       }
       try {
-        result.complete(Replays.export(session, format));
+        result.complete(ReplayRequests.export(session, format));
       } catch (Exception e) {
         result.completeExceptionally(e);
       }

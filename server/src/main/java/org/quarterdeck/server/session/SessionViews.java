@@ -36,7 +36,7 @@ final class SessionViews {
     TeamView.Builder b = TeamView.newBuilder().setTeam(team).setName(session.teamName(team))
         .addAllVariables(WireMapping.variables(state));
     boolean anyBot = false;
-    for (SeatSlot s : session.seatsOf(team)) {
+    for (SeatState s : session.seatsOf(team)) {
       if (s.human()) {
         b.addPlayers(s.player.displayName);
       } else if (s.bot != null) {
@@ -74,7 +74,7 @@ final class SessionViews {
 
   LobbyUpdate lobby() {
     LobbyUpdate.Builder b = LobbyUpdate.newBuilder().setSpectators(session.spectatorCount());
-    for (SeatSlot s : session.seats()) {
+    for (SeatState s : session.seats()) {
       LobbySeat.Builder seat = LobbySeat.newBuilder().setTeam(s.team)
           .setHat(WireMapping.hat(s.seat.hat()));
       if (s.human()) {
@@ -88,7 +88,7 @@ final class SessionViews {
   }
 
   /** The open turn as one seat sees it. */
-  TurnOpened turnOpened(SeatSlot seat) {
+  TurnOpened turnOpened(SeatState seat) {
     TurnOpened.Builder b = WireMapping.opening(session.game().opening(seat.seat));
     b.addAllEvents(session.injectedViews(seat.team));
     session.deadline().describe(b);
@@ -107,7 +107,7 @@ final class SessionViews {
         .setLobby(lobby());
     boolean open = session.phase() == Phase.TURN_OPEN || session.phase() == Phase.PAUSED;
     if (member.role == Role.PLAYER && member.seat != null) {
-      SeatSlot seat = member.seat;
+      SeatState seat = member.seat;
       b.setTeam(seat.team).setHat(WireMapping.hat(seat.seat.hat())).addTeams(team(seat.team))
           .addAllHistory(session.reports(seat.team));
       if (open) {
@@ -133,7 +133,7 @@ final class SessionViews {
     for (int t = 0; t < session.teamCount(); t++) {
       int submitted = 0;
       int seats = 0;
-      for (SeatSlot s : session.seatsOf(t)) {
+      for (SeatState s : session.seatsOf(t)) {
         seats++;
         submitted += s.submitted() ? 1 : 0;
       }

@@ -1,7 +1,7 @@
 package org.quarterdeck.server.simulate;
 
 import java.util.List;
-import org.quarterdeck.server.engine.FinalScore;
+import org.quarterdeck.server.engine.TeamScore;
 import org.quarterdeck.server.engine.QuarterResult;
 
 /**
@@ -9,7 +9,7 @@ import org.quarterdeck.server.engine.QuarterResult;
  *
  * @param strategy the strategy name (also the team id)
  */
-public record TeamOutcome(long seed, String strategy, FinalScore score, double endMorale,
+public record TeamOutcome(long seed, String strategy, TeamScore score, double endMorale,
     double endAdoption) {
 
   /** Results of a 0-based quarter. */

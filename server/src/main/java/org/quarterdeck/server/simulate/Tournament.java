@@ -9,7 +9,7 @@ import java.util.Map;
 import org.quarterdeck.server.bot.BotPlayer;
 import org.quarterdeck.server.bot.Strategy;
 import org.quarterdeck.server.engine.AcceptedDecision;
-import org.quarterdeck.server.engine.FinalScore;
+import org.quarterdeck.server.engine.TeamScore;
 import org.quarterdeck.server.engine.Game;
 import org.quarterdeck.server.engine.Rules;
 import org.quarterdeck.server.engine.Seat;
@@ -46,7 +46,7 @@ public final class Tournament {
       game = game.resolve(decisions, List.of()).next();
     }
     List<TeamOutcome> out = new ArrayList<>();
-    List<FinalScore> scores = game.finalScores();
+    List<TeamScore> scores = game.finalScores();
     for (int i = 0; i < ids.size(); i++) {
       TeamState t = game.team(ids.get(i));
       out.add(new TeamOutcome(seed, ids.get(i), scores.get(i), t.get(Var.MORALE),

@@ -16,8 +16,8 @@ import org.quarterdeck.protocol.v1.TurnReport;
 import org.quarterdeck.protocol.v1.Variable;
 import org.quarterdeck.protocol.v1.VariableChange;
 import org.quarterdeck.server.engine.Act;
-import org.quarterdeck.server.engine.ActKind;
-import org.quarterdeck.server.engine.Decision;
+import org.quarterdeck.server.engine.ActCategory;
+import org.quarterdeck.server.engine.SeatDecision;
 import org.quarterdeck.server.engine.Dilemma;
 import org.quarterdeck.server.engine.EventCard;
 import org.quarterdeck.server.engine.Seat;
@@ -30,7 +30,7 @@ import org.quarterdeck.server.engine.Var;
 public final class WireMapping {
   private WireMapping() {}
 
-  public static Hat hat(org.quarterdeck.server.engine.Hat hat) {
+  public static Hat hat(org.quarterdeck.server.engine.SeatHat hat) {
     return switch (hat) {
       case BOTH -> Hat.BOTH;
       case LEADER -> Hat.LEADER;
@@ -39,15 +39,15 @@ public final class WireMapping {
   }
 
   /** The engine's hat for a wire hat; HAT_UNSPECIFIED means BOTH. */
-  public static org.quarterdeck.server.engine.Hat hat(Hat hat) {
+  public static org.quarterdeck.server.engine.SeatHat hat(Hat hat) {
     return switch (hat) {
-      case LEADER -> org.quarterdeck.server.engine.Hat.LEADER;
-      case MANAGER -> org.quarterdeck.server.engine.Hat.MANAGER;
-      case BOTH, HAT_UNSPECIFIED, UNRECOGNIZED -> org.quarterdeck.server.engine.Hat.BOTH;
+      case LEADER -> org.quarterdeck.server.engine.SeatHat.LEADER;
+      case MANAGER -> org.quarterdeck.server.engine.SeatHat.MANAGER;
+      case BOTH, HAT_UNSPECIFIED, UNRECOGNIZED -> org.quarterdeck.server.engine.SeatHat.BOTH;
     };
   }
 
-  public static Mode mode(org.quarterdeck.server.engine.Mode mode) {
+  public static Mode mode(org.quarterdeck.server.engine.MultiplayerMode mode) {
     return switch (mode) {
       case MARKET -> Mode.MARKET;
       case COMPANY -> Mode.COMPANY;
@@ -79,8 +79,8 @@ public final class WireMapping {
         .toList();
   }
 
-  public static Decision decision(Seat seat, int turn, org.quarterdeck.protocol.v1.Decision wire) {
-    Decision.Builder b = Decision.builder(seat, turn);
+  public static SeatDecision decision(Seat seat, int turn, org.quarterdeck.protocol.v1.Decision wire) {
+    SeatDecision.Builder b = SeatDecision.builder(seat, turn);
     for (ActHours h : wire.getHoursList()) {
       b.hours(h.getAct(), h.getHours());
     }
@@ -90,7 +90,7 @@ public final class WireMapping {
     return b.build();
   }
 
-  public static org.quarterdeck.protocol.v1.Decision decision(Decision engine) {
+  public static org.quarterdeck.protocol.v1.Decision decision(SeatDecision engine) {
     org.quarterdeck.protocol.v1.Decision.Builder b = org.quarterdeck.protocol.v1.Decision.newBuilder();
     engine.hours().forEach((act, h) -> b.addHours(ActHours.newBuilder().setAct(act).setHours(h)));
     engine.choices().forEach((d, o) -> b.addChoices(
@@ -153,7 +153,7 @@ public final class WireMapping {
 
   public static ActView act(Act act) {
     return ActView.newBuilder().setId(act.id()).setName(act.name())
-        .setDescription(act.description()).setLeadership(act.kind() == ActKind.LEADERSHIP).build();
+        .setDescription(act.description()).setLeadership(act.kind() == ActCategory.LEADERSHIP).build();
   }
 
   public static DilemmaView dilemma(Dilemma d) {
@@ -182,10 +182,10 @@ public final class WireMapping {
   public static TurnReport report(TeamReport r, int teamIndex) {
     TurnReport.Builder b = TurnReport.newBuilder().setTurn(r.turn()).setTeam(teamIndex)
         .setDefaulted(!r.defaultedSeats().isEmpty());
-    for (org.quarterdeck.server.engine.VariableChange c : r.changes()) {
+    for (org.quarterdeck.server.engine.VariableDelta c : r.changes()) {
       VariableChange.Builder vc = VariableChange.newBuilder().setName(varName(c.var()))
           .setLabel(c.var().label()).setBefore(c.before()).setAfter(c.after());
-      for (org.quarterdeck.server.engine.Contribution k : c.contributions()) {
+      for (org.quarterdeck.server.engine.Attribution k : c.contributions()) {
         vc.addContributions(Contribution.newBuilder().setLabel(k.label()).setDelta(k.amount())
             .setFromTurn(k.originTurn() == r.turn() ? 0 : k.originTurn()));
       }

@@ -13,10 +13,10 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.quarterdeck.server.engine.AcceptedDecision;
-import org.quarterdeck.server.engine.ActKind;
-import org.quarterdeck.server.engine.Decision;
+import org.quarterdeck.server.engine.ActCategory;
+import org.quarterdeck.server.engine.SeatDecision;
 import org.quarterdeck.server.engine.Game;
-import org.quarterdeck.server.engine.Hat;
+import org.quarterdeck.server.engine.SeatHat;
 import org.quarterdeck.server.engine.Rules;
 import org.quarterdeck.server.engine.Seat;
 import org.quarterdeck.server.engine.SeededRandom;
@@ -53,14 +53,14 @@ class StrategiesTest {
   void staticShareSplitsFreeHoursEvenly() {
     Rules r = rules("market-year");
     Game g = Game.start(r, 1, List.of("red"));
-    TurnOpening open = g.opening(new Seat("red", Hat.BOTH));
-    Decision d = Strategies.parse("static:0.3").decide(open, g.team("red"),
+    TurnOpening open = g.opening(new Seat("red", SeatHat.BOTH));
+    SeatDecision d = Strategies.parse("static:0.3").decide(open, g.team("red"),
         SeededRandom.of(1, 1, 0, SeededRandom.STREAM_BOT));
     double lead = 0;
     double manage = 0;
     for (var a : r.acts()) {
       double h = d.hours().getOrDefault(a.id(), 0.0);
-      if (a.kind() == ActKind.LEADERSHIP) {
+      if (a.kind() == ActCategory.LEADERSHIP) {
         assertEquals(0.3 * open.freeHours() / 6, h, 1e-9, a.id());
         lead += h;
       } else {
@@ -87,7 +87,7 @@ class StrategiesTest {
       List<AcceptedDecision> ds = new java.util.ArrayList<>();
       for (Seat seat : g.seats()) {
         TurnOpening open = g.opening(seat);
-        Decision d = s.decide(open, g.team(seat.teamId()),
+        SeatDecision d = s.decide(open, g.team(seat.teamId()),
             SeededRandom.of(seed, g.turn(), seat.hashCode(), SeededRandom.STREAM_BOT));
         double total = d.hours().values().stream().mapToDouble(Double::doubleValue).sum();
         assertTrue(total <= open.freeHours() + 1e-9, name + " booked " + total + " of "
@@ -105,9 +105,9 @@ class StrategiesTest {
   void sameGeneratorSameDecision(@ForAll("strategyNames") String name, @ForAll long seed) {
     Rules r = rules("market-year");
     Game g = Game.start(r, seed, List.of("red"));
-    TurnOpening open = g.opening(new Seat("red", Hat.BOTH));
-    Decision a = Strategies.parse(name).decide(open, g.team("red"), SeededRandom.of(seed, 1, 0, 3));
-    Decision b = Strategies.parse(name).decide(open, g.team("red"), SeededRandom.of(seed, 1, 0, 3));
+    TurnOpening open = g.opening(new Seat("red", SeatHat.BOTH));
+    SeatDecision a = Strategies.parse(name).decide(open, g.team("red"), SeededRandom.of(seed, 1, 0, 3));
+    SeatDecision b = Strategies.parse(name).decide(open, g.team("red"), SeededRandom.of(seed, 1, 0, 3));
     assertEquals(a, b);
   }
 
@@ -115,11 +115,11 @@ class StrategiesTest {
   void inTwoHatsEachHatBooksOnlyItsKindAndNumbersLeavesTheLeaderHatIdle() {
     Rules r = rules("two-hats");
     Game g = Game.start(r, 1, List.of("red"));
-    TurnOpening leader = g.opening(new Seat("red", Hat.LEADER));
-    TurnOpening manager = g.opening(new Seat("red", Hat.MANAGER));
+    TurnOpening leader = g.opening(new Seat("red", SeatHat.LEADER));
+    TurnOpening manager = g.opening(new Seat("red", SeatHat.MANAGER));
     SeededRandom rnd = SeededRandom.of(1, 1, 0, 3);
-    Decision bl = Strategies.parse("balanced").decide(leader, g.team("red"), rnd);
-    Decision bm = Strategies.parse("balanced").decide(manager, g.team("red"), rnd);
+    SeatDecision bl = Strategies.parse("balanced").decide(leader, g.team("red"), rnd);
+    SeatDecision bm = Strategies.parse("balanced").decide(manager, g.team("red"), rnd);
     assertEquals(leader.freeHours(), total(bl), 1e-9);
     assertEquals(manager.freeHours(), total(bm), 1e-9);
     assertTrue(g.validate(bl).isAccepted() && g.validate(bm).isAccepted());
@@ -128,7 +128,7 @@ class StrategiesTest {
         total(Strategies.parse("static:0.3").decide(leader, g.team("red"), rnd)), 1e-9);
   }
 
-  private static double total(Decision d) {
+  private static double total(SeatDecision d) {
     return d.hours().values().stream().mapToDouble(Double::doubleValue).sum();
   }
 }

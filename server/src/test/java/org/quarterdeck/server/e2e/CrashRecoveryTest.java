@@ -44,8 +44,8 @@ import org.quarterdeck.server.engine.Seat;
 import org.quarterdeck.server.replay.Reenactment;
 import org.quarterdeck.server.replay.Timeline;
 import org.quarterdeck.server.scenario.ScenarioCatalog;
-import org.quarterdeck.server.session.EventStoreStorage;
-import org.quarterdeck.server.session.SessionStorage;
+import org.quarterdeck.server.session.EventStoreJournals;
+import org.quarterdeck.server.session.Journals;
 import org.quarterdeck.server.store.EventStore;
 import org.quarterdeck.server.store.StoreOptions;
 
@@ -176,7 +176,7 @@ class CrashRecoveryTest {
     assertTrue(kills >= KILLS, "killed " + kills + " times");
     assertTrue(allEnded(tables), "every session reached its end");
 
-    try (SessionStorage storage = new EventStoreStorage(EventStore.open(data,
+    try (Journals storage = new EventStoreJournals(EventStore.open(data,
         StoreOptions.DEFAULTS))) {
       for (Table t : tables) {
         List<ReplayFrame> frames = new Reenactment(Timeline.of(
@@ -305,7 +305,7 @@ class CrashRecoveryTest {
       for (int team = 0; team < 2; team++) {
         Seat seat = game.seats().get(team);
         Decision d = planned(team, game.turn(), game.opening(seat).freeHours());
-        var engine = org.quarterdeck.server.engine.Decision.builder(seat, game.turn());
+        var engine = org.quarterdeck.server.engine.SeatDecision.builder(seat, game.turn());
         for (ActHours h : d.getHoursList()) {
           engine.hours(h.getAct(), h.getHours());
         }

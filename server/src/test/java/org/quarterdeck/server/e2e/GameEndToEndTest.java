@@ -256,7 +256,7 @@ class GameEndToEndTest {
       List<AcceptedDecision> accepted = new ArrayList<>();
       for (int t = 0; t < 2; t++) {
         Seat seat = game.seats().get(t);
-        var decision = org.quarterdeck.server.engine.Decision.builder(seat, game.turn());
+        var decision = org.quarterdeck.server.engine.SeatDecision.builder(seat, game.turn());
         for (ActHours h : byTeam[t].getHoursList()) {
           decision.hours(h.getAct(), h.getHours());
         }

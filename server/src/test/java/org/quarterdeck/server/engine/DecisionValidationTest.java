@@ -18,7 +18,7 @@ class DecisionValidationTest {
   private final Rules rules = Fixtures.rules();
   private final Game game = Fixtures.solo(rules, 42);
 
-  private Rejection rejected(Decision d) {
+  private Rejection rejected(SeatDecision d) {
     byte[] before = game.stateHash();
     Verdict<AcceptedDecision> v = game.validate(d);
     assertFalse(v.isAccepted(), "expected a rejection for " + d);
@@ -26,10 +26,10 @@ class DecisionValidationTest {
     return v.rejection().orElseThrow();
   }
 
-  private Decision hours(String act, double h) {
+  private SeatDecision hours(String act, double h) {
     Map<String, Double> m = new HashMap<>();
     m.put(act, h);
-    return new Decision(Fixtures.red(), 1, m, Map.of());
+    return new SeatDecision(Fixtures.red(), 1, m, Map.of());
   }
 
   @Test
@@ -59,7 +59,7 @@ class DecisionValidationTest {
   @Test
   void nullHours() {
     assertEquals(RejectionCode.NON_FINITE_HOURS, rejected(
-        new Decision(Fixtures.red(), 1, nullValued("push"), Map.of())).code());
+        new SeatDecision(Fixtures.red(), 1, nullValued("push"), Map.of())).code());
   }
 
   private static Map<String, Double> nullValued(String key) {
@@ -87,7 +87,7 @@ class DecisionValidationTest {
 
   @Test
   void wrongTurn() {
-    Rejection r = rejected(new Decision(Fixtures.red(), 2, Map.of("push", 1.0), Map.of()));
+    Rejection r = rejected(new SeatDecision(Fixtures.red(), 2, Map.of("push", 1.0), Map.of()));
     assertEquals(RejectionCode.WRONG_TURN, r.code());
     assertTrue(r.message().contains("turn 1"));
   }
@@ -95,9 +95,9 @@ class DecisionValidationTest {
   @Test
   void unknownTeamAndWrongHat() {
     assertEquals(RejectionCode.UNKNOWN_TEAM, rejected(
-        new Decision(new Seat("blue", Hat.BOTH), 1, Map.of(), Map.of())).code());
+        new SeatDecision(new Seat("blue", SeatHat.BOTH), 1, Map.of(), Map.of())).code());
     assertEquals(RejectionCode.WRONG_HAT, rejected(
-        new Decision(new Seat("red", Hat.LEADER), 1, Map.of(), Map.of())).code());
+        new SeatDecision(new Seat("red", SeatHat.LEADER), 1, Map.of(), Map.of())).code());
   }
 
   @Test
@@ -107,15 +107,15 @@ class DecisionValidationTest {
       atTurn3 = atTurn3.resolve(List.of(), List.of()).next();
     }
     Game g = atTurn3;
-    Verdict<AcceptedDecision> ok = g.validate(new Decision(Fixtures.red(), 3, Map.of(),
+    Verdict<AcceptedDecision> ok = g.validate(new SeatDecision(Fixtures.red(), 3, Map.of(),
         Map.of("shade-report", "honest")));
     assertTrue(ok.isAccepted());
-    assertEquals(RejectionCode.UNKNOWN_OPTION, g.validate(new Decision(Fixtures.red(), 3, Map.of(),
+    assertEquals(RejectionCode.UNKNOWN_OPTION, g.validate(new SeatDecision(Fixtures.red(), 3, Map.of(),
         Map.of("shade-report", "lie"))).rejection().orElseThrow().code());
-    assertEquals(RejectionCode.UNKNOWN_DILEMMA, g.validate(new Decision(Fixtures.red(), 3,
+    assertEquals(RejectionCode.UNKNOWN_DILEMMA, g.validate(new SeatDecision(Fixtures.red(), 3,
         Map.of(), Map.of("blame", "own-it"))).rejection().orElseThrow().code(),
         "a dilemma of a later turn is not open yet");
-    assertEquals(RejectionCode.UNKNOWN_DILEMMA, rejected(new Decision(Fixtures.red(), 1,
+    assertEquals(RejectionCode.UNKNOWN_DILEMMA, rejected(new SeatDecision(Fixtures.red(), 1,
         Map.of(), Map.of("nope", "x"))).code());
   }
 
@@ -123,20 +123,20 @@ class DecisionValidationTest {
   void twoHatsManagerMayNotBookLeadershipNorAnswerDilemmas() {
     Rules hats = new Rules(Fixtures.scenario("two-hats"));
     Game g = Game.start(hats, 1, List.of("red"));
-    Seat manager = new Seat("red", Hat.MANAGER);
-    Seat leader = new Seat("red", Hat.LEADER);
-    Rejection r = g.validate(new Decision(manager, 1, Map.of("coach", 5.0), Map.of()))
+    Seat manager = new Seat("red", SeatHat.MANAGER);
+    Seat leader = new Seat("red", SeatHat.LEADER);
+    Rejection r = g.validate(new SeatDecision(manager, 1, Map.of("coach", 5.0), Map.of()))
         .rejection().orElseThrow();
     assertEquals(RejectionCode.ACT_NOT_ALLOWED_FOR_HAT, r.code());
     assertEquals("hours[coach]", r.field());
-    assertEquals(RejectionCode.ACT_NOT_ALLOWED_FOR_HAT, g.validate(new Decision(leader, 1,
+    assertEquals(RejectionCode.ACT_NOT_ALLOWED_FOR_HAT, g.validate(new SeatDecision(leader, 1,
         Map.of("push", 5.0), Map.of())).rejection().orElseThrow().code());
-    assertTrue(g.validate(new Decision(manager, 1, Map.of("push", 5.0), Map.of())).isAccepted());
-    assertTrue(g.validate(new Decision(leader, 1, Map.of("coach", 5.0), Map.of())).isAccepted());
-    assertEquals(RejectionCode.WRONG_HAT, g.validate(new Decision(new Seat("red", Hat.BOTH), 1,
+    assertTrue(g.validate(new SeatDecision(manager, 1, Map.of("push", 5.0), Map.of())).isAccepted());
+    assertTrue(g.validate(new SeatDecision(leader, 1, Map.of("coach", 5.0), Map.of())).isAccepted());
+    assertEquals(RejectionCode.WRONG_HAT, g.validate(new SeatDecision(new Seat("red", SeatHat.BOTH), 1,
         Map.of(), Map.of())).rejection().orElseThrow().code());
     assertTrue(g.opening(manager).dilemmas().isEmpty());
-    assertTrue(g.opening(leader).acts().stream().allMatch(a -> a.kind() == ActKind.LEADERSHIP));
+    assertTrue(g.opening(leader).acts().stream().allMatch(a -> a.kind() == ActCategory.LEADERSHIP));
   }
 
   @Test

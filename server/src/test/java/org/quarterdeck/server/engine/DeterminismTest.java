@@ -38,7 +38,7 @@ class DeterminismTest {
           choices.put(d.id(), d.options().get(r.nextInt(d.options().size())).id());
         }
         if (r.nextDouble() < 0.9) { // some seats miss the deadline and get the default
-          ds.add(Fixtures.accept(g, new Decision(seat, g.turn(), hours, choices)));
+          ds.add(Fixtures.accept(g, new SeatDecision(seat, g.turn(), hours, choices)));
         }
       }
       g = g.resolve(ds, List.of()).next();

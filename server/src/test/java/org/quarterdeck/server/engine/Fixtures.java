@@ -41,10 +41,10 @@ final class Fixtures {
   }
 
   static Seat red() {
-    return new Seat("red", Hat.BOTH);
+    return new Seat("red", SeatHat.BOTH);
   }
 
-  static AcceptedDecision accept(Game game, Decision d) {
+  static AcceptedDecision accept(Game game, SeatDecision d) {
     Verdict<AcceptedDecision> v = game.validate(d);
     if (!v.isAccepted()) {
       throw new AssertionError("rejected: " + v.rejection().orElseThrow());
@@ -60,12 +60,12 @@ final class Fixtures {
 
   /** Plays one turn for the only team with these hours. */
   static TurnOutcome play(Game game, Map<String, Double> hours) {
-    Decision d = new Decision(red(), game.turn(), hours, Map.of());
+    SeatDecision d = new SeatDecision(red(), game.turn(), hours, Map.of());
     return game.resolve(List.of(accept(game, d)), List.of());
   }
 
   /** Spreads {@code hours} evenly over the acts of one kind. */
-  static Map<String, Double> spread(Rules rules, ActKind kind, double hours) {
+  static Map<String, Double> spread(Rules rules, ActCategory kind, double hours) {
     java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
     long n = rules.acts().stream().filter(a -> a.kind() == kind).count();
     for (Act a : rules.acts()) {

@@ -46,7 +46,7 @@ class PencavelTest {
 
   private static double pushContribution(TurnOutcome o) {
     return o.report("red").change(Var.RESULTS).orElseThrow().contributions().stream()
-        .filter(c -> c.label().equals("pushing the numbers")).mapToDouble(Contribution::amount)
+        .filter(c -> c.label().equals("pushing the numbers")).mapToDouble(Attribution::amount)
         .sum();
   }
 }

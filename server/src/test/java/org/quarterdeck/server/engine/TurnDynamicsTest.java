@@ -26,8 +26,8 @@ class TurnDynamicsTest {
     TurnOutcome servedNext = Fixtures.play(served, Map.of("push", 60.0));
     TurnOutcome pushedNext = Fixtures.play(pushed, Map.of("push", 60.0));
     // then the serving shows in the second turn, as a delayed effect of turn 1
-    VariableChange stress = servedNext.report("red").change(Var.STRESS).orElseThrow();
-    Contribution relief = stress.contributions().stream()
+    VariableDelta stress = servedNext.report("red").change(Var.STRESS).orElseThrow();
+    Attribution relief = stress.contributions().stream()
         .filter(c -> c.label().equals("obstacles removed")).findFirst().orElseThrow();
     assertEquals(1, relief.originTurn(), "the relief comes from the serving of turn 1");
     assertTrue(relief.amount() < 0);
@@ -54,7 +54,7 @@ class TurnDynamicsTest {
     Game idle = Fixtures.solo(quiet, 1);
     Game hard = Fixtures.solo(quiet, 1);
     for (int t = 0; t < 3; t++) {
-      idle = idle.resolve(List.of(Fixtures.accept(idle, new Decision(Fixtures.red(), idle.turn(),
+      idle = idle.resolve(List.of(Fixtures.accept(idle, new SeatDecision(Fixtures.red(), idle.turn(),
           Map.of(), Map.of()))), List.of()).next();
       hard = Fixtures.play(hard, Map.of("push", 80.0, "report", 20.0)).next();
     }
@@ -145,7 +145,7 @@ class TurnDynamicsTest {
   void shadingTheReportHitsLaterWhenTheAuditFindsIt() {
     Game g = Fixtures.solo(quiet, 1);
     g = g.resolve(List.of(), List.of()).next().resolve(List.of(), List.of()).next();
-    TurnOutcome shade = g.resolve(List.of(Fixtures.accept(g, new Decision(Fixtures.red(), 3,
+    TurnOutcome shade = g.resolve(List.of(Fixtures.accept(g, new SeatDecision(Fixtures.red(), 3,
         Map.of(), Map.of("shade-report", "shade")))), List.of());
     assertTrue(shade.report("red").dilemmaChoices().get(0).optionId().equals("shade"));
     Game later = shade.next();
@@ -167,9 +167,9 @@ class TurnDynamicsTest {
     // make red more attractive: a head start in adoption through leading change for a while
     for (int t = 0; t < 4; t++) {
       List<AcceptedDecision> ds = List.of(
-          Fixtures.accept(g, new Decision(new Seat("red", Hat.BOTH), g.turn(),
+          Fixtures.accept(g, new SeatDecision(new Seat("red", SeatHat.BOTH), g.turn(),
               Map.of("change", 50.0, "coach", 40.0), Map.of())),
-          Fixtures.accept(g, new Decision(new Seat("blue", Hat.BOTH), g.turn(),
+          Fixtures.accept(g, new SeatDecision(new Seat("blue", SeatHat.BOTH), g.turn(),
               Map.of("push", 90.0), Map.of())));
       g = g.resolve(ds, List.of()).next();
     }
@@ -197,6 +197,6 @@ class TurnDynamicsTest {
 
   private static double sum(TeamReport r, String label) {
     return r.changes().stream().flatMap(c -> c.contributions().stream())
-        .filter(c -> c.label().equals(label)).mapToDouble(Contribution::amount).sum();
+        .filter(c -> c.label().equals(label)).mapToDouble(Attribution::amount).sum();
   }
 }

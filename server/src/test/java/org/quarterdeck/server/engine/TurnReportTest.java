@@ -22,7 +22,7 @@ class TurnReportTest {
       SeededRandom r = SeededRandom.of(seed, g.turn(), 0, 11);
       for (Seat seat : g.seats()) {
         TurnOpening open = g.opening(seat);
-        Decision.Builder b = Decision.builder(seat, g.turn());
+        SeatDecision.Builder b = SeatDecision.builder(seat, g.turn());
         double left = open.freeHours() + open.maxOvertimeHours() * r.nextDouble();
         for (Act a : open.acts()) {
           double h = left * r.nextDouble() * 0.5;
@@ -33,8 +33,8 @@ class TurnReportTest {
       }
       TurnOutcome o = g.resolve(ds, List.of());
       for (TeamReport report : o.reports()) {
-        for (VariableChange c : report.changes()) {
-          double sum = c.contributions().stream().mapToDouble(Contribution::amount).sum();
+        for (VariableDelta c : report.changes()) {
+          double sum = c.contributions().stream().mapToDouble(Attribution::amount).sum();
           assertEquals(c.delta(), sum, 1e-6 * Math.max(1, Math.abs(c.before())),
               "turn " + report.turn() + " " + c.describe());
         }
@@ -57,7 +57,7 @@ class TurnReportTest {
     assertTrue(results.contains("competitive pressure \u2212"), results);
     String stress = r.change(Var.STRESS).orElseThrow().describe();
     assertTrue(stress.contains("pressure to deliver +"), stress);
-    List<Contribution> cs = r.change(Var.RESULTS).orElseThrow().contributions();
+    List<Attribution> cs = r.change(Var.RESULTS).orElseThrow().contributions();
     for (int i = 1; i < cs.size(); i++) {
       assertTrue(Math.abs(cs.get(i - 1).amount()) >= Math.abs(cs.get(i).amount()),
           "largest first");
@@ -86,7 +86,7 @@ class TurnReportTest {
     while (!g.isOver()) {
       g = g.resolve(List.of(), List.of()).next();
     }
-    FinalScore s = g.finalScores().get(0);
+    TeamScore s = g.finalScores().get(0);
     assertEquals(4, s.quarters().size());
     double expected = 100 * (45 * s.results() + 15 * s.morale() + 15 * s.capability()
         + 15 * s.adoption() + 10 * s.integrity()) / 100;

@@ -12,7 +12,7 @@ import org.quarterdeck.server.net.ConnectionPipeline;
 import org.quarterdeck.server.net.ConnectionRegistry;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.net.ProtocolDispatcher;
-import org.quarterdeck.server.net.SessionGateway;
+import org.quarterdeck.server.port.SessionGateway;
 
 class HttpRouterTest {
   private final ServerMetrics metrics = new ServerMetrics();

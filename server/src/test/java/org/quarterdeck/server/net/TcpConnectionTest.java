@@ -1,5 +1,7 @@
 package org.quarterdeck.server.net;
 
+import org.quarterdeck.server.port.SessionGateway;
+import org.quarterdeck.server.port.Connection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quarterdeck.protocol.v1.GameMode;
 import org.quarterdeck.server.engine.Cause;
-import org.quarterdeck.server.engine.Mode;
+import org.quarterdeck.server.engine.MultiplayerMode;
 
 /** Loading and validating scenarios; errors name file, line and field. */
 class ScenarioCatalogTest {
@@ -37,9 +37,9 @@ class ScenarioCatalogTest {
       assertEquals(12, s.rules().totalTurns());
       assertTrue(lessons.add(s.scenario().getLesson()), "distinct lesson");
     }
-    assertEquals(Mode.MARKET, ScenarioCatalog.builtIn("market-year").rules().mode());
-    assertEquals(Mode.TWO_HATS, ScenarioCatalog.builtIn("two-hats").rules().mode());
-    assertEquals(Mode.COMPANY, ScenarioCatalog.builtIn("company").rules().mode());
+    assertEquals(MultiplayerMode.MARKET, ScenarioCatalog.builtIn("market-year").rules().mode());
+    assertEquals(MultiplayerMode.TWO_HATS, ScenarioCatalog.builtIn("two-hats").rules().mode());
+    assertEquals(MultiplayerMode.COMPANY, ScenarioCatalog.builtIn("company").rules().mode());
   }
 
   @Test

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.quarterdeck.protocol.v1.Goodbye;
 import org.quarterdeck.protocol.v1.ServerMessage;
-import org.quarterdeck.server.net.Connection;
-import org.quarterdeck.server.net.Transport;
+import org.quarterdeck.server.port.Connection;
+import org.quarterdeck.server.port.Transport;
 
 /** A connection that records what the server sends to it. */
 final class FakeConnection implements Connection {

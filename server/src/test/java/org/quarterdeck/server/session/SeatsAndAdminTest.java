@@ -61,7 +61,7 @@ class SeatsAndAdminTest {
   @Test
   void withAnAdminTokenOnlyItsHolderCreatesSessions() {
     ManualThread thread = new ManualThread();
-    SessionManager manager = new SessionManager(() -> thread, SessionStorage.inMemory(),
+    SessionManager manager = new SessionManager(() -> thread, Journals.inMemory(),
         "s3cret-admin", 10, 5);
     FakeConnection c = new FakeConnection("10.1.1.1:1");
     manager.handle(c, ClientMessage.newBuilder().setRequestId(1).setCreateSession(

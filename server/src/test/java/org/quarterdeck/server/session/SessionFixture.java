@@ -24,7 +24,7 @@ import org.quarterdeck.protocol.v1.TurnOpened;
 /** Given/when/then helpers for session tests: a manager, a manual clock, fake connections. */
 final class SessionFixture {
   final ManualThread thread = new ManualThread();
-  final SessionStorage storage = SessionStorage.inMemory();
+  final Journals storage = Journals.inMemory();
   final SessionManager manager = new SessionManager(() -> thread, storage, null, 100, 5);
   private final AtomicLong requestIds = new AtomicLong(100);
 

@@ -41,8 +41,8 @@ class SessionReplayTest {
   }
 
   private static GameSession replay(List<SessionRecord> records, ManualThread thread)
-      throws SessionReplayer.ReplayException {
-    return SessionReplayer.replay(records, thread, SessionJournal.discarding(),
+      throws SessionRebuilder.ReplayException {
+    return SessionRebuilder.replay(records, thread, SessionJournal.discarding(),
         new Outbox(thread));
   }
 
@@ -52,8 +52,8 @@ class SessionReplayTest {
     assertEquals(a.phase(), b.phase());
     assertEquals(a.deadline().remainingMs(), b.deadline().remainingMs());
     for (int i = 0; i < a.seats().size(); i++) {
-      SeatSlot x = a.seats().get(i);
-      SeatSlot y = b.seats().get(i);
+      SeatState x = a.seats().get(i);
+      SeatState y = b.seats().get(i);
       assertEquals(x.human(), y.human());
       if (x.human()) {
         assertEquals(x.player.tokenHash, y.player.tokenHash);
@@ -123,7 +123,7 @@ class SessionReplayTest {
     SessionRecord r = records.get(closed);
     records.set(closed, r.toBuilder().setTurnClosed(r.getTurnClosed().toBuilder()
         .setStateHash("00" + r.getTurnClosed().getStateHash().substring(2))).build());
-    SessionReplayer.ReplayException e = assertThrows(SessionReplayer.ReplayException.class,
+    SessionRebuilder.ReplayException e = assertThrows(SessionRebuilder.ReplayException.class,
         () -> replay(records, new ManualThread()));
     assertTrue(e.getMessage().contains("state hash mismatch"), e.getMessage());
   }
@@ -176,8 +176,8 @@ class SessionReplayTest {
   @Test
   void aFailedWriteIsUnavailableAndChangesNothing() throws Exception {
     AtomicInteger failNext = new AtomicInteger();
-    SessionStorage memory = SessionStorage.inMemory();
-    SessionStorage flaky = new SessionStorage() {
+    Journals memory = Journals.inMemory();
+    Journals flaky = new Journals() {
       @Override
       public SessionJournal create(String id) {
         SessionJournal inner = memory.create(id);

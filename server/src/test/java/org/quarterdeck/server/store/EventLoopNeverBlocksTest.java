@@ -78,9 +78,12 @@ class EventLoopNeverBlocksTest {
   @Test
   void waitingForAnAcknowledgementOnTheEventLoopIsCaught() throws Exception {
     EventLog log = store.create("s1").get(10, TimeUnit.SECONDS);
+    // Hold the disk so the acknowledgement cannot already be there when join() is called.
+    FaultyFiles.Gate disk = files.blockWrites();
     ExecutionException e = assertThrows(ExecutionException.class,
         () -> loop.submit(() -> log.append("x".getBytes(UTF_8)).join()).get(10, TimeUnit.SECONDS));
     assertInstanceOf(BlockingOperationError.class, e.getCause());
+    disk.open();
   }
 
   @Test

@@ -1,4 +1,4 @@
-package org.quarterdeck.server.net;
+package org.quarterdeck.server.port;
 
 import org.quarterdeck.protocol.v1.Error;
 import org.quarterdeck.protocol.v1.ErrorCode;

@@ -1,7 +1,7 @@
 package org.quarterdeck.server.engine;
 
 /** Management acts pay off now; leadership acts pay off with delay. */
-public enum ActKind {
+public enum ActCategory {
   MANAGEMENT,
   LEADERSHIP
 }

@@ -13,17 +13,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Session logs in the embedded event-log directory (one append-only file per session). */
-public final class EventStoreStorage implements SessionStorage {
-  private static final Logger log = LoggerFactory.getLogger(EventStoreStorage.class);
+public final class EventStoreJournals implements Journals {
+  private static final Logger log = LoggerFactory.getLogger(EventStoreJournals.class);
   private final EventStore store;
 
-  public EventStoreStorage(EventStore store) {
+  public EventStoreJournals(EventStore store) {
     this.store = store;
   }
 
   @Override
   public SessionJournal create(String sessionId) {
-    return new StoreJournal(store.create(sessionId));
+    return new EventLogJournal(store.create(sessionId));
   }
 
   @Override
@@ -43,7 +43,7 @@ public final class EventStoreStorage implements SessionStorage {
       return new Stored(stored.records(), stored.problem() == null ? "no writable log"
           : stored.problem(), null);
     }
-    return new Stored(stored.records(), null, new StoreJournal(recovered.log().get()));
+    return new Stored(stored.records(), null, new EventLogJournal(recovered.log().get()));
   }
 
   @Override

@@ -11,15 +11,15 @@ import org.quarterdeck.protocol.v1.WhatIf;
 import org.quarterdeck.protocol.v1.WhatIfChange;
 import org.quarterdeck.protocol.v1.WhatIfResult;
 import org.quarterdeck.server.bot.Strategies;
-import org.quarterdeck.server.net.Connection;
+import org.quarterdeck.server.port.Connection;
 import org.quarterdeck.server.replay.Export;
 import org.quarterdeck.server.replay.Reenactment;
 import org.quarterdeck.server.replay.Redaction;
 import org.quarterdeck.server.replay.Timeline;
 
 /** Replay, what-if and export of a live or ended session, from the session's own records. */
-final class Replays {
-  private Replays() {}
+final class ReplayRequests {
+  private ReplayRequests() {}
 
   static void replay(GameSession s, Connection c, long rid, Member member, GetReplay request) {
     if (!request.getSessionId().isEmpty() && !request.getSessionId().equals(s.id())) {

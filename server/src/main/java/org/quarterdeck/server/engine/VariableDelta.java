@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Locale;
 
 /** How one variable changed in a turn and why, largest contributions first. */
-public record VariableChange(Var var, double before, double after, int turn,
-    List<Contribution> contributions) {
+public record VariableDelta(Var var, double before, double after, int turn,
+    List<Attribution> contributions) {
 
-  public VariableChange {
+  public VariableDelta {
     contributions = List.copyOf(contributions);
   }
 
@@ -20,7 +20,7 @@ public record VariableChange(Var var, double before, double after, int turn,
   public String describe() {
     StringBuilder sb = new StringBuilder(var.label()).append(' ').append(signed(delta(), var));
     String sep = ": ";
-    for (Contribution c : contributions) {
+    for (Attribution c : contributions) {
       sb.append(sep).append(c.label());
       if (c.originTurn() < turn) {
         sb.append(" (turn ").append(c.originTurn()).append(')');

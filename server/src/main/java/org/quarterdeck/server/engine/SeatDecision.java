@@ -8,13 +8,13 @@ import java.util.Map;
 
 /**
  * A seat's raw decision for one turn, as it arrives from a player or a bot: hours per act id and an
- * option id per dilemma id. Nothing is checked here; {@link Game#validate(Decision)} checks all of
+ * option id per dilemma id. Nothing is checked here; {@link Game#validate(SeatDecision)} checks all of
  * it and never clamps.
  */
-public record Decision(Seat seat, int turn, Map<String, Double> hours,
+public record SeatDecision(Seat seat, int turn, Map<String, Double> hours,
     Map<String, String> choices) {
 
-  public Decision {
+  public SeatDecision {
     requireNonNull(seat, "seat");
     hours = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(hours, "hours")));
     choices = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(choices, "choices")));
@@ -49,8 +49,8 @@ public record Decision(Seat seat, int turn, Map<String, Double> hours,
       return this;
     }
 
-    public Decision build() {
-      return new Decision(seat, turn, hours, choices);
+    public SeatDecision build() {
+      return new SeatDecision(seat, turn, hours, choices);
     }
   }
 }

@@ -1,7 +1,7 @@
 package org.quarterdeck.server.engine;
 
 /** How the teams of a session relate to each other. */
-public enum Mode {
+public enum MultiplayerMode {
   /** Teams compete for one market: results follow relative attractiveness. */
   MARKET,
   /** Departments of one company share a company result and a culture. */

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.quarterdeck.protocol.v1.SessionRecord;
 
 /** Where sessions keep their logs: the embedded event-log directory, or memory for tests. */
-public interface SessionStorage extends AutoCloseable {
+public interface Journals extends AutoCloseable {
   /** Starts the log of a new session. */
   SessionJournal create(String sessionId);
 
@@ -32,9 +32,9 @@ public interface SessionStorage extends AutoCloseable {
   default void close() {}
 
   /** Keeps every log in memory: nothing survives the process. */
-  static SessionStorage inMemory() {
+  static Journals inMemory() {
     Map<String, List<SessionRecord>> logs = new ConcurrentHashMap<>();
-    return new SessionStorage() {
+    return new Journals() {
       @Override
       public SessionJournal create(String sessionId) {
         List<SessionRecord> log = java.util.Collections.synchronizedList(new ArrayList<>());

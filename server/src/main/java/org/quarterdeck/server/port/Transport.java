@@ -1,4 +1,4 @@
-package org.quarterdeck.server.net;
+package org.quarterdeck.server.port;
 
 /** The ways into the server; all carry the same envelopes. */
 public enum Transport {

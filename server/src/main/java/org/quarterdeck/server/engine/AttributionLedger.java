@@ -6,11 +6,11 @@ import java.util.List;
 
 /**
  * Primitive record of every contribution made while resolving one turn, for all teams in one set
- * of arrays; turned into readable {@link Contribution}s only when a report is asked for, so
+ * of arrays; turned into readable {@link Attribution}s only when a report is asked for, so
  * resolving stays cheap. Label ids below {@link #CAUSES} are {@link Cause} ordinals, the rest
  * scenario labels ({@code id - CAUSES}); negative ids are custom labels of injected events.
  */
-final class TurnLog {
+final class AttributionLedger {
   static final int CAUSES = Cause.values().length;
   private static final Cause[] CAUSE_VALUES = Cause.values();
 
@@ -29,7 +29,7 @@ final class TurnLog {
   private int[] order;
   private int[] start;
 
-  TurnLog(int teams) {
+  AttributionLedger(int teams) {
     this.teams = teams;
   }
 
@@ -108,10 +108,10 @@ final class TurnLog {
    * Contributions to each of one team's variables (indexed by {@link Var} ordinal; null if none
    * was recorded), merged by (label, origin turn), largest magnitude first.
    */
-  List<Contribution>[] contributions(int t, Rules rules) {
+  List<Attribution>[] contributions(int t, Rules rules) {
     index();
     @SuppressWarnings({"unchecked", "rawtypes"}) // arrays of generics need a raw creation
-    List<Contribution>[] out = new List[Var.COUNT];
+    List<Attribution>[] out = new List[Var.COUNT];
     // per variable: parallel lists of merge keys and sums, in recording order
     long[][] keys = new long[Var.COUNT][];
     double[][] sums = new double[Var.COUNT][];
@@ -146,7 +146,7 @@ final class TurnLog {
       if (keys[v] == null) {
         continue;
       }
-      List<Contribution> list = new ArrayList<>(counts[v]);
+      List<Attribution> list = new ArrayList<>(counts[v]);
       for (int j = 0; j < counts[v]; j++) {
         if (sums[v][j] == 0.0) {
           continue;
@@ -154,7 +154,7 @@ final class TurnLog {
         int id = label(keys[v][j]);
         Cause cause = id >= 0 && id < CAUSES ? CAUSE_VALUES[id] : null;
         String text = id < 0 ? custom.get(-id - 1) : rules.label(id);
-        list.add(new Contribution(text, cause, origin(keys[v][j]), sums[v][j]));
+        list.add(new Attribution(text, cause, origin(keys[v][j]), sums[v][j]));
       }
       // stable sort: ties keep their recording order, which is deterministic
       list.sort((a, b) -> Double.compare(StrictMath.abs(b.amount()), StrictMath.abs(a.amount())));

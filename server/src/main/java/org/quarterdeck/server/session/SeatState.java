@@ -7,7 +7,7 @@ import org.quarterdeck.server.engine.Seat;
 import org.quarterdeck.server.wire.WireMapping;
 
 /** One seat at a team: played by a person, by a bot, or by nobody (the default decision). */
-final class SeatSlot {
+final class SeatState {
   final int team;
   final Seat seat;
   Member player;
@@ -17,7 +17,7 @@ final class SeatSlot {
   org.quarterdeck.protocol.v1.Decision wireDecision;
   int version;
 
-  SeatSlot(int team, Seat seat, Strategy bot) {
+  SeatState(int team, Seat seat, Strategy bot) {
     this.team = team;
     this.seat = seat;
     this.bot = bot;

@@ -11,17 +11,17 @@ import org.quarterdeck.server.store.EventLog;
  * kept, in order, until it does. Once an append fails, later appends fail too until the session
  * has been rebuilt from what is durable ({@link #reset()}), so the log never has a gap.
  */
-final class StoreJournal implements SessionJournal {
+final class EventLogJournal implements SessionJournal {
   private final List<Object[]> waiting = new ArrayList<>();
   private EventLog log;
   private Throwable createFailure;
   private volatile boolean broken;
 
-  StoreJournal(CompletableFuture<EventLog> created) {
+  EventLogJournal(CompletableFuture<EventLog> created) {
     created.whenComplete(this::ready);
   }
 
-  StoreJournal(EventLog log) {
+  EventLogJournal(EventLog log) {
     this.log = log;
   }
 

@@ -20,8 +20,8 @@ import org.quarterdeck.server.wire.WireMapping;
  * Rebuilds a session by replaying its records through the same commands and the engine, checking
  * every recorded state hash. A log that does not replay exactly is refused with the reason.
  */
-final class SessionReplayer {
-  private SessionReplayer() {}
+final class SessionRebuilder {
+  private SessionRebuilder() {}
 
   /** A log that cannot be replayed to the state it recorded. */
   static final class ReplayException extends Exception {
@@ -49,7 +49,7 @@ final class SessionReplayer {
   }
 
   /**
-   * Replays {@code records} into a new session that will append to {@code journal}; deadlines are
+   * ReplayRequests {@code records} into a new session that will append to {@code journal}; deadlines are
    * restored to their recorded times, so an open turn resumes with what was left of it.
    */
   static GameSession replay(List<SessionRecord> records, SessionManager.SessionThread thread,
@@ -83,7 +83,7 @@ final class SessionReplayer {
     switch (r.getEventCase()) {
       case OPENED -> throw new ReplayException("a second SessionOpened");
       case SEAT_TAKEN -> {
-        SeatSlot seat = seat(s, r.getSeatTaken().getSeat());
+        SeatState seat = seat(s, r.getSeatTaken().getSeat());
         Member member = s.member(r.getSeatTaken().getTokenHash());
         if (member == null) {
           member = new Member(Role.PLAYER, r.getSeatTaken().getTokenHash(),
@@ -94,7 +94,7 @@ final class SessionReplayer {
       }
       case SEAT_RELEASED -> {
         SeatReleased released = r.getSeatReleased();
-        SeatSlot seat = seat(s, released.getSeat());
+        SeatState seat = seat(s, released.getSeat());
         if (seat.player != null && released.getWhy() != SeatReleased.Why.MOVED) {
           s.removeMember(seat.player);
         }
@@ -116,7 +116,7 @@ final class SessionReplayer {
       case DECISION -> {
         DecisionRecorded d = r.getDecision();
         if (!d.getBot()) {
-          SeatSlot seat = seat(s, d.getSeat());
+          SeatState seat = seat(s, d.getSeat());
           if (seat.player == null) {
             throw new ReplayException("a decision for an empty seat " + d.getSeat());
           }
@@ -171,8 +171,8 @@ final class SessionReplayer {
     }
   }
 
-  private static SeatSlot seat(GameSession s, SeatRef ref) throws ReplayException {
-    SeatSlot seat = ref.getTeam() < 0 || ref.getTeam() >= s.teamCount() ? null
+  private static SeatState seat(GameSession s, SeatRef ref) throws ReplayException {
+    SeatState seat = ref.getTeam() < 0 || ref.getTeam() >= s.teamCount() ? null
         : s.seat(ref.getTeam(), WireMapping.hat(ref.getHat()));
     if (seat == null) {
       throw new ReplayException("no seat " + ref);

@@ -1,7 +1,7 @@
 package org.quarterdeck.server.engine;
 
 /** Which acts a seat may book: both kinds, or one kind in two-hats mode. */
-public enum Hat {
+public enum SeatHat {
   /** The only seat of a team in market and company modes: books any act. */
   BOTH,
   /** Two-hats mode: books leadership acts only and answers dilemmas. */
@@ -9,9 +9,9 @@ public enum Hat {
   /** Two-hats mode: books management acts only. */
   MANAGER;
 
-  boolean mayBook(ActKind kind) {
+  boolean mayBook(ActCategory kind) {
     return this == BOTH
-        || (this == LEADER && kind == ActKind.LEADERSHIP)
-        || (this == MANAGER && kind == ActKind.MANAGEMENT);
+        || (this == LEADER && kind == ActCategory.LEADERSHIP)
+        || (this == MANAGER && kind == ActCategory.MANAGEMENT);
   }
 }

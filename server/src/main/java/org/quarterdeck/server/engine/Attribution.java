@@ -8,4 +8,4 @@ package org.quarterdeck.server.engine;
  * @param originTurn the turn whose act or event caused it (earlier than the report's turn for
  *     delayed effects)
  */
-public record Contribution(String label, Cause cause, int originTurn, double amount) {}
+public record Attribution(String label, Cause cause, int originTurn, double amount) {}

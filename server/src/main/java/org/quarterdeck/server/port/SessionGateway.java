@@ -1,4 +1,4 @@
-package org.quarterdeck.server.net;
+package org.quarterdeck.server.port;
 
 import org.quarterdeck.protocol.v1.ClientMessage;
 import org.quarterdeck.protocol.v1.ErrorCode;
