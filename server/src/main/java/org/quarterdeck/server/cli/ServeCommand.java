@@ -13,6 +13,7 @@ import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.server.Application;
 import org.quarterdeck.server.net.IoTransport;
 import org.quarterdeck.server.net.NetLimits;
+import org.quarterdeck.server.net.PortTaken;
 import org.quarterdeck.server.net.ServerAddresses;
 import org.quarterdeck.server.scenario.ScenarioCatalog;
 import org.quarterdeck.server.session.SessionManager;
@@ -112,6 +113,12 @@ public final class ServeCommand {
               StoreOptions.DEFAULTS.withFsyncMode(options.fsync())
                   .withBatchWindow(Duration.ofMillis(options.fsyncBatchMillis()))),
           options.loops());
+    } catch (PortTaken e) {
+      String flag = e.port() == PortTaken.Port.HTTP ? "http-port" : "tcp-port";
+      err.println("cannot start: the " + e.port() + " port " + e.portNumber()
+          + " is already in use (or not allowed); choose another with --" + flag + " or "
+          + Flags.envName(flag) + " (0 picks a free port). " + e.getMessage());
+      return 1;
     } catch (RuntimeException | java.io.IOException e) {
       err.println("cannot start: " + e.getMessage());
       return 1;

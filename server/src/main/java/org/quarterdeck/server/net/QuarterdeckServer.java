@@ -66,12 +66,25 @@ public final class QuarterdeckServer implements AutoCloseable {
 
   /** Binds both ports; returns where they listen (ports chosen by the system when 0). */
   public synchronized ServerAddresses start() throws InterruptedException {
-    httpChannel = bootstrap(httpInitializer.apply(tail)).bind(httpBind).sync().channel();
-    tcpChannel = bootstrap(new TcpChannelInitializer(tail)).bind(tcpBind).sync().channel();
+    httpChannel = bind(bootstrap(httpInitializer.apply(tail)), httpBind, PortTaken.Port.HTTP);
+    tcpChannel = bind(bootstrap(new TcpChannelInitializer(tail)), tcpBind, PortTaken.Port.TCP);
     ServerAddresses addresses = addresses();
     log.info("listening: http {} (WebSocket {}), tcp {}; {} transport", addresses.httpUrl(),
         addresses.webSocketUrl(), addresses.tcpUrl(), transport.flagValue());
     return addresses;
+  }
+
+  /**
+   * Binds one port. Netty's own failure names neither the port nor its purpose ("bind(..) failed
+   * with error(-98)"); the operator needs both to fix it.
+   */
+  private static Channel bind(ServerBootstrap bootstrap, InetSocketAddress address,
+      PortTaken.Port port) throws InterruptedException {
+    io.netty.channel.ChannelFuture bound = bootstrap.bind(address).await();
+    if (!bound.isSuccess()) {
+      throw new PortTaken(port, address, bound.cause());
+    }
+    return bound.channel();
   }
 
   public ServerAddresses addresses() {
