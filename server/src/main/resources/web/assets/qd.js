@@ -44,6 +44,7 @@ const QD = (() => {
           try { msg = JSON.parse(ev.data); } catch (e) { return; }
           if (!welcomed && msg.welcome) {
             welcomed = true;
+            this.welcome = msg.welcome; // pages read welcome.publicUrl for links they show
             this.retryMs = 500;
             this.onState('online');
             const after = this.onOpen ? Promise.resolve(this.onOpen()).catch(() => {}) : Promise.resolve();

@@ -1,0 +1,79 @@
+package org.quarterdeck.server.facilitator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The sessions facilitators archived (hid from their list): a small file beside the session logs,
+ * one session id a line, replaced atomically and fsynced. Archiving changes nothing in a session,
+ * so it is not part of the session's log; losing this file would only unhide sessions.
+ */
+public final class ArchivedSessions {
+  static final String FILE_NAME = "archived-sessions.txt";
+
+  private final Path file;
+  private final Set<String> ids = new TreeSet<>();
+
+  private ArchivedSessions(Path file) {
+    this.file = file;
+  }
+
+  /** Archive flags kept in memory only (a server without a data directory). */
+  public static ArchivedSessions inMemory() {
+    return new ArchivedSessions(null);
+  }
+
+  /** Reads the flags of a data directory (none yet is fine). */
+  public static ArchivedSessions in(Path dataDirectory) throws IOException {
+    ArchivedSessions archived = new ArchivedSessions(dataDirectory.resolve(FILE_NAME));
+    if (Files.exists(archived.file)) {
+      for (String line : Files.readAllLines(archived.file, StandardCharsets.UTF_8)) {
+        if (!line.isBlank()) {
+          archived.ids.add(line.strip());
+        }
+      }
+    }
+    return archived;
+  }
+
+  public synchronized boolean contains(String sessionId) {
+    return ids.contains(sessionId);
+  }
+
+  /** Sets a session's flag; durable when this returns. */
+  public synchronized void set(String sessionId, boolean archived) {
+    boolean changed = archived ? ids.add(sessionId) : ids.remove(sessionId);
+    if (!changed || file == null) {
+      return;
+    }
+    try {
+      Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
+      Files.write(tmp, new ArrayList<>(ids), StandardCharsets.UTF_8);
+      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        channel.force(true);
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      if (archived) {
+        ids.remove(sessionId);
+      } else {
+        ids.add(sessionId);
+      }
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  synchronized List<String> ids() {
+    return List.copyOf(ids);
+  }
+}

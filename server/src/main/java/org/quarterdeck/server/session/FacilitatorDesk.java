@@ -1,0 +1,279 @@
+package org.quarterdeck.server.session;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.quarterdeck.protocol.v1.ArchiveSession;
+import org.quarterdeck.protocol.v1.ErrorCode;
+import org.quarterdeck.protocol.v1.ListSessions;
+import org.quarterdeck.protocol.v1.OpenSession;
+import org.quarterdeck.protocol.v1.Phase;
+import org.quarterdeck.protocol.v1.ServerMessage;
+import org.quarterdeck.protocol.v1.SessionCreated;
+import org.quarterdeck.protocol.v1.SessionList;
+import org.quarterdeck.protocol.v1.SessionSummary;
+import org.quarterdeck.protocol.v1.SignIn;
+import org.quarterdeck.protocol.v1.SignedIn;
+import org.quarterdeck.server.facilitator.ArchivedSessions;
+import org.quarterdeck.server.facilitator.FacilitatorAccounts;
+import org.quarterdeck.server.facilitator.SignIns;
+import org.quarterdeck.server.net.Connection;
+import org.quarterdeck.server.net.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The facilitator's front desk: signing in (an account, the admin token or an earlier credential),
+ * the list of one's sessions, reopening one on any device, archiving, and the room link. Which
+ * facilitator owns a session is recorded in the session's first log record, so the list survives
+ * a restart.
+ */
+final class FacilitatorDesk {
+  private static final Logger log = LoggerFactory.getLogger(FacilitatorDesk.class);
+  static final int MAX_PASSWORD_CHARS = 200;
+  /** How long a sign-in credential stays valid. */
+  static final long CREDENTIAL_LIFETIME_MS = 12 * 3600_000L;
+
+  /** What the desk needs from the session manager. */
+  interface Sessions {
+    List<GameSession> all();
+
+    /** Runs a task on a session's thread. */
+    void onThread(GameSession session, Runnable task);
+
+    /** Makes a token resumable as the session's facilitator. */
+    void admitFacilitatorToken(GameSession session, String tokenHash);
+  }
+
+  private final FacilitatorAccounts accounts;
+  private final SignIns signIns;
+  private final String adminTokenHash;
+  private final ArchivedSessions archived;
+  private final Executor slowWork;
+  private final Supplier<String> publicUrl;
+  private final GuessLimiter failures;
+  private final Sessions sessions;
+  private final Map<Long, String> signedIn = new ConcurrentHashMap<>();
+
+  /**
+   * @param slowWork runs the password hashing (about a CPU second each) off the event loops
+   */
+  FacilitatorDesk(FacilitatorAccounts accounts, SignIns signIns, String adminTokenHash,
+      ArchivedSessions archived, Executor slowWork, Supplier<String> publicUrl,
+      GuessLimiter failures, Sessions sessions) {
+    this.accounts = requireNonNull(accounts, "accounts");
+    this.signIns = requireNonNull(signIns, "signIns");
+    this.adminTokenHash = adminTokenHash;
+    this.archived = requireNonNull(archived, "archived");
+    this.slowWork = requireNonNull(slowWork, "slowWork");
+    this.publicUrl = requireNonNull(publicUrl, "publicUrl");
+    this.failures = requireNonNull(failures, "failures");
+    this.sessions = requireNonNull(sessions, "sessions");
+  }
+
+  /** The facilitator the connection signed in as. */
+  Optional<String> nameOf(Connection c) {
+    return Optional.ofNullable(signedIn.get(c.id()));
+  }
+
+  void disconnected(Connection c) {
+    signedIn.remove(c.id());
+  }
+
+  // ------------------------------------------------------------------ signing in
+
+  void signIn(Connection c, long rid, SignIn request) {
+    if (request.getPassword().length() > MAX_PASSWORD_CHARS
+        || request.getName().length() > MAX_PASSWORD_CHARS) {
+      c.sendError(rid, ErrorCode.INVALID_ARGUMENT, "sign_in.password is limited to "
+          + MAX_PASSWORD_CHARS + " characters");
+      return;
+    }
+    if (!request.getCredential().isEmpty()) {
+      Optional<String> name = signIns.nameOf(request.getCredential());
+      if (name.isEmpty()) {
+        c.sendError(rid, ErrorCode.UNAUTHENTICATED,
+            "the sign-in has expired or the server restarted; sign in again");
+        return;
+      }
+      admit(c, rid, name.get(), request.getCredential());
+      return;
+    }
+    String address = hostOf(c);
+    long wait = failures.waitMillis(address, System.currentTimeMillis());
+    if (wait > 0) {
+      c.send(Errors.reply(rid, ErrorCode.RATE_LIMITED,
+          "too many failed sign-ins from this address; try again later", (int) wait));
+      return;
+    }
+    if (request.getName().isEmpty()) {
+      if (adminTokenHash != null
+          && Tokens.sameHash(adminTokenHash, Tokens.hash(request.getPassword()))) {
+        admit(c, rid, FacilitatorAccounts.ADMIN, signIns.issue(FacilitatorAccounts.ADMIN));
+      } else {
+        refuse(c, rid, address, adminTokenHash == null
+            ? "this server has no admin token: sign in with a facilitator name and password"
+            : "that is not the server's admin token");
+      }
+      return;
+    }
+    String name = request.getName().strip().toLowerCase(java.util.Locale.ROOT);
+    char[] password = request.getPassword().toCharArray();
+    CompletableFuture.supplyAsync(() -> accounts.check(name, password), slowWork)
+        .whenComplete((ok, error) -> {
+          java.util.Arrays.fill(password, '\0');
+          if (error == null && ok) {
+            admit(c, rid, name, signIns.issue(name));
+          } else {
+            refuse(c, rid, address, "unknown facilitator or wrong password");
+          }
+        });
+  }
+
+  private void admit(Connection c, long rid, String name, String credential) {
+    signedIn.put(c.id(), name);
+    log.info("connection {} signed in as facilitator {}", c.id(), name);
+    c.send(ServerMessage.newBuilder().setRequestId(rid).setSignedIn(SignedIn.newBuilder()
+        .setName(name).setCredential(credential).setRoomUrl(roomUrl(name))).build());
+  }
+
+  private void refuse(Connection c, long rid, String address, String why) {
+    failures.failed(address, System.currentTimeMillis());
+    log.info("connection {} from {}: a sign-in was refused", c.id(), address);
+    c.sendError(rid, ErrorCode.UNAUTHENTICATED, why);
+  }
+
+  String roomUrl(String name) {
+    return publicUrl.get() + "/room/" + name;
+  }
+
+  // ------------------------------------------------------------------ one's sessions
+
+  void list(Connection c, long rid, ListSessions request) {
+    Optional<String> name = signedInOrError(c, rid);
+    if (name.isEmpty()) {
+      return;
+    }
+    summaries(name.get(), request.getArchived()).thenAccept(list -> c.send(
+        ServerMessage.newBuilder().setRequestId(rid).setSessionList(
+            SessionList.newBuilder().addAllSessions(list)).build()));
+  }
+
+  private CompletableFuture<List<SessionSummary>> summaries(String owner, boolean withArchived) {
+    List<CompletableFuture<SessionSummary>> parts = new ArrayList<>();
+    for (GameSession s : sessions.all()) {
+      boolean isArchived = archived.contains(s.id());
+      if (!owns(owner, s) || (isArchived && !withArchived)) {
+        continue;
+      }
+      CompletableFuture<SessionSummary> part = new CompletableFuture<>();
+      sessions.onThread(s, () -> part.complete(summary(s, isArchived)));
+      parts.add(part);
+    }
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      List<SessionSummary> list = new ArrayList<>(parts.stream().map(CompletableFuture::join)
+          .toList());
+      list.sort(Comparator.comparingLong(SessionSummary::getCreatedEpochMs).reversed()
+          .thenComparing(SessionSummary::getSessionId));
+      return list;
+    });
+  }
+
+  private static SessionSummary summary(GameSession s, boolean isArchived) {
+    int people = 0;
+    for (SeatSlot seat : s.seats()) {
+      people += seat.human() ? 1 + seat.coPlayers.size() : 0;
+    }
+    // After the last turn the engine's counter stands one past it; show the last turn played.
+    int turn = Math.min(s.game().turn(), s.turnsPlanned());
+    return SessionSummary.newBuilder().setSessionId(s.id()).setTitle(s.title())
+        .setJoinCode(s.joinCode()).setPhase(s.phase()).setTurn(turn)
+        .setTurns(s.turnsPlanned()).setTeams(s.teamCount()).setPeople(people)
+        .setScenarioName(s.scenarioName()).setCreatedEpochMs(s.createdAtMs())
+        .setArchived(isArchived).build();
+  }
+
+  /** The admin also sees sessions created with a token only (no owner). */
+  private static boolean owns(String name, GameSession s) {
+    return s.owner().equals(name)
+        || (name.equals(FacilitatorAccounts.ADMIN) && s.owner().isEmpty());
+  }
+
+  void open(Connection c, long rid, OpenSession request) {
+    Optional<GameSession> session = ownedSession(c, rid, request.getSessionId());
+    if (session.isEmpty()) {
+      return;
+    }
+    GameSession s = session.get();
+    String token = Tokens.newToken();
+    sessions.onThread(s, () -> {
+      sessions.admitFacilitatorToken(s, Tokens.hash(token));
+      c.send(ServerMessage.newBuilder().setRequestId(rid).setSessionCreated(
+          SessionCreated.newBuilder().setSessionId(s.id()).setJoinCode(s.joinCode())
+              .setFacilitatorToken(token)).build());
+    });
+  }
+
+  void archive(Connection c, long rid, ArchiveSession request) {
+    Optional<GameSession> session = ownedSession(c, rid, request.getSessionId());
+    if (session.isEmpty()) {
+      return;
+    }
+    String owner = signedIn.get(c.id());
+    CompletableFuture.runAsync(() -> archived.set(request.getSessionId(), request.getArchived()),
+        slowWork).thenCompose(v -> summaries(owner, false)).whenComplete((list, error) -> {
+          if (error != null) {
+            c.sendError(rid, ErrorCode.UNAVAILABLE, "the archive flag cannot be saved: "
+                + error.getMessage());
+          } else {
+            c.send(ServerMessage.newBuilder().setRequestId(rid).setSessionList(
+                SessionList.newBuilder().addAllSessions(list)).build());
+          }
+        });
+  }
+
+  private Optional<GameSession> ownedSession(Connection c, long rid, String sessionId) {
+    Optional<String> name = signedInOrError(c, rid);
+    if (name.isEmpty()) {
+      return Optional.empty();
+    }
+    for (GameSession s : sessions.all()) {
+      if (s.id().equals(sessionId) && owns(name.get(), s)) {
+        return Optional.of(s);
+      }
+    }
+    c.sendError(rid, ErrorCode.NOT_FOUND, "you have no session " + sessionId);
+    return Optional.empty();
+  }
+
+  private Optional<String> signedInOrError(Connection c, long rid) {
+    Optional<String> name = nameOf(c);
+    if (name.isEmpty()) {
+      c.sendError(rid, ErrorCode.UNAUTHENTICATED, "sign in as a facilitator first");
+    }
+    return name;
+  }
+
+  /** The join code of a facilitator's newest session that has not ended and is not archived. */
+  Optional<String> roomJoinCode(String name) {
+    return sessions.all().stream()
+        .filter(s -> s.owner().equals(name) && s.phase() != Phase.ENDED
+            && !archived.contains(s.id()))
+        .max(Comparator.comparingLong(GameSession::createdAtMs))
+        .map(GameSession::joinCode);
+  }
+
+  private static String hostOf(Connection c) {
+    String address = c.remoteAddress();
+    int colon = address.lastIndexOf(':');
+    return colon > 0 ? address.substring(0, colon) : address;
+  }
+}
