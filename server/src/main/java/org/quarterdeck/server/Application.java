@@ -4,6 +4,9 @@ import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+import org.quarterdeck.server.facilitator.ArchivedSessions;
+import org.quarterdeck.server.facilitator.FacilitatorAccounts;
 import org.quarterdeck.server.http.HttpChannelInitializer;
 import org.quarterdeck.server.metrics.ServerMetrics;
 import org.quarterdeck.server.net.IoTransport;
@@ -32,9 +35,11 @@ public final class Application implements AutoCloseable {
   private final SessionManager sessions;
   private final Journals storage;
   private final ServerAddresses addresses;
+  private final AtomicReference<String> publicUrl;
 
   private Application(QuarterdeckServer server, SessionManager sessions, Journals storage,
-      ServerAddresses addresses) {
+      ServerAddresses addresses, AtomicReference<String> publicUrl) {
+    this.publicUrl = publicUrl;
     this.server = server;
     this.sessions = sessions;
     this.storage = storage;
@@ -85,6 +90,19 @@ public final class Application implements AutoCloseable {
   public static Application start(InetSocketAddress http, InetSocketAddress tcp, NetLimits limits,
       String adminToken, String serverName, Storage storage, EventLoops loops)
       throws InterruptedException, IOException {
+    return start(http, tcp, limits, adminToken, serverName, storage, loops,
+        FacilitatorAccounts.none());
+  }
+
+  /**
+   * Opens the store, recovers every stored session, then starts listening.
+   *
+   * @param adminToken when not null, creating sessions needs it (or a signed-in facilitator)
+   * @param accounts the facilitator accounts that may sign in
+   */
+  public static Application start(InetSocketAddress http, InetSocketAddress tcp, NetLimits limits,
+      String adminToken, String serverName, Storage storage, EventLoops loops,
+      FacilitatorAccounts accounts) throws InterruptedException, IOException {
     ServerMetrics metrics = new ServerMetrics();
     EventLoopGroup workers = loops.transport().newGroup(loops.threads());
     Journals sessionStorage = storage.open();
@@ -97,17 +115,30 @@ public final class Application implements AutoCloseable {
     SessionManager sessions = new SessionManager(
         () -> new EventLoopSessionThread(workers.next()), sessionStorage,
         adminToken, MAX_SESSIONS, JOIN_FAILURES_PER_MINUTE, disk);
+    AtomicReference<String> publicUrl = new AtomicReference<>("");
+    // Password hashing (about a CPU second each) runs here, one at a time, never on a loop.
+    java.util.concurrent.ExecutorService desk = java.util.concurrent.Executors
+        .newSingleThreadExecutor(r -> {
+          Thread t = new Thread(r, "quarterdeck-facilitator-desk");
+          t.setDaemon(true);
+          return t;
+        });
+    sessions.useFacilitators(accounts, storage.data() == null ? ArchivedSessions.inMemory()
+        : ArchivedSessions.in(storage.data()), desk, publicUrl::get);
     int recovered = sessions.recoverAll();
     if (recovered > 0 || !sessions.quarantined().isEmpty()) {
       log.info("recovered {} sessions, {} quarantined", recovered, sessions.quarantined().size());
     }
     QuarterdeckServer server = new QuarterdeckServer(http, tcp, limits,
-        new ProtocolDispatcher(limits, sessions, serverName), metrics,
+        new ProtocolDispatcher(limits, sessions, serverName, publicUrl::get), metrics,
         tail -> new HttpChannelInitializer(tail, metrics, (id, token, csv) -> sessions.export(
-            id, token, csv ? SessionManager.ExportFormat.CSV : SessionManager.ExportFormat.JSON)),
+            id, token, csv ? SessionManager.ExportFormat.CSV : SessionManager.ExportFormat.JSON),
+            sessions::roomJoinCode),
         loops.transport(), workers);
     try {
-      return new Application(server, sessions, sessionStorage, server.start());
+      ServerAddresses addresses = server.start();
+      publicUrl.set(addresses.httpUrl());
+      return new Application(server, sessions, sessionStorage, addresses, publicUrl);
     } catch (RuntimeException | InterruptedException e) {
       server.close();
       sessionStorage.close();
@@ -117,6 +148,16 @@ public final class Application implements AutoCloseable {
 
   public ServerAddresses addresses() {
     return addresses;
+  }
+
+  /** Where people reach the pages (join links, QR codes, room links); the bound URL by default. */
+  public String publicUrl() {
+    return publicUrl.get();
+  }
+
+  /** Sets where people reach the pages (the operator's --public-url or a network address). */
+  public void publicUrl(String url) {
+    publicUrl.set(java.util.Objects.requireNonNull(url, "url"));
   }
 
   public SessionManager sessions() {

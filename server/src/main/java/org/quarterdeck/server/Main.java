@@ -2,6 +2,7 @@ package org.quarterdeck.server;
 
 import java.io.PrintStream;
 import java.util.Arrays;
+import org.quarterdeck.server.cli.FacilitatorAccountCommand;
 import org.quarterdeck.server.cli.Flags;
 import org.quarterdeck.server.cli.LogCommands;
 import org.quarterdeck.server.cli.ServeCommand;
@@ -15,7 +16,7 @@ public final class Main {
 
   private static final String USAGE = "usage: java -jar quarterdeck-server.jar COMMAND [FLAGS]\n\n"
       + "commands:\n" + ServeCommand.USAGE.indent(2) + "\n" + LogCommands.USAGE.indent(2) + "\n"
-      + SIMULATE_USAGE.indent(2);
+      + SIMULATE_USAGE.indent(2) + "\n" + FacilitatorAccountCommand.USAGE.indent(2);
 
   private Main() {}
 
@@ -39,6 +40,7 @@ public final class Main {
         case "export" -> LogCommands.export(rest, out, err);
         case "verify" -> LogCommands.verify(rest, out, err);
         case "simulate" -> SimulateCommand.run(rest, out, err);
+        case "facilitator-add" -> FacilitatorAccountCommand.run(rest, System.in, out, err);
         default -> {
           err.println("unknown command '" + args[0] + "'");
           err.print(USAGE);

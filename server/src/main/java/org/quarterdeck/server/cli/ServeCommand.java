@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.quarterdeck.protocol.v1.CreateSession;
 import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.server.Application;
+import org.quarterdeck.server.facilitator.FacilitatorAccounts;
 import org.quarterdeck.server.net.IoTransport;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.net.PortTaken;
@@ -27,11 +28,36 @@ public final class ServeCommand {
       "transport", "io-threads", "fsync-batch-ms");
   static final Set<String> SWITCHES = Set.of("demo");
 
+  // ---- facilitator flags (kept apart: the facilitator side owns them) ----
+  /** --facilitators FILE: accounts that may sign in; --public-url URL: what people open. */
+  static final Set<String> FACILITATOR_FLAGS = Set.of("facilitators", "public-url");
+
+  /** The facilitator side's serve settings. */
+  public record FacilitatorOptions(Path accounts, String publicUrl) {
+    static FacilitatorOptions parse(Flags flags) {
+      return new FacilitatorOptions(flags.get("facilitators").map(Path::of).orElse(null),
+          flags.get("public-url").map(PublicUrl::parse).orElse(null));
+    }
+
+    FacilitatorAccounts load() throws java.io.IOException {
+      return accounts == null ? FacilitatorAccounts.none() : FacilitatorAccounts.load(accounts);
+    }
+  }
+
+  static final String FACILITATOR_USAGE = """
+        --facilitators FILE: facilitator accounts that may sign in on the facilitator page (create
+        them with `facilitator-add`); a signed-in facilitator needs no admin token.
+        --public-url URL: the address people open (join links, QR codes, room links), e.g.
+        http://192.168.1.20:8080 or https://play.example.org; default: the bound address, or every
+        network address of this machine when bound to 0.0.0.0.""";
+  // ---- end of facilitator flags ----
+
   public static final String USAGE = """
       serve [--http-port 8080] [--tcp-port 7777] [--bind 127.0.0.1] [--data ./quarterdeck-data]
             [--fsync always|batch|off] [--fsync-batch-ms 0] [--admin-token TOKEN] [--demo]
             [--max-frame-bytes 65536] [--idle-timeout-seconds 60] [--handshake-timeout-seconds 10]
             [--transport auto|epoll|nio] [--io-threads N]
+            [--facilitators FILE] [--public-url URL]
         --fsync: always = fsync each record before acknowledging it; batch (default) = one fsync
         per file for the records that arrived while the previous one ran, still before
         acknowledging; off = never fsync (an OS crash or power loss can lose acknowledged work;
@@ -42,7 +68,8 @@ public final class ServeCommand {
         Every flag can also be set by an environment variable: QUARTERDECK_HTTP_PORT,
         QUARTERDECK_TCP_PORT, QUARTERDECK_BIND, ... (the flag wins). Port 0 picks a free port.
         --demo opens a session of the default scenario with bots in most seats and prints how
-        to join it; it also lets anyone create sessions even when --admin-token is set.""";
+        to join it; it also lets anyone create sessions even when --admin-token is set.
+      """ + FACILITATOR_USAGE.indent(2);
 
   /**
    * The demo session: six teams played by bots that make good debrief baselines until people take
@@ -63,10 +90,12 @@ public final class ServeCommand {
   /** Parsed {@code serve} settings. */
   public record Options(InetSocketAddress http, InetSocketAddress tcp, Path data,
       FsyncMode fsync, int fsyncBatchMillis, NetLimits limits, String adminToken, boolean demo,
-      Application.EventLoops loops) {
+      Application.EventLoops loops, FacilitatorOptions facilitators) {
 
     public static Options parse(String[] args, Map<String, String> environment) {
-      Flags flags = Flags.parse(args, FLAGS, SWITCHES, environment);
+      Set<String> known = new java.util.HashSet<>(FLAGS);
+      known.addAll(FACILITATOR_FLAGS);
+      Flags flags = Flags.parse(args, known, SWITCHES, environment);
       String bind = flags.get("bind", "127.0.0.1");
       NetLimits limits = NetLimits.defaults()
           .withMaxFrameBytes(flags.getInt("max-frame-bytes", 64 * 1024, 1024, 16 * 1024 * 1024))
@@ -83,7 +112,8 @@ public final class ServeCommand {
           flags.get("admin-token").orElse(null),
           flags.isSet("demo"),
           new Application.EventLoops(parseTransport(flags.get("transport", "auto")),
-              flags.getInt("io-threads", 0, 0, 256)));
+              flags.getInt("io-threads", 0, 0, 256)),
+          FacilitatorOptions.parse(flags));
     }
   }
 
@@ -106,13 +136,20 @@ public final class ServeCommand {
   public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     Options options = Options.parse(args, System.getenv());
     Application app;
+    FacilitatorAccounts accounts;
+    try {
+      accounts = options.facilitators().load();
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      err.println("cannot start: --facilitators: " + e.getMessage());
+      return 1;
+    }
     try {
       app = Application.start(options.http(), options.tcp(), options.limits(),
           options.demo() ? null : options.adminToken(), Version.serverName(),
           new Application.Storage(options.data(),
               StoreOptions.DEFAULTS.withFsyncMode(options.fsync())
                   .withBatchWindow(Duration.ofMillis(options.fsyncBatchMillis()))),
-          options.loops());
+          options.loops(), accounts);
     } catch (PortTaken e) {
       String flag = e.port() == PortTaken.Port.HTTP ? "http-port" : "tcp-port";
       err.println("cannot start: the " + e.port() + " port " + e.portNumber()
@@ -129,16 +166,26 @@ public final class ServeCommand {
       stopped.countDown();
     }, "quarterdeck-shutdown"));
     ServerAddresses addresses = app.addresses();
+    java.util.List<String> reachable = PublicUrl.candidates(options.facilitators().publicUrl(),
+        addresses.http(), addresses.httpUrl());
+    app.publicUrl(reachable.get(0));
     out.println("Quarterdeck " + Version.version() + " is up.");
     out.println("  HTTP       " + addresses.httpUrl() + "  (health: " + addresses.httpUrl()
         + "/healthz, metrics: " + addresses.httpUrl() + "/metrics)");
     out.println("  WebSocket  " + addresses.webSocketUrl());
     out.println("  TCP        " + addresses.tcpUrl());
+    out.println("  Open       " + String.join("  ", reachable) + "  (join links and QR codes use "
+        + reachable.get(0) + (options.facilitators().publicUrl() == null
+            ? "; set another with --public-url" : "") + ")");
+    if (accounts.size() > 0) {
+      out.println("  Facilitators  " + accounts.size() + " accounts; sign in at "
+          + reachable.get(0) + "/facilitator");
+    }
     out.println("  Data       " + options.data().toAbsolutePath().normalize() + " (fsync "
         + options.fsync().flagValue() + ", " + app.sessions().sessionCount()
         + " sessions recovered)");
     if (options.demo()) {
-      printDemo(out, app.sessions(), addresses);
+      printDemo(out, app.sessions(), addresses, reachable.get(0));
     }
     out.flush();
     stopped.await();
@@ -146,7 +193,7 @@ public final class ServeCommand {
   }
 
   private static void printDemo(PrintStream out, SessionManager sessions,
-      ServerAddresses addresses) throws Exception {
+      ServerAddresses addresses, String publicUrl) throws Exception {
     SessionManager.Created demo = sessions.create(CreateSession.newBuilder()
         .setBuiltinScenario(ScenarioCatalog.defaultName()).setSettings(DEMO).build())
         .get(10, TimeUnit.SECONDS);
@@ -157,8 +204,8 @@ public final class ServeCommand {
         + ScenarioCatalog.defaultName() + ", 6 teams played by bots until people join; turn 1"
         + " is open, and each turn resolves when everyone seated has submitted)");
     out.println("  Join code          " + demo.joinCode());
-    out.println("  Player page        " + addresses.httpUrl() + "/?code=" + demo.joinCode());
-    out.println("  Facilitator page   " + addresses.httpUrl() + "/facilitator#token="
+    out.println("  Player page        " + publicUrl + "/?code=" + demo.joinCode());
+    out.println("  Facilitator page   " + publicUrl + "/facilitator#token="
         + demo.facilitatorToken() + "&code=" + demo.joinCode());
     out.println("  Facilitator token  " + demo.facilitatorToken());
     out.println("  Play (one terminal per player):");

@@ -32,6 +32,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
   private final ConnectionPipeline tail;
   private final ServerMetrics metrics;
   private final Exporter exporter;
+  private final Rooms rooms;
   private final WebSocketServerProtocolConfig webSocketConfig;
 
   public HttpChannelInitializer(ConnectionPipeline tail, ServerMetrics metrics) {
@@ -40,6 +41,15 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
 
   public HttpChannelInitializer(ConnectionPipeline tail, ServerMetrics metrics,
       Exporter exporter) {
+    this(tail, metrics, exporter, Rooms.none());
+  }
+
+  /**
+   * @param rooms resolves facilitators' room links ({@code /room/NAME})
+   */
+  public HttpChannelInitializer(ConnectionPipeline tail, ServerMetrics metrics,
+      Exporter exporter, Rooms rooms) {
+    this.rooms = rooms;
     this.tail = tail;
     this.metrics = metrics;
     this.exporter = exporter;
@@ -75,6 +85,6 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
         tail.limits().idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
     p.addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(tail.limits().maxFrameBytes()));
     p.addLast(WEBSOCKET, new WebSocketServerProtocolHandler(webSocketConfig));
-    p.addLast(ROUTER, new HttpRouter(tail, metrics, exporter));
+    p.addLast(ROUTER, new HttpRouter(tail, metrics, exporter, rooms));
   }
 }

@@ -39,8 +39,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final ConnectionPipeline tail;
   private final ServerMetrics metrics;
   private final Exporter exporter;
+  private final Rooms rooms;
+  private static final String ROOM_PREFIX = "/room/";
+  private static final java.util.regex.Pattern ROOM_NAME =
+      java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
 
-  HttpRouter(ConnectionPipeline tail, ServerMetrics metrics, Exporter exporter) {
+  HttpRouter(ConnectionPipeline tail, ServerMetrics metrics, Exporter exporter, Rooms rooms) {
+    this.rooms = rooms;
     this.tail = tail;
     this.metrics = metrics;
     this.exporter = exporter;
@@ -62,6 +67,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (path.startsWith(EXPORT_PREFIX) && path.endsWith(EXPORT_SUFFIX)) {
       export(ctx, request, query,
           path.substring(EXPORT_PREFIX.length(), path.length() - EXPORT_SUFFIX.length()));
+      return;
+    }
+    if (path.startsWith(ROOM_PREFIX)) {
+      room(ctx, request, path.substring(ROOM_PREFIX.length()));
       return;
     }
     switch (path) {
@@ -112,6 +121,33 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             held.release();
           }
         }));
+  }
+
+  /**
+   * {@code GET /room/NAME}: a facilitator's permanent room link. It redirects (303, never cached)
+   * to the player page of their newest session that has not ended, so one printed QR code serves
+   * every round of a day.
+   */
+  private void room(ChannelHandlerContext ctx, FullHttpRequest request, String name) {
+    java.util.Optional<String> code = ROOM_NAME.matcher(name).matches()
+        ? rooms.currentJoinCode(name) : java.util.Optional.empty();
+    if (code.isEmpty()) {
+      respond(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
+          "No game is running in this room yet. Ask your facilitator, then reload this page.\n",
+          true);
+      return;
+    }
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+        HttpResponseStatus.SEE_OTHER, Unpooled.EMPTY_BUFFER);
+    response.headers().set(HttpHeaderNames.LOCATION, "/?code=" + code.get())
+        .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    HttpUtil.setKeepAlive(response, keepAlive);
+    ChannelFuture written = ctx.writeAndFlush(response);
+    if (!keepAlive) {
+      written.addListener(ChannelFutureListener.CLOSE);
+    }
   }
 
   private static String first(QueryStringDecoder query, String name, String fallback) {

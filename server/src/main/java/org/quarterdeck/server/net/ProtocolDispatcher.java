@@ -24,8 +24,19 @@ public final class ProtocolDispatcher implements Dispatcher {
   private final NetLimits limits;
   private final SessionGateway sessions;
   private final String serverName;
+  private final java.util.function.Supplier<String> publicUrl;
 
   public ProtocolDispatcher(NetLimits limits, SessionGateway sessions, String serverName) {
+    this(limits, sessions, serverName, () -> "");
+  }
+
+  /**
+   * @param publicUrl where people reach the server's pages (told to clients in Welcome so that
+   *     pages build join links from it); "" when unknown
+   */
+  public ProtocolDispatcher(NetLimits limits, SessionGateway sessions, String serverName,
+      java.util.function.Supplier<String> publicUrl) {
+    this.publicUrl = requireNonNull(publicUrl, "publicUrl");
     this.limits = requireNonNull(limits, "limits");
     this.sessions = requireNonNull(sessions, "sessions");
     this.serverName = requireNonNull(serverName, "serverName");
@@ -47,7 +58,8 @@ public final class ProtocolDispatcher implements Dispatcher {
           .build());
       case PONG -> () -> { }; // liveness only: reading it already reset the idle timer
       case CREATE_SESSION, JOIN_SESSION, RESUME, SPECTATE, LEAVE, SUBMIT_DECISION, FACILITATOR,
-          ASSIGN_SEAT, GET_REPLAY, WHAT_IF -> () -> sessions.handle(connection, message);
+          ASSIGN_SEAT, GET_REPLAY, WHAT_IF, SIGN_IN, LIST_SESSIONS, OPEN_SESSION,
+          ARCHIVE_SESSION -> () -> sessions.handle(connection, message);
       case BODY_NOT_SET -> () -> connection.sendError(message.getRequestId(),
           ErrorCode.INVALID_ARGUMENT, "the message has no body");
     };
@@ -81,7 +93,8 @@ public final class ProtocolDispatcher implements Dispatcher {
             .setProtocolVersion(chosen)
             .setServerName(serverName)
             .setMaxFrameBytes(limits.maxFrameBytes())
-            .setIdleTimeoutMs((int) limits.idleTimeout().toMillis()))
+            .setIdleTimeoutMs((int) limits.idleTimeout().toMillis())
+            .setPublicUrl(publicUrl.get()))
         .build());
   }
 }

@@ -25,8 +25,8 @@ import org.quarterdeck.protocol.v1.SignedIn;
 import org.quarterdeck.server.facilitator.ArchivedSessions;
 import org.quarterdeck.server.facilitator.FacilitatorAccounts;
 import org.quarterdeck.server.facilitator.SignIns;
-import org.quarterdeck.server.net.Connection;
-import org.quarterdeck.server.net.Errors;
+import org.quarterdeck.server.port.Connection;
+import org.quarterdeck.server.port.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,7 +189,7 @@ final class FacilitatorDesk {
 
   private static SessionSummary summary(GameSession s, boolean isArchived) {
     int people = 0;
-    for (SeatSlot seat : s.seats()) {
+    for (SeatState seat : s.seats()) {
       people += seat.human() ? 1 + seat.coPlayers.size() : 0;
     }
     // After the last turn the engine's counter stands one past it; show the last turn played.

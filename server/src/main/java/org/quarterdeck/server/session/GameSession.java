@@ -86,7 +86,12 @@ final class GameSession {
   private final List<SessionRecord> records = new ArrayList<>();
   private boolean replaying;
   private String replayError;
-  private Phase phase = Phase.LOBBY;
+  // Volatile: the facilitators' session list and room links read it from other threads.
+  private volatile Phase phase = Phase.LOBBY;
+  private final String owner;
+  private volatile long createdAtMs;
+  /** Hashes of further tokens that act as the facilitator's (a facilitator reopening it). */
+  private final java.util.Set<String> facilitatorAliases = new java.util.HashSet<>();
   private Game game;
   private List<TeamScore> finalScores = List.of();
 
@@ -100,7 +105,19 @@ final class GameSession {
   GameSession(String id, String joinCode, String facilitatorTokenHash, LoadedScenario scenario,
       SessionSettings settings, long seed, SessionClock clock, SessionJournal journal,
       Outbox outbox, Runnable ensureThread, boolean replaying) {
+    this(id, joinCode, facilitatorTokenHash, "", scenario, settings, seed, clock, journal, outbox,
+        ensureThread, replaying);
+  }
+
+  /**
+   * @param owner the signed-in facilitator who created the session ("" for none)
+   */
+  GameSession(String id, String joinCode, String facilitatorTokenHash, String owner,
+      LoadedScenario scenario, SessionSettings settings, long seed, SessionClock clock,
+      SessionJournal journal, Outbox outbox, Runnable ensureThread, boolean replaying) {
     this.replaying = replaying;
+    this.owner = requireNonNull(owner, "owner");
+    this.createdAtMs = clock.nowMillis();
     this.id = requireNonNull(id, "id");
     this.joinCode = requireNonNull(joinCode, "joinCode");
     this.facilitatorTokenHash = requireNonNull(facilitatorTokenHash, "facilitatorTokenHash");
@@ -142,7 +159,8 @@ final class GameSession {
         .setSeed(seed)
         .setEngineVersion(ENGINE_VERSION)
         .setFacilitatorTokenHash(facilitatorTokenHash)
-        .addAllTeamIds(teamIds)));
+        .addAllTeamIds(teamIds)
+        .setOwner(owner)));
   }
 
   static final String ENGINE_VERSION = "1";
@@ -168,6 +186,34 @@ final class GameSession {
 
   String title() {
     return settings.getTitle().isEmpty() ? scenario.scenario().getTitle() : settings.getTitle();
+  }
+
+  /** The signed-in facilitator who created the session, or "". Immutable: any thread may read. */
+  String owner() {
+    return owner;
+  }
+
+  long createdAtMs() {
+    return createdAtMs;
+  }
+
+  /** Turns the scenario plays; the engine's turn counter stands one past it at the end. */
+  int turnsPlanned() {
+    return game.rules().totalTurns();
+  }
+
+  /** The turn to show people: after the last turn there is no further one. */
+  int shownTurn() {
+    return Math.min(game.turn(), turnsPlanned());
+  }
+
+  int peoplePerTeam() {
+    return Math.max(1, settings.getPeoplePerTeam());
+  }
+
+  /** Lets a further token act as the facilitator (a reopened session); until the server stops. */
+  void admitFacilitatorAlias(String tokenHash) {
+    facilitatorAliases.add(tokenHash);
   }
 
   String scenarioName() {
@@ -232,7 +278,11 @@ final class GameSession {
   }
 
   Member member(String tokenHash) {
-    return members.get(tokenHash);
+    Member m = members.get(tokenHash);
+    if (m == null && facilitatorAliases.contains(tokenHash)) {
+      return members.get(facilitatorTokenHash);
+    }
+    return m;
   }
 
   /** Every report of a team so far, oldest first. */
@@ -354,6 +404,14 @@ final class GameSession {
   /** Records a player's accepted decision; closes the turn if every player has submitted. */
   void acceptDecision(Connection c, long requestId, SeatState seat, AcceptedDecision accepted,
       org.quarterdeck.protocol.v1.Decision wire, int version) {
+    acceptDecision(c, requestId, seat, accepted, wire, version, null);
+  }
+
+  /**
+   * @param by who saved it, for the team's other people (null: the person on {@code c})
+   */
+  void acceptDecision(Connection c, long requestId, SeatState seat, AcceptedDecision accepted,
+      org.quarterdeck.protocol.v1.Decision wire, int version, String by) {
     seat.decision = accepted;
     seat.wireDecision = wire;
     seat.version = version;
@@ -361,6 +419,7 @@ final class GameSession {
         .setSeat(seat.ref()).setTurn(game.turn()).setVersion(version).setDecision(wire)));
     reply(c, requestId, ServerMessage.newBuilder().setDecisionAccepted(
         DecisionAccepted.newBuilder().setTurn(game.turn()).setVersion(version)));
+    CoPlayers.planSaved(this, seat, c, by);
     if (version == 1) { // a revision changes nothing the others see: only first submissions count
       sendToAll(m -> true, ServerMessage.newBuilder().setSubmissionProgress(progress()));
       pushLiveView();
@@ -515,7 +574,7 @@ final class GameSession {
   // ------------------------------------------------------------------ output
 
   ServerMessage.Builder phaseChanged() {
-    PhaseChanged.Builder b = PhaseChanged.newBuilder().setPhase(phase).setTurn(game.turn());
+    PhaseChanged.Builder b = PhaseChanged.newBuilder().setPhase(phase).setTurn(shownTurn());
     deadline.describe(b);
     return ServerMessage.newBuilder().setPhaseChanged(b);
   }
@@ -540,8 +599,10 @@ final class GameSession {
   void sendToAll(Predicate<Member> who, ServerMessage.Builder message) {
     ServerMessage built = message.build();
     for (Member m : members.values()) {
-      if (who.test(m) && m.connection != null) {
-        outbox.send(m.connection, built);
+      if (who.test(m)) {
+        for (Connection c : m.connections()) {
+          outbox.send(c, built);
+        }
       }
     }
   }
@@ -551,8 +612,12 @@ final class GameSession {
   }
 
   void send(Member m, ServerMessage.Builder message) {
-    if (m.connection != null) {
-      outbox.send(m.connection, message.build());
+    List<Connection> connections = m.connections();
+    if (!connections.isEmpty()) {
+      ServerMessage built = message.build();
+      for (Connection c : connections) {
+        outbox.send(c, built);
+      }
     }
   }
 
@@ -610,6 +675,9 @@ final class GameSession {
 
   /** Ends replay: the records replayed become this session's history; live work starts. */
   void finishReplay(List<SessionRecord> replayed) {
+    if (!replayed.isEmpty()) {
+      createdAtMs = replayed.get(0).getAtMs();
+    }
     records.clear();
     records.addAll(replayed);
     replaying = false;

@@ -10,7 +10,10 @@ import org.quarterdeck.server.wire.WireMapping;
 final class SeatState {
   final int team;
   final Seat seat;
+  /** The person who plays the seat (the first to take it). */
   Member player;
+  /** Further people who share the seat's plan (SessionSettings.people_per_team), oldest first. */
+  final java.util.List<Member> coPlayers = new java.util.ArrayList<>();
   Strategy bot;
   /** The seat's decision for the open turn, if any. */
   AcceptedDecision decision;
@@ -25,6 +28,17 @@ final class SeatState {
 
   boolean human() {
     return player != null;
+  }
+
+  /** The player and the co-players. */
+  java.util.List<Member> people() {
+    if (player == null) {
+      return java.util.List.of();
+    }
+    java.util.List<Member> all = new java.util.ArrayList<>(1 + coPlayers.size());
+    all.add(player);
+    all.addAll(coPlayers);
+    return all;
   }
 
   boolean submitted() {

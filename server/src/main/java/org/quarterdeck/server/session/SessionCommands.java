@@ -61,18 +61,30 @@ final class SessionCommands {
       return null;
     }
     SeatState seat = freeSeat(preferred);
-    if (seat == null) {
-      session.error(c, rid, ErrorCode.WRONG_PHASE, preferred >= 0
-          ? "every seat of team " + preferred + " is taken" : "every seat is taken");
+    SeatState shared = seat == null ? CoPlayers.seatWithRoom(session, preferred) : null;
+    if (seat == null && shared == null) {
+      if (preferred < 0) {
+        // Everyone who came still takes part: as a spectator once every seat is full.
+        return spectate(c, rid, token);
+      }
+      session.error(c, rid, ErrorCode.WRONG_PHASE, "every seat of team " + preferred
+          + " is taken");
       return null;
     }
     Member player = new Member(Role.PLAYER, Tokens.hash(token), name);
     player.connection = c;
+    player.lastSeenMs = session.clock().nowMillis();
     session.addMember(player);
-    session.seatPlayer(player, seat);
+    if (seat != null) {
+      session.seatPlayer(player, seat);
+    } else {
+      CoPlayers.join(session, player, shared);
+      seat = shared;
+    }
     session.reply(c, rid, ServerMessage.newBuilder().setJoined(Joined.newBuilder()
         .setSessionId(session.id()).setRole(Role.PLAYER).setToken(token).setTeam(seat.team)
-        .setHat(WireMapping.hat(seat.seat.hat())).setSnapshot(session.views().snapshot(player))));
+        .setHat(WireMapping.hat(seat.seat.hat())).setCoPlayer(shared != null)
+        .setSnapshot(session.views().snapshot(player))));
     session.pushLobby();
     session.pushLiveView();
     return player;
@@ -108,8 +120,20 @@ final class SessionCommands {
     return spectator;
   }
 
-  /** Attaches a returning member to a new connection; an older connection is told it was replaced. */
+  /**
+   * Attaches a returning member to a new connection. A player's or spectator's older connection
+   * is told it was replaced; a facilitator may be connected several times at once (the console
+   * stays live while the replay page or a second device opens the session).
+   */
   void resume(Connection c, long rid, Member member) {
+    member.lastSeenMs = session.clock().nowMillis();
+    if (member.role == Role.FACILITATOR) {
+      member.attach(c);
+      session.reply(c, rid, ServerMessage.newBuilder()
+          .setSnapshot(session.views().snapshot(member)));
+      session.pushLiveView();
+      return;
+    }
     if (member.connection != null && member.connection != c) {
       session.goodbye(member, Goodbye.Reason.REPLACED,
           "this seat was resumed on another connection");
@@ -122,8 +146,7 @@ final class SessionCommands {
   }
 
   void disconnected(Member member, Connection c) {
-    if (member.connection == c) {
-      member.connection = null;
+    if (member.detach(c)) {
       if (!member.removed) {
         session.pushLobby();
         session.pushLiveView();
@@ -133,13 +156,10 @@ final class SessionCommands {
 
   void leave(Connection c, long rid, Member member) {
     if (member.role == Role.FACILITATOR) {
-      member.connection = null;
+      member.detach(c);
     } else {
       session.removeMember(member);
-      if (member.seat != null) {
-        SeatState seat = member.seat;
-        session.releaseSeat(seat, session.botFor(seat.team), SeatReleased.Why.LEFT);
-      }
+      CoPlayers.leave(session, member, SeatReleased.Why.LEFT);
       member.connection = null;
     }
     session.reply(c, rid, ServerMessage.newBuilder().setLeft(Left.getDefaultInstance()));
@@ -279,7 +299,7 @@ final class SessionCommands {
         Member kicked = seat.player;
         session.removeMember(kicked);
         session.goodbye(kicked, Goodbye.Reason.KICKED, "the facilitator removed you");
-        session.releaseSeat(seat, session.botFor(seat.team), SeatReleased.Why.KICKED);
+        CoPlayers.leave(session, kicked, SeatReleased.Why.KICKED);
         session.pushLobby();
         session.pushLiveView();
       }
@@ -291,6 +311,18 @@ final class SessionCommands {
         session.reply(c, rid, ack());
         session.end(true);
         return;
+      }
+      case REMIND -> {
+        SeatState seat = seat(c, rid, command.getRemind(), "remind");
+        if (seat == null || !FacilitatorNudges.remind(session, c, rid, seat, turnOpen)) {
+          return;
+        }
+      }
+      case PLAY_DEFAULT -> {
+        SeatState seat = seat(c, rid, command.getPlayDefault(), "play_default");
+        if (seat == null || !FacilitatorNudges.playDefault(session, c, rid, seat, phase)) {
+          return;
+        }
       }
       case LIVE_VIEW -> {
         session.reply(c, rid, ServerMessage.newBuilder().setLiveView(session.views().liveView()));

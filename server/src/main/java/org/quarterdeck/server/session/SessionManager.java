@@ -15,7 +15,11 @@ import org.quarterdeck.protocol.v1.Mode;
 import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.SessionSettings;
+import org.quarterdeck.protocol.v1.Role;
 import org.quarterdeck.server.bot.Strategies;
+import org.quarterdeck.server.facilitator.ArchivedSessions;
+import org.quarterdeck.server.facilitator.FacilitatorAccounts;
+import org.quarterdeck.server.facilitator.SignIns;
 import org.quarterdeck.server.port.Connection;
 import org.quarterdeck.server.port.Errors;
 import org.quarterdeck.server.port.SessionGateway;
@@ -34,6 +38,7 @@ public final class SessionManager implements SessionGateway {
   private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
   static final int MAX_SCENARIO_CHARS = 48 * 1024;
   static final int MAX_TITLE_CHARS = 100;
+  static final int MAX_PEOPLE_PER_TEAM = 8;
   static final int MAX_TEAMS = 60;
   static final int MAX_DEADLINE_SECONDS = 86_400;
   private static final SecureRandom SEEDS = new SecureRandom();
@@ -52,6 +57,8 @@ public final class SessionManager implements SessionGateway {
   private final Map<String, String> quarantined = new ConcurrentHashMap<>();
   private final java.util.Set<GameSession> rebuilding = ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.Executor disk;
+  private final int joinFailuresPerMinute;
+  private volatile FacilitatorDesk desk;
 
   /** The thread (and clock) a session runs on. */
   public interface SessionThread extends java.util.concurrent.Executor {
@@ -90,6 +97,43 @@ public final class SessionManager implements SessionGateway {
     this.adminTokenHash = adminToken == null ? null : Tokens.hash(adminToken);
     this.maxSessions = maxSessions;
     this.guesses = new GuessLimiter(joinFailuresPerMinute);
+    this.joinFailuresPerMinute = joinFailuresPerMinute;
+    useFacilitators(FacilitatorAccounts.none(), ArchivedSessions.inMemory(),
+        java.util.concurrent.ForkJoinPool.commonPool(), () -> "");
+  }
+
+  /**
+   * Sets up signing in for facilitators (call before serving).
+   *
+   * @param slowWork runs password hashing and archive-flag writes off the event loops
+   * @param publicUrl where people reach the server, for room links
+   */
+  public void useFacilitators(FacilitatorAccounts accounts, ArchivedSessions archived,
+      java.util.concurrent.Executor slowWork, Supplier<String> publicUrl) {
+    this.desk = new FacilitatorDesk(accounts, new SignIns(FacilitatorDesk.CREDENTIAL_LIFETIME_MS,
+        System::currentTimeMillis), adminTokenHash, archived, slowWork, publicUrl,
+        new GuessLimiter(joinFailuresPerMinute), new FacilitatorDesk.Sessions() {
+          @Override
+          public java.util.List<GameSession> all() {
+            return java.util.List.copyOf(byId.values());
+          }
+
+          @Override
+          public void onThread(GameSession session, Runnable task) {
+            run(session, task);
+          }
+
+          @Override
+          public void admitFacilitatorToken(GameSession session, String tokenHash) {
+            session.admitFacilitatorAlias(tokenHash);
+            byToken.put(tokenHash, session);
+          }
+        });
+  }
+
+  /** The join code a facilitator's room link leads to now (their newest running session). */
+  public java.util.Optional<String> roomJoinCode(String facilitatorName) {
+    return desk.roomJoinCode(facilitatorName);
   }
 
   public int sessionCount() {
@@ -125,6 +169,10 @@ public final class SessionManager implements SessionGateway {
           m.getGetReplay()));
       case WHAT_IF -> bound(c, rid, (s, member) -> ReplayRequests.whatIf(s, c, rid, member,
           m.getWhatIf()));
+      case SIGN_IN -> desk.signIn(c, rid, m.getSignIn());
+      case LIST_SESSIONS -> desk.list(c, rid, m.getListSessions());
+      case OPEN_SESSION -> desk.open(c, rid, m.getOpenSession());
+      case ARCHIVE_SESSION -> desk.archive(c, rid, m.getArchiveSession());
       default -> c.sendError(rid, ErrorCode.INVALID_ARGUMENT,
           m.getBodyCase() + " is not a session message");
     }
@@ -132,6 +180,7 @@ public final class SessionManager implements SessionGateway {
 
   @Override
   public void disconnected(Connection c) {
+    desk.disconnected(c);
     Binding b = bindings.remove(c.id());
     if (b != null) {
       run(b.session(), () -> b.session().commands().disconnected(b.member(), c));
@@ -152,14 +201,15 @@ public final class SessionManager implements SessionGateway {
   }
 
   private void create(Connection c, long rid, CreateSession request) {
-    if (adminTokenHash != null
+    String owner = desk.nameOf(c).orElse("");
+    if (adminTokenHash != null && owner.isEmpty()
         && !Tokens.sameHash(adminTokenHash, Tokens.hash(request.getAdminToken()))) {
       c.sendError(rid, ErrorCode.PERMISSION_DENIED,
           "creating a session needs the server's admin token");
       return;
     }
     try {
-      Created created = open(request);
+      Created created = open(request, owner);
       GameSession session = byId.get(created.sessionId());
       // through the session's outbox: the reply waits until the session's first record is durable
       run(session, () -> session.reply(c, rid, ServerMessage.newBuilder().setSessionCreated(
@@ -182,6 +232,10 @@ public final class SessionManager implements SessionGateway {
 
   /** Validates the request, builds the session on its thread's behalf and registers it. */
   private Created open(CreateSession request) {
+    return open(request, "");
+  }
+
+  private Created open(CreateSession request, String owner) {
     if (byId.size() >= maxSessions) {
       throw new TooManySessions("the server holds its maximum of " + maxSessions + " sessions");
     }
@@ -193,8 +247,8 @@ public final class SessionManager implements SessionGateway {
     long seed = settings.getSeed() != 0 ? settings.getSeed() : SEEDS.nextLong();
     SessionThread thread = threads.get();
     Outbox outbox = new Outbox(thread);
-    GameSession session = new GameSession(id, code, Tokens.hash(facilitatorToken), scenario,
-        settings, seed, thread.clock(), storage.create(id), outbox, threadCheck(thread, id),
+    GameSession session = new GameSession(id, code, Tokens.hash(facilitatorToken), owner,
+        scenario, settings, seed, thread.clock(), storage.create(id), outbox, threadCheck(thread, id),
         false);
     register(session, thread);
     log.info("session {} created: scenario {}, {} teams, join code {}", id, scenario.id(),
@@ -323,7 +377,7 @@ public final class SessionManager implements SessionGateway {
           bindings.remove(e.getKey());
           continue;
         }
-        now.connection = b.member().connection;
+        b.member().connections().forEach(now::attach);
         bindings.put(e.getKey(), new Binding(rebuilt, now));
         rebuilt.send(now, ServerMessage.newBuilder().setSnapshot(rebuilt.views().snapshot(now)));
       }
@@ -386,6 +440,10 @@ public final class SessionManager implements SessionGateway {
       throw new IllegalArgumentException("settings.turn_deadline_seconds is at most "
           + MAX_DEADLINE_SECONDS);
     }
+    if (s.getPeoplePerTeam() > MAX_PEOPLE_PER_TEAM) {
+      throw new IllegalArgumentException("settings.people_per_team must be 0.."
+          + MAX_PEOPLE_PER_TEAM + ", was " + s.getPeoplePerTeam());
+    }
     if (s.getTitle().length() > MAX_TITLE_CHARS) {
       throw new IllegalArgumentException("settings.title is limited to " + MAX_TITLE_CHARS
           + " characters");
@@ -438,13 +496,19 @@ public final class SessionManager implements SessionGateway {
       c.sendError(rid, ErrorCode.NOT_FOUND, "no session has that join code");
       return;
     }
-    if (bindings.containsKey(c.id())) {
-      c.sendError(rid, ErrorCode.WRONG_PHASE,
-          "this connection is already in a session; leave it first");
-      return;
-    }
+    // A join link for another session wins over the connection's old seat (which stays
+    // resumable with its token).
+    unbind(c);
     String token = Tokens.newToken();
     run(session, c, rid, () -> action.accept(session, token));
+  }
+
+  /** The connection leaves whatever session it was bound to, as if it had disconnected. */
+  private void unbind(Connection c) {
+    Binding old = bindings.remove(c.id());
+    if (old != null) {
+      run(old.session(), () -> old.session().commands().disconnected(old.member(), c));
+    }
   }
 
   private void bind(Connection c, GameSession session, Member member, String token) {
@@ -468,18 +532,19 @@ public final class SessionManager implements SessionGateway {
     }
     run(session, c, rid, () -> {
       Member member = session.member(hash);
-      if (member == null || !Tokens.sameHash(member.tokenHash, hash)) {
+      // The map is keyed by the hash, so a hit is the member (or the facilitator, for a token
+      // handed out when a signed-in facilitator reopened the session).
+      if (member == null || member.removed) {
         session.error(c, rid, ErrorCode.UNAUTHENTICATED, "unknown or revoked token");
         return;
       }
       Binding old = bindings.get(c.id());
       if (old != null && old.member() != member) {
-        session.error(c, rid, ErrorCode.WRONG_PHASE,
-            "this connection is already in a session; leave it first");
-        return;
+        // The connection moves on (a facilitator's next session): the old one lets it go.
+        unbind(c);
       }
       Connection previous = member.connection;
-      if (previous != null && previous != c) {
+      if (previous != null && previous != c && member.role != Role.FACILITATOR) {
         bindings.remove(previous.id());
       }
       bindings.put(c.id(), new Binding(session, member));
@@ -494,6 +559,7 @@ public final class SessionManager implements SessionGateway {
       return;
     }
     run(b.session(), c, rid, () -> {
+      b.member().lastSeenMs = b.session().clock().nowMillis();
       if (b.member().removed) {
         c.sendError(rid, ErrorCode.PERMISSION_DENIED, "you were removed from this session");
         return;

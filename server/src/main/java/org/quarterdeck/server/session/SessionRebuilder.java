@@ -60,7 +60,7 @@ final class SessionRebuilder {
           + opened.getEngineVersion() + ", this server runs " + GameSession.ENGINE_VERSION);
     }
     GameSession session = new GameSession(opened.getSessionId(), opened.getJoinCode(),
-        opened.getFacilitatorTokenHash(), scenario(opened), opened.getSettings(),
+        opened.getFacilitatorTokenHash(), opened.getOwner(), scenario(opened), opened.getSettings(),
         opened.getSeed(), thread.clock(), journal, outbox, () -> { }, true);
     for (int i = 1; i < records.size(); i++) {
       SessionRecord r = records.get(i);
@@ -90,11 +90,30 @@ final class SessionRebuilder {
               r.getSeatTaken().getDisplayName());
           s.addMember(member);
         }
-        s.seatPlayer(member, seat);
+        if (r.getSeatTaken().getCoPlayer()) {
+          if (!seat.human()) {
+            throw new ReplayException("a co-player joined the empty seat " + seat.ref());
+          }
+          CoPlayers.join(s, member, seat);
+        } else {
+          s.seatPlayer(member, seat);
+        }
       }
       case SEAT_RELEASED -> {
         SeatReleased released = r.getSeatReleased();
         SeatState seat = seat(s, released.getSeat());
+        if (!released.getTokenHash().isEmpty()) {
+          // One person of a shared seat left; the seat stays with the others.
+          Member person = s.member(released.getTokenHash());
+          if (person == null || person.seat != seat) {
+            throw new ReplayException("a person left " + seat.ref() + " who did not sit there");
+          }
+          if (released.getWhy() != SeatReleased.Why.MOVED) {
+            s.removeMember(person);
+          }
+          CoPlayers.leave(s, person, released.getWhy());
+          break;
+        }
         if (seat.player != null && released.getWhy() != SeatReleased.Why.MOVED) {
           s.removeMember(seat.player);
         }

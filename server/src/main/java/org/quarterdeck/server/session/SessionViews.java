@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.quarterdeck.protocol.v1.EventView;
 import org.quarterdeck.protocol.v1.LiveTeam;
+import org.quarterdeck.protocol.v1.LivePerson;
 import org.quarterdeck.protocol.v1.LiveView;
 import org.quarterdeck.protocol.v1.LobbySeat;
 import org.quarterdeck.protocol.v1.LobbyUpdate;
@@ -38,7 +39,7 @@ final class SessionViews {
     boolean anyBot = false;
     for (SeatState s : session.seatsOf(team)) {
       if (s.human()) {
-        b.addPlayers(s.player.displayName);
+        s.people().forEach(p -> b.addPlayers(p.displayName));
       } else if (s.bot != null) {
         anyBot = true;
       }
@@ -79,6 +80,7 @@ final class SessionViews {
           .setHat(WireMapping.hat(s.seat.hat()));
       if (s.human()) {
         seat.setDisplayName(s.player.displayName).setConnected(s.player.connected());
+        s.coPlayers.forEach(p -> seat.addCoPlayers(p.displayName));
       } else if (s.bot != null) {
         seat.setBot(true).setBotStrategy(s.bot.name());
       }
@@ -120,6 +122,8 @@ final class SessionViews {
       for (int t = 0; t < session.teamCount(); t++) {
         b.addTeams(team(t));
       }
+      session.game().rules().events().forEach(e -> b.addDeck(WireMapping.event(e)));
+      b.setTurns(session.turnsPlanned());
     }
     return b.build();
   }
@@ -127,7 +131,7 @@ final class SessionViews {
   /** Everything, for the facilitator's dashboard. */
   LiveView liveView() {
     LiveView.Builder b = LiveView.newBuilder().setPhase(session.phase())
-        .setTurn(session.game().turn()).setLobby(lobby())
+        .setTurn(session.shownTurn()).setLobby(lobby())
         .setDeadlineEpochMs(session.deadline().deadlineMs())
         .setRemainingMs(session.deadline().remainingMs());
     for (int t = 0; t < session.teamCount(); t++) {
@@ -140,6 +144,14 @@ final class SessionViews {
       b.addTeams(LiveTeam.newBuilder().setTeam(team(t)).setSubmitted(submitted).setSeats(seats));
     }
     b.addAllEventHistory(session.eventHistory());
+    for (SeatState s : session.seats()) {
+      for (Member p : s.people()) {
+        b.addPeople(LivePerson.newBuilder().setSeat(s.ref()).setDisplayName(p.displayName)
+            .setCoPlayer(p != s.player).setConnected(p.connected())
+            .setSubmitted(s.wireDecision != null).setVersion(s.wireDecision != null ? s.version : 0)
+            .setLastSeenEpochMs(p.lastSeenMs));
+      }
+    }
     return b.build();
   }
 
