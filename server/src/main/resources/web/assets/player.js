@@ -2,10 +2,12 @@
 (() => {
   const { $, el, fmt, num } = QD;
   const TOKEN_KEY = 'quarterdeck.player.token';
+  const CODE_KEY = 'quarterdeck.player.code'; // the join code of the stored seat
   const st = { token: localStorage.getItem(TOKEN_KEY), turn: null, version: 0, deadlineAt: 0, paused: false, phase: '', team: null, submitted: false };
 
   const params = new URLSearchParams(location.search);
   if (params.get('code')) $('#code').value = params.get('code').toUpperCase();
+  followNewLink();
 
   const conn = new QD.Connection(onMessage, (s) => { $('#conn').textContent = s === 'online' ? '● online' : s === 'offline' ? '○ reconnecting…' : '○ connecting…'; });
   conn.onOpen = async () => {
@@ -36,6 +38,7 @@
       const reply = await conn.request({ joinSession: { joinCode: $('#code').value.trim().toUpperCase(), displayName: $('#name').value.trim(), preferredTeam: -1 } });
       st.token = reply.joined.token;
       localStorage.setItem(TOKEN_KEY, st.token);
+      localStorage.setItem(CODE_KEY, $('#code').value.trim().toUpperCase());
     } catch (e) {
       $('#join-error').textContent = 'Could not join: ' + e.message;
     }
@@ -52,6 +55,7 @@
     else if (msg.sessionEnded) ended(msg.sessionEnded);
     else if (msg.broadcast) banner('Facilitator: ' + msg.broadcast.text);
     else if (msg.goodbye) goodbye(msg.goodbye);
+    else if (msg.teamPlan) teamPlan(msg.teamPlan);
   }
 
   function banner(text) { const b = $('#banner'); b.textContent = text; b.classList.remove('hidden'); }
@@ -243,4 +247,54 @@
     else c.textContent = '';
   }
   setInterval(tick, 500);
+
+  // ---- joining another session, leaving, co-players (added by the facilitator side) ----
+
+  /**
+   * A join link for another session than the stored seat's wins: the page offers the join form
+   * for the new code, and the old seat only as a button (its token is kept until then).
+   */
+  function followNewLink() {
+    const linkCode = (params.get('code') || '').toUpperCase();
+    const seatCode = localStorage.getItem(CODE_KEY);
+    if (!st.token || !linkCode || !seatCode || linkCode === seatCode) return;
+    const old = { token: st.token, code: seatCode };
+    st.token = null;
+    const b = $('#resume-old');
+    b.textContent = 'Back to my seat in ' + old.code;
+    b.classList.remove('hidden');
+    b.addEventListener('click', async () => {
+      st.token = old.token;
+      try {
+        await conn.request({ resume: { token: old.token } });
+      } catch (e) {
+        st.token = null;
+        $('#join-error').textContent = 'Your seat could not be resumed: ' + e.message;
+      }
+    });
+  }
+
+  $('#leave').addEventListener('click', async () => {
+    try { await conn.request({ leave: {} }); } catch (e) { /* leaving anyway */ }
+    localStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(CODE_KEY);
+    st.token = null;
+    st.turn = null;
+    $('#decision-form').classList.add('hidden');
+    showJoin();
+  });
+
+  /** A teammate saved the team's plan: show it, and revise from its version. */
+  function teamPlan(p) {
+    if (num(p.turn) !== st.turn) return;
+    st.version = num(p.version);
+    st.submitted = true;
+    const hours = {};
+    for (const h of (p.decision && p.decision.hours) || []) hours[h.act] = num(h.hours);
+    for (const i of document.querySelectorAll('#acts input[data-act]')) i.value = String(hours[i.dataset.act] || 0);
+    $('#submit-status').textContent = 'Saved by ' + (p.by || 'your team') + ' (version ' + st.version + '). You can revise until the deadline.';
+    $('#submit').textContent = 'Revise decision';
+    document.body.dataset.teamPlan = st.turn + ':' + st.version;
+    updateBudget();
+  }
 })();
