@@ -1,0 +1,327 @@
+package org.quarterdeck.server.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.quarterdeck.server.Application;
+import org.quarterdeck.server.facilitator.FacilitatorAccounts;
+import org.quarterdeck.server.net.NetLimits;
+
+/**
+ * A facilitator's room in real browsers (headless Debian chromium, one profile per person): sign
+ * in, two sessions created one after the other from the same page and both listed, the first
+ * reopened from a second profile; phones join by the link built from the server's public URL;
+ * five people on three teams (two teams of two); a phone that played the earlier session follows
+ * the new link; the replay opens while the console stays live; a countdown; End asks first; the
+ * end view shows the standings.
+ */
+class FacilitatorRoomBrowserTest {
+  static final String CHROMIUM = "/usr/bin/chromium";
+  static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+  static final Path SCREENSHOTS = Path.of("target", "screenshots");
+  static final Duration WAIT = Duration.ofSeconds(20);
+  static final String PASSWORD = "room-test-password";
+
+  static Application app;
+  static String base;
+  static String publicUrl;
+  static Path accounts;
+  static final List<WebDriver> drivers = new ArrayList<>();
+  static final List<Path> profiles = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    if (!new File(CHROMIUM).canExecute() || !new File(CHROMEDRIVER).canExecute()) {
+      fail("Browser tests need Debian's chromium and chromium-driver (" + CHROMIUM + ", "
+          + CHROMEDRIVER + "): run .ci/browser-setup");
+    }
+    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
+    accounts = Files.createTempFile("qd-facilitators-", ".txt");
+    FacilitatorAccounts.put(accounts, "alice", PASSWORD.toCharArray(), 1_000);
+    app = Application.start(new InetSocketAddress("127.0.0.1", 0),
+        new InetSocketAddress("127.0.0.1", 0), NetLimits.defaults(), "admin-" + System.nanoTime(),
+        "browser-test", Application.Storage.memory(), Application.EventLoops.defaults(),
+        FacilitatorAccounts.load(accounts));
+    base = app.addresses().httpUrl();
+    // What phones are told to open: another name than the facilitator's address bar shows.
+    publicUrl = "http://localhost:" + app.addresses().http().getPort();
+    app.publicUrl(publicUrl);
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    for (WebDriver d : drivers) {
+      try {
+        d.quit();
+      } catch (RuntimeException ignored) {
+        // already gone
+      }
+    }
+    if (app != null) {
+      app.close();
+    }
+    Files.deleteIfExists(accounts);
+    for (Path p : profiles) {
+      try (var walk = Files.walk(p)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  static WebDriver browser() throws IOException {
+    Path profile = Files.createTempDirectory("qd-chrome-");
+    profiles.add(profile);
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM);
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu",
+        "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--window-size=1000,1400", "--user-data-dir=" + profile.toAbsolutePath());
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+    WebDriver driver = new ChromeDriver(service, options);
+    drivers.add(driver);
+    return driver;
+  }
+
+  static void quit(WebDriver d) {
+    drivers.remove(d);
+    d.quit();
+  }
+
+  static WebDriverWait waiting(WebDriver d) {
+    return new WebDriverWait(d, WAIT, Duration.ofMillis(50));
+  }
+
+  static void type(WebDriver d, String id, String text) {
+    WebElement e = d.findElement(By.id(id));
+    e.clear();
+    e.sendKeys(text);
+  }
+
+  static Object js(WebDriver d, String script, Object... args) {
+    return ((JavascriptExecutor) d).executeScript(script, args);
+  }
+
+  static void waitPhase(WebDriver d, String phase) {
+    waiting(d).until(x -> phase.equals(js(x, "return document.body.dataset.phase")));
+  }
+
+  static void screenshot(WebDriver d, String name) throws IOException {
+    File shot = ((TakesScreenshot) d).getScreenshotAs(OutputType.FILE);
+    Files.createDirectories(SCREENSHOTS);
+    Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"),
+        StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  static void signIn(WebDriver d) {
+    d.get(base + "/facilitator");
+    waiting(d).until(ExpectedConditions.elementToBeClickable(By.id("signin")));
+    type(d, "signin-name", "alice");
+    type(d, "signin-password", PASSWORD);
+    d.findElement(By.id("signin")).click();
+    waiting(d).until(ExpectedConditions.visibilityOfElementLocated(By.id("sessions-section")));
+    assertTrue(d.findElement(By.id("room-link")).getText().equals(publicUrl + "/room/alice"));
+  }
+
+  /** Creates a session from the form; returns its join code once the console shows it. */
+  static String create(WebDriver d, String title) {
+    waiting(d).until(ExpectedConditions.visibilityOfElementLocated(By.id("create-form")));
+    type(d, "session-title", title);
+    type(d, "teams", "3");
+    type(d, "people-per-team", "2");
+    type(d, "deadline", "900");
+    d.findElement(By.id("create")).click();
+    waiting(d).until(x -> x.findElement(By.id("title")).getText().startsWith(title));
+    waiting(d).until(x -> x.findElement(By.id("join-code")).getText().matches("[A-Z0-9]{6,}"));
+    return d.findElement(By.id("join-code")).getText();
+  }
+
+  static List<WebElement> listRows(WebDriver d, int count) {
+    waiting(d).until(x -> x.findElements(By.cssSelector("#session-list-table tbody tr")).size()
+        == count);
+    return d.findElements(By.cssSelector("#session-list-table tbody tr"));
+  }
+
+  static void openFromList(WebDriver d, String title) {
+    for (WebElement row : listRows(d, 2)) {
+      if (row.getText().startsWith(title)) {
+        row.findElement(By.cssSelector(".open-session")).click();
+        waiting(d).until(x -> x.findElement(By.id("title")).getText().startsWith(title));
+        return;
+      }
+    }
+    fail("no row for " + title);
+  }
+
+  /** A phone opens a join link, types a name, and waits for its seat. */
+  static void join(WebDriver phone, String link, String code, String name, String title) {
+    phone.get(link);
+    waiting(phone).until(ExpectedConditions.visibilityOfElementLocated(By.id("join-form")));
+    assertEquals(code, phone.findElement(By.id("code")).getAttribute("value"));
+    type(phone, "name", name);
+    phone.findElement(By.id("join")).click();
+    waiting(phone).until(ExpectedConditions.visibilityOfElementLocated(By.id("game")));
+    waiting(phone).until(x -> x.findElement(By.id("title")).getText().equals(title));
+  }
+
+  @Test
+  @Timeout(300)
+  void aFacilitatorRunsARoomOfPhones() throws Exception {
+    try {
+      room();
+    } catch (Throwable t) {
+      for (int i = 0; i < drivers.size(); i++) {
+        try {
+          screenshot(drivers.get(i), "room-failure-" + i);
+          System.err.println("---- page " + i + " " + drivers.get(i).getCurrentUrl() + "\n"
+              + drivers.get(i).findElement(By.tagName("body")).getText());
+        } catch (RuntimeException ignored) {
+          // best effort
+        }
+      }
+      throw t;
+    }
+  }
+
+  private void room() throws Exception {
+    long started = System.nanoTime();
+    WebDriver console = browser();
+    signIn(console);
+    waiting(console).until(x -> x.findElement(By.id("session-list")).getText().contains(
+        "No sessions yet"));
+
+    // Two sessions one after the other from the same page; both are listed.
+    String morning = create(console, "Morning");
+    console.findElement(By.id("new-session")).click();
+    String afternoon = create(console, "Afternoon");
+    assertFalse(morning.equals(afternoon));
+    console.findElement(By.id("back-to-list")).click();
+    List<WebElement> rows = listRows(console, 2);
+    assertTrue(rows.get(0).getText().startsWith("Afternoon"), "newest first");
+    assertTrue(rows.get(1).getText().contains(morning));
+    openFromList(console, "Afternoon");
+    String afternoonLink = console.findElement(By.id("join-link")).getAttribute("href");
+    assertEquals(publicUrl + "/?code=" + afternoon, afternoonLink, "built from the public URL");
+    assertTrue(js(console, "return document.getElementById('qr').getAttribute('src')").toString()
+        .contains(java.net.URLEncoder.encode(afternoonLink, "UTF-8")));
+    waiting(console).until(x -> (Boolean) js(x,
+        "const q = document.getElementById('qr'); return q.complete && q.naturalWidth > 0"));
+
+    // A second profile (the tablet at the front) reopens the morning session.
+    WebDriver tablet = browser();
+    signIn(tablet);
+    openFromList(tablet, "Morning");
+    assertEquals(morning, tablet.findElement(By.id("join-code")).getText());
+    String morningLink = tablet.findElement(By.id("join-link")).getAttribute("href");
+    screenshot(tablet, "facilitator-reopened-on-tablet");
+    quit(tablet);
+
+    // Lin played the morning session; the afternoon link takes Lin to the new one.
+    WebDriver lin = browser();
+    join(lin, morningLink, morning, "Lin", "Morning");
+    lin.get(afternoonLink);
+    waiting(lin).until(ExpectedConditions.visibilityOfElementLocated(By.id("join-form")));
+    assertTrue(lin.findElement(By.id("resume-old")).isDisplayed(), "the old seat is offered");
+    join(lin, afternoonLink, afternoon, "Lin", "Afternoon");
+    quit(lin);
+
+    // Four more people: five on three teams, two teams of two.
+    WebDriver last = null;
+    for (String name : List.of("Ada", "Ben", "Cy", "Dee")) {
+      WebDriver phone = browser();
+      join(phone, afternoonLink, afternoon, name, "Afternoon");
+      if (name.equals("Dee")) {
+        last = phone;
+        screenshot(phone, "player-joined-as-co-player");
+      } else {
+        quit(phone);
+      }
+    }
+    waiting(console).until(x -> x.findElements(By.cssSelector("#people-table tbody tr")).size()
+        == 5);
+    Map<String, Integer> perTeam = new TreeMap<>();
+    for (WebElement row : console.findElements(By.cssSelector("#people-table tbody tr"))) {
+      perTeam.merge(row.findElements(By.tagName("td")).get(1).getText(), 1, Integer::sum);
+    }
+    assertEquals(Map.of("1", 2, "2", 2, "3", 1), perTeam);
+    assertEquals(2, console.findElements(By.cssSelector("#people-table .tag")).size(),
+        "two co-players");
+
+    // Start: the countdown runs.
+    console.findElement(By.id("cmd-start")).click();
+    waitPhase(console, "TURN_OPEN");
+    waiting(console).until(x -> x.findElement(By.id("countdown")).getText()
+        .matches("1[45]:\\d\\d left"));
+    assertTrue(console.findElement(By.id("cmd-start")).getAttribute("disabled") != null,
+        "Start is off once the game runs");
+
+    // The replay opens in a tab of its own; the console stays connected and live.
+    String replay = console.findElement(By.id("replay-link")).getAttribute("href");
+    String consoleTab = console.getWindowHandle();
+    console.switchTo().newWindow(WindowType.TAB);
+    console.get(replay);
+    waiting(console).until(x -> x.findElement(By.id("frame")).getText().length() > 0);
+    console.switchTo().window(consoleTab);
+    WebDriver dee = last;
+    waiting(dee).until(ExpectedConditions.visibilityOfElementLocated(By.id("decision-form")));
+    waiting(dee).until(ExpectedConditions.elementToBeClickable(By.id("submit"))).click();
+    waiting(dee).until(x -> "1:1".equals(js(x, "return document.body.dataset.accepted")));
+    waiting(console).until(x -> x.findElement(By.cssSelector("#people-table tr[data-person='Dee']"))
+        .getText().contains("submitted (version 1)"));
+    assertTrue(console.findElement(By.id("conn")).getText().contains("online"));
+    assertFalse(console.findElement(By.id("banner")).isDisplayed());
+    screenshot(console, "facilitator-console-live");
+
+    // End asks first; cancelling changes nothing.
+    console.findElement(By.id("cmd-end")).click();
+    waiting(console).until(x -> (Boolean) js(x,
+        "return document.getElementById('confirm-dialog').open"));
+    assertTrue(console.findElement(By.id("confirm-text")).getText().contains("End the game"));
+    console.findElement(By.id("confirm-no")).click();
+    waiting(console).until(x -> !(Boolean) js(x,
+        "return document.getElementById('confirm-dialog').open"));
+    assertEquals("TURN_OPEN", js(console, "return document.body.dataset.phase"));
+    console.findElement(By.id("cmd-end")).click();
+    waiting(console).until(ExpectedConditions.elementToBeClickable(By.id("confirm-yes"))).click();
+    waitPhase(console, "ENDED");
+    waiting(console).until(ExpectedConditions.visibilityOfElementLocated(By.id("end-view")));
+    waiting(console).until(x -> x.findElements(By.cssSelector("#final-table tbody tr")).size()
+        == 3);
+    assertTrue(console.findElement(By.id("cmd-end")).getAttribute("disabled") != null);
+    assertTrue(console.findElement(By.id("cmd-pause")).getAttribute("disabled") != null);
+    waiting(dee).until(ExpectedConditions.visibilityOfElementLocated(By.id("end-section")));
+    screenshot(console, "facilitator-end-view");
+    System.out.println("facilitator room browser test took "
+        + (System.nanoTime() - started) / 1_000_000_000L + " s");
+  }
+}
