@@ -198,4 +198,38 @@ class FacilitatorServeTest {
     assertTrue(text.lines().count() >= 7, "a header and 3 teams x 2 turns:\n" + text);
     assertArrayEquals(web, cli.toByteArray(), "CLI:\n" + cli + "\nweb:\n" + text);
   }
+
+  @Test
+  @Timeout(60)
+  void aRoomLinkLeadsToTheFacilitatorsNewestRunningSession(@TempDir Path dir) throws Exception {
+    Path accounts = dir.resolve("facilitators.txt");
+    org.quarterdeck.server.facilitator.FacilitatorAccounts.put(accounts, "alice",
+        PASSWORD.toCharArray(), 1_000);
+    try (Application app = Application.start(new InetSocketAddress("127.0.0.1", 0),
+        new InetSocketAddress("127.0.0.1", 0), NetLimits.defaults(), null, "room-test",
+        Application.Storage.memory(), Application.EventLoops.defaults(),
+        org.quarterdeck.server.facilitator.FacilitatorAccounts.load(accounts));
+        TestPlayer facilitator = new TestPlayer(URI.create(app.addresses().webSocketUrl()),
+            true)) {
+      HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+          .build();
+      URI room = URI.create(app.addresses().httpUrl() + "/room/alice");
+      assertEquals(404, http.send(HttpRequest.newBuilder(room).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode(), "no session yet");
+      facilitator.call(ClientMessage.newBuilder().setSignIn(
+          SignIn.newBuilder().setName("alice").setPassword(PASSWORD)));
+      String code = null;
+      for (int round = 0; round < 2; round++) {
+        code = facilitator.call(ClientMessage.newBuilder().setCreateSession(
+            CreateSession.newBuilder().setSettings(SessionSettings.newBuilder().setTeams(2))))
+            .getSessionCreated().getJoinCode();
+        HttpResponse<String> redirect = http.send(HttpRequest.newBuilder(room).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, redirect.statusCode());
+        assertEquals("/?code=" + code, redirect.headers().firstValue("Location").orElseThrow());
+      }
+      assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(app.addresses().httpUrl()
+          + "/room/..%2Fetc")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+  }
 }
