@@ -193,7 +193,7 @@ final class FacilitatorDesk {
       people += seat.human() ? 1 + seat.coPlayers.size() : 0;
     }
     // After the last turn the engine's counter stands one past it; show the last turn played.
-    int turn = Math.min(s.game().turn(), s.turnsPlanned());
+    int turn = s.phase() == Phase.LOBBY ? 0 : s.shownTurn();
     return SessionSummary.newBuilder().setSessionId(s.id()).setTitle(s.title())
         .setJoinCode(s.joinCode()).setPhase(s.phase()).setTurn(turn)
         .setTurns(s.turnsPlanned()).setTeams(s.teamCount()).setPeople(people)

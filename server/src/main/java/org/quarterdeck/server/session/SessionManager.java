@@ -490,7 +490,7 @@ public final class SessionManager implements SessionGateway {
           "too many wrong join codes from this address; try again later", (int) wait));
       return;
     }
-    GameSession session = byCode.get(JoinCodes.normalize(typedCode));
+    GameSession session = sessionByCode(typedCode);
     if (session == null) {
       guesses.failed(address, now);
       c.sendError(rid, ErrorCode.NOT_FOUND, "no session has that join code");
@@ -501,6 +501,16 @@ public final class SessionManager implements SessionGateway {
     unbind(c);
     String token = Tokens.newToken();
     run(session, c, rid, () -> action.accept(session, token));
+  }
+
+  /** A join code, or a facilitator's room name standing for their current session. */
+  private GameSession sessionByCode(String typed) {
+    GameSession session = byCode.get(JoinCodes.normalize(typed));
+    if (session == null && typed != null) {
+      session = desk.roomJoinCode(typed.strip().toLowerCase(java.util.Locale.ROOT))
+          .map(byCode::get).orElse(null);
+    }
+    return session;
   }
 
   /** The connection leaves whatever session it was bound to, as if it had disconnected. */

@@ -180,6 +180,11 @@ class FacilitatorDeskTest {
     thread.advanceSeconds(1);
     SessionCreated second = create(console, "Round 2");
     assertEquals(second.getJoinCode(), manager.roomJoinCode("alice").orElseThrow());
+    // The room name works as a join code: it seats people in the current session.
+    ServerMessage byRoom = send(new FakeConnection("10.0.0.6:1"), ClientMessage.newBuilder()
+        .setJoinSession(JoinSession.newBuilder().setJoinCode("Alice").setDisplayName("Roo")
+            .setPreferredTeam(-1)));
+    assertEquals(second.getSessionId(), byRoom.getJoined().getSessionId(), byRoom.toString());
 
     ServerMessage archived = send(console, ClientMessage.newBuilder().setArchiveSession(
         ArchiveSession.newBuilder().setSessionId(second.getSessionId()).setArchived(true)));

@@ -157,6 +157,8 @@ class FacilitatorRoomBrowserTest {
   static String create(WebDriver d, String title) {
     waiting(d).until(ExpectedConditions.visibilityOfElementLocated(By.id("create-form")));
     type(d, "session-title", title);
+    // "-" keeps a team for people only, as on the command line.
+    type(d, "bots", "adaptive, -, numbers");
     type(d, "teams", "3");
     type(d, "people-per-team", "2");
     type(d, "deadline", "900");
