@@ -248,8 +248,8 @@ public final class SessionManager implements SessionGateway {
     SessionThread thread = threads.get();
     Outbox outbox = new Outbox(thread);
     GameSession session = new GameSession(id, code, Tokens.hash(facilitatorToken), owner,
-        scenario, settings, seed, thread.clock(), storage.create(id), outbox, threadCheck(thread, id),
-        false);
+        scenario, settings, seed, thread.clock(), storage.create(id), outbox,
+        threadCheck(thread, id), false);
     register(session, thread);
     log.info("session {} created: scenario {}, {} teams, join code {}", id, scenario.id(),
         settings.getTeams(), code);
@@ -496,9 +496,6 @@ public final class SessionManager implements SessionGateway {
       c.sendError(rid, ErrorCode.NOT_FOUND, "no session has that join code");
       return;
     }
-    // A join link for another session wins over the connection's old seat (which stays
-    // resumable with its token).
-    unbind(c);
     String token = Tokens.newToken();
     run(session, c, rid, () -> action.accept(session, token));
   }
@@ -523,6 +520,9 @@ public final class SessionManager implements SessionGateway {
 
   private void bind(Connection c, GameSession session, Member member, String token) {
     if (member != null) {
+      // A join link for another session wins over the connection's old seat (which stays
+      // resumable with its token); a refused join leaves the old binding alone.
+      unbind(c);
       bindings.put(c.id(), new Binding(session, member));
       byToken.put(Tokens.hash(token), session);
     }
