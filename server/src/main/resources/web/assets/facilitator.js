@@ -80,7 +80,9 @@
   }
 
   $('#signout').addEventListener('click', () => {
+    // Signing out on a shared laptop also forgets the session this page had open.
     localStorage.removeItem(CREDENTIAL_KEY);
+    localStorage.removeItem(KEY);
     location.reload();
   });
 
