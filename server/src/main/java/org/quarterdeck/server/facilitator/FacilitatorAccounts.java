@@ -25,9 +25,16 @@ public final class FacilitatorAccounts {
   public static final String ADMIN = "admin";
 
   private final Map<String, PasswordHash> accounts;
+  /**
+   * Checked instead when the name is unknown, at the same cost, so that the time a refusal takes
+   * does not tell which names exist.
+   */
+  private final PasswordHash standIn;
 
   private FacilitatorAccounts(Map<String, PasswordHash> accounts) {
     this.accounts = Map.copyOf(accounts);
+    this.standIn = accounts.isEmpty() ? null : PasswordHash.of(new char[] {'-'},
+        accounts.values().iterator().next().iterations());
   }
 
   public static FacilitatorAccounts none() {
@@ -91,7 +98,13 @@ public final class FacilitatorAccounts {
   public boolean check(String name, char[] password) {
     requireNonNull(password, "password");
     PasswordHash hash = accounts.get(requireNonNull(name, "name"));
-    return hash != null && hash.matches(password);
+    if (hash == null) {
+      if (standIn != null) {
+        standIn.matches(password);
+      }
+      return false;
+    }
+    return hash.matches(password);
   }
 
   public Optional<String> find(String name) {

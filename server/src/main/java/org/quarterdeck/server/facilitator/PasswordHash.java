@@ -76,6 +76,10 @@ public final class PasswordHash {
         iterations));
   }
 
+  int iterations() {
+    return iterations;
+  }
+
   /** The stored form. */
   @Override
   public String toString() {

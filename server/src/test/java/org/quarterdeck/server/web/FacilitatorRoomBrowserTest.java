@@ -304,6 +304,18 @@ class FacilitatorRoomBrowserTest {
     assertFalse(console.findElement(By.id("banner")).isDisplayed());
     screenshot(console, "facilitator-console-live");
 
+    // An event of the deck, chosen by name with a preview, reaches the players.
+    org.openqa.selenium.support.ui.Select deck = new org.openqa.selenium.support.ui.Select(
+        console.findElement(By.id("inject-deck")));
+    assertTrue(deck.getOptions().size() > 1, "the deck is listed");
+    deck.selectByIndex(1);
+    String event = deck.getFirstSelectedOption().getText();
+    waiting(console).until(x -> !x.findElement(By.id("inject-preview")).getText().isEmpty());
+    console.findElement(By.id("cmd-inject")).click();
+    waiting(console).until(x -> x.findElement(By.id("cmd-status")).getText()
+        .equals("Inject: done"));
+    waiting(dee).until(x -> x.findElement(By.id("events")).getText().contains(event));
+
     // End asks first; cancelling changes nothing.
     console.findElement(By.id("cmd-end")).click();
     waiting(console).until(x -> (Boolean) js(x,
@@ -323,6 +335,10 @@ class FacilitatorRoomBrowserTest {
     assertTrue(console.findElement(By.id("cmd-pause")).getAttribute("disabled") != null);
     waiting(dee).until(ExpectedConditions.visibilityOfElementLocated(By.id("end-section")));
     screenshot(console, "facilitator-end-view");
+    // Dee leaves; the page forgets the seat and offers the join form again.
+    dee.findElement(By.id("leave")).click();
+    waiting(dee).until(ExpectedConditions.visibilityOfElementLocated(By.id("join-form")));
+    assertEquals(null, js(dee, "return localStorage.getItem('quarterdeck.player.token')"));
     System.out.println("facilitator room browser test took "
         + (System.nanoTime() - started) / 1_000_000_000L + " s");
   }
