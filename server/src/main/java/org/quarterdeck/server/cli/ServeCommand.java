@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.quarterdeck.protocol.v1.CreateSession;
 import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.server.Application;
+import org.quarterdeck.server.cluster.DatabaseUrl;
+import org.quarterdeck.server.cluster.PostgresJournals;
 import org.quarterdeck.server.facilitator.FacilitatorAccounts;
 import org.quarterdeck.server.net.IoTransport;
 import org.quarterdeck.server.net.NetLimits;
@@ -25,7 +27,7 @@ import org.quarterdeck.server.store.StoreOptions;
 public final class ServeCommand {
   static final Set<String> FLAGS = Set.of("http-port", "tcp-port", "bind", "data", "admin-token",
       "max-frame-bytes", "idle-timeout-seconds", "handshake-timeout-seconds", "fsync",
-      "transport", "io-threads", "fsync-batch-ms");
+      "transport", "io-threads", "fsync-batch-ms", "store", "database-url", "node-id");
   static final Set<String> SWITCHES = Set.of("demo");
 
   // ---- facilitator flags (kept apart: the facilitator side owns them) ----
@@ -57,6 +59,12 @@ public final class ServeCommand {
             [--fsync always|batch|off] [--fsync-batch-ms 0] [--admin-token TOKEN] [--demo]
             [--max-frame-bytes 65536] [--idle-timeout-seconds 60] [--handshake-timeout-seconds 10]
             [--transport auto|epoll|nio] [--io-threads N]
+            [--store file|postgres://USER:PASSWORD@HOST:5432/DB] [--node-id ID]
+        --store: file (default) = the event-log directory --data; a postgres:// URL (or
+        --database-url URL, or QUARTERDECK_DATABASE_URL) = the cluster store: sessions live in
+        that PostgreSQL database and this server is one node of a cluster (docs/cluster.md).
+        --node-id names the node (default HOST:HTTP_PORT); a node restarted under its id takes
+        its sessions back, and an older process with the same id is fenced.
             [--facilitators FILE] [--public-url URL]
         --fsync: always = fsync each record before acknowledging it; batch (default) = one fsync
         per file for the records that arrived while the previous one ran, still before
@@ -85,12 +93,16 @@ public final class ServeCommand {
       .addBotStrategies("balanced").addBotStrategies("adaptive")
       .build();
 
+  /** The exit code of a cluster node that found itself fenced (a supervisor restarts it). */
+  public static final int FENCED_EXIT_CODE = 75;
+
   private ServeCommand() {}
 
   /** Parsed {@code serve} settings. */
   public record Options(InetSocketAddress http, InetSocketAddress tcp, Path data,
       FsyncMode fsync, int fsyncBatchMillis, NetLimits limits, String adminToken, boolean demo,
-      Application.EventLoops loops, FacilitatorOptions facilitators) {
+      Application.EventLoops loops, FacilitatorOptions facilitators, DatabaseUrl database,
+      String nodeId) {
 
     public static Options parse(String[] args, Map<String, String> environment) {
       Set<String> known = new java.util.HashSet<>(FLAGS);
@@ -113,8 +125,39 @@ public final class ServeCommand {
           flags.isSet("demo"),
           new Application.EventLoops(parseTransport(flags.get("transport", "auto")),
               flags.getInt("io-threads", 0, 0, 256)),
-          FacilitatorOptions.parse(flags));
+          FacilitatorOptions.parse(flags),
+          ServeCommand.database(flags),
+          flags.get("node-id").orElseGet(() -> defaultNodeId(flags)));
     }
+  }
+
+  /** The cluster's database, or null for the file store. */
+  static DatabaseUrl database(Flags flags) {
+    String store = flags.get("store", "file");
+    java.util.Optional<String> url = flags.get("database-url");
+    try {
+      if (!store.equals("file")) {
+        if (url.isPresent() && !url.get().equals(store)) {
+          throw new Flags.UsageException("--store and --database-url name different databases;"
+              + " give one");
+        }
+        return DatabaseUrl.parse(store);
+      }
+      return url.map(DatabaseUrl::parse).orElse(null);
+    } catch (IllegalArgumentException e) {
+      throw new Flags.UsageException("--store: file or a postgres:// URL: " + e.getMessage());
+    }
+  }
+
+  private static String defaultNodeId(Flags flags) {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "node";
+    }
+    String id = (host + ":" + flags.get("http-port", "8080")).replaceAll("[^A-Za-z0-9._:-]", "-");
+    return id.length() > 64 ? id.substring(0, 64) : id;
   }
 
   static IoTransport parseTransport(String value) {
@@ -143,20 +186,43 @@ public final class ServeCommand {
       err.println("cannot start: --facilitators: " + e.getMessage());
       return 1;
     }
+    PostgresJournals cluster = null;
     try {
-      app = Application.start(options.http(), options.tcp(), options.limits(),
-          options.demo() ? null : options.adminToken(), Version.serverName(),
-          new Application.Storage(options.data(),
-              StoreOptions.DEFAULTS.withFsyncMode(options.fsync())
-                  .withBatchWindow(Duration.ofMillis(options.fsyncBatchMillis()))),
-          options.loops(), accounts);
+      String adminToken = options.demo() ? null : options.adminToken();
+      if (options.database() != null) {
+        String address = "http://" + options.http().getHostString() + ":"
+            + options.http().getPort();
+        cluster = PostgresJournals.open(options.database(),
+            new PostgresJournals.Node(options.nodeId(), address, address));
+        PostgresJournals node = cluster;
+        node.onLeaseLost(() -> {
+          if (node.lease().fenced()) {
+            // another node owns this node's sessions now: stop at once, so that no client
+            // keeps talking to a copy that can never save anything again
+            err.println("node " + options.nodeId() + " was fenced (epoch "
+                + node.lease().epoch() + "); stopping");
+            new Thread(() -> System.exit(FENCED_EXIT_CODE), "quarterdeck-fenced").start();
+          }
+        });
+        // facilitators' archive flags stay in memory on a cluster node (not yet in the database)
+        app = Application.start(options.http(), options.tcp(), options.limits(), adminToken,
+            Version.serverName(), cluster,
+            org.quarterdeck.server.facilitator.ArchivedSessions.inMemory(), options.loops(),
+            accounts);
+      } else {
+        app = Application.start(options.http(), options.tcp(), options.limits(), adminToken,
+            Version.serverName(), new Application.Storage(options.data(),
+                StoreOptions.DEFAULTS.withFsyncMode(options.fsync())
+                    .withBatchWindow(Duration.ofMillis(options.fsyncBatchMillis()))),
+            options.loops(), accounts);
+      }
     } catch (PortTaken e) {
       String flag = e.port() == PortTaken.Port.HTTP ? "http-port" : "tcp-port";
       err.println("cannot start: the " + e.port() + " port " + e.portNumber()
           + " is already in use (or not allowed); choose another with --" + flag + " or "
           + Flags.envName(flag) + " (0 picks a free port). " + e.getMessage());
       return 1;
-    } catch (RuntimeException | java.io.IOException e) {
+    } catch (RuntimeException | java.io.IOException | java.sql.SQLException e) {
       err.println("cannot start: " + e.getMessage());
       return 1;
     }
@@ -181,9 +247,15 @@ public final class ServeCommand {
       out.println("  Facilitators  " + accounts.size() + " accounts; sign in at "
           + reachable.get(0) + "/facilitator");
     }
-    out.println("  Data       " + options.data().toAbsolutePath().normalize() + " (fsync "
-        + options.fsync().flagValue() + ", " + app.sessions().sessionCount()
-        + " sessions recovered)");
+    if (cluster != null) {
+      out.println("  Store      PostgreSQL " + options.database() + " (node "
+          + cluster.lease().nodeId() + ", epoch " + cluster.lease().epoch() + ", "
+          + app.sessions().sessionCount() + " sessions recovered)");
+    } else {
+      out.println("  Data       " + options.data().toAbsolutePath().normalize() + " (fsync "
+          + options.fsync().flagValue() + ", " + app.sessions().sessionCount()
+          + " sessions recovered)");
+    }
     if (options.demo()) {
       printDemo(out, app.sessions(), addresses, reachable.get(0));
     }

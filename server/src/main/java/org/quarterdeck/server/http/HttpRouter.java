@@ -75,8 +75,14 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     switch (path) {
       case "/healthz" -> respond(ctx, request, HttpResponseStatus.OK, "application/json",
-          "{\"status\":\"ok\",\"protocolVersion\":1,\"connections\":" + metrics.openConnections()
+          "{\"status\":\"ok\",\"live\":true,\"ready\":" + metrics.ready()
+              + ",\"protocolVersion\":1,\"connections\":" + metrics.openConnections()
               + ",\"uptimeSeconds\":" + metrics.uptimeSeconds() + "}\n", true);
+      // for load balancers: 503 while a cluster node does not hold its lease
+      case "/readyz" -> respond(ctx, request, metrics.ready() ? HttpResponseStatus.OK
+          : HttpResponseStatus.SERVICE_UNAVAILABLE, "application/json",
+          "{\"ready\":" + metrics.ready() + "}\n", true);
+      case "/cluster" -> cluster(ctx, request);
       case "/metrics" -> respond(ctx, request, HttpResponseStatus.OK,
           "text/plain; version=0.0.4; charset=utf-8", metrics.prometheusText(), true);
       default -> {
@@ -148,6 +154,30 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (!keepAlive) {
       written.addListener(ChannelFutureListener.CLOSE);
     }
+  }
+
+  /** {@code GET /cluster}: the nodes of the cluster (404 on a single server). */
+  private void cluster(ChannelHandlerContext ctx, FullHttpRequest request) {
+    var view = metrics.clusterView();
+    if (view.isEmpty()) {
+      respond(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain",
+          "this server is no cluster node\n", true);
+      return;
+    }
+    FullHttpRequest held = request.retainedDuplicate();
+    view.get().whenComplete((json, error) -> ctx.executor().execute(() -> {
+      try {
+        if (error == null) {
+          respond(ctx, held, HttpResponseStatus.OK, "application/json", json, true);
+        } else {
+          Throwable cause = error.getCause() != null ? error.getCause() : error;
+          respond(ctx, held, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
+              cause.getMessage() + "\n", true);
+        }
+      } finally {
+        held.release();
+      }
+    }));
   }
 
   private static String first(QueryStringDecoder query, String name, String fallback) {

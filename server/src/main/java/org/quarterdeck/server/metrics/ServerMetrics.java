@@ -14,6 +14,10 @@ public final class ServerMetrics {
   private final LongAdder rateLimited = new LongAdder();
   private final LongAdder slowReaderCloses = new LongAdder();
   private final long startNanos = System.nanoTime();
+  private volatile java.util.function.Supplier<String> moreText = () -> "";
+  private volatile java.util.function.BooleanSupplier ready = () -> true;
+  private volatile java.util.function.Supplier<java.util.concurrent.CompletableFuture<String>>
+      clusterView = null;
 
   public void connectionOpened() {
     openConnections.incrementAndGet();
@@ -48,6 +52,32 @@ public final class ServerMetrics {
     slowReaderCloses.increment();
   }
 
+  /**
+   * Adds another part's lines to /metrics and its say in readiness (the cluster store: ready
+   * only while its lease is held).
+   */
+  public void addSource(java.util.function.Supplier<String> text,
+      java.util.function.BooleanSupplier isReady) {
+    this.moreText = java.util.Objects.requireNonNull(text, "text");
+    this.ready = java.util.Objects.requireNonNull(isReady, "isReady");
+  }
+
+  /** Adds the cluster's admin view (GET /cluster): nodes, leases, sessions per node. */
+  public void addClusterView(
+      java.util.function.Supplier<java.util.concurrent.CompletableFuture<String>> view) {
+    this.clusterView = java.util.Objects.requireNonNull(view, "view");
+  }
+
+  /** The cluster view as JSON, or empty on a server that is no cluster node. */
+  public java.util.Optional<java.util.concurrent.CompletableFuture<String>> clusterView() {
+    return java.util.Optional.ofNullable(clusterView).map(java.util.function.Supplier::get);
+  }
+
+  /** Whether this server should get new traffic (a load balancer's check: /readyz). */
+  public boolean ready() {
+    return ready.getAsBoolean();
+  }
+
   public long openConnections() {
     return openConnections.get();
   }
@@ -72,6 +102,7 @@ public final class ServerMetrics {
     counter(out, "quarterdeck_slow_reader_closes_total", "Connections closed as slow readers.",
         slowReaderCloses.sum());
     gauge(out, "quarterdeck_uptime_seconds", "Seconds since start.", uptimeSeconds());
+    out.append(moreText.get());
     return out.toString();
   }
 
