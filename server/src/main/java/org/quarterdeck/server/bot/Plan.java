@@ -24,8 +24,15 @@ final class Plan {
 
   static SeatDecision book(TurnOpening open, double leadershipShare, Weights weights,
       OptionStance stance, int randomOption) {
+    return book(open, leadershipShare, weights, stance, randomOption, 0);
+  }
+
+  /** As above, booking {@code overtime} hours (at most the opening's) beyond the free hours. */
+  static SeatDecision book(TurnOpening open, double leadershipShare, Weights weights,
+      OptionStance stance, int randomOption, double overtime) {
     double share = Math.max(0, Math.min(1, leadershipShare));
-    double free = Math.max(0, open.freeHours());
+    double free = Math.max(0, open.freeHours())
+        + Math.max(0, Math.min(open.maxOvertimeHours(), overtime));
     double lead;
     double manage;
     SeatHat hat = open.seat().hat();
