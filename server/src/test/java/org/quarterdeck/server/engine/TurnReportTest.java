@@ -89,7 +89,7 @@ class TurnReportTest {
     TeamScore s = g.finalScores().get(0);
     assertEquals(4, s.quarters().size());
     double expected = 100 * (45 * s.results() + 15 * s.morale() + 15 * s.capability()
-        + 15 * s.adoption() + 10 * s.integrity()) / 100;
+        + 15 * s.adoption() + 10 * s.integrity() + 10 * s.carriedForward()) / 110;
     assertEquals(expected, s.score(), 1e-9);
     Debrief d = g.debrief();
     assertEquals(RULES.scenario().getLesson(), d.lesson());
