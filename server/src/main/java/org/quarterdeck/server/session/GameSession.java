@@ -40,6 +40,7 @@ import org.quarterdeck.server.engine.AcceptedDecision;
 import org.quarterdeck.server.engine.AcceptedInjection;
 import org.quarterdeck.server.engine.TeamScore;
 import org.quarterdeck.server.engine.Game;
+import org.quarterdeck.server.engine.ModelVersion;
 import org.quarterdeck.server.engine.SeatHat;
 import org.quarterdeck.server.engine.Rejection;
 import org.quarterdeck.server.engine.Seat;
@@ -158,6 +159,7 @@ final class GameSession {
         .setSettings(settings)
         .setSeed(seed)
         .setEngineVersion(ENGINE_VERSION)
+        .setModelVersion(ModelVersion.CURRENT)
         .setFacilitatorTokenHash(facilitatorTokenHash)
         .addAllTeamIds(teamIds)
         .setOwner(owner)));
