@@ -23,12 +23,16 @@ import org.quarterdeck.server.scenario.ScenarioException;
 public final class SimulateCommand {
   static final String USAGE = String.join("\n",
       "usage: simulate [--scenario NAME|FILE] [--strategies S1,S2,...] [--seeds N] [--csv FILE]",
+      "       simulate --search [--bounded] [--scenario NAME|FILE]",
       "  --scenario    built-in name (" + String.join(", ", ScenarioCatalog.builtInNames())
           + ") or a .textproto/.json file; default " + ScenarioCatalog.defaultName(),
       "  --strategies  comma-separated: " + String.join(", ", Strategies.NAMES)
           + "; default numbers,leader,balanced,adaptive,random",
       "  --seeds       number of seeds (sessions) to play, 1..100000; default 100",
       "  --csv         also write one row per (seed, strategy) to FILE",
+      "  --search      instead of a tournament, run the exploit search against the built-in bots",
+      "                and the model audit (held-out seeds; minutes per scenario)",
+      "  --bounded     with --search: the bounded search the test suite runs (seconds)",
       "  In two-hats mode each strategy plays both hats of its team; a hat spends",
       "  min(1, 2*share) of its free hours, share being the strategy's share for its kind.");
 
@@ -45,8 +49,15 @@ public final class SimulateCommand {
     String strategies = "numbers,leader,balanced,adaptive,random";
     int seeds = 100;
     String csv = null;
+    boolean search = false;
+    boolean bounded = false;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
+      if (flag.equals("--search") || flag.equals("--bounded")) {
+        search |= flag.equals("--search");
+        bounded |= flag.equals("--bounded");
+        continue;
+      }
       if (flag.equals("--help") || flag.equals("-h")) {
         out.println(USAGE);
         return 0;
@@ -87,6 +98,15 @@ public final class SimulateCommand {
       err.println("simulate: cannot load scenario:");
       err.println(e.getMessage());
       return 1;
+    }
+    if (bounded && !search) {
+      return usage(err, "--bounded goes with --search");
+    }
+    if (search) {
+      ModelAudit.Figures f = ModelAudit.run(loaded.rules(), bounded
+          ? ExploitSearch.Settings.bounded() : ExploitSearch.Settings.full());
+      out.print(ModelAudit.report(loaded.rules(), f));
+      return 0;
     }
     List<List<TeamOutcome>> all;
     try {
