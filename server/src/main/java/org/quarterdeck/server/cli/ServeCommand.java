@@ -82,12 +82,14 @@ public final class ServeCommand {
   /**
    * The demo session: six teams played by bots that make good debrief baselines until people take
    * their seats. It starts at once and has no deadline: a turn resolves when every person seated
-   * has submitted (or the facilitator forces it), so a newcomer can join and play at their pace.
+   * has submitted (after a 10-second last call in which anyone may still revise, or when the
+   * facilitator forces it), so a newcomer can join and play at their pace.
    */
   static final SessionSettings DEMO = SessionSettings.newBuilder()
       .setTitle("Quarterdeck demo")
       .setTeams(6)
       .setTurnDeadlineSeconds(0)
+      .setLastCallSeconds(10)
       .addBotStrategies("adaptive").addBotStrategies("adaptive")
       .addBotStrategies("numbers").addBotStrategies("leader")
       .addBotStrategies("balanced").addBotStrategies("adaptive")

@@ -41,6 +41,8 @@ public final class SessionManager implements SessionGateway {
   static final int MAX_PEOPLE_PER_TEAM = 8;
   static final int MAX_TEAMS = 60;
   static final int MAX_DEADLINE_SECONDS = 86_400;
+  /** A last call is a moment to revise, not a second deadline. */
+  static final int MAX_LAST_CALL_SECONDS = 120;
   private static final SecureRandom SEEDS = new SecureRandom();
 
   private final Supplier<SessionThread> threads;
@@ -462,6 +464,10 @@ public final class SessionManager implements SessionGateway {
     if (s.getPeoplePerTeam() > MAX_PEOPLE_PER_TEAM) {
       throw new IllegalArgumentException("settings.people_per_team must be 0.."
           + MAX_PEOPLE_PER_TEAM + ", was " + s.getPeoplePerTeam());
+    }
+    if (s.getLastCallSeconds() > MAX_LAST_CALL_SECONDS) {
+      throw new IllegalArgumentException("settings.last_call_seconds is at most "
+          + MAX_LAST_CALL_SECONDS);
     }
     if (s.getTitle().length() > MAX_TITLE_CHARS) {
       throw new IllegalArgumentException("settings.title is limited to " + MAX_TITLE_CHARS

@@ -153,7 +153,8 @@ public final class WireMapping {
 
   public static ActView act(Act act) {
     return ActView.newBuilder().setId(act.id()).setName(act.name())
-        .setDescription(act.description()).setLeadership(act.kind() == ActCategory.LEADERSHIP).build();
+        .setDescription(act.description()).setLeadership(act.kind() == ActCategory.LEADERSHIP)
+        .setAimsAt(act.aimsAt() == null ? "" : varName(act.aimsAt())).build();
   }
 
   public static DilemmaView dilemma(Dilemma d) {
