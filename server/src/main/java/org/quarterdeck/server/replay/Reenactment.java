@@ -166,8 +166,10 @@ public final class Reenactment {
       }
       f.addReports(report);
       report.getEventsList().forEach(e -> events.putIfAbsent(e.getId() + "|" + e.getTitle(), e));
-      f.addTeams(TeamView.newBuilder().setTeam(team).setName("Team " + (team + 1))
-          .addAllVariables(WireMapping.variables(after.team(r.teamId()))));
+      f.addTeams(WireMapping.quarters(TeamView.newBuilder().setTeam(team)
+          .setName("Team " + (team + 1))
+          .addAllVariables(WireMapping.variables(after.team(r.teamId()))),
+          after.team(r.teamId())));
     }
     f.addAllEvents(events.values());
     return f.build();

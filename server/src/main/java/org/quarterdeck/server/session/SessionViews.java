@@ -35,7 +35,8 @@ final class SessionViews {
   TeamView team(int team) {
     TeamState state = session.game().teams().get(team);
     TeamView.Builder b = TeamView.newBuilder().setTeam(team).setName(session.teamName(team))
-        .addAllVariables(WireMapping.variables(state));
+        .addAllVariables(WireMapping.variables(state))
+        .setResultsToDate(WireMapping.resultsToDate(state));
     boolean anyBot = false;
     for (SeatState s : session.seatsOf(team)) {
       if (s.human()) {
