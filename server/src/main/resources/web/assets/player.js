@@ -186,6 +186,7 @@
     st.overtime = num(turn.maxOvertimeHours);
     st.deadlineAt = num(turn.deadlineEpochMs) ? Date.now() + num(turn.remainingMs) : 0;
     if (turn.paused) setPhase('PAUSED'); else if (st.phase !== 'TURN_OPEN') setPhase('TURN_OPEN');
+    $('#turn-heading').dataset.turn = String(st.turn);
     $('#turn-heading').textContent = turn.quarter
       ? t('player.turn.headingQuarter', { turn: st.turn, quarter: turn.quarter, month: turn.turnInQuarter || 1, months: turn.turnsPerQuarter || 1 })
       : t('player.turn.heading', { turn: st.turn });
@@ -378,6 +379,7 @@
     resultsCard(r);
     $('#decision-form').classList.add('hidden');
     $('#turn-heading').textContent = t('player.turn.waitingNext', { turn: num(r.turn) });
+    delete $('#turn-heading').dataset.turn;
     st.deadlineAt = 0;
     tick();
   }

@@ -81,6 +81,11 @@ class BrowserGameTest {
   }
 
   static WebDriver browser() throws IOException {
+    return browser(412, 915);
+  }
+
+  /** A headless Chromium whose window (and so viewport) is {@code width} × {@code height}. */
+  static WebDriver browser(int width, int height) throws IOException {
     Path profile = Files.createTempDirectory("qd-chrome-");
     profiles.add(profile);
     ChromeOptions options = new ChromeOptions();
@@ -88,7 +93,8 @@ class BrowserGameTest {
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu",
         "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--window-size=412,915", "--user-data-dir=" + profile.toAbsolutePath());
+        "--window-size=" + width + "," + height, "--hide-scrollbars",
+        "--user-data-dir=" + profile.toAbsolutePath());
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(CHROMEDRIVER))
         .usingAnyFreePort()
@@ -140,9 +146,21 @@ class BrowserGameTest {
     acts.get(acts.size() - 1).clear();
     acts.get(acts.size() - 1).sendKeys("5");
     waiting(d).until(ExpectedConditions.elementToBeClickable(By.id("submit"))).click();
+    confirmIfAsked(d);
     // The last submission closes the turn at once, so check the accepted marker, not the text.
     waiting(d).until(x -> (turn + ":1").equals(((JavascriptExecutor) x)
         .executeScript("return document.body.dataset.accepted")));
+  }
+
+  /**
+   * A plan that books under half the free hours is confirmed in a dialog first: say yes. The
+   * dialog opens while the click is handled, so it is open (or not) when the click returns.
+   */
+  static void confirmIfAsked(WebDriver d) {
+    if (Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
+        "return document.getElementById('confirm').open"))) {
+      d.findElement(By.id("confirm-yes")).click();
+    }
   }
 
   @Test
@@ -245,6 +263,7 @@ class BrowserGameTest {
     first.clear();
     first.sendKeys("45");
     waiting(p1).until(ExpectedConditions.elementToBeClickable(By.id("submit"))).click();
+    confirmIfAsked(p1);
     waiting(p1).until(x -> "2:2".equals(((JavascriptExecutor) x)
         .executeScript("return document.body.dataset.accepted")));
     play(p2, 2, 20);
