@@ -193,10 +193,12 @@ const QD = (() => {
     const turnLabel = t('common.chart.turn', null, 'turn');
     const opts = {
       title, width, height: opts0.height || 220,
+      // A static legend (names only) is shorter: for pages that are printed.
+      legend: { live: opts0.liveLegend !== false },
       scales: { x: { time: false, range: (u, min, max) => [Math.min(min, max - 1), Math.max(max, min + 1)] } },
       axes: [
         // Turns are whole numbers: ticks at 1, 2, 5 or 10 turn steps, never at 2.5.
-        { label: turnLabel, incrs: [1, 2, 5, 10, 20, 50], values: (u, vals) => vals.map((v) => (Number.isInteger(v) ? String(v) : '')) },
+        { label: turnLabel, labelSize: 20, incrs: [1, 2, 5, 10, 20, 50], values: (u, vals) => vals.map((v) => (Number.isInteger(v) ? String(v) : '')) },
         { values: (u, vals) => vals.map((v) => round(v)), size: 56 },
       ],
       series: [{ label: turnLabel }].concat(series.map((s, i) => ({

@@ -58,12 +58,15 @@
     $('#quarters').replaceChildren(quarterTable(teams));
     $('#shares').replaceChildren(shareTable(teams));
     $('#choices').replaceChildren(choiceList(teams, true));
-    $('#debrief-lines').replaceChildren(...((ended && ended.debrief) || []).map((d) => el('p', { class: 'debrief-line', text: d })));
+    // Lines about one team go on that team's page when printed; the lesson is already on top.
+    const ownLine = (d) => teams.some((team) => d.startsWith(teamName(team) + ':'));
+    $('#debrief-lines').replaceChildren(...((ended && ended.debrief) || []).filter((d) => d !== st.snapshot.lesson)
+      .map((d) => el('p', { class: 'debrief-line' + (ownLine(d) ? ' team-line' : ''), text: d })));
     if (!ended) $('#debrief-lines').append(el('p', { class: 'muted', text: t('replay.debrief.notEnded') }));
     $('#replay-address').textContent = t('replay.debrief.address', { url: location.origin + location.pathname });
     const turns = frames.map((f) => num(f.turn));
     const series = (pick) => teams.map((team) => ({ label: teamLabel(team), values: frames.map((f) => pick(teamAt(f, team))) }));
-    const small = { maxWidth: 360, height: 170 };
+    const small = { maxWidth: 340, height: 120, liveLegend: false };
     QD.lineChart($('#chart-results'), t('replay.chart.results'), turns, series((x) => num(x && x.resultsToDate)), small);
     QD.lineChart($('#chart-morale'), varLabel('morale'), turns, series((x) => variable(x, 'morale')), small);
     QD.lineChart($('#chart-adoption'), varLabel('adoption') + ' (%)', turns, series((x) => 100 * variable(x, 'adoption')), small);
@@ -104,7 +107,8 @@
           const res = num((x.quarterResults || [])[q]);
           const target = num((x.quarterTargets || [])[q]);
           const met = res >= target;
-          return el('td', { class: 'n' }, round(res) + ' / ' + round(target) + ' ', el('span', { class: met ? 'ok' : 'bad', text: t(met ? 'replay.met' : 'replay.missed') }));
+          // A mark and a colour, with the word for screen readers: compact enough to print.
+          return el('td', { class: 'n nowrap' }, round(res) + '/' + round(target) + ' ', el('span', { class: met ? 'ok' : 'bad', 'aria-hidden': 'true', text: met ? '✓' : '✗' }), el('span', { class: 'sr-only', text: t(met ? 'replay.met' : 'replay.missed') }));
         }));
       })));
   }
@@ -175,7 +179,7 @@
     const lines = ((ended && ended.debrief) || []).filter((d) => d.startsWith(teamName(team) + ':'));
     return el('section', { class: 'print team-page', 'data-team': String(team), 'aria-labelledby': 'team-page-' + team },
       el('h2', { id: 'team-page-' + team, text: teamLabel(team) + (rank ? ' · ' + t('replay.rankN', { rank }) : '') + (score ? ' · ' + t('replay.scoreN', { score: round(num(score.score), 1) }) : '') }),
-      el('table', {}, el('thead', {}, el('tr', {}, el('th', { text: '' }), ...qs.map((q) => el('th', { class: 'n', text: t('replay.quarterN', { q }) })))),
+      el('table', {}, el('thead', {}, el('tr', {}, el('th', { text: t('replay.page.quarter') }), ...qs.map((q) => el('th', { class: 'n', text: t('replay.quarterN', { q }) })))),
         el('tbody', {},
           rowsFor(t('replay.page.share'), qs.map((q) => pct(all[q]))),
           ...ghosts.map(([k, g]) => rowsFor(t('replay.page.ghost', { team: teamLabel(k) }), qs.map((q) => pct(g[q])))),

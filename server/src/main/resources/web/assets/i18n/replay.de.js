@@ -31,6 +31,7 @@ I18N.define('de', {
   'replay.debrief.noChoices': 'Kein Dilemma wurde beantwortet.',
   'replay.debrief.address': 'Wiederholung: {url}',
   'replay.chart.results': 'Ergebnis bisher',
+  'replay.page.quarter': 'Quartal',
   'replay.page.share': 'Führungsanteil',
   'replay.page.ghost': 'Geist {team}',
   'replay.page.results': 'Ergebnis / Ziel',

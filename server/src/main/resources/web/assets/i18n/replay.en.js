@@ -31,6 +31,7 @@ I18N.define('en', {
   'replay.debrief.noChoices': 'No dilemma was answered.',
   'replay.debrief.address': 'Replay: {url}',
   'replay.chart.results': 'Results to date',
+  'replay.page.quarter': 'Quarter',
   'replay.page.share': 'Leadership share',
   'replay.page.ghost': 'Ghost {team}',
   'replay.page.results': 'Results / target',

@@ -178,7 +178,7 @@ class WorkshopBrowserTest {
       if (turn == 1) {
         assertTrue(ada.findElement(By.id("briefing")).isDisplayed(), "briefing on turn 1");
         screenshot(ada, size + "-2-turn1-briefing");
-        ada.findElement(By.id("briefing-close")).click();
+        tap(ada, ada.findElement(By.id("briefing-close")));
         assertFalse(ada.findElement(By.id("briefing")).isDisplayed());
         checkFirstTurnGuards(ada, size);
         audit(ada, size + " player turn");
@@ -211,7 +211,7 @@ class WorkshopBrowserTest {
         waitText(ada, By.id("countdown"), "Last call");
         waitText(ada, By.id("progress"), "2 of 2 submitted");
         WebElement plus = ada.findElement(By.cssSelector("#acts .act .step[aria-label*='more']"));
-        plus.click();
+        tap(ada, plus);
         lastHours = hours(ada);
         submit(ada, turn, 2);
         screenshot(ada, size + "-5-last-call-revised");
@@ -239,7 +239,7 @@ class WorkshopBrowserTest {
     assertRanked(ada);
     screenshot(ada, size + "-7-end");
     audit(ada, size + " player end");
-    assertEquals(1, pages(ada), "the player's end screen prints on one page");
+    assertEquals(1, pages(ada, size + "-end"), "the player's end screen prints on one page");
     ada.navigate().refresh();
     waiting(ada).until(ExpectedConditions.visibilityOfElementLocated(By.id("end-section")));
     assertInViewport(ada, "end-section", "the end screen after a reload");
@@ -263,10 +263,12 @@ class WorkshopBrowserTest {
         "acts are named, not shown by id");
     screenshot(ada, size + "-9-debrief");
     audit(ada, size + " debrief");
-    assertEquals(1 + TEAMS, pages(ada), "the debrief and one page per team");
-    ada.findElement(By.id("export-html")).click();
+    assertEquals(1 + TEAMS, pages(ada, size + "-debrief"),
+        "the debrief and one page per team; heights in print at A4 width (a page holds about"
+            + " 1030 px): " + printHeights(ada));
+    tap(ada, ada.findElement(By.id("export-html")));
     waitText(ada, By.id("export-status"), "Saved the debrief as HTML");
-    ada.findElement(By.id("whatif-run")).click();
+    tap(ada, ada.findElement(By.id("whatif-run")));
     waitText(ada, By.id("whatif"), "With the leader bot");
     noMissingText(ada, "debrief (English)");
     bo.get(base + "/replay/" + session.sessionId() + "#token=" + session.facilitatorToken());
@@ -281,6 +283,15 @@ class WorkshopBrowserTest {
     }
     System.out.println("workshop game at " + size + " size took "
         + (System.nanoTime() - started) / 1_000_000_000L + " s");
+  }
+
+  /**
+   * Scrolls an element to the middle of the screen, as a person would, then clicks it: WebDriver
+   * scrolls only until an element touches the bottom edge, where the fixed turn bar covers it.
+   */
+  private static void tap(WebDriver d, WebElement e) {
+    js(d, "arguments[0].scrollIntoView({block: 'center'})", e);
+    e.click();
   }
 
   private static void join(WebDriver p, String code, String name) {
@@ -323,7 +334,7 @@ class WorkshopBrowserTest {
 
   /** Turn 1: a 0-hour plan asks first; "Go back" sends nothing; Enter in a box never submits. */
   private static void checkFirstTurnGuards(WebDriver ada, String size) throws IOException {
-    ada.findElement(By.id("clear-hours")).click();
+    tap(ada, ada.findElement(By.id("clear-hours")));
     ada.findElement(By.id("submit")).click();
     WebElement dialog = ada.findElement(By.id("confirm"));
     assertTrue(dialog.isDisplayed(), "a 0-hour plan asks first");
@@ -337,6 +348,7 @@ class WorkshopBrowserTest {
     js(ada, "window.__submits = 0; document.getElementById('decision-form')"
         + ".addEventListener('submit', () => window.__submits++);");
     WebElement box = ada.findElement(By.cssSelector("#acts input[data-act]"));
+    tap(ada, box);
     box.sendKeys("7", Keys.ENTER);
     assertEquals(0L, js(ada, "return window.__submits"), "Enter moved on instead of submitting");
     assertFalse(dialog.isDisplayed());
@@ -360,23 +372,24 @@ class WorkshopBrowserTest {
 
   private static void answerDilemmas(WebDriver d) {
     for (WebElement fieldset : d.findElements(By.cssSelector("#dilemmas fieldset"))) {
-      fieldset.findElement(By.cssSelector("input[type=radio]")).click();
+      tap(d, fieldset.findElement(By.cssSelector("input[type=radio]")));
     }
   }
 
   /** Ada's plan: steppers on two acts, a typed number on a third, varying by turn. */
   private static Map<String, Long> plan(WebDriver ada, int turn) {
     answerDilemmas(ada);
-    ada.findElement(By.id("clear-hours")).click();
+    tap(ada, ada.findElement(By.id("clear-hours")));
     List<WebElement> plus = ada.findElements(By.cssSelector("#acts .step[aria-label*='more']"));
     for (int i = 0; i < 6 + turn % 3; i++) {
-      plus.get(0).click();
+      tap(ada, plus.get(0));
     }
     for (int i = 0; i < 4; i++) {
-      plus.get(plus.size() - 1).click();
+      tap(ada, plus.get(plus.size() - 1));
     }
     List<WebElement> boxes = ada.findElements(By.cssSelector("#acts input[data-act]"));
     WebElement middle = boxes.get(boxes.size() / 2);
+    tap(ada, middle);
     middle.clear();
     middle.sendKeys(String.valueOf(20 + turn));
     return hours(ada);
@@ -413,18 +426,35 @@ class WorkshopBrowserTest {
     }
   }
 
-  /** Pages of the page printed to PDF on A4 by Chromium. */
-  private static int pages(WebDriver d) {
+  /** Pages of the page printed to PDF on A4 by Chromium (kept next to the screenshots). */
+  private static int pages(WebDriver d, String name) throws IOException {
     PrintOptions options = new PrintOptions();
     options.setPageSize(new PageSize(29.7, 21.0));
-    String pdf = new String(Base64.getDecoder().decode(((PrintsPage) d).print(options)
-        .getContent()), StandardCharsets.ISO_8859_1);
+    byte[] bytes = Base64.getDecoder().decode(((PrintsPage) d).print(options).getContent());
+    java.nio.file.Files.write(BrowserGameTest.SCREENSHOTS.resolve(name + ".pdf"), bytes);
+    String pdf = new String(bytes, StandardCharsets.ISO_8859_1);
     Matcher m = PDF_PAGE.matcher(pdf);
     int n = 0;
     while (m.find()) {
       n++;
     }
     return n;
+  }
+
+  /** Each printed section's height with print styles at the width of an A4 page's content. */
+  private static Object printHeights(WebDriver d) throws IOException {
+    var chrome = (org.openqa.selenium.chromium.ChromiumDriver) d;
+    chrome.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("media", "print"));
+    chrome.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", 703,
+        "height", 1032, "deviceScaleFactor", 1, "mobile", false));
+    try {
+      screenshot(d, "debrief-print-preview");
+      return js(d, "return [...document.querySelectorAll('section.print')].map((s) => "
+          + "(s.dataset.team || s.id) + ': ' + Math.round(s.getBoundingClientRect().height))");
+    } finally {
+      chrome.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+      chrome.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("media", ""));
+    }
   }
 
   /** Every key the page asked for exists in its language, and both languages have the same keys. */
