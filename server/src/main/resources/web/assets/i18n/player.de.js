@@ -56,6 +56,7 @@ I18N.define('de', {
   'player.standings.rank': 'Platz',
   'player.standings.team': 'Team',
   'player.standings.results': 'Ergebnis',
+  'player.standings.table': 'Tabelle der Rangliste',
   'player.standings.none': 'Noch keine Rangliste.',
   'player.bar.label': 'Ihre Runde: Zeit, Stunden und Abgabe',
   'player.bar.progress': '{n} von {m} abgegeben',

@@ -56,6 +56,7 @@ I18N.define('en', {
   'player.standings.rank': 'Rank',
   'player.standings.team': 'Team',
   'player.standings.results': 'Results',
+  'player.standings.table': 'Standings table',
   'player.standings.none': 'No standings yet.',
   'player.bar.label': 'Your turn: time, hours and submit',
   'player.bar.progress': '{n} of {m} submitted',

@@ -81,11 +81,16 @@ class BrowserGameTest {
   }
 
   static WebDriver browser() throws IOException {
-    return browser(412, 915);
+    return browser(412, 915, false);
+  }
+
+  /** A headless Chromium with a {@code width} × {@code height} viewport (a phone's emulated). */
+  static WebDriver browser(int width, int height) throws IOException {
+    return browser(width, height, width < 500);
   }
 
   /** A headless Chromium whose window (and so viewport) is {@code width} × {@code height}. */
-  static WebDriver browser(int width, int height) throws IOException {
+  private static WebDriver browser(int width, int height, boolean emulate) throws IOException {
     Path profile = Files.createTempDirectory("qd-chrome-");
     profiles.add(profile);
     ChromeOptions options = new ChromeOptions();
@@ -95,6 +100,11 @@ class BrowserGameTest {
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--window-size=" + width + "," + height, "--hide-scrollbars",
         "--user-data-dir=" + profile.toAbsolutePath());
+    if (emulate) {
+      // Headless windows are at least 500 px wide: a phone's viewport needs device emulation.
+      options.setExperimentalOption("mobileEmulation", java.util.Map.of("deviceMetrics",
+          java.util.Map.of("width", width, "height", height, "pixelRatio", 1.0)));
+    }
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(CHROMEDRIVER))
         .usingAnyFreePort()
