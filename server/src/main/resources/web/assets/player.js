@@ -466,7 +466,7 @@
       el('td', { class: 'n', text: String(i + 1) }),
       el('td', { text: s.name + (s.bot ? ' ' + t('player.end.bot') : '') + (num(s.team) === st.teamIndex ? ' ' + t('player.standings.you') : '') }),
       el('td', { class: 'n', text: round(num(s.score), 1) })));
-    const parts = own && (own.parts || []).length ? el('p', { class: 'parts', text: t('player.end.parts', { parts: own.parts.map((p) => varLabel(p.name, p.label) + ' ' + round(num(p.value), 1)).join(' · ') }) }) : null;
+    const parts = own && (own.parts || []).length ? el('p', { class: 'parts', text: t('player.end.parts', { parts: own.parts.map((p) => QD.t('player.end.part.' + p.name, null, p.label || p.name) + ' ' + round(num(p.value), 1)).join(' · ') }) }) : null;
     $('#end').replaceChildren(
       el('table', { id: 'end-standings' }, el('thead', {}, el('tr', {}, el('th', { class: 'n', text: t('player.standings.rank') }), el('th', { text: t('player.standings.team') }), el('th', { class: 'n', text: t('player.end.score') }))), el('tbody', {}, rows)),
       parts,

@@ -100,5 +100,10 @@ I18N.define('de', {
   'player.end.bot': '(Bot)',
   'player.end.score': 'Punkte',
   'player.end.parts': 'Ihre Punkte setzen sich zusammen aus: {parts}',
+  'player.end.part.results': 'Ergebnis',
+  'player.end.part.morale': 'Moral',
+  'player.end.part.capability': 'Können',
+  'player.end.part.adoption': 'Umsetzung der Veränderung',
+  'player.end.part.integrity': 'Integrität',
   'player.end.debrief': 'Was das Spiel zeigt',
 });

@@ -100,5 +100,10 @@ I18N.define('en', {
   'player.end.bot': '(bot)',
   'player.end.score': 'Score',
   'player.end.parts': 'Your score is made of: {parts}',
+  'player.end.part.results': 'results',
+  'player.end.part.morale': 'morale',
+  'player.end.part.capability': 'capability',
+  'player.end.part.adoption': 'change adoption',
+  'player.end.part.integrity': 'integrity',
   'player.end.debrief': 'What the game shows',
 });

@@ -61,8 +61,9 @@ class DemoNewcomerBrowserTest {
       BrowserGameTest.waiting(player)
           .until(ExpectedConditions.visibilityOfElementLocated(By.id("game")));
       BrowserGameTest.play(player, 1, 30);
-      BrowserGameTest.waiting(player).until(x -> "1".equals(
-          x.findElement(By.id("results-turn")).getAttribute("data-turn")));
+      // The demo's turn resolves after its 10-second last call.
+      new org.openqa.selenium.support.ui.WebDriverWait(player, java.time.Duration.ofSeconds(40))
+          .until(x -> "1".equals(x.findElement(By.id("results-turn")).getAttribute("data-turn")));
       BrowserGameTest.screenshot(player, "demo-newcomer-results");
     } finally {
       if (player != null) {

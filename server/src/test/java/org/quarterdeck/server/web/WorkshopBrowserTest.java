@@ -262,6 +262,11 @@ class WorkshopBrowserTest {
     assertFalse(ada.findElement(By.id("split")).getText().contains("push "),
         "acts are named, not shown by id");
     screenshot(ada, size + "-9-debrief");
+    js(ada, "document.getElementById('chart-results').scrollIntoView()");
+    screenshot(ada, size + "-9-debrief-charts");
+    js(ada, "document.querySelector('.team-page').scrollIntoView()");
+    screenshot(ada, size + "-9-debrief-team-page");
+    js(ada, "window.scrollTo(0, 0)");
     audit(ada, size + " debrief");
     assertEquals(1 + TEAMS, pages(ada, size + "-debrief"),
         "the debrief and one page per team; heights in print at A4 width (a page holds about"
