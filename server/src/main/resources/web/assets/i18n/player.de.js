@@ -78,7 +78,7 @@ I18N.define('de', {
   'player.act.less': '{n} Stunden weniger für {act}',
   'player.act.more': '{n} Stunden mehr für {act}',
   'player.act.effect': 'Wirkt auf {what}; {when}.',
-  'player.budget.bad': 'Stunden müssen ganze Zahlen ab 0 sein.',
+  'player.budget.bad': 'Stunden müssen Zahlen ab 0 sein.',
   'player.budget.over': '{booked} Std. gebucht: über dem Budget von {max} Std.; {remove} Std. streichen.',
   'player.budget.overtime': '{booked} von {free} Std. gebucht, davon {overtime} Std. Überstunden',
   'player.budget.booked': '{booked} von {free} Std. gebucht · {left} Std. frei',

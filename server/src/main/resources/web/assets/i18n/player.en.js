@@ -78,7 +78,7 @@ I18N.define('en', {
   'player.act.less': '{n} hours less on {act}',
   'player.act.more': '{n} hours more on {act}',
   'player.act.effect': 'Affects {what}; {when}.',
-  'player.budget.bad': 'Hours must be whole numbers of 0 or more.',
+  'player.budget.bad': 'Hours must be numbers of 0 or more.',
   'player.budget.over': 'Booked {booked} h: over the budget of {max} h; remove {remove} h.',
   'player.budget.overtime': 'Booked {booked} of {free} h, {overtime} h of it overtime',
   'player.budget.booked': 'Booked {booked} of {free} h · {left} h free',
