@@ -13,6 +13,7 @@ import org.quarterdeck.server.http.HttpChannelInitializer;
 import org.quarterdeck.server.metrics.ServerMetrics;
 import org.quarterdeck.server.net.IoTransport;
 import org.quarterdeck.server.net.NetLimits;
+import org.quarterdeck.server.net.Perimeter;
 import org.quarterdeck.server.net.ProtocolDispatcher;
 import org.quarterdeck.server.net.QuarterdeckServer;
 import org.quarterdeck.server.net.ServerAddresses;
@@ -30,7 +31,10 @@ public final class Application implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Application.class);
   /** Sessions one server holds at most. */
   public static final int MAX_SESSIONS = 20_000;
-  /** Failed join-code attempts allowed per client address and minute. */
+  /**
+   * Wrong join codes (or admin tokens) per client address and minute before the connections from
+   * it that missed are refused; each connection also has a budget of 5 (see GuessLimiter).
+   */
   public static final int JOIN_FAILURES_PER_MINUTE = 20;
 
   private final QuarterdeckServer server;
@@ -108,9 +112,21 @@ public final class Application implements AutoCloseable {
   public static Application start(InetSocketAddress http, InetSocketAddress tcp, NetLimits limits,
       String adminToken, String serverName, Storage storage, EventLoops loops,
       FacilitatorAccounts accounts) throws InterruptedException, IOException {
+    return start(http, tcp, limits, adminToken, serverName, storage, loops, accounts,
+        Perimeter.defaults());
+  }
+
+  /**
+   * Opens the store, recovers every stored session, then starts listening behind {@code perimeter}
+   * (connection caps, TLS, WebSocket origins).
+   */
+  public static Application start(InetSocketAddress http, InetSocketAddress tcp, NetLimits limits,
+      String adminToken, String serverName, Storage storage, EventLoops loops,
+      FacilitatorAccounts accounts, Perimeter perimeter)
+      throws InterruptedException, IOException {
     return start(http, tcp, limits, adminToken, serverName, storage.open(),
         storage.data() == null ? ArchivedSessions.inMemory() : ArchivedSessions.in(storage.data()),
-        loops, accounts);
+        loops, accounts, perimeter);
   }
 
   /**
@@ -121,17 +137,19 @@ public final class Application implements AutoCloseable {
       String adminToken, String serverName, Journals sessionStorage, EventLoops loops)
       throws InterruptedException, IOException {
     return start(http, tcp, limits, adminToken, serverName, sessionStorage,
-        ArchivedSessions.inMemory(), loops, FacilitatorAccounts.none());
+        ArchivedSessions.inMemory(), loops, FacilitatorAccounts.none(), Perimeter.defaults());
   }
 
   /**
-   * Starts on journals the caller opened (the cluster's PostgreSQL journals).
+   * Starts on journals the caller opened (the cluster's PostgreSQL journals) behind
+   * {@code perimeter} (connection caps, TLS, WebSocket origins).
    *
    * @param archive where facilitators' archive flags are kept (in memory on a cluster node)
    */
   public static Application start(InetSocketAddress http, InetSocketAddress tcp, NetLimits limits,
       String adminToken, String serverName, Journals sessionStorage, ArchivedSessions archive,
-      EventLoops loops, FacilitatorAccounts accounts) throws InterruptedException, IOException {
+      EventLoops loops, FacilitatorAccounts accounts, Perimeter perimeter)
+      throws InterruptedException, IOException {
     ServerMetrics metrics = new ServerMetrics();
     EventLoopGroup workers = loops.transport().newGroup(loops.threads());
     java.util.concurrent.ExecutorService disk = java.util.concurrent.Executors
@@ -177,8 +195,8 @@ public final class Application implements AutoCloseable {
         new ProtocolDispatcher(limits, sessions, serverName, publicUrl::get), metrics,
         tail -> new HttpChannelInitializer(tail, metrics, (id, token, csv) -> sessions.export(
             id, token, csv ? SessionManager.ExportFormat.CSV : SessionManager.ExportFormat.JSON),
-            sessions::roomJoinCode),
-        loops.transport(), workers);
+            sessions::roomJoinCode, perimeter.origins()),
+        loops.transport(), workers, perimeter);
     try {
       ServerAddresses addresses = server.start();
       publicUrl.set(addresses.httpUrl());

@@ -17,6 +17,7 @@ import org.quarterdeck.server.facilitator.FacilitatorAccounts;
 import org.quarterdeck.server.net.IoTransport;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.net.PortTaken;
+import org.quarterdeck.server.net.Perimeter;
 import org.quarterdeck.server.net.ServerAddresses;
 import org.quarterdeck.server.scenario.ScenarioCatalog;
 import org.quarterdeck.server.session.SessionManager;
@@ -25,9 +26,16 @@ import org.quarterdeck.server.store.StoreOptions;
 
 /** {@code serve}: runs the server until SIGTERM or SIGINT. */
 public final class ServeCommand {
-  static final Set<String> FLAGS = Set.of("http-port", "tcp-port", "bind", "data", "admin-token",
-      "max-frame-bytes", "idle-timeout-seconds", "handshake-timeout-seconds", "fsync",
-      "transport", "io-threads", "fsync-batch-ms", "store", "database-url", "node-id");
+  static final Set<String> FLAGS = union(Set.of("http-port", "tcp-port", "bind", "data",
+      "admin-token", "max-frame-bytes", "idle-timeout-seconds", "handshake-timeout-seconds",
+      "fsync", "transport", "io-threads", "fsync-batch-ms", "store", "database-url", "node-id"),
+      PerimeterFlags.FLAGS);
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    java.util.Set<String> all = new java.util.HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
+  }
   static final Set<String> SWITCHES = Set.of("demo");
 
   // ---- facilitator flags (kept apart: the facilitator side owns them) ----
@@ -77,7 +85,7 @@ public final class ServeCommand {
         QUARTERDECK_TCP_PORT, QUARTERDECK_BIND, ... (the flag wins). Port 0 picks a free port.
         --demo opens a session of the default scenario with bots in most seats and prints how
         to join it; it also lets anyone create sessions even when --admin-token is set.
-      """ + FACILITATOR_USAGE.indent(2);
+      """ + FACILITATOR_USAGE.indent(2) + PerimeterFlags.USAGE;
 
   /**
    * The demo session: six teams played by bots that make good debrief baselines until people take
@@ -104,7 +112,7 @@ public final class ServeCommand {
   public record Options(InetSocketAddress http, InetSocketAddress tcp, Path data,
       FsyncMode fsync, int fsyncBatchMillis, NetLimits limits, String adminToken, boolean demo,
       Application.EventLoops loops, FacilitatorOptions facilitators, DatabaseUrl database,
-      String nodeId) {
+      String nodeId, Perimeter perimeter) {
 
     public static Options parse(String[] args, Map<String, String> environment) {
       Set<String> known = new java.util.HashSet<>(FLAGS);
@@ -129,7 +137,8 @@ public final class ServeCommand {
               flags.getInt("io-threads", 0, 0, 256)),
           FacilitatorOptions.parse(flags),
           ServeCommand.database(flags),
-          flags.get("node-id").orElseGet(() -> defaultNodeId(flags)));
+          flags.get("node-id").orElseGet(() -> defaultNodeId(flags)),
+          PerimeterFlags.parse(flags));
     }
   }
 
@@ -210,13 +219,13 @@ public final class ServeCommand {
         app = Application.start(options.http(), options.tcp(), options.limits(), adminToken,
             Version.serverName(), cluster,
             org.quarterdeck.server.facilitator.ArchivedSessions.inMemory(), options.loops(),
-            accounts);
+            accounts, options.perimeter());
       } else {
         app = Application.start(options.http(), options.tcp(), options.limits(), adminToken,
             Version.serverName(), new Application.Storage(options.data(),
                 StoreOptions.DEFAULTS.withFsyncMode(options.fsync())
                     .withBatchWindow(Duration.ofMillis(options.fsyncBatchMillis()))),
-            options.loops(), accounts);
+            options.loops(), accounts, options.perimeter());
       }
     } catch (PortTaken e) {
       String flag = e.port() == PortTaken.Port.HTTP ? "http-port" : "tcp-port";

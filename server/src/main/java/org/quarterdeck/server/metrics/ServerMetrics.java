@@ -13,6 +13,7 @@ public final class ServerMetrics {
   private final LongAdder badFrames = new LongAdder();
   private final LongAdder rateLimited = new LongAdder();
   private final LongAdder slowReaderCloses = new LongAdder();
+  private final LongAdder refusedConnections = new LongAdder();
   private final long startNanos = System.nanoTime();
   private volatile java.util.function.Supplier<String> moreText = () -> "";
   private volatile java.util.function.BooleanSupplier ready = () -> true;
@@ -46,6 +47,19 @@ public final class ServerMetrics {
 
   public void rateLimited() {
     rateLimited.increment();
+  }
+
+  /** A connection refused by a connection cap. */
+  public void connectionRefused() {
+    refusedConnections.increment();
+  }
+
+  public long slowReaderCloses() {
+    return slowReaderCloses.sum();
+  }
+
+  public long refusedConnections() {
+    return refusedConnections.sum();
   }
 
   public void slowReaderClosed() {
@@ -101,6 +115,8 @@ public final class ServerMetrics {
         rateLimited.sum());
     counter(out, "quarterdeck_slow_reader_closes_total", "Connections closed as slow readers.",
         slowReaderCloses.sum());
+    counter(out, "quarterdeck_connections_refused_total",
+        "Connections refused by a connection cap.", refusedConnections.sum());
     gauge(out, "quarterdeck_uptime_seconds", "Seconds since start.", uptimeSeconds());
     out.append(moreText.get());
     return out.toString();

@@ -79,7 +79,9 @@ public final class SessionManager implements SessionGateway {
    * @param threads hands out a session thread for each new session (round robin over event loops)
    * @param storage where session logs are kept
    * @param adminToken when not null, creating a session needs this token
-   * @param joinFailuresPerMinute failed join attempts allowed per client address and minute
+   * @param joinFailuresPerMinute wrong join codes or admin tokens one client address may send a
+   *     minute before its connections that missed are refused (see {@link GuessLimiter}; a
+   *     connection that has not missed is never refused)
    */
   public SessionManager(Supplier<SessionThread> threads, Journals storage,
       String adminToken, int maxSessions, int joinFailuresPerMinute) {
@@ -183,6 +185,7 @@ public final class SessionManager implements SessionGateway {
   @Override
   public void disconnected(Connection c) {
     desk.disconnected(c);
+    guesses.forget(c.id());
     Binding b = bindings.remove(c.id());
     if (b != null) {
       run(b.session(), () -> b.session().commands().disconnected(b.member(), c));
@@ -204,11 +207,22 @@ public final class SessionManager implements SessionGateway {
 
   private void create(Connection c, long rid, CreateSession request) {
     String owner = desk.nameOf(c).orElse("");
-    if (adminTokenHash != null && owner.isEmpty()
-        && !Tokens.sameHash(adminTokenHash, Tokens.hash(request.getAdminToken()))) {
-      c.sendError(rid, ErrorCode.PERMISSION_DENIED,
-          "creating a session needs the server's admin token");
-      return;
+    if (adminTokenHash != null && owner.isEmpty()) {
+      // wrong admin tokens count as guesses, like wrong join codes
+      String address = hostOf(c);
+      long now = System.currentTimeMillis();
+      long wait = guesses.waitMillis(c.id(), address, now);
+      if (wait > 0) {
+        c.send(Errors.reply(rid, ErrorCode.RATE_LIMITED,
+            "too many wrong tokens; try again later", (int) wait));
+        return;
+      }
+      if (!Tokens.sameHash(adminTokenHash, Tokens.hash(request.getAdminToken()))) {
+        guesses.failed(c.id(), address, now);
+        c.sendError(rid, ErrorCode.PERMISSION_DENIED,
+            "creating a session needs the server's admin token");
+        return;
+      }
     }
     try {
       Created created = open(request, owner);
@@ -509,15 +523,15 @@ public final class SessionManager implements SessionGateway {
   private void byCode(Connection c, long rid, String typedCode, WithToken action) {
     String address = hostOf(c);
     long now = System.currentTimeMillis();
-    long wait = guesses.waitMillis(address, now);
+    long wait = guesses.waitMillis(c.id(), address, now);
     if (wait > 0) {
       c.send(Errors.reply(rid, ErrorCode.RATE_LIMITED,
-          "too many wrong join codes from this address; try again later", (int) wait));
+          "too many wrong join codes; try again later", (int) wait));
       return;
     }
     GameSession session = sessionByCode(typedCode);
     if (session == null) {
-      guesses.failed(address, now);
+      guesses.failed(c.id(), address, now);
       c.sendError(rid, ErrorCode.NOT_FOUND, "no session has that join code");
       return;
     }

@@ -21,8 +21,15 @@ final class RunningServer implements AutoCloseable {
   final Application app;
 
   RunningServer(NetLimits limits, Application.Storage storage) throws Exception {
+    this(limits, storage, org.quarterdeck.server.net.Perimeter.defaults());
+  }
+
+  RunningServer(NetLimits limits, Application.Storage storage,
+      org.quarterdeck.server.net.Perimeter perimeter) throws Exception {
     app = Application.start(new InetSocketAddress("127.0.0.1", 0),
-        new InetSocketAddress("127.0.0.1", 0), limits, null, "e2e", storage);
+        new InetSocketAddress("127.0.0.1", 0), limits, null, "e2e", storage,
+        Application.EventLoops.defaults(),
+        org.quarterdeck.server.facilitator.FacilitatorAccounts.none(), perimeter);
     server = app.server();
     addresses = app.addresses();
   }
