@@ -261,7 +261,10 @@ class HardeningEndToEndTest {
     AtomicLong answered = new AtomicLong();
     int b = seed;
     while (flooding.get()) {
-      try (Socket socket = new Socket("127.0.0.1", server.addresses.http().getPort())) {
+      // The flood comes from another loopback address than the player's: per-address caps are
+      // meant to stop the flooder, and the point here is what a normal client sees meanwhile.
+      try (Socket socket = new Socket(java.net.InetAddress.getByName("127.0.0.1"),
+          server.addresses.http().getPort(), java.net.InetAddress.getByName("127.0.0.2"), 0)) {
         sockets.add(socket);
         socket.setSoTimeout(10_000);
         OutputStream out = socket.getOutputStream();
