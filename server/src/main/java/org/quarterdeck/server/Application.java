@@ -19,10 +19,12 @@ import org.quarterdeck.server.net.QuarterdeckServer;
 import org.quarterdeck.server.net.ServerAddresses;
 import org.quarterdeck.server.session.EventLoopSessionThread;
 import org.quarterdeck.server.session.EventStoreJournals;
+import org.quarterdeck.server.session.SessionLimits;
 import org.quarterdeck.server.session.SessionManager;
 import org.quarterdeck.server.session.Journals;
 import org.quarterdeck.server.store.EventStore;
 import org.quarterdeck.server.store.StoreOptions;
+import org.quarterdeck.server.store.StoreUsage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,7 +94,8 @@ public final class Application implements AutoCloseable {
   }
 
   /**
-   * Opens the store, recovers every stored session, then starts listening.
+   * Starts for trusted clients (tests and tools): {@link SessionLimits#TRUSTED_CLIENTS}, no
+   * creation quota per address. {@code serve} passes the operator's limits instead.
    *
    * @param adminToken when not null, creating sessions needs it
    */
@@ -100,7 +103,7 @@ public final class Application implements AutoCloseable {
       String adminToken, String serverName, Storage storage, EventLoops loops)
       throws InterruptedException, IOException {
     return start(http, tcp, limits, adminToken, serverName, storage, loops,
-        FacilitatorAccounts.none());
+        FacilitatorAccounts.none(), SessionLimits.TRUSTED_CLIENTS);
   }
 
   /**
@@ -124,9 +127,29 @@ public final class Application implements AutoCloseable {
       String adminToken, String serverName, Storage storage, EventLoops loops,
       FacilitatorAccounts accounts, Perimeter perimeter)
       throws InterruptedException, IOException {
+    return start(http, tcp, limits, adminToken, serverName, storage, loops, accounts, perimeter,
+        SessionLimits.TRUSTED_CLIENTS);
+  }
+
+  /** Starts for tests with session limits and no facilitator accounts. */
+  public static Application start(InetSocketAddress http, InetSocketAddress tcp, NetLimits limits,
+      String adminToken, String serverName, Storage storage, EventLoops loops,
+      SessionLimits sessionLimits) throws InterruptedException, IOException {
+    return start(http, tcp, limits, adminToken, serverName, storage, loops,
+        FacilitatorAccounts.none(), Perimeter.defaults(), sessionLimits);
+  }
+
+  /**
+   * Opens the store, recovers every stored session, then starts listening behind {@code perimeter}
+   * (connection caps, TLS, WebSocket origins) with the operator's session limits ({@code serve}).
+   */
+  public static Application start(InetSocketAddress http, InetSocketAddress tcp, NetLimits limits,
+      String adminToken, String serverName, Storage storage, EventLoops loops,
+      FacilitatorAccounts accounts, Perimeter perimeter, SessionLimits sessionLimits)
+      throws InterruptedException, IOException {
     return start(http, tcp, limits, adminToken, serverName, storage.open(),
         storage.data() == null ? ArchivedSessions.inMemory() : ArchivedSessions.in(storage.data()),
-        loops, accounts, perimeter);
+        loops, accounts, perimeter, sessionLimits);
   }
 
   /**
@@ -150,8 +173,31 @@ public final class Application implements AutoCloseable {
       String adminToken, String serverName, Journals sessionStorage, ArchivedSessions archive,
       EventLoops loops, FacilitatorAccounts accounts, Perimeter perimeter)
       throws InterruptedException, IOException {
+    return start(http, tcp, limits, adminToken, serverName, sessionStorage, archive, loops,
+        accounts, perimeter, SessionLimits.TRUSTED_CLIENTS);
+  }
+
+  /**
+   * Starts on opened journals behind {@code perimeter}.
+   *
+   * @param sessionLimits creation limits without an admin token, spectators, archiving
+   */
+  public static Application start(InetSocketAddress http, InetSocketAddress tcp, NetLimits limits,
+      String adminToken, String serverName, Journals sessionStorage, ArchivedSessions archive,
+      EventLoops loops, FacilitatorAccounts accounts, Perimeter perimeter,
+      SessionLimits sessionLimits)
+      throws InterruptedException, IOException {
     ServerMetrics metrics = new ServerMetrics();
     EventLoopGroup workers = loops.transport().newGroup(loops.threads());
+    if (sessionStorage instanceof EventStoreJournals files) {
+      StoreUsage usage = files.usage();
+      metrics.gauge("quarterdeck_data_log_files", "Session log files in the data directory.",
+          usage::logFiles);
+      metrics.gauge("quarterdeck_data_log_bytes", "Bytes of the session logs in the data"
+          + " directory.", usage::logBytes);
+      metrics.gauge("quarterdeck_data_open_log_files", "Session log files held open now"
+          + " (at most --max-open-logs).", usage::openLogFiles);
+    }
     java.util.concurrent.ExecutorService disk = java.util.concurrent.Executors
         .newSingleThreadExecutor(r -> {
           Thread t = new Thread(r, "quarterdeck-session-restore");
@@ -160,7 +206,13 @@ public final class Application implements AutoCloseable {
         });
     SessionManager sessions = new SessionManager(
         () -> new EventLoopSessionThread(workers.next()), sessionStorage,
-        adminToken, MAX_SESSIONS, JOIN_FAILURES_PER_MINUTE, disk);
+        adminToken, MAX_SESSIONS, JOIN_FAILURES_PER_MINUTE, disk, sessionLimits);
+    metrics.gauge("quarterdeck_sessions", "Sessions held, archived ones included.",
+        sessions::sessionCount);
+    metrics.gauge("quarterdeck_sessions_live", "Sessions not archived.",
+        sessions::liveSessionCount);
+    metrics.gauge("quarterdeck_sessions_archived", "Ended sessions archived since start.",
+        sessions::archivedSessionCount);
     AtomicReference<String> publicUrl = new AtomicReference<>("");
     // Password hashing (about a CPU second each) runs here, one at a time, never on a loop.
     java.util.concurrent.ExecutorService desk = java.util.concurrent.Executors

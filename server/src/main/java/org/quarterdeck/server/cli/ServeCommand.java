@@ -20,6 +20,7 @@ import org.quarterdeck.server.net.PortTaken;
 import org.quarterdeck.server.net.Perimeter;
 import org.quarterdeck.server.net.ServerAddresses;
 import org.quarterdeck.server.scenario.ScenarioCatalog;
+import org.quarterdeck.server.session.SessionLimits;
 import org.quarterdeck.server.session.SessionManager;
 import org.quarterdeck.server.store.FsyncMode;
 import org.quarterdeck.server.store.StoreOptions;
@@ -28,7 +29,9 @@ import org.quarterdeck.server.store.StoreOptions;
 public final class ServeCommand {
   static final Set<String> FLAGS = union(Set.of("http-port", "tcp-port", "bind", "data",
       "admin-token", "max-frame-bytes", "idle-timeout-seconds", "handshake-timeout-seconds",
-      "fsync", "transport", "io-threads", "fsync-batch-ms", "store", "database-url", "node-id"),
+      "fsync", "transport", "io-threads", "fsync-batch-ms", "store", "database-url", "node-id",
+      "admin-token-file", "max-open-logs", "creations-per-address-per-hour",
+      "max-anonymous-sessions", "max-spectators", "archive-after-minutes"),
       PerimeterFlags.FLAGS);
 
   private static Set<String> union(Set<String> a, Set<String> b) {
@@ -66,7 +69,9 @@ public final class ServeCommand {
       serve [--http-port 8080] [--tcp-port 7777] [--bind 127.0.0.1] [--data ./quarterdeck-data]
             [--fsync always|batch|off] [--fsync-batch-ms 0] [--admin-token TOKEN] [--demo]
             [--max-frame-bytes 65536] [--idle-timeout-seconds 60] [--handshake-timeout-seconds 10]
-            [--transport auto|epoll|nio] [--io-threads N]
+            [--transport auto|epoll|nio] [--io-threads N] [--admin-token-file PATH]
+            [--max-open-logs 256] [--creations-per-address-per-hour 20]
+            [--max-anonymous-sessions 1000] [--max-spectators 200] [--archive-after-minutes 60]
             [--store file|postgres://USER:PASSWORD@HOST:5432/DB] [--node-id ID]
         --store: file (default) = the event-log directory --data; a postgres:// URL (or
         --database-url URL, or QUARTERDECK_DATABASE_URL) = the cluster store: sessions live in
@@ -81,6 +86,12 @@ public final class ServeCommand {
         fewer fsyncs, more latency.
         --transport: auto (default) = Linux's native epoll when it loads, else Java NIO.
         --io-threads: event loops for connections and sessions (default: one per core).
+        --admin-token-file: read the admin token from a file (first line), so that ps does not
+        show it; QUARTERDECK_ADMIN_TOKEN in the environment works too.
+        --max-open-logs: session log files held open at most (least recently written closed).
+        Without an admin token: --creations-per-address-per-hour and --max-anonymous-sessions
+        (sessions not yet archived) bound who creates sessions. --max-spectators per session.
+        --archive-after-minutes: an ended session's log is closed this long after it ended.
         Every flag can also be set by an environment variable: QUARTERDECK_HTTP_PORT,
         QUARTERDECK_TCP_PORT, QUARTERDECK_BIND, ... (the flag wins). Port 0 picks a free port.
         --demo opens a session of the default scenario with bots in most seats and prints how
@@ -112,7 +123,7 @@ public final class ServeCommand {
   public record Options(InetSocketAddress http, InetSocketAddress tcp, Path data,
       FsyncMode fsync, int fsyncBatchMillis, NetLimits limits, String adminToken, boolean demo,
       Application.EventLoops loops, FacilitatorOptions facilitators, DatabaseUrl database,
-      String nodeId, Perimeter perimeter) {
+      String nodeId, Perimeter perimeter, int maxOpenLogs, SessionLimits sessionLimits) {
 
     public static Options parse(String[] args, Map<String, String> environment) {
       Set<String> known = new java.util.HashSet<>(FLAGS);
@@ -131,14 +142,54 @@ public final class ServeCommand {
           parseFsync(flags.get("fsync", "batch")),
           flags.getInt("fsync-batch-ms", 0, 0, 1000),
           limits,
-          flags.get("admin-token").orElse(null),
+          adminToken(flags),
           flags.isSet("demo"),
           new Application.EventLoops(parseTransport(flags.get("transport", "auto")),
               flags.getInt("io-threads", 0, 0, 256)),
           FacilitatorOptions.parse(flags),
           ServeCommand.database(flags),
           flags.get("node-id").orElseGet(() -> defaultNodeId(flags)),
-          PerimeterFlags.parse(flags));
+          PerimeterFlags.parse(flags),
+          flags.getInt("max-open-logs", StoreOptions.DEFAULTS.maxOpenLogs(), 1, 1_000_000),
+          new SessionLimits(
+              flags.getInt("creations-per-address-per-hour",
+                  SessionLimits.DEFAULTS.creationsPerAddressPerHour(), 1, 1_000_000),
+              flags.getInt("max-anonymous-sessions",
+                  SessionLimits.DEFAULTS.maxAnonymousSessions(), 1, Application.MAX_SESSIONS),
+              flags.getInt("max-spectators",
+                  SessionLimits.DEFAULTS.maxSpectatorsPerSession(), 0, 100_000),
+              Duration.ofMinutes(flags.getInt("archive-after-minutes",
+                  (int) SessionLimits.DEFAULTS.archiveAfter().toMinutes(), 0, 525_600))));
+    }
+
+    /**
+     * The admin token: {@code --admin-token} (or QUARTERDECK_ADMIN_TOKEN), or the first line of
+     * {@code --admin-token-file}; not both. A file keeps the token out of {@code ps} and
+     * {@code /proc/PID/cmdline}.
+     */
+    static String adminToken(Flags flags) {
+      java.util.Optional<String> direct = flags.get("admin-token");
+      java.util.Optional<String> file = flags.get("admin-token-file");
+      if (direct.isPresent() && file.isPresent()) {
+        throw new Flags.UsageException("give --admin-token or --admin-token-file, not both");
+      }
+      if (file.isEmpty()) {
+        return direct.orElse(null);
+      }
+      String token;
+      try {
+        String text = java.nio.file.Files.readString(Path.of(file.get()));
+        int newline = text.indexOf('\n');
+        token = (newline >= 0 ? text.substring(0, newline) : text).strip();
+      } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        throw new Flags.UsageException("--admin-token-file: cannot read " + file.get() + ": "
+            + e.getMessage());
+      }
+      if (token.isEmpty()) {
+        throw new Flags.UsageException("--admin-token-file: " + file.get()
+            + " holds no token on its first line");
+      }
+      return token;
     }
   }
 
@@ -219,13 +270,14 @@ public final class ServeCommand {
         app = Application.start(options.http(), options.tcp(), options.limits(), adminToken,
             Version.serverName(), cluster,
             org.quarterdeck.server.facilitator.ArchivedSessions.inMemory(), options.loops(),
-            accounts, options.perimeter());
+            accounts, options.perimeter(), options.sessionLimits());
       } else {
         app = Application.start(options.http(), options.tcp(), options.limits(), adminToken,
             Version.serverName(), new Application.Storage(options.data(),
                 StoreOptions.DEFAULTS.withFsyncMode(options.fsync())
-                    .withBatchWindow(Duration.ofMillis(options.fsyncBatchMillis()))),
-            options.loops(), accounts, options.perimeter());
+                    .withBatchWindow(Duration.ofMillis(options.fsyncBatchMillis()))
+                    .withMaxOpenLogs(options.maxOpenLogs())),
+            options.loops(), accounts, options.perimeter(), options.sessionLimits());
       }
     } catch (PortTaken e) {
       String flag = e.port() == PortTaken.Port.HTTP ? "http-port" : "tcp-port";

@@ -1,6 +1,9 @@
 package org.quarterdeck.server.metrics;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counters an operator reads on /metrics and /healthz. Safe to update from any thread. */
@@ -19,6 +22,17 @@ public final class ServerMetrics {
   private volatile java.util.function.BooleanSupplier ready = () -> true;
   private volatile java.util.function.Supplier<java.util.concurrent.CompletableFuture<String>>
       clusterView = null;
+  private final List<Gauge> gauges = new CopyOnWriteArrayList<>();
+
+  /** A figure another part of the server keeps (sessions, the data directory). */
+  private record Gauge(String name, String help, LongSupplier value) {}
+
+  /**
+   * Adds a gauge read on every scrape; {@code value} must not block (it runs on an event loop).
+   */
+  public void gauge(String name, String help, LongSupplier value) {
+    gauges.add(new Gauge(name, help, value));
+  }
 
   public void connectionOpened() {
     openConnections.incrementAndGet();
@@ -119,6 +133,9 @@ public final class ServerMetrics {
         "Connections refused by a connection cap.", refusedConnections.sum());
     gauge(out, "quarterdeck_uptime_seconds", "Seconds since start.", uptimeSeconds());
     out.append(moreText.get());
+    for (Gauge g : gauges) {
+      gauge(out, g.name(), g.help(), g.value().getAsLong());
+    }
     return out.toString();
   }
 

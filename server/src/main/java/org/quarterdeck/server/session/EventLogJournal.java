@@ -76,4 +76,12 @@ final class EventLogJournal implements SessionJournal {
   public void reset() {
     broken = false;
   }
+
+  @Override
+  public synchronized CompletableFuture<Void> close() {
+    if (log == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return log.close();
+  }
 }

@@ -70,6 +70,20 @@ public final class EventStoreJournals implements Journals {
     return new Stored(records, null, null);
   }
 
+  /** The data directory's log files and bytes, for /metrics. */
+  public org.quarterdeck.server.store.StoreUsage usage() {
+    return store.usage();
+  }
+
+  @Override
+  public void rewrite(String sessionId, List<SessionRecord> records) {
+    List<byte[]> bytes = new ArrayList<>(records.size());
+    for (SessionRecord r : records) {
+      bytes.add(r.toByteArray());
+    }
+    store.rewrite(sessionId, bytes);
+  }
+
   @Override
   public void close() {
     store.close();

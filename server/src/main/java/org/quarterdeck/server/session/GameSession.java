@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.quarterdeck.protocol.v1.Broadcast;
@@ -49,6 +50,7 @@ import org.quarterdeck.server.engine.TurnOutcome;
 import org.quarterdeck.server.engine.Verdict;
 import org.quarterdeck.server.port.Connection;
 import org.quarterdeck.server.scenario.LoadedScenario;
+import org.quarterdeck.server.scenario.ScenarioCatalog;
 import org.quarterdeck.server.wire.WireMapping;
 
 /**
@@ -60,6 +62,8 @@ final class GameSession {
   static final String DEFAULT_BOT = "adaptive";
   /** The least time between two live views pushed to the facilitator. */
   static final long LIVE_VIEW_INTERVAL_MS = 250;
+  /** The least time between two lobby updates sent because spectators came or went. */
+  static final long SPECTATOR_LOBBY_INTERVAL_MS = 1000;
 
   private final String id;
   private final String joinCode;
@@ -75,6 +79,7 @@ final class GameSession {
   private final SessionViews views;
   private final SessionCommands commands;
   private final LiveViewPushes liveViewPushes;
+  private final LiveViewPushes spectatorLobbyPushes;
   private final Runnable ensureThread;
   private final List<String> teamNames = new ArrayList<>();
   private final List<SeatState> seats = new ArrayList<>();
@@ -96,6 +101,8 @@ final class GameSession {
   private final java.util.Set<String> facilitatorAliases = new java.util.HashSet<>();
   private Game game;
   private List<TeamScore> finalScores = List.of();
+  private boolean archived;
+  private Runnable onEnded = () -> {};
 
   /** A facilitator's event accepted for the open turn. */
   record Injection(AcceptedInjection accepted, EventView view, List<Integer> teams) {
@@ -135,6 +142,8 @@ final class GameSession {
     this.views = new SessionViews(this);
     this.commands = new SessionCommands(this);
     this.liveViewPushes = new LiveViewPushes(clock, LIVE_VIEW_INTERVAL_MS, this::sendLiveView);
+    this.spectatorLobbyPushes = new LiveViewPushes(clock, SPECTATOR_LOBBY_INTERVAL_MS,
+        this::sendSpectatorCount);
     List<String> teamIds = new ArrayList<>();
     for (int t = 0; t < settings.getTeams(); t++) {
       teamIds.add("team-" + (t + 1));
@@ -152,11 +161,17 @@ final class GameSession {
     recordOpened(teamIds);
   }
 
+  /**
+   * The first record. A built-in scenario is named and pinned by its hash instead of copied: its
+   * text was most of a short session's log, repeated in every session.
+   */
   private void recordOpened(List<String> teamIds) {
+    boolean builtIn = ScenarioCatalog.builtInNameOf(scenario.source()).isPresent();
     record(SessionRecord.newBuilder().setOpened(SessionOpened.newBuilder()
         .setSessionId(id)
         .setJoinCode(joinCode)
-        .setScenarioText(TextFormat.printer().printToString(scenario.scenario()))
+        .setScenarioText(builtIn ? "" : TextFormat.printer().printToString(scenario.scenario()))
+        .setScenarioSha256(ScenarioCatalog.sha256(scenario.scenario()))
         .setScenarioSource(scenario.source())
         .setSettings(settings)
         .setSeed(seed)
@@ -607,6 +622,34 @@ final class GameSession {
     record(SessionRecord.newBuilder().setClosed(SessionClosed.newBuilder().setEarly(early)));
     Announcements.ended(this);
     pushLiveView();
+    onEnded.run();
+  }
+
+  /** Called on this session's thread once it ends (not while replaying a log). */
+  void onEnded(Runnable listener) {
+    this.onEnded = requireNonNull(listener, "listener");
+  }
+
+  /**
+   * Archives the ended session: it takes no more commands that would write to its log, and
+   * its log is closed. It stays replayable and exportable from the records it holds.
+   */
+  CompletableFuture<Void> archive() {
+    if (phase != Phase.ENDED) {
+      throw new IllegalStateException("session " + id + " has not ended");
+    }
+    archived = true;
+    return journal.close();
+  }
+
+  boolean archived() {
+    return archived;
+  }
+
+  /** When the session ended (its last record), or -1 if it has not. */
+  long endedAtMs() {
+    return phase == Phase.ENDED && !records.isEmpty() ? records.get(records.size() - 1).getAtMs()
+        : -1;
   }
 
   // ------------------------------------------------------------------ output
@@ -632,6 +675,21 @@ final class GameSession {
 
   void pushLobby() {
     sendToAll(m -> true, ServerMessage.newBuilder().setLobbyUpdate(views.lobby()));
+  }
+
+  /**
+   * Spectators came or went. Only the facilitator and players hear of it, and at most once a
+   * second: a crowd arriving must not cost one update per arrival to everyone already watching
+   * (that made 1,500 arrivals send over a million messages). Spectators see the count with the
+   * next seat change.
+   */
+  void spectatorsChanged() {
+    spectatorLobbyPushes.changed();
+  }
+
+  private void sendSpectatorCount() {
+    sendToAll(m -> m.role != Role.SPECTATOR,
+        ServerMessage.newBuilder().setLobbyUpdate(views.lobby()));
   }
 
   void sendToAll(Predicate<Member> who, ServerMessage.Builder message) {

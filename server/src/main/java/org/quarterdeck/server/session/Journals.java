@@ -31,6 +31,12 @@ public interface Journals extends AutoCloseable {
   @Override
   default void close() {}
 
+  /**
+   * Replaces a closed log's records (an archived session's compaction). Blocking; the default
+   * keeps the log as it is.
+   */
+  default void rewrite(String sessionId, List<SessionRecord> records) {}
+
   /** Keeps every log in memory: nothing survives the process. */
   static Journals inMemory() {
     Map<String, List<SessionRecord>> logs = new ConcurrentHashMap<>();

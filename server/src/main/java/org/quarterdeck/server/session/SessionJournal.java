@@ -13,6 +13,11 @@ public interface SessionJournal {
   /** The session was rebuilt from its durable records after a failed append: go on appending. */
   default void reset() {}
 
+  /** The session is archived: close the log (it takes no more records). */
+  default CompletableFuture<Void> close() {
+    return CompletableFuture.completedFuture(null);
+  }
+
   /** A journal that keeps nothing: for tests and tournaments that need no durability. */
   static SessionJournal discarding() {
     CompletableFuture<Void> done = CompletableFuture.completedFuture(null);

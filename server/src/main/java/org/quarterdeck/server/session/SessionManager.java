@@ -50,6 +50,11 @@ public final class SessionManager implements SessionGateway {
   private final String adminTokenHash;
   private final int maxSessions;
   private final GuessLimiter guesses;
+  private final SessionLimits limits;
+  private final CreationQuota creations;
+  private final java.util.function.LongSupplier wallClock;
+  private final java.util.concurrent.atomic.AtomicInteger archivedCount =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final Map<String, GameSession> byId = new ConcurrentHashMap<>();
   private final Map<String, GameSession> byCode = new ConcurrentHashMap<>();
   private final Map<String, GameSession> byToken = new ConcurrentHashMap<>();
@@ -95,6 +100,26 @@ public final class SessionManager implements SessionGateway {
   public SessionManager(Supplier<SessionThread> threads, Journals storage,
       String adminToken, int maxSessions, int joinFailuresPerMinute,
       java.util.concurrent.Executor disk) {
+    this(threads, storage, adminToken, maxSessions, joinFailuresPerMinute, disk,
+        SessionLimits.DEFAULTS);
+  }
+
+  /** @param limits creation limits (without an admin token), spectators, archiving */
+  public SessionManager(Supplier<SessionThread> threads, Journals storage,
+      String adminToken, int maxSessions, int joinFailuresPerMinute,
+      java.util.concurrent.Executor disk, SessionLimits limits) {
+    this(threads, storage, adminToken, maxSessions, joinFailuresPerMinute, disk, limits,
+        System::currentTimeMillis);
+  }
+
+  /** @param wallClock the time creation quotas are counted in (tests pass a manual clock) */
+  SessionManager(Supplier<SessionThread> threads, Journals storage,
+      String adminToken, int maxSessions, int joinFailuresPerMinute,
+      java.util.concurrent.Executor disk, SessionLimits limits,
+      java.util.function.LongSupplier wallClock) {
+    this.wallClock = requireNonNull(wallClock, "wallClock");
+    this.limits = requireNonNull(limits, "limits");
+    this.creations = new CreationQuota(limits.creationsPerAddressPerHour());
     this.disk = requireNonNull(disk, "disk");
     this.threads = requireNonNull(threads, "threads");
     this.storage = requireNonNull(storage, "storage");
@@ -144,6 +169,16 @@ public final class SessionManager implements SessionGateway {
     return byId.size();
   }
 
+  /** Sessions not archived: in their lobby, playing, or ended less than archiveAfter ago. */
+  public int liveSessionCount() {
+    return byId.size() - archivedCount.get();
+  }
+
+  /** Sessions archived since start (their logs closed). */
+  public int archivedSessionCount() {
+    return archivedCount.get();
+  }
+
   @Override
   public void handle(Connection c, ClientMessage m) {
     long rid = m.getRequestId();
@@ -152,23 +187,38 @@ public final class SessionManager implements SessionGateway {
       case JOIN_SESSION -> byCode(c, rid, m.getJoinSession().getJoinCode(),
           (s, token) -> bind(c, s, s.commands().join(c, rid, m.getJoinSession(), token), token));
       case SPECTATE -> byCode(c, rid, m.getSpectate().getJoinCode(),
-          (s, token) -> bind(c, s, s.commands().spectate(c, rid, token), token));
+          (s, token) -> {
+            Member spectator = s.commands().spectate(c, rid, token);
+            bind(c, s, spectator, token);
+            if (spectator != null) {
+              s.commands().welcomeSpectator(c, rid, spectator, token);
+            }
+          });
       case RESUME -> resume(c, rid, m.getResume().getToken());
       case LEAVE -> bound(c, rid, (s, member) -> {
-        s.commands().leave(c, rid, member);
+        if (s.archived() && member.role != org.quarterdeck.protocol.v1.Role.SPECTATOR) {
+          // an archived session's log is closed: leaving only ends this connection's binding
+          bindings.remove(c.id());
+          s.reply(c, rid, ServerMessage.newBuilder().setLeft(
+              org.quarterdeck.protocol.v1.Left.getDefaultInstance()));
+          return;
+        }
+        // unbound before the reply leaves, so a client that answers Left at once with
+        // another Spectate or Join is not told it is still in this session
         bindings.remove(c.id());
+        s.commands().leave(c, rid, member);
         if (member.removed) {
           byToken.remove(member.tokenHash);
         }
       });
-      case SUBMIT_DECISION -> bound(c, rid,
-          (s, member) -> s.commands().submit(c, rid, member, m.getSubmitDecision()));
-      case FACILITATOR -> bound(c, rid, (s, member) -> {
+      case SUBMIT_DECISION -> bound(c, rid, writing(
+          (s, member) -> s.commands().submit(c, rid, member, m.getSubmitDecision()), c, rid));
+      case FACILITATOR -> bound(c, rid, writing((s, member) -> {
         s.commands().facilitate(c, rid, member, m.getFacilitator());
         forgetRemoved(s);
-      });
-      case ASSIGN_SEAT -> bound(c, rid,
-          (s, member) -> s.commands().assign(c, rid, member, m.getAssignSeat()));
+      }, c, rid));
+      case ASSIGN_SEAT -> bound(c, rid, writing(
+          (s, member) -> s.commands().assign(c, rid, member, m.getAssignSeat()), c, rid));
       case GET_REPLAY -> bound(c, rid, (s, member) -> ReplayRequests.replay(s, c, rid, member,
           m.getGetReplay()));
       case WHAT_IF -> bound(c, rid, (s, member) -> ReplayRequests.whatIf(s, c, rid, member,
@@ -188,8 +238,25 @@ public final class SessionManager implements SessionGateway {
     guesses.forget(c.id());
     Binding b = bindings.remove(c.id());
     if (b != null) {
-      run(b.session(), () -> b.session().commands().disconnected(b.member(), c));
+      run(b.session(), () -> {
+        b.session().commands().disconnected(b.member(), c);
+        if (b.member().removed) {
+          byToken.remove(b.member().tokenHash, b.session());
+        }
+      });
     }
+  }
+
+  /** A command that may write to the session's log: refused once the session is archived. */
+  private WithMember writing(WithMember action, Connection c, long rid) {
+    return (s, member) -> {
+      if (s.archived()) {
+        s.error(c, rid, ErrorCode.WRONG_PHASE, "the session has ended and is archived; it can"
+            + " still be replayed and exported");
+        return;
+      }
+      action.accept(s, member);
+    };
   }
 
   // ------------------------------------------------------------------ creation
@@ -224,6 +291,26 @@ public final class SessionManager implements SessionGateway {
         return;
       }
     }
+    // Without an admin token anyone may create sessions: each address gets a quota, and the
+    // server a ceiling of live sessions, so one client cannot fill the disk, heap or fd table.
+    boolean anonymous = adminTokenHash == null;
+    String address = hostOf(c);
+    long now = wallClock.getAsLong();
+    if (anonymous) {
+      if (liveSessionCount() >= limits.maxAnonymousSessions()) {
+        c.send(Errors.reply(rid, ErrorCode.UNAVAILABLE, "the server holds its maximum of "
+            + limits.maxAnonymousSessions() + " live sessions; try again when some have ended",
+            60_000));
+        return;
+      }
+      long wait = creations.take(address, now);
+      if (wait > 0) {
+        c.send(Errors.reply(rid, ErrorCode.RATE_LIMITED, "this address has created "
+            + limits.creationsPerAddressPerHour() + " sessions in the last hour; try again later",
+            (int) Math.min(Integer.MAX_VALUE, wait)));
+        return;
+      }
+    }
     try {
       Created created = open(request, owner);
       GameSession session = byId.get(created.sessionId());
@@ -232,9 +319,17 @@ public final class SessionManager implements SessionGateway {
           SessionCreated.newBuilder().setSessionId(created.sessionId())
               .setJoinCode(created.joinCode()).setFacilitatorToken(created.facilitatorToken()))));
     } catch (TooManySessions e) {
+      giveBack(anonymous, address, now);
       c.sendError(rid, ErrorCode.UNAVAILABLE, e.getMessage());
     } catch (IllegalArgumentException e) {
+      giveBack(anonymous, address, now);
       c.sendError(rid, ErrorCode.INVALID_ARGUMENT, e.getMessage());
+    }
+  }
+
+  private void giveBack(boolean anonymous, String address, long now) {
+    if (anonymous) {
+      creations.giveBack(address, now);
     }
   }
 
@@ -286,6 +381,78 @@ public final class SessionManager implements SessionGateway {
     byCode.put(session.joinCode(), session);
     session.forEachMember(m -> byToken.put(m.tokenHash, session));
     session.outbox().onFailure(() -> rebuild(session));
+    session.onEnded(() -> scheduleArchive(session, limits.archiveAfter().toMillis()));
+    session.commands().limitSpectators(limits.maxSpectatorsPerSession());
+  }
+
+  // ------------------------------------------------------------------ archiving
+
+  /** A recovered session that had ended: archived when its time comes, counted from its end. */
+  private void archiveIfEnded(GameSession session) {
+    long endedAt = session.endedAtMs();
+    if (endedAt >= 0) {
+      long due = endedAt + limits.archiveAfter().toMillis() - session.clock().nowMillis();
+      scheduleArchive(session, Math.max(0, due));
+    }
+  }
+
+  private void scheduleArchive(GameSession session, long delayMillis) {
+    session.clock().schedule(() -> archiveNow(session), delayMillis);
+  }
+
+  /**
+   * Archives an ended session now (the facilitator's session list may call this): its log is
+   * closed, it takes no more commands that write, it stays replayable and exportable, and it no
+   * longer counts as a live session. Runs on the session's thread; idempotent.
+   */
+  public CompletableFuture<Boolean> archive(String sessionId) {
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
+    onSession(sessionId, session -> done.complete(archiveNow(session)))
+        .exceptionally(e -> {
+          done.completeExceptionally(e);
+          return null;
+        });
+    return done;
+  }
+
+  private boolean archiveNow(GameSession session) {
+    if (session.archived() || session.phase() != org.quarterdeck.protocol.v1.Phase.ENDED
+        || byId.get(session.id()) != session) {
+      return false;
+    }
+    archivedCount.incrementAndGet();
+    session.archive().whenComplete((ok, error) -> {
+      if (error != null) {
+        log.warn("session {}: closing its log on archive failed: {}", session.id(),
+            error.toString());
+        return;
+      }
+      disk.execute(() -> compact(session.id()));
+    });
+    return true;
+  }
+
+  /** Rewrites an archived session's closed log without what a replay does not need. Blocking. */
+  private void compact(String id) {
+    try {
+      Journals.Stored stored = storage.read(id);
+      if (stored.corrupt()) {
+        log.info("session {} archived; its log is not compacted: {}", id, stored.problem());
+        return;
+      }
+      java.util.Optional<java.util.List<org.quarterdeck.protocol.v1.SessionRecord>> compacted =
+          ArchiveCompaction.compact(stored.records());
+      if (compacted.isPresent()) {
+        storage.rewrite(id, compacted.get());
+        log.info("session {} archived; its log compacted from {} to {} records", id,
+            stored.records().size(), compacted.get().size());
+      } else {
+        log.info("session {} archived", id);
+      }
+    } catch (RuntimeException e) {
+      log.warn("session {}: compacting its archived log failed; it stays as it was: {}", id,
+          e.toString());
+    }
   }
 
   // ------------------------------------------------------------------ durability
@@ -333,6 +500,7 @@ public final class SessionManager implements SessionGateway {
             stored.journal(), outbox);
         register(session, thread);
         session.resumeAfterReplay();
+        archiveIfEnded(session);
         done.complete(session);
       } catch (SessionRebuilder.ReplayException | RuntimeException e) {
         done.completeExceptionally(e);

@@ -43,7 +43,8 @@ final class SessionRebuilder {
 
   static LoadedScenario scenario(SessionOpened opened) throws ReplayException {
     try {
-      return ScenarioCatalog.fromText(opened.getScenarioSource(), opened.getScenarioText());
+      return ScenarioCatalog.forLog(opened.getScenarioSource(), opened.getScenarioText(),
+          opened.getScenarioSha256());
     } catch (ScenarioException e) {
       throw new ReplayException("the logged scenario no longer loads: " + e.getMessage());
     }
@@ -125,8 +126,10 @@ final class SessionRebuilder {
         s.releaseSeat(seat, released.getBotStrategy().isEmpty() ? null
             : Strategies.parse(released.getBotStrategy()), released.getWhy());
       }
-      case SPECTATOR_ADMITTED -> s.addMember(new Member(Role.SPECTATOR,
-          r.getSpectatorAdmitted().getTokenHash(), "spectator"));
+      case SPECTATOR_ADMITTED -> {
+        // Older logs admitted spectators; they are no longer restored (nobody is connected
+        // after a restart, and a spectator who returns spectates again with the join code).
+      }
       case TURN_STARTED -> {
         if (s.phase() == Phase.LOBBY) {
           s.openTurn();

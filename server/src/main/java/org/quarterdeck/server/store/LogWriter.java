@@ -59,6 +59,7 @@ final class LogWriter implements Runnable {
   private final AtomicInteger queuedOps = new AtomicInteger();
   private final AtomicLong queuedBytes = new AtomicLong();
   private final Thread thread;
+  private final StoreUsage usage;
   private final ExecutorService acks;
   private final ExecutorService fsyncPool;
   private volatile boolean accepting = true;
@@ -67,16 +68,20 @@ final class LogWriter implements Runnable {
   // Confined to the writer thread.
   private final Map<LogState, List<Append>> toWrite = new LinkedHashMap<>();
   private final Set<LogState> dirty = new LinkedHashSet<>();
+  private final OpenHandles handles;
   private int dirtyRecords;
   private long dirtyBytes;
   private long batchDeadline;
   private List<Runnable> completions = new ArrayList<>();
   private Shutdown shutdown;
 
-  LogWriter(StoreOptions options, LogFiles files, ConcurrentMap<String, LogState> openLogs) {
+  LogWriter(StoreOptions options, LogFiles files, ConcurrentMap<String, LogState> openLogs,
+      StoreUsage usage) {
     this.options = options;
     this.files = files;
     this.openLogs = openLogs;
+    this.usage = usage;
+    this.handles = new OpenHandles(options.maxOpenLogs());
     this.thread = new Thread(this, "quarterdeck-store-writer");
     this.thread.setDaemon(true);
     this.acks = Executors.newSingleThreadExecutor(r -> {
@@ -201,6 +206,7 @@ final class LogWriter implements Runnable {
       }
     }
     writePending();
+    usage.openLogFiles(handles.size());
     if (!dirty.isEmpty() && (dirtyRecords >= options.batchMaxRecords()
         || dirtyBytes >= options.batchMaxBytes() || System.nanoTime() - batchDeadline >= 0)) {
       syncDirty();
@@ -218,6 +224,8 @@ final class LogWriter implements Runnable {
     if (!ensureChannel(log, appends)) {
       return;
     }
+    handles.used(log);
+    closeOverBudget(log);
     if (options.fsyncMode() == FsyncMode.ALWAYS) {
       for (int i = 0; i < appends.size(); i++) {
         Append append = appends.get(i);
@@ -231,6 +239,7 @@ final class LogWriter implements Runnable {
           return;
         }
         log.writtenEnd += append.frame().length;
+        usage.grew(append.frame().length);
         long sequence = log.nextSequence++;
         log.committedEnd = log.writtenEnd;
         log.committedCount = log.nextSequence;
@@ -247,6 +256,7 @@ final class LogWriter implements Runnable {
     log.unsynced = true;
     for (Append append : appends) {
       log.writtenEnd += append.frame().length;
+      usage.grew(append.frame().length);
       long sequence = log.nextSequence++;
       if (options.fsyncMode() == FsyncMode.OFF) {
         complete(append.ack(), sequence);
@@ -373,6 +383,7 @@ final class LogWriter implements Runnable {
       dirtyRecords = 0;
       dirtyBytes = 0;
     }
+    usage.grew(log.committedEnd - log.writtenEnd);
     log.writtenEnd = log.committedEnd;
     log.nextSequence = log.committedCount;
     logger.error("event log of session {}: {} failed ({}); {} record(s) not stored, cutting the"
@@ -396,6 +407,26 @@ final class LogWriter implements Runnable {
           + " file before the next write", log.sessionId, log.committedEnd, e.toString());
       closeQuietly(channel);
       log.channel = null;
+      handles.closed(log);
+    }
+  }
+
+  /**
+   * Closes the least recently written files past the budget. A file with records waiting for
+   * their batch fsync is fsynced first, so its records are acknowledged before it closes; in
+   * {@link FsyncMode#OFF} closing needs no fsync (the records are in the OS's cache either way).
+   */
+  private void closeOverBudget(LogState keep) {
+    for (LogState log : handles.overBudget(keep)) {
+      if (log.unsynced && options.fsyncMode() != FsyncMode.OFF) {
+        dirty.remove(log);
+        if (!sync(log)) {
+          continue; // failLog has repaired or dropped the channel; its next write reopens it
+        }
+      }
+      closeQuietly(log.channel);
+      log.channel = null;
+      log.unsynced = false;
     }
   }
 
@@ -412,13 +443,17 @@ final class LogWriter implements Runnable {
         throw new IOException("file holds " + size + " bytes, fewer than its " + log.committedEnd
             + " acknowledged bytes");
       }
-      channel.truncate(log.committedEnd);
-      channel.position(log.committedEnd);
-      if (options.fsyncMode() != FsyncMode.OFF) {
-        channel.force(false);
+      if (size > log.committedEnd) {
+        // a failed write left bytes after the last acknowledged record
+        channel.truncate(log.committedEnd);
+        if (options.fsyncMode() != FsyncMode.OFF) {
+          channel.force(false);
+        }
+        logger.info("event log of session {}: reopened and cut back to byte {}", log.sessionId,
+            log.committedEnd);
       }
+      channel.position(log.committedEnd);
       log.channel = channel;
-      logger.info("event log of session {}: reopened at byte {}", log.sessionId, log.committedEnd);
       return true;
     } catch (IOException e) {
       closeQuietly(channel);
@@ -470,6 +505,9 @@ final class LogWriter implements Runnable {
     }
     log.channel = channel;
     log.positionAt(RecordCodec.FILE_HEADER_BYTES, 0);
+    usage.created(RecordCodec.FILE_HEADER_BYTES);
+    handles.used(log);
+    closeOverBudget(log);
     complete(op.done(), op.handle());
   }
 
@@ -487,6 +525,7 @@ final class LogWriter implements Runnable {
     closeQuietly(log.channel);
     log.channel = null;
     log.closed = true;
+    handles.closed(log);
     openLogs.remove(log.sessionId, log);
     if (synced) {
       complete(op.done(), null);

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * The long fuzz run, on demand ({@code scripts/fuzz.sh}, or {@code -Dfuzz.seconds=N}): each
+ * The long fuzz run, on demand ({@code scripts/fuzz-network.sh}, or {@code -Dfuzz.seconds=N}): each
  * target of {@link FuzzTest} for N seconds, over the same inputs, printing how many inputs ran,
  * crashes, hangs and leaked buffers. A failing input is printed in full and fails the run.
  */

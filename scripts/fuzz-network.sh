@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The long fuzz run of the network edge (issue 12): each target for SECONDS (default 600, i.e.
 # 10 minutes per target; 7 targets) with Netty's leak detector at PARANOID.
-#   scripts/fuzz.sh [SECONDS] [TARGET-PREFIX]
+#   scripts/fuzz-network.sh [SECONDS] [TARGET-PREFIX]
 # Targets: envelope-bytes, envelope-messages, tcp-bytes, tcp-frames, websocket-bytes,
 # websocket-frames, http-targets. Prints inputs run, crashes, hangs and leaked buffers per target.
 set -euo pipefail
