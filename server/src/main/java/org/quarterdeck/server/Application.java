@@ -103,7 +103,7 @@ public final class Application implements AutoCloseable {
       String adminToken, String serverName, Storage storage, EventLoops loops)
       throws InterruptedException, IOException {
     return start(http, tcp, limits, adminToken, serverName, storage, loops,
-        FacilitatorAccounts.none(), SessionLimits.TRUSTED_CLIENTS);
+        FacilitatorAccounts.none(), Perimeter.defaults(), SessionLimits.TRUSTED_CLIENTS);
   }
 
   /**
