@@ -293,6 +293,13 @@ public final class ServeCommand {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       app.close();
       stopped.countDown();
+      out.flush();
+      err.flush();
+      // SIGTERM and SIGINT make the JVM exit with 128 + the signal's number (143, 130) after the
+      // hooks, which service managers read as a failure. The store is flushed and closed and the
+      // clients were told, so this is a clean stop: say so with 0. Only this command's hook is
+      // skipped by halt (logging here writes synchronously to stderr and keeps nothing back).
+      Runtime.getRuntime().halt(0);
     }, "quarterdeck-shutdown"));
     ServerAddresses addresses = app.addresses();
     java.util.List<String> reachable = PublicUrl.candidates(options.facilitators().publicUrl(),

@@ -92,7 +92,13 @@ final class GameSession {
   private final List<TurnReport> latestReports = new ArrayList<>();
   private final List<SessionRecord> records = new ArrayList<>();
   private boolean replaying;
+  /**
+   * While replaying: the current turn is open in memory but its TurnStarted record has not been
+   * read yet (the log may end before it: then {@link #resumeAfterReplay} records the opening).
+   */
+  private boolean openingUnrecorded;
   private String replayError;
+  private final CompletableFuture<Void> openedDurably;
   // Volatile: the facilitators' session list and room links read it from other threads.
   private volatile Phase phase = Phase.LOBBY;
   private final String owner;
@@ -158,16 +164,21 @@ final class GameSession {
     }
     members.put(facilitatorTokenHash, new Member(Role.FACILITATOR, facilitatorTokenHash,
         "facilitator"));
-    recordOpened(teamIds);
+    openedDurably = recordOpened(teamIds);
+  }
+
+  /** Completes once the session's first record is durable, or fails if it could not be stored. */
+  CompletableFuture<Void> openedDurably() {
+    return openedDurably;
   }
 
   /**
    * The first record. A built-in scenario is named and pinned by its hash instead of copied: its
    * text was most of a short session's log, repeated in every session.
    */
-  private void recordOpened(List<String> teamIds) {
+  private CompletableFuture<Void> recordOpened(List<String> teamIds) {
     boolean builtIn = ScenarioCatalog.builtInNameOf(scenario.source()).isPresent();
-    record(SessionRecord.newBuilder().setOpened(SessionOpened.newBuilder()
+    return record(SessionRecord.newBuilder().setOpened(SessionOpened.newBuilder()
         .setSessionId(id)
         .setJoinCode(joinCode)
         .setScenarioText(builtIn ? "" : TextFormat.printer().printToString(scenario.scenario()))
@@ -392,14 +403,32 @@ final class GameSession {
   /** Opens the game's current turn: bots decide, players see the opening, the clock starts. */
   void openTurn() {
     ensureThread.run();
-    phase = Phase.TURN_OPEN;
-    injections.clear();
+    beginTurn();
+    if (replaying) {
+      // the recorded TurnStarted and bot decisions that follow say the rest
+      openingUnrecorded = true;
+      return;
+    }
     for (SeatState s : seats) {
-      s.clearDecision();
       if (!s.human()) {
         decideForBot(s);
       }
     }
+    announceOpening();
+  }
+
+  /** The game's current turn is open; no seat has decided yet. */
+  private void beginTurn() {
+    phase = Phase.TURN_OPEN;
+    injections.clear();
+    for (SeatState s : seats) {
+      s.clearDecision();
+    }
+  }
+
+  /** Starts the clock, records TurnStarted and shows everyone the opening. */
+  private void announceOpening() {
+    openingUnrecorded = false;
     deadline.start(settings.getTurnDeadlineSeconds() * 1000L);
     record(SessionRecord.newBuilder().setTurnStarted(TurnStarted.newBuilder()
         .setTurn(game.turn()).setDeadlineMs(deadline.deadlineMs())));
@@ -414,8 +443,8 @@ final class GameSession {
   }
 
   private void decideForBot(SeatState s) {
-    if (s.bot == null) {
-      return;
+    if (s.bot == null || replaying) {
+      return; // while replaying, the bot's recorded decision is applied instead
     }
     org.quarterdeck.server.engine.SeatDecision d = BotPlayer.propose(game, s.seat, s.bot);
     Verdict<AcceptedDecision> verdict = game.validate(d);
@@ -514,6 +543,14 @@ final class GameSession {
 
   /** Resolves the open turn with what was submitted; missing seats get the default decision. */
   void closeTurn(TurnClosed.Trigger trigger) {
+    closeTurn(trigger, null);
+  }
+
+  /**
+   * Resolves the open turn; with {@code recordedHash} (replay) the resolution must reach that
+   * state, and what follows it (the next opening or the end) is left to the records after it.
+   */
+  void closeTurn(TurnClosed.Trigger trigger, String recordedHash) {
     ensureThread.run();
     if (phase != Phase.TURN_OPEN && phase != Phase.PAUSED) {
       return;
@@ -545,6 +582,17 @@ final class GameSession {
         .setTurn(outcome.turn()).setTrigger(trigger).setStateHash(game.stateHashHex())));
     if (game.isOver()) {
       finalScores = game.finalScores();
+    }
+    if (replaying) {
+      if (recordedHash != null && !recordedHash.equals(game.stateHashHex())) {
+        replayError = "state hash mismatch after turn " + outcome.turn() + ": recorded "
+            + recordedHash + ", replayed " + game.stateHashHex();
+      }
+      if (!game.isOver()) {
+        beginTurn();
+        openingUnrecorded = true;
+      }
+      return;
     }
     Announcements.turnClosed(this, outcome);
     if (game.isOver()) {
@@ -732,6 +780,16 @@ final class GameSession {
     outbox.send(c, org.quarterdeck.server.port.Errors.reply(requestId, code, message));
   }
 
+  /** An error naming the field at fault ({@code Error.field}). */
+  void error(Connection c, long requestId, ErrorCode code, String field, String message) {
+    if (c == null) {
+      replayError = code + ": " + field + ": " + message;
+      return;
+    }
+    ServerMessage m = org.quarterdeck.server.port.Errors.reply(requestId, code, message);
+    outbox.send(c, m.toBuilder().setError(m.getError().toBuilder().setField(field)).build());
+  }
+
   void error(Connection c, long requestId, Rejection rejection, String fieldPrefix) {
     if (c == null) {
       replayError = rejection.toString();
@@ -751,13 +809,15 @@ final class GameSession {
     }
   }
 
-  void record(SessionRecord.Builder record) {
+  CompletableFuture<Void> record(SessionRecord.Builder record) {
     if (replaying) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     SessionRecord built = record.setAtMs(clock.nowMillis()).build();
     records.add(built);
-    outbox.recorded(journal.append(built));
+    CompletableFuture<Void> written = journal.append(built);
+    outbox.recorded(written);
+    return written;
   }
 
   /** Every record of this session so far, oldest first (the log, as this session wrote it). */
@@ -798,8 +858,55 @@ final class GameSession {
     return journal;
   }
 
-  /** After a replay: finish what a crash interrupted (a turn every player had submitted). */
+  /**
+   * After a replay, finishes what a crash interrupted, recording every step so that the log alone
+   * rebuilds this state: a turn whose opening was not recorded is opened (bots decide, the clock
+   * starts, TurnStarted is written), a bot that had not decided yet decides, a game whose last turn
+   * closed is ended, and a turn every player had submitted is resolved.
+   */
   void resumeAfterReplay() {
+    ensureThread.run();
+    if (phase == Phase.ENDED) {
+      return;
+    }
+    if (game.isOver()) {
+      end(false);
+      return;
+    }
+    if (phase == Phase.TURN_OPEN || phase == Phase.PAUSED) {
+      for (SeatState s : seats) {
+        if (!s.human() && !s.submitted()) {
+          decideForBot(s);
+        }
+      }
+      if (openingUnrecorded) {
+        announceOpening();
+      }
+    }
     maybeCloseTurn();
+  }
+
+  /** ReplayRequests a recorded TurnStarted: the opening is on record, its clock runs to the deadline. */
+  void openingRecorded(long deadlineMs) {
+    openingUnrecorded = false;
+    deadline.runUntil(deadlineMs);
+  }
+
+  /** ReplayRequests a recorded decision (a player's or a bot's) as a fact: the seat's draft becomes it. */
+  void applyRecordedDecision(SeatState seat, org.quarterdeck.protocol.v1.DecisionRecorded d) {
+    if (d.getTurn() != game.turn()) {
+      replayError = "a decision for turn " + d.getTurn() + " while turn " + game.turn()
+          + " is open";
+      return;
+    }
+    Verdict<AcceptedDecision> verdict = game.validate(
+        WireMapping.decision(seat.seat, d.getTurn(), d.getDecision()));
+    if (!verdict.isAccepted()) {
+      replayError = verdict.rejection().orElseThrow().toString();
+      return;
+    }
+    seat.decision = verdict.value();
+    seat.wireDecision = d.getBot() ? null : d.getDecision();
+    seat.version = d.getVersion();
   }
 }

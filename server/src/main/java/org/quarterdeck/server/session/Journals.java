@@ -28,6 +28,12 @@ public interface Journals extends AutoCloseable {
   /** Reads a log without changing it (exports, verification, rebuilding after a failure). */
   Stored read(String sessionId);
 
+  /**
+   * Removes the log of a session that holds no record (a crash during its creation: nobody was
+   * told of it). Only after {@link #recover} found it empty.
+   */
+  default void discard(String sessionId) {}
+
   @Override
   default void close() {}
 

@@ -56,10 +56,12 @@ final class SessionCommands {
       session.error(c, rid, ErrorCode.WRONG_PHASE, "the session has ended");
       return null;
     }
-    int preferred = join.getPreferredTeam();
+    // absent means any free seat: in JSON an omitted number would otherwise read as team 0
+    int preferred = join.hasPreferredTeam() ? join.getPreferredTeam() : -1;
     if (preferred >= session.teamCount() || preferred < -1) {
-      session.error(c, rid, ErrorCode.INVALID_ARGUMENT, "preferred_team must be -1 or 0.."
-          + (session.teamCount() - 1) + ", was " + preferred);
+      session.error(c, rid, ErrorCode.INVALID_ARGUMENT, "join_session.preferred_team",
+          "preferred_team must be absent, -1 or 0.." + (session.teamCount() - 1) + ", was "
+              + preferred);
       return null;
     }
     SeatState seat = freeSeat(preferred);
@@ -225,6 +227,13 @@ final class SessionCommands {
     if (submit.getVersion() != expected) {
       session.error(c, rid, ErrorCode.WRONG_PHASE, "stale decision version "
           + submit.getVersion() + ": the next version of this seat's decision is " + expected);
+      return;
+    }
+    java.util.Optional<org.quarterdeck.server.wire.DecisionShape.Problem> shape =
+        org.quarterdeck.server.wire.DecisionShape.check(submit.getDecision());
+    if (shape.isPresent()) {
+      session.error(c, rid, ErrorCode.INVALID_ARGUMENT,
+          "submit_decision.decision." + shape.get().field(), shape.get().message());
       return;
     }
     Verdict<AcceptedDecision> verdict = session.game().validate(

@@ -61,6 +61,7 @@ public final class SessionManager implements SessionGateway {
   private final Map<Long, Binding> bindings = new ConcurrentHashMap<>();
   private final Map<GameSession, SessionThread> threadOf = new ConcurrentHashMap<>();
   private final Map<String, String> quarantinedByToken = new ConcurrentHashMap<>();
+  private final Map<String, String> quarantinedByCode = new ConcurrentHashMap<>();
   private final Map<String, String> quarantined = new ConcurrentHashMap<>();
   private final java.util.Set<GameSession> rebuilding = ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.Executor disk;
@@ -203,8 +204,8 @@ public final class SessionManager implements SessionGateway {
               org.quarterdeck.protocol.v1.Left.getDefaultInstance()));
           return;
         }
-        // unbound before the reply leaves, so a client that answers Left at once with
-        // another Spectate or Join is not told it is still in this session
+        // unbound before Left goes out: a client may send its next Resume or Join the moment it
+        // reads Left, and that request is checked on another session's thread
         bindings.remove(c.id());
         s.commands().leave(c, rid, member);
         if (member.removed) {
@@ -219,8 +220,20 @@ public final class SessionManager implements SessionGateway {
       }, c, rid));
       case ASSIGN_SEAT -> bound(c, rid, writing(
           (s, member) -> s.commands().assign(c, rid, member, m.getAssignSeat()), c, rid));
-      case GET_REPLAY -> bound(c, rid, (s, member) -> ReplayRequests.replay(s, c, rid, member,
-          m.getGetReplay()));
+      case GET_REPLAY -> {
+        String named = m.getGetReplay().getSessionId();
+        if (!named.isEmpty() && !byId.containsKey(named)) {
+          if (quarantined.containsKey(named)) {
+            c.sendError(rid, ErrorCode.UNAVAILABLE, "session " + named + " is quarantined: "
+                + quarantined.get(named));
+          } else {
+            c.send(withField(Errors.reply(rid, ErrorCode.NOT_FOUND, "no session " + named),
+                "get_replay.session_id"));
+          }
+          return;
+        }
+        bound(c, rid, (s, member) -> ReplayRequests.replay(s, c, rid, member, m.getGetReplay()));
+      }
       case WHAT_IF -> bound(c, rid, (s, member) -> ReplayRequests.whatIf(s, c, rid, member,
           m.getWhatIf()));
       case SIGN_IN -> desk.signIn(c, rid, m.getSignIn());
@@ -261,15 +274,34 @@ public final class SessionManager implements SessionGateway {
 
   // ------------------------------------------------------------------ creation
 
-  /** Creates a session for an operator (the demo) without a connection. */
+  /**
+   * Creates a session for an operator (the demo) without a connection; the future completes once
+   * the session's first record is durable, and fails if it could not be stored.
+   */
   public CompletableFuture<Created> create(CreateSession request) {
     CompletableFuture<Created> result = new CompletableFuture<>();
     try {
-      result.complete(open(request));
+      Created created = open(request);
+      GameSession session = byId.get(created.sessionId());
+      session.openedDurably().whenComplete((ok, error) -> {
+        if (error == null) {
+          result.complete(created);
+        } else {
+          dropUnsaved(session, error);
+          result.completeExceptionally(error);
+        }
+      });
     } catch (IllegalArgumentException e) {
       result.completeExceptionally(e);
     }
     return result;
+  }
+
+  /** A session whose first record could not be stored never existed for anyone: forget it. */
+  private void dropUnsaved(GameSession session, Throwable error) {
+    log.warn("session {} was not created: its first record could not be stored ({})",
+        session.id(), error.toString());
+    unregister(session);
   }
 
   private void create(Connection c, long rid, CreateSession request) {
@@ -314,13 +346,27 @@ public final class SessionManager implements SessionGateway {
     try {
       Created created = open(request, owner);
       GameSession session = byId.get(created.sessionId());
-      // through the session's outbox: the reply waits until the session's first record is durable
-      run(session, () -> session.reply(c, rid, ServerMessage.newBuilder().setSessionCreated(
-          SessionCreated.newBuilder().setSessionId(created.sessionId())
-              .setJoinCode(created.joinCode()).setFacilitatorToken(created.facilitatorToken()))));
+      // SessionCreated only once the session's first record is durable: a token or join code
+      // handed out for a session that a crash (or a full disk) undoes would be a lie
+      session.openedDurably().whenCompleteAsync((ok, error) -> {
+        if (error == null) {
+          c.send(ServerMessage.newBuilder().setRequestId(rid).setSessionCreated(
+              SessionCreated.newBuilder().setSessionId(created.sessionId())
+                  .setJoinCode(created.joinCode())
+                  .setFacilitatorToken(created.facilitatorToken())).build());
+        } else {
+          dropUnsaved(session, error);
+          c.send(Errors.reply(rid, ErrorCode.UNAVAILABLE, "the session could not be saved ("
+              + rootMessage(error) + "); nothing was created, try again", 1000));
+        }
+      }, thread(session));
     } catch (TooManySessions e) {
       giveBack(anonymous, address, now);
       c.sendError(rid, ErrorCode.UNAVAILABLE, e.getMessage());
+    } catch (UnknownScenario e) {
+      giveBack(anonymous, address, now);
+      c.send(withField(Errors.reply(rid, ErrorCode.NOT_FOUND, e.getMessage()),
+          "create_session.builtin_scenario"));
     } catch (IllegalArgumentException e) {
       giveBack(anonymous, address, now);
       c.sendError(rid, ErrorCode.INVALID_ARGUMENT, e.getMessage());
@@ -330,6 +376,19 @@ public final class SessionManager implements SessionGateway {
   private void giveBack(boolean anonymous, String address, long now) {
     if (anonymous) {
       creations.giveBack(address, now);
+    }
+  }
+
+  private static ServerMessage withField(ServerMessage error, String field) {
+    return error.toBuilder().setError(error.getError().toBuilder().setField(field)).build();
+  }
+
+  /** CreateSession named a built-in scenario this server does not have. */
+  private static final class UnknownScenario extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    UnknownScenario(String message) {
+      super(message);
     }
   }
 
@@ -373,6 +432,20 @@ public final class SessionManager implements SessionGateway {
         throw new IllegalStateException("session " + id + " touched off its thread");
       }
     };
+  }
+
+  /** The session's thread, or (for a session already dropped) the caller's. */
+  private java.util.concurrent.Executor thread(GameSession session) {
+    SessionThread thread = threadOf.get(session);
+    return thread == null ? Runnable::run : thread;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   private void register(GameSession session, SessionThread thread) {
@@ -486,9 +559,26 @@ public final class SessionManager implements SessionGateway {
     if (byId.containsKey(id)) {
       return false;
     }
-    Journals.Stored stored = storage.recover(id);
+    Journals.Stored stored;
+    try {
+      stored = storage.recover(id);
+    } catch (RuntimeException e) {
+      // this log alone cannot be opened (permissions, a bad disk block): its session waits for
+      // an operator, every other session serves
+      quarantine(id, readableRecords(id), "its log cannot be opened for writing: "
+          + rootMessage(e));
+      return false;
+    }
     if (stored.corrupt()) {
       quarantine(id, stored.records(), stored.problem());
+      return false;
+    }
+    if (stored.records().isEmpty()) {
+      // a crash while the session was created: SessionCreated waits for the first record, so
+      // nobody was ever told of this session
+      log.warn("session {}: its log holds no record (a crash during CreateSession, never"
+          + " acknowledged); removing it", id);
+      storage.discard(id);
       return false;
     }
     SessionThread thread = threads.get();
@@ -520,13 +610,42 @@ public final class SessionManager implements SessionGateway {
     }
   }
 
+  /** What can still be read of a log that cannot be recovered (to know its members), or none. */
+  private java.util.List<org.quarterdeck.protocol.v1.SessionRecord> readableRecords(String id) {
+    try {
+      return storage.read(id).records();
+    } catch (RuntimeException e) {
+      return java.util.List.of();
+    }
+  }
+
+  /**
+   * Sets a session aside until an operator repairs its log. Everyone who holds one of its tokens
+   * or its join code is told UNAVAILABLE with the reason (not UNAUTHENTICATED, which makes the
+   * player page forget its token: the session may come back after a repair).
+   */
   private void quarantine(String id, java.util.List<org.quarterdeck.protocol.v1.SessionRecord>
       records, String problem) {
     log.error("session {} quarantined: {}", id, problem);
     quarantined.put(id, problem);
-    if (!records.isEmpty() && records.get(0).hasOpened()) {
-      quarantinedByToken.put(records.get(0).getOpened().getFacilitatorTokenHash(), problem);
+    for (org.quarterdeck.protocol.v1.SessionRecord r : records) {
+      switch (r.getEventCase()) {
+        case OPENED -> {
+          quarantinedByToken.put(r.getOpened().getFacilitatorTokenHash(), problem);
+          quarantinedByCode.put(r.getOpened().getJoinCode(), problem);
+        }
+        case SEAT_TAKEN -> quarantinedByToken.put(r.getSeatTaken().getTokenHash(), problem);
+        case SPECTATOR_ADMITTED ->
+            quarantinedByToken.put(r.getSpectatorAdmitted().getTokenHash(), problem);
+        default -> { }
+      }
     }
+  }
+
+  /** Quarantines a live session whose log can no longer be read, with the members it has. */
+  private void quarantine(GameSession session, String problem) {
+    quarantine(session.id(), session.records(), problem);
+    session.forEachMember(m -> quarantinedByToken.put(m.tokenHash, problem));
   }
 
   /** Sessions that could not be recovered, with the reason. */
@@ -539,6 +658,9 @@ public final class SessionManager implements SessionGateway {
    * is again exactly its log, and show everyone connected the state they are really in.
    */
   private void rebuild(GameSession broken) {
+    if (broken.openedDurably().isCompletedExceptionally()) {
+      return; // never created: create() tells the creator and forgets it
+    }
     if (!rebuilding.add(broken)) {
       return;
     }
@@ -550,7 +672,7 @@ public final class SessionManager implements SessionGateway {
             log.error("session {}: its log cannot be read back: {}", broken.id(),
                 error.toString());
             unregister(broken);
-            quarantine(broken.id(), java.util.List.of(), error.toString());
+            quarantine(broken, "its log cannot be read back: " + rootMessage(error));
             return;
           }
           rebuildFrom(broken, thread, stored);
@@ -559,7 +681,12 @@ public final class SessionManager implements SessionGateway {
 
   private void rebuildFrom(GameSession broken, SessionThread thread,
       Journals.Stored stored) {
-    if (stored.corrupt() || stored.records().isEmpty()) {
+    if (stored.corrupt()) {
+      unregister(broken);
+      quarantine(broken, stored.problem());
+      return;
+    }
+    if (stored.records().isEmpty()) {
       log.error("session {}: its first record was never saved; dropping it", broken.id());
       unregister(broken);
       return;
@@ -567,7 +694,7 @@ public final class SessionManager implements SessionGateway {
     try {
       GameSession rebuilt = SessionRebuilder.replay(stored.records(), thread,
           broken.journal(), new Outbox(thread));
-      broken.journal().reset();
+      broken.journal().reset(stored.records().size());
       unregister(broken);
       register(rebuilt, thread);
       for (Map.Entry<Long, Binding> e : bindings.entrySet()) {
@@ -590,7 +717,7 @@ public final class SessionManager implements SessionGateway {
       log.error("session {} cannot be rebuilt after a storage failure: {}", broken.id(),
           e.getMessage());
       unregister(broken);
-      quarantine(broken.id(), stored.records(), e.getMessage());
+      quarantine(broken, e.getMessage());
     }
   }
 
@@ -612,7 +739,13 @@ public final class SessionManager implements SessionGateway {
   private static LoadedScenario scenario(CreateSession request) {
     try {
       return switch (request.getScenarioCase()) {
-        case BUILTIN_SCENARIO -> ScenarioCatalog.builtIn(request.getBuiltinScenario());
+        case BUILTIN_SCENARIO -> {
+          if (!ScenarioCatalog.builtInNames().contains(request.getBuiltinScenario())) {
+            throw new UnknownScenario("no built-in scenario '" + request.getBuiltinScenario()
+                + "'; this server has " + ScenarioCatalog.builtInNames());
+          }
+          yield ScenarioCatalog.builtIn(request.getBuiltinScenario());
+        }
         case SCENARIO_TEXT -> {
           if (request.getScenarioText().length() > MAX_SCENARIO_CHARS) {
             throw new IllegalArgumentException("scenario_text is limited to "
@@ -698,6 +831,11 @@ public final class SessionManager implements SessionGateway {
       return;
     }
     GameSession session = sessionByCode(typedCode);
+    String problem = quarantinedByCode.get(JoinCodes.normalize(typedCode));
+    if (session == null && problem != null) {
+      c.sendError(rid, ErrorCode.UNAVAILABLE, "this session is quarantined: " + problem);
+      return;
+    }
     if (session == null) {
       guesses.failed(c.id(), address, now);
       c.sendError(rid, ErrorCode.NOT_FOUND, "no session has that join code");
@@ -853,7 +991,9 @@ public final class SessionManager implements SessionGateway {
    */
   private void run(GameSession session, Connection c, long rid, Runnable task) {
     run(session, () -> {
-      if (rebuilding.contains(session)) {
+      // from the moment a record is known lost until the rebuilt session replaces this one, its
+      // memory holds changes the log does not: nothing may be decided on it
+      if (rebuilding.contains(session) || session.outbox().failed()) {
         c.send(Errors.reply(rid, ErrorCode.UNAVAILABLE, "the session is being restored from its"
             + " log after a storage failure; try again in a moment", 1000));
         return;

@@ -44,7 +44,13 @@ final class LogWriter implements Runnable {
   /** Work for the writer, in queue order. */
   sealed interface Op permits Append, Create, CloseLog, Shutdown {}
 
-  record Append(LogState log, byte[] frame, CompletableFuture<Long> ack) implements Op {}
+  /**
+   * One record to append. {@code expectedSequence} is the sequence number the record must get, or
+   * -1 for "whatever is next": a record whose predecessor failed is refused, so a log never has a
+   * gap (see {@link EventLog#appendAt}).
+   */
+  record Append(LogState log, byte[] frame, CompletableFuture<Long> ack, long expectedSequence)
+      implements Op {}
 
   record Create(LogState log, EventLog handle, CompletableFuture<EventLog> done) implements Op {}
 
@@ -220,8 +226,9 @@ final class LogWriter implements Runnable {
     toWrite.clear();
   }
 
-  private void write(LogState log, List<Append> appends) {
-    if (!ensureChannel(log, appends)) {
+  private void write(LogState log, List<Append> queued) {
+    List<Append> appends = inSequence(log, queued);
+    if (appends.isEmpty() || !ensureChannel(log, appends)) {
       return;
     }
     handles.used(log);
@@ -275,6 +282,26 @@ final class LogWriter implements Runnable {
       }
       dirty.add(log);
     }
+  }
+
+  /**
+   * Drops (and fails) the appends that expect another sequence number than the one they would
+   * get: they were queued before an earlier record of their log failed and was cut back.
+   */
+  private List<Append> inSequence(LogState log, List<Append> queued) {
+    List<Append> accepted = new ArrayList<>(queued.size());
+    long next = log.nextSequence;
+    for (Append append : queued) {
+      if (append.expectedSequence() < 0 || append.expectedSequence() == next) {
+        accepted.add(append);
+        next++;
+      } else {
+        fail(append.ack(), new StoreUnavailableException(log.sessionId, "write",
+            new IOException("record " + append.expectedSequence() + " refused: the log holds "
+                + next + " record(s); an earlier record was not stored")));
+      }
+    }
+    return accepted;
   }
 
   private static void writeFully(FileChannel channel, List<Append> appends) throws IOException {

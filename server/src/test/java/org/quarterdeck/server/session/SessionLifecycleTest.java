@@ -55,7 +55,8 @@ class SessionLifecycleTest {
     FakeConnection c = new FakeConnection("10.0.0.9:1");
     ServerMessage reply = f.send(c, ClientMessage.newBuilder().setCreateSession(
         CreateSession.newBuilder().setBuiltinScenario("no-such-scenario")));
-    assertError(ErrorCode.INVALID_ARGUMENT, reply);
+    assertError(ErrorCode.NOT_FOUND, reply); // wire.proto: NOT_FOUND names "scenario"
+    assertEquals("create_session.builtin_scenario", reply.getError().getField());
     reply = f.send(c, ClientMessage.newBuilder().setCreateSession(CreateSession.newBuilder()
         .setSettings(settings(2, 60, "adaptive", "genius"))));
     assertError(ErrorCode.INVALID_ARGUMENT, reply);
