@@ -144,8 +144,8 @@ class RecordBoundaryRecoveryTest {
       throw new AssertionError(at + ": the log does not replay: " + e.getMessage(), e);
     }
     assertEquals(timeline.turns().size(), frames.size(), at);
-    var acts = ScenarioCatalog.fromText(timeline.opened().getScenarioSource(),
-        timeline.opened().getScenarioText()).rules().acts();
+    var acts = ScenarioCatalog.forLog(timeline.opened().getScenarioSource(),
+        timeline.opened().getScenarioText(), timeline.opened().getScenarioSha256()).rules().acts();
     assertFalse(Export.csv(sessionId, frames, acts).isEmpty(), at);
     assertFalse(Export.json(sessionId, frames, log).isEmpty(), at);
     try {
