@@ -671,8 +671,8 @@ public final class SessionManager implements SessionGateway {
           if (error != null) {
             log.error("session {}: its log cannot be read back: {}", broken.id(),
                 error.toString());
-            unregister(broken);
             quarantine(broken, "its log cannot be read back: " + rootMessage(error));
+            unregister(broken);
             return;
           }
           rebuildFrom(broken, thread, stored);
@@ -682,8 +682,8 @@ public final class SessionManager implements SessionGateway {
   private void rebuildFrom(GameSession broken, SessionThread thread,
       Journals.Stored stored) {
     if (stored.corrupt()) {
-      unregister(broken);
       quarantine(broken, stored.problem());
+      unregister(broken);
       return;
     }
     if (stored.records().isEmpty()) {
@@ -695,8 +695,11 @@ public final class SessionManager implements SessionGateway {
       GameSession rebuilt = SessionRebuilder.replay(stored.records(), thread,
           broken.journal(), new Outbox(thread));
       broken.journal().reset(stored.records().size());
-      unregister(broken);
+      // the rebuilt session is registered before the broken one is let go, so that its id,
+      // join code and tokens are never unknown (a Resume in between was told "unknown or revoked
+      // token"); unregister removes only the entries that still name the broken session
       register(rebuilt, thread);
+      unregister(broken);
       for (Map.Entry<Long, Binding> e : bindings.entrySet()) {
         Binding b = e.getValue();
         if (b.session() != broken) {
@@ -716,8 +719,8 @@ public final class SessionManager implements SessionGateway {
     } catch (SessionRebuilder.ReplayException e) {
       log.error("session {} cannot be rebuilt after a storage failure: {}", broken.id(),
           e.getMessage());
-      unregister(broken);
       quarantine(broken, e.getMessage());
+      unregister(broken);
     }
   }
 
@@ -930,11 +933,16 @@ public final class SessionManager implements SessionGateway {
     byToken.entrySet().removeIf(e -> e.getValue() == session && session.member(e.getKey()) == null);
   }
 
-  private void run(GameSession session, Runnable task) {
+  /**
+   * Runs a task on the session's thread; false (and nothing run) when the session is no longer
+   * registered: replaced by its rebuilt self, quarantined or dropped. Callers that owe someone an
+   * answer must give it then.
+   */
+  private boolean run(GameSession session, Runnable task) {
     SessionThread thread = threadOf.get(session);
     if (thread == null) {
-      log.warn("session {} is gone; a command for it was dropped", session.id());
-      return;
+      log.warn("session {} is gone; a task for it was not run", session.id());
+      return false;
     }
     thread.execute(() -> {
       try {
@@ -943,6 +951,7 @@ public final class SessionManager implements SessionGateway {
         log.error("session {} failed a command", session.id(), e);
       }
     });
+    return true;
   }
 
   /** Starts a session in its lobby without a facilitator connection (the demo does). */
@@ -970,7 +979,7 @@ public final class SessionManager implements SessionGateway {
           + sessionId));
     }
     CompletableFuture<String> result = new CompletableFuture<>();
-    run(session, () -> {
+    boolean dispatched = run(session, () -> {
       Member member = session.member(Tokens.hash(facilitatorToken == null ? "" : facilitatorToken));
       if (member == null || member.role != org.quarterdeck.protocol.v1.Role.FACILITATOR) {
         result.completeExceptionally(new SecurityException("the facilitator token is needed"));
@@ -982,6 +991,10 @@ public final class SessionManager implements SessionGateway {
         result.completeExceptionally(e);
       }
     });
+    if (!dispatched) {
+      result.completeExceptionally(new IllegalArgumentException("no session " + sessionId
+          + " (it is being restored or was set aside); try again"));
+    }
     return result;
   }
 
@@ -990,17 +1003,57 @@ public final class SessionManager implements SessionGateway {
    * its log after a storage failure: then the client is told to retry.
    */
   private void run(GameSession session, Connection c, long rid, Runnable task) {
-    run(session, () -> {
+    beforeDispatch.run();
+    boolean dispatched = run(session, () -> {
       // from the moment a record is known lost until the rebuilt session replaces this one, its
       // memory holds changes the log does not: nothing may be decided on it
       if (rebuilding.contains(session) || session.outbox().failed()) {
-        c.send(Errors.reply(rid, ErrorCode.UNAVAILABLE, "the session is being restored from its"
-            + " log after a storage failure; try again in a moment", 1000));
+        c.send(restoring(rid));
         return;
       }
-      task.run();
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        // every request gets an answer, even one that a bug broke off
+        log.error("session {} failed a command", session.id(), e);
+        c.sendError(rid, ErrorCode.INTERNAL, "the server failed this request");
+      }
     });
+    if (!dispatched) {
+      // The command was routed (by its binding, token or join code) to a session that has since
+      // left the routing maps: swapped for its rebuilt self after a storage failure, quarantined,
+      // or dropped. Nothing ran; it is answered here, never dropped.
+      c.send(gone(session, rid));
+    }
   }
+
+  /** The answer to a command for a session that is being rebuilt: nothing changed, retry. */
+  private static ServerMessage restoring(long rid) {
+    return Errors.reply(rid, ErrorCode.UNAVAILABLE, "the session is being restored from its"
+        + " log after a storage failure; nothing changed, try again in a moment",
+        RESTORING_RETRY_MS);
+  }
+
+  /** The answer to a command routed to a session that is no longer registered. */
+  private ServerMessage gone(GameSession session, long rid) {
+    String problem = quarantined.get(session.id());
+    if (problem != null) {
+      return Errors.reply(rid, ErrorCode.UNAVAILABLE, "this session is quarantined: " + problem);
+    }
+    if (byId.containsKey(session.id()) || rebuilding.contains(session)) {
+      // replaced by the session rebuilt from its log: the client resumes or retries on it
+      return restoring(rid);
+    }
+    return Errors.reply(rid, ErrorCode.NOT_FOUND, "this session no longer exists");
+  }
+
+  /**
+   * Test seam: runs after a client's command has been routed to a session and before it is handed
+   * to that session's thread (a test swaps a rebuilt session in exactly there).
+   */
+  volatile Runnable beforeDispatch = () -> { };
+
+  private static final int RESTORING_RETRY_MS = 1000;
 
   /** Runs a task on a session's thread (tests and the demo use it to inspect a session). */
   CompletableFuture<Void> onSession(String sessionId, java.util.function.Consumer<GameSession> task) {
