@@ -117,6 +117,9 @@ public final class ServeCommand {
   /** The exit code of a cluster node that found itself fenced (a supervisor restarts it). */
   public static final int FENCED_EXIT_CODE = 75;
 
+  /** The status the shutdown hook ends the process with: 0 for a clean stop, else why not. */
+  private static volatile int haltStatus = 0;
+
   private ServeCommand() {}
 
   /** Parsed {@code serve} settings. */
@@ -263,6 +266,7 @@ public final class ServeCommand {
             // keeps talking to a copy that can never save anything again
             err.println("node " + options.nodeId() + " was fenced (epoch "
                 + node.lease().epoch() + "); stopping");
+            haltStatus = FENCED_EXIT_CODE;
             new Thread(() -> System.exit(FENCED_EXIT_CODE), "quarterdeck-fenced").start();
           }
         });
@@ -299,7 +303,7 @@ public final class ServeCommand {
       // hooks, which service managers read as a failure. The store is flushed and closed and the
       // clients were told, so this is a clean stop: say so with 0. Only this command's hook is
       // skipped by halt (logging here writes synchronously to stderr and keeps nothing back).
-      Runtime.getRuntime().halt(0);
+      Runtime.getRuntime().halt(haltStatus);
     }, "quarterdeck-shutdown"));
     ServerAddresses addresses = app.addresses();
     java.util.List<String> reachable = PublicUrl.candidates(options.facilitators().publicUrl(),
