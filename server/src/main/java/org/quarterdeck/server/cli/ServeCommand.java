@@ -1,11 +1,11 @@
 package org.quarterdeck.server.cli;
 
-import java.io.PrintStream;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.quarterdeck.protocol.v1.CreateSession;
@@ -20,57 +20,25 @@ import org.quarterdeck.server.scenario.ScenarioCatalog;
 import org.quarterdeck.server.session.SessionManager;
 import org.quarterdeck.server.store.FsyncMode;
 import org.quarterdeck.server.store.StoreOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** {@code serve}: runs the server until SIGTERM or SIGINT. */
-public final class ServeCommand {
-  static final Set<String> FLAGS = Set.of("http-port", "tcp-port", "bind", "data", "admin-token",
-      "max-frame-bytes", "idle-timeout-seconds", "handshake-timeout-seconds", "fsync",
-      "transport", "io-threads", "fsync-batch-ms");
-  static final Set<String> SWITCHES = Set.of("demo");
-
-  // ---- facilitator flags (kept apart: the facilitator side owns them) ----
-  /** --facilitators FILE: accounts that may sign in; --public-url URL: what people open. */
-  static final Set<String> FACILITATOR_FLAGS = Set.of("facilitators", "public-url");
-
-  /** The facilitator side's serve settings. */
-  public record FacilitatorOptions(Path accounts, String publicUrl) {
-    static FacilitatorOptions parse(Flags flags) {
-      return new FacilitatorOptions(flags.get("facilitators").map(Path::of).orElse(null),
-          flags.get("public-url").map(PublicUrl::parse).orElse(null));
-    }
-
-    FacilitatorAccounts load() throws java.io.IOException {
-      return accounts == null ? FacilitatorAccounts.none() : FacilitatorAccounts.load(accounts);
-    }
-  }
-
-  static final String FACILITATOR_USAGE = """
-        --facilitators FILE: facilitator accounts that may sign in on the facilitator page (create
-        them with `facilitator-add`); a signed-in facilitator needs no admin token.
-        --public-url URL: the address people open (join links, QR codes, room links), e.g.
-        http://192.168.1.20:8080 or https://play.example.org; default: the bound address, or every
-        network address of this machine when bound to 0.0.0.0.""";
-  // ---- end of facilitator flags ----
-
-  public static final String USAGE = """
-      serve [--http-port 8080] [--tcp-port 7777] [--bind 127.0.0.1] [--data ./quarterdeck-data]
-            [--fsync always|batch|off] [--fsync-batch-ms 0] [--admin-token TOKEN] [--demo]
-            [--max-frame-bytes 65536] [--idle-timeout-seconds 60] [--handshake-timeout-seconds 10]
-            [--transport auto|epoll|nio] [--io-threads N]
-            [--facilitators FILE] [--public-url URL]
-        --fsync: always = fsync each record before acknowledging it; batch (default) = one fsync
-        per file for the records that arrived while the previous one ran, still before
-        acknowledging; off = never fsync (an OS crash or power loss can lose acknowledged work;
-        a process crash cannot). --fsync-batch-ms N (0..1000) holds each batch open N ms more:
-        fewer fsyncs, more latency.
-        --transport: auto (default) = Linux's native epoll when it loads, else Java NIO.
-        --io-threads: event loops for connections and sessions (default: one per core).
-        Every flag can also be set by an environment variable: QUARTERDECK_HTTP_PORT,
-        QUARTERDECK_TCP_PORT, QUARTERDECK_BIND, ... (the flag wins). Port 0 picks a free port.
-        --demo opens a session of the default scenario with bots in most seats and prints how
-        to join it; it also lets anyone create sessions even when --admin-token is set.
-      """ + FACILITATOR_USAGE.indent(2);
-
+/**
+ * {@code serve}: runs the server until SIGTERM or SIGINT.
+ *
+ * <p>Adding a flag is one {@code @Option} member here: picocli parses it, prints it in
+ * {@code --help}, and {@link EnvironmentDefaults} lets {@code QUARTERDECK_<NAME>} set it. A whole
+ * number with bounds uses a setter that calls {@link Ranges#check}.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Runs the server until SIGTERM or SIGINT.",
+    footer = {"",
+        "Every option can also be set by an environment variable: QUARTERDECK_HTTP_PORT,",
+        "QUARTERDECK_TCP_PORT, QUARTERDECK_BIND, ... (the option wins). Port 0 picks a free port."})
+public final class ServeCommand implements Callable<Integer> {
   /**
    * The demo session: six teams played by bots that make good debrief baselines until people take
    * their seats. It starts at once and has no deadline: a turn resolves when every person seated
@@ -85,79 +53,221 @@ public final class ServeCommand {
       .addBotStrategies("balanced").addBotStrategies("adaptive")
       .build();
 
-  private ServeCommand() {}
+  @Spec
+  private CommandSpec spec;
 
-  /** Parsed {@code serve} settings. */
-  public record Options(InetSocketAddress http, InetSocketAddress tcp, Path data,
-      FsyncMode fsync, int fsyncBatchMillis, NetLimits limits, String adminToken, boolean demo,
-      Application.EventLoops loops, FacilitatorOptions facilitators) {
+  private int httpPort;
+  private int tcpPort;
 
-    public static Options parse(String[] args, Map<String, String> environment) {
-      Set<String> known = new java.util.HashSet<>(FLAGS);
-      known.addAll(FACILITATOR_FLAGS);
-      Flags flags = Flags.parse(args, known, SWITCHES, environment);
-      String bind = flags.get("bind", "127.0.0.1");
-      NetLimits limits = NetLimits.defaults()
-          .withMaxFrameBytes(flags.getInt("max-frame-bytes", 64 * 1024, 1024, 16 * 1024 * 1024))
-          .withTimeouts(
-              Duration.ofSeconds(flags.getInt("handshake-timeout-seconds", 10, 1, 3600)),
-              Duration.ofSeconds(flags.getInt("idle-timeout-seconds", 60, 1, 86_400)));
-      return new Options(
-          new InetSocketAddress(bind, flags.getInt("http-port", 8080, 0, 65535)),
-          new InetSocketAddress(bind, flags.getInt("tcp-port", 7777, 0, 65535)),
-          Path.of(flags.get("data", "./quarterdeck-data")),
-          parseFsync(flags.get("fsync", "batch")),
-          flags.getInt("fsync-batch-ms", 0, 0, 1000),
-          limits,
-          flags.get("admin-token").orElse(null),
-          flags.isSet("demo"),
-          new Application.EventLoops(parseTransport(flags.get("transport", "auto")),
-              flags.getInt("io-threads", 0, 0, 256)),
-          FacilitatorOptions.parse(flags));
-    }
-  }
+  @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+  private String bind;
 
-  static IoTransport parseTransport(String value) {
+  @Option(names = "--data", defaultValue = "./quarterdeck-data", paramLabel = "DIR",
+      description = "Directory of the session logs (default: ${DEFAULT-VALUE}).")
+  private Path data;
+
+  private FsyncMode fsync;
+  private int fsyncBatchMillis;
+
+  @Option(names = "--admin-token", paramLabel = "TOKEN",
+      description = "When set, creating a session needs this token.")
+  private String adminToken;
+
+  @Option(names = "--demo",
+      description = "Open a session of the default scenario with bots in most seats and print how"
+          + " to join it; it also lets anyone create sessions even when --admin-token is set.")
+  private boolean demo;
+
+  // ---- facilitator flags (the facilitator side owns them) ----
+  @Option(names = "--facilitators", paramLabel = "FILE",
+      description = "Facilitator accounts that may sign in on the facilitator page (create them"
+          + " with facilitator-add); a signed-in facilitator needs no admin token.")
+  private Path facilitators;
+
+  @Option(names = "--public-url", paramLabel = "URL",
+      description = "The address people open (join links, QR codes, room links), e.g."
+          + " http://192.168.1.20:8080; default: the bound address, or every network address of"
+          + " this machine when bound to 0.0.0.0.")
+  void publicUrl(String value) {
     try {
-      return IoTransport.parse(value);
+      publicUrl = value == null ? null : PublicUrl.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new Flags.UsageException("--transport: " + e.getMessage());
+      throw new ParameterException(spec.commandLine(), "--public-url: " + e.getMessage());
     }
   }
 
-  static FsyncMode parseFsync(String value) {
+  private String publicUrl;
+  // ---- end of facilitator flags ----
+
+  private int maxFrameBytes;
+  private int idleTimeoutSeconds;
+  private int handshakeTimeoutSeconds;
+  private IoTransport transport;
+  private int ioThreads;
+
+  @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+      description = "HTTP and WebSocket port (default: ${DEFAULT-VALUE}).")
+  void httpPort(int value) {
+    httpPort = Ranges.check(spec, "--http-port", value, 0, 65535);
+  }
+
+  @Option(names = "--tcp-port", defaultValue = "7777", paramLabel = "PORT",
+      description = "Plain TCP port (default: ${DEFAULT-VALUE}).")
+  void tcpPort(int value) {
+    tcpPort = Ranges.check(spec, "--tcp-port", value, 0, 65535);
+  }
+
+  @Option(names = "--fsync", defaultValue = "batch", paramLabel = "always|batch|off",
+      description = {"always = fsync each record before acknowledging it; batch (default) = one"
+          + " fsync per file for the records that arrived while the previous one ran, still before"
+          + " acknowledging; off = never fsync (an OS crash or power loss can lose acknowledged"
+          + " work; a process crash cannot)."})
+  void fsync(String value) {
     try {
-      return FsyncMode.parse(value);
+      fsync = FsyncMode.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new Flags.UsageException("--fsync must be always, batch or off, was '" + value + "'");
+      throw new ParameterException(spec.commandLine(),
+          "--fsync must be always, batch or off, was '" + value + "'");
     }
   }
 
-  public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    Options options = Options.parse(args, System.getenv());
+  @Option(names = "--fsync-batch-ms", defaultValue = "0", paramLabel = "N",
+      description = "Hold each fsync batch open N ms more (0..1000): fewer fsyncs, more latency.")
+  void fsyncBatchMillis(int value) {
+    fsyncBatchMillis = Ranges.check(spec, "--fsync-batch-ms", value, 0, 1000);
+  }
+
+  @Option(names = "--max-frame-bytes", defaultValue = "65536", paramLabel = "N",
+      description = "Largest frame a client may send (default: ${DEFAULT-VALUE}).")
+  void maxFrameBytes(int value) {
+    maxFrameBytes = Ranges.check(spec, "--max-frame-bytes", value, 1024, 16 * 1024 * 1024);
+  }
+
+  @Option(names = "--idle-timeout-seconds", defaultValue = "60", paramLabel = "N",
+      description = "Close a connection silent this long (default: ${DEFAULT-VALUE}).")
+  void idleTimeoutSeconds(int value) {
+    idleTimeoutSeconds = Ranges.check(spec, "--idle-timeout-seconds", value, 1, 86_400);
+  }
+
+  @Option(names = "--handshake-timeout-seconds", defaultValue = "10", paramLabel = "N",
+      description = "Close a connection that has not said Hello by then (default: ${DEFAULT-VALUE}).")
+  void handshakeTimeoutSeconds(int value) {
+    handshakeTimeoutSeconds = Ranges.check(spec, "--handshake-timeout-seconds", value, 1, 3600);
+  }
+
+  @Option(names = "--transport", defaultValue = "auto", paramLabel = "auto|epoll|nio",
+      description = "auto (default) = Linux's native epoll when it loads, else Java NIO.")
+  void transport(String value) {
+    try {
+      transport = IoTransport.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--transport: " + e.getMessage());
+    }
+  }
+
+  @Option(names = "--io-threads", defaultValue = "0", paramLabel = "N",
+      description = "Event loops for connections and sessions (default: one per core).")
+  void ioThreads(int value) {
+    ioThreads = Ranges.check(spec, "--io-threads", value, 0, 256);
+  }
+
+  /** Parses {@code serve}'s arguments without running it (tests, tools). */
+  static ServeCommand parse(String[] args, java.util.Map<String, String> environment) {
+    ServeCommand serve = new ServeCommand();
+    picocli.CommandLine line = new picocli.CommandLine(serve);
+    line.setDefaultValueProvider(new EnvironmentDefaults(environment));
+    line.parseArgs(args);
+    return serve;
+  }
+
+  public InetSocketAddress http() {
+    return new InetSocketAddress(bind, httpPort);
+  }
+
+  public InetSocketAddress tcp() {
+    return new InetSocketAddress(bind, tcpPort);
+  }
+
+  public Path data() {
+    return data;
+  }
+
+  public FsyncMode fsync() {
+    return fsync;
+  }
+
+  public int fsyncBatchMillis() {
+    return fsyncBatchMillis;
+  }
+
+  public NetLimits limits() {
+    return NetLimits.defaults()
+        .withMaxFrameBytes(maxFrameBytes)
+        .withTimeouts(Duration.ofSeconds(handshakeTimeoutSeconds),
+            Duration.ofSeconds(idleTimeoutSeconds));
+  }
+
+  public String adminToken() {
+    return adminToken;
+  }
+
+  public boolean demo() {
+    return demo;
+  }
+
+  public Application.EventLoops loops() {
+    return new Application.EventLoops(transport, ioThreads);
+  }
+
+  public StoreOptions storeOptions() {
+    return StoreOptions.DEFAULTS.withFsyncMode(fsync)
+        .withBatchWindow(Duration.ofMillis(fsyncBatchMillis));
+  }
+
+  /** The facilitator side's serve settings. */
+  public record FacilitatorOptions(Path accounts, String publicUrl) {
+    FacilitatorAccounts load() throws IOException {
+      return accounts == null ? FacilitatorAccounts.none() : FacilitatorAccounts.load(accounts);
+    }
+  }
+
+  public FacilitatorOptions facilitators() {
+    return new FacilitatorOptions(facilitators, publicUrl);
+  }
+
+  /** Runs {@code serve} with these arguments (tests); as the command line's {@code serve}. */
+  public static int run(String[] args, java.io.PrintStream out, java.io.PrintStream err) {
+    return Main.run(java.util.stream.Stream.concat(java.util.stream.Stream.of("serve"),
+        java.util.Arrays.stream(args)).toArray(String[]::new), out, err);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     Application app;
     FacilitatorAccounts accounts;
     try {
-      accounts = options.facilitators().load();
-    } catch (java.io.IOException | IllegalArgumentException e) {
+      accounts = facilitators().load();
+    } catch (IOException | IllegalArgumentException e) {
       err.println("cannot start: --facilitators: " + e.getMessage());
+      err.flush();
       return 1;
     }
     try {
-      app = Application.start(options.http(), options.tcp(), options.limits(),
-          options.demo() ? null : options.adminToken(), Version.serverName(),
-          new Application.Storage(options.data(),
-              StoreOptions.DEFAULTS.withFsyncMode(options.fsync())
-                  .withBatchWindow(Duration.ofMillis(options.fsyncBatchMillis()))),
-          options.loops(), accounts);
+      app = Application.start(http(), tcp(), limits(), demo ? null : adminToken,
+          Version.serverName(), new Application.Storage(data, storeOptions()), loops(), accounts);
     } catch (PortTaken e) {
-      String flag = e.port() == PortTaken.Port.HTTP ? "http-port" : "tcp-port";
+      String flag = e.port() == PortTaken.Port.HTTP ? "--http-port" : "--tcp-port";
       err.println("cannot start: the " + e.port() + " port " + e.portNumber()
-          + " is already in use (or not allowed); choose another with --" + flag + " or "
-          + Flags.envName(flag) + " (0 picks a free port). " + e.getMessage());
+          + " is already in use (or not allowed); choose another with " + flag + " or "
+          + EnvironmentDefaults.envName(flag) + " (0 picks a free port). " + e.getMessage());
+      err.flush();
       return 1;
-    } catch (RuntimeException | java.io.IOException e) {
+    } catch (RuntimeException | IOException e) {
       err.println("cannot start: " + e.getMessage());
+      err.flush();
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -166,8 +276,8 @@ public final class ServeCommand {
       stopped.countDown();
     }, "quarterdeck-shutdown"));
     ServerAddresses addresses = app.addresses();
-    java.util.List<String> reachable = PublicUrl.candidates(options.facilitators().publicUrl(),
-        addresses.http(), addresses.httpUrl());
+    java.util.List<String> reachable = PublicUrl.candidates(publicUrl, addresses.http(),
+        addresses.httpUrl());
     app.publicUrl(reachable.get(0));
     out.println("Quarterdeck " + Version.version() + " is up.");
     out.println("  HTTP       " + addresses.httpUrl() + "  (health: " + addresses.httpUrl()
@@ -175,16 +285,14 @@ public final class ServeCommand {
     out.println("  WebSocket  " + addresses.webSocketUrl());
     out.println("  TCP        " + addresses.tcpUrl());
     out.println("  Open       " + String.join("  ", reachable) + "  (join links and QR codes use "
-        + reachable.get(0) + (options.facilitators().publicUrl() == null
-            ? "; set another with --public-url" : "") + ")");
+        + reachable.get(0) + (publicUrl == null ? "; set another with --public-url" : "") + ")");
     if (accounts.size() > 0) {
       out.println("  Facilitators  " + accounts.size() + " accounts; sign in at "
           + reachable.get(0) + "/facilitator");
     }
-    out.println("  Data       " + options.data().toAbsolutePath().normalize() + " (fsync "
-        + options.fsync().flagValue() + ", " + app.sessions().sessionCount()
-        + " sessions recovered)");
-    if (options.demo()) {
+    out.println("  Data       " + data.toAbsolutePath().normalize() + " (fsync "
+        + fsync.flagValue() + ", " + app.sessions().sessionCount() + " sessions recovered)");
+    if (demo) {
       printDemo(out, app.sessions(), addresses, reachable.get(0));
     }
     out.flush();
@@ -192,7 +300,7 @@ public final class ServeCommand {
     return 0;
   }
 
-  private static void printDemo(PrintStream out, SessionManager sessions,
+  private static void printDemo(PrintWriter out, SessionManager sessions,
       ServerAddresses addresses, String publicUrl) throws Exception {
     SessionManager.Created demo = sessions.create(CreateSession.newBuilder()
         .setBuiltinScenario(ScenarioCatalog.defaultName()).setSettings(DEMO).build())

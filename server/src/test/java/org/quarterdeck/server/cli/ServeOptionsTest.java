@@ -11,11 +11,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.quarterdeck.server.net.IoTransport;
 import org.quarterdeck.server.store.FsyncMode;
+import picocli.CommandLine.ParameterException;
 
 class ServeOptionsTest {
   @Test
   void defaultsAreTheDocumentedOnes() {
-    ServeCommand.Options o = ServeCommand.Options.parse(new String[0], Map.of());
+    ServeCommand o = ServeCommand.parse(new String[0], Map.of());
     assertEquals(8080, o.http().getPort());
     assertEquals(7777, o.tcp().getPort());
     assertEquals("127.0.0.1", o.http().getHostString());
@@ -30,14 +31,14 @@ class ServeOptionsTest {
 
   @Test
   void transportThreadsAndBatchWindowAreSettable() {
-    ServeCommand.Options o = ServeCommand.Options.parse(new String[] {"--transport", "nio",
+    ServeCommand o = ServeCommand.parse(new String[] {"--transport", "nio",
         "--io-threads", "3", "--fsync-batch-ms", "2"}, Map.of());
     assertEquals(IoTransport.NIO, o.loops().transport());
     assertEquals(3, o.loops().threads());
     assertEquals(2, o.fsyncBatchMillis());
-    assertThrows(Flags.UsageException.class, () -> ServeCommand.Options.parse(
+    assertThrows(ParameterException.class, () -> ServeCommand.parse(
         new String[] {"--transport", "carrier-pigeon"}, Map.of()));
-    assertThrows(Flags.UsageException.class, () -> ServeCommand.Options.parse(
+    assertThrows(ParameterException.class, () -> ServeCommand.parse(
         new String[] {"--fsync-batch-ms", "5000"}, Map.of()));
   }
 
@@ -45,7 +46,7 @@ class ServeOptionsTest {
   void environmentSetsAFlagAndTheCommandLineWins() {
     Map<String, String> env = Map.of("QUARTERDECK_HTTP_PORT", "9000",
         "QUARTERDECK_TCP_PORT", "9001", "QUARTERDECK_IDLE_TIMEOUT_SECONDS", "5");
-    ServeCommand.Options o = ServeCommand.Options.parse(
+    ServeCommand o = ServeCommand.parse(
         new String[] {"--tcp-port=9100", "--demo", "--bind", "0.0.0.0"}, env);
     assertEquals(9000, o.http().getPort());
     assertEquals(9100, o.tcp().getPort());
@@ -56,13 +57,13 @@ class ServeOptionsTest {
 
   @Test
   void badFlagsAreUsageErrors() {
-    assertThrows(Flags.UsageException.class,
-        () -> ServeCommand.Options.parse(new String[] {"--http-port", "eighty"}, Map.of()));
-    assertThrows(Flags.UsageException.class,
-        () -> ServeCommand.Options.parse(new String[] {"--http-port", "70000"}, Map.of()));
-    assertThrows(Flags.UsageException.class,
-        () -> ServeCommand.Options.parse(new String[] {"--colour", "blue"}, Map.of()));
-    assertThrows(Flags.UsageException.class,
-        () -> ServeCommand.Options.parse(new String[] {"--bind"}, Map.of()));
+    assertThrows(ParameterException.class,
+        () -> ServeCommand.parse(new String[] {"--http-port", "eighty"}, Map.of()));
+    assertThrows(ParameterException.class,
+        () -> ServeCommand.parse(new String[] {"--http-port", "70000"}, Map.of()));
+    assertThrows(ParameterException.class,
+        () -> ServeCommand.parse(new String[] {"--colour", "blue"}, Map.of()));
+    assertThrows(ParameterException.class,
+        () -> ServeCommand.parse(new String[] {"--bind"}, Map.of()));
   }
 }

@@ -91,7 +91,7 @@ class CrashRecoveryTest {
   private Process startServer(URI[] tcp) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Process process = new ProcessBuilder(java.toString(), "-XX:TieredStopAtLevel=1", "-cp",
-        System.getProperty("java.class.path"), "org.quarterdeck.server.Main", "serve",
+        System.getProperty("java.class.path"), "org.quarterdeck.server.cli.Main", "serve",
         "--http-port", "0", "--tcp-port", "0", "--data", data.toString(), "--fsync", "batch")
         .redirectError(ProcessBuilder.Redirect.appendTo(data.resolve("server.log").toFile()))
         .start();

@@ -34,7 +34,7 @@ import org.quarterdeck.protocol.v1.TurnOpened;
 import org.quarterdeck.protocol.v1.WhatIf;
 import org.quarterdeck.protocol.v1.WhatIfChange;
 import org.quarterdeck.server.Application;
-import org.quarterdeck.server.cli.LogCommands;
+import org.quarterdeck.server.cli.Main;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.store.StoreOptions;
 
@@ -168,13 +168,13 @@ class DurabilityEndToEndTest {
     }
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    assertEquals(0, LogCommands.export(new String[] {"--data", data.toString(), "--session",
+    assertEquals(0, Main.run(new String[] {"export", "--data", data.toString(), "--session",
         table.created().getSessionId(), "--format", "json"}, new PrintStream(out), System.err));
     String json = out.toString(StandardCharsets.UTF_8);
     assertTrue(json.contains("\"replay\"") && json.contains("\"records\""));
     assertTrue(!json.contains(table.anaToken()), "tokens are never exported");
     ByteArrayOutputStream verified = new ByteArrayOutputStream();
-    assertEquals(0, LogCommands.verify(new String[] {"--data", data.toString()},
+    assertEquals(0, Main.run(new String[] {"verify", "--data", data.toString()},
         new PrintStream(verified), System.err), verified.toString());
   }
 
@@ -213,7 +213,7 @@ class DurabilityEndToEndTest {
       assertEquals(1, server.app.sessions().quarantined().size());
     }
     ByteArrayOutputStream verified = new ByteArrayOutputStream();
-    assertEquals(1, LogCommands.verify(new String[] {"--data", data.toString()},
+    assertEquals(1, Main.run(new String[] {"verify", "--data", data.toString()},
         new PrintStream(verified), System.err));
     assertTrue(verified.toString().contains("FAIL " + bad.created().getSessionId()),
         verified.toString());

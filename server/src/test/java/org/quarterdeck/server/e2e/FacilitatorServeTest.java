@@ -66,7 +66,7 @@ class FacilitatorServeTest {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Path log = dir.resolve("server.log");
     Process process = new ProcessBuilder(java.toString(), "-cp",
-        System.getProperty("java.class.path"), "org.quarterdeck.server.Main", "serve",
+        System.getProperty("java.class.path"), "org.quarterdeck.server.cli.Main", "serve",
         "--http-port", "0", "--tcp-port", "0", "--data", data.toString(),
         "--facilitators", accounts.toString(), "--admin-token", "admin-" + System.nanoTime(),
         "--public-url", "http://quarterdeck.example:8080")

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.quarterdeck.client.Main;
+import org.quarterdeck.client.cli.Main;
 import org.quarterdeck.client.load.echo.EchoServer;
 import org.quarterdeck.server.Application;
 import org.quarterdeck.server.net.NetLimits;

@@ -1,11 +1,8 @@
-package org.quarterdeck.client;
+package org.quarterdeck.client.cli;
 
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
-import org.quarterdeck.client.cli.BotsCommand;
-import org.quarterdeck.client.cli.FacilitateCommand;
-import org.quarterdeck.client.cli.PlayCommand;
 import org.quarterdeck.client.load.LoadCommand;
 
 /**
