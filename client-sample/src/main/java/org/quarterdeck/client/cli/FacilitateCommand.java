@@ -14,7 +14,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,6 +40,11 @@ import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.protocol.v1.Snapshot;
 import org.quarterdeck.protocol.v1.Variable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code facilitate}: creates a session (or takes one back with the facilitator token), shows the
@@ -47,13 +52,6 @@ import org.quarterdeck.protocol.v1.Variable;
  * input. Teams are numbered from 1 here, as players see them.
  */
 public final class FacilitateCommand {
-  public static final String USAGE = """
-      facilitate --server URL (--token TOKEN | --create [--scenario NAME | --scenario-file FILE]
-                 [--teams N] [--deadline SECONDS] [--bots adaptive,numbers,...] [--seed N]
-                 [--title TEXT] [--admin-token T]) [--json]
-        --bots gives each team's bot strategy in order ("-" leaves a team to humans only);
-        --deadline 0 means no deadline: turns resolve when all players submitted, or on 'force'.""";
-
   static final String HELP = """
       Commands (one per line; TEAM is 1-based):
         start | pause | resume | force | end      run the game
@@ -95,23 +93,86 @@ public final class FacilitateCommand {
     this.out = out;
   }
 
-  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-    Args a;
-    try {
-      a = Args.parse(args, Set.of("server", "token", "scenario", "scenario-file", "teams",
-          "deadline", "bots", "seed", "admin-token", "title"), Set.of("create", "json"));
-      a.require("server");
-      if (a.isSet("create") == a.get("token").isPresent()) {
-        throw new Args.UsageException("give either --create or --token TOKEN");
-      }
-      if (a.get("scenario").isPresent() && a.get("scenario-file").isPresent()) {
-        throw new Args.UsageException("give --scenario or --scenario-file, not both");
-      }
-    } catch (Args.UsageException e) {
-      err.println("facilitate: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
+  /** {@code facilitate}'s options; the command line's {@code facilitate} runs this. */
+  @Command(name = "facilitate", mixinStandardHelpOptions = true, sortOptions = false,
+      description = "Creates a session (--create) or takes one back (--token), shows the lobby"
+          + " and the live view, and runs the facilitator's commands.",
+      footer = {"", "In the game, type 'help' for the commands."})
+  static final class Options implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    @Option(names = "--server", required = true, paramLabel = "URL",
+        description = "ws://HOST:PORT/ws or tcp://HOST:PORT")
+    URI server;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+        description = "Take a session back with its facilitator token.")
+    String token;
+
+    @Option(names = "--create", description = "Create a new session.")
+    boolean create;
+
+    @Option(names = "--scenario", paramLabel = "NAME",
+        description = "Built-in scenario of a new session (default: market-year).")
+    String scenario;
+
+    @Option(names = "--scenario-file", paramLabel = "FILE",
+        description = "Scenario file (.textproto or .json) of a new session.")
+    Path scenarioFile;
+
+    @Option(names = "--teams", defaultValue = "0", paramLabel = "N",
+        description = "Teams of a new session (0: the scenario's).")
+    int teams;
+
+    @Option(names = "--deadline", defaultValue = "0", paramLabel = "SECONDS",
+        description = "Turn deadline; 0: none, turns resolve when all players submitted, or on"
+            + " 'force'.")
+    int deadline;
+
+    @Option(names = "--bots", paramLabel = "adaptive,numbers,...",
+        description = "Each team's bot strategy in order (\"-\" leaves a team to humans only).")
+    String bots;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N",
+        description = "Seed of a new session (0: a random one).")
+    long seed;
+
+    @Option(names = "--title", paramLabel = "TEXT", description = "Title of a new session.")
+    String title;
+
+    @Option(names = "--admin-token", paramLabel = "T",
+        description = "The server's admin token, when creating sessions needs one.")
+    String adminToken;
+
+    @Option(names = "--json", description = "Send WebSocket text frames (proto3 JSON).")
+    boolean json;
+
+    Options(InputStream in, PrintStream out, PrintStream err) {
+      this.in = in;
+      this.out = out;
+      this.err = err;
     }
+
+    @Override
+    public Integer call() {
+      if (create == (token != null)) {
+        throw new ParameterException(spec.commandLine(), "give either --create or --token TOKEN");
+      }
+      if (scenario != null && scenarioFile != null) {
+        throw new ParameterException(spec.commandLine(),
+            "give --scenario or --scenario-file, not both");
+      }
+      Ranges.check(spec, "--teams", teams, 0, 60);
+      Ranges.check(spec, "--deadline", deadline, 0, 86_400);
+      return run(this, in, out, err);
+    }
+  }
+
+  static int run(Options a, InputStream in, PrintStream out, PrintStream err) {
     FacilitateCommand f = new FacilitateCommand(out);
     try {
       return f.facilitate(a, in, err);
@@ -125,12 +186,12 @@ public final class FacilitateCommand {
     }
   }
 
-  private int facilitate(Args a, InputStream in, PrintStream err) throws InterruptedException {
-    URI server = URI.create(a.require("server"));
+  private int facilitate(Options a, InputStream in, PrintStream err) throws InterruptedException {
+    URI server = a.server;
     try {
-      CreateSession create = a.isSet("create") ? createRequest(a) : null;
+      CreateSession create = a.create ? createRequest(a) : null;
       client = QuarterdeckClient.connect(server,
-          ClientOptions.defaults().withJson(a.isSet("json"))).get(15, TimeUnit.SECONDS);
+          ClientOptions.defaults().withJson(a.json)).get(15, TimeUnit.SECONDS);
       client.onPush(m -> console.post(new Console.Push(m)));
       client.onConnection(console.connectionEvents());
       client.hello().get(15, TimeUnit.SECONDS);
@@ -149,7 +210,7 @@ public final class FacilitateCommand {
         out.println("  Come back:    quarterdeck-client facilitate --server " + server
             + " --token " + token);
       } else {
-        token = a.require("token");
+        token = a.token;
       }
       Snapshot snapshot = client.resume(token).get(15, TimeUnit.SECONDS);
       apply(snapshot);
@@ -170,25 +231,28 @@ public final class FacilitateCommand {
     }
   }
 
-  private static CreateSession createRequest(Args a) throws IOException {
+  private static CreateSession createRequest(Options a) throws IOException {
     CreateSession.Builder b = CreateSession.newBuilder();
-    if (a.get("scenario-file").isPresent()) {
-      b.setScenarioText(Files.readString(Path.of(a.get("scenario-file").get()),
-          StandardCharsets.UTF_8));
+    if (a.scenarioFile != null) {
+      b.setScenarioText(Files.readString(a.scenarioFile, StandardCharsets.UTF_8));
     } else {
-      b.setBuiltinScenario(a.get("scenario").orElse("market-year"));
+      b.setBuiltinScenario(a.scenario == null ? "market-year" : a.scenario);
     }
     SessionSettings.Builder s = SessionSettings.newBuilder()
-        .setTeams(a.getInt("teams", 0, 0, 60))
-        .setTurnDeadlineSeconds(a.getInt("deadline", 0, 0, 86_400))
-        .setSeed(a.getLong("seed", 0));
-    a.get("title").ifPresent(s::setTitle);
-    a.get("bots").ifPresent(list -> {
-      for (String bot : list.split(",", -1)) {
+        .setTeams(a.teams)
+        .setTurnDeadlineSeconds(a.deadline)
+        .setSeed(a.seed);
+    if (a.title != null) {
+      s.setTitle(a.title);
+    }
+    if (a.bots != null) {
+      for (String bot : a.bots.split(",", -1)) {
         s.addBotStrategies(bot.strip().equals("-") ? "" : bot.strip());
       }
-    });
-    a.get("admin-token").ifPresent(b::setAdminToken);
+    }
+    if (a.adminToken != null) {
+      b.setAdminToken(a.adminToken);
+    }
     return b.setSettings(s).build();
   }
 

@@ -2,23 +2,30 @@ package org.quarterdeck.client.cli;
 
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.util.Arrays;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import org.quarterdeck.client.load.LoadCommand;
+import org.quarterdeck.client.load.echo.EchoServer;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
- * Command-line entry point of the sample client: {@code play}, {@code facilitate}, {@code bots}
- * and {@code load}.
+ * Command-line entry point of the sample client: {@code play}, {@code facilitate}, {@code bots},
+ * {@code load} and {@code echo-server}.
  */
-public final class Main {
-  private static final String USAGE = """
-      usage: java -jar quarterdeck-client.jar COMMAND [OPTIONS]
-        play        play a seat in the terminal
-        facilitate  create or run a session as its facilitator
-        bots        fill seats with simple bots that play to the end
-        load        the load generator: many players, open-loop decisions, latency percentiles
-      Run a command with --help for its options.""";
-
-  private Main() {}
+@Command(name = "quarterdeck-client", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "A terminal player, facilitator, sample bots and the load generator.",
+    footer = {"", "Run a command with --help for its options. Shell completion for bash and zsh:",
+        "  source <(java -jar quarterdeck-client.jar generate-completion)"})
+public final class Main implements Callable<Integer> {
+  @Spec
+  private CommandSpec spec;
 
   public static void main(String[] args) {
     quietLogs();
@@ -38,28 +45,40 @@ public final class Main {
 
   /** Runs a command; returns its exit code (0 ok, 1 failed, 2 bad usage). */
   public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-    if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
-      out.println(USAGE);
-      return args.length == 0 ? 2 : 0;
-    }
-    String[] rest = Arrays.copyOfRange(args, 1, args.length);
-    boolean help = Arrays.asList(rest).contains("--help");
-    return switch (args[0]) {
-      case "play" -> help ? usage(out, PlayCommand.USAGE) : PlayCommand.run(rest, in, out, err);
-      case "facilitate" -> help ? usage(out, FacilitateCommand.USAGE)
-          : FacilitateCommand.run(rest, in, out, err);
-      case "bots" -> help ? usage(out, BotsCommand.USAGE) : BotsCommand.run(rest, in, out, err);
-      case "load" -> help ? usage(out, LoadCommand.USAGE) : LoadCommand.run(rest, out, err);
-      default -> {
-        err.println("unknown command '" + args[0] + "'");
-        err.println(USAGE);
-        yield 2;
-      }
-    };
+    return run(args, in, out, err, System.getenv());
   }
 
-  private static int usage(PrintStream out, String usage) {
-    out.println(usage);
-    return 0;
+  /** As {@link #run(String[], InputStream, PrintStream, PrintStream)} with its own environment. */
+  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err,
+      Map<String, String> environment) {
+    CommandLine line = new CommandLine(new Main())
+        .addSubcommand(new PlayCommand.Options(in, out, err))
+        .addSubcommand(new FacilitateCommand.Options(in, out, err))
+        .addSubcommand(new BotsCommand(out, err))
+        .addSubcommand(new LoadCommand(out, err))
+        .addSubcommand(new EchoServer.Command())
+        .addSubcommand(new AutoComplete.GenerateCompletion())
+        .addSubcommand(new CommandLine.HelpCommand());
+    line.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    // After the subcommands are added, so that it reaches every one of them.
+    line.setDefaultValueProvider(new EnvironmentDefaults(environment));
+    return line.execute(args);
+  }
+
+  /** No command: the usage, as a usage error (exit 2). */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return CommandLine.ExitCode.USAGE;
+  }
+
+  /** {@code --version}: the jar's version. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"quarterdeck-client/" + (v == null ? "dev" : v)};
+    }
   }
 }

@@ -7,7 +7,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +29,11 @@ import org.quarterdeck.protocol.v1.SubmitDecision;
 import org.quarterdeck.protocol.v1.TeamView;
 import org.quarterdeck.protocol.v1.TurnOpened;
 import org.quarterdeck.protocol.v1.TurnResolved;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code play}: one seat in the terminal. Line-oriented so that a script on standard input plays
@@ -36,11 +41,6 @@ import org.quarterdeck.protocol.v1.TurnResolved;
  * next turn.
  */
 public final class PlayCommand {
-  public static final String USAGE = """
-      play --server ws://HOST:PORT/ws|tcp://HOST:PORT (--join CODE --name NAME [--team N] | --token TOKEN) [--json]
-        Joins a session (or takes a seat back with its token) and plays it line by line.
-        --team N asks for team N (1-based); --json sends WebSocket text frames.""";
-
   static final String HELP = """
       Commands (one per line):
         ACT=HOURS ...         book hours, e.g. "push=10 coach=8 change=6" (ACT=0 removes an act);
@@ -88,19 +88,57 @@ public final class PlayCommand {
     this.out = out;
   }
 
-  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-    Args a;
-    try {
-      a = Args.parse(args, Set.of("server", "join", "name", "team", "token"), Set.of("json"));
-      if (a.get("token").isEmpty() && (a.get("join").isEmpty() || a.get("name").isEmpty())) {
-        throw new Args.UsageException("give --join CODE --name NAME, or --token TOKEN");
-      }
-      a.require("server");
-    } catch (Args.UsageException e) {
-      err.println("play: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
+  /** {@code play}'s options; the command line's {@code play} runs this. */
+  @Command(name = "play", mixinStandardHelpOptions = true, sortOptions = false,
+      description = "Joins a session (or takes a seat back with its token) and plays it line by"
+          + " line.",
+      footer = {"", "Give --join CODE --name NAME, or --token TOKEN. In the game, type 'help'."})
+  static final class Options implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    @Option(names = "--server", required = true, paramLabel = "URL",
+        description = "ws://HOST:PORT/ws or tcp://HOST:PORT")
+    URI server;
+
+    @Option(names = "--join", paramLabel = "CODE", description = "The session's join code.")
+    String join;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Your name in the game.")
+    String name;
+
+    @Option(names = "--team", defaultValue = "0", paramLabel = "N",
+        description = "Ask for team N (1-based; 0: any).")
+    int team;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+        description = "Take your seat back with the token from an earlier game.")
+    String token;
+
+    @Option(names = "--json", description = "Send WebSocket text frames (proto3 JSON).")
+    boolean json;
+
+    Options(InputStream in, PrintStream out, PrintStream err) {
+      this.in = in;
+      this.out = out;
+      this.err = err;
     }
+
+    @Override
+    public Integer call() {
+      if (token == null && (join == null || name == null)) {
+        throw new ParameterException(spec.commandLine(),
+            "give --join CODE --name NAME, or --token TOKEN");
+      }
+      Ranges.check(spec, "--team", team, 0, 60);
+      return run(this, in, out, err);
+    }
+  }
+
+  static int run(Options a, InputStream in, PrintStream out, PrintStream err) {
     PlayCommand play = new PlayCommand(out);
     try {
       return play.play(a, in, err);
@@ -115,24 +153,23 @@ public final class PlayCommand {
     }
   }
 
-  private int play(Args a, InputStream in, PrintStream err) throws InterruptedException {
-    URI server = URI.create(a.require("server"));
+  private int play(Options a, InputStream in, PrintStream err) throws InterruptedException {
+    URI server = a.server;
     try {
       client = QuarterdeckClient.connect(server,
-          ClientOptions.defaults().withJson(a.isSet("json"))).get(15, TimeUnit.SECONDS);
+          ClientOptions.defaults().withJson(a.json)).get(15, TimeUnit.SECONDS);
       client.onPush(m -> console.post(new Console.Push(m)));
       client.onConnection(console.connectionEvents());
       client.hello().get(15, TimeUnit.SECONDS);
       Snapshot snapshot;
-      if (a.get("token").isPresent()) {
-        snapshot = client.resume(a.get("token").get()).get(15, TimeUnit.SECONDS);
+      if (a.token != null) {
+        snapshot = client.resume(a.token).get(15, TimeUnit.SECONDS);
         out.println("Resumed your seat.");
       } else {
-        int teamNumber = a.getInt("team", 0, 0, 60);
-        Joined joined = client.join(a.require("join"), a.require("name"), teamNumber - 1)
+        Joined joined = client.join(a.join, a.name, a.team - 1)
             .get(15, TimeUnit.SECONDS);
         snapshot = joined.getSnapshot();
-        out.println("Joined as " + a.require("name") + " on team " + (joined.getTeam() + 1)
+        out.println("Joined as " + a.name + " on team " + (joined.getTeam() + 1)
             + Views.hat(joined.getHat()) + ".");
       }
       out.println("Your token: " + client.token());
