@@ -19,6 +19,7 @@ import org.quarterdeck.server.session.EventStoreJournals;
 import org.quarterdeck.server.session.SessionManager;
 import org.quarterdeck.server.session.Journals;
 import org.quarterdeck.server.store.EventStore;
+import org.quarterdeck.server.store.StoreObserver;
 import org.quarterdeck.server.store.StoreOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,9 +53,9 @@ public final class Application implements AutoCloseable {
       return new Storage(null, StoreOptions.DEFAULTS);
     }
 
-    Journals open() throws IOException {
+    Journals open(StoreObserver observer) throws IOException {
       return data == null ? Journals.inMemory()
-          : new EventStoreJournals(EventStore.open(data, options));
+          : new EventStoreJournals(EventStore.open(data, options, observer));
     }
   }
 
@@ -105,7 +106,18 @@ public final class Application implements AutoCloseable {
       FacilitatorAccounts accounts) throws InterruptedException, IOException {
     ServerMetrics metrics = new ServerMetrics();
     EventLoopGroup workers = loops.transport().newGroup(loops.threads());
-    Journals sessionStorage = storage.open();
+    metrics.watch(workers);
+    Journals sessionStorage = storage.open(new StoreObserver() {
+      @Override
+      public void batchCommitted(int records, long nanos) {
+        metrics.batchCommitted(records, nanos);
+      }
+
+      @Override
+      public void fsynced(long nanos) {
+        metrics.fsynced(nanos);
+      }
+    });
     java.util.concurrent.ExecutorService disk = java.util.concurrent.Executors
         .newSingleThreadExecutor(r -> {
           Thread t = new Thread(r, "quarterdeck-session-restore");
@@ -125,6 +137,8 @@ public final class Application implements AutoCloseable {
         });
     sessions.useFacilitators(accounts, storage.data() == null ? ArchivedSessions.inMemory()
         : ArchivedSessions.in(storage.data()), desk, publicUrl::get);
+    sessions.timeTurns(metrics::turnClosed);
+    metrics.sessionsByPhase(sessions::sessionsByPhase);
     int recovered = sessions.recoverAll();
     if (recovered > 0 || !sessions.quarantined().isEmpty()) {
       log.info("recovered {} sessions, {} quarantined", recovered, sessions.quarantined().size());

@@ -1,5 +1,6 @@
 package org.quarterdeck.server.http;
 
+import com.google.gson.JsonObject;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -75,8 +76,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     switch (path) {
       case "/healthz" -> respond(ctx, request, HttpResponseStatus.OK, "application/json",
-          "{\"status\":\"ok\",\"protocolVersion\":1,\"connections\":" + metrics.openConnections()
-              + ",\"uptimeSeconds\":" + metrics.uptimeSeconds() + "}\n", true);
+          health(), true);
       case "/metrics" -> respond(ctx, request, HttpResponseStatus.OK,
           "text/plain; version=0.0.4; charset=utf-8", metrics.prometheusText(), true);
       default -> {
@@ -192,5 +192,14 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (!keepAlive) {
       written.addListener(ChannelFutureListener.CLOSE);
     }
+  }
+
+  private String health() {
+    JsonObject health = new JsonObject();
+    health.addProperty("status", "ok");
+    health.addProperty("protocolVersion", 1);
+    health.addProperty("connections", metrics.openConnections());
+    health.addProperty("uptimeSeconds", metrics.uptimeSeconds());
+    return health + "\n";
   }
 }

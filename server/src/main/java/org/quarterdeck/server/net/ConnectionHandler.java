@@ -60,6 +60,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
   private volatile boolean handshakeDone;
   private int consecutiveBadFrames;
   private int consecutiveRateLimited;
+  /** Request ids of decisions read and not yet answered, with the time they were read. */
+  private final DecisionClock decisions = new DecisionClock();
 
   public ConnectionHandler(Transport transport, NetLimits limits, Dispatcher dispatcher,
       ServerMetrics metrics, ConnectionRegistry registry) {
@@ -89,7 +91,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
       return;
     }
     started = true;
-    metrics.connectionOpened();
+    metrics.connectionOpened(transport);
     registry.add(this);
     rateLimiter = new RateLimiter(limits.messagesPerSecond(), limits.messageBurst(),
         ctx.executor().ticker()::nanoTime);
@@ -105,7 +107,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (started) {
-      metrics.connectionClosed();
+      metrics.connectionClosed(transport);
       registry.remove(this);
       if (handshakeDeadline != null) {
         handshakeDeadline.cancel(false);
@@ -150,6 +152,9 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     }
     consecutiveRateLimited = 0;
     metrics.messageIn();
+    if (inbound.message().hasSubmitDecision()) {
+      decisions.read(inbound.message().getRequestId(), System.nanoTime());
+    }
     dispatcher.dispatch(this, inbound.message());
   }
 
@@ -275,6 +280,12 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     metrics.messageOut();
     if (message.hasError()) {
       metrics.errorOut();
+    }
+    if (message.getRequestId() != 0) {
+      long readAt = decisions.answered(message.getRequestId());
+      if (readAt != DecisionClock.NONE && message.hasDecisionAccepted()) {
+        metrics.decisionAcknowledged(System.nanoTime() - readAt);
+      }
     }
     ctx.write(message, ctx.voidPromise());
     return true;

@@ -79,6 +79,8 @@ public final class SessionManager implements SessionGateway {
    * @param adminToken when not null, creating a session needs this token
    * @param joinFailuresPerMinute failed join attempts allowed per client address and minute
    */
+  private volatile java.util.function.LongConsumer turnTimer = nanos -> { };
+
   public SessionManager(Supplier<SessionThread> threads, Journals storage,
       String adminToken, int maxSessions, int joinFailuresPerMinute) {
     this(threads, storage, adminToken, maxSessions, joinFailuresPerMinute, Runnable::run);
@@ -264,7 +266,28 @@ public final class SessionManager implements SessionGateway {
     };
   }
 
+  /**
+   * Tells {@code timer} how long each turn takes to resolve, in nanoseconds, for every session
+   * created or recovered after this call (the composition root calls it before recovering).
+   */
+  public void timeTurns(java.util.function.LongConsumer timer) {
+    turnTimer = requireNonNull(timer, "timer");
+  }
+
+  /**
+   * How many sessions are in each phase, for metrics. Phases are read off the sessions' threads
+   * without synchronisation: a count may be one transition behind, which a gauge tolerates.
+   */
+  public java.util.Map<String, Long> sessionsByPhase() {
+    java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+    for (GameSession session : byId.values()) {
+      counts.merge(session.phase().name(), 1L, Long::sum);
+    }
+    return counts;
+  }
+
   private void register(GameSession session, SessionThread thread) {
+    session.timeTurns(turnTimer);
     threadOf.put(session, thread);
     byId.put(session.id(), session);
     byCode.put(session.joinCode(), session);

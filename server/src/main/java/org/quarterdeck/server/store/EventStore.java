@@ -43,11 +43,12 @@ public final class EventStore implements AutoCloseable {
   private final LogWriter writer;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private EventStore(Path sessionsDirectory, StoreOptions options, LogFiles files) {
+  private EventStore(Path sessionsDirectory, StoreOptions options, LogFiles files,
+      StoreObserver observer) {
     this.sessionsDirectory = sessionsDirectory;
     this.options = options;
     this.files = files;
-    this.writer = new LogWriter(options, files, openLogs);
+    this.writer = new LogWriter(options, files, openLogs, observer);
   }
 
   /** Opens (creating it if needed) a data directory on the real file system. */
@@ -55,14 +56,26 @@ public final class EventStore implements AutoCloseable {
     return open(dataDirectory, options, LogFiles.system());
   }
 
+  /** Opens a data directory on the real file system, telling {@code observer} its timings. */
+  public static EventStore open(Path dataDirectory, StoreOptions options, StoreObserver observer)
+      throws IOException {
+    return open(dataDirectory, options, LogFiles.system(), observer);
+  }
+
   /** Opens a data directory, with files opened through {@code files} (tests inject faults here). */
   public static EventStore open(Path dataDirectory, StoreOptions options, LogFiles files)
       throws IOException {
+    return open(dataDirectory, options, files, StoreObserver.NONE);
+  }
+
+  private static EventStore open(Path dataDirectory, StoreOptions options, LogFiles files,
+      StoreObserver observer) throws IOException {
     requireNonNull(dataDirectory, "dataDirectory");
     requireNonNull(options, "options");
     requireNonNull(files, "files");
+    requireNonNull(observer, "observer");
     Path sessions = Files.createDirectories(dataDirectory.resolve(SESSIONS));
-    EventStore store = new EventStore(sessions, options, files);
+    EventStore store = new EventStore(sessions, options, files, observer);
     store.writer.start();
     return store;
   }
