@@ -13,11 +13,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quarterdeck.client.QuarterdeckClient;
 import org.quarterdeck.protocol.v1.ClientMessage;
 import org.quarterdeck.protocol.v1.CreateSession;
@@ -27,20 +26,12 @@ import org.quarterdeck.protocol.v1.Hello;
 import org.quarterdeck.protocol.v1.Ping;
 import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.Welcome;
+import org.quarterdeck.server.testing.TestServer;
 
 /** Hello and Ping over every way in, on real loopback sockets. */
 class TransportsEndToEndTest {
-  private static RunningServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = RunningServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final TestServer server = TestServer.inMemory();
 
   private URI uri(String transport) {
     return transport.equals("tcp") ? server.tcp() : server.webSocket();
@@ -170,7 +161,7 @@ class TransportsEndToEndTest {
 
   @Test
   void shutdownSaysGoodbyeToEveryClient() throws Exception {
-    RunningServer own = RunningServer.start();
+    TestServer own = TestServer.inMemory().start();
     QuarterdeckClient ws = own.client(own.webSocket(), false);
     QuarterdeckClient tcp = own.client(own.tcp(), false);
     ws.hello().get(10, SECONDS);
