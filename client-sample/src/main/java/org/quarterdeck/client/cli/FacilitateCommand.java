@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import org.jline.terminal.Terminal;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -72,8 +73,16 @@ public final class FacilitateCommand {
         wait-end                                  wait until the session ends (scripts)
         quit                                      leave; the session goes on""";
 
+  private static final List<String> FACILITATE_WORDS = List.of("start", "pause", "resume",
+      "force", "end", "extend", "until", "inject", "inject-custom", "broadcast", "kick", "assign",
+      "live", "replay", "export", "wait-players", "wait-turn", "wait-end", "help", "quit");
   private final PrintStream out;
   private final Console console = new Console();
+  /** The terminal's console when a person types, else null (a script on a pipe). */
+  private TerminalConsole screen;
+  /** What Tab completes: the commands, then the open turn's acts and dilemmas. */
+  private java.util.concurrent.atomic.AtomicReference<java.util.Collection<String>> completions =
+      new java.util.concurrent.atomic.AtomicReference<>(FACILITATE_WORDS);
   private final Deque<Console.Event> deferred = new ArrayDeque<>();
   private QuarterdeckClient client;
   private String sessionId = "";
@@ -151,10 +160,14 @@ public final class FacilitateCommand {
     @Option(names = "--json", description = "Send WebSocket text frames (proto3 JSON).")
     boolean json;
 
-    Options(InputStream in, PrintStream out, PrintStream err) {
+    /** A terminal to read from with line editing, or null to read plain lines from {@code in}. */
+    private final Terminal terminal;
+
+    Options(InputStream in, PrintStream out, PrintStream err, Terminal terminal) {
       this.in = in;
       this.out = out;
       this.err = err;
+      this.terminal = terminal;
     }
 
     @Override
@@ -168,12 +181,17 @@ public final class FacilitateCommand {
       }
       Ranges.check(spec, "--teams", teams, 0, 60);
       Ranges.check(spec, "--deadline", deadline, 0, 86_400);
-      return run(this, in, out, err);
+      return run(this, in, out, err, terminal);
     }
   }
 
-  static int run(Options a, InputStream in, PrintStream out, PrintStream err) {
-    FacilitateCommand f = new FacilitateCommand(out);
+  static int run(Options a, InputStream in, PrintStream out, PrintStream err, Terminal terminal) {
+    java.util.concurrent.atomic.AtomicReference<java.util.Collection<String>> words =
+        new java.util.concurrent.atomic.AtomicReference<>(FACILITATE_WORDS);
+    TerminalConsole screen = terminal == null ? null : new TerminalConsole(terminal, words::get);
+    FacilitateCommand f = new FacilitateCommand(screen == null ? out : screen.printer());
+    f.screen = screen;
+    f.completions = words;
     try {
       return f.facilitate(a, in, err);
     } catch (InterruptedException e) {
@@ -182,6 +200,9 @@ public final class FacilitateCommand {
     } finally {
       if (f.client != null) {
         f.client.close();
+      }
+      if (screen != null) {
+        screen.close();
       }
     }
   }
@@ -222,7 +243,12 @@ public final class FacilitateCommand {
       return 2;
     }
     out.println("Type 'help' for the commands.");
-    console.readLines(in);
+    if (screen != null) {
+      console.echo(false);
+      screen.readInto(console, "facilitator> ");
+    } else {
+      console.readLines(in);
+    }
     while (true) {
       Integer code = handle(console.take());
       if (code != null) {
@@ -294,7 +320,7 @@ public final class FacilitateCommand {
   // ------------------------------------------------------------------ input
 
   private Integer line(String text) {
-    List<String> w = Console.command(text, out);
+    List<String> w = console.command(text, out);
     if (w == null) {
       return null;
     }
@@ -610,6 +636,11 @@ public final class FacilitateCommand {
         liveLines.put(t.getTeam().getTeam(), line);
       }
     }
+    if (screen != null && !always) {
+      // A person at a terminal: the view redraws in place at the bottom, one short row a team.
+      screen.showLive(compactLive(header, v));
+      return;
+    }
     if (always || !changed.isEmpty() || !header.equals(lastLive)) {
       lastLive = header;
       out.println(header);
@@ -617,4 +648,24 @@ public final class FacilitateCommand {
     }
   }
 
+
+  /** The live view as a compact table: a header, then one row per team of at most 80 columns. */
+  static List<String> compactLive(String header, LiveView v) {
+    List<String> rows = new java.util.ArrayList<>();
+    rows.add(header + "   (team, players, submitted, morale stress adoption results/target)");
+    for (LiveTeam t : v.getTeamsList()) {
+      java.util.Map<String, String> values = new java.util.HashMap<>();
+      for (Variable var : t.getTeam().getVariablesList()) {
+        values.put(var.getName(), Views.num(var.getValue()));
+      }
+      String who = t.getTeam().getPlayersCount() > 0 ? String.join(",", t.getTeam().getPlayersList())
+          : t.getTeam().getBot() ? "(bot)" : "-";
+      rows.add(String.format(Locale.ROOT, "%-8.8s %-14.14s %2d/%-2d %5s %5s %5s %6s/%s",
+          t.getTeam().getName(), who, t.getSubmitted(), t.getSeats(),
+          values.getOrDefault("morale", "-"), values.getOrDefault("stress", "-"),
+          values.getOrDefault("adoption", "-"), values.getOrDefault("results", "-"),
+          values.getOrDefault("target", "-")));
+    }
+    return rows;
+  }
 }

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.quarterdeck.client.load.LoadCommand;
 import org.quarterdeck.client.load.echo.EchoServer;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,9 +29,12 @@ public final class Main implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws java.io.IOException {
     quietLogs();
-    System.exit(run(args, System.in, System.out, System.err));
+    // A person at a terminal gets line editing, history and completion; a pipe gets plain lines.
+    Terminal terminal = System.console() == null ? null
+        : TerminalBuilder.builder().system(true).build();
+    System.exit(run(args, System.in, System.out, System.err, System.getenv(), terminal));
   }
 
   /**
@@ -51,9 +56,18 @@ public final class Main implements Callable<Integer> {
   /** As {@link #run(String[], InputStream, PrintStream, PrintStream)} with its own environment. */
   public static int run(String[] args, InputStream in, PrintStream out, PrintStream err,
       Map<String, String> environment) {
+    return run(args, in, out, err, environment, null);
+  }
+
+  /**
+   * Runs a command; {@code play} and {@code facilitate} read from {@code terminal} with line
+   * editing, history and completion when it is not null (else plain lines from {@code in}).
+   */
+  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err,
+      Map<String, String> environment, Terminal terminal) {
     CommandLine line = new CommandLine(new Main())
-        .addSubcommand(new PlayCommand.Options(in, out, err))
-        .addSubcommand(new FacilitateCommand.Options(in, out, err))
+        .addSubcommand(new PlayCommand.Options(in, out, err, terminal))
+        .addSubcommand(new FacilitateCommand.Options(in, out, err, terminal))
         .addSubcommand(new BotsCommand(out, err))
         .addSubcommand(new LoadCommand(out, err))
         .addSubcommand(new EchoServer.Command())

@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import org.jline.terminal.Terminal;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,9 +57,16 @@ public final class PlayCommand {
       Lines typed while no turn is open wait for the next turn.""";
 
   private static final long[] REMINDERS_SECONDS = {60, 30, 10};
+  private static final List<String> PLAY_WORDS = List.of("help", "quit", "show", "time", "wait",
+      "submit", "clear", "choose");
 
   private final PrintStream out;
   private final Console console = new Console();
+  /** The terminal's console when a person types, else null (a script on a pipe). */
+  private TerminalConsole screen;
+  /** What Tab completes: the commands, then the open turn's acts and dilemmas. */
+  private java.util.concurrent.atomic.AtomicReference<java.util.Collection<String>> completions =
+      new java.util.concurrent.atomic.AtomicReference<>(PLAY_WORDS);
   private final Deque<Console.Event> deferred = new ArrayDeque<>();
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "quarterdeck-play-timer");
@@ -121,10 +129,14 @@ public final class PlayCommand {
     @Option(names = "--json", description = "Send WebSocket text frames (proto3 JSON).")
     boolean json;
 
-    Options(InputStream in, PrintStream out, PrintStream err) {
+    /** A terminal to read from with line editing, or null to read plain lines from {@code in}. */
+    private final Terminal terminal;
+
+    Options(InputStream in, PrintStream out, PrintStream err, Terminal terminal) {
       this.in = in;
       this.out = out;
       this.err = err;
+      this.terminal = terminal;
     }
 
     @Override
@@ -134,12 +146,17 @@ public final class PlayCommand {
             "give --join CODE --name NAME, or --token TOKEN");
       }
       Ranges.check(spec, "--team", team, 0, 60);
-      return run(this, in, out, err);
+      return run(this, in, out, err, terminal);
     }
   }
 
-  static int run(Options a, InputStream in, PrintStream out, PrintStream err) {
-    PlayCommand play = new PlayCommand(out);
+  static int run(Options a, InputStream in, PrintStream out, PrintStream err, Terminal terminal) {
+    java.util.concurrent.atomic.AtomicReference<java.util.Collection<String>> words =
+        new java.util.concurrent.atomic.AtomicReference<>(PLAY_WORDS);
+    TerminalConsole screen = terminal == null ? null : new TerminalConsole(terminal, words::get);
+    PlayCommand play = new PlayCommand(screen == null ? out : screen.printer());
+    play.screen = screen;
+    play.completions = words;
     try {
       return play.play(a, in, err);
     } catch (InterruptedException e) {
@@ -149,6 +166,9 @@ public final class PlayCommand {
       play.timers.shutdownNow();
       if (play.client != null) {
         play.client.close();
+      }
+      if (screen != null) {
+        screen.close();
       }
     }
   }
@@ -181,7 +201,12 @@ public final class PlayCommand {
       return 1;
     }
     out.println("Type 'help' for the commands.");
-    console.readLines(in);
+    if (screen != null) {
+      console.echo(false);
+      screen.readInto(console, "play> ");
+    } else {
+      console.readLines(in);
+    }
     while (true) {
       Console.Event event = console.take();
       Integer code = handle(event);
@@ -252,7 +277,7 @@ public final class PlayCommand {
   // ------------------------------------------------------------------ input
 
   private Integer line(String text) {
-    List<String> words = Console.command(text, out);
+    List<String> words = console.command(text, out);
     if (words == null) {
       return null;
     }
@@ -460,6 +485,11 @@ public final class PlayCommand {
       return;
     }
     draft = next;
+    List<String> words = new java.util.ArrayList<>(PLAY_WORDS);
+    t.getActsList().forEach(act -> words.add(act.getId() + "="));
+    t.getDilemmasList().forEach(d -> d.getOptionsList().forEach(
+        o -> words.add(d.getId() + "=" + o.getId())));
+    completions.set(List.copyOf(words));
     acceptedVersion = 0;
     dirty = false;
     phase = t.getPaused() ? Phase.PAUSED : Phase.TURN_OPEN;
