@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.jline.builtins.ScreenTerminal;
+import org.jline.keymap.KeyMap;
+import org.jline.utils.InfoCmp;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -33,7 +35,6 @@ import org.quarterdeck.server.testing.TestServer;
  */
 class TerminalConsoleEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final String UP = "\033[A";
 
   @RegisterExtension
   static final TestServer server = TestServer.inMemory();
@@ -59,6 +60,17 @@ class TerminalConsoleEndToEndTest {
     while (!screenHolds.test(screen())) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("the screen never showed " + what + ":\n" + screen());
+      }
+      Thread.sleep(20); // polls the other thread's output; no timer is waited for
+    }
+  }
+
+  private void awaitOutput(String what, Predicate<String> outputHolds)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!outputHolds.test(output().replace("\r", ""))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the output never showed " + what + ":\n" + screen());
       }
       Thread.sleep(20); // polls the other thread's output; no timer is waited for
     }
@@ -96,12 +108,15 @@ class TerminalConsoleEndToEndTest {
         Map.of(), terminal));
     await("the prompt", s -> s.contains("facilitator> "));
 
+    // 'live' prints the whole view above the prompt (the status area's header has a legend).
+    String printed = "Live: phase LOBBY, turn 1\n";
     keys.write("live\r".getBytes(StandardCharsets.US_ASCII));
     keys.flush();
-    await("the live view asked for", s -> s.contains("Live: phase LOBBY"));
-    keys.write((UP + "\r").getBytes(StandardCharsets.US_ASCII)); // Up: 'live' again, not typed
-    await("the live view twice", s -> count(s, "Live: phase LOBBY") == 2);
-    assertEquals(2, count(screen(), "facilitator> live"), screen());
+    awaitOutput("the live view asked for", o -> count(o, printed) == 1);
+    String up = KeyMap.key(terminal, InfoCmp.Capability.key_up); // what this terminal's Up sends
+    keys.write((up + "\r").getBytes(StandardCharsets.US_ASCII)); // Up recalls 'live'; Enter runs it
+    keys.flush();
+    awaitOutput("the live view asked for again", o -> count(o, printed) == 2);
 
     // Two players join and the game starts: each change pushes a live view to the facilitator.
     try (QuarterdeckClient ana = server.client(); QuarterdeckClient ben = server.client()) {
