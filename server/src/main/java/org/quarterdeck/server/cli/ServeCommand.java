@@ -93,7 +93,7 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       publicUrl = value == null ? null : PublicUrl.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--public-url: " + e.getMessage());
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 

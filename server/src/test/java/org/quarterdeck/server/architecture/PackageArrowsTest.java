@@ -63,6 +63,7 @@ class PackageArrowsTest {
         .layer("session").definedBy(ROOT + ".session..")
         .layer("port").definedBy(ROOT + ".port..")
         .layer("store").definedBy(ROOT + ".store..")
+        .layer("facilitator").definedBy(ROOT + ".facilitator..")
         .layer("replay").definedBy(ROOT + ".replay..")
         .layer("simulate").definedBy(ROOT + ".simulate..")
         .layer("scenario").definedBy(ROOT + ".scenario..")
@@ -78,6 +79,7 @@ class PackageArrowsTest {
         .whereLayer("port").mayOnlyBeAccessedByLayers("net", "http", "metrics", "session",
             "composition root", "cli")
         .whereLayer("store").mayOnlyBeAccessedByLayers("session", "composition root", "cli")
+        .whereLayer("facilitator").mayOnlyBeAccessedByLayers("session", "composition root", "cli")
         .whereLayer("replay").mayOnlyBeAccessedByLayers("session", "cli")
         .whereLayer("simulate").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("scenario").mayOnlyBeAccessedByLayers("session", "replay", "simulate", "cli")
