@@ -1,8 +1,8 @@
 package org.quarterdeck.server.engine;
 
-import com.google.common.collect.ImmutableMap;
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,9 +16,11 @@ public record SeatDecision(Seat seat, int turn, Map<String, Double> hours,
 
   public SeatDecision {
     requireNonNull(seat, "seat");
-    // Immutable copies in the caller's order (ImmutableMap keeps insertion order, refuses nulls).
-    hours = ImmutableMap.copyOf(requireNonNull(hours, "hours"));
-    choices = ImmutableMap.copyOf(requireNonNull(choices, "choices"));
+    // Unmodifiable copies that keep the caller's order and its nulls: validate() refuses a null
+    // hour with a typed error, so this constructor must not throw on one (Guava's ImmutableMap
+    // would).
+    hours = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(hours, "hours")));
+    choices = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(choices, "choices")));
   }
 
   /** A decision builder for a seat and turn. */
