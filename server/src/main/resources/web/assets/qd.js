@@ -106,30 +106,116 @@ const QD = (() => {
     }
   }
 
-  /** A line chart over turns with one series per team (uPlot from the WebJar). */
-  function lineChart(container, title, turns, series) {
+  // ---------------------------------------------------------------- numbers and words for people
+
+  // Pages without the I18N loader (facilitator) still work: English and the server's labels.
+  const hasI18n = typeof I18N !== 'undefined';
+  const t = (key, params, fallback) => {
+    if (hasI18n && known().has(key)) return I18N.t(key, params);
+    return fallback !== undefined ? fallback : key;
+  };
+  let knownKeys = null;
+  const known = () => (knownKeys || (knownKeys = new Set(hasI18n ? I18N.keys('en') : [])));
+  const locale = () => (hasI18n ? I18N.lang : 'en');
+
+  /** A number rounded for people, with the language's separators. */
+  const round = (v, digits) => new Intl.NumberFormat(locale(), { maximumFractionDigits: digits || 0, minimumFractionDigits: digits || 0 }).format(Number(v) || 0);
+
+  /** A variable's name in the page's language (the server's label for one the bundles lack). */
+  const varLabel = (name, serverLabel) => t('common.var.' + name, null, serverLabel || name);
+
+  // Variables on a 0..1 scale are shown as percentages; everything else as whole numbers.
+  const SHARES = new Set(['adoption']);
+  /** A variable's value as people read it: "66", "42 %", "1,234". */
+  const varValue = (name, value) => (SHARES.has(name) ? round(100 * value) + ' %' : round(value));
+  /** How far a variable moves on its own scale (0..1 for shares, 0..100 for the rest). */
+  const varScale = (name, team) => (SHARES.has(name) ? 1 : name === 'results' || name === 'target' ? Math.max(1, variable(team, 'target')) : 100);
+
+  /**
+   * The six headline gauges: name, how to read the value as a share of the bar, whether lower is
+   * better. "results" is shown against the quarter's target.
+   */
+  const GAUGES = [
+    { name: 'morale', share: (tm) => variable(tm, 'morale') / 100 },
+    { name: 'results', share: (tm) => variable(tm, 'results') / Math.max(1e-9, variable(tm, 'target')) },
+    { name: 'adoption', share: (tm) => variable(tm, 'adoption') },
+    { name: 'capability', share: (tm) => variable(tm, 'capability') / 100 },
+    { name: 'stress', share: (tm) => variable(tm, 'stress') / 100, lowerIsBetter: true },
+    { name: 'boss_confidence', share: (tm) => variable(tm, 'boss_confidence') / 100 },
+  ];
+
+  /** The headline gauges of a team: a labelled bar and the value in words for each. */
+  function gauges(team) {
+    return GAUGES.map((g) => {
+      const share = Math.max(0, Math.min(1, g.share(team) || 0));
+      const text = g.name === 'results'
+        ? t('common.gauge.resultsVsTarget', { results: round(variable(team, 'results')), target: round(variable(team, 'target')), percent: round(100 * g.share(team)) }, round(variable(team, 'results')) + ' / ' + round(variable(team, 'target')))
+        : varValue(g.name, variable(team, g.name));
+      const label = g.name === 'results' ? t('common.gauge.results', null, 'Results vs target') : varLabel(g.name);
+      return el('div', { class: 'gauge', 'data-gauge': g.name },
+        el('span', { class: 'gauge-label', text: label + (g.lowerIsBetter ? ' ' + t('common.gauge.lowerIsBetter', null, '(lower is better)') : '') }),
+        el('span', { class: 'gauge-bar', 'aria-hidden': 'true' }, el('span', { class: 'gauge-fill' + (g.lowerIsBetter ? ' lower' : ''), style: 'width:' + Math.round(100 * share) + '%' })),
+        el('span', { class: 'gauge-value', text }));
+    });
+  }
+
+  /**
+   * A server error as people read it: the typed code in the page's language, then the server's
+   * own (English) detail, which names the field or the limit.
+   */
+  const errorText = (e) => {
+    const code = e && e.code ? String(e.code) : '';
+    const said = t('common.error.' + code, null, '');
+    const detail = (e && e.message) || '';
+    if (!said) return detail;
+    return detail && detail !== code ? said + ' (' + detail + ')' : said;
+  };
+
+  // ---------------------------------------------------------------- charts
+
+  // Okabe–Ito: distinguishable with every common colour-vision deficiency. Yellow comes last (low
+  // contrast on white); each series also has its own dash and marker, so colour is never alone.
+  const COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
+  const DASHES = [[], [8, 4], [2, 3], [10, 3, 2, 3], [4, 4], [12, 6], [1, 5], [6, 2, 2, 2]];
+
+  /**
+   * A line chart over turns with one series per team (uPlot from the WebJar): whole-turn ticks,
+   * the Okabe–Ito palette with a dash and a marker per team, a legend that names the teams.
+   */
+  function lineChart(container, title, turns, series, options) {
     container.textContent = '';
-    const width = Math.max(260, Math.min(container.clientWidth || 600, 720));
-    const opts = {
-      title, width, height: 220,
-      scales: { x: { time: false } },
-      axes: [{ label: 'turn' }, {}],
-      series: [{ label: 'turn' }].concat(series.map((s, i) => ({
-        label: s.label, stroke: COLORS[i % COLORS.length], width: 2, points: { show: true },
-      }))),
-    };
+    const opts0 = options || {};
     if (typeof uPlot === 'undefined' || turns.length === 0) {
-      container.append(el('p', { text: title + ': no data yet' }));
+      container.append(el('p', { text: title + ': ' + t('common.chart.noData', null, 'no data yet') }));
       return null;
     }
+    const width = Math.max(260, Math.min(container.clientWidth || 600, opts0.maxWidth || 720));
+    const turnLabel = t('common.chart.turn', null, 'turn');
+    const opts = {
+      title, width, height: opts0.height || 220,
+      // A static legend (names only) is shorter: for pages that are printed.
+      legend: { live: opts0.liveLegend !== false },
+      scales: { x: { time: false, range: (u, min, max) => [Math.min(min, max - 1), Math.max(max, min + 1)] } },
+      axes: [
+        // Turns are whole numbers: ticks at 1, 2, 5 or 10 turn steps, never at 2.5.
+        { label: turnLabel, labelSize: 20, incrs: [1, 2, 5, 10, 20, 50], values: (u, vals) => vals.map((v) => (Number.isInteger(v) ? String(v) : '')) },
+        { values: (u, vals) => vals.map((v) => round(v)), size: 56 },
+      ],
+      series: [{ label: turnLabel }].concat(series.map((s, i) => ({
+        label: s.label, stroke: COLORS[i % COLORS.length], width: 2, dash: DASHES[i % DASHES.length],
+        points: { show: true, size: 7 + 2 * (i % 3), fill: i % 2 ? '#fff' : COLORS[i % COLORS.length], stroke: COLORS[i % COLORS.length] },
+        value: (u, v) => (v === null || v === undefined ? '–' : round(v, opts0.digits || 0)),
+      }))),
+    };
+    container.setAttribute('role', 'img');
+    container.setAttribute('aria-label', title + ': ' + series.map((s) => s.label + ' ' + round(s.values[s.values.length - 1] || 0, opts0.digits || 0)).join(', '));
     return new uPlot(opts, [turns].concat(series.map((s) => s.values)), container);
   }
-  const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2'];
 
   const variable = (team, name) => {
     const v = (team && team.variables || []).find((x) => x.name === name);
     return v ? num(v.value) : 0;
   };
 
-  return { $, el, fmt, num, Connection, lineChart, variable };
+  return { $, el, fmt, num, Connection, lineChart, variable, round, varLabel, varValue, varScale, gauges, COLORS, t, errorText };
 })();

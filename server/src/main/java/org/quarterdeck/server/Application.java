@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
+import org.quarterdeck.server.cluster.PostgresJournals;
+import org.quarterdeck.server.cluster.Takeover;
 import org.quarterdeck.server.facilitator.ArchivedSessions;
 import org.quarterdeck.server.facilitator.FacilitatorAccounts;
 import org.quarterdeck.server.http.HttpChannelInitializer;
@@ -36,10 +38,13 @@ public final class Application implements AutoCloseable {
   private final SessionManager sessions;
   private final Journals storage;
   private final ServerAddresses addresses;
+  /** The cluster's takeover service; null on the file store. */
+  private final AutoCloseable takeover;
   private final AtomicReference<String> publicUrl;
 
   private Application(QuarterdeckServer server, SessionManager sessions, Journals storage,
-      ServerAddresses addresses, AtomicReference<String> publicUrl) {
+      ServerAddresses addresses, AtomicReference<String> publicUrl, AutoCloseable takeover) {
+    this.takeover = takeover;
     this.publicUrl = publicUrl;
     this.server = server;
     this.sessions = sessions;
@@ -105,8 +110,6 @@ public final class Application implements AutoCloseable {
       String adminToken, String serverName, Storage storage, EventLoops loops,
       FacilitatorAccounts accounts) throws InterruptedException, IOException {
     ServerMetrics metrics = new ServerMetrics();
-    EventLoopGroup workers = loops.transport().newGroup(loops.threads());
-    metrics.watch(workers);
     Journals sessionStorage = storage.open(new StoreObserver() {
       @Override
       public void batchCommitted(int records, long nanos) {
@@ -118,6 +121,40 @@ public final class Application implements AutoCloseable {
         metrics.fsynced(nanos);
       }
     });
+    return start(http, tcp, limits, adminToken, serverName, sessionStorage,
+        storage.data() == null ? ArchivedSessions.inMemory() : ArchivedSessions.in(storage.data()),
+        loops, accounts, metrics);
+  }
+
+  /**
+   * Starts on journals the caller opened (the cluster's PostgreSQL journals), without facilitator
+   * accounts; the journals are closed with the application, or at once if it cannot start.
+   */
+  public static Application start(InetSocketAddress http, InetSocketAddress tcp, NetLimits limits,
+      String adminToken, String serverName, Journals sessionStorage, EventLoops loops)
+      throws InterruptedException, IOException {
+    return start(http, tcp, limits, adminToken, serverName, sessionStorage,
+        ArchivedSessions.inMemory(), loops, FacilitatorAccounts.none());
+  }
+
+  /**
+   * Starts on journals the caller opened (the cluster's PostgreSQL journals).
+   *
+   * @param archive where facilitators' archive flags are kept (in memory on a cluster node)
+   */
+  public static Application start(InetSocketAddress http, InetSocketAddress tcp, NetLimits limits,
+      String adminToken, String serverName, Journals sessionStorage, ArchivedSessions archive,
+      EventLoops loops, FacilitatorAccounts accounts) throws InterruptedException, IOException {
+    return start(http, tcp, limits, adminToken, serverName, sessionStorage, archive, loops,
+        accounts, new ServerMetrics());
+  }
+
+  private static Application start(InetSocketAddress http, InetSocketAddress tcp,
+      NetLimits limits, String adminToken, String serverName, Journals sessionStorage,
+      ArchivedSessions archive, EventLoops loops, FacilitatorAccounts accounts,
+      ServerMetrics metrics) throws InterruptedException, IOException {
+    EventLoopGroup workers = loops.transport().newGroup(loops.threads());
+    metrics.watch(workers);
     java.util.concurrent.ExecutorService disk = java.util.concurrent.Executors
         .newSingleThreadExecutor(r -> {
           Thread t = new Thread(r, "quarterdeck-session-restore");
@@ -135,13 +172,29 @@ public final class Application implements AutoCloseable {
           t.setDaemon(true);
           return t;
         });
-    sessions.useFacilitators(accounts, storage.data() == null ? ArchivedSessions.inMemory()
-        : ArchivedSessions.in(storage.data()), desk, publicUrl::get);
+    sessions.useFacilitators(accounts, archive, desk, publicUrl::get);
     sessions.timeTurns(metrics::turnClosed);
     metrics.sessionsByPhase(sessions::sessionsByPhase);
-    int recovered = sessions.recoverAll();
+    int recovered;
+    try {
+      recovered = sessions.recoverAll();
+    } catch (RuntimeException e) {
+      workers.shutdownGracefully();
+      sessionStorage.close();
+      throw e;
+    }
     if (recovered > 0 || !sessions.quarantined().isEmpty()) {
       log.info("recovered {} sessions, {} quarantined", recovered, sessions.quarantined().size());
+    }
+    Takeover takeover = null;
+    if (sessionStorage instanceof PostgresJournals cluster) {
+      takeover = new Takeover(cluster, sessions::recover, sessions::sessionCount);
+      Takeover counters = takeover;
+      // ready = the lease is held (recovery is done before the server listens at all)
+      metrics.addSource(() -> cluster.prometheusText() + counters.prometheusText(),
+          () -> cluster.lease().held());
+      metrics.addClusterView(cluster::clusterView);
+      takeover.start();
     }
     QuarterdeckServer server = new QuarterdeckServer(http, tcp, limits,
         new ProtocolDispatcher(limits, sessions, serverName, publicUrl::get), metrics,
@@ -152,8 +205,11 @@ public final class Application implements AutoCloseable {
     try {
       ServerAddresses addresses = server.start();
       publicUrl.set(addresses.httpUrl());
-      return new Application(server, sessions, sessionStorage, addresses, publicUrl);
+      return new Application(server, sessions, sessionStorage, addresses, publicUrl, takeover);
     } catch (RuntimeException | InterruptedException e) {
+      if (takeover != null) {
+        takeover.close();
+      }
       server.close();
       sessionStorage.close();
       throw e;
@@ -185,6 +241,13 @@ public final class Application implements AutoCloseable {
   /** Stops the transports (clients are told), then flushes and closes the store. */
   @Override
   public void close() {
+    if (takeover != null) {
+      try {
+        takeover.close();
+      } catch (Exception e) {
+        log.warn("takeover service did not stop cleanly: {}", e.toString());
+      }
+    }
     server.close();
     storage.close();
   }

@@ -10,9 +10,10 @@ import org.quarterdeck.server.engine.TurnOpening;
 
 /**
  * Turns a bot's intent — a leadership share and a weight per act — into a decision that books
- * exactly the seat's free hours (no overtime). In two-hats mode a hat books only its own kind of
- * act: it spends min(1, 2·share) of its free hours, where share is the strategy's share for that
- * kind, so a balanced pair both work full time while a "numbers" team's leader hat stays idle.
+ * exactly the seat's free hours (no overtime). In two-hats mode the share is the team's: the
+ * LEADER hat leads with min(1, 2·share) of its hours and the MANAGER hat with max(0, 2·share − 1),
+ * each managing with the rest. So {@code balanced} splits the roles (one leads, one manages),
+ * {@code numbers} has two managers and {@code leader} two leaders.
  */
 final class Plan {
   private Plan() {}
@@ -23,21 +24,26 @@ final class Plan {
 
   static SeatDecision book(TurnOpening open, double leadershipShare, Weights weights,
       OptionStance stance, int randomOption) {
+    return book(open, leadershipShare, weights, stance, randomOption, 0);
+  }
+
+  /** As above, booking {@code overtime} hours (at most the opening's) beyond the free hours. */
+  static SeatDecision book(TurnOpening open, double leadershipShare, Weights weights,
+      OptionStance stance, int randomOption, double overtime) {
     double share = Math.max(0, Math.min(1, leadershipShare));
-    double free = Math.max(0, open.freeHours());
+    double free = Math.max(0, open.freeHours())
+        + Math.max(0, Math.min(open.maxOvertimeHours(), overtime));
     double lead;
     double manage;
     SeatHat hat = open.seat().hat();
     if (hat == SeatHat.LEADER) {
       lead = free * Math.min(1, 2 * share);
-      manage = 0;
     } else if (hat == SeatHat.MANAGER) {
-      lead = 0;
-      manage = free * Math.min(1, 2 * (1 - share));
+      lead = free * Math.max(0, 2 * share - 1);
     } else {
       lead = free * share;
-      manage = free - lead;
     }
+    manage = free - lead;
     double leadWeight = 0;
     double manageWeight = 0;
     for (Act a : open.acts()) {

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.quarterdeck.protocol.v1.CreateSession;
 import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.server.Application;
+import org.quarterdeck.server.cluster.DatabaseUrl;
+import org.quarterdeck.server.cluster.PostgresJournals;
 import org.quarterdeck.server.facilitator.FacilitatorAccounts;
 import org.quarterdeck.server.net.IoTransport;
 import org.quarterdeck.server.net.NetLimits;
@@ -52,6 +54,9 @@ public final class ServeCommand implements Callable<Integer> {
       .addBotStrategies("numbers").addBotStrategies("leader")
       .addBotStrategies("balanced").addBotStrategies("adaptive")
       .build();
+
+  /** The exit code of a cluster node that found itself fenced (a supervisor restarts it). */
+  public static final int FENCED_EXIT_CODE = 75;
 
   @Spec
   private CommandSpec spec;
@@ -172,12 +177,69 @@ public final class ServeCommand implements Callable<Integer> {
     ioThreads = Ranges.check(spec, "--io-threads", value, 0, 256);
   }
 
+  // ---- cluster store flags ----
+  @Option(names = "--store", defaultValue = "file",
+      paramLabel = "file|postgres://USER:PASSWORD@HOST:5432/DB",
+      description = "file (default) = the event-log directory --data; a postgres:// URL (or"
+          + " --database-url URL, or QUARTERDECK_DATABASE_URL) = the cluster store: sessions live"
+          + " in that PostgreSQL database and this server is one node of a cluster"
+          + " (docs/cluster.md).")
+  private String store;
+
+  @Option(names = "--database-url", paramLabel = "URL",
+      description = "The cluster's PostgreSQL database (postgres://...); the same as --store URL.")
+  private String databaseUrl;
+
+  @Option(names = "--node-id", paramLabel = "ID",
+      description = "Names the cluster node (default HOST:HTTP_PORT); a node restarted under its id"
+          + " takes its sessions back, and an older process with the same id is fenced.")
+  private String nodeId;
+
+  /**
+   * The cluster's database, or null for the file store.
+   *
+   * @throws ParameterException when --store and --database-url disagree or name no postgres:// URL
+   */
+  public DatabaseUrl database() {
+    String url = databaseUrl;
+    try {
+      if (!store.equals("file")) {
+        if (url != null && !url.equals(store)) {
+          throw new ParameterException(spec.commandLine(),
+              "--store and --database-url name different databases; give one");
+        }
+        return DatabaseUrl.parse(store);
+      }
+      return url == null ? null : DatabaseUrl.parse(url);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(),
+          "--store: file or a postgres:// URL: " + e.getMessage());
+    }
+  }
+
+  /** This node's id in the cluster (default HOST:HTTP_PORT). */
+  public String nodeId() {
+    if (nodeId != null) {
+      return nodeId;
+    }
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "node";
+    }
+    String id = (host + ":" + httpPort).replaceAll("[^A-Za-z0-9._:-]", "-");
+    return id.length() > 64 ? id.substring(0, 64) : id;
+  }
+  // ---- end of cluster store flags ----
+
   /** Parses {@code serve}'s arguments without running it (tests, tools). */
   static ServeCommand parse(String[] args, java.util.Map<String, String> environment) {
     ServeCommand serve = new ServeCommand();
     picocli.CommandLine line = new picocli.CommandLine(serve);
     line.setDefaultValueProvider(new EnvironmentDefaults(environment));
     line.parseArgs(args);
+    serve.database(); // --store and --database-url together are checked here, as a usage error
     return serve;
   }
 
@@ -255,9 +317,32 @@ public final class ServeCommand implements Callable<Integer> {
       err.flush();
       return 1;
     }
+    DatabaseUrl database = database();
+    PostgresJournals cluster = null;
     try {
-      app = Application.start(http(), tcp(), limits(), demo ? null : adminToken,
-          Version.serverName(), new Application.Storage(data, storeOptions()), loops(), accounts);
+      String token = demo ? null : adminToken;
+      if (database != null) {
+        String address = "http://" + http().getHostString() + ":" + httpPort;
+        String node = nodeId();
+        cluster = PostgresJournals.open(database, new PostgresJournals.Node(node, address, address));
+        PostgresJournals journals = cluster;
+        journals.onLeaseLost(() -> {
+          if (journals.lease().fenced()) {
+            // another node owns this node's sessions now: stop at once, so that no client
+            // keeps talking to a copy that can never save anything again
+            err.println("node " + node + " was fenced (epoch " + journals.lease().epoch()
+                + "); stopping");
+            err.flush();
+            new Thread(() -> System.exit(FENCED_EXIT_CODE), "quarterdeck-fenced").start();
+          }
+        });
+        // facilitators' archive flags stay in memory on a cluster node (not yet in the database)
+        app = Application.start(http(), tcp(), limits(), token, Version.serverName(), cluster,
+            org.quarterdeck.server.facilitator.ArchivedSessions.inMemory(), loops(), accounts);
+      } else {
+        app = Application.start(http(), tcp(), limits(), token, Version.serverName(),
+            new Application.Storage(data, storeOptions()), loops(), accounts);
+      }
     } catch (PortTaken e) {
       String flag = e.port() == PortTaken.Port.HTTP ? "--http-port" : "--tcp-port";
       err.println("cannot start: the " + e.port() + " port " + e.portNumber()
@@ -265,7 +350,7 @@ public final class ServeCommand implements Callable<Integer> {
           + EnvironmentDefaults.envName(flag) + " (0 picks a free port). " + e.getMessage());
       err.flush();
       return 1;
-    } catch (RuntimeException | IOException e) {
+    } catch (RuntimeException | IOException | java.sql.SQLException e) {
       err.println("cannot start: " + e.getMessage());
       err.flush();
       return 1;
@@ -290,8 +375,14 @@ public final class ServeCommand implements Callable<Integer> {
       out.println("  Facilitators  " + accounts.size() + " accounts; sign in at "
           + reachable.get(0) + "/facilitator");
     }
-    out.println("  Data       " + data.toAbsolutePath().normalize() + " (fsync "
-        + fsync.flagValue() + ", " + app.sessions().sessionCount() + " sessions recovered)");
+    if (cluster != null) {
+      out.println("  Store      PostgreSQL " + database + " (node "
+          + cluster.lease().nodeId() + ", epoch " + cluster.lease().epoch() + ", "
+          + app.sessions().sessionCount() + " sessions recovered)");
+    } else {
+      out.println("  Data       " + data.toAbsolutePath().normalize() + " (fsync "
+          + fsync.flagValue() + ", " + app.sessions().sessionCount() + " sessions recovered)");
+    }
     if (demo) {
       printDemo(out, app.sessions(), addresses, reachable.get(0));
     }

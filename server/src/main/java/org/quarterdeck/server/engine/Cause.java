@@ -41,7 +41,15 @@ public enum Cause {
   QUARTER_RESET("new quarter"),
   NEW_TARGET("new quarterly target"),
   ANXIOUS_BOSS("anxious boss"),
-  LIMIT("limit of the scale");
+  LIMIT("limit of the scale"),
+  TIRED_LEADER("tired leader"),
+  LONG_HOURS("long hours"),
+  HOURS_BOOKED("hours booked"),
+  LAST_TURN_HOURS("last turn's hours"),
+  CHANGE_STALLED("the change stalled"),
+  INTEGRITY_FADES("promises fade"),
+  TRUST_FOLLOWS_INTEGRITY("trust follows integrity"),
+  COMPLACENT_TEAM("complacent team");
 
   private final String label;
 

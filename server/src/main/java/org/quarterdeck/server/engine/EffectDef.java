@@ -2,10 +2,11 @@ package org.quarterdeck.server.engine;
 
 /**
  * A compiled effect: variable ordinal, amount, delay, saturation, label id, optional scaling
- * variable (-1 for none) and the pending slot used when the effect is delayed (-1 if immediate).
+ * variable (-1 for none; {@code complement} scales by what is missing of it instead) and the
+ * pending slot used when the effect is delayed (-1 if immediate).
  */
 record EffectDef(int var, double amount, int delay, double saturation, int label, int scaleBy,
-    int slot) {
+    boolean complement, int slot) {
 
   /** Amount after diminishing returns for {@code hours} effective hours. */
   double forHours(double hours) {

@@ -134,8 +134,8 @@ public final class Game {
 
   /** Interruption hours a team faces this turn, before splitting between hats. */
   double teamInterruptions(TeamState s) {
-    double low = StrictMath.max(0.0, 50.0 - s.v[Var.BOSS_CONFIDENCE.ordinal()]);
-    return s.v[Var.INTERRUPTIONS.ordinal()] + rules.dyn.getInterruptionsPerLowConfidence() * low;
+    // the anxious boss's share is already in the variable (see TurnResolver), so reports show it
+    return s.values[Var.INTERRUPTIONS.ordinal()];
   }
 
   double seatInterruptions(TeamState s, SeatHat hat) {

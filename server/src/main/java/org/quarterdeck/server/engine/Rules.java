@@ -241,7 +241,9 @@ public final class Rules {
     start[Var.EFFICIENCY.ordinal()] = s.getEfficiency();
     start[Var.INTEGRITY.ordinal()] = s.getIntegrity();
     start[Var.TARGET.ordinal()] = targets[0];
-    start[Var.INTERRUPTIONS.ordinal()] = budget.getBaseInterruptionHours();
+    start[Var.MANAGER_ENERGY.ordinal()] = s.getLeaderEnergy();
+    start[Var.INTERRUPTIONS.ordinal()] = budget.getBaseInterruptionHours()
+        + anxiousBossHours(s.getBossConfidence());
   }
 
   private void register(EffectDef[] list) {
@@ -276,9 +278,18 @@ public final class Rules {
       int scaleBy = e.getScaleBy() == StateVar.VAR_UNSPECIFIED ? -1
           : Var.of(e.getScaleBy()).ordinal();
       out[i] = new EffectDef(Var.of(e.getVar()).ordinal(), e.getAmount(), delay,
-          e.getSaturationHours(), labelId, scaleBy, delay > 0 ? slotCounter[0]++ : -1);
+          e.getSaturationHours(), labelId, scaleBy, e.getScaleByComplement(),
+          delay > 0 ? slotCounter[0]++ : -1);
     }
     return out;
+  }
+
+  /**
+   * Interruption hours an anxious boss adds: more report requests for every point of confidence
+   * below 50. Part of the team's interruption hours, so a report shows it as a cause.
+   */
+  double anxiousBossHours(double bossConfidence) {
+    return dyn.getInterruptionsPerLowConfidence() * StrictMath.max(0.0, 50.0 - bossConfidence);
   }
 
   /** The scenario these rules were compiled from. */

@@ -5,7 +5,7 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * SHA-256 over a canonical encoding of a game's state, so a replay can prove it reached the same
- * state. Encoding (big-endian, fixed field order): the tag "quarterdeck-state-v1"; scenario id;
+ * state. Encoding (big-endian, fixed field order): the tag "quarterdeck-state-v2"; scenario id;
  * seed; open turn; team count; then per team in session order: id, index, every {@link Var} in
  * declaration order, the delayed-effect ring (sparse: length, count, then index and value of each
  * non-zero entry in ring order), the hires ring, quarter results and targets. Strings are a 4-byte
@@ -19,7 +19,7 @@ public final class StateHash {
   /** The hash of a game's state. */
   public static byte[] of(Game game) {
     Encoder enc = new Encoder();
-    enc.string("quarterdeck-state-v1");
+    enc.string("quarterdeck-state-v2");
     enc.string(game.rules.id());
     enc.longValue(game.seed);
     enc.intValue(game.turn);
@@ -27,7 +27,7 @@ public final class StateHash {
     for (TeamState s : game.teams) {
       enc.string(s.id);
       enc.intValue(s.index);
-      enc.doubles(s.v);
+      enc.doubles(s.values);
       enc.sparse(s.pending);
       enc.doubles(s.hires);
       enc.doubles(s.quarterResults);

@@ -10,7 +10,8 @@ import java.util.Arrays;
 public final class TeamState {
   final String id;
   final int index;
-  final double[] v;
+  /** The variables, indexed by {@link Var#ordinal()}. */
+  final double[] values;
   /** Delayed effects: ring of (rules.ring) rows of (rules.slots) amounts, row = due turn % ring. */
   final double[] pending;
   /** Hires arriving: ring of (rules.hireRing) counts, index = due turn % hireRing. */
@@ -19,11 +20,11 @@ public final class TeamState {
   final double[] quarterResults;
   final double[] quarterTargets;
 
-  TeamState(String id, int index, double[] v, double[] pending, double[] hires,
+  TeamState(String id, int index, double[] values, double[] pending, double[] hires,
       double[] quarterResults, double[] quarterTargets) {
     this.id = id;
     this.index = index;
-    this.v = v;
+    this.values = values;
     this.pending = pending;
     this.hires = hires;
     this.quarterResults = quarterResults;
@@ -51,7 +52,7 @@ public final class TeamState {
 
   /** Current value of a variable. */
   public double get(Var var) {
-    return v[var.ordinal()];
+    return values[var.ordinal()];
   }
 
   /** Results of a closed 0-based quarter, or NaN if it has not closed. */

@@ -103,8 +103,8 @@ public final class TurnOutcome {
     List<VariableDelta> changes = new ArrayList<>();
     List<Attribution>[] byVar = log.contributions(i, r);
     for (Var var : Var.ALL) {
-      double a = was.v[var.ordinal()];
-      double b = now.v[var.ordinal()];
+      double a = was.values[var.ordinal()];
+      double b = now.values[var.ordinal()];
       List<Attribution> cs = byVar[var.ordinal()];
       if (a != b || (cs != null && !cs.isEmpty())) {
         changes.add(new VariableDelta(var, a, b, before.turn, cs == null ? List.of() : cs));

@@ -18,7 +18,6 @@ final class TurnResolver {
   private static final int ADOPTION = Var.ADOPTION.ordinal();
   private static final int CLARITY = Var.CLARITY.ordinal();
   private static final int HEADCOUNT = Var.HEADCOUNT.ordinal();
-  private static final int ENERGY = Var.LEADER_ENERGY.ordinal();
   private static final int BOSS = Var.BOSS_CONFIDENCE.ordinal();
   private static final int RESULTS = Var.RESULTS.ordinal();
   private static final int TARGET = Var.TARGET.ordinal();
@@ -27,14 +26,18 @@ final class TurnResolver {
   private static final int DRIVE = Var.CHANGE_DRIVE.ordinal();
   private static final int INTERRUPTIONS = Var.INTERRUPTIONS.ordinal();
 
-  private final Game g;
-  private final Rules r;
-  private final DynamicsCoefficients d;
-  private final int t;
+  private static final int ACT_HOURS = Var.ACT_HOURS.ordinal();
+  private static final int INTEGRITY = Var.INTEGRITY.ordinal();
+
+  private final Game game;
+  private final Rules rules;
+  private final DynamicsCoefficients dyn;
+  private final int turn;
+  /** Effective hours per act of the team being resolved (all its seats together). */
   private final double[] effective;
 
   // per-team results of pass one
-  private final double[][] v;
+  private final double[][] values;
   private final double[][] pending;
   private final double[][] hires;
   private final AttributionLedger log;
@@ -43,14 +46,14 @@ final class TurnResolver {
   private final int[][] chosen;
   private int sessionDraw;
 
-  TurnResolver(Game g) {
-    this.g = g;
-    this.r = g.rules;
-    this.d = r.dyn;
-    this.t = g.turn;
-    this.effective = new double[r.acts().size()];
-    int n = g.teams.length;
-    v = new double[n][];
+  TurnResolver(Game game) {
+    this.game = game;
+    this.rules = game.rules;
+    this.dyn = rules.dyn;
+    this.turn = game.turn;
+    this.effective = new double[rules.acts().size()];
+    int n = game.teams.length;
+    values = new double[n][];
     pending = new double[n][];
     hires = new double[n][];
     log = new AttributionLedger(n);
@@ -60,50 +63,53 @@ final class TurnResolver {
   }
 
   TurnOutcome resolve(AcceptedDecision[] bySeat, List<AcceptedInjection> injections) {
-    int n = g.teams.length;
-    int hats = r.hatCount;
-    sessionDraw = g.sessionDraw();
+    int n = game.teams.length;
+    int hats = rules.hatCount;
+    sessionDraw = game.sessionDraw();
     for (int i = 0; i < n; i++) {
       resolveTeam(i, bySeat, i * hats, hats, injections);
     }
-    if (n > 1 && r.mode == MultiplayerMode.MARKET) {
+    if (n > 1 && rules.mode == MultiplayerMode.MARKET) {
       market(n);
     }
-    if (n > 1 && r.mode == MultiplayerMode.COMPANY) {
+    if (n > 1 && rules.mode == MultiplayerMode.COMPANY) {
       culture(n);
     }
     for (int i = 0; i < n; i++) {
       clamp(i);
     }
     QuarterResult[] closed = null;
-    if (t % r.turnsPerQuarter == 0) {
+    if (turn % rules.turnsPerQuarter == 0) {
       closed = new QuarterResult[n];
       for (int i = 0; i < n; i++) {
         closed[i] = closeQuarter(i);
         clamp(i);
       }
     }
+    for (int i = 0; i < n; i++) {
+      anxiousBoss(i);
+    }
     TeamState[] next = new TeamState[n];
     for (int i = 0; i < n; i++) {
-      TeamState s = g.teams[i];
+      TeamState s = game.teams[i];
       double[] qr = s.quarterResults;
       double[] qt = s.quarterTargets;
       if (closed != null) {
-        int q = (t - 1) / r.turnsPerQuarter;
+        int q = (turn - 1) / rules.turnsPerQuarter;
         qr = qr.clone();
         qt = qt.clone();
         qr[q] = closed[i].results();
         qt[q] = closed[i].target();
       }
-      next[i] = new TeamState(s.id, i, v[i], pending[i], hires[i], qr, qt);
+      next[i] = new TeamState(s.id, i, values[i], pending[i], hires[i], qr, qt);
     }
-    return new TurnOutcome(g, g.next(next), bySeat, log, events, injections, chosen, closed);
+    return new TurnOutcome(game, game.next(next), bySeat, log, events, injections, chosen, closed);
   }
 
   private void add(int i, int var, Cause cause, double amount) {
     if (amount != 0.0) {
-      v[i][var] += amount;
-      log.add(i, var, cause.ordinal(), t, amount);
+      values[i][var] += amount;
+      log.add(i, var, cause.ordinal(), turn, amount);
     }
   }
 
@@ -112,92 +118,76 @@ final class TurnResolver {
       return;
     }
     if (e.delay() == 0) {
-      v[i][e.var()] += amount;
+      values[i][e.var()] += amount;
       log.add(i, e.var(), AttributionLedger.CAUSES + e.label(), originTurn, amount);
     } else {
-      pending[i][((t + e.delay()) % r.ring) * r.slots + e.slot()] += amount;
+      pending[i][((turn + e.delay()) % rules.ring) * rules.slots + e.slot()] += amount;
     }
   }
 
-  private double scaled(EffectDef e, double amount, double[] o) {
-    return e.scaleBy() >= 0 ? amount * o[e.scaleBy()] / 100.0 : amount;
+  private static double scaled(EffectDef e, double amount, double[] was) {
+    if (e.scaleBy() < 0) {
+      return amount;
+    }
+    double max = e.scaleBy() == ADOPTION ? 1.0 : 100.0;
+    double share = clamp01(was[e.scaleBy()] / max);
+    return amount * (e.complement() ? 1.0 - share : share);
   }
 
   private void resolveTeam(int i, AcceptedDecision[] bySeat, int firstSeat, int hats,
       List<AcceptedInjection> injections) {
-    TeamState s = g.teams[i];
-    double[] o = s.v;
-    v[i] = o.clone();
-    pending[i] = s.pending.clone();
-    hires[i] = s.hires.clone();
-    SeededRandom rng = SeededRandom.of(g.seed, t, i, SeededRandom.STREAM_TEAM);
+    TeamState team = game.teams[i];
+    double[] was = team.values;
+    values[i] = was.clone();
+    pending[i] = team.pending.clone();
+    hires[i] = team.hires.clone();
+    SeededRandom rng = SeededRandom.of(game.seed, turn, i, SeededRandom.STREAM_TEAM);
 
     // delayed effects of earlier turns land now
-    int row = (t % r.ring) * r.slots;
-    double[] p = pending[i];
-    for (int k = 0; k < r.slots; k++) {
-      double amt = p[row + k];
-      if (amt != 0.0) {
-        EffectDef e = r.slotDefs[k];
-        v[i][e.var()] += amt;
-        log.add(i, e.var(), AttributionLedger.CAUSES + e.label(), t - e.delay(), amt);
-        p[row + k] = 0.0;
+    int row = (turn % rules.ring) * rules.slots;
+    double[] due = pending[i];
+    for (int k = 0; k < rules.slots; k++) {
+      double amount = due[row + k];
+      if (amount != 0.0) {
+        EffectDef e = rules.slotDefs[k];
+        values[i][e.var()] += amount;
+        log.add(i, e.var(), AttributionLedger.CAUSES + e.label(), turn - e.delay(), amount);
+        due[row + k] = 0.0;
       }
     }
 
-    // time: interruptions first, then booked hours bent by Pencavel and the leader's energy
-    double energyFactor = 0.5 + 0.5 * o[ENERGY] / 100.0;
-    double overtime = 0;
-    java.util.Arrays.fill(effective, 0.0);
-    double knee = r.budget.getKneeHoursPerWeek();
-    double peak = r.budget.getPeakHoursPerWeek();
-    for (int h = 0; h < hats; h++) {
-      AcceptedDecision dec = bySeat[firstSeat + h];
-      SeatHat hat = dec.seat.hat();
-      double booked = dec.totalHours();
-      double worked = g.seatInterruptions(s, hat) + booked;
-      overtime += StrictMath.max(0.0, worked - r.hoursPerTurn(hat));
-      double factor = Pencavel.factor(worked / r.weeksPerTurn, knee, peak) * energyFactor;
-      for (int a = 0; a < effective.length; a++) {
-        effective[a] += dec.hours[a] * factor;
-      }
-    }
-    if (overtime > 0) {
-      add(i, ENERGY, Cause.OVERTIME, -r.budget.getOvertimeEnergyDrain() * overtime);
-    } else {
-      add(i, ENERGY, Cause.REST, r.budget.getEnergyRecovery());
-    }
+    time(i, was, bySeat, firstSeat, hats);
 
-    // acts
+    // acts: diminishing returns on the hours of all the team's seats together
     for (int a = 0; a < effective.length; a++) {
       if (effective[a] > 0) {
-        for (EffectDef e : r.actEffects[a]) {
-          apply(i, e, scaled(e, e.forHours(effective[a]), o), t);
+        for (EffectDef e : rules.actEffects[a]) {
+          apply(i, e, scaled(e, e.forHours(effective[a]), was), turn);
         }
       }
     }
 
     // dilemmas open this turn: the LEADER (or BOTH) seat answers
-    int[] open = r.dilemmasByTurn[t];
+    int[] open = rules.dilemmasByTurn[turn];
     chosen[i] = new int[open.length];
     AcceptedDecision answering = bySeat[firstSeat];
     for (int k = 0; k < open.length; k++) {
-      int dil = open[k];
-      int option = answering.choices[dil];
+      int dilemma = open[k];
+      int option = answering.choices[dilemma];
       if (option < 0) {
-        option = r.dilemmas().get(dil).defaultOption();
+        option = rules.dilemmas().get(dilemma).defaultOption();
       }
       chosen[i][k] = option;
-      for (EffectDef e : r.optionEffects[dil][option]) {
-        apply(i, e, scaled(e, e.amount(), o), t);
+      for (EffectDef e : rules.optionEffects[dilemma][option]) {
+        apply(i, e, scaled(e, e.amount(), was), turn);
       }
     }
 
     // events: scheduled and drawn (announced at the opening), then injected ones
-    events[i] = g.eventsFor(i, sessionDraw);
+    events[i] = game.eventsFor(i, sessionDraw);
     for (int e : events[i]) {
-      for (EffectDef fx : r.eventEffects[e]) {
-        apply(i, fx, scaled(fx, fx.amount(), o), t);
+      for (EffectDef fx : rules.eventEffects[e]) {
+        apply(i, fx, scaled(fx, fx.amount(), was), turn);
       }
     }
     for (AcceptedInjection inj : injections) {
@@ -205,73 +195,147 @@ final class TurnResolver {
         continue;
       }
       if (inj.eventIndex >= 0) {
-        for (EffectDef fx : r.eventEffects[inj.eventIndex]) {
-          apply(i, fx, scaled(fx, fx.amount(), o), t);
+        for (EffectDef fx : rules.eventEffects[inj.eventIndex]) {
+          apply(i, fx, scaled(fx, fx.amount(), was), turn);
         }
       } else {
         int label = log.customLabel(inj.title);
         for (int k = 0; k < inj.vars.length; k++) {
-          v[i][inj.vars[k]] += inj.amounts[k];
-          log.add(i, inj.vars[k], label, t, inj.amounts[k]);
+          values[i][inj.vars[k]] += inj.amounts[k];
+          log.add(i, inj.vars[k], label, turn, inj.amounts[k]);
         }
       }
     }
 
-    dynamics(i, o);
-    adoption(i, o);
+    dynamics(i, was);
+    adoption(i, was, rng);
     people(i, rng);
     produce(i, rng);
   }
 
-  private void dynamics(int i, double[] o) {
-    add(i, MORALE, Cause.NO_RECOGNITION, -d.getMoraleNeglect());
-    add(i, MORALE, Cause.WORKLOAD_STRESS,
-        -d.getMoralePerStress() * StrictMath.max(0.0, o[STRESS] - d.getMoraleStressThreshold()));
-    add(i, STRESS, Cause.STRESS_RECOVERY, -d.getStressRecovery() * o[STRESS]);
-    int turnInQuarter = (t - 1) % r.turnsPerQuarter;
-    double expected = o[TARGET] * turnInQuarter / r.turnsPerQuarter;
-    if (o[TARGET] > 0 && expected > o[RESULTS]) {
-      add(i, STRESS, Cause.BEHIND_TARGET,
-          d.getStressPerTargetGap() * 10.0 * (expected - o[RESULTS]) / o[TARGET]);
+  /**
+   * Time: interruptions first, then the booked hours, bent by Pencavel's curve of output per hour
+   * (by the hours the seat worked, interruptions included) and by the seat's energy. The cut both
+   * make shows in ACT_HOURS. Overtime drains the seat's energy, faster the more there is of it
+   * (fatigue as a stock: Homer 1984, Abdel-Hamid & Madnick); a tired leader stresses the team.
+   */
+  private void time(int i, double[] was, AcceptedDecision[] bySeat, int firstSeat, int hats) {
+    TeamState team = game.teams[i];
+    java.util.Arrays.fill(effective, 0.0);
+    double knee = rules.budget.getKneeHoursPerWeek();
+    double peak = rules.budget.getPeakHoursPerWeek();
+    double floor = dyn.getEnergyFloor();
+    double booked = 0;
+    double longHoursCut = 0;
+    double tiredCut = 0;
+    double tiredPoints = 0;
+    for (int h = 0; h < hats; h++) {
+      AcceptedDecision decision = bySeat[firstSeat + h];
+      SeatHat hat = decision.seat.hat();
+      int energy = hat.energy().ordinal();
+      double seatBooked = decision.totalHours();
+      double worked = game.seatInterruptions(team, hat) + seatBooked;
+      double overtime = StrictMath.max(0.0, worked - rules.hoursPerTurn(hat));
+      double pencavel = Pencavel.factor(worked / rules.weeksPerTurn, knee, peak);
+      double rested = floor + (1.0 - floor) * clamp01(was[energy] / 100.0);
+      for (int a = 0; a < effective.length; a++) {
+        effective[a] += decision.hours[a] * pencavel * rested;
+      }
+      booked += seatBooked;
+      longHoursCut += seatBooked * (1.0 - pencavel);
+      tiredCut += seatBooked * pencavel * (1.0 - rested);
+      if (overtime > 0) {
+        double doubling = dyn.getOvertimeDrainDoublingHours();
+        double perHour = rules.budget.getOvertimeEnergyDrain()
+            * (doubling > 0 ? 1.0 + overtime / doubling : 1.0);
+        add(i, energy, Cause.OVERTIME, -perHour * overtime);
+      } else {
+        add(i, energy, Cause.REST, rules.budget.getEnergyRecovery());
+      }
+      tiredPoints += StrictMath.max(0.0, dyn.getTiredEnergyThreshold() - was[energy]) / hats;
     }
-    add(i, CAPABILITY, Cause.SKILLS_GO_STALE, -d.getCapabilityDecay());
-    add(i, CLARITY, Cause.CLARITY_FADES, -d.getClarityDecay() * o[CLARITY]);
-    add(i, TRUST, Cause.TRUST_FOLLOWS_MORALE, d.getTrustDrift() * (o[MORALE] - o[TRUST]));
-    add(i, COMPLACENCY, Cause.SUCCESS_BREEDS_COMPLACENCY, d.getComplacencyGrowth());
-    add(i, EFFICIENCY, Cause.PROCESS_DRIFT, -d.getEfficiencyDecay() * o[EFFICIENCY]);
-    add(i, READINESS, Cause.READINESS_FADES, -d.getReadinessDecay() * o[READINESS]);
-    add(i, DRIVE, Cause.CHANGE_LOSES_MOMENTUM, -d.getDriveDecay() * o[DRIVE]);
+    add(i, ACT_HOURS, Cause.LAST_TURN_HOURS, -was[ACT_HOURS]);
+    add(i, ACT_HOURS, Cause.HOURS_BOOKED, booked);
+    add(i, ACT_HOURS, Cause.LONG_HOURS, -longHoursCut);
+    add(i, ACT_HOURS, Cause.TIRED_LEADER, -tiredCut);
+    add(i, STRESS, Cause.TIRED_LEADER, dyn.getStressPerTiredPoint() * tiredPoints);
+    add(i, MORALE, Cause.TIRED_LEADER, -dyn.getMoralePerTiredPoint() * tiredPoints);
   }
 
-  private void adoption(int i, double[] o) {
-    double[] x = v[i];
+  private void dynamics(int i, double[] was) {
+    add(i, MORALE, Cause.NO_RECOGNITION, -dyn.getMoraleNeglect());
+    add(i, MORALE, Cause.WORKLOAD_STRESS, -dyn.getMoralePerStress()
+        * StrictMath.max(0.0, was[STRESS] - dyn.getMoraleStressThreshold()));
+    add(i, STRESS, Cause.STRESS_RECOVERY, -dyn.getStressRecovery() * was[STRESS]);
+    int turnInQuarter = (turn - 1) % rules.turnsPerQuarter;
+    double expected = was[TARGET] * turnInQuarter / rules.turnsPerQuarter;
+    if (was[TARGET] > 0 && expected > was[RESULTS]) {
+      add(i, STRESS, Cause.BEHIND_TARGET,
+          dyn.getStressPerTargetGap() * 10.0 * (expected - was[RESULTS]) / was[TARGET]);
+    }
+    add(i, CAPABILITY, Cause.SKILLS_GO_STALE, -dyn.getCapabilityDecay());
+    add(i, CLARITY, Cause.CLARITY_FADES, -dyn.getClarityDecay() * was[CLARITY]);
+    add(i, TRUST, Cause.TRUST_FOLLOWS_MORALE, dyn.getTrustDrift() * (was[MORALE] - was[TRUST]));
+    add(i, TRUST, Cause.TRUST_FOLLOWS_INTEGRITY,
+        dyn.getTrustIntegrityDrift() * (was[INTEGRITY] - was[TRUST]));
+    add(i, INTEGRITY, Cause.INTEGRITY_FADES, -dyn.getIntegrityDecay());
+    add(i, COMPLACENCY, Cause.SUCCESS_BREEDS_COMPLACENCY, dyn.getComplacencyGrowth());
+    add(i, EFFICIENCY, Cause.PROCESS_DRIFT, -dyn.getEfficiencyDecay() * was[EFFICIENCY]);
+    add(i, READINESS, Cause.READINESS_FADES, -dyn.getReadinessDecay() * was[READINESS]);
+    add(i, DRIVE, Cause.CHANGE_LOSES_MOMENTUM, -dyn.getDriveDecay() * was[DRIVE]);
+  }
+
+  /**
+   * Bass diffusion, with Kotter's warning that most change efforts stall: while the drive is low
+   * and the new way not yet anchored, the effort may stall (the draw is made every turn so that
+   * two strategies on one seed meet the same luck).
+   */
+  private void adoption(int i, double[] was, SeededRandom rng) {
+    double[] x = values[i];
     double drive = clamp01(x[DRIVE] / 100.0);
-    double brake = 1.0 - d.getComplacencyBrake() * clamp01(x[COMPLACENCY] / 100.0);
-    double p = (d.getBassPPerDrive() * drive + d.getBassPPerClarity() * clamp01(x[CLARITY] / 100.0))
-        * brake;
-    double w = d.getBassQTrustWeight();
-    double q = d.getBassQ() * (w * clamp01(x[TRUST] / 100.0) + (1 - w) * clamp01(x[MORALE] / 100.0))
-        * brake;
-    double a = clamp01(o[ADOPTION]);
+    double brake = 1.0 - dyn.getComplacencyBrake() * clamp01(x[COMPLACENCY] / 100.0);
+    double p = (dyn.getBassPPerDrive() * drive
+        + dyn.getBassPPerClarity() * clamp01(x[CLARITY] / 100.0)) * brake;
+    double wt = dyn.getBassQTrustWeight();
+    double wc = dyn.getBassQClarityWeight();
+    double q = dyn.getBassQ() * (wt * clamp01(x[TRUST] / 100.0)
+        + wc * clamp01(x[CLARITY] / 100.0)
+        + StrictMath.max(0.0, 1 - wt - wc) * clamp01(x[MORALE] / 100.0)) * brake;
+    double a = clamp01(was[ADOPTION]);
     add(i, ADOPTION, Cause.NEW_ADOPTERS, Adoption.newAdopters(a, p, q));
-    add(i, ADOPTION, Cause.ADOPTERS_SLIDE_BACK, -d.getAdoptionRelapse() * a * (1.0 - drive));
+    double anchored = dyn.getAnchoredAdoption();
+    boolean loose = anchored <= 0 || a < anchored;
+    if (loose) {
+      add(i, ADOPTION, Cause.ADOPTERS_SLIDE_BACK, -dyn.getAdoptionRelapse() * a * (1.0 - drive));
+    }
+    double threshold = dyn.getStallDriveThreshold();
+    double draw = rng.nextDouble();
+    if (loose && threshold > 0 && x[DRIVE] < threshold
+        && draw < dyn.getStallChance() * (1.0 - x[DRIVE] / threshold)) {
+      add(i, DRIVE, Cause.CHANGE_STALLED, -x[DRIVE]);
+      add(i, ADOPTION, Cause.CHANGE_STALLED, -dyn.getStallRelapse() * clamp01(x[ADOPTION]));
+    }
   }
 
   private void people(int i, SeededRandom rng) {
-    double[] x = v[i];
-    int slot = t % r.hireRing;
+    double[] x = values[i];
+    int slot = turn % rules.hireRing;
     double arriving = hires[i][slot];
     if (arriving > 0) {
       hires[i][slot] = 0;
       double hc = x[HEADCOUNT];
-      double capAfter = (x[CAPABILITY] * hc + d.getNewHireCapability() * arriving)
+      double capAfter = (x[CAPABILITY] * hc + dyn.getNewHireCapability() * arriving)
           / (hc + arriving);
       add(i, HEADCOUNT, Cause.NEW_HIRES, arriving);
       add(i, CAPABILITY, Cause.NEW_HIRES_RAMP_UP, capAfter - x[CAPABILITY]);
     }
-    double chance = d.getAttritionBase()
-        + d.getAttritionLowMorale() * StrictMath.max(0.0, 50.0 - x[MORALE]) / 50.0
-        + d.getAttritionHighStress() * StrictMath.max(0.0, x[STRESS] - 60.0) / 40.0;
+    double threshold = dyn.getAttritionStressThreshold() > 0
+        ? dyn.getAttritionStressThreshold() : 60.0;
+    double chance = (dyn.getAttritionBase()
+        + dyn.getAttritionLowMorale() * StrictMath.max(0.0, 50.0 - x[MORALE]) / 50.0
+        + dyn.getAttritionHighStress() * StrictMath.max(0.0, x[STRESS] - threshold)
+            / (100.0 - threshold))
+        * (1.0 - dyn.getAttritionIntegrityCut() * clamp01(x[INTEGRITY] / 100.0));
     int people = (int) x[HEADCOUNT];
     int leavers = 0;
     for (int k = 0; k < people; k++) {
@@ -282,36 +346,43 @@ final class TurnResolver {
     leavers = StrictMath.min(leavers, people - 1);
     if (leavers > 0) {
       add(i, HEADCOUNT, Cause.LEAVERS, -leavers);
-      add(i, MORALE, Cause.TURNOVER_HURTS, -d.getMoralePerLeaver() * leavers);
-      hires[i][(t + d.getHiringDelayTurns()) % r.hireRing] += leavers;
+      add(i, MORALE, Cause.TURNOVER_HURTS, -dyn.getMoralePerLeaver() * leavers);
+      hires[i][(turn + dyn.getHiringDelayTurns()) % rules.hireRing] += leavers;
     }
   }
 
   private void produce(int i, SeededRandom rng) {
-    double[] x = v[i];
-    double base = x[HEADCOUNT] * d.getOutputPerPerson() * clamp01(x[CAPABILITY] / 100.0);
+    double[] x = values[i];
+    double base = x[HEADCOUNT] * dyn.getOutputPerPerson() * clamp01(x[CAPABILITY] / 100.0);
     add(i, RESULTS, Cause.TEAM_OUTPUT, base);
     double out = base;
-    double morale = 1.0 + d.getMoraleProductivityGain() * (clamp01(x[MORALE] / 100.0) * 2.0 - 1.0);
+    double morale = 1.0
+        + dyn.getMoraleProductivityGain() * (clamp01(x[MORALE] / 100.0) * 2.0 - 1.0);
     out = factor(i, out, morale, Cause.MORALE_EFFECT);
     double s = StrictMath.max(0.0, StrictMath.min(100.0, x[STRESS]));
-    double opt = d.getStressOptimum();
+    double opt = dyn.getStressOptimum();
     double stress = s >= opt
-        ? 1.0 - d.getBurnoutLoss() * sq((s - opt) / (100.0 - opt))
-        : 1.0 - d.getIdleLoss() * sq((opt - s) / opt);
+        ? 1.0 - dyn.getBurnoutLoss() * sq((s - opt) / (100.0 - opt))
+        : 1.0 - dyn.getIdleLoss() * sq((opt - s) / opt);
     out = factor(i, out, stress, Cause.STRESS_EFFECT);
-    out = factor(i, out, 1.0 + d.getClarityProductivityGain() * (clamp01(x[CLARITY] / 100.0) - 0.5),
+    out = factor(i, out,
+        1.0 + dyn.getClarityProductivityGain() * (clamp01(x[CLARITY] / 100.0) - 0.5),
         Cause.CLARITY_EFFECT);
     out = factor(i, out,
-        1.0 + d.getEfficiencyProductivityGain() * (clamp01(x[EFFICIENCY] / 100.0) - 0.5),
+        1.0 + dyn.getEfficiencyProductivityGain() * (clamp01(x[EFFICIENCY] / 100.0) - 0.5),
         Cause.EFFICIENCY_EFFECT);
     double adopted = clamp01(x[ADOPTION]);
-    out = factor(i, out, 1.0 - pressure() * (1.0 - adopted), Cause.COMPETITIVE_PRESSURE);
-    out = factor(i, out, 1.0 + d.getAdoptionPremium() * adopted, Cause.NEW_WAY_PREMIUM);
-    out = factor(i, out, 1.0 + d.getOutputNoise() * rng.nextNormal(), Cause.MONTHLY_VARIATION);
-    double incident = d.getIncidentChance() * (1.0 - clamp01(x[READINESS] / 100.0));
+    double pressure = pressure();
+    out = factor(i, out, 1.0 - pressure * (1.0 - adopted), Cause.COMPETITIVE_PRESSURE);
+    double urgency = dyn.getPressureMax() > 0 ? pressure / dyn.getPressureMax() : 0.0;
+    out = factor(i, out,
+        1.0 - dyn.getComplacencyOutputLoss() * clamp01(x[COMPLACENCY] / 100.0) * urgency,
+        Cause.COMPLACENT_TEAM);
+    out = factor(i, out, 1.0 + dyn.getAdoptionPremium() * adopted, Cause.NEW_WAY_PREMIUM);
+    out = factor(i, out, 1.0 + dyn.getOutputNoise() * rng.nextNormal(), Cause.MONTHLY_VARIATION);
+    double incident = dyn.getIncidentChance() * (1.0 - clamp01(x[READINESS] / 100.0));
     if (rng.nextDouble() < incident) {
-      double loss = d.getIncidentLoss() * out;
+      double loss = dyn.getIncidentLoss() * out;
       add(i, RESULTS, Cause.INCIDENT, -loss);
       out -= loss;
     }
@@ -320,8 +391,8 @@ final class TurnResolver {
 
   /** Competitive pressure in the open turn (rises every turn, Kotter). */
   private double pressure() {
-    return StrictMath.min(d.getPressureMax(),
-        d.getPressureStart() + d.getPressureGrowth() * (t - 1));
+    return StrictMath.min(dyn.getPressureMax(),
+        dyn.getPressureStart() + dyn.getPressureGrowth() * (turn - 1));
   }
 
   private double factor(int i, double out, double f, Cause cause) {
@@ -330,17 +401,17 @@ final class TurnResolver {
   }
 
   private void market(int n) {
-    double elasticity = r.scenario.getMarket().getElasticity();
+    double elasticity = rules.scenario.getMarket().getElasticity();
     if (elasticity == 0) {
       return;
     }
-    double aw = r.scenario.getMarket().getAdoptionWeight();
-    double cw = r.scenario.getMarket().getCapabilityWeight();
+    double aw = rules.scenario.getMarket().getAdoptionWeight();
+    double cw = rules.scenario.getMarket().getCapabilityWeight();
     double[] attract = new double[n];
     double mean = 0;
     for (int i = 0; i < n; i++) {
-      attract[i] = (1 + aw * clamp01(v[i][ADOPTION]))
-          * (1 + cw * clamp01(v[i][CAPABILITY] / 100.0));
+      attract[i] = (1 + aw * clamp01(values[i][ADOPTION]))
+          * (1 + cw * clamp01(values[i][CAPABILITY] / 100.0));
       mean += attract[i];
     }
     mean /= n;
@@ -351,48 +422,60 @@ final class TurnResolver {
   }
 
   private void culture(int n) {
-    double k = r.scenario.getCompany().getCultureCoupling();
+    double k = rules.scenario.getCompany().getCultureCoupling();
     double morale = 0;
     double trust = 0;
     for (int i = 0; i < n; i++) {
-      morale += v[i][MORALE];
-      trust += v[i][TRUST];
+      morale += values[i][MORALE];
+      trust += values[i][TRUST];
     }
     morale /= n;
     trust /= n;
     for (int i = 0; i < n; i++) {
-      add(i, MORALE, Cause.COMPANY_CULTURE, k * (morale - v[i][MORALE]));
-      add(i, TRUST, Cause.COMPANY_CULTURE, k * (trust - v[i][TRUST]));
+      add(i, MORALE, Cause.COMPANY_CULTURE, k * (morale - values[i][MORALE]));
+      add(i, TRUST, Cause.COMPANY_CULTURE, k * (trust - values[i][TRUST]));
     }
   }
 
   private QuarterResult closeQuarter(int i) {
-    double[] x = v[i];
+    double[] x = values[i];
     double res = x[RESULTS];
     double target = x[TARGET];
-    int q = (t - 1) / r.turnsPerQuarter;
+    int q = (turn - 1) / rules.turnsPerQuarter;
     if (res >= target) {
-      add(i, BOSS, Cause.QUARTER_HIT, d.getBossConfidenceHit());
+      add(i, BOSS, Cause.QUARTER_HIT, dyn.getBossConfidenceHit());
       double beat = target > 0 ? (res / target - 1.0) * 100.0 : 0.0;
-      add(i, COMPLACENCY, Cause.SUCCESS_BREEDS_COMPLACENCY, d.getComplacencyPerSuccessPct() * beat);
-      double base = r.budget.getBaseInterruptionHours();
-      double relief = StrictMath.min(r.budget.getInterruptionReliefPerHit(),
+      add(i, COMPLACENCY, Cause.SUCCESS_BREEDS_COMPLACENCY, dyn.getComplacencyPerSuccessPct() * beat);
+      double base = rules.budget.getBaseInterruptionHours()
+          + rules.anxiousBossHours(x[BOSS]);
+      double relief = StrictMath.min(rules.budget.getInterruptionReliefPerHit(),
           StrictMath.max(0.0, x[INTERRUPTIONS] - base));
       add(i, INTERRUPTIONS, Cause.QUARTER_HIT, -relief);
     } else {
       double missPct = target > 0 ? (1.0 - res / target) * 100.0 : 0.0;
-      add(i, BOSS, Cause.QUARTER_MISSED, -d.getBossConfidencePerMissPct() * missPct);
-      add(i, INTERRUPTIONS, Cause.QUARTER_MISSED, r.budget.getInterruptionGrowthPerMiss());
+      add(i, BOSS, Cause.QUARTER_MISSED, -dyn.getBossConfidencePerMissPct() * missPct);
+      add(i, INTERRUPTIONS, Cause.QUARTER_MISSED, rules.budget.getInterruptionGrowthPerMiss());
     }
     add(i, RESULTS, Cause.QUARTER_RESET, -res);
-    if (q + 1 < r.quarters) {
-      add(i, TARGET, Cause.NEW_TARGET, r.targets[q + 1] - target);
+    if (q + 1 < rules.quarters) {
+      add(i, TARGET, Cause.NEW_TARGET, rules.targets[q + 1] - target);
     }
-    return new QuarterResult(g.teams[i].id, q + 1, res, target);
+    return new QuarterResult(game.teams[i].id, q + 1, res, target);
+  }
+
+  /**
+   * The anxious boss's extra report requests for next turn follow the boss's confidence as it
+   * stands after this turn; the change is booked on the interruption hours with its own cause.
+   */
+  private void anxiousBoss(int i) {
+    double before = rules.anxiousBossHours(game.teams[i].values[BOSS]);
+    double after = rules.anxiousBossHours(values[i][BOSS]);
+    add(i, INTERRUPTIONS, Cause.ANXIOUS_BOSS, after - before);
+    clamp(i);
   }
 
   private void clamp(int i) {
-    double[] x = v[i];
+    double[] x = values[i];
     for (Var var : Var.ALL) {
       int k = var.ordinal();
       if (x[k] < var.min()) {

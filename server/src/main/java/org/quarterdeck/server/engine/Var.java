@@ -23,7 +23,9 @@ public enum Var {
   INTEGRITY("integrity", 0, 100),
   READINESS("readiness", 0, 100),
   CHANGE_DRIVE("change drive", 0, 100),
-  INTERRUPTIONS("interruption hours", 0, Double.MAX_VALUE);
+  INTERRUPTIONS("interruption hours", 0, Double.MAX_VALUE),
+  MANAGER_ENERGY("manager energy", 0, 100),
+  ACT_HOURS("hours that counted", 0, Double.MAX_VALUE);
 
   static final Var[] ALL = values();
   /** Number of variables. */
@@ -74,6 +76,8 @@ public enum Var {
       case VAR_READINESS: return READINESS;
       case VAR_CHANGE_DRIVE: return CHANGE_DRIVE;
       case VAR_INTERRUPTIONS: return INTERRUPTIONS;
+      case VAR_MANAGER_ENERGY: return MANAGER_ENERGY;
+      case VAR_ACT_HOURS: return ACT_HOURS;
       default: throw new IllegalArgumentException("no state variable for " + v);
     }
   }

@@ -77,6 +77,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     switch (path) {
       case "/healthz" -> respond(ctx, request, HttpResponseStatus.OK, "application/json",
           health(), true);
+      // for load balancers: 503 while a cluster node does not hold its lease
+      case "/readyz" -> respond(ctx, request, metrics.ready() ? HttpResponseStatus.OK
+          : HttpResponseStatus.SERVICE_UNAVAILABLE, "application/json", ready(), true);
+      case "/cluster" -> cluster(ctx, request);
       case "/metrics" -> respond(ctx, request, HttpResponseStatus.OK,
           "text/plain; version=0.0.4; charset=utf-8", metrics.prometheusText(), true);
       default -> {
@@ -150,6 +154,30 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
   }
 
+  /** {@code GET /cluster}: the nodes of the cluster (404 on a single server). */
+  private void cluster(ChannelHandlerContext ctx, FullHttpRequest request) {
+    var view = metrics.clusterView();
+    if (view.isEmpty()) {
+      respond(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain",
+          "this server is no cluster node\n", true);
+      return;
+    }
+    FullHttpRequest held = request.retainedDuplicate();
+    view.get().whenComplete((json, error) -> ctx.executor().execute(() -> {
+      try {
+        if (error == null) {
+          respond(ctx, held, HttpResponseStatus.OK, "application/json", json, true);
+        } else {
+          Throwable cause = error.getCause() != null ? error.getCause() : error;
+          respond(ctx, held, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
+              cause.getMessage() + "\n", true);
+        }
+      } finally {
+        held.release();
+      }
+    }));
+  }
+
   private static String first(QueryStringDecoder query, String name, String fallback) {
     java.util.List<String> values = query.parameters().get(name);
     return values == null || values.isEmpty() ? fallback : values.get(0);
@@ -197,9 +225,17 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   private String health() {
     JsonObject health = new JsonObject();
     health.addProperty("status", "ok");
+    health.addProperty("live", true);
+    health.addProperty("ready", metrics.ready());
     health.addProperty("protocolVersion", 1);
     health.addProperty("connections", metrics.openConnections());
     health.addProperty("uptimeSeconds", metrics.uptimeSeconds());
     return health + "\n";
+  }
+
+  private String ready() {
+    JsonObject ready = new JsonObject();
+    ready.addProperty("ready", metrics.ready());
+    return ready + "\n";
   }
 }

@@ -42,6 +42,11 @@ public final class ServerMetrics {
   /** How often each event loop measures its lag. */
   static final Duration LAG_PROBE_INTERVAL = Duration.ofMillis(500);
 
+  private volatile java.util.function.Supplier<String> moreText = () -> "";
+  private volatile java.util.function.BooleanSupplier ready = () -> true;
+  private volatile java.util.function.Supplier<java.util.concurrent.CompletableFuture<String>>
+      clusterView = null;
+
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<Transport, AtomicLong> open = new EnumMap<>(Transport.class);
@@ -207,6 +212,32 @@ public final class ServerMetrics {
     fsync.record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * Adds another part's lines to /metrics and its say in readiness (the cluster store: ready
+   * only while its lease is held).
+   */
+  public void addSource(java.util.function.Supplier<String> text,
+      java.util.function.BooleanSupplier isReady) {
+    this.moreText = java.util.Objects.requireNonNull(text, "text");
+    this.ready = java.util.Objects.requireNonNull(isReady, "isReady");
+  }
+
+  /** Adds the cluster's admin view (GET /cluster): nodes, leases, sessions per node. */
+  public void addClusterView(
+      java.util.function.Supplier<java.util.concurrent.CompletableFuture<String>> view) {
+    this.clusterView = java.util.Objects.requireNonNull(view, "view");
+  }
+
+  /** The cluster view as JSON, or empty on a server that is no cluster node. */
+  public java.util.Optional<java.util.concurrent.CompletableFuture<String>> clusterView() {
+    return java.util.Optional.ofNullable(clusterView).map(java.util.function.Supplier::get);
+  }
+
+  /** Whether this server should get new traffic (a load balancer's check: /readyz). */
+  public boolean ready() {
+    return ready.getAsBoolean();
+  }
+
   public long openConnections() {
     return open.values().stream().mapToLong(AtomicLong::get).sum();
   }
@@ -218,6 +249,7 @@ public final class ServerMetrics {
   /** Everything in the Prometheus text exposition format (version 0.0.4). */
   public String prometheusText() {
     refreshSessions();
-    return registry.scrape();
+    // other parts' lines (the cluster store's) follow the registry's, in the same text format
+    return registry.scrape() + moreText.get();
   }
 }

@@ -14,6 +14,7 @@ import org.quarterdeck.protocol.v1.WhatIfChange;
 import org.quarterdeck.server.bot.BotPlayer;
 import org.quarterdeck.server.bot.Strategies;
 import org.quarterdeck.server.bot.Strategy;
+import org.quarterdeck.server.engine.ModelVersion;
 import org.quarterdeck.server.engine.AcceptedDecision;
 import org.quarterdeck.server.engine.AcceptedInjection;
 import org.quarterdeck.server.engine.Game;
@@ -46,6 +47,11 @@ public final class Reenactment {
 
   public Reenactment(Timeline timeline) throws ReenactmentException {
     this.timeline = timeline;
+    // another model would reach other states: refuse by name rather than on a hash mismatch
+    String refusal = ModelVersion.refusal(timeline.opened().getModelVersion());
+    if (refusal != null) {
+      throw new ReenactmentException(refusal);
+    }
     try {
       this.scenario = ScenarioCatalog.fromText(timeline.opened().getScenarioSource(),
           timeline.opened().getScenarioText());
@@ -160,8 +166,10 @@ public final class Reenactment {
       }
       f.addReports(report);
       report.getEventsList().forEach(e -> events.putIfAbsent(e.getId() + "|" + e.getTitle(), e));
-      f.addTeams(TeamView.newBuilder().setTeam(team).setName("Team " + (team + 1))
-          .addAllVariables(WireMapping.variables(after.team(r.teamId()))));
+      f.addTeams(WireMapping.quarters(TeamView.newBuilder().setTeam(team)
+          .setName("Team " + (team + 1))
+          .addAllVariables(WireMapping.variables(after.team(r.teamId()))),
+          after.team(r.teamId())));
     }
     f.addAllEvents(events.values());
     return f.build();

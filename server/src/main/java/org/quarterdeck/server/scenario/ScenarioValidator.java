@@ -291,6 +291,21 @@ final class ScenarioValidator {
     range(n, "boss_confidence_hit", d.getBossConfidenceHit(), 0, 50);
     range(n, "boss_confidence_per_miss_pct", d.getBossConfidencePerMissPct(), 0, 10);
     range(n, "interruptions_per_low_confidence", d.getInterruptionsPerLowConfidence(), 0, 5);
+    range(n, "overtime_drain_doubling_hours", d.getOvertimeDrainDoublingHours(), 0, 1000);
+    range(n, "energy_floor", d.getEnergyFloor(), 0, 1);
+    range(n, "tired_energy_threshold", d.getTiredEnergyThreshold(), 0, 100);
+    range(n, "stress_per_tired_point", d.getStressPerTiredPoint(), 0, 2);
+    range(n, "morale_per_tired_point", d.getMoralePerTiredPoint(), 0, 2);
+    range(n, "integrity_decay", d.getIntegrityDecay(), 0, 10);
+    range(n, "trust_integrity_drift", d.getTrustIntegrityDrift(), 0, 1);
+    range(n, "attrition_integrity_cut", d.getAttritionIntegrityCut(), 0, 0.9);
+    range(n, "bass_q_clarity_weight", d.getBassQClarityWeight(), 0, 1 - d.getBassQTrustWeight());
+    range(n, "stall_chance", d.getStallChance(), 0, 1);
+    range(n, "stall_drive_threshold", d.getStallDriveThreshold(), 0, 100);
+    range(n, "stall_relapse", d.getStallRelapse(), 0, 1);
+    range(n, "anchored_adoption", d.getAnchoredAdoption(), 0, 1);
+    range(n, "complacency_output_loss", d.getComplacencyOutputLoss(), 0, 0.5);
+    range(n, "attrition_stress_threshold", d.getAttritionStressThreshold(), 0, 99);
   }
 
   private void events(Scenario s, Node root, int totalTurns) {
@@ -360,8 +375,9 @@ final class ScenarioValidator {
     range(n, "capability", w.getCapability(), 0, 100);
     range(n, "adoption", w.getAdoption(), 0, 100);
     range(n, "integrity", w.getIntegrity(), 0, 100);
+    range(n, "carried_forward", w.getCarriedForward(), 0, 100);
     if (!(w.getResults() + w.getMorale() + w.getCapability() + w.getAdoption() + w.getIntegrity()
-        > 0)) {
+        + w.getCarriedForward() > 0)) {
       fail(n, "results", -1, "scoring weights must sum to more than 0");
     }
   }

@@ -49,36 +49,41 @@ final class Announcements {
   }
 
   static void ended(GameSession session) {
+    session.forEachMember(m -> session.send(m,
+        ServerMessage.newBuilder().setSessionEnded(ended(session, m))));
+  }
+
+  /** The end of the game as one member may see it: every score, parts and lines of their own. */
+  static SessionEnded ended(GameSession session, Member m) {
     Debrief debrief = session.game().debrief();
     List<org.quarterdeck.server.engine.TeamScore> scores = session.finalScores();
-    session.forEachMember(m -> {
-      int own = m.role == Role.PLAYER && m.seat != null ? m.seat.team : -1;
-      boolean all = m.role == Role.FACILITATOR;
-      SessionEnded.Builder ended = SessionEnded.newBuilder();
-      if (!debrief.lesson().isEmpty()) {
-        ended.addDebrief(debrief.lesson());
-      }
-      for (int t = 0; t < scores.size(); t++) {
-        org.quarterdeck.server.engine.TeamScore s = scores.get(t);
-        FinalScore.Builder score = FinalScore.newBuilder().setTeam(t)
-            .setName(session.teamName(t)).setScore(s.score());
-        if (all || t == own) {
-          score.addParts(part("results", s.results())).addParts(part("morale", s.morale()))
-              .addParts(part("capability", s.capability()))
-              .addParts(part("adoption", s.adoption()))
-              .addParts(part("integrity", s.integrity()));
-          for (Debrief.TeamSummary summary : debrief.teams()) {
-            if (summary.teamId().equals(s.teamId())) {
-              summary.lines().forEach(line -> ended.addDebrief(
-                  (all ? session.teamName(session.game().teamIds().indexOf(s.teamId())) + ": "
-                      : "") + line));
-            }
+    int own = m.role == Role.PLAYER && m.seat != null ? m.seat.team : -1;
+    boolean all = m.role == Role.FACILITATOR;
+    SessionEnded.Builder ended = SessionEnded.newBuilder();
+    if (!debrief.lesson().isEmpty()) {
+      ended.addDebrief(debrief.lesson());
+    }
+    for (int t = 0; t < scores.size(); t++) {
+      org.quarterdeck.server.engine.TeamScore s = scores.get(t);
+      FinalScore.Builder score = FinalScore.newBuilder().setTeam(t)
+          .setName(session.teamName(t)).setScore(s.score())
+          .setBot(session.views().team(t).getBot());
+      if (all || t == own) {
+        score.addParts(part("results", s.results())).addParts(part("morale", s.morale()))
+            .addParts(part("capability", s.capability()))
+            .addParts(part("adoption", s.adoption()))
+            .addParts(part("integrity", s.integrity()));
+        for (Debrief.TeamSummary summary : debrief.teams()) {
+          if (summary.teamId().equals(s.teamId())) {
+            summary.lines().forEach(line -> ended.addDebrief(
+                (all ? session.teamName(session.game().teamIds().indexOf(s.teamId())) + ": "
+                    : "") + line));
           }
         }
-        ended.addScores(score);
       }
-      session.send(m, ServerMessage.newBuilder().setSessionEnded(ended));
-    });
+      ended.addScores(score);
+    }
+    return ended.build();
   }
 
   private static Variable part(String name, double value) {

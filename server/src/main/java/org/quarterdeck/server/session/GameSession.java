@@ -40,6 +40,7 @@ import org.quarterdeck.server.engine.AcceptedDecision;
 import org.quarterdeck.server.engine.AcceptedInjection;
 import org.quarterdeck.server.engine.TeamScore;
 import org.quarterdeck.server.engine.Game;
+import org.quarterdeck.server.engine.ModelVersion;
 import org.quarterdeck.server.engine.SeatHat;
 import org.quarterdeck.server.engine.Rejection;
 import org.quarterdeck.server.engine.Seat;
@@ -70,6 +71,7 @@ final class GameSession {
   private final SessionJournal journal;
   private final Outbox outbox;
   private final Deadline deadline;
+  private final LastCall lastCall;
   private final SessionViews views;
   private final SessionCommands commands;
   private final LiveViewPushes liveViewPushes;
@@ -132,6 +134,7 @@ final class GameSession {
     this.outbox = requireNonNull(outbox, "outbox");
     this.ensureThread = requireNonNull(ensureThread, "ensureThread");
     this.deadline = new Deadline(clock, () -> closeTurn(TurnClosed.Trigger.DEADLINE));
+    this.lastCall = new LastCall(clock, this::lastCallPassed);
     this.views = new SessionViews(this);
     this.commands = new SessionCommands(this);
     this.liveViewPushes = new LiveViewPushes(clock, LIVE_VIEW_INTERVAL_MS, this::sendLiveView);
@@ -161,6 +164,7 @@ final class GameSession {
         .setSettings(settings)
         .setSeed(seed)
         .setEngineVersion(ENGINE_VERSION)
+        .setModelVersion(ModelVersion.CURRENT)
         .setFacilitatorTokenHash(facilitatorTokenHash)
         .addAllTeamIds(teamIds)
         .setOwner(owner)));
@@ -221,6 +225,10 @@ final class GameSession {
 
   String scenarioName() {
     return scenario.id();
+  }
+
+  LoadedScenario scenario() {
+    return scenario;
   }
 
   Phase phase() {
@@ -343,6 +351,10 @@ final class GameSession {
     }
     record(SessionRecord.newBuilder().setSeatTaken(SeatTaken.newBuilder().setSeat(seat.ref())
         .setDisplayName(player.displayName).setTokenHash(player.tokenHash)));
+    if (lastCall.running() && !everyoneSubmitted()) {
+      lastCall.cancel(); // a newcomer has not decided yet: the turn waits for them
+      sendToAll(m -> true, ServerMessage.newBuilder().setSubmissionProgress(progress()));
+    }
   }
 
   /** Frees a player's seat for a bot, which decides at once if the turn is open. */
@@ -430,7 +442,8 @@ final class GameSession {
     maybeCloseTurn();
   }
 
-  private SubmissionProgress progress() {
+  /** Submissions of the open turn so far, with the last call when it runs. */
+  SubmissionProgress progress() {
     int expected = 0;
     int submitted = 0;
     for (SeatState s : seats) {
@@ -439,16 +452,37 @@ final class GameSession {
         submitted += s.wireDecision != null ? 1 : 0;
       }
     }
-    return SubmissionProgress.newBuilder().setTurn(game.turn()).setSubmitted(submitted)
-        .setExpected(expected).build();
+    SubmissionProgress.Builder b = SubmissionProgress.newBuilder().setTurn(game.turn())
+        .setSubmitted(submitted).setExpected(expected);
+    lastCall.describe(b);
+    return b.build();
   }
 
+  private boolean everyoneSubmitted() {
+    SubmissionProgress p = progress();
+    return p.getExpected() > 0 && p.getSubmitted() == p.getExpected();
+  }
+
+  /**
+   * Resolves the turn once every player has submitted: at once, or after the last call (players
+   * hear when it ends, and may revise until then).
+   */
   private void maybeCloseTurn() {
-    if (phase != Phase.TURN_OPEN || replaying) {
+    if (phase != Phase.TURN_OPEN || replaying || !everyoneSubmitted()) {
       return;
     }
-    SubmissionProgress p = progress();
-    if (p.getExpected() > 0 && p.getSubmitted() == p.getExpected()) {
+    long window = settings.getLastCallSeconds() * 1000L;
+    if (window == 0) {
+      closeTurn(TurnClosed.Trigger.ALL_SUBMITTED);
+    } else if (!lastCall.running()) {
+      lastCall.start(window);
+      sendToAll(m -> true, ServerMessage.newBuilder().setSubmissionProgress(progress()));
+    }
+  }
+
+  /** The last call passed: the turn resolves unless a seat became unsubmitted meanwhile. */
+  private void lastCallPassed() {
+    if (phase == Phase.TURN_OPEN && everyoneSubmitted()) {
       closeTurn(TurnClosed.Trigger.ALL_SUBMITTED);
     }
   }
@@ -473,6 +507,7 @@ final class GameSession {
       return;
     }
     deadline.stop();
+    lastCall.cancel();
     long started = System.nanoTime(); // a duration for metrics only; the game's time is clock's
     List<AcceptedDecision> decisions = new ArrayList<>();
     for (SeatState s : seats) {
@@ -538,6 +573,7 @@ final class GameSession {
   void pause() {
     phase = Phase.PAUSED;
     deadline.pause();
+    lastCall.cancel(); // the room stopped: the resume gives everyone the whole last call again
     clockChanged(ClockChanged.Change.PAUSED);
   }
 
@@ -545,6 +581,7 @@ final class GameSession {
     phase = Phase.TURN_OPEN;
     deadline.resume();
     clockChanged(ClockChanged.Change.RESUMED);
+    maybeCloseTurn();
   }
 
   void extend(long millis) {
@@ -574,6 +611,7 @@ final class GameSession {
   /** Ends the session: final scores for everyone, the clock stops, nothing more is accepted. */
   void end(boolean early) {
     deadline.stop();
+    lastCall.cancel();
     phase = Phase.ENDED;
     if (finalScores.isEmpty()) {
       finalScores = game.finalScores();

@@ -16,6 +16,7 @@ import org.quarterdeck.server.replay.Export;
 import org.quarterdeck.server.replay.Reenactment;
 import org.quarterdeck.server.replay.Redaction;
 import org.quarterdeck.server.replay.Timeline;
+import org.quarterdeck.server.wire.WireMapping;
 
 /** Replay, what-if and export of a live or ended session, from the session's own records. */
 final class ReplayRequests {
@@ -39,8 +40,14 @@ final class ReplayRequests {
     if (member.role != Role.FACILITATOR) {
       frames = Redaction.forTeam(frames, member.seat == null ? -1 : member.seat.team);
     }
-    s.reply(c, rid, ServerMessage.newBuilder().setReplay(Replay.newBuilder()
-        .setSessionId(s.id()).addAllFrames(frames)));
+    Replay.Builder replay = Replay.newBuilder().setSessionId(s.id()).addAllFrames(frames)
+        .setTurnsPerQuarter(s.game().rules().turnsPerQuarter());
+    s.game().rules().acts().forEach(a -> replay.addActs(WireMapping.act(a)));
+    s.game().rules().dilemmas().forEach(d -> replay.addDilemmas(WireMapping.dilemma(d)));
+    for (int t = 0; t < s.teamCount(); t++) {
+      replay.addTeams(s.views().team(t).toBuilder().clearVariables());
+    }
+    s.reply(c, rid, ServerMessage.newBuilder().setReplay(replay));
   }
 
   static void whatIf(GameSession s, Connection c, long rid, Member member, WhatIf request) {

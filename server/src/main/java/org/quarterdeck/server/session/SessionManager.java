@@ -41,6 +41,8 @@ public final class SessionManager implements SessionGateway {
   static final int MAX_PEOPLE_PER_TEAM = 8;
   static final int MAX_TEAMS = 60;
   static final int MAX_DEADLINE_SECONDS = 86_400;
+  /** A last call is a moment to revise, not a second deadline. */
+  static final int MAX_LAST_CALL_SECONDS = 120;
   private static final SecureRandom SEEDS = new SecureRandom();
 
   private final Supplier<SessionThread> threads;
@@ -306,38 +308,57 @@ public final class SessionManager implements SessionGateway {
   public int recoverAll() {
     int recovered = 0;
     for (String id : storage.sessionIds()) {
-      Journals.Stored stored = storage.recover(id);
-      if (stored.corrupt()) {
-        quarantine(id, stored.records(), stored.problem());
-        continue;
-      }
-      SessionThread thread = threads.get();
-      CompletableFuture<GameSession> done = new CompletableFuture<>();
-      thread.execute(() -> {
-        try {
-          Outbox outbox = new Outbox(thread);
-          GameSession session = SessionRebuilder.replay(stored.records(), thread,
-              stored.journal(), outbox);
-          register(session, thread);
-          session.resumeAfterReplay();
-          done.complete(session);
-        } catch (SessionRebuilder.ReplayException | RuntimeException e) {
-          done.completeExceptionally(e);
-        }
-      });
-      try {
-        GameSession session = done.get();
-        log.info("session {} recovered: phase {}, turn {}", id, session.phase(),
-            session.game().turn());
-        recovered++;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (Thread.currentThread().isInterrupted()) {
         return recovered;
-      } catch (java.util.concurrent.ExecutionException e) {
-        quarantine(id, stored.records(), e.getCause().getMessage());
       }
+      recovered += recover(id) ? 1 : 0;
     }
     return recovered;
+  }
+
+  /**
+   * Loads one stored session by replaying its log (at start, or when a cluster node takes over a
+   * session whose owner died). A log that is corrupt or does not replay to its recorded hashes
+   * quarantines that session alone.
+   *
+   * @return whether the session now runs here
+   */
+  public boolean recover(String id) {
+    requireNonNull(id, "id");
+    if (byId.containsKey(id)) {
+      return false;
+    }
+    Journals.Stored stored = storage.recover(id);
+    if (stored.corrupt()) {
+      quarantine(id, stored.records(), stored.problem());
+      return false;
+    }
+    SessionThread thread = threads.get();
+    CompletableFuture<GameSession> done = new CompletableFuture<>();
+    thread.execute(() -> {
+      try {
+        Outbox outbox = new Outbox(thread);
+        GameSession session = SessionRebuilder.replay(stored.records(), thread,
+            stored.journal(), outbox);
+        register(session, thread);
+        session.resumeAfterReplay();
+        done.complete(session);
+      } catch (SessionRebuilder.ReplayException | RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    });
+    try {
+      GameSession session = done.get();
+      log.info("session {} recovered: phase {}, turn {}", id, session.phase(),
+          session.game().turn());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      quarantine(id, stored.records(), e.getCause().getMessage());
+      return false;
+    }
   }
 
   private void quarantine(String id, java.util.List<org.quarterdeck.protocol.v1.SessionRecord>
@@ -466,6 +487,10 @@ public final class SessionManager implements SessionGateway {
     if (s.getPeoplePerTeam() > MAX_PEOPLE_PER_TEAM) {
       throw new IllegalArgumentException("settings.people_per_team must be 0.."
           + MAX_PEOPLE_PER_TEAM + ", was " + s.getPeoplePerTeam());
+    }
+    if (s.getLastCallSeconds() > MAX_LAST_CALL_SECONDS) {
+      throw new IllegalArgumentException("settings.last_call_seconds is at most "
+          + MAX_LAST_CALL_SECONDS);
     }
     if (s.getTitle().length() > MAX_TITLE_CHARS) {
       throw new IllegalArgumentException("settings.title is limited to " + MAX_TITLE_CHARS

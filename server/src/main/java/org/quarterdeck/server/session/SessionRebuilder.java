@@ -11,6 +11,7 @@ import org.quarterdeck.protocol.v1.SessionOpened;
 import org.quarterdeck.protocol.v1.SessionRecord;
 import org.quarterdeck.protocol.v1.SubmitDecision;
 import org.quarterdeck.server.bot.Strategies;
+import org.quarterdeck.server.engine.ModelVersion;
 import org.quarterdeck.server.scenario.LoadedScenario;
 import org.quarterdeck.server.scenario.ScenarioCatalog;
 import org.quarterdeck.server.scenario.ScenarioException;
@@ -58,6 +59,10 @@ final class SessionRebuilder {
     if (!GameSession.ENGINE_VERSION.equals(opened.getEngineVersion())) {
       throw new ReplayException("the log was written by engine version "
           + opened.getEngineVersion() + ", this server runs " + GameSession.ENGINE_VERSION);
+    }
+    String refusal = ModelVersion.refusal(opened.getModelVersion());
+    if (refusal != null) {
+      throw new ReplayException(refusal);
     }
     GameSession session = new GameSession(opened.getSessionId(), opened.getJoinCode(),
         opened.getFacilitatorTokenHash(), opened.getOwner(), scenario(opened), opened.getSettings(),

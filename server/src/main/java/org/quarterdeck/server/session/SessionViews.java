@@ -36,7 +36,8 @@ final class SessionViews {
   TeamView team(int team) {
     TeamState state = session.game().teams().get(team);
     TeamView.Builder b = TeamView.newBuilder().setTeam(team).setName(session.teamName(team))
-        .addAllVariables(WireMapping.variables(state));
+        .addAllVariables(WireMapping.variables(state))
+        .setResultsToDate(WireMapping.resultsToDate(state));
     boolean anyBot = false;
     for (SeatState s : session.seatsOf(team)) {
       if (s.human()) {
@@ -107,8 +108,16 @@ final class SessionViews {
         .setPhase(session.phase())
         .setRole(member.role)
         .addAllStandings(standings())
-        .setLobby(lobby());
+        .setLobby(lobby())
+        .setSummary(session.scenario().scenario().getSummary())
+        .setLesson(session.scenario().scenario().getLesson());
     boolean open = session.phase() == Phase.TURN_OPEN || session.phase() == Phase.PAUSED;
+    if (open) {
+      b.setProgress(session.progress());
+    }
+    if (session.phase() == Phase.ENDED) {
+      b.setEnded(Announcements.ended(session, member));
+    }
     if (member.role == Role.PLAYER && member.seat != null) {
       SeatState seat = member.seat;
       b.setTeam(seat.team).setHat(WireMapping.hat(seat.seat.hat())).addTeams(team(seat.team))

@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
     description = {"Plays a tournament of bot strategies without network and prints a table per"
         + " strategy.",
         "In two-hats mode each strategy plays both hats of its team; a hat spends min(1, 2*share)"
-        + " of its free hours, share being the strategy's share for its kind."})
+        + " of its free hours, share being the strategy's share for its kind.",
+        "simulate --search [--bounded] runs the exploit search and the model audit instead."})
 public final class SimulateCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
@@ -64,6 +65,15 @@ public final class SimulateCommand implements Callable<Integer> {
     seeds = value;
   }
 
+  @Option(names = "--search",
+      description = "Instead of a tournament, run the exploit search against the built-in bots"
+          + " and the model audit (held-out seeds; minutes per scenario).")
+  private boolean search;
+
+  @Option(names = "--bounded",
+      description = "With --search: the bounded search the test suite runs (seconds).")
+  private boolean bounded;
+
   /** The built-in scenario names, for completion and help. */
   static final class BuiltIns implements Iterable<String> {
     @Override
@@ -89,6 +99,9 @@ public final class SimulateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (bounded && !search) {
+      throw new ParameterException(spec.commandLine(), "--bounded goes with --search");
+    }
     List<Strategy> parsed;
     try {
       parsed = Strategies.parseList(strategies);
@@ -102,6 +115,13 @@ public final class SimulateCommand implements Callable<Integer> {
       err.println("simulate: cannot load scenario:");
       err.println(e.getMessage());
       return 1;
+    }
+    if (search) {
+      ModelAudit.Figures f = ModelAudit.run(loaded.rules(), bounded
+          ? ExploitSearch.Settings.bounded() : ExploitSearch.Settings.full());
+      out.print(ModelAudit.report(loaded.rules(), f));
+      out.flush();
+      return 0;
     }
     List<List<TeamOutcome>> all;
     try {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import org.quarterdeck.protocol.v1.ActHours;
 import org.quarterdeck.protocol.v1.ActView;
+import org.quarterdeck.protocol.v1.TeamView;
 import org.quarterdeck.protocol.v1.Contribution;
 import org.quarterdeck.protocol.v1.DilemmaChoice;
 import org.quarterdeck.protocol.v1.DilemmaOptionView;
@@ -70,6 +71,24 @@ public final class WireMapping {
       }
     }
     return null;
+  }
+
+  /** Results over the game so far: closed quarters plus the running quarter. */
+  public static double resultsToDate(TeamState team) {
+    double results = team.get(Var.RESULTS);
+    for (int q = 0; q < team.quartersClosed(); q++) {
+      results += team.quarterResult(q);
+    }
+    return results;
+  }
+
+  /** A team's results to date and each closed quarter's results and target. */
+  public static TeamView.Builder quarters(TeamView.Builder view, TeamState team) {
+    view.setResultsToDate(resultsToDate(team));
+    for (int q = 0; q < team.quartersClosed(); q++) {
+      view.addQuarterResults(team.quarterResult(q)).addQuarterTargets(team.quarterTarget(q));
+    }
+    return view;
   }
 
   public static List<Variable> variables(TeamState team) {
@@ -153,7 +172,8 @@ public final class WireMapping {
 
   public static ActView act(Act act) {
     return ActView.newBuilder().setId(act.id()).setName(act.name())
-        .setDescription(act.description()).setLeadership(act.kind() == ActCategory.LEADERSHIP).build();
+        .setDescription(act.description()).setLeadership(act.kind() == ActCategory.LEADERSHIP)
+        .setAimsAt(act.aimsAt() == null ? "" : varName(act.aimsAt())).build();
   }
 
   public static DilemmaView dilemma(Dilemma d) {

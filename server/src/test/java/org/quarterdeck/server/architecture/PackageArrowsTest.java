@@ -60,6 +60,7 @@ class PackageArrowsTest {
         .layer("http").definedBy(ROOT + ".http..")
         .layer("net").definedBy(ROOT + ".net..")
         .layer("metrics").definedBy(ROOT + ".metrics..")
+        .layer("cluster").definedBy(ROOT + ".cluster..")
         .layer("session").definedBy(ROOT + ".session..")
         .layer("port").definedBy(ROOT + ".port..")
         .layer("store").definedBy(ROOT + ".store..")
@@ -75,7 +76,8 @@ class PackageArrowsTest {
         .whereLayer("http").mayOnlyBeAccessedByLayers("composition root")
         .whereLayer("net").mayOnlyBeAccessedByLayers("http", "composition root", "cli")
         .whereLayer("metrics").mayOnlyBeAccessedByLayers("net", "http", "composition root")
-        .whereLayer("session").mayOnlyBeAccessedByLayers("composition root", "cli")
+        .whereLayer("cluster").mayOnlyBeAccessedByLayers("composition root", "cli")
+        .whereLayer("session").mayOnlyBeAccessedByLayers("cluster", "composition root", "cli")
         .whereLayer("port").mayOnlyBeAccessedByLayers("net", "http", "metrics", "session",
             "composition root", "cli")
         .whereLayer("store").mayOnlyBeAccessedByLayers("session", "composition root", "cli")

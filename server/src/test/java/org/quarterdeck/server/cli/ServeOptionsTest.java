@@ -66,4 +66,23 @@ class ServeOptionsTest {
     assertThrows(ParameterException.class,
         () -> ServeCommand.parse(new String[] {"--bind"}, Map.of()));
   }
+
+  @Test
+  void theClusterStoreIsChosenByStoreDatabaseUrlOrTheEnvironment() {
+    assertEquals(null, ServeCommand.parse(new String[0], Map.of()).database(),
+        "the file store is the default");
+    ServeCommand byStore = ServeCommand.parse(new String[] {"--store",
+        "postgres://qd:pw@db:6000/games", "--node-id", "n1"}, Map.of());
+    assertEquals("jdbc:postgresql://db:6000/games", byStore.database().jdbcUrl());
+    assertEquals("n1", byStore.nodeId());
+    ServeCommand byEnv = ServeCommand.parse(new String[0],
+        Map.of("QUARTERDECK_DATABASE_URL", "postgres://db/q"));
+    assertEquals("jdbc:postgresql://db:5432/q", byEnv.database().jdbcUrl());
+    assertTrue(byEnv.nodeId().endsWith(":8080"), byEnv.nodeId());
+    ParameterException e = assertThrows(ParameterException.class,
+        () -> ServeCommand.parse(new String[] {"--store", "mysql://db/q"}, Map.of()));
+    assertTrue(e.getMessage().contains("postgres://"), e.getMessage());
+    assertThrows(ParameterException.class, () -> ServeCommand.parse(new String[] {
+        "--store", "postgres://a/x", "--database-url", "postgres://b/y"}, Map.of()));
+  }
 }

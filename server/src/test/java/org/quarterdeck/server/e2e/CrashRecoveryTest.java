@@ -88,11 +88,30 @@ class CrashRecoveryTest {
         .build();
   }
 
+  /** Where the server process keeps its sessions (ClusterCrashRecoveryTest: PostgreSQL). */
+  List<String> storeArguments() {
+    return List.of("--data", data.toString(), "--fsync", "batch");
+  }
+
+  /** The same store, opened by the test to check the logs once the server has stopped. */
+  Journals openStore() throws Exception {
+    return new EventStoreJournals(EventStore.open(data, StoreOptions.DEFAULTS));
+  }
+
+  int kills() {
+    return KILLS;
+  }
+
+  /** More checks of the logs, after the last stop. */
+  void checkLogs(List<String> sessionIds) throws Exception {}
+
   private Process startServer(URI[] tcp) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process process = new ProcessBuilder(java.toString(), "-XX:TieredStopAtLevel=1", "-cp",
-        System.getProperty("java.class.path"), "org.quarterdeck.server.cli.Main", "serve",
-        "--http-port", "0", "--tcp-port", "0", "--data", data.toString(), "--fsync", "batch")
+    List<String> command = new ArrayList<>(List.of(java.toString(), "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"), "org.quarterdeck.server.cli.Main", "serve",
+        "--http-port", "0", "--tcp-port", "0"));
+    command.addAll(storeArguments());
+    Process process = new ProcessBuilder(command)
         .redirectError(ProcessBuilder.Redirect.appendTo(data.resolve("server.log").toFile()))
         .start();
     BufferedReader out = new BufferedReader(
@@ -134,13 +153,14 @@ class CrashRecoveryTest {
     int lost = 0;
     int[] checked = new int[1];
     try {
-      for (int cycle = 0; cycle < KILLS + 6 && (kills < KILLS || !allEnded(tables)); cycle++) {
+      for (int cycle = 0; cycle < kills() + 6 && (kills < kills() || !allEnded(tables));
+          cycle++) {
         URI[] tcp = new URI[1];
         Process server = startServer(tcp);
         // the first run only creates the sessions and seats the players: a join whose reply a
         // crash swallowed would leave a seat nobody can resume, and nothing would ever move it
         boolean setup = cycle == 0;
-        boolean kill = !setup && kills < KILLS;
+        boolean kill = !setup && kills < kills();
         if (kill) {
           long delay = 50 + random.nextInt(1200);
           killer.schedule(server::destroyForcibly, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -173,11 +193,10 @@ class CrashRecoveryTest {
         + " after restarts, %d lost%n", kills, acked.size(), checked[0], lost);
     assertEquals(0, lost, "acknowledged decisions lost");
     assertTrue(checked[0] > acked.size(), "acknowledged decisions were checked after restarts");
-    assertTrue(kills >= KILLS, "killed " + kills + " times");
+    assertTrue(kills >= kills(), "killed " + kills + " times");
     assertTrue(allEnded(tables), "every session reached its end");
 
-    try (Journals storage = new EventStoreJournals(EventStore.open(data,
-        StoreOptions.DEFAULTS))) {
+    try (Journals storage = openStore()) {
       for (Table t : tables) {
         List<ReplayFrame> frames = new Reenactment(Timeline.of(
             storage.read(t.sessionId).records())).actual();
@@ -186,6 +205,7 @@ class CrashRecoveryTest {
             "session " + t.sessionId + " ends where an uninterrupted run ends");
       }
     }
+    checkLogs(tables.stream().map(t -> t.sessionId).toList());
   }
 
   private static boolean allEnded(List<Table> tables) {

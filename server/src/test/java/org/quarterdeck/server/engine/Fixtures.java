@@ -28,11 +28,11 @@ final class Fixtures {
     return new Rules(change.apply(scenario("market-year").toBuilder()).build());
   }
 
-  /** market-year without chance: no deck, no incidents, no noise, no attrition. */
+  /** market-year without chance: no deck, no incidents, no noise, no attrition, no stalls. */
   static Scenario.Builder quiet(Scenario.Builder b) {
     b.setDeckDrawChance(0);
     b.getDynamicsBuilder().setOutputNoise(0).setIncidentChance(0).setAttritionBase(0)
-        .setAttritionLowMorale(0).setAttritionHighStress(0);
+        .setAttritionLowMorale(0).setAttritionHighStress(0).setStallChance(0);
     return b;
   }
 

@@ -60,7 +60,11 @@ class TurnDynamicsTest {
     }
     assertFalse(idle.team("red").quarterResult(0) >= idle.team("red").quarterTarget(0));
     double base = quiet.scenario().getBudget().getBaseInterruptionHours();
-    assertEquals(base + quiet.scenario().getBudget().getInterruptionGrowthPerMiss(),
+    // the miss adds its hours, and the anxious boss adds report requests for every point of
+    // confidence below 50 (shown in the report as its own cause)
+    double anxious = quiet.scenario().getDynamics().getInterruptionsPerLowConfidence()
+        * Math.max(0, 50 - get(idle, Var.BOSS_CONFIDENCE));
+    assertEquals(base + quiet.scenario().getBudget().getInterruptionGrowthPerMiss() + anxious,
         get(idle, Var.INTERRUPTIONS), 1e-9);
     assertTrue(idle.opening(Fixtures.red()).interruptionHours()
         > hard.opening(Fixtures.red()).interruptionHours());

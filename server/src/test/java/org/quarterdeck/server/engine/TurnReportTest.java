@@ -89,10 +89,44 @@ class TurnReportTest {
     TeamScore s = g.finalScores().get(0);
     assertEquals(4, s.quarters().size());
     double expected = 100 * (45 * s.results() + 15 * s.morale() + 15 * s.capability()
-        + 15 * s.adoption() + 10 * s.integrity()) / 100;
+        + 15 * s.adoption() + 10 * s.integrity() + 10 * s.carriedForward()) / 110;
     assertEquals(expected, s.score(), 1e-9);
     Debrief d = g.debrief();
     assertEquals(RULES.scenario().getLesson(), d.lesson());
     assertTrue(d.teams().get(0).lines().get(0).startsWith("Quarters vs target: Q1 "));
+  }
+
+  @Test
+  void reportsShowTheAnxiousBossAndTheTiredLeaderAndStillAddUp() {
+    Rules quiet = Fixtures.rules(Fixtures::quiet);
+    Game g = Fixtures.solo(quiet, 1);
+    TurnOutcome o = null;
+    // months of maximum overtime on coaching only: the numbers are missed, the boss gets anxious,
+    // the leader tires and long hours cut what the hours achieve
+    for (int t = 0; t < 6; t++) {
+      double hours = g.opening(Fixtures.red()).maxBookableHours();
+      o = Fixtures.play(g, Map.of("coach", hours));
+      g = o.next();
+    }
+    TeamReport r = o.report("red");
+    VariableDelta hours = r.change(Var.ACT_HOURS).orElseThrow();
+    List<Cause> causes = hours.contributions().stream().map(Attribution::cause).toList();
+    assertTrue(causes.contains(Cause.TIRED_LEADER) && causes.contains(Cause.LONG_HOURS),
+        hours.describe());
+    assertTrue(r.change(Var.STRESS).orElseThrow().contributions().stream()
+        .anyMatch(c -> c.cause() == Cause.TIRED_LEADER), "a tired leader stresses the team");
+    boolean anxious = false;
+    Game h = Fixtures.solo(quiet, 1);
+    for (int t = 0; t < 6; t++) {
+      TurnOutcome idle = Fixtures.play(h, Map.of());
+      anxious |= idle.report("red").change(Var.INTERRUPTIONS).stream()
+          .flatMap(d -> d.contributions().stream()).anyMatch(c -> c.cause() == Cause.ANXIOUS_BOSS);
+      h = idle.next();
+    }
+    assertTrue(anxious, "the anxious boss's interruption hours are explained");
+    for (VariableDelta d : List.of(hours, r.change(Var.STRESS).orElseThrow())) {
+      double sum = d.contributions().stream().mapToDouble(Attribution::amount).sum();
+      assertEquals(d.after() - d.before(), sum, 1e-9, d.describe());
+    }
   }
 }

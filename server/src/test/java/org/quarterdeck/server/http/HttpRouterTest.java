@@ -43,7 +43,8 @@ class HttpRouterTest {
     String response = exchange(channel(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
     assertTrue(response.startsWith("HTTP/1.1 200 OK"), response);
     assertTrue(response.contains("application/json"), response);
-    assertTrue(response.contains("{\"status\":\"ok\",\"protocolVersion\":1,\"connections\":0,"),
+    assertTrue(response.contains(
+        "{\"status\":\"ok\",\"live\":true,\"ready\":true,\"protocolVersion\":1,\"connections\":0,"),
         response);
   }
 

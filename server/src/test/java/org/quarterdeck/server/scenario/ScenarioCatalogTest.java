@@ -57,7 +57,7 @@ class ScenarioCatalogTest {
   @Test
   void semanticErrorNamesTheLineAndPathOfTheField() throws Exception {
     String text = builtInText("market-year").replace(
-        "effects { var: VAR_CAPABILITY amount: 0.22",
+        "effects { var: VAR_CAPABILITY amount: 0.15",
         "effects { var: VAR_CAPABILITY amount: 2200");
     int expectedLine = lineOf(text, "amount: 2200");
     ScenarioException e = assertThrows(ScenarioException.class,

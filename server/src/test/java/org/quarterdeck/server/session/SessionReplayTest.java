@@ -29,6 +29,9 @@ import org.quarterdeck.protocol.v1.SessionRecord;
 import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.protocol.v1.TurnOpened;
 import org.quarterdeck.protocol.v1.Variable;
+import org.quarterdeck.server.engine.ModelVersion;
+import org.quarterdeck.server.replay.Reenactment;
+import org.quarterdeck.server.replay.Timeline;
 import org.quarterdeck.server.session.SessionFixture.Player;
 
 /** A session rebuilt from its log is the same session: same state, seats, drafts and clock. */
@@ -126,6 +129,29 @@ class SessionReplayTest {
     SessionRebuilder.ReplayException e = assertThrows(SessionRebuilder.ReplayException.class,
         () -> replay(records, new ManualThread()));
     assertTrue(e.getMessage().contains("state hash mismatch"), e.getMessage());
+  }
+
+  @Test
+  void aLogOfAnotherModelVersionIsRefusedByRecoveryAndReplayNamingTheVersion() throws Exception {
+    SessionFixture f = new SessionFixture();
+    f.givenSession(SessionSettings.newBuilder().setTeams(2).setSeed(3).build());
+    Player ana = f.join("Ana");
+    f.start();
+    f.submit(ana, 1, 1, even(f.lastOpening(ana)));
+    List<SessionRecord> records = new ArrayList<>(f.journal());
+    assertEquals(ModelVersion.CURRENT, records.get(0).getOpened().getModelVersion(),
+        "the log records the model version");
+    // a log written before the field existed was played with model version 1
+    records.set(0, records.get(0).toBuilder().setOpened(records.get(0).getOpened().toBuilder()
+        .clearModelVersion()).build());
+    SessionRebuilder.ReplayException e = assertThrows(SessionRebuilder.ReplayException.class,
+        () -> replay(records, new ManualThread()));
+    assertTrue(e.getMessage().contains("model version 1"), e.getMessage());
+    Reenactment.ReenactmentException r = assertThrows(Reenactment.ReenactmentException.class,
+        () -> new Reenactment(Timeline.of(records)).actual());
+    assertTrue(r.getMessage().contains("model version 1"), r.getMessage());
+    assertEquals(2, new Reenactment(Timeline.of(f.journal())).actual().size() + 1,
+        "the current version replays");
   }
 
   /** Any random game, replayed from its log, reaches the same hashes turn after turn. */

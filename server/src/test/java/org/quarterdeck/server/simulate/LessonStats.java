@@ -18,6 +18,7 @@ final class LessonStats {
   int balancedBeatsNumbersScore;
   int balancedBeatsNumbersMorale;
   int leaderMissesEarly;
+  int balancedBeatsLeaderScore;
   int numbersQ4BelowQ2;
   int static0Q4BelowQ2;
   final double[] staticMeanScore = new double[STATIC_SHARES.size()];
@@ -61,6 +62,9 @@ final class LessonStats {
       }
       if (!leader.hit(0) || !leader.hit(1)) {
         st.leaderMissesEarly++;
+      }
+      if (balanced.score().score() > leader.score().score()) {
+        st.balancedBeatsLeaderScore++;
       }
       if (numbers.results(3) < numbers.results(1)) {
         st.numbersQ4BelowQ2++;
@@ -106,10 +110,12 @@ final class LessonStats {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT,
         "seeds %d%n numbers>balanced Q1 %.3f%n balanced>numbers score %.3f morale %.3f%n"
-            + " leader misses Q1|Q2 %.3f%n numbers Q4<Q2 %.3f static:0.0 Q4<Q2 %.3f%n"
+            + " leader misses Q1|Q2 %.3f balanced>leader score %.3f%n"
+            + " numbers Q4<Q2 %.3f static:0.0 Q4<Q2 %.3f%n"
             + " mean score numbers %.2f leader %.2f balanced %.2f adaptive %.2f%n static:",
         seeds, share(numbersBeatsBalancedQ1), share(balancedBeatsNumbersScore),
-        share(balancedBeatsNumbersMorale), share(leaderMissesEarly), share(numbersQ4BelowQ2),
+        share(balancedBeatsNumbersMorale), share(leaderMissesEarly),
+        share(balancedBeatsLeaderScore), share(numbersQ4BelowQ2),
         share(static0Q4BelowQ2), numbersMeanScore, leaderMeanScore, balancedMeanScore,
         adaptiveMeanScore));
     for (int k = 0; k < STATIC_SHARES.size(); k++) {

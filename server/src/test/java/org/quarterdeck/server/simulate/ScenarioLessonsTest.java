@@ -40,19 +40,23 @@ class ScenarioLessonsTest {
   }
 
   @Test
-  void twoHatsNeedsBothHatsAtWork() throws Exception {
+  void twoHatsSplitTeamBeatsTwoManagersAndTwoLeaders() throws Exception {
+    // numbers = both hats manage, leader = both lead, balanced = one leads and one manages
     Rules rules = ScenarioCatalog.builtIn("two-hats").rules();
     List<String> names = List.of("numbers", "leader", "balanced");
-    double[] score = new double[3];
+    int managersWinQ1 = 0;
+    int splitBeatsManagers = 0;
+    int splitBeatsLeaders = 0;
     for (List<TeamOutcome> seed : Tournament.run(rules,
         names.stream().map(Strategies::parse).toList(), SEEDS)) {
-      for (int k = 0; k < 3; k++) {
-        score[k] += seed.get(k).score().score() / SEEDS;
-      }
+      managersWinQ1 += seed.get(0).results(0) > seed.get(2).results(0) ? 1 : 0;
+      splitBeatsManagers += seed.get(2).score().score() > seed.get(0).score().score() ? 1 : 0;
+      splitBeatsLeaders += seed.get(2).score().score() > seed.get(1).score().score() ? 1 : 0;
     }
-    assertTrue(score[2] > score[0] + 10 && score[2] > score[1] + 5,
-        "both hats working beat an idle leader hat and an idle manager hat: numbers " + score[0]
-            + ", leader " + score[1] + ", balanced " + score[2]);
+    assertTrue(managersWinQ1 >= 0.8 * SEEDS, "two managers win Q1: " + managersWinQ1);
+    assertTrue(splitBeatsManagers >= 0.95 * SEEDS, "split beats two managers: "
+        + splitBeatsManagers);
+    assertTrue(splitBeatsLeaders >= 0.8 * SEEDS, "split beats two leaders: " + splitBeatsLeaders);
   }
 
   @Test

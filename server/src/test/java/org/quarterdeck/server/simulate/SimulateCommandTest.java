@@ -23,6 +23,12 @@ class SimulateCommandTest {
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
+  @Test
+  void boundedGoesWithSearch() {
+    assertEquals(2, run("--bounded"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("--bounded goes with --search"));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"market-year", "disruption", "two-hats", "company"})
   void printsATableForEachBuiltIn(String scenario) {

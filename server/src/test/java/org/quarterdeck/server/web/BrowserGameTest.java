@@ -79,6 +79,16 @@ class BrowserGameTest {
   }
 
   static WebDriver browser() throws IOException {
+    return browser(412, 915, false);
+  }
+
+  /** A headless Chromium with a {@code width} × {@code height} viewport (a phone's emulated). */
+  static WebDriver browser(int width, int height) throws IOException {
+    return browser(width, height, width < 500);
+  }
+
+  /** A headless Chromium whose window (and so viewport) is {@code width} × {@code height}. */
+  private static WebDriver browser(int width, int height, boolean emulate) throws IOException {
     Path profile = Files.createTempDirectory("qd-chrome-");
     profiles.add(profile);
     ChromeOptions options = new ChromeOptions();
@@ -86,7 +96,13 @@ class BrowserGameTest {
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu",
         "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--window-size=412,915", "--user-data-dir=" + profile.toAbsolutePath());
+        "--window-size=" + width + "," + height, "--hide-scrollbars",
+        "--user-data-dir=" + profile.toAbsolutePath());
+    if (emulate) {
+      // Headless windows are at least 500 px wide: a phone's viewport needs device emulation.
+      options.setExperimentalOption("mobileEmulation", java.util.Map.of("deviceMetrics",
+          java.util.Map.of("width", width, "height", height, "pixelRatio", 1.0)));
+    }
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(CHROMEDRIVER))
         .usingAnyFreePort()
@@ -138,9 +154,21 @@ class BrowserGameTest {
     acts.get(acts.size() - 1).clear();
     acts.get(acts.size() - 1).sendKeys("5");
     waiting(d).until(ExpectedConditions.elementToBeClickable(By.id("submit"))).click();
+    confirmIfAsked(d);
     // The last submission closes the turn at once, so check the accepted marker, not the text.
     waiting(d).until(x -> (turn + ":1").equals(((JavascriptExecutor) x)
         .executeScript("return document.body.dataset.accepted")));
+  }
+
+  /**
+   * A plan that books under half the free hours is confirmed in a dialog first: say yes. The
+   * dialog opens while the click is handled, so it is open (or not) when the click returns.
+   */
+  static void confirmIfAsked(WebDriver d) {
+    if (Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
+        "return document.getElementById('confirm').open"))) {
+      d.findElement(By.id("confirm-yes")).click();
+    }
   }
 
   @Test
@@ -243,6 +271,7 @@ class BrowserGameTest {
     first.clear();
     first.sendKeys("45");
     waiting(p1).until(ExpectedConditions.elementToBeClickable(By.id("submit"))).click();
+    confirmIfAsked(p1);
     waiting(p1).until(x -> "2:2".equals(((JavascriptExecutor) x)
         .executeScript("return document.body.dataset.accepted")));
     play(p2, 2, 20);

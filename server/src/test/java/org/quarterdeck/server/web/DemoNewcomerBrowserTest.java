@@ -8,6 +8,7 @@ import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * What a newcomer does: runs {@code serve --demo}, opens the printed player page, joins and plays
@@ -61,8 +63,9 @@ class DemoNewcomerBrowserTest {
       BrowserGameTest.waiting(player)
           .until(ExpectedConditions.visibilityOfElementLocated(By.id("game")));
       BrowserGameTest.play(player, 1, 30);
-      BrowserGameTest.waiting(player).until(x -> "1".equals(
-          x.findElement(By.id("results-turn")).getAttribute("data-turn")));
+      // The demo's turn resolves after its 10-second last call.
+      new WebDriverWait(player, Duration.ofSeconds(40))
+          .until(x -> "1".equals(x.findElement(By.id("results-turn")).getAttribute("data-turn")));
       BrowserGameTest.screenshot(player, "demo-newcomer-results");
     } finally {
       if (player != null) {

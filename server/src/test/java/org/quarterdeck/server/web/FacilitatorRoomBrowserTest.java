@@ -297,6 +297,7 @@ class FacilitatorRoomBrowserTest {
     WebDriver dee = last;
     waiting(dee).until(ExpectedConditions.visibilityOfElementLocated(By.id("decision-form")));
     waiting(dee).until(ExpectedConditions.elementToBeClickable(By.id("submit"))).click();
+    BrowserGameTest.confirmIfAsked(dee); // the player page asks before sending a 0-hour plan
     waiting(dee).until(x -> "1:1".equals(js(x, "return document.body.dataset.accepted")));
     waiting(console).until(x -> x.findElement(By.cssSelector("#people-table tr[data-person='Dee']"))
         .getText().contains("submitted (version 1)"));
