@@ -20,6 +20,8 @@
   const hash = new URLSearchParams(location.hash.slice(1));
   let saved = readJson(KEY);
   if (hash.get('token') && (!saved || saved.token !== hash.get('token'))) saved = { token: hash.get('token'), joinCode: hash.get('code') || '' };
+  // The token leaves the address bar and the history once read (it is kept in localStorage).
+  if (hash.get('token')) { localStorage.setItem(KEY, JSON.stringify(saved)); history.replaceState(null, '', location.pathname + location.search); }
   const st = { saved, signedIn: null, phase: '', turn: 0, turns: 0, deadlineAt: 0, lastTurn: -1, deck: [], lobby: null, people: null, publicUrl: location.origin, ended: false };
 
   function readJson(key) { try { return JSON.parse(localStorage.getItem(key) || 'null'); } catch (e) { return null; } }

@@ -47,7 +47,7 @@
     ev.preventDefault();
     $('#join-error').textContent = '';
     try {
-      const reply = await conn.request({ joinSession: { joinCode: $('#code').value.trim().toUpperCase(), displayName: $('#name').value.trim(), preferredTeam: -1 } });
+      const reply = await conn.request({ joinSession: { joinCode: $('#code').value.trim().toUpperCase(), displayName: $('#name').value.trim() } });
       st.token = reply.joined.token;
       localStorage.setItem(TOKEN_KEY, st.token);
       localStorage.setItem(CODE_KEY, $('#code').value.trim().toUpperCase());

@@ -4,7 +4,10 @@
   const t = I18N.t;
   const sessionId = decodeURIComponent(location.pathname.split('/')[2] || '');
   const saved = JSON.parse(localStorage.getItem('quarterdeck.facilitator') || 'null');
-  const token = new URLSearchParams(location.hash.slice(1)).get('token') || (saved && saved.token) || localStorage.getItem('quarterdeck.player.token');
+  const hashToken = new URLSearchParams(location.hash.slice(1)).get('token');
+  // The token leaves the address bar and the history once read; this tab keeps it for reloads.
+  if (hashToken) { sessionStorage.setItem('quarterdeck.replay.' + sessionId, hashToken); history.replaceState(null, '', location.pathname + location.search); }
+  const token = hashToken || sessionStorage.getItem('quarterdeck.replay.' + sessionId) || (saved && saved.token) || localStorage.getItem('quarterdeck.player.token');
   const st = { frames: [], acts: {}, dilemmas: {}, teams: [], turnsPerQuarter: 3, snapshot: {}, strategies: {} };
 
   I18N.apply(document);

@@ -220,14 +220,17 @@ public final class QuarterdeckClient implements AutoCloseable {
   }
 
   /**
-   * Joins a session by its code ({@code preferredTeam} -1 takes any free seat); the client keeps
-   * the token of the reply to resume after a drop.
+   * Joins a session by its code ({@code preferredTeam} 0-based, or -1 for any free seat, which
+   * leaves the field out); the client keeps the token of the reply to resume after a drop.
    */
   public CompletableFuture<Joined> join(String joinCode, String displayName, int preferredTeam) {
-    return call(ClientMessage.newBuilder().setJoinSession(JoinSession.newBuilder()
+    JoinSession.Builder join = JoinSession.newBuilder()
         .setJoinCode(requireNonNull(joinCode, "joinCode"))
-        .setDisplayName(requireNonNull(displayName, "displayName"))
-        .setPreferredTeam(preferredTeam)))
+        .setDisplayName(requireNonNull(displayName, "displayName"));
+    if (preferredTeam >= 0) {
+      join.setPreferredTeam(preferredTeam);
+    }
+    return call(ClientMessage.newBuilder().setJoinSession(join))
         .thenApply(ServerMessage::getJoined);
   }
 

@@ -13,16 +13,19 @@ import org.quarterdeck.server.http.HttpChannelInitializer;
 import org.quarterdeck.server.metrics.ServerMetrics;
 import org.quarterdeck.server.net.IoTransport;
 import org.quarterdeck.server.net.NetLimits;
+import org.quarterdeck.server.net.Perimeter;
 import org.quarterdeck.server.net.ProtocolDispatcher;
 import org.quarterdeck.server.net.QuarterdeckServer;
 import org.quarterdeck.server.net.ServerAddresses;
 import org.quarterdeck.server.session.EventLoopSessionThread;
 import org.quarterdeck.server.session.EventStoreJournals;
+import org.quarterdeck.server.session.SessionLimits;
 import org.quarterdeck.server.session.SessionManager;
 import org.quarterdeck.server.session.Journals;
 import org.quarterdeck.server.store.EventStore;
 import org.quarterdeck.server.store.StoreObserver;
 import org.quarterdeck.server.store.StoreOptions;
+import org.quarterdeck.server.store.StoreUsage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +34,10 @@ public final class Application implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Application.class);
   /** Sessions one server holds at most. */
   public static final int MAX_SESSIONS = 20_000;
-  /** Failed join-code attempts allowed per client address and minute. */
+  /**
+   * Wrong join codes (or admin tokens) per client address and minute before the connections from
+   * it that missed are refused; each connection also has a budget of 5 (see GuessLimiter).
+   */
   public static final int JOIN_FAILURES_PER_MINUTE = 20;
 
   private final QuarterdeckServer server;
@@ -89,7 +95,8 @@ public final class Application implements AutoCloseable {
   }
 
   /**
-   * Opens the store, recovers every stored session, then starts listening.
+   * Starts for trusted clients (tests and tools): {@link SessionLimits#TRUSTED_CLIENTS}, no
+   * creation quota per address. {@code serve} passes the operator's limits instead.
    *
    * @param adminToken when not null, creating sessions needs it
    */
@@ -97,7 +104,7 @@ public final class Application implements AutoCloseable {
       String adminToken, String serverName, Storage storage, EventLoops loops)
       throws InterruptedException, IOException {
     return start(http, tcp, limits, adminToken, serverName, storage, loops,
-        FacilitatorAccounts.none());
+        FacilitatorAccounts.none(), Perimeter.defaults(), SessionLimits.TRUSTED_CLIENTS);
   }
 
   /**
@@ -109,6 +116,38 @@ public final class Application implements AutoCloseable {
   public static Application start(InetSocketAddress http, InetSocketAddress tcp, NetLimits limits,
       String adminToken, String serverName, Storage storage, EventLoops loops,
       FacilitatorAccounts accounts) throws InterruptedException, IOException {
+    return start(http, tcp, limits, adminToken, serverName, storage, loops, accounts,
+        Perimeter.defaults());
+  }
+
+  /**
+   * Opens the store, recovers every stored session, then starts listening behind {@code perimeter}
+   * (connection caps, TLS, WebSocket origins).
+   */
+  public static Application start(InetSocketAddress http, InetSocketAddress tcp, NetLimits limits,
+      String adminToken, String serverName, Storage storage, EventLoops loops,
+      FacilitatorAccounts accounts, Perimeter perimeter)
+      throws InterruptedException, IOException {
+    return start(http, tcp, limits, adminToken, serverName, storage, loops, accounts, perimeter,
+        SessionLimits.TRUSTED_CLIENTS);
+  }
+
+  /** Starts for tests with session limits and no facilitator accounts. */
+  public static Application start(InetSocketAddress http, InetSocketAddress tcp, NetLimits limits,
+      String adminToken, String serverName, Storage storage, EventLoops loops,
+      SessionLimits sessionLimits) throws InterruptedException, IOException {
+    return start(http, tcp, limits, adminToken, serverName, storage, loops,
+        FacilitatorAccounts.none(), Perimeter.defaults(), sessionLimits);
+  }
+
+  /**
+   * Opens the store, recovers every stored session, then starts listening behind {@code perimeter}
+   * (connection caps, TLS, WebSocket origins) with the operator's session limits ({@code serve}).
+   */
+  public static Application start(InetSocketAddress http, InetSocketAddress tcp, NetLimits limits,
+      String adminToken, String serverName, Storage storage, EventLoops loops,
+      FacilitatorAccounts accounts, Perimeter perimeter, SessionLimits sessionLimits)
+      throws InterruptedException, IOException {
     ServerMetrics metrics = new ServerMetrics();
     Journals sessionStorage = storage.open(new StoreObserver() {
       @Override
@@ -123,7 +162,7 @@ public final class Application implements AutoCloseable {
     });
     return start(http, tcp, limits, adminToken, serverName, sessionStorage,
         storage.data() == null ? ArchivedSessions.inMemory() : ArchivedSessions.in(storage.data()),
-        loops, accounts, metrics);
+        loops, accounts, perimeter, sessionLimits, metrics);
   }
 
   /**
@@ -134,27 +173,53 @@ public final class Application implements AutoCloseable {
       String adminToken, String serverName, Journals sessionStorage, EventLoops loops)
       throws InterruptedException, IOException {
     return start(http, tcp, limits, adminToken, serverName, sessionStorage,
-        ArchivedSessions.inMemory(), loops, FacilitatorAccounts.none());
+        ArchivedSessions.inMemory(), loops, FacilitatorAccounts.none(), Perimeter.defaults());
   }
 
   /**
-   * Starts on journals the caller opened (the cluster's PostgreSQL journals).
+   * Starts on journals the caller opened (the cluster's PostgreSQL journals) behind
+   * {@code perimeter} (connection caps, TLS, WebSocket origins).
    *
    * @param archive where facilitators' archive flags are kept (in memory on a cluster node)
    */
   public static Application start(InetSocketAddress http, InetSocketAddress tcp, NetLimits limits,
       String adminToken, String serverName, Journals sessionStorage, ArchivedSessions archive,
-      EventLoops loops, FacilitatorAccounts accounts) throws InterruptedException, IOException {
+      EventLoops loops, FacilitatorAccounts accounts, Perimeter perimeter)
+      throws InterruptedException, IOException {
     return start(http, tcp, limits, adminToken, serverName, sessionStorage, archive, loops,
-        accounts, new ServerMetrics());
+        accounts, perimeter, SessionLimits.TRUSTED_CLIENTS);
+  }
+
+  /**
+   * Starts on opened journals behind {@code perimeter}.
+   *
+   * @param sessionLimits creation limits without an admin token, spectators, archiving
+   */
+  public static Application start(InetSocketAddress http, InetSocketAddress tcp, NetLimits limits,
+      String adminToken, String serverName, Journals sessionStorage, ArchivedSessions archive,
+      EventLoops loops, FacilitatorAccounts accounts, Perimeter perimeter,
+      SessionLimits sessionLimits)
+      throws InterruptedException, IOException {
+    return start(http, tcp, limits, adminToken, serverName, sessionStorage, archive, loops,
+        accounts, perimeter, sessionLimits, new ServerMetrics());
   }
 
   private static Application start(InetSocketAddress http, InetSocketAddress tcp,
       NetLimits limits, String adminToken, String serverName, Journals sessionStorage,
       ArchivedSessions archive, EventLoops loops, FacilitatorAccounts accounts,
-      ServerMetrics metrics) throws InterruptedException, IOException {
+      Perimeter perimeter, SessionLimits sessionLimits, ServerMetrics metrics)
+      throws InterruptedException, IOException {
     EventLoopGroup workers = loops.transport().newGroup(loops.threads());
     metrics.watch(workers);
+    if (sessionStorage instanceof EventStoreJournals files) {
+      StoreUsage usage = files.usage();
+      metrics.gauge("quarterdeck_data_log_files", "Session log files in the data directory.",
+          usage::logFiles);
+      metrics.gauge("quarterdeck_data_log_bytes", "Bytes of the session logs in the data"
+          + " directory.", usage::logBytes);
+      metrics.gauge("quarterdeck_data_open_log_files", "Session log files held open now"
+          + " (at most --max-open-logs).", usage::openLogFiles);
+    }
     java.util.concurrent.ExecutorService disk = java.util.concurrent.Executors
         .newSingleThreadExecutor(r -> {
           Thread t = new Thread(r, "quarterdeck-session-restore");
@@ -163,7 +228,13 @@ public final class Application implements AutoCloseable {
         });
     SessionManager sessions = new SessionManager(
         () -> new EventLoopSessionThread(workers.next()), sessionStorage,
-        adminToken, MAX_SESSIONS, JOIN_FAILURES_PER_MINUTE, disk);
+        adminToken, MAX_SESSIONS, JOIN_FAILURES_PER_MINUTE, disk, sessionLimits);
+    metrics.gauge("quarterdeck_sessions_held", "Sessions held, archived ones included.",
+        sessions::sessionCount);
+    metrics.gauge("quarterdeck_sessions_live", "Sessions not archived.",
+        sessions::liveSessionCount);
+    metrics.gauge("quarterdeck_sessions_archived", "Ended sessions archived since start.",
+        sessions::archivedSessionCount);
     AtomicReference<String> publicUrl = new AtomicReference<>("");
     // Password hashing (about a CPU second each) runs here, one at a time, never on a loop.
     java.util.concurrent.ExecutorService desk = java.util.concurrent.Executors
@@ -200,8 +271,8 @@ public final class Application implements AutoCloseable {
         new ProtocolDispatcher(limits, sessions, serverName, publicUrl::get), metrics,
         tail -> new HttpChannelInitializer(tail, metrics, (id, token, csv) -> sessions.export(
             id, token, csv ? SessionManager.ExportFormat.CSV : SessionManager.ExportFormat.JSON),
-            sessions::roomJoinCode),
-        loops.transport(), workers);
+            sessions::roomJoinCode, perimeter.origins()),
+        loops.transport(), workers, perimeter);
     try {
       ServerAddresses addresses = server.start();
       publicUrl.set(addresses.httpUrl());

@@ -71,7 +71,7 @@ final class Fleet implements AutoCloseable {
     bounded(players, p -> hello(p)
         .thenCompose(x -> p.call(ClientMessage.newBuilder().setJoinSession(JoinSession
             .newBuilder().setJoinCode(created.get(p.session).getJoinCode())
-            .setDisplayName("load-" + p.index).setPreferredTeam(-1))))
+            .setDisplayName("load-" + p.index))))
         .thenApply(m -> {
           expect(m, m.hasJoined(), "Joined");
           p.token = m.getJoined().getToken();

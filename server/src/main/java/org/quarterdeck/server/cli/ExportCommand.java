@@ -63,8 +63,9 @@ final class ExportCommand implements Callable<Integer> {
       Timeline timeline = Timeline.of(stored.records());
       List<ReplayFrame> frames = new Reenactment(timeline).actual();
       out.print(format == Format.csv
-          ? Export.csv(session, frames, ScenarioCatalog.fromText(
-              timeline.opened().getScenarioSource(), timeline.opened().getScenarioText())
+          ? Export.csv(session, frames, ScenarioCatalog.forLog(
+              timeline.opened().getScenarioSource(), timeline.opened().getScenarioText(),
+              timeline.opened().getScenarioSha256())
               .rules().acts())
           : Export.json(session, frames, stored.records()));
       out.flush();

@@ -17,8 +17,10 @@ import org.quarterdeck.server.facilitator.FacilitatorAccounts;
 import org.quarterdeck.server.net.IoTransport;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.net.PortTaken;
+import org.quarterdeck.server.net.Perimeter;
 import org.quarterdeck.server.net.ServerAddresses;
 import org.quarterdeck.server.scenario.ScenarioCatalog;
+import org.quarterdeck.server.session.SessionLimits;
 import org.quarterdeck.server.session.SessionManager;
 import org.quarterdeck.server.store.FsyncMode;
 import org.quarterdeck.server.store.StoreOptions;
@@ -177,6 +179,111 @@ public final class ServeCommand implements Callable<Integer> {
     ioThreads = Ranges.check(spec, "--io-threads", value, 0, 256);
   }
 
+  // ---- lifecycle flags ----
+  @Option(names = "--admin-token-file", paramLabel = "PATH",
+      description = "Read the admin token from a file (first line), so that ps does not show it;"
+          + " QUARTERDECK_ADMIN_TOKEN in the environment works too. Not with --admin-token.")
+  private Path adminTokenFile;
+
+  private int maxOpenLogs;
+  private int creationsPerAddressPerHour;
+  private int maxAnonymousSessions;
+  private int maxSpectators;
+  private int archiveAfterMinutes;
+
+  @Option(names = "--max-open-logs", defaultValue = "256", paramLabel = "N",
+      description = "Session log files held open at most (least recently written closed;"
+          + " default: ${DEFAULT-VALUE}).")
+  void maxOpenLogs(int value) {
+    maxOpenLogs = Ranges.check(spec, "--max-open-logs", value, 1, 1_000_000);
+  }
+
+  @Option(names = "--creations-per-address-per-hour", defaultValue = "20", paramLabel = "N",
+      description = "Without an admin token: sessions one address may create an hour"
+          + " (default: ${DEFAULT-VALUE}).")
+  void creationsPerAddressPerHour(int value) {
+    creationsPerAddressPerHour =
+        Ranges.check(spec, "--creations-per-address-per-hour", value, 1, 1_000_000);
+  }
+
+  @Option(names = "--max-anonymous-sessions", defaultValue = "1000", paramLabel = "N",
+      description = "Without an admin token: sessions not yet archived at most"
+          + " (default: ${DEFAULT-VALUE}).")
+  void maxAnonymousSessions(int value) {
+    maxAnonymousSessions =
+        Ranges.check(spec, "--max-anonymous-sessions", value, 1, Application.MAX_SESSIONS);
+  }
+
+  @Option(names = "--max-spectators", defaultValue = "200", paramLabel = "N",
+      description = "Spectators per session at most (default: ${DEFAULT-VALUE}).")
+  void maxSpectators(int value) {
+    maxSpectators = Ranges.check(spec, "--max-spectators", value, 0, 100_000);
+  }
+
+  @Option(names = "--archive-after-minutes", defaultValue = "60", paramLabel = "N",
+      description = "An ended session's log is closed this long after it ended"
+          + " (default: ${DEFAULT-VALUE}).")
+  void archiveAfterMinutes(int value) {
+    archiveAfterMinutes = Ranges.check(spec, "--archive-after-minutes", value, 0, 525_600);
+  }
+
+  /** Who may create sessions without an admin token, spectators, archiving. */
+  public SessionLimits sessionLimits() {
+    return new SessionLimits(creationsPerAddressPerHour, maxAnonymousSessions, maxSpectators,
+        Duration.ofMinutes(archiveAfterMinutes));
+  }
+
+  public int maxOpenLogs() {
+    return maxOpenLogs;
+  }
+
+  /**
+   * The admin token: {@code --admin-token} (or QUARTERDECK_ADMIN_TOKEN), or the first line of
+   * {@code --admin-token-file} (or QUARTERDECK_ADMIN_TOKEN_FILE); not both. A file keeps the token
+   * out of {@code ps} and {@code /proc/PID/cmdline}.
+   *
+   * @throws ParameterException when both are given, or the file cannot be read or holds no token
+   */
+  public String adminToken() {
+    if (adminToken != null && adminTokenFile != null) {
+      throw new ParameterException(spec.commandLine(),
+          "give --admin-token or --admin-token-file, not both");
+    }
+    if (adminTokenFile == null) {
+      return adminToken;
+    }
+    String token;
+    try {
+      String text = java.nio.file.Files.readString(adminTokenFile);
+      int newline = text.indexOf('\n');
+      token = (newline >= 0 ? text.substring(0, newline) : text).strip();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new ParameterException(spec.commandLine(), "--admin-token-file: cannot read "
+          + adminTokenFile + ": " + e.getMessage(), e);
+    }
+    if (token.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--admin-token-file: " + adminTokenFile
+          + " holds no token on its first line");
+    }
+    return token;
+  }
+  // ---- end of lifecycle flags ----
+
+  // ---- perimeter flags (connection caps, TLS, WebSocket origins) ----
+  @picocli.CommandLine.Mixin
+  private PerimeterFlags perimeterFlags = new PerimeterFlags();
+
+  private Perimeter perimeter;
+
+  /** What faces the network: connection caps, TLS, WebSocket origins. */
+  public Perimeter perimeter() {
+    if (perimeter == null) {
+      perimeter = perimeterFlags.perimeter();
+    }
+    return perimeter;
+  }
+  // ---- end of perimeter flags ----
+
   // ---- cluster store flags ----
   @Option(names = "--store", defaultValue = "file",
       paramLabel = "file|postgres://USER:PASSWORD@HOST:5432/DB",
@@ -240,6 +347,8 @@ public final class ServeCommand implements Callable<Integer> {
     line.setDefaultValueProvider(new EnvironmentDefaults(environment));
     line.parseArgs(args);
     serve.database(); // --store and --database-url together are checked here, as a usage error
+    serve.adminToken(); // so are --admin-token and --admin-token-file
+    serve.perimeter(); // and the perimeter's flags (the TLS files are read here)
     return serve;
   }
 
@@ -270,10 +379,6 @@ public final class ServeCommand implements Callable<Integer> {
             Duration.ofSeconds(idleTimeoutSeconds));
   }
 
-  public String adminToken() {
-    return adminToken;
-  }
-
   public boolean demo() {
     return demo;
   }
@@ -284,7 +389,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   public StoreOptions storeOptions() {
     return StoreOptions.DEFAULTS.withFsyncMode(fsync)
-        .withBatchWindow(Duration.ofMillis(fsyncBatchMillis));
+        .withBatchWindow(Duration.ofMillis(fsyncBatchMillis)).withMaxOpenLogs(maxOpenLogs);
   }
 
   /** The facilitator side's serve settings. */
@@ -320,7 +425,7 @@ public final class ServeCommand implements Callable<Integer> {
     DatabaseUrl database = database();
     PostgresJournals cluster = null;
     try {
-      String token = demo ? null : adminToken;
+      String token = demo ? null : adminToken();
       if (database != null) {
         String address = "http://" + http().getHostString() + ":" + httpPort;
         String node = nodeId();
@@ -338,10 +443,12 @@ public final class ServeCommand implements Callable<Integer> {
         });
         // facilitators' archive flags stay in memory on a cluster node (not yet in the database)
         app = Application.start(http(), tcp(), limits(), token, Version.serverName(), cluster,
-            org.quarterdeck.server.facilitator.ArchivedSessions.inMemory(), loops(), accounts);
+            org.quarterdeck.server.facilitator.ArchivedSessions.inMemory(), loops(), accounts,
+            perimeter(), sessionLimits());
       } else {
         app = Application.start(http(), tcp(), limits(), token, Version.serverName(),
-            new Application.Storage(data, storeOptions()), loops(), accounts);
+            new Application.Storage(data, storeOptions()), loops(), accounts, perimeter(),
+            sessionLimits());
       }
     } catch (PortTaken e) {
       String flag = e.port() == PortTaken.Port.HTTP ? "--http-port" : "--tcp-port";
@@ -359,6 +466,13 @@ public final class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       app.close();
       stopped.countDown();
+      out.flush();
+      err.flush();
+      // SIGTERM and SIGINT make the JVM exit with 128 + the signal's number (143, 130) after the
+      // hooks, which service managers read as a failure. The store is flushed and closed and the
+      // clients were told, so this is a clean stop: say so with 0. Only this command's hook is
+      // skipped by halt (logging here writes synchronously to stderr and keeps nothing back).
+      Runtime.getRuntime().halt(0);
     }, "quarterdeck-shutdown"));
     ServerAddresses addresses = app.addresses();
     java.util.List<String> reachable = PublicUrl.candidates(publicUrl, addresses.http(),

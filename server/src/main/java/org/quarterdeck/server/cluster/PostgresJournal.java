@@ -7,7 +7,7 @@ import org.quarterdeck.server.session.SessionJournal;
 /**
  * One session's log on PostgreSQL. Appends go to the node's {@link RecordWriter}; once one fails,
  * later appends fail too until the session has been rebuilt from its durable rows ({@link
- * #reset()}), so the log never has a gap.
+ * #reset(long)}), so the log never has a gap.
  */
 final class PostgresJournal implements SessionJournal {
   final String sessionId;
@@ -35,7 +35,7 @@ final class PostgresJournal implements SessionJournal {
   }
 
   @Override
-  public void reset() {
+  public void reset(long durableRecords) {
     broken = false;
   }
 }

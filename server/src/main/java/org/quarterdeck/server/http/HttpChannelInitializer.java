@@ -1,5 +1,7 @@
 package org.quarterdeck.server.http;
 
+import static java.util.Objects.requireNonNull;
+
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -12,6 +14,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 import org.quarterdeck.server.metrics.ServerMetrics;
 import org.quarterdeck.server.net.ConnectionPipeline;
+import org.quarterdeck.server.net.OriginPolicy;
 
 /**
  * The HTTP port: plain HTTP routes (health, metrics) and the WebSocket upgrade at {@code /ws}.
@@ -22,6 +25,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
   static final String HTTP_CODEC = "httpCodec";
   static final String HTTP_IDLE = "httpIdle";
   static final String HTTP_AGGREGATOR = "httpAggregator";
+  static final String ADMISSION = "admission";
   static final String WEBSOCKET = "webSocket";
   static final String ROUTER = "router";
 
@@ -34,6 +38,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
   private final Exporter exporter;
   private final Rooms rooms;
   private final WebSocketServerProtocolConfig webSocketConfig;
+  private final OriginPolicy origins;
 
   public HttpChannelInitializer(ConnectionPipeline tail, ServerMetrics metrics) {
     this(tail, metrics, Exporter.none());
@@ -49,6 +54,16 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
    */
   public HttpChannelInitializer(ConnectionPipeline tail, ServerMetrics metrics,
       Exporter exporter, Rooms rooms) {
+    this(tail, metrics, exporter, rooms, OriginPolicy.sameOrigin());
+  }
+
+  /**
+   * @param rooms resolves facilitators' room links ({@code /room/NAME})
+   * @param origins the pages whose WebSocket connections are accepted
+   */
+  public HttpChannelInitializer(ConnectionPipeline tail, ServerMetrics metrics,
+      Exporter exporter, Rooms rooms, OriginPolicy origins) {
+    this.origins = requireNonNull(origins, "origins");
     this.rooms = rooms;
     this.tail = tail;
     this.metrics = metrics;
@@ -84,6 +99,8 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     p.addLast(HTTP_IDLE, new IdleStateHandler(0, 0,
         tail.limits().idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
     p.addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(tail.limits().maxFrameBytes()));
+    p.addLast(ADMISSION, new RequestAdmission(origins, tail.limits().messagesPerSecond(),
+        tail.limits().messageBurst()));
     p.addLast(WEBSOCKET, new WebSocketServerProtocolHandler(webSocketConfig));
     p.addLast(ROUTER, new HttpRouter(tail, metrics, exporter, rooms));
   }

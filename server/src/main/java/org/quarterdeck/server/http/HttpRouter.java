@@ -20,6 +20,10 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import org.quarterdeck.server.metrics.ServerMetrics;
 import org.quarterdeck.server.net.ConnectionPipeline;
 import org.quarterdeck.server.net.EnvelopeParser;
@@ -37,6 +41,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final String EXPORT_PREFIX = "/sessions/";
   private static final String EXPORT_SUFFIX = "/export";
 
+  /** One renderer for the process: QR codes are the same whichever server asks. */
+  private static final QrCodes QR_CODES = new QrCodes();
+
   private final ConnectionPipeline tail;
   private final ServerMetrics metrics;
   private final Exporter exporter;
@@ -52,8 +59,99 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     this.exporter = exporter;
   }
 
+  /**
+   * Requests that arrived (pipelined) while an answer computed off the event loop (an export, a
+   * QR code) was pending: HTTP/1.1 answers in request order, so they wait their turn. Reading
+   * stops meanwhile, so only what one read held can wait; bounded all the same.
+   */
+  private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
+  private static final int MAX_WAITING = 1024;
+  private boolean answering;
+
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    if (answering) {
+      if (waiting.size() >= MAX_WAITING) {
+        ctx.close();
+        return;
+      }
+      waiting.add(request.retain());
+      return;
+    }
+    route(ctx, request);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    for (FullHttpRequest r; (r = waiting.poll()) != null; ) {
+      r.release();
+    }
+    super.channelInactive(ctx);
+  }
+
+  /**
+   * A request the codec could not take (e.g. pipelined past its depth) ends this connection with
+   * one line at debug level: a client must not be able to flood the log with stack traces.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    org.slf4j.LoggerFactory.getLogger(HttpRouter.class).debug("HTTP connection {} failed: {}",
+        ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+
+  /** Runs {@code answer} later on this channel's event loop, holding later requests until then. */
+  private <T> void later(ChannelHandlerContext ctx, FullHttpRequest request,
+      CompletableFuture<T> work, java.util.function.BiConsumer<FullHttpRequest, T> answer) {
+    answering = true;
+    ctx.channel().config().setAutoRead(false);
+    FullHttpRequest held = request.retainedDuplicate();
+    work.whenComplete((value, error) -> ctx.executor().execute(() -> {
+      try {
+        if (!ctx.channel().isActive()) {
+          return;
+        }
+        if (error == null) {
+          answer.accept(held, value);
+        } else {
+          Throwable cause = error instanceof CompletionException && error.getCause() != null
+              ? error.getCause() : error;
+          if (cause instanceof RejectedExecutionException) {
+            respond(ctx, held, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
+                "busy, try again\n", true);
+          } else {
+            HttpResponseStatus status = cause instanceof SecurityException
+                ? HttpResponseStatus.FORBIDDEN : cause instanceof IllegalArgumentException
+                ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.INTERNAL_SERVER_ERROR;
+            respond(ctx, held, status, "text/plain", cause.getMessage() + "\n", true);
+          }
+        }
+      } finally {
+        held.release();
+        answering = false;
+        drainWaiting(ctx);
+      }
+    }));
+  }
+
+  private void drainWaiting(ChannelHandlerContext ctx) {
+    while (!answering) {
+      FullHttpRequest next = waiting.poll();
+      if (next == null) {
+        ctx.flush();
+        ctx.channel().config().setAutoRead(true);
+        return;
+      }
+      try {
+        route(ctx, next);
+      } finally {
+        next.release();
+      }
+    }
+    ctx.flush();
+  }
+
+  private void route(ChannelHandlerContext ctx, FullHttpRequest request) {
     if (!request.decoderResult().isSuccess()) {
       respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain", "bad request\n", false);
       return;
@@ -64,7 +162,16 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     QueryStringDecoder query = new QueryStringDecoder(request.uri());
-    String path = query.path();
+    String path;
+    try {
+      // decode everything now: a malformed escape (%zz) is the client's error, answered at once
+      path = query.path();
+      query.parameters();
+    } catch (IllegalArgumentException e) {
+      respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain",
+          "malformed percent-encoding in the address\n", false);
+      return;
+    }
     if (path.startsWith(EXPORT_PREFIX) && path.endsWith(EXPORT_SUFFIX)) {
       export(ctx, request, query,
           path.substring(EXPORT_PREFIX.length(), path.length() - EXPORT_SUFFIX.length()));
@@ -83,6 +190,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       case "/cluster" -> cluster(ctx, request);
       case "/metrics" -> respond(ctx, request, HttpResponseStatus.OK,
           "text/plain; version=0.0.4; charset=utf-8", metrics.prometheusText(), true);
+      case "/qr" -> qr(ctx, request, first(query, "text", ""));
       default -> {
         if (!StaticFiles.handle(ctx, request, query)) {
           respond(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain", "not found\n", true);
@@ -93,7 +201,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   /**
    * {@code GET /sessions/ID/export?format=csv|json} with the facilitator token as
-   * {@code Authorization: Bearer TOKEN} (or {@code ?token=}).
+   * {@code Authorization: Bearer TOKEN} only: a token in the address would end up in proxy logs,
+   * browser history and Referer headers.
    */
   private void export(ChannelHandlerContext ctx, FullHttpRequest request,
       QueryStringDecoder query, String sessionId) {
@@ -103,28 +212,49 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
           "format must be csv or json\n", true);
       return;
     }
+    if (query.parameters().containsKey("token")) {
+      respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain",
+          "send the token as Authorization: Bearer TOKEN, not in the address\n", true);
+      return;
+    }
     String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION, "");
-    String token = auth.startsWith("Bearer ") ? auth.substring(7).trim()
-        : first(query, "token", "");
-    FullHttpRequest held = request.retainedDuplicate();
-    exporter.export(sessionId, token, format.equals("csv")).whenComplete((text, error) ->
-        ctx.executor().execute(() -> {
-          try {
-            if (error == null) {
-              respond(ctx, held, HttpResponseStatus.OK, format.equals("csv")
-                  ? "text/csv; charset=utf-8" : "application/json", text, true);
-            } else {
-              Throwable cause = error instanceof java.util.concurrent.CompletionException
-                  && error.getCause() != null ? error.getCause() : error;
-              HttpResponseStatus status = cause instanceof SecurityException
-                  ? HttpResponseStatus.FORBIDDEN : cause instanceof IllegalArgumentException
-                  ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.INTERNAL_SERVER_ERROR;
-              respond(ctx, held, status, "text/plain", cause.getMessage() + "\n", true);
-            }
-          } finally {
-            held.release();
-          }
-        }));
+    String token = auth.startsWith("Bearer ") ? auth.substring(7).trim() : "";
+    later(ctx, request, exporter.export(sessionId, token, format.equals("csv")),
+        (held, text) -> respond(ctx, held, HttpResponseStatus.OK, format.equals("csv")
+            ? "text/csv; charset=utf-8" : "application/json", text, true));
+  }
+
+  /** {@code /qr?text=...}: an SVG QR code, drawn off the event loop. */
+  private void qr(ChannelHandlerContext ctx, FullHttpRequest request, String text) {
+    CompletableFuture<QrCodes.Rendered> work;
+    try {
+      work = QR_CODES.render(text);
+    } catch (RejectedExecutionException e) {
+      respond(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
+          "busy, try again\n", true);
+      return;
+    }
+    if (work.isCompletedExceptionally()) {
+      respond(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
+          "busy drawing QR codes, try again\n", true);
+      return;
+    }
+    if (work.isDone()) {
+      answerQr(ctx, request, work.join());
+      return;
+    }
+    later(ctx, request, work, (held, rendered) -> answerQr(ctx, held, rendered));
+  }
+
+  private static void answerQr(ChannelHandlerContext ctx, FullHttpRequest request,
+      QrCodes.Rendered rendered) {
+    if (rendered.svg() == null) {
+      respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8",
+          rendered.problem() + "\n", true);
+    } else {
+      StaticFiles.write(ctx, request, HttpResponseStatus.OK, "image/svg+xml", rendered.svg(),
+          "public, max-age=3600");
+    }
   }
 
   /**
@@ -198,6 +328,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private void becomeWebSocket(ChannelPipeline p) {
     p.remove(HttpChannelInitializer.HTTP_IDLE);
+    p.remove(HttpChannelInitializer.ADMISSION);
     p.addLast(WS_AGGREGATOR, new WebSocketFrameAggregator(tail.limits().maxFrameBytes()));
     p.addLast(WS_CODEC, new WebSocketEnvelopeCodec(new EnvelopeParser(tail.limits())));
     tail.addTail(p, Transport.WEBSOCKET);
@@ -214,6 +345,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         .set(HttpHeaderNames.CONTENT_TYPE, contentType)
         .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
         .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    SecurityHeaders.common(response.headers());
     boolean keepAlive = keepAliveAllowed && HttpUtil.isKeepAlive(request);
     HttpUtil.setKeepAlive(response, keepAlive);
     ChannelFuture written = ctx.writeAndFlush(response);

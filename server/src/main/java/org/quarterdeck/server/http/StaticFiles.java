@@ -1,11 +1,5 @@
 package org.quarterdeck.server.http;
 
-import com.google.zxing.BarcodeFormat;
-import com.google.zxing.EncodeHintType;
-import com.google.zxing.WriterException;
-import com.google.zxing.common.BitMatrix;
-import com.google.zxing.qrcode.QRCodeWriter;
-import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -22,8 +16,6 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,14 +24,17 @@ import java.util.regex.Pattern;
 /**
  * The web pages: {@code /} (player), {@code /facilitator}, {@code /replay/SESSION_ID}, static
  * files under {@code /assets/...} (from {@code web/assets} on the classpath), WebJars under
- * {@code /assets/webjars/...} (from {@code META-INF/resources/webjars}) and QR codes as SVG at
- * {@code /qr?text=...}. Paths are matched segment by segment against a strict alphabet, so
+ * {@code /assets/webjars/...} (from {@code META-INF/resources/webjars}). Paths are matched segment by segment against a strict alphabet, so
  * {@code ..}, encoded slashes and backslashes never reach the class loader.
  */
 final class StaticFiles {
-  static final int MAX_QR_TEXT = 512;
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}");
-  private static final Map<String, Optional<byte[]>> CACHE = new ConcurrentHashMap<>();
+  /**
+   * Only files that exist are cached, so the cache is bounded by what the jar holds; a miss is
+   * looked up again each time (cheap) instead of being remembered: remembering misses let a
+   * client fill the heap with distinct unknown names.
+   */
+  private static final Map<String, byte[]> CACHE = new ConcurrentHashMap<>();
   private static final Map<String, String> TYPES = Map.of(
       "html", "text/html; charset=utf-8",
       "css", "text/css; charset=utf-8",
@@ -51,6 +46,11 @@ final class StaticFiles {
       "map", "application/json");
 
   private StaticFiles() {}
+
+  /** Files held in memory (for tests of the bound). */
+  static int cachedFiles() {
+    return CACHE.size();
+  }
 
   /** Answers the request if it is for a page or a static file; false when not ours. */
   static boolean handle(ChannelHandlerContext ctx, FullHttpRequest request,
@@ -66,10 +66,6 @@ final class StaticFiles {
       String id = path.substring("/replay/".length());
       return SEGMENT.matcher(id).matches()
           && serve(ctx, request, "web/replay.html", "no-cache");
-    }
-    if (path.equals("/qr")) {
-      qr(ctx, request, query);
-      return true;
     }
     if (path.startsWith("/assets/webjars/")) {
       String rest = safe(path.substring("/assets/webjars/".length()));
@@ -105,11 +101,16 @@ final class StaticFiles {
 
   private static boolean serve(ChannelHandlerContext ctx, FullHttpRequest request,
       String resource, String cacheControl) {
-    Optional<byte[]> bytes = CACHE.computeIfAbsent(resource, StaticFiles::load);
-    if (bytes.isEmpty()) {
-      return false;
+    byte[] bytes = CACHE.get(resource);
+    if (bytes == null) {
+      Optional<byte[]> loaded = load(resource);
+      if (loaded.isEmpty()) {
+        return false;
+      }
+      bytes = loaded.get();
+      CACHE.putIfAbsent(resource, bytes);
     }
-    write(ctx, request, HttpResponseStatus.OK, contentType(resource), bytes.get(), cacheControl);
+    write(ctx, request, HttpResponseStatus.OK, contentType(resource), bytes, cacheControl);
     return true;
   }
 
@@ -121,45 +122,7 @@ final class StaticFiles {
     }
   }
 
-  private static void qr(ChannelHandlerContext ctx, FullHttpRequest request,
-      QueryStringDecoder query) {
-    List<String> values = query.parameters().get("text");
-    String text = values == null || values.isEmpty() ? "" : values.get(0);
-    if (text.isEmpty() || text.length() > MAX_QR_TEXT) {
-      write(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8",
-          ("text must be 1.." + MAX_QR_TEXT + " characters\n").getBytes(StandardCharsets.UTF_8),
-          "no-store");
-      return;
-    }
-    try {
-      write(ctx, request, HttpResponseStatus.OK, "image/svg+xml",
-          qrSvg(text).getBytes(StandardCharsets.UTF_8), "public, max-age=3600");
-    } catch (WriterException e) {
-      write(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8",
-          "cannot encode\n".getBytes(StandardCharsets.UTF_8), "no-store");
-    }
-  }
-
-  /** A QR code as an SVG of one path, with a four-module quiet zone. */
-  static String qrSvg(String text) throws WriterException {
-    BitMatrix m = new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, 0, 0,
-        Map.of(EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M,
-            EncodeHintType.CHARACTER_SET, "UTF-8", EncodeHintType.MARGIN, 4));
-    StringBuilder d = new StringBuilder();
-    for (int y = 0; y < m.getHeight(); y++) {
-      for (int x = 0; x < m.getWidth(); x++) {
-        if (m.get(x, y)) {
-          d.append('M').append(x).append(' ').append(y).append("h1v1h-1z");
-        }
-      }
-    }
-    return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + m.getWidth() + " "
-        + m.getHeight() + "\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"QR code\">"
-        + "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path fill=\"#000\" d=\"" + d
-        + "\"/></svg>";
-  }
-
-  private static void write(ChannelHandlerContext ctx, FullHttpRequest request,
+  static void write(ChannelHandlerContext ctx, FullHttpRequest request,
       HttpResponseStatus status, String contentType, byte[] bytes, String cacheControl) {
     boolean head = HttpMethod.HEAD.equals(request.method());
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
@@ -167,8 +130,8 @@ final class StaticFiles {
     response.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, contentType)
         .set(HttpHeaderNames.CACHE_CONTROL, cacheControl)
-        .set("X-Content-Type-Options", "nosniff")
         .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    SecurityHeaders.apply(response.headers());
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     HttpUtil.setKeepAlive(response, keepAlive);
     ChannelFuture written = ctx.writeAndFlush(response);

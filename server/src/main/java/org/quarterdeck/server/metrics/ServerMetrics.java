@@ -1,6 +1,7 @@
 package org.quarterdeck.server.metrics;
 
 import static java.util.Objects.requireNonNull;
+import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -47,6 +48,17 @@ public final class ServerMetrics {
   private volatile java.util.function.Supplier<java.util.concurrent.CompletableFuture<String>>
       clusterView = null;
 
+  /**
+   * Adds a gauge (a figure another part of the server keeps: sessions, the data directory) read on
+   * every scrape; {@code value} must not block (it runs on an event loop).
+   */
+  public void gauge(String name, String help, LongSupplier value) {
+    requireNonNull(value, "value");
+    // strong: the supplier (often a method reference) is held by nothing else
+    Gauge.builder(name, value, v -> (double) v.getAsLong()).description(help).strongReference(true)
+        .register(registry);
+  }
+
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<Transport, AtomicLong> open = new EnumMap<>(Transport.class);
@@ -57,6 +69,7 @@ public final class ServerMetrics {
   private final Counter badFrames;
   private final Counter rateLimited;
   private final Counter slowReaderCloses;
+  private final Counter refusedConnections;
   private final Timer decisionAck;
   private final Timer turnClose;
   private final Timer appendBatch;
@@ -84,6 +97,8 @@ public final class ServerMetrics {
     rateLimited = counter("quarterdeck.rate.limited", "Messages refused by the rate limit.");
     slowReaderCloses = counter("quarterdeck.slow.reader.closes",
         "Connections closed as slow readers.");
+    refusedConnections = counter("quarterdeck.connections.refused",
+        "Connections refused by a connection cap.");
     Gauge.builder("quarterdeck.uptime", this, ServerMetrics::uptimeSeconds)
         .description("Seconds since start.").baseUnit("seconds").register(registry);
     decisionAck = histogram("quarterdeck.decision.ack",
@@ -185,6 +200,19 @@ public final class ServerMetrics {
 
   public void rateLimited() {
     rateLimited.increment();
+  }
+
+  /** A connection refused by a connection cap. */
+  public void connectionRefused() {
+    refusedConnections.increment();
+  }
+
+  public long slowReaderCloses() {
+    return (long) slowReaderCloses.count();
+  }
+
+  public long refusedConnections() {
+    return (long) refusedConnections.count();
   }
 
   public void slowReaderClosed() {

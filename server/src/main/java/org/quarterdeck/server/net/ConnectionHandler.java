@@ -40,6 +40,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
   private static final AtomicLong IDS = new AtomicLong();
   /** How long a closing WebSocket waits for the client to close its side. */
   static final long CLOSE_GRACE_MS = 1000;
+  /** The window over which refused messages are counted to tell a flood (10 s). */
+  static final long FLOOD_WINDOW_NANOS = 10_000_000_000L;
 
   private final long id = IDS.incrementAndGet();
   private final Transport transport;
@@ -59,12 +61,24 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
   private boolean closing;
   private volatile boolean handshakeDone;
   private int consecutiveBadFrames;
-  private int consecutiveRateLimited;
   /** Request ids of decisions read and not yet answered, with the time they were read. */
   private final DecisionClock decisions = new DecisionClock();
+  /** Start (ticker nanos) of the window in which refused messages are counted. */
+  private long floodWindowStart;
+  private int refusedInWindow;
+  /** Bytes the socket has taken (null in tests without it: then only the hard cap applies). */
+  private final OutboundProgress progress;
+  private ScheduledFuture<?> slowReaderWatch;
+  private long sentAtLastLook;
 
   public ConnectionHandler(Transport transport, NetLimits limits, Dispatcher dispatcher,
       ServerMetrics metrics, ConnectionRegistry registry) {
+    this(transport, limits, dispatcher, metrics, registry, null);
+  }
+
+  ConnectionHandler(Transport transport, NetLimits limits, Dispatcher dispatcher,
+      ServerMetrics metrics, ConnectionRegistry registry, OutboundProgress progress) {
+    this.progress = progress;
     this.transport = requireNonNull(transport, "transport");
     this.limits = requireNonNull(limits, "limits");
     this.dispatcher = requireNonNull(dispatcher, "dispatcher");
@@ -112,6 +126,9 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
       if (handshakeDeadline != null) {
         handshakeDeadline.cancel(false);
       }
+      if (slowReaderWatch != null) {
+        slowReaderWatch.cancel(false);
+      }
       dispatcher.disconnected(this);
       log.debug("connection {} closed", id);
     }
@@ -141,7 +158,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     consecutiveBadFrames = 0;
     if (!rateLimiter.tryAcquire()) {
       metrics.rateLimited();
-      if (++consecutiveRateLimited > limits.messageBurst()) {
+      if (floodedTooLong()) {
         close(Goodbye.Reason.PROTOCOL_ERROR, "message flood: rate limit exceeded for too long");
         return;
       }
@@ -150,12 +167,26 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
           rateLimiter.millisUntilNextToken()));
       return;
     }
-    consecutiveRateLimited = 0;
     metrics.messageIn();
     if (inbound.message().hasSubmitDecision()) {
       decisions.read(inbound.message().getRequestId(), System.nanoTime());
     }
     dispatcher.dispatch(this, inbound.message());
+  }
+
+  /**
+   * True once more than a burst of messages was refused within {@link #FLOOD_WINDOW_NANOS}: a
+   * flood just above the rate (300/s against 100/s) gets a token now and then, so counting
+   * refusals in a row never closed it; counting them in a window does. A client that only
+   * bursts past its limit now and then stays well below.
+   */
+  private boolean floodedTooLong() {
+    long now = ctx.executor().ticker().nanoTime();
+    if (refusedInWindow == 0 || now - floodWindowStart > FLOOD_WINDOW_NANOS) {
+      floodWindowStart = now;
+      refusedInWindow = 0;
+    }
+    return ++refusedInWindow > limits.messageBurst();
   }
 
   private void onBadFrame(BadFrame bad) {
@@ -193,6 +224,11 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable() && slowReaderWatch != null) {
+      slowReaderWatch.cancel(false);
+      slowReaderWatch = null;
+      ctx.channel().config().setAutoRead(true);
+    }
     ctx.fireChannelWritabilityChanged();
   }
 
@@ -269,13 +305,13 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
       return false;
     }
     if (!channel.isWritable()) {
-      metrics.slowReaderClosed();
-      log.info("connection {}: closing slow reader ({} bytes queued)", id,
-          channel.unsafe().outboundBuffer() == null ? 0
-              : channel.unsafe().outboundBuffer().totalPendingWriteBytes());
-      closing = true;
-      channel.close();
-      return false;
+      long queued = channel.unsafe().outboundBuffer() == null ? 0
+          : channel.unsafe().outboundBuffer().totalPendingWriteBytes();
+      if (queued > limits.maxQueuedBytes()) {
+        closeSlowReader("more than " + limits.maxQueuedBytes() + " bytes queued", queued);
+        return false;
+      }
+      watchSlowReader();
     }
     metrics.messageOut();
     if (message.hasError()) {
@@ -289,6 +325,52 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     }
     ctx.write(message, ctx.voidPromise());
     return true;
+  }
+
+  /**
+   * Above the high-water mark: look again every {@link NetLimits#slowReaderGrace()}; a client
+   * that took no byte in that time is closed, one that reads (however slowly, however large the
+   * reply) is not. Reading stops meanwhile, so a client that asks without reading gets no more
+   * work done for it.
+   */
+  private void watchSlowReader() {
+    if (slowReaderWatch != null) {
+      return;
+    }
+    ctx.channel().config().setAutoRead(false);
+    sentAtLastLook = progress == null ? 0 : progress.sent();
+    slowReaderWatch = ctx.executor().schedule(this::lookAtSlowReader,
+        limits.slowReaderGrace().toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void lookAtSlowReader() {
+    slowReaderWatch = null;
+    Channel channel = ctx.channel();
+    if (closing || !channel.isActive()) {
+      return;
+    }
+    if (channel.isWritable()) {
+      channel.config().setAutoRead(true);
+      return;
+    }
+    long sent = progress == null ? sentAtLastLook : progress.sent();
+    if (sent == sentAtLastLook) {
+      closeSlowReader("no byte read in " + limits.slowReaderGrace().toMillis() + " ms",
+          channel.unsafe().outboundBuffer() == null ? 0
+              : channel.unsafe().outboundBuffer().totalPendingWriteBytes());
+      return;
+    }
+    sentAtLastLook = sent;
+    slowReaderWatch = ctx.executor().schedule(this::lookAtSlowReader,
+        limits.slowReaderGrace().toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void closeSlowReader(String why, long queued) {
+    metrics.slowReaderClosed();
+    log.info("connection {}: closing slow reader: {} ({} bytes queued)", id, why, queued);
+    closing = true;
+    outgoing.clear();
+    ctx.channel().close();
   }
 
   @Override

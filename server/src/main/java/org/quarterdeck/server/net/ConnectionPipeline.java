@@ -31,6 +31,9 @@ public final class ConnectionPipeline {
   public void addTail(ChannelPipeline pipeline, Transport transport) {
     pipeline.addLast(IDLE,
         new IdleStateHandler(limits.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
-    pipeline.addLast(CONNECTION, new ConnectionHandler(transport, limits, dispatcher, metrics, registry));
+    OutboundProgress progress = new OutboundProgress();
+    pipeline.addFirst(OutboundProgress.NAME, progress);
+    pipeline.addLast(CONNECTION,
+        new ConnectionHandler(transport, limits, dispatcher, metrics, registry, progress));
   }
 }

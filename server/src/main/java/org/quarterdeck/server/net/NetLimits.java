@@ -10,11 +10,17 @@ import java.time.Duration;
  * @param handshakeTimeout time allowed between connecting and a completed Hello
  * @param idleTimeout silence after which the server pings; twice this closes the connection
  * @param writeBufferLowBytes outbound buffer low-water mark
- * @param writeBufferHighBytes outbound buffer high-water mark: a connection whose buffer stays
- *     above it (a slow reader) is closed so memory stays flat
+ * @param writeBufferHighBytes outbound buffer high-water mark: while the buffer is above it the
+ *     connection is watched for progress (see {@code slowReaderGrace})
  * @param messagesPerSecond sustained inbound messages allowed per connection
  * @param messageBurst inbound messages allowed in a burst
  * @param maxConsecutiveBadFrames bad frames in a row after which the connection is closed
+ * @param slowReaderGrace how long a connection above the high-water mark may go without a single
+ *     byte reaching the client before it is closed as a slow reader; a client that reads, however
+ *     large the reply, is never closed
+ * @param maxQueuedBytes bytes queued for one connection at most (above it the connection is
+ *     closed at once, so memory stays bounded); larger than the largest reply (a replay or a
+ *     what-if of a 60-team game is about 10 MB)
  */
 public record NetLimits(
     int maxFrameBytes,
@@ -25,13 +31,15 @@ public record NetLimits(
     int writeBufferHighBytes,
     int messagesPerSecond,
     int messageBurst,
-    int maxConsecutiveBadFrames) {
+    int maxConsecutiveBadFrames,
+    Duration slowReaderGrace,
+    long maxQueuedBytes) {
 
   /** The defaults the protocol reference documents. */
   public static NetLimits defaults() {
     return new NetLimits(
         64 * 1024, 32, Duration.ofSeconds(10), Duration.ofSeconds(60), 256 * 1024, 1024 * 1024,
-        100, 200, 16);
+        100, 200, 16, Duration.ofSeconds(15), 64L * 1024 * 1024);
   }
 
   public NetLimits {
@@ -56,27 +64,41 @@ public record NetLimits(
     if (maxConsecutiveBadFrames < 1) {
       throw new IllegalArgumentException("maxConsecutiveBadFrames must be positive");
     }
+    if (slowReaderGrace.isNegative() || slowReaderGrace.isZero()) {
+      throw new IllegalArgumentException("slowReaderGrace must be positive");
+    }
+    if (maxQueuedBytes < writeBufferHighBytes) {
+      throw new IllegalArgumentException("maxQueuedBytes must be at least writeBufferHighBytes");
+    }
   }
 
   public NetLimits withMaxFrameBytes(int bytes) {
     return new NetLimits(bytes, parseRecursionLimit, handshakeTimeout, idleTimeout,
         writeBufferLowBytes, writeBufferHighBytes, messagesPerSecond, messageBurst,
-        maxConsecutiveBadFrames);
+        maxConsecutiveBadFrames, slowReaderGrace, maxQueuedBytes);
   }
 
   public NetLimits withTimeouts(Duration handshake, Duration idle) {
     return new NetLimits(maxFrameBytes, parseRecursionLimit, handshake, idle,
         writeBufferLowBytes, writeBufferHighBytes, messagesPerSecond, messageBurst,
-        maxConsecutiveBadFrames);
+        maxConsecutiveBadFrames, slowReaderGrace, maxQueuedBytes);
   }
 
   public NetLimits withRate(int perSecond, int burst) {
     return new NetLimits(maxFrameBytes, parseRecursionLimit, handshakeTimeout, idleTimeout,
-        writeBufferLowBytes, writeBufferHighBytes, perSecond, burst, maxConsecutiveBadFrames);
+        writeBufferLowBytes, writeBufferHighBytes, perSecond, burst, maxConsecutiveBadFrames,
+        slowReaderGrace, maxQueuedBytes);
   }
 
   public NetLimits withWriteBuffer(int low, int high) {
     return new NetLimits(maxFrameBytes, parseRecursionLimit, handshakeTimeout, idleTimeout,
-        low, high, messagesPerSecond, messageBurst, maxConsecutiveBadFrames);
+        low, high, messagesPerSecond, messageBurst, maxConsecutiveBadFrames,
+        slowReaderGrace, maxQueuedBytes);
+  }
+
+  public NetLimits withSlowReader(Duration grace, long maxQueued) {
+    return new NetLimits(maxFrameBytes, parseRecursionLimit, handshakeTimeout, idleTimeout,
+        writeBufferLowBytes, writeBufferHighBytes, messagesPerSecond, messageBurst,
+        maxConsecutiveBadFrames, grace, maxQueued);
   }
 }

@@ -26,6 +26,10 @@ public final class ProtocolDispatcher implements Dispatcher {
   private final String serverName;
   private final java.util.function.Supplier<String> publicUrl;
 
+  /** wire.proto's limits for text fields and lists. */
+  static final int MAX_CLIENT_NAME_CHARS = 200;
+  static final int MAX_OFFERED_VERSIONS = 64;
+
   public ProtocolDispatcher(NetLimits limits, SessionGateway sessions, String serverName) {
     this(limits, sessions, serverName, () -> "");
   }
@@ -74,6 +78,13 @@ public final class ProtocolDispatcher implements Dispatcher {
   private void hello(Connection connection, long requestId, Hello hello) {
     if (connection.handshakeDone()) {
       connection.sendError(requestId, ErrorCode.WRONG_PHASE, "Hello was already answered");
+      return;
+    }
+    if (hello.getClientName().length() > MAX_CLIENT_NAME_CHARS
+        || hello.getProtocolVersionsCount() > MAX_OFFERED_VERSIONS) {
+      connection.sendError(requestId, ErrorCode.INVALID_ARGUMENT, "hello.client_name is limited to "
+          + MAX_CLIENT_NAME_CHARS + " characters and hello.protocol_versions to "
+          + MAX_OFFERED_VERSIONS + " entries");
       return;
     }
     List<Integer> offered = hello.getProtocolVersionsCount() == 0

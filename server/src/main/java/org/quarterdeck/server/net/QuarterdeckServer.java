@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
 public final class QuarterdeckServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QuarterdeckServer.class);
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(3);
+  /** How often the TLS files are checked for a renewed certificate. */
+  static final Duration TLS_RELOAD_CHECK = Duration.ofSeconds(60);
+  public static final String GATE = "gate";
+  public static final String TLS = "tls";
 
   private final InetSocketAddress httpBind;
   private final InetSocketAddress tcpBind;
@@ -35,6 +39,9 @@ public final class QuarterdeckServer implements AutoCloseable {
   private final ConnectionPipeline tail;
   private final Function<ConnectionPipeline, ChannelInitializer<SocketChannel>> httpInitializer;
   private final IoTransport transport;
+  private final Perimeter perimeter;
+  private final ConnectionGate gate;
+  private io.netty.util.concurrent.ScheduledFuture<?> tlsReload;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private Channel httpChannel;
@@ -52,6 +59,19 @@ public final class QuarterdeckServer implements AutoCloseable {
       Dispatcher dispatcher, ServerMetrics metrics,
       Function<ConnectionPipeline, ChannelInitializer<SocketChannel>> httpInitializer,
       IoTransport transport, EventLoopGroup workers) {
+    this(httpBind, tcpBind, limits, dispatcher, metrics, httpInitializer, transport, workers,
+        Perimeter.defaults());
+  }
+
+  /**
+   * @param perimeter connection caps, TLS and the Origin policy, applied to both listeners
+   */
+  public QuarterdeckServer(InetSocketAddress httpBind, InetSocketAddress tcpBind, NetLimits limits,
+      Dispatcher dispatcher, ServerMetrics metrics,
+      Function<ConnectionPipeline, ChannelInitializer<SocketChannel>> httpInitializer,
+      IoTransport transport, EventLoopGroup workers, Perimeter perimeter) {
+    this.perimeter = requireNonNull(perimeter, "perimeter");
+    this.gate = new ConnectionGate(perimeter.caps(), metrics, System::nanoTime);
     this.transport = requireNonNull(transport, "transport");
     this.boss = transport.newGroup(1);
     this.workers = requireNonNull(workers, "workers");
@@ -66,11 +86,21 @@ public final class QuarterdeckServer implements AutoCloseable {
 
   /** Binds both ports; returns where they listen (ports chosen by the system when 0). */
   public synchronized ServerAddresses start() throws InterruptedException {
-    httpChannel = bind(bootstrap(httpInitializer.apply(tail)), httpBind, PortTaken.Port.HTTP);
-    tcpChannel = bind(bootstrap(new TcpChannelInitializer(tail)), tcpBind, PortTaken.Port.TCP);
+    httpChannel = bind(bootstrap(httpInitializer.apply(tail), true), httpBind,
+        PortTaken.Port.HTTP);
+    tcpChannel = bind(bootstrap(new TcpChannelInitializer(tail), false), tcpBind,
+        PortTaken.Port.TCP);
+    TlsCertificates tls = perimeter.tls();
+    if (tls != null) {
+      tlsReload = boss.next().scheduleWithFixedDelay(tls::reloadIfChanged,
+          TLS_RELOAD_CHECK.toSeconds(), TLS_RELOAD_CHECK.toSeconds(), TimeUnit.SECONDS);
+    }
     ServerAddresses addresses = addresses();
-    log.info("listening: http {} (WebSocket {}), tcp {}; {} transport", addresses.httpUrl(),
-        addresses.webSocketUrl(), addresses.tcpUrl(), transport.flagValue());
+    log.info("listening: http {} (WebSocket {}), tcp {}; {} transport; {}; at most {} connections"
+        + " ({} per address); WebSocket from {}", addresses.httpUrl(),
+        addresses.webSocketUrl(), addresses.tcpUrl(), transport.flagValue(),
+        tls == null ? "no TLS" : "TLS from " + tls.certificateChain(), perimeter.caps().total(),
+        perimeter.caps().perAddress(), perimeter.origins());
     return addresses;
   }
 
@@ -89,7 +119,7 @@ public final class QuarterdeckServer implements AutoCloseable {
 
   public ServerAddresses addresses() {
     return new ServerAddresses((InetSocketAddress) httpChannel.localAddress(),
-        (InetSocketAddress) tcpChannel.localAddress());
+        (InetSocketAddress) tcpChannel.localAddress(), perimeter.tls() != null);
   }
 
   public ServerMetrics metrics() {
@@ -100,7 +130,29 @@ public final class QuarterdeckServer implements AutoCloseable {
     return connections.size();
   }
 
-  private ServerBootstrap bootstrap(ChannelInitializer<SocketChannel> initializer) {
+  /** The connection caps' counter (tests read how many connections it holds). */
+  public ConnectionGate gate() {
+    return gate;
+  }
+
+  /**
+   * Every accepted connection first passes the gate (caps), then TLS when configured, then the
+   * listener's own pipeline.
+   */
+  private ServerBootstrap bootstrap(ChannelInitializer<SocketChannel> initializer,
+      boolean healthReserve) {
+    io.netty.channel.ChannelHandler gateHandler = gate.forListener(healthReserve);
+    ChannelInitializer<SocketChannel> front = new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        ch.pipeline().addLast(GATE, gateHandler);
+        TlsCertificates tls = perimeter.tls();
+        if (tls != null) {
+          ch.pipeline().addLast(TLS, tls.newHandler(ch.alloc()));
+        }
+        ch.pipeline().addLast(initializer);
+      }
+    };
     return new ServerBootstrap()
         .group(boss, workers)
         .channel(transport.serverChannel())
@@ -109,7 +161,7 @@ public final class QuarterdeckServer implements AutoCloseable {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
             new WriteBufferWaterMark(limits.writeBufferLowBytes(), limits.writeBufferHighBytes()))
-        .childHandler(initializer);
+        .childHandler(front);
   }
 
   /**
@@ -122,6 +174,9 @@ public final class QuarterdeckServer implements AutoCloseable {
       return;
     }
     closed = true;
+    if (tlsReload != null) {
+      tlsReload.cancel(false);
+    }
     log.info("shutting down: {} connections open", connections.size());
     if (httpChannel != null) {
       httpChannel.close().awaitUninterruptibly();

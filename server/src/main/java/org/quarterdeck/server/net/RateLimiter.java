@@ -3,7 +3,7 @@ package org.quarterdeck.server.net;
 import java.util.function.LongSupplier;
 
 /** A token bucket: {@code perSecond} tokens a second, at most {@code burst} saved up. */
-final class RateLimiter {
+public final class RateLimiter {
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
   private final LongSupplier nanoTime;
@@ -12,7 +12,7 @@ final class RateLimiter {
   private double tokens;
   private long last;
 
-  RateLimiter(int perSecond, int burst, LongSupplier nanoTime) {
+  public RateLimiter(int perSecond, int burst, LongSupplier nanoTime) {
     this.nanoTime = nanoTime;
     this.perNano = (double) perSecond / NANOS_PER_SECOND;
     this.burst = burst;
@@ -21,7 +21,7 @@ final class RateLimiter {
   }
 
   /** Takes a token if there is one. */
-  boolean tryAcquire() {
+  public boolean tryAcquire() {
     refill();
     if (tokens >= 1) {
       tokens -= 1;
@@ -35,6 +35,12 @@ final class RateLimiter {
     refill();
     double missing = Math.max(0, 1 - tokens);
     return (int) Math.max(1, Math.ceil(missing / perNano / 1_000_000));
+  }
+
+  /** True when the bucket holds a full burst again (nothing to remember about the client). */
+  boolean full() {
+    refill();
+    return tokens >= burst;
   }
 
   private void refill() {

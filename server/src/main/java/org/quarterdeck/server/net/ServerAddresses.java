@@ -2,18 +2,23 @@ package org.quarterdeck.server.net;
 
 import java.net.InetSocketAddress;
 
-/** Where a started server listens. */
-public record ServerAddresses(InetSocketAddress http, InetSocketAddress tcp) {
+/** Where a started server listens, and whether both listeners speak TLS. */
+public record ServerAddresses(InetSocketAddress http, InetSocketAddress tcp, boolean tls) {
+  public ServerAddresses(InetSocketAddress http, InetSocketAddress tcp) {
+    this(http, tcp, false);
+  }
+
   public String httpUrl() {
-    return "http://" + hostPort(http);
+    return (tls ? "https://" : "http://") + hostPort(http);
   }
 
   public String webSocketUrl() {
-    return "ws://" + hostPort(http) + "/ws";
+    return (tls ? "wss://" : "ws://") + hostPort(http) + "/ws";
   }
 
+  /** {@code tcp://} or, with TLS, {@code tcps://} (TLS around the same varint frames). */
   public String tcpUrl() {
-    return "tcp://" + hostPort(tcp);
+    return (tls ? "tcps://" : "tcp://") + hostPort(tcp);
   }
 
   private static String hostPort(InetSocketAddress address) {

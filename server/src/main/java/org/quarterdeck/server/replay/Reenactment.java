@@ -53,8 +53,8 @@ public final class Reenactment {
       throw new ReenactmentException(refusal);
     }
     try {
-      this.scenario = ScenarioCatalog.fromText(timeline.opened().getScenarioSource(),
-          timeline.opened().getScenarioText());
+      this.scenario = ScenarioCatalog.forLog(timeline.opened().getScenarioSource(),
+          timeline.opened().getScenarioText(), timeline.opened().getScenarioSha256());
     } catch (ScenarioException e) {
       throw new ReenactmentException("the logged scenario does not load: " + e.getMessage());
     }
@@ -74,7 +74,13 @@ public final class Reenactment {
   private List<ReplayFrame> play(List<WhatIfChange> changes, int fromTurn, boolean checkHashes)
       throws ReenactmentException {
     List<String> teamIds = timeline.opened().getTeamIdsList();
-    Game game = Game.start(scenario.rules(), timeline.opened().getSeed(), teamIds);
+    Game game;
+    try {
+      game = Game.start(scenario.rules(), timeline.opened().getSeed(), teamIds);
+    } catch (IllegalArgumentException e) {
+      // a damaged or hand-edited SessionOpened (no teams, repeated ids): found by fuzzing
+      throw new ReenactmentException("the logged session does not start: " + e.getMessage());
+    }
     List<ReplayFrame> frames = new ArrayList<>();
     for (Timeline.Turn turn : timeline.turns()) {
       if (game.isOver()) {

@@ -52,7 +52,7 @@ public final class ScenarioCatalog {
     if (loaded != null) {
       return loaded;
     }
-    String resource = "/scenarios/" + name + ".textproto";
+    String resource = builtInResource(name);
     try (InputStream in = ScenarioCatalog.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw single(resource, "name", "built-in scenario resource is missing");
@@ -63,6 +63,53 @@ public final class ScenarioCatalog {
     } catch (IOException e) {
       throw single(resource, "name", "cannot read: " + e.getMessage());
     }
+  }
+
+  /** The built-in a scenario source names ("/scenarios/NAME.textproto"), if it names one. */
+  public static java.util.Optional<String> builtInNameOf(String source) {
+    for (String name : BUILT_INS) {
+      if (source.equals(builtInResource(name))) {
+        return java.util.Optional.of(name);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static String builtInResource(String name) {
+    return "/scenarios/" + name + ".textproto";
+  }
+
+  /** Lowercase hex SHA-256 of a scenario's canonical text, as a session log pins it. */
+  public static String sha256(Scenario scenario) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(
+          TextFormat.printer().printToString(scenario).getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  /**
+   * The scenario a session log was played with: its logged text, or, when the log keeps none (a
+   * built-in), the built-in its source names, provided its content still has the logged hash.
+   */
+  public static LoadedScenario forLog(String source, String text, String sha256)
+      throws ScenarioException {
+    requireNonNull(source, "source");
+    requireNonNull(text, "text");
+    requireNonNull(sha256, "sha256");
+    if (!text.isEmpty()) {
+      return fromText(source, text);
+    }
+    String name = builtInNameOf(source).orElseThrow(() -> single(source, "scenario_text",
+        "the log keeps no scenario text and names no built-in scenario"));
+    LoadedScenario loaded = builtIn(name);
+    if (!sha256(loaded.scenario()).equals(sha256)) {
+      throw single(source, "scenario_sha256", "built-in scenario '" + name + "' has changed"
+          + " since this session was recorded (logged SHA-256 " + sha256 + ")");
+    }
+    return loaded;
   }
 
   /** Loads a built-in by name, or else a file at that path. */

@@ -8,28 +8,33 @@ import org.quarterdeck.server.store.EventLog;
 
 /**
  * A session journal on the embedded event log. Records appended before the log file exists are
- * kept, in order, until it does. Once an append fails, later appends fail too until the session
- * has been rebuilt from what is durable ({@link #reset()}), so the log never has a gap.
+ * kept, in order, until it does. Each record is appended at its number ({@link EventLog#appendAt}),
+ * so a record queued before an earlier one failed is refused by the store rather than stored after
+ * a gap; and once an append fails, later appends fail at once until the session has been rebuilt
+ * from what is durable ({@link #reset(long)}). What is durable is therefore always a prefix.
  */
 final class EventLogJournal implements SessionJournal {
   private final List<Object[]> waiting = new ArrayList<>();
   private EventLog log;
   private Throwable createFailure;
   private volatile boolean broken;
+  private long next;
 
   EventLogJournal(CompletableFuture<EventLog> created) {
     created.whenComplete(this::ready);
   }
 
-  EventLogJournal(EventLog log) {
+  /** A journal that appends after the {@code records} records a recovered log holds. */
+  EventLogJournal(EventLog log, long records) {
     this.log = log;
+    this.next = records;
   }
 
   private synchronized void ready(EventLog created, Throwable error) {
     log = created;
     createFailure = error;
     for (Object[] w : waiting) {
-      forward((byte[]) w[0], castFuture(w[1]));
+      forward((byte[]) w[0], (Long) w[2], castFuture(w[1]));
     }
     waiting.clear();
   }
@@ -48,21 +53,22 @@ final class EventLogJournal implements SessionJournal {
       return done;
     }
     byte[] bytes = record.toByteArray();
+    long sequence = next++;
     if (log == null && createFailure == null) {
-      waiting.add(new Object[] {bytes, done});
+      waiting.add(new Object[] {bytes, done, sequence});
     } else {
-      forward(bytes, done);
+      forward(bytes, sequence, done);
     }
     return done;
   }
 
-  private void forward(byte[] bytes, CompletableFuture<Void> done) {
+  private void forward(byte[] bytes, long sequence, CompletableFuture<Void> done) {
     if (createFailure != null) {
       broken = true;
       done.completeExceptionally(createFailure);
       return;
     }
-    log.append(bytes).whenComplete((seq, error) -> {
+    log.appendAt(bytes, sequence).whenComplete((seq, error) -> {
       if (error != null) {
         broken = true;
         done.completeExceptionally(error);
@@ -73,7 +79,16 @@ final class EventLogJournal implements SessionJournal {
   }
 
   @Override
-  public void reset() {
+  public synchronized void reset(long durableRecords) {
+    next = durableRecords;
     broken = false;
+  }
+
+  @Override
+  public synchronized CompletableFuture<Void> close() {
+    if (log == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return log.close();
   }
 }

@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.quarterdeck.protocol.v1.SessionRecord;
+import java.nio.file.Files;
+import org.quarterdeck.server.store.EventLog;
 import org.quarterdeck.server.store.EventStore;
 import org.quarterdeck.server.store.LogReadResult;
 import org.quarterdeck.server.store.RecoveredLog;
@@ -16,6 +18,9 @@ import org.slf4j.LoggerFactory;
 public final class EventStoreJournals implements Journals {
   private static final Logger log = LoggerFactory.getLogger(EventStoreJournals.class);
   private final EventStore store;
+  /** Logs recovered with no record, kept open until {@link #discard} removes them. */
+  private final java.util.Map<String, EventLog> emptyLogs =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public EventStoreJournals(EventStore store) {
     this.store = store;
@@ -43,7 +48,28 @@ public final class EventStoreJournals implements Journals {
       return new Stored(stored.records(), stored.problem() == null ? "no writable log"
           : stored.problem(), null);
     }
-    return new Stored(stored.records(), null, new EventLogJournal(recovered.log().get()));
+    if (stored.records().isEmpty()) {
+      emptyLogs.put(sessionId, recovered.log().get());
+    }
+    return new Stored(stored.records(), null, new EventLogJournal(recovered.log().get(),
+        stored.records().size()));
+  }
+
+  @Override
+  public void discard(String sessionId) {
+    EventLog empty = emptyLogs.remove(sessionId);
+    if (empty == null) {
+      throw new IllegalStateException("session " + sessionId + " was not recovered empty");
+    }
+    try {
+      empty.close().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      Files.deleteIfExists(store.logFile(sessionId));
+    } catch (IOException | java.util.concurrent.ExecutionException
+        | java.util.concurrent.TimeoutException e) {
+      log.warn("session {}: the empty log could not be removed: {}", sessionId, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override
@@ -68,6 +94,20 @@ public final class EventStoreJournals implements Journals {
       return new Stored(records, "corrupt log: " + result.corruption().orElseThrow(), null);
     }
     return new Stored(records, null, null);
+  }
+
+  /** The data directory's log files and bytes, for /metrics. */
+  public org.quarterdeck.server.store.StoreUsage usage() {
+    return store.usage();
+  }
+
+  @Override
+  public void rewrite(String sessionId, List<SessionRecord> records) {
+    List<byte[]> bytes = new ArrayList<>(records.size());
+    for (SessionRecord r : records) {
+      bytes.add(r.toByteArray());
+    }
+    store.rewrite(sessionId, bytes);
   }
 
   @Override

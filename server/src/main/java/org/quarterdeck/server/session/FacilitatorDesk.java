@@ -108,7 +108,7 @@ final class FacilitatorDesk {
       return;
     }
     String address = hostOf(c);
-    long wait = failures.waitMillis(address, System.currentTimeMillis());
+    long wait = failures.waitMillis(c.id(), address, System.currentTimeMillis());
     if (wait > 0) {
       c.send(Errors.reply(rid, ErrorCode.RATE_LIMITED,
           "too many failed sign-ins from this address; try again later", (int) wait));
@@ -146,7 +146,7 @@ final class FacilitatorDesk {
   }
 
   private void refuse(Connection c, long rid, String address, String why) {
-    failures.failed(address, System.currentTimeMillis());
+    failures.failed(c.id(), address, System.currentTimeMillis());
     log.info("connection {} from {}: a sign-in was refused", c.id(), address);
     c.sendError(rid, ErrorCode.UNAUTHENTICATED, why);
   }

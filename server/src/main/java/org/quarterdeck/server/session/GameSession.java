@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.quarterdeck.protocol.v1.Broadcast;
@@ -49,6 +50,7 @@ import org.quarterdeck.server.engine.TurnOutcome;
 import org.quarterdeck.server.engine.Verdict;
 import org.quarterdeck.server.port.Connection;
 import org.quarterdeck.server.scenario.LoadedScenario;
+import org.quarterdeck.server.scenario.ScenarioCatalog;
 import org.quarterdeck.server.wire.WireMapping;
 
 /**
@@ -60,6 +62,8 @@ final class GameSession {
   static final String DEFAULT_BOT = "adaptive";
   /** The least time between two live views pushed to the facilitator. */
   static final long LIVE_VIEW_INTERVAL_MS = 250;
+  /** The least time between two lobby updates sent because spectators came or went. */
+  static final long SPECTATOR_LOBBY_INTERVAL_MS = 1000;
 
   private final String id;
   private final String joinCode;
@@ -75,6 +79,7 @@ final class GameSession {
   private final SessionViews views;
   private final SessionCommands commands;
   private final LiveViewPushes liveViewPushes;
+  private final LiveViewPushes spectatorLobbyPushes;
   private final Runnable ensureThread;
   private final List<String> teamNames = new ArrayList<>();
   private final List<SeatState> seats = new ArrayList<>();
@@ -87,7 +92,13 @@ final class GameSession {
   private final List<TurnReport> latestReports = new ArrayList<>();
   private final List<SessionRecord> records = new ArrayList<>();
   private boolean replaying;
+  /**
+   * While replaying: the current turn is open in memory but its TurnStarted record has not been
+   * read yet (the log may end before it: then {@link #resumeAfterReplay} records the opening).
+   */
+  private boolean openingUnrecorded;
   private String replayError;
+  private final CompletableFuture<Void> openedDurably;
   // Volatile: the facilitators' session list and room links read it from other threads.
   private volatile Phase phase = Phase.LOBBY;
   private final String owner;
@@ -96,6 +107,8 @@ final class GameSession {
   private final java.util.Set<String> facilitatorAliases = new java.util.HashSet<>();
   private Game game;
   private List<TeamScore> finalScores = List.of();
+  private boolean archived;
+  private Runnable onEnded = () -> {};
 
   /** A facilitator's event accepted for the open turn. */
   record Injection(AcceptedInjection accepted, EventView view, List<Integer> teams) {
@@ -138,6 +151,8 @@ final class GameSession {
     this.views = new SessionViews(this);
     this.commands = new SessionCommands(this);
     this.liveViewPushes = new LiveViewPushes(clock, LIVE_VIEW_INTERVAL_MS, this::sendLiveView);
+    this.spectatorLobbyPushes = new LiveViewPushes(clock, SPECTATOR_LOBBY_INTERVAL_MS,
+        this::sendSpectatorCount);
     List<String> teamIds = new ArrayList<>();
     for (int t = 0; t < settings.getTeams(); t++) {
       teamIds.add("team-" + (t + 1));
@@ -152,14 +167,25 @@ final class GameSession {
     }
     members.put(facilitatorTokenHash, new Member(Role.FACILITATOR, facilitatorTokenHash,
         "facilitator"));
-    recordOpened(teamIds);
+    openedDurably = recordOpened(teamIds);
   }
 
-  private void recordOpened(List<String> teamIds) {
-    record(SessionRecord.newBuilder().setOpened(SessionOpened.newBuilder()
+  /** Completes once the session's first record is durable, or fails if it could not be stored. */
+  CompletableFuture<Void> openedDurably() {
+    return openedDurably;
+  }
+
+  /**
+   * The first record. A built-in scenario is named and pinned by its hash instead of copied: its
+   * text was most of a short session's log, repeated in every session.
+   */
+  private CompletableFuture<Void> recordOpened(List<String> teamIds) {
+    boolean builtIn = ScenarioCatalog.builtInNameOf(scenario.source()).isPresent();
+    return record(SessionRecord.newBuilder().setOpened(SessionOpened.newBuilder()
         .setSessionId(id)
         .setJoinCode(joinCode)
-        .setScenarioText(TextFormat.printer().printToString(scenario.scenario()))
+        .setScenarioText(builtIn ? "" : TextFormat.printer().printToString(scenario.scenario()))
+        .setScenarioSha256(ScenarioCatalog.sha256(scenario.scenario()))
         .setScenarioSource(scenario.source())
         .setSettings(settings)
         .setSeed(seed)
@@ -380,14 +406,32 @@ final class GameSession {
   /** Opens the game's current turn: bots decide, players see the opening, the clock starts. */
   void openTurn() {
     ensureThread.run();
-    phase = Phase.TURN_OPEN;
-    injections.clear();
+    beginTurn();
+    if (replaying) {
+      // the recorded TurnStarted and bot decisions that follow say the rest
+      openingUnrecorded = true;
+      return;
+    }
     for (SeatState s : seats) {
-      s.clearDecision();
       if (!s.human()) {
         decideForBot(s);
       }
     }
+    announceOpening();
+  }
+
+  /** The game's current turn is open; no seat has decided yet. */
+  private void beginTurn() {
+    phase = Phase.TURN_OPEN;
+    injections.clear();
+    for (SeatState s : seats) {
+      s.clearDecision();
+    }
+  }
+
+  /** Starts the clock, records TurnStarted and shows everyone the opening. */
+  private void announceOpening() {
+    openingUnrecorded = false;
     deadline.start(settings.getTurnDeadlineSeconds() * 1000L);
     record(SessionRecord.newBuilder().setTurnStarted(TurnStarted.newBuilder()
         .setTurn(game.turn()).setDeadlineMs(deadline.deadlineMs())));
@@ -402,8 +446,8 @@ final class GameSession {
   }
 
   private void decideForBot(SeatState s) {
-    if (s.bot == null) {
-      return;
+    if (s.bot == null || replaying) {
+      return; // while replaying, the bot's recorded decision is applied instead
     }
     org.quarterdeck.server.engine.SeatDecision d = BotPlayer.propose(game, s.seat, s.bot);
     Verdict<AcceptedDecision> verdict = game.validate(d);
@@ -502,6 +546,14 @@ final class GameSession {
 
   /** Resolves the open turn with what was submitted; missing seats get the default decision. */
   void closeTurn(TurnClosed.Trigger trigger) {
+    closeTurn(trigger, null);
+  }
+
+  /**
+   * Resolves the open turn; with {@code recordedHash} (replay) the resolution must reach that
+   * state, and what follows it (the next opening or the end) is left to the records after it.
+   */
+  void closeTurn(TurnClosed.Trigger trigger, String recordedHash) {
     ensureThread.run();
     if (phase != Phase.TURN_OPEN && phase != Phase.PAUSED) {
       return;
@@ -534,6 +586,17 @@ final class GameSession {
         .setTurn(outcome.turn()).setTrigger(trigger).setStateHash(game.stateHashHex())));
     if (game.isOver()) {
       finalScores = game.finalScores();
+    }
+    if (replaying) {
+      if (recordedHash != null && !recordedHash.equals(game.stateHashHex())) {
+        replayError = "state hash mismatch after turn " + outcome.turn() + ": recorded "
+            + recordedHash + ", replayed " + game.stateHashHex();
+      }
+      if (!game.isOver()) {
+        beginTurn();
+        openingUnrecorded = true;
+      }
+      return;
     }
     Announcements.turnClosed(this, outcome);
     if (!replaying) {
@@ -619,6 +682,34 @@ final class GameSession {
     record(SessionRecord.newBuilder().setClosed(SessionClosed.newBuilder().setEarly(early)));
     Announcements.ended(this);
     pushLiveView();
+    onEnded.run();
+  }
+
+  /** Called on this session's thread once it ends (not while replaying a log). */
+  void onEnded(Runnable listener) {
+    this.onEnded = requireNonNull(listener, "listener");
+  }
+
+  /**
+   * Archives the ended session: it takes no more commands that would write to its log, and
+   * its log is closed. It stays replayable and exportable from the records it holds.
+   */
+  CompletableFuture<Void> archive() {
+    if (phase != Phase.ENDED) {
+      throw new IllegalStateException("session " + id + " has not ended");
+    }
+    archived = true;
+    return journal.close();
+  }
+
+  boolean archived() {
+    return archived;
+  }
+
+  /** When the session ended (its last record), or -1 if it has not. */
+  long endedAtMs() {
+    return phase == Phase.ENDED && !records.isEmpty() ? records.get(records.size() - 1).getAtMs()
+        : -1;
   }
 
   // ------------------------------------------------------------------ output
@@ -644,6 +735,21 @@ final class GameSession {
 
   void pushLobby() {
     sendToAll(m -> true, ServerMessage.newBuilder().setLobbyUpdate(views.lobby()));
+  }
+
+  /**
+   * Spectators came or went. Only the facilitator and players hear of it, and at most once a
+   * second: a crowd arriving must not cost one update per arrival to everyone already watching
+   * (that made 1,500 arrivals send over a million messages). Spectators see the count with the
+   * next seat change.
+   */
+  void spectatorsChanged() {
+    spectatorLobbyPushes.changed();
+  }
+
+  private void sendSpectatorCount() {
+    sendToAll(m -> m.role != Role.SPECTATOR,
+        ServerMessage.newBuilder().setLobbyUpdate(views.lobby()));
   }
 
   void sendToAll(Predicate<Member> who, ServerMessage.Builder message) {
@@ -686,6 +792,16 @@ final class GameSession {
     outbox.send(c, org.quarterdeck.server.port.Errors.reply(requestId, code, message));
   }
 
+  /** An error naming the field at fault ({@code Error.field}). */
+  void error(Connection c, long requestId, ErrorCode code, String field, String message) {
+    if (c == null) {
+      replayError = code + ": " + field + ": " + message;
+      return;
+    }
+    ServerMessage m = org.quarterdeck.server.port.Errors.reply(requestId, code, message);
+    outbox.send(c, m.toBuilder().setError(m.getError().toBuilder().setField(field)).build());
+  }
+
   void error(Connection c, long requestId, Rejection rejection, String fieldPrefix) {
     if (c == null) {
       replayError = rejection.toString();
@@ -705,13 +821,15 @@ final class GameSession {
     }
   }
 
-  void record(SessionRecord.Builder record) {
+  CompletableFuture<Void> record(SessionRecord.Builder record) {
     if (replaying) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     SessionRecord built = record.setAtMs(clock.nowMillis()).build();
     records.add(built);
-    outbox.recorded(journal.append(built));
+    CompletableFuture<Void> written = journal.append(built);
+    outbox.recorded(written);
+    return written;
   }
 
   /** Every record of this session so far, oldest first (the log, as this session wrote it). */
@@ -752,8 +870,55 @@ final class GameSession {
     return journal;
   }
 
-  /** After a replay: finish what a crash interrupted (a turn every player had submitted). */
+  /**
+   * After a replay, finishes what a crash interrupted, recording every step so that the log alone
+   * rebuilds this state: a turn whose opening was not recorded is opened (bots decide, the clock
+   * starts, TurnStarted is written), a bot that had not decided yet decides, a game whose last turn
+   * closed is ended, and a turn every player had submitted is resolved.
+   */
   void resumeAfterReplay() {
+    ensureThread.run();
+    if (phase == Phase.ENDED) {
+      return;
+    }
+    if (game.isOver()) {
+      end(false);
+      return;
+    }
+    if (phase == Phase.TURN_OPEN || phase == Phase.PAUSED) {
+      for (SeatState s : seats) {
+        if (!s.human() && !s.submitted()) {
+          decideForBot(s);
+        }
+      }
+      if (openingUnrecorded) {
+        announceOpening();
+      }
+    }
     maybeCloseTurn();
+  }
+
+  /** ReplayRequests a recorded TurnStarted: the opening is on record, its clock runs to the deadline. */
+  void openingRecorded(long deadlineMs) {
+    openingUnrecorded = false;
+    deadline.runUntil(deadlineMs);
+  }
+
+  /** ReplayRequests a recorded decision (a player's or a bot's) as a fact: the seat's draft becomes it. */
+  void applyRecordedDecision(SeatState seat, org.quarterdeck.protocol.v1.DecisionRecorded d) {
+    if (d.getTurn() != game.turn()) {
+      replayError = "a decision for turn " + d.getTurn() + " while turn " + game.turn()
+          + " is open";
+      return;
+    }
+    Verdict<AcceptedDecision> verdict = game.validate(
+        WireMapping.decision(seat.seat, d.getTurn(), d.getDecision()));
+    if (!verdict.isAccepted()) {
+      replayError = verdict.rejection().orElseThrow().toString();
+      return;
+    }
+    seat.decision = verdict.value();
+    seat.wireDecision = d.getBot() ? null : d.getDecision();
+    seat.version = d.getVersion();
   }
 }

@@ -28,8 +28,20 @@ public interface Journals extends AutoCloseable {
   /** Reads a log without changing it (exports, verification, rebuilding after a failure). */
   Stored read(String sessionId);
 
+  /**
+   * Removes the log of a session that holds no record (a crash during its creation: nobody was
+   * told of it). Only after {@link #recover} found it empty.
+   */
+  default void discard(String sessionId) {}
+
   @Override
   default void close() {}
+
+  /**
+   * Replaces a closed log's records (an archived session's compaction). Blocking; the default
+   * keeps the log as it is.
+   */
+  default void rewrite(String sessionId, List<SessionRecord> records) {}
 
   /** Keeps every log in memory: nothing survives the process. */
   static Journals inMemory() {

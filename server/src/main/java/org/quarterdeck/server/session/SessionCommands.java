@@ -37,6 +37,8 @@ final class SessionCommands {
   static final int MAX_EVENT_TEXT_CHARS = 500;
 
   private final GameSession session;
+  /** Spectators admitted at once (SessionLimits.maxSpectatorsPerSession, set on registering). */
+  private int maxSpectators = SessionLimits.DEFAULTS.maxSpectatorsPerSession();
 
   SessionCommands(GameSession session) {
     this.session = session;
@@ -54,10 +56,12 @@ final class SessionCommands {
       session.error(c, rid, ErrorCode.WRONG_PHASE, "the session has ended");
       return null;
     }
-    int preferred = join.getPreferredTeam();
+    // absent means any free seat: in JSON an omitted number would otherwise read as team 0
+    int preferred = join.hasPreferredTeam() ? join.getPreferredTeam() : -1;
     if (preferred >= session.teamCount() || preferred < -1) {
-      session.error(c, rid, ErrorCode.INVALID_ARGUMENT, "preferred_team must be -1 or 0.."
-          + (session.teamCount() - 1) + ", was " + preferred);
+      session.error(c, rid, ErrorCode.INVALID_ARGUMENT, "join_session.preferred_team",
+          "preferred_team must be absent, -1 or 0.." + (session.teamCount() - 1) + ", was "
+              + preferred);
       return null;
     }
     SeatState seat = freeSeat(preferred);
@@ -65,7 +69,11 @@ final class SessionCommands {
     if (seat == null && shared == null) {
       if (preferred < 0) {
         // Everyone who came still takes part: as a spectator once every seat is full.
-        return spectate(c, rid, token);
+        Member spectator = spectate(c, rid, token);
+        if (spectator != null) {
+          welcomeSpectator(c, rid, spectator, token);
+        }
+        return spectator;
       }
       session.error(c, rid, ErrorCode.WRONG_PHASE, "every seat of team " + preferred
           + " is taken");
@@ -106,18 +114,38 @@ final class SessionCommands {
     return botSeat;
   }
 
+  /**
+   * Admits a spectator, up to {@code maxSpectators} at once. Spectators are not written to the
+   * log (watching changes nothing that a replay needs), so people who come and go never grow it;
+   * they are removed when they leave or disconnect, and a restart forgets them: a spectator whose
+   * connection drops spectates again with the join code.
+   */
+  void limitSpectators(int max) {
+    this.maxSpectators = max;
+  }
+
   Member spectate(Connection c, long rid, String token) {
+    if (session.spectatorCount() >= maxSpectators) {
+      session.error(c, rid, ErrorCode.UNAVAILABLE, "this session already has its maximum of "
+          + maxSpectators + " spectators");
+      return null;
+    }
     Member spectator = new Member(Role.SPECTATOR, Tokens.hash(token), "spectator");
     spectator.connection = c;
     session.addMember(spectator);
-    session.record(org.quarterdeck.protocol.v1.SessionRecord.newBuilder().setSpectatorAdmitted(
-        org.quarterdeck.protocol.v1.SpectatorAdmitted.newBuilder()
-            .setTokenHash(spectator.tokenHash)));
+    return spectator;
+  }
+
+  /**
+   * Tells an admitted spectator so. Separate from {@link #spectate} so that the connection is
+   * bound to the session before the reply leaves: a client that answers Joined at once with
+   * Leave must find itself bound.
+   */
+  void welcomeSpectator(Connection c, long rid, Member spectator, String token) {
     session.reply(c, rid, ServerMessage.newBuilder().setJoined(Joined.newBuilder()
         .setSessionId(session.id()).setRole(Role.SPECTATOR).setToken(token).setTeam(-1)
         .setSnapshot(session.views().snapshot(spectator))));
-    session.pushLobby();
-    return spectator;
+    session.spectatorsChanged();
   }
 
   /**
@@ -146,6 +174,11 @@ final class SessionCommands {
   }
 
   void disconnected(Member member, Connection c) {
+    if (member.role == Role.SPECTATOR && member.detach(c)) {
+      session.removeMember(member);
+      session.spectatorsChanged();
+      return;
+    }
     if (member.detach(c)) {
       if (!member.removed) {
         session.pushLobby();
@@ -163,6 +196,10 @@ final class SessionCommands {
       member.connection = null;
     }
     session.reply(c, rid, ServerMessage.newBuilder().setLeft(Left.getDefaultInstance()));
+    if (member.role == Role.SPECTATOR) {
+      session.spectatorsChanged();
+      return;
+    }
     session.pushLobby();
     session.pushLiveView();
   }
@@ -190,6 +227,13 @@ final class SessionCommands {
     if (submit.getVersion() != expected) {
       session.error(c, rid, ErrorCode.WRONG_PHASE, "stale decision version "
           + submit.getVersion() + ": the next version of this seat's decision is " + expected);
+      return;
+    }
+    java.util.Optional<org.quarterdeck.server.wire.DecisionShape.Problem> shape =
+        org.quarterdeck.server.wire.DecisionShape.check(submit.getDecision());
+    if (shape.isPresent()) {
+      session.error(c, rid, ErrorCode.INVALID_ARGUMENT,
+          "submit_decision.decision." + shape.get().field(), shape.get().message());
       return;
     }
     Verdict<AcceptedDecision> verdict = session.game().validate(

@@ -10,8 +10,16 @@ import org.quarterdeck.protocol.v1.SessionRecord;
 public interface SessionJournal {
   CompletableFuture<Void> append(SessionRecord record);
 
-  /** The session was rebuilt from its durable records after a failed append: go on appending. */
-  default void reset() {}
+  /**
+   * The session was rebuilt from its {@code durableRecords} durable records after a failed
+   * append: go on appending after them.
+   */
+  default void reset(long durableRecords) {}
+
+  /** The session is archived: close the log (it takes no more records). */
+  default CompletableFuture<Void> close() {
+    return CompletableFuture.completedFuture(null);
+  }
 
   /** A journal that keeps nothing: for tests and tournaments that need no durability. */
   static SessionJournal discarding() {

@@ -50,12 +50,18 @@ public final class SessionManager implements SessionGateway {
   private final String adminTokenHash;
   private final int maxSessions;
   private final GuessLimiter guesses;
+  private final SessionLimits limits;
+  private final CreationQuota creations;
+  private final java.util.function.LongSupplier wallClock;
+  private final java.util.concurrent.atomic.AtomicInteger archivedCount =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final Map<String, GameSession> byId = new ConcurrentHashMap<>();
   private final Map<String, GameSession> byCode = new ConcurrentHashMap<>();
   private final Map<String, GameSession> byToken = new ConcurrentHashMap<>();
   private final Map<Long, Binding> bindings = new ConcurrentHashMap<>();
   private final Map<GameSession, SessionThread> threadOf = new ConcurrentHashMap<>();
   private final Map<String, String> quarantinedByToken = new ConcurrentHashMap<>();
+  private final Map<String, String> quarantinedByCode = new ConcurrentHashMap<>();
   private final Map<String, String> quarantined = new ConcurrentHashMap<>();
   private final java.util.Set<GameSession> rebuilding = ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.Executor disk;
@@ -79,7 +85,9 @@ public final class SessionManager implements SessionGateway {
    * @param threads hands out a session thread for each new session (round robin over event loops)
    * @param storage where session logs are kept
    * @param adminToken when not null, creating a session needs this token
-   * @param joinFailuresPerMinute failed join attempts allowed per client address and minute
+   * @param joinFailuresPerMinute wrong join codes or admin tokens one client address may send a
+   *     minute before its connections that missed are refused (see {@link GuessLimiter}; a
+   *     connection that has not missed is never refused)
    */
   private volatile java.util.function.LongConsumer turnTimer = nanos -> { };
 
@@ -95,6 +103,26 @@ public final class SessionManager implements SessionGateway {
   public SessionManager(Supplier<SessionThread> threads, Journals storage,
       String adminToken, int maxSessions, int joinFailuresPerMinute,
       java.util.concurrent.Executor disk) {
+    this(threads, storage, adminToken, maxSessions, joinFailuresPerMinute, disk,
+        SessionLimits.DEFAULTS);
+  }
+
+  /** @param limits creation limits (without an admin token), spectators, archiving */
+  public SessionManager(Supplier<SessionThread> threads, Journals storage,
+      String adminToken, int maxSessions, int joinFailuresPerMinute,
+      java.util.concurrent.Executor disk, SessionLimits limits) {
+    this(threads, storage, adminToken, maxSessions, joinFailuresPerMinute, disk, limits,
+        System::currentTimeMillis);
+  }
+
+  /** @param wallClock the time creation quotas are counted in (tests pass a manual clock) */
+  SessionManager(Supplier<SessionThread> threads, Journals storage,
+      String adminToken, int maxSessions, int joinFailuresPerMinute,
+      java.util.concurrent.Executor disk, SessionLimits limits,
+      java.util.function.LongSupplier wallClock) {
+    this.wallClock = requireNonNull(wallClock, "wallClock");
+    this.limits = requireNonNull(limits, "limits");
+    this.creations = new CreationQuota(limits.creationsPerAddressPerHour());
     this.disk = requireNonNull(disk, "disk");
     this.threads = requireNonNull(threads, "threads");
     this.storage = requireNonNull(storage, "storage");
@@ -144,6 +172,16 @@ public final class SessionManager implements SessionGateway {
     return byId.size();
   }
 
+  /** Sessions not archived: in their lobby, playing, or ended less than archiveAfter ago. */
+  public int liveSessionCount() {
+    return byId.size() - archivedCount.get();
+  }
+
+  /** Sessions archived since start (their logs closed). */
+  public int archivedSessionCount() {
+    return archivedCount.get();
+  }
+
   @Override
   public void handle(Connection c, ClientMessage m) {
     long rid = m.getRequestId();
@@ -152,25 +190,52 @@ public final class SessionManager implements SessionGateway {
       case JOIN_SESSION -> byCode(c, rid, m.getJoinSession().getJoinCode(),
           (s, token) -> bind(c, s, s.commands().join(c, rid, m.getJoinSession(), token), token));
       case SPECTATE -> byCode(c, rid, m.getSpectate().getJoinCode(),
-          (s, token) -> bind(c, s, s.commands().spectate(c, rid, token), token));
+          (s, token) -> {
+            Member spectator = s.commands().spectate(c, rid, token);
+            bind(c, s, spectator, token);
+            if (spectator != null) {
+              s.commands().welcomeSpectator(c, rid, spectator, token);
+            }
+          });
       case RESUME -> resume(c, rid, m.getResume().getToken());
       case LEAVE -> bound(c, rid, (s, member) -> {
-        s.commands().leave(c, rid, member);
+        if (s.archived() && member.role != org.quarterdeck.protocol.v1.Role.SPECTATOR) {
+          // an archived session's log is closed: leaving only ends this connection's binding
+          bindings.remove(c.id());
+          s.reply(c, rid, ServerMessage.newBuilder().setLeft(
+              org.quarterdeck.protocol.v1.Left.getDefaultInstance()));
+          return;
+        }
+        // unbound before Left goes out: a client may send its next Resume or Join the moment it
+        // reads Left, and that request is checked on another session's thread
         bindings.remove(c.id());
+        s.commands().leave(c, rid, member);
         if (member.removed) {
           byToken.remove(member.tokenHash);
         }
       });
-      case SUBMIT_DECISION -> bound(c, rid,
-          (s, member) -> s.commands().submit(c, rid, member, m.getSubmitDecision()));
-      case FACILITATOR -> bound(c, rid, (s, member) -> {
+      case SUBMIT_DECISION -> bound(c, rid, writing(
+          (s, member) -> s.commands().submit(c, rid, member, m.getSubmitDecision()), c, rid));
+      case FACILITATOR -> bound(c, rid, writing((s, member) -> {
         s.commands().facilitate(c, rid, member, m.getFacilitator());
         forgetRemoved(s);
-      });
-      case ASSIGN_SEAT -> bound(c, rid,
-          (s, member) -> s.commands().assign(c, rid, member, m.getAssignSeat()));
-      case GET_REPLAY -> bound(c, rid, (s, member) -> ReplayRequests.replay(s, c, rid, member,
-          m.getGetReplay()));
+      }, c, rid));
+      case ASSIGN_SEAT -> bound(c, rid, writing(
+          (s, member) -> s.commands().assign(c, rid, member, m.getAssignSeat()), c, rid));
+      case GET_REPLAY -> {
+        String named = m.getGetReplay().getSessionId();
+        if (!named.isEmpty() && !byId.containsKey(named)) {
+          if (quarantined.containsKey(named)) {
+            c.sendError(rid, ErrorCode.UNAVAILABLE, "session " + named + " is quarantined: "
+                + quarantined.get(named));
+          } else {
+            c.send(withField(Errors.reply(rid, ErrorCode.NOT_FOUND, "no session " + named),
+                "get_replay.session_id"));
+          }
+          return;
+        }
+        bound(c, rid, (s, member) -> ReplayRequests.replay(s, c, rid, member, m.getGetReplay()));
+      }
       case WHAT_IF -> bound(c, rid, (s, member) -> ReplayRequests.whatIf(s, c, rid, member,
           m.getWhatIf()));
       case SIGN_IN -> desk.signIn(c, rid, m.getSignIn());
@@ -185,44 +250,147 @@ public final class SessionManager implements SessionGateway {
   @Override
   public void disconnected(Connection c) {
     desk.disconnected(c);
+    guesses.forget(c.id());
     Binding b = bindings.remove(c.id());
     if (b != null) {
-      run(b.session(), () -> b.session().commands().disconnected(b.member(), c));
+      run(b.session(), () -> {
+        b.session().commands().disconnected(b.member(), c);
+        if (b.member().removed) {
+          byToken.remove(b.member().tokenHash, b.session());
+        }
+      });
     }
+  }
+
+  /** A command that may write to the session's log: refused once the session is archived. */
+  private WithMember writing(WithMember action, Connection c, long rid) {
+    return (s, member) -> {
+      if (s.archived()) {
+        s.error(c, rid, ErrorCode.WRONG_PHASE, "the session has ended and is archived; it can"
+            + " still be replayed and exported");
+        return;
+      }
+      action.accept(s, member);
+    };
   }
 
   // ------------------------------------------------------------------ creation
 
-  /** Creates a session for an operator (the demo) without a connection. */
+  /**
+   * Creates a session for an operator (the demo) without a connection; the future completes once
+   * the session's first record is durable, and fails if it could not be stored.
+   */
   public CompletableFuture<Created> create(CreateSession request) {
     CompletableFuture<Created> result = new CompletableFuture<>();
     try {
-      result.complete(open(request));
+      Created created = open(request);
+      GameSession session = byId.get(created.sessionId());
+      session.openedDurably().whenComplete((ok, error) -> {
+        if (error == null) {
+          result.complete(created);
+        } else {
+          dropUnsaved(session, error);
+          result.completeExceptionally(error);
+        }
+      });
     } catch (IllegalArgumentException e) {
       result.completeExceptionally(e);
     }
     return result;
   }
 
+  /** A session whose first record could not be stored never existed for anyone: forget it. */
+  private void dropUnsaved(GameSession session, Throwable error) {
+    log.warn("session {} was not created: its first record could not be stored ({})",
+        session.id(), error.toString());
+    unregister(session);
+  }
+
   private void create(Connection c, long rid, CreateSession request) {
     String owner = desk.nameOf(c).orElse("");
-    if (adminTokenHash != null && owner.isEmpty()
-        && !Tokens.sameHash(adminTokenHash, Tokens.hash(request.getAdminToken()))) {
-      c.sendError(rid, ErrorCode.PERMISSION_DENIED,
-          "creating a session needs the server's admin token");
-      return;
+    if (adminTokenHash != null && owner.isEmpty()) {
+      // wrong admin tokens count as guesses, like wrong join codes
+      String address = hostOf(c);
+      long now = System.currentTimeMillis();
+      long wait = guesses.waitMillis(c.id(), address, now);
+      if (wait > 0) {
+        c.send(Errors.reply(rid, ErrorCode.RATE_LIMITED,
+            "too many wrong tokens; try again later", (int) wait));
+        return;
+      }
+      if (!Tokens.sameHash(adminTokenHash, Tokens.hash(request.getAdminToken()))) {
+        guesses.failed(c.id(), address, now);
+        c.sendError(rid, ErrorCode.PERMISSION_DENIED,
+            "creating a session needs the server's admin token");
+        return;
+      }
+    }
+    // Without an admin token anyone may create sessions: each address gets a quota, and the
+    // server a ceiling of live sessions, so one client cannot fill the disk, heap or fd table.
+    boolean anonymous = adminTokenHash == null;
+    String address = hostOf(c);
+    long now = wallClock.getAsLong();
+    if (anonymous) {
+      if (liveSessionCount() >= limits.maxAnonymousSessions()) {
+        c.send(Errors.reply(rid, ErrorCode.UNAVAILABLE, "the server holds its maximum of "
+            + limits.maxAnonymousSessions() + " live sessions; try again when some have ended",
+            60_000));
+        return;
+      }
+      long wait = creations.take(address, now);
+      if (wait > 0) {
+        c.send(Errors.reply(rid, ErrorCode.RATE_LIMITED, "this address has created "
+            + limits.creationsPerAddressPerHour() + " sessions in the last hour; try again later",
+            (int) Math.min(Integer.MAX_VALUE, wait)));
+        return;
+      }
     }
     try {
       Created created = open(request, owner);
       GameSession session = byId.get(created.sessionId());
-      // through the session's outbox: the reply waits until the session's first record is durable
-      run(session, () -> session.reply(c, rid, ServerMessage.newBuilder().setSessionCreated(
-          SessionCreated.newBuilder().setSessionId(created.sessionId())
-              .setJoinCode(created.joinCode()).setFacilitatorToken(created.facilitatorToken()))));
+      // SessionCreated only once the session's first record is durable: a token or join code
+      // handed out for a session that a crash (or a full disk) undoes would be a lie
+      session.openedDurably().whenCompleteAsync((ok, error) -> {
+        if (error == null) {
+          c.send(ServerMessage.newBuilder().setRequestId(rid).setSessionCreated(
+              SessionCreated.newBuilder().setSessionId(created.sessionId())
+                  .setJoinCode(created.joinCode())
+                  .setFacilitatorToken(created.facilitatorToken())).build());
+        } else {
+          dropUnsaved(session, error);
+          c.send(Errors.reply(rid, ErrorCode.UNAVAILABLE, "the session could not be saved ("
+              + rootMessage(error) + "); nothing was created, try again", 1000));
+        }
+      }, thread(session));
     } catch (TooManySessions e) {
+      giveBack(anonymous, address, now);
       c.sendError(rid, ErrorCode.UNAVAILABLE, e.getMessage());
+    } catch (UnknownScenario e) {
+      giveBack(anonymous, address, now);
+      c.send(withField(Errors.reply(rid, ErrorCode.NOT_FOUND, e.getMessage()),
+          "create_session.builtin_scenario"));
     } catch (IllegalArgumentException e) {
+      giveBack(anonymous, address, now);
       c.sendError(rid, ErrorCode.INVALID_ARGUMENT, e.getMessage());
+    }
+  }
+
+  private void giveBack(boolean anonymous, String address, long now) {
+    if (anonymous) {
+      creations.giveBack(address, now);
+    }
+  }
+
+  private static ServerMessage withField(ServerMessage error, String field) {
+    return error.toBuilder().setError(error.getError().toBuilder().setField(field)).build();
+  }
+
+  /** CreateSession named a built-in scenario this server does not have. */
+  private static final class UnknownScenario extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    UnknownScenario(String message) {
+      super(message);
     }
   }
 
@@ -288,6 +456,20 @@ public final class SessionManager implements SessionGateway {
     return counts;
   }
 
+  /** The session's thread, or (for a session already dropped) the caller's. */
+  private java.util.concurrent.Executor thread(GameSession session) {
+    SessionThread thread = threadOf.get(session);
+    return thread == null ? Runnable::run : thread;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
   private void register(GameSession session, SessionThread thread) {
     session.timeTurns(turnTimer);
     threadOf.put(session, thread);
@@ -295,6 +477,78 @@ public final class SessionManager implements SessionGateway {
     byCode.put(session.joinCode(), session);
     session.forEachMember(m -> byToken.put(m.tokenHash, session));
     session.outbox().onFailure(() -> rebuild(session));
+    session.onEnded(() -> scheduleArchive(session, limits.archiveAfter().toMillis()));
+    session.commands().limitSpectators(limits.maxSpectatorsPerSession());
+  }
+
+  // ------------------------------------------------------------------ archiving
+
+  /** A recovered session that had ended: archived when its time comes, counted from its end. */
+  private void archiveIfEnded(GameSession session) {
+    long endedAt = session.endedAtMs();
+    if (endedAt >= 0) {
+      long due = endedAt + limits.archiveAfter().toMillis() - session.clock().nowMillis();
+      scheduleArchive(session, Math.max(0, due));
+    }
+  }
+
+  private void scheduleArchive(GameSession session, long delayMillis) {
+    session.clock().schedule(() -> archiveNow(session), delayMillis);
+  }
+
+  /**
+   * Archives an ended session now (the facilitator's session list may call this): its log is
+   * closed, it takes no more commands that write, it stays replayable and exportable, and it no
+   * longer counts as a live session. Runs on the session's thread; idempotent.
+   */
+  public CompletableFuture<Boolean> archive(String sessionId) {
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
+    onSession(sessionId, session -> done.complete(archiveNow(session)))
+        .exceptionally(e -> {
+          done.completeExceptionally(e);
+          return null;
+        });
+    return done;
+  }
+
+  private boolean archiveNow(GameSession session) {
+    if (session.archived() || session.phase() != org.quarterdeck.protocol.v1.Phase.ENDED
+        || byId.get(session.id()) != session) {
+      return false;
+    }
+    archivedCount.incrementAndGet();
+    session.archive().whenComplete((ok, error) -> {
+      if (error != null) {
+        log.warn("session {}: closing its log on archive failed: {}", session.id(),
+            error.toString());
+        return;
+      }
+      disk.execute(() -> compact(session.id()));
+    });
+    return true;
+  }
+
+  /** Rewrites an archived session's closed log without what a replay does not need. Blocking. */
+  private void compact(String id) {
+    try {
+      Journals.Stored stored = storage.read(id);
+      if (stored.corrupt()) {
+        log.info("session {} archived; its log is not compacted: {}", id, stored.problem());
+        return;
+      }
+      java.util.Optional<java.util.List<org.quarterdeck.protocol.v1.SessionRecord>> compacted =
+          ArchiveCompaction.compact(stored.records());
+      if (compacted.isPresent()) {
+        storage.rewrite(id, compacted.get());
+        log.info("session {} archived; its log compacted from {} to {} records", id,
+            stored.records().size(), compacted.get().size());
+      } else {
+        log.info("session {} archived", id);
+      }
+    } catch (RuntimeException e) {
+      log.warn("session {}: compacting its archived log failed; it stays as it was: {}", id,
+          e.toString());
+    }
   }
 
   // ------------------------------------------------------------------ durability
@@ -328,9 +582,26 @@ public final class SessionManager implements SessionGateway {
     if (byId.containsKey(id)) {
       return false;
     }
-    Journals.Stored stored = storage.recover(id);
+    Journals.Stored stored;
+    try {
+      stored = storage.recover(id);
+    } catch (RuntimeException e) {
+      // this log alone cannot be opened (permissions, a bad disk block): its session waits for
+      // an operator, every other session serves
+      quarantine(id, readableRecords(id), "its log cannot be opened for writing: "
+          + rootMessage(e));
+      return false;
+    }
     if (stored.corrupt()) {
       quarantine(id, stored.records(), stored.problem());
+      return false;
+    }
+    if (stored.records().isEmpty()) {
+      // a crash while the session was created: SessionCreated waits for the first record, so
+      // nobody was ever told of this session
+      log.warn("session {}: its log holds no record (a crash during CreateSession, never"
+          + " acknowledged); removing it", id);
+      storage.discard(id);
       return false;
     }
     SessionThread thread = threads.get();
@@ -342,6 +613,7 @@ public final class SessionManager implements SessionGateway {
             stored.journal(), outbox);
         register(session, thread);
         session.resumeAfterReplay();
+        archiveIfEnded(session);
         done.complete(session);
       } catch (SessionRebuilder.ReplayException | RuntimeException e) {
         done.completeExceptionally(e);
@@ -361,13 +633,42 @@ public final class SessionManager implements SessionGateway {
     }
   }
 
+  /** What can still be read of a log that cannot be recovered (to know its members), or none. */
+  private java.util.List<org.quarterdeck.protocol.v1.SessionRecord> readableRecords(String id) {
+    try {
+      return storage.read(id).records();
+    } catch (RuntimeException e) {
+      return java.util.List.of();
+    }
+  }
+
+  /**
+   * Sets a session aside until an operator repairs its log. Everyone who holds one of its tokens
+   * or its join code is told UNAVAILABLE with the reason (not UNAUTHENTICATED, which makes the
+   * player page forget its token: the session may come back after a repair).
+   */
   private void quarantine(String id, java.util.List<org.quarterdeck.protocol.v1.SessionRecord>
       records, String problem) {
     log.error("session {} quarantined: {}", id, problem);
     quarantined.put(id, problem);
-    if (!records.isEmpty() && records.get(0).hasOpened()) {
-      quarantinedByToken.put(records.get(0).getOpened().getFacilitatorTokenHash(), problem);
+    for (org.quarterdeck.protocol.v1.SessionRecord r : records) {
+      switch (r.getEventCase()) {
+        case OPENED -> {
+          quarantinedByToken.put(r.getOpened().getFacilitatorTokenHash(), problem);
+          quarantinedByCode.put(r.getOpened().getJoinCode(), problem);
+        }
+        case SEAT_TAKEN -> quarantinedByToken.put(r.getSeatTaken().getTokenHash(), problem);
+        case SPECTATOR_ADMITTED ->
+            quarantinedByToken.put(r.getSpectatorAdmitted().getTokenHash(), problem);
+        default -> { }
+      }
     }
+  }
+
+  /** Quarantines a live session whose log can no longer be read, with the members it has. */
+  private void quarantine(GameSession session, String problem) {
+    quarantine(session.id(), session.records(), problem);
+    session.forEachMember(m -> quarantinedByToken.put(m.tokenHash, problem));
   }
 
   /** Sessions that could not be recovered, with the reason. */
@@ -380,6 +681,9 @@ public final class SessionManager implements SessionGateway {
    * is again exactly its log, and show everyone connected the state they are really in.
    */
   private void rebuild(GameSession broken) {
+    if (broken.openedDurably().isCompletedExceptionally()) {
+      return; // never created: create() tells the creator and forgets it
+    }
     if (!rebuilding.add(broken)) {
       return;
     }
@@ -391,7 +695,7 @@ public final class SessionManager implements SessionGateway {
             log.error("session {}: its log cannot be read back: {}", broken.id(),
                 error.toString());
             unregister(broken);
-            quarantine(broken.id(), java.util.List.of(), error.toString());
+            quarantine(broken, "its log cannot be read back: " + rootMessage(error));
             return;
           }
           rebuildFrom(broken, thread, stored);
@@ -400,7 +704,12 @@ public final class SessionManager implements SessionGateway {
 
   private void rebuildFrom(GameSession broken, SessionThread thread,
       Journals.Stored stored) {
-    if (stored.corrupt() || stored.records().isEmpty()) {
+    if (stored.corrupt()) {
+      unregister(broken);
+      quarantine(broken, stored.problem());
+      return;
+    }
+    if (stored.records().isEmpty()) {
       log.error("session {}: its first record was never saved; dropping it", broken.id());
       unregister(broken);
       return;
@@ -408,7 +717,7 @@ public final class SessionManager implements SessionGateway {
     try {
       GameSession rebuilt = SessionRebuilder.replay(stored.records(), thread,
           broken.journal(), new Outbox(thread));
-      broken.journal().reset();
+      broken.journal().reset(stored.records().size());
       unregister(broken);
       register(rebuilt, thread);
       for (Map.Entry<Long, Binding> e : bindings.entrySet()) {
@@ -431,7 +740,7 @@ public final class SessionManager implements SessionGateway {
       log.error("session {} cannot be rebuilt after a storage failure: {}", broken.id(),
           e.getMessage());
       unregister(broken);
-      quarantine(broken.id(), stored.records(), e.getMessage());
+      quarantine(broken, e.getMessage());
     }
   }
 
@@ -453,7 +762,13 @@ public final class SessionManager implements SessionGateway {
   private static LoadedScenario scenario(CreateSession request) {
     try {
       return switch (request.getScenarioCase()) {
-        case BUILTIN_SCENARIO -> ScenarioCatalog.builtIn(request.getBuiltinScenario());
+        case BUILTIN_SCENARIO -> {
+          if (!ScenarioCatalog.builtInNames().contains(request.getBuiltinScenario())) {
+            throw new UnknownScenario("no built-in scenario '" + request.getBuiltinScenario()
+                + "'; this server has " + ScenarioCatalog.builtInNames());
+          }
+          yield ScenarioCatalog.builtIn(request.getBuiltinScenario());
+        }
         case SCENARIO_TEXT -> {
           if (request.getScenarioText().length() > MAX_SCENARIO_CHARS) {
             throw new IllegalArgumentException("scenario_text is limited to "
@@ -532,15 +847,20 @@ public final class SessionManager implements SessionGateway {
   private void byCode(Connection c, long rid, String typedCode, WithToken action) {
     String address = hostOf(c);
     long now = System.currentTimeMillis();
-    long wait = guesses.waitMillis(address, now);
+    long wait = guesses.waitMillis(c.id(), address, now);
     if (wait > 0) {
       c.send(Errors.reply(rid, ErrorCode.RATE_LIMITED,
-          "too many wrong join codes from this address; try again later", (int) wait));
+          "too many wrong join codes; try again later", (int) wait));
       return;
     }
     GameSession session = sessionByCode(typedCode);
+    String problem = quarantinedByCode.get(JoinCodes.normalize(typedCode));
+    if (session == null && problem != null) {
+      c.sendError(rid, ErrorCode.UNAVAILABLE, "this session is quarantined: " + problem);
+      return;
+    }
     if (session == null) {
-      guesses.failed(address, now);
+      guesses.failed(c.id(), address, now);
       c.sendError(rid, ErrorCode.NOT_FOUND, "no session has that join code");
       return;
     }
@@ -694,7 +1014,9 @@ public final class SessionManager implements SessionGateway {
    */
   private void run(GameSession session, Connection c, long rid, Runnable task) {
     run(session, () -> {
-      if (rebuilding.contains(session)) {
+      // from the moment a record is known lost until the rebuilt session replaces this one, its
+      // memory holds changes the log does not: nothing may be decided on it
+      if (rebuilding.contains(session) || session.outbox().failed()) {
         c.send(Errors.reply(rid, ErrorCode.UNAVAILABLE, "the session is being restored from its"
             + " log after a storage failure; try again in a moment", 1000));
         return;

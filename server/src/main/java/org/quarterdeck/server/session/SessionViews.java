@@ -134,6 +134,12 @@ final class SessionViews {
       }
       session.game().rules().events().forEach(e -> b.addDeck(WireMapping.event(e)));
       b.setTurns(session.turnsPlanned());
+      if (open && !session.seats().isEmpty()) {
+        // the turn, its acts and its clock; hours and events differ by seat, so they stay unset
+        b.setOpenTurn(turnOpened(session.seats().get(0)).toBuilder().clearBudgetHours()
+            .clearInterruptionHours().clearFreeHours().clearMaxOvertimeHours().clearEvents()
+            .clearDilemmas());
+      }
     }
     return b.build();
   }

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Records are stored in the order of the {@code append} calls that succeed. A failed append
  * (disk full, overloaded) leaves no trace, and later appends may still succeed: a session that
- * must not skip a record should stop appending until it has handled the failure.
+ * must not skip a record appends with {@link #appendAt}, which refuses a record whose
+ * predecessor was not stored.
  */
 public final class EventLog {
   /** The largest record, in bytes, the store accepts (and reads back). */
@@ -43,6 +44,16 @@ public final class EventLog {
    * {@link StoreUnavailableException} (disk error). The array is copied; the caller may reuse it.
    */
   public CompletableFuture<Long> append(byte[] record) {
+    return appendAt(record, -1);
+  }
+
+  /**
+   * Like {@link #append(byte[])}, but the record must become record number {@code sequence} of
+   * the log (0-based): if an earlier record failed and was cut back, this one fails with
+   * {@link StoreUnavailableException} instead of being stored after the gap. A session that
+   * numbers its appends this way never has a record stored whose predecessor was lost.
+   */
+  public CompletableFuture<Long> appendAt(byte[] record, long sequence) {
     requireNonNull(record, "record");
     if (record.length > MAX_RECORD_BYTES) {
       return CompletableFuture.failedFuture(
@@ -56,7 +67,8 @@ public final class EventLog {
           new StoreClosedException(state.sessionId, "event store"));
     }
     CompletableFuture<Long> ack = new CompletableFuture<>();
-    LogWriter.Append append = new LogWriter.Append(state, RecordCodec.encode(record), ack);
+    LogWriter.Append append = new LogWriter.Append(state, RecordCodec.encode(record), ack,
+        sequence);
     if (!writer.offer(append, true)) {
       StoreOptions options = writer.options();
       return CompletableFuture.failedFuture(new StoreOverloadedException(state.sessionId,

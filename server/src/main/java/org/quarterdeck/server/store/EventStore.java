@@ -8,6 +8,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -41,14 +43,16 @@ public final class EventStore implements AutoCloseable {
   private final LogFiles files;
   private final ConcurrentHashMap<String, LogState> openLogs = new ConcurrentHashMap<>();
   private final LogWriter writer;
+  private final StoreUsage usage;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private EventStore(Path sessionsDirectory, StoreOptions options, LogFiles files,
-      StoreObserver observer) {
+      StoreUsage usage, StoreObserver observer) {
     this.sessionsDirectory = sessionsDirectory;
     this.options = options;
     this.files = files;
-    this.writer = new LogWriter(options, files, openLogs, observer);
+    this.usage = usage;
+    this.writer = new LogWriter(options, files, openLogs, usage, observer);
   }
 
   /** Opens (creating it if needed) a data directory on the real file system. */
@@ -75,7 +79,8 @@ public final class EventStore implements AutoCloseable {
     requireNonNull(files, "files");
     requireNonNull(observer, "observer");
     Path sessions = Files.createDirectories(dataDirectory.resolve(SESSIONS));
-    EventStore store = new EventStore(sessions, options, files, observer);
+    EventStore store = new EventStore(sessions, options, files,
+        StoreUsage.counting(sessions, SUFFIX), observer);
     store.writer.start();
     return store;
   }
@@ -87,6 +92,11 @@ public final class EventStore implements AutoCloseable {
 
   public StoreOptions options() {
     return options;
+  }
+
+  /** The data directory's log files and bytes, and the files held open now; never blocks. */
+  public StoreUsage usage() {
+    return usage;
   }
 
   /** The file that holds (or will hold) a session's log. */
@@ -191,9 +201,10 @@ public final class EventStore implements AutoCloseable {
           channel.truncate(end);
         }
         channel.force(true);
+        usage.grew(-torn.discardedBytes());
       }
-      channel.position(end);
-      state.channel = channel;
+      // The file is closed again: the writer opens it on the first append, within its budget
+      // of open files, so a restart with many sessions does not hold one descriptor per session.
       state.positionAt(end, contents.records().size());
       handedOver = true;
       return new RecoveredLog(contents, Optional.of(new EventLog(writer, state)));
@@ -202,15 +213,64 @@ public final class EventStore implements AutoCloseable {
     } finally {
       if (!handedOver) {
         openLogs.remove(id, state);
-        if (channel != null) {
-          try {
-            channel.close();
-          } catch (IOException e) {
-            logger.warn("closing {} failed: {}", state.file, e.toString());
-          }
+      }
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException e) {
+          logger.warn("closing {} failed: {}", state.file, e.toString());
         }
       }
     }
+  }
+
+  /**
+   * Replaces the records of a log that is not open in this store (archive compaction): writes
+   * them to a new file beside it, fsyncs it, renames it over the old file and fsyncs the
+   * directory, so that a crash leaves either the old log or the new one, whole. Blocking.
+   *
+   * @throws IllegalStateException if the log is open (being written)
+   * @throws StoreUnavailableException on a disk error (the old log is then left as it was)
+   */
+  public void rewrite(String sessionId, List<byte[]> records) {
+    String id = checkedId(sessionId);
+    requireNonNull(records, "records");
+    if (openLogs.containsKey(id)) {
+      throw new IllegalStateException("the log of session " + id + " is open");
+    }
+    Path target = logFile(id);
+    Path temporary = sessionsDirectory.resolve(id + ".rewrite");
+    try {
+      long before = Files.size(target);
+      long after = 0;
+      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        after += writeFully(channel, RecordCodec.fileHeader());
+        for (byte[] record : records) {
+          after += writeFully(channel, RecordCodec.encode(record));
+        }
+        channel.force(true);
+      }
+      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+      files.syncDirectory(sessionsDirectory);
+      usage.grew(after - before);
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(temporary);
+      } catch (IOException ignored) {
+        // a stray .rewrite file is ignored by sessionIds() and replaced by the next rewrite
+      }
+      throw new StoreUnavailableException(id, "rewrite", e);
+    }
+  }
+
+  private static long writeFully(FileChannel channel, byte[] bytes) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    while (buffer.hasRemaining()) {
+      channel.write(buffer);
+    }
+    return bytes.length;
   }
 
   /**

@@ -44,7 +44,13 @@ final class LogWriter implements Runnable {
   /** Work for the writer, in queue order. */
   sealed interface Op permits Append, Create, CloseLog, Shutdown {}
 
-  record Append(LogState log, byte[] frame, CompletableFuture<Long> ack) implements Op {}
+  /**
+   * One record to append. {@code expectedSequence} is the sequence number the record must get, or
+   * -1 for "whatever is next": a record whose predecessor failed is refused, so a log never has a
+   * gap (see {@link EventLog#appendAt}).
+   */
+  record Append(LogState log, byte[] frame, CompletableFuture<Long> ack, long expectedSequence)
+      implements Op {}
 
   record Create(LogState log, EventLog handle, CompletableFuture<EventLog> done) implements Op {}
 
@@ -59,6 +65,7 @@ final class LogWriter implements Runnable {
   private final AtomicInteger queuedOps = new AtomicInteger();
   private final AtomicLong queuedBytes = new AtomicLong();
   private final Thread thread;
+  private final StoreUsage usage;
   private final ExecutorService acks;
   private final ExecutorService fsyncPool;
   private final StoreObserver observer;
@@ -68,6 +75,7 @@ final class LogWriter implements Runnable {
   // Confined to the writer thread.
   private final Map<LogState, List<Append>> toWrite = new LinkedHashMap<>();
   private final Set<LogState> dirty = new LinkedHashSet<>();
+  private final OpenHandles handles;
   private int dirtyRecords;
   private long dirtyBytes;
   private long batchDeadline;
@@ -75,11 +83,13 @@ final class LogWriter implements Runnable {
   private Shutdown shutdown;
 
   LogWriter(StoreOptions options, LogFiles files, ConcurrentMap<String, LogState> openLogs,
-      StoreObserver observer) {
+      StoreUsage usage, StoreObserver observer) {
     this.options = options;
     this.observer = observer;
     this.files = files;
     this.openLogs = openLogs;
+    this.usage = usage;
+    this.handles = new OpenHandles(options.maxOpenLogs());
     this.thread = new Thread(this, "quarterdeck-store-writer");
     this.thread.setDaemon(true);
     this.acks = Executors.newSingleThreadExecutor(r -> {
@@ -204,6 +214,7 @@ final class LogWriter implements Runnable {
       }
     }
     writePending();
+    usage.openLogFiles(handles.size());
     if (!dirty.isEmpty() && (dirtyRecords >= options.batchMaxRecords()
         || dirtyBytes >= options.batchMaxBytes() || System.nanoTime() - batchDeadline >= 0)) {
       syncDirty();
@@ -217,10 +228,13 @@ final class LogWriter implements Runnable {
     toWrite.clear();
   }
 
-  private void write(LogState log, List<Append> appends) {
-    if (!ensureChannel(log, appends)) {
+  private void write(LogState log, List<Append> queued) {
+    List<Append> appends = inSequence(log, queued);
+    if (appends.isEmpty() || !ensureChannel(log, appends)) {
       return;
     }
+    handles.used(log);
+    closeOverBudget(log);
     if (options.fsyncMode() == FsyncMode.ALWAYS) {
       for (int i = 0; i < appends.size(); i++) {
         Append append = appends.get(i);
@@ -238,6 +252,7 @@ final class LogWriter implements Runnable {
           return;
         }
         log.writtenEnd += append.frame().length;
+        usage.grew(append.frame().length);
         long sequence = log.nextSequence++;
         log.committedEnd = log.writtenEnd;
         log.committedCount = log.nextSequence;
@@ -254,6 +269,7 @@ final class LogWriter implements Runnable {
     log.unsynced = true;
     for (Append append : appends) {
       log.writtenEnd += append.frame().length;
+      usage.grew(append.frame().length);
       long sequence = log.nextSequence++;
       if (options.fsyncMode() == FsyncMode.OFF) {
         complete(append.ack(), sequence);
@@ -272,6 +288,26 @@ final class LogWriter implements Runnable {
       }
       dirty.add(log);
     }
+  }
+
+  /**
+   * Drops (and fails) the appends that expect another sequence number than the one they would
+   * get: they were queued before an earlier record of their log failed and was cut back.
+   */
+  private List<Append> inSequence(LogState log, List<Append> queued) {
+    List<Append> accepted = new ArrayList<>(queued.size());
+    long next = log.nextSequence;
+    for (Append append : queued) {
+      if (append.expectedSequence() < 0 || append.expectedSequence() == next) {
+        accepted.add(append);
+        next++;
+      } else {
+        fail(append.ack(), new StoreUnavailableException(log.sessionId, "write",
+            new IOException("record " + append.expectedSequence() + " refused: the log holds "
+                + next + " record(s); an earlier record was not stored")));
+      }
+    }
+    return accepted;
   }
 
   private static void writeFully(FileChannel channel, List<Append> appends) throws IOException {
@@ -388,6 +424,7 @@ final class LogWriter implements Runnable {
       dirtyRecords = 0;
       dirtyBytes = 0;
     }
+    usage.grew(log.committedEnd - log.writtenEnd);
     log.writtenEnd = log.committedEnd;
     log.nextSequence = log.committedCount;
     logger.error("event log of session {}: {} failed ({}); {} record(s) not stored, cutting the"
@@ -411,6 +448,26 @@ final class LogWriter implements Runnable {
           + " file before the next write", log.sessionId, log.committedEnd, e.toString());
       closeQuietly(channel);
       log.channel = null;
+      handles.closed(log);
+    }
+  }
+
+  /**
+   * Closes the least recently written files past the budget. A file with records waiting for
+   * their batch fsync is fsynced first, so its records are acknowledged before it closes; in
+   * {@link FsyncMode#OFF} closing needs no fsync (the records are in the OS's cache either way).
+   */
+  private void closeOverBudget(LogState keep) {
+    for (LogState log : handles.overBudget(keep)) {
+      if (log.unsynced && options.fsyncMode() != FsyncMode.OFF) {
+        dirty.remove(log);
+        if (!sync(log)) {
+          continue; // failLog has repaired or dropped the channel; its next write reopens it
+        }
+      }
+      closeQuietly(log.channel);
+      log.channel = null;
+      log.unsynced = false;
     }
   }
 
@@ -427,13 +484,17 @@ final class LogWriter implements Runnable {
         throw new IOException("file holds " + size + " bytes, fewer than its " + log.committedEnd
             + " acknowledged bytes");
       }
-      channel.truncate(log.committedEnd);
-      channel.position(log.committedEnd);
-      if (options.fsyncMode() != FsyncMode.OFF) {
-        channel.force(false);
+      if (size > log.committedEnd) {
+        // a failed write left bytes after the last acknowledged record
+        channel.truncate(log.committedEnd);
+        if (options.fsyncMode() != FsyncMode.OFF) {
+          channel.force(false);
+        }
+        logger.info("event log of session {}: reopened and cut back to byte {}", log.sessionId,
+            log.committedEnd);
       }
+      channel.position(log.committedEnd);
       log.channel = channel;
-      logger.info("event log of session {}: reopened at byte {}", log.sessionId, log.committedEnd);
       return true;
     } catch (IOException e) {
       closeQuietly(channel);
@@ -485,6 +546,9 @@ final class LogWriter implements Runnable {
     }
     log.channel = channel;
     log.positionAt(RecordCodec.FILE_HEADER_BYTES, 0);
+    usage.created(RecordCodec.FILE_HEADER_BYTES);
+    handles.used(log);
+    closeOverBudget(log);
     complete(op.done(), op.handle());
   }
 
@@ -502,6 +566,7 @@ final class LogWriter implements Runnable {
     closeQuietly(log.channel);
     log.channel = null;
     log.closed = true;
+    handles.closed(log);
     openLogs.remove(log.sessionId, log);
     if (synced) {
       complete(op.done(), null);

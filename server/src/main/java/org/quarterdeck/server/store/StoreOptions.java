@@ -15,6 +15,9 @@ import java.time.Duration;
  * @param queueMaxRecords appends (and other operations) queued for the writer at most; past it
  *     {@link EventLog#append} fails at once with {@link StoreOverloadedException}
  * @param queueMaxBytes framed record bytes queued for the writer at most; same failure past it
+ * @param maxOpenLogs log files the writer holds open at most, however many sessions there are;
+ *     past it the least recently written file is closed (after its fsync) and reopened when it is
+ *     next written
  */
 public record StoreOptions(
     FsyncMode fsyncMode,
@@ -22,7 +25,8 @@ public record StoreOptions(
     int batchMaxRecords,
     long batchMaxBytes,
     int queueMaxRecords,
-    long queueMaxBytes) {
+    long queueMaxBytes,
+    int maxOpenLogs) {
 
   /**
    * Batch mode with no window (an fsync starts as soon as the writer has nothing queued; records
@@ -30,7 +34,8 @@ public record StoreOptions(
    * to end, a 2 ms window only added latency: see the README, Performance.
    */
   public static final StoreOptions DEFAULTS =
-      new StoreOptions(FsyncMode.BATCH, Duration.ofMillis(0), 4096, 4L << 20, 65_536, 64L << 20);
+      new StoreOptions(FsyncMode.BATCH, Duration.ofMillis(0), 4096, 4L << 20, 65_536, 64L << 20,
+          256);
 
   public StoreOptions {
     requireNonNull(fsyncMode, "fsyncMode");
@@ -49,23 +54,32 @@ public record StoreOptions(
           "queueMaxBytes must hold at least one maximal record (" + RecordCodec.MAX_FRAME_BYTES
               + " bytes): " + queueMaxBytes);
     }
+    if (maxOpenLogs < 1) {
+      throw new IllegalArgumentException("maxOpenLogs must be positive: " + maxOpenLogs);
+    }
   }
 
   /** These options with another fsync mode. */
   public StoreOptions withFsyncMode(FsyncMode mode) {
     return new StoreOptions(mode, batchWindow, batchMaxRecords, batchMaxBytes, queueMaxRecords,
-        queueMaxBytes);
+        queueMaxBytes, maxOpenLogs);
   }
 
   /** These options with another batch window. */
   public StoreOptions withBatchWindow(Duration window) {
     return new StoreOptions(fsyncMode, window, batchMaxRecords, batchMaxBytes, queueMaxRecords,
-        queueMaxBytes);
+        queueMaxBytes, maxOpenLogs);
   }
 
   /** These options with other queue bounds. */
   public StoreOptions withQueueBounds(int maxRecords, long maxBytes) {
     return new StoreOptions(fsyncMode, batchWindow, batchMaxRecords, batchMaxBytes, maxRecords,
-        maxBytes);
+        maxBytes, maxOpenLogs);
+  }
+
+  /** These options with another bound on open log files. */
+  public StoreOptions withMaxOpenLogs(int maxOpenLogs) {
+    return new StoreOptions(fsyncMode, batchWindow, batchMaxRecords, batchMaxBytes,
+        queueMaxRecords, queueMaxBytes, maxOpenLogs);
   }
 }

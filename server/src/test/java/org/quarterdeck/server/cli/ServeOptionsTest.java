@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.quarterdeck.server.net.IoTransport;
 import org.quarterdeck.server.store.FsyncMode;
 import picocli.CommandLine.ParameterException;
@@ -84,5 +86,40 @@ class ServeOptionsTest {
     assertTrue(e.getMessage().contains("postgres://"), e.getMessage());
     assertThrows(ParameterException.class, () -> ServeCommand.parse(new String[] {
         "--store", "postgres://a/x", "--database-url", "postgres://b/y"}, Map.of()));
+  }
+
+  @Test
+  void theAdminTokenComesFromAFileOrTheEnvironmentSoPsDoesNotShowIt(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("admin-token");
+    Files.writeString(file, "s3cret-token\n# ignored\n");
+    assertEquals("s3cret-token", ServeCommand.parse(
+        new String[] {"--admin-token-file", file.toString()}, Map.of()).adminToken());
+    assertEquals("s3cret-token", ServeCommand.parse(new String[0],
+        Map.of("QUARTERDECK_ADMIN_TOKEN_FILE", file.toString())).adminToken());
+    assertEquals("from-env", ServeCommand.parse(new String[0],
+        Map.of("QUARTERDECK_ADMIN_TOKEN", "from-env")).adminToken());
+    assertThrows(ParameterException.class, () -> ServeCommand.parse(
+        new String[] {"--admin-token", "x", "--admin-token-file", file.toString()}, Map.of()));
+    assertThrows(ParameterException.class, () -> ServeCommand.parse(
+        new String[] {"--admin-token-file", dir.resolve("missing").toString()}, Map.of()));
+    Files.writeString(file, "\n");
+    assertThrows(ParameterException.class, () -> ServeCommand.parse(
+        new String[] {"--admin-token-file", file.toString()}, Map.of()));
+  }
+
+  @Test
+  void sessionLimitsAndTheOpenLogBudgetAreSettable() {
+    ServeCommand defaults = ServeCommand.parse(new String[0], Map.of());
+    assertEquals(256, defaults.maxOpenLogs());
+    assertEquals(org.quarterdeck.server.session.SessionLimits.DEFAULTS, defaults.sessionLimits());
+    ServeCommand o = ServeCommand.parse(new String[] {"--max-open-logs", "32",
+        "--creations-per-address-per-hour", "5", "--max-anonymous-sessions", "50",
+        "--max-spectators", "7", "--archive-after-minutes", "0"}, Map.of());
+    assertEquals(32, o.maxOpenLogs());
+    assertEquals(5, o.sessionLimits().creationsPerAddressPerHour());
+    assertEquals(50, o.sessionLimits().maxAnonymousSessions());
+    assertEquals(7, o.sessionLimits().maxSpectatorsPerSession());
+    assertEquals(Duration.ZERO, o.sessionLimits().archiveAfter());
   }
 }

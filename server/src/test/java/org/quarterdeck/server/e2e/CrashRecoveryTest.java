@@ -51,8 +51,12 @@ import org.quarterdeck.server.store.StoreOptions;
 
 /**
  * The server as its own process, killed with SIGKILL at random moments while clients play
- * several sessions, restarted each time: no acknowledged decision is ever lost, and the final
- * states equal those of an uninterrupted run with the same inputs.
+ * several sessions (two people and an adaptive bot each; one more session with a 1-second
+ * deadline that one player always misses and an injected event), and during bursts of
+ * CreateSession, restarted each time: no acknowledged decision or session is ever lost, after
+ * every restart every session replays (GetReplay), verifies and exports, and the final states
+ * equal those of an uninterrupted run with the same inputs. (Every record-boundary cut of a
+ * recorded game is proved in-process by RecordBoundaryRecoveryTest.)
  */
 class CrashRecoveryTest {
   private static final int SESSIONS = 3;
@@ -71,11 +75,22 @@ class CrashRecoveryTest {
     final String[] tokens = new String[2];
     final int[] teams = new int[2];
     boolean ended;
+    /** A table whose turns end at a 1-second deadline; its second player never submits. */
+    final boolean deadlines;
+    boolean injected;
 
-    Table(long seed) {
+    Table(long seed, boolean deadlines) {
       this.seed = seed;
+      this.deadlines = deadlines;
     }
   }
+
+  /** What the test was told of sessions created in bursts: id and facilitator token. */
+  private final List<String[]> burstCreated = java.util.Collections.synchronizedList(
+      new ArrayList<>());
+  private int notReplaying;
+  private int sessionsLost;
+  private int logChecks;
 
   /** The decision a team plays in a turn: a function of the team, the turn and its free hours. */
   private static Decision planned(int team, int turn, double freeHours) {
@@ -144,8 +159,10 @@ class CrashRecoveryTest {
   void acknowledgedDecisionsSurviveRepeatedSigkill() throws Exception {
     List<Table> tables = new ArrayList<>();
     for (int s = 0; s < SESSIONS; s++) {
-      tables.add(new Table(500 + s));
+      tables.add(new Table(500 + s, false));
     }
+    tables.add(new Table(900, true));
+    int bursts = 0;
     Set<String> acked = new HashSet<>();
     Random random = new Random(2026);
     ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
@@ -161,7 +178,16 @@ class CrashRecoveryTest {
         // crash swallowed would leave a seat nobody can resume, and nothing would ever move it
         boolean setup = cycle == 0;
         boolean kill = !setup && kills < kills();
-        if (kill) {
+        if (!setup) {
+          checkAfterRestart(tables, tcp[0]);
+        }
+        if (kill && kills % 4 == 2) {
+          // a burst of CreateSession with the kill in the middle of it
+          burst(tcp[0], 30);
+          bursts++;
+          killer.schedule(server::destroyForcibly, 300 + random.nextInt(1500),
+              java.util.concurrent.TimeUnit.MILLISECONDS);
+        } else if (kill) {
           long delay = 50 + random.nextInt(1200);
           killer.schedule(server::destroyForcibly, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
@@ -189,15 +215,33 @@ class CrashRecoveryTest {
     } finally {
       killer.shutdownNow();
     }
-    System.out.printf("crash test: %d SIGKILLs, %d acknowledged decisions, %d checks of them"
-        + " after restarts, %d lost%n", kills, acked.size(), checked[0], lost);
+    URI[] tcp = new URI[1];
+    Process last = startServer(tcp);
+    try {
+      checkAfterRestart(tables, tcp[0]);
+    } finally {
+      last.destroy();
+      assertTrue(last.waitFor(30, SECONDS));
+    }
+    System.out.printf("crash test: %d SIGKILLs (%d during CreateSession bursts), %d acknowledged"
+        + " decisions, %d checks of them after restarts, %d lost; %d sessions acknowledged in"
+        + " bursts, %d lost; %d restarts checked (replay, verify, export), %d sessions did not"
+        + " replay%n", kills, bursts, acked.size(), checked[0], lost, burstCreated.size(),
+        sessionsLost, logChecks, notReplaying);
     assertEquals(0, lost, "acknowledged decisions lost");
+    assertEquals(0, sessionsLost, "acknowledged sessions lost");
+    assertEquals(0, notReplaying, "sessions that did not replay after a restart");
+    assertTrue(logChecks >= kills(), "logs checked after every restart: " + logChecks);
+    assertTrue(bursts > 0 && !burstCreated.isEmpty(), "kills during CreateSession bursts");
     assertTrue(checked[0] > acked.size(), "acknowledged decisions were checked after restarts");
     assertTrue(kills >= kills(), "killed " + kills + " times");
     assertTrue(allEnded(tables), "every session reached its end");
 
     try (Journals storage = openStore()) {
       for (Table t : tables) {
+        if (t.deadlines) {
+          continue; // not compared: the deadline decides when its turns end
+        }
         List<ReplayFrame> frames = new Reenactment(Timeline.of(
             storage.read(t.sessionId).records())).actual();
         assertEquals(12, frames.size());
@@ -209,7 +253,90 @@ class CrashRecoveryTest {
   }
 
   private static boolean allEnded(List<Table> tables) {
-    return tables.stream().allMatch(t -> t.ended);
+    return tables.stream().allMatch(t -> t.ended || t.deadlines);
+  }
+
+  /** Sends {@code count} CreateSession requests at once; remembers those acknowledged. */
+  private void burst(URI tcp, int count) throws Exception {
+    QuarterdeckClient c = connect(tcp);
+    for (int i = 0; i < count; i++) {
+      c.request(ClientMessage.newBuilder().setCreateSession(CreateSession.newBuilder()
+          .setSettings(SessionSettings.newBuilder().setTeams(2))))
+          .thenAccept(reply -> {
+            if (reply.hasSessionCreated()) {
+              burstCreated.add(new String[] {reply.getSessionCreated().getSessionId(),
+                  reply.getSessionCreated().getFacilitatorToken()});
+            }
+          });
+    }
+  }
+
+  /**
+   * After a restart: every session of the data directory verifies and exports offline (what
+   * {@code verify} and {@code export} do), each table's facilitator gets a Replay, and every
+   * session acknowledged in a burst resumes. Counts failures instead of asserting, so that a
+   * kill in the middle never hides one.
+   */
+  private void checkAfterRestart(List<Table> tables, URI tcp) throws Exception {
+    // the offline tools read the embedded store's files; a PostgreSQL store is checked by GetReplay
+    boolean files = storeArguments().contains("--data");
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream print = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
+    if (files && org.quarterdeck.server.cli.Main.run(new String[] {"verify", "--data",
+        data.toString()}, print, print) != 0) {
+      System.out.println(out);
+      notReplaying++;
+    }
+    for (Table t : tables) {
+      if (t.sessionId == null) {
+        continue;
+      }
+      if (files && org.quarterdeck.server.cli.Main.run(new String[] {"export", "--data",
+          data.toString(), "--session", t.sessionId, "--format", "csv"}, new java.io.PrintStream(
+              new java.io.ByteArrayOutputStream()), print) != 0) {
+        System.out.println(out);
+        notReplaying++;
+      }
+      QuarterdeckClient f = connect(tcp);
+      try {
+        call(f, ClientMessage.newBuilder().setResume(Resume.newBuilder()
+            .setToken(t.facilitatorToken)));
+        ServerMessage replay = call(f, ClientMessage.newBuilder().setGetReplay(
+            org.quarterdeck.protocol.v1.GetReplay.getDefaultInstance()));
+        if (!replay.hasReplay()) {
+          System.out.println("no replay: " + replay);
+          notReplaying++;
+        }
+      } finally {
+        f.close();
+      }
+    }
+    List<String[]> created;
+    synchronized (burstCreated) {
+      created = List.copyOf(burstCreated);
+    }
+    QuarterdeckClient f = connect(tcp);
+    try {
+      for (String[] session : created) {
+        ServerMessage back = call(f, ClientMessage.newBuilder().setResume(Resume.newBuilder()
+            .setToken(session[1])));
+        for (int retry = 0; retry < 20 && back.getError().getCode()
+            == org.quarterdeck.protocol.v1.ErrorCode.RATE_LIMITED; retry++) {
+          Thread.sleep(Math.max(10, back.getError().getRetryAfterMs())); // one checking connection
+          back = call(f, ClientMessage.newBuilder().setResume(Resume.newBuilder()
+              .setToken(session[1])));
+        }
+        if (!back.hasSnapshot()) {
+          System.out.println("acknowledged session " + session[0] + " lost: " + back);
+          sessionsLost++;
+        }
+        call(f, ClientMessage.newBuilder().setLeave(
+            org.quarterdeck.protocol.v1.Leave.getDefaultInstance()));
+      }
+    } finally {
+      f.close();
+    }
+    logChecks++;
   }
 
   /** Resumes every player and checks each acknowledged decision is still there. */
@@ -252,7 +379,9 @@ class CrashRecoveryTest {
     for (Table t : tables) {
       if (t.sessionId == null) {
         var created = call(c, ClientMessage.newBuilder().setCreateSession(CreateSession
-            .newBuilder().setSettings(SessionSettings.newBuilder().setTeams(2).setSeed(t.seed))))
+            .newBuilder().setSettings(SessionSettings.newBuilder().setTeams(3).setSeed(t.seed)
+                .setTurnDeadlineSeconds(t.deadlines ? 1 : 0).addBotStrategies("")
+                .addBotStrategies("").addBotStrategies("adaptive"))))
             .getSessionCreated();
         assertFalse(created.getSessionId().isEmpty());
         t.sessionId = created.getSessionId();
@@ -285,6 +414,15 @@ class CrashRecoveryTest {
         call(f, ClientMessage.newBuilder().setFacilitator(FacilitatorCommand.newBuilder()
             .setStart(Empty.getDefaultInstance())));
       }
+      if (t.deadlines && !t.injected && snap.getPhase() == Phase.TURN_OPEN
+          && snap.getOpenTurn().getTurn() >= 2) {
+        t.injected = call(f, ClientMessage.newBuilder().setFacilitator(FacilitatorCommand
+            .newBuilder().setInject(org.quarterdeck.protocol.v1.InjectEvent.newBuilder()
+                .setCustom(org.quarterdeck.protocol.v1.CustomEvent.newBuilder()
+                    .setTitle("Audit").setNarrative("An audit takes the week")
+                    .addEffects(org.quarterdeck.protocol.v1.Variable.newBuilder()
+                        .setName("morale").setValue(-3)))))).hasFacilitatorAck();
+      }
     }
     if (setupOnly) {
       return;
@@ -301,7 +439,8 @@ class CrashRecoveryTest {
             t.ended = true;
             continue;
           }
-          if (snap.getPhase() != Phase.TURN_OPEN || snap.getDraftVersion() > 0) {
+          if (snap.getPhase() != Phase.TURN_OPEN || snap.getDraftVersion() > 0
+              || (t.deadlines && p == 1)) {
             continue;
           }
           int turn = snap.getOpenTurn().getTurn();
@@ -319,7 +458,7 @@ class CrashRecoveryTest {
   /** The final state hash of the same session played without interruption, by the engine. */
   private static String uninterrupted(Table t) throws Exception {
     Game game = Game.start(ScenarioCatalog.builtIn(ScenarioCatalog.defaultName()).rules(),
-        t.seed, List.of("team-1", "team-2"));
+        t.seed, List.of("team-1", "team-2", "team-3"));
     while (!game.isOver()) {
       List<AcceptedDecision> decisions = new ArrayList<>();
       for (int team = 0; team < 2; team++) {
@@ -331,6 +470,9 @@ class CrashRecoveryTest {
         }
         decisions.add(game.validate(engine.build()).value());
       }
+      // team 3 is the adaptive bot, which decides when the turn opens
+      decisions.add(game.validate(org.quarterdeck.server.bot.BotPlayer.propose(game,
+          game.seats().get(2), org.quarterdeck.server.bot.Strategies.parse("adaptive"))).value());
       game = game.resolve(decisions, List.of()).next();
     }
     return game.stateHashHex();

@@ -162,8 +162,9 @@ class DurabilityEndToEndTest {
         assertEquals(1 + 2 * 3, lines.length, "one row per team per turn");
         HttpResponse<String> forbidden = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(server.addresses().httpUrl() + "/sessions/"
-                    + table.created().getSessionId() + "/export?format=csv&token=" + table
-                    .anaToken())).build(), HttpResponse.BodyHandlers.ofString());
+                    + table.created().getSessionId() + "/export?format=csv"))
+            .header("Authorization", "Bearer " + table.anaToken()).build(),
+            HttpResponse.BodyHandlers.ofString());
         assertEquals(403, forbidden.statusCode());
       }
     }

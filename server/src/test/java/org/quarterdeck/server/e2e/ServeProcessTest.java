@@ -75,6 +75,7 @@ class ServeProcessTest {
 
       process.destroy(); // SIGTERM
       assertTrue(process.waitFor(20, SECONDS), "the server exits after SIGTERM");
+      assertEquals(0, process.exitValue(), "a graceful stop exits 0, not 143");
       assertEquals(Goodbye.Reason.SERVER_SHUTDOWN, pushes.poll(10, SECONDS).getGoodbye()
           .getReason());
       tcpClient.closeFuture().get(10, SECONDS);

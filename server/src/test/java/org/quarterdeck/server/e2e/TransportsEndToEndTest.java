@@ -71,7 +71,7 @@ class TransportsEndToEndTest {
       client.hello().get(10, SECONDS);
       ServerMessage create = client.request(ClientMessage.newBuilder()
           .setCreateSession(CreateSession.newBuilder().setBuiltinScenario("x"))).get(10, SECONDS);
-      assertEquals(ErrorCode.INVALID_ARGUMENT, create.getError().getCode());
+      assertEquals(ErrorCode.NOT_FOUND, create.getError().getCode()); // no such scenario
       assertTrue(create.getError().getMessage().contains("x"), create.toString());
       assertEquals(4, create.getRequestId());
     }

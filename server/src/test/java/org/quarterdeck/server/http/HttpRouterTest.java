@@ -39,6 +39,26 @@ class HttpRouterTest {
   }
 
   @Test
+  void unknownAssetNamesAreNotRemembered() {
+    exchange(channel(), "GET /assets/style.css HTTP/1.1\r\nHost: x\r\n\r\n");
+    int cached = StaticFiles.cachedFiles();
+    // 20,000 distinct misses (100 per connection, under the per-connection request limit)
+    for (int c = 0; c < 200; c++) {
+      EmbeddedChannel channel = channel();
+      StringBuilder requests = new StringBuilder();
+      for (int i = 0; i < 100; i++) {
+        requests.append("GET /assets/missing-").append(c).append('-').append(i)
+            .append(".js HTTP/1.1\r\nHost: x\r\n\r\n");
+      }
+      String responses = exchange(channel, requests.toString());
+      assertTrue(responses.startsWith("HTTP/1.1 404"), responses);
+      channel.finishAndReleaseAll();
+    }
+    assertTrue(StaticFiles.cachedFiles() <= cached + 1,
+        "the cache holds files, not misses: " + StaticFiles.cachedFiles());
+  }
+
+  @Test
   void healthzAnswersOkWithJson() {
     String response = exchange(channel(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
     assertTrue(response.startsWith("HTTP/1.1 200 OK"), response);

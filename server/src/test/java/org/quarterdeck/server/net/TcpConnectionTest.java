@@ -208,6 +208,26 @@ class TcpConnectionTest {
   }
 
   @Test
+  void aSustainedFloodJustAboveTheRateIsClosedToo() {
+    // 300 messages a second against a limit of 100: a token comes back every 10 ms, so refusals
+    // never run 200 in a row; the connection must still be closed within seconds.
+    EmbeddedChannel channel = open(LIMITS.withRate(100, 200));
+    channel.writeInbound(framed(hello(1, 1)));
+    replies(channel);
+    int sent = 0;
+    for (int tick = 0; tick < 1500 && channel.isOpen(); tick++) { // 15 s of 10 ms ticks
+      for (int i = 0; i < 3 && channel.isOpen(); i++) {
+        channel.writeInbound(framed(ping(100 + sent++)));
+      }
+      replies(channel);
+      channel.advanceTimeBy(10, TimeUnit.MILLISECONDS);
+      channel.runPendingTasks();
+    }
+    assertFalse(channel.isOpen(), "closed");
+    assertTrue(sent < 300 * 5, "closed within 5 s of flooding, after " + sent + " messages");
+  }
+
+  @Test
   void noHelloWithinTheHandshakeTimeoutClosesTheConnection() {
     EmbeddedChannel channel = open(LIMITS);
     channel.advanceTimeBy(9, TimeUnit.SECONDS);
@@ -273,8 +293,9 @@ class TcpConnectionTest {
   }
 
   @Test
-  void aSlowReaderIsClosedInsteadOfBufferingWithoutBound() {
-    EmbeddedChannel channel = open(LIMITS.withRate(10_000, 10_000));
+  void aReaderWhoseQueueExceedsTheHardCapIsClosedInsteadOfBufferingWithoutBound() {
+    EmbeddedChannel channel = open(LIMITS.withRate(10_000, 10_000).withWriteBuffer(64, 256)
+        .withSlowReader(Duration.ofSeconds(15), 1024));
     channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(64, 256));
     ByteBuf[] frames = new ByteBuf[201];
     frames[0] = framed(hello(1, 1));

@@ -55,7 +55,8 @@ class SessionLifecycleTest {
     FakeConnection c = new FakeConnection("10.0.0.9:1");
     ServerMessage reply = f.send(c, ClientMessage.newBuilder().setCreateSession(
         CreateSession.newBuilder().setBuiltinScenario("no-such-scenario")));
-    assertError(ErrorCode.INVALID_ARGUMENT, reply);
+    assertError(ErrorCode.NOT_FOUND, reply); // wire.proto: NOT_FOUND names "scenario"
+    assertEquals("create_session.builtin_scenario", reply.getError().getField());
     reply = f.send(c, ClientMessage.newBuilder().setCreateSession(CreateSession.newBuilder()
         .setSettings(settings(2, 60, "adaptive", "genius"))));
     assertError(ErrorCode.INVALID_ARGUMENT, reply);
@@ -92,6 +93,27 @@ class SessionLifecycleTest {
         JoinSession.newBuilder().setJoinCode(f.created.getJoinCode()).setDisplayName("x")));
     assertError(ErrorCode.RATE_LIMITED, limited);
     assertTrue(limited.getError().getRetryAfterMs() > 0);
+  }
+
+  @Test
+  void aRoomBehindTheGuessersAddressStillJoinsWithTheRightCode() {
+    f.givenSession(settings(4, 60));
+    // the fixture allows 5 misses per address and minute; the guesser makes 30 on 6 connections
+    for (int c = 0; c < 6; c++) {
+      FakeConnection guesser = new FakeConnection("10.9.9.9:" + (6000 + c));
+      for (int i = 0; i < 5; i++) {
+        ServerMessage reply = f.send(guesser, ClientMessage.newBuilder().setJoinSession(
+            JoinSession.newBuilder().setJoinCode("ZZZZZZZZ").setDisplayName("x")));
+        assertTrue(reply.hasError(), reply.toString());
+      }
+    }
+    for (int p = 0; p < 4; p++) {
+      FakeConnection player = new FakeConnection("10.9.9.9:" + (7000 + p));
+      ServerMessage joined = f.send(player, ClientMessage.newBuilder().setJoinSession(
+          JoinSession.newBuilder().setJoinCode(f.created.getJoinCode()).setDisplayName("p" + p)
+              .setPreferredTeam(-1)));
+      assertTrue(joined.hasJoined(), "player " + p + ": " + joined);
+    }
   }
 
   @Test

@@ -223,7 +223,7 @@ class SessionReplayTest {
           }
 
           @Override
-          public void reset() {
+          public void reset(long durableRecords) {
             broken = false;
           }
         };

@@ -15,18 +15,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link LogFiles} over the real file system whose channels count forces and can be told to fail
- * (like a full disk) or to block on a latch (like a slow disk).
+ * (like a full disk, or a file or directory the server may not write) or to block on a latch
+ * (like a slow disk). Public for the session layer's fault tests.
  */
-final class FaultyFiles implements LogFiles {
-  static final String NO_SPACE = "No space left on device";
+public final class FaultyFiles implements LogFiles {
+  public static final String NO_SPACE = "No space left on device";
+  public static final String NOT_PERMITTED = "Operation not permitted";
 
-  final AtomicInteger forces = new AtomicInteger();
-  final AtomicInteger writes = new AtomicInteger();
+  public final AtomicInteger forces = new AtomicInteger();
+  public final AtomicInteger writes = new AtomicInteger();
   /** The next this-many writes write half their bytes, then fail. */
-  final AtomicInteger failWrites = new AtomicInteger();
-  final AtomicInteger failForces = new AtomicInteger();
-  final AtomicInteger failTruncates = new AtomicInteger();
-  final AtomicInteger failOpens = new AtomicInteger();
+  public final AtomicInteger failWrites = new AtomicInteger();
+  public final AtomicInteger failForces = new AtomicInteger();
+  public final AtomicInteger failTruncates = new AtomicInteger();
+  public final AtomicInteger failOpens = new AtomicInteger();
+  /** The next this-many creates of a log file fail with EPERM (an immutable directory). */
+  public final AtomicInteger failCreates = new AtomicInteger();
+  /** While set, opening (for writing) a log whose file name contains this fails with EPERM. */
+  public volatile String refuseOpenOf;
 
   private volatile Gate writeGate;
   private volatile Gate forceGate;
@@ -47,11 +53,18 @@ final class FaultyFiles implements LogFiles {
 
   @Override
   public FileChannel create(Path file) throws IOException {
+    if (take(failCreates)) {
+      throw new java.nio.file.AccessDeniedException(file.toString(), null, NOT_PERMITTED);
+    }
     return new FaultyChannel(LogFiles.system().create(file));
   }
 
   @Override
   public FileChannel open(Path file) throws IOException {
+    String refused = refuseOpenOf;
+    if (refused != null && file.getFileName().toString().contains(refused)) {
+      throw new java.nio.file.AccessDeniedException(file.toString(), null, NOT_PERMITTED);
+    }
     if (take(failOpens)) {
       throw new IOException(NO_SPACE);
     }

@@ -19,8 +19,12 @@ import org.quarterdeck.protocol.v1.CreateSession;
 import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.server.Application;
+import org.quarterdeck.server.facilitator.FacilitatorAccounts;
 import org.quarterdeck.server.net.NetLimits;
+import org.quarterdeck.server.net.Perimeter;
+import org.quarterdeck.server.net.QuarterdeckServer;
 import org.quarterdeck.server.net.ServerAddresses;
+import org.quarterdeck.server.session.SessionLimits;
 
 /**
  * A real server on loopback ports the system picks, for end-to-end tests: register it with
@@ -34,12 +38,21 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback, Au
   private final NetLimits limits;
   private final Application.Storage storage;
   private final String adminToken;
+  private final Perimeter perimeter;
+  private final SessionLimits sessionLimits;
   private Application app;
 
-  private TestServer(NetLimits limits, Application.Storage storage, String adminToken) {
+  private TestServer(NetLimits limits, Application.Storage storage, String adminToken,
+      Perimeter perimeter, SessionLimits sessionLimits) {
     this.limits = requireNonNull(limits, "limits");
     this.storage = requireNonNull(storage, "storage");
     this.adminToken = adminToken;
+    this.perimeter = requireNonNull(perimeter, "perimeter");
+    this.sessionLimits = requireNonNull(sessionLimits, "sessionLimits");
+  }
+
+  private TestServer(NetLimits limits, Application.Storage storage, String adminToken) {
+    this(limits, storage, adminToken, Perimeter.defaults(), SessionLimits.TRUSTED_CLIENTS);
   }
 
   /** Default limits, sessions in memory, anyone may create sessions. */
@@ -54,14 +67,26 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback, Au
 
   /** The same server, but creating a session needs {@code token}. */
   public TestServer withAdminToken(String token) {
-    return new TestServer(limits, storage, requireNonNull(token, "token"));
+    return new TestServer(limits, storage, requireNonNull(token, "token"), perimeter,
+        sessionLimits);
+  }
+
+  /** The same server behind {@code perimeter} (connection caps, TLS, WebSocket origins). */
+  public TestServer withPerimeter(Perimeter perimeter) {
+    return new TestServer(limits, storage, adminToken, perimeter, sessionLimits);
+  }
+
+  /** The same server with {@code sessionLimits} (as {@code serve} passes the operator's). */
+  public TestServer withSessionLimits(SessionLimits sessionLimits) {
+    return new TestServer(limits, storage, adminToken, perimeter, sessionLimits);
   }
 
   /** Starts the server (once); returns it. */
   public TestServer start() throws Exception {
     if (app == null) {
       app = Application.start(new InetSocketAddress("127.0.0.1", 0),
-          new InetSocketAddress("127.0.0.1", 0), limits, adminToken, "test-server", storage);
+          new InetSocketAddress("127.0.0.1", 0), limits, adminToken, "test-server", storage,
+          Application.EventLoops.defaults(), FacilitatorAccounts.none(), perimeter, sessionLimits);
     }
     return this;
   }
@@ -90,6 +115,11 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback, Au
       throw new IllegalStateException("the test server is not running");
     }
     return app;
+  }
+
+  /** The server's network side (its metrics, its connection gate). */
+  public QuarterdeckServer server() {
+    return app().server();
   }
 
   public ServerAddresses addresses() {

@@ -288,6 +288,8 @@ class BrowserGameTest {
     String replay = fac.findElement(By.id("replay-link")).getAttribute("href");
     assertTrue(replay.contains("/replay/"), replay);
     fac.get(replay);
+    // the page reads #token= and takes it out of the address bar and history (issue 12)
+    waiting(fac).until(x -> !x.getCurrentUrl().contains("token="));
     waiting(fac).until(x -> !x.findElements(By.cssSelector(".turn-button[data-turn='2']"))
         .isEmpty());
     assertFalse(fac.findElements(By.cssSelector(".turn-button[data-turn='1']")).isEmpty());
