@@ -129,8 +129,9 @@ public final class QuarterdeckClient implements AutoCloseable {
   }
 
   /**
-   * Connects on a shared event loop group (for many clients in one process), optionally from a
-   * given local address (the load generator spreads connections over 127.0.0.x).
+   * Connects on a shared event loop group (for many clients in one process, as the {@code bots}
+   * command does), optionally from a given local address. (The load generator does not use this
+   * client: it has its own lean connections in {@code client.load}.)
    */
   public static CompletableFuture<QuarterdeckClient> connect(URI server, ClientOptions options,
       EventLoopGroup group, SocketAddress localAddress) {

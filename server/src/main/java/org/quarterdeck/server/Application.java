@@ -23,6 +23,7 @@ import org.quarterdeck.server.session.SessionLimits;
 import org.quarterdeck.server.session.SessionManager;
 import org.quarterdeck.server.session.Journals;
 import org.quarterdeck.server.store.EventStore;
+import org.quarterdeck.server.store.StoreObserver;
 import org.quarterdeck.server.store.StoreOptions;
 import org.quarterdeck.server.store.StoreUsage;
 import org.slf4j.Logger;
@@ -63,9 +64,9 @@ public final class Application implements AutoCloseable {
       return new Storage(null, StoreOptions.DEFAULTS);
     }
 
-    Journals open() throws IOException {
+    Journals open(StoreObserver observer) throws IOException {
       return data == null ? Journals.inMemory()
-          : new EventStoreJournals(EventStore.open(data, options));
+          : new EventStoreJournals(EventStore.open(data, options, observer));
     }
   }
 
@@ -147,9 +148,21 @@ public final class Application implements AutoCloseable {
       String adminToken, String serverName, Storage storage, EventLoops loops,
       FacilitatorAccounts accounts, Perimeter perimeter, SessionLimits sessionLimits)
       throws InterruptedException, IOException {
-    return start(http, tcp, limits, adminToken, serverName, storage.open(),
+    ServerMetrics metrics = new ServerMetrics();
+    Journals sessionStorage = storage.open(new StoreObserver() {
+      @Override
+      public void batchCommitted(int records, long nanos) {
+        metrics.batchCommitted(records, nanos);
+      }
+
+      @Override
+      public void fsynced(long nanos) {
+        metrics.fsynced(nanos);
+      }
+    });
+    return start(http, tcp, limits, adminToken, serverName, sessionStorage,
         storage.data() == null ? ArchivedSessions.inMemory() : ArchivedSessions.in(storage.data()),
-        loops, accounts, perimeter, sessionLimits);
+        loops, accounts, perimeter, sessionLimits, metrics);
   }
 
   /**
@@ -187,8 +200,17 @@ public final class Application implements AutoCloseable {
       EventLoops loops, FacilitatorAccounts accounts, Perimeter perimeter,
       SessionLimits sessionLimits)
       throws InterruptedException, IOException {
-    ServerMetrics metrics = new ServerMetrics();
+    return start(http, tcp, limits, adminToken, serverName, sessionStorage, archive, loops,
+        accounts, perimeter, sessionLimits, new ServerMetrics());
+  }
+
+  private static Application start(InetSocketAddress http, InetSocketAddress tcp,
+      NetLimits limits, String adminToken, String serverName, Journals sessionStorage,
+      ArchivedSessions archive, EventLoops loops, FacilitatorAccounts accounts,
+      Perimeter perimeter, SessionLimits sessionLimits, ServerMetrics metrics)
+      throws InterruptedException, IOException {
     EventLoopGroup workers = loops.transport().newGroup(loops.threads());
+    metrics.watch(workers);
     if (sessionStorage instanceof EventStoreJournals files) {
       StoreUsage usage = files.usage();
       metrics.gauge("quarterdeck_data_log_files", "Session log files in the data directory.",
@@ -207,7 +229,7 @@ public final class Application implements AutoCloseable {
     SessionManager sessions = new SessionManager(
         () -> new EventLoopSessionThread(workers.next()), sessionStorage,
         adminToken, MAX_SESSIONS, JOIN_FAILURES_PER_MINUTE, disk, sessionLimits);
-    metrics.gauge("quarterdeck_sessions", "Sessions held, archived ones included.",
+    metrics.gauge("quarterdeck_sessions_held", "Sessions held, archived ones included.",
         sessions::sessionCount);
     metrics.gauge("quarterdeck_sessions_live", "Sessions not archived.",
         sessions::liveSessionCount);
@@ -222,6 +244,8 @@ public final class Application implements AutoCloseable {
           return t;
         });
     sessions.useFacilitators(accounts, archive, desk, publicUrl::get);
+    sessions.timeTurns(metrics::turnClosed);
+    metrics.sessionsByPhase(sessions::sessionsByPhase);
     int recovered;
     try {
       recovered = sessions.recoverAll();

@@ -29,7 +29,7 @@ import org.quarterdeck.protocol.v1.Variable;
  */
 public final class BotPlayer {
   private final QuarterdeckClient client;
-  private final ClientStrategy strategy;
+  private final SampleStrategy strategy;
   private final Random random;
   private final Consumer<String> log;
   private final CompletableFuture<SessionEnded> finished = new CompletableFuture<>();
@@ -43,7 +43,7 @@ public final class BotPlayer {
    * @param client a connected client that has said Hello
    * @param log where the bot reports what it does (one line each); may ignore everything
    */
-  public BotPlayer(QuarterdeckClient client, ClientStrategy strategy, long seed,
+  public BotPlayer(QuarterdeckClient client, SampleStrategy strategy, long seed,
       Consumer<String> log) {
     this.client = requireNonNull(client, "client");
     this.strategy = requireNonNull(strategy, "strategy");

@@ -3,57 +3,92 @@ package org.quarterdeck.client.cli;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.quarterdeck.client.ClientOptions;
 import org.quarterdeck.client.QuarterdeckClient;
 import org.quarterdeck.client.bot.BotPlayer;
-import org.quarterdeck.client.bot.ClientStrategies;
-import org.quarterdeck.client.bot.ClientStrategy;
+import org.quarterdeck.client.bot.SampleStrategies;
+import org.quarterdeck.client.bot.SampleStrategy;
 import org.quarterdeck.protocol.v1.FinalScore;
 import org.quarterdeck.protocol.v1.Joined;
 import org.quarterdeck.protocol.v1.SessionEnded;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bots}: fills seats of a session from outside, one connection per bot, and plays every
  * turn until the session ends. Exits 0 when every bot saw the end.
  */
-public final class BotsCommand {
-  public static final String USAGE = """
-      bots --server URL --join CODE --count N --strategy %s [--seed N] [--name PREFIX] [--json]
-        Each bot joins as PREFIX-i (default "bot-i") and plays until the session ends."""
-      .formatted(ClientStrategies.NAMES);
+@Command(name = "bots", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Fills seats with sample bots: each joins as PREFIX-i and plays every turn until"
+        + " the session ends.")
+final class BotsCommand implements Callable<Integer> {
+  @Spec
+  private CommandSpec spec;
+  private final PrintStream out;
+  private final PrintStream err;
 
-  private BotsCommand() {}
+  @Option(names = "--server", required = true, paramLabel = "URL",
+      description = "ws://HOST:PORT/ws or tcp://HOST:PORT")
+  private URI server;
 
-  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-    Args a;
-    ClientStrategy probe;
-    try {
-      a = Args.parse(args, Set.of("server", "join", "count", "strategy", "seed", "name"),
-          Set.of("json"));
-      a.require("server");
-      a.require("join");
-      a.getInt("count", 1, 1, 1000);
-      probe = ClientStrategies.parse(a.require("strategy"));
-    } catch (Args.UsageException | IllegalArgumentException e) {
-      err.println("bots: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
+  @Option(names = "--join", required = true, paramLabel = "CODE",
+      description = "The session's join code.")
+  private String join;
+
+  @Option(names = "--count", defaultValue = "1", paramLabel = "N",
+      description = "How many bots (1..1000, default: ${DEFAULT-VALUE}).")
+  private int count;
+
+  @Option(names = "--strategy", required = true, paramLabel = "NAME",
+      description = "One of: ${COMPLETION-CANDIDATES}.", completionCandidates = StrategyNames.class)
+  private String strategy;
+
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
+      description = "Seed of the bots' random choices (default: ${DEFAULT-VALUE}).")
+  private long seed;
+
+  @Option(names = "--name", defaultValue = "bot", paramLabel = "PREFIX",
+      description = "Name prefix (default: ${DEFAULT-VALUE}).")
+  private String prefix;
+
+  @Option(names = "--json", description = "Send WebSocket text frames (proto3 JSON).")
+  private boolean json;
+
+  BotsCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  /** The sample strategies' names, for help and completion. */
+  static final class StrategyNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return java.util.List.of(SampleStrategies.NAMES.split("\\|")).iterator();
     }
-    URI server = URI.create(a.require("server"));
-    int count = a.getInt("count", 1, 1, 1000);
-    long seed = a.getLong("seed", 1);
-    String prefix = a.get("name").orElse("bot");
-    ClientOptions options = ClientOptions.defaults().withJson(a.isSet("json"));
+  }
+
+  @Override
+  public Integer call() {
+    Ranges.check(spec, "--count", count, 1, 1000);
+    SampleStrategy probe;
+    try {
+      probe = SampleStrategies.parse(strategy);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--strategy: " + e.getMessage());
+    }
+    ClientOptions options = ClientOptions.defaults().withJson(json);
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(
         Math.min(4, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
     List<QuarterdeckClient> clients = new ArrayList<>();
@@ -68,9 +103,9 @@ public final class BotsCommand {
               .get(15, TimeUnit.SECONDS);
           clients.add(client);
           client.hello().get(15, TimeUnit.SECONDS);
-          BotPlayer bot = new BotPlayer(client, ClientStrategies.parse(probe.name()),
+          BotPlayer bot = new BotPlayer(client, SampleStrategies.parse(probe.name()),
               seed * 1_000_003L + i, line -> out.println(name + ": " + line));
-          Joined joined = bot.join(a.require("join"), name).get(15, TimeUnit.SECONDS);
+          Joined joined = bot.join(join, name).get(15, TimeUnit.SECONDS);
           out.println(name + " joined team " + (joined.getTeam() + 1) + " (strategy "
               + probe.name() + ")");
           bots.add(bot);

@@ -39,6 +39,12 @@ final class Console {
   record Tick(long generation, long secondsLeft) implements Event {}
 
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+  /** Echo each command line: on a pipe nobody saw it typed; a terminal already shows it. */
+  private volatile boolean echo = true;
+
+  void echo(boolean on) {
+    echo = on;
+  }
 
   /** Starts reading lines from {@code in} on a daemon thread. */
   void readLines(InputStream in) {
@@ -89,12 +95,14 @@ final class Console {
    * Reads one typed line as a command: blank lines and {@code #} comments give null, anything
    * else is echoed and split into words; a line that cannot be split is explained and gives null.
    */
-  static List<String> command(String text, java.io.PrintStream out) {
+  List<String> command(String text, java.io.PrintStream out) {
     String trimmed = text.strip();
     if (trimmed.isEmpty() || trimmed.startsWith("#")) {
       return null;
     }
-    out.println("> " + trimmed);
+    if (echo) {
+      out.println("> " + trimmed);
+    }
     try {
       return words(trimmed);
     } catch (IllegalArgumentException e) {

@@ -14,7 +14,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import org.jline.terminal.Terminal;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,6 +41,11 @@ import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.protocol.v1.Snapshot;
 import org.quarterdeck.protocol.v1.Variable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code facilitate}: creates a session (or takes one back with the facilitator token), shows the
@@ -47,13 +53,6 @@ import org.quarterdeck.protocol.v1.Variable;
  * input. Teams are numbered from 1 here, as players see them.
  */
 public final class FacilitateCommand {
-  public static final String USAGE = """
-      facilitate --server URL (--token TOKEN | --create [--scenario NAME | --scenario-file FILE]
-                 [--teams N] [--deadline SECONDS] [--bots adaptive,numbers,...] [--seed N]
-                 [--title TEXT] [--admin-token T]) [--json]
-        --bots gives each team's bot strategy in order ("-" leaves a team to humans only);
-        --deadline 0 means no deadline: turns resolve when all players submitted, or on 'force'.""";
-
   static final String HELP = """
       Commands (one per line; TEAM is 1-based):
         start | pause | resume | force | end      run the game
@@ -74,8 +73,16 @@ public final class FacilitateCommand {
         wait-end                                  wait until the session ends (scripts)
         quit                                      leave; the session goes on""";
 
+  private static final List<String> FACILITATE_WORDS = List.of("start", "pause", "resume",
+      "force", "end", "extend", "until", "inject", "inject-custom", "broadcast", "kick", "assign",
+      "live", "replay", "export", "wait-players", "wait-turn", "wait-end", "help", "quit");
   private final PrintStream out;
   private final Console console = new Console();
+  /** The terminal's console when a person types, else null (a script on a pipe). */
+  private TerminalConsole screen;
+  /** What Tab completes: the commands, then the open turn's acts and dilemmas. */
+  private java.util.concurrent.atomic.AtomicReference<java.util.Collection<String>> completions =
+      new java.util.concurrent.atomic.AtomicReference<>(FACILITATE_WORDS);
   private final Deque<Console.Event> deferred = new ArrayDeque<>();
   private QuarterdeckClient client;
   private String sessionId = "";
@@ -95,24 +102,96 @@ public final class FacilitateCommand {
     this.out = out;
   }
 
-  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-    Args a;
-    try {
-      a = Args.parse(args, Set.of("server", "token", "scenario", "scenario-file", "teams",
-          "deadline", "bots", "seed", "admin-token", "title"), Set.of("create", "json"));
-      a.require("server");
-      if (a.isSet("create") == a.get("token").isPresent()) {
-        throw new Args.UsageException("give either --create or --token TOKEN");
-      }
-      if (a.get("scenario").isPresent() && a.get("scenario-file").isPresent()) {
-        throw new Args.UsageException("give --scenario or --scenario-file, not both");
-      }
-    } catch (Args.UsageException e) {
-      err.println("facilitate: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
+  /** {@code facilitate}'s options; the command line's {@code facilitate} runs this. */
+  @Command(name = "facilitate", mixinStandardHelpOptions = true, sortOptions = false,
+      description = "Creates a session (--create) or takes one back (--token), shows the lobby"
+          + " and the live view, and runs the facilitator's commands.",
+      footer = {"", "In the game, type 'help' for the commands."})
+  static final class Options implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    @Option(names = "--server", required = true, paramLabel = "URL",
+        description = "ws://HOST:PORT/ws or tcp://HOST:PORT")
+    URI server;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+        description = "Take a session back with its facilitator token.")
+    String token;
+
+    @Option(names = "--create", description = "Create a new session.")
+    boolean create;
+
+    @Option(names = "--scenario", paramLabel = "NAME",
+        description = "Built-in scenario of a new session (default: market-year).")
+    String scenario;
+
+    @Option(names = "--scenario-file", paramLabel = "FILE",
+        description = "Scenario file (.textproto or .json) of a new session.")
+    Path scenarioFile;
+
+    @Option(names = "--teams", defaultValue = "0", paramLabel = "N",
+        description = "Teams of a new session (0: the scenario's).")
+    int teams;
+
+    @Option(names = "--deadline", defaultValue = "0", paramLabel = "SECONDS",
+        description = "Turn deadline; 0: none, turns resolve when all players submitted, or on"
+            + " 'force'.")
+    int deadline;
+
+    @Option(names = "--bots", paramLabel = "adaptive,numbers,...",
+        description = "Each team's bot strategy in order (\"-\" leaves a team to humans only).")
+    String bots;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N",
+        description = "Seed of a new session (0: a random one).")
+    long seed;
+
+    @Option(names = "--title", paramLabel = "TEXT", description = "Title of a new session.")
+    String title;
+
+    @Option(names = "--admin-token", paramLabel = "T",
+        description = "The server's admin token, when creating sessions needs one.")
+    String adminToken;
+
+    @Option(names = "--json", description = "Send WebSocket text frames (proto3 JSON).")
+    boolean json;
+
+    /** A terminal to read from with line editing, or null to read plain lines from {@code in}. */
+    private final Terminal terminal;
+
+    Options(InputStream in, PrintStream out, PrintStream err, Terminal terminal) {
+      this.in = in;
+      this.out = out;
+      this.err = err;
+      this.terminal = terminal;
     }
-    FacilitateCommand f = new FacilitateCommand(out);
+
+    @Override
+    public Integer call() {
+      if (create == (token != null)) {
+        throw new ParameterException(spec.commandLine(), "give either --create or --token TOKEN");
+      }
+      if (scenario != null && scenarioFile != null) {
+        throw new ParameterException(spec.commandLine(),
+            "give --scenario or --scenario-file, not both");
+      }
+      Ranges.check(spec, "--teams", teams, 0, 60);
+      Ranges.check(spec, "--deadline", deadline, 0, 86_400);
+      return run(this, in, out, err, terminal);
+    }
+  }
+
+  static int run(Options a, InputStream in, PrintStream out, PrintStream err, Terminal terminal) {
+    java.util.concurrent.atomic.AtomicReference<java.util.Collection<String>> words =
+        new java.util.concurrent.atomic.AtomicReference<>(FACILITATE_WORDS);
+    TerminalConsole screen = terminal == null ? null : new TerminalConsole(terminal, words::get);
+    FacilitateCommand f = new FacilitateCommand(screen == null ? out : screen.printer());
+    f.screen = screen;
+    f.completions = words;
     try {
       return f.facilitate(a, in, err);
     } catch (InterruptedException e) {
@@ -122,15 +201,18 @@ public final class FacilitateCommand {
       if (f.client != null) {
         f.client.close();
       }
+      if (screen != null) {
+        screen.close();
+      }
     }
   }
 
-  private int facilitate(Args a, InputStream in, PrintStream err) throws InterruptedException {
-    URI server = URI.create(a.require("server"));
+  private int facilitate(Options a, InputStream in, PrintStream err) throws InterruptedException {
+    URI server = a.server;
     try {
-      CreateSession create = a.isSet("create") ? createRequest(a) : null;
+      CreateSession create = a.create ? createRequest(a) : null;
       client = QuarterdeckClient.connect(server,
-          ClientOptions.defaults().withJson(a.isSet("json"))).get(15, TimeUnit.SECONDS);
+          ClientOptions.defaults().withJson(a.json)).get(15, TimeUnit.SECONDS);
       client.onPush(m -> console.post(new Console.Push(m)));
       client.onConnection(console.connectionEvents());
       client.hello().get(15, TimeUnit.SECONDS);
@@ -149,7 +231,7 @@ public final class FacilitateCommand {
         out.println("  Come back:    quarterdeck-client facilitate --server " + server
             + " --token " + token);
       } else {
-        token = a.require("token");
+        token = a.token;
       }
       Snapshot snapshot = client.resume(token).get(15, TimeUnit.SECONDS);
       apply(snapshot);
@@ -161,7 +243,12 @@ public final class FacilitateCommand {
       return 2;
     }
     out.println("Type 'help' for the commands.");
-    console.readLines(in);
+    if (screen != null) {
+      console.echo(false);
+      screen.readInto(console, "facilitator> ");
+    } else {
+      console.readLines(in);
+    }
     while (true) {
       Integer code = handle(console.take());
       if (code != null) {
@@ -170,25 +257,28 @@ public final class FacilitateCommand {
     }
   }
 
-  private static CreateSession createRequest(Args a) throws IOException {
+  private static CreateSession createRequest(Options a) throws IOException {
     CreateSession.Builder b = CreateSession.newBuilder();
-    if (a.get("scenario-file").isPresent()) {
-      b.setScenarioText(Files.readString(Path.of(a.get("scenario-file").get()),
-          StandardCharsets.UTF_8));
+    if (a.scenarioFile != null) {
+      b.setScenarioText(Files.readString(a.scenarioFile, StandardCharsets.UTF_8));
     } else {
-      b.setBuiltinScenario(a.get("scenario").orElse("market-year"));
+      b.setBuiltinScenario(a.scenario == null ? "market-year" : a.scenario);
     }
     SessionSettings.Builder s = SessionSettings.newBuilder()
-        .setTeams(a.getInt("teams", 0, 0, 60))
-        .setTurnDeadlineSeconds(a.getInt("deadline", 0, 0, 86_400))
-        .setSeed(a.getLong("seed", 0));
-    a.get("title").ifPresent(s::setTitle);
-    a.get("bots").ifPresent(list -> {
-      for (String bot : list.split(",", -1)) {
+        .setTeams(a.teams)
+        .setTurnDeadlineSeconds(a.deadline)
+        .setSeed(a.seed);
+    if (a.title != null) {
+      s.setTitle(a.title);
+    }
+    if (a.bots != null) {
+      for (String bot : a.bots.split(",", -1)) {
         s.addBotStrategies(bot.strip().equals("-") ? "" : bot.strip());
       }
-    });
-    a.get("admin-token").ifPresent(b::setAdminToken);
+    }
+    if (a.adminToken != null) {
+      b.setAdminToken(a.adminToken);
+    }
     return b.setSettings(s).build();
   }
 
@@ -230,7 +320,7 @@ public final class FacilitateCommand {
   // ------------------------------------------------------------------ input
 
   private Integer line(String text) {
-    List<String> w = Console.command(text, out);
+    List<String> w = console.command(text, out);
     if (w == null) {
       return null;
     }
@@ -546,6 +636,11 @@ public final class FacilitateCommand {
         liveLines.put(t.getTeam().getTeam(), line);
       }
     }
+    if (screen != null && !always) {
+      // A person at a terminal: the view redraws in place at the bottom, one short row a team.
+      screen.showLive(compactLive(header, v));
+      return;
+    }
     if (always || !changed.isEmpty() || !header.equals(lastLive)) {
       lastLive = header;
       out.println(header);
@@ -553,4 +648,24 @@ public final class FacilitateCommand {
     }
   }
 
+
+  /** The live view as a compact table: a header, then one row per team of at most 80 columns. */
+  static List<String> compactLive(String header, LiveView v) {
+    List<String> rows = new java.util.ArrayList<>();
+    rows.add(header + "   (team, players, submitted, morale stress adoption results/target)");
+    for (LiveTeam t : v.getTeamsList()) {
+      java.util.Map<String, String> values = new java.util.HashMap<>();
+      for (Variable var : t.getTeam().getVariablesList()) {
+        values.put(var.getName(), Views.num(var.getValue()));
+      }
+      String who = t.getTeam().getPlayersCount() > 0 ? String.join(",", t.getTeam().getPlayersList())
+          : t.getTeam().getBot() ? "(bot)" : "-";
+      rows.add(String.format(Locale.ROOT, "%-8.8s %-14.14s %2d/%-2d %5s %5s %5s %6s/%s",
+          t.getTeam().getName(), who, t.getSubmitted(), t.getSeats(),
+          values.getOrDefault("morale", "-"), values.getOrDefault("stress", "-"),
+          values.getOrDefault("adoption", "-"), values.getOrDefault("results", "-"),
+          values.getOrDefault("target", "-")));
+    }
+    return rows;
+  }
 }

@@ -7,7 +7,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import org.jline.terminal.Terminal;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,11 @@ import org.quarterdeck.protocol.v1.SubmitDecision;
 import org.quarterdeck.protocol.v1.TeamView;
 import org.quarterdeck.protocol.v1.TurnOpened;
 import org.quarterdeck.protocol.v1.TurnResolved;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code play}: one seat in the terminal. Line-oriented so that a script on standard input plays
@@ -36,11 +42,6 @@ import org.quarterdeck.protocol.v1.TurnResolved;
  * next turn.
  */
 public final class PlayCommand {
-  public static final String USAGE = """
-      play --server ws://HOST:PORT/ws|tcp://HOST:PORT (--join CODE --name NAME [--team N] | --token TOKEN) [--json]
-        Joins a session (or takes a seat back with its token) and plays it line by line.
-        --team N asks for team N (1-based); --json sends WebSocket text frames.""";
-
   static final String HELP = """
       Commands (one per line):
         ACT=HOURS ...         book hours, e.g. "push=10 coach=8 change=6" (ACT=0 removes an act);
@@ -56,9 +57,16 @@ public final class PlayCommand {
       Lines typed while no turn is open wait for the next turn.""";
 
   private static final long[] REMINDERS_SECONDS = {60, 30, 10};
+  private static final List<String> PLAY_WORDS = List.of("help", "quit", "show", "time", "wait",
+      "submit", "clear", "choose");
 
   private final PrintStream out;
   private final Console console = new Console();
+  /** The terminal's console when a person types, else null (a script on a pipe). */
+  private TerminalConsole screen;
+  /** What Tab completes: the commands, then the open turn's acts and dilemmas. */
+  private java.util.concurrent.atomic.AtomicReference<java.util.Collection<String>> completions =
+      new java.util.concurrent.atomic.AtomicReference<>(PLAY_WORDS);
   private final Deque<Console.Event> deferred = new ArrayDeque<>();
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "quarterdeck-play-timer");
@@ -88,20 +96,67 @@ public final class PlayCommand {
     this.out = out;
   }
 
-  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-    Args a;
-    try {
-      a = Args.parse(args, Set.of("server", "join", "name", "team", "token"), Set.of("json"));
-      if (a.get("token").isEmpty() && (a.get("join").isEmpty() || a.get("name").isEmpty())) {
-        throw new Args.UsageException("give --join CODE --name NAME, or --token TOKEN");
-      }
-      a.require("server");
-    } catch (Args.UsageException e) {
-      err.println("play: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
+  /** {@code play}'s options; the command line's {@code play} runs this. */
+  @Command(name = "play", mixinStandardHelpOptions = true, sortOptions = false,
+      description = "Joins a session (or takes a seat back with its token) and plays it line by"
+          + " line.",
+      footer = {"", "Give --join CODE --name NAME, or --token TOKEN. In the game, type 'help'."})
+  static final class Options implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    @Option(names = "--server", required = true, paramLabel = "URL",
+        description = "ws://HOST:PORT/ws or tcp://HOST:PORT")
+    URI server;
+
+    @Option(names = "--join", paramLabel = "CODE", description = "The session's join code.")
+    String join;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Your name in the game.")
+    String name;
+
+    @Option(names = "--team", defaultValue = "0", paramLabel = "N",
+        description = "Ask for team N (1-based; 0: any).")
+    int team;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+        description = "Take your seat back with the token from an earlier game.")
+    String token;
+
+    @Option(names = "--json", description = "Send WebSocket text frames (proto3 JSON).")
+    boolean json;
+
+    /** A terminal to read from with line editing, or null to read plain lines from {@code in}. */
+    private final Terminal terminal;
+
+    Options(InputStream in, PrintStream out, PrintStream err, Terminal terminal) {
+      this.in = in;
+      this.out = out;
+      this.err = err;
+      this.terminal = terminal;
     }
-    PlayCommand play = new PlayCommand(out);
+
+    @Override
+    public Integer call() {
+      if (token == null && (join == null || name == null)) {
+        throw new ParameterException(spec.commandLine(),
+            "give --join CODE --name NAME, or --token TOKEN");
+      }
+      Ranges.check(spec, "--team", team, 0, 60);
+      return run(this, in, out, err, terminal);
+    }
+  }
+
+  static int run(Options a, InputStream in, PrintStream out, PrintStream err, Terminal terminal) {
+    java.util.concurrent.atomic.AtomicReference<java.util.Collection<String>> words =
+        new java.util.concurrent.atomic.AtomicReference<>(PLAY_WORDS);
+    TerminalConsole screen = terminal == null ? null : new TerminalConsole(terminal, words::get);
+    PlayCommand play = new PlayCommand(screen == null ? out : screen.printer());
+    play.screen = screen;
+    play.completions = words;
     try {
       return play.play(a, in, err);
     } catch (InterruptedException e) {
@@ -112,27 +167,29 @@ public final class PlayCommand {
       if (play.client != null) {
         play.client.close();
       }
+      if (screen != null) {
+        screen.close();
+      }
     }
   }
 
-  private int play(Args a, InputStream in, PrintStream err) throws InterruptedException {
-    URI server = URI.create(a.require("server"));
+  private int play(Options a, InputStream in, PrintStream err) throws InterruptedException {
+    URI server = a.server;
     try {
       client = QuarterdeckClient.connect(server,
-          ClientOptions.defaults().withJson(a.isSet("json"))).get(15, TimeUnit.SECONDS);
+          ClientOptions.defaults().withJson(a.json)).get(15, TimeUnit.SECONDS);
       client.onPush(m -> console.post(new Console.Push(m)));
       client.onConnection(console.connectionEvents());
       client.hello().get(15, TimeUnit.SECONDS);
       Snapshot snapshot;
-      if (a.get("token").isPresent()) {
-        snapshot = client.resume(a.get("token").get()).get(15, TimeUnit.SECONDS);
+      if (a.token != null) {
+        snapshot = client.resume(a.token).get(15, TimeUnit.SECONDS);
         out.println("Resumed your seat.");
       } else {
-        int teamNumber = a.getInt("team", 0, 0, 60);
-        Joined joined = client.join(a.require("join"), a.require("name"), teamNumber - 1)
+        Joined joined = client.join(a.join, a.name, a.team - 1)
             .get(15, TimeUnit.SECONDS);
         snapshot = joined.getSnapshot();
-        out.println("Joined as " + a.require("name") + " on team " + (joined.getTeam() + 1)
+        out.println("Joined as " + a.name + " on team " + (joined.getTeam() + 1)
             + Views.hat(joined.getHat()) + ".");
       }
       out.println("Your token: " + client.token());
@@ -144,7 +201,12 @@ public final class PlayCommand {
       return 1;
     }
     out.println("Type 'help' for the commands.");
-    console.readLines(in);
+    if (screen != null) {
+      console.echo(false);
+      screen.readInto(console, "play> ");
+    } else {
+      console.readLines(in);
+    }
     while (true) {
       Console.Event event = console.take();
       Integer code = handle(event);
@@ -215,7 +277,7 @@ public final class PlayCommand {
   // ------------------------------------------------------------------ input
 
   private Integer line(String text) {
-    List<String> words = Console.command(text, out);
+    List<String> words = console.command(text, out);
     if (words == null) {
       return null;
     }
@@ -423,6 +485,11 @@ public final class PlayCommand {
       return;
     }
     draft = next;
+    List<String> words = new java.util.ArrayList<>(PLAY_WORDS);
+    t.getActsList().forEach(act -> words.add(act.getId() + "="));
+    t.getDilemmasList().forEach(d -> d.getOptionsList().forEach(
+        o -> words.add(d.getId() + "=" + o.getId())));
+    completions.set(List.copyOf(words));
     acceptedVersion = 0;
     dirty = false;
     phase = t.getPaused() ? Phase.PAUSED : Phase.TURN_OPEN;

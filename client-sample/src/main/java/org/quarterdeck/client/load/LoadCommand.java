@@ -4,44 +4,167 @@ import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.EventLoopGroup;
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code load}: the load generator. Opens players in sessions on a Quarterdeck server, drives one
  * workload (open-loop decisions, simultaneous deadlines, an idle hold, whole games) and prints
  * latency percentiles, throughput, errors and, for a local server, its memory per connection.
  */
-public final class LoadCommand {
-  private LoadCommand() {}
+@Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "The load generator: many players, open-loop decisions, latency percentiles.",
+    footer = {"",
+        "decisions: every seat but one per session revises its decision (version 2, 3, ...) at",
+        "  the target rate, spread round-robin over the seats; the silent seat keeps the turn",
+        "  open. Latency runs from each decision's scheduled send time to its DecisionAccepted.",
+        "  With --echo the same schedule is replayed against a bare WebSocket echo server and",
+        "  the report gives the ratio of sustained rates. While every step is sustained, up to",
+        "  --ceiling-steps more steps follow, each at 1.5 times the last, to find the ceiling.",
+        "deadline: the sessions start, then every facilitator sets turn 1 to end at one clock",
+        "  time, --deadline-seconds (at least 2) later; then the same for the next turns, up to",
+        "  --deadline-turns. The report gives, per turn, the time from that deadline to each",
+        "  TurnResolved received.",
+        "hold: players stay connected --hold-seconds, sending a Ping every --heartbeat-seconds;",
+        "  with --server-pid the server's heap (after a full GC) and RSS per connection.",
+        "play: whole games, each player submitting as soon as its turn opens."})
+public final class LoadCommand implements Callable<Integer> {
+  @Spec
+  private CommandSpec spec;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  @Option(names = "--server", paramLabel = "URL", description = "ws://HOST:PORT/ws of the server.")
+  private URI server;
+
+  @Option(names = "--echo", paramLabel = "URL",
+      description = "ws://HOST:PORT/ws of an echo server, to compare against.")
+  private URI echo;
+
+  @Option(names = "--workload", defaultValue = "decisions", paramLabel = "KIND",
+      description = "decisions, deadline, hold or play (default: ${DEFAULT-VALUE}).")
+  private String workload;
+
+  @Option(names = "--players", defaultValue = "400", paramLabel = "N",
+      description = "Players in all (default: ${DEFAULT-VALUE}).")
+  private int players;
+
+  @Option(names = "--sessions", defaultValue = "100", paramLabel = "N",
+      description = "Sessions they play in (default: ${DEFAULT-VALUE}).")
+  private int sessions;
+
+  @Option(names = "--bot-teams", defaultValue = "0", paramLabel = "N",
+      description = "Bot teams per session (default: ${DEFAULT-VALUE}).")
+  private int botTeams;
+
+  @Option(names = "--rates", defaultValue = "1000,5000,10000", split = ",", paramLabel = "R",
+      description = "Decisions per second, one step each (default: ${DEFAULT-VALUE}).")
+  private List<Integer> rates;
+
+  @Option(names = "--step-seconds", defaultValue = "20", paramLabel = "N")
+  private int stepSeconds;
+
+  @Option(names = "--warmup-seconds", defaultValue = "5", paramLabel = "N")
+  private int warmupSeconds;
+
+  @Option(names = "--deadline-seconds", defaultValue = "20", paramLabel = "N")
+  private int deadlineSeconds;
+
+  @Option(names = "--deadline-turns", defaultValue = "3", paramLabel = "N")
+  private int deadlineTurns;
+
+  @Option(names = "--hold-seconds", defaultValue = "60", paramLabel = "N")
+  private int holdSeconds;
+
+  @Option(names = "--heartbeat-seconds", defaultValue = "15", paramLabel = "N")
+  private int heartbeatSeconds;
+
+  @Option(names = "--source-addresses", defaultValue = "4", paramLabel = "K",
+      description = "Spread connections over 127.0.0.1..127.0.0.K (loopback only), so that more"
+          + " than ~60k connections fit (default: ${DEFAULT-VALUE}).")
+  private int sourceAddresses;
+
+  @Option(names = "--threads", paramLabel = "N", description = "Event loops (default: cores).")
+  private int threads = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--connect-concurrency", defaultValue = "200", paramLabel = "N")
+  private int connectConcurrency;
+
+  @Option(names = "--server-pid", defaultValue = "0", paramLabel = "PID",
+      description = "A local server's pid, to report its memory per connection.")
+  private long serverPid;
+
+  @Option(names = "--sustain-p99-ms", defaultValue = "100", paramLabel = "MS",
+      description = "A step is sustained while its p99 stays under this (default: ${DEFAULT-VALUE}).")
+  private double sustainP99Ms;
+
+  @Option(names = "--ceiling-steps", defaultValue = "6", paramLabel = "N")
+  private int ceilingSteps;
+
+  @Option(names = "--timeout-seconds", defaultValue = "30", paramLabel = "N")
+  private int timeoutSeconds;
+
+  public LoadCommand(PrintStream out, PrintStream err) {
+    this.out = requireNonNull(out, "out");
+    this.err = requireNonNull(err, "err");
+  }
 
   public static void main(String[] args) {
     // Netty logs at DEBUG under logback's default configuration; a load run wants a quiet console.
     ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
         org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(ch.qos.logback.classic.Level.INFO);
-    System.exit(run(args, System.out, System.err));
+    System.exit(new CommandLine(new LoadCommand(System.out, System.err)).execute(args));
   }
 
-  /** Usage of the client's {@code load} command. */
-  public static final String USAGE = LoadOptions.USAGE;
+  private int positive(String option, int value) {
+    if (value <= 0) {
+      throw new ParameterException(spec.commandLine(), option + " must be positive, was " + value);
+    }
+    return value;
+  }
+
+  LoadOptions options() {
+    LoadOptions.Workload kind;
+    try {
+      kind = LoadOptions.Workload.valueOf(workload.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(),
+          "--workload must be decisions, deadline, hold or play, was '" + workload + "'");
+    }
+    rates.forEach(r -> positive("--rates", r));
+    try {
+      return new LoadOptions(server, echo, kind, positive("--players", players),
+          positive("--sessions", sessions), botTeams, rates,
+          Duration.ofSeconds(positive("--step-seconds", stepSeconds)),
+          Duration.ofSeconds(warmupSeconds), positive("--deadline-seconds", deadlineSeconds),
+          positive("--deadline-turns", deadlineTurns), Duration.ofSeconds(holdSeconds),
+          Duration.ofSeconds(positive("--heartbeat-seconds", heartbeatSeconds)),
+          positive("--source-addresses", sourceAddresses), positive("--threads", threads),
+          positive("--connect-concurrency", connectConcurrency), serverPid, sustainP99Ms,
+          ceilingSteps, Duration.ofSeconds(positive("--timeout-seconds", timeoutSeconds)));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
 
   /** Runs the generator; returns 0 when the run had no errors, 1 when it had, 2 on bad usage. */
-  public static int run(String[] args, PrintStream out, PrintStream err) {
-    requireNonNull(out, "out");
-    requireNonNull(err, "err");
-    LoadOptions options;
-    try {
-      options = LoadOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      err.println(e.getMessage());
-      err.println(LoadOptions.USAGE);
-      return 2;
-    }
+  @Override
+  public Integer call() {
+    LoadOptions options = options();
     EventLoopGroup group = NativeIo.group(options.threads());
     try {
       out.printf("quarterdeck load %s, %s, %d players in %d sessions, %d cores, %s I/O, %s%n",

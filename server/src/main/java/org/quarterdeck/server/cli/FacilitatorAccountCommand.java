@@ -4,41 +4,69 @@ import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.quarterdeck.server.facilitator.FacilitatorAccounts;
 import org.quarterdeck.server.facilitator.PasswordHash;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code facilitator-add}: creates or changes a facilitator account. The password is read from
  * standard input (never a flag: flags end up in shell history and process lists).
  */
-public final class FacilitatorAccountCommand {
-  public static final String USAGE = """
-      facilitator-add --facilitators FILE --name NAME [--iterations 600000] < password
-          Adds a facilitator account (or sets its password) in FILE, the file `serve
-          --facilitators FILE` reads. The password is the first line of standard input; FILE
-          keeps only a PBKDF2 hash of it. NAME is also the room link /room/NAME.""";
+@Command(name = "facilitator-add", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Adds a facilitator account (or sets its password) in FILE, the file"
+        + " `serve --facilitators FILE` reads. The password is the first line of standard input;"
+        + " FILE keeps only a PBKDF2 hash of it. NAME is also the room link /room/NAME."})
+public final class FacilitatorAccountCommand implements Callable<Integer> {
+  @Spec
+  private CommandSpec spec;
+  private final InputStream in;
 
-  private FacilitatorAccountCommand() {}
+  @Option(names = "--facilitators", required = true, paramLabel = "FILE",
+      description = "The accounts file.")
+  private Path file;
 
-  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err)
-      throws Exception {
-    Flags flags = Flags.parse(args, Set.of("facilitators", "name", "iterations"), Set.of(),
-        Map.of());
-    Path file = Path.of(flags.get("facilitators").orElseThrow(
-        () -> new Flags.UsageException("--facilitators is required")));
-    String name = flags.get("name").orElseThrow(
-        () -> new Flags.UsageException("--name is required"));
-    int iterations = flags.getInt("iterations", PasswordHash.DEFAULT_ITERATIONS,
-        PasswordHash.MIN_ITERATIONS, 10_000_000);
+  @Option(names = "--name", required = true, paramLabel = "NAME", description = "Account name.")
+  private String name;
+
+  private int iterations;
+
+  @Option(names = "--iterations", paramLabel = "N",
+      description = "PBKDF2 iterations (default: ${DEFAULT-VALUE}).",
+      defaultValue = "" + PasswordHash.DEFAULT_ITERATIONS)
+  void iterations(int value) {
+    iterations = Ranges.check(spec, "--iterations", value, PasswordHash.MIN_ITERATIONS,
+        10_000_000);
+  }
+
+  FacilitatorAccountCommand(InputStream in) {
+    this.in = in;
+  }
+
+  /** Runs {@code facilitator-add} with these arguments (tests). */
+  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    picocli.CommandLine line = new picocli.CommandLine(new FacilitatorAccountCommand(in));
+    line.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    return line.execute(args);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     String line = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
         .readLine();
     if (line == null || line.isEmpty() || line.length() > 200) {
       err.println("facilitator-add: give the password (1..200 characters) on standard input");
+      err.flush();
       return 2;
     }
     char[] password = line.toCharArray();
@@ -46,11 +74,13 @@ public final class FacilitatorAccountCommand {
       FacilitatorAccounts.put(file, name, password, iterations);
     } catch (IllegalArgumentException e) {
       err.println("facilitator-add: " + e.getMessage());
+      err.flush();
       return 2;
     } finally {
       Arrays.fill(password, '\0');
     }
     out.println("facilitator " + name + " saved in " + file);
+    out.flush();
     return 0;
   }
 }

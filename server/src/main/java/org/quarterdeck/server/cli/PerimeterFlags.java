@@ -2,59 +2,83 @@ package org.quarterdeck.server.cli;
 
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Optional;
-import java.util.Set;
 import org.quarterdeck.server.net.ConnectionCaps;
 import org.quarterdeck.server.net.OriginPolicy;
 import org.quarterdeck.server.net.Perimeter;
 import org.quarterdeck.server.net.TlsCertificates;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * The {@code serve} flags of what faces the network (connection caps, TLS, WebSocket origins),
- * kept apart from the other flags so they move as one piece.
+ * The {@code serve} options of what faces the network (connection caps, TLS, WebSocket origins),
+ * a picocli mixin kept apart from the other options so they move as one piece.
  */
 final class PerimeterFlags {
-  static final Set<String> FLAGS = Set.of("allowed-origins", "tls-cert", "tls-key",
-      "max-connections", "max-connections-per-address");
+  @Spec(Spec.Target.MIXEE)
+  private CommandSpec spec;
 
-  static final String USAGE = String.join("\n",
-      "      [--tls-cert chain.pem --tls-key key.pem] [--allowed-origins https://a.example,...]",
-      "      [--max-connections N] [--max-connections-per-address 512]",
-      "  --tls-cert/--tls-key: PEM certificate chain and PKCS#8 private key; both listeners then",
-      "  speak TLS only (https, wss and TLS around the TCP frames); the files are re-read within",
-      "  a minute of a change. --allowed-origins: web pages besides this server's own that may",
-      "  open a WebSocket (* = any). --max-connections: default 10,000 or the descriptor limit",
-      "  less 256; --max-connections-per-address: default 512.");
+  @Option(names = "--tls-cert", paramLabel = "chain.pem",
+      description = "PEM certificate chain (with --tls-key); both listeners then speak TLS only"
+          + " (https, wss and TLS around the TCP frames); the files are re-read within a minute"
+          + " of a change.")
+  private Path tlsCert;
 
-  private PerimeterFlags() {}
+  @Option(names = "--tls-key", paramLabel = "key.pem",
+      description = "PKCS#8 private key of --tls-cert.")
+  private Path tlsKey;
 
-  static Perimeter parse(Flags flags) {
+  @Option(names = "--allowed-origins", paramLabel = "https://a.example,...",
+      description = "Web pages besides this server's own that may open a WebSocket (* = any).")
+  private String allowedOrigins;
+
+  private Integer maxConnections;
+  private Integer maxConnectionsPerAddress;
+
+  @Option(names = "--max-connections", paramLabel = "N",
+      description = "Connections open at most (default: 10,000 or the descriptor limit less 256).")
+  void maxConnections(int value) {
+    maxConnections = Ranges.check(spec, "--max-connections", value, 1, 1_000_000);
+  }
+
+  @Option(names = "--max-connections-per-address", paramLabel = "N",
+      description = "Connections open at most from one address (default: 512).")
+  void maxConnectionsPerAddress(int value) {
+    maxConnectionsPerAddress =
+        Ranges.check(spec, "--max-connections-per-address", value, 1, 1_000_000);
+  }
+
+  /**
+   * The perimeter these options describe.
+   *
+   * @throws ParameterException for origins that do not parse, a lone --tls-cert or --tls-key, or
+   *     TLS files that cannot be loaded
+   */
+  Perimeter perimeter() {
     ConnectionCaps defaults = ConnectionCaps.defaults();
-    int total = flags.getInt("max-connections", defaults.total(), 1, 1_000_000);
-    int perAddress = flags.getInt("max-connections-per-address",
-        Math.min(defaults.perAddress(), total), 1, 1_000_000);
+    int total = maxConnections == null ? defaults.total() : maxConnections;
+    int perAddress = maxConnectionsPerAddress == null
+        ? Math.min(defaults.perAddress(), total) : maxConnectionsPerAddress;
     Perimeter perimeter = Perimeter.defaults()
         .withCaps(defaults.withTotal(total).withPerAddress(perAddress));
-    Optional<String> origins = flags.get("allowed-origins");
-    if (origins.isPresent()) {
+    if (allowedOrigins != null) {
       try {
         perimeter = perimeter.withOrigins(
-            OriginPolicy.allowing(Arrays.asList(origins.get().split(","))));
+            OriginPolicy.allowing(Arrays.asList(allowedOrigins.split(","))));
       } catch (IllegalArgumentException e) {
-        throw new Flags.UsageException("--allowed-origins: " + e.getMessage());
+        throw new ParameterException(spec.commandLine(), "--allowed-origins: " + e.getMessage(), e);
       }
     }
-    Optional<String> cert = flags.get("tls-cert");
-    Optional<String> key = flags.get("tls-key");
-    if (cert.isPresent() != key.isPresent()) {
-      throw new Flags.UsageException("--tls-cert and --tls-key go together");
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
     }
-    if (cert.isPresent()) {
+    if (tlsCert != null) {
       try {
-        perimeter = perimeter.withTls(
-            TlsCertificates.load(Path.of(cert.get()), Path.of(key.get())));
+        perimeter = perimeter.withTls(TlsCertificates.load(tlsCert, tlsKey));
       } catch (IllegalArgumentException e) {
-        throw new Flags.UsageException("--tls-cert/--tls-key: " + e.getMessage());
+        throw new ParameterException(spec.commandLine(), "--tls-cert/--tls-key: " + e.getMessage(),
+            e);
       }
     }
     return perimeter;

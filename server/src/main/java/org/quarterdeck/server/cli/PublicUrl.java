@@ -27,13 +27,13 @@ final class PublicUrl {
           || uri.getScheme().equals("https")) || uri.getHost() == null
           || !(uri.getRawPath() == null || uri.getRawPath().isEmpty()
               || uri.getRawPath().equals("/")) || uri.getRawQuery() != null) {
-        throw new Flags.UsageException("--public-url must look like http://HOST[:PORT] or"
+        throw new IllegalArgumentException("--public-url must look like http://HOST[:PORT] or"
             + " https://HOST[:PORT], was '" + flagValue + "'");
       }
       String text = uri.toString();
       return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     } catch (URISyntaxException e) {
-      throw new Flags.UsageException("--public-url is not a URL: " + e.getMessage());
+      throw new IllegalArgumentException("--public-url is not a URL: " + e.getMessage());
     }
   }
 

@@ -1,11 +1,11 @@
 package org.quarterdeck.server.cli;
 
-import java.io.PrintStream;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.quarterdeck.protocol.v1.CreateSession;
@@ -24,91 +24,34 @@ import org.quarterdeck.server.session.SessionLimits;
 import org.quarterdeck.server.session.SessionManager;
 import org.quarterdeck.server.store.FsyncMode;
 import org.quarterdeck.server.store.StoreOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** {@code serve}: runs the server until SIGTERM or SIGINT. */
-public final class ServeCommand {
-  static final Set<String> FLAGS = union(Set.of("http-port", "tcp-port", "bind", "data",
-      "admin-token", "max-frame-bytes", "idle-timeout-seconds", "handshake-timeout-seconds",
-      "fsync", "transport", "io-threads", "fsync-batch-ms", "store", "database-url", "node-id",
-      "admin-token-file", "max-open-logs", "creations-per-address-per-hour",
-      "max-anonymous-sessions", "max-spectators", "archive-after-minutes"),
-      PerimeterFlags.FLAGS);
-
-  private static Set<String> union(Set<String> a, Set<String> b) {
-    java.util.Set<String> all = new java.util.HashSet<>(a);
-    all.addAll(b);
-    return Set.copyOf(all);
-  }
-  static final Set<String> SWITCHES = Set.of("demo");
-
-  // ---- facilitator flags (kept apart: the facilitator side owns them) ----
-  /** --facilitators FILE: accounts that may sign in; --public-url URL: what people open. */
-  static final Set<String> FACILITATOR_FLAGS = Set.of("facilitators", "public-url");
-
-  /** The facilitator side's serve settings. */
-  public record FacilitatorOptions(Path accounts, String publicUrl) {
-    static FacilitatorOptions parse(Flags flags) {
-      return new FacilitatorOptions(flags.get("facilitators").map(Path::of).orElse(null),
-          flags.get("public-url").map(PublicUrl::parse).orElse(null));
-    }
-
-    FacilitatorAccounts load() throws java.io.IOException {
-      return accounts == null ? FacilitatorAccounts.none() : FacilitatorAccounts.load(accounts);
-    }
-  }
-
-  static final String FACILITATOR_USAGE = """
-        --facilitators FILE: facilitator accounts that may sign in on the facilitator page (create
-        them with `facilitator-add`); a signed-in facilitator needs no admin token.
-        --public-url URL: the address people open (join links, QR codes, room links), e.g.
-        http://192.168.1.20:8080 or https://play.example.org; default: the bound address, or every
-        network address of this machine when bound to 0.0.0.0.""";
-  // ---- end of facilitator flags ----
-
-  public static final String USAGE = """
-      serve [--http-port 8080] [--tcp-port 7777] [--bind 127.0.0.1] [--data ./quarterdeck-data]
-            [--fsync always|batch|off] [--fsync-batch-ms 0] [--admin-token TOKEN] [--demo]
-            [--max-frame-bytes 65536] [--idle-timeout-seconds 60] [--handshake-timeout-seconds 10]
-            [--transport auto|epoll|nio] [--io-threads N] [--admin-token-file PATH]
-            [--max-open-logs 256] [--creations-per-address-per-hour 20]
-            [--max-anonymous-sessions 1000] [--max-spectators 200] [--archive-after-minutes 60]
-            [--store file|postgres://USER:PASSWORD@HOST:5432/DB] [--node-id ID]
-        --store: file (default) = the event-log directory --data; a postgres:// URL (or
-        --database-url URL, or QUARTERDECK_DATABASE_URL) = the cluster store: sessions live in
-        that PostgreSQL database and this server is one node of a cluster (docs/cluster.md).
-        --node-id names the node (default HOST:HTTP_PORT); a node restarted under its id takes
-        its sessions back, and an older process with the same id is fenced.
-            [--facilitators FILE] [--public-url URL]
-        --fsync: always = fsync each record before acknowledging it; batch (default) = one fsync
-        per file for the records that arrived while the previous one ran, still before
-        acknowledging; off = never fsync (an OS crash or power loss can lose acknowledged work;
-        a process crash cannot). --fsync-batch-ms N (0..1000) holds each batch open N ms more:
-        fewer fsyncs, more latency.
-        --transport: auto (default) = Linux's native epoll when it loads, else Java NIO.
-        --io-threads: event loops for connections and sessions (default: one per core).
-        --admin-token-file: read the admin token from a file (first line), so that ps does not
-        show it; QUARTERDECK_ADMIN_TOKEN in the environment works too.
-        --max-open-logs: session log files held open at most (least recently written closed).
-        Without an admin token: --creations-per-address-per-hour and --max-anonymous-sessions
-        (sessions not yet archived) bound who creates sessions. --max-spectators per session.
-        --archive-after-minutes: an ended session's log is closed this long after it ended.
-        Every flag can also be set by an environment variable: QUARTERDECK_HTTP_PORT,
-        QUARTERDECK_TCP_PORT, QUARTERDECK_BIND, ... (the flag wins). Port 0 picks a free port.
-        --demo opens a session of the default scenario with bots in most seats and prints how
-        to join it; it also lets anyone create sessions even when --admin-token is set.
-      """ + FACILITATOR_USAGE.indent(2) + PerimeterFlags.USAGE;
-
+/**
+ * {@code serve}: runs the server until SIGTERM or SIGINT.
+ *
+ * <p>Adding a flag is one {@code @Option} member here: picocli parses it, prints it in
+ * {@code --help}, and {@link EnvironmentDefaults} lets {@code QUARTERDECK_<NAME>} set it. A whole
+ * number with bounds uses a setter that calls {@link Ranges#check}.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Runs the server until SIGTERM or SIGINT.",
+    footer = {"",
+        "Every option can also be set by an environment variable: QUARTERDECK_HTTP_PORT,",
+        "QUARTERDECK_TCP_PORT, QUARTERDECK_BIND, ... (the option wins). Port 0 picks a free port."})
+public final class ServeCommand implements Callable<Integer> {
   /**
    * The demo session: six teams played by bots that make good debrief baselines until people take
    * their seats. It starts at once and has no deadline: a turn resolves when every person seated
-   * has submitted (after a 10-second last call in which anyone may still revise, or when the
-   * facilitator forces it), so a newcomer can join and play at their pace.
+   * has submitted (or the facilitator forces it), so a newcomer can join and play at their pace.
    */
   static final SessionSettings DEMO = SessionSettings.newBuilder()
       .setTitle("Quarterdeck demo")
       .setTeams(6)
       .setTurnDeadlineSeconds(0)
-      .setLastCallSeconds(10)
       .addBotStrategies("adaptive").addBotStrategies("adaptive")
       .addBotStrategies("numbers").addBotStrategies("leader")
       .addBotStrategies("balanced").addBotStrategies("adaptive")
@@ -120,177 +63,407 @@ public final class ServeCommand {
   /** The status the shutdown hook ends the process with: 0 for a clean stop, else why not. */
   private static volatile int haltStatus = 0;
 
-  private ServeCommand() {}
+  @Spec
+  private CommandSpec spec;
 
-  /** Parsed {@code serve} settings. */
-  public record Options(InetSocketAddress http, InetSocketAddress tcp, Path data,
-      FsyncMode fsync, int fsyncBatchMillis, NetLimits limits, String adminToken, boolean demo,
-      Application.EventLoops loops, FacilitatorOptions facilitators, DatabaseUrl database,
-      String nodeId, Perimeter perimeter, int maxOpenLogs, SessionLimits sessionLimits) {
+  private int httpPort;
+  private int tcpPort;
 
-    public static Options parse(String[] args, Map<String, String> environment) {
-      Set<String> known = new java.util.HashSet<>(FLAGS);
-      known.addAll(FACILITATOR_FLAGS);
-      Flags flags = Flags.parse(args, known, SWITCHES, environment);
-      String bind = flags.get("bind", "127.0.0.1");
-      NetLimits limits = NetLimits.defaults()
-          .withMaxFrameBytes(flags.getInt("max-frame-bytes", 64 * 1024, 1024, 16 * 1024 * 1024))
-          .withTimeouts(
-              Duration.ofSeconds(flags.getInt("handshake-timeout-seconds", 10, 1, 3600)),
-              Duration.ofSeconds(flags.getInt("idle-timeout-seconds", 60, 1, 86_400)));
-      return new Options(
-          new InetSocketAddress(bind, flags.getInt("http-port", 8080, 0, 65535)),
-          new InetSocketAddress(bind, flags.getInt("tcp-port", 7777, 0, 65535)),
-          Path.of(flags.get("data", "./quarterdeck-data")),
-          parseFsync(flags.get("fsync", "batch")),
-          flags.getInt("fsync-batch-ms", 0, 0, 1000),
-          limits,
-          adminToken(flags),
-          flags.isSet("demo"),
-          new Application.EventLoops(parseTransport(flags.get("transport", "auto")),
-              flags.getInt("io-threads", 0, 0, 256)),
-          FacilitatorOptions.parse(flags),
-          ServeCommand.database(flags),
-          flags.get("node-id").orElseGet(() -> defaultNodeId(flags)),
-          PerimeterFlags.parse(flags),
-          flags.getInt("max-open-logs", StoreOptions.DEFAULTS.maxOpenLogs(), 1, 1_000_000),
-          new SessionLimits(
-              flags.getInt("creations-per-address-per-hour",
-                  SessionLimits.DEFAULTS.creationsPerAddressPerHour(), 1, 1_000_000),
-              flags.getInt("max-anonymous-sessions",
-                  SessionLimits.DEFAULTS.maxAnonymousSessions(), 1, Application.MAX_SESSIONS),
-              flags.getInt("max-spectators",
-                  SessionLimits.DEFAULTS.maxSpectatorsPerSession(), 0, 100_000),
-              Duration.ofMinutes(flags.getInt("archive-after-minutes",
-                  (int) SessionLimits.DEFAULTS.archiveAfter().toMinutes(), 0, 525_600))));
-    }
+  @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+  private String bind;
 
-    /**
-     * The admin token: {@code --admin-token} (or QUARTERDECK_ADMIN_TOKEN), or the first line of
-     * {@code --admin-token-file}; not both. A file keeps the token out of {@code ps} and
-     * {@code /proc/PID/cmdline}.
-     */
-    static String adminToken(Flags flags) {
-      java.util.Optional<String> direct = flags.get("admin-token");
-      java.util.Optional<String> file = flags.get("admin-token-file");
-      if (direct.isPresent() && file.isPresent()) {
-        throw new Flags.UsageException("give --admin-token or --admin-token-file, not both");
-      }
-      if (file.isEmpty()) {
-        return direct.orElse(null);
-      }
-      String token;
-      try {
-        String text = java.nio.file.Files.readString(Path.of(file.get()));
-        int newline = text.indexOf('\n');
-        token = (newline >= 0 ? text.substring(0, newline) : text).strip();
-      } catch (java.io.IOException | java.io.UncheckedIOException e) {
-        throw new Flags.UsageException("--admin-token-file: cannot read " + file.get() + ": "
-            + e.getMessage());
-      }
-      if (token.isEmpty()) {
-        throw new Flags.UsageException("--admin-token-file: " + file.get()
-            + " holds no token on its first line");
-      }
-      return token;
+  @Option(names = "--data", defaultValue = "./quarterdeck-data", paramLabel = "DIR",
+      description = "Directory of the session logs (default: ${DEFAULT-VALUE}).")
+  private Path data;
+
+  private FsyncMode fsync;
+  private int fsyncBatchMillis;
+
+  @Option(names = "--admin-token", paramLabel = "TOKEN",
+      description = "When set, creating a session needs this token.")
+  private String adminToken;
+
+  @Option(names = "--demo",
+      description = "Open a session of the default scenario with bots in most seats and print how"
+          + " to join it; it also lets anyone create sessions even when --admin-token is set.")
+  private boolean demo;
+
+  // ---- facilitator flags (the facilitator side owns them) ----
+  @Option(names = "--facilitators", paramLabel = "FILE",
+      description = "Facilitator accounts that may sign in on the facilitator page (create them"
+          + " with facilitator-add); a signed-in facilitator needs no admin token.")
+  private Path facilitators;
+
+  @Option(names = "--public-url", paramLabel = "URL",
+      description = "The address people open (join links, QR codes, room links), e.g."
+          + " http://192.168.1.20:8080; default: the bound address, or every network address of"
+          + " this machine when bound to 0.0.0.0.")
+  void publicUrl(String value) {
+    try {
+      publicUrl = value == null ? null : PublicUrl.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 
-  /** The cluster's database, or null for the file store. */
-  static DatabaseUrl database(Flags flags) {
-    String store = flags.get("store", "file");
-    java.util.Optional<String> url = flags.get("database-url");
+  private String publicUrl;
+  // ---- end of facilitator flags ----
+
+  private int maxFrameBytes;
+  private int idleTimeoutSeconds;
+  private int handshakeTimeoutSeconds;
+  private IoTransport transport;
+  private int ioThreads;
+
+  @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+      description = "HTTP and WebSocket port (default: ${DEFAULT-VALUE}).")
+  void httpPort(int value) {
+    httpPort = Ranges.check(spec, "--http-port", value, 0, 65535);
+  }
+
+  @Option(names = "--tcp-port", defaultValue = "7777", paramLabel = "PORT",
+      description = "Plain TCP port (default: ${DEFAULT-VALUE}).")
+  void tcpPort(int value) {
+    tcpPort = Ranges.check(spec, "--tcp-port", value, 0, 65535);
+  }
+
+  @Option(names = "--fsync", defaultValue = "batch", paramLabel = "always|batch|off",
+      description = {"always = fsync each record before acknowledging it; batch (default) = one"
+          + " fsync per file for the records that arrived while the previous one ran, still before"
+          + " acknowledging; off = never fsync (an OS crash or power loss can lose acknowledged"
+          + " work; a process crash cannot)."})
+  void fsync(String value) {
+    try {
+      fsync = FsyncMode.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(),
+          "--fsync must be always, batch or off, was '" + value + "'");
+    }
+  }
+
+  @Option(names = "--fsync-batch-ms", defaultValue = "0", paramLabel = "N",
+      description = "Hold each fsync batch open N ms more (0..1000): fewer fsyncs, more latency.")
+  void fsyncBatchMillis(int value) {
+    fsyncBatchMillis = Ranges.check(spec, "--fsync-batch-ms", value, 0, 1000);
+  }
+
+  @Option(names = "--max-frame-bytes", defaultValue = "65536", paramLabel = "N",
+      description = "Largest frame a client may send (default: ${DEFAULT-VALUE}).")
+  void maxFrameBytes(int value) {
+    maxFrameBytes = Ranges.check(spec, "--max-frame-bytes", value, 1024, 16 * 1024 * 1024);
+  }
+
+  @Option(names = "--idle-timeout-seconds", defaultValue = "60", paramLabel = "N",
+      description = "Close a connection silent this long (default: ${DEFAULT-VALUE}).")
+  void idleTimeoutSeconds(int value) {
+    idleTimeoutSeconds = Ranges.check(spec, "--idle-timeout-seconds", value, 1, 86_400);
+  }
+
+  @Option(names = "--handshake-timeout-seconds", defaultValue = "10", paramLabel = "N",
+      description = "Close a connection that has not said Hello by then (default: ${DEFAULT-VALUE}).")
+  void handshakeTimeoutSeconds(int value) {
+    handshakeTimeoutSeconds = Ranges.check(spec, "--handshake-timeout-seconds", value, 1, 3600);
+  }
+
+  @Option(names = "--transport", defaultValue = "auto", paramLabel = "auto|epoll|nio",
+      description = "auto (default) = Linux's native epoll when it loads, else Java NIO.")
+  void transport(String value) {
+    try {
+      transport = IoTransport.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--transport: " + e.getMessage());
+    }
+  }
+
+  @Option(names = "--io-threads", defaultValue = "0", paramLabel = "N",
+      description = "Event loops for connections and sessions (default: one per core).")
+  void ioThreads(int value) {
+    ioThreads = Ranges.check(spec, "--io-threads", value, 0, 256);
+  }
+
+  // ---- lifecycle flags ----
+  @Option(names = "--admin-token-file", paramLabel = "PATH",
+      description = "Read the admin token from a file (first line), so that ps does not show it;"
+          + " QUARTERDECK_ADMIN_TOKEN in the environment works too. Not with --admin-token.")
+  private Path adminTokenFile;
+
+  private int maxOpenLogs;
+  private int creationsPerAddressPerHour;
+  private int maxAnonymousSessions;
+  private int maxSpectators;
+  private int archiveAfterMinutes;
+
+  @Option(names = "--max-open-logs", defaultValue = "256", paramLabel = "N",
+      description = "Session log files held open at most (least recently written closed;"
+          + " default: ${DEFAULT-VALUE}).")
+  void maxOpenLogs(int value) {
+    maxOpenLogs = Ranges.check(spec, "--max-open-logs", value, 1, 1_000_000);
+  }
+
+  @Option(names = "--creations-per-address-per-hour", defaultValue = "20", paramLabel = "N",
+      description = "Without an admin token: sessions one address may create an hour"
+          + " (default: ${DEFAULT-VALUE}).")
+  void creationsPerAddressPerHour(int value) {
+    creationsPerAddressPerHour =
+        Ranges.check(spec, "--creations-per-address-per-hour", value, 1, 1_000_000);
+  }
+
+  @Option(names = "--max-anonymous-sessions", defaultValue = "1000", paramLabel = "N",
+      description = "Without an admin token: sessions not yet archived at most"
+          + " (default: ${DEFAULT-VALUE}).")
+  void maxAnonymousSessions(int value) {
+    maxAnonymousSessions =
+        Ranges.check(spec, "--max-anonymous-sessions", value, 1, Application.MAX_SESSIONS);
+  }
+
+  @Option(names = "--max-spectators", defaultValue = "200", paramLabel = "N",
+      description = "Spectators per session at most (default: ${DEFAULT-VALUE}).")
+  void maxSpectators(int value) {
+    maxSpectators = Ranges.check(spec, "--max-spectators", value, 0, 100_000);
+  }
+
+  @Option(names = "--archive-after-minutes", defaultValue = "60", paramLabel = "N",
+      description = "An ended session's log is closed this long after it ended"
+          + " (default: ${DEFAULT-VALUE}).")
+  void archiveAfterMinutes(int value) {
+    archiveAfterMinutes = Ranges.check(spec, "--archive-after-minutes", value, 0, 525_600);
+  }
+
+  /** Who may create sessions without an admin token, spectators, archiving. */
+  public SessionLimits sessionLimits() {
+    return new SessionLimits(creationsPerAddressPerHour, maxAnonymousSessions, maxSpectators,
+        Duration.ofMinutes(archiveAfterMinutes));
+  }
+
+  public int maxOpenLogs() {
+    return maxOpenLogs;
+  }
+
+  /**
+   * The admin token: {@code --admin-token} (or QUARTERDECK_ADMIN_TOKEN), or the first line of
+   * {@code --admin-token-file} (or QUARTERDECK_ADMIN_TOKEN_FILE); not both. A file keeps the token
+   * out of {@code ps} and {@code /proc/PID/cmdline}.
+   *
+   * @throws ParameterException when both are given, or the file cannot be read or holds no token
+   */
+  public String adminToken() {
+    if (adminToken != null && adminTokenFile != null) {
+      throw new ParameterException(spec.commandLine(),
+          "give --admin-token or --admin-token-file, not both");
+    }
+    if (adminTokenFile == null) {
+      return adminToken;
+    }
+    String token;
+    try {
+      String text = java.nio.file.Files.readString(adminTokenFile);
+      int newline = text.indexOf('\n');
+      token = (newline >= 0 ? text.substring(0, newline) : text).strip();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new ParameterException(spec.commandLine(), "--admin-token-file: cannot read "
+          + adminTokenFile + ": " + e.getMessage(), e);
+    }
+    if (token.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--admin-token-file: " + adminTokenFile
+          + " holds no token on its first line");
+    }
+    return token;
+  }
+  // ---- end of lifecycle flags ----
+
+  // ---- perimeter flags (connection caps, TLS, WebSocket origins) ----
+  @picocli.CommandLine.Mixin
+  private PerimeterFlags perimeterFlags = new PerimeterFlags();
+
+  private Perimeter perimeter;
+
+  /** What faces the network: connection caps, TLS, WebSocket origins. */
+  public Perimeter perimeter() {
+    if (perimeter == null) {
+      perimeter = perimeterFlags.perimeter();
+    }
+    return perimeter;
+  }
+  // ---- end of perimeter flags ----
+
+  // ---- cluster store flags ----
+  @Option(names = "--store", defaultValue = "file",
+      paramLabel = "file|postgres://USER:PASSWORD@HOST:5432/DB",
+      description = "file (default) = the event-log directory --data; a postgres:// URL (or"
+          + " --database-url URL, or QUARTERDECK_DATABASE_URL) = the cluster store: sessions live"
+          + " in that PostgreSQL database and this server is one node of a cluster"
+          + " (docs/cluster.md).")
+  private String store;
+
+  @Option(names = "--database-url", paramLabel = "URL",
+      description = "The cluster's PostgreSQL database (postgres://...); the same as --store URL.")
+  private String databaseUrl;
+
+  @Option(names = "--node-id", paramLabel = "ID",
+      description = "Names the cluster node (default HOST:HTTP_PORT); a node restarted under its id"
+          + " takes its sessions back, and an older process with the same id is fenced.")
+  private String nodeId;
+
+  /**
+   * The cluster's database, or null for the file store.
+   *
+   * @throws ParameterException when --store and --database-url disagree or name no postgres:// URL
+   */
+  public DatabaseUrl database() {
+    String url = databaseUrl;
     try {
       if (!store.equals("file")) {
-        if (url.isPresent() && !url.get().equals(store)) {
-          throw new Flags.UsageException("--store and --database-url name different databases;"
-              + " give one");
+        if (url != null && !url.equals(store)) {
+          throw new ParameterException(spec.commandLine(),
+              "--store and --database-url name different databases; give one");
         }
         return DatabaseUrl.parse(store);
       }
-      return url.map(DatabaseUrl::parse).orElse(null);
+      return url == null ? null : DatabaseUrl.parse(url);
     } catch (IllegalArgumentException e) {
-      throw new Flags.UsageException("--store: file or a postgres:// URL: " + e.getMessage());
+      throw new ParameterException(spec.commandLine(),
+          "--store: file or a postgres:// URL: " + e.getMessage());
     }
   }
 
-  private static String defaultNodeId(Flags flags) {
+  /** This node's id in the cluster (default HOST:HTTP_PORT). */
+  public String nodeId() {
+    if (nodeId != null) {
+      return nodeId;
+    }
     String host;
     try {
       host = java.net.InetAddress.getLocalHost().getHostName();
     } catch (java.net.UnknownHostException e) {
       host = "node";
     }
-    String id = (host + ":" + flags.get("http-port", "8080")).replaceAll("[^A-Za-z0-9._:-]", "-");
+    String id = (host + ":" + httpPort).replaceAll("[^A-Za-z0-9._:-]", "-");
     return id.length() > 64 ? id.substring(0, 64) : id;
   }
+  // ---- end of cluster store flags ----
 
-  static IoTransport parseTransport(String value) {
-    try {
-      return IoTransport.parse(value);
-    } catch (IllegalArgumentException e) {
-      throw new Flags.UsageException("--transport: " + e.getMessage());
+  /** Parses {@code serve}'s arguments without running it (tests, tools). */
+  static ServeCommand parse(String[] args, java.util.Map<String, String> environment) {
+    ServeCommand serve = new ServeCommand();
+    picocli.CommandLine line = new picocli.CommandLine(serve);
+    line.setDefaultValueProvider(new EnvironmentDefaults(environment));
+    line.parseArgs(args);
+    serve.database(); // --store and --database-url together are checked here, as a usage error
+    serve.adminToken(); // so are --admin-token and --admin-token-file
+    serve.perimeter(); // and the perimeter's flags (the TLS files are read here)
+    return serve;
+  }
+
+  public InetSocketAddress http() {
+    return new InetSocketAddress(bind, httpPort);
+  }
+
+  public InetSocketAddress tcp() {
+    return new InetSocketAddress(bind, tcpPort);
+  }
+
+  public Path data() {
+    return data;
+  }
+
+  public FsyncMode fsync() {
+    return fsync;
+  }
+
+  public int fsyncBatchMillis() {
+    return fsyncBatchMillis;
+  }
+
+  public NetLimits limits() {
+    return NetLimits.defaults()
+        .withMaxFrameBytes(maxFrameBytes)
+        .withTimeouts(Duration.ofSeconds(handshakeTimeoutSeconds),
+            Duration.ofSeconds(idleTimeoutSeconds));
+  }
+
+  public boolean demo() {
+    return demo;
+  }
+
+  public Application.EventLoops loops() {
+    return new Application.EventLoops(transport, ioThreads);
+  }
+
+  public StoreOptions storeOptions() {
+    return StoreOptions.DEFAULTS.withFsyncMode(fsync)
+        .withBatchWindow(Duration.ofMillis(fsyncBatchMillis)).withMaxOpenLogs(maxOpenLogs);
+  }
+
+  /** The facilitator side's serve settings. */
+  public record FacilitatorOptions(Path accounts, String publicUrl) {
+    FacilitatorAccounts load() throws IOException {
+      return accounts == null ? FacilitatorAccounts.none() : FacilitatorAccounts.load(accounts);
     }
   }
 
-  static FsyncMode parseFsync(String value) {
-    try {
-      return FsyncMode.parse(value);
-    } catch (IllegalArgumentException e) {
-      throw new Flags.UsageException("--fsync must be always, batch or off, was '" + value + "'");
-    }
+  public FacilitatorOptions facilitators() {
+    return new FacilitatorOptions(facilitators, publicUrl);
   }
 
-  public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    Options options = Options.parse(args, System.getenv());
+  /** Runs {@code serve} with these arguments (tests); as the command line's {@code serve}. */
+  public static int run(String[] args, java.io.PrintStream out, java.io.PrintStream err) {
+    return Main.run(java.util.stream.Stream.concat(java.util.stream.Stream.of("serve"),
+        java.util.Arrays.stream(args)).toArray(String[]::new), out, err);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     Application app;
     FacilitatorAccounts accounts;
     try {
-      accounts = options.facilitators().load();
-    } catch (java.io.IOException | IllegalArgumentException e) {
+      accounts = facilitators().load();
+    } catch (IOException | IllegalArgumentException e) {
       err.println("cannot start: --facilitators: " + e.getMessage());
+      err.flush();
       return 1;
     }
+    DatabaseUrl database = database();
     PostgresJournals cluster = null;
     try {
-      String adminToken = options.demo() ? null : options.adminToken();
-      if (options.database() != null) {
-        String address = "http://" + options.http().getHostString() + ":"
-            + options.http().getPort();
-        cluster = PostgresJournals.open(options.database(),
-            new PostgresJournals.Node(options.nodeId(), address, address));
-        PostgresJournals node = cluster;
-        node.onLeaseLost(() -> {
-          if (node.lease().fenced()) {
+      String token = demo ? null : adminToken();
+      if (database != null) {
+        String address = "http://" + http().getHostString() + ":" + httpPort;
+        String node = nodeId();
+        cluster = PostgresJournals.open(database, new PostgresJournals.Node(node, address, address));
+        PostgresJournals journals = cluster;
+        journals.onLeaseLost(() -> {
+          if (journals.lease().fenced()) {
             // another node owns this node's sessions now: stop at once, so that no client
             // keeps talking to a copy that can never save anything again
-            err.println("node " + options.nodeId() + " was fenced (epoch "
-                + node.lease().epoch() + "); stopping");
+            err.println("node " + node + " was fenced (epoch " + journals.lease().epoch()
+                + "); stopping");
+            err.flush();
             haltStatus = FENCED_EXIT_CODE;
             new Thread(() -> System.exit(FENCED_EXIT_CODE), "quarterdeck-fenced").start();
           }
         });
         // facilitators' archive flags stay in memory on a cluster node (not yet in the database)
-        app = Application.start(options.http(), options.tcp(), options.limits(), adminToken,
-            Version.serverName(), cluster,
-            org.quarterdeck.server.facilitator.ArchivedSessions.inMemory(), options.loops(),
-            accounts, options.perimeter(), options.sessionLimits());
+        app = Application.start(http(), tcp(), limits(), token, Version.serverName(), cluster,
+            org.quarterdeck.server.facilitator.ArchivedSessions.inMemory(), loops(), accounts,
+            perimeter(), sessionLimits());
       } else {
-        app = Application.start(options.http(), options.tcp(), options.limits(), adminToken,
-            Version.serverName(), new Application.Storage(options.data(),
-                StoreOptions.DEFAULTS.withFsyncMode(options.fsync())
-                    .withBatchWindow(Duration.ofMillis(options.fsyncBatchMillis()))
-                    .withMaxOpenLogs(options.maxOpenLogs())),
-            options.loops(), accounts, options.perimeter(), options.sessionLimits());
+        app = Application.start(http(), tcp(), limits(), token, Version.serverName(),
+            new Application.Storage(data, storeOptions()), loops(), accounts, perimeter(),
+            sessionLimits());
       }
     } catch (PortTaken e) {
-      String flag = e.port() == PortTaken.Port.HTTP ? "http-port" : "tcp-port";
+      String flag = e.port() == PortTaken.Port.HTTP ? "--http-port" : "--tcp-port";
       err.println("cannot start: the " + e.port() + " port " + e.portNumber()
-          + " is already in use (or not allowed); choose another with --" + flag + " or "
-          + Flags.envName(flag) + " (0 picks a free port). " + e.getMessage());
+          + " is already in use (or not allowed); choose another with " + flag + " or "
+          + EnvironmentDefaults.envName(flag) + " (0 picks a free port). " + e.getMessage());
+      err.flush();
       return 1;
-    } catch (RuntimeException | java.io.IOException | java.sql.SQLException e) {
+    } catch (RuntimeException | IOException | java.sql.SQLException e) {
       err.println("cannot start: " + e.getMessage());
+      err.flush();
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -306,8 +479,8 @@ public final class ServeCommand {
       Runtime.getRuntime().halt(haltStatus);
     }, "quarterdeck-shutdown"));
     ServerAddresses addresses = app.addresses();
-    java.util.List<String> reachable = PublicUrl.candidates(options.facilitators().publicUrl(),
-        addresses.http(), addresses.httpUrl());
+    java.util.List<String> reachable = PublicUrl.candidates(publicUrl, addresses.http(),
+        addresses.httpUrl());
     app.publicUrl(reachable.get(0));
     out.println("Quarterdeck " + Version.version() + " is up.");
     out.println("  HTTP       " + addresses.httpUrl() + "  (health: " + addresses.httpUrl()
@@ -315,22 +488,20 @@ public final class ServeCommand {
     out.println("  WebSocket  " + addresses.webSocketUrl());
     out.println("  TCP        " + addresses.tcpUrl());
     out.println("  Open       " + String.join("  ", reachable) + "  (join links and QR codes use "
-        + reachable.get(0) + (options.facilitators().publicUrl() == null
-            ? "; set another with --public-url" : "") + ")");
+        + reachable.get(0) + (publicUrl == null ? "; set another with --public-url" : "") + ")");
     if (accounts.size() > 0) {
       out.println("  Facilitators  " + accounts.size() + " accounts; sign in at "
           + reachable.get(0) + "/facilitator");
     }
     if (cluster != null) {
-      out.println("  Store      PostgreSQL " + options.database() + " (node "
+      out.println("  Store      PostgreSQL " + database + " (node "
           + cluster.lease().nodeId() + ", epoch " + cluster.lease().epoch() + ", "
           + app.sessions().sessionCount() + " sessions recovered)");
     } else {
-      out.println("  Data       " + options.data().toAbsolutePath().normalize() + " (fsync "
-          + options.fsync().flagValue() + ", " + app.sessions().sessionCount()
-          + " sessions recovered)");
+      out.println("  Data       " + data.toAbsolutePath().normalize() + " (fsync "
+          + fsync.flagValue() + ", " + app.sessions().sessionCount() + " sessions recovered)");
     }
-    if (options.demo()) {
+    if (demo) {
       printDemo(out, app.sessions(), addresses, reachable.get(0));
     }
     out.flush();
@@ -338,7 +509,7 @@ public final class ServeCommand {
     return 0;
   }
 
-  private static void printDemo(PrintStream out, SessionManager sessions,
+  private static void printDemo(PrintWriter out, SessionManager sessions,
       ServerAddresses addresses, String publicUrl) throws Exception {
     SessionManager.Created demo = sessions.create(CreateSession.newBuilder()
         .setBuiltinScenario(ScenarioCatalog.defaultName()).setSettings(DEMO).build())

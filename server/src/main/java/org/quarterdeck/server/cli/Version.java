@@ -1,5 +1,7 @@
 package org.quarterdeck.server.cli;
 
+import picocli.CommandLine.IVersionProvider;
+
 /** The build's version, from the jar manifest when there is one. */
 final class Version {
   private Version() {}
@@ -11,5 +13,13 @@ final class Version {
 
   static String serverName() {
     return "quarterdeck-server/" + version();
+  }
+
+  /** {@code --version}. */
+  static final class Provider implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {serverName()};
+    }
   }
 }

@@ -16,6 +16,9 @@ public record SeatDecision(Seat seat, int turn, Map<String, Double> hours,
 
   public SeatDecision {
     requireNonNull(seat, "seat");
+    // Unmodifiable copies that keep the caller's order and its nulls: validate() refuses a null
+    // hour with a typed error, so this constructor must not throw on one (Guava's ImmutableMap
+    // would).
     hours = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(hours, "hours")));
     choices = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(choices, "choices")));
   }

@@ -1,5 +1,6 @@
 package org.quarterdeck.server.http;
 
+import com.google.gson.JsonObject;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -182,13 +183,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     switch (path) {
       case "/healthz" -> respond(ctx, request, HttpResponseStatus.OK, "application/json",
-          "{\"status\":\"ok\",\"live\":true,\"ready\":" + metrics.ready()
-              + ",\"protocolVersion\":1,\"connections\":" + metrics.openConnections()
-              + ",\"uptimeSeconds\":" + metrics.uptimeSeconds() + "}\n", true);
+          health(), true);
       // for load balancers: 503 while a cluster node does not hold its lease
       case "/readyz" -> respond(ctx, request, metrics.ready() ? HttpResponseStatus.OK
-          : HttpResponseStatus.SERVICE_UNAVAILABLE, "application/json",
-          "{\"ready\":" + metrics.ready() + "}\n", true);
+          : HttpResponseStatus.SERVICE_UNAVAILABLE, "application/json", ready(), true);
       case "/cluster" -> cluster(ctx, request);
       case "/metrics" -> respond(ctx, request, HttpResponseStatus.OK,
           "text/plain; version=0.0.4; charset=utf-8", metrics.prometheusText(), true);
@@ -354,5 +352,22 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (!keepAlive) {
       written.addListener(ChannelFutureListener.CLOSE);
     }
+  }
+
+  private String health() {
+    JsonObject health = new JsonObject();
+    health.addProperty("status", "ok");
+    health.addProperty("live", true);
+    health.addProperty("ready", metrics.ready());
+    health.addProperty("protocolVersion", 1);
+    health.addProperty("connections", metrics.openConnections());
+    health.addProperty("uptimeSeconds", metrics.uptimeSeconds());
+    return health + "\n";
+  }
+
+  private String ready() {
+    JsonObject ready = new JsonObject();
+    ready.addProperty("ready", metrics.ready());
+    return ready + "\n";
   }
 }

@@ -61,6 +61,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
   private boolean closing;
   private volatile boolean handshakeDone;
   private int consecutiveBadFrames;
+  /** Request ids of decisions read and not yet answered, with the time they were read. */
+  private final DecisionClock decisions = new DecisionClock();
   /** Start (ticker nanos) of the window in which refused messages are counted. */
   private long floodWindowStart;
   private int refusedInWindow;
@@ -103,7 +105,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
       return;
     }
     started = true;
-    metrics.connectionOpened();
+    metrics.connectionOpened(transport);
     registry.add(this);
     rateLimiter = new RateLimiter(limits.messagesPerSecond(), limits.messageBurst(),
         ctx.executor().ticker()::nanoTime);
@@ -119,7 +121,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (started) {
-      metrics.connectionClosed();
+      metrics.connectionClosed(transport);
       registry.remove(this);
       if (handshakeDeadline != null) {
         handshakeDeadline.cancel(false);
@@ -166,6 +168,9 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
       return;
     }
     metrics.messageIn();
+    if (inbound.message().hasSubmitDecision()) {
+      decisions.read(inbound.message().getRequestId(), System.nanoTime());
+    }
     dispatcher.dispatch(this, inbound.message());
   }
 
@@ -311,6 +316,12 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     metrics.messageOut();
     if (message.hasError()) {
       metrics.errorOut();
+    }
+    if (message.getRequestId() != 0) {
+      long readAt = decisions.answered(message.getRequestId());
+      if (readAt != DecisionClock.NONE && message.hasDecisionAccepted()) {
+        metrics.decisionAcknowledged(System.nanoTime() - readAt);
+      }
     }
     ctx.write(message, ctx.voidPromise());
     return true;

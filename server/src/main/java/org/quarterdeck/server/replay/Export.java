@@ -1,5 +1,10 @@
 package org.quarterdeck.server.replay;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import java.util.List;
@@ -18,6 +23,8 @@ import org.quarterdeck.server.wire.WireMapping;
 
 /** A session's replay as CSV (one row per team per turn) or JSON (everything). */
 public final class Export {
+  private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+
   private Export() {}
 
   /**
@@ -70,16 +77,18 @@ public final class Export {
   /** The frames and every record of the log (tokens appear only as hashes in it). */
   public static String json(String sessionId, List<ReplayFrame> frames,
       List<SessionRecord> records) {
+    // Each message prints itself (the proto3 JSON mapping); Gson only assembles the document.
     JsonFormat.Printer printer = JsonFormat.printer();
     try {
-      StringBuilder out = new StringBuilder("{\n\"replay\": ");
-      out.append(printer.print(Replay.newBuilder().setSessionId(sessionId).addAllFrames(frames)));
-      out.append(",\n\"records\": [\n");
-      for (int i = 0; i < records.size(); i++) {
-        out.append(printer.omittingInsignificantWhitespace().print(records.get(i)));
-        out.append(i + 1 < records.size() ? ",\n" : "\n");
+      JsonObject export = new JsonObject();
+      export.add("replay", JsonParser.parseString(printer.print(
+          Replay.newBuilder().setSessionId(sessionId).addAllFrames(frames))));
+      JsonArray recorded = new JsonArray(records.size());
+      for (SessionRecord record : records) {
+        recorded.add(JsonParser.parseString(printer.print(record)));
       }
-      return out.append("]\n}\n").toString();
+      export.add("records", recorded);
+      return PRETTY.toJson(export) + "\n";
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("session messages always print as JSON", e);
     }

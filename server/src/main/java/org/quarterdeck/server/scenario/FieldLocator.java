@@ -8,7 +8,8 @@ import com.google.protobuf.TextFormatParseLocation;
 /**
  * Finds the line of a field in the source text. For text format it walks the parser's
  * {@link TextFormatParseInfoTree}; for JSON (no parse tree) it scans for the field's JSON name
- * after the parent's line. A field that is missing is reported at its parent's line.
+ * (or its proto name) after the parent's line, which locates a repeated field but not one of its
+ * elements. A field that is missing is reported at its parent's line.
  */
 final class FieldLocator {
   private final String text;
@@ -74,20 +75,18 @@ final class FieldLocator {
     if (text.isEmpty()) {
       return new int[] {parent.line(), parent.column()};
     }
-    String needle = "\"" + fd.getJsonName() + "\"";
-    int seen = 0;
+    // JSON names a repeated field once, before its array, so the element's index cannot be
+    // found by counting names: every element of a repeated field is reported at the field's
+    // first line after the parent's (the text format's parse tree does know each element).
+    String jsonName = "\"" + fd.getJsonName() + "\"";
+    String protoName = "\"" + fd.getName() + "\"";
     for (int l = Math.max(0, parent.line() - 1); l < lines.length; l++) {
-      int c = lines[l].indexOf(needle);
+      int c = lines[l].indexOf(jsonName);
       if (c < 0) {
-        needle = "\"" + fd.getName() + "\"";
-        c = lines[l].indexOf(needle);
-        needle = "\"" + fd.getJsonName() + "\"";
+        c = lines[l].indexOf(protoName);
       }
       if (c >= 0) {
-        if (seen == 0) {
-          return new int[] {l + 1, c + 1};
-        }
-        seen++;
+        return new int[] {l + 1, c + 1};
       }
     }
     return new int[] {parent.line(), parent.column()};

@@ -117,6 +117,9 @@ final class GameSession {
     }
   }
 
+  /** Hears each turn's resolution time (metrics); set before the session runs. */
+  private java.util.function.LongConsumer turnTimer = nanos -> { };
+
   GameSession(String id, String joinCode, String facilitatorTokenHash, LoadedScenario scenario,
       SessionSettings settings, long seed, SessionClock clock, SessionJournal journal,
       Outbox outbox, Runnable ensureThread, boolean replaying) {
@@ -557,6 +560,7 @@ final class GameSession {
     }
     deadline.stop();
     lastCall.cancel();
+    long started = System.nanoTime(); // a duration for metrics only; the game's time is clock's
     List<AcceptedDecision> decisions = new ArrayList<>();
     for (SeatState s : seats) {
       if (s.decision != null) {
@@ -595,11 +599,19 @@ final class GameSession {
       return;
     }
     Announcements.turnClosed(this, outcome);
+    if (!replaying) {
+      turnTimer.accept(System.nanoTime() - started);
+    }
     if (game.isOver()) {
       end(false);
     } else {
       openTurn();
     }
+  }
+
+  /** Tells {@code timer} how long each turn this session resolves takes, in nanoseconds. */
+  void timeTurns(java.util.function.LongConsumer timer) {
+    turnTimer = requireNonNull(timer, "timer");
   }
 
   /** The decisions a team's seats submitted, merged (in two-hats mode each hat books its acts). */

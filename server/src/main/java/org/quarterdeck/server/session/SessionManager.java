@@ -89,6 +89,8 @@ public final class SessionManager implements SessionGateway {
    *     minute before its connections that missed are refused (see {@link GuessLimiter}; a
    *     connection that has not missed is never refused)
    */
+  private volatile java.util.function.LongConsumer turnTimer = nanos -> { };
+
   public SessionManager(Supplier<SessionThread> threads, Journals storage,
       String adminToken, int maxSessions, int joinFailuresPerMinute) {
     this(threads, storage, adminToken, maxSessions, joinFailuresPerMinute, Runnable::run);
@@ -434,6 +436,26 @@ public final class SessionManager implements SessionGateway {
     };
   }
 
+  /**
+   * Tells {@code timer} how long each turn takes to resolve, in nanoseconds, for every session
+   * created or recovered after this call (the composition root calls it before recovering).
+   */
+  public void timeTurns(java.util.function.LongConsumer timer) {
+    turnTimer = requireNonNull(timer, "timer");
+  }
+
+  /**
+   * How many sessions are in each phase, for metrics. Phases are read off the sessions' threads
+   * without synchronisation: a count may be one transition behind, which a gauge tolerates.
+   */
+  public java.util.Map<String, Long> sessionsByPhase() {
+    java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+    for (GameSession session : byId.values()) {
+      counts.merge(session.phase().name(), 1L, Long::sum);
+    }
+    return counts;
+  }
+
   /** The session's thread, or (for a session already dropped) the caller's. */
   private java.util.concurrent.Executor thread(GameSession session) {
     SessionThread thread = threadOf.get(session);
@@ -449,6 +471,7 @@ public final class SessionManager implements SessionGateway {
   }
 
   private void register(GameSession session, SessionThread thread) {
+    session.timeTurns(turnTimer);
     threadOf.put(session, thread);
     byId.put(session.id(), session);
     byCode.put(session.joinCode(), session);

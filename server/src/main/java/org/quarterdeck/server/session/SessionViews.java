@@ -20,9 +20,10 @@ import org.quarterdeck.server.engine.Var;
 import org.quarterdeck.server.wire.WireMapping;
 
 /**
- * What each role may see, decided in one place. A player sees their own team in full, the lobby
- * and public standings; a spectator sees the lobby and public standings; the facilitator sees
- * everything. Every message a session sends about the game is built here.
+ * Builds the game messages a session sends, filtered for the role they go to: a player sees
+ * their own team in full, the lobby and public standings; a spectator sees the lobby and public
+ * standings; the facilitator sees everything. Not the only filter: {@link Announcements} chooses
+ * who hears each push, and {@code replay.Redaction} filters replays and exports.
  */
 final class SessionViews {
   private final GameSession session;

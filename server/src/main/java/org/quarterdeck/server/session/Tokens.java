@@ -1,11 +1,10 @@
 package org.quarterdeck.server.session;
 
+import com.google.common.hash.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /**
  * Bearer tokens: 128 random bits, URL-safe text. The server keeps only their SHA-256 hashes and
@@ -25,12 +24,7 @@ public final class Tokens {
 
   /** Lowercase hex SHA-256 of the token's UTF-8 bytes. */
   public static String hash(String token) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
+    return Hashing.sha256().hashString(token, StandardCharsets.UTF_8).toString();
   }
 
   /** Compares two hashes without leaking where they differ. */

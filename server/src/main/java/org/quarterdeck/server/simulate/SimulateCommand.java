@@ -2,94 +2,111 @@ package org.quarterdeck.server.simulate;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import org.quarterdeck.server.bot.Strategies;
 import org.quarterdeck.server.bot.Strategy;
 import org.quarterdeck.server.scenario.LoadedScenario;
 import org.quarterdeck.server.scenario.ScenarioCatalog;
 import org.quarterdeck.server.scenario.ScenarioException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code simulate}: a bot tournament without network. Each seed plays one session of the
  * scenario, in its mode, with one team per strategy; prints a table per strategy and optionally
  * writes one CSV row per (seed, strategy).
  */
-public final class SimulateCommand {
-  static final String USAGE = String.join("\n",
-      "usage: simulate [--scenario NAME|FILE] [--strategies S1,S2,...] [--seeds N] [--csv FILE]",
-      "       simulate --search [--bounded] [--scenario NAME|FILE]",
-      "  --scenario    built-in name (" + String.join(", ", ScenarioCatalog.builtInNames())
-          + ") or a .textproto/.json file; default " + ScenarioCatalog.defaultName(),
-      "  --strategies  comma-separated: " + String.join(", ", Strategies.NAMES)
-          + "; default numbers,leader,balanced,adaptive,random",
-      "  --seeds       number of seeds (sessions) to play, 1..100000; default 100",
-      "  --csv         also write one row per (seed, strategy) to FILE",
-      "  --search      instead of a tournament, run the exploit search against the built-in bots",
-      "                and the model audit (held-out seeds; minutes per scenario)",
-      "  --bounded     with --search: the bounded search the test suite runs (seconds)",
-      "  In two-hats mode each strategy plays both hats of its team; a hat spends",
-      "  min(1, 2*share) of its free hours, share being the strategy's share for its kind.");
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Plays a tournament of bot strategies without network and prints a table per"
+        + " strategy.",
+        "In two-hats mode each strategy plays both hats of its team; a hat spends min(1, 2*share)"
+        + " of its free hours, share being the strategy's share for its kind.",
+        "simulate --search [--bounded] runs the exploit search and the model audit instead."})
+public final class SimulateCommand implements Callable<Integer> {
+  @Spec
+  private CommandSpec spec;
 
-  private SimulateCommand() {}
+  @Option(names = "--scenario", paramLabel = "NAME|FILE",
+      description = "Built-in name (${COMPLETION-CANDIDATES}) or a .textproto/.json file;"
+          + " default: the default scenario.", completionCandidates = BuiltIns.class)
+  private String scenario = ScenarioCatalog.defaultName();
+
+  @Option(names = "--strategies", defaultValue = "numbers,leader,balanced,adaptive,random",
+      paramLabel = "S1,S2,...", description = "Comma-separated strategies (default:"
+          + " ${DEFAULT-VALUE}); see docs/model.md for the list.")
+  private String strategies;
+
+  private int seeds;
+
+  @Option(names = "--csv", paramLabel = "FILE",
+      description = "Also write one row per (seed, strategy) to FILE.")
+  private Path csv;
+
+  @Option(names = "--seeds", defaultValue = "100", paramLabel = "N",
+      description = "Number of seeds (sessions) to play, 1..100000 (default: ${DEFAULT-VALUE}).")
+  void seeds(int value) {
+    if (value < 1 || value > 100_000) {
+      throw new ParameterException(spec.commandLine(),
+          "--seeds must be in 1..100000, got " + value);
+    }
+    seeds = value;
+  }
+
+  @Option(names = "--search",
+      description = "Instead of a tournament, run the exploit search against the built-in bots"
+          + " and the model audit (held-out seeds; minutes per scenario).")
+  private boolean search;
+
+  @Option(names = "--bounded",
+      description = "With --search: the bounded search the test suite runs (seconds).")
+  private boolean bounded;
+
+  /** The built-in scenario names, for completion and help. */
+  static final class BuiltIns implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return ScenarioCatalog.builtInNames().iterator();
+    }
+  }
 
   /**
-   * Runs the command.
+   * Runs the command on its own (tests); the server's {@code Main} runs it as a subcommand.
    *
    * @param args the arguments after the word {@code simulate}
    * @return 0 on success, 2 for bad flags, 1 if the scenario or CSV file fails
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    String scenario = ScenarioCatalog.defaultName();
-    String strategies = "numbers,leader,balanced,adaptive,random";
-    int seeds = 100;
-    String csv = null;
-    boolean search = false;
-    boolean bounded = false;
-    for (int i = 0; i < args.length; i++) {
-      String flag = args[i];
-      if (flag.equals("--search") || flag.equals("--bounded")) {
-        search |= flag.equals("--search");
-        bounded |= flag.equals("--bounded");
-        continue;
-      }
-      if (flag.equals("--help") || flag.equals("-h")) {
-        out.println(USAGE);
-        return 0;
-      }
-      if (!List.of("--scenario", "--strategies", "--seeds", "--csv").contains(flag)) {
-        return usage(err, "unknown flag '" + flag + "'");
-      }
-      if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-        return usage(err, flag + " needs a value");
-      }
-      String value = args[++i];
-      switch (flag) {
-        case "--scenario" -> scenario = value;
-        case "--strategies" -> strategies = value;
-        case "--csv" -> csv = value;
-        default -> {
-          try {
-            seeds = Integer.parseInt(value);
-          } catch (NumberFormatException e) {
-            return usage(err, "--seeds must be a whole number, got '" + value + "'");
-          }
-          if (seeds < 1 || seeds > 100_000) {
-            return usage(err, "--seeds must be in 1..100000, got " + seeds);
-          }
-        }
-      }
+    CommandLine line = new CommandLine(new SimulateCommand());
+    line.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    return line.execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (bounded && !search) {
+      throw new ParameterException(spec.commandLine(), "--bounded goes with --search");
     }
     List<Strategy> parsed;
     try {
       parsed = Strategies.parseList(strategies);
     } catch (IllegalArgumentException e) {
-      return usage(err, "--strategies: " + e.getMessage());
+      throw new ParameterException(spec.commandLine(), "--strategies: " + e.getMessage());
     }
     LoadedScenario loaded;
     try {
@@ -99,13 +116,11 @@ public final class SimulateCommand {
       err.println(e.getMessage());
       return 1;
     }
-    if (bounded && !search) {
-      return usage(err, "--bounded goes with --search");
-    }
     if (search) {
       ModelAudit.Figures f = ModelAudit.run(loaded.rules(), bounded
           ? ExploitSearch.Settings.bounded() : ExploitSearch.Settings.full());
       out.print(ModelAudit.report(loaded.rules(), f));
+      out.flush();
       return 0;
     }
     List<List<TeamOutcome>> all;
@@ -118,23 +133,18 @@ public final class SimulateCommand {
     printTable(out, loaded, all);
     if (csv != null) {
       try {
-        writeCsv(Path.of(csv), all);
+        writeCsv(csv, all);
       } catch (IOException | RuntimeException e) {
         err.println("simulate: cannot write " + csv + ": " + e.getMessage());
         return 1;
       }
       out.println("wrote " + (all.size() * all.get(0).size()) + " rows to " + csv);
     }
+    out.flush();
     return 0;
   }
 
-  private static int usage(PrintStream err, String problem) {
-    err.println("simulate: " + problem);
-    err.println(USAGE);
-    return 2;
-  }
-
-  static void printTable(PrintStream out, LoadedScenario sc, List<List<TeamOutcome>> all) {
+  static void printTable(PrintWriter out, LoadedScenario sc, List<List<TeamOutcome>> all) {
     int teams = all.get(0).size();
     int quarters = all.get(0).get(0).quarters().size();
     out.printf(Locale.ROOT, "scenario %s (%s), %d seeds, %d teams per session%n", sc.id(),

@@ -47,12 +47,12 @@ public final class EventStore implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private EventStore(Path sessionsDirectory, StoreOptions options, LogFiles files,
-      StoreUsage usage) {
+      StoreUsage usage, StoreObserver observer) {
     this.sessionsDirectory = sessionsDirectory;
     this.options = options;
     this.files = files;
     this.usage = usage;
-    this.writer = new LogWriter(options, files, openLogs, usage);
+    this.writer = new LogWriter(options, files, openLogs, usage, observer);
   }
 
   /** Opens (creating it if needed) a data directory on the real file system. */
@@ -60,15 +60,27 @@ public final class EventStore implements AutoCloseable {
     return open(dataDirectory, options, LogFiles.system());
   }
 
+  /** Opens a data directory on the real file system, telling {@code observer} its timings. */
+  public static EventStore open(Path dataDirectory, StoreOptions options, StoreObserver observer)
+      throws IOException {
+    return open(dataDirectory, options, LogFiles.system(), observer);
+  }
+
   /** Opens a data directory, with files opened through {@code files} (tests inject faults here). */
   public static EventStore open(Path dataDirectory, StoreOptions options, LogFiles files)
       throws IOException {
+    return open(dataDirectory, options, files, StoreObserver.NONE);
+  }
+
+  private static EventStore open(Path dataDirectory, StoreOptions options, LogFiles files,
+      StoreObserver observer) throws IOException {
     requireNonNull(dataDirectory, "dataDirectory");
     requireNonNull(options, "options");
     requireNonNull(files, "files");
+    requireNonNull(observer, "observer");
     Path sessions = Files.createDirectories(dataDirectory.resolve(SESSIONS));
     EventStore store = new EventStore(sessions, options, files,
-        StoreUsage.counting(sessions, SUFFIX));
+        StoreUsage.counting(sessions, SUFFIX), observer);
     store.writer.start();
     return store;
   }

@@ -68,6 +68,7 @@ final class LogWriter implements Runnable {
   private final StoreUsage usage;
   private final ExecutorService acks;
   private final ExecutorService fsyncPool;
+  private final StoreObserver observer;
   private volatile boolean accepting = true;
   private volatile boolean terminated;
 
@@ -82,8 +83,9 @@ final class LogWriter implements Runnable {
   private Shutdown shutdown;
 
   LogWriter(StoreOptions options, LogFiles files, ConcurrentMap<String, LogState> openLogs,
-      StoreUsage usage) {
+      StoreUsage usage, StoreObserver observer) {
     this.options = options;
+    this.observer = observer;
     this.files = files;
     this.openLogs = openLogs;
     this.usage = usage;
@@ -240,7 +242,11 @@ final class LogWriter implements Runnable {
         try {
           writeFully(log.channel, List.of(append));
           action = "fsync";
+          long start = System.nanoTime();
           log.channel.force(false);
+          long took = System.nanoTime() - start;
+          observer.fsynced(took);
+          observer.batchCommitted(1, took); // in this mode every record is its own batch
         } catch (IOException e) {
           failLog(log, appends.subList(i, appends.size()), action, e);
           return;
@@ -326,6 +332,9 @@ final class LogWriter implements Runnable {
    * sessions costs about one commit instead of 200 in a row.
    */
   private void syncDirty() {
+    long start = System.nanoTime();
+    int records = dirtyRecords;
+    boolean any = !dirty.isEmpty();
     if (dirty.size() == 1) {
       sync(dirty.iterator().next());
     } else if (dirty.size() > 1) {
@@ -341,11 +350,16 @@ final class LogWriter implements Runnable {
     dirty.clear();
     dirtyRecords = 0;
     dirtyBytes = 0;
+    if (any) {
+      observer.batchCommitted(records, System.nanoTime() - start);
+    }
   }
 
-  private static IOException force(LogState log) {
+  private IOException force(LogState log) {
     try {
+      long start = System.nanoTime();
       log.channel.force(false);
+      observer.fsynced(System.nanoTime() - start);
       return null;
     } catch (IOException e) {
       return e;

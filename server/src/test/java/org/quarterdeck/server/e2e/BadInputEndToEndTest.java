@@ -14,28 +14,19 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quarterdeck.client.QuarterdeckClient;
 import org.quarterdeck.protocol.v1.ClientMessage;
 import org.quarterdeck.protocol.v1.ErrorCode;
 import org.quarterdeck.protocol.v1.Ping;
 import org.quarterdeck.protocol.v1.ServerMessage;
+import org.quarterdeck.server.testing.TestServer;
 
 /** Garbage on either port leaves the server healthy and other connections undisturbed. */
 class BadInputEndToEndTest {
-  private static RunningServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = RunningServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final TestServer server = TestServer.inMemory();
 
   /** Writes bytes until the server closes the connection; returns what the server sent. */
   private static byte[] throwGarbage(InetSocketAddress address, long seed, int maxBytes)
@@ -73,7 +64,7 @@ class BadInputEndToEndTest {
   @Test
   void randomBytesOnTheTcpPortGetAnErrorAndAClose() throws Exception {
     for (long seed = 1; seed <= 10; seed++) {
-      throwGarbage(server.addresses.tcp(), seed, 256 * 1024);
+      throwGarbage(server.addresses().tcp(), seed, 256 * 1024);
     }
     assertHealthy();
   }
@@ -81,7 +72,7 @@ class BadInputEndToEndTest {
   @Test
   void aFrameThatClaimsTooManyBytesIsAnsweredTooLarge() throws Exception {
     try (Socket socket = new Socket()) {
-      socket.connect(server.addresses.tcp(), 5000);
+      socket.connect(server.addresses().tcp(), 5000);
       socket.setSoTimeout(10_000);
       socket.getOutputStream().write(new byte[] {(byte) 0x81, (byte) 0x80, 0x10}); // 262,145
       InputStream in = socket.getInputStream();
@@ -95,7 +86,7 @@ class BadInputEndToEndTest {
   @Test
   void randomBytesOnTheHttpPortAreRefused() throws Exception {
     for (long seed = 1; seed <= 10; seed++) {
-      byte[] answer = throwGarbage(server.addresses.http(), seed, 64 * 1024);
+      byte[] answer = throwGarbage(server.addresses().http(), seed, 64 * 1024);
       String text = new String(answer, java.nio.charset.StandardCharsets.ISO_8859_1);
       assertTrue(text.isEmpty() || text.startsWith("HTTP/1.1 400"), text);
     }
@@ -110,7 +101,7 @@ class BadInputEndToEndTest {
       long seed = 100;
       while (!done.get() && garbageConnections.get() < 200) {
         try {
-          throwGarbage(seed % 2 == 0 ? server.addresses.tcp() : server.addresses.http(), seed++,
+          throwGarbage(seed % 2 == 0 ? server.addresses().tcp() : server.addresses().http(), seed++,
               32 * 1024);
           garbageConnections.incrementAndGet();
         } catch (IOException e) {

@@ -153,7 +153,7 @@ class ClusterFailoverTest {
   private Process startNodeA() throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Process process = new ProcessBuilder(java.toString(), "-XX:TieredStopAtLevel=1", "-cp",
-        System.getProperty("java.class.path"), "org.quarterdeck.server.Main", "serve",
+        System.getProperty("java.class.path"), "org.quarterdeck.server.cli.Main", "serve",
         "--http-port", "0", "--tcp-port", "0", "--store", database.operatorUrl(),
         "--node-id", "node-a")
         .redirectError(ProcessBuilder.Redirect.appendTo(logs.resolve("node-a.log").toFile()))

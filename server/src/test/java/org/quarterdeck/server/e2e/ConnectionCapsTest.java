@@ -18,6 +18,7 @@ import org.quarterdeck.server.Application;
 import org.quarterdeck.server.net.ConnectionCaps;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.net.Perimeter;
+import org.quarterdeck.server.testing.TestServer;
 
 /**
  * One client holding more half-open HTTP requests than its share (issue 12, item 7): it is capped,
@@ -52,9 +53,9 @@ class ConnectionCapsTest {
   @Test
   void halfOpenRequestsFromOneClientLockNobodyOut() throws Exception {
     ConnectionCaps caps = new ConnectionCaps(300, 100, 1000, 1000, 16);
-    try (RunningServer server = new RunningServer(NetLimits.defaults(),
-        Application.Storage.memory(), Perimeter.defaults().withCaps(caps))) {
-      int port = server.addresses.http().getPort();
+    try (TestServer server = TestServer.with(NetLimits.defaults(), Application.Storage.memory())
+        .withPerimeter(Perimeter.defaults().withCaps(caps)).start()) {
+      int port = server.addresses().http().getPort();
       List<Socket> held = new ArrayList<>();
       int refused = 0;
       try {
@@ -68,7 +69,7 @@ class ConnectionCapsTest {
         }
         // wait until the server has counted or refused them all
         long deadline = System.nanoTime() + SECONDS.toNanos(10);
-        while (server.server.metrics().refusedConnections() + server.server.gate().open() < 200
+        while (server.server().metrics().refusedConnections() + server.server().gate().open() < 200
             && System.nanoTime() < deadline) {
           Thread.sleep(20);
         }
@@ -82,8 +83,8 @@ class ConnectionCapsTest {
             refused++;
           }
         }
-        assertTrue(server.server.gate().open() <= caps.perAddress() + caps.healthReserve(),
-            "the attacker holds at most its share: " + server.server.gate().open());
+        assertTrue(server.server().gate().open() <= caps.perAddress() + caps.healthReserve(),
+            "the attacker holds at most its share: " + server.server().gate().open());
         assertTrue(refused >= 200 - caps.perAddress() - caps.healthReserve(),
             "the rest were refused: " + refused);
 
@@ -99,10 +100,10 @@ class ConnectionCapsTest {
         }
       }
       long deadline = System.nanoTime() + SECONDS.toNanos(10);
-      while (server.server.gate().open() > 0 && System.nanoTime() < deadline) {
+      while (server.server().gate().open() > 0 && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
-      assertEquals(0, server.server.gate().open(), "every slot is given back");
+      assertEquals(0, server.server().gate().open(), "every slot is given back");
       assertEquals("HTTP/1.1 200", get(ATTACKER, port, "/healthz"), "the attacker may come back");
     }
   }
@@ -110,9 +111,9 @@ class ConnectionCapsTest {
   @Test
   void healthChecksFromAFullAddressUseTheReserve() throws Exception {
     ConnectionCaps caps = new ConnectionCaps(300, 20, 1000, 1000, 4);
-    try (RunningServer server = new RunningServer(NetLimits.defaults(),
-        Application.Storage.memory(), Perimeter.defaults().withCaps(caps))) {
-      int port = server.addresses.http().getPort();
+    try (TestServer server = TestServer.with(NetLimits.defaults(), Application.Storage.memory())
+        .withPerimeter(Perimeter.defaults().withCaps(caps)).start()) {
+      int port = server.addresses().http().getPort();
       List<Socket> held = new ArrayList<>();
       try {
         for (int i = 0; i < 20; i++) {
@@ -122,7 +123,7 @@ class ConnectionCapsTest {
           held.add(s);
         }
         long deadline = System.nanoTime() + SECONDS.toNanos(10);
-        while (server.server.gate().open() < 20 && System.nanoTime() < deadline) {
+        while (server.server().gate().open() < 20 && System.nanoTime() < deadline) {
           Thread.sleep(20);
         }
         assertEquals("HTTP/1.1 200", get(ATTACKER, port, "/healthz"), "health from the reserve");

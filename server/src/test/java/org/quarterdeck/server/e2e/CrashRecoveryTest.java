@@ -123,7 +123,7 @@ class CrashRecoveryTest {
   private Process startServer(URI[] tcp) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(List.of(java.toString(), "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), "org.quarterdeck.server.Main", "serve",
+        "-cp", System.getProperty("java.class.path"), "org.quarterdeck.server.cli.Main", "serve",
         "--http-port", "0", "--tcp-port", "0"));
     command.addAll(storeArguments());
     Process process = new ProcessBuilder(command)
@@ -282,7 +282,7 @@ class CrashRecoveryTest {
     boolean files = storeArguments().contains("--data");
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     java.io.PrintStream print = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
-    if (files && org.quarterdeck.server.cli.LogCommands.verify(new String[] {"--data",
+    if (files && org.quarterdeck.server.cli.Main.run(new String[] {"verify", "--data",
         data.toString()}, print, print) != 0) {
       System.out.println(out);
       notReplaying++;
@@ -291,8 +291,8 @@ class CrashRecoveryTest {
       if (t.sessionId == null) {
         continue;
       }
-      if (files && org.quarterdeck.server.cli.LogCommands.export(new String[] {"--data", data.toString(),
-          "--session", t.sessionId, "--format", "csv"}, new java.io.PrintStream(
+      if (files && org.quarterdeck.server.cli.Main.run(new String[] {"export", "--data",
+          data.toString(), "--session", t.sessionId, "--format", "csv"}, new java.io.PrintStream(
               new java.io.ByteArrayOutputStream()), print) != 0) {
         System.out.println(out);
         notReplaying++;

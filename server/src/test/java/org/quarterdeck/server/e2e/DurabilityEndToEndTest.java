@@ -34,9 +34,10 @@ import org.quarterdeck.protocol.v1.TurnOpened;
 import org.quarterdeck.protocol.v1.WhatIf;
 import org.quarterdeck.protocol.v1.WhatIfChange;
 import org.quarterdeck.server.Application;
-import org.quarterdeck.server.cli.LogCommands;
+import org.quarterdeck.server.cli.Main;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.store.StoreOptions;
+import org.quarterdeck.server.testing.TestServer;
 
 /**
  * A server restarted on its data directory: sessions come back, an open turn keeps its drafts,
@@ -47,9 +48,9 @@ class DurabilityEndToEndTest {
   @TempDir
   Path data;
 
-  private RunningServer start() throws Exception {
-    return new RunningServer(NetLimits.defaults(), new Application.Storage(data,
-        StoreOptions.DEFAULTS));
+  private TestServer start() throws Exception {
+    return TestServer.with(NetLimits.defaults(), new Application.Storage(data,
+        StoreOptions.DEFAULTS)).start();
   }
 
   private static Decision decision(TurnOpened open, String act) {
@@ -65,7 +66,7 @@ class DurabilityEndToEndTest {
 
   private record Table(SessionCreated created, String anaToken, String benToken) {}
 
-  private static Table openTable(RunningServer server, long seed) throws Exception {
+  private static Table openTable(TestServer server, long seed) throws Exception {
     try (TestPlayer fac = new TestPlayer(server.webSocket(), false)) {
       SessionCreated created = fac.call(ClientMessage.newBuilder().setCreateSession(
           CreateSession.newBuilder().setSettings(SessionSettings.newBuilder().setTeams(3)
@@ -98,7 +99,7 @@ class DurabilityEndToEndTest {
   void sessionsSurviveARestartAndReplayWhatIfAndExportWork() throws Exception {
     Table table;
     String draftAct = "coach";
-    try (RunningServer server = start()) {
+    try (TestServer server = start()) {
       table = openTable(server, 21);
       ServerMessage[] snap = new ServerMessage[1];
       try (TestPlayer ana = resume(server.tcp(), table.anaToken(), snap);
@@ -116,7 +117,7 @@ class DurabilityEndToEndTest {
       }
     }
 
-    try (RunningServer server = start()) {
+    try (TestServer server = start()) {
       ServerMessage[] snap = new ServerMessage[1];
       try (TestPlayer ana = resume(server.webSocket(), table.anaToken(), snap)) {
         assertEquals(Phase.TURN_OPEN, snap[0].getSnapshot().getPhase(), snap[0].toString());
@@ -150,7 +151,7 @@ class DurabilityEndToEndTest {
             .setWhatIf(WhatIf.newBuilder().setFromTurn(9))).getError().getCode());
 
         HttpResponse<String> csv = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(server.addresses.httpUrl() + "/sessions/"
+                URI.create(server.addresses().httpUrl() + "/sessions/"
                     + table.created().getSessionId() + "/export?format=csv"))
             .header("Authorization", "Bearer " + table.created().getFacilitatorToken()).build(),
             HttpResponse.BodyHandlers.ofString());
@@ -160,7 +161,7 @@ class DurabilityEndToEndTest {
         assertTrue(lines[0].contains("hours_coach") && lines[0].endsWith(",events"));
         assertEquals(1 + 2 * 3, lines.length, "one row per team per turn");
         HttpResponse<String> forbidden = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(server.addresses.httpUrl() + "/sessions/"
+                URI.create(server.addresses().httpUrl() + "/sessions/"
                     + table.created().getSessionId() + "/export?format=csv"))
             .header("Authorization", "Bearer " + table.anaToken()).build(),
             HttpResponse.BodyHandlers.ofString());
@@ -169,13 +170,13 @@ class DurabilityEndToEndTest {
     }
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    assertEquals(0, LogCommands.export(new String[] {"--data", data.toString(), "--session",
+    assertEquals(0, Main.run(new String[] {"export", "--data", data.toString(), "--session",
         table.created().getSessionId(), "--format", "json"}, new PrintStream(out), System.err));
     String json = out.toString(StandardCharsets.UTF_8);
     assertTrue(json.contains("\"replay\"") && json.contains("\"records\""));
     assertTrue(!json.contains(table.anaToken()), "tokens are never exported");
     ByteArrayOutputStream verified = new ByteArrayOutputStream();
-    assertEquals(0, LogCommands.verify(new String[] {"--data", data.toString()},
+    assertEquals(0, Main.run(new String[] {"verify", "--data", data.toString()},
         new PrintStream(verified), System.err), verified.toString());
   }
 
@@ -188,7 +189,7 @@ class DurabilityEndToEndTest {
   void aCorruptLogQuarantinesOnlyItsSession() throws Exception {
     Table good;
     Table bad;
-    try (RunningServer server = start()) {
+    try (TestServer server = start()) {
       good = openTable(server, 1);
       bad = openTable(server, 2);
     }
@@ -200,7 +201,7 @@ class DurabilityEndToEndTest {
       file.seek(middle);
       file.write(b ^ 0x5A);
     }
-    try (RunningServer server = start()) {
+    try (TestServer server = start()) {
       ServerMessage[] snap = new ServerMessage[1];
       try (TestPlayer fac = resume(server.tcp(), bad.created().getFacilitatorToken(), snap)) {
         assertTrue(fac.client.isOpen(), "refused, not disconnected");
@@ -211,10 +212,10 @@ class DurabilityEndToEndTest {
         assertTrue(fac.client.isOpen());
         assertEquals(Phase.TURN_OPEN, snap[0].getSnapshot().getPhase());
       }
-      assertEquals(1, server.app.sessions().quarantined().size());
+      assertEquals(1, server.app().sessions().quarantined().size());
     }
     ByteArrayOutputStream verified = new ByteArrayOutputStream();
-    assertEquals(1, LogCommands.verify(new String[] {"--data", data.toString()},
+    assertEquals(1, Main.run(new String[] {"verify", "--data", data.toString()},
         new PrintStream(verified), System.err));
     assertTrue(verified.toString().contains("FAIL " + bad.created().getSessionId()),
         verified.toString());

@@ -39,7 +39,7 @@ import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.protocol.v1.SignIn;
 import org.quarterdeck.server.Application;
 import org.quarterdeck.server.cli.FacilitatorAccountCommand;
-import org.quarterdeck.server.cli.LogCommands;
+import org.quarterdeck.server.cli.Main;
 import org.quarterdeck.server.net.NetLimits;
 
 /**
@@ -66,7 +66,7 @@ class FacilitatorServeTest {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Path log = dir.resolve("server.log");
     Process process = new ProcessBuilder(java.toString(), "-cp",
-        System.getProperty("java.class.path"), "org.quarterdeck.server.Main", "serve",
+        System.getProperty("java.class.path"), "org.quarterdeck.server.cli.Main", "serve",
         "--http-port", "0", "--tcp-port", "0", "--data", data.toString(),
         "--facilitators", accounts.toString(), "--admin-token", "admin-" + System.nanoTime(),
         "--public-url", "http://quarterdeck.example:8080")
@@ -191,7 +191,7 @@ class FacilitatorServeTest {
       }
     }
     ByteArrayOutputStream cli = new ByteArrayOutputStream();
-    assertEquals(0, LogCommands.export(new String[] {"--data", data.toString(), "--session",
+    assertEquals(0, Main.run(new String[] {"export", "--data", data.toString(), "--session",
         sessionId, "--format", "csv"}, new PrintStream(cli, true, StandardCharsets.UTF_8),
         System.err));
     String text = new String(web, StandardCharsets.UTF_8);

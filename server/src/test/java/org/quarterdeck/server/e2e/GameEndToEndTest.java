@@ -11,9 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quarterdeck.protocol.v1.ActHours;
 import org.quarterdeck.protocol.v1.ClientMessage;
 import org.quarterdeck.protocol.v1.CreateSession;
@@ -36,20 +35,12 @@ import org.quarterdeck.server.engine.AcceptedDecision;
 import org.quarterdeck.server.engine.Game;
 import org.quarterdeck.server.engine.Seat;
 import org.quarterdeck.server.scenario.ScenarioCatalog;
+import org.quarterdeck.server.testing.TestServer;
 
 /** Whole games over real sockets: every transport, bots, reconnects, deadlines, the facilitator. */
 class GameEndToEndTest {
-  private static RunningServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = RunningServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final TestServer server = TestServer.inMemory();
 
   private static TestPlayer facilitator(SessionSettings settings, SessionCreated[] out)
       throws Exception {

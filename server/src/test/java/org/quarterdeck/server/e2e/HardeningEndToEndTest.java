@@ -33,6 +33,7 @@ import org.quarterdeck.server.Application;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.net.OriginPolicy;
 import org.quarterdeck.server.net.Perimeter;
+import org.quarterdeck.server.testing.TestServer;
 
 /**
  * The attacks of issue 12 that need no special process settings, each against a real server on
@@ -41,13 +42,12 @@ import org.quarterdeck.server.net.Perimeter;
  */
 @Timeout(value = 30, unit = SECONDS)
 class HardeningEndToEndTest {
-  private static RunningServer server;
+  private static TestServer server;
 
   @BeforeAll
   static void start() throws Exception {
-    server = new RunningServer(NetLimits.defaults(), Application.Storage.memory(),
-        Perimeter.defaults().withOrigins(
-            OriginPolicy.allowing(List.of("https://workshop.example"))));
+    server = TestServer.with(NetLimits.defaults(), Application.Storage.memory())
+        .withPerimeter(Perimeter.defaults().withOrigins( OriginPolicy.allowing(List.of("https://workshop.example")))).start();
   }
 
   @AfterAll
@@ -57,7 +57,7 @@ class HardeningEndToEndTest {
 
   /** Sends one raw HTTP request on a new connection; returns the status line and headers. */
   private static String raw(String request) throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", server.addresses.http().getPort())) {
+    try (Socket socket = new Socket("127.0.0.1", server.addresses().http().getPort())) {
       socket.setSoTimeout(5000);
       OutputStream out = socket.getOutputStream();
       out.write(request.getBytes(StandardCharsets.ISO_8859_1));
@@ -73,7 +73,7 @@ class HardeningEndToEndTest {
   }
 
   private static String upgrade(String originHeader) throws Exception {
-    int port = server.addresses.http().getPort();
+    int port = server.addresses().http().getPort();
     return raw("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
         + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
         + "Sec-WebSocket-Version: 13\r\n" + originHeader + "\r\n");
@@ -81,7 +81,7 @@ class HardeningEndToEndTest {
 
   @Test
   void webSocketsFromForeignOriginsGet403() throws Exception {
-    int port = server.addresses.http().getPort();
+    int port = server.addresses().http().getPort();
     for (String foreign : List.of("https://evil.example", "null",
         "http://127.0.0.1:" + (port + 1), "http://127.0.0.1.evil.example:" + port)) {
       String response = upgrade("Origin: " + foreign + "\r\n");
@@ -264,7 +264,7 @@ class HardeningEndToEndTest {
       // The flood comes from another loopback address than the player's: per-address caps are
       // meant to stop the flooder, and the point here is what a normal client sees meanwhile.
       try (Socket socket = new Socket(java.net.InetAddress.getByName("127.0.0.1"),
-          server.addresses.http().getPort(), java.net.InetAddress.getByName("127.0.0.2"), 0)) {
+          server.addresses().http().getPort(), java.net.InetAddress.getByName("127.0.0.2"), 0)) {
         sockets.add(socket);
         socket.setSoTimeout(10_000);
         OutputStream out = socket.getOutputStream();

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.JsonFormat;
 import java.io.DataInputStream;
-import java.nio.charset.StandardCharsets;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,6 +26,7 @@ import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.WhatIf;
 import org.quarterdeck.server.Application;
 import org.quarterdeck.server.net.NetLimits;
+import org.quarterdeck.server.testing.TestServer;
 
 /**
  * Replies far above the write buffer's high-water mark reach a client that reads, over both
@@ -37,12 +38,12 @@ class LargeRepliesEndToEndTest {
   /** A short grace so the non-reading client is closed within the test's bound. */
   private static final NetLimits LIMITS = NetLimits.defaults()
       .withSlowReader(Duration.ofSeconds(6), 64L * 1024 * 1024);
-  private static RunningServer server;
+  private static TestServer server;
   private static SessionCreated game;
 
   @BeforeAll
   static void playABigGame() throws Exception {
-    server = new RunningServer(LIMITS, Application.Storage.memory());
+    server = TestServer.with(LIMITS, Application.Storage.memory()).start();
     game = BigSessions.playedToTheEnd(server.tcp());
   }
 
@@ -98,8 +99,8 @@ class LargeRepliesEndToEndTest {
 
   @Test
   void aClientThatAsksAndNeverReadsIsClosed() throws Exception {
-    long before = server.server.metrics().slowReaderCloses();
-    try (Socket socket = new Socket("127.0.0.1", server.addresses.tcp().getPort())) {
+    long before = server.server().metrics().slowReaderCloses();
+    try (Socket socket = new Socket("127.0.0.1", server.addresses().tcp().getPort())) {
       socket.setReceiveBufferSize(16 * 1024);
       OutputStream out = socket.getOutputStream();
       ClientMessage.newBuilder().setRequestId(1).setHello(Hello.newBuilder()
@@ -112,11 +113,11 @@ class LargeRepliesEndToEndTest {
       out.flush();
       // never read: the server must give up on this connection within a few graces
       long deadline = System.nanoTime() + SECONDS.toNanos(30);
-      while (server.server.metrics().slowReaderCloses() == before
+      while (server.server().metrics().slowReaderCloses() == before
           && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
-      assertEquals(before + 1, server.server.metrics().slowReaderCloses(),
+      assertEquals(before + 1, server.server().metrics().slowReaderCloses(),
           "closed as a slow reader");
       // and what was queued for it is gone: draining now ends at EOF
       InputStream in = new DataInputStream(socket.getInputStream());

@@ -118,7 +118,7 @@ class LifecycleHardeningTest {
     }
     try (ServerProcess restarted = ServerProcess.start(data, 256, "128m", flags)) {
       assertEquals(200, restarted.get("/healthz").statusCode());
-      assertEquals(300, restarted.metric("quarterdeck_sessions"));
+      assertEquals(300, restarted.metric("quarterdeck_sessions_held"));
       List<QuarterdeckClient> players = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         QuarterdeckClient p = client(i % 2 == 0 ? restarted.webSocket : restarted.tcp);
@@ -357,7 +357,7 @@ class LifecycleHardeningTest {
             .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     for (String line : r.body().split("\n")) {
       if (line.startsWith(name + " ")) {
-        return Long.parseLong(line.substring(name.length() + 1).trim());
+        return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
       }
     }
     throw new AssertionError("no metric " + name + " in " + r.body());

@@ -34,6 +34,7 @@ import org.quarterdeck.protocol.v1.SubmitDecision;
 import org.quarterdeck.protocol.v1.TurnOpened;
 import org.quarterdeck.protocol.v1.WhatIf;
 import org.quarterdeck.protocol.v1.WhatIfChange;
+import org.quarterdeck.server.testing.TestServer;
 
 /**
  * wire.proto is the documentation a third party reads: this test walks every request kind over a
@@ -41,11 +42,11 @@ import org.quarterdeck.protocol.v1.WhatIfChange;
  * promise, including the cases an independent client found wrong (issue #11).
  */
 class ProtocolContractTest {
-  private static RunningServer server;
+  private static TestServer server;
 
   @BeforeAll
   static void startServer() throws Exception {
-    server = RunningServer.start();
+    server = TestServer.inMemory().start();
   }
 
   @AfterAll

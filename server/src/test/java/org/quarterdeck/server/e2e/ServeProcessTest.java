@@ -35,7 +35,7 @@ class ServeProcessTest {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Path log = data.resolve("server.log");
     Process process = new ProcessBuilder(java.toString(), "-cp",
-        System.getProperty("java.class.path"), "org.quarterdeck.server.Main", "serve",
+        System.getProperty("java.class.path"), "org.quarterdeck.server.cli.Main", "serve",
         "--http-port", "0", "--tcp-port", "0", "--data", data.toString())
         .redirectError(log.toFile())
         .start();

@@ -50,7 +50,7 @@ final class ServerProcess implements AutoCloseable {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(List.of("sh", "-c",
         "ulimit -n " + fdLimit + " && exec \"$0\" \"$@\"", java.toString(), "-Xmx" + heap,
-        "-cp", System.getProperty("java.class.path"), "org.quarterdeck.server.Main", "serve",
+        "-cp", System.getProperty("java.class.path"), "org.quarterdeck.server.cli.Main", "serve",
         "--http-port", "0", "--tcp-port", "0", "--data", data.toString()));
     command.addAll(List.of(args));
     Path log = Files.createTempFile(data.getParent(), "server", ".log");
@@ -126,7 +126,7 @@ final class ServerProcess implements AutoCloseable {
   long metric(String name) throws Exception {
     for (String line : get("/metrics").body().split("\n")) {
       if (line.startsWith(name + " ")) {
-        return Long.parseLong(line.substring(name.length() + 1).trim());
+        return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
       }
     }
     throw new AssertionError("no metric " + name);

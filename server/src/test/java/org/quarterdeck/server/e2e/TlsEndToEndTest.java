@@ -35,6 +35,7 @@ import org.quarterdeck.server.Application;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.net.Perimeter;
 import org.quarterdeck.server.net.TlsCertificates;
+import org.quarterdeck.server.testing.TestServer;
 
 /**
  * TLS on both listeners with a self-signed certificate made in the test (the JDK's keytool):
@@ -110,21 +111,21 @@ class TlsEndToEndTest {
     Path key = dir.resolve("key.pem");
     KeyStore first = selfSigned(dir, "first", cert, key);
     TlsCertificates tls = TlsCertificates.load(cert, key);
-    try (RunningServer server = new RunningServer(NetLimits.defaults(),
-        Application.Storage.memory(), Perimeter.defaults().withTls(tls))) {
-      assertTrue(server.addresses.webSocketUrl().startsWith("wss://"));
-      assertTrue(server.addresses.tcpUrl().startsWith("tcps://"));
+    try (TestServer server = TestServer.with(NetLimits.defaults(), Application.Storage.memory())
+        .withPerimeter(Perimeter.defaults().withTls(tls)).start()) {
+      assertTrue(server.addresses().webSocketUrl().startsWith("wss://"));
+      assertTrue(server.addresses().tcpUrl().startsWith("tcps://"));
       SSLContext trustFirst = trusting(first);
       HttpClient https = HttpClient.newBuilder().sslContext(trustFirst).build();
       HttpResponse<String> health = https.send(HttpRequest.newBuilder(
-          URI.create(server.addresses.httpUrl() + "/healthz")).build(),
+          URI.create(server.addresses().httpUrl() + "/healthz")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, health.statusCode());
 
       // wss:// carrying a binary envelope
       CompletableFuture<ServerMessage> reply = new CompletableFuture<>();
       WebSocket ws = https.newWebSocketBuilder().buildAsync(
-          URI.create(server.addresses.webSocketUrl()), new WebSocket.Listener() {
+          URI.create(server.addresses().webSocketUrl()), new WebSocket.Listener() {
             private final java.io.ByteArrayOutputStream parts = new java.io.ByteArrayOutputStream();
 
             @Override
@@ -148,7 +149,7 @@ class TlsEndToEndTest {
       ws.abort();
 
       // TLS TCP
-      int tcpPort = server.addresses.tcp().getPort();
+      int tcpPort = server.addresses().tcp().getPort();
       X509Certificate seen = helloOverTlsTcp(trustFirst, tcpPort);
       assertEquals(first.getCertificate("first"), seen);
 

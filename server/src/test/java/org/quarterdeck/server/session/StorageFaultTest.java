@@ -221,8 +221,8 @@ class StorageFaultTest {
     Path phantom = sessions.resolve("s-phantom.qlog");
     Files.write(phantom, new byte[] {'Q', 'D', 'L', 'G', 0, 1, 0, 0});
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    assertEquals(0, org.quarterdeck.server.cli.LogCommands.verify(
-        new String[] {"--data", data.toString()}, new java.io.PrintStream(out),
+    assertEquals(0, org.quarterdeck.server.cli.Main.run(
+        new String[] {"verify", "--data", data.toString()}, new java.io.PrintStream(out),
         new java.io.PrintStream(new java.io.ByteArrayOutputStream())), out.toString());
     start();
     assertEquals(0, manager.recoverAll());

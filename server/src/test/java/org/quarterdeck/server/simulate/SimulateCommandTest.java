@@ -68,13 +68,13 @@ class SimulateCommandTest {
   @Test
   void badFlagsGetAClearMessageAndNonZeroCode() {
     assertEquals(2, run("--seeds", "zero"));
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("--seeds must be a whole number"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("Invalid value for option '--seeds'"));
     err.reset();
     assertEquals(2, run("--strategies", "numbers,golfer"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown strategy 'golfer'"));
     err.reset();
     assertEquals(2, run("--bogus"));
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown flag '--bogus'"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("Unknown option: '--bogus'"));
     err.reset();
     assertEquals(2, run("--seeds"));
     assertEquals(2, run("--seeds", "0"));
@@ -85,6 +85,6 @@ class SimulateCommandTest {
   @Test
   void helpPrintsUsage() {
     assertEquals(0, run("--help"));
-    assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: simulate"));
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: simulate"));
   }
 }

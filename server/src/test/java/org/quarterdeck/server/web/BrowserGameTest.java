@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -30,7 +29,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.quarterdeck.server.Application;
-import org.quarterdeck.server.net.NetLimits;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.quarterdeck.server.testing.TestServer;
 
 /**
  * The pages in a real browser (headless Debian chromium): a facilitator creates a session, two
@@ -43,6 +43,8 @@ class BrowserGameTest {
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
   static final Duration WAIT = Duration.ofSeconds(15);
 
+  @RegisterExtension
+  static final TestServer server = TestServer.inMemory();
   static Application app;
   static String base;
   static final List<WebDriver> drivers = new ArrayList<>();
@@ -55,8 +57,7 @@ class BrowserGameTest {
           + CHROMEDRIVER + "): run .ci/browser-setup (apt-get install -y chromium chromium-driver)");
     }
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
-    app = Application.start(new InetSocketAddress("127.0.0.1", 0),
-        new InetSocketAddress("127.0.0.1", 0), NetLimits.defaults(), null, "browser-test");
+    app = server.app();
     base = app.addresses().httpUrl();
     Files.createDirectories(SCREENSHOTS);
   }
@@ -69,9 +70,6 @@ class BrowserGameTest {
       } catch (RuntimeException ignored) {
         // already gone
       }
-    }
-    if (app != null) {
-      app.close();
     }
     for (Path p : profiles) {
       try (var walk = Files.walk(p)) {

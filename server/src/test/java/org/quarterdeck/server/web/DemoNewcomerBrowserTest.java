@@ -38,7 +38,7 @@ class DemoNewcomerBrowserTest {
     System.setProperty("webdriver.chrome.driver", BrowserGameTest.CHROMEDRIVER);
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Process server = new ProcessBuilder(java.toString(), "-cp",
-        System.getProperty("java.class.path"), "org.quarterdeck.server.Main", "serve", "--demo",
+        System.getProperty("java.class.path"), "org.quarterdeck.server.cli.Main", "serve", "--demo",
         "--http-port", "0", "--tcp-port", "0", "--data", data.toString())
         .redirectError(data.resolve("server.log").toFile())
         .start();

@@ -3,35 +3,22 @@ package org.quarterdeck.server.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.quarterdeck.server.Application;
-import org.quarterdeck.server.net.NetLimits;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.quarterdeck.server.testing.TestServer;
 
 /** The page routes over plain HTTP: content types, caching, 404s and no directory traversal. */
 class StaticFilesTest {
-  static Application app;
+  @RegisterExtension
+  static final TestServer server = TestServer.inMemory();
   static final HttpClient http = HttpClient.newHttpClient();
 
-  @BeforeAll
-  static void start() throws Exception {
-    app = Application.start(new InetSocketAddress("127.0.0.1", 0),
-        new InetSocketAddress("127.0.0.1", 0), NetLimits.defaults(), null, "static-test");
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
-
   static HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(app.addresses().httpUrl() + path)).build(),
+    return http.send(HttpRequest.newBuilder(URI.create(server.addresses().httpUrl() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -63,7 +50,7 @@ class StaticFilesTest {
         "/assets/.hidden", "/assets/a\\b.js", "/replay/", "/replay/a/b", "/nope",
         "/assets/webjars/uplot/1.6.30/package.json/..", "/web/player.html"}) {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-          URI.create(app.addresses().httpUrl() + path.replace("\\", "%5C"))).build(),
+          URI.create(server.addresses().httpUrl() + path.replace("\\", "%5C"))).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(404, r.statusCode(), path);
     }

@@ -1,5 +1,7 @@
 package org.quarterdeck.client.load.echo;
 
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -75,23 +77,34 @@ public final class EchoServer implements AutoCloseable {
   }
 
   /** {@code EchoServer [--bind 127.0.0.1] [--port 9090] [--threads 0]}: runs until killed. */
-  public static void main(String[] args) throws Exception {
-    String bind = "127.0.0.1";
-    int port = 9090;
-    int threads = 0;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--bind" -> bind = args[i + 1];
-        case "--port" -> port = Integer.parseInt(args[i + 1]);
-        case "--threads" -> threads = Integer.parseInt(args[i + 1]);
-        default -> throw new IllegalArgumentException("unknown flag " + args[i]);
-      }
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Command()).execute(args));
+  }
+
+  /** The echo server's command line. */
+  @CommandLine.Command(name = "echo-server", mixinStandardHelpOptions = true,
+      description = "A bare WebSocket echo server at /ws, the load generator's baseline; runs"
+          + " until killed.")
+  public static final class Command implements Callable<Integer> {
+    @CommandLine.Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS")
+    private String bind;
+
+    @CommandLine.Option(names = "--port", defaultValue = "9090", paramLabel = "PORT")
+    private int port;
+
+    @CommandLine.Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+        description = "Event loops (0: one per core).")
+    private int threads;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      EchoServer server = start(new InetSocketAddress(bind, port), threads);
+      System.out.println("echo server at ws://" + bind + ":" + server.port() + "/ws (pid "
+          + ProcessHandle.current().pid() + ")");
+      System.out.flush();
+      server.channel.closeFuture().sync();
+      return 0;
     }
-    EchoServer server = start(new InetSocketAddress(bind, port), threads);
-    System.out.println("echo server at ws://" + bind + ":" + server.port() + "/ws (pid "
-        + ProcessHandle.current().pid() + ")");
-    System.out.flush();
-    server.channel.closeFuture().sync();
   }
 
   /** Writes each binary frame back; flushes once per read burst. */

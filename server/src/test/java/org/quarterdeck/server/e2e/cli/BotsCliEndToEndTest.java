@@ -7,35 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.quarterdeck.server.testing.TestServer;
 
 /** {@code bots} fill every seat and play a whole game while a scripted facilitator runs it. */
 class BotsCliEndToEndTest {
-  private static CliServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = new CliServer();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final TestServer server = TestServer.inMemory();
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"adaptive", "balanced", "numbers", "leader", "random", "static:0.3"})
   void botsPlayAWholeGameToTheEnd(String strategy) throws Exception {
     // No server bots ("-"): every seat is a client bot, so each turn waits for all of them.
-    Terminal f = Terminal.start("facilitate", "--server", server.ws(), "--create", "--teams",
+    Terminal f = Terminal.start("facilitate", "--server", server.webSocket().toString(), "--create", "--teams",
         "3", "--bots", "-,-,-", "--seed", "11");
     f.type("wait-players 3", "start", "wait-end", "quit");
     String code = f.await("^  Join code +(\\S+)").group(1);
 
-    Terminal bots = Terminal.start("bots", "--server", server.tcp(), "--join", code, "--count",
+    Terminal bots = Terminal.start("bots", "--server", server.tcp().toString(), "--join", code, "--count",
         "3", "--strategy", strategy, "--seed", "3");
     bots.await("^bot-1 joined team \\d \\(strategy " + Pattern.quote(strategy) + "\\)");
     bots.await("^3 bot\\(s\\) seated");

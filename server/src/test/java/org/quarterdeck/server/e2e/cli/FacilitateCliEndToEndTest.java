@@ -7,27 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.concurrent.LinkedBlockingQueue;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quarterdeck.client.QuarterdeckClient;
 import org.quarterdeck.protocol.v1.Goodbye;
 import org.quarterdeck.protocol.v1.Joined;
 import org.quarterdeck.protocol.v1.ServerMessage;
+import org.quarterdeck.server.testing.TestServer;
 
 /** {@code facilitate} and {@code bots} driven end to end against a real server. */
 class FacilitateCliEndToEndTest {
-  private static CliServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = new CliServer();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final TestServer server = TestServer.inMemory();
 
   private static ServerMessage next(LinkedBlockingQueue<ServerMessage> pushes,
       ServerMessage.BodyCase kind) throws InterruptedException {
@@ -44,7 +35,7 @@ class FacilitateCliEndToEndTest {
 
   @Test
   void createsASessionPrintsTheCodeAndRunsTheFacilitatorsCommands() throws Exception {
-    Terminal f = Terminal.start("facilitate", "--server", server.ws(), "--create",
+    Terminal f = Terminal.start("facilitate", "--server", server.webSocket().toString(), "--create",
         "--teams", "3", "--deadline", "600", "--seed", "5", "--title", "Workshop");
     String code = f.await("^  Join code +(\\S+)").group(1);
     f.await("^  Facilitator token +\\S{20,}");
@@ -132,12 +123,12 @@ class FacilitateCliEndToEndTest {
 
   @Test
   void aFacilitatorComesBackWithTheToken() throws Exception {
-    Terminal first = Terminal.start("facilitate", "--server", server.tcp(), "--create",
+    Terminal first = Terminal.start("facilitate", "--server", server.tcp().toString(), "--create",
         "--teams", "2");
     String token = first.await("^  Facilitator token +(\\S+)").group(1);
     first.type("quit");
     assertEquals(0, first.exitCode(Duration.ofSeconds(10)));
-    Terminal again = Terminal.start("facilitate", "--server", server.ws(), "--token", token);
+    Terminal again = Terminal.start("facilitate", "--server", server.webSocket().toString(), "--token", token);
     again.await("^Facilitating '.*' \\(market-year, 2 teams");
     again.type("start");
     again.await("^  ok \\(phase TURN_OPEN, turn 1\\)");
@@ -147,14 +138,14 @@ class FacilitateCliEndToEndTest {
 
   @Test
   void badUsageSaysWhatIsWrong() throws Exception {
-    Terminal t = Terminal.start("facilitate", "--server", server.ws());
+    Terminal t = Terminal.start("facilitate", "--server", server.webSocket().toString());
     assertEquals(2, t.exitCode(Duration.ofSeconds(10)));
     assertTrue(t.errors().contains("give either --create or --token TOKEN"), t.errors());
-    Terminal bots = Terminal.start("bots", "--server", server.ws(), "--join", "X", "--count",
+    Terminal bots = Terminal.start("bots", "--server", server.webSocket().toString(), "--join", "X", "--count",
         "2", "--strategy", "clever");
     assertEquals(2, bots.exitCode(Duration.ofSeconds(10)));
     assertTrue(bots.errors().contains("unknown strategy 'clever'"), bots.errors());
-    Terminal wrongCode = Terminal.start("play", "--server", server.ws(), "--join", "ZZZZZZ",
+    Terminal wrongCode = Terminal.start("play", "--server", server.webSocket().toString(), "--join", "ZZZZZZ",
         "--name", "Eve");
     assertEquals(1, wrongCode.exitCode(Duration.ofSeconds(10)));
     assertTrue(wrongCode.errors().contains("NOT_FOUND"), wrongCode.errors());

@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.quarterdeck.client.QuarterdeckClient;
@@ -24,20 +23,12 @@ import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.protocol.v1.SubmitDecision;
 import org.quarterdeck.protocol.v1.TurnOpened;
+import org.quarterdeck.server.testing.TestServer;
 
 /** {@code play} driven by a script on standard input against a real server. */
 class PlayCliEndToEndTest {
-  private static CliServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = new CliServer();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final TestServer server = TestServer.inMemory();
 
   private static ServerMessage facilitate(QuarterdeckClient facilitator,
       FacilitatorCommand.Builder command) throws Exception {
@@ -60,7 +51,7 @@ class PlayCliEndToEndTest {
       });
       other.join(session.getJoinCode(), "Other").get(10, SECONDS);
 
-      String url = transport.equals("tcp") ? server.tcp() : server.ws();
+      String url = transport.equals("tcp") ? server.tcp().toString() : server.webSocket().toString();
       Terminal play = transport.equals("ws-json")
           ? Terminal.start("play", "--server", url, "--join", session.getJoinCode(), "--name",
               "Ada", "--json")
@@ -114,7 +105,7 @@ class PlayCliEndToEndTest {
           .setTeams(2).setSeed(7).build());
       facilitator.resume(session.getFacilitatorToken()).get(10, SECONDS);
       other.join(session.getJoinCode(), "Other").get(10, SECONDS);
-      Terminal play = Terminal.start("play", "--server", server.ws(), "--join",
+      Terminal play = Terminal.start("play", "--server", server.webSocket().toString(), "--join",
           session.getJoinCode(), "--name", "Bea");
       play.await("^Your token:");
       facilitate(facilitator, FacilitatorCommand.newBuilder()
@@ -157,7 +148,7 @@ class PlayCliEndToEndTest {
       SessionCreated session = server.create(facilitator, SessionSettings.newBuilder()
           .setTeams(2).setSeed(9).build());
       facilitator.resume(session.getFacilitatorToken()).get(10, SECONDS);
-      Terminal first = Terminal.start("play", "--server", server.ws(), "--join",
+      Terminal first = Terminal.start("play", "--server", server.webSocket().toString(), "--join",
           session.getJoinCode(), "--name", "Cy", "--team", "2");
       first.await("^Joined as Cy on team 2\\.");
       String token = first.await("^Your token: (\\S+)").group(1);
@@ -167,7 +158,7 @@ class PlayCliEndToEndTest {
       first.type("coach=5", "quit");
       assertEquals(0, first.exitCode(Duration.ofSeconds(10)));
 
-      Terminal again = Terminal.start("play", "--server", server.tcp(), "--token", token);
+      Terminal again = Terminal.start("play", "--server", server.tcp().toString(), "--token", token);
       again.await("^Resumed your seat.");
       again.await("=== Turn 1 \\(quarter 1\\) is open ===");
       again.type("serve=4", "submit");
@@ -185,7 +176,7 @@ class PlayCliEndToEndTest {
       SessionCreated session = server.create(facilitator, SessionSettings.newBuilder()
           .setTeams(2).setSeed(21).build());
       facilitator.resume(session.getFacilitatorToken()).get(10, SECONDS);
-      Terminal play = Terminal.start("play", "--server", server.ws(), "--join",
+      Terminal play = Terminal.start("play", "--server", server.webSocket().toString(), "--join",
           session.getJoinCode(), "--name", "Hal");
       play.await("^Your token:");
       facilitate(facilitator, FacilitatorCommand.newBuilder()

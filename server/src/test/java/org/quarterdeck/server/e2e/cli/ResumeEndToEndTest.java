@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quarterdeck.client.ClientOptions;
 import org.quarterdeck.client.QuarterdeckClient;
 import org.quarterdeck.protocol.v1.ClientMessage;
@@ -21,23 +22,23 @@ import org.quarterdeck.protocol.v1.Phase;
 import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.protocol.v1.Snapshot;
+import org.quarterdeck.server.testing.TestServer;
 
 /** The network drops between a real server and the client: the seat comes back by itself. */
 class ResumeEndToEndTest {
-  private static CliServer server;
+  @RegisterExtension
+  static final TestServer server = TestServer.inMemory();
   private static DroppingProxy proxy;
 
   @BeforeAll
   static void start() throws Exception {
-    server = new CliServer();
-    URI tcp = URI.create(server.tcp());
+    URI tcp = server.tcp();
     proxy = new DroppingProxy(new InetSocketAddress(tcp.getHost(), tcp.getPort()));
   }
 
   @AfterAll
   static void stop() throws Exception {
     proxy.close();
-    server.close();
   }
 
   private String proxied() {

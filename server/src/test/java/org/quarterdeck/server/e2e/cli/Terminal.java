@@ -13,7 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.quarterdeck.client.Main;
+import org.quarterdeck.client.cli.Main;
 
 /**
  * A command of the client's {@code Main} running on its own thread, with a standard input the

@@ -13,10 +13,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.quarterdeck.client.Main;
+import org.quarterdeck.client.cli.Main;
 import org.quarterdeck.client.load.echo.EchoServer;
-import org.quarterdeck.server.Application;
-import org.quarterdeck.server.net.NetLimits;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.quarterdeck.server.testing.TestServer;
 
 /**
  * The load generator in a small configuration against a real server and the echo server. It
@@ -26,19 +26,17 @@ import org.quarterdeck.server.net.NetLimits;
 class LoadGeneratorTest {
   private static final Pattern SAMPLES = Pattern.compile("\\(n=(\\d+)\\)");
 
-  private static Application server;
+  @RegisterExtension
+  static final TestServer server = TestServer.inMemory();
   private static EchoServer echo;
 
   @BeforeAll
   static void start() throws Exception {
-    server = Application.start(new InetSocketAddress("127.0.0.1", 0),
-        new InetSocketAddress("127.0.0.1", 0), NetLimits.defaults(), null, "load-test");
     echo = EchoServer.start(new InetSocketAddress("127.0.0.1", 0), 1);
   }
 
   @AfterAll
   static void stop() {
-    server.close();
     echo.close();
   }
 

@@ -14,7 +14,12 @@ import org.quarterdeck.protocol.v1.DilemmaView;
 import org.quarterdeck.protocol.v1.TurnOpened;
 
 /**
- * The client's strategies by name. All book only free hours (never overtime), in half hours.
+ * Sample strategies by name: small examples of a bot that plays over the wire, for the client's
+ * {@code bots} command and the load generator. They are <em>not</em> the server's strategies
+ * ({@code org.quarterdeck.server.bot}), which play the server's bot seats and {@code simulate}
+ * with the engine's whole state: a sample "adaptive" sees only what a seat sees and is a
+ * different, simpler rule, so its scores are not comparable with the server's. All book only
+ * free hours (never overtime), in half hours.
  * <ul>
  *   <li>{@code numbers}: every free hour on management acts, evenly;
  *   <li>{@code leader}: every free hour on leadership acts, evenly;
@@ -27,19 +32,19 @@ import org.quarterdeck.protocol.v1.TurnOpened;
  * Dilemmas: {@code numbers} takes each dilemma's last option, {@code random} a random one, the
  * others the first (the scenarios list the principled option first; the wire does not say).
  */
-public final class ClientStrategies {
+public final class SampleStrategies {
   /** Names accepted by {@link #parse}, for usage texts. */
   public static final String NAMES = "adaptive|balanced|numbers|leader|random|static:S";
 
-  private ClientStrategies() {}
+  private SampleStrategies() {}
 
-  public static ClientStrategy parse(String name) {
+  public static SampleStrategy parse(String name) {
     String n = name.strip().toLowerCase(Locale.ROOT);
     return switch (n) {
       case "numbers" -> fixed(n, 0.0, Dilemmas.LAST);
       case "leader" -> fixed(n, 1.0, Dilemmas.FIRST);
       case "balanced" -> fixed(n, 0.5, Dilemmas.FIRST);
-      case "random" -> new ClientStrategy() {
+      case "random" -> new SampleStrategy() {
         @Override
         public String name() {
           return "random";
@@ -71,8 +76,8 @@ public final class ClientStrategies {
     };
   }
 
-  private static ClientStrategy fixed(String name, double share, Dilemmas dilemmas) {
-    return new ClientStrategy() {
+  private static SampleStrategy fixed(String name, double share, Dilemmas dilemmas) {
+    return new SampleStrategy() {
       @Override
       public String name() {
         return name;
@@ -93,8 +98,8 @@ public final class ClientStrategies {
    * change for adoption, challenge for complacency, vision for clarity, values for trust; push for
    * results, report for the boss, firefight for readiness).
    */
-  static ClientStrategy adaptive() {
-    return new ClientStrategy() {
+  static SampleStrategy adaptive() {
+    return new SampleStrategy() {
       @Override
       public String name() {
         return "adaptive";
@@ -137,10 +142,13 @@ public final class ClientStrategies {
           w.merge("values", 1.0, Double::sum);
         }
         // Results are reported per quarter: compare them with the share of the target the
-        // quarter's elapsed turns should have made (the quarter length is not on the wire, so
-        // assume the common three turns).
-        int inQuarter = (turn.getTurn() - 1) % 3;
-        if (target > 0 && inQuarter > 0 && results < target * inQuarter / 3.0 * 0.9) {
+        // quarter's elapsed turns should have made. A server older than TurnOpened's fields
+        // 13 and 14 sends zeros: assume the common three-turn quarter then.
+        int perQuarter = turn.getTurnsPerQuarter() > 0 ? turn.getTurnsPerQuarter() : 3;
+        int inQuarter = turn.getTurnInQuarter() > 0 ? turn.getTurnInQuarter() - 1
+            : (turn.getTurn() - 1) % perQuarter;
+        if (target > 0 && inQuarter > 0
+            && results < target * inQuarter / (double) perQuarter * 0.9) {
           share -= 0.15;
           w.merge("push", 1.5, Double::sum);
         }

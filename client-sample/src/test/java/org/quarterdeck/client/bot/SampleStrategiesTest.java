@@ -20,7 +20,7 @@ import org.quarterdeck.protocol.v1.DilemmaOptionView;
 import org.quarterdeck.protocol.v1.DilemmaView;
 import org.quarterdeck.protocol.v1.TurnOpened;
 
-class ClientStrategiesTest {
+class SampleStrategiesTest {
   private static final String[] MANAGEMENT = {"push", "report", "process", "firefight"};
   private static final String[] LEADERSHIP =
       {"coach", "change", "challenge", "vision", "serve", "values"};
@@ -60,7 +60,7 @@ class ClientStrategiesTest {
         .collect(Collectors.toSet());
     for (String name : new String[] {"adaptive", "balanced", "numbers", "leader", "random",
         "static:0.3"}) {
-      Decision d = ClientStrategies.parse(name).decide(t,
+      Decision d = SampleStrategies.parse(name).decide(t,
           Map.of("morale", morale, "results", 10.0, "target", 100.0), new Random(seed));
       double total = d.getHoursList().stream().mapToDouble(ActHours::getHours).sum();
       assertTrue(total <= free + 1e-9, name + " booked " + total + " of " + free);
@@ -77,14 +77,14 @@ class ClientStrategiesTest {
     TurnOpened t = turn(100, 1, true, true);
     Set<String> lead = Set.of(LEADERSHIP);
     Set<String> manage = Set.of(MANAGEMENT);
-    Decision numbers = ClientStrategies.parse("numbers").decide(t, Map.of(), new Random(1));
+    Decision numbers = SampleStrategies.parse("numbers").decide(t, Map.of(), new Random(1));
     assertEquals(0, hoursOn(numbers, lead));
     assertEquals(100, hoursOn(numbers, manage));
-    Decision leader = ClientStrategies.parse("leader").decide(t, Map.of(), new Random(1));
+    Decision leader = SampleStrategies.parse("leader").decide(t, Map.of(), new Random(1));
     assertEquals(0, hoursOn(leader, manage));
-    Decision balanced = ClientStrategies.parse("balanced").decide(t, Map.of(), new Random(1));
+    Decision balanced = SampleStrategies.parse("balanced").decide(t, Map.of(), new Random(1));
     assertEquals(hoursOn(balanced, lead), hoursOn(balanced, manage), 3.0);
-    Decision s = ClientStrategies.parse("static:0.3").decide(t, Map.of(), new Random(1));
+    Decision s = SampleStrategies.parse("static:0.3").decide(t, Map.of(), new Random(1));
     assertEquals(30, hoursOn(s, lead), 3.0);
   }
 
@@ -92,7 +92,7 @@ class ClientStrategiesTest {
   void adaptiveLeadsMoreWhenMoraleFallsAndManagesMoreWhenResultsLag() {
     TurnOpened t = turn(100, 2, true, true);
     Set<String> lead = Set.of(LEADERSHIP);
-    ClientStrategy adaptive = ClientStrategies.parse("adaptive");
+    SampleStrategy adaptive = SampleStrategies.parse("adaptive");
     Map<String, Double> healthy = Map.of("morale", 70.0, "adoption", 0.6, "results", 40.0,
         "target", 100.0);
     Map<String, Double> lowMorale = Map.of("morale", 40.0, "adoption", 0.6, "results", 40.0,
@@ -108,13 +108,34 @@ class ClientStrategiesTest {
   }
 
   @Test
+  void adaptiveJudgesResultsByTheQuarterLengthOnTheWire() {
+    // Turn 4 of a four-turn quarter: three quarters of the target should be made by now. A
+    // three-turn guess would take turn 4 for the first of a new quarter and not judge at all.
+    TurnOpened last = turn(100, 4, true, true).toBuilder().setQuarter(1)
+        .setTurnInQuarter(4).setTurnsPerQuarter(4).build();
+    Set<String> lead = Set.of(LEADERSHIP);
+    SampleStrategy adaptive = SampleStrategies.parse("adaptive");
+    Map<String, Double> onTrack = Map.of("morale", 70.0, "adoption", 0.6, "results", 80.0,
+        "target", 100.0);
+    Map<String, Double> lagging = Map.of("morale", 70.0, "adoption", 0.6, "results", 60.0,
+        "target", 100.0);
+    assertTrue(hoursOn(adaptive.decide(last, lagging, new Random(1)), lead)
+        < hoursOn(adaptive.decide(last, onTrack, new Random(1)), lead),
+        "60 of 100 after three of four turns lags; 80 does not");
+    TurnOpened first = last.toBuilder().setTurn(5).setQuarter(2).setTurnInQuarter(1).build();
+    assertEquals(hoursOn(adaptive.decide(first, onTrack, new Random(1)), lead),
+        hoursOn(adaptive.decide(first, lagging, new Random(1)), lead), 1e-9,
+        "the first turn of a quarter has nothing to judge yet");
+  }
+
+  @Test
   void randomIsSeededAndNamesAreChecked() {
     TurnOpened t = turn(80, 1, true, true);
-    ClientStrategy random = ClientStrategies.parse("random");
+    SampleStrategy random = SampleStrategies.parse("random");
     assertEquals(random.decide(t, Map.of(), new Random(5)),
         random.decide(t, Map.of(), new Random(5)));
-    assertThrows(IllegalArgumentException.class, () -> ClientStrategies.parse("static:1.5"));
-    assertThrows(IllegalArgumentException.class, () -> ClientStrategies.parse("static:x"));
-    assertThrows(IllegalArgumentException.class, () -> ClientStrategies.parse("greedy"));
+    assertThrows(IllegalArgumentException.class, () -> SampleStrategies.parse("static:1.5"));
+    assertThrows(IllegalArgumentException.class, () -> SampleStrategies.parse("static:x"));
+    assertThrows(IllegalArgumentException.class, () -> SampleStrategies.parse("greedy"));
   }
 }

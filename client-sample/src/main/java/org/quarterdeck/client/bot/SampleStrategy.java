@@ -6,11 +6,12 @@ import org.quarterdeck.protocol.v1.Decision;
 import org.quarterdeck.protocol.v1.TurnOpened;
 
 /**
- * The client's own simple bots: a decision from what a seat sees over the wire (the turn's
- * opening and its team's variables by name). They are not the engine's strategies, which live in
- * the server; they only need to be plausible and stay within the budget.
+ * A sample bot: a decision from what a seat sees over the wire (the turn's opening and its
+ * team's variables by name). Samples are not the engine's strategies, which live in the server
+ * and play its bot seats and {@code simulate}; they only need to be plausible and stay within the
+ * budget.
  */
-public interface ClientStrategy {
+public interface SampleStrategy {
   /** The name it was parsed from ("balanced", "static:0.4", ...). */
   String name();
 

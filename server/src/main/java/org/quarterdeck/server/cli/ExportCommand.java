@@ -1,0 +1,78 @@
+package org.quarterdeck.server.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.quarterdeck.protocol.v1.ReplayFrame;
+import org.quarterdeck.server.replay.Export;
+import org.quarterdeck.server.replay.Reenactment;
+import org.quarterdeck.server.replay.Timeline;
+import org.quarterdeck.server.scenario.ScenarioCatalog;
+import org.quarterdeck.server.session.EventStoreJournals;
+import org.quarterdeck.server.session.Journals;
+import org.quarterdeck.server.store.EventStore;
+import org.quarterdeck.server.store.StoreOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code export}: an offline tool that writes one stored session's replay. */
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Writes a session's replay to standard output: CSV has one row per team per"
+        + " turn (every state variable, the hours per act, the events); JSON has everything."})
+final class ExportCommand implements Callable<Integer> {
+  /** The two formats, named as on the command line. */
+  enum Format { csv, json }
+
+  @Spec
+  private CommandSpec spec;
+
+  @Option(names = "--data", required = true, paramLabel = "DIR",
+      description = "The server's data directory.")
+  private Path data;
+
+  @Option(names = "--session", required = true, paramLabel = "ID", description = "Session id.")
+  private String session;
+
+  @Option(names = "--format", defaultValue = "csv", paramLabel = "csv|json",
+      description = "Output format (default: ${DEFAULT-VALUE}).")
+  private Format format;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!Files.isDirectory(data)) {
+      err.println("no data directory " + data);
+      return 1;
+    }
+    try (Journals storage = new EventStoreJournals(EventStore.open(data,
+        StoreOptions.DEFAULTS))) {
+      if (!storage.sessionIds().contains(session)) {
+        err.println("no session " + session + " in " + data);
+        return 1;
+      }
+      Journals.Stored stored = storage.read(session);
+      if (stored.corrupt()) {
+        err.println("session " + session + ": " + stored.problem());
+        return 1;
+      }
+      Timeline timeline = Timeline.of(stored.records());
+      List<ReplayFrame> frames = new Reenactment(timeline).actual();
+      out.print(format == Format.csv
+          ? Export.csv(session, frames, ScenarioCatalog.forLog(
+              timeline.opened().getScenarioSource(), timeline.opened().getScenarioText(),
+              timeline.opened().getScenarioSha256())
+              .rules().acts())
+          : Export.json(session, frames, stored.records()));
+      out.flush();
+      return 0;
+    } catch (Reenactment.ReenactmentException e) {
+      err.println("session " + session + " does not replay: " + e.getMessage());
+      return 1;
+    }
+  }
+}
