@@ -13,8 +13,8 @@ import java.time.Duration;
  * @param reconnect how the client reconnects and resumes after a drop; {@link Reconnect#NEVER}
  *     turns automatic resume off
  */
-public record ClientOptions(boolean json, Duration requestTimeout, int maxFrameBytes,
-    Reconnect reconnect) {
+public record ClientOptions(
+    boolean json, Duration requestTimeout, int maxFrameBytes, Reconnect reconnect) {
 
   public ClientOptions {
     requireNonNull(requestTimeout, "requestTimeout");
@@ -31,8 +31,8 @@ public record ClientOptions(boolean json, Duration requestTimeout, int maxFrameB
    */
   public record Reconnect(Duration initial, Duration max, int attempts) {
     /** Never reconnect: a drop closes the client. */
-    public static final Reconnect NEVER = new Reconnect(Duration.ofMillis(1), Duration.ofMillis(1),
-        0);
+    public static final Reconnect NEVER =
+        new Reconnect(Duration.ofMillis(1), Duration.ofMillis(1), 0);
 
     public Reconnect {
       requireNonNull(initial, "initial");

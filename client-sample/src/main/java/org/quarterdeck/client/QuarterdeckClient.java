@@ -51,17 +51,17 @@ import org.quarterdeck.protocol.v1.Snapshot;
 import org.quarterdeck.protocol.v1.Welcome;
 
 /**
- * An asynchronous Quarterdeck client over WebSocket ({@code ws://host:port/ws}, binary or JSON)
- * or plain TCP ({@code tcp://host:port}). Requests are matched to replies by request id; messages
- * the server sends on its own (request id 0) go to the push listeners. The client answers the
- * server's pings by itself.
+ * An asynchronous Quarterdeck client over WebSocket ({@code ws://host:port/ws}, binary or JSON) or
+ * plain TCP ({@code tcp://host:port}). Requests are matched to replies by request id; messages the
+ * server sends on its own (request id 0) go to the push listeners. The client answers the server's
+ * pings by itself.
  *
  * <p>Once the client holds a token (after {@link #join}, {@link #resume} or any Joined reply), a
- * dropped connection is reopened with backoff ({@link ClientOptions#reconnect()}), the client
- * sends Hello then Resume with the token, and hands the Snapshot to the {@link
- * ConnectionListener}s. Requests in flight when the connection drops fail with {@link
- * ClosedChannelException}, as do requests made while it is being restored; nothing is resent on
- * its own. A Goodbye saying the seat was replaced or kicked ends the client for good.
+ * dropped connection is reopened with backoff ({@link ClientOptions#reconnect()}), the client sends
+ * Hello then Resume with the token, and hands the Snapshot to the {@link ConnectionListener}s.
+ * Requests in flight when the connection drops fail with {@link ClosedChannelException}, as do
+ * requests made while it is being restored; nothing is resent on its own. A Goodbye saying the seat
+ * was replaced or kicked ends the client for good.
  *
  * <pre>{@code
  * try (QuarterdeckClient client = QuarterdeckClient.connect(URI.create("ws://127.0.0.1:8080/ws"),
@@ -107,8 +107,12 @@ public final class QuarterdeckClient implements AutoCloseable {
     default void gaveUp(Throwable cause) {}
   }
 
-  private QuarterdeckClient(URI server, ClientOptions options, EventLoopGroup group,
-      boolean ownsGroup, SocketAddress localAddress) {
+  private QuarterdeckClient(
+      URI server,
+      ClientOptions options,
+      EventLoopGroup group,
+      boolean ownsGroup,
+      SocketAddress localAddress) {
     this.server = server;
     this.options = options;
     this.group = group;
@@ -120,11 +124,12 @@ public final class QuarterdeckClient implements AutoCloseable {
   public static CompletableFuture<QuarterdeckClient> connect(URI server, ClientOptions options) {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     CompletableFuture<QuarterdeckClient> result = connect(server, options, group, null, true);
-    result.whenComplete((c, e) -> {
-      if (e != null) {
-        group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-      }
-    });
+    result.whenComplete(
+        (c, e) -> {
+          if (e != null) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+          }
+        });
     return result;
   }
 
@@ -133,27 +138,35 @@ public final class QuarterdeckClient implements AutoCloseable {
    * command does), optionally from a given local address. (The load generator does not use this
    * client: it has its own lean connections in {@code client.load}.)
    */
-  public static CompletableFuture<QuarterdeckClient> connect(URI server, ClientOptions options,
-      EventLoopGroup group, SocketAddress localAddress) {
+  public static CompletableFuture<QuarterdeckClient> connect(
+      URI server, ClientOptions options, EventLoopGroup group, SocketAddress localAddress) {
     return connect(server, options, group, localAddress, false);
   }
 
-  private static CompletableFuture<QuarterdeckClient> connect(URI server, ClientOptions options,
-      EventLoopGroup group, SocketAddress localAddress, boolean ownsGroup) {
+  private static CompletableFuture<QuarterdeckClient> connect(
+      URI server,
+      ClientOptions options,
+      EventLoopGroup group,
+      SocketAddress localAddress,
+      boolean ownsGroup) {
     requireNonNull(server, "server");
     requireNonNull(options, "options");
     requireNonNull(group, "group");
     String scheme = String.valueOf(server.getScheme());
     if (!scheme.equals("ws") && !scheme.equals("tcp")) {
-      return CompletableFuture.failedFuture(new IllegalArgumentException(
-          "unsupported address " + server + ": use ws://host:port/ws or tcp://host:port"));
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException(
+              "unsupported address " + server + ": use ws://host:port/ws or tcp://host:port"));
     }
     QuarterdeckClient client =
         new QuarterdeckClient(server, options, group, ownsGroup, localAddress);
-    return client.open().thenApply(ch -> {
-      client.install(ch);
-      return client;
-    });
+    return client
+        .open()
+        .thenApply(
+            ch -> {
+              client.install(ch);
+              return client;
+            });
   }
 
   /** Opens one transport connection; completes when it can carry envelopes. */
@@ -161,46 +174,51 @@ public final class QuarterdeckClient implements AutoCloseable {
     boolean webSocket = server.getScheme().equals("ws");
     CompletableFuture<Channel> ready = new CompletableFuture<>();
     Handler handler = new Handler(ready, this);
-    Bootstrap bootstrap = new Bootstrap()
-        .group(group)
-        .channel(NioSocketChannel.class)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-            (int) Math.min(Integer.MAX_VALUE, options.requestTimeout().toMillis()))
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ChannelPipeline p = ch.pipeline();
-            if (webSocket) {
-              p.addLast(new HttpClientCodec());
-              p.addLast(new HttpObjectAggregator(8192));
-              p.addLast(new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig
-                  .newBuilder()
-                  .webSocketUri(server)
-                  .version(WebSocketVersion.V13)
-                  .maxFramePayloadLength(options.maxFrameBytes())
-                  .handshakeTimeoutMillis(options.requestTimeout().toMillis())
-                  .customHeaders(new DefaultHttpHeaders())
-                  .build()));
-              p.addLast(new WebSocketFrameAggregator(options.maxFrameBytes()));
-              p.addLast(new ClientCodecs.WebSocketEnvelopes(options.json()));
-            } else {
-              p.addLast(new ProtobufVarint32FrameDecoder());
-              p.addLast(new ProtobufDecoder(ServerMessage.getDefaultInstance()));
-              p.addLast(new ProtobufVarint32LengthFieldPrepender());
-              p.addLast(new ProtobufEncoder());
-            }
-            p.addLast(handler);
-          }
-        });
+    Bootstrap bootstrap =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(Integer.MAX_VALUE, options.requestTimeout().toMillis()))
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ChannelPipeline p = ch.pipeline();
+                    if (webSocket) {
+                      p.addLast(new HttpClientCodec());
+                      p.addLast(new HttpObjectAggregator(8192));
+                      p.addLast(
+                          new WebSocketClientProtocolHandler(
+                              WebSocketClientProtocolConfig.newBuilder()
+                                  .webSocketUri(server)
+                                  .version(WebSocketVersion.V13)
+                                  .maxFramePayloadLength(options.maxFrameBytes())
+                                  .handshakeTimeoutMillis(options.requestTimeout().toMillis())
+                                  .customHeaders(new DefaultHttpHeaders())
+                                  .build()));
+                      p.addLast(new WebSocketFrameAggregator(options.maxFrameBytes()));
+                      p.addLast(new ClientCodecs.WebSocketEnvelopes(options.json()));
+                    } else {
+                      p.addLast(new ProtobufVarint32FrameDecoder());
+                      p.addLast(new ProtobufDecoder(ServerMessage.getDefaultInstance()));
+                      p.addLast(new ProtobufVarint32LengthFieldPrepender());
+                      p.addLast(new ProtobufEncoder());
+                    }
+                    p.addLast(handler);
+                  }
+                });
     int port = server.getPort() > 0 ? server.getPort() : 80;
     InetSocketAddress remote = new InetSocketAddress(server.getHost(), port);
     (localAddress == null ? bootstrap.connect(remote) : bootstrap.connect(remote, localAddress))
-        .addListener(f -> {
-          if (!f.isSuccess()) {
-            ready.completeExceptionally(f.cause());
-          }
-        });
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                ready.completeExceptionally(f.cause());
+              }
+            });
     return ready;
   }
 
@@ -224,9 +242,10 @@ public final class QuarterdeckClient implements AutoCloseable {
    * leaves the field out); the client keeps the token of the reply to resume after a drop.
    */
   public CompletableFuture<Joined> join(String joinCode, String displayName, int preferredTeam) {
-    JoinSession.Builder join = JoinSession.newBuilder()
-        .setJoinCode(requireNonNull(joinCode, "joinCode"))
-        .setDisplayName(requireNonNull(displayName, "displayName"));
+    JoinSession.Builder join =
+        JoinSession.newBuilder()
+            .setJoinCode(requireNonNull(joinCode, "joinCode"))
+            .setDisplayName(requireNonNull(displayName, "displayName"));
     if (preferredTeam >= 0) {
       join.setPreferredTeam(preferredTeam);
     }
@@ -250,16 +269,17 @@ public final class QuarterdeckClient implements AutoCloseable {
   }
 
   /**
-   * Like {@link #request}, but an error reply fails the future with {@link
-   * ServerReplyException}.
+   * Like {@link #request}, but an error reply fails the future with {@link ServerReplyException}.
    */
   public CompletableFuture<ServerMessage> call(ClientMessage.Builder message) {
-    return request(message).thenApply(reply -> {
-      if (reply.hasError()) {
-        throw new ServerReplyException(reply.getError());
-      }
-      return reply;
-    });
+    return request(message)
+        .thenApply(
+            reply -> {
+              if (reply.hasError()) {
+                throw new ServerReplyException(reply.getError());
+              }
+              return reply;
+            });
   }
 
   /**
@@ -281,26 +301,36 @@ public final class QuarterdeckClient implements AutoCloseable {
     CompletableFuture<ServerMessage> reply = new CompletableFuture<>();
     pending.put(id, reply);
     long timeoutMs = options.requestTimeout().toMillis();
-    io.netty.util.concurrent.ScheduledFuture<?> timer = ch.eventLoop().schedule(() ->
-        fail(id, new TimeoutException("no reply to request " + id + " within " + timeoutMs
-            + " ms")), timeoutMs, TimeUnit.MILLISECONDS);
+    io.netty.util.concurrent.ScheduledFuture<?> timer =
+        ch.eventLoop()
+            .schedule(
+                () ->
+                    fail(
+                        id,
+                        new TimeoutException(
+                            "no reply to request " + id + " within " + timeoutMs + " ms")),
+                timeoutMs,
+                TimeUnit.MILLISECONDS);
     String resumeToken = message.hasResume() ? message.getResume().getToken() : null;
-    reply.whenComplete((r, e) -> {
-      timer.cancel(false);
-      if (r != null && resumeToken != null && r.hasSnapshot()) {
-        token = resumeToken;
-      }
-    });
+    reply.whenComplete(
+        (r, e) -> {
+          timer.cancel(false);
+          if (r != null && resumeToken != null && r.hasSnapshot()) {
+            token = resumeToken;
+          }
+        });
     ClientMessage built = message.setRequestId(id).build();
     if (!ch.isActive()) {
       fail(id, new ClosedChannelException());
       return reply;
     }
-    ch.writeAndFlush(built).addListener(f -> {
-      if (!f.isSuccess()) {
-        fail(id, f.cause());
-      }
-    });
+    ch.writeAndFlush(built)
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                fail(id, f.cause());
+              }
+            });
     return reply;
   }
 
@@ -355,8 +385,10 @@ public final class QuarterdeckClient implements AutoCloseable {
 
   private void onMessage(Channel from, ServerMessage message) {
     if (message.hasPing()) {
-      from.writeAndFlush(ClientMessage.newBuilder()
-          .setPong(Pong.newBuilder().setNonce(message.getPing().getNonce())).build());
+      from.writeAndFlush(
+          ClientMessage.newBuilder()
+              .setPong(Pong.newBuilder().setNonce(message.getPing().getNonce()))
+              .build());
     }
     if (message.hasGoodbye()) {
       Goodbye.Reason reason = message.getGoodbye().getReason();
@@ -387,8 +419,8 @@ public final class QuarterdeckClient implements AutoCloseable {
       if (ch != channel) {
         return;
       }
-      retry = !closing && !finalGoodbye && token != null
-          && attempt < options.reconnect().attempts();
+      retry =
+          !closing && !finalGoodbye && token != null && attempt < options.reconnect().attempts();
       next = ++attempt;
       restoring = retry;
     }
@@ -415,43 +447,51 @@ public final class QuarterdeckClient implements AutoCloseable {
         return;
       }
     }
-    open().whenComplete((ch, connectFailure) -> {
-      if (connectFailure != null) {
-        retryOrGiveUp(connectFailure);
-        return;
-      }
-      synchronized (this) {
-        if (closing) {
-          ch.close();
-          return;
-        }
-        install(ch);
-      }
-      requestOn(ch, helloMessage())
-          .thenCompose(welcome -> welcome.hasError()
-              ? CompletableFuture.completedFuture(welcome)
-              : requestOn(ch, ClientMessage.newBuilder()
-                  .setResume(Resume.newBuilder().setToken(token))))
-          .whenComplete((reply, failure) -> {
-            if (failure != null) {
-              ch.close(); // onChannelClosed schedules the next attempt
-            } else if (reply.hasError()) {
-              // The server refused the token (revoked, kicked, session gone): resuming cannot work.
-              synchronized (this) {
-                closing = true;
+    open()
+        .whenComplete(
+            (ch, connectFailure) -> {
+              if (connectFailure != null) {
+                retryOrGiveUp(connectFailure);
+                return;
               }
-              giveUp(new ServerReplyException(reply.getError()));
-              ch.close();
-            } else {
               synchronized (this) {
-                attempt = 0;
-                restoring = false;
+                if (closing) {
+                  ch.close();
+                  return;
+                }
+                install(ch);
               }
-              Snapshot snapshot = reply.getSnapshot();
-              connectionListeners.forEach(l -> l.resumed(snapshot));
-            }
-          });
-    });
+              requestOn(ch, helloMessage())
+                  .thenCompose(
+                      welcome ->
+                          welcome.hasError()
+                              ? CompletableFuture.completedFuture(welcome)
+                              : requestOn(
+                                  ch,
+                                  ClientMessage.newBuilder()
+                                      .setResume(Resume.newBuilder().setToken(token))))
+                  .whenComplete(
+                      (reply, failure) -> {
+                        if (failure != null) {
+                          ch.close(); // onChannelClosed schedules the next attempt
+                        } else if (reply.hasError()) {
+                          // The server refused the token (revoked, kicked, session gone): resuming
+                          // cannot work.
+                          synchronized (this) {
+                            closing = true;
+                          }
+                          giveUp(new ServerReplyException(reply.getError()));
+                          ch.close();
+                        } else {
+                          synchronized (this) {
+                            attempt = 0;
+                            restoring = false;
+                          }
+                          Snapshot snapshot = reply.getSnapshot();
+                          connectionListeners.forEach(l -> l.resumed(snapshot));
+                        }
+                      });
+            });
   }
 
   private void retryOrGiveUp(Throwable cause) {
@@ -506,7 +546,8 @@ public final class QuarterdeckClient implements AutoCloseable {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
       if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
         ready.complete(ctx.channel());
-      } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+      } else if (evt
+          == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
         ready.completeExceptionally(new TimeoutException("WebSocket handshake timed out"));
       }
       ctx.fireUserEventTriggered(evt);

@@ -41,22 +41,33 @@ final class FakeServer implements AutoCloseable {
   private final Channel server;
 
   FakeServer() throws InterruptedException {
-    server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            connections.add(ch);
-            ch.pipeline().addLast(new ProtobufVarint32FrameDecoder(),
-                new ProtobufDecoder(ClientMessage.getDefaultInstance()),
-                new ProtobufVarint32LengthFieldPrepender(), new ProtobufEncoder(),
-                new SimpleChannelInboundHandler<ClientMessage>() {
+    server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
                   @Override
-                  protected void channelRead0(ChannelHandlerContext ctx, ClientMessage msg) {
-                    received.add(new Received(ctx.channel(), msg));
+                  protected void initChannel(SocketChannel ch) {
+                    connections.add(ch);
+                    ch.pipeline()
+                        .addLast(
+                            new ProtobufVarint32FrameDecoder(),
+                            new ProtobufDecoder(ClientMessage.getDefaultInstance()),
+                            new ProtobufVarint32LengthFieldPrepender(),
+                            new ProtobufEncoder(),
+                            new SimpleChannelInboundHandler<ClientMessage>() {
+                              @Override
+                              protected void channelRead0(
+                                  ChannelHandlerContext ctx, ClientMessage msg) {
+                                received.add(new Received(ctx.channel(), msg));
+                              }
+                            });
                   }
-                });
-          }
-        }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                })
+            .bind(new InetSocketAddress("127.0.0.1", 0))
+            .sync()
+            .channel();
   }
 
   URI uri() {

@@ -23,9 +23,9 @@ import org.quarterdeck.protocol.v1.Variable;
 
 /**
  * One bot on one connection: it joins, decides every turn as soon as it opens (once per turn),
- * keeps its team's variables from each result, and finishes when the session ends. It also picks
- * up after the client resumes a dropped connection. Callbacks arrive on the connection's event
- * loop; the methods are synchronized because a resumed connection may use another thread.
+ * keeps its team's variables from each result, and finishes when the session ends. It also picks up
+ * after the client resumes a dropped connection. Callbacks arrive on the connection's event loop;
+ * the methods are synchronized because a resumed connection may use another thread.
  */
 public final class BotPlayer {
   private final QuarterdeckClient client;
@@ -43,36 +43,40 @@ public final class BotPlayer {
    * @param client a connected client that has said Hello
    * @param log where the bot reports what it does (one line each); may ignore everything
    */
-  public BotPlayer(QuarterdeckClient client, SampleStrategy strategy, long seed,
-      Consumer<String> log) {
+  public BotPlayer(
+      QuarterdeckClient client, SampleStrategy strategy, long seed, Consumer<String> log) {
     this.client = requireNonNull(client, "client");
     this.strategy = requireNonNull(strategy, "strategy");
     this.random = new Random(seed);
     this.log = requireNonNull(log, "log");
     client.onPush(this::onPush);
-    client.onConnection(new QuarterdeckClient.ConnectionListener() {
-      @Override
-      public void resumed(Snapshot snapshot) {
-        onSnapshot(snapshot);
-      }
+    client.onConnection(
+        new QuarterdeckClient.ConnectionListener() {
+          @Override
+          public void resumed(Snapshot snapshot) {
+            onSnapshot(snapshot);
+          }
 
-      @Override
-      public void gaveUp(Throwable cause) {
-        finished.completeExceptionally(cause);
-      }
-    });
+          @Override
+          public void gaveUp(Throwable cause) {
+            finished.completeExceptionally(cause);
+          }
+        });
   }
 
   /** Joins a session by code; the game is played from then on by pushes. */
   public CompletableFuture<Joined> join(String joinCode, String displayName) {
-    return client.join(joinCode, displayName).thenApply(joined -> {
-      synchronized (this) {
-        teamIndex = joined.getTeam();
-        hat = joined.getHat();
-      }
-      onSnapshot(joined.getSnapshot());
-      return joined;
-    });
+    return client
+        .join(joinCode, displayName)
+        .thenApply(
+            joined -> {
+              synchronized (this) {
+                teamIndex = joined.getTeam();
+                hat = joined.getHat();
+              }
+              onSnapshot(joined.getSnapshot());
+              return joined;
+            });
   }
 
   /** Completes with the final scores when the session ends. */
@@ -108,7 +112,7 @@ public final class BotPlayer {
       }
       case SESSION_ENDED -> finished.complete(m.getSessionEnded());
       case GOODBYE -> log.accept("goodbye: " + m.getGoodbye().getReason());
-      default -> { }
+      default -> {}
     }
   }
 
@@ -131,16 +135,24 @@ public final class BotPlayer {
     }
     Decision decision = strategy.decide(allowed.build(), Map.copyOf(team), random);
     int turnNumber = turn.getTurn();
-    client.call(ClientMessage.newBuilder().setSubmitDecision(SubmitDecision.newBuilder()
-        .setTurn(turnNumber).setVersion(1).setDecision(decision)))
-        .whenComplete((reply, failure) -> {
-          if (failure != null) {
-            log.accept("turn " + turnNumber + ": decision not accepted: " + failure.getMessage());
-          } else {
-            synchronized (this) {
-              turnsPlayed++;
-            }
-          }
-        });
+    client
+        .call(
+            ClientMessage.newBuilder()
+                .setSubmitDecision(
+                    SubmitDecision.newBuilder()
+                        .setTurn(turnNumber)
+                        .setVersion(1)
+                        .setDecision(decision)))
+        .whenComplete(
+            (reply, failure) -> {
+              if (failure != null) {
+                log.accept(
+                    "turn " + turnNumber + ": decision not accepted: " + failure.getMessage());
+              } else {
+                synchronized (this) {
+                  turnsPlayed++;
+                }
+              }
+            });
   }
 }

@@ -16,19 +16,21 @@ import org.quarterdeck.protocol.v1.TurnOpened;
 /**
  * Sample strategies by name: small examples of a bot that plays over the wire, for the client's
  * {@code bots} command and the load generator. They are <em>not</em> the server's strategies
- * ({@code org.quarterdeck.server.bot}), which play the server's bot seats and {@code simulate}
- * with the engine's whole state: a sample "adaptive" sees only what a seat sees and is a
- * different, simpler rule, so its scores are not comparable with the server's. All book only
- * free hours (never overtime), in half hours.
+ * ({@code org.quarterdeck.server.bot}), which play the server's bot seats and {@code simulate} with
+ * the engine's whole state: a sample "adaptive" sees only what a seat sees and is a different,
+ * simpler rule, so its scores are not comparable with the server's. All book only free hours (never
+ * overtime), in half hours.
+ *
  * <ul>
  *   <li>{@code numbers}: every free hour on management acts, evenly;
  *   <li>{@code leader}: every free hour on leadership acts, evenly;
  *   <li>{@code balanced}: half and half, each half spread evenly;
  *   <li>{@code static:S}: the share S (0..1) on leadership, the rest on management;
  *   <li>{@code random}: a random leadership share and random weights, from the bot's seed;
- *   <li>{@code adaptive}: reads the team's variables and leans towards what is weak (see
- *       {@link #adaptive}).
+ *   <li>{@code adaptive}: reads the team's variables and leans towards what is weak (see {@link
+ *       #adaptive}).
  * </ul>
+ *
  * Dilemmas: {@code numbers} takes each dilemma's last option, {@code random} a random one, the
  * others the first (the scenarios list the principled option first; the wire does not say).
  */
@@ -44,19 +46,20 @@ public final class SampleStrategies {
       case "numbers" -> fixed(n, 0.0, Dilemmas.LAST);
       case "leader" -> fixed(n, 1.0, Dilemmas.FIRST);
       case "balanced" -> fixed(n, 0.5, Dilemmas.FIRST);
-      case "random" -> new SampleStrategy() {
-        @Override
-        public String name() {
-          return "random";
-        }
+      case "random" ->
+          new SampleStrategy() {
+            @Override
+            public String name() {
+              return "random";
+            }
 
-        @Override
-        public Decision decide(TurnOpened turn, Map<String, Double> team, Random random) {
-          Map<String, Double> weights = new LinkedHashMap<>();
-          turn.getActsList().forEach(a -> weights.put(a.getId(), random.nextDouble()));
-          return split(turn, random.nextDouble(), weights, Dilemmas.RANDOM, random);
-        }
-      };
+            @Override
+            public Decision decide(TurnOpened turn, Map<String, Double> team, Random random) {
+              Map<String, Double> weights = new LinkedHashMap<>();
+              turn.getActsList().forEach(a -> weights.put(a.getId(), random.nextDouble()));
+              return split(turn, random.nextDouble(), weights, Dilemmas.RANDOM, random);
+            }
+          };
       case "adaptive" -> adaptive();
       default -> {
         if (n.startsWith("static:")) {
@@ -91,12 +94,12 @@ public final class SampleStrategies {
   }
 
   /**
-   * A bot that reads its team: it starts from an even split and moves hours towards leadership
-   * when morale, trust, clarity or adoption are low or stress and complacency high, and towards
-   * management when results lag the quarterly target or the boss loses confidence. Within each
-   * half it weights the acts that address the weakest variables (coach and serve for morale,
-   * change for adoption, challenge for complacency, vision for clarity, values for trust; push for
-   * results, report for the boss, firefight for readiness).
+   * A bot that reads its team: it starts from an even split and moves hours towards leadership when
+   * morale, trust, clarity or adoption are low or stress and complacency high, and towards
+   * management when results lag the quarterly target or the boss loses confidence. Within each half
+   * it weights the acts that address the weakest variables (coach and serve for morale, change for
+   * adoption, challenge for complacency, vision for clarity, values for trust; push for results,
+   * report for the boss, firefight for readiness).
    */
   static SampleStrategy adaptive() {
     return new SampleStrategy() {
@@ -145,9 +148,12 @@ public final class SampleStrategies {
         // quarter's elapsed turns should have made. A server older than TurnOpened's fields
         // 13 and 14 sends zeros: assume the common three-turn quarter then.
         int perQuarter = turn.getTurnsPerQuarter() > 0 ? turn.getTurnsPerQuarter() : 3;
-        int inQuarter = turn.getTurnInQuarter() > 0 ? turn.getTurnInQuarter() - 1
-            : (turn.getTurn() - 1) % perQuarter;
-        if (target > 0 && inQuarter > 0
+        int inQuarter =
+            turn.getTurnInQuarter() > 0
+                ? turn.getTurnInQuarter() - 1
+                : (turn.getTurn() - 1) % perQuarter;
+        if (target > 0
+            && inQuarter > 0
             && results < target * inQuarter / (double) perQuarter * 0.9) {
           share -= 0.15;
           w.merge("push", 1.5, Double::sum);
@@ -165,16 +171,24 @@ public final class SampleStrategies {
     };
   }
 
-  private enum Dilemmas { FIRST, LAST, RANDOM }
+  private enum Dilemmas {
+    FIRST,
+    LAST,
+    RANDOM
+  }
 
   /**
    * Splits the free hours: {@code leadershipShare} of them over leadership acts, the rest over
-   * management acts, each act weighted 1 plus its entry in {@code extraWeight}. A side without
-   * acts (a two-hats seat) gives its hours to the other side. Hours are rounded down to half
-   * hours so the total never exceeds the free hours.
+   * management acts, each act weighted 1 plus its entry in {@code extraWeight}. A side without acts
+   * (a two-hats seat) gives its hours to the other side. Hours are rounded down to half hours so
+   * the total never exceeds the free hours.
    */
-  static Decision split(TurnOpened turn, double leadershipShare,
-      Map<String, Double> extraWeight, Dilemmas dilemmas, Random random) {
+  static Decision split(
+      TurnOpened turn,
+      double leadershipShare,
+      Map<String, Double> extraWeight,
+      Dilemmas dilemmas,
+      Random random) {
     List<ActView> lead = new ArrayList<>();
     List<ActView> manage = new ArrayList<>();
     for (ActView a : turn.getActsList()) {
@@ -190,26 +204,28 @@ public final class SampleStrategies {
       if (n == 0) {
         continue;
       }
-      int pick = switch (dilemmas) {
-        case FIRST -> 0;
-        case LAST -> n - 1;
-        case RANDOM -> random.nextInt(n);
-      };
-      d.addChoices(DilemmaChoice.newBuilder().setDilemma(dilemma.getId())
-          .setOption(dilemma.getOptions(pick).getId()));
+      int pick =
+          switch (dilemmas) {
+            case FIRST -> 0;
+            case LAST -> n - 1;
+            case RANDOM -> random.nextInt(n);
+          };
+      d.addChoices(
+          DilemmaChoice.newBuilder()
+              .setDilemma(dilemma.getId())
+              .setOption(dilemma.getOptions(pick).getId()));
     }
     return d.build();
   }
 
-  private static void spread(Decision.Builder d, List<ActView> acts, double hours,
-      Map<String, Double> extraWeight) {
+  private static void spread(
+      Decision.Builder d, List<ActView> acts, double hours, Map<String, Double> extraWeight) {
     double total = 0;
     for (ActView a : acts) {
       total += 1 + extraWeight.getOrDefault(a.getId(), 0.0);
     }
     for (ActView a : acts) {
-      double h = Math.floor(hours * (1 + extraWeight.getOrDefault(a.getId(), 0.0)) / total * 2)
-          / 2;
+      double h = Math.floor(hours * (1 + extraWeight.getOrDefault(a.getId(), 0.0)) / total * 2) / 2;
       if (h > 0) {
         d.addHours(ActHours.newBuilder().setAct(a.getId()).setHours(h));
       }

@@ -6,10 +6,9 @@ import org.quarterdeck.protocol.v1.Decision;
 import org.quarterdeck.protocol.v1.TurnOpened;
 
 /**
- * A sample bot: a decision from what a seat sees over the wire (the turn's opening and its
- * team's variables by name). Samples are not the engine's strategies, which live in the server
- * and play its bot seats and {@code simulate}; they only need to be plausible and stay within the
- * budget.
+ * A sample bot: a decision from what a seat sees over the wire (the turn's opening and its team's
+ * variables by name). Samples are not the engine's strategies, which live in the server and play
+ * its bot seats and {@code simulate}; they only need to be plausible and stay within the budget.
  */
 public interface SampleStrategy {
   /** The name it was parsed from ("balanced", "static:0.4", ...). */

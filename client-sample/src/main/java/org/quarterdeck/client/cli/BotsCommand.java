@@ -27,39 +27,61 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bots}: fills seats of a session from outside, one connection per bot, and plays every
- * turn until the session ends. Exits 0 when every bot saw the end.
+ * {@code bots}: fills seats of a session from outside, one connection per bot, and plays every turn
+ * until the session ends. Exits 0 when every bot saw the end.
  */
-@Command(name = "bots", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Fills seats with sample bots: each joins as PREFIX-i and plays every turn until"
-        + " the session ends.")
+@Command(
+    name = "bots",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Fills seats with sample bots: each joins as PREFIX-i and plays every turn until"
+            + " the session ends.")
 final class BotsCommand implements Callable<Integer> {
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
   private final PrintStream out;
   private final PrintStream err;
 
-  @Option(names = "--server", required = true, paramLabel = "URL",
+  @Option(
+      names = "--server",
+      required = true,
+      paramLabel = "URL",
       description = "ws://HOST:PORT/ws or tcp://HOST:PORT")
   private URI server;
 
-  @Option(names = "--join", required = true, paramLabel = "CODE",
+  @Option(
+      names = "--join",
+      required = true,
+      paramLabel = "CODE",
       description = "The session's join code.")
   private String join;
 
-  @Option(names = "--count", defaultValue = "1", paramLabel = "N",
+  @Option(
+      names = "--count",
+      defaultValue = "1",
+      paramLabel = "N",
       description = "How many bots (1..1000, default: ${DEFAULT-VALUE}).")
   private int count;
 
-  @Option(names = "--strategy", required = true, paramLabel = "NAME",
-      description = "One of: ${COMPLETION-CANDIDATES}.", completionCandidates = StrategyNames.class)
+  @Option(
+      names = "--strategy",
+      required = true,
+      paramLabel = "NAME",
+      description = "One of: ${COMPLETION-CANDIDATES}.",
+      completionCandidates = StrategyNames.class)
   private String strategy;
 
-  @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      paramLabel = "N",
       description = "Seed of the bots' random choices (default: ${DEFAULT-VALUE}).")
   private long seed;
 
-  @Option(names = "--name", defaultValue = "bot", paramLabel = "PREFIX",
+  @Option(
+      names = "--name",
+      defaultValue = "bot",
+      paramLabel = "PREFIX",
       description = "Name prefix (default: ${DEFAULT-VALUE}).")
   private String prefix;
 
@@ -89,8 +111,9 @@ final class BotsCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--strategy: " + e.getMessage());
     }
     ClientOptions options = ClientOptions.defaults().withJson(json);
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(
-        Math.min(4, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(
+            Math.min(4, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
     List<QuarterdeckClient> clients = new ArrayList<>();
     List<BotPlayer> bots = new ArrayList<>();
     List<String> names = new ArrayList<>();
@@ -99,15 +122,19 @@ final class BotsCommand implements Callable<Integer> {
       for (int i = 1; i <= count; i++) {
         String name = prefix + "-" + i;
         try {
-          QuarterdeckClient client = QuarterdeckClient.connect(server, options, group, null)
-              .get(15, TimeUnit.SECONDS);
+          QuarterdeckClient client =
+              QuarterdeckClient.connect(server, options, group, null).get(15, TimeUnit.SECONDS);
           clients.add(client);
           client.hello().get(15, TimeUnit.SECONDS);
-          BotPlayer bot = new BotPlayer(client, SampleStrategies.parse(probe.name()),
-              seed * 1_000_003L + i, line -> out.println(name + ": " + line));
+          BotPlayer bot =
+              new BotPlayer(
+                  client,
+                  SampleStrategies.parse(probe.name()),
+                  seed * 1_000_003L + i,
+                  line -> out.println(name + ": " + line));
           Joined joined = bot.join(join, name).get(15, TimeUnit.SECONDS);
-          out.println(name + " joined team " + (joined.getTeam() + 1) + " (strategy "
-              + probe.name() + ")");
+          out.println(
+              name + " joined team " + (joined.getTeam() + 1) + " (strategy " + probe.name() + ")");
           bots.add(bot);
           names.add(name);
         } catch (ExecutionException | TimeoutException e) {
@@ -120,11 +147,19 @@ final class BotsCommand implements Callable<Integer> {
         BotPlayer bot = bots.get(i);
         try {
           SessionEnded ended = bot.finished().get();
-          FinalScore score = ended.getScoresList().stream()
-              .filter(s -> s.getTeam() == bot.team()).findFirst().orElse(null);
-          out.println(names.get(i) + " (team " + (bot.team() + 1) + ") played "
-              + bot.turnsPlayed() + " turn(s); final score "
-              + (score == null ? "?" : String.format(Locale.ROOT, "%.1f", score.getScore())));
+          FinalScore score =
+              ended.getScoresList().stream()
+                  .filter(s -> s.getTeam() == bot.team())
+                  .findFirst()
+                  .orElse(null);
+          out.println(
+              names.get(i)
+                  + " (team "
+                  + (bot.team() + 1)
+                  + ") played "
+                  + bot.turnsPlayed()
+                  + " turn(s); final score "
+                  + (score == null ? "?" : String.format(Locale.ROOT, "%.1f", score.getScore())));
         } catch (ExecutionException e) {
           err.println(names.get(i) + ": " + Views.refusal(e));
           failures++;
@@ -140,5 +175,4 @@ final class BotsCommand implements Callable<Integer> {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     }
   }
-
 }

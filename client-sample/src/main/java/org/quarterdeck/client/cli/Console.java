@@ -39,6 +39,7 @@ final class Console {
   record Tick(long generation, long secondsLeft) implements Event {}
 
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+
   /** Echo each command line: on a pipe nobody saw it typed; a terminal already shows it. */
   private volatile boolean echo = true;
 
@@ -48,17 +49,20 @@ final class Console {
 
   /** Starts reading lines from {@code in} on a daemon thread. */
   void readLines(InputStream in) {
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          events.add(new Line(line));
-        }
-      } catch (IOException e) {
-        // A closed or broken stdin ends the input like EOF does.
-      }
-      events.add(new EndOfInput());
-    }, "quarterdeck-stdin");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                  events.add(new Line(line));
+                }
+              } catch (IOException e) {
+                // A closed or broken stdin ends the input like EOF does.
+              }
+              events.add(new EndOfInput());
+            },
+            "quarterdeck-stdin");
     reader.setDaemon(true);
     reader.start();
   }
@@ -92,8 +96,8 @@ final class Console {
   }
 
   /**
-   * Reads one typed line as a command: blank lines and {@code #} comments give null, anything
-   * else is echoed and split into words; a line that cannot be split is explained and gives null.
+   * Reads one typed line as a command: blank lines and {@code #} comments give null, anything else
+   * is echoed and split into words; a line that cannot be split is explained and gives null.
    */
   List<String> command(String text, java.io.PrintStream out) {
     String trimmed = text.strip();

@@ -20,8 +20,8 @@ import org.quarterdeck.protocol.v1.TurnOpened;
  * A seat's decision for the open turn as it is being typed. Every change is checked before it is
  * kept, the same way the server checks a decision: known acts, finite hours that are not negative,
  * acts the seat's hat may book, and a total within free hours plus overtime. A refused change
- * leaves the draft as it was, so the client never sends a decision the server would reject for
- * its budget.
+ * leaves the draft as it was, so the client never sends a decision the server would reject for its
+ * budget.
  */
 final class Draft {
   /** Rounding slack, the same the server allows. */
@@ -68,8 +68,8 @@ final class Draft {
   }
 
   /**
-   * Applies a line of {@code act=hours} assignments ({@code push=10 coach=8}; commas work too)
-   * all together or not at all. An act set to 0 is removed.
+   * Applies a line of {@code act=hours} assignments ({@code push=10 coach=8}; commas work too) all
+   * together or not at all. An act set to 0 is removed.
    */
   void assign(List<String> words) throws Refused {
     Map<String, Double> next = new LinkedHashMap<>(hours);
@@ -86,8 +86,14 @@ final class Draft {
         ActView view = act(act);
         double h = parseHours(act, part.substring(eq + 1).strip());
         if (h > 0 && !mayBook(view)) {
-          throw new Refused("your " + hat + " hat may not book " + (view.getLeadership()
-              ? "leadership" : "management") + " act '" + act + "'");
+          throw new Refused(
+              "your "
+                  + hat
+                  + " hat may not book "
+                  + (view.getLeadership() ? "leadership" : "management")
+                  + " act '"
+                  + act
+                  + "'");
         }
         if (h == 0) {
           next.remove(act);
@@ -98,28 +104,50 @@ final class Draft {
     }
     double total = next.values().stream().mapToDouble(Double::doubleValue).sum();
     if (total > max() + EPSILON) {
-      throw new Refused(String.format(Locale.ROOT,
-          "that would book %s h, but at most %s h are available this turn (%s free + %s "
-              + "overtime); nothing changed", Views.hours(total), Views.hours(max()),
-          Views.hours(turn.getFreeHours()), Views.hours(turn.getMaxOvertimeHours())));
+      throw new Refused(
+          String.format(
+              Locale.ROOT,
+              "that would book %s h, but at most %s h are available this turn (%s free + %s "
+                  + "overtime); nothing changed",
+              Views.hours(total),
+              Views.hours(max()),
+              Views.hours(turn.getFreeHours()),
+              Views.hours(turn.getMaxOvertimeHours())));
     }
     hours.clear();
     hours.putAll(next);
   }
 
   void choose(String dilemmaId, String optionId) throws Refused {
-    DilemmaView dilemma = turn.getDilemmasList().stream()
-        .filter(d -> d.getId().equals(dilemmaId)).findFirst()
-        .orElseThrow(() -> new Refused("no dilemma '" + dilemmaId + "' this turn"
-            + (turn.getDilemmasCount() == 0 ? "" : "; dilemmas: " + turn.getDilemmasList()
-                .stream().map(DilemmaView::getId).collect(Collectors.joining(", ")))));
+    DilemmaView dilemma =
+        turn.getDilemmasList().stream()
+            .filter(d -> d.getId().equals(dilemmaId))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new Refused(
+                        "no dilemma '"
+                            + dilemmaId
+                            + "' this turn"
+                            + (turn.getDilemmasCount() == 0
+                                ? ""
+                                : "; dilemmas: "
+                                    + turn.getDilemmasList().stream()
+                                        .map(DilemmaView::getId)
+                                        .collect(Collectors.joining(", ")))));
     if (hat == Hat.MANAGER) {
       throw new Refused("dilemmas are answered by the leader's hat");
     }
     if (dilemma.getOptionsList().stream().noneMatch(o -> o.getId().equals(optionId))) {
-      throw new Refused("dilemma '" + dilemmaId + "' has no option '" + optionId
-          + "'; options: " + dilemma.getOptionsList().stream().map(DilemmaOptionView::getId)
-          .collect(Collectors.joining(", ")));
+      throw new Refused(
+          "dilemma '"
+              + dilemmaId
+              + "' has no option '"
+              + optionId
+              + "'; options: "
+              + dilemma.getOptionsList().stream()
+                  .map(DilemmaOptionView::getId)
+                  .collect(Collectors.joining(", ")));
     }
     choices.put(dilemmaId, optionId);
   }
@@ -146,8 +174,7 @@ final class Draft {
   Decision toDecision() {
     Decision.Builder b = Decision.newBuilder();
     hours.forEach((act, h) -> b.addHours(ActHours.newBuilder().setAct(act).setHours(h)));
-    choices.forEach((d, o) -> b.addChoices(DilemmaChoice.newBuilder().setDilemma(d)
-        .setOption(o)));
+    choices.forEach((d, o) -> b.addChoices(DilemmaChoice.newBuilder().setDilemma(d).setOption(o)));
     return b.build();
   }
 
@@ -165,8 +192,11 @@ final class Draft {
         return a;
       }
     }
-    throw new Refused("unknown act '" + id + "'; acts: " + turn.getActsList().stream()
-        .map(ActView::getId).collect(Collectors.joining(", ")));
+    throw new Refused(
+        "unknown act '"
+            + id
+            + "'; acts: "
+            + turn.getActsList().stream().map(ActView::getId).collect(Collectors.joining(", ")));
   }
 
   private static double parseHours(String act, String text) throws Refused {

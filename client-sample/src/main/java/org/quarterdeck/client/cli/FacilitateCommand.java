@@ -14,11 +14,11 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
-import org.jline.terminal.Terminal;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jline.terminal.Terminal;
 import org.quarterdeck.client.ClientOptions;
 import org.quarterdeck.client.QuarterdeckClient;
 import org.quarterdeck.protocol.v1.AssignSeat;
@@ -53,7 +53,8 @@ import picocli.CommandLine.Spec;
  * input. Teams are numbered from 1 here, as players see them.
  */
 public final class FacilitateCommand {
-  static final String HELP = """
+  static final String HELP =
+      """
       Commands (one per line; TEAM is 1-based):
         start | pause | resume | force | end      run the game
         extend SECONDS                            add time to the open turn
@@ -73,16 +74,38 @@ public final class FacilitateCommand {
         wait-end                                  wait until the session ends (scripts)
         quit                                      leave; the session goes on""";
 
-  private static final List<String> FACILITATE_WORDS = List.of("start", "pause", "resume",
-      "force", "end", "extend", "until", "inject", "inject-custom", "broadcast", "kick", "assign",
-      "live", "replay", "export", "wait-players", "wait-turn", "wait-end", "help", "quit");
+  private static final List<String> FACILITATE_WORDS =
+      List.of(
+          "start",
+          "pause",
+          "resume",
+          "force",
+          "end",
+          "extend",
+          "until",
+          "inject",
+          "inject-custom",
+          "broadcast",
+          "kick",
+          "assign",
+          "live",
+          "replay",
+          "export",
+          "wait-players",
+          "wait-turn",
+          "wait-end",
+          "help",
+          "quit");
   private final PrintStream out;
   private final Console console = new Console();
+
   /** The terminal's console when a person types, else null (a script on a pipe). */
   private TerminalConsole screen;
+
   /** What Tab completes: the commands, then the open turn's acts and dilemmas. */
   private java.util.concurrent.atomic.AtomicReference<java.util.Collection<String>> completions =
       new java.util.concurrent.atomic.AtomicReference<>(FACILITATE_WORDS);
+
   private final Deque<Console.Event> deferred = new ArrayDeque<>();
   private QuarterdeckClient client;
   private String sessionId = "";
@@ -95,6 +118,7 @@ public final class FacilitateCommand {
   private static final List<String> LIVE_VARIABLES =
       List.of("morale", "stress", "adoption", "results", "target");
   private String lastLobby = "";
+
   /** While set, input waits until this holds. */
   private java.util.function.BooleanSupplier waiting;
 
@@ -103,57 +127,82 @@ public final class FacilitateCommand {
   }
 
   /** {@code facilitate}'s options; the command line's {@code facilitate} runs this. */
-  @Command(name = "facilitate", mixinStandardHelpOptions = true, sortOptions = false,
-      description = "Creates a session (--create) or takes one back (--token), shows the lobby"
-          + " and the live view, and runs the facilitator's commands.",
+  @Command(
+      name = "facilitate",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description =
+          "Creates a session (--create) or takes one back (--token), shows the lobby"
+              + " and the live view, and runs the facilitator's commands.",
       footer = {"", "In the game, type 'help' for the commands."})
   static final class Options implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
+    @Spec private CommandSpec spec;
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
 
-    @Option(names = "--server", required = true, paramLabel = "URL",
+    @Option(
+        names = "--server",
+        required = true,
+        paramLabel = "URL",
         description = "ws://HOST:PORT/ws or tcp://HOST:PORT")
     URI server;
 
-    @Option(names = "--token", paramLabel = "TOKEN",
+    @Option(
+        names = "--token",
+        paramLabel = "TOKEN",
         description = "Take a session back with its facilitator token.")
     String token;
 
     @Option(names = "--create", description = "Create a new session.")
     boolean create;
 
-    @Option(names = "--scenario", paramLabel = "NAME",
+    @Option(
+        names = "--scenario",
+        paramLabel = "NAME",
         description = "Built-in scenario of a new session (default: market-year).")
     String scenario;
 
-    @Option(names = "--scenario-file", paramLabel = "FILE",
+    @Option(
+        names = "--scenario-file",
+        paramLabel = "FILE",
         description = "Scenario file (.textproto or .json) of a new session.")
     Path scenarioFile;
 
-    @Option(names = "--teams", defaultValue = "0", paramLabel = "N",
+    @Option(
+        names = "--teams",
+        defaultValue = "0",
+        paramLabel = "N",
         description = "Teams of a new session (0: the scenario's).")
     int teams;
 
-    @Option(names = "--deadline", defaultValue = "0", paramLabel = "SECONDS",
-        description = "Turn deadline; 0: none, turns resolve when all players submitted, or on"
-            + " 'force'.")
+    @Option(
+        names = "--deadline",
+        defaultValue = "0",
+        paramLabel = "SECONDS",
+        description =
+            "Turn deadline; 0: none, turns resolve when all players submitted, or on" + " 'force'.")
     int deadline;
 
-    @Option(names = "--bots", paramLabel = "adaptive,numbers,...",
+    @Option(
+        names = "--bots",
+        paramLabel = "adaptive,numbers,...",
         description = "Each team's bot strategy in order (\"-\" leaves a team to humans only).")
     String bots;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "N",
+    @Option(
+        names = "--seed",
+        defaultValue = "0",
+        paramLabel = "N",
         description = "Seed of a new session (0: a random one).")
     long seed;
 
     @Option(names = "--title", paramLabel = "TEXT", description = "Title of a new session.")
     String title;
 
-    @Option(names = "--admin-token", paramLabel = "T",
+    @Option(
+        names = "--admin-token",
+        paramLabel = "T",
         description = "The server's admin token, when creating sessions needs one.")
     String adminToken;
 
@@ -176,8 +225,8 @@ public final class FacilitateCommand {
         throw new ParameterException(spec.commandLine(), "give either --create or --token TOKEN");
       }
       if (scenario != null && scenarioFile != null) {
-        throw new ParameterException(spec.commandLine(),
-            "give --scenario or --scenario-file, not both");
+        throw new ParameterException(
+            spec.commandLine(), "give --scenario or --scenario-file, not both");
       }
       Ranges.check(spec, "--teams", teams, 0, 60);
       Ranges.check(spec, "--deadline", deadline, 0, 86_400);
@@ -211,25 +260,40 @@ public final class FacilitateCommand {
     URI server = a.server;
     try {
       CreateSession create = a.create ? createRequest(a) : null;
-      client = QuarterdeckClient.connect(server,
-          ClientOptions.defaults().withJson(a.json)).get(15, TimeUnit.SECONDS);
+      client =
+          QuarterdeckClient.connect(server, ClientOptions.defaults().withJson(a.json))
+              .get(15, TimeUnit.SECONDS);
       client.onPush(m -> console.post(new Console.Push(m)));
       client.onConnection(console.connectionEvents());
       client.hello().get(15, TimeUnit.SECONDS);
       String token;
       if (create != null) {
-        SessionCreated created = client.call(ClientMessage.newBuilder()
-            .setCreateSession(create)).get(15, TimeUnit.SECONDS).getSessionCreated();
+        SessionCreated created =
+            client
+                .call(ClientMessage.newBuilder().setCreateSession(create))
+                .get(15, TimeUnit.SECONDS)
+                .getSessionCreated();
         token = created.getFacilitatorToken();
         out.println("Session " + created.getSessionId() + " created.");
         out.println("  Join code          " + created.getJoinCode());
         out.println("  Facilitator token  " + token + "  (keep it secret)");
-        out.println("  Players run:  quarterdeck-client play --server " + server + " --join "
-            + created.getJoinCode() + " --name NAME");
-        out.println("  Bots run:     quarterdeck-client bots --server " + server + " --join "
-            + created.getJoinCode() + " --count N --strategy adaptive");
-        out.println("  Come back:    quarterdeck-client facilitate --server " + server
-            + " --token " + token);
+        out.println(
+            "  Players run:  quarterdeck-client play --server "
+                + server
+                + " --join "
+                + created.getJoinCode()
+                + " --name NAME");
+        out.println(
+            "  Bots run:     quarterdeck-client bots --server "
+                + server
+                + " --join "
+                + created.getJoinCode()
+                + " --count N --strategy adaptive");
+        out.println(
+            "  Come back:    quarterdeck-client facilitate --server "
+                + server
+                + " --token "
+                + token);
       } else {
         token = a.token;
       }
@@ -264,10 +328,11 @@ public final class FacilitateCommand {
     } else {
       b.setBuiltinScenario(a.scenario == null ? "market-year" : a.scenario);
     }
-    SessionSettings.Builder s = SessionSettings.newBuilder()
-        .setTeams(a.teams)
-        .setTurnDeadlineSeconds(a.deadline)
-        .setSeed(a.seed);
+    SessionSettings.Builder s =
+        SessionSettings.newBuilder()
+            .setTeams(a.teams)
+            .setTurnDeadlineSeconds(a.deadline)
+            .setSeed(a.seed);
     if (a.title != null) {
       s.setTitle(a.title);
     }
@@ -296,8 +361,12 @@ public final class FacilitateCommand {
     } else if (event instanceof Console.Push push) {
       push(push.message());
     } else if (event instanceof Console.Dropped d) {
-      out.println("Connection lost; reconnecting in " + d.delayMs() + " ms (attempt "
-          + d.attempt() + ")...");
+      out.println(
+          "Connection lost; reconnecting in "
+              + d.delayMs()
+              + " ms (attempt "
+              + d.attempt()
+              + ")...");
     } else if (event instanceof Console.Resumed r) {
       out.println("Reconnected.");
       apply(r.snapshot());
@@ -332,25 +401,27 @@ public final class FacilitateCommand {
           out.println("Leaving. The session goes on.");
           return 0;
         }
-        case "start" -> command(FacilitatorCommand.newBuilder()
-            .setStart(Empty.getDefaultInstance()));
-        case "pause" -> command(FacilitatorCommand.newBuilder()
-            .setPause(Empty.getDefaultInstance()));
-        case "resume" -> command(FacilitatorCommand.newBuilder()
-            .setResume(Empty.getDefaultInstance()));
-        case "force" -> command(FacilitatorCommand.newBuilder()
-            .setForceResolve(Empty.getDefaultInstance()));
+        case "start" ->
+            command(FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance()));
+        case "pause" ->
+            command(FacilitatorCommand.newBuilder().setPause(Empty.getDefaultInstance()));
+        case "resume" ->
+            command(FacilitatorCommand.newBuilder().setResume(Empty.getDefaultInstance()));
+        case "force" ->
+            command(FacilitatorCommand.newBuilder().setForceResolve(Empty.getDefaultInstance()));
         case "end" -> command(FacilitatorCommand.newBuilder().setEnd(Empty.getDefaultInstance()));
-        case "extend" -> command(FacilitatorCommand.newBuilder()
-            .setExtendSeconds(number(w, 1, "extend SECONDS")));
+        case "extend" ->
+            command(
+                FacilitatorCommand.newBuilder().setExtendSeconds(number(w, 1, "extend SECONDS")));
         case "until" -> {
           if (w.size() != 2) {
             throw new IllegalArgumentException("use: until HH:MM[:SS]");
           }
           ZonedDateTime at = nextTimeOfDay(w.get(1), ZonedDateTime.now());
-          out.println("  the turn ends at " + at.toLocalTime() + " (" + at.toOffsetDateTime() + ")");
-          command(FacilitatorCommand.newBuilder()
-              .setDeadlineAtEpochMs(at.toInstant().toEpochMilli()));
+          out.println(
+              "  the turn ends at " + at.toLocalTime() + " (" + at.toOffsetDateTime() + ")");
+          command(
+              FacilitatorCommand.newBuilder().setDeadlineAtEpochMs(at.toInstant().toEpochMilli()));
         }
         case "assign" -> call(ClientMessage.newBuilder().setAssignSeat(assignment(w)));
         case "live" -> {
@@ -368,8 +439,10 @@ public final class FacilitateCommand {
             throw new IllegalArgumentException("use: kick TEAM [leader|manager]");
           }
           Hat hat = w.size() == 3 ? Hat.valueOf(w.get(2).toUpperCase(Locale.ROOT)) : Hat.BOTH;
-          command(FacilitatorCommand.newBuilder().setKick(SeatRef.newBuilder()
-              .setTeam(number(w, 1, "kick TEAM") - 1).setHat(hat)));
+          command(
+              FacilitatorCommand.newBuilder()
+                  .setKick(
+                      SeatRef.newBuilder().setTeam(number(w, 1, "kick TEAM") - 1).setHat(hat)));
         }
         case "inject" -> {
           if (w.size() < 2) {
@@ -381,8 +454,8 @@ public final class FacilitateCommand {
           }
           command(FacilitatorCommand.newBuilder().setInject(inject));
         }
-        case "inject-custom" -> command(FacilitatorCommand.newBuilder()
-            .setInject(customInjection(w)));
+        case "inject-custom" ->
+            command(FacilitatorCommand.newBuilder().setInject(customInjection(w)));
         case "replay" -> replay(w);
         case "export" -> export(w);
         case "wait-players" -> {
@@ -391,7 +464,8 @@ public final class FacilitateCommand {
         }
         case "wait-turn" -> {
           int n = number(w, 1, "wait-turn N");
-          waitUntil(() -> (turn >= n && phase == Phase.TURN_OPEN) || ended,
+          waitUntil(
+              () -> (turn >= n && phase == Phase.TURN_OPEN) || ended,
               "Waiting for turn " + n + "...");
         }
         case "wait-end" -> waitUntil(() -> ended, "Waiting for the session to end...");
@@ -417,8 +491,8 @@ public final class FacilitateCommand {
     try {
       return Integer.parseInt(w.get(index));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + w.get(index) + "' is not a whole number; use: "
-          + usage);
+      throw new IllegalArgumentException(
+          "'" + w.get(index) + "' is not a whole number; use: " + usage);
     }
   }
 
@@ -479,7 +553,8 @@ public final class FacilitateCommand {
     if (w.size() != 3) {
       throw new IllegalArgumentException("use: " + usage);
     }
-    return AssignSeat.newBuilder().setFrom(seatRef(w.get(1), usage))
+    return AssignSeat.newBuilder()
+        .setFrom(seatRef(w.get(1), usage))
         .setTo(seatRef(w.get(2), usage));
   }
 
@@ -487,15 +562,19 @@ public final class FacilitateCommand {
     String[] parts = text.split("/", 2);
     Hat hat = Hat.BOTH;
     if (parts.length == 2) {
-      hat = switch (parts[1].toLowerCase(Locale.ROOT)) {
-        case "leader" -> Hat.LEADER;
-        case "manager" -> Hat.MANAGER;
-        case "both" -> Hat.BOTH;
-        default -> throw new IllegalArgumentException(
-            "'" + parts[1] + "' is not a hat (leader, manager, both)");
-      };
+      hat =
+          switch (parts[1].toLowerCase(Locale.ROOT)) {
+            case "leader" -> Hat.LEADER;
+            case "manager" -> Hat.MANAGER;
+            case "both" -> Hat.BOTH;
+            default ->
+                throw new IllegalArgumentException(
+                    "'" + parts[1] + "' is not a hat (leader, manager, both)");
+          };
     }
-    return SeatRef.newBuilder().setTeam(number(List.of(parts[0]), 0, usage) - 1).setHat(hat)
+    return SeatRef.newBuilder()
+        .setTeam(number(List.of(parts[0]), 0, usage) - 1)
+        .setHat(hat)
         .build();
   }
 
@@ -521,8 +600,12 @@ public final class FacilitateCommand {
 
   private ServerMessage replayRequest(int from, int to)
       throws ExecutionException, TimeoutException, InterruptedException {
-    return client.call(ClientMessage.newBuilder().setGetReplay(GetReplay.newBuilder()
-        .setSessionId(sessionId).setFromTurn(from).setToTurn(to))).get(30, TimeUnit.SECONDS);
+    return client
+        .call(
+            ClientMessage.newBuilder()
+                .setGetReplay(
+                    GetReplay.newBuilder().setSessionId(sessionId).setFromTurn(from).setToTurn(to)))
+        .get(30, TimeUnit.SECONDS);
   }
 
   private void replay(List<String> w) {
@@ -565,8 +648,18 @@ public final class FacilitateCommand {
     phase = s.getPhase();
     ended = phase == Phase.ENDED;
     humans = Views.humans(s.getLobby());
-    out.println("Facilitating '" + s.getTitle() + "' (" + s.getScenarioName() + ", "
-        + s.getTeamsCount() + " teams, mode " + s.getMode() + "), phase " + s.getPhase() + ".");
+    out.println(
+        "Facilitating '"
+            + s.getTitle()
+            + "' ("
+            + s.getScenarioName()
+            + ", "
+            + s.getTeamsCount()
+            + " teams, mode "
+            + s.getMode()
+            + "), phase "
+            + s.getPhase()
+            + ".");
     lobby(s.getLobby());
   }
 
@@ -587,13 +680,23 @@ public final class FacilitateCommand {
       case PHASE_CHANGED -> {
         phase = m.getPhaseChanged().getPhase();
         turn = m.getPhaseChanged().getTurn();
-        out.println("Phase " + phase + ", turn " + turn + (m.getPhaseChanged().getRemainingMs() > 0
-            ? ", " + Views.duration(m.getPhaseChanged().getRemainingMs()) + " left" : ""));
+        out.println(
+            "Phase "
+                + phase
+                + ", turn "
+                + turn
+                + (m.getPhaseChanged().getRemainingMs() > 0
+                    ? ", " + Views.duration(m.getPhaseChanged().getRemainingMs()) + " left"
+                    : ""));
       }
       case BROADCAST -> out.println("[broadcast] " + m.getBroadcast().getText());
-      case GOODBYE -> out.println("The server said goodbye: " + m.getGoodbye().getReason()
-          + " " + m.getGoodbye().getMessage());
-      default -> { } // SubmissionProgress is in the live view; unknown pushes are ignored
+      case GOODBYE ->
+          out.println(
+              "The server said goodbye: "
+                  + m.getGoodbye().getReason()
+                  + " "
+                  + m.getGoodbye().getMessage());
+      default -> {} // SubmissionProgress is in the live view; unknown pushes are ignored
     }
   }
 
@@ -609,8 +712,8 @@ public final class FacilitateCommand {
   }
 
   /**
-   * Prints the live view: everything on request, otherwise (the server sends one after each
-   * change) only the teams whose line changed, so a room of sixty stays readable.
+   * Prints the live view: everything on request, otherwise (the server sends one after each change)
+   * only the teams whose line changed, so a room of sixty stays readable.
    */
   private void live(LiveView v, boolean always) {
     phase = v.getPhase();
@@ -619,10 +722,17 @@ public final class FacilitateCommand {
     String header = "Live: phase " + v.getPhase() + ", turn " + v.getTurn();
     List<String> changed = new java.util.ArrayList<>();
     for (LiveTeam t : v.getTeamsList()) {
-      StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "    %-10s %-24s submitted %d/%d",
-          t.getTeam().getName(), t.getTeam().getPlayersCount() > 0
-              ? String.join(", ", t.getTeam().getPlayersList()) : t.getTeam().getBot() ? "(bot)"
-              : "", t.getSubmitted(), t.getSeats()));
+      StringBuilder b =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "    %-10s %-24s submitted %d/%d",
+                  t.getTeam().getName(),
+                  t.getTeam().getPlayersCount() > 0
+                      ? String.join(", ", t.getTeam().getPlayersList())
+                      : t.getTeam().getBot() ? "(bot)" : "",
+                  t.getSubmitted(),
+                  t.getSeats()));
       for (Variable var : t.getTeam().getVariablesList()) {
         if (LIVE_VARIABLES.contains(var.getName())) {
           b.append("  ").append(var.getName()).append(' ').append(Views.num(var.getValue()));
@@ -648,7 +758,6 @@ public final class FacilitateCommand {
     }
   }
 
-
   /** The live view as a compact table: a header, then one row per team of at most 80 columns. */
   static List<String> compactLive(String header, LiveView v) {
     List<String> rows = new java.util.ArrayList<>();
@@ -658,13 +767,23 @@ public final class FacilitateCommand {
       for (Variable var : t.getTeam().getVariablesList()) {
         values.put(var.getName(), Views.num(var.getValue()));
       }
-      String who = t.getTeam().getPlayersCount() > 0 ? String.join(",", t.getTeam().getPlayersList())
-          : t.getTeam().getBot() ? "(bot)" : "-";
-      rows.add(String.format(Locale.ROOT, "%-8.8s %-14.14s %2d/%-2d %5s %5s %5s %6s/%s",
-          t.getTeam().getName(), who, t.getSubmitted(), t.getSeats(),
-          values.getOrDefault("morale", "-"), values.getOrDefault("stress", "-"),
-          values.getOrDefault("adoption", "-"), values.getOrDefault("results", "-"),
-          values.getOrDefault("target", "-")));
+      String who =
+          t.getTeam().getPlayersCount() > 0
+              ? String.join(",", t.getTeam().getPlayersList())
+              : t.getTeam().getBot() ? "(bot)" : "-";
+      rows.add(
+          String.format(
+              Locale.ROOT,
+              "%-8.8s %-14.14s %2d/%-2d %5s %5s %5s %6s/%s",
+              t.getTeam().getName(),
+              who,
+              t.getSubmitted(),
+              t.getSeats(),
+              values.getOrDefault("morale", "-"),
+              values.getOrDefault("stress", "-"),
+              values.getOrDefault("adoption", "-"),
+              values.getOrDefault("results", "-"),
+              values.getOrDefault("target", "-")));
     }
     return rows;
   }

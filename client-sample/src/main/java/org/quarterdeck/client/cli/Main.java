@@ -6,10 +6,10 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.quarterdeck.client.load.LoadCommand;
-import org.quarterdeck.client.load.echo.EchoServer;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.quarterdeck.client.load.LoadCommand;
+import org.quarterdeck.client.load.echo.EchoServer;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,20 +20,24 @@ import picocli.CommandLine.Spec;
  * Command-line entry point of the sample client: {@code play}, {@code facilitate}, {@code bots},
  * {@code load} and {@code echo-server}.
  */
-@Command(name = "quarterdeck-client", mixinStandardHelpOptions = true,
+@Command(
+    name = "quarterdeck-client",
+    mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "A terminal player, facilitator, sample bots and the load generator.",
-    footer = {"", "Run a command with --help for its options. Shell completion for bash and zsh:",
-        "  source <(java -jar quarterdeck-client.jar generate-completion)"})
+    footer = {
+      "",
+      "Run a command with --help for its options. Shell completion for bash and zsh:",
+      "  source <(java -jar quarterdeck-client.jar generate-completion)"
+    })
 public final class Main implements Callable<Integer> {
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
   public static void main(String[] args) throws java.io.IOException {
     quietLogs();
     // A person at a terminal gets line editing, history and completion; a pipe gets plain lines.
-    Terminal terminal = System.console() == null ? null
-        : TerminalBuilder.builder().system(true).build();
+    Terminal terminal =
+        System.console() == null ? null : TerminalBuilder.builder().system(true).build();
     System.exit(run(args, System.in, System.out, System.err, System.getenv(), terminal));
   }
 
@@ -54,7 +58,11 @@ public final class Main implements Callable<Integer> {
   }
 
   /** As {@link #run(String[], InputStream, PrintStream, PrintStream)} with its own environment. */
-  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err,
+  public static int run(
+      String[] args,
+      InputStream in,
+      PrintStream out,
+      PrintStream err,
       Map<String, String> environment) {
     return run(args, in, out, err, environment, null);
   }
@@ -63,16 +71,22 @@ public final class Main implements Callable<Integer> {
    * Runs a command; {@code play} and {@code facilitate} read from {@code terminal} with line
    * editing, history and completion when it is not null (else plain lines from {@code in}).
    */
-  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err,
-      Map<String, String> environment, Terminal terminal) {
-    CommandLine line = new CommandLine(new Main())
-        .addSubcommand(new PlayCommand.Options(in, out, err, terminal))
-        .addSubcommand(new FacilitateCommand.Options(in, out, err, terminal))
-        .addSubcommand(new BotsCommand(out, err))
-        .addSubcommand(new LoadCommand(out, err))
-        .addSubcommand(new EchoServer.Command())
-        .addSubcommand(new AutoComplete.GenerateCompletion())
-        .addSubcommand(new CommandLine.HelpCommand());
+  public static int run(
+      String[] args,
+      InputStream in,
+      PrintStream out,
+      PrintStream err,
+      Map<String, String> environment,
+      Terminal terminal) {
+    CommandLine line =
+        new CommandLine(new Main())
+            .addSubcommand(new PlayCommand.Options(in, out, err, terminal))
+            .addSubcommand(new FacilitateCommand.Options(in, out, err, terminal))
+            .addSubcommand(new BotsCommand(out, err))
+            .addSubcommand(new LoadCommand(out, err))
+            .addSubcommand(new EchoServer.Command())
+            .addSubcommand(new AutoComplete.GenerateCompletion())
+            .addSubcommand(new CommandLine.HelpCommand());
     line.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     // After the subcommands are added, so that it reaches every one of them.

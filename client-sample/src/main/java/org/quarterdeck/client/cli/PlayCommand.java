@@ -7,11 +7,11 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
-import org.jline.terminal.Terminal;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jline.terminal.Terminal;
 import org.quarterdeck.client.ClientOptions;
 import org.quarterdeck.client.QuarterdeckClient;
 import org.quarterdeck.protocol.v1.ActView;
@@ -37,12 +37,13 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code play}: one seat in the terminal. Line-oriented so that a script on standard input plays
- * as well as a person: lines that need an open turn wait for one, and {@code wait} waits for the
- * next turn.
+ * {@code play}: one seat in the terminal. Line-oriented so that a script on standard input plays as
+ * well as a person: lines that need an open turn wait for one, and {@code wait} waits for the next
+ * turn.
  */
 public final class PlayCommand {
-  static final String HELP = """
+  static final String HELP =
+      """
       Commands (one per line):
         ACT=HOURS ...         book hours, e.g. "push=10 coach=8 change=6" (ACT=0 removes an act);
                               a line that would exceed free + overtime hours is refused
@@ -57,22 +58,27 @@ public final class PlayCommand {
       Lines typed while no turn is open wait for the next turn.""";
 
   private static final long[] REMINDERS_SECONDS = {60, 30, 10};
-  private static final List<String> PLAY_WORDS = List.of("help", "quit", "show", "time", "wait",
-      "submit", "clear", "choose");
+  private static final List<String> PLAY_WORDS =
+      List.of("help", "quit", "show", "time", "wait", "submit", "clear", "choose");
 
   private final PrintStream out;
   private final Console console = new Console();
+
   /** The terminal's console when a person types, else null (a script on a pipe). */
   private TerminalConsole screen;
+
   /** What Tab completes: the commands, then the open turn's acts and dilemmas. */
   private java.util.concurrent.atomic.AtomicReference<java.util.Collection<String>> completions =
       new java.util.concurrent.atomic.AtomicReference<>(PLAY_WORDS);
+
   private final Deque<Console.Event> deferred = new ArrayDeque<>();
-  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "quarterdeck-play-timer");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timers =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "quarterdeck-play-timer");
+            t.setDaemon(true);
+            return t;
+          });
   private QuarterdeckClient client;
 
   private Hat hat = Hat.BOTH;
@@ -86,9 +92,12 @@ public final class PlayCommand {
   private long timerGeneration;
   private int lastResolvedTurn;
   private int lobbyHumans = -1;
+
   /** While set, input lines wait until a turn above this number opens. */
   private Integer waitAbove;
+
   private boolean ended;
+
   /** False until the first snapshot: the history it brings is old news then. */
   private boolean started;
 
@@ -97,18 +106,23 @@ public final class PlayCommand {
   }
 
   /** {@code play}'s options; the command line's {@code play} runs this. */
-  @Command(name = "play", mixinStandardHelpOptions = true, sortOptions = false,
-      description = "Joins a session (or takes a seat back with its token) and plays it line by"
-          + " line.",
+  @Command(
+      name = "play",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description =
+          "Joins a session (or takes a seat back with its token) and plays it line by" + " line.",
       footer = {"", "Give --join CODE --name NAME, or --token TOKEN. In the game, type 'help'."})
   static final class Options implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
+    @Spec private CommandSpec spec;
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
 
-    @Option(names = "--server", required = true, paramLabel = "URL",
+    @Option(
+        names = "--server",
+        required = true,
+        paramLabel = "URL",
         description = "ws://HOST:PORT/ws or tcp://HOST:PORT")
     URI server;
 
@@ -118,11 +132,16 @@ public final class PlayCommand {
     @Option(names = "--name", paramLabel = "NAME", description = "Your name in the game.")
     String name;
 
-    @Option(names = "--team", defaultValue = "0", paramLabel = "N",
+    @Option(
+        names = "--team",
+        defaultValue = "0",
+        paramLabel = "N",
         description = "Ask for team N (1-based; 0: any).")
     int team;
 
-    @Option(names = "--token", paramLabel = "TOKEN",
+    @Option(
+        names = "--token",
+        paramLabel = "TOKEN",
         description = "Take your seat back with the token from an earlier game.")
     String token;
 
@@ -142,8 +161,8 @@ public final class PlayCommand {
     @Override
     public Integer call() {
       if (token == null && (join == null || name == null)) {
-        throw new ParameterException(spec.commandLine(),
-            "give --join CODE --name NAME, or --token TOKEN");
+        throw new ParameterException(
+            spec.commandLine(), "give --join CODE --name NAME, or --token TOKEN");
       }
       Ranges.check(spec, "--team", team, 0, 60);
       return run(this, in, out, err, terminal);
@@ -176,8 +195,9 @@ public final class PlayCommand {
   private int play(Options a, InputStream in, PrintStream err) throws InterruptedException {
     URI server = a.server;
     try {
-      client = QuarterdeckClient.connect(server,
-          ClientOptions.defaults().withJson(a.json)).get(15, TimeUnit.SECONDS);
+      client =
+          QuarterdeckClient.connect(server, ClientOptions.defaults().withJson(a.json))
+              .get(15, TimeUnit.SECONDS);
       client.onPush(m -> console.post(new Console.Push(m)));
       client.onConnection(console.connectionEvents());
       client.hello().get(15, TimeUnit.SECONDS);
@@ -186,15 +206,23 @@ public final class PlayCommand {
         snapshot = client.resume(a.token).get(15, TimeUnit.SECONDS);
         out.println("Resumed your seat.");
       } else {
-        Joined joined = client.join(a.join, a.name, a.team - 1)
-            .get(15, TimeUnit.SECONDS);
+        Joined joined = client.join(a.join, a.name, a.team - 1).get(15, TimeUnit.SECONDS);
         snapshot = joined.getSnapshot();
-        out.println("Joined as " + a.name + " on team " + (joined.getTeam() + 1)
-            + Views.hat(joined.getHat()) + ".");
+        out.println(
+            "Joined as "
+                + a.name
+                + " on team "
+                + (joined.getTeam() + 1)
+                + Views.hat(joined.getHat())
+                + ".");
       }
       out.println("Your token: " + client.token());
-      out.println("  (to take this seat back later: play --server " + server + " --token "
-          + client.token() + ")");
+      out.println(
+          "  (to take this seat back later: play --server "
+              + server
+              + " --token "
+              + client.token()
+              + ")");
       apply(snapshot);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       err.println("play: " + Views.refusal(e));
@@ -240,8 +268,12 @@ public final class PlayCommand {
     } else if (event instanceof Console.Push push) {
       push(push.message());
     } else if (event instanceof Console.Dropped d) {
-      out.println("Connection lost; reconnecting in " + d.delayMs() + " ms (attempt "
-          + d.attempt() + ")...");
+      out.println(
+          "Connection lost; reconnecting in "
+              + d.delayMs()
+              + " ms (attempt "
+              + d.attempt()
+              + ")...");
     } else if (event instanceof Console.Resumed r) {
       out.println("Reconnected and resumed your seat.");
       apply(r.snapshot());
@@ -259,8 +291,8 @@ public final class PlayCommand {
     if (waitAbove == null) {
       return null;
     }
-    boolean over = ended || (draft != null && phase == Phase.TURN_OPEN
-        && draft.turn().getTurn() > waitAbove);
+    boolean over =
+        ended || (draft != null && phase == Phase.TURN_OPEN && draft.turn().getTurn() > waitAbove);
     if (!over) {
       return null;
     }
@@ -294,8 +326,10 @@ public final class PlayCommand {
         if (ended) {
           out.println("The game has ended.");
         } else {
-          int above = draft == null ? lastResolvedTurn
-              : acceptedVersion > 0 ? draft.turn().getTurn() : draft.turn().getTurn() - 1;
+          int above =
+              draft == null
+                  ? lastResolvedTurn
+                  : acceptedVersion > 0 ? draft.turn().getTurn() : draft.turn().getTurn() - 1;
           waitFor(above, "Waiting for the next turn...");
         }
       }
@@ -354,10 +388,19 @@ public final class PlayCommand {
   private String budgetLine() {
     double booked = draft.booked();
     double free = draft.turn().getFreeHours();
-    String overtime = booked > free + 1e-9
-        ? ", " + Views.hours(booked - free) + " h of it overtime (drains your energy)" : "";
-    return "Booked " + Views.hours(booked) + " of " + Views.hours(free) + " free hours (up to "
-        + Views.hours(draft.max()) + " with overtime)" + overtime + ".";
+    String overtime =
+        booked > free + 1e-9
+            ? ", " + Views.hours(booked - free) + " h of it overtime (drains your energy)"
+            : "";
+    return "Booked "
+        + Views.hours(booked)
+        + " of "
+        + Views.hours(free)
+        + " free hours (up to "
+        + Views.hours(draft.max())
+        + " with overtime)"
+        + overtime
+        + ".";
   }
 
   private void submit() {
@@ -368,15 +411,28 @@ public final class PlayCommand {
     int turn = draft.turn().getTurn();
     int version = acceptedVersion + 1;
     try {
-      ServerMessage reply = client.call(ClientMessage.newBuilder().setSubmitDecision(
-          SubmitDecision.newBuilder().setTurn(turn).setVersion(version)
-              .setDecision(draft.toDecision()))).get(15, TimeUnit.SECONDS);
+      ServerMessage reply =
+          client
+              .call(
+                  ClientMessage.newBuilder()
+                      .setSubmitDecision(
+                          SubmitDecision.newBuilder()
+                              .setTurn(turn)
+                              .setVersion(version)
+                              .setDecision(draft.toDecision())))
+              .get(15, TimeUnit.SECONDS);
       DecisionAccepted accepted = reply.getDecisionAccepted();
       acceptedVersion = accepted.getVersion();
       dirty = false;
-      out.println("  Decision v" + accepted.getVersion() + " for turn " + accepted.getTurn()
-          + " accepted (" + Views.hours(draft.booked()) + " h booked). You may revise and "
-          + "submit again until the turn resolves.");
+      out.println(
+          "  Decision v"
+              + accepted.getVersion()
+              + " for turn "
+              + accepted.getTurn()
+              + " accepted ("
+              + Views.hours(draft.booked())
+              + " h booked). You may revise and "
+              + "submit again until the turn resolves.");
       for (DilemmaView d : draft.turn().getDilemmasList()) {
         if (!draft.choices().containsKey(d.getId())) {
           out.println("  Note: dilemma '" + d.getId() + "' is not answered.");
@@ -402,24 +458,33 @@ public final class PlayCommand {
         draft = null;
         ended = true;
       }
-      case SUBMISSION_PROGRESS -> out.println("  (" + m.getSubmissionProgress().getSubmitted()
-          + " of " + m.getSubmissionProgress().getExpected() + " players have submitted)");
+      case SUBMISSION_PROGRESS ->
+          out.println(
+              "  ("
+                  + m.getSubmissionProgress().getSubmitted()
+                  + " of "
+                  + m.getSubmissionProgress().getExpected()
+                  + " players have submitted)");
       case PHASE_CHANGED -> phaseChanged(m.getPhaseChanged());
       case BROADCAST -> out.println("[facilitator] " + m.getBroadcast().getText());
       case LOBBY_UPDATE -> {
         int humans = Views.humans(m.getLobbyUpdate());
         if (phase == Phase.LOBBY && humans != lobbyHumans) {
           lobbyHumans = humans;
-          out.println("Lobby: " + humans + " player(s) seated; waiting for the facilitator "
-              + "to start.");
+          out.println(
+              "Lobby: " + humans + " player(s) seated; waiting for the facilitator " + "to start.");
         }
       }
       case SNAPSHOT -> apply(m.getSnapshot());
-      case GOODBYE -> out.println("The server said goodbye: " + m.getGoodbye().getReason()
-          + " " + m.getGoodbye().getMessage());
-      case ERROR -> out.println("Server error: " + m.getError().getCode() + ": "
-          + m.getError().getMessage());
-      default -> { } // other pushes are for other roles; newer ones are ignored on purpose
+      case GOODBYE ->
+          out.println(
+              "The server said goodbye: "
+                  + m.getGoodbye().getReason()
+                  + " "
+                  + m.getGoodbye().getMessage());
+      case ERROR ->
+          out.println("Server error: " + m.getError().getCode() + ": " + m.getError().getMessage());
+      default -> {} // other pushes are for other roles; newer ones are ignored on purpose
     }
   }
 
@@ -443,8 +508,14 @@ public final class PlayCommand {
       draft = null;
     }
     started = true;
-    out.println("Session '" + s.getTitle() + "' (" + s.getScenarioName() + "), phase "
-        + s.getPhase() + ".");
+    out.println(
+        "Session '"
+            + s.getTitle()
+            + "' ("
+            + s.getScenarioName()
+            + "), phase "
+            + s.getPhase()
+            + ".");
     if (team != null) {
       out.println("Your team:");
       Views.team(out, team);
@@ -478,8 +549,10 @@ public final class PlayCommand {
       next.load(draft.toDecision());
       out.println("=== Turn " + t.getTurn() + " changed: the facilitator injected an event ===");
       for (EventView e : t.getEventsList()) {
-        out.println("  Event: " + e.getTitle() + (e.getNarrative().isEmpty() ? ""
-            : " - " + e.getNarrative()));
+        out.println(
+            "  Event: "
+                + e.getTitle()
+                + (e.getNarrative().isEmpty() ? "" : " - " + e.getNarrative()));
       }
       draft = next;
       return;
@@ -487,20 +560,29 @@ public final class PlayCommand {
     draft = next;
     List<String> words = new java.util.ArrayList<>(PLAY_WORDS);
     t.getActsList().forEach(act -> words.add(act.getId() + "="));
-    t.getDilemmasList().forEach(d -> d.getOptionsList().forEach(
-        o -> words.add(d.getId() + "=" + o.getId())));
+    t.getDilemmasList()
+        .forEach(d -> d.getOptionsList().forEach(o -> words.add(d.getId() + "=" + o.getId())));
     completions.set(List.copyOf(words));
     acceptedVersion = 0;
     dirty = false;
     phase = t.getPaused() ? Phase.PAUSED : Phase.TURN_OPEN;
     out.println();
     out.println("=== Turn " + t.getTurn() + " (quarter " + t.getQuarter() + ") is open ===");
-    out.println("  Budget " + Views.hours(t.getBudgetHours()) + " h; interruptions take "
-        + Views.hours(t.getInterruptionHours()) + " h; free " + Views.hours(t.getFreeHours())
-        + " h (+ up to " + Views.hours(t.getMaxOvertimeHours()) + " h overtime).");
+    out.println(
+        "  Budget "
+            + Views.hours(t.getBudgetHours())
+            + " h; interruptions take "
+            + Views.hours(t.getInterruptionHours())
+            + " h; free "
+            + Views.hours(t.getFreeHours())
+            + " h (+ up to "
+            + Views.hours(t.getMaxOvertimeHours())
+            + " h overtime).");
     for (EventView e : t.getEventsList()) {
-      out.println("  Event: " + e.getTitle() + (e.getNarrative().isEmpty() ? ""
-          : " - " + e.getNarrative()));
+      out.println(
+          "  Event: "
+              + e.getTitle()
+              + (e.getNarrative().isEmpty() ? "" : " - " + e.getNarrative()));
     }
     for (DilemmaView d : t.getDilemmasList()) {
       out.println("  Dilemma " + d.getId() + ": " + d.getText());
@@ -521,8 +603,12 @@ public final class PlayCommand {
         continue;
       }
       double h = draft.hoursOn(a.getId());
-      out.printf(Locale.ROOT, "    %-10s %-11s %-28s %s%n", a.getId(),
-          a.getLeadership() ? "leadership" : "management", a.getName(),
+      out.printf(
+          Locale.ROOT,
+          "    %-10s %-11s %-28s %s%n",
+          a.getId(),
+          a.getLeadership() ? "leadership" : "management",
+          a.getName(),
           h > 0 ? Views.hours(h) + " h" : "");
     }
   }
@@ -550,15 +636,18 @@ public final class PlayCommand {
     switch (p.getPhase()) {
       case PAUSED -> {
         startClock(p.getRemainingMs(), true);
-        out.println("The facilitator paused the game" + (p.getRemainingMs() > 0
-            ? " with " + Views.duration(p.getRemainingMs()) + " left" : "") + ".");
+        out.println(
+            "The facilitator paused the game"
+                + (p.getRemainingMs() > 0
+                    ? " with " + Views.duration(p.getRemainingMs()) + " left"
+                    : "")
+                + ".");
       }
       case TURN_OPEN -> {
         startClock(p.getRemainingMs(), false);
-        out.println((before == Phase.PAUSED ? "The game runs again. " : "")
-            + timeLeft());
+        out.println((before == Phase.PAUSED ? "The game runs again. " : "") + timeLeft());
       }
-      default -> { }
+      default -> {}
     }
   }
 
@@ -574,15 +663,14 @@ public final class PlayCommand {
     for (long seconds : REMINDERS_SECONDS) {
       long at = remainingMs - seconds * 1000;
       if (at > 0) {
-        timers.schedule(() -> console.post(new Console.Tick(generation, seconds)), at,
-            TimeUnit.MILLISECONDS);
+        timers.schedule(
+            () -> console.post(new Console.Tick(generation, seconds)), at, TimeUnit.MILLISECONDS);
       }
     }
   }
 
   private long remainingMs() {
-    return deadlineNanos == 0 ? 0
-        : Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
+    return deadlineNanos == 0 ? 0 : Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
   }
 
   private String timeLeft() {
@@ -590,21 +678,35 @@ public final class PlayCommand {
       return "No turn is open.";
     }
     if (deadlineNanos == 0) {
-      return "Turn " + draft.turn().getTurn() + " has no deadline: it resolves when everyone "
+      return "Turn "
+          + draft.turn().getTurn()
+          + " has no deadline: it resolves when everyone "
           + "has submitted or the facilitator forces it.";
     }
-    return "Time left in turn " + draft.turn().getTurn() + ": "
-        + Views.duration(remainingMs()) + (paused ? " (paused)" : "") + ".";
+    return "Time left in turn "
+        + draft.turn().getTurn()
+        + ": "
+        + Views.duration(remainingMs())
+        + (paused ? " (paused)" : "")
+        + ".";
   }
 
   private void remind(Console.Tick tick) {
     if (tick.generation() != timerGeneration || draft == null || paused) {
       return;
     }
-    out.println("  " + tick.secondsLeft() + " s left in turn " + draft.turn().getTurn() + ": "
-        + (acceptedVersion == 0 ? "you have NOT submitted yet"
-            : dirty ? "your latest changes are NOT submitted (v" + acceptedVersion + " counts)"
-            : "your decision v" + acceptedVersion + " is in") + ".");
+    out.println(
+        "  "
+            + tick.secondsLeft()
+            + " s left in turn "
+            + draft.turn().getTurn()
+            + ": "
+            + (acceptedVersion == 0
+                ? "you have NOT submitted yet"
+                : dirty
+                    ? "your latest changes are NOT submitted (v" + acceptedVersion + " counts)"
+                    : "your decision v" + acceptedVersion + " is in")
+            + ".");
   }
 
   private void show() {
@@ -617,15 +719,24 @@ public final class PlayCommand {
       return;
     }
     TurnOpened t = draft.turn();
-    out.println("Turn " + t.getTurn() + " (quarter " + t.getQuarter() + "): free "
-        + Views.hours(t.getFreeHours()) + " h + up to " + Views.hours(t.getMaxOvertimeHours())
-        + " h overtime.");
+    out.println(
+        "Turn "
+            + t.getTurn()
+            + " (quarter "
+            + t.getQuarter()
+            + "): free "
+            + Views.hours(t.getFreeHours())
+            + " h + up to "
+            + Views.hours(t.getMaxOvertimeHours())
+            + " h overtime.");
     acts(t);
     draft.choices().forEach((d, o) -> out.println("  Dilemma " + d + ": " + o));
     out.println("  " + budgetLine());
-    out.println("  " + (acceptedVersion == 0 ? "Not submitted yet."
-        : "Submitted v" + acceptedVersion + (dirty ? "; newer changes not sent." : ".")));
+    out.println(
+        "  "
+            + (acceptedVersion == 0
+                ? "Not submitted yet."
+                : "Submitted v" + acceptedVersion + (dirty ? "; newer changes not sent." : ".")));
     out.println("  " + timeLeft());
   }
-
 }

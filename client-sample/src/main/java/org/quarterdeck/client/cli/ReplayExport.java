@@ -15,16 +15,27 @@ final class ReplayExport {
   private ReplayExport() {}
 
   static void summary(PrintStream out, Replay replay) {
-    out.println("Replay of " + replay.getSessionId() + ": " + replay.getFramesCount()
-        + " turn(s)");
+    out.println("Replay of " + replay.getSessionId() + ": " + replay.getFramesCount() + " turn(s)");
     for (ReplayFrame f : replay.getFramesList()) {
-      out.println("  turn " + f.getTurn() + ": " + f.getDecisionsCount() + " decision(s), "
-          + f.getEventsCount() + " event(s), state " + abbreviate(f.getStateHash()));
+      out.println(
+          "  turn "
+              + f.getTurn()
+              + ": "
+              + f.getDecisionsCount()
+              + " decision(s), "
+              + f.getEventsCount()
+              + " event(s), state "
+              + abbreviate(f.getStateHash()));
       for (TeamDecision d : f.getDecisionsList()) {
-        double hours = d.getDecision().getHoursList().stream().mapToDouble(h -> h.getHours())
-            .sum();
-        out.println("    team " + (d.getTeam() + 1) + Views.hat(d.getHat()) + ": "
-            + Views.hours(hours) + " h" + (d.getDefaulted() ? " (default)" : ""));
+        double hours = d.getDecision().getHoursList().stream().mapToDouble(h -> h.getHours()).sum();
+        out.println(
+            "    team "
+                + (d.getTeam() + 1)
+                + Views.hat(d.getHat())
+                + ": "
+                + Views.hours(hours)
+                + " h"
+                + (d.getDefaulted() ? " (default)" : ""));
       }
     }
   }
@@ -41,9 +52,16 @@ final class ReplayExport {
     for (ReplayFrame f : replay.getFramesList()) {
       for (TurnReport r : f.getReportsList()) {
         for (VariableChange c : r.getChangesList()) {
-          csv.append(String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%s%n", f.getTurn(),
-              r.getTeam() + 1, c.getName(), c.getBefore(), c.getAfter(),
-              c.getAfter() - c.getBefore()));
+          csv.append(
+              String.format(
+                  Locale.ROOT,
+                  "%d,%d,%s,%s,%s,%s%n",
+                  f.getTurn(),
+                  r.getTeam() + 1,
+                  c.getName(),
+                  c.getBefore(),
+                  c.getAfter(),
+                  c.getAfter() - c.getBefore()));
         }
       }
     }

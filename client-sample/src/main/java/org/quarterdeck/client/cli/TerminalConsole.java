@@ -21,11 +21,11 @@ import org.jline.utils.AttributedString;
 import org.jline.utils.Status;
 
 /**
- * The console of {@code play} and {@code facilitate} on a real terminal: JLine reads each line
- * with editing, history (Up recalls, Ctrl-R searches) and Tab completion behind a prompt, the
- * command's output is printed above the prompt line, and a live view is redrawn in place in a
- * status area at the bottom. On a pipe or a file the commands read plain lines instead
- * ({@link Console#readLines}), so scripts keep working unchanged.
+ * The console of {@code play} and {@code facilitate} on a real terminal: JLine reads each line with
+ * editing, history (Up recalls, Ctrl-R searches) and Tab completion behind a prompt, the command's
+ * output is printed above the prompt line, and a live view is redrawn in place in a status area at
+ * the bottom. On a pipe or a file the commands read plain lines instead ({@link
+ * Console#readLines}), so scripts keep working unchanged.
  */
 final class TerminalConsole implements AutoCloseable {
   private final Terminal terminal;
@@ -39,10 +39,12 @@ final class TerminalConsole implements AutoCloseable {
    */
   TerminalConsole(Terminal terminal, Supplier<Collection<String>> words) {
     this.terminal = requireNonNull(terminal, "terminal");
-    this.reader = LineReaderBuilder.builder().terminal(terminal)
-        .completer(new StringsCompleter(requireNonNull(words, "words")))
-        .variable(LineReader.HISTORY_SIZE, 500)
-        .build();
+    this.reader =
+        LineReaderBuilder.builder()
+            .terminal(terminal)
+            .completer(new StringsCompleter(requireNonNull(words, "words")))
+            .variable(LineReader.HISTORY_SIZE, 500)
+            .build();
     this.printer = new PrintStream(new LineSink(reader), true, StandardCharsets.UTF_8);
   }
 
@@ -53,18 +55,21 @@ final class TerminalConsole implements AutoCloseable {
 
   /** Starts reading lines with {@code prompt} on a daemon thread; they become console events. */
   void readInto(Console console, String prompt) {
-    Thread thread = new Thread(() -> {
-      while (true) {
-        try {
-          console.post(new Console.Line(reader.readLine(prompt)));
-        } catch (UserInterruptException | EndOfFileException e) {
-          break; // Ctrl-C or Ctrl-D: the end of input, as EOF on a pipe
-        } catch (RuntimeException e) {
-          break; // the terminal went away
-        }
-      }
-      console.post(new Console.EndOfInput());
-    }, "quarterdeck-terminal");
+    Thread thread =
+        new Thread(
+            () -> {
+              while (true) {
+                try {
+                  console.post(new Console.Line(reader.readLine(prompt)));
+                } catch (UserInterruptException | EndOfFileException e) {
+                  break; // Ctrl-C or Ctrl-D: the end of input, as EOF on a pipe
+                } catch (RuntimeException e) {
+                  break; // the terminal went away
+                }
+              }
+              console.post(new Console.EndOfInput());
+            },
+            "quarterdeck-terminal");
     thread.setDaemon(true);
     thread.start();
   }

@@ -3,6 +3,7 @@ package org.quarterdeck.client.cli;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import org.quarterdeck.client.ServerReplyException;
 import org.quarterdeck.protocol.v1.Contribution;
 import org.quarterdeck.protocol.v1.ErrorCode;
 import org.quarterdeck.protocol.v1.EventView;
@@ -16,7 +17,6 @@ import org.quarterdeck.protocol.v1.TeamView;
 import org.quarterdeck.protocol.v1.TurnReport;
 import org.quarterdeck.protocol.v1.Variable;
 import org.quarterdeck.protocol.v1.VariableChange;
-import org.quarterdeck.client.ServerReplyException;
 
 /** Plain-text renderings shared by the commands: line-oriented, no terminal control. */
 final class Views {
@@ -45,8 +45,12 @@ final class Views {
   }
 
   static void team(PrintStream out, TeamView team) {
-    out.println("  " + team.getName() + (team.getPlayersCount() > 0
-        ? " (" + String.join(", ", team.getPlayersList()) + ")" : team.getBot() ? " (bot)" : ""));
+    out.println(
+        "  "
+            + team.getName()
+            + (team.getPlayersCount() > 0
+                ? " (" + String.join(", ", team.getPlayersList()) + ")"
+                : team.getBot() ? " (bot)" : ""));
     for (Variable v : team.getVariablesList()) {
       out.printf(Locale.ROOT, "    %-22s %10s%n", label(v), num(v.getValue()));
     }
@@ -58,8 +62,10 @@ final class Views {
       out.println("  (no decision arrived in time: the scenario's default decision was played)");
     }
     for (EventView e : report.getEventsList()) {
-      out.println("  Event: " + e.getTitle() + (e.getNarrative().isEmpty() ? ""
-          : " - " + e.getNarrative()));
+      out.println(
+          "  Event: "
+              + e.getTitle()
+              + (e.getNarrative().isEmpty() ? "" : " - " + e.getNarrative()));
     }
     for (VariableChange c : report.getChangesList()) {
       double delta = c.getAfter() - c.getBefore();
@@ -67,10 +73,19 @@ final class Views {
         continue;
       }
       String label = c.getLabel().isEmpty() ? c.getName() : c.getLabel();
-      out.printf(Locale.ROOT, "  %-22s %10s -> %-10s (%s)%n", label, num(c.getBefore()),
-          num(c.getAfter()), signed(delta));
+      out.printf(
+          Locale.ROOT,
+          "  %-22s %10s -> %-10s (%s)%n",
+          label,
+          num(c.getBefore()),
+          num(c.getAfter()),
+          signed(delta));
       for (Contribution k : c.getContributionsList()) {
-        out.printf(Locale.ROOT, "      %s %s%s%n", signed(k.getDelta()), k.getLabel(),
+        out.printf(
+            Locale.ROOT,
+            "      %s %s%s%n",
+            signed(k.getDelta()),
+            k.getLabel(),
             k.getFromTurn() > 0 ? " (from turn " + k.getFromTurn() + ")" : "");
       }
     }
@@ -82,16 +97,26 @@ final class Views {
     }
     out.println("  Standings:");
     for (Standing s : standings) {
-      out.printf(Locale.ROOT, "    %2d. %-20s results %10s%s%n", s.getRank(), s.getName(),
-          num(s.getResults()), s.getScore() != 0 ? "  score " + num(s.getScore()) : "");
+      out.printf(
+          Locale.ROOT,
+          "    %2d. %-20s results %10s%s%n",
+          s.getRank(),
+          s.getName(),
+          num(s.getResults()),
+          s.getScore() != 0 ? "  score " + num(s.getScore()) : "");
     }
   }
 
   static void quarter(PrintStream out, QuarterClosed q) {
     out.println("=== Quarter " + q.getQuarter() + " closed ===");
     if (q.getTarget() > 0 || q.getResults() > 0) {
-      out.println("  Your results " + num(q.getResults()) + " against a target of "
-          + num(q.getTarget()) + ": target " + (q.getTargetMet() ? "MET" : "MISSED"));
+      out.println(
+          "  Your results "
+              + num(q.getResults())
+              + " against a target of "
+              + num(q.getTarget())
+              + ": target "
+              + (q.getTargetMet() ? "MET" : "MISSED"));
     }
     standings(out, q.getStandingsList());
   }
@@ -101,7 +126,10 @@ final class Views {
     for (FinalScore s : ended.getScoresList()) {
       StringBuilder parts = new StringBuilder();
       for (Variable p : s.getPartsList()) {
-        parts.append(parts.length() == 0 ? "  (" : ", ").append(p.getName()).append(' ')
+        parts
+            .append(parts.length() == 0 ? "  (" : ", ")
+            .append(p.getName())
+            .append(' ')
             .append(num(p.getValue()));
       }
       if (parts.length() > 0) {
@@ -117,9 +145,10 @@ final class Views {
 
   static void lobby(PrintStream out, LobbyUpdate lobby) {
     for (LobbySeat s : lobby.getSeatsList()) {
-      String who = !s.getDisplayName().isEmpty()
-          ? s.getDisplayName() + (s.getConnected() ? "" : " (disconnected)")
-          : s.getBot() ? "bot " + s.getBotStrategy() : "empty";
+      String who =
+          !s.getDisplayName().isEmpty()
+              ? s.getDisplayName() + (s.getConnected() ? "" : " (disconnected)")
+              : s.getBot() ? "bot " + s.getBotStrategy() : "empty";
       out.println("    team " + (s.getTeam() + 1) + hat(s.getHat()) + ": " + who);
     }
   }
@@ -148,9 +177,11 @@ final class Views {
       }
       return "the server refused: " + e.error().getCode() + ": " + e.error().getMessage();
     }
-    if (t instanceof java.net.ConnectException || t instanceof java.nio.channels.ClosedChannelException) {
-      return "cannot reach the server (" + (t.getMessage() == null ? "connection closed"
-          : t.getMessage()) + ")";
+    if (t instanceof java.net.ConnectException
+        || t instanceof java.nio.channels.ClosedChannelException) {
+      return "cannot reach the server ("
+          + (t.getMessage() == null ? "connection closed" : t.getMessage())
+          + ")";
     }
     if (t instanceof java.util.concurrent.TimeoutException) {
       return "no answer from the server in time (" + t.getMessage() + ")";

@@ -20,8 +20,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Opens generator connections to one WebSocket URL on a shared event loop group. On a loopback
- * server it binds connection i to 127.0.0.(1 + i mod K), so each source address has its own
- * ~28k ephemeral ports and the generator can pass ~60k connections.
+ * server it binds connection i to 127.0.0.(1 + i mod K), so each source address has its own ~28k
+ * ephemeral ports and the generator can pass ~60k connections.
  */
 final class Connector {
   static final String HTTP = "http";
@@ -40,42 +40,51 @@ final class Connector {
     this.uri = uri;
     this.remote = new InetSocketAddress(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80);
     this.group = group;
-    this.sourceAddresses = remote.getAddress() != null && remote.getAddress().isLoopbackAddress()
-        ? sourceAddresses : 1;
+    this.sourceAddresses =
+        remote.getAddress() != null && remote.getAddress().isLoopbackAddress()
+            ? sourceAddresses
+            : 1;
     this.handshakeTimeoutMs = handshakeTimeoutMs;
   }
 
   CompletableFuture<LoadConnection> connect(LoadConnection connection) {
-    Bootstrap bootstrap = new Bootstrap()
-        .group(group)
-        .channel(NativeIo.socketChannel())
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) handshakeTimeoutMs)
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ChannelPipeline p = ch.pipeline();
-            p.addLast(HTTP, new HttpClientCodec());
-            p.addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(8192));
-            p.addLast(WEBSOCKET, new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig
-                .newBuilder()
-                .webSocketUri(uri)
-                .version(WebSocketVersion.V13)
-                .maxFramePayloadLength(1 << 20)
-                .handshakeTimeoutMillis(handshakeTimeoutMs)
-                .customHeaders(new DefaultHttpHeaders())
-                .build()));
-            p.addLast(FRAME_AGGREGATOR, new WebSocketFrameAggregator(1 << 20));
-            p.addLast(PLAYER, connection);
+    Bootstrap bootstrap =
+        new Bootstrap()
+            .group(group)
+            .channel(NativeIo.socketChannel())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) handshakeTimeoutMs)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ChannelPipeline p = ch.pipeline();
+                    p.addLast(HTTP, new HttpClientCodec());
+                    p.addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(8192));
+                    p.addLast(
+                        WEBSOCKET,
+                        new WebSocketClientProtocolHandler(
+                            WebSocketClientProtocolConfig.newBuilder()
+                                .webSocketUri(uri)
+                                .version(WebSocketVersion.V13)
+                                .maxFramePayloadLength(1 << 20)
+                                .handshakeTimeoutMillis(handshakeTimeoutMs)
+                                .customHeaders(new DefaultHttpHeaders())
+                                .build()));
+                    p.addLast(FRAME_AGGREGATOR, new WebSocketFrameAggregator(1 << 20));
+                    p.addLast(PLAYER, connection);
+                  }
+                });
+    var future =
+        sourceAddresses <= 1
+            ? bootstrap.connect(remote)
+            : bootstrap.connect(remote, source(connection.index));
+    future.addListener(
+        f -> {
+          if (!f.isSuccess()) {
+            connection.ready().completeExceptionally(f.cause());
           }
         });
-    var future = sourceAddresses <= 1 ? bootstrap.connect(remote)
-        : bootstrap.connect(remote, source(connection.index));
-    future.addListener(f -> {
-      if (!f.isSuccess()) {
-        connection.ready().completeExceptionally(f.cause());
-      }
-    });
     return connection.ready();
   }
 

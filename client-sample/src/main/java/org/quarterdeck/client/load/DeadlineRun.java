@@ -11,16 +11,22 @@ import org.HdrHistogram.Histogram;
 /**
  * Many sessions whose turn ends by its deadline at the same moment: the sessions start without a
  * deadline, every seat but one per session submits at once (the silent seat makes the deadline
- * decide), then every facilitator sets the turn to end at one clock time
- * ({@code deadline_at_epoch_ms}), {@code --deadline-seconds} from then. Measures, per seat, the
- * time from the deadline the server announced to the TurnResolved received, and the time from the
- * latest deadline to the last TurnResolved. Done for turn after turn ({@code --deadline-turns}):
- * the first resolutions since the server started run code the JIT has not compiled yet.
+ * decide), then every facilitator sets the turn to end at one clock time ({@code
+ * deadline_at_epoch_ms}), {@code --deadline-seconds} from then. Measures, per seat, the time from
+ * the deadline the server announced to the TurnResolved received, and the time from the latest
+ * deadline to the last TurnResolved. Done for turn after turn ({@code --deadline-turns}): the first
+ * resolutions since the server started run code the JIT has not compiled yet.
  */
 final class DeadlineRun {
   /** What the run measured for one turn; times are wall-clock epoch milliseconds here. */
-  record Result(int turn, int seats, long resolved, long earliestDeadline, long latestDeadline,
-      long lastResolved, Histogram lateness) {
+  record Result(
+      int turn,
+      int seats,
+      long resolved,
+      long earliestDeadline,
+      long latestDeadline,
+      long lastResolved,
+      Histogram lateness) {
     long lastAfterLatestDeadlineMs() {
       return lastResolved - latestDeadline;
     }
@@ -35,8 +41,9 @@ final class DeadlineRun {
     }
     long startMs = System.currentTimeMillis();
     fleet.startAll();
-    out.printf("  started %d sessions in %d ms%n", fleet.facilitators.size(),
-        System.currentTimeMillis() - startMs);
+    out.printf(
+        "  started %d sessions in %d ms%n",
+        fleet.facilitators.size(), System.currentTimeMillis() - startMs);
   }
 
   /** Ends {@code turn} of every session at one clock time; waits for every seat's result. */
@@ -49,37 +56,44 @@ final class DeadlineRun {
     AtomicLong latest = new AtomicLong();
     AtomicLong last = new AtomicLong();
     CountDownLatch allResolved = new CountDownLatch(seats);
-    LoadConnection.Observer observer = new LoadConnection.Observer() {
-      @Override
-      public void deadlineChanged(LoadConnection c, int changedTurn, long deadlineEpochMs) {
-        if (changedTurn == turn && deadlineEpochMs > 0) {
-          deadlines.put(c.index, deadlineEpochMs);
-          earliest.accumulateAndGet(deadlineEpochMs, Math::min);
-          latest.accumulateAndGet(deadlineEpochMs, Math::max);
-        }
-      }
-
-      @Override
-      public void turnResolved(LoadConnection c, int resolvedTurn, long receivedEpochMs) {
-        Long deadline = deadlines.get(c.index);
-        if (resolvedTurn == turn && deadline != null) {
-          synchronized (lateness) {
-            lateness.recordValue(Math.max(0, receivedEpochMs - deadline) * 1_000_000L);
+    LoadConnection.Observer observer =
+        new LoadConnection.Observer() {
+          @Override
+          public void deadlineChanged(LoadConnection c, int changedTurn, long deadlineEpochMs) {
+            if (changedTurn == turn && deadlineEpochMs > 0) {
+              deadlines.put(c.index, deadlineEpochMs);
+              earliest.accumulateAndGet(deadlineEpochMs, Math::min);
+              latest.accumulateAndGet(deadlineEpochMs, Math::max);
+            }
           }
-          last.accumulateAndGet(receivedEpochMs, Math::max);
-          allResolved.countDown();
-        }
-      }
-    };
+
+          @Override
+          public void turnResolved(LoadConnection c, int resolvedTurn, long receivedEpochMs) {
+            Long deadline = deadlines.get(c.index);
+            if (resolvedTurn == turn && deadline != null) {
+              synchronized (lateness) {
+                lateness.recordValue(Math.max(0, receivedEpochMs - deadline) * 1_000_000L);
+              }
+              last.accumulateAndGet(receivedEpochMs, Math::max);
+              allResolved.countDown();
+            }
+          }
+        };
     fleet.players.forEach(p -> p.observe(observer));
     long endAt = System.currentTimeMillis() + Math.max(2, options.deadlineSeconds()) * 1000L;
     out.printf("  every session's turn %d ends at %s%n", turn, Instant.ofEpochMilli(endAt));
     fleet.endTurnsAt(endAt);
-    allResolved.await(endAt - System.currentTimeMillis() + options.timeout().toMillis(),
-        TimeUnit.MILLISECONDS);
+    allResolved.await(
+        endAt - System.currentTimeMillis() + options.timeout().toMillis(), TimeUnit.MILLISECONDS);
     synchronized (lateness) {
-      return new Result(turn, seats, seats - allResolved.getCount(), earliest.get(),
-          latest.get(), last.get(), lateness.copy());
+      return new Result(
+          turn,
+          seats,
+          seats - allResolved.getCount(),
+          earliest.get(),
+          latest.get(),
+          last.get(),
+          lateness.copy());
     }
   }
 }

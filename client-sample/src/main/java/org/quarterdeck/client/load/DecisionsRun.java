@@ -8,14 +8,20 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * A ladder of open-loop steps against one target (the server or the echo server): each step
- * sends at a fixed rate for a fixed time, waits for the answers, and is "sustained" when nothing
- * failed, the answers kept up (at least 95% of the target rate) and p99 stayed within the bound.
+ * A ladder of open-loop steps against one target (the server or the echo server): each step sends
+ * at a fixed rate for a fixed time, waits for the answers, and is "sustained" when nothing failed,
+ * the answers kept up (at least 95% of the target rate) and p99 stayed within the bound.
  */
 final class DecisionsRun {
   /** One step's outcome. */
-  record Step(int rate, long sent, long accepted, Map<String, Long> errors, Histogram latency,
-      double throughput, boolean sustained) {}
+  record Step(
+      int rate,
+      long sent,
+      long accepted,
+      Map<String, Long> errors,
+      Histogram latency,
+      double throughput,
+      boolean sustained) {}
 
   private final LoadOptions options;
   private final Stats stats;
@@ -29,8 +35,8 @@ final class DecisionsRun {
 
   /**
    * Runs the warm-up and the listed rates, then, while steps are sustained and {@code extend}
-   * holds, up to --ceiling-steps more steps, each 1.5 times the previous rate. Every listed
-   * rate runs; the extra steps stop at the first that is not sustained.
+   * holds, up to --ceiling-steps more steps, each 1.5 times the previous rate. Every listed rate
+   * runs; the extra steps stop at the first that is not sustained.
    */
   List<Step> ladder(String name, List<LoadConnection> targets, boolean extend) {
     if (!options.warmup().isZero()) {
@@ -42,15 +48,24 @@ final class DecisionsRun {
     for (int i = 0; i < rates.size(); i++) {
       Step step = step(targets, rates.get(i));
       steps.add(step);
-      out.printf("  %-6s %6d/s  sent %7d  accepted %7d  %8.0f/s  %s  errors %s%s%n", name,
-          step.rate(), step.sent(), step.accepted(), step.throughput(),
-          Percentiles.of(step.latency()), step.errors(), step.sustained() ? "" : "  NOT SUSTAINED");
+      out.printf(
+          "  %-6s %6d/s  sent %7d  accepted %7d  %8.0f/s  %s  errors %s%s%n",
+          name,
+          step.rate(),
+          step.sent(),
+          step.accepted(),
+          step.throughput(),
+          Percentiles.of(step.latency()),
+          step.errors(),
+          step.sustained() ? "" : "  NOT SUSTAINED");
       out.flush();
       boolean listed = i < options.rates().size();
       if (!step.sustained() && !listed) {
         break; // above the listed rates only to find the ceiling: beyond it the backlog grows
       }
-      if (step.sustained() && extend && i == rates.size() - 1
+      if (step.sustained()
+          && extend
+          && i == rates.size() - 1
           && rates.size() < options.rates().size() + options.ceilingSteps()) {
         rates.add(rates.get(i) * 3 / 2);
       }
@@ -72,12 +87,15 @@ final class DecisionsRun {
     if (unanswered > 0) {
       stats.error("unanswered after " + options.timeout().toSeconds() + " s", unanswered);
     }
-    double seconds = Math.max(options.stepDuration().toNanos(),
-        stats.lastReplyNanos() - start) / 1e9;
+    double seconds =
+        Math.max(options.stepDuration().toNanos(), stats.lastReplyNanos() - start) / 1e9;
     double throughput = accepted / seconds;
     Map<String, Long> errors = stats.errors();
-    boolean sustained = errors.isEmpty() && throughput >= 0.95 * rate
-        && latency.getTotalCount() > 0 && Percentiles.p99Ms(latency) <= options.sustainP99Ms();
+    boolean sustained =
+        errors.isEmpty()
+            && throughput >= 0.95 * rate
+            && latency.getTotalCount() > 0
+            && Percentiles.p99Ms(latency) <= options.sustainP99Ms();
     return new Step(rate, scheduled, accepted, errors, latency, throughput, sustained);
   }
 

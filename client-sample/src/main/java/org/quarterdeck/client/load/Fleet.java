@@ -18,9 +18,9 @@ import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.SessionSettings;
 
 /**
- * The generator's sessions: one facilitator connection per session creates and starts it, and
- * the players join it, each over its own connection. Setup runs with a bounded number of
- * connections in progress so that the server's accept queue is not flooded.
+ * The generator's sessions: one facilitator connection per session creates and starts it, and the
+ * players join it, each over its own connection. Setup runs with a bounded number of connections in
+ * progress so that the server's accept queue is not flooded.
  */
 final class Fleet implements AutoCloseable {
   final List<LoadConnection> facilitators = new ArrayList<>();
@@ -44,18 +44,30 @@ final class Fleet implements AutoCloseable {
       fleet.facilitators.add(new LoadConnection(s, s, Role.FACILITATOR, stats));
       fleet.created.add(null);
     }
-    fleet.bounded(fleet.facilitators, f -> fleet.hello(f)
-        .thenCompose(x -> f.call(ClientMessage.newBuilder().setCreateSession(
-            CreateSession.newBuilder().setSettings(fleet.settings(f.session)))))
-        .thenCompose(m -> {
-          SessionCreated c = expect(m, m.hasSessionCreated(), "SessionCreated").getSessionCreated();
-          synchronized (fleet.created) {
-            fleet.created.set(f.session, c);
-          }
-          return f.call(ClientMessage.newBuilder().setResume(
-              Resume.newBuilder().setToken(c.getFacilitatorToken())));
-        })
-        .thenApply(m -> expect(m, m.hasSnapshot(), "Snapshot")));
+    fleet.bounded(
+        fleet.facilitators,
+        f ->
+            fleet
+                .hello(f)
+                .thenCompose(
+                    x ->
+                        f.call(
+                            ClientMessage.newBuilder()
+                                .setCreateSession(
+                                    CreateSession.newBuilder()
+                                        .setSettings(fleet.settings(f.session)))))
+                .thenCompose(
+                    m -> {
+                      SessionCreated c =
+                          expect(m, m.hasSessionCreated(), "SessionCreated").getSessionCreated();
+                      synchronized (fleet.created) {
+                        fleet.created.set(f.session, c);
+                      }
+                      return f.call(
+                          ClientMessage.newBuilder()
+                              .setResume(Resume.newBuilder().setToken(c.getFacilitatorToken())));
+                    })
+                .thenApply(m -> expect(m, m.hasSnapshot(), "Snapshot")));
     return fleet;
   }
 
@@ -65,33 +77,53 @@ final class Fleet implements AutoCloseable {
     for (int i = 0; i < options.players(); i++) {
       int session = i / perSession;
       boolean silent = oneSilentSeatPerSession && i % perSession == perSession - 1;
-      players.add(new LoadConnection(options.sessions() + i, session,
-          silent ? Role.SILENT : Role.PLAYER, stats));
+      players.add(
+          new LoadConnection(
+              options.sessions() + i, session, silent ? Role.SILENT : Role.PLAYER, stats));
     }
-    bounded(players, p -> hello(p)
-        .thenCompose(x -> p.call(ClientMessage.newBuilder().setJoinSession(JoinSession
-            .newBuilder().setJoinCode(created.get(p.session).getJoinCode())
-            .setDisplayName("load-" + p.index))))
-        .thenApply(m -> {
-          expect(m, m.hasJoined(), "Joined");
-          p.token = m.getJoined().getToken();
-          p.team = m.getJoined().getTeam();
-          return m;
-        }));
+    bounded(
+        players,
+        p ->
+            hello(p)
+                .thenCompose(
+                    x ->
+                        p.call(
+                            ClientMessage.newBuilder()
+                                .setJoinSession(
+                                    JoinSession.newBuilder()
+                                        .setJoinCode(created.get(p.session).getJoinCode())
+                                        .setDisplayName("load-" + p.index))))
+                .thenApply(
+                    m -> {
+                      expect(m, m.hasJoined(), "Joined");
+                      p.token = m.getJoined().getToken();
+                      p.team = m.getJoined().getTeam();
+                      return m;
+                    }));
   }
 
   /** Starts every session as fast as the facilitators' replies allow. */
   void startAll() throws Exception {
-    bounded(facilitators, f -> f.call(ClientMessage.newBuilder().setFacilitator(
-        FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance())))
-        .thenApply(m -> expect(m, m.hasFacilitatorAck(), "FacilitatorAck")));
+    bounded(
+        facilitators,
+        f ->
+            f.call(
+                    ClientMessage.newBuilder()
+                        .setFacilitator(
+                            FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance())))
+                .thenApply(m -> expect(m, m.hasFacilitatorAck(), "FacilitatorAck")));
   }
 
   /** Sets every session's open turn to end at one clock time. */
   void endTurnsAt(long epochMs) throws Exception {
-    bounded(facilitators, f -> f.call(ClientMessage.newBuilder().setFacilitator(
-        FacilitatorCommand.newBuilder().setDeadlineAtEpochMs(epochMs)))
-        .thenApply(m -> expect(m, m.hasFacilitatorAck(), "FacilitatorAck")));
+    bounded(
+        facilitators,
+        f ->
+            f.call(
+                    ClientMessage.newBuilder()
+                        .setFacilitator(
+                            FacilitatorCommand.newBuilder().setDeadlineAtEpochMs(epochMs)))
+                .thenApply(m -> expect(m, m.hasFacilitatorAck(), "FacilitatorAck")));
   }
 
   int connections() {
@@ -99,11 +131,12 @@ final class Fleet implements AutoCloseable {
   }
 
   private SessionSettings settings(int session) {
-    SessionSettings.Builder s = SessionSettings.newBuilder()
-        .setTitle("load " + session)
-        .setTeams(options.playersPerSession() + options.botTeams())
-        .setSeed(1000L + session)
-        .setTurnDeadlineSeconds(0);
+    SessionSettings.Builder s =
+        SessionSettings.newBuilder()
+            .setTitle("load " + session)
+            .setTeams(options.playersPerSession() + options.botTeams())
+            .setSeed(1000L + session)
+            .setTurnDeadlineSeconds(0);
     for (int i = 0; i < options.playersPerSession(); i++) {
       s.addBotStrategies("");
     }
@@ -114,22 +147,37 @@ final class Fleet implements AutoCloseable {
   }
 
   private CompletableFuture<ServerMessage> hello(LoadConnection c) {
-    return connector.connect(c).thenCompose(x -> c.call(ClientMessage.newBuilder()
-        .setHello(Hello.newBuilder().addProtocolVersions(1).setClientName("quarterdeck-load"))))
+    return connector
+        .connect(c)
+        .thenCompose(
+            x ->
+                c.call(
+                    ClientMessage.newBuilder()
+                        .setHello(
+                            Hello.newBuilder()
+                                .addProtocolVersions(1)
+                                .setClientName("quarterdeck-load"))))
         .thenApply(m -> expect(m, m.hasWelcome(), "Welcome"));
   }
 
   static ServerMessage expect(ServerMessage m, boolean ok, String what) {
     if (!ok) {
-      throw new IllegalStateException("expected " + what + ", got " + m.getBodyCase()
-          + (m.hasError() ? " " + m.getError().getCode() + ": " + m.getError().getMessage() : ""));
+      throw new IllegalStateException(
+          "expected "
+              + what
+              + ", got "
+              + m.getBodyCase()
+              + (m.hasError()
+                  ? " " + m.getError().getCode() + ": " + m.getError().getMessage()
+                  : ""));
     }
     return m;
   }
 
   /** Runs {@code step} for each connection with at most connect-concurrency in progress. */
-  private void bounded(List<LoadConnection> connections,
-      Function<LoadConnection, CompletableFuture<?>> step) throws Exception {
+  private void bounded(
+      List<LoadConnection> connections, Function<LoadConnection, CompletableFuture<?>> step)
+      throws Exception {
     Semaphore permits = new Semaphore(options.connectConcurrency());
     List<CompletableFuture<?>> all = new ArrayList<>(connections.size());
     long timeoutMs = options.timeout().toMillis();

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Keeps every connection open for the hold time, each sending a Ping once per heartbeat
- * interval (spread evenly) and answering the server's pings.
+ * Keeps every connection open for the hold time, each sending a Ping once per heartbeat interval
+ * (spread evenly) and answering the server's pings.
  */
 final class HoldRun {
   private HoldRun() {}

@@ -26,52 +26,74 @@ import picocli.CommandLine.Spec;
  * workload (open-loop decisions, simultaneous deadlines, an idle hold, whole games) and prints
  * latency percentiles, throughput, errors and, for a local server, its memory per connection.
  */
-@Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "load",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = "The load generator: many players, open-loop decisions, latency percentiles.",
-    footer = {"",
-        "decisions: every seat but one per session revises its decision (version 2, 3, ...) at",
-        "  the target rate, spread round-robin over the seats; the silent seat keeps the turn",
-        "  open. Latency runs from each decision's scheduled send time to its DecisionAccepted.",
-        "  With --echo the same schedule is replayed against a bare WebSocket echo server and",
-        "  the report gives the ratio of sustained rates. While every step is sustained, up to",
-        "  --ceiling-steps more steps follow, each at 1.5 times the last, to find the ceiling.",
-        "deadline: the sessions start, then every facilitator sets turn 1 to end at one clock",
-        "  time, --deadline-seconds (at least 2) later; then the same for the next turns, up to",
-        "  --deadline-turns. The report gives, per turn, the time from that deadline to each",
-        "  TurnResolved received.",
-        "hold: players stay connected --hold-seconds, sending a Ping every --heartbeat-seconds;",
-        "  with --server-pid the server's heap (after a full GC) and RSS per connection.",
-        "play: whole games, each player submitting as soon as its turn opens."})
+    footer = {
+      "",
+      "decisions: every seat but one per session revises its decision (version 2, 3, ...) at",
+      "  the target rate, spread round-robin over the seats; the silent seat keeps the turn",
+      "  open. Latency runs from each decision's scheduled send time to its DecisionAccepted.",
+      "  With --echo the same schedule is replayed against a bare WebSocket echo server and",
+      "  the report gives the ratio of sustained rates. While every step is sustained, up to",
+      "  --ceiling-steps more steps follow, each at 1.5 times the last, to find the ceiling.",
+      "deadline: the sessions start, then every facilitator sets turn 1 to end at one clock",
+      "  time, --deadline-seconds (at least 2) later; then the same for the next turns, up to",
+      "  --deadline-turns. The report gives, per turn, the time from that deadline to each",
+      "  TurnResolved received.",
+      "hold: players stay connected --hold-seconds, sending a Ping every --heartbeat-seconds;",
+      "  with --server-pid the server's heap (after a full GC) and RSS per connection.",
+      "play: whole games, each player submitting as soon as its turn opens."
+    })
 public final class LoadCommand implements Callable<Integer> {
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
   private final PrintStream out;
   private final PrintStream err;
 
   @Option(names = "--server", paramLabel = "URL", description = "ws://HOST:PORT/ws of the server.")
   private URI server;
 
-  @Option(names = "--echo", paramLabel = "URL",
+  @Option(
+      names = "--echo",
+      paramLabel = "URL",
       description = "ws://HOST:PORT/ws of an echo server, to compare against.")
   private URI echo;
 
-  @Option(names = "--workload", defaultValue = "decisions", paramLabel = "KIND",
+  @Option(
+      names = "--workload",
+      defaultValue = "decisions",
+      paramLabel = "KIND",
       description = "decisions, deadline, hold or play (default: ${DEFAULT-VALUE}).")
   private String workload;
 
-  @Option(names = "--players", defaultValue = "400", paramLabel = "N",
+  @Option(
+      names = "--players",
+      defaultValue = "400",
+      paramLabel = "N",
       description = "Players in all (default: ${DEFAULT-VALUE}).")
   private int players;
 
-  @Option(names = "--sessions", defaultValue = "100", paramLabel = "N",
+  @Option(
+      names = "--sessions",
+      defaultValue = "100",
+      paramLabel = "N",
       description = "Sessions they play in (default: ${DEFAULT-VALUE}).")
   private int sessions;
 
-  @Option(names = "--bot-teams", defaultValue = "0", paramLabel = "N",
+  @Option(
+      names = "--bot-teams",
+      defaultValue = "0",
+      paramLabel = "N",
       description = "Bot teams per session (default: ${DEFAULT-VALUE}).")
   private int botTeams;
 
-  @Option(names = "--rates", defaultValue = "1000,5000,10000", split = ",", paramLabel = "R",
+  @Option(
+      names = "--rates",
+      defaultValue = "1000,5000,10000",
+      split = ",",
+      paramLabel = "R",
       description = "Decisions per second, one step each (default: ${DEFAULT-VALUE}).")
   private List<Integer> rates;
 
@@ -93,9 +115,13 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--heartbeat-seconds", defaultValue = "15", paramLabel = "N")
   private int heartbeatSeconds;
 
-  @Option(names = "--source-addresses", defaultValue = "4", paramLabel = "K",
-      description = "Spread connections over 127.0.0.1..127.0.0.K (loopback only), so that more"
-          + " than ~60k connections fit (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--source-addresses",
+      defaultValue = "4",
+      paramLabel = "K",
+      description =
+          "Spread connections over 127.0.0.1..127.0.0.K (loopback only), so that more"
+              + " than ~60k connections fit (default: ${DEFAULT-VALUE}).")
   private int sourceAddresses;
 
   @Option(names = "--threads", paramLabel = "N", description = "Event loops (default: cores).")
@@ -104,12 +130,19 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--connect-concurrency", defaultValue = "200", paramLabel = "N")
   private int connectConcurrency;
 
-  @Option(names = "--server-pid", defaultValue = "0", paramLabel = "PID",
+  @Option(
+      names = "--server-pid",
+      defaultValue = "0",
+      paramLabel = "PID",
       description = "A local server's pid, to report its memory per connection.")
   private long serverPid;
 
-  @Option(names = "--sustain-p99-ms", defaultValue = "100", paramLabel = "MS",
-      description = "A step is sustained while its p99 stays under this (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--sustain-p99-ms",
+      defaultValue = "100",
+      paramLabel = "MS",
+      description =
+          "A step is sustained while its p99 stays under this (default: ${DEFAULT-VALUE}).")
   private double sustainP99Ms;
 
   @Option(names = "--ceiling-steps", defaultValue = "6", paramLabel = "N")
@@ -125,8 +158,9 @@ public final class LoadCommand implements Callable<Integer> {
 
   public static void main(String[] args) {
     // Netty logs at DEBUG under logback's default configuration; a load run wants a quiet console.
-    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-        org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(ch.qos.logback.classic.Level.INFO);
+    ((ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(ch.qos.logback.classic.Level.INFO);
     System.exit(new CommandLine(new LoadCommand(System.out, System.err)).execute(args));
   }
 
@@ -142,20 +176,33 @@ public final class LoadCommand implements Callable<Integer> {
     try {
       kind = LoadOptions.Workload.valueOf(workload.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(),
+      throw new ParameterException(
+          spec.commandLine(),
           "--workload must be decisions, deadline, hold or play, was '" + workload + "'");
     }
     rates.forEach(r -> positive("--rates", r));
     try {
-      return new LoadOptions(server, echo, kind, positive("--players", players),
-          positive("--sessions", sessions), botTeams, rates,
+      return new LoadOptions(
+          server,
+          echo,
+          kind,
+          positive("--players", players),
+          positive("--sessions", sessions),
+          botTeams,
+          rates,
           Duration.ofSeconds(positive("--step-seconds", stepSeconds)),
-          Duration.ofSeconds(warmupSeconds), positive("--deadline-seconds", deadlineSeconds),
-          positive("--deadline-turns", deadlineTurns), Duration.ofSeconds(holdSeconds),
+          Duration.ofSeconds(warmupSeconds),
+          positive("--deadline-seconds", deadlineSeconds),
+          positive("--deadline-turns", deadlineTurns),
+          Duration.ofSeconds(holdSeconds),
           Duration.ofSeconds(positive("--heartbeat-seconds", heartbeatSeconds)),
-          positive("--source-addresses", sourceAddresses), positive("--threads", threads),
-          positive("--connect-concurrency", connectConcurrency), serverPid, sustainP99Ms,
-          ceilingSteps, Duration.ofSeconds(positive("--timeout-seconds", timeoutSeconds)));
+          positive("--source-addresses", sourceAddresses),
+          positive("--threads", threads),
+          positive("--connect-concurrency", connectConcurrency),
+          serverPid,
+          sustainP99Ms,
+          ceilingSteps,
+          Duration.ofSeconds(positive("--timeout-seconds", timeoutSeconds)));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -167,17 +214,22 @@ public final class LoadCommand implements Callable<Integer> {
     LoadOptions options = options();
     EventLoopGroup group = NativeIo.group(options.threads());
     try {
-      out.printf("quarterdeck load %s, %s, %d players in %d sessions, %d cores, %s I/O, %s%n",
+      out.printf(
+          "quarterdeck load %s, %s, %d players in %d sessions, %d cores, %s I/O, %s%n",
           options.workload().name().toLowerCase(java.util.Locale.ROOT),
-          options.server() == null ? "echo only" : options.server(), options.players(),
-          options.sessions(), Runtime.getRuntime().availableProcessors(), NativeIo.name(),
+          options.server() == null ? "echo only" : options.server(),
+          options.players(),
+          options.sessions(),
+          Runtime.getRuntime().availableProcessors(),
+          NativeIo.name(),
           ZonedDateTime.now());
-      boolean clean = switch (options.workload()) {
-        case DECISIONS -> decisions(options, group, out);
-        case DEADLINE -> deadline(options, group, out);
-        case HOLD -> hold(options, group, out);
-        case PLAY -> play(options, group, out);
-      };
+      boolean clean =
+          switch (options.workload()) {
+            case DECISIONS -> decisions(options, group, out);
+            case DEADLINE -> deadline(options, group, out);
+            case HOLD -> hold(options, group, out);
+            case PLAY -> play(options, group, out);
+          };
       out.flush();
       return clean ? 0 : 1;
     } catch (Exception e) {
@@ -207,33 +259,41 @@ public final class LoadCommand implements Callable<Integer> {
         fleet.joinPlayers(true);
         CountDownLatch opened = new CountDownLatch(fleet.players.size());
         for (LoadConnection p : fleet.players) {
-          p.observe(new LoadConnection.Observer() {
-            @Override
-            public void turnOpened(LoadConnection c, org.quarterdeck.protocol.v1.TurnOpened t) {
-              opened.countDown();
-            }
-          });
+          p.observe(
+              new LoadConnection.Observer() {
+                @Override
+                public void turnOpened(LoadConnection c, org.quarterdeck.protocol.v1.TurnOpened t) {
+                  opened.countDown();
+                }
+              });
         }
         fleet.startAll();
         if (!opened.await(o.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
           throw new IllegalStateException(opened.getCount() + " players saw no turn open");
         }
-        List<LoadConnection> targets = fleet.players.stream()
-            .filter(p -> p.role == Role.PLAYER).toList();
-        out.printf("server: %d connections (%d submitting, %d silent, %d facilitators), "
-            + "%.0f decisions/s per connection at the top listed rate%n", fleet.connections(),
-            targets.size(), fleet.players.size() - targets.size(), fleet.facilitators.size(),
+        List<LoadConnection> targets =
+            fleet.players.stream().filter(p -> p.role == Role.PLAYER).toList();
+        out.printf(
+            "server: %d connections (%d submitting, %d silent, %d facilitators), "
+                + "%.0f decisions/s per connection at the top listed rate%n",
+            fleet.connections(),
+            targets.size(),
+            fleet.players.size() - targets.size(),
+            fleet.facilitators.size(),
             (double) o.rates().get(o.rates().size() - 1) / targets.size());
         run = new DecisionsRun(o, stats, out);
         List<DecisionsRun.Step> steps = run.ladder("server", targets, true);
         serverCeiling = DecisionsRun.highestSustained(steps);
         clean = steps.stream().allMatch(s -> s.errors().isEmpty());
-        out.printf("server: highest sustained rate %d decisions/s (p99 <= %.0f ms, no errors, "
-            + ">= 95%% of target answered)%n", serverCeiling, o.sustainP99Ms());
+        out.printf(
+            "server: highest sustained rate %d decisions/s (p99 <= %.0f ms, no errors, "
+                + ">= 95%% of target answered)%n",
+            serverCeiling, o.sustainP99Ms());
         if (probe.enabled()) {
           ServerProbe.Memory after = probe.measure();
-          out.printf("server: after the ladder: %s; (after - before) per connection %.1f KiB"
-              + " heap, %.1f KiB RSS (the sessions keep every revision in memory)%n",
+          out.printf(
+              "server: after the ladder: %s; (after - before) per connection %.1f KiB"
+                  + " heap, %.1f KiB RSS (the sessions keep every revision in memory)%n",
               after.describe(),
               (after.heapUsedBytes() - before.heapUsedBytes()) / 1024.0 / fleet.connections(),
               (after.rssBytes() - before.rssBytes()) / 1024.0 / fleet.connections());
@@ -255,8 +315,9 @@ public final class LoadCommand implements Callable<Integer> {
         int echoCeiling = DecisionsRun.highestSustained(run.ladder("echo", echoes, true));
         out.printf("echo: highest sustained rate %d frames/s%n", echoCeiling);
         if (o.server() != null && echoCeiling > 0) {
-          out.printf("ratio: server %d / echo %d = %.2f (goal >= 0.3)%n", serverCeiling,
-              echoCeiling, (double) serverCeiling / echoCeiling);
+          out.printf(
+              "ratio: server %d / echo %d = %.2f (goal >= 0.3)%n",
+              serverCeiling, echoCeiling, (double) serverCeiling / echoCeiling);
         }
       } finally {
         echoes.forEach(LoadConnection::close);
@@ -270,20 +331,25 @@ public final class LoadCommand implements Callable<Integer> {
     Stats stats = new Stats();
     try (Fleet fleet = Fleet.createSessions(o, connector(o.server(), o, group), stats)) {
       fleet.joinPlayers(true);
-      out.printf("deadline: %d connections in %d sessions seated%n", fleet.connections(),
-          o.sessions());
+      out.printf(
+          "deadline: %d connections in %d sessions seated%n", fleet.connections(), o.sessions());
       DeadlineRun.start(fleet, out);
       boolean clean = true;
       for (int turn = 1; turn <= o.deadlineTurns(); turn++) {
         DeadlineRun.Result r = DeadlineRun.endTurn(fleet, o, out, turn);
-        out.printf("deadline: turn %d: %d of %d seats received TurnResolved%n", turn,
-            r.resolved(), r.seats());
-        out.printf("deadline: turn %d: deadlines spread over %d ms (earliest to latest)%n", turn,
-            r.latestDeadline() - r.earliestDeadline());
-        out.printf("deadline: turn %d: latest deadline to last TurnResolved received: %d ms"
-            + " (goal <= 250)%n", turn, r.lastAfterLatestDeadlineMs());
-        out.printf("deadline: turn %d: per seat, own deadline to TurnResolved: %s%n", turn,
-            Percentiles.of(r.lateness()));
+        out.printf(
+            "deadline: turn %d: %d of %d seats received TurnResolved%n",
+            turn, r.resolved(), r.seats());
+        out.printf(
+            "deadline: turn %d: deadlines spread over %d ms (earliest to latest)%n",
+            turn, r.latestDeadline() - r.earliestDeadline());
+        out.printf(
+            "deadline: turn %d: latest deadline to last TurnResolved received: %d ms"
+                + " (goal <= 250)%n",
+            turn, r.lastAfterLatestDeadlineMs());
+        out.printf(
+            "deadline: turn %d: per seat, own deadline to TurnResolved: %s%n",
+            turn, Percentiles.of(r.lateness()));
         clean &= r.resolved() == r.seats();
       }
       out.printf("deadline: errors %s%n", stats.errors());
@@ -304,8 +370,11 @@ public final class LoadCommand implements Callable<Integer> {
       ServerProbe.Memory sessions = probe.measure();
       fleet.joinPlayers(false);
       fleet.startAll();
-      out.printf("hold: %d connections (%d players, %d facilitators) open in %.1f s%n",
-          fleet.connections(), fleet.players.size(), fleet.facilitators.size(),
+      out.printf(
+          "hold: %d connections (%d players, %d facilitators) open in %.1f s%n",
+          fleet.connections(),
+          fleet.players.size(),
+          fleet.facilitators.size(),
           (System.nanoTime() - t0) / 1e9);
       ServerProbe.Memory seated = probe.measure();
       List<LoadConnection> all = new ArrayList<>(fleet.players);
@@ -314,25 +383,35 @@ public final class LoadCommand implements Callable<Integer> {
       DecisionsRun.sleep(Duration.ofSeconds(2));
       ServerProbe.Memory after = probe.measure();
       long open = all.stream().filter(c -> c.channel() != null && c.channel().isActive()).count();
-      out.printf("hold: held %d s with a Ping every %d s per connection: %d still open, "
-          + "%d pings sent, %d pongs, errors %s%n", o.hold().toSeconds(),
-          o.heartbeat().toSeconds(), open, stats.pingsSent.sum(), stats.pongs.sum(),
+      out.printf(
+          "hold: held %d s with a Ping every %d s per connection: %d still open, "
+              + "%d pings sent, %d pongs, errors %s%n",
+          o.hold().toSeconds(),
+          o.heartbeat().toSeconds(),
+          open,
+          stats.pingsSent.sum(),
+          stats.pongs.sum(),
           stats.errors());
       if (probe.enabled()) {
-        out.printf("hold: server with %d sessions (facilitators only): %s%n", o.sessions(),
-            sessions.describe());
+        out.printf(
+            "hold: server with %d sessions (facilitators only): %s%n",
+            o.sessions(), sessions.describe());
         out.printf("hold: server with every player seated: %s%n", seated.describe());
         out.printf("hold: server at the end of the hold: %s%n", after.describe());
-        out.printf("hold: heap per player connection (seated - sessions only) / players: "
-            + "%.1f KiB (goal <= 16)%n",
+        out.printf(
+            "hold: heap per player connection (seated - sessions only) / players: "
+                + "%.1f KiB (goal <= 16)%n",
             (seated.heapUsedBytes() - sessions.heapUsedBytes()) / 1024.0 / o.players());
-        out.printf("hold: heap per connection, everything included (end - before) / "
-            + "connections: %.1f KiB%n",
+        out.printf(
+            "hold: heap per connection, everything included (end - before) / "
+                + "connections: %.1f KiB%n",
             (after.heapUsedBytes() - before.heapUsedBytes()) / 1024.0 / fleet.connections());
-        out.printf("hold: RSS per connection (end - before) / connections: %.1f KiB%n",
+        out.printf(
+            "hold: RSS per connection (end - before) / connections: %.1f KiB%n",
             (after.rssBytes() - before.rssBytes()) / 1024.0 / fleet.connections());
       }
-      return stats.errorCount() == 0 && open == all.size()
+      return stats.errorCount() == 0
+          && open == all.size()
           && stats.pongs.sum() == stats.pingsSent.sum();
     }
   }
@@ -346,29 +425,35 @@ public final class LoadCommand implements Callable<Integer> {
       java.util.concurrent.atomic.LongAdder turns = new java.util.concurrent.atomic.LongAdder();
       for (LoadConnection p : fleet.players) {
         p.autoSubmit = true;
-        p.observe(new LoadConnection.Observer() {
-          @Override
-          public void turnResolved(LoadConnection c, int turn, long receivedEpochMs) {
-            turns.increment();
-          }
+        p.observe(
+            new LoadConnection.Observer() {
+              @Override
+              public void turnResolved(LoadConnection c, int turn, long receivedEpochMs) {
+                turns.increment();
+              }
 
-          @Override
-          public void sessionEnded(LoadConnection c) {
-            ended.countDown();
-          }
-        });
+              @Override
+              public void sessionEnded(LoadConnection c) {
+                ended.countDown();
+              }
+            });
       }
       long t0 = System.nanoTime();
       fleet.startAll();
       boolean all = ended.await(o.timeout().toMillis() * 10, TimeUnit.MILLISECONDS);
       double seconds = (System.nanoTime() - t0) / 1e9;
       Histogram h = stats.takeInterval();
-      out.printf("play: %d sessions, %d players: %s in %.1f s, %d turn results received%n",
-          o.sessions(), o.players(), all ? "every game ended" : "NOT every game ended",
-          seconds, turns.sum());
-      out.printf("play: decisions %d, %.0f/s; latency from TurnOpened to DecisionAccepted "
-          + "(closed loop): %s; errors %s%n", stats.accepted.sum(), stats.accepted.sum() / seconds,
-          Percentiles.of(h), stats.errors());
+      out.printf(
+          "play: %d sessions, %d players: %s in %.1f s, %d turn results received%n",
+          o.sessions(),
+          o.players(),
+          all ? "every game ended" : "NOT every game ended",
+          seconds,
+          turns.sum());
+      out.printf(
+          "play: decisions %d, %.0f/s; latency from TurnOpened to DecisionAccepted "
+              + "(closed loop): %s; errors %s%n",
+          stats.accepted.sum(), stats.accepted.sum() / seconds, Percentiles.of(h), stats.errors());
       return all && stats.errorCount() == 0;
     }
   }

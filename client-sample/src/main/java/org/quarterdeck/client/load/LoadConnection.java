@@ -23,8 +23,8 @@ import org.quarterdeck.protocol.v1.SubmitDecision;
 import org.quarterdeck.protocol.v1.TurnOpened;
 
 /**
- * One generator connection and its handler. Everything but {@link #call} and {@link #counted}
- * runs on the connection's event loop, so no field is shared.
+ * One generator connection and its handler. Everything but {@link #call} and {@link #counted} runs
+ * on the connection's event loop, so no field is shared.
  */
 final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
   /** What the run wants to hear about; called on the connection's event loop. */
@@ -80,17 +80,20 @@ final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
   /** Sends a request and completes with its reply (an error reply included). */
   CompletableFuture<ServerMessage> call(ClientMessage.Builder message) {
     CompletableFuture<ServerMessage> reply = new CompletableFuture<>();
-    channel.eventLoop().execute(() -> {
-      long id = ++nextRequestId;
-      calls.put(id, reply);
-      write(message.setRequestId(id).build());
-    });
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              long id = ++nextRequestId;
+              calls.put(id, reply);
+              write(message.setRequestId(id).build());
+            });
     return reply;
   }
 
   /**
-   * Counts a decision as sent before it is handed to the event loop ({@link #submitNow}), so that
-   * a drain never misses it.
+   * Counts a decision as sent before it is handed to the event loop ({@link #submitNow}), so that a
+   * drain never misses it.
    */
   void counted() {
     stats.sent.increment();
@@ -98,13 +101,19 @@ final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
 
   /** Sends a Ping whose Pong counts as a heartbeat answered. */
   void heartbeat() {
-    channel.eventLoop().execute(() -> {
-      long id = ++nextRequestId;
-      pingsInFlight.put(id, System.nanoTime());
-      stats.pingsSent.increment();
-      write(ClientMessage.newBuilder().setRequestId(id)
-          .setPing(Ping.newBuilder().setNonce(id)).build());
-    });
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              long id = ++nextRequestId;
+              pingsInFlight.put(id, System.nanoTime());
+              stats.pingsSent.increment();
+              write(
+                  ClientMessage.newBuilder()
+                      .setRequestId(id)
+                      .setPing(Ping.newBuilder().setNonce(id))
+                      .build());
+            });
   }
 
   void close() {
@@ -118,7 +127,9 @@ final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
     return channel;
   }
 
-  /** Sends the next revision of this seat's decision, due at {@code scheduledNanos}; on the loop. */
+  /**
+   * Sends the next revision of this seat's decision, due at {@code scheduledNanos}; on the loop.
+   */
   void submitNow(long scheduledNanos) {
     if (open == null) {
       stats.error("no open turn to submit to");
@@ -127,9 +138,15 @@ final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
     long id = ++nextRequestId;
     decisionsInFlight.put(id, scheduledNanos);
     int version = nextVersion++;
-    write(ClientMessage.newBuilder().setRequestId(id).setSubmitDecision(SubmitDecision
-        .newBuilder().setTurn(open.getTurn()).setVersion(version)
-        .setDecision(decision(open, team, version))).build());
+    write(
+        ClientMessage.newBuilder()
+            .setRequestId(id)
+            .setSubmitDecision(
+                SubmitDecision.newBuilder()
+                    .setTurn(open.getTurn())
+                    .setVersion(version)
+                    .setDecision(decision(open, team, version)))
+            .build());
   }
 
   /**
@@ -137,16 +154,22 @@ final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
    * rotating with the team and the version so that revisions differ.
    */
   static Decision decision(TurnOpened open, int team, int version) {
-    List<String> acts = open.getActsCount() == 0 ? List.of(ECHO_ACTS)
-        : open.getActsList().stream().map(a -> a.getId()).toList();
+    List<String> acts =
+        open.getActsCount() == 0
+            ? List.of(ECHO_ACTS)
+            : open.getActsList().stream().map(a -> a.getId()).toList();
     double free = Math.max(0, open.getFreeHours());
     int n = acts.size();
     int t = Math.max(team, 0);
     return Decision.newBuilder()
-        .addHours(ActHours.newBuilder().setAct(acts.get((t + version) % n))
-            .setHours(Math.floor(free * 0.5)))
-        .addHours(ActHours.newBuilder().setAct(acts.get((t * 3 + version + 1) % n))
-            .setHours(Math.floor(free * 0.4)))
+        .addHours(
+            ActHours.newBuilder()
+                .setAct(acts.get((t + version) % n))
+                .setHours(Math.floor(free * 0.5)))
+        .addHours(
+            ActHours.newBuilder()
+                .setAct(acts.get((t * 3 + version + 1) % n))
+                .setHours(Math.floor(free * 0.4)))
         .build();
   }
 
@@ -216,8 +239,11 @@ final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
 
   private void push(ServerMessage m) {
     switch (m.getBodyCase()) {
-      case PING -> write(ClientMessage.newBuilder()
-          .setPong(Pong.newBuilder().setNonce(m.getPing().getNonce())).build());
+      case PING ->
+          write(
+              ClientMessage.newBuilder()
+                  .setPong(Pong.newBuilder().setNonce(m.getPing().getNonce()))
+                  .build());
       case TURN_OPENED -> {
         boolean newTurn = open == null || open.getTurn() != m.getTurnOpened().getTurn();
         open = m.getTurnOpened();
@@ -230,10 +256,11 @@ final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
           }
         }
       }
-      case TURN_RESOLVED -> observer.turnResolved(this, m.getTurnResolved().getTurn(),
-          System.currentTimeMillis());
-      case PHASE_CHANGED -> observer.deadlineChanged(this, m.getPhaseChanged().getTurn(),
-          m.getPhaseChanged().getDeadlineEpochMs());
+      case TURN_RESOLVED ->
+          observer.turnResolved(this, m.getTurnResolved().getTurn(), System.currentTimeMillis());
+      case PHASE_CHANGED ->
+          observer.deadlineChanged(
+              this, m.getPhaseChanged().getTurn(), m.getPhaseChanged().getDeadlineEpochMs());
       case SESSION_ENDED -> observer.sessionEnded(this);
       case GOODBYE -> {
         if (!closing) {
@@ -241,7 +268,7 @@ final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
         }
       }
       case ERROR -> stats.error("error push: " + m.getError().getCode());
-      default -> { }
+      default -> {}
     }
   }
 

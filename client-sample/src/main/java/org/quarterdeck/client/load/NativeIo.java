@@ -15,8 +15,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 
 /**
  * The generator's and the echo server's network I/O: Linux's native epoll when it loads, as the
- * server uses by default, else Java NIO. Measuring both ends with the same transport as the
- * server keeps the echo ceiling a fair comparison.
+ * server uses by default, else Java NIO. Measuring both ends with the same transport as the server
+ * keeps the echo ceiling a fair comparison.
  */
 public final class NativeIo {
   private static final boolean EPOLL = Epoll.isAvailable();

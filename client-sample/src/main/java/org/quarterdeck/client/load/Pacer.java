@@ -11,9 +11,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The open-loop schedule: decision i is due at {@code start + i / rate}, whatever happened to the
- * earlier ones, and carries its due time so that latency is measured from it (a late send or a
- * slow server shows up as latency instead of silently lowering the rate: no coordinated
- * omission). Decisions go round-robin over the targets.
+ * earlier ones, and carries its due time so that latency is measured from it (a late send or a slow
+ * server shows up as latency instead of silently lowering the rate: no coordinated omission).
+ * Decisions go round-robin over the targets.
  *
  * <p>The pacer wakes at most once per {@link #TICK} and hands every decision due by then to its
  * connection's event loop in one task per loop, instead of one wake-up per decision: on a machine
@@ -38,7 +38,8 @@ final class Pacer {
       for (; i < total && dueAt(start, i, rate) <= now; i++) {
         LoadConnection c = targets.get((int) (i % n));
         c.counted();
-        byLoop.computeIfAbsent(c.channel().eventLoop(), k -> new ArrayList<>())
+        byLoop
+            .computeIfAbsent(c.channel().eventLoop(), k -> new ArrayList<>())
             .add(new Due(c, dueAt(start, i, rate)));
       }
       for (Map.Entry<EventLoop, List<Due>> e : byLoop.entrySet()) {

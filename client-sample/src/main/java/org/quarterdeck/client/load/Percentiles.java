@@ -10,9 +10,13 @@ final class Percentiles {
     if (h.getTotalCount() == 0) {
       return "no samples";
     }
-    return String.format("p50 %s  p90 %s  p99 %s  p99.9 %s  max %s ms  (n=%d)",
-        ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)),
-        ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()),
+    return String.format(
+        "p50 %s  p90 %s  p99 %s  p99.9 %s  max %s ms  (n=%d)",
+        ms(h.getValueAtPercentile(50)),
+        ms(h.getValueAtPercentile(90)),
+        ms(h.getValueAtPercentile(99)),
+        ms(h.getValueAtPercentile(99.9)),
+        ms(h.getMaxValue()),
         h.getTotalCount());
   }
 

@@ -9,8 +9,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a local server's memory: heap in use after a full GC ({@code jcmd PID GC.run}, then
- * {@code GC.heap_info}) and resident set size ({@code /proc/PID/status} VmRSS).
+ * Reads a local server's memory: heap in use after a full GC ({@code jcmd PID GC.run}, then {@code
+ * GC.heap_info}) and resident set size ({@code /proc/PID/status} VmRSS).
  */
 final class ServerProbe {
   private static final Pattern USED = Pattern.compile("used (\\d+)K");
@@ -19,7 +19,8 @@ final class ServerProbe {
   /** Heap used after a full GC and resident set size, in bytes; -1 when unknown. */
   record Memory(long heapUsedBytes, long rssBytes) {
     String describe() {
-      return String.format("heap used after GC %.1f MiB, RSS %.1f MiB",
+      return String.format(
+          "heap used after GC %.1f MiB, RSS %.1f MiB",
           heapUsedBytes / 1048576.0, rssBytes / 1048576.0);
     }
   }
@@ -71,8 +72,8 @@ final class ServerProbe {
   }
 
   private String jcmd(String command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("jcmd", Long.toString(pid), command)
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IOException("jcmd " + command + " failed: " + output);

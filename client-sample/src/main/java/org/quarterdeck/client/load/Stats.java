@@ -8,8 +8,8 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * What the connections observe, shared by all event loops: a latency recorder (nanoseconds from
- * the scheduled send time), counts of sent and answered decisions, and errors by kind.
+ * What the connections observe, shared by all event loops: a latency recorder (nanoseconds from the
+ * scheduled send time), counts of sent and answered decisions, and errors by kind.
  */
 final class Stats {
   private volatile Recorder latency = new Recorder(3);

@@ -18,16 +18,21 @@ import org.quarterdeck.protocol.v1.Hat;
 import org.quarterdeck.protocol.v1.TurnOpened;
 
 class DraftTest {
-  static final TurnOpened TURN = TurnOpened.newBuilder().setTurn(3).setFreeHours(40)
-      .setMaxOvertimeHours(10)
-      .addActs(ActView.newBuilder().setId("push").setLeadership(false))
-      .addActs(ActView.newBuilder().setId("report").setLeadership(false))
-      .addActs(ActView.newBuilder().setId("coach").setLeadership(true))
-      .addActs(ActView.newBuilder().setId("change").setLeadership(true))
-      .addDilemmas(DilemmaView.newBuilder().setId("shade").addOptions(
-          DilemmaOptionView.newBuilder().setId("honest")).addOptions(
-          DilemmaOptionView.newBuilder().setId("shade")))
-      .build();
+  static final TurnOpened TURN =
+      TurnOpened.newBuilder()
+          .setTurn(3)
+          .setFreeHours(40)
+          .setMaxOvertimeHours(10)
+          .addActs(ActView.newBuilder().setId("push").setLeadership(false))
+          .addActs(ActView.newBuilder().setId("report").setLeadership(false))
+          .addActs(ActView.newBuilder().setId("coach").setLeadership(true))
+          .addActs(ActView.newBuilder().setId("change").setLeadership(true))
+          .addDilemmas(
+              DilemmaView.newBuilder()
+                  .setId("shade")
+                  .addOptions(DilemmaOptionView.newBuilder().setId("honest"))
+                  .addOptions(DilemmaOptionView.newBuilder().setId("shade")))
+          .build();
 
   @Test
   void aLineIsAppliedWhole() throws Exception {
@@ -43,8 +48,8 @@ class DraftTest {
   void overTheBudgetIsRefusedAndNothingChanges() throws Exception {
     Draft d = new Draft(TURN, Hat.BOTH);
     d.assign(List.of("push=30"));
-    Draft.Refused r = assertThrows(Draft.Refused.class,
-        () -> d.assign(List.of("report=5", "coach=16")));
+    Draft.Refused r =
+        assertThrows(Draft.Refused.class, () -> d.assign(List.of("report=5", "coach=16")));
     assertTrue(r.getMessage().contains("that would book 51 h, but at most 50 h"), r.getMessage());
     assertEquals(30, d.booked());
     assertEquals(0, d.hoursOn("report"), "no part of a refused line is kept");
@@ -94,14 +99,16 @@ class DraftTest {
       }
       assertTrue(d.booked() <= d.max() + 1e-9, "booked " + d.booked());
       double sent = d.toDecision().getHoursList().stream().mapToDouble(h -> h.getHours()).sum();
-      assertTrue(sent <= d.max() + 1e-9 && d.toDecision().getHoursList().stream()
-          .allMatch(h -> h.getHours() > 0));
+      assertTrue(
+          sent <= d.max() + 1e-9
+              && d.toDecision().getHoursList().stream().allMatch(h -> h.getHours() > 0));
     }
   }
 
   @Test
   void wordsHonourQuotes() {
-    assertEquals(List.of("inject-custom", "Flu season", "morale=-5", "narrative=Half ill"),
+    assertEquals(
+        List.of("inject-custom", "Flu season", "morale=-5", "narrative=Half ill"),
         Console.words("inject-custom \"Flu season\" morale=-5 narrative=\"Half ill\""));
     assertEquals(List.of("a", "", "b"), Console.words("a \"\" b"));
     assertThrows(IllegalArgumentException.class, () -> Console.words("say \"oops"));

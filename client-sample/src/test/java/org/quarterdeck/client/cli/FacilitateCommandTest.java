@@ -17,12 +17,15 @@ class FacilitateCommandTest {
 
   @Test
   void untilMeansTheNextTimeThatTimeOfDayComesRound() {
-    assertEquals(MORNING.withHour(10).withMinute(45),
-        FacilitateCommand.nextTimeOfDay("10:45", MORNING));
-    assertEquals(MORNING.plusDays(1).withHour(9).withMinute(15).withSecond(30),
-        FacilitateCommand.nextTimeOfDay("09:15:30", MORNING), "passed today: tomorrow");
+    assertEquals(
+        MORNING.withHour(10).withMinute(45), FacilitateCommand.nextTimeOfDay("10:45", MORNING));
+    assertEquals(
+        MORNING.plusDays(1).withHour(9).withMinute(15).withSecond(30),
+        FacilitateCommand.nextTimeOfDay("09:15:30", MORNING),
+        "passed today: tomorrow");
     assertEquals(MORNING.plusDays(1), FacilitateCommand.nextTimeOfDay("10:30", MORNING));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> FacilitateCommand.nextTimeOfDay("quarter past", MORNING));
   }
 
@@ -35,16 +38,17 @@ class FacilitateCommandTest {
     assertEquals(Hat.BOTH, move.getTo().getHat());
     assertTrue(move.getBotStrategy().isEmpty());
 
-    AssignSeat bot = FacilitateCommand.assignment(List.of("assign", "1/manager", "bot", "numbers"))
-        .build();
+    AssignSeat bot =
+        FacilitateCommand.assignment(List.of("assign", "1/manager", "bot", "numbers")).build();
     assertEquals(0, bot.getTo().getTeam());
     assertEquals(Hat.MANAGER, bot.getTo().getHat());
     assertEquals("numbers", bot.getBotStrategy());
     assertTrue(!bot.hasFrom());
 
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> FacilitateCommand.assignment(List.of("assign", "1/cook", "2")));
-    assertThrows(IllegalArgumentException.class,
-        () -> FacilitateCommand.assignment(List.of("assign", "1")));
+    assertThrows(
+        IllegalArgumentException.class, () -> FacilitateCommand.assignment(List.of("assign", "1")));
   }
 }

@@ -17,9 +17,12 @@ class MainTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(Map<String, String> environment, String... args) {
-    return Main.run(args, InputStream.nullInputStream(),
+    return Main.run(
+        args,
+        InputStream.nullInputStream(),
         new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), environment);
+        new PrintStream(err, true, StandardCharsets.UTF_8),
+        environment);
   }
 
   private String out() {
@@ -31,8 +34,14 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"play, --token", "facilitate, --scenario-file", "bots, --strategy",
-      "load, --workload", "echo-server, --port", "generate-completion, --help"})
+  @CsvSource({
+    "play, --token",
+    "facilitate, --scenario-file",
+    "bots, --strategy",
+    "load, --workload",
+    "echo-server, --port",
+    "generate-completion, --help"
+  })
   void everyCommandHasAGeneratedHelp(String command, String option) {
     assertEquals(0, run(Map.of(), command, "--help"));
     assertTrue(out().contains("Usage: quarterdeck-client " + command), out());
@@ -53,14 +62,40 @@ class MainTest {
 
   @Test
   void boundsAndUnknownStrategiesAreUsageErrors() {
-    assertEquals(2, run(Map.of(), "bots", "--server", "ws://127.0.0.1:1/ws", "--join", "X",
-        "--strategy", "golfer"));
+    assertEquals(
+        2,
+        run(
+            Map.of(),
+            "bots",
+            "--server",
+            "ws://127.0.0.1:1/ws",
+            "--join",
+            "X",
+            "--strategy",
+            "golfer"));
     assertTrue(err().contains("unknown strategy 'golfer'"), err());
-    assertEquals(2, run(Map.of(), "facilitate", "--server", "ws://127.0.0.1:1/ws", "--create",
-        "--teams", "61"));
+    assertEquals(
+        2,
+        run(
+            Map.of(),
+            "facilitate",
+            "--server",
+            "ws://127.0.0.1:1/ws",
+            "--create",
+            "--teams",
+            "61"));
     assertTrue(err().contains("--teams must be between 0 and 60, was 61"), err());
-    assertEquals(2, run(Map.of(), "load", "--server", "ws://127.0.0.1:1/ws", "--players", "5",
-        "--sessions", "2"));
+    assertEquals(
+        2,
+        run(
+            Map.of(),
+            "load",
+            "--server",
+            "ws://127.0.0.1:1/ws",
+            "--players",
+            "5",
+            "--sessions",
+            "2"));
     assertTrue(err().contains("--players must be a multiple of --sessions"), err());
   }
 

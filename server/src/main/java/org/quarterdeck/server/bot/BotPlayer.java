@@ -3,9 +3,9 @@ package org.quarterdeck.server.bot;
 import static java.util.Objects.requireNonNull;
 
 import org.quarterdeck.server.engine.AcceptedDecision;
-import org.quarterdeck.server.engine.SeatDecision;
 import org.quarterdeck.server.engine.Game;
 import org.quarterdeck.server.engine.Seat;
+import org.quarterdeck.server.engine.SeatDecision;
 import org.quarterdeck.server.engine.SeededRandom;
 import org.quarterdeck.server.engine.TeamState;
 import org.quarterdeck.server.engine.Verdict;
@@ -24,8 +24,12 @@ public final class BotPlayer {
     requireNonNull(seat, "seat");
     requireNonNull(strategy, "strategy");
     TeamState team = game.team(seat.teamId());
-    SeededRandom random = SeededRandom.of(game.seed(), game.turn(),
-        team.index() * 4 + seat.hat().ordinal(), SeededRandom.STREAM_BOT);
+    SeededRandom random =
+        SeededRandom.of(
+            game.seed(),
+            game.turn(),
+            team.index() * 4 + seat.hat().ordinal(),
+            SeededRandom.STREAM_BOT);
     return strategy.decide(game.opening(seat), team, random);
   }
 
@@ -34,8 +38,13 @@ public final class BotPlayer {
     SeatDecision d = propose(game, seat, strategy);
     Verdict<AcceptedDecision> v = game.validate(d);
     if (!v.isAccepted()) {
-      throw new IllegalStateException("strategy " + strategy.name()
-          + " made an invalid decision for " + seat + ": " + v.rejection().orElseThrow());
+      throw new IllegalStateException(
+          "strategy "
+              + strategy.name()
+              + " made an invalid decision for "
+              + seat
+              + ": "
+              + v.rejection().orElseThrow());
     }
     return v.value();
   }

@@ -21,7 +21,11 @@ final class RandomStrategy implements Strategy {
     for (Act a : opening.acts()) {
       weights[a.index() % weights.length] = random.nextDouble();
     }
-    return Plan.book(opening, share, a -> weights[a.index() % weights.length],
-        OptionStance.OPTION_STANCE_UNSPECIFIED, random.nextInt(1 << 20));
+    return Plan.book(
+        opening,
+        share,
+        a -> weights[a.index() % weights.length],
+        OptionStance.OPTION_STANCE_UNSPECIFIED,
+        random.nextInt(1 << 20));
   }
 }

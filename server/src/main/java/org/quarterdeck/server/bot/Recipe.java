@@ -6,27 +6,33 @@ import java.util.Arrays;
 import java.util.Locale;
 import org.quarterdeck.server.engine.Act;
 import org.quarterdeck.server.engine.ActCategory;
-import org.quarterdeck.server.engine.SeatDecision;
 import org.quarterdeck.server.engine.Dilemma;
-import org.quarterdeck.server.engine.SeatHat;
 import org.quarterdeck.server.engine.Rules;
+import org.quarterdeck.server.engine.SeatDecision;
+import org.quarterdeck.server.engine.SeatHat;
 import org.quarterdeck.server.engine.SeededRandom;
 import org.quarterdeck.server.engine.TeamState;
 import org.quarterdeck.server.engine.TurnOpening;
 
 /**
  * A fixed plan for a whole game, the strategy the exploit search tunes: per turn the leadership
- * share and the share of the allowed overtime booked; a weight per act (management hours are
- * spread over the management acts by weight, leadership hours over the leadership acts); the
- * option taken in each dilemma. It ignores the team's state, as a player with a recipe would.
- * {@code slack} and {@code extra} serve the marginal-value measurement: {@code slack} hours of the
- * free hours stay unbooked, then {@code extra[act]} hours are booked on top.
+ * share and the share of the allowed overtime booked; a weight per act (management hours are spread
+ * over the management acts by weight, leadership hours over the leadership acts); the option taken
+ * in each dilemma. It ignores the team's state, as a player with a recipe would. {@code slack} and
+ * {@code extra} serve the marginal-value measurement: {@code slack} hours of the free hours stay
+ * unbooked, then {@code extra[act]} hours are booked on top.
  *
  * <p>In two-hats mode the share is the team's, split as {@link Plan} does (the LEADER hat leads
  * first), and every seat books the same share of its allowed overtime.
  */
-public record Recipe(double[] share, double[] overtime, double[] weights, int[] options,
-    double slack, double[] extra) implements Strategy {
+public record Recipe(
+    double[] share,
+    double[] overtime,
+    double[] weights,
+    int[] options,
+    double slack,
+    double[] extra)
+    implements Strategy {
 
   public Recipe {
     share = share.clone();
@@ -47,7 +53,12 @@ public record Recipe(double[] share, double[] overtime, double[] weights, int[] 
     for (Dilemma d : rules.dilemmas()) {
       options[d.index()] = d.defaultOption();
     }
-    return new Recipe(share, new double[rules.totalTurns()], weights, options, 0,
+    return new Recipe(
+        share,
+        new double[rules.totalTurns()],
+        weights,
+        options,
+        0,
         new double[rules.acts().size()]);
   }
 
@@ -63,9 +74,10 @@ public record Recipe(double[] share, double[] overtime, double[] weights, int[] 
     double free = StrictMath.max(0, opening.freeHours() - slack);
     double hours = free + clamp01(overtime[t]) * opening.maxOvertimeHours();
     SeatHat hat = opening.seat().hat();
-    double lead = hat == SeatHat.LEADER ? hours * StrictMath.min(1, 2 * s)
-        : hat == SeatHat.MANAGER ? hours * StrictMath.max(0, 2 * s - 1)
-        : hours * s;
+    double lead =
+        hat == SeatHat.LEADER
+            ? hours * StrictMath.min(1, 2 * s)
+            : hat == SeatHat.MANAGER ? hours * StrictMath.max(0, 2 * s - 1) : hours * s;
     double manage = hours - lead;
     double leadWeight = 0;
     double manageWeight = 0;
@@ -81,9 +93,10 @@ public record Recipe(double[] share, double[] overtime, double[] weights, int[] 
     double booked = 0;
     for (Act a : opening.acts()) {
       double w = StrictMath.max(0, weights[a.index()]);
-      double h = a.kind() == ActCategory.LEADERSHIP
-          ? (leadWeight > 0 ? lead * w / leadWeight : 0)
-          : (manageWeight > 0 ? manage * w / manageWeight : 0);
+      double h =
+          a.kind() == ActCategory.LEADERSHIP
+              ? (leadWeight > 0 ? lead * w / leadWeight : 0)
+              : (manageWeight > 0 ? manage * w / manageWeight : 0);
       if (hat != SeatHat.MANAGER) {
         h += extra[a.index()];
       }
@@ -161,20 +174,30 @@ public record Recipe(double[] share, double[] overtime, double[] weights, int[] 
     sb.append("\nmanagement hours:");
     for (Act a : rules.acts()) {
       if (a.kind() == ActCategory.MANAGEMENT) {
-        sb.append(String.format(Locale.ROOT, " %s %.0f%%", a.id(),
-            sums[0] > 0 ? 100 * StrictMath.max(0, weights[a.index()]) / sums[0] : 0));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                " %s %.0f%%",
+                a.id(),
+                sums[0] > 0 ? 100 * StrictMath.max(0, weights[a.index()]) / sums[0] : 0));
       }
     }
     sb.append("\nleadership hours:");
     for (Act a : rules.acts()) {
       if (a.kind() == ActCategory.LEADERSHIP) {
-        sb.append(String.format(Locale.ROOT, " %s %.0f%%", a.id(),
-            sums[1] > 0 ? 100 * StrictMath.max(0, weights[a.index()]) / sums[1] : 0));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                " %s %.0f%%",
+                a.id(),
+                sums[1] > 0 ? 100 * StrictMath.max(0, weights[a.index()]) / sums[1] : 0));
       }
     }
     sb.append("\ndilemmas:");
     for (Dilemma d : rules.dilemmas()) {
-      sb.append(' ').append(d.id()).append('=')
+      sb.append(' ')
+          .append(d.id())
+          .append('=')
           .append(d.options().get(options[d.index()] % d.options().size()).id());
     }
     return sb.toString();
@@ -186,9 +209,13 @@ public record Recipe(double[] share, double[] overtime, double[] weights, int[] 
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Recipe r && Arrays.equals(share, r.share)
-        && Arrays.equals(overtime, r.overtime) && Arrays.equals(weights, r.weights)
-        && Arrays.equals(options, r.options) && slack == r.slack && Arrays.equals(extra, r.extra);
+    return o instanceof Recipe r
+        && Arrays.equals(share, r.share)
+        && Arrays.equals(overtime, r.overtime)
+        && Arrays.equals(weights, r.weights)
+        && Arrays.equals(options, r.options)
+        && slack == r.slack
+        && Arrays.equals(extra, r.extra);
   }
 
   @Override

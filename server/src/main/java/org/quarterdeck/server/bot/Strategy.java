@@ -6,8 +6,8 @@ import org.quarterdeck.server.engine.TeamState;
 import org.quarterdeck.server.engine.TurnOpening;
 
 /**
- * A bot that plays one seat. It decides only from what a player of that seat sees: the turn
- * opening and its own team's state. Same inputs and same generator state give the same decision.
+ * A bot that plays one seat. It decides only from what a player of that seat sees: the turn opening
+ * and its own team's state. Same inputs and same generator state give the same decision.
  */
 public interface Strategy {
   /** The name it was parsed from, e.g. {@code static:0.3}. */

@@ -9,10 +9,10 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Takes an option's default from the environment variable {@code QUARTERDECK_<NAME>} (the long
- * name upper-cased, dashes as underscores), so every option of every command can be set by
- * the environment without a line of code per option. The command line wins over the
- * environment; an unset or empty variable leaves the option's own default.
+ * Takes an option's default from the environment variable {@code QUARTERDECK_<NAME>} (the long name
+ * upper-cased, dashes as underscores), so every option of every command can be set by the
+ * environment without a line of code per option. The command line wins over the environment; an
+ * unset or empty variable leaves the option's own default.
  */
 public final class EnvironmentDefaults implements IDefaultValueProvider {
   private final Map<String, String> environment;

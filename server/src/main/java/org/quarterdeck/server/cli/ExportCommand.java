@@ -20,24 +20,37 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code export}: an offline tool that writes one stored session's replay. */
-@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Writes a session's replay to standard output: CSV has one row per team per"
-        + " turn (every state variable, the hours per act, the events); JSON has everything."})
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Writes a session's replay to standard output: CSV has one row per team per"
+          + " turn (every state variable, the hours per act, the events); JSON has everything."
+    })
 final class ExportCommand implements Callable<Integer> {
   /** The two formats, named as on the command line. */
-  enum Format { csv, json }
+  enum Format {
+    csv,
+    json
+  }
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
-  @Option(names = "--data", required = true, paramLabel = "DIR",
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "DIR",
       description = "The server's data directory.")
   private Path data;
 
   @Option(names = "--session", required = true, paramLabel = "ID", description = "Session id.")
   private String session;
 
-  @Option(names = "--format", defaultValue = "csv", paramLabel = "csv|json",
+  @Option(
+      names = "--format",
+      defaultValue = "csv",
+      paramLabel = "csv|json",
       description = "Output format (default: ${DEFAULT-VALUE}).")
   private Format format;
 
@@ -49,8 +62,7 @@ final class ExportCommand implements Callable<Integer> {
       err.println("no data directory " + data);
       return 1;
     }
-    try (Journals storage = new EventStoreJournals(EventStore.open(data,
-        StoreOptions.DEFAULTS))) {
+    try (Journals storage = new EventStoreJournals(EventStore.open(data, StoreOptions.DEFAULTS))) {
       if (!storage.sessionIds().contains(session)) {
         err.println("no session " + session + " in " + data);
         return 1;
@@ -62,12 +74,18 @@ final class ExportCommand implements Callable<Integer> {
       }
       Timeline timeline = Timeline.of(stored.records());
       List<ReplayFrame> frames = new Reenactment(timeline).actual();
-      out.print(format == Format.csv
-          ? Export.csv(session, frames, ScenarioCatalog.forLog(
-              timeline.opened().getScenarioSource(), timeline.opened().getScenarioText(),
-              timeline.opened().getScenarioSha256())
-              .rules().acts())
-          : Export.json(session, frames, stored.records()));
+      out.print(
+          format == Format.csv
+              ? Export.csv(
+                  session,
+                  frames,
+                  ScenarioCatalog.forLog(
+                          timeline.opened().getScenarioSource(),
+                          timeline.opened().getScenarioText(),
+                          timeline.opened().getScenarioSha256())
+                      .rules()
+                      .acts())
+              : Export.json(session, frames, stored.records()));
       out.flush();
       return 0;
     } catch (Reenactment.ReenactmentException e) {

@@ -20,16 +20,23 @@ import picocli.CommandLine.Spec;
  * {@code facilitator-add}: creates or changes a facilitator account. The password is read from
  * standard input (never a flag: flags end up in shell history and process lists).
  */
-@Command(name = "facilitator-add", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Adds a facilitator account (or sets its password) in FILE, the file"
-        + " `serve --facilitators FILE` reads. The password is the first line of standard input;"
-        + " FILE keeps only a PBKDF2 hash of it. NAME is also the room link /room/NAME."})
+@Command(
+    name = "facilitator-add",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Adds a facilitator account (or sets its password) in FILE, the file"
+          + " `serve --facilitators FILE` reads. The password is the first line of standard input;"
+          + " FILE keeps only a PBKDF2 hash of it. NAME is also the room link /room/NAME."
+    })
 public final class FacilitatorAccountCommand implements Callable<Integer> {
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
   private final InputStream in;
 
-  @Option(names = "--facilitators", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--facilitators",
+      required = true,
+      paramLabel = "FILE",
       description = "The accounts file.")
   private Path file;
 
@@ -38,12 +45,13 @@ public final class FacilitatorAccountCommand implements Callable<Integer> {
 
   private int iterations;
 
-  @Option(names = "--iterations", paramLabel = "N",
+  @Option(
+      names = "--iterations",
+      paramLabel = "N",
       description = "PBKDF2 iterations (default: ${DEFAULT-VALUE}).",
       defaultValue = "" + PasswordHash.DEFAULT_ITERATIONS)
   void iterations(int value) {
-    iterations = Ranges.check(spec, "--iterations", value, PasswordHash.MIN_ITERATIONS,
-        10_000_000);
+    iterations = Ranges.check(spec, "--iterations", value, PasswordHash.MIN_ITERATIONS, 10_000_000);
   }
 
   FacilitatorAccountCommand(InputStream in) {
@@ -62,8 +70,7 @@ public final class FacilitatorAccountCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    String line = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
-        .readLine();
+    String line = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
     if (line == null || line.isEmpty() || line.length() > 200) {
       err.println("facilitator-add: give the password (1..200 characters) on standard input");
       err.flush();

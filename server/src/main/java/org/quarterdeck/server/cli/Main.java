@@ -13,17 +13,26 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** Command-line entry point of the Quarterdeck server. */
-@Command(name = "quarterdeck-server", mixinStandardHelpOptions = true,
+@Command(
+    name = "quarterdeck-server",
+    mixinStandardHelpOptions = true,
     versionProvider = Version.Provider.class,
     description = "The Quarterdeck game server and its offline tools.",
-    subcommands = {ServeCommand.class, ExportCommand.class, VerifyCommand.class,
-        SimulateCommand.class, AutoComplete.GenerateCompletion.class,
-        CommandLine.HelpCommand.class},
-    footer = {"", "Run a command with --help for its options. Shell completion for bash and zsh:",
-        "  source <(java -jar quarterdeck-server.jar generate-completion)"})
+    subcommands = {
+      ServeCommand.class,
+      ExportCommand.class,
+      VerifyCommand.class,
+      SimulateCommand.class,
+      AutoComplete.GenerateCompletion.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Run a command with --help for its options. Shell completion for bash and zsh:",
+      "  source <(java -jar quarterdeck-server.jar generate-completion)"
+    })
 public final class Main implements Callable<Integer> {
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err, System.getenv()));
@@ -35,15 +44,15 @@ public final class Main implements Callable<Integer> {
   }
 
   /** As {@link #run(String[], PrintStream, PrintStream)}, with {@code environment} as the env. */
-  public static int run(String[] args, PrintStream out, PrintStream err,
-      Map<String, String> environment) {
+  public static int run(
+      String[] args, PrintStream out, PrintStream err, Map<String, String> environment) {
     return commandLine(out, err, environment).execute(args);
   }
 
-  static CommandLine commandLine(PrintStream out, PrintStream err,
-      Map<String, String> environment) {
-    CommandLine line = new CommandLine(new Main())
-        .addSubcommand(new FacilitatorAccountCommand(System.in));
+  static CommandLine commandLine(
+      PrintStream out, PrintStream err, Map<String, String> environment) {
+    CommandLine line =
+        new CommandLine(new Main()).addSubcommand(new FacilitatorAccountCommand(System.in));
     line.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     // After the subcommands are added, so that it reaches every one of them.

@@ -12,37 +12,48 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code serve} options of what faces the network (connection caps, TLS, WebSocket origins),
- * a picocli mixin kept apart from the other options so they move as one piece.
+ * The {@code serve} options of what faces the network (connection caps, TLS, WebSocket origins), a
+ * picocli mixin kept apart from the other options so they move as one piece.
  */
 final class PerimeterFlags {
   @Spec(Spec.Target.MIXEE)
   private CommandSpec spec;
 
-  @Option(names = "--tls-cert", paramLabel = "chain.pem",
-      description = "PEM certificate chain (with --tls-key); both listeners then speak TLS only"
-          + " (https, wss and TLS around the TCP frames); the files are re-read within a minute"
-          + " of a change.")
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "chain.pem",
+      description =
+          "PEM certificate chain (with --tls-key); both listeners then speak TLS only"
+              + " (https, wss and TLS around the TCP frames); the files are re-read within a minute"
+              + " of a change.")
   private Path tlsCert;
 
-  @Option(names = "--tls-key", paramLabel = "key.pem",
+  @Option(
+      names = "--tls-key",
+      paramLabel = "key.pem",
       description = "PKCS#8 private key of --tls-cert.")
   private Path tlsKey;
 
-  @Option(names = "--allowed-origins", paramLabel = "https://a.example,...",
+  @Option(
+      names = "--allowed-origins",
+      paramLabel = "https://a.example,...",
       description = "Web pages besides this server's own that may open a WebSocket (* = any).")
   private String allowedOrigins;
 
   private Integer maxConnections;
   private Integer maxConnectionsPerAddress;
 
-  @Option(names = "--max-connections", paramLabel = "N",
+  @Option(
+      names = "--max-connections",
+      paramLabel = "N",
       description = "Connections open at most (default: 10,000 or the descriptor limit less 256).")
   void maxConnections(int value) {
     maxConnections = Ranges.check(spec, "--max-connections", value, 1, 1_000_000);
   }
 
-  @Option(names = "--max-connections-per-address", paramLabel = "N",
+  @Option(
+      names = "--max-connections-per-address",
+      paramLabel = "N",
       description = "Connections open at most from one address (default: 512).")
   void maxConnectionsPerAddress(int value) {
     maxConnectionsPerAddress =
@@ -58,14 +69,16 @@ final class PerimeterFlags {
   Perimeter perimeter() {
     ConnectionCaps defaults = ConnectionCaps.defaults();
     int total = maxConnections == null ? defaults.total() : maxConnections;
-    int perAddress = maxConnectionsPerAddress == null
-        ? Math.min(defaults.perAddress(), total) : maxConnectionsPerAddress;
-    Perimeter perimeter = Perimeter.defaults()
-        .withCaps(defaults.withTotal(total).withPerAddress(perAddress));
+    int perAddress =
+        maxConnectionsPerAddress == null
+            ? Math.min(defaults.perAddress(), total)
+            : maxConnectionsPerAddress;
+    Perimeter perimeter =
+        Perimeter.defaults().withCaps(defaults.withTotal(total).withPerAddress(perAddress));
     if (allowedOrigins != null) {
       try {
-        perimeter = perimeter.withOrigins(
-            OriginPolicy.allowing(Arrays.asList(allowedOrigins.split(","))));
+        perimeter =
+            perimeter.withOrigins(OriginPolicy.allowing(Arrays.asList(allowedOrigins.split(","))));
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), "--allowed-origins: " + e.getMessage(), e);
       }
@@ -77,8 +90,8 @@ final class PerimeterFlags {
       try {
         perimeter = perimeter.withTls(TlsCertificates.load(tlsCert, tlsKey));
       } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), "--tls-cert/--tls-key: " + e.getMessage(),
-            e);
+        throw new ParameterException(
+            spec.commandLine(), "--tls-cert/--tls-key: " + e.getMessage(), e);
       }
     }
     return perimeter;

@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * Where people reach the server: the operator's {@code --public-url}; else, when the server is
- * bound to every interface (0.0.0.0 or ::), the HTTP URL on each network address of the machine
- * (a phone cannot open "0.0.0.0"); else the bound address itself.
+ * bound to every interface (0.0.0.0 or ::), the HTTP URL on each network address of the machine (a
+ * phone cannot open "0.0.0.0"); else the bound address itself.
  */
 final class PublicUrl {
   private PublicUrl() {}
@@ -23,12 +23,18 @@ final class PublicUrl {
   static String parse(String flagValue) {
     try {
       URI uri = new URI(flagValue.strip());
-      if (uri.getScheme() == null || !(uri.getScheme().equals("http")
-          || uri.getScheme().equals("https")) || uri.getHost() == null
-          || !(uri.getRawPath() == null || uri.getRawPath().isEmpty()
-              || uri.getRawPath().equals("/")) || uri.getRawQuery() != null) {
-        throw new IllegalArgumentException("--public-url must look like http://HOST[:PORT] or"
-            + " https://HOST[:PORT], was '" + flagValue + "'");
+      if (uri.getScheme() == null
+          || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+          || uri.getHost() == null
+          || !(uri.getRawPath() == null
+              || uri.getRawPath().isEmpty()
+              || uri.getRawPath().equals("/"))
+          || uri.getRawQuery() != null) {
+        throw new IllegalArgumentException(
+            "--public-url must look like http://HOST[:PORT] or"
+                + " https://HOST[:PORT], was '"
+                + flagValue
+                + "'");
       }
       String text = uri.toString();
       return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
@@ -52,8 +58,7 @@ final class PublicUrl {
       if (zone >= 0) {
         continue; // link-local IPv6 with a zone: browsers cannot open it
       }
-      urls.add("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
-          + bound.getPort());
+      urls.add("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort());
     }
     if (urls.isEmpty()) {
       urls.add("http://127.0.0.1:" + bound.getPort());

@@ -16,8 +16,8 @@ import org.quarterdeck.server.cluster.PostgresJournals;
 import org.quarterdeck.server.facilitator.FacilitatorAccounts;
 import org.quarterdeck.server.net.IoTransport;
 import org.quarterdeck.server.net.NetLimits;
-import org.quarterdeck.server.net.PortTaken;
 import org.quarterdeck.server.net.Perimeter;
+import org.quarterdeck.server.net.PortTaken;
 import org.quarterdeck.server.net.ServerAddresses;
 import org.quarterdeck.server.scenario.ScenarioCatalog;
 import org.quarterdeck.server.session.SessionLimits;
@@ -33,29 +33,38 @@ import picocli.CommandLine.Spec;
 /**
  * {@code serve}: runs the server until SIGTERM or SIGINT.
  *
- * <p>Adding a flag is one {@code @Option} member here: picocli parses it, prints it in
- * {@code --help}, and {@link EnvironmentDefaults} lets {@code QUARTERDECK_<NAME>} set it. A whole
- * number with bounds uses a setter that calls {@link Ranges#check}.
+ * <p>Adding a flag is one {@code @Option} member here: picocli parses it, prints it in {@code
+ * --help}, and {@link EnvironmentDefaults} lets {@code QUARTERDECK_<NAME>} set it. A whole number
+ * with bounds uses a setter that calls {@link Ranges#check}.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = "Runs the server until SIGTERM or SIGINT.",
-    footer = {"",
-        "Every option can also be set by an environment variable: QUARTERDECK_HTTP_PORT,",
-        "QUARTERDECK_TCP_PORT, QUARTERDECK_BIND, ... (the option wins). Port 0 picks a free port."})
+    footer = {
+      "",
+      "Every option can also be set by an environment variable: QUARTERDECK_HTTP_PORT,",
+      "QUARTERDECK_TCP_PORT, QUARTERDECK_BIND, ... (the option wins). Port 0 picks a free port."
+    })
 public final class ServeCommand implements Callable<Integer> {
   /**
    * The demo session: six teams played by bots that make good debrief baselines until people take
    * their seats. It starts at once and has no deadline: a turn resolves when every person seated
    * has submitted (or the facilitator forces it), so a newcomer can join and play at their pace.
    */
-  static final SessionSettings DEMO = SessionSettings.newBuilder()
-      .setTitle("Quarterdeck demo")
-      .setTeams(6)
-      .setTurnDeadlineSeconds(0)
-      .addBotStrategies("adaptive").addBotStrategies("adaptive")
-      .addBotStrategies("numbers").addBotStrategies("leader")
-      .addBotStrategies("balanced").addBotStrategies("adaptive")
-      .build();
+  static final SessionSettings DEMO =
+      SessionSettings.newBuilder()
+          .setTitle("Quarterdeck demo")
+          .setTeams(6)
+          .setTurnDeadlineSeconds(0)
+          .addBotStrategies("adaptive")
+          .addBotStrategies("adaptive")
+          .addBotStrategies("numbers")
+          .addBotStrategies("leader")
+          .addBotStrategies("balanced")
+          .addBotStrategies("adaptive")
+          .build();
 
   /** The exit code of a cluster node that found itself fenced (a supervisor restarts it). */
   public static final int FENCED_EXIT_CODE = 75;
@@ -63,42 +72,58 @@ public final class ServeCommand implements Callable<Integer> {
   /** The status the shutdown hook ends the process with: 0 for a clean stop, else why not. */
   private static volatile int haltStatus = 0;
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
   private int httpPort;
   private int tcpPort;
 
-  @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
-      description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+  @Option(
+      names = "--bind",
+      defaultValue = "127.0.0.1",
+      paramLabel = "ADDRESS",
+      description =
+          "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
   private String bind;
 
-  @Option(names = "--data", defaultValue = "./quarterdeck-data", paramLabel = "DIR",
+  @Option(
+      names = "--data",
+      defaultValue = "./quarterdeck-data",
+      paramLabel = "DIR",
       description = "Directory of the session logs (default: ${DEFAULT-VALUE}).")
   private Path data;
 
   private FsyncMode fsync;
   private int fsyncBatchMillis;
 
-  @Option(names = "--admin-token", paramLabel = "TOKEN",
+  @Option(
+      names = "--admin-token",
+      paramLabel = "TOKEN",
       description = "When set, creating a session needs this token.")
   private String adminToken;
 
-  @Option(names = "--demo",
-      description = "Open a session of the default scenario with bots in most seats and print how"
-          + " to join it; it also lets anyone create sessions even when --admin-token is set.")
+  @Option(
+      names = "--demo",
+      description =
+          "Open a session of the default scenario with bots in most seats and print how"
+              + " to join it; it also lets anyone create sessions even when --admin-token is set.")
   private boolean demo;
 
   // ---- facilitator flags (the facilitator side owns them) ----
-  @Option(names = "--facilitators", paramLabel = "FILE",
-      description = "Facilitator accounts that may sign in on the facilitator page (create them"
-          + " with facilitator-add); a signed-in facilitator needs no admin token.")
+  @Option(
+      names = "--facilitators",
+      paramLabel = "FILE",
+      description =
+          "Facilitator accounts that may sign in on the facilitator page (create them"
+              + " with facilitator-add); a signed-in facilitator needs no admin token.")
   private Path facilitators;
 
-  @Option(names = "--public-url", paramLabel = "URL",
-      description = "The address people open (join links, QR codes, room links), e.g."
-          + " http://192.168.1.20:8080; default: the bound address, or every network address of"
-          + " this machine when bound to 0.0.0.0.")
+  @Option(
+      names = "--public-url",
+      paramLabel = "URL",
+      description =
+          "The address people open (join links, QR codes, room links), e.g."
+              + " http://192.168.1.20:8080; default: the bound address, or every network address of"
+              + " this machine when bound to 0.0.0.0.")
   void publicUrl(String value) {
     try {
       publicUrl = value == null ? null : PublicUrl.parse(value);
@@ -116,57 +141,84 @@ public final class ServeCommand implements Callable<Integer> {
   private IoTransport transport;
   private int ioThreads;
 
-  @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+  @Option(
+      names = "--http-port",
+      defaultValue = "8080",
+      paramLabel = "PORT",
       description = "HTTP and WebSocket port (default: ${DEFAULT-VALUE}).")
   void httpPort(int value) {
     httpPort = Ranges.check(spec, "--http-port", value, 0, 65535);
   }
 
-  @Option(names = "--tcp-port", defaultValue = "7777", paramLabel = "PORT",
+  @Option(
+      names = "--tcp-port",
+      defaultValue = "7777",
+      paramLabel = "PORT",
       description = "Plain TCP port (default: ${DEFAULT-VALUE}).")
   void tcpPort(int value) {
     tcpPort = Ranges.check(spec, "--tcp-port", value, 0, 65535);
   }
 
-  @Option(names = "--fsync", defaultValue = "batch", paramLabel = "always|batch|off",
-      description = {"always = fsync each record before acknowledging it; batch (default) = one"
-          + " fsync per file for the records that arrived while the previous one ran, still before"
-          + " acknowledging; off = never fsync (an OS crash or power loss can lose acknowledged"
-          + " work; a process crash cannot)."})
+  @Option(
+      names = "--fsync",
+      defaultValue = "batch",
+      paramLabel = "always|batch|off",
+      description = {
+        "always = fsync each record before acknowledging it; batch (default) = one"
+            + " fsync per file for the records that arrived while the previous one ran, still before"
+            + " acknowledging; off = never fsync (an OS crash or power loss can lose acknowledged"
+            + " work; a process crash cannot)."
+      })
   void fsync(String value) {
     try {
       fsync = FsyncMode.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(),
-          "--fsync must be always, batch or off, was '" + value + "'");
+      throw new ParameterException(
+          spec.commandLine(), "--fsync must be always, batch or off, was '" + value + "'");
     }
   }
 
-  @Option(names = "--fsync-batch-ms", defaultValue = "0", paramLabel = "N",
+  @Option(
+      names = "--fsync-batch-ms",
+      defaultValue = "0",
+      paramLabel = "N",
       description = "Hold each fsync batch open N ms more (0..1000): fewer fsyncs, more latency.")
   void fsyncBatchMillis(int value) {
     fsyncBatchMillis = Ranges.check(spec, "--fsync-batch-ms", value, 0, 1000);
   }
 
-  @Option(names = "--max-frame-bytes", defaultValue = "65536", paramLabel = "N",
+  @Option(
+      names = "--max-frame-bytes",
+      defaultValue = "65536",
+      paramLabel = "N",
       description = "Largest frame a client may send (default: ${DEFAULT-VALUE}).")
   void maxFrameBytes(int value) {
     maxFrameBytes = Ranges.check(spec, "--max-frame-bytes", value, 1024, 16 * 1024 * 1024);
   }
 
-  @Option(names = "--idle-timeout-seconds", defaultValue = "60", paramLabel = "N",
+  @Option(
+      names = "--idle-timeout-seconds",
+      defaultValue = "60",
+      paramLabel = "N",
       description = "Close a connection silent this long (default: ${DEFAULT-VALUE}).")
   void idleTimeoutSeconds(int value) {
     idleTimeoutSeconds = Ranges.check(spec, "--idle-timeout-seconds", value, 1, 86_400);
   }
 
-  @Option(names = "--handshake-timeout-seconds", defaultValue = "10", paramLabel = "N",
-      description = "Close a connection that has not said Hello by then (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--handshake-timeout-seconds",
+      defaultValue = "10",
+      paramLabel = "N",
+      description =
+          "Close a connection that has not said Hello by then (default: ${DEFAULT-VALUE}).")
   void handshakeTimeoutSeconds(int value) {
     handshakeTimeoutSeconds = Ranges.check(spec, "--handshake-timeout-seconds", value, 1, 3600);
   }
 
-  @Option(names = "--transport", defaultValue = "auto", paramLabel = "auto|epoll|nio",
+  @Option(
+      names = "--transport",
+      defaultValue = "auto",
+      paramLabel = "auto|epoll|nio",
       description = "auto (default) = Linux's native epoll when it loads, else Java NIO.")
   void transport(String value) {
     try {
@@ -176,16 +228,22 @@ public final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  @Option(names = "--io-threads", defaultValue = "0", paramLabel = "N",
+  @Option(
+      names = "--io-threads",
+      defaultValue = "0",
+      paramLabel = "N",
       description = "Event loops for connections and sessions (default: one per core).")
   void ioThreads(int value) {
     ioThreads = Ranges.check(spec, "--io-threads", value, 0, 256);
   }
 
   // ---- lifecycle flags ----
-  @Option(names = "--admin-token-file", paramLabel = "PATH",
-      description = "Read the admin token from a file (first line), so that ps does not show it;"
-          + " QUARTERDECK_ADMIN_TOKEN in the environment works too. Not with --admin-token.")
+  @Option(
+      names = "--admin-token-file",
+      paramLabel = "PATH",
+      description =
+          "Read the admin token from a file (first line), so that ps does not show it;"
+              + " QUARTERDECK_ADMIN_TOKEN in the environment works too. Not with --admin-token.")
   private Path adminTokenFile;
 
   private int maxOpenLogs;
@@ -194,45 +252,67 @@ public final class ServeCommand implements Callable<Integer> {
   private int maxSpectators;
   private int archiveAfterMinutes;
 
-  @Option(names = "--max-open-logs", defaultValue = "256", paramLabel = "N",
-      description = "Session log files held open at most (least recently written closed;"
-          + " default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-open-logs",
+      defaultValue = "256",
+      paramLabel = "N",
+      description =
+          "Session log files held open at most (least recently written closed;"
+              + " default: ${DEFAULT-VALUE}).")
   void maxOpenLogs(int value) {
     maxOpenLogs = Ranges.check(spec, "--max-open-logs", value, 1, 1_000_000);
   }
 
-  @Option(names = "--creations-per-address-per-hour", defaultValue = "20", paramLabel = "N",
-      description = "Without an admin token: sessions one address may create an hour"
-          + " (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--creations-per-address-per-hour",
+      defaultValue = "20",
+      paramLabel = "N",
+      description =
+          "Without an admin token: sessions one address may create an hour"
+              + " (default: ${DEFAULT-VALUE}).")
   void creationsPerAddressPerHour(int value) {
     creationsPerAddressPerHour =
         Ranges.check(spec, "--creations-per-address-per-hour", value, 1, 1_000_000);
   }
 
-  @Option(names = "--max-anonymous-sessions", defaultValue = "1000", paramLabel = "N",
-      description = "Without an admin token: sessions not yet archived at most"
-          + " (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-anonymous-sessions",
+      defaultValue = "1000",
+      paramLabel = "N",
+      description =
+          "Without an admin token: sessions not yet archived at most"
+              + " (default: ${DEFAULT-VALUE}).")
   void maxAnonymousSessions(int value) {
     maxAnonymousSessions =
         Ranges.check(spec, "--max-anonymous-sessions", value, 1, Application.MAX_SESSIONS);
   }
 
-  @Option(names = "--max-spectators", defaultValue = "200", paramLabel = "N",
+  @Option(
+      names = "--max-spectators",
+      defaultValue = "200",
+      paramLabel = "N",
       description = "Spectators per session at most (default: ${DEFAULT-VALUE}).")
   void maxSpectators(int value) {
     maxSpectators = Ranges.check(spec, "--max-spectators", value, 0, 100_000);
   }
 
-  @Option(names = "--archive-after-minutes", defaultValue = "60", paramLabel = "N",
-      description = "An ended session's log is closed this long after it ended"
-          + " (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--archive-after-minutes",
+      defaultValue = "60",
+      paramLabel = "N",
+      description =
+          "An ended session's log is closed this long after it ended"
+              + " (default: ${DEFAULT-VALUE}).")
   void archiveAfterMinutes(int value) {
     archiveAfterMinutes = Ranges.check(spec, "--archive-after-minutes", value, 0, 525_600);
   }
 
   /** Who may create sessions without an admin token, spectators, archiving. */
   public SessionLimits sessionLimits() {
-    return new SessionLimits(creationsPerAddressPerHour, maxAnonymousSessions, maxSpectators,
+    return new SessionLimits(
+        creationsPerAddressPerHour,
+        maxAnonymousSessions,
+        maxSpectators,
         Duration.ofMinutes(archiveAfterMinutes));
   }
 
@@ -249,8 +329,8 @@ public final class ServeCommand implements Callable<Integer> {
    */
   public String adminToken() {
     if (adminToken != null && adminTokenFile != null) {
-      throw new ParameterException(spec.commandLine(),
-          "give --admin-token or --admin-token-file, not both");
+      throw new ParameterException(
+          spec.commandLine(), "give --admin-token or --admin-token-file, not both");
     }
     if (adminTokenFile == null) {
       return adminToken;
@@ -261,20 +341,23 @@ public final class ServeCommand implements Callable<Integer> {
       int newline = text.indexOf('\n');
       token = (newline >= 0 ? text.substring(0, newline) : text).strip();
     } catch (IOException | java.io.UncheckedIOException e) {
-      throw new ParameterException(spec.commandLine(), "--admin-token-file: cannot read "
-          + adminTokenFile + ": " + e.getMessage(), e);
+      throw new ParameterException(
+          spec.commandLine(),
+          "--admin-token-file: cannot read " + adminTokenFile + ": " + e.getMessage(),
+          e);
     }
     if (token.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "--admin-token-file: " + adminTokenFile
-          + " holds no token on its first line");
+      throw new ParameterException(
+          spec.commandLine(),
+          "--admin-token-file: " + adminTokenFile + " holds no token on its first line");
     }
     return token;
   }
+
   // ---- end of lifecycle flags ----
 
   // ---- perimeter flags (connection caps, TLS, WebSocket origins) ----
-  @picocli.CommandLine.Mixin
-  private PerimeterFlags perimeterFlags = new PerimeterFlags();
+  @picocli.CommandLine.Mixin private PerimeterFlags perimeterFlags = new PerimeterFlags();
 
   private Perimeter perimeter;
 
@@ -285,24 +368,33 @@ public final class ServeCommand implements Callable<Integer> {
     }
     return perimeter;
   }
+
   // ---- end of perimeter flags ----
 
   // ---- cluster store flags ----
-  @Option(names = "--store", defaultValue = "file",
+  @Option(
+      names = "--store",
+      defaultValue = "file",
       paramLabel = "file|postgres://USER:PASSWORD@HOST:5432/DB",
-      description = "file (default) = the event-log directory --data; a postgres:// URL (or"
-          + " --database-url URL, or QUARTERDECK_DATABASE_URL) = the cluster store: sessions live"
-          + " in that PostgreSQL database and this server is one node of a cluster"
-          + " (docs/cluster.md).")
+      description =
+          "file (default) = the event-log directory --data; a postgres:// URL (or"
+              + " --database-url URL, or QUARTERDECK_DATABASE_URL) = the cluster store: sessions live"
+              + " in that PostgreSQL database and this server is one node of a cluster"
+              + " (docs/cluster.md).")
   private String store;
 
-  @Option(names = "--database-url", paramLabel = "URL",
+  @Option(
+      names = "--database-url",
+      paramLabel = "URL",
       description = "The cluster's PostgreSQL database (postgres://...); the same as --store URL.")
   private String databaseUrl;
 
-  @Option(names = "--node-id", paramLabel = "ID",
-      description = "Names the cluster node (default HOST:HTTP_PORT); a node restarted under its id"
-          + " takes its sessions back, and an older process with the same id is fenced.")
+  @Option(
+      names = "--node-id",
+      paramLabel = "ID",
+      description =
+          "Names the cluster node (default HOST:HTTP_PORT); a node restarted under its id"
+              + " takes its sessions back, and an older process with the same id is fenced.")
   private String nodeId;
 
   /**
@@ -315,15 +407,15 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       if (!store.equals("file")) {
         if (url != null && !url.equals(store)) {
-          throw new ParameterException(spec.commandLine(),
-              "--store and --database-url name different databases; give one");
+          throw new ParameterException(
+              spec.commandLine(), "--store and --database-url name different databases; give one");
         }
         return DatabaseUrl.parse(store);
       }
       return url == null ? null : DatabaseUrl.parse(url);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(),
-          "--store: file or a postgres:// URL: " + e.getMessage());
+      throw new ParameterException(
+          spec.commandLine(), "--store: file or a postgres:// URL: " + e.getMessage());
     }
   }
 
@@ -341,6 +433,7 @@ public final class ServeCommand implements Callable<Integer> {
     String id = (host + ":" + httpPort).replaceAll("[^A-Za-z0-9._:-]", "-");
     return id.length() > 64 ? id.substring(0, 64) : id;
   }
+
   // ---- end of cluster store flags ----
 
   /** Parses {@code serve}'s arguments without running it (tests, tools). */
@@ -378,8 +471,8 @@ public final class ServeCommand implements Callable<Integer> {
   public NetLimits limits() {
     return NetLimits.defaults()
         .withMaxFrameBytes(maxFrameBytes)
-        .withTimeouts(Duration.ofSeconds(handshakeTimeoutSeconds),
-            Duration.ofSeconds(idleTimeoutSeconds));
+        .withTimeouts(
+            Duration.ofSeconds(handshakeTimeoutSeconds), Duration.ofSeconds(idleTimeoutSeconds));
   }
 
   public boolean demo() {
@@ -391,8 +484,10 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   public StoreOptions storeOptions() {
-    return StoreOptions.DEFAULTS.withFsyncMode(fsync)
-        .withBatchWindow(Duration.ofMillis(fsyncBatchMillis)).withMaxOpenLogs(maxOpenLogs);
+    return StoreOptions.DEFAULTS
+        .withFsyncMode(fsync)
+        .withBatchWindow(Duration.ofMillis(fsyncBatchMillis))
+        .withMaxOpenLogs(maxOpenLogs);
   }
 
   /** The facilitator side's serve settings. */
@@ -408,8 +503,12 @@ public final class ServeCommand implements Callable<Integer> {
 
   /** Runs {@code serve} with these arguments (tests); as the command line's {@code serve}. */
   public static int run(String[] args, java.io.PrintStream out, java.io.PrintStream err) {
-    return Main.run(java.util.stream.Stream.concat(java.util.stream.Stream.of("serve"),
-        java.util.Arrays.stream(args)).toArray(String[]::new), out, err);
+    return Main.run(
+        java.util.stream.Stream.concat(
+                java.util.stream.Stream.of("serve"), java.util.Arrays.stream(args))
+            .toArray(String[]::new),
+        out,
+        err);
   }
 
   @Override
@@ -432,33 +531,66 @@ public final class ServeCommand implements Callable<Integer> {
       if (database != null) {
         String address = "http://" + http().getHostString() + ":" + httpPort;
         String node = nodeId();
-        cluster = PostgresJournals.open(database, new PostgresJournals.Node(node, address, address));
+        cluster =
+            PostgresJournals.open(database, new PostgresJournals.Node(node, address, address));
         PostgresJournals journals = cluster;
-        journals.onLeaseLost(() -> {
-          if (journals.lease().fenced()) {
-            // another node owns this node's sessions now: stop at once, so that no client
-            // keeps talking to a copy that can never save anything again
-            err.println("node " + node + " was fenced (epoch " + journals.lease().epoch()
-                + "); stopping");
-            err.flush();
-            haltStatus = FENCED_EXIT_CODE;
-            new Thread(() -> System.exit(FENCED_EXIT_CODE), "quarterdeck-fenced").start();
-          }
-        });
+        journals.onLeaseLost(
+            () -> {
+              if (journals.lease().fenced()) {
+                // another node owns this node's sessions now: stop at once, so that no client
+                // keeps talking to a copy that can never save anything again
+                err.println(
+                    "node "
+                        + node
+                        + " was fenced (epoch "
+                        + journals.lease().epoch()
+                        + "); stopping");
+                err.flush();
+                haltStatus = FENCED_EXIT_CODE;
+                new Thread(() -> System.exit(FENCED_EXIT_CODE), "quarterdeck-fenced").start();
+              }
+            });
         // facilitators' archive flags stay in memory on a cluster node (not yet in the database)
-        app = Application.start(http(), tcp(), limits(), token, Version.serverName(), cluster,
-            org.quarterdeck.server.facilitator.ArchivedSessions.inMemory(), loops(), accounts,
-            perimeter(), sessionLimits());
+        app =
+            Application.start(
+                http(),
+                tcp(),
+                limits(),
+                token,
+                Version.serverName(),
+                cluster,
+                org.quarterdeck.server.facilitator.ArchivedSessions.inMemory(),
+                loops(),
+                accounts,
+                perimeter(),
+                sessionLimits());
       } else {
-        app = Application.start(http(), tcp(), limits(), token, Version.serverName(),
-            new Application.Storage(data, storeOptions()), loops(), accounts, perimeter(),
-            sessionLimits());
+        app =
+            Application.start(
+                http(),
+                tcp(),
+                limits(),
+                token,
+                Version.serverName(),
+                new Application.Storage(data, storeOptions()),
+                loops(),
+                accounts,
+                perimeter(),
+                sessionLimits());
       }
     } catch (PortTaken e) {
       String flag = e.port() == PortTaken.Port.HTTP ? "--http-port" : "--tcp-port";
-      err.println("cannot start: the " + e.port() + " port " + e.portNumber()
-          + " is already in use (or not allowed); choose another with " + flag + " or "
-          + EnvironmentDefaults.envName(flag) + " (0 picks a free port). " + e.getMessage());
+      err.println(
+          "cannot start: the "
+              + e.port()
+              + " port "
+              + e.portNumber()
+              + " is already in use (or not allowed); choose another with "
+              + flag
+              + " or "
+              + EnvironmentDefaults.envName(flag)
+              + " (0 picks a free port). "
+              + e.getMessage());
       err.flush();
       return 1;
     } catch (RuntimeException | IOException | java.sql.SQLException e) {
@@ -467,39 +599,75 @@ public final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      app.close();
-      stopped.countDown();
-      out.flush();
-      err.flush();
-      // SIGTERM and SIGINT make the JVM exit with 128 + the signal's number (143, 130) after the
-      // hooks, which service managers read as a failure. The store is flushed and closed and the
-      // clients were told, so this is a clean stop: say so with 0. Only this command's hook is
-      // skipped by halt (logging here writes synchronously to stderr and keeps nothing back).
-      Runtime.getRuntime().halt(haltStatus);
-    }, "quarterdeck-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  app.close();
+                  stopped.countDown();
+                  out.flush();
+                  err.flush();
+                  // SIGTERM and SIGINT make the JVM exit with 128 + the signal's number (143, 130)
+                  // after the
+                  // hooks, which service managers read as a failure. The store is flushed and
+                  // closed and the
+                  // clients were told, so this is a clean stop: say so with 0. Only this command's
+                  // hook is
+                  // skipped by halt (logging here writes synchronously to stderr and keeps nothing
+                  // back).
+                  Runtime.getRuntime().halt(haltStatus);
+                },
+                "quarterdeck-shutdown"));
     ServerAddresses addresses = app.addresses();
-    java.util.List<String> reachable = PublicUrl.candidates(publicUrl, addresses.http(),
-        addresses.httpUrl());
+    java.util.List<String> reachable =
+        PublicUrl.candidates(publicUrl, addresses.http(), addresses.httpUrl());
     app.publicUrl(reachable.get(0));
     out.println("Quarterdeck " + Version.version() + " is up.");
-    out.println("  HTTP       " + addresses.httpUrl() + "  (health: " + addresses.httpUrl()
-        + "/healthz, metrics: " + addresses.httpUrl() + "/metrics)");
+    out.println(
+        "  HTTP       "
+            + addresses.httpUrl()
+            + "  (health: "
+            + addresses.httpUrl()
+            + "/healthz, metrics: "
+            + addresses.httpUrl()
+            + "/metrics)");
     out.println("  WebSocket  " + addresses.webSocketUrl());
     out.println("  TCP        " + addresses.tcpUrl());
-    out.println("  Open       " + String.join("  ", reachable) + "  (join links and QR codes use "
-        + reachable.get(0) + (publicUrl == null ? "; set another with --public-url" : "") + ")");
+    out.println(
+        "  Open       "
+            + String.join("  ", reachable)
+            + "  (join links and QR codes use "
+            + reachable.get(0)
+            + (publicUrl == null ? "; set another with --public-url" : "")
+            + ")");
     if (accounts.size() > 0) {
-      out.println("  Facilitators  " + accounts.size() + " accounts; sign in at "
-          + reachable.get(0) + "/facilitator");
+      out.println(
+          "  Facilitators  "
+              + accounts.size()
+              + " accounts; sign in at "
+              + reachable.get(0)
+              + "/facilitator");
     }
     if (cluster != null) {
-      out.println("  Store      PostgreSQL " + database + " (node "
-          + cluster.lease().nodeId() + ", epoch " + cluster.lease().epoch() + ", "
-          + app.sessions().sessionCount() + " sessions recovered)");
+      out.println(
+          "  Store      PostgreSQL "
+              + database
+              + " (node "
+              + cluster.lease().nodeId()
+              + ", epoch "
+              + cluster.lease().epoch()
+              + ", "
+              + app.sessions().sessionCount()
+              + " sessions recovered)");
     } else {
-      out.println("  Data       " + data.toAbsolutePath().normalize() + " (fsync "
-          + fsync.flagValue() + ", " + app.sessions().sessionCount() + " sessions recovered)");
+      out.println(
+          "  Data       "
+              + data.toAbsolutePath().normalize()
+              + " (fsync "
+              + fsync.flagValue()
+              + ", "
+              + app.sessions().sessionCount()
+              + " sessions recovered)");
     }
     if (demo) {
       printDemo(out, app.sessions(), addresses, reachable.get(0));
@@ -509,27 +677,53 @@ public final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void printDemo(PrintWriter out, SessionManager sessions,
-      ServerAddresses addresses, String publicUrl) throws Exception {
-    SessionManager.Created demo = sessions.create(CreateSession.newBuilder()
-        .setBuiltinScenario(ScenarioCatalog.defaultName()).setSettings(DEMO).build())
-        .get(10, TimeUnit.SECONDS);
+  private static void printDemo(
+      PrintWriter out, SessionManager sessions, ServerAddresses addresses, String publicUrl)
+      throws Exception {
+    SessionManager.Created demo =
+        sessions
+            .create(
+                CreateSession.newBuilder()
+                    .setBuiltinScenario(ScenarioCatalog.defaultName())
+                    .setSettings(DEMO)
+                    .build())
+            .get(10, TimeUnit.SECONDS);
     sessions.start(demo.sessionId()).get(10, TimeUnit.SECONDS);
     String client = "java -jar client-sample/target/quarterdeck-client.jar";
     out.println();
-    out.println("Demo session " + demo.sessionId() + " (scenario "
-        + ScenarioCatalog.defaultName() + ", 6 teams played by bots until people join; turn 1"
-        + " is open, and each turn resolves when everyone seated has submitted)");
+    out.println(
+        "Demo session "
+            + demo.sessionId()
+            + " (scenario "
+            + ScenarioCatalog.defaultName()
+            + ", 6 teams played by bots until people join; turn 1"
+            + " is open, and each turn resolves when everyone seated has submitted)");
     out.println("  Join code          " + demo.joinCode());
     out.println("  Player page        " + publicUrl + "/?code=" + demo.joinCode());
-    out.println("  Facilitator page   " + publicUrl + "/facilitator#token="
-        + demo.facilitatorToken() + "&code=" + demo.joinCode());
+    out.println(
+        "  Facilitator page   "
+            + publicUrl
+            + "/facilitator#token="
+            + demo.facilitatorToken()
+            + "&code="
+            + demo.joinCode());
     out.println("  Facilitator token  " + demo.facilitatorToken());
     out.println("  Play (one terminal per player):");
-    out.println("    " + client + " play --server " + addresses.webSocketUrl() + " --join "
-        + demo.joinCode() + " --name YOUR_NAME");
+    out.println(
+        "    "
+            + client
+            + " play --server "
+            + addresses.webSocketUrl()
+            + " --join "
+            + demo.joinCode()
+            + " --name YOUR_NAME");
     out.println("  Facilitate (pause, inject, force, end, replay):");
-    out.println("    " + client + " facilitate --server " + addresses.webSocketUrl()
-        + " --token " + demo.facilitatorToken());
+    out.println(
+        "    "
+            + client
+            + " facilitate --server "
+            + addresses.webSocketUrl()
+            + " --token "
+            + demo.facilitatorToken());
   }
 }

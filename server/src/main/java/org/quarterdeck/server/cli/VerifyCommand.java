@@ -18,14 +18,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code verify}: an offline check of every session log in a data directory. */
-@Command(name = "verify", mixinStandardHelpOptions = true,
-    description = {"Replays every session log through the engine and checks its recorded state"
-        + " hashes; exits 1 on any corruption or mismatch."})
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Replays every session log through the engine and checks its recorded state"
+          + " hashes; exits 1 on any corruption or mismatch."
+    })
 final class VerifyCommand implements Callable<Integer> {
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
-  @Option(names = "--data", required = true, paramLabel = "DIR",
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "DIR",
       description = "The server's data directory.")
   private Path data;
 
@@ -39,8 +45,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
     int bad = 0;
     int good = 0;
-    try (Journals storage = new EventStoreJournals(EventStore.open(data,
-        StoreOptions.DEFAULTS))) {
+    try (Journals storage = new EventStoreJournals(EventStore.open(data, StoreOptions.DEFAULTS))) {
       for (String id : storage.sessionIds()) {
         Journals.Stored stored = storage.read(id);
         if (stored.corrupt()) {
@@ -56,8 +61,14 @@ final class VerifyCommand implements Callable<Integer> {
         }
         try {
           List<ReplayFrame> frames = new Reenactment(Timeline.of(stored.records())).actual();
-          out.println("ok   " + id + ": " + stored.records().size() + " records, "
-              + frames.size() + " turns, hashes match");
+          out.println(
+              "ok   "
+                  + id
+                  + ": "
+                  + stored.records().size()
+                  + " records, "
+                  + frames.size()
+                  + " turns, hashes match");
           good++;
         } catch (Reenactment.ReenactmentException | IllegalArgumentException e) {
           out.println("FAIL " + id + ": " + e.getMessage());

@@ -39,18 +39,18 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
       throw new IllegalArgumentException("not a database URL: " + e.getMessage());
     }
     if (!"postgres".equals(uri.getScheme()) && !"postgresql".equals(uri.getScheme())) {
-      throw new IllegalArgumentException("a database URL starts with postgres://, was '"
-          + redacted(text) + "'");
+      throw new IllegalArgumentException(
+          "a database URL starts with postgres://, was '" + redacted(text) + "'");
     }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      throw new IllegalArgumentException("the database URL names no host: '" + redacted(text)
-          + "'");
+      throw new IllegalArgumentException(
+          "the database URL names no host: '" + redacted(text) + "'");
     }
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     String database = path.length() > 1 ? path.substring(1) : "postgres";
     if (database.contains("/")) {
-      throw new IllegalArgumentException("the database URL's path is one database name, was '"
-          + path + "'");
+      throw new IllegalArgumentException(
+          "the database URL's path is one database name, was '" + path + "'");
     }
     int port = uri.getPort() == -1 ? 5432 : uri.getPort();
     String user = null;
@@ -60,10 +60,18 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
       user = decode(parts[0]);
       password = parts.length > 1 ? decode(parts[1]) : null;
     }
-    String host = uri.getHost().contains(":") && !uri.getHost().startsWith("[")
-        ? "[" + uri.getHost() + "]" : uri.getHost();
-    String jdbc = "jdbc:postgresql://" + host + ":" + port + "/" + database
-        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    String host =
+        uri.getHost().contains(":") && !uri.getHost().startsWith("[")
+            ? "[" + uri.getHost() + "]"
+            : uri.getHost();
+    String jdbc =
+        "jdbc:postgresql://"
+            + host
+            + ":"
+            + port
+            + "/"
+            + database
+            + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     return new DatabaseUrl(jdbc, user, password);
   }
 

@@ -16,15 +16,18 @@ import org.slf4j.LoggerFactory;
 /**
  * This node's lease row: taken at start (which bumps the node's epoch, fencing any older
  * incarnation of the same node id), renewed every second, and held only while renewals keep
- * succeeding by this node's own monotonic clock. Appends check the epoch in their transaction;
- * this class tells the node itself when to stop serving.
+ * succeeding by this node's own monotonic clock. Appends check the epoch in their transaction; this
+ * class tells the node itself when to stop serving.
  */
 public final class NodeLease {
   private static final Logger log = LoggerFactory.getLogger(NodeLease.class);
+
   /** How long a renewal keeps the lease in the database's eyes. */
   public static final Duration TTL = Duration.ofSeconds(5);
+
   /** How often the node renews. */
   public static final Duration RENEW_EVERY = Duration.ofSeconds(1);
+
   /**
    * How long the node serves without a successful renewal: less than the TTL, so it stops before
    * any survivor may consider its lease expired, even with a second of clock and network slack.
@@ -44,12 +47,16 @@ public final class NodeLease {
   private volatile boolean lostReported;
   private volatile long healthySinceNanos;
   private volatile boolean failedSinceHealthy;
-  private volatile Runnable onLost = () -> { };
+  private volatile Runnable onLost = () -> {};
 
   /**
    * @param nanoTime the monotonic clock ({@code System::nanoTime}; tests pass their own)
    */
-  NodeLease(DataSource db, String nodeId, String publicAddress, String internalAddress,
+  NodeLease(
+      DataSource db,
+      String nodeId,
+      String publicAddress,
+      String internalAddress,
       LongSupplier nanoTime) {
     this.db = requireNonNull(db, "db");
     this.nodeId = requireNonNull(nodeId, "nodeId");
@@ -59,20 +66,22 @@ public final class NodeLease {
   }
 
   /**
-   * Takes the lease under a new epoch: one more than any earlier incarnation of this node had,
-   * so none of them can append again.
+   * Takes the lease under a new epoch: one more than any earlier incarnation of this node had, so
+   * none of them can append again.
    *
    * @return the new epoch
    */
   long acquire() throws SQLException {
     long started = nanoTime.getAsLong();
     try (Connection c = db.getConnection();
-        PreparedStatement p = c.prepareStatement("INSERT INTO node_lease (node_id, epoch,"
-            + " public_addr, internal_addr, expires_at, state) VALUES (?, 1, ?, ?, now() + ?"
-            + " * interval '1 millisecond', 'live') ON CONFLICT (node_id) DO UPDATE SET epoch ="
-            + " node_lease.epoch + 1, public_addr = excluded.public_addr, internal_addr ="
-            + " excluded.internal_addr, expires_at = excluded.expires_at, state = 'live',"
-            + " started_at = now() RETURNING epoch")) {
+        PreparedStatement p =
+            c.prepareStatement(
+                "INSERT INTO node_lease (node_id, epoch,"
+                    + " public_addr, internal_addr, expires_at, state) VALUES (?, 1, ?, ?, now() + ?"
+                    + " * interval '1 millisecond', 'live') ON CONFLICT (node_id) DO UPDATE SET epoch ="
+                    + " node_lease.epoch + 1, public_addr = excluded.public_addr, internal_addr ="
+                    + " excluded.internal_addr, expires_at = excluded.expires_at, state = 'live',"
+                    + " started_at = now() RETURNING epoch")) {
       p.setString(1, nodeId);
       p.setString(2, publicAddress);
       p.setString(3, internalAddress);
@@ -90,8 +99,8 @@ public final class NodeLease {
   }
 
   /**
-   * Extends the lease by the TTL. Zero rows means another node bumped this node's epoch (or a
-   * newer incarnation started): fenced for good.
+   * Extends the lease by the TTL. Zero rows means another node bumped this node's epoch (or a newer
+   * incarnation started): fenced for good.
    *
    * @return whether the lease is still held
    */
@@ -101,8 +110,10 @@ public final class NodeLease {
     }
     long started = nanoTime.getAsLong();
     try (Connection c = db.getConnection();
-        PreparedStatement p = c.prepareStatement("UPDATE node_lease SET expires_at = now() + ?"
-            + " * interval '1 millisecond' WHERE node_id = ? AND epoch = ? AND state = 'live'")) {
+        PreparedStatement p =
+            c.prepareStatement(
+                "UPDATE node_lease SET expires_at = now() + ?"
+                    + " * interval '1 millisecond' WHERE node_id = ? AND epoch = ? AND state = 'live'")) {
       p.setQueryTimeout((int) Math.max(1, SERVE_WITHOUT_RENEWAL.toSeconds() - 1));
       p.setLong(1, TTL.toMillis());
       p.setString(2, nodeId);
@@ -123,8 +134,11 @@ public final class NodeLease {
     } catch (SQLException e) {
       failedRenewals.increment();
       failedSinceHealthy = true;
-      log.warn("node {}: lease renewal failed ({}); {} ms left before it stops serving", nodeId,
-          e.getMessage(), Math.max(0, millisLeft()));
+      log.warn(
+          "node {}: lease renewal failed ({}); {} ms left before it stops serving",
+          nodeId,
+          e.getMessage(),
+          Math.max(0, millisLeft()));
       if (!held()) {
         lose("no renewal for " + SERVE_WITHOUT_RENEWAL.toSeconds() + " s", false);
       }
@@ -149,14 +163,13 @@ public final class NodeLease {
   }
 
   private long millisLeft() {
-    return SERVE_WITHOUT_RENEWAL.toMillis()
-        - (nanoTime.getAsLong() - renewedAtNanos) / 1_000_000L;
+    return SERVE_WITHOUT_RENEWAL.toMillis() - (nanoTime.getAsLong() - renewedAtNanos) / 1_000_000L;
   }
 
   /**
-   * Whether this node may declare others dead: it holds its lease and has renewed without a
-   * failure for a whole TTL. After a database outage every lease looks expired; waiting one TTL
-   * lets the other nodes renew first, so the outage alone triggers no takeover.
+   * Whether this node may declare others dead: it holds its lease and has renewed without a failure
+   * for a whole TTL. After a database outage every lease looks expired; waiting one TTL lets the
+   * other nodes renew first, so the outage alone triggers no takeover.
    */
   public boolean mayTakeOver() {
     return held() && nanoTime.getAsLong() - healthySinceNanos >= TTL.toNanos();
@@ -175,8 +188,10 @@ public final class NodeLease {
   /** Marks the lease as left, so nobody waits for it to expire (a clean shutdown). */
   void release() {
     try (Connection c = db.getConnection();
-        PreparedStatement p = c.prepareStatement("UPDATE node_lease SET state = 'left',"
-            + " expires_at = now() WHERE node_id = ? AND epoch = ? AND state = 'live'")) {
+        PreparedStatement p =
+            c.prepareStatement(
+                "UPDATE node_lease SET state = 'left',"
+                    + " expires_at = now() WHERE node_id = ? AND epoch = ? AND state = 'live'")) {
       p.setString(1, nodeId);
       p.setLong(2, epoch);
       p.executeUpdate();

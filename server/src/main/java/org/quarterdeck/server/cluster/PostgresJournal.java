@@ -12,10 +12,13 @@ import org.quarterdeck.server.session.SessionJournal;
 final class PostgresJournal implements SessionJournal {
   final String sessionId;
   private final RecordWriter writer;
+
   /** The seq of the next record, or -1 when the writer must read it back first. Writer only. */
   long nextSeq;
+
   /** Whether this session's owner row exists. Writer thread only. */
   boolean owned;
+
   volatile boolean broken;
 
   PostgresJournal(String sessionId, RecordWriter writer, long nextSeq, boolean owned) {
@@ -28,8 +31,9 @@ final class PostgresJournal implements SessionJournal {
   @Override
   public CompletableFuture<Void> append(SessionRecord record) {
     if (broken) {
-      return CompletableFuture.failedFuture(new ClusterStoreException(
-          "an earlier record of session " + sessionId + " could not be saved"));
+      return CompletableFuture.failedFuture(
+          new ClusterStoreException(
+              "an earlier record of session " + sessionId + " could not be saved"));
     }
     return writer.append(this, record);
   }

@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Session logs in PostgreSQL, one row per record, for a node of a cluster: the schema is
- * migrated at start, the node takes its lease, and the sessions it owns are recovered through the
- * same path as the file store's ({@code SessionManager.recoverAll}).
+ * Session logs in PostgreSQL, one row per record, for a node of a cluster: the schema is migrated
+ * at start, the node takes its lease, and the sessions it owns are recovered through the same path
+ * as the file store's ({@code SessionManager.recoverAll}).
  */
 public final class PostgresJournals implements Journals {
   private static final Logger log = LoggerFactory.getLogger(PostgresJournals.class);
@@ -41,8 +41,8 @@ public final class PostgresJournals implements Journals {
       requireNonNull(publicAddress, "publicAddress");
       requireNonNull(internalAddress, "internalAddress");
       if (!nodeId.matches("[A-Za-z0-9._:-]{1,64}")) {
-        throw new IllegalArgumentException("a node id is 1..64 letters, digits, '.', '_', ':'"
-            + " or '-', was '" + nodeId + "'");
+        throw new IllegalArgumentException(
+            "a node id is 1..64 letters, digits, '.', '_', ':'" + " or '-', was '" + nodeId + "'");
       }
     }
   }
@@ -52,10 +52,16 @@ public final class PostgresJournals implements Journals {
   private final RecordWriter writer;
   private final WriterStats stats;
   private final ScheduledExecutorService renewer;
+
   /** Operators' reads (the cluster view), off the event loops; a flood is refused, not queued. */
   private final java.util.concurrent.ThreadPoolExecutor views =
-      new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-          new java.util.concurrent.ArrayBlockingQueue<>(16), r -> {
+      new java.util.concurrent.ThreadPoolExecutor(
+          1,
+          1,
+          0,
+          TimeUnit.MILLISECONDS,
+          new java.util.concurrent.ArrayBlockingQueue<>(16),
+          r -> {
             Thread t = new Thread(r, "quarterdeck-cluster-view");
             t.setDaemon(true);
             return t;
@@ -66,11 +72,13 @@ public final class PostgresJournals implements Journals {
     this.lease = lease;
     this.stats = stats;
     this.writer = new RecordWriter(db, lease, stats);
-    this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "quarterdeck-lease");
-      t.setDaemon(true);
-      return t;
-    });
+    this.renewer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "quarterdeck-lease");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
@@ -108,8 +116,9 @@ public final class PostgresJournals implements Journals {
       try (Connection c = db.getConnection()) {
         Schema.migrate(c);
       }
-      NodeLease lease = new NodeLease(db, node.nodeId(), node.publicAddress(),
-          node.internalAddress(), System::nanoTime);
+      NodeLease lease =
+          new NodeLease(
+              db, node.nodeId(), node.publicAddress(), node.internalAddress(), System::nanoTime);
       lease.acquire();
       PostgresJournals journals = new PostgresJournals(db, lease, new WriterStats());
       journals.start();
@@ -121,8 +130,11 @@ public final class PostgresJournals implements Journals {
   }
 
   private void start() {
-    renewer.scheduleWithFixedDelay(lease::renew, NodeLease.RENEW_EVERY.toMillis(),
-        NodeLease.RENEW_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    renewer.scheduleWithFixedDelay(
+        lease::renew,
+        NodeLease.RENEW_EVERY.toMillis(),
+        NodeLease.RENEW_EVERY.toMillis(),
+        TimeUnit.MILLISECONDS);
     writer.start();
   }
 
@@ -135,8 +147,10 @@ public final class PostgresJournals implements Journals {
   @Override
   public List<String> sessionIds() {
     try (Connection c = db.getConnection();
-        PreparedStatement p = c.prepareStatement("SELECT session_id FROM session_owner WHERE"
-            + " node_id = ? ORDER BY created_at, session_id")) {
+        PreparedStatement p =
+            c.prepareStatement(
+                "SELECT session_id FROM session_owner WHERE"
+                    + " node_id = ? ORDER BY created_at, session_id")) {
       p.setString(1, lease.nodeId());
       List<String> ids = new ArrayList<>();
       try (ResultSet r = p.executeQuery()) {
@@ -156,7 +170,9 @@ public final class PostgresJournals implements Journals {
     if (stored.corrupt()) {
       return stored;
     }
-    return new Stored(stored.records(), null,
+    return new Stored(
+        stored.records(),
+        null,
         new PostgresJournal(sessionId, writer, stored.records().size(), true));
   }
 
@@ -164,27 +180,29 @@ public final class PostgresJournals implements Journals {
   public Stored read(String sessionId) {
     List<SessionRecord> records = new ArrayList<>();
     try (Connection c = db.getConnection();
-        PreparedStatement p = c.prepareStatement("SELECT seq, body FROM session_record WHERE"
-            + " session_id = ? ORDER BY seq")) {
+        PreparedStatement p =
+            c.prepareStatement(
+                "SELECT seq, body FROM session_record WHERE" + " session_id = ? ORDER BY seq")) {
       p.setString(1, sessionId);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
           long seq = r.getLong(1);
           if (seq != records.size()) {
-            return new Stored(records, "record " + records.size() + " is missing (the next"
-                + " row is " + seq + ")", null);
+            return new Stored(
+                records,
+                "record " + records.size() + " is missing (the next" + " row is " + seq + ")",
+                null);
           }
           try {
             records.add(SessionRecord.parseFrom(r.getBytes(2)));
           } catch (InvalidProtocolBufferException e) {
-            return new Stored(records, "record " + seq + " does not parse: " + e.getMessage(),
-                null);
+            return new Stored(
+                records, "record " + seq + " does not parse: " + e.getMessage(), null);
           }
         }
       }
     } catch (SQLException e) {
-      return new Stored(records, "cannot read the log from the database: " + e.getMessage(),
-          null);
+      return new Stored(records, "cannot read the log from the database: " + e.getMessage(), null);
     }
     if (records.isEmpty()) {
       return new Stored(records, "no records for session " + sessionId, null);
@@ -211,8 +229,8 @@ public final class PostgresJournals implements Journals {
   }
 
   /**
-   * The cluster as an operator sees it (GET /cluster): every node's lease and how many sessions
-   * it owns, as JSON. Read on its own thread; fails when too many views are waiting.
+   * The cluster as an operator sees it (GET /cluster): every node's lease and how many sessions it
+   * owns, as JSON. Read on its own thread; fails when too many views are waiting.
    */
   public java.util.concurrent.CompletableFuture<String> clusterView() {
     try {
@@ -224,22 +242,39 @@ public final class PostgresJournals implements Journals {
   }
 
   private String readClusterView() {
-    StringBuilder json = new StringBuilder(512).append("{\"node\":\"")
-        .append(lease.nodeId()).append("\",\"epoch\":").append(lease.epoch())
-        .append(",\"leaseHeld\":").append(lease.held()).append(",\"nodes\":[");
+    StringBuilder json =
+        new StringBuilder(512)
+            .append("{\"node\":\"")
+            .append(lease.nodeId())
+            .append("\",\"epoch\":")
+            .append(lease.epoch())
+            .append(",\"leaseHeld\":")
+            .append(lease.held())
+            .append(",\"nodes\":[");
     try (Connection c = db.getConnection();
-        PreparedStatement p = c.prepareStatement("SELECT l.node_id, l.epoch, l.state,"
-            + " (extract(epoch FROM l.expires_at - now()) * 1000)::bigint, l.public_addr,"
-            + " (SELECT count(*) FROM session_owner o WHERE o.node_id = l.node_id)"
-            + " FROM node_lease l ORDER BY l.node_id");
+        PreparedStatement p =
+            c.prepareStatement(
+                "SELECT l.node_id, l.epoch, l.state,"
+                    + " (extract(epoch FROM l.expires_at - now()) * 1000)::bigint, l.public_addr,"
+                    + " (SELECT count(*) FROM session_owner o WHERE o.node_id = l.node_id)"
+                    + " FROM node_lease l ORDER BY l.node_id");
         ResultSet r = p.executeQuery()) {
       boolean first = true;
       while (r.next()) {
-        json.append(first ? "" : ",").append("{\"nodeId\":\"").append(r.getString(1))
-            .append("\",\"epoch\":").append(r.getLong(2)).append(",\"state\":\"")
-            .append(r.getString(3)).append("\",\"expiresInMillis\":").append(r.getLong(4))
-            .append(",\"publicAddress\":\"").append(jsonText(r.getString(5)))
-            .append("\",\"sessions\":").append(r.getLong(6)).append('}');
+        json.append(first ? "" : ",")
+            .append("{\"nodeId\":\"")
+            .append(r.getString(1))
+            .append("\",\"epoch\":")
+            .append(r.getLong(2))
+            .append(",\"state\":\"")
+            .append(r.getString(3))
+            .append("\",\"expiresInMillis\":")
+            .append(r.getLong(4))
+            .append(",\"publicAddress\":\"")
+            .append(jsonText(r.getString(5)))
+            .append("\",\"sessions\":")
+            .append(r.getLong(6))
+            .append('}');
         first = false;
       }
     } catch (SQLException e) {

@@ -22,28 +22,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's one database writer: a thread that takes every record queued since its last commit
- * (up to {@link #MAX_BATCH}), writes them in one transaction (one multi-row insert) and
- * completes their futures only after the commit. Sessions never wait on it: their event loops
- * queue and move on.
+ * The node's one database writer: a thread that takes every record queued since its last commit (up
+ * to {@link #MAX_BATCH}), writes them in one transaction (one multi-row insert) and completes their
+ * futures only after the commit. Sessions never wait on it: their event loops queue and move on.
  *
- * <p>Each transaction is fenced: it takes {@code FOR SHARE} on this node's lease row with its
- * epoch (a survivor's epoch bump waits for it, and after the bump it finds no row), and inserts
- * only the rows of sessions whose owner row names this node. Three round trips: fence and
- * ownership, insert, commit (plus one for the owner rows of new sessions).
+ * <p>Each transaction is fenced: it takes {@code FOR SHARE} on this node's lease row with its epoch
+ * (a survivor's epoch bump waits for it, and after the bump it finds no row), and inserts only the
+ * rows of sessions whose owner row names this node. Three round trips: fence and ownership, insert,
+ * commit (plus one for the owner rows of new sessions).
  */
 final class RecordWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RecordWriter.class);
+
   /** Records per transaction at most (three parameters each, far below PostgreSQL's 65535). */
   static final int MAX_BATCH = 1000;
+
   /** Records waiting at most; past that appends fail at once rather than pile up in memory. */
   static final int MAX_QUEUED = 100_000;
+
   private static final long MAX_BACKOFF_MILLIS = 500;
 
   private static final class Pending {
     final PostgresJournal journal;
     final SessionRecord record;
     final CompletableFuture<Void> done = new CompletableFuture<>();
+
     /** Assigned once, kept across retries, so a commit whose answer was lost is not doubled. */
     long seq = -1;
 
@@ -87,8 +90,9 @@ final class RecordWriter implements AutoCloseable {
     }
     Pending p = new Pending(journal, record);
     if (!queue.offer(p)) {
-      return CompletableFuture.failedFuture(new ClusterStoreException(
-          "the database writer is overloaded (" + MAX_QUEUED + " records waiting)"));
+      return CompletableFuture.failedFuture(
+          new ClusterStoreException(
+              "the database writer is overloaded (" + MAX_QUEUED + " records waiting)"));
     }
     return p.done;
   }
@@ -127,8 +131,9 @@ final class RecordWriter implements AutoCloseable {
     List<Pending> live = new ArrayList<>(batch.size());
     for (Pending p : batch) {
       if (p.journal.broken) {
-        p.done.completeExceptionally(new ClusterStoreException("an earlier record of session "
-            + p.journal.sessionId + " could not be saved"));
+        p.done.completeExceptionally(
+            new ClusterStoreException(
+                "an earlier record of session " + p.journal.sessionId + " could not be saved"));
       } else {
         live.add(p);
       }
@@ -136,8 +141,11 @@ final class RecordWriter implements AutoCloseable {
     for (int attempt = 0; !live.isEmpty(); attempt++) {
       if (!lease.held()) {
         stats.failed();
-        fail(live, new ClusterStoreException("this node does not hold its lease (fenced or"
-            + " cut off from the database); reconnect to reach the session's owner"));
+        fail(
+            live,
+            new ClusterStoreException(
+                "this node does not hold its lease (fenced or"
+                    + " cut off from the database); reconnect to reach the session's owner"));
         return;
       }
       long started = System.nanoTime();
@@ -157,14 +165,17 @@ final class RecordWriter implements AutoCloseable {
         if (!transientFailure(e)) {
           stats.failed();
           log.error("a batch of {} records failed: {}", live.size(), e.getMessage());
-          fail(live, new ClusterStoreException("the database refused the records: "
-              + e.getMessage(), e));
+          fail(
+              live,
+              new ClusterStoreException("the database refused the records: " + e.getMessage(), e));
           return;
         }
         // the database restarted or the network blinked: the same rows with the same seqs go
         // again while the lease holds; a commit that did land is recognised, not doubled
         stats.retried();
-        log.warn("database unavailable ({}); retrying a batch of {} records", e.getMessage(),
+        log.warn(
+            "database unavailable ({}); retrying a batch of {} records",
+            e.getMessage(),
             live.size());
         sleep(Math.min(MAX_BACKOFF_MILLIS, 50L << Math.min(attempt, 4)));
       }
@@ -178,8 +189,11 @@ final class RecordWriter implements AutoCloseable {
       return e instanceof java.sql.SQLTransientException
           || e instanceof java.sql.SQLRecoverableException;
     }
-    return state.startsWith("08") || state.startsWith("57P") || state.equals("40001")
-        || state.equals("40P01") || state.equals("53300");
+    return state.startsWith("08")
+        || state.startsWith("57P")
+        || state.equals("40001")
+        || state.equals("40P01")
+        || state.equals("53300");
   }
 
   /**
@@ -208,8 +222,12 @@ final class RecordWriter implements AutoCloseable {
         refused.removeAll(rows);
         for (Pending p : refused) {
           p.journal.broken = true;
-          p.done.completeExceptionally(new ClusterStoreException("this node no longer owns"
-              + " session " + p.journal.sessionId + "; reconnect to reach its owner"));
+          p.done.completeExceptionally(
+              new ClusterStoreException(
+                  "this node no longer owns"
+                      + " session "
+                      + p.journal.sessionId
+                      + "; reconnect to reach its owner"));
         }
         live.retainAll(rows);
         return rows;
@@ -228,15 +246,17 @@ final class RecordWriter implements AutoCloseable {
     Map<String, String> fresh = new LinkedHashMap<>();
     for (Pending p : live) {
       if (!p.journal.owned && !fresh.containsKey(p.journal.sessionId)) {
-        fresh.put(p.journal.sessionId, p.record.hasOpened()
-            ? p.record.getOpened().getJoinCode() : null);
+        fresh.put(
+            p.journal.sessionId, p.record.hasOpened() ? p.record.getOpened().getJoinCode() : null);
       }
     }
     if (fresh.isEmpty()) {
       return;
     }
-    try (PreparedStatement p = c.prepareStatement("INSERT INTO session_owner (session_id,"
-        + " node_id, join_code) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "INSERT INTO session_owner (session_id,"
+                + " node_id, join_code) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
       for (Map.Entry<String, String> e : fresh.entrySet()) {
         p.setString(1, e.getKey());
         p.setString(2, lease.nodeId());
@@ -248,9 +268,9 @@ final class RecordWriter implements AutoCloseable {
   }
 
   /**
-   * The fence and the ownership check in one round trip: {@code FOR SHARE} on this node's lease
-   * row with its epoch (a survivor's epoch bump waits for this transaction; after it there is no
-   * row), joined to the owner rows of the batch's sessions that name this node.
+   * The fence and the ownership check in one round trip: {@code FOR SHARE} on this node's lease row
+   * with its epoch (a survivor's epoch bump waits for this transaction; after it there is no row),
+   * joined to the owner rows of the batch's sessions that name this node.
    *
    * @return the sessions of the batch this node owns
    */
@@ -261,9 +281,11 @@ final class RecordWriter implements AutoCloseable {
       ids.add(p.journal.sessionId);
     }
     Set<String> owned = new HashSet<>();
-    try (PreparedStatement p = c.prepareStatement("SELECT o.session_id FROM node_lease l LEFT"
-        + " JOIN session_owner o ON o.node_id = l.node_id AND o.session_id = ANY (?) WHERE"
-        + " l.node_id = ? AND l.epoch = ? AND l.state = 'live' FOR SHARE OF l")) {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "SELECT o.session_id FROM node_lease l LEFT"
+                + " JOIN session_owner o ON o.node_id = l.node_id AND o.session_id = ANY (?) WHERE"
+                + " l.node_id = ? AND l.epoch = ? AND l.state = 'live' FOR SHARE OF l")) {
       p.setArray(1, c.createArrayOf("text", ids.toArray(new String[0])));
       p.setString(2, lease.nodeId());
       p.setLong(3, lease.epoch());
@@ -277,8 +299,12 @@ final class RecordWriter implements AutoCloseable {
         }
       }
       if (!leaseRow) {
-        throw new Fenced("node " + lease.nodeId() + " epoch " + lease.epoch()
-            + " was fenced: another node owns its sessions now");
+        throw new Fenced(
+            "node "
+                + lease.nodeId()
+                + " epoch "
+                + lease.epoch()
+                + " was fenced: another node owns its sessions now");
       }
     }
     return owned;
@@ -290,8 +316,9 @@ final class RecordWriter implements AutoCloseable {
         continue;
       }
       if (p.journal.nextSeq < 0) {
-        try (PreparedStatement q = c.prepareStatement("SELECT coalesce(max(seq) + 1, 0) FROM"
-            + " session_record WHERE session_id = ?")) {
+        try (PreparedStatement q =
+            c.prepareStatement(
+                "SELECT coalesce(max(seq) + 1, 0) FROM" + " session_record WHERE session_id = ?")) {
           q.setString(1, p.journal.sessionId);
           try (ResultSet r = q.executeQuery()) {
             r.next();
@@ -312,8 +339,10 @@ final class RecordWriter implements AutoCloseable {
           continue;
         }
         if (p == null) {
-          p = c.prepareStatement("INSERT INTO member_token (token_hash, session_id) VALUES"
-              + " (?, ?) ON CONFLICT DO NOTHING");
+          p =
+              c.prepareStatement(
+                  "INSERT INTO member_token (token_hash, session_id) VALUES"
+                      + " (?, ?) ON CONFLICT DO NOTHING");
         }
         p.setString(1, hash);
         p.setString(2, row.journal.sessionId);
@@ -342,15 +371,18 @@ final class RecordWriter implements AutoCloseable {
     if (rows.isEmpty()) {
       return;
     }
-    StringBuilder sql = new StringBuilder(80 + rows.size() * 12).append(
-        "INSERT INTO session_record (session_id, seq, node_epoch, body) SELECT v.s, v.q, ?, v.b"
-            + " FROM (VALUES (?, ?::bigint, ?::bytea)");
+    StringBuilder sql =
+        new StringBuilder(80 + rows.size() * 12)
+            .append(
+                "INSERT INTO session_record (session_id, seq, node_epoch, body) SELECT v.s, v.q, ?, v.b"
+                    + " FROM (VALUES (?, ?::bigint, ?::bytea)");
     for (int i = 1; i < rows.size(); i++) {
       sql.append(", (?, ?, ?)");
     }
     // joined to the owner row: a record of a session this node does not own is never inserted
-    sql.append(") AS v (s, q, b) JOIN session_owner o ON o.session_id = v.s AND o.node_id = ?"
-        + " ON CONFLICT (session_id, seq) DO NOTHING");
+    sql.append(
+        ") AS v (s, q, b) JOIN session_owner o ON o.session_id = v.s AND o.node_id = ?"
+            + " ON CONFLICT (session_id, seq) DO NOTHING");
     int inserted;
     try (PreparedStatement p = c.prepareStatement(sql.toString())) {
       int i = 1;
@@ -369,19 +401,25 @@ final class RecordWriter implements AutoCloseable {
   }
 
   /**
-   * Some rows existed: a retry of a commit that landed although its answer was lost. Every such
-   * row must hold exactly this record; anything else means two writers, which fencing forbids.
+   * Some rows existed: a retry of a commit that landed although its answer was lost. Every such row
+   * must hold exactly this record; anything else means two writers, which fencing forbids.
    */
   private static void verifyAlreadyThere(Connection c, List<Pending> rows) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement("SELECT body FROM session_record WHERE"
-        + " session_id = ? AND seq = ?")) {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "SELECT body FROM session_record WHERE" + " session_id = ? AND seq = ?")) {
       for (Pending row : rows) {
         p.setString(1, row.journal.sessionId);
         p.setLong(2, row.seq);
         try (ResultSet r = p.executeQuery()) {
           if (!r.next() || !Arrays.equals(r.getBytes(1), row.record.toByteArray())) {
-            throw new SQLException("session " + row.journal.sessionId + " already holds a"
-                + " different record " + row.seq, "23505");
+            throw new SQLException(
+                "session "
+                    + row.journal.sessionId
+                    + " already holds a"
+                    + " different record "
+                    + row.seq,
+                "23505");
           }
         }
       }

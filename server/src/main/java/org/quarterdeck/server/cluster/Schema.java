@@ -16,16 +16,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates and migrates the cluster's tables: the versioned SQL files under {@code db/cluster/},
  * each applied once, in order, in its own transaction, and noted in {@code
- * quarterdeck_schema_version}. Plain files rather than Flyway: two scripts do not earn a
- * library and its per-database plugin.
+ * quarterdeck_schema_version}. Plain files rather than Flyway: two scripts do not earn a library
+ * and its per-database plugin.
  */
 final class Schema {
   private static final Logger log = LoggerFactory.getLogger(Schema.class);
+
   /** The migrations in order; version n is the n-th. Append, never edit a released one. */
   static final List<String> MIGRATIONS = List.of("V1__records_owners_leases.sql");
+
   /**
-   * Nodes that start together would race to create the same tables; a transaction-scoped
-   * advisory lock serialises them (it ends with the transaction, so a pool cannot strand it).
+   * Nodes that start together would race to create the same tables; a transaction-scoped advisory
+   * lock serialises them (it ends with the transaction, so a pool cannot strand it).
    */
   private static final long MIGRATION_LOCK = 0x5144_434c_5553L;
 
@@ -41,23 +43,30 @@ final class Schema {
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
       s.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
-      s.execute("CREATE TABLE IF NOT EXISTS quarterdeck_schema_version (version int PRIMARY KEY,"
-          + " script text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS quarterdeck_schema_version (version int PRIMARY KEY,"
+              + " script text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
       int current = 0;
-      try (ResultSet r = s.executeQuery(
-          "SELECT coalesce(max(version), 0) FROM quarterdeck_schema_version")) {
+      try (ResultSet r =
+          s.executeQuery("SELECT coalesce(max(version), 0) FROM quarterdeck_schema_version")) {
         r.next();
         current = r.getInt(1);
       }
       if (current > MIGRATIONS.size()) {
-        throw new SQLException("the database's schema is version " + current + ", newer than"
-            + " this server knows (" + MIGRATIONS.size() + "); run a newer server");
+        throw new SQLException(
+            "the database's schema is version "
+                + current
+                + ", newer than"
+                + " this server knows ("
+                + MIGRATIONS.size()
+                + "); run a newer server");
       }
       for (int version = current + 1; version <= MIGRATIONS.size(); version++) {
         String script = MIGRATIONS.get(version - 1);
         s.execute(read(script));
-        try (PreparedStatement p = c.prepareStatement(
-            "INSERT INTO quarterdeck_schema_version (version, script) VALUES (?, ?)")) {
+        try (PreparedStatement p =
+            c.prepareStatement(
+                "INSERT INTO quarterdeck_schema_version (version, script) VALUES (?, ?)")) {
           p.setInt(1, version);
           p.setString(2, script);
           p.executeUpdate();

@@ -22,12 +22,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes over the sessions of nodes that died or left. Every second a node that holds its lease
  * fences every expired lease (bumping its epoch, which waits for the dead node's in-flight batch,
- * so its log is final), then claims sessions of dead or departed nodes in chunks ({@code FOR
- * UPDATE SKIP LOCKED}, so survivors share the work) and rebuilds each from its rows with the
- * per-turn hash check.
+ * so its log is final), then claims sessions of dead or departed nodes in chunks ({@code FOR UPDATE
+ * SKIP LOCKED}, so survivors share the work) and rebuilds each from its rows with the per-turn hash
+ * check.
  */
 public final class Takeover implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Takeover.class);
+
   /** Sessions claimed per transaction. */
   static final int CHUNK = 50;
 
@@ -46,22 +47,26 @@ public final class Takeover implements AutoCloseable {
    * @param rebuild loads one session from its rows and serves it; false if it could not
    * @param sessionsOwned how many sessions this node serves now (for /metrics)
    */
-  public Takeover(PostgresJournals journals, Predicate<String> rebuild,
-      IntSupplier sessionsOwned) {
+  public Takeover(PostgresJournals journals, Predicate<String> rebuild, IntSupplier sessionsOwned) {
     this.db = journals.database();
     this.lease = journals.lease();
     this.rebuild = requireNonNull(rebuild, "rebuild");
     this.sessionsOwned = requireNonNull(sessionsOwned, "sessionsOwned");
-    this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "quarterdeck-takeover");
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "quarterdeck-takeover");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   public void start() {
-    thread.scheduleWithFixedDelay(this::tick, NodeLease.RENEW_EVERY.toMillis(),
-        NodeLease.RENEW_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    thread.scheduleWithFixedDelay(
+        this::tick,
+        NodeLease.RENEW_EVERY.toMillis(),
+        NodeLease.RENEW_EVERY.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /** One round: fence the expired, claim and rebuild what they owned. Public for tests. */
@@ -87,8 +92,12 @@ public final class Takeover implements AutoCloseable {
           }
         }
         lastRebuildMillis.set((System.nanoTime() - rebuildStarted) / 1_000_000);
-        log.info("node {} took over {} sessions: claim {} ms, rebuild {} ms", lease.nodeId(),
-            claimed.size(), lastClaimMillis.get(), lastRebuildMillis.get());
+        log.info(
+            "node {} took over {} sessions: claim {} ms, rebuild {} ms",
+            lease.nodeId(),
+            claimed.size(),
+            lastClaimMillis.get(),
+            lastRebuildMillis.get());
       }
       return taken;
     } catch (SQLException | RuntimeException e) {
@@ -99,17 +108,23 @@ public final class Takeover implements AutoCloseable {
 
   private void fenceExpired() throws SQLException {
     try (Connection c = db.getConnection();
-        PreparedStatement p = c.prepareStatement("UPDATE node_lease SET epoch = epoch + 1,"
-            + " state = 'dead' WHERE state = 'live' AND expires_at < now() AND node_id <> ?"
-            + " RETURNING node_id, epoch, (extract(epoch FROM now() - expires_at) * 1000)::bigint")) {
+        PreparedStatement p =
+            c.prepareStatement(
+                "UPDATE node_lease SET epoch = epoch + 1,"
+                    + " state = 'dead' WHERE state = 'live' AND expires_at < now() AND node_id <> ?"
+                    + " RETURNING node_id, epoch, (extract(epoch FROM now() - expires_at) * 1000)::bigint")) {
       p.setString(1, lease.nodeId());
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
           nodesFenced.increment();
           // detection = from the lease's expiry to its fencing (add the TTL for the last renewal)
           lastDetectMillis.set(r.getLong(3));
-          log.warn("node {} fenced node {} (its lease expired {} ms ago; now epoch {})",
-              lease.nodeId(), r.getString(1), r.getLong(3), r.getLong(2));
+          log.warn(
+              "node {} fenced node {} (its lease expired {} ms ago; now epoch {})",
+              lease.nodeId(),
+              r.getString(1),
+              r.getLong(3),
+              r.getLong(2));
         }
       }
     }
@@ -118,10 +133,12 @@ public final class Takeover implements AutoCloseable {
   private List<String> claimChunk() throws SQLException {
     List<String> ids = new ArrayList<>();
     try (Connection c = db.getConnection();
-        PreparedStatement p = c.prepareStatement("UPDATE session_owner SET node_id = ? WHERE"
-            + " session_id IN (SELECT o.session_id FROM session_owner o JOIN node_lease l ON"
-            + " l.node_id = o.node_id WHERE l.state <> 'live' ORDER BY o.session_id LIMIT ?"
-            + " FOR UPDATE OF o SKIP LOCKED) RETURNING session_id")) {
+        PreparedStatement p =
+            c.prepareStatement(
+                "UPDATE session_owner SET node_id = ? WHERE"
+                    + " session_id IN (SELECT o.session_id FROM session_owner o JOIN node_lease l ON"
+                    + " l.node_id = o.node_id WHERE l.state <> 'live' ORDER BY o.session_id LIMIT ?"
+                    + " FOR UPDATE OF o SKIP LOCKED) RETURNING session_id")) {
       p.setString(1, lease.nodeId());
       p.setInt(2, CHUNK);
       try (ResultSet r = p.executeQuery()) {
@@ -136,18 +153,42 @@ public final class Takeover implements AutoCloseable {
   /** The takeover lines of /metrics. */
   public String prometheusText() {
     StringBuilder out = new StringBuilder(512);
-    ClusterMetrics.metric(out, "quarterdeck_cluster_sessions_owned",
-        "Sessions this node serves.", "gauge", sessionsOwned.getAsInt());
-    ClusterMetrics.metric(out, "quarterdeck_cluster_nodes_fenced_total",
-        "Expired leases this node fenced.", "counter", nodesFenced.sum());
-    ClusterMetrics.metric(out, "quarterdeck_cluster_sessions_taken_over_total",
-        "Sessions this node took over and rebuilt.", "counter", sessionsTaken.sum());
-    ClusterMetrics.metric(out, "quarterdeck_cluster_takeover_detect_millis",
-        "Last fencing: how long after the lease expired.", "gauge", lastDetectMillis.get());
-    ClusterMetrics.metric(out, "quarterdeck_cluster_takeover_claim_millis",
-        "Last chunk claimed: milliseconds.", "gauge", lastClaimMillis.get());
-    ClusterMetrics.metric(out, "quarterdeck_cluster_takeover_rebuild_millis",
-        "Last chunk rebuilt: milliseconds.", "gauge", lastRebuildMillis.get());
+    ClusterMetrics.metric(
+        out,
+        "quarterdeck_cluster_sessions_owned",
+        "Sessions this node serves.",
+        "gauge",
+        sessionsOwned.getAsInt());
+    ClusterMetrics.metric(
+        out,
+        "quarterdeck_cluster_nodes_fenced_total",
+        "Expired leases this node fenced.",
+        "counter",
+        nodesFenced.sum());
+    ClusterMetrics.metric(
+        out,
+        "quarterdeck_cluster_sessions_taken_over_total",
+        "Sessions this node took over and rebuilt.",
+        "counter",
+        sessionsTaken.sum());
+    ClusterMetrics.metric(
+        out,
+        "quarterdeck_cluster_takeover_detect_millis",
+        "Last fencing: how long after the lease expired.",
+        "gauge",
+        lastDetectMillis.get());
+    ClusterMetrics.metric(
+        out,
+        "quarterdeck_cluster_takeover_claim_millis",
+        "Last chunk claimed: milliseconds.",
+        "gauge",
+        lastClaimMillis.get());
+    ClusterMetrics.metric(
+        out,
+        "quarterdeck_cluster_takeover_rebuild_millis",
+        "Last chunk rebuilt: milliseconds.",
+        "gauge",
+        lastRebuildMillis.get());
     return out.toString();
   }
 

@@ -14,8 +14,8 @@ public final class AcceptedDecision {
   final int[] choices;
   final boolean defaulted;
 
-  AcceptedDecision(Seat seat, int seatIndex, int turn, double[] hours, int[] choices,
-      boolean defaulted) {
+  AcceptedDecision(
+      Seat seat, int seatIndex, int turn, double[] hours, int[] choices, boolean defaulted) {
     this.seat = seat;
     this.seatIndex = seatIndex;
     this.turn = turn;
@@ -53,7 +53,15 @@ public final class AcceptedDecision {
 
   @Override
   public String toString() {
-    return "AcceptedDecision[" + seat + ", turn " + turn + ", hours " + Arrays.toString(hours)
-        + ", choices " + Arrays.toString(choices) + (defaulted ? ", defaulted" : "") + "]";
+    return "AcceptedDecision["
+        + seat
+        + ", turn "
+        + turn
+        + ", hours "
+        + Arrays.toString(hours)
+        + ", choices "
+        + Arrays.toString(choices)
+        + (defaulted ? ", defaulted" : "")
+        + "]";
   }
 }

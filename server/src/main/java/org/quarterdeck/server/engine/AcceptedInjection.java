@@ -10,8 +10,14 @@ public final class AcceptedInjection {
   final double[] amounts;
   final boolean[] teams;
 
-  AcceptedInjection(int turn, int eventIndex, String title, String narrative, int[] vars,
-      double[] amounts, boolean[] teams) {
+  AcceptedInjection(
+      int turn,
+      int eventIndex,
+      String title,
+      String narrative,
+      int[] vars,
+      double[] amounts,
+      boolean[] teams) {
     this.turn = turn;
     this.eventIndex = eventIndex;
     this.title = title;

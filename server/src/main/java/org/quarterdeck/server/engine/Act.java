@@ -9,5 +9,11 @@ import org.quarterdeck.protocol.v1.LeadershipRole;
  * @param role the leadership role for leadership acts, UNSPECIFIED for management acts
  * @param aimsAt the variable the act is meant to move, as shown to players
  */
-public record Act(int index, String id, String name, String description, ActCategory kind,
-    LeadershipRole role, Var aimsAt) {}
+public record Act(
+    int index,
+    String id,
+    String name,
+    String description,
+    ActCategory kind,
+    LeadershipRole role,
+    Var aimsAt) {}

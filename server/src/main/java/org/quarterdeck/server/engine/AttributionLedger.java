@@ -5,10 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Primitive record of every contribution made while resolving one turn, for all teams in one set
- * of arrays; turned into readable {@link Attribution}s only when a report is asked for, so
- * resolving stays cheap. Label ids below {@link #CAUSES} are {@link Cause} ordinals, the rest
- * scenario labels ({@code id - CAUSES}); negative ids are custom labels of injected events.
+ * Primitive record of every contribution made while resolving one turn, for all teams in one set of
+ * arrays; turned into readable {@link Attribution}s only when a report is asked for, so resolving
+ * stays cheap. Label ids below {@link #CAUSES} are {@link Cause} ordinals, the rest scenario labels
+ * ({@code id - CAUSES}); negative ids are custom labels of injected events.
  */
 final class AttributionLedger {
   static final int CAUSES = Cause.values().length;
@@ -16,6 +16,7 @@ final class AttributionLedger {
 
   /** Entries are stored in chunks so no array gets large (large arrays are slow to allocate). */
   private static final int CHUNK_BITS = 10;
+
   private static final int CHUNK = 1 << CHUNK_BITS;
   private static final int LABEL_BIAS = 1 << 17;
 
@@ -44,8 +45,11 @@ final class AttributionLedger {
       meta[chunk] = new long[CHUNK];
       amount[chunk] = new double[CHUNK];
     }
-    meta[chunk][at] = ((long) t << 40) | ((long) v << 34) | ((long) (labelId + LABEL_BIAS) << 16)
-        | (originTurn & 0xFFFFL);
+    meta[chunk][at] =
+        ((long) t << 40)
+            | ((long) v << 34)
+            | ((long) (labelId + LABEL_BIAS) << 16)
+            | (originTurn & 0xFFFFL);
     amount[chunk][at] = amt;
     size++;
   }
@@ -105,8 +109,8 @@ final class AttributionLedger {
   }
 
   /**
-   * Contributions to each of one team's variables (indexed by {@link Var} ordinal; null if none
-   * was recorded), merged by (label, origin turn), largest magnitude first.
+   * Contributions to each of one team's variables (indexed by {@link Var} ordinal; null if none was
+   * recorded), merged by (label, origin turn), largest magnitude first.
    */
   List<Attribution>[] contributions(int t, Rules rules) {
     index();

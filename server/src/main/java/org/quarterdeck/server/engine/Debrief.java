@@ -33,16 +33,22 @@ public record Debrief(String lesson, List<TeamScore> standings, List<TeamSummary
       StringBuilder q = new StringBuilder("Quarters vs target:");
       int misses = 0;
       for (QuarterResult r : f.quarters()) {
-        q.append(String.format(Locale.ROOT, " Q%d %.0f%%", r.quarter(),
-            100 * r.results() / r.target()));
+        q.append(
+            String.format(Locale.ROOT, " Q%d %.0f%%", r.quarter(), 100 * r.results() / r.target()));
         misses += r.hit() ? 0 : 1;
       }
       lines.add(q.toString());
-      lines.add(String.format(Locale.ROOT,
-          "Score %.1f; end morale %.0f, capability %.0f, adoption %.0f%%, integrity %.0f;"
-              + " %d target(s) missed.",
-          f.score(), 100 * f.morale(), 100 * f.capability(), 100 * f.adoption(),
-          100 * f.integrity(), misses));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "Score %.1f; end morale %.0f, capability %.0f, adoption %.0f%%, integrity %.0f;"
+                  + " %d target(s) missed.",
+              f.score(),
+              100 * f.morale(),
+              100 * f.capability(),
+              100 * f.adoption(),
+              100 * f.integrity(),
+              misses));
       List<QuarterResult> qs = f.quarters();
       if (qs.size() >= 2) {
         QuarterResult first = qs.get(0);

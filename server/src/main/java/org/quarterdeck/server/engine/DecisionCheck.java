@@ -30,16 +30,22 @@ final class DecisionCheck {
     Seat seat = decision.seat();
     Integer team = game.teamIndex(seat.teamId());
     if (team == null) {
-      return Verdict.reject(RejectionCode.UNKNOWN_TEAM, "seat.teamId",
+      return Verdict.reject(
+          RejectionCode.UNKNOWN_TEAM,
+          "seat.teamId",
           "no team '" + seat.teamId() + "' in this session");
     }
     int hatIdx = rules.hats().indexOf(seat.hat());
     if (hatIdx < 0) {
-      return Verdict.reject(RejectionCode.WRONG_HAT, "seat.hat",
+      return Verdict.reject(
+          RejectionCode.WRONG_HAT,
+          "seat.hat",
           "hat " + seat.hat() + " does not exist in " + rules.mode + " mode; use " + rules.hats());
     }
     if (decision.turn() != turn) {
-      return Verdict.reject(RejectionCode.WRONG_TURN, "turn",
+      return Verdict.reject(
+          RejectionCode.WRONG_TURN,
+          "turn",
           "decision is for turn " + decision.turn() + " but turn " + turn + " is open");
     }
     double[] hours = new double[rules.acts().size()];
@@ -49,33 +55,50 @@ final class DecisionCheck {
       int a = act == null ? -1 : rules.actIndex(act);
       String field = "hours[" + act + "]";
       if (a < 0) {
-        return Verdict.reject(RejectionCode.UNKNOWN_ACT, field,
-            "no act '" + act + "' in scenario " + rules.id());
+        return Verdict.reject(
+            RejectionCode.UNKNOWN_ACT, field, "no act '" + act + "' in scenario " + rules.id());
       }
       Double boxed = e.getValue();
       if (boxed == null || !Double.isFinite(boxed)) {
-        return Verdict.reject(RejectionCode.NON_FINITE_HOURS, field,
+        return Verdict.reject(
+            RejectionCode.NON_FINITE_HOURS,
+            field,
             "hours on '" + act + "' must be a finite number, got " + boxed);
       }
       double h = boxed;
       if (h < 0) {
-        return Verdict.reject(RejectionCode.NEGATIVE_HOURS, field,
+        return Verdict.reject(
+            RejectionCode.NEGATIVE_HOURS,
+            field,
             "hours on '" + act + "' must not be negative, got " + h);
       }
       if (h > 0 && !seat.hat().mayBook(rules.acts().get(a).kind())) {
-        return Verdict.reject(RejectionCode.ACT_NOT_ALLOWED_FOR_HAT, field,
-            "the " + seat.hat() + " hat may not book " + rules.acts().get(a).kind()
-                + " act '" + act + "'");
+        return Verdict.reject(
+            RejectionCode.ACT_NOT_ALLOWED_FOR_HAT,
+            field,
+            "the "
+                + seat.hat()
+                + " hat may not book "
+                + rules.acts().get(a).kind()
+                + " act '"
+                + act
+                + "'");
       }
       hours[a] += h;
       total += h;
     }
     TurnOpening open = game.opening(seat);
     if (total > open.maxBookableHours() + 1e-9) {
-      return Verdict.reject(RejectionCode.OVER_BUDGET, "hours",
-          String.format(Locale.ROOT,
-              "%.2f hours booked but only %.2f are available (%.2f free + %.2f overtime)", total,
-              open.maxBookableHours(), open.freeHours(), open.maxOvertimeHours()));
+      return Verdict.reject(
+          RejectionCode.OVER_BUDGET,
+          "hours",
+          String.format(
+              Locale.ROOT,
+              "%.2f hours booked but only %.2f are available (%.2f free + %.2f overtime)",
+              total,
+              open.maxBookableHours(),
+              open.freeHours(),
+              open.maxOvertimeHours()));
     }
     int[] choices = new int[rules.dilemmas().size()];
     Arrays.fill(choices, -1);
@@ -83,23 +106,29 @@ final class DecisionCheck {
       String field = "choices[" + e.getKey() + "]";
       int d = e.getKey() == null ? -1 : rules.dilemmaIndex(e.getKey());
       if (d < 0 || rules.dilemmas().get(d).turn() != turn) {
-        return Verdict.reject(RejectionCode.UNKNOWN_DILEMMA, field,
+        return Verdict.reject(
+            RejectionCode.UNKNOWN_DILEMMA,
+            field,
             "no dilemma '" + e.getKey() + "' is open in turn " + turn);
       }
       if (seat.hat() == SeatHat.MANAGER) {
-        return Verdict.reject(RejectionCode.DILEMMA_NOT_FOR_HAT, field,
-            "dilemmas are answered by the LEADER hat");
+        return Verdict.reject(
+            RejectionCode.DILEMMA_NOT_FOR_HAT, field, "dilemmas are answered by the LEADER hat");
       }
       int o = e.getValue() == null ? -1 : rules.dilemmas().get(d).optionIndex(e.getValue());
       if (o < 0) {
-        return Verdict.reject(RejectionCode.UNKNOWN_OPTION, field,
+        return Verdict.reject(
+            RejectionCode.UNKNOWN_OPTION,
+            field,
             "dilemma '" + e.getKey() + "' has no option '" + e.getValue() + "'");
       }
       choices[d] = o;
     }
-    return Verdict.accept(new AcceptedDecision(seat, team * rules.hats().size() + hatIdx, turn,
-        hours, choices, false));
+    return Verdict.accept(
+        new AcceptedDecision(
+            seat, team * rules.hats().size() + hatIdx, turn, hours, choices, false));
   }
+
   AcceptedDecision defaultFor(Seat seat) {
     TurnOpening open = game.opening(seat);
     double[] hours = new double[rules.acts().size()];
@@ -111,9 +140,15 @@ final class DecisionCheck {
     int[] choices = new int[rules.dilemmas().size()];
     Arrays.fill(choices, -1);
     int hatIdx = rules.hats().indexOf(seat.hat());
-    return new AcceptedDecision(seat, game.teamIndex(seat.teamId()) * rules.hats().size() + hatIdx,
-        turn, hours, choices, true);
+    return new AcceptedDecision(
+        seat,
+        game.teamIndex(seat.teamId()) * rules.hats().size() + hatIdx,
+        turn,
+        hours,
+        choices,
+        true);
   }
+
   Verdict<AcceptedInjection> injection(InjectedEvent event) {
     requireNonNull(event, "event");
     if (game.isOver()) {
@@ -133,15 +168,19 @@ final class DecisionCheck {
     if (event.eventId() != null) {
       int e = rules.eventIndex(event.eventId());
       if (e < 0) {
-        return Verdict.reject(RejectionCode.UNKNOWN_EVENT, "eventId",
+        return Verdict.reject(
+            RejectionCode.UNKNOWN_EVENT,
+            "eventId",
             "no event '" + event.eventId() + "' in scenario " + rules.id());
       }
       EventCard c = rules.events().get(e);
-      return Verdict.accept(new AcceptedInjection(turn, e, c.title(), c.narrative(), new int[0],
-          new double[0], hit));
+      return Verdict.accept(
+          new AcceptedInjection(turn, e, c.title(), c.narrative(), new int[0], new double[0], hit));
     }
     if (event.title().isBlank() || event.narrative().isBlank() || event.effects().isEmpty()) {
-      return Verdict.reject(RejectionCode.INCOMPLETE_EVENT, "event",
+      return Verdict.reject(
+          RejectionCode.INCOMPLETE_EVENT,
+          "event",
           "a custom event needs a title, a narrative and at least one effect");
     }
     int n = event.effects().size();
@@ -152,16 +191,21 @@ final class DecisionCheck {
       String field = "effects[" + k + "]";
       double max = rules.injectionMax[fx.var().ordinal()];
       if (Double.isNaN(max)) {
-        return Verdict.reject(RejectionCode.VARIABLE_NOT_INJECTABLE, field,
+        return Verdict.reject(
+            RejectionCode.VARIABLE_NOT_INJECTABLE,
+            field,
             "scenario " + rules.id() + " does not allow custom events on " + fx.var().label());
       }
       if (!Double.isFinite(fx.amount()) || StrictMath.abs(fx.amount()) > max) {
-        return Verdict.reject(RejectionCode.EFFECT_OUT_OF_BOUNDS, field,
+        return Verdict.reject(
+            RejectionCode.EFFECT_OUT_OF_BOUNDS,
+            field,
             fx.var().label() + " effect " + fx.amount() + " is outside \u00b1" + max);
       }
       vars[k] = fx.var().ordinal();
       amounts[k] = fx.amount();
     }
-    return Verdict.accept(new AcceptedInjection(turn, -1, event.title(), event.narrative(), vars,
-        amounts, hit));
-  }}
+    return Verdict.accept(
+        new AcceptedInjection(turn, -1, event.title(), event.narrative(), vars, amounts, hit));
+  }
+}

@@ -4,8 +4,14 @@ import java.util.List;
 import org.quarterdeck.protocol.v1.OptionStance;
 
 /** A dilemma every team faces in one turn, with its options as shown to players. */
-public record Dilemma(int index, String id, String title, String text, int turn,
-    List<Option> options, int defaultOption) {
+public record Dilemma(
+    int index,
+    String id,
+    String title,
+    String text,
+    int turn,
+    List<Option> options,
+    int defaultOption) {
 
   public Dilemma {
     options = List.copyOf(options);

@@ -17,11 +17,12 @@ import java.util.TreeMap;
  * <ol>
  *   <li>{@link #start} a game from compiled {@link Rules}, a seed and team ids;
  *   <li>show each seat its {@link #opening(Seat)};
- *   <li>{@link #validate(SeatDecision)} each submitted decision (a {@link Rejection} changes nothing);
+ *   <li>{@link #validate(SeatDecision)} each submitted decision (a {@link Rejection} changes
+ *       nothing);
  *   <li>{@link #validateInjection(InjectedEvent)} facilitator events;
  *   <li>{@link #resolve} with the accepted decisions (missing seats get {@link #defaultDecision});
- *   <li>record {@link #stateHash()} of the next game; when {@link #isOver()}, read
- *       {@link #finalScores()} and {@link #debrief()}.
+ *   <li>record {@link #stateHash()} of the next game; when {@link #isOver()}, read {@link
+ *       #finalScores()} and {@link #debrief()}.
  * </ol>
  */
 public final class Game {
@@ -31,10 +32,16 @@ public final class Game {
   final TeamState[] teams;
   private final Map<String, Integer> teamIndex;
   private final List<Seat> seats;
+
   /** Memo of {@link #stateHash()}; volatile so another thread sees the whole array. */
   private volatile byte[] hash;
 
-  Game(Rules rules, long seed, int turn, TeamState[] teams, Map<String, Integer> teamIndex,
+  Game(
+      Rules rules,
+      long seed,
+      int turn,
+      TeamState[] teams,
+      Map<String, Integer> teamIndex,
       List<Seat> seats) {
     this.rules = rules;
     this.seed = seed;
@@ -48,8 +55,8 @@ public final class Game {
    * Starts a game at turn 1.
    *
    * @param teamIds distinct, non-blank team ids; their order fixes each team's random stream
-   * @throws IllegalArgumentException if the ids are blank, repeated, or outside the scenario's
-   *     team limits
+   * @throws IllegalArgumentException if the ids are blank, repeated, or outside the scenario's team
+   *     limits
    */
   public static Game start(Rules rules, long seed, List<String> teamIds) {
     requireNonNull(rules, "rules");
@@ -57,8 +64,15 @@ public final class Game {
     int min = StrictMath.max(1, rules.scenario.getMinTeams());
     int max = rules.scenario.getMaxTeams() == 0 ? Integer.MAX_VALUE : rules.scenario.getMaxTeams();
     if (teamIds.size() < min || teamIds.size() > max) {
-      throw new IllegalArgumentException("scenario " + rules.id() + " needs " + min + ".." + max
-          + " teams, got " + teamIds.size());
+      throw new IllegalArgumentException(
+          "scenario "
+              + rules.id()
+              + " needs "
+              + min
+              + ".."
+              + max
+              + " teams, got "
+              + teamIds.size());
     }
     Map<String, Integer> index = new TreeMap<>();
     TeamState[] teams = new TeamState[teamIds.size()];
@@ -73,7 +87,12 @@ public final class Game {
         seats.add(new Seat(id, hat));
       }
     }
-    return new Game(rules, seed, 1, teams, Collections.unmodifiableMap(index),
+    return new Game(
+        rules,
+        seed,
+        1,
+        teams,
+        Collections.unmodifiableMap(index),
         Collections.unmodifiableList(seats));
   }
 
@@ -171,9 +190,19 @@ public final class Game {
         acts.add(a);
       }
     }
-    return new TurnOpening(seat, turn, quarter(), (turn - 1) % rules.turnsPerQuarter + 1,
-        rules.turnsPerQuarter, budget, interruptions, budget - interruptions,
-        rules.maxOvertimeHours(), events, dilemmas, acts);
+    return new TurnOpening(
+        seat,
+        turn,
+        quarter(),
+        (turn - 1) % rules.turnsPerQuarter + 1,
+        rules.turnsPerQuarter,
+        budget,
+        interruptions,
+        budget - interruptions,
+        rules.maxOvertimeHours(),
+        events,
+        dilemmas,
+        acts);
   }
 
   /** The session-wide deck draw of the open turn, or -1. */
@@ -282,8 +311,8 @@ public final class Game {
    *     seat has two decisions
    * @throws IllegalStateException if the game is over
    */
-  public TurnOutcome resolve(Collection<AcceptedDecision> decisions,
-      List<AcceptedInjection> injections) {
+  public TurnOutcome resolve(
+      Collection<AcceptedDecision> decisions, List<AcceptedInjection> injections) {
     requireNonNull(decisions, "decisions");
     requireNonNull(injections, "injections");
     if (isOver()) {
@@ -291,7 +320,8 @@ public final class Game {
     }
     AcceptedDecision[] bySeat = new AcceptedDecision[seats.size()];
     for (AcceptedDecision d : decisions) {
-      if (d.turn != turn || d.seatIndex >= bySeat.length
+      if (d.turn != turn
+          || d.seatIndex >= bySeat.length
           || !seats.get(d.seatIndex).equals(d.seat)) {
         throw new IllegalArgumentException(
             "decision " + d + " is not for this game's turn " + turn);

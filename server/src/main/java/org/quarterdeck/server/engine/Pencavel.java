@@ -1,9 +1,9 @@
 package org.quarterdeck.server.engine;
 
 /**
- * Output per hour as weekly hours grow (Pencavel 2014, IZA DP 8129): proportional up to a knee
- * (~49 h/week), then concave, peaking near 63 h/week and falling after it. Modelled as a parabola
- * with slope 1 at the knee and slope 0 at the peak; with knee 49 and peak 63 it gives output(70) =
+ * Output per hour as weekly hours grow (Pencavel 2014, IZA DP 8129): proportional up to a knee (~49
+ * h/week), then concave, peaking near 63 h/week and falling after it. Modelled as a parabola with
+ * slope 1 at the knee and slope 0 at the peak; with knee 49 and peak 63 it gives output(70) =
  * output(56), as Pencavel reports.
  */
 public final class Pencavel {

@@ -73,13 +73,17 @@ public final class Rules {
     this.scenario = requireNonNull(scenario, "scenario");
     this.dyn = scenario.getDynamics();
     this.budget = scenario.getBudget();
-    this.mode = switch (scenario.getMode()) {
-      case GAME_MODE_MARKET -> MultiplayerMode.MARKET;
-      case GAME_MODE_COMPANY -> MultiplayerMode.COMPANY;
-      case GAME_MODE_TWO_HATS -> MultiplayerMode.TWO_HATS;
-      default -> throw new IllegalArgumentException("scenario mode is required");
-    };
-    this.hats = mode == MultiplayerMode.TWO_HATS ? List.of(SeatHat.LEADER, SeatHat.MANAGER) : List.of(SeatHat.BOTH);
+    this.mode =
+        switch (scenario.getMode()) {
+          case GAME_MODE_MARKET -> MultiplayerMode.MARKET;
+          case GAME_MODE_COMPANY -> MultiplayerMode.COMPANY;
+          case GAME_MODE_TWO_HATS -> MultiplayerMode.TWO_HATS;
+          default -> throw new IllegalArgumentException("scenario mode is required");
+        };
+    this.hats =
+        mode == MultiplayerMode.TWO_HATS
+            ? List.of(SeatHat.LEADER, SeatHat.MANAGER)
+            : List.of(SeatHat.BOTH);
     this.hatCount = hats.size();
     this.turnsPerQuarter = scenario.getCalendar().getTurnsPerQuarter();
     this.quarters = scenario.getCalendar().getQuarters();
@@ -91,8 +95,8 @@ public final class Rules {
     if (scenario.getQuarterlyTargetsCount() != quarters) {
       throw new IllegalArgumentException("need one target per quarter");
     }
-    this.targets = scenario.getQuarterlyTargetsList().stream().mapToDouble(Double::doubleValue)
-        .toArray();
+    this.targets =
+        scenario.getQuarterlyTargetsList().stream().mapToDouble(Double::doubleValue).toArray();
 
     List<String> labelList = new ArrayList<>();
     int[] slotCounter = {0};
@@ -104,18 +108,27 @@ public final class Rules {
     List<Integer> manage = new ArrayList<>();
     for (int i = 0; i < scenario.getActsCount(); i++) {
       ActDefinition a = scenario.getActs(i);
-      ActCategory kind = switch (a.getKind()) {
-        case ACT_KIND_MANAGEMENT -> ActCategory.MANAGEMENT;
-        case ACT_KIND_LEADERSHIP -> ActCategory.LEADERSHIP;
-        default -> throw new IllegalArgumentException("act " + a.getId() + " has no kind");
-      };
+      ActCategory kind =
+          switch (a.getKind()) {
+            case ACT_KIND_MANAGEMENT -> ActCategory.MANAGEMENT;
+            case ACT_KIND_LEADERSHIP -> ActCategory.LEADERSHIP;
+            default -> throw new IllegalArgumentException("act " + a.getId() + " has no kind");
+          };
       if (actIndex.put(a.getId(), i) != null) {
         throw new IllegalArgumentException("duplicate act " + a.getId());
       }
       (kind == ActCategory.LEADERSHIP ? lead : manage).add(i);
-      actList.add(new Act(i, a.getId(), a.getName(), a.getDescription(), kind,
-          kind == ActCategory.LEADERSHIP ? a.getRole() : LeadershipRole.LEADERSHIP_ROLE_UNSPECIFIED,
-          Var.of(a.getAimsAt())));
+      actList.add(
+          new Act(
+              i,
+              a.getId(),
+              a.getName(),
+              a.getDescription(),
+              kind,
+              kind == ActCategory.LEADERSHIP
+                  ? a.getRole()
+                  : LeadershipRole.LEADERSHIP_ROLE_UNSPECIFIED,
+              Var.of(a.getAimsAt())));
       actEffects[i] = compile(a.getEffectsList(), labelList, slotCounter, maxDelay);
     }
     this.acts = Collections.unmodifiableList(actList);
@@ -135,9 +148,16 @@ public final class Rules {
       if (eventIndex.put(e.getId(), i) != null) {
         throw new IllegalArgumentException("duplicate event " + e.getId());
       }
-      eventList.add(new EventCard(i, e.getId(), e.getTitle(), e.getNarrative(),
-          e.getScope() == EventScope.EVENT_SCOPE_ALL, e.getTurn(), e.getDeckWeight(),
-          e.getEarliestTurn()));
+      eventList.add(
+          new EventCard(
+              i,
+              e.getId(),
+              e.getTitle(),
+              e.getNarrative(),
+              e.getScope() == EventScope.EVENT_SCOPE_ALL,
+              e.getTurn(),
+              e.getDeckWeight(),
+              e.getEarliestTurn()));
       eventEffects[i] = compile(e.getEffectsList(), labelList, slotCounter, maxDelay, e.getTitle());
       if (e.getDeckWeight() > 0) {
         deckList.add(i);
@@ -150,8 +170,10 @@ public final class Rules {
     this.events = Collections.unmodifiableList(eventList);
     this.deck = deckList.stream().mapToInt(Integer::intValue).toArray();
     this.deckTotalWeight = weight;
-    this.scheduledByTurn = byTurn.stream()
-        .map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+    this.scheduledByTurn =
+        byTurn.stream()
+            .map(l -> l.stream().mapToInt(Integer::intValue).toArray())
+            .toArray(int[][]::new);
 
     List<Dilemma> dilemmaList = new ArrayList<>();
     optionEffects = new EffectDef[scenario.getDilemmasCount()][][];
@@ -170,8 +192,8 @@ public final class Rules {
       for (int o = 0; o < d.getOptionsCount(); o++) {
         DilemmaOption opt = d.getOptions(o);
         options.add(new Dilemma.Option(opt.getId(), opt.getText(), opt.getStance()));
-        optionEffects[i][o] = compile(opt.getEffectsList(), labelList, slotCounter, maxDelay,
-            d.getTitle());
+        optionEffects[i][o] =
+            compile(opt.getEffectsList(), labelList, slotCounter, maxDelay, d.getTitle());
         if (opt.getId().equals(d.getDefaultOption())) {
           def = o;
         }
@@ -179,15 +201,17 @@ public final class Rules {
       if (def < 0) {
         throw new IllegalArgumentException("dilemma " + d.getId() + " has no default option");
       }
-      dilemmaList.add(new Dilemma(i, d.getId(), d.getTitle(), d.getText(), d.getTurn(), options,
-          def));
+      dilemmaList.add(
+          new Dilemma(i, d.getId(), d.getTitle(), d.getText(), d.getTurn(), options, def));
       if (d.getTurn() >= 1 && d.getTurn() <= totalTurns) {
         dilByTurn.get(d.getTurn()).add(i);
       }
     }
     this.dilemmas = Collections.unmodifiableList(dilemmaList);
-    this.dilemmasByTurn = dilByTurn.stream()
-        .map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+    this.dilemmasByTurn =
+        dilByTurn.stream()
+            .map(l -> l.stream().mapToInt(Integer::intValue).toArray())
+            .toArray(int[][]::new);
 
     this.labels = labelList.toArray(new String[0]);
     this.causeLabels = new String[Cause.values().length];
@@ -242,8 +266,8 @@ public final class Rules {
     start[Var.INTEGRITY.ordinal()] = s.getIntegrity();
     start[Var.TARGET.ordinal()] = targets[0];
     start[Var.MANAGER_ENERGY.ordinal()] = s.getLeaderEnergy();
-    start[Var.INTERRUPTIONS.ordinal()] = budget.getBaseInterruptionHours()
-        + anxiousBossHours(s.getBossConfidence());
+    start[Var.INTERRUPTIONS.ordinal()] =
+        budget.getBaseInterruptionHours() + anxiousBossHours(s.getBossConfidence());
   }
 
   private void register(EffectDef[] list) {
@@ -254,13 +278,17 @@ public final class Rules {
     }
   }
 
-  private static EffectDef[] compile(List<EffectDefinition> effects, List<String> labels,
-      int[] slotCounter, int[] maxDelay) {
+  private static EffectDef[] compile(
+      List<EffectDefinition> effects, List<String> labels, int[] slotCounter, int[] maxDelay) {
     return compile(effects, labels, slotCounter, maxDelay, null);
   }
 
-  private static EffectDef[] compile(List<EffectDefinition> effects, List<String> labels,
-      int[] slotCounter, int[] maxDelay, String fallbackLabel) {
+  private static EffectDef[] compile(
+      List<EffectDefinition> effects,
+      List<String> labels,
+      int[] slotCounter,
+      int[] maxDelay,
+      String fallbackLabel) {
     EffectDef[] out = new EffectDef[effects.size()];
     for (int i = 0; i < out.length; i++) {
       EffectDefinition e = effects.get(i);
@@ -275,11 +303,18 @@ public final class Rules {
       }
       int delay = e.getDelayTurns();
       maxDelay[0] = StrictMath.max(maxDelay[0], delay);
-      int scaleBy = e.getScaleBy() == StateVar.VAR_UNSPECIFIED ? -1
-          : Var.of(e.getScaleBy()).ordinal();
-      out[i] = new EffectDef(Var.of(e.getVar()).ordinal(), e.getAmount(), delay,
-          e.getSaturationHours(), labelId, scaleBy, e.getScaleByComplement(),
-          delay > 0 ? slotCounter[0]++ : -1);
+      int scaleBy =
+          e.getScaleBy() == StateVar.VAR_UNSPECIFIED ? -1 : Var.of(e.getScaleBy()).ordinal();
+      out[i] =
+          new EffectDef(
+              Var.of(e.getVar()).ordinal(),
+              e.getAmount(),
+              delay,
+              e.getSaturationHours(),
+              labelId,
+              scaleBy,
+              e.getScaleByComplement(),
+              delay > 0 ? slotCounter[0]++ : -1);
     }
     return out;
   }

@@ -6,8 +6,8 @@ import org.quarterdeck.protocol.v1.ScoringWeights;
 
 /**
  * End-of-game scores from the scenario's weights, read on the settled state: what a team set in
- * motion still counts after the last turn (so dumping everything into the numbers in the last
- * month does not escape the bill), and what it carries forward (energy, calm) is valued.
+ * motion still counts after the last turn (so dumping everything into the numbers in the last month
+ * does not escape the bill), and what it carries forward (energy, calm) is valued.
  */
 final class Scoring {
   private Scoring() {}
@@ -24,10 +24,16 @@ final class Scoring {
       mean += ratio[i];
     }
     mean /= n;
-    double shared = r.mode == MultiplayerMode.COMPANY ? r.scenario.getCompany().getSharedResultWeight() : 0;
+    double shared =
+        r.mode == MultiplayerMode.COMPANY ? r.scenario.getCompany().getSharedResultWeight() : 0;
     ScoringWeights w = r.scenario.getScoring();
-    double total = w.getResults() + w.getMorale() + w.getCapability() + w.getAdoption()
-        + w.getIntegrity() + w.getCarriedForward();
+    double total =
+        w.getResults()
+            + w.getMorale()
+            + w.getCapability()
+            + w.getAdoption()
+            + w.getIntegrity()
+            + w.getCarriedForward();
     List<TeamScore> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       TeamState s = g.teams[i];
@@ -37,13 +43,20 @@ final class Scoring {
       double cap = x[Var.CAPABILITY.ordinal()] / 100.0;
       double adoption = x[Var.ADOPTION.ordinal()];
       double integrity = x[Var.INTEGRITY.ordinal()] / 100.0;
-      double energy = r.mode == MultiplayerMode.TWO_HATS
-          ? (x[Var.LEADER_ENERGY.ordinal()] + x[Var.MANAGER_ENERGY.ordinal()]) / 200.0
-          : x[Var.LEADER_ENERGY.ordinal()] / 100.0;
+      double energy =
+          r.mode == MultiplayerMode.TWO_HATS
+              ? (x[Var.LEADER_ENERGY.ordinal()] + x[Var.MANAGER_ENERGY.ordinal()]) / 200.0
+              : x[Var.LEADER_ENERGY.ordinal()] / 100.0;
       double carried = 0.5 * energy + 0.5 * (1.0 - x[Var.STRESS.ordinal()] / 100.0);
-      double score = 100.0 * (w.getResults() * res + w.getMorale() * morale
-          + w.getCapability() * cap + w.getAdoption() * adoption + w.getIntegrity() * integrity
-          + w.getCarriedForward() * carried) / total;
+      double score =
+          100.0
+              * (w.getResults() * res
+                  + w.getMorale() * morale
+                  + w.getCapability() * cap
+                  + w.getAdoption() * adoption
+                  + w.getIntegrity() * integrity
+                  + w.getCarriedForward() * carried)
+              / total;
       List<QuarterResult> qs = new ArrayList<>();
       for (int q = 0; q < s.quartersClosed(); q++) {
         qs.add(new QuarterResult(s.id, q + 1, s.quarterResults[q], s.quarterTargets[q]));
@@ -54,9 +67,9 @@ final class Scoring {
   }
 
   /**
-   * The team's variables with every delayed effect still pending landed, clamped to each
-   * variable's range. Effects on results (that would land in a quarter that is never played)
-   * stay in the RESULTS entry, which {@link #resultsRatio} adds to the year's results.
+   * The team's variables with every delayed effect still pending landed, clamped to each variable's
+   * range. Effects on results (that would land in a quarter that is never played) stay in the
+   * RESULTS entry, which {@link #resultsRatio} adds to the year's results.
    */
   static double[] settle(Rules r, TeamState s) {
     double[] x = s.values.clone();

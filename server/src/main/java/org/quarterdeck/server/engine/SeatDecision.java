@@ -8,11 +8,11 @@ import java.util.Map;
 
 /**
  * A seat's raw decision for one turn, as it arrives from a player or a bot: hours per act id and an
- * option id per dilemma id. Nothing is checked here; {@link Game#validate(SeatDecision)} checks all of
- * it and never clamps.
+ * option id per dilemma id. Nothing is checked here; {@link Game#validate(SeatDecision)} checks all
+ * of it and never clamps.
  */
-public record SeatDecision(Seat seat, int turn, Map<String, Double> hours,
-    Map<String, String> choices) {
+public record SeatDecision(
+    Seat seat, int turn, Map<String, Double> hours, Map<String, String> choices) {
 
   public SeatDecision {
     requireNonNull(seat, "seat");

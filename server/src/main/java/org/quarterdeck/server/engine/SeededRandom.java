@@ -10,8 +10,10 @@ public final class SeededRandom {
 
   /** Stream for the event deck drawn at the opening of a turn. */
   public static final int STREAM_DECK = 1;
+
   /** Stream for a team's own chance (attrition, incidents, monthly variation). */
   public static final int STREAM_TEAM = 2;
+
   /** Stream reserved for bots deciding a seat; the engine never reads it. */
   public static final int STREAM_BOT = 3;
 
@@ -21,9 +23,7 @@ public final class SeededRandom {
     this.state = state;
   }
 
-  /**
-   * A generator for one (seed, turn, team, stream); team -1 denotes the whole session.
-   */
+  /** A generator for one (seed, turn, team, stream); team -1 denotes the whole session. */
   public static SeededRandom of(long seed, int turn, int team, int stream) {
     long s = mix(seed + GOLDEN);
     s = mix(s ^ (turn * GOLDEN + 0x632BE59BD9B4E019L));
@@ -58,8 +58,8 @@ public final class SeededRandom {
   }
 
   /**
-   * Approximately standard normal (Irwin–Hall sum of four uniforms, scaled to unit variance):
-   * no transcendental functions, so bit-identical everywhere; bounded at ±3.46.
+   * Approximately standard normal (Irwin–Hall sum of four uniforms, scaled to unit variance): no
+   * transcendental functions, so bit-identical everywhere; bounded at ±3.46.
    */
   public double nextNormal() {
     double sum = nextDouble() + nextDouble() + nextDouble() + nextDouble();

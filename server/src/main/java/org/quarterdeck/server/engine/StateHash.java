@@ -10,8 +10,8 @@ import java.security.NoSuchAlgorithmException;
  * declaration order, the delayed-effect ring (sparse: length, count, then index and value of each
  * non-zero entry in ring order), the hires ring, quarter results and targets. Strings are a 4-byte
  * length plus their UTF-16 code units (2 bytes each). Doubles are their exact IEEE-754 bits via
- * {@link Double#doubleToLongBits}, with no rounding: the engine's arithmetic is IEEE-exact on
- * every JVM since Java 17 and uses {@code StrictMath}, never platform-dependent maths.
+ * {@link Double#doubleToLongBits}, with no rounding: the engine's arithmetic is IEEE-exact on every
+ * JVM since Java 17 and uses {@code StrictMath}, never platform-dependent maths.
  */
 public final class StateHash {
   private StateHash() {}

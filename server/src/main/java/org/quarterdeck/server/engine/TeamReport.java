@@ -10,8 +10,13 @@ import java.util.Optional;
  *
  * @param defaultedSeats seats that did not submit and got the scenario's default decision
  */
-public record TeamReport(String teamId, int turn, List<Seat> defaultedSeats,
-    List<EventNote> events, List<DilemmaChoice> dilemmaChoices, List<VariableDelta> changes,
+public record TeamReport(
+    String teamId,
+    int turn,
+    List<Seat> defaultedSeats,
+    List<EventNote> events,
+    List<DilemmaChoice> dilemmaChoices,
+    List<VariableDelta> changes,
     Optional<QuarterResult> quarterClosed) {
 
   public TeamReport {

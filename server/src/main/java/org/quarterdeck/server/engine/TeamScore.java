@@ -10,8 +10,15 @@ import java.util.List;
  * @param carriedForward what the team carries into next year besides its skills and culture: the
  *     mean of its leaders' energy and of its calm (1 - stress/100)
  */
-public record TeamScore(String teamId, double score, double results, double morale,
-    double capability, double adoption, double integrity, double carriedForward,
+public record TeamScore(
+    String teamId,
+    double score,
+    double results,
+    double morale,
+    double capability,
+    double adoption,
+    double integrity,
+    double carriedForward,
     List<QuarterResult> quarters) {
   public TeamScore {
     quarters = List.copyOf(quarters);

@@ -10,18 +10,29 @@ import java.util.Arrays;
 public final class TeamState {
   final String id;
   final int index;
+
   /** The variables, indexed by {@link Var#ordinal()}. */
   final double[] values;
+
   /** Delayed effects: ring of (rules.ring) rows of (rules.slots) amounts, row = due turn % ring. */
   final double[] pending;
+
   /** Hires arriving: ring of (rules.hireRing) counts, index = due turn % hireRing. */
   final double[] hires;
+
   /** Results and targets of closed quarters; NaN for quarters not closed yet. */
   final double[] quarterResults;
+
   final double[] quarterTargets;
 
-  TeamState(String id, int index, double[] values, double[] pending, double[] hires,
-      double[] quarterResults, double[] quarterTargets) {
+  TeamState(
+      String id,
+      int index,
+      double[] values,
+      double[] pending,
+      double[] hires,
+      double[] quarterResults,
+      double[] quarterTargets) {
     this.id = id;
     this.index = index;
     this.values = values;
@@ -36,8 +47,14 @@ public final class TeamState {
     double[] qt = new double[rules.quarters];
     Arrays.fill(qr, Double.NaN);
     Arrays.fill(qt, Double.NaN);
-    return new TeamState(id, index, rules.start.clone(), new double[rules.ring * rules.slots],
-        new double[rules.hireRing], qr, qt);
+    return new TeamState(
+        id,
+        index,
+        rules.start.clone(),
+        new double[rules.ring * rules.slots],
+        new double[rules.hireRing],
+        qr,
+        qt);
   }
 
   /** The team's id. */

@@ -3,8 +3,8 @@ package org.quarterdeck.server.engine;
 import java.util.List;
 
 /**
- * What a seat sees when a turn opens: its hours, the events announced for the turn and the
- * dilemmas it must answer.
+ * What a seat sees when a turn opens: its hours, the events announced for the turn and the dilemmas
+ * it must answer.
  *
  * @param turn 1-based turn number
  * @param quarter 1-based quarter number
@@ -18,10 +18,19 @@ import java.util.List;
  * @param dilemmas dilemmas this seat must answer (empty for a manager hat)
  * @param acts acts this seat may book
  */
-public record TurnOpening(Seat seat, int turn, int quarter, int turnInQuarter,
-    int turnsPerQuarter, double budgetHours,
-    double interruptionHours, double freeHours, double maxOvertimeHours, List<EventCard> events,
-    List<Dilemma> dilemmas, List<Act> acts) {
+public record TurnOpening(
+    Seat seat,
+    int turn,
+    int quarter,
+    int turnInQuarter,
+    int turnsPerQuarter,
+    double budgetHours,
+    double interruptionHours,
+    double freeHours,
+    double maxOvertimeHours,
+    List<EventCard> events,
+    List<Dilemma> dilemmas,
+    List<Act> acts) {
 
   public TurnOpening {
     events = List.copyOf(events);

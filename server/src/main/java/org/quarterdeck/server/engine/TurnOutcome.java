@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The result of resolving one turn: the next game and, on demand, one explained
- * {@link TeamReport} per team. Reports are built lazily so resolving stays cheap when nobody reads
- * them (bots, tournaments, benchmarks).
+ * The result of resolving one turn: the next game and, on demand, one explained {@link TeamReport}
+ * per team. Reports are built lazily so resolving stays cheap when nobody reads them (bots,
+ * tournaments, benchmarks).
  */
 public final class TurnOutcome {
   private final Game before;
@@ -19,8 +19,15 @@ public final class TurnOutcome {
   private final int[][] chosen;
   private final QuarterResult[] closed;
 
-  TurnOutcome(Game before, Game next, AcceptedDecision[] bySeat, AttributionLedger log,
-      int[][] events, List<AcceptedInjection> injections, int[][] chosen, QuarterResult[] closed) {
+  TurnOutcome(
+      Game before,
+      Game next,
+      AcceptedDecision[] bySeat,
+      AttributionLedger log,
+      int[][] events,
+      List<AcceptedInjection> injections,
+      int[][] chosen,
+      QuarterResult[] closed) {
     this.before = before;
     this.next = next;
     this.bySeat = bySeat;
@@ -97,8 +104,8 @@ public final class TurnOutcome {
     for (int k = 0; k < open.length; k++) {
       Dilemma dil = r.dilemmas().get(open[k]);
       boolean dflt = bySeat[i * hats].choices[open[k]] < 0;
-      choices.add(new TeamReport.DilemmaChoice(dil.id(), dil.options().get(chosen[i][k]).id(),
-          dflt));
+      choices.add(
+          new TeamReport.DilemmaChoice(dil.id(), dil.options().get(chosen[i][k]).id(), dflt));
     }
     List<VariableDelta> changes = new ArrayList<>();
     List<Attribution>[] byVar = log.contributions(i, r);
@@ -110,7 +117,13 @@ public final class TurnOutcome {
         changes.add(new VariableDelta(var, a, b, before.turn, cs == null ? List.of() : cs));
       }
     }
-    return new TeamReport(was.id, before.turn, defaulted, notes, choices, changes,
+    return new TeamReport(
+        was.id,
+        before.turn,
+        defaulted,
+        notes,
+        choices,
+        changes,
         closed == null ? Optional.empty() : Optional.of(closed[i]));
   }
 }

@@ -6,8 +6,8 @@ import org.quarterdeck.protocol.v1.DynamicsCoefficients;
 /**
  * The turn function: (game, decisions, injected events) -> (next game, what happened). Each team is
  * resolved on its own (acts, delayed effects, dilemmas, events, dynamics, adoption, attrition,
- * output), then the mode couples them (market shares, company culture), then the quarter closes
- * if it ends. All randomness comes from {@link SeededRandom} streams of (seed, turn, team).
+ * output), then the mode couples them (market shares, company culture), then the quarter closes if
+ * it ends. All randomness comes from {@link SeededRandom} streams of (seed, turn, team).
  */
 final class TurnResolver {
   private static final int MORALE = Var.MORALE.ordinal();
@@ -33,6 +33,7 @@ final class TurnResolver {
   private final Rules rules;
   private final DynamicsCoefficients dyn;
   private final int turn;
+
   /** Effective hours per act of the team being resolved (all its seats together). */
   private final double[] effective;
 
@@ -134,7 +135,11 @@ final class TurnResolver {
     return amount * (e.complement() ? 1.0 - share : share);
   }
 
-  private void resolveTeam(int i, AcceptedDecision[] bySeat, int firstSeat, int hats,
+  private void resolveTeam(
+      int i,
+      AcceptedDecision[] bySeat,
+      int firstSeat,
+      int hats,
       List<AcceptedInjection> injections) {
     TeamState team = game.teams[i];
     double[] was = team.values;
@@ -246,8 +251,9 @@ final class TurnResolver {
       tiredCut += seatBooked * pencavel * (1.0 - rested);
       if (overtime > 0) {
         double doubling = dyn.getOvertimeDrainDoublingHours();
-        double perHour = rules.budget.getOvertimeEnergyDrain()
-            * (doubling > 0 ? 1.0 + overtime / doubling : 1.0);
+        double perHour =
+            rules.budget.getOvertimeEnergyDrain()
+                * (doubling > 0 ? 1.0 + overtime / doubling : 1.0);
         add(i, energy, Cause.OVERTIME, -perHour * overtime);
       } else {
         add(i, energy, Cause.REST, rules.budget.getEnergyRecovery());
@@ -264,19 +270,29 @@ final class TurnResolver {
 
   private void dynamics(int i, double[] was) {
     add(i, MORALE, Cause.NO_RECOGNITION, -dyn.getMoraleNeglect());
-    add(i, MORALE, Cause.WORKLOAD_STRESS, -dyn.getMoralePerStress()
-        * StrictMath.max(0.0, was[STRESS] - dyn.getMoraleStressThreshold()));
+    add(
+        i,
+        MORALE,
+        Cause.WORKLOAD_STRESS,
+        -dyn.getMoralePerStress()
+            * StrictMath.max(0.0, was[STRESS] - dyn.getMoraleStressThreshold()));
     add(i, STRESS, Cause.STRESS_RECOVERY, -dyn.getStressRecovery() * was[STRESS]);
     int turnInQuarter = (turn - 1) % rules.turnsPerQuarter;
     double expected = was[TARGET] * turnInQuarter / rules.turnsPerQuarter;
     if (was[TARGET] > 0 && expected > was[RESULTS]) {
-      add(i, STRESS, Cause.BEHIND_TARGET,
+      add(
+          i,
+          STRESS,
+          Cause.BEHIND_TARGET,
           dyn.getStressPerTargetGap() * 10.0 * (expected - was[RESULTS]) / was[TARGET]);
     }
     add(i, CAPABILITY, Cause.SKILLS_GO_STALE, -dyn.getCapabilityDecay());
     add(i, CLARITY, Cause.CLARITY_FADES, -dyn.getClarityDecay() * was[CLARITY]);
     add(i, TRUST, Cause.TRUST_FOLLOWS_MORALE, dyn.getTrustDrift() * (was[MORALE] - was[TRUST]));
-    add(i, TRUST, Cause.TRUST_FOLLOWS_INTEGRITY,
+    add(
+        i,
+        TRUST,
+        Cause.TRUST_FOLLOWS_INTEGRITY,
         dyn.getTrustIntegrityDrift() * (was[INTEGRITY] - was[TRUST]));
     add(i, INTEGRITY, Cause.INTEGRITY_FADES, -dyn.getIntegrityDecay());
     add(i, COMPLACENCY, Cause.SUCCESS_BREEDS_COMPLACENCY, dyn.getComplacencyGrowth());
@@ -287,20 +303,24 @@ final class TurnResolver {
 
   /**
    * Bass diffusion, with Kotter's warning that most change efforts stall: while the drive is low
-   * and the new way not yet anchored, the effort may stall (the draw is made every turn so that
-   * two strategies on one seed meet the same luck).
+   * and the new way not yet anchored, the effort may stall (the draw is made every turn so that two
+   * strategies on one seed meet the same luck).
    */
   private void adoption(int i, double[] was, SeededRandom rng) {
     double[] x = values[i];
     double drive = clamp01(x[DRIVE] / 100.0);
     double brake = 1.0 - dyn.getComplacencyBrake() * clamp01(x[COMPLACENCY] / 100.0);
-    double p = (dyn.getBassPPerDrive() * drive
-        + dyn.getBassPPerClarity() * clamp01(x[CLARITY] / 100.0)) * brake;
+    double p =
+        (dyn.getBassPPerDrive() * drive + dyn.getBassPPerClarity() * clamp01(x[CLARITY] / 100.0))
+            * brake;
     double wt = dyn.getBassQTrustWeight();
     double wc = dyn.getBassQClarityWeight();
-    double q = dyn.getBassQ() * (wt * clamp01(x[TRUST] / 100.0)
-        + wc * clamp01(x[CLARITY] / 100.0)
-        + StrictMath.max(0.0, 1 - wt - wc) * clamp01(x[MORALE] / 100.0)) * brake;
+    double q =
+        dyn.getBassQ()
+            * (wt * clamp01(x[TRUST] / 100.0)
+                + wc * clamp01(x[CLARITY] / 100.0)
+                + StrictMath.max(0.0, 1 - wt - wc) * clamp01(x[MORALE] / 100.0))
+            * brake;
     double a = clamp01(was[ADOPTION]);
     add(i, ADOPTION, Cause.NEW_ADOPTERS, Adoption.newAdopters(a, p, q));
     double anchored = dyn.getAnchoredAdoption();
@@ -310,7 +330,9 @@ final class TurnResolver {
     }
     double threshold = dyn.getStallDriveThreshold();
     double draw = rng.nextDouble();
-    if (loose && threshold > 0 && x[DRIVE] < threshold
+    if (loose
+        && threshold > 0
+        && x[DRIVE] < threshold
         && draw < dyn.getStallChance() * (1.0 - x[DRIVE] / threshold)) {
       add(i, DRIVE, Cause.CHANGE_STALLED, -x[DRIVE]);
       add(i, ADOPTION, Cause.CHANGE_STALLED, -dyn.getStallRelapse() * clamp01(x[ADOPTION]));
@@ -324,18 +346,20 @@ final class TurnResolver {
     if (arriving > 0) {
       hires[i][slot] = 0;
       double hc = x[HEADCOUNT];
-      double capAfter = (x[CAPABILITY] * hc + dyn.getNewHireCapability() * arriving)
-          / (hc + arriving);
+      double capAfter =
+          (x[CAPABILITY] * hc + dyn.getNewHireCapability() * arriving) / (hc + arriving);
       add(i, HEADCOUNT, Cause.NEW_HIRES, arriving);
       add(i, CAPABILITY, Cause.NEW_HIRES_RAMP_UP, capAfter - x[CAPABILITY]);
     }
-    double threshold = dyn.getAttritionStressThreshold() > 0
-        ? dyn.getAttritionStressThreshold() : 60.0;
-    double chance = (dyn.getAttritionBase()
-        + dyn.getAttritionLowMorale() * StrictMath.max(0.0, 50.0 - x[MORALE]) / 50.0
-        + dyn.getAttritionHighStress() * StrictMath.max(0.0, x[STRESS] - threshold)
-            / (100.0 - threshold))
-        * (1.0 - dyn.getAttritionIntegrityCut() * clamp01(x[INTEGRITY] / 100.0));
+    double threshold =
+        dyn.getAttritionStressThreshold() > 0 ? dyn.getAttritionStressThreshold() : 60.0;
+    double chance =
+        (dyn.getAttritionBase()
+                + dyn.getAttritionLowMorale() * StrictMath.max(0.0, 50.0 - x[MORALE]) / 50.0
+                + dyn.getAttritionHighStress()
+                    * StrictMath.max(0.0, x[STRESS] - threshold)
+                    / (100.0 - threshold))
+            * (1.0 - dyn.getAttritionIntegrityCut() * clamp01(x[INTEGRITY] / 100.0));
     int people = (int) x[HEADCOUNT];
     int leavers = 0;
     for (int k = 0; k < people; k++) {
@@ -356,28 +380,38 @@ final class TurnResolver {
     double base = x[HEADCOUNT] * dyn.getOutputPerPerson() * clamp01(x[CAPABILITY] / 100.0);
     add(i, RESULTS, Cause.TEAM_OUTPUT, base);
     double out = base;
-    double morale = 1.0
-        + dyn.getMoraleProductivityGain() * (clamp01(x[MORALE] / 100.0) * 2.0 - 1.0);
+    double morale =
+        1.0 + dyn.getMoraleProductivityGain() * (clamp01(x[MORALE] / 100.0) * 2.0 - 1.0);
     out = factor(i, out, morale, Cause.MORALE_EFFECT);
     double s = StrictMath.max(0.0, StrictMath.min(100.0, x[STRESS]));
     double opt = dyn.getStressOptimum();
-    double stress = s >= opt
-        ? 1.0 - dyn.getBurnoutLoss() * sq((s - opt) / (100.0 - opt))
-        : 1.0 - dyn.getIdleLoss() * sq((opt - s) / opt);
+    double stress =
+        s >= opt
+            ? 1.0 - dyn.getBurnoutLoss() * sq((s - opt) / (100.0 - opt))
+            : 1.0 - dyn.getIdleLoss() * sq((opt - s) / opt);
     out = factor(i, out, stress, Cause.STRESS_EFFECT);
-    out = factor(i, out,
-        1.0 + dyn.getClarityProductivityGain() * (clamp01(x[CLARITY] / 100.0) - 0.5),
-        Cause.CLARITY_EFFECT);
-    out = factor(i, out,
-        1.0 + dyn.getEfficiencyProductivityGain() * (clamp01(x[EFFICIENCY] / 100.0) - 0.5),
-        Cause.EFFICIENCY_EFFECT);
+    out =
+        factor(
+            i,
+            out,
+            1.0 + dyn.getClarityProductivityGain() * (clamp01(x[CLARITY] / 100.0) - 0.5),
+            Cause.CLARITY_EFFECT);
+    out =
+        factor(
+            i,
+            out,
+            1.0 + dyn.getEfficiencyProductivityGain() * (clamp01(x[EFFICIENCY] / 100.0) - 0.5),
+            Cause.EFFICIENCY_EFFECT);
     double adopted = clamp01(x[ADOPTION]);
     double pressure = pressure();
     out = factor(i, out, 1.0 - pressure * (1.0 - adopted), Cause.COMPETITIVE_PRESSURE);
     double urgency = dyn.getPressureMax() > 0 ? pressure / dyn.getPressureMax() : 0.0;
-    out = factor(i, out,
-        1.0 - dyn.getComplacencyOutputLoss() * clamp01(x[COMPLACENCY] / 100.0) * urgency,
-        Cause.COMPLACENT_TEAM);
+    out =
+        factor(
+            i,
+            out,
+            1.0 - dyn.getComplacencyOutputLoss() * clamp01(x[COMPLACENCY] / 100.0) * urgency,
+            Cause.COMPLACENT_TEAM);
     out = factor(i, out, 1.0 + dyn.getAdoptionPremium() * adopted, Cause.NEW_WAY_PREMIUM);
     out = factor(i, out, 1.0 + dyn.getOutputNoise() * rng.nextNormal(), Cause.MONTHLY_VARIATION);
     double incident = dyn.getIncidentChance() * (1.0 - clamp01(x[READINESS] / 100.0));
@@ -391,8 +425,8 @@ final class TurnResolver {
 
   /** Competitive pressure in the open turn (rises every turn, Kotter). */
   private double pressure() {
-    return StrictMath.min(dyn.getPressureMax(),
-        dyn.getPressureStart() + dyn.getPressureGrowth() * (turn - 1));
+    return StrictMath.min(
+        dyn.getPressureMax(), dyn.getPressureStart() + dyn.getPressureGrowth() * (turn - 1));
   }
 
   private double factor(int i, double out, double f, Cause cause) {
@@ -410,8 +444,9 @@ final class TurnResolver {
     double[] attract = new double[n];
     double mean = 0;
     for (int i = 0; i < n; i++) {
-      attract[i] = (1 + aw * clamp01(values[i][ADOPTION]))
-          * (1 + cw * clamp01(values[i][CAPABILITY] / 100.0));
+      attract[i] =
+          (1 + aw * clamp01(values[i][ADOPTION]))
+              * (1 + cw * clamp01(values[i][CAPABILITY] / 100.0));
       mean += attract[i];
     }
     mean /= n;
@@ -445,11 +480,16 @@ final class TurnResolver {
     if (res >= target) {
       add(i, BOSS, Cause.QUARTER_HIT, dyn.getBossConfidenceHit());
       double beat = target > 0 ? (res / target - 1.0) * 100.0 : 0.0;
-      add(i, COMPLACENCY, Cause.SUCCESS_BREEDS_COMPLACENCY, dyn.getComplacencyPerSuccessPct() * beat);
-      double base = rules.budget.getBaseInterruptionHours()
-          + rules.anxiousBossHours(x[BOSS]);
-      double relief = StrictMath.min(rules.budget.getInterruptionReliefPerHit(),
-          StrictMath.max(0.0, x[INTERRUPTIONS] - base));
+      add(
+          i,
+          COMPLACENCY,
+          Cause.SUCCESS_BREEDS_COMPLACENCY,
+          dyn.getComplacencyPerSuccessPct() * beat);
+      double base = rules.budget.getBaseInterruptionHours() + rules.anxiousBossHours(x[BOSS]);
+      double relief =
+          StrictMath.min(
+              rules.budget.getInterruptionReliefPerHit(),
+              StrictMath.max(0.0, x[INTERRUPTIONS] - base));
       add(i, INTERRUPTIONS, Cause.QUARTER_HIT, -relief);
     } else {
       double missPct = target > 0 ? (1.0 - res / target) * 100.0 : 0.0;

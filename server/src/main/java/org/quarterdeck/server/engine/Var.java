@@ -28,6 +28,7 @@ public enum Var {
   ACT_HOURS("hours that counted", 0, Double.MAX_VALUE);
 
   static final Var[] ALL = values();
+
   /** Number of variables. */
   public static final int COUNT = ALL.length;
 
@@ -59,26 +60,46 @@ public enum Var {
   /** Maps the scenario schema's variable to the engine's; throws for UNSPECIFIED/unknown. */
   public static Var of(StateVar v) {
     switch (v) {
-      case VAR_MORALE: return MORALE;
-      case VAR_TRUST: return TRUST;
-      case VAR_CAPABILITY: return CAPABILITY;
-      case VAR_STRESS: return STRESS;
-      case VAR_COMPLACENCY: return COMPLACENCY;
-      case VAR_ADOPTION: return ADOPTION;
-      case VAR_CLARITY: return CLARITY;
-      case VAR_HEADCOUNT: return HEADCOUNT;
-      case VAR_LEADER_ENERGY: return LEADER_ENERGY;
-      case VAR_BOSS_CONFIDENCE: return BOSS_CONFIDENCE;
-      case VAR_RESULTS: return RESULTS;
-      case VAR_TARGET: return TARGET;
-      case VAR_EFFICIENCY: return EFFICIENCY;
-      case VAR_INTEGRITY: return INTEGRITY;
-      case VAR_READINESS: return READINESS;
-      case VAR_CHANGE_DRIVE: return CHANGE_DRIVE;
-      case VAR_INTERRUPTIONS: return INTERRUPTIONS;
-      case VAR_MANAGER_ENERGY: return MANAGER_ENERGY;
-      case VAR_ACT_HOURS: return ACT_HOURS;
-      default: throw new IllegalArgumentException("no state variable for " + v);
+      case VAR_MORALE:
+        return MORALE;
+      case VAR_TRUST:
+        return TRUST;
+      case VAR_CAPABILITY:
+        return CAPABILITY;
+      case VAR_STRESS:
+        return STRESS;
+      case VAR_COMPLACENCY:
+        return COMPLACENCY;
+      case VAR_ADOPTION:
+        return ADOPTION;
+      case VAR_CLARITY:
+        return CLARITY;
+      case VAR_HEADCOUNT:
+        return HEADCOUNT;
+      case VAR_LEADER_ENERGY:
+        return LEADER_ENERGY;
+      case VAR_BOSS_CONFIDENCE:
+        return BOSS_CONFIDENCE;
+      case VAR_RESULTS:
+        return RESULTS;
+      case VAR_TARGET:
+        return TARGET;
+      case VAR_EFFICIENCY:
+        return EFFICIENCY;
+      case VAR_INTEGRITY:
+        return INTEGRITY;
+      case VAR_READINESS:
+        return READINESS;
+      case VAR_CHANGE_DRIVE:
+        return CHANGE_DRIVE;
+      case VAR_INTERRUPTIONS:
+        return INTERRUPTIONS;
+      case VAR_MANAGER_ENERGY:
+        return MANAGER_ENERGY;
+      case VAR_ACT_HOURS:
+        return ACT_HOURS;
+      default:
+        throw new IllegalArgumentException("no state variable for " + v);
     }
   }
 }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Locale;
 
 /** How one variable changed in a turn and why, largest contributions first. */
-public record VariableDelta(Var var, double before, double after, int turn,
-    List<Attribution> contributions) {
+public record VariableDelta(
+    Var var, double before, double after, int turn, List<Attribution> contributions) {
 
   public VariableDelta {
     contributions = List.copyOf(contributions);

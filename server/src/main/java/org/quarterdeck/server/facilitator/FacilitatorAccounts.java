@@ -16,15 +16,17 @@ import java.util.regex.Pattern;
 
 /**
  * The facilitator accounts an operator created: a text file of {@code name:password-hash} lines
- * ({@code #} starts a comment). A name is also the facilitator's permanent room link
- * ({@code /room/NAME}), so it is short, lowercase and URL-safe.
+ * ({@code #} starts a comment). A name is also the facilitator's permanent room link ({@code
+ * /room/NAME}), so it is short, lowercase and URL-safe.
  */
 public final class FacilitatorAccounts {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+
   /** The name a connection signed in with the server's admin token gets. */
   public static final String ADMIN = "admin";
 
   private final Map<String, PasswordHash> accounts;
+
   /**
    * Checked instead when the name is unknown, at the same cost, so that the time a refusal takes
    * does not tell which names exist.
@@ -33,8 +35,10 @@ public final class FacilitatorAccounts {
 
   private FacilitatorAccounts(Map<String, PasswordHash> accounts) {
     this.accounts = Map.copyOf(accounts);
-    this.standIn = accounts.isEmpty() ? null : PasswordHash.of(new char[] {'-'},
-        accounts.values().iterator().next().iterations());
+    this.standIn =
+        accounts.isEmpty()
+            ? null
+            : PasswordHash.of(new char[] {'-'}, accounts.values().iterator().next().iterations());
   }
 
   public static FacilitatorAccounts none() {
@@ -71,8 +75,8 @@ public final class FacilitatorAccounts {
   }
 
   /**
-   * Adds or replaces an account in the file (created if missing), writing a new file and moving
-   * it into place so a crash leaves the old file or the new one, never half of one.
+   * Adds or replaces an account in the file (created if missing), writing a new file and moving it
+   * into place so a crash leaves the old file or the new one, never half of one.
    */
   public static void put(Path file, String name, char[] password, int iterations)
       throws IOException {
@@ -89,8 +93,14 @@ public final class FacilitatorAccounts {
 
   private static void checkName(String name, String where) {
     if (!NAME.matcher(name).matches() || name.equals(ADMIN)) {
-      throw new IllegalArgumentException(where + "a facilitator name is 1..32 characters of a-z,"
-          + " 0-9 and '-' (not '" + ADMIN + "'), was '" + name + "'");
+      throw new IllegalArgumentException(
+          where
+              + "a facilitator name is 1..32 characters of a-z,"
+              + " 0-9 and '-' (not '"
+              + ADMIN
+              + "'), was '"
+              + name
+              + "'");
     }
   }
 

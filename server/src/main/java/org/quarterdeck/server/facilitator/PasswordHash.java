@@ -11,15 +11,17 @@ import javax.crypto.spec.PBEKeySpec;
 
 /**
  * A facilitator's password as stored: PBKDF2 with HMAC-SHA-256 (the JDK's own, no library needed),
- * a per-account random salt and the iteration count, written as
- * {@code pbkdf2-sha256$ITERATIONS$SALT$HASH} (salt and hash in Base64). The password itself is
- * never stored or logged.
+ * a per-account random salt and the iteration count, written as {@code
+ * pbkdf2-sha256$ITERATIONS$SALT$HASH} (salt and hash in Base64). The password itself is never
+ * stored or logged.
  */
 public final class PasswordHash {
   /** OWASP's 2023 figure for PBKDF2-HMAC-SHA256; each sign-in costs about a CPU second here. */
   public static final int DEFAULT_ITERATIONS = 600_000;
+
   /** The least a stored hash may use; below it a file is refused as too weak. */
   public static final int MIN_ITERATIONS = 1_000;
+
   private static final String SCHEME = "pbkdf2-sha256";
   private static final int SALT_BYTES = 16;
   private static final int HASH_BITS = 256;
@@ -50,8 +52,8 @@ public final class PasswordHash {
   public static PasswordHash parse(String stored) {
     String[] parts = requireNonNull(stored, "stored").split("\\$");
     if (parts.length != 4 || !parts[0].equals(SCHEME)) {
-      throw new IllegalArgumentException("a password hash must look like " + SCHEME
-          + "$ITERATIONS$SALT$HASH");
+      throw new IllegalArgumentException(
+          "a password hash must look like " + SCHEME + "$ITERATIONS$SALT$HASH");
     }
     int iterations;
     try {
@@ -63,8 +65,8 @@ public final class PasswordHash {
       throw new IllegalArgumentException("the iteration count is below " + MIN_ITERATIONS);
     }
     try {
-      return new PasswordHash(iterations, Base64.getDecoder().decode(parts[2]),
-          Base64.getDecoder().decode(parts[3]));
+      return new PasswordHash(
+          iterations, Base64.getDecoder().decode(parts[2]), Base64.getDecoder().decode(parts[3]));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("the salt or hash is not Base64");
     }
@@ -72,8 +74,8 @@ public final class PasswordHash {
 
   /** True when the password matches; compares in constant time. Costs the full iterations. */
   public boolean matches(char[] password) {
-    return MessageDigest.isEqual(hash, derive(requireNonNull(password, "password"), salt,
-        iterations));
+    return MessageDigest.isEqual(
+        hash, derive(requireNonNull(password, "password"), salt, iterations));
   }
 
   int iterations() {
@@ -83,15 +85,19 @@ public final class PasswordHash {
   /** The stored form. */
   @Override
   public String toString() {
-    return SCHEME + "$" + iterations + "$" + Base64.getEncoder().encodeToString(salt) + "$"
+    return SCHEME
+        + "$"
+        + iterations
+        + "$"
+        + Base64.getEncoder().encodeToString(salt)
+        + "$"
         + Base64.getEncoder().encodeToString(hash);
   }
 
   private static byte[] derive(char[] password, byte[] salt, int iterations) {
     PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, HASH_BITS);
     try {
-      return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec)
-          .getEncoded();
+      return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("every Java 17 runtime has PBKDF2WithHmacSHA256", e);
     } finally {

@@ -21,6 +21,7 @@ import java.util.function.LongSupplier;
 public final class SignIns {
   /** Credentials one server holds at most; the oldest go first (a flood cannot grow the heap). */
   static final int MAX_CREDENTIALS = 10_000;
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private record Grant(String name, long expiresAtMs) {}
@@ -44,8 +45,8 @@ public final class SignIns {
     if (byHash.size() >= MAX_CREDENTIALS) {
       byHash.values().removeIf(g -> g.expiresAtMs() <= now);
       if (byHash.size() >= MAX_CREDENTIALS) {
-        byHash.entrySet().stream().min(Map.Entry.comparingByValue(
-            java.util.Comparator.comparingLong(Grant::expiresAtMs)))
+        byHash.entrySet().stream()
+            .min(Map.Entry.comparingByValue(java.util.Comparator.comparingLong(Grant::expiresAtMs)))
             .ifPresent(e -> byHash.remove(e.getKey()));
       }
     }
@@ -70,8 +71,10 @@ public final class SignIns {
 
   private static String hash(String credential) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(credential.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(credential.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }

@@ -44,16 +44,15 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     this(tail, metrics, Exporter.none());
   }
 
-  public HttpChannelInitializer(ConnectionPipeline tail, ServerMetrics metrics,
-      Exporter exporter) {
+  public HttpChannelInitializer(ConnectionPipeline tail, ServerMetrics metrics, Exporter exporter) {
     this(tail, metrics, exporter, Rooms.none());
   }
 
   /**
    * @param rooms resolves facilitators' room links ({@code /room/NAME})
    */
-  public HttpChannelInitializer(ConnectionPipeline tail, ServerMetrics metrics,
-      Exporter exporter, Rooms rooms) {
+  public HttpChannelInitializer(
+      ConnectionPipeline tail, ServerMetrics metrics, Exporter exporter, Rooms rooms) {
     this(tail, metrics, exporter, rooms, OriginPolicy.sameOrigin());
   }
 
@@ -61,31 +60,38 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
    * @param rooms resolves facilitators' room links ({@code /room/NAME})
    * @param origins the pages whose WebSocket connections are accepted
    */
-  public HttpChannelInitializer(ConnectionPipeline tail, ServerMetrics metrics,
-      Exporter exporter, Rooms rooms, OriginPolicy origins) {
+  public HttpChannelInitializer(
+      ConnectionPipeline tail,
+      ServerMetrics metrics,
+      Exporter exporter,
+      Rooms rooms,
+      OriginPolicy origins) {
     this.origins = requireNonNull(origins, "origins");
     this.rooms = rooms;
     this.tail = tail;
     this.metrics = metrics;
     this.exporter = exporter;
     int maxFrame = tail.limits().maxFrameBytes();
-    this.webSocketConfig = WebSocketServerProtocolConfig.newBuilder()
-        .websocketPath(WS_PATH)
-        .checkStartsWith(false)
-        .handshakeTimeoutMillis(tail.limits().handshakeTimeout().toMillis())
-        .handleCloseFrames(true)
-        // The connection handler sends its own close frame with a reason; without this Netty
-        // would also write one into plain HTTP connections that were never upgraded.
-        .sendCloseFrame(null)
-        .dropPongFrames(true)
-        .decoderConfig(WebSocketDecoderConfig.newBuilder()
-            .maxFramePayloadLength(maxFrame)
-            .allowExtensions(false)
-            // The decoder reports a violation (with its close status) instead of closing at
-            // once: the connection handler sends the close frame and lets the client read it.
-            .closeOnProtocolViolation(false)
-            .build())
-        .build();
+    this.webSocketConfig =
+        WebSocketServerProtocolConfig.newBuilder()
+            .websocketPath(WS_PATH)
+            .checkStartsWith(false)
+            .handshakeTimeoutMillis(tail.limits().handshakeTimeout().toMillis())
+            .handleCloseFrames(true)
+            // The connection handler sends its own close frame with a reason; without this Netty
+            // would also write one into plain HTTP connections that were never upgraded.
+            .sendCloseFrame(null)
+            .dropPongFrames(true)
+            .decoderConfig(
+                WebSocketDecoderConfig.newBuilder()
+                    .maxFramePayloadLength(maxFrame)
+                    .allowExtensions(false)
+                    // The decoder reports a violation (with its close status) instead of closing at
+                    // once: the connection handler sends the close frame and lets the client read
+                    // it.
+                    .closeOnProtocolViolation(false)
+                    .build())
+            .build();
   }
 
   @Override
@@ -96,11 +102,14 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
   /** Installs the HTTP handlers on a pipeline (public so tests can use an EmbeddedChannel). */
   public void configure(ChannelPipeline p) {
     p.addLast(HTTP_CODEC, new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_CHUNK_BYTES));
-    p.addLast(HTTP_IDLE, new IdleStateHandler(0, 0,
-        tail.limits().idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+    p.addLast(
+        HTTP_IDLE,
+        new IdleStateHandler(0, 0, tail.limits().idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
     p.addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(tail.limits().maxFrameBytes()));
-    p.addLast(ADMISSION, new RequestAdmission(origins, tail.limits().messagesPerSecond(),
-        tail.limits().messageBurst()));
+    p.addLast(
+        ADMISSION,
+        new RequestAdmission(
+            origins, tail.limits().messagesPerSecond(), tail.limits().messageBurst()));
     p.addLast(WEBSOCKET, new WebSocketServerProtocolHandler(webSocketConfig));
     p.addLast(ROUTER, new HttpRouter(tail, metrics, exporter, rooms));
   }

@@ -27,8 +27,8 @@ import java.util.concurrent.RejectedExecutionException;
 import org.quarterdeck.server.metrics.ServerMetrics;
 import org.quarterdeck.server.net.ConnectionPipeline;
 import org.quarterdeck.server.net.EnvelopeParser;
-import org.quarterdeck.server.port.Transport;
 import org.quarterdeck.server.net.WebSocketEnvelopeCodec;
+import org.quarterdeck.server.port.Transport;
 
 /**
  * Answers plain HTTP requests and, once a WebSocket upgrade completes, turns the pipeline into a
@@ -60,11 +60,12 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   /**
-   * Requests that arrived (pipelined) while an answer computed off the event loop (an export, a
-   * QR code) was pending: HTTP/1.1 answers in request order, so they wait their turn. Reading
-   * stops meanwhile, so only what one read held can wait; bounded all the same.
+   * Requests that arrived (pipelined) while an answer computed off the event loop (an export, a QR
+   * code) was pending: HTTP/1.1 answers in request order, so they wait their turn. Reading stops
+   * meanwhile, so only what one read held can wait; bounded all the same.
    */
   private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
+
   private static final int MAX_WAITING = 1024;
   private boolean answering;
 
@@ -95,43 +96,61 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
    */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    org.slf4j.LoggerFactory.getLogger(HttpRouter.class).debug("HTTP connection {} failed: {}",
-        ctx.channel().remoteAddress(), cause.toString());
+    org.slf4j.LoggerFactory.getLogger(HttpRouter.class)
+        .debug("HTTP connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
     ctx.close();
   }
 
   /** Runs {@code answer} later on this channel's event loop, holding later requests until then. */
-  private <T> void later(ChannelHandlerContext ctx, FullHttpRequest request,
-      CompletableFuture<T> work, java.util.function.BiConsumer<FullHttpRequest, T> answer) {
+  private <T> void later(
+      ChannelHandlerContext ctx,
+      FullHttpRequest request,
+      CompletableFuture<T> work,
+      java.util.function.BiConsumer<FullHttpRequest, T> answer) {
     answering = true;
     ctx.channel().config().setAutoRead(false);
     FullHttpRequest held = request.retainedDuplicate();
-    work.whenComplete((value, error) -> ctx.executor().execute(() -> {
-      try {
-        if (!ctx.channel().isActive()) {
-          return;
-        }
-        if (error == null) {
-          answer.accept(held, value);
-        } else {
-          Throwable cause = error instanceof CompletionException && error.getCause() != null
-              ? error.getCause() : error;
-          if (cause instanceof RejectedExecutionException) {
-            respond(ctx, held, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
-                "busy, try again\n", true);
-          } else {
-            HttpResponseStatus status = cause instanceof SecurityException
-                ? HttpResponseStatus.FORBIDDEN : cause instanceof IllegalArgumentException
-                ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.INTERNAL_SERVER_ERROR;
-            respond(ctx, held, status, "text/plain", cause.getMessage() + "\n", true);
-          }
-        }
-      } finally {
-        held.release();
-        answering = false;
-        drainWaiting(ctx);
-      }
-    }));
+    work.whenComplete(
+        (value, error) ->
+            ctx.executor()
+                .execute(
+                    () -> {
+                      try {
+                        if (!ctx.channel().isActive()) {
+                          return;
+                        }
+                        if (error == null) {
+                          answer.accept(held, value);
+                        } else {
+                          Throwable cause =
+                              error instanceof CompletionException && error.getCause() != null
+                                  ? error.getCause()
+                                  : error;
+                          if (cause instanceof RejectedExecutionException) {
+                            respond(
+                                ctx,
+                                held,
+                                HttpResponseStatus.SERVICE_UNAVAILABLE,
+                                "text/plain",
+                                "busy, try again\n",
+                                true);
+                          } else {
+                            HttpResponseStatus status =
+                                cause instanceof SecurityException
+                                    ? HttpResponseStatus.FORBIDDEN
+                                    : cause instanceof IllegalArgumentException
+                                        ? HttpResponseStatus.NOT_FOUND
+                                        : HttpResponseStatus.INTERNAL_SERVER_ERROR;
+                            respond(
+                                ctx, held, status, "text/plain", cause.getMessage() + "\n", true);
+                          }
+                        }
+                      } finally {
+                        held.release();
+                        answering = false;
+                        drainWaiting(ctx);
+                      }
+                    }));
   }
 
   private void drainWaiting(ChannelHandlerContext ctx) {
@@ -157,8 +176,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
-      respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain",
-          "method not allowed\n", true);
+      respond(
+          ctx,
+          request,
+          HttpResponseStatus.METHOD_NOT_ALLOWED,
+          "text/plain",
+          "method not allowed\n",
+          true);
       return;
     }
     QueryStringDecoder query = new QueryStringDecoder(request.uri());
@@ -168,12 +192,20 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       path = query.path();
       query.parameters();
     } catch (IllegalArgumentException e) {
-      respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain",
-          "malformed percent-encoding in the address\n", false);
+      respond(
+          ctx,
+          request,
+          HttpResponseStatus.BAD_REQUEST,
+          "text/plain",
+          "malformed percent-encoding in the address\n",
+          false);
       return;
     }
     if (path.startsWith(EXPORT_PREFIX) && path.endsWith(EXPORT_SUFFIX)) {
-      export(ctx, request, query,
+      export(
+          ctx,
+          request,
+          query,
           path.substring(EXPORT_PREFIX.length(), path.length() - EXPORT_SUFFIX.length()));
       return;
     }
@@ -182,14 +214,26 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     switch (path) {
-      case "/healthz" -> respond(ctx, request, HttpResponseStatus.OK, "application/json",
-          health(), true);
+      case "/healthz" ->
+          respond(ctx, request, HttpResponseStatus.OK, "application/json", health(), true);
       // for load balancers: 503 while a cluster node does not hold its lease
-      case "/readyz" -> respond(ctx, request, metrics.ready() ? HttpResponseStatus.OK
-          : HttpResponseStatus.SERVICE_UNAVAILABLE, "application/json", ready(), true);
+      case "/readyz" ->
+          respond(
+              ctx,
+              request,
+              metrics.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+              "application/json",
+              ready(),
+              true);
       case "/cluster" -> cluster(ctx, request);
-      case "/metrics" -> respond(ctx, request, HttpResponseStatus.OK,
-          "text/plain; version=0.0.4; charset=utf-8", metrics.prometheusText(), true);
+      case "/metrics" ->
+          respond(
+              ctx,
+              request,
+              HttpResponseStatus.OK,
+              "text/plain; version=0.0.4; charset=utf-8",
+              metrics.prometheusText(),
+              true);
       case "/qr" -> qr(ctx, request, first(query, "text", ""));
       default -> {
         if (!StaticFiles.handle(ctx, request, query)) {
@@ -200,28 +244,50 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   /**
-   * {@code GET /sessions/ID/export?format=csv|json} with the facilitator token as
-   * {@code Authorization: Bearer TOKEN} only: a token in the address would end up in proxy logs,
-   * browser history and Referer headers.
+   * {@code GET /sessions/ID/export?format=csv|json} with the facilitator token as {@code
+   * Authorization: Bearer TOKEN} only: a token in the address would end up in proxy logs, browser
+   * history and Referer headers.
    */
-  private void export(ChannelHandlerContext ctx, FullHttpRequest request,
-      QueryStringDecoder query, String sessionId) {
+  private void export(
+      ChannelHandlerContext ctx,
+      FullHttpRequest request,
+      QueryStringDecoder query,
+      String sessionId) {
     String format = first(query, "format", "csv");
     if (!format.equals("csv") && !format.equals("json")) {
-      respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain",
-          "format must be csv or json\n", true);
+      respond(
+          ctx,
+          request,
+          HttpResponseStatus.BAD_REQUEST,
+          "text/plain",
+          "format must be csv or json\n",
+          true);
       return;
     }
     if (query.parameters().containsKey("token")) {
-      respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain",
-          "send the token as Authorization: Bearer TOKEN, not in the address\n", true);
+      respond(
+          ctx,
+          request,
+          HttpResponseStatus.BAD_REQUEST,
+          "text/plain",
+          "send the token as Authorization: Bearer TOKEN, not in the address\n",
+          true);
       return;
     }
     String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION, "");
     String token = auth.startsWith("Bearer ") ? auth.substring(7).trim() : "";
-    later(ctx, request, exporter.export(sessionId, token, format.equals("csv")),
-        (held, text) -> respond(ctx, held, HttpResponseStatus.OK, format.equals("csv")
-            ? "text/csv; charset=utf-8" : "application/json", text, true));
+    later(
+        ctx,
+        request,
+        exporter.export(sessionId, token, format.equals("csv")),
+        (held, text) ->
+            respond(
+                ctx,
+                held,
+                HttpResponseStatus.OK,
+                format.equals("csv") ? "text/csv; charset=utf-8" : "application/json",
+                text,
+                true));
   }
 
   /** {@code /qr?text=...}: an SVG QR code, drawn off the event loop. */
@@ -230,13 +296,23 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     try {
       work = QR_CODES.render(text);
     } catch (RejectedExecutionException e) {
-      respond(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
-          "busy, try again\n", true);
+      respond(
+          ctx,
+          request,
+          HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "text/plain",
+          "busy, try again\n",
+          true);
       return;
     }
     if (work.isCompletedExceptionally()) {
-      respond(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
-          "busy drawing QR codes, try again\n", true);
+      respond(
+          ctx,
+          request,
+          HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "text/plain",
+          "busy drawing QR codes, try again\n",
+          true);
       return;
     }
     if (work.isDone()) {
@@ -246,13 +322,23 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     later(ctx, request, work, (held, rendered) -> answerQr(ctx, held, rendered));
   }
 
-  private static void answerQr(ChannelHandlerContext ctx, FullHttpRequest request,
-      QrCodes.Rendered rendered) {
+  private static void answerQr(
+      ChannelHandlerContext ctx, FullHttpRequest request, QrCodes.Rendered rendered) {
     if (rendered.svg() == null) {
-      respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8",
-          rendered.problem() + "\n", true);
+      respond(
+          ctx,
+          request,
+          HttpResponseStatus.BAD_REQUEST,
+          "text/plain; charset=utf-8",
+          rendered.problem() + "\n",
+          true);
     } else {
-      StaticFiles.write(ctx, request, HttpResponseStatus.OK, "image/svg+xml", rendered.svg(),
+      StaticFiles.write(
+          ctx,
+          request,
+          HttpResponseStatus.OK,
+          "image/svg+xml",
+          rendered.svg(),
           "public, max-age=3600");
     }
   }
@@ -263,17 +349,26 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
    * every round of a day.
    */
   private void room(ChannelHandlerContext ctx, FullHttpRequest request, String name) {
-    java.util.Optional<String> code = ROOM_NAME.matcher(name).matches()
-        ? rooms.currentJoinCode(name) : java.util.Optional.empty();
+    java.util.Optional<String> code =
+        ROOM_NAME.matcher(name).matches()
+            ? rooms.currentJoinCode(name)
+            : java.util.Optional.empty();
     if (code.isEmpty()) {
-      respond(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
+      respond(
+          ctx,
+          request,
+          HttpResponseStatus.NOT_FOUND,
+          "text/plain; charset=utf-8",
           "No game is running in this room yet. Ask your facilitator, then reload this page.\n",
           true);
       return;
     }
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.SEE_OTHER, Unpooled.EMPTY_BUFFER);
-    response.headers().set(HttpHeaderNames.LOCATION, "/?code=" + code.get())
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.SEE_OTHER, Unpooled.EMPTY_BUFFER);
+    response
+        .headers()
+        .set(HttpHeaderNames.LOCATION, "/?code=" + code.get())
         .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
         .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
     boolean keepAlive = HttpUtil.isKeepAlive(request);
@@ -288,24 +383,40 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   private void cluster(ChannelHandlerContext ctx, FullHttpRequest request) {
     var view = metrics.clusterView();
     if (view.isEmpty()) {
-      respond(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain",
-          "this server is no cluster node\n", true);
+      respond(
+          ctx,
+          request,
+          HttpResponseStatus.NOT_FOUND,
+          "text/plain",
+          "this server is no cluster node\n",
+          true);
       return;
     }
     FullHttpRequest held = request.retainedDuplicate();
-    view.get().whenComplete((json, error) -> ctx.executor().execute(() -> {
-      try {
-        if (error == null) {
-          respond(ctx, held, HttpResponseStatus.OK, "application/json", json, true);
-        } else {
-          Throwable cause = error.getCause() != null ? error.getCause() : error;
-          respond(ctx, held, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
-              cause.getMessage() + "\n", true);
-        }
-      } finally {
-        held.release();
-      }
-    }));
+    view.get()
+        .whenComplete(
+            (json, error) ->
+                ctx.executor()
+                    .execute(
+                        () -> {
+                          try {
+                            if (error == null) {
+                              respond(
+                                  ctx, held, HttpResponseStatus.OK, "application/json", json, true);
+                            } else {
+                              Throwable cause = error.getCause() != null ? error.getCause() : error;
+                              respond(
+                                  ctx,
+                                  held,
+                                  HttpResponseStatus.SERVICE_UNAVAILABLE,
+                                  "text/plain",
+                                  cause.getMessage() + "\n",
+                                  true);
+                            }
+                          } finally {
+                            held.release();
+                          }
+                        }));
   }
 
   private static String first(QueryStringDecoder query, String name, String fallback) {
@@ -335,13 +446,22 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     p.remove(this);
   }
 
-  private static void respond(ChannelHandlerContext ctx, FullHttpRequest request,
-      HttpResponseStatus status, String contentType, String body, boolean keepAliveAllowed) {
+  private static void respond(
+      ChannelHandlerContext ctx,
+      FullHttpRequest request,
+      HttpResponseStatus status,
+      String contentType,
+      String body,
+      boolean keepAliveAllowed) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     boolean head = HttpMethod.HEAD.equals(request.method());
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-        head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
-    response.headers()
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            status,
+            head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
+    response
+        .headers()
         .set(HttpHeaderNames.CONTENT_TYPE, contentType)
         .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
         .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);

@@ -21,10 +21,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Renders QR codes as SVG on a thread of their own, never on an event loop: a QR code of 500
  * characters costs milliseconds of CPU, and a flood of them on the event loops delayed every game
- * on those loops (Ping p50 500 ms). New codes are also rationed ({@value #NEW_PER_SECOND} a
- * second, bursts of {@value #NEW_BURST}) so a flood cannot take a whole core either; past that, and
- * when the queue is full, the answer is 503 at once. Recent codes are cached and served without
- * limit (a facilitator page asks for the same join link again and again).
+ * on those loops (Ping p50 500 ms). New codes are also rationed ({@value #NEW_PER_SECOND} a second,
+ * bursts of {@value #NEW_BURST}) so a flood cannot take a whole core either; past that, and when
+ * the queue is full, the answer is 503 at once. Recent codes are cached and served without limit (a
+ * facilitator page asks for the same join link again and again).
  */
 final class QrCodes implements AutoCloseable {
   static final int MAX_TEXT = 512;
@@ -38,31 +38,38 @@ final class QrCodes implements AutoCloseable {
 
   private final ExecutorService renderer;
   private final TokenBucket newCodes = new TokenBucket(NEW_PER_SECOND, NEW_BURST);
-  private final Map<String, byte[]> recent = new LinkedHashMap<>(16, 0.75f, true) {
-    private static final long serialVersionUID = 1L;
+  private final Map<String, byte[]> recent =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
 
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
-      return size() > CACHE_ENTRIES;
-    }
-  };
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+          return size() > CACHE_ENTRIES;
+        }
+      };
 
   QrCodes() {
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(QUEUE), r -> {
-          Thread t = new Thread(r, "quarterdeck-qr");
-          t.setDaemon(true);
-          // below the event loops: a flood of QR codes yields the CPU to the games
-          t.setPriority(Thread.MIN_PRIORITY);
-          return t;
-        });
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            10,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(QUEUE),
+            r -> {
+              Thread t = new Thread(r, "quarterdeck-qr");
+              t.setDaemon(true);
+              // below the event loops: a flood of QR codes yields the CPU to the games
+              t.setPriority(Thread.MIN_PRIORITY);
+              return t;
+            });
     pool.allowCoreThreadTimeOut(true);
     this.renderer = pool;
   }
 
   /**
-   * The SVG of {@code text}, completed on the renderer's thread (or at once from the cache).
-   * Fails with {@link RejectedExecutionException} when the queue is full.
+   * The SVG of {@code text}, completed on the renderer's thread (or at once from the cache). Fails
+   * with {@link RejectedExecutionException} when the queue is full.
    */
   CompletableFuture<Rendered> render(String text) {
     requireNonNull(text, "text");
@@ -78,17 +85,19 @@ final class QrCodes implements AutoCloseable {
       return CompletableFuture.failedFuture(
           new RejectedExecutionException("more than " + NEW_PER_SECOND + " new QR codes a second"));
     }
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        byte[] svg = svg(text).getBytes(StandardCharsets.UTF_8);
-        synchronized (recent) {
-          recent.put(text, svg);
-        }
-        return new Rendered(svg, null);
-      } catch (WriterException e) {
-        return new Rendered(null, "cannot encode");
-      }
-    }, renderer);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            byte[] svg = svg(text).getBytes(StandardCharsets.UTF_8);
+            synchronized (recent) {
+              recent.put(text, svg);
+            }
+            return new Rendered(svg, null);
+          } catch (WriterException e) {
+            return new Rendered(null, "cannot encode");
+          }
+        },
+        renderer);
   }
 
   private byte[] cached(String text) {
@@ -99,9 +108,20 @@ final class QrCodes implements AutoCloseable {
 
   /** A QR code as an SVG of one path, with a four-module quiet zone. */
   static String svg(String text) throws WriterException {
-    BitMatrix m = new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, 0, 0,
-        Map.of(EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M,
-            EncodeHintType.CHARACTER_SET, "UTF-8", EncodeHintType.MARGIN, 4));
+    BitMatrix m =
+        new QRCodeWriter()
+            .encode(
+                text,
+                BarcodeFormat.QR_CODE,
+                0,
+                0,
+                Map.of(
+                    EncodeHintType.ERROR_CORRECTION,
+                    ErrorCorrectionLevel.M,
+                    EncodeHintType.CHARACTER_SET,
+                    "UTF-8",
+                    EncodeHintType.MARGIN,
+                    4));
     StringBuilder d = new StringBuilder();
     for (int y = 0; y < m.getHeight(); y++) {
       for (int x = 0; x < m.getWidth(); x++) {
@@ -110,9 +130,13 @@ final class QrCodes implements AutoCloseable {
         }
       }
     }
-    return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + m.getWidth() + " "
-        + m.getHeight() + "\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"QR code\">"
-        + "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path fill=\"#000\" d=\"" + d
+    return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "
+        + m.getWidth()
+        + " "
+        + m.getHeight()
+        + "\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"QR code\">"
+        + "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path fill=\"#000\" d=\""
+        + d
         + "\"/></svg>";
   }
 

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides, before the WebSocket upgrade and the routes, whether a request may go on: a WebSocket
  * from a foreign page's Origin gets 403, and a connection admitted from the health-check reserve
- * (past a connection cap) may ask only for {@code /healthz} or {@code /metrics}, then is closed;
- * a connection that sends requests faster than the message rate limit gets 429 and is closed.
+ * (past a connection cap) may ask only for {@code /healthz} or {@code /metrics}, then is closed; a
+ * connection that sends requests faster than the message rate limit gets 429 and is closed.
  */
 final class RequestAdmission extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(RequestAdmission.class);
@@ -38,8 +38,8 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
 
   /**
    * @param perSecond HTTP requests a second one connection may send, sustained; past a burst of
-   *     {@code burst} the connection gets 429 and is closed (a pipelined flood of even the
-   *     cheapest route held an event loop for seconds)
+   *     {@code burst} the connection gets 429 and is closed (a pipelined flood of even the cheapest
+   *     route held an event loop for seconds)
    */
   RequestAdmission(OriginPolicy origins, int perSecond, int burst) {
     this.origins = requireNonNull(origins, "origins");
@@ -63,7 +63,10 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!requests.tryAcquire()) {
-      refuse(ctx, request, HttpResponseStatus.TOO_MANY_REQUESTS,
+      refuse(
+          ctx,
+          request,
+          HttpResponseStatus.TOO_MANY_REQUESTS,
           "more than " + perSecond + " requests a second on one connection\n");
       return;
     }
@@ -73,7 +76,10 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
         HttpUtil.setKeepAlive(request, false);
         ctx.fireChannelRead(request);
       } else {
-        refuse(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
+        refuse(
+            ctx,
+            request,
+            HttpResponseStatus.SERVICE_UNAVAILABLE,
             "the server is at its connection limit; try again later\n");
       }
       return;
@@ -82,9 +88,15 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
       String origin = request.headers().get(HttpHeaderNames.ORIGIN);
       String host = request.headers().get(HttpHeaderNames.HOST);
       if (!origins.allows(origin, host)) {
-        log.info("refused a WebSocket from origin {} (host {}) at {}", origin, host,
+        log.info(
+            "refused a WebSocket from origin {} (host {}) at {}",
+            origin,
+            host,
             ctx.channel().remoteAddress());
-        refuse(ctx, request, HttpResponseStatus.FORBIDDEN,
+        refuse(
+            ctx,
+            request,
+            HttpResponseStatus.FORBIDDEN,
             "WebSocket connections from this page's origin are not allowed\n");
         return;
       }
@@ -98,14 +110,15 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
     return q < 0 ? uri : uri.substring(0, q);
   }
 
-  private void refuse(ChannelHandlerContext ctx, FullHttpRequest request,
-      HttpResponseStatus status, String body) {
+  private void refuse(
+      ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String body) {
     refused = true;
     ReferenceCountUtil.release(request);
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-        Unpooled.wrappedBuffer(bytes));
-    response.headers()
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+    response
+        .headers()
         .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
         .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
         .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);

@@ -22,28 +22,32 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * The web pages: {@code /} (player), {@code /facilitator}, {@code /replay/SESSION_ID}, static
- * files under {@code /assets/...} (from {@code web/assets} on the classpath), WebJars under
- * {@code /assets/webjars/...} (from {@code META-INF/resources/webjars}). Paths are matched segment by segment against a strict alphabet, so
- * {@code ..}, encoded slashes and backslashes never reach the class loader.
+ * The web pages: {@code /} (player), {@code /facilitator}, {@code /replay/SESSION_ID}, static files
+ * under {@code /assets/...} (from {@code web/assets} on the classpath), WebJars under {@code
+ * /assets/webjars/...} (from {@code META-INF/resources/webjars}). Paths are matched segment by
+ * segment against a strict alphabet, so {@code ..}, encoded slashes and backslashes never reach the
+ * class loader.
  */
 final class StaticFiles {
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}");
+
   /**
    * Only files that exist are cached, so the cache is bounded by what the jar holds; a miss is
-   * looked up again each time (cheap) instead of being remembered: remembering misses let a
-   * client fill the heap with distinct unknown names.
+   * looked up again each time (cheap) instead of being remembered: remembering misses let a client
+   * fill the heap with distinct unknown names.
    */
   private static final Map<String, byte[]> CACHE = new ConcurrentHashMap<>();
-  private static final Map<String, String> TYPES = Map.of(
-      "html", "text/html; charset=utf-8",
-      "css", "text/css; charset=utf-8",
-      "js", "text/javascript; charset=utf-8",
-      "svg", "image/svg+xml",
-      "png", "image/png",
-      "ico", "image/x-icon",
-      "json", "application/json",
-      "map", "application/json");
+
+  private static final Map<String, String> TYPES =
+      Map.of(
+          "html", "text/html; charset=utf-8",
+          "css", "text/css; charset=utf-8",
+          "js", "text/javascript; charset=utf-8",
+          "svg", "image/svg+xml",
+          "png", "image/png",
+          "ico", "image/x-icon",
+          "json", "application/json",
+          "map", "application/json");
 
   private StaticFiles() {}
 
@@ -53,8 +57,8 @@ final class StaticFiles {
   }
 
   /** Answers the request if it is for a page or a static file; false when not ours. */
-  static boolean handle(ChannelHandlerContext ctx, FullHttpRequest request,
-      QueryStringDecoder query) {
+  static boolean handle(
+      ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder query) {
     String path = query.path();
     if (path.equals("/") || path.equals("/index.html")) {
       return serve(ctx, request, "web/player.html", "no-cache");
@@ -64,14 +68,17 @@ final class StaticFiles {
     }
     if (path.startsWith("/replay/")) {
       String id = path.substring("/replay/".length());
-      return SEGMENT.matcher(id).matches()
-          && serve(ctx, request, "web/replay.html", "no-cache");
+      return SEGMENT.matcher(id).matches() && serve(ctx, request, "web/replay.html", "no-cache");
     }
     if (path.startsWith("/assets/webjars/")) {
       String rest = safe(path.substring("/assets/webjars/".length()));
       // WebJar paths carry the version, so they never change.
-      return rest != null && serve(ctx, request, "META-INF/resources/webjars/" + rest,
-          "public, max-age=31536000, immutable");
+      return rest != null
+          && serve(
+              ctx,
+              request,
+              "META-INF/resources/webjars/" + rest,
+              "public, max-age=31536000, immutable");
     }
     if (path.startsWith("/assets/")) {
       String rest = safe(path.substring("/assets/".length()));
@@ -99,8 +106,8 @@ final class StaticFiles {
     return TYPES.getOrDefault(ext, "application/octet-stream");
   }
 
-  private static boolean serve(ChannelHandlerContext ctx, FullHttpRequest request,
-      String resource, String cacheControl) {
+  private static boolean serve(
+      ChannelHandlerContext ctx, FullHttpRequest request, String resource, String cacheControl) {
     byte[] bytes = CACHE.get(resource);
     if (bytes == null) {
       Optional<byte[]> loaded = load(resource);
@@ -122,12 +129,21 @@ final class StaticFiles {
     }
   }
 
-  static void write(ChannelHandlerContext ctx, FullHttpRequest request,
-      HttpResponseStatus status, String contentType, byte[] bytes, String cacheControl) {
+  static void write(
+      ChannelHandlerContext ctx,
+      FullHttpRequest request,
+      HttpResponseStatus status,
+      String contentType,
+      byte[] bytes,
+      String cacheControl) {
     boolean head = HttpMethod.HEAD.equals(request.method());
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-        head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
-    response.headers()
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            status,
+            head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
+    response
+        .headers()
         .set(HttpHeaderNames.CONTENT_TYPE, contentType)
         .set(HttpHeaderNames.CACHE_CONTROL, cacheControl)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);

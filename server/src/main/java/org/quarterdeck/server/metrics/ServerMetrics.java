@@ -1,7 +1,6 @@
 package org.quarterdeck.server.metrics;
 
 import static java.util.Objects.requireNonNull;
-import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -31,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.quarterdeck.server.port.Transport;
 
@@ -55,7 +55,9 @@ public final class ServerMetrics {
   public void gauge(String name, String help, LongSupplier value) {
     requireNonNull(value, "value");
     // strong: the supplier (often a method reference) is held by nothing else
-    Gauge.builder(name, value, v -> (double) v.getAsLong()).description(help).strongReference(true)
+    Gauge.builder(name, value, v -> (double) v.getAsLong())
+        .description(help)
+        .strongReference(true)
         .register(registry);
   }
 
@@ -86,35 +88,57 @@ public final class ServerMetrics {
       AtomicLong count = new AtomicLong();
       open.put(t, count);
       Gauge.builder("quarterdeck.connections.open", count, AtomicLong::get)
-          .description("Connections open now.").tag("transport", label).register(registry);
-      accepted.put(t, Counter.builder("quarterdeck.connections.accepted")
-          .description("Connections accepted.").tag("transport", label).register(registry));
+          .description("Connections open now.")
+          .tag("transport", label)
+          .register(registry);
+      accepted.put(
+          t,
+          Counter.builder("quarterdeck.connections.accepted")
+              .description("Connections accepted.")
+              .tag("transport", label)
+              .register(registry));
     }
     messagesIn = counter("quarterdeck.messages.in", "Client envelopes parsed.");
     messagesOut = counter("quarterdeck.messages.out", "Server envelopes sent.");
     errorsOut = counter("quarterdeck.errors.out", "Typed errors sent.");
     badFrames = counter("quarterdeck.bad.frames", "Frames that were not valid envelopes.");
     rateLimited = counter("quarterdeck.rate.limited", "Messages refused by the rate limit.");
-    slowReaderCloses = counter("quarterdeck.slow.reader.closes",
-        "Connections closed as slow readers.");
-    refusedConnections = counter("quarterdeck.connections.refused",
-        "Connections refused by a connection cap.");
+    slowReaderCloses =
+        counter("quarterdeck.slow.reader.closes", "Connections closed as slow readers.");
+    refusedConnections =
+        counter("quarterdeck.connections.refused", "Connections refused by a connection cap.");
     Gauge.builder("quarterdeck.uptime", this, ServerMetrics::uptimeSeconds)
-        .description("Seconds since start.").baseUnit("seconds").register(registry);
-    decisionAck = histogram("quarterdeck.decision.ack",
-        "From a SubmitDecision read to its DecisionAccepted written (the record is durable).");
-    turnClose = histogram("quarterdeck.turn.close",
-        "Resolving a turn: the engine, the reports and the records, on the session's loop.");
-    appendBatch = histogram("quarterdeck.store.append.batch",
-        "Committing one group-commit batch of the store (fsync included).");
-    batchRecords = DistributionSummary.builder("quarterdeck.store.batch.records")
-        .description("Records per group-commit batch.").publishPercentileHistogram()
-        .minimumExpectedValue(1.0).maximumExpectedValue(65_536.0).register(registry);
+        .description("Seconds since start.")
+        .baseUnit("seconds")
+        .register(registry);
+    decisionAck =
+        histogram(
+            "quarterdeck.decision.ack",
+            "From a SubmitDecision read to its DecisionAccepted written (the record is durable).");
+    turnClose =
+        histogram(
+            "quarterdeck.turn.close",
+            "Resolving a turn: the engine, the reports and the records, on the session's loop.");
+    appendBatch =
+        histogram(
+            "quarterdeck.store.append.batch",
+            "Committing one group-commit batch of the store (fsync included).");
+    batchRecords =
+        DistributionSummary.builder("quarterdeck.store.batch.records")
+            .description("Records per group-commit batch.")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(1.0)
+            .maximumExpectedValue(65_536.0)
+            .register(registry);
     fsync = histogram("quarterdeck.store.fsync", "One fsync of one session log.");
-    eventLoopLag = histogram("quarterdeck.eventloop.lag",
-        "How late a task scheduled on an event loop ran: work queued ahead of it.");
-    sessionsByPhase = MultiGauge.builder("quarterdeck.sessions")
-        .description("Sessions held, by phase.").register(registry);
+    eventLoopLag =
+        histogram(
+            "quarterdeck.eventloop.lag",
+            "How late a task scheduled on an event loop ran: work queued ahead of it.");
+    sessionsByPhase =
+        MultiGauge.builder("quarterdeck.sessions")
+            .description("Sessions held, by phase.")
+            .register(registry);
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -129,9 +153,12 @@ public final class ServerMetrics {
   }
 
   private Timer histogram(String name, String description) {
-    return Timer.builder(name).description(description).publishPercentileHistogram()
+    return Timer.builder(name)
+        .description(description)
+        .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofNanos(100_000))
-        .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry);
   }
 
   /** The registry, for binders this class does not know. */
@@ -151,11 +178,15 @@ public final class ServerMetrics {
       // Fixed delay, so each run is due one interval after the previous one ended; the
       // probes end with the loop (shutting a loop down cancels its scheduled tasks).
       AtomicLong due = new AtomicLong(System.nanoTime() + interval);
-      loop.scheduleWithFixedDelay(() -> {
-        long now = System.nanoTime();
-        eventLoopLag.record(Math.max(0, now - due.get()), TimeUnit.NANOSECONDS);
-        due.set(now + interval);
-      }, interval, interval, TimeUnit.NANOSECONDS);
+      loop.scheduleWithFixedDelay(
+          () -> {
+            long now = System.nanoTime();
+            eventLoopLag.record(Math.max(0, now - due.get()), TimeUnit.NANOSECONDS);
+            due.set(now + interval);
+          },
+          interval,
+          interval,
+          TimeUnit.NANOSECONDS);
     }
   }
 
@@ -167,8 +198,8 @@ public final class ServerMetrics {
   private void refreshSessions() {
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
     for (Map.Entry<String, Long> e : phaseCounts.get().entrySet()) {
-      rows.add(MultiGauge.Row.of(Tags.of("phase", e.getKey().toLowerCase(Locale.ROOT)),
-          e.getValue()));
+      rows.add(
+          MultiGauge.Row.of(Tags.of("phase", e.getKey().toLowerCase(Locale.ROOT)), e.getValue()));
     }
     sessionsByPhase.register(rows, true);
   }
@@ -241,11 +272,11 @@ public final class ServerMetrics {
   }
 
   /**
-   * Adds another part's lines to /metrics and its say in readiness (the cluster store: ready
-   * only while its lease is held).
+   * Adds another part's lines to /metrics and its say in readiness (the cluster store: ready only
+   * while its lease is held).
    */
-  public void addSource(java.util.function.Supplier<String> text,
-      java.util.function.BooleanSupplier isReady) {
+  public void addSource(
+      java.util.function.Supplier<String> text, java.util.function.BooleanSupplier isReady) {
     this.moreText = java.util.Objects.requireNonNull(text, "text");
     this.ready = java.util.Objects.requireNonNull(isReady, "isReady");
   }

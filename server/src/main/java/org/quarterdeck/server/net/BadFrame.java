@@ -11,8 +11,8 @@ import org.quarterdeck.protocol.v1.ErrorCode;
  * @param requestId the request id when it could still be read, else 0
  * @param fatal true when the byte stream cannot be trusted any more and the connection must close
  */
-public record BadFrame(long requestId, ErrorCode code, String message, WireFormat format,
-    boolean fatal) {
+public record BadFrame(
+    long requestId, ErrorCode code, String message, WireFormat format, boolean fatal) {
   public BadFrame {
     requireNonNull(code, "code");
     requireNonNull(message, "message");

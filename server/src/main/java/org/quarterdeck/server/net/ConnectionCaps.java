@@ -12,8 +12,8 @@ package org.quarterdeck.server.net;
  * @param healthReserve extra HTTP connections admitted past a cap for health checks and metrics
  *     only: they may ask for nothing else and are closed after one answer
  */
-public record ConnectionCaps(int total, int perAddress, int newPerSecond, int newBurst,
-    int healthReserve) {
+public record ConnectionCaps(
+    int total, int perAddress, int newPerSecond, int newBurst, int healthReserve) {
 
   /** Descriptors kept free for event logs, the store and the JVM when the default is derived. */
   static final int DESCRIPTORS_KEPT_FREE = 256;
@@ -26,13 +26,13 @@ public record ConnectionCaps(int total, int perAddress, int newPerSecond, int ne
 
   /**
    * Total: 10,000 or the descriptor limit less {@value #DESCRIPTORS_KEPT_FREE}, whichever is
-   * smaller; 512 per address (a workshop of 60 browsers behind one NAT holds about 120 to 360);
-   * 50 new a second per address with bursts of 500; 16 reserved for health checks.
+   * smaller; 512 per address (a workshop of 60 browsers behind one NAT holds about 120 to 360); 50
+   * new a second per address with bursts of 500; 16 reserved for health checks.
    */
   public static ConnectionCaps defaults() {
     long fds = maxFileDescriptors();
-    int total = fds <= 0 ? 10_000
-        : (int) Math.max(64, Math.min(10_000, fds - DESCRIPTORS_KEPT_FREE));
+    int total =
+        fds <= 0 ? 10_000 : (int) Math.max(64, Math.min(10_000, fds - DESCRIPTORS_KEPT_FREE));
     return new ConnectionCaps(total, Math.min(512, total), 50, 500, 16);
   }
 

@@ -17,25 +17,28 @@ import java.util.function.LongSupplier;
 import org.quarterdeck.server.metrics.ServerMetrics;
 
 /**
- * The first handler of every accepted connection: counts open connections in total and per
- * client address and refuses (closes at once) those over {@link ConnectionCaps}. One client can so
- * hold at most its share of the descriptors, and players already connected keep theirs. On the HTTP
- * port a few connections past a cap are still admitted for health checks only (the router sees
- * {@link #HEALTH_ONLY}), so a load balancer can tell a busy server from a dead one.
+ * The first handler of every accepted connection: counts open connections in total and per client
+ * address and refuses (closes at once) those over {@link ConnectionCaps}. One client can so hold at
+ * most its share of the descriptors, and players already connected keep theirs. On the HTTP port a
+ * few connections past a cap are still admitted for health checks only (the router sees {@link
+ * #HEALTH_ONLY}), so a load balancer can tell a busy server from a dead one.
  */
 @ChannelHandler.Sharable
 public final class ConnectionGate extends ChannelInboundHandlerAdapter {
   /** Set on a connection admitted from the health-check reserve. */
   public static final AttributeKey<Boolean> HEALTH_ONLY =
       AttributeKey.valueOf("quarterdeck.healthOnly");
+
   private static final AttributeKey<String> COUNTED = AttributeKey.valueOf("quarterdeck.counted");
 
   private final ConnectionCaps caps;
   private final ServerMetrics metrics;
   private final LongSupplier nanoTime;
   private static final int SWEEP_EVERY_MASK = 1023;
+
   /** How long a connection from the health-check reserve may stay open. */
   static final int HEALTH_ONLY_SECONDS = 5;
+
   private final AtomicInteger open = new AtomicInteger();
   private final java.util.concurrent.atomic.AtomicLong admissions =
       new java.util.concurrent.atomic.AtomicLong();
@@ -76,23 +79,28 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
     boolean[] overflow = {false};
     boolean[] refused = {false};
     int total = open.incrementAndGet();
-    addresses.compute(key, (k, a) -> {
-      Address address = a != null ? a
-          : new Address(new RateLimiter(caps.newPerSecond(), caps.newBurst(), nanoTime));
-      boolean arrivalAllowed = address.arrivals.tryAcquire();
-      boolean overAddress = address.open >= caps.perAddress();
-      boolean overTotal = total > caps.total();
-      if (arrivalAllowed && !overAddress && !overTotal) {
-        address.open++;
-      } else if (healthReserve && address.open < caps.perAddress() + caps.healthReserve()
-          && total <= caps.total() + caps.healthReserve()) {
-        address.open++;
-        overflow[0] = true;
-      } else {
-        refused[0] = true;
-      }
-      return address.open == 0 && address.arrivals.full() ? null : address;
-    });
+    addresses.compute(
+        key,
+        (k, a) -> {
+          Address address =
+              a != null
+                  ? a
+                  : new Address(new RateLimiter(caps.newPerSecond(), caps.newBurst(), nanoTime));
+          boolean arrivalAllowed = address.arrivals.tryAcquire();
+          boolean overAddress = address.open >= caps.perAddress();
+          boolean overTotal = total > caps.total();
+          if (arrivalAllowed && !overAddress && !overTotal) {
+            address.open++;
+          } else if (healthReserve
+              && address.open < caps.perAddress() + caps.healthReserve()
+              && total <= caps.total() + caps.healthReserve()) {
+            address.open++;
+            overflow[0] = true;
+          } else {
+            refused[0] = true;
+          }
+          return address.open == 0 && address.arrivals.full() ? null : address;
+        });
     if ((admissions.incrementAndGet() & SWEEP_EVERY_MASK) == 0) {
       sweep();
     }
@@ -110,8 +118,9 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
 
   /** Forgets the addresses that hold no connection and whose bucket has refilled. */
   private void sweep() {
-    addresses.forEach((key, value) -> addresses.computeIfPresent(key,
-        (k, a) -> a.open <= 0 && a.arrivals.full() ? null : a));
+    addresses.forEach(
+        (key, value) ->
+            addresses.computeIfPresent(key, (k, a) -> a.open <= 0 && a.arrivals.full() ? null : a));
   }
 
   void release(Channel channel) {
@@ -120,11 +129,13 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
       return;
     }
     open.decrementAndGet();
-    addresses.computeIfPresent(key, (k, a) -> {
-      a.open--;
-      // forget an address once it holds nothing and its bucket has refilled
-      return a.open <= 0 && a.arrivals.full() ? null : a;
-    });
+    addresses.computeIfPresent(
+        key,
+        (k, a) -> {
+          a.open--;
+          // forget an address once it holds nothing and its bucket has refilled
+          return a.open <= 0 && a.arrivals.full() ? null : a;
+        });
   }
 
   /** Addresses the gate currently remembers (for tests of its memory bound). */
@@ -154,9 +165,13 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
       }
       if (Boolean.TRUE.equals(ctx.channel().attr(HEALTH_ONLY).get())) {
         // a reserve slot is lent briefly: a client that holds it open gives it back soon
-        ctx.executor().schedule(() -> {
-          ctx.close();
-        }, HEALTH_ONLY_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        ctx.executor()
+            .schedule(
+                () -> {
+                  ctx.close();
+                },
+                HEALTH_ONLY_SECONDS,
+                java.util.concurrent.TimeUnit.SECONDS);
       }
       ctx.fireChannelActive();
     }

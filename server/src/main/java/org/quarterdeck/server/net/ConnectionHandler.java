@@ -1,8 +1,5 @@
 package org.quarterdeck.server.net;
 
-import org.quarterdeck.server.port.Transport;
-import org.quarterdeck.server.port.Errors;
-import org.quarterdeck.server.port.Connection;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.Channel;
@@ -27,19 +24,24 @@ import org.quarterdeck.protocol.v1.Goodbye;
 import org.quarterdeck.protocol.v1.Ping;
 import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.server.metrics.ServerMetrics;
+import org.quarterdeck.server.port.Connection;
+import org.quarterdeck.server.port.Errors;
+import org.quarterdeck.server.port.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of every connection: applies the per-connection limits (handshake deadline,
- * idle pings, rate limit, bad-frame budget, slow readers), answers bad frames with typed errors and
+ * The last handler of every connection: applies the per-connection limits (handshake deadline, idle
+ * pings, rate limit, bad-frame budget, slow readers), answers bad frames with typed errors and
  * hands every good envelope to the {@link Dispatcher}.
  */
 public final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Connection {
   private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
   private static final AtomicLong IDS = new AtomicLong();
+
   /** How long a closing WebSocket waits for the client to close its side. */
   static final long CLOSE_GRACE_MS = 1000;
+
   /** The window over which refused messages are counted to tell a flood (10 s). */
   static final long FLOOD_WINDOW_NANOS = 10_000_000_000L;
 
@@ -61,23 +63,37 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
   private boolean closing;
   private volatile boolean handshakeDone;
   private int consecutiveBadFrames;
+
   /** Request ids of decisions read and not yet answered, with the time they were read. */
   private final DecisionClock decisions = new DecisionClock();
+
   /** Start (ticker nanos) of the window in which refused messages are counted. */
   private long floodWindowStart;
+
   private int refusedInWindow;
+
   /** Bytes the socket has taken (null in tests without it: then only the hard cap applies). */
   private final OutboundProgress progress;
+
   private ScheduledFuture<?> slowReaderWatch;
   private long sentAtLastLook;
 
-  public ConnectionHandler(Transport transport, NetLimits limits, Dispatcher dispatcher,
-      ServerMetrics metrics, ConnectionRegistry registry) {
+  public ConnectionHandler(
+      Transport transport,
+      NetLimits limits,
+      Dispatcher dispatcher,
+      ServerMetrics metrics,
+      ConnectionRegistry registry) {
     this(transport, limits, dispatcher, metrics, registry, null);
   }
 
-  ConnectionHandler(Transport transport, NetLimits limits, Dispatcher dispatcher,
-      ServerMetrics metrics, ConnectionRegistry registry, OutboundProgress progress) {
+  ConnectionHandler(
+      Transport transport,
+      NetLimits limits,
+      Dispatcher dispatcher,
+      ServerMetrics metrics,
+      ConnectionRegistry registry,
+      OutboundProgress progress) {
     this.progress = progress;
     this.transport = requireNonNull(transport, "transport");
     this.limits = requireNonNull(limits, "limits");
@@ -107,14 +123,21 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     started = true;
     metrics.connectionOpened(transport);
     registry.add(this);
-    rateLimiter = new RateLimiter(limits.messagesPerSecond(), limits.messageBurst(),
-        ctx.executor().ticker()::nanoTime);
-    handshakeDeadline = ctx.executor().schedule(() -> {
-      if (!handshakeDone) {
-        close(Goodbye.Reason.PROTOCOL_ERROR,
-            "no Hello within " + limits.handshakeTimeout().toMillis() + " ms");
-      }
-    }, limits.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    rateLimiter =
+        new RateLimiter(
+            limits.messagesPerSecond(), limits.messageBurst(), ctx.executor().ticker()::nanoTime);
+    handshakeDeadline =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  if (!handshakeDone) {
+                    close(
+                        Goodbye.Reason.PROTOCOL_ERROR,
+                        "no Hello within " + limits.handshakeTimeout().toMillis() + " ms");
+                  }
+                },
+                limits.handshakeTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
     log.debug("connection {} opened over {} from {}", id, transport, remoteAddress());
   }
 
@@ -162,9 +185,12 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
         close(Goodbye.Reason.PROTOCOL_ERROR, "message flood: rate limit exceeded for too long");
         return;
       }
-      send(Errors.reply(inbound.message().getRequestId(), ErrorCode.RATE_LIMITED,
-          "more than " + limits.messagesPerSecond() + " messages per second",
-          rateLimiter.millisUntilNextToken()));
+      send(
+          Errors.reply(
+              inbound.message().getRequestId(),
+              ErrorCode.RATE_LIMITED,
+              "more than " + limits.messagesPerSecond() + " messages per second",
+              rateLimiter.millisUntilNextToken()));
       return;
     }
     metrics.messageIn();
@@ -175,10 +201,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
   }
 
   /**
-   * True once more than a burst of messages was refused within {@link #FLOOD_WINDOW_NANOS}: a
-   * flood just above the rate (300/s against 100/s) gets a token now and then, so counting
-   * refusals in a row never closed it; counting them in a window does. A client that only
-   * bursts past its limit now and then stays well below.
+   * True once more than a burst of messages was refused within {@link #FLOOD_WINDOW_NANOS}: a flood
+   * just above the rate (300/s against 100/s) gets a token now and then, so counting refusals in a
+   * row never closed it; counting them in a window does. A client that only bursts past its limit
+   * now and then stays well below.
    */
   private boolean floodedTooLong() {
     long now = ctx.executor().ticker().nanoTime();
@@ -195,8 +221,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     if (bad.fatal()) {
       close(Goodbye.Reason.PROTOCOL_ERROR, bad.message(), closeStatusFor(bad.code()));
     } else if (++consecutiveBadFrames >= limits.maxConsecutiveBadFrames()) {
-      close(Goodbye.Reason.PROTOCOL_ERROR,
-          consecutiveBadFrames + " bad frames in a row", WebSocketCloseStatus.INVALID_PAYLOAD_DATA);
+      close(
+          Goodbye.Reason.PROTOCOL_ERROR,
+          consecutiveBadFrames + " bad frames in a row",
+          WebSocketCloseStatus.INVALID_PAYLOAD_DATA);
     }
   }
 
@@ -212,8 +240,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent idle) {
       if (idle.isFirst()) {
-        send(ServerMessage.newBuilder()
-            .setPing(Ping.newBuilder().setNonce(System.nanoTime())).build());
+        send(
+            ServerMessage.newBuilder()
+                .setPing(Ping.newBuilder().setNonce(System.nanoTime()))
+                .build());
       } else {
         close(Goodbye.Reason.IDLE, "no traffic for " + 2 * limits.idleTimeout().toSeconds() + " s");
       }
@@ -236,15 +266,21 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof TooLongFrameException) {
       metrics.badFrame();
-      send(Errors.reply(0, ErrorCode.TOO_LARGE, "message exceeds the limit of "
-          + limits.maxFrameBytes() + " bytes"));
-      close(Goodbye.Reason.PROTOCOL_ERROR, "message too large", WebSocketCloseStatus.MESSAGE_TOO_BIG);
+      send(
+          Errors.reply(
+              0,
+              ErrorCode.TOO_LARGE,
+              "message exceeds the limit of " + limits.maxFrameBytes() + " bytes"));
+      close(
+          Goodbye.Reason.PROTOCOL_ERROR, "message too large", WebSocketCloseStatus.MESSAGE_TOO_BIG);
     } else if (cause instanceof CorruptedWebSocketFrameException corrupt) {
       // An oversized or malformed frame: the decoder now discards what follows; close with its
       // status (1009 for too big, 1002 for a protocol error).
       metrics.badFrame();
-      close(Goodbye.Reason.PROTOCOL_ERROR, cause.getMessage() == null ? "bad WebSocket frame"
-          : cause.getMessage(), corrupt.closeStatus());
+      close(
+          Goodbye.Reason.PROTOCOL_ERROR,
+          cause.getMessage() == null ? "bad WebSocket frame" : cause.getMessage(),
+          corrupt.closeStatus());
     } else if (cause instanceof java.io.IOException) {
       // resets, broken pipes, writes after close: the peer went away
       log.debug("connection {}: {}", id, cause.toString());
@@ -269,9 +305,9 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
 
   /**
    * Queues the message; on this connection's event loop while reading, writes it at once (the
-   * read's end flushes), otherwise one task writes everything queued and flushes once, so a
-   * burst of messages (a turn's results and the next turn, from the session's thread) costs one
-   * system call instead of one each.
+   * read's end flushes), otherwise one task writes everything queued and flushes once, so a burst
+   * of messages (a turn's results and the next turn, from the session's thread) costs one system
+   * call instead of one each.
    */
   @Override
   public void send(ServerMessage message) {
@@ -305,8 +341,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
       return false;
     }
     if (!channel.isWritable()) {
-      long queued = channel.unsafe().outboundBuffer() == null ? 0
-          : channel.unsafe().outboundBuffer().totalPendingWriteBytes();
+      long queued =
+          channel.unsafe().outboundBuffer() == null
+              ? 0
+              : channel.unsafe().outboundBuffer().totalPendingWriteBytes();
       if (queued > limits.maxQueuedBytes()) {
         closeSlowReader("more than " + limits.maxQueuedBytes() + " bytes queued", queued);
         return false;
@@ -328,10 +366,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
   }
 
   /**
-   * Above the high-water mark: look again every {@link NetLimits#slowReaderGrace()}; a client
-   * that took no byte in that time is closed, one that reads (however slowly, however large the
-   * reply) is not. Reading stops meanwhile, so a client that asks without reading gets no more
-   * work done for it.
+   * Above the high-water mark: look again every {@link NetLimits#slowReaderGrace()}; a client that
+   * took no byte in that time is closed, one that reads (however slowly, however large the reply)
+   * is not. Reading stops meanwhile, so a client that asks without reading gets no more work done
+   * for it.
    */
   private void watchSlowReader() {
     if (slowReaderWatch != null) {
@@ -339,8 +377,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     }
     ctx.channel().config().setAutoRead(false);
     sentAtLastLook = progress == null ? 0 : progress.sent();
-    slowReaderWatch = ctx.executor().schedule(this::lookAtSlowReader,
-        limits.slowReaderGrace().toNanos(), TimeUnit.NANOSECONDS);
+    slowReaderWatch =
+        ctx.executor()
+            .schedule(
+                this::lookAtSlowReader, limits.slowReaderGrace().toNanos(), TimeUnit.NANOSECONDS);
   }
 
   private void lookAtSlowReader() {
@@ -355,14 +395,18 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     }
     long sent = progress == null ? sentAtLastLook : progress.sent();
     if (sent == sentAtLastLook) {
-      closeSlowReader("no byte read in " + limits.slowReaderGrace().toMillis() + " ms",
-          channel.unsafe().outboundBuffer() == null ? 0
+      closeSlowReader(
+          "no byte read in " + limits.slowReaderGrace().toMillis() + " ms",
+          channel.unsafe().outboundBuffer() == null
+              ? 0
               : channel.unsafe().outboundBuffer().totalPendingWriteBytes());
       return;
     }
     sentAtLastLook = sent;
-    slowReaderWatch = ctx.executor().schedule(this::lookAtSlowReader,
-        limits.slowReaderGrace().toNanos(), TimeUnit.NANOSECONDS);
+    slowReaderWatch =
+        ctx.executor()
+            .schedule(
+                this::lookAtSlowReader, limits.slowReaderGrace().toNanos(), TimeUnit.NANOSECONDS);
   }
 
   private void closeSlowReader(String why, long queued) {
@@ -386,8 +430,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     if (closing) {
       return;
     }
-    outgoing.add(ServerMessage.newBuilder()
-        .setGoodbye(Goodbye.newBuilder().setReason(reason).setMessage(message)).build());
+    outgoing.add(
+        ServerMessage.newBuilder()
+            .setGoodbye(Goodbye.newBuilder().setReason(reason).setMessage(message))
+            .build());
     writeQueued(); // the goodbye goes out last, with the close below
     closing = true;
     log.info("connection {} closing: {} ({})", id, reason, message);
@@ -398,11 +444,12 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
       ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
     }
   }
+
   /**
-   * Sends FIN after the close frame but keeps reading (the decoder discards what arrives) until
-   * the client closes or {@link #CLOSE_GRACE_MS} pass. Closing at once while the client's bytes
-   * sit unread would make the kernel answer with a reset, and the client might never read the
-   * close frame and its reason.
+   * Sends FIN after the close frame but keeps reading (the decoder discards what arrives) until the
+   * client closes or {@link #CLOSE_GRACE_MS} pass. Closing at once while the client's bytes sit
+   * unread would make the kernel answer with a reset, and the client might never read the close
+   * frame and its reason.
    */
   private void closeAfterPeerReads(Channel channel) {
     if (channel instanceof DuplexChannel duplex && channel.isActive()) {
@@ -412,7 +459,6 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
       channel.close();
     }
   }
-
 
   @Override
   public boolean handshakeDone() {
@@ -444,7 +490,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
 
   private static WebSocketCloseStatus closeStatusFor(ErrorCode code) {
     return code == ErrorCode.TOO_LARGE
-        ? WebSocketCloseStatus.MESSAGE_TOO_BIG : WebSocketCloseStatus.PROTOCOL_ERROR;
+        ? WebSocketCloseStatus.MESSAGE_TOO_BIG
+        : WebSocketCloseStatus.PROTOCOL_ERROR;
   }
 
   /** A close frame's reason must fit in 123 bytes of UTF-8. */

@@ -1,10 +1,10 @@
 package org.quarterdeck.server.net;
 
-import org.quarterdeck.server.port.Transport;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 import org.quarterdeck.server.metrics.ServerMetrics;
+import org.quarterdeck.server.port.Transport;
 
 /** Adds the handlers every connection ends with, after its transport's codec. */
 public final class ConnectionPipeline {
@@ -16,8 +16,8 @@ public final class ConnectionPipeline {
   private final ServerMetrics metrics;
   private final ConnectionRegistry registry;
 
-  public ConnectionPipeline(NetLimits limits, Dispatcher dispatcher, ServerMetrics metrics,
-      ConnectionRegistry registry) {
+  public ConnectionPipeline(
+      NetLimits limits, Dispatcher dispatcher, ServerMetrics metrics, ConnectionRegistry registry) {
     this.limits = limits;
     this.dispatcher = dispatcher;
     this.metrics = metrics;
@@ -29,11 +29,12 @@ public final class ConnectionPipeline {
   }
 
   public void addTail(ChannelPipeline pipeline, Transport transport) {
-    pipeline.addLast(IDLE,
-        new IdleStateHandler(limits.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
+    pipeline.addLast(
+        IDLE, new IdleStateHandler(limits.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
     OutboundProgress progress = new OutboundProgress();
     pipeline.addFirst(OutboundProgress.NAME, progress);
-    pipeline.addLast(CONNECTION,
+    pipeline.addLast(
+        CONNECTION,
         new ConnectionHandler(transport, limits, dispatcher, metrics, registry, progress));
   }
 }

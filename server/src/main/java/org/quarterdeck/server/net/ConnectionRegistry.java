@@ -1,9 +1,9 @@
 package org.quarterdeck.server.net;
 
-import org.quarterdeck.server.port.Connection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.quarterdeck.server.port.Connection;
 
 /** The open connections, so that shutdown can say goodbye to each. */
 public final class ConnectionRegistry {

@@ -1,7 +1,7 @@
 package org.quarterdeck.server.net;
 
-import org.quarterdeck.server.port.Connection;
 import org.quarterdeck.protocol.v1.ClientMessage;
+import org.quarterdeck.server.port.Connection;
 
 /** Receives every parsed client envelope, on the connection's event loop. */
 public interface Dispatcher {

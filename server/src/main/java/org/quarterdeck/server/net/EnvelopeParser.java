@@ -31,9 +31,12 @@ public final class EnvelopeParser {
   /** Parses a binary frame; does not release {@code frame}. */
   public Object parseBinary(ByteBuf frame) {
     if (frame.readableBytes() > maxFrameBytes) {
-      return new BadFrame(0, ErrorCode.TOO_LARGE,
+      return new BadFrame(
+          0,
+          ErrorCode.TOO_LARGE,
           "frame of " + frame.readableBytes() + " bytes exceeds the limit of " + maxFrameBytes,
-          WireFormat.BINARY, true);
+          WireFormat.BINARY,
+          true);
     }
     ByteBuffer bytes = frame.nioBuffer(frame.readerIndex(), frame.readableBytes());
     try {
@@ -44,19 +47,31 @@ public final class EnvelopeParser {
       in.checkLastTagWas(0);
       return validated(message, WireFormat.BINARY);
     } catch (InvalidProtocolBufferException e) {
-      return new BadFrame(bestEffortRequestId(frame), ErrorCode.INVALID_ARGUMENT,
-          "not a valid ClientMessage: " + e.getMessage(), WireFormat.BINARY, false);
+      return new BadFrame(
+          bestEffortRequestId(frame),
+          ErrorCode.INVALID_ARGUMENT,
+          "not a valid ClientMessage: " + e.getMessage(),
+          WireFormat.BINARY,
+          false);
     } catch (IOException e) {
-      return new BadFrame(0, ErrorCode.INVALID_ARGUMENT,
-          "unreadable frame: " + e.getMessage(), WireFormat.BINARY, false);
+      return new BadFrame(
+          0,
+          ErrorCode.INVALID_ARGUMENT,
+          "unreadable frame: " + e.getMessage(),
+          WireFormat.BINARY,
+          false);
     }
   }
 
   /** Parses a text frame holding the proto3 JSON mapping of a ClientMessage. */
   public Object parseJson(String text) {
     if (text.length() > maxFrameBytes) {
-      return new BadFrame(0, ErrorCode.TOO_LARGE,
-          "text frame exceeds the limit of " + maxFrameBytes + " bytes", WireFormat.JSON, true);
+      return new BadFrame(
+          0,
+          ErrorCode.TOO_LARGE,
+          "text frame exceeds the limit of " + maxFrameBytes + " bytes",
+          WireFormat.JSON,
+          true);
     }
     ClientMessage.Builder builder = ClientMessage.newBuilder();
     try {
@@ -65,15 +80,23 @@ public final class EnvelopeParser {
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       // JsonFormat reports unknown fields, bad types and malformed JSON alike; Gson can throw
       // unchecked exceptions on deeply nested input.
-      return new BadFrame(jsonRequestId(text), ErrorCode.INVALID_ARGUMENT,
-          "not a valid ClientMessage in JSON: " + e.getMessage(), WireFormat.JSON, false);
+      return new BadFrame(
+          jsonRequestId(text),
+          ErrorCode.INVALID_ARGUMENT,
+          "not a valid ClientMessage in JSON: " + e.getMessage(),
+          WireFormat.JSON,
+          false);
     }
   }
 
   private static Object validated(ClientMessage message, WireFormat format) {
     if (message.getBodyCase() == ClientMessage.BodyCase.BODY_NOT_SET) {
-      return new BadFrame(message.getRequestId(), ErrorCode.INVALID_ARGUMENT,
-          "the message has no body, or a body this server does not know", format, false);
+      return new BadFrame(
+          message.getRequestId(),
+          ErrorCode.INVALID_ARGUMENT,
+          "the message has no body, or a body this server does not know",
+          format,
+          false);
     }
     return new Inbound(message, format);
   }
@@ -81,8 +104,8 @@ public final class EnvelopeParser {
   /** Reads field 1 (request_id) when the frame starts with it, so the error can name it. */
   private static long bestEffortRequestId(ByteBuf frame) {
     try {
-      CodedInputStream in = CodedInputStream.newInstance(
-          frame.nioBuffer(frame.readerIndex(), frame.readableBytes()));
+      CodedInputStream in =
+          CodedInputStream.newInstance(frame.nioBuffer(frame.readerIndex(), frame.readableBytes()));
       return in.readTag() == ((1 << 3) | 0) ? in.readUInt64() : 0;
     } catch (IOException | RuntimeException e) {
       return 0;

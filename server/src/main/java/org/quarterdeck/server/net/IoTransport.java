@@ -32,13 +32,14 @@ public enum IoTransport {
       case "nio" -> NIO;
       case "epoll" -> {
         if (!Epoll.isAvailable()) {
-          throw new IllegalArgumentException("epoll is not available here: "
-              + Epoll.unavailabilityCause().getMessage());
+          throw new IllegalArgumentException(
+              "epoll is not available here: " + Epoll.unavailabilityCause().getMessage());
         }
         yield EPOLL;
       }
-      default -> throw new IllegalArgumentException(
-          "unknown transport '" + value + "': expected auto, epoll or nio");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown transport '" + value + "': expected auto, epoll or nio");
     };
   }
 

@@ -18,9 +18,9 @@ import java.time.Duration;
  * @param slowReaderGrace how long a connection above the high-water mark may go without a single
  *     byte reaching the client before it is closed as a slow reader; a client that reads, however
  *     large the reply, is never closed
- * @param maxQueuedBytes bytes queued for one connection at most (above it the connection is
- *     closed at once, so memory stays bounded); larger than the largest reply (a replay or a
- *     what-if of a 60-team game is about 10 MB)
+ * @param maxQueuedBytes bytes queued for one connection at most (above it the connection is closed
+ *     at once, so memory stays bounded); larger than the largest reply (a replay or a what-if of a
+ *     60-team game is about 10 MB)
  */
 public record NetLimits(
     int maxFrameBytes,
@@ -38,13 +38,23 @@ public record NetLimits(
   /** The defaults the protocol reference documents. */
   public static NetLimits defaults() {
     return new NetLimits(
-        64 * 1024, 32, Duration.ofSeconds(10), Duration.ofSeconds(60), 256 * 1024, 1024 * 1024,
-        100, 200, 16, Duration.ofSeconds(15), 64L * 1024 * 1024);
+        64 * 1024,
+        32,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(60),
+        256 * 1024,
+        1024 * 1024,
+        100,
+        200,
+        16,
+        Duration.ofSeconds(15),
+        64L * 1024 * 1024);
   }
 
   public NetLimits {
     if (maxFrameBytes < 1024) {
-      throw new IllegalArgumentException("maxFrameBytes must be at least 1024, was " + maxFrameBytes);
+      throw new IllegalArgumentException(
+          "maxFrameBytes must be at least 1024, was " + maxFrameBytes);
     }
     if (parseRecursionLimit < 8) {
       throw new IllegalArgumentException("parseRecursionLimit must be at least 8");
@@ -73,32 +83,77 @@ public record NetLimits(
   }
 
   public NetLimits withMaxFrameBytes(int bytes) {
-    return new NetLimits(bytes, parseRecursionLimit, handshakeTimeout, idleTimeout,
-        writeBufferLowBytes, writeBufferHighBytes, messagesPerSecond, messageBurst,
-        maxConsecutiveBadFrames, slowReaderGrace, maxQueuedBytes);
+    return new NetLimits(
+        bytes,
+        parseRecursionLimit,
+        handshakeTimeout,
+        idleTimeout,
+        writeBufferLowBytes,
+        writeBufferHighBytes,
+        messagesPerSecond,
+        messageBurst,
+        maxConsecutiveBadFrames,
+        slowReaderGrace,
+        maxQueuedBytes);
   }
 
   public NetLimits withTimeouts(Duration handshake, Duration idle) {
-    return new NetLimits(maxFrameBytes, parseRecursionLimit, handshake, idle,
-        writeBufferLowBytes, writeBufferHighBytes, messagesPerSecond, messageBurst,
-        maxConsecutiveBadFrames, slowReaderGrace, maxQueuedBytes);
+    return new NetLimits(
+        maxFrameBytes,
+        parseRecursionLimit,
+        handshake,
+        idle,
+        writeBufferLowBytes,
+        writeBufferHighBytes,
+        messagesPerSecond,
+        messageBurst,
+        maxConsecutiveBadFrames,
+        slowReaderGrace,
+        maxQueuedBytes);
   }
 
   public NetLimits withRate(int perSecond, int burst) {
-    return new NetLimits(maxFrameBytes, parseRecursionLimit, handshakeTimeout, idleTimeout,
-        writeBufferLowBytes, writeBufferHighBytes, perSecond, burst, maxConsecutiveBadFrames,
-        slowReaderGrace, maxQueuedBytes);
+    return new NetLimits(
+        maxFrameBytes,
+        parseRecursionLimit,
+        handshakeTimeout,
+        idleTimeout,
+        writeBufferLowBytes,
+        writeBufferHighBytes,
+        perSecond,
+        burst,
+        maxConsecutiveBadFrames,
+        slowReaderGrace,
+        maxQueuedBytes);
   }
 
   public NetLimits withWriteBuffer(int low, int high) {
-    return new NetLimits(maxFrameBytes, parseRecursionLimit, handshakeTimeout, idleTimeout,
-        low, high, messagesPerSecond, messageBurst, maxConsecutiveBadFrames,
-        slowReaderGrace, maxQueuedBytes);
+    return new NetLimits(
+        maxFrameBytes,
+        parseRecursionLimit,
+        handshakeTimeout,
+        idleTimeout,
+        low,
+        high,
+        messagesPerSecond,
+        messageBurst,
+        maxConsecutiveBadFrames,
+        slowReaderGrace,
+        maxQueuedBytes);
   }
 
   public NetLimits withSlowReader(Duration grace, long maxQueued) {
-    return new NetLimits(maxFrameBytes, parseRecursionLimit, handshakeTimeout, idleTimeout,
-        writeBufferLowBytes, writeBufferHighBytes, messagesPerSecond, messageBurst,
-        maxConsecutiveBadFrames, grace, maxQueued);
+    return new NetLimits(
+        maxFrameBytes,
+        parseRecursionLimit,
+        handshakeTimeout,
+        idleTimeout,
+        writeBufferLowBytes,
+        writeBufferHighBytes,
+        messagesPerSecond,
+        messageBurst,
+        maxConsecutiveBadFrames,
+        grace,
+        maxQueued);
   }
 }

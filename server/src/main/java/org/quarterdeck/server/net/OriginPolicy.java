@@ -34,20 +34,26 @@ public final class OriginPolicy {
    */
   public static OriginPolicy allowing(List<String> origins) {
     boolean any = origins.stream().anyMatch(o -> o.trim().equals("*"));
-    Set<String> set = origins.stream().map(String::trim).filter(o -> !o.isEmpty() && !o.equals("*"))
-        .map(o -> {
-          String n = normalize(o);
-          if (n == null) {
-            throw new IllegalArgumentException("not an origin (scheme://host[:port]): " + o);
-          }
-          return n;
-        }).collect(Collectors.toUnmodifiableSet());
+    Set<String> set =
+        origins.stream()
+            .map(String::trim)
+            .filter(o -> !o.isEmpty() && !o.equals("*"))
+            .map(
+                o -> {
+                  String n = normalize(o);
+                  if (n == null) {
+                    throw new IllegalArgumentException(
+                        "not an origin (scheme://host[:port]): " + o);
+                  }
+                  return n;
+                })
+            .collect(Collectors.toUnmodifiableSet());
     return new OriginPolicy(set, any);
   }
 
   /**
-   * Whether a WebSocket from {@code origin} (null when the header is absent) to a server reached
-   * as {@code host} (the Host header, may be null) is allowed.
+   * Whether a WebSocket from {@code origin} (null when the header is absent) to a server reached as
+   * {@code host} (the Host header, may be null) is allowed.
    */
   public boolean allows(String origin, String host) {
     if (origin == null) {
@@ -63,8 +69,9 @@ public final class OriginPolicy {
     if (allowed.contains(normalized)) {
       return true;
     }
-    return host != null && authorityOf(normalized).equals(stripDefaultPort(
-        host.trim().toLowerCase(Locale.ROOT), schemeOf(normalized)));
+    return host != null
+        && authorityOf(normalized)
+            .equals(stripDefaultPort(host.trim().toLowerCase(Locale.ROOT), schemeOf(normalized)));
   }
 
   /** {@code scheme://host[:port]} lower-cased without a default port, or null if not an origin. */
@@ -76,8 +83,11 @@ public final class OriginPolicy {
     }
     String scheme = o.substring(0, sep);
     String authority = o.substring(sep + 3);
-    if (!scheme.equals("http") && !scheme.equals("https") || authority.isEmpty()
-        || authority.contains("/") || authority.contains("@") || authority.contains("?")) {
+    if (!scheme.equals("http") && !scheme.equals("https")
+        || authority.isEmpty()
+        || authority.contains("/")
+        || authority.contains("@")
+        || authority.contains("?")) {
       return null;
     }
     return scheme + "://" + stripDefaultPort(authority, scheme);
@@ -93,13 +103,15 @@ public final class OriginPolicy {
 
   private static String stripDefaultPort(String authority, String scheme) {
     String port = scheme.equals("https") ? ":443" : ":80";
-    return authority.endsWith(port) ? authority.substring(0, authority.length() - port.length())
+    return authority.endsWith(port)
+        ? authority.substring(0, authority.length() - port.length())
         : authority;
   }
 
   @Override
   public String toString() {
-    return any ? "any origin" : allowed.isEmpty() ? "same origin"
-        : "same origin and " + String.join(", ", allowed);
+    return any
+        ? "any origin"
+        : allowed.isEmpty() ? "same origin" : "same origin and " + String.join(", ", allowed);
   }
 }

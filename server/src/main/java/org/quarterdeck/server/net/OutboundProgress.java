@@ -28,42 +28,46 @@ final class OutboundProgress extends ChannelOutboundHandlerAdapter {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    long size = msg instanceof ByteBuf buf ? buf.readableBytes()
-        : msg instanceof ByteBufHolder holder ? holder.content().readableBytes() : 0;
+    long size =
+        msg instanceof ByteBuf buf
+            ? buf.readableBytes()
+            : msg instanceof ByteBufHolder holder ? holder.content().readableBytes() : 0;
     if (size == 0) {
       ctx.write(msg, promise);
       return;
     }
     ChannelProgressivePromise tracked = ctx.newProgressivePromise();
-    tracked.addListener(new ChannelProgressiveFutureListener() {
-      private long counted;
+    tracked.addListener(
+        new ChannelProgressiveFutureListener() {
+          private long counted;
 
-      @Override
-      public void operationProgressed(ChannelProgressiveFuture future, long progress,
-          long total) {
-        sent += progress - counted;
-        counted = progress;
-      }
+          @Override
+          public void operationProgressed(
+              ChannelProgressiveFuture future, long progress, long total) {
+            sent += progress - counted;
+            counted = progress;
+          }
 
-      @Override
-      public void operationComplete(ChannelProgressiveFuture future) {
-        if (future.isSuccess()) {
-          sent += size - counted;
-          counted = size;
-        }
-      }
-    });
+          @Override
+          public void operationComplete(ChannelProgressiveFuture future) {
+            if (future.isSuccess()) {
+              sent += size - counted;
+              counted = size;
+            }
+          }
+        });
     if (promise.isVoid()) {
       // a void promise reports a failed write to exceptionCaught; keep that
       tracked.addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
     } else {
-      tracked.addListener(f -> {
-        if (f.isSuccess()) {
-          promise.trySuccess();
-        } else {
-          promise.tryFailure(f.cause());
-        }
-      });
+      tracked.addListener(
+          f -> {
+            if (f.isSuccess()) {
+              promise.trySuccess();
+            } else {
+              promise.tryFailure(f.cause());
+            }
+          });
     }
     ctx.write(msg, tracked);
   }

@@ -3,8 +3,8 @@ package org.quarterdeck.server.net;
 import static java.util.Objects.requireNonNull;
 
 /**
- * What faces the network before any game message: connection caps, TLS (null for plain
- * connections, e.g. behind a TLS-terminating proxy) and the WebSocket Origin policy.
+ * What faces the network before any game message: connection caps, TLS (null for plain connections,
+ * e.g. behind a TLS-terminating proxy) and the WebSocket Origin policy.
  */
 public record Perimeter(ConnectionCaps caps, TlsCertificates tls, OriginPolicy origins) {
   public Perimeter {

@@ -1,7 +1,5 @@
 package org.quarterdeck.server.net;
 
-import org.quarterdeck.server.port.SessionGateway;
-import org.quarterdeck.server.port.Connection;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
@@ -12,6 +10,8 @@ import org.quarterdeck.protocol.v1.Hello;
 import org.quarterdeck.protocol.v1.Pong;
 import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.Welcome;
+import org.quarterdeck.server.port.Connection;
+import org.quarterdeck.server.port.SessionGateway;
 
 /**
  * The one dispatcher: an exhaustive switch over the envelope's body. It serves the handshake and
@@ -28,6 +28,7 @@ public final class ProtocolDispatcher implements Dispatcher {
 
   /** wire.proto's limits for text fields and lists. */
   static final int MAX_CLIENT_NAME_CHARS = 200;
+
   static final int MAX_OFFERED_VERSIONS = 64;
 
   public ProtocolDispatcher(NetLimits limits, SessionGateway sessions, String serverName) {
@@ -38,7 +39,10 @@ public final class ProtocolDispatcher implements Dispatcher {
    * @param publicUrl where people reach the server's pages (told to clients in Welcome so that
    *     pages build join links from it); "" when unknown
    */
-  public ProtocolDispatcher(NetLimits limits, SessionGateway sessions, String serverName,
+  public ProtocolDispatcher(
+      NetLimits limits,
+      SessionGateway sessions,
+      String serverName,
       java.util.function.Supplier<String> publicUrl) {
     this.publicUrl = requireNonNull(publicUrl, "publicUrl");
     this.limits = requireNonNull(limits, "limits");
@@ -50,23 +54,43 @@ public final class ProtocolDispatcher implements Dispatcher {
   public void dispatch(Connection connection, ClientMessage message) {
     ClientMessage.BodyCase body = message.getBodyCase();
     if (body != ClientMessage.BodyCase.HELLO && !connection.handshakeDone()) {
-      connection.sendError(message.getRequestId(), ErrorCode.UNAUTHENTICATED,
-          "send Hello first; got " + body);
+      connection.sendError(
+          message.getRequestId(), ErrorCode.UNAUTHENTICATED, "send Hello first; got " + body);
       return;
     }
-    Runnable handler = switch (body) {
-      case HELLO -> () -> hello(connection, message.getRequestId(), message.getHello());
-      case PING -> () -> connection.send(ServerMessage.newBuilder()
-          .setRequestId(message.getRequestId())
-          .setPong(Pong.newBuilder().setNonce(message.getPing().getNonce()))
-          .build());
-      case PONG -> () -> { }; // liveness only: reading it already reset the idle timer
-      case CREATE_SESSION, JOIN_SESSION, RESUME, SPECTATE, LEAVE, SUBMIT_DECISION, FACILITATOR,
-          ASSIGN_SEAT, GET_REPLAY, WHAT_IF, SIGN_IN, LIST_SESSIONS, OPEN_SESSION,
-          ARCHIVE_SESSION -> () -> sessions.handle(connection, message);
-      case BODY_NOT_SET -> () -> connection.sendError(message.getRequestId(),
-          ErrorCode.INVALID_ARGUMENT, "the message has no body");
-    };
+    Runnable handler =
+        switch (body) {
+          case HELLO -> () -> hello(connection, message.getRequestId(), message.getHello());
+          case PING ->
+              () ->
+                  connection.send(
+                      ServerMessage.newBuilder()
+                          .setRequestId(message.getRequestId())
+                          .setPong(Pong.newBuilder().setNonce(message.getPing().getNonce()))
+                          .build());
+          case PONG -> () -> {}; // liveness only: reading it already reset the idle timer
+          case CREATE_SESSION,
+              JOIN_SESSION,
+              RESUME,
+              SPECTATE,
+              LEAVE,
+              SUBMIT_DECISION,
+              FACILITATOR,
+              ASSIGN_SEAT,
+              GET_REPLAY,
+              WHAT_IF,
+              SIGN_IN,
+              LIST_SESSIONS,
+              OPEN_SESSION,
+              ARCHIVE_SESSION ->
+              () -> sessions.handle(connection, message);
+          case BODY_NOT_SET ->
+              () ->
+                  connection.sendError(
+                      message.getRequestId(),
+                      ErrorCode.INVALID_ARGUMENT,
+                      "the message has no body");
+        };
     handler.run();
   }
 
@@ -82,30 +106,41 @@ public final class ProtocolDispatcher implements Dispatcher {
     }
     if (hello.getClientName().length() > MAX_CLIENT_NAME_CHARS
         || hello.getProtocolVersionsCount() > MAX_OFFERED_VERSIONS) {
-      connection.sendError(requestId, ErrorCode.INVALID_ARGUMENT, "hello.client_name is limited to "
-          + MAX_CLIENT_NAME_CHARS + " characters and hello.protocol_versions to "
-          + MAX_OFFERED_VERSIONS + " entries");
+      connection.sendError(
+          requestId,
+          ErrorCode.INVALID_ARGUMENT,
+          "hello.client_name is limited to "
+              + MAX_CLIENT_NAME_CHARS
+              + " characters and hello.protocol_versions to "
+              + MAX_OFFERED_VERSIONS
+              + " entries");
       return;
     }
-    List<Integer> offered = hello.getProtocolVersionsCount() == 0
-        ? List.of(1) : hello.getProtocolVersionsList();
-    int chosen = offered.stream().filter(SUPPORTED_VERSIONS::contains)
-        .max(Integer::compare).orElse(0);
+    List<Integer> offered =
+        hello.getProtocolVersionsCount() == 0 ? List.of(1) : hello.getProtocolVersionsList();
+    int chosen =
+        offered.stream().filter(SUPPORTED_VERSIONS::contains).max(Integer::compare).orElse(0);
     if (chosen == 0) {
-      connection.sendError(requestId, ErrorCode.UNSUPPORTED_VERSION,
-          "this server speaks protocol versions " + SUPPORTED_VERSIONS + "; the client offered "
+      connection.sendError(
+          requestId,
+          ErrorCode.UNSUPPORTED_VERSION,
+          "this server speaks protocol versions "
+              + SUPPORTED_VERSIONS
+              + "; the client offered "
               + offered.stream().map(String::valueOf).collect(Collectors.joining(", ", "[", "]")));
       return;
     }
     connection.completeHandshake(chosen);
-    connection.send(ServerMessage.newBuilder()
-        .setRequestId(requestId)
-        .setWelcome(Welcome.newBuilder()
-            .setProtocolVersion(chosen)
-            .setServerName(serverName)
-            .setMaxFrameBytes(limits.maxFrameBytes())
-            .setIdleTimeoutMs((int) limits.idleTimeout().toMillis())
-            .setPublicUrl(publicUrl.get()))
-        .build());
+    connection.send(
+        ServerMessage.newBuilder()
+            .setRequestId(requestId)
+            .setWelcome(
+                Welcome.newBuilder()
+                    .setProtocolVersion(chosen)
+                    .setServerName(serverName)
+                    .setMaxFrameBytes(limits.maxFrameBytes())
+                    .setIdleTimeoutMs((int) limits.idleTimeout().toMillis())
+                    .setPublicUrl(publicUrl.get()))
+            .build());
   }
 }

@@ -1,6 +1,5 @@
 package org.quarterdeck.server.net;
 
-import org.quarterdeck.server.port.Connection;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.bootstrap.ServerBootstrap;
@@ -16,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.quarterdeck.protocol.v1.Goodbye;
 import org.quarterdeck.server.metrics.ServerMetrics;
+import org.quarterdeck.server.port.Connection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
 public final class QuarterdeckServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QuarterdeckServer.class);
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(3);
+
   /** How often the TLS files are checked for a renewed certificate. */
   static final Duration TLS_RELOAD_CHECK = Duration.ofSeconds(60);
+
   public static final String GATE = "gate";
   public static final String TLS = "tls";
 
@@ -52,24 +54,42 @@ public final class QuarterdeckServer implements AutoCloseable {
    * @param httpInitializer builds the HTTP port's pipeline from the common connection tail (the
    *     {@code http} package owns HTTP routes; this class only binds)
    * @param transport the I/O transport {@code workers} were made with
-   * @param workers the event loops of connections (sessions may share them); closed with the
-   *     server
+   * @param workers the event loops of connections (sessions may share them); closed with the server
    */
-  public QuarterdeckServer(InetSocketAddress httpBind, InetSocketAddress tcpBind, NetLimits limits,
-      Dispatcher dispatcher, ServerMetrics metrics,
+  public QuarterdeckServer(
+      InetSocketAddress httpBind,
+      InetSocketAddress tcpBind,
+      NetLimits limits,
+      Dispatcher dispatcher,
+      ServerMetrics metrics,
       Function<ConnectionPipeline, ChannelInitializer<SocketChannel>> httpInitializer,
-      IoTransport transport, EventLoopGroup workers) {
-    this(httpBind, tcpBind, limits, dispatcher, metrics, httpInitializer, transport, workers,
+      IoTransport transport,
+      EventLoopGroup workers) {
+    this(
+        httpBind,
+        tcpBind,
+        limits,
+        dispatcher,
+        metrics,
+        httpInitializer,
+        transport,
+        workers,
         Perimeter.defaults());
   }
 
   /**
    * @param perimeter connection caps, TLS and the Origin policy, applied to both listeners
    */
-  public QuarterdeckServer(InetSocketAddress httpBind, InetSocketAddress tcpBind, NetLimits limits,
-      Dispatcher dispatcher, ServerMetrics metrics,
+  public QuarterdeckServer(
+      InetSocketAddress httpBind,
+      InetSocketAddress tcpBind,
+      NetLimits limits,
+      Dispatcher dispatcher,
+      ServerMetrics metrics,
       Function<ConnectionPipeline, ChannelInitializer<SocketChannel>> httpInitializer,
-      IoTransport transport, EventLoopGroup workers, Perimeter perimeter) {
+      IoTransport transport,
+      EventLoopGroup workers,
+      Perimeter perimeter) {
     this.perimeter = requireNonNull(perimeter, "perimeter");
     this.gate = new ConnectionGate(perimeter.caps(), metrics, System::nanoTime);
     this.transport = requireNonNull(transport, "transport");
@@ -79,28 +99,39 @@ public final class QuarterdeckServer implements AutoCloseable {
     this.tcpBind = requireNonNull(tcpBind, "tcpBind");
     this.limits = requireNonNull(limits, "limits");
     this.metrics = requireNonNull(metrics, "metrics");
-    this.tail = new ConnectionPipeline(limits, requireNonNull(dispatcher, "dispatcher"), metrics,
-        connections);
+    this.tail =
+        new ConnectionPipeline(
+            limits, requireNonNull(dispatcher, "dispatcher"), metrics, connections);
     this.httpInitializer = requireNonNull(httpInitializer, "httpInitializer");
   }
 
   /** Binds both ports; returns where they listen (ports chosen by the system when 0). */
   public synchronized ServerAddresses start() throws InterruptedException {
-    httpChannel = bind(bootstrap(httpInitializer.apply(tail), true), httpBind,
-        PortTaken.Port.HTTP);
-    tcpChannel = bind(bootstrap(new TcpChannelInitializer(tail), false), tcpBind,
-        PortTaken.Port.TCP);
+    httpChannel = bind(bootstrap(httpInitializer.apply(tail), true), httpBind, PortTaken.Port.HTTP);
+    tcpChannel =
+        bind(bootstrap(new TcpChannelInitializer(tail), false), tcpBind, PortTaken.Port.TCP);
     TlsCertificates tls = perimeter.tls();
     if (tls != null) {
-      tlsReload = boss.next().scheduleWithFixedDelay(tls::reloadIfChanged,
-          TLS_RELOAD_CHECK.toSeconds(), TLS_RELOAD_CHECK.toSeconds(), TimeUnit.SECONDS);
+      tlsReload =
+          boss.next()
+              .scheduleWithFixedDelay(
+                  tls::reloadIfChanged,
+                  TLS_RELOAD_CHECK.toSeconds(),
+                  TLS_RELOAD_CHECK.toSeconds(),
+                  TimeUnit.SECONDS);
     }
     ServerAddresses addresses = addresses();
-    log.info("listening: http {} (WebSocket {}), tcp {}; {} transport; {}; at most {} connections"
-        + " ({} per address); WebSocket from {}", addresses.httpUrl(),
-        addresses.webSocketUrl(), addresses.tcpUrl(), transport.flagValue(),
-        tls == null ? "no TLS" : "TLS from " + tls.certificateChain(), perimeter.caps().total(),
-        perimeter.caps().perAddress(), perimeter.origins());
+    log.info(
+        "listening: http {} (WebSocket {}), tcp {}; {} transport; {}; at most {} connections"
+            + " ({} per address); WebSocket from {}",
+        addresses.httpUrl(),
+        addresses.webSocketUrl(),
+        addresses.tcpUrl(),
+        transport.flagValue(),
+        tls == null ? "no TLS" : "TLS from " + tls.certificateChain(),
+        perimeter.caps().total(),
+        perimeter.caps().perAddress(),
+        perimeter.origins());
     return addresses;
   }
 
@@ -108,8 +139,9 @@ public final class QuarterdeckServer implements AutoCloseable {
    * Binds one port. Netty's own failure names neither the port nor its purpose ("bind(..) failed
    * with error(-98)"); the operator needs both to fix it.
    */
-  private static Channel bind(ServerBootstrap bootstrap, InetSocketAddress address,
-      PortTaken.Port port) throws InterruptedException {
+  private static Channel bind(
+      ServerBootstrap bootstrap, InetSocketAddress address, PortTaken.Port port)
+      throws InterruptedException {
     io.netty.channel.ChannelFuture bound = bootstrap.bind(address).await();
     if (!bound.isSuccess()) {
       throw new PortTaken(port, address, bound.cause());
@@ -118,8 +150,10 @@ public final class QuarterdeckServer implements AutoCloseable {
   }
 
   public ServerAddresses addresses() {
-    return new ServerAddresses((InetSocketAddress) httpChannel.localAddress(),
-        (InetSocketAddress) tcpChannel.localAddress(), perimeter.tls() != null);
+    return new ServerAddresses(
+        (InetSocketAddress) httpChannel.localAddress(),
+        (InetSocketAddress) tcpChannel.localAddress(),
+        perimeter.tls() != null);
   }
 
   public ServerMetrics metrics() {
@@ -139,34 +173,36 @@ public final class QuarterdeckServer implements AutoCloseable {
    * Every accepted connection first passes the gate (caps), then TLS when configured, then the
    * listener's own pipeline.
    */
-  private ServerBootstrap bootstrap(ChannelInitializer<SocketChannel> initializer,
-      boolean healthReserve) {
+  private ServerBootstrap bootstrap(
+      ChannelInitializer<SocketChannel> initializer, boolean healthReserve) {
     io.netty.channel.ChannelHandler gateHandler = gate.forListener(healthReserve);
-    ChannelInitializer<SocketChannel> front = new ChannelInitializer<>() {
-      @Override
-      protected void initChannel(SocketChannel ch) {
-        ch.pipeline().addLast(GATE, gateHandler);
-        TlsCertificates tls = perimeter.tls();
-        if (tls != null) {
-          ch.pipeline().addLast(TLS, tls.newHandler(ch.alloc()));
-        }
-        ch.pipeline().addLast(initializer);
-      }
-    };
+    ChannelInitializer<SocketChannel> front =
+        new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(GATE, gateHandler);
+            TlsCertificates tls = perimeter.tls();
+            if (tls != null) {
+              ch.pipeline().addLast(TLS, tls.newHandler(ch.alloc()));
+            }
+            ch.pipeline().addLast(initializer);
+          }
+        };
     return new ServerBootstrap()
         .group(boss, workers)
         .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 4096)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+        .childOption(
+            ChannelOption.WRITE_BUFFER_WATER_MARK,
             new WriteBufferWaterMark(limits.writeBufferLowBytes(), limits.writeBufferHighBytes()))
         .childHandler(front);
   }
 
   /**
-   * Stops accepting, tells every client the server is going away, closes the connections and
-   * stops the event loops. Safe to call twice.
+   * Stops accepting, tells every client the server is going away, closes the connections and stops
+   * the event loops. Safe to call twice.
    */
   @Override
   public synchronized void close() {
@@ -196,7 +232,8 @@ public final class QuarterdeckServer implements AutoCloseable {
         break;
       }
     }
-    workers.shutdownGracefully(0, SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+    workers
+        .shutdownGracefully(0, SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)
         .awaitUninterruptibly();
     boss.shutdownGracefully(0, SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)
         .awaitUninterruptibly();

@@ -1,9 +1,9 @@
 package org.quarterdeck.server.net;
 
-import org.quarterdeck.server.port.Transport;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
+import org.quarterdeck.server.port.Transport;
 
 /** Plain TCP: varint-length frames of protobuf envelopes. */
 public final class TcpChannelInitializer extends ChannelInitializer<SocketChannel> {

@@ -42,8 +42,14 @@ public final class TlsCertificates {
     try {
       certificates.reload();
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot load TLS certificate " + certificateChain
-          + " with key " + privateKey + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot load TLS certificate "
+              + certificateChain
+              + " with key "
+              + privateKey
+              + ": "
+              + e.getMessage(),
+          e);
     }
     return certificates;
   }
@@ -65,7 +71,9 @@ public final class TlsCertificates {
       log.info("TLS certificate reloaded from {}", certificateChain);
       return true;
     } catch (IOException | RuntimeException e) {
-      log.warn("TLS certificate {} did not load, keeping the one in use: {}", certificateChain,
+      log.warn(
+          "TLS certificate {} did not load, keeping the one in use: {}",
+          certificateChain,
           e.toString());
       return false;
     }
@@ -75,9 +83,10 @@ public final class TlsCertificates {
     String stamp = stamp();
     SslContext next;
     try {
-      next = SslContextBuilder.forServer(certificateChain.toFile(), privateKey.toFile())
-          .protocols("TLSv1.3", "TLSv1.2")
-          .build();
+      next =
+          SslContextBuilder.forServer(certificateChain.toFile(), privateKey.toFile())
+              .protocols("TLSv1.3", "TLSv1.2")
+              .build();
     } catch (SSLException | IllegalArgumentException e) {
       throw new IOException(e.getMessage(), e);
     }
@@ -88,7 +97,12 @@ public final class TlsCertificates {
   private String stamp() throws IOException {
     FileTime certTime = Files.getLastModifiedTime(certificateChain);
     FileTime keyTime = Files.getLastModifiedTime(privateKey);
-    return certTime + "/" + Files.size(certificateChain) + "/" + keyTime + "/"
+    return certTime
+        + "/"
+        + Files.size(certificateChain)
+        + "/"
+        + keyTime
+        + "/"
         + Files.size(privateKey);
   }
 

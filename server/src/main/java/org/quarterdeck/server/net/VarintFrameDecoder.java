@@ -7,9 +7,9 @@ import java.util.List;
 import org.quarterdeck.protocol.v1.ErrorCode;
 
 /**
- * Splits a TCP byte stream into frames of {@code varint32 length | body}, refusing any frame
- * longer than the limit before buffering it (Netty's ProtobufVarint32FrameDecoder has no limit).
- * Emits retained {@link ByteBuf} bodies, or one fatal {@link BadFrame} after which it discards
+ * Splits a TCP byte stream into frames of {@code varint32 length | body}, refusing any frame longer
+ * than the limit before buffering it (Netty's ProtobufVarint32FrameDecoder has no limit). Emits
+ * retained {@link ByteBuf} bodies, or one fatal {@link BadFrame} after which it discards
  * everything.
  */
 public final class VarintFrameDecoder extends ByteToMessageDecoder {
@@ -36,7 +36,10 @@ public final class VarintFrameDecoder extends ByteToMessageDecoder {
         return;
       }
       if (length > maxFrameBytes) {
-        fail(in, out, ErrorCode.TOO_LARGE,
+        fail(
+            in,
+            out,
+            ErrorCode.TOO_LARGE,
             "frame of " + length + " bytes exceeds the limit of " + maxFrameBytes);
         return;
       }

@@ -17,7 +17,8 @@ public final class VarintFrameEncoder extends MessageToByteEncoder<ServerMessage
   }
 
   @Override
-  protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, ServerMessage msg, boolean preferDirect) {
+  protected ByteBuf allocateBuffer(
+      ChannelHandlerContext ctx, ServerMessage msg, boolean preferDirect) {
     int size = msg.getSerializedSize();
     return ctx.alloc().ioBuffer(CodedOutputStream.computeUInt32SizeNoTag(size) + size);
   }

@@ -13,7 +13,8 @@ import org.quarterdeck.protocol.v1.ServerMessage;
  * Binary frames carry protobuf, text frames the proto3 JSON mapping. Outbound envelopes use the
  * format of the client's latest frame (binary until the client has sent anything).
  */
-public final class WebSocketEnvelopeCodec extends MessageToMessageCodec<WebSocketFrame, ServerMessage> {
+public final class WebSocketEnvelopeCodec
+    extends MessageToMessageCodec<WebSocketFrame, ServerMessage> {
   private final EnvelopeParser parser;
   private WireFormat format = WireFormat.BINARY;
 

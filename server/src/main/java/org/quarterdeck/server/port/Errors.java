@@ -14,10 +14,12 @@ public final class Errors {
     return reply(requestId, code, message, 0);
   }
 
-  public static ServerMessage reply(long requestId, ErrorCode code, String message,
-      int retryAfterMs) {
-    String text = message.length() > MAX_MESSAGE_CHARS
-        ? message.substring(0, MAX_MESSAGE_CHARS - 1) + "…" : message;
+  public static ServerMessage reply(
+      long requestId, ErrorCode code, String message, int retryAfterMs) {
+    String text =
+        message.length() > MAX_MESSAGE_CHARS
+            ? message.substring(0, MAX_MESSAGE_CHARS - 1) + "…"
+            : message;
     return ServerMessage.newBuilder()
         .setRequestId(requestId)
         .setError(Error.newBuilder().setCode(code).setMessage(text).setRetryAfterMs(retryAfterMs))

@@ -11,7 +11,10 @@ public interface SessionGateway {
 
   /** A gateway for a server without game sessions: every such message gets UNAVAILABLE. */
   static SessionGateway unavailable() {
-    return (connection, message) -> connection.sendError(message.getRequestId(),
-        ErrorCode.UNAVAILABLE, message.getBodyCase() + " is not served by this server build");
+    return (connection, message) ->
+        connection.sendError(
+            message.getRequestId(),
+            ErrorCode.UNAVAILABLE,
+            message.getBodyCase() + " is not served by this server build");
   }
 }

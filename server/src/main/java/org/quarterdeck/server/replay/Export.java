@@ -23,13 +23,14 @@ import org.quarterdeck.server.wire.WireMapping;
 
 /** A session's replay as CSV (one row per team per turn) or JSON (everything). */
 public final class Export {
-  private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+  private static final Gson PRETTY =
+      new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
   private Export() {}
 
   /**
-   * Columns: session, turn, team, team name, whether the team defaulted, every state variable
-   * after the turn, the hours booked on every act, and the events that hit the team.
+   * Columns: session, turn, team, team name, whether the team defaulted, every state variable after
+   * the turn, the hours booked on every act, and the events that hit the team.
    */
   public static String csv(String sessionId, List<ReplayFrame> frames, List<Act> acts) {
     StringBuilder out = new StringBuilder();
@@ -44,14 +45,25 @@ public final class Export {
     for (ReplayFrame f : frames) {
       for (TeamView team : f.getTeamsList()) {
         int t = team.getTeam();
-        boolean defaulted = f.getDecisionsList().stream()
-            .anyMatch(d -> d.getTeam() == t && d.getDefaulted());
-        out.append(cell(sessionId)).append(',').append(f.getTurn()).append(',').append(t)
-            .append(',').append(cell(team.getName())).append(',').append(defaulted);
+        boolean defaulted =
+            f.getDecisionsList().stream().anyMatch(d -> d.getTeam() == t && d.getDefaulted());
+        out.append(cell(sessionId))
+            .append(',')
+            .append(f.getTurn())
+            .append(',')
+            .append(t)
+            .append(',')
+            .append(cell(team.getName()))
+            .append(',')
+            .append(defaulted);
         for (Var v : Var.values()) {
           String name = WireMapping.varName(v);
-          double value = team.getVariablesList().stream().filter(x -> x.getName().equals(name))
-              .mapToDouble(Variable::getValue).findFirst().orElse(Double.NaN);
+          double value =
+              team.getVariablesList().stream()
+                  .filter(x -> x.getName().equals(name))
+                  .mapToDouble(Variable::getValue)
+                  .findFirst()
+                  .orElse(Double.NaN);
           out.append(',').append(number(value));
         }
         for (Act a : acts) {
@@ -65,9 +77,12 @@ public final class Export {
           }
           out.append(',').append(number(hours));
         }
-        String events = f.getReportsList().stream().filter(r -> r.getTeam() == t)
-            .flatMap(r -> r.getEventsList().stream()).map(e -> e.getTitle())
-            .collect(Collectors.joining("; "));
+        String events =
+            f.getReportsList().stream()
+                .filter(r -> r.getTeam() == t)
+                .flatMap(r -> r.getEventsList().stream())
+                .map(e -> e.getTitle())
+                .collect(Collectors.joining("; "));
         out.append(',').append(cell(events)).append('\n');
       }
     }
@@ -75,14 +90,16 @@ public final class Export {
   }
 
   /** The frames and every record of the log (tokens appear only as hashes in it). */
-  public static String json(String sessionId, List<ReplayFrame> frames,
-      List<SessionRecord> records) {
+  public static String json(
+      String sessionId, List<ReplayFrame> frames, List<SessionRecord> records) {
     // Each message prints itself (the proto3 JSON mapping); Gson only assembles the document.
     JsonFormat.Printer printer = JsonFormat.printer();
     try {
       JsonObject export = new JsonObject();
-      export.add("replay", JsonParser.parseString(printer.print(
-          Replay.newBuilder().setSessionId(sessionId).addAllFrames(frames))));
+      export.add(
+          "replay",
+          JsonParser.parseString(
+              printer.print(Replay.newBuilder().setSessionId(sessionId).addAllFrames(frames))));
       JsonArray recorded = new JsonArray(records.size());
       for (SessionRecord record : records) {
         recorded.add(JsonParser.parseString(printer.print(record)));

@@ -14,10 +14,10 @@ import org.quarterdeck.protocol.v1.WhatIfChange;
 import org.quarterdeck.server.bot.BotPlayer;
 import org.quarterdeck.server.bot.Strategies;
 import org.quarterdeck.server.bot.Strategy;
-import org.quarterdeck.server.engine.ModelVersion;
 import org.quarterdeck.server.engine.AcceptedDecision;
 import org.quarterdeck.server.engine.AcceptedInjection;
 import org.quarterdeck.server.engine.Game;
+import org.quarterdeck.server.engine.ModelVersion;
 import org.quarterdeck.server.engine.Seat;
 import org.quarterdeck.server.engine.TeamReport;
 import org.quarterdeck.server.engine.TurnOutcome;
@@ -28,9 +28,9 @@ import org.quarterdeck.server.scenario.ScenarioException;
 import org.quarterdeck.server.wire.WireMapping;
 
 /**
- * Plays a session's timeline again through the engine alone, turn by turn, producing replay
- * frames; optionally with some teams' decisions changed from a turn on (what-if). The real log is
- * only read, never changed.
+ * Plays a session's timeline again through the engine alone, turn by turn, producing replay frames;
+ * optionally with some teams' decisions changed from a turn on (what-if). The real log is only
+ * read, never changed.
  */
 public final class Reenactment {
   private final Timeline timeline;
@@ -53,8 +53,11 @@ public final class Reenactment {
       throw new ReenactmentException(refusal);
     }
     try {
-      this.scenario = ScenarioCatalog.forLog(timeline.opened().getScenarioSource(),
-          timeline.opened().getScenarioText(), timeline.opened().getScenarioSha256());
+      this.scenario =
+          ScenarioCatalog.forLog(
+              timeline.opened().getScenarioSource(),
+              timeline.opened().getScenarioText(),
+              timeline.opened().getScenarioSha256());
     } catch (ScenarioException e) {
       throw new ReenactmentException("the logged scenario does not load: " + e.getMessage());
     }
@@ -91,19 +94,23 @@ public final class Reenactment {
       for (Seat seat : game.seats()) {
         int team = teamIds.indexOf(seat.teamId());
         org.quarterdeck.protocol.v1.Hat hat = WireMapping.hat(seat.hat());
-        org.quarterdeck.protocol.v1.Decision wire = decisionFor(game, seat, team, turn, changes,
-            fromTurn);
+        org.quarterdeck.protocol.v1.Decision wire =
+            decisionFor(game, seat, team, turn, changes, fromTurn);
         if (wire == null) {
-          shown.add(TeamDecision.newBuilder().setTeam(team).setHat(hat)
-              .setDecision(WireMapping.decision(game.defaultDecision(seat), game))
-              .setDefaulted(true).build());
+          shown.add(
+              TeamDecision.newBuilder()
+                  .setTeam(team)
+                  .setHat(hat)
+                  .setDecision(WireMapping.decision(game.defaultDecision(seat), game))
+                  .setDefaulted(true)
+                  .build());
           continue;
         }
         Verdict<AcceptedDecision> verdict =
             game.validate(WireMapping.decision(seat, game.turn(), wire));
         if (!verdict.isAccepted()) {
-          throw new ReenactmentException("turn " + game.turn() + ", team " + team + ": "
-              + verdict.rejection().orElseThrow());
+          throw new ReenactmentException(
+              "turn " + game.turn() + ", team " + team + ": " + verdict.rejection().orElseThrow());
         }
         decisions.add(verdict.value());
         shown.add(TeamDecision.newBuilder().setTeam(team).setHat(hat).setDecision(wire).build());
@@ -115,16 +122,26 @@ public final class Reenactment {
       TurnOutcome outcome = game.resolve(decisions, injections);
       game = outcome.next();
       if (checkHashes && !game.stateHashHex().equals(turn.stateHash())) {
-        throw new ReenactmentException("turn " + turn.number() + " reaches state "
-            + game.stateHashHex() + " but the log recorded " + turn.stateHash());
+        throw new ReenactmentException(
+            "turn "
+                + turn.number()
+                + " reaches state "
+                + game.stateHashHex()
+                + " but the log recorded "
+                + turn.stateHash());
       }
       frames.add(frame(outcome, game, shown, teamIds));
     }
     return frames;
   }
 
-  private org.quarterdeck.protocol.v1.Decision decisionFor(Game game, Seat seat, int team,
-      Timeline.Turn turn, List<WhatIfChange> changes, int fromTurn) {
+  private org.quarterdeck.protocol.v1.Decision decisionFor(
+      Game game,
+      Seat seat,
+      int team,
+      Timeline.Turn turn,
+      List<WhatIfChange> changes,
+      int fromTurn) {
     if (game.turn() >= fromTurn) {
       for (WhatIfChange change : changes) {
         if (change.getTeam() != team
@@ -138,8 +155,8 @@ public final class Reenactment {
         return WireMapping.decision(BotPlayer.propose(game, seat, bot));
       }
     }
-    Timeline.Seated seated = turn.decisions().get(
-        new Timeline.SeatKey(team, WireMapping.hat(seat.hat())));
+    Timeline.Seated seated =
+        turn.decisions().get(new Timeline.SeatKey(team, WireMapping.hat(seat.hat())));
     return seated == null ? null : seated.decision();
   }
 
@@ -152,15 +169,19 @@ public final class Reenactment {
       throw new ReenactmentException("injected event refused: " + refused.getMessage());
     }
     if (!verdict.isAccepted()) {
-      throw new ReenactmentException("injected event refused: " + verdict.rejection().orElseThrow());
+      throw new ReenactmentException(
+          "injected event refused: " + verdict.rejection().orElseThrow());
     }
     return verdict.value();
   }
 
-  private static ReplayFrame frame(TurnOutcome outcome, Game after, List<TeamDecision> decisions,
-      List<String> teamIds) {
-    ReplayFrame.Builder f = ReplayFrame.newBuilder().setTurn(outcome.turn())
-        .setStateHash(after.stateHashHex()).addAllDecisions(decisions);
+  private static ReplayFrame frame(
+      TurnOutcome outcome, Game after, List<TeamDecision> decisions, List<String> teamIds) {
+    ReplayFrame.Builder f =
+        ReplayFrame.newBuilder()
+            .setTurn(outcome.turn())
+            .setStateHash(after.stateHashHex())
+            .addAllDecisions(decisions);
     Map<String, EventView> events = new LinkedHashMap<>();
     for (TeamReport r : outcome.reports()) {
       int team = teamIds.indexOf(r.teamId());
@@ -172,13 +193,15 @@ public final class Reenactment {
       }
       f.addReports(report);
       report.getEventsList().forEach(e -> events.putIfAbsent(e.getId() + "|" + e.getTitle(), e));
-      f.addTeams(WireMapping.quarters(TeamView.newBuilder().setTeam(team)
-          .setName("Team " + (team + 1))
-          .addAllVariables(WireMapping.variables(after.team(r.teamId()))),
-          after.team(r.teamId())));
+      f.addTeams(
+          WireMapping.quarters(
+              TeamView.newBuilder()
+                  .setTeam(team)
+                  .setName("Team " + (team + 1))
+                  .addAllVariables(WireMapping.variables(after.team(r.teamId()))),
+              after.team(r.teamId())));
     }
     f.addAllEvents(events.values());
     return f.build();
   }
-
 }

@@ -21,14 +21,20 @@ public final class Timeline {
   private final List<Turn> turns;
 
   /** One closed turn's inputs. */
-  public record Turn(int number, Map<SeatKey, Seated> decisions, List<InjectEvent> injections,
-      TurnClosed.Trigger trigger, String stateHash) {}
+  public record Turn(
+      int number,
+      Map<SeatKey, Seated> decisions,
+      List<InjectEvent> injections,
+      TurnClosed.Trigger trigger,
+      String stateHash) {}
 
   /** A seat, by team index and hat. */
   public record SeatKey(int team, org.quarterdeck.protocol.v1.Hat hat) {
     static SeatKey of(SeatRef ref) {
-      org.quarterdeck.protocol.v1.Hat hat = ref.getHat() == org.quarterdeck.protocol.v1.Hat.HAT_UNSPECIFIED
-          ? org.quarterdeck.protocol.v1.Hat.BOTH : ref.getHat();
+      org.quarterdeck.protocol.v1.Hat hat =
+          ref.getHat() == org.quarterdeck.protocol.v1.Hat.HAT_UNSPECIFIED
+              ? org.quarterdeck.protocol.v1.Hat.BOTH
+              : ref.getHat();
       return new SeatKey(ref.getTeam(), hat);
     }
   }
@@ -69,13 +75,17 @@ public final class Timeline {
         }
         case INJECTED -> injections.add(r.getInjected().getEvent());
         case TURN_CLOSED -> {
-          turns.add(new Turn(r.getTurnClosed().getTurn(), Map.copyOf(decisions),
-              List.copyOf(injections), r.getTurnClosed().getTrigger(),
-              r.getTurnClosed().getStateHash()));
+          turns.add(
+              new Turn(
+                  r.getTurnClosed().getTurn(),
+                  Map.copyOf(decisions),
+                  List.copyOf(injections),
+                  r.getTurnClosed().getTrigger(),
+                  r.getTurnClosed().getStateHash()));
           decisions.clear();
           injections.clear();
         }
-        default -> { }
+        default -> {}
       }
     }
     return new Timeline(records.get(0).getOpened(), turns);

@@ -6,10 +6,10 @@ import com.google.protobuf.TextFormatParseInfoTree;
 import com.google.protobuf.TextFormatParseLocation;
 
 /**
- * Finds the line of a field in the source text. For text format it walks the parser's
- * {@link TextFormatParseInfoTree}; for JSON (no parse tree) it scans for the field's JSON name
- * (or its proto name) after the parent's line, which locates a repeated field but not one of its
- * elements. A field that is missing is reported at its parent's line.
+ * Finds the line of a field in the source text. For text format it walks the parser's {@link
+ * TextFormatParseInfoTree}; for JSON (no parse tree) it scans for the field's JSON name (or its
+ * proto name) after the parent's line, which locates a repeated field but not one of its elements.
+ * A field that is missing is reported at its parent's line.
  */
 final class FieldLocator {
   private final String text;

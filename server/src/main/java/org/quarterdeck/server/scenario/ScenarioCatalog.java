@@ -19,15 +19,19 @@ import org.quarterdeck.server.engine.Rules;
 
 /**
  * Lists and loads scenarios: the built-ins shipped in the jar (by name), files, and text uploaded
- * by a facilitator. Text format ({@code .textproto}, {@code #} comments) or proto3 JSON
- * ({@code .json}, or any text starting with '{'). Every load parses, validates and compiles; any
- * problem throws a {@link ScenarioException} naming source, line and field.
+ * by a facilitator. Text format ({@code .textproto}, {@code #} comments) or proto3 JSON ({@code
+ * .json}, or any text starting with '{'). Every load parses, validates and compiles; any problem
+ * throws a {@link ScenarioException} naming source, line and field.
  */
 public final class ScenarioCatalog {
   /** Built-in scenarios; the first is the default. */
   private static final List<String> BUILT_INS =
       List.of("market-year", "disruption", "two-hats", "company");
-  /** Built-ins already loaded: a loaded scenario and its rules are immutable, so sessions share them. */
+
+  /**
+   * Built-ins already loaded: a loaded scenario and its rules are immutable, so sessions share
+   * them.
+   */
   private static final Map<String, LoadedScenario> LOADED = new ConcurrentHashMap<>();
 
   private ScenarioCatalog() {}
@@ -82,8 +86,10 @@ public final class ScenarioCatalog {
   /** Lowercase hex SHA-256 of a scenario's canonical text, as a session log pins it. */
   public static String sha256(Scenario scenario) {
     try {
-      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(
-          TextFormat.printer().printToString(scenario).getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(
+                  TextFormat.printer().printToString(scenario).getBytes(StandardCharsets.UTF_8));
       return java.util.HexFormat.of().formatHex(digest);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
@@ -102,12 +108,25 @@ public final class ScenarioCatalog {
     if (!text.isEmpty()) {
       return fromText(source, text);
     }
-    String name = builtInNameOf(source).orElseThrow(() -> single(source, "scenario_text",
-        "the log keeps no scenario text and names no built-in scenario"));
+    String name =
+        builtInNameOf(source)
+            .orElseThrow(
+                () ->
+                    single(
+                        source,
+                        "scenario_text",
+                        "the log keeps no scenario text and names no built-in scenario"));
     LoadedScenario loaded = builtIn(name);
     if (!sha256(loaded.scenario()).equals(sha256)) {
-      throw single(source, "scenario_sha256", "built-in scenario '" + name + "' has changed"
-          + " since this session was recorded (logged SHA-256 " + sha256 + ")");
+      throw single(
+          source,
+          "scenario_sha256",
+          "built-in scenario '"
+              + name
+              + "' has changed"
+              + " since this session was recorded (logged SHA-256 "
+              + sha256
+              + ")");
     }
     return loaded;
   }
@@ -119,7 +138,9 @@ public final class ScenarioCatalog {
     }
     Path path = Path.of(nameOrPath);
     if (!Files.exists(path)) {
-      throw single(nameOrPath, "scenario",
+      throw single(
+          nameOrPath,
+          "scenario",
           "neither a built-in scenario " + BUILT_INS + " nor an existing file");
     }
     return fromFile(path);
@@ -154,26 +175,30 @@ public final class ScenarioCatalog {
       }
     } else {
       TextFormatParseInfoTree.Builder treeBuilder = TextFormatParseInfoTree.builder();
-      TextFormat.Parser parser = TextFormat.Parser.newBuilder()
-          .setParseInfoTreeBuilder(treeBuilder)
-          .setSingularOverwritePolicy(
-              TextFormat.Parser.SingularOverwritePolicy.FORBID_SINGULAR_OVERWRITES)
-          .build();
+      TextFormat.Parser parser =
+          TextFormat.Parser.newBuilder()
+              .setParseInfoTreeBuilder(treeBuilder)
+              .setSingularOverwritePolicy(
+                  TextFormat.Parser.SingularOverwritePolicy.FORBID_SINGULAR_OVERWRITES)
+              .build();
       try {
         parser.merge(text, builder);
       } catch (TextFormat.ParseException e) {
         String field = fieldIn(e.getMessage());
-        String message = e.getMessage().contains("unknown fields")
-            ? "unknown field '" + field + "'" : e.getMessage();
-        throw new ScenarioException(List.of(new ScenarioProblem(source, e.getLine(), e.getColumn(),
-            field, message)));
+        String message =
+            e.getMessage().contains("unknown fields")
+                ? "unknown field '" + field + "'"
+                : e.getMessage();
+        throw new ScenarioException(
+            List.of(new ScenarioProblem(source, e.getLine(), e.getColumn(), field, message)));
       }
       tree = treeBuilder.build();
     }
     Scenario scenario = builder.build();
     FieldLocator locator = new FieldLocator(text);
-    List<ScenarioProblem> problems = new ScenarioValidator(source, locator)
-        .validate(scenario, locator.root(tree, Scenario.getDescriptor()));
+    List<ScenarioProblem> problems =
+        new ScenarioValidator(source, locator)
+            .validate(scenario, locator.root(tree, Scenario.getDescriptor()));
     if (!problems.isEmpty()) {
       throw new ScenarioException(problems);
     }

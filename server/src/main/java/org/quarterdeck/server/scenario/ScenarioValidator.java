@@ -11,7 +11,6 @@ import org.quarterdeck.protocol.v1.ActDefinition;
 import org.quarterdeck.protocol.v1.ActKind;
 import org.quarterdeck.protocol.v1.ActShare;
 import org.quarterdeck.protocol.v1.CauseLabel;
-import org.quarterdeck.protocol.v1.ScenarioCalendar;
 import org.quarterdeck.protocol.v1.DilemmaDefinition;
 import org.quarterdeck.protocol.v1.DilemmaOption;
 import org.quarterdeck.protocol.v1.DynamicsCoefficients;
@@ -19,6 +18,7 @@ import org.quarterdeck.protocol.v1.EffectDefinition;
 import org.quarterdeck.protocol.v1.GameMode;
 import org.quarterdeck.protocol.v1.LeadershipRole;
 import org.quarterdeck.protocol.v1.Scenario;
+import org.quarterdeck.protocol.v1.ScenarioCalendar;
 import org.quarterdeck.protocol.v1.ScenarioEvent;
 import org.quarterdeck.protocol.v1.ScoringWeights;
 import org.quarterdeck.protocol.v1.StateVar;
@@ -66,8 +66,14 @@ final class ScenarioValidator {
     Set<String> actIds = acts(s, root);
     dynamics(s.getDynamics(), locator.child(root, "dynamics", -1));
     if (s.getQuarterlyTargetsCount() != s.getCalendar().getQuarters()) {
-      fail(root, "quarterly_targets", -1, "needs exactly one target per quarter ("
-          + s.getCalendar().getQuarters() + "), got " + s.getQuarterlyTargetsCount());
+      fail(
+          root,
+          "quarterly_targets",
+          -1,
+          "needs exactly one target per quarter ("
+              + s.getCalendar().getQuarters()
+              + "), got "
+              + s.getQuarterlyTargetsCount());
     }
     for (int i = 0; i < s.getQuarterlyTargetsCount(); i++) {
       double t = s.getQuarterlyTargets(i);
@@ -135,7 +141,10 @@ final class ScenarioValidator {
     int min = s.getMinTeams();
     int max = s.getMaxTeams();
     if (!(min >= 1 && min <= max && max <= 10000)) {
-      fail(root, "min_teams", -1,
+      fail(
+          root,
+          "min_teams",
+          -1,
           "need 1 <= min_teams <= max_teams <= 10000, got " + min + ".." + max);
     }
     return problems;
@@ -157,8 +166,11 @@ final class ScenarioValidator {
     range(n, "max_interruption_share", b.getMaxInterruptionShare(), 0, 0.95);
     range(n, "knee_hours_per_week", b.getKneeHoursPerWeek(), 1, 167);
     if (!(b.getPeakHoursPerWeek() > b.getKneeHoursPerWeek() && b.getPeakHoursPerWeek() <= 168)) {
-      fail(n, "peak_hours_per_week", -1, "must be above knee_hours_per_week and at most 168, got "
-          + b.getPeakHoursPerWeek());
+      fail(
+          n,
+          "peak_hours_per_week",
+          -1,
+          "must be above knee_hours_per_week and at most 168, got " + b.getPeakHoursPerWeek());
     }
     range(n, "overtime_energy_drain", b.getOvertimeEnergyDrain(), 0, 10);
     range(n, "energy_recovery", b.getEnergyRecovery(), 0, 100);
@@ -217,7 +229,8 @@ final class ScenarioValidator {
       fail(root, "acts", -1, "needs at least one management act");
     }
     for (LeadershipRole role : LeadershipRole.values()) {
-      if (role != LeadershipRole.LEADERSHIP_ROLE_UNSPECIFIED && role != LeadershipRole.UNRECOGNIZED
+      if (role != LeadershipRole.LEADERSHIP_ROLE_UNSPECIFIED
+          && role != LeadershipRole.UNRECOGNIZED
           && !roles.contains(role)) {
         fail(root, "acts", -1, "no leadership act covers role " + role);
       }
@@ -225,8 +238,8 @@ final class ScenarioValidator {
     return ids;
   }
 
-  private void effects(Node parent, List<EffectDefinition> effects, int minCount,
-      boolean labelRequired) {
+  private void effects(
+      Node parent, List<EffectDefinition> effects, int minCount, boolean labelRequired) {
     if (effects.size() < minCount || effects.size() > 10) {
       fail(parent, "effects", -1, "needs " + minCount + "..10 effects, got " + effects.size());
     }
@@ -326,7 +339,10 @@ final class ScenarioValidator {
       range(n, "deck_weight", e.getDeckWeight(), 0, 1000);
       range(n, "earliest_turn", e.getEarliestTurn(), 0, totalTurns);
       if (e.getTurn() == 0 && e.getDeckWeight() == 0) {
-        fail(n, "turn", -1,
+        fail(
+            n,
+            "turn",
+            -1,
             "an event must be scheduled (turn > 0) or in the deck (deck_weight > 0)");
       }
       effects(n, e.getEffectsList(), 1, false);
@@ -363,8 +379,11 @@ final class ScenarioValidator {
         effects(on, opt.getEffectsList(), 0, false);
       }
       if (!options.contains(d.getDefaultOption())) {
-        fail(n, "default_option", -1, "names no option of this dilemma: '" + d.getDefaultOption()
-            + "'");
+        fail(
+            n,
+            "default_option",
+            -1,
+            "names no option of this dilemma: '" + d.getDefaultOption() + "'");
       }
     }
   }
@@ -376,8 +395,13 @@ final class ScenarioValidator {
     range(n, "adoption", w.getAdoption(), 0, 100);
     range(n, "integrity", w.getIntegrity(), 0, 100);
     range(n, "carried_forward", w.getCarriedForward(), 0, 100);
-    if (!(w.getResults() + w.getMorale() + w.getCapability() + w.getAdoption() + w.getIntegrity()
-        + w.getCarriedForward() > 0)) {
+    if (!(w.getResults()
+            + w.getMorale()
+            + w.getCapability()
+            + w.getAdoption()
+            + w.getIntegrity()
+            + w.getCarriedForward()
+        > 0)) {
       fail(n, "results", -1, "scoring weights must sum to more than 0");
     }
   }
@@ -414,7 +438,7 @@ final class ScenarioValidator {
 
   private void fail(Node n, String field, int index, String message) {
     int[] pos = locator.locate(n, field, index);
-    problems.add(new ScenarioProblem(source, pos[0], pos[1], locator.path(n, field, index),
-        message));
+    problems.add(
+        new ScenarioProblem(source, pos[0], pos[1], locator.path(n, field, index), message));
   }
 }

@@ -25,32 +25,38 @@ final class Announcements {
     List<Standing> standings = session.views().standings();
     String hash = session.game().stateHashHex();
     Optional<List<QuarterResult>> quarter = outcome.quarterClosed();
-    session.forEachMember(m -> {
-      TurnResolved.Builder resolved = TurnResolved.newBuilder().setTurn(outcome.turn())
-          .addAllStandings(standings).setStateHash(hash);
-      QuarterClosed.Builder closed = null;
-      if (quarter.isPresent()) {
-        closed = QuarterClosed.newBuilder().setQuarter(quarter.get().get(0).quarter())
-            .addAllStandings(standings);
-      }
-      if (m.role == Role.PLAYER && m.seat != null) {
-        int team = m.seat.team;
-        resolved.setTeam(session.views().team(team)).setReport(session.latestReport(team));
-        if (closed != null) {
-          QuarterResult q = quarter.get().get(team);
-          closed.setTarget(q.target()).setResults(q.results()).setTargetMet(q.hit());
-        }
-      }
-      session.send(m, ServerMessage.newBuilder().setTurnResolved(resolved));
-      if (closed != null) {
-        session.send(m, ServerMessage.newBuilder().setQuarterClosed(closed));
-      }
-    });
+    session.forEachMember(
+        m -> {
+          TurnResolved.Builder resolved =
+              TurnResolved.newBuilder()
+                  .setTurn(outcome.turn())
+                  .addAllStandings(standings)
+                  .setStateHash(hash);
+          QuarterClosed.Builder closed = null;
+          if (quarter.isPresent()) {
+            closed =
+                QuarterClosed.newBuilder()
+                    .setQuarter(quarter.get().get(0).quarter())
+                    .addAllStandings(standings);
+          }
+          if (m.role == Role.PLAYER && m.seat != null) {
+            int team = m.seat.team;
+            resolved.setTeam(session.views().team(team)).setReport(session.latestReport(team));
+            if (closed != null) {
+              QuarterResult q = quarter.get().get(team);
+              closed.setTarget(q.target()).setResults(q.results()).setTargetMet(q.hit());
+            }
+          }
+          session.send(m, ServerMessage.newBuilder().setTurnResolved(resolved));
+          if (closed != null) {
+            session.send(m, ServerMessage.newBuilder().setQuarterClosed(closed));
+          }
+        });
   }
 
   static void ended(GameSession session) {
-    session.forEachMember(m -> session.send(m,
-        ServerMessage.newBuilder().setSessionEnded(ended(session, m))));
+    session.forEachMember(
+        m -> session.send(m, ServerMessage.newBuilder().setSessionEnded(ended(session, m))));
   }
 
   /** The end of the game as one member may see it: every score, parts and lines of their own. */
@@ -65,19 +71,31 @@ final class Announcements {
     }
     for (int t = 0; t < scores.size(); t++) {
       org.quarterdeck.server.engine.TeamScore s = scores.get(t);
-      FinalScore.Builder score = FinalScore.newBuilder().setTeam(t)
-          .setName(session.teamName(t)).setScore(s.score())
-          .setBot(session.views().team(t).getBot());
+      FinalScore.Builder score =
+          FinalScore.newBuilder()
+              .setTeam(t)
+              .setName(session.teamName(t))
+              .setScore(s.score())
+              .setBot(session.views().team(t).getBot());
       if (all || t == own) {
-        score.addParts(part("results", s.results())).addParts(part("morale", s.morale()))
+        score
+            .addParts(part("results", s.results()))
+            .addParts(part("morale", s.morale()))
             .addParts(part("capability", s.capability()))
             .addParts(part("adoption", s.adoption()))
             .addParts(part("integrity", s.integrity()));
         for (Debrief.TeamSummary summary : debrief.teams()) {
           if (summary.teamId().equals(s.teamId())) {
-            summary.lines().forEach(line -> ended.addDebrief(
-                (all ? session.teamName(session.game().teamIds().indexOf(s.teamId())) + ": "
-                    : "") + line));
+            summary
+                .lines()
+                .forEach(
+                    line ->
+                        ended.addDebrief(
+                            (all
+                                    ? session.teamName(session.game().teamIds().indexOf(s.teamId()))
+                                        + ": "
+                                    : "")
+                                + line));
           }
         }
       }

@@ -10,8 +10,8 @@ import org.quarterdeck.server.scenario.ScenarioException;
 
 /**
  * What an archived session's log loses without losing anything a replay needs: the copy of a
- * built-in scenario's text (replaced by the built-in's name and hash, as new logs have it) and
- * the spectator admissions older logs kept (spectators are no longer restored).
+ * built-in scenario's text (replaced by the built-in's name and hash, as new logs have it) and the
+ * spectator admissions older logs kept (spectators are no longer restored).
  */
 final class ArchiveCompaction {
   private ArchiveCompaction() {}
@@ -51,14 +51,15 @@ final class ArchiveCompaction {
       return Optional.empty();
     }
     try {
-      String logged = ScenarioCatalog.sha256(ScenarioCatalog.fromText(
-          opened.getScenarioSource(), opened.getScenarioText()).scenario());
+      String logged =
+          ScenarioCatalog.sha256(
+              ScenarioCatalog.fromText(opened.getScenarioSource(), opened.getScenarioText())
+                  .scenario());
       String builtIn = ScenarioCatalog.sha256(ScenarioCatalog.builtIn(name.get()).scenario());
       if (!logged.equals(builtIn)) {
         return Optional.empty(); // the built-in changed since: this log must keep its text
       }
-      return Optional.of(opened.toBuilder().clearScenarioText().setScenarioSha256(logged)
-          .build());
+      return Optional.of(opened.toBuilder().clearScenarioText().setScenarioSha256(logged).build());
     } catch (ScenarioException e) {
       return Optional.empty();
     }

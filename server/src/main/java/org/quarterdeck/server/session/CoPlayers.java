@@ -9,21 +9,22 @@ import org.quarterdeck.server.port.Connection;
 
 /**
  * Several people on one seat (SessionSettings.people_per_team): the first plays the seat, the
- * others are co-players who see and edit the same plan. The seat keeps one decision and its
- * version rules, so a co-player's revision is simply the seat's next version; everyone of the
- * seat hears of each saved plan.
+ * others are co-players who see and edit the same plan. The seat keeps one decision and its version
+ * rules, so a co-player's revision is simply the seat's next version; everyone of the seat hears of
+ * each saved plan.
  */
 final class CoPlayers {
   private CoPlayers() {}
 
   /**
-   * The seated seat with room for one more person (preferring {@code preferredTeam} when it is
-   * not -1), the least crowded first so people spread over the teams; null when all are full.
+   * The seated seat with room for one more person (preferring {@code preferredTeam} when it is not
+   * -1), the least crowded first so people spread over the teams; null when all are full.
    */
   static SeatState seatWithRoom(GameSession s, int preferredTeam) {
     SeatState best = null;
     for (SeatState seat : s.seats()) {
-      if (!seat.human() || (preferredTeam >= 0 && seat.team != preferredTeam)
+      if (!seat.human()
+          || (preferredTeam >= 0 && seat.team != preferredTeam)
           || 1 + seat.coPlayers.size() >= s.peoplePerTeam()) {
         continue;
       }
@@ -38,8 +39,14 @@ final class CoPlayers {
   static void join(GameSession s, Member person, SeatState seat) {
     person.seat = seat;
     seat.coPlayers.add(person);
-    s.record(SessionRecord.newBuilder().setSeatTaken(SeatTaken.newBuilder().setSeat(seat.ref())
-        .setDisplayName(person.displayName).setTokenHash(person.tokenHash).setCoPlayer(true)));
+    s.record(
+        SessionRecord.newBuilder()
+            .setSeatTaken(
+                SeatTaken.newBuilder()
+                    .setSeat(seat.ref())
+                    .setDisplayName(person.displayName)
+                    .setTokenHash(person.tokenHash)
+                    .setCoPlayer(true)));
   }
 
   /**
@@ -65,10 +72,15 @@ final class CoPlayers {
     s.releaseSeat(seat, s.botFor(seat.team), why);
   }
 
-  private static void recordLeft(GameSession s, SeatState seat, Member person,
-      SeatReleased.Why why) {
-    s.record(SessionRecord.newBuilder().setSeatReleased(SeatReleased.newBuilder()
-        .setSeat(seat.ref()).setWhy(why).setTokenHash(person.tokenHash)));
+  private static void recordLeft(
+      GameSession s, SeatState seat, Member person, SeatReleased.Why why) {
+    s.record(
+        SessionRecord.newBuilder()
+            .setSeatReleased(
+                SeatReleased.newBuilder()
+                    .setSeat(seat.ref())
+                    .setWhy(why)
+                    .setTokenHash(person.tokenHash)));
   }
 
   /** Tells the seat's other people that the plan changed (the saver already has the reply). */
@@ -82,9 +94,14 @@ final class CoPlayers {
         who = p.displayName;
       }
     }
-    ServerMessage.Builder plan = ServerMessage.newBuilder().setTeamPlan(TeamPlan.newBuilder()
-        .setTurn(s.game().turn()).setVersion(seat.version).setDecision(seat.wireDecision)
-        .setBy(who == null ? "" : who));
+    ServerMessage.Builder plan =
+        ServerMessage.newBuilder()
+            .setTeamPlan(
+                TeamPlan.newBuilder()
+                    .setTurn(s.game().turn())
+                    .setVersion(seat.version)
+                    .setDecision(seat.wireDecision)
+                    .setBy(who == null ? "" : who));
     for (Member p : seat.people()) {
       if (savedOn == null || !p.connections().contains(savedOn)) {
         s.send(p, plan);

@@ -29,8 +29,8 @@ final class CreationQuota {
   }
 
   /**
-   * Takes one creation for the address if it has any left; otherwise returns the milliseconds
-   * until it has one again, and takes nothing.
+   * Takes one creation for the address if it has any left; otherwise returns the milliseconds until
+   * it has one again, and takes nothing.
    */
   synchronized long take(String address, long nowMs) {
     ArrayDeque<Long> times = created.computeIfAbsent(address, a -> new ArrayDeque<>());

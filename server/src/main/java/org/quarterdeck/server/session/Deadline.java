@@ -4,8 +4,8 @@ import org.quarterdeck.protocol.v1.PhaseChanged;
 import org.quarterdeck.protocol.v1.TurnOpened;
 
 /**
- * The open turn's deadline: it runs, pauses (the clock stops), resumes with the time that was
- * left, and can be extended. When it passes, {@code onExpiry} runs on the session's thread.
+ * The open turn's deadline: it runs, pauses (the clock stops), resumes with the time that was left,
+ * and can be extended. When it passes, {@code onExpiry} runs on the session's thread.
  */
 final class Deadline {
   private final SessionClock clock;
@@ -73,8 +73,8 @@ final class Deadline {
   }
 
   /**
-   * Runs the deadline until an absolute time (a past one expires at once): a deadline restored
-   * from the log, or one the facilitator set by clock time.
+   * Runs the deadline until an absolute time (a past one expires at once): a deadline restored from
+   * the log, or one the facilitator set by clock time.
    */
   void runUntil(long epochMs) {
     disarm();
@@ -124,12 +124,15 @@ final class Deadline {
 
   private void arm() {
     long mine = ++generation;
-    timer = clock.schedule(() -> {
-      if (mine == generation && running()) {
-        disarm();
-        onExpiry.run();
-      }
-    }, Math.max(0, deadlineMs - clock.nowMillis()));
+    timer =
+        clock.schedule(
+            () -> {
+              if (mine == generation && running()) {
+                disarm();
+                onExpiry.run();
+              }
+            },
+            Math.max(0, deadlineMs - clock.nowMillis()));
   }
 
   private void disarm() {

@@ -48,8 +48,8 @@ final class EventLogJournal implements SessionJournal {
   public synchronized CompletableFuture<Void> append(SessionRecord record) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     if (broken) {
-      done.completeExceptionally(new IllegalStateException(
-          "an earlier record of this session could not be saved"));
+      done.completeExceptionally(
+          new IllegalStateException("an earlier record of this session could not be saved"));
       return done;
     }
     byte[] bytes = record.toByteArray();
@@ -68,14 +68,16 @@ final class EventLogJournal implements SessionJournal {
       done.completeExceptionally(createFailure);
       return;
     }
-    log.appendAt(bytes, sequence).whenComplete((seq, error) -> {
-      if (error != null) {
-        broken = true;
-        done.completeExceptionally(error);
-      } else {
-        done.complete(null);
-      }
-    });
+    log.appendAt(bytes, sequence)
+        .whenComplete(
+            (seq, error) -> {
+              if (error != null) {
+                broken = true;
+                done.completeExceptionally(error);
+              } else {
+                done.complete(null);
+              }
+            });
   }
 
   @Override

@@ -3,10 +3,10 @@ package org.quarterdeck.server.session;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.quarterdeck.protocol.v1.SessionRecord;
-import java.nio.file.Files;
 import org.quarterdeck.server.store.EventLog;
 import org.quarterdeck.server.store.EventStore;
 import org.quarterdeck.server.store.LogReadResult;
@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class EventStoreJournals implements Journals {
   private static final Logger log = LoggerFactory.getLogger(EventStoreJournals.class);
   private final EventStore store;
+
   /** Logs recovered with no record, kept open until {@link #discard} removes them. */
   private final java.util.Map<String, EventLog> emptyLogs =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -45,14 +46,16 @@ public final class EventStoreJournals implements Journals {
     RecoveredLog recovered = store.recover(sessionId);
     Stored stored = decode(recovered.contents());
     if (stored.corrupt() || recovered.log().isEmpty()) {
-      return new Stored(stored.records(), stored.problem() == null ? "no writable log"
-          : stored.problem(), null);
+      return new Stored(
+          stored.records(), stored.problem() == null ? "no writable log" : stored.problem(), null);
     }
     if (stored.records().isEmpty()) {
       emptyLogs.put(sessionId, recovered.log().get());
     }
-    return new Stored(stored.records(), null, new EventLogJournal(recovered.log().get(),
-        stored.records().size()));
+    return new Stored(
+        stored.records(),
+        null,
+        new EventLogJournal(recovered.log().get(), stored.records().size()));
   }
 
   @Override
@@ -64,7 +67,8 @@ public final class EventStoreJournals implements Journals {
     try {
       empty.close().get(10, java.util.concurrent.TimeUnit.SECONDS);
       Files.deleteIfExists(store.logFile(sessionId));
-    } catch (IOException | java.util.concurrent.ExecutionException
+    } catch (IOException
+        | java.util.concurrent.ExecutionException
         | java.util.concurrent.TimeoutException e) {
       log.warn("session {}: the empty log could not be removed: {}", sessionId, e.toString());
     } catch (InterruptedException e) {
@@ -78,15 +82,16 @@ public final class EventStoreJournals implements Journals {
   }
 
   private static Stored decode(LogReadResult result) {
-    result.tornTail().ifPresent(t -> log.warn("session {}: torn tail cut off: {}",
-        result.sessionId(), t));
+    result
+        .tornTail()
+        .ifPresent(t -> log.warn("session {}: torn tail cut off: {}", result.sessionId(), t));
     List<SessionRecord> records = new ArrayList<>(result.records().size());
     for (byte[] bytes : result.records()) {
       try {
         records.add(SessionRecord.parseFrom(bytes));
       } catch (InvalidProtocolBufferException e) {
-        return new Stored(records, "record " + records.size() + " does not parse: "
-            + e.getMessage(), null);
+        return new Stored(
+            records, "record " + records.size() + " does not parse: " + e.getMessage(), null);
       }
     }
     if (result.isCorrupt()) {

@@ -33,12 +33,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The facilitator's front desk: signing in (an account, the admin token or an earlier credential),
  * the list of one's sessions, reopening one on any device, archiving, and the room link. Which
- * facilitator owns a session is recorded in the session's first log record, so the list survives
- * a restart.
+ * facilitator owns a session is recorded in the session's first log record, so the list survives a
+ * restart.
  */
 final class FacilitatorDesk {
   private static final Logger log = LoggerFactory.getLogger(FacilitatorDesk.class);
   static final int MAX_PASSWORD_CHARS = 200;
+
   /** How long a sign-in credential stays valid. */
   static final long CREDENTIAL_LIFETIME_MS = 12 * 3600_000L;
 
@@ -66,9 +67,15 @@ final class FacilitatorDesk {
   /**
    * @param slowWork runs the password hashing (about a CPU second each) off the event loops
    */
-  FacilitatorDesk(FacilitatorAccounts accounts, SignIns signIns, String adminTokenHash,
-      ArchivedSessions archived, Executor slowWork, Supplier<String> publicUrl,
-      GuessLimiter failures, Sessions sessions) {
+  FacilitatorDesk(
+      FacilitatorAccounts accounts,
+      SignIns signIns,
+      String adminTokenHash,
+      ArchivedSessions archived,
+      Executor slowWork,
+      Supplier<String> publicUrl,
+      GuessLimiter failures,
+      Sessions sessions) {
     this.accounts = requireNonNull(accounts, "accounts");
     this.signIns = requireNonNull(signIns, "signIns");
     this.adminTokenHash = adminTokenHash;
@@ -93,14 +100,18 @@ final class FacilitatorDesk {
   void signIn(Connection c, long rid, SignIn request) {
     if (request.getPassword().length() > MAX_PASSWORD_CHARS
         || request.getName().length() > MAX_PASSWORD_CHARS) {
-      c.sendError(rid, ErrorCode.INVALID_ARGUMENT, "sign_in.password is limited to "
-          + MAX_PASSWORD_CHARS + " characters");
+      c.sendError(
+          rid,
+          ErrorCode.INVALID_ARGUMENT,
+          "sign_in.password is limited to " + MAX_PASSWORD_CHARS + " characters");
       return;
     }
     if (!request.getCredential().isEmpty()) {
       Optional<String> name = signIns.nameOf(request.getCredential());
       if (name.isEmpty()) {
-        c.sendError(rid, ErrorCode.UNAUTHENTICATED,
+        c.sendError(
+            rid,
+            ErrorCode.UNAUTHENTICATED,
             "the sign-in has expired or the server restarted; sign in again");
         return;
       }
@@ -110,8 +121,12 @@ final class FacilitatorDesk {
     String address = hostOf(c);
     long wait = failures.waitMillis(c.id(), address, System.currentTimeMillis());
     if (wait > 0) {
-      c.send(Errors.reply(rid, ErrorCode.RATE_LIMITED,
-          "too many failed sign-ins from this address; try again later", (int) wait));
+      c.send(
+          Errors.reply(
+              rid,
+              ErrorCode.RATE_LIMITED,
+              "too many failed sign-ins from this address; try again later",
+              (int) wait));
       return;
     }
     if (request.getName().isEmpty()) {
@@ -119,30 +134,42 @@ final class FacilitatorDesk {
           && Tokens.sameHash(adminTokenHash, Tokens.hash(request.getPassword()))) {
         admit(c, rid, FacilitatorAccounts.ADMIN, signIns.issue(FacilitatorAccounts.ADMIN));
       } else {
-        refuse(c, rid, address, adminTokenHash == null
-            ? "this server has no admin token: sign in with a facilitator name and password"
-            : "that is not the server's admin token");
+        refuse(
+            c,
+            rid,
+            address,
+            adminTokenHash == null
+                ? "this server has no admin token: sign in with a facilitator name and password"
+                : "that is not the server's admin token");
       }
       return;
     }
     String name = request.getName().strip().toLowerCase(java.util.Locale.ROOT);
     char[] password = request.getPassword().toCharArray();
     CompletableFuture.supplyAsync(() -> accounts.check(name, password), slowWork)
-        .whenComplete((ok, error) -> {
-          java.util.Arrays.fill(password, '\0');
-          if (error == null && ok) {
-            admit(c, rid, name, signIns.issue(name));
-          } else {
-            refuse(c, rid, address, "unknown facilitator or wrong password");
-          }
-        });
+        .whenComplete(
+            (ok, error) -> {
+              java.util.Arrays.fill(password, '\0');
+              if (error == null && ok) {
+                admit(c, rid, name, signIns.issue(name));
+              } else {
+                refuse(c, rid, address, "unknown facilitator or wrong password");
+              }
+            });
   }
 
   private void admit(Connection c, long rid, String name, String credential) {
     signedIn.put(c.id(), name);
     log.info("connection {} signed in as facilitator {}", c.id(), name);
-    c.send(ServerMessage.newBuilder().setRequestId(rid).setSignedIn(SignedIn.newBuilder()
-        .setName(name).setCredential(credential).setRoomUrl(roomUrl(name))).build());
+    c.send(
+        ServerMessage.newBuilder()
+            .setRequestId(rid)
+            .setSignedIn(
+                SignedIn.newBuilder()
+                    .setName(name)
+                    .setCredential(credential)
+                    .setRoomUrl(roomUrl(name)))
+            .build());
   }
 
   private void refuse(Connection c, long rid, String address, String why) {
@@ -162,9 +189,14 @@ final class FacilitatorDesk {
     if (name.isEmpty()) {
       return;
     }
-    summaries(name.get(), request.getArchived()).thenAccept(list -> c.send(
-        ServerMessage.newBuilder().setRequestId(rid).setSessionList(
-            SessionList.newBuilder().addAllSessions(list)).build()));
+    summaries(name.get(), request.getArchived())
+        .thenAccept(
+            list ->
+                c.send(
+                    ServerMessage.newBuilder()
+                        .setRequestId(rid)
+                        .setSessionList(SessionList.newBuilder().addAllSessions(list))
+                        .build()));
   }
 
   private CompletableFuture<List<SessionSummary>> summaries(String owner, boolean withArchived) {
@@ -178,13 +210,17 @@ final class FacilitatorDesk {
       sessions.onThread(s, () -> part.complete(summary(s, isArchived)));
       parts.add(part);
     }
-    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
-      List<SessionSummary> list = new ArrayList<>(parts.stream().map(CompletableFuture::join)
-          .toList());
-      list.sort(Comparator.comparingLong(SessionSummary::getCreatedEpochMs).reversed()
-          .thenComparing(SessionSummary::getSessionId));
-      return list;
-    });
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+        .thenApply(
+            v -> {
+              List<SessionSummary> list =
+                  new ArrayList<>(parts.stream().map(CompletableFuture::join).toList());
+              list.sort(
+                  Comparator.comparingLong(SessionSummary::getCreatedEpochMs)
+                      .reversed()
+                      .thenComparing(SessionSummary::getSessionId));
+              return list;
+            });
   }
 
   private static SessionSummary summary(GameSession s, boolean isArchived) {
@@ -194,11 +230,19 @@ final class FacilitatorDesk {
     }
     // After the last turn the engine's counter stands one past it; show the last turn played.
     int turn = s.phase() == Phase.LOBBY ? 0 : s.shownTurn();
-    return SessionSummary.newBuilder().setSessionId(s.id()).setTitle(s.title())
-        .setJoinCode(s.joinCode()).setPhase(s.phase()).setTurn(turn)
-        .setTurns(s.turnsPlanned()).setTeams(s.teamCount()).setPeople(people)
-        .setScenarioName(s.scenarioName()).setCreatedEpochMs(s.createdAtMs())
-        .setArchived(isArchived).build();
+    return SessionSummary.newBuilder()
+        .setSessionId(s.id())
+        .setTitle(s.title())
+        .setJoinCode(s.joinCode())
+        .setPhase(s.phase())
+        .setTurn(turn)
+        .setTurns(s.turnsPlanned())
+        .setTeams(s.teamCount())
+        .setPeople(people)
+        .setScenarioName(s.scenarioName())
+        .setCreatedEpochMs(s.createdAtMs())
+        .setArchived(isArchived)
+        .build();
   }
 
   /** The admin also sees sessions created with a token only (no owner). */
@@ -214,12 +258,20 @@ final class FacilitatorDesk {
     }
     GameSession s = session.get();
     String token = Tokens.newToken();
-    sessions.onThread(s, () -> {
-      sessions.admitFacilitatorToken(s, Tokens.hash(token));
-      c.send(ServerMessage.newBuilder().setRequestId(rid).setSessionCreated(
-          SessionCreated.newBuilder().setSessionId(s.id()).setJoinCode(s.joinCode())
-              .setFacilitatorToken(token)).build());
-    });
+    sessions.onThread(
+        s,
+        () -> {
+          sessions.admitFacilitatorToken(s, Tokens.hash(token));
+          c.send(
+              ServerMessage.newBuilder()
+                  .setRequestId(rid)
+                  .setSessionCreated(
+                      SessionCreated.newBuilder()
+                          .setSessionId(s.id())
+                          .setJoinCode(s.joinCode())
+                          .setFacilitatorToken(token))
+                  .build());
+        });
   }
 
   void archive(Connection c, long rid, ArchiveSession request) {
@@ -228,16 +280,24 @@ final class FacilitatorDesk {
       return;
     }
     String owner = signedIn.get(c.id());
-    CompletableFuture.runAsync(() -> archived.set(request.getSessionId(), request.getArchived()),
-        slowWork).thenCompose(v -> summaries(owner, false)).whenComplete((list, error) -> {
-          if (error != null) {
-            c.sendError(rid, ErrorCode.UNAVAILABLE, "the archive flag cannot be saved: "
-                + error.getMessage());
-          } else {
-            c.send(ServerMessage.newBuilder().setRequestId(rid).setSessionList(
-                SessionList.newBuilder().addAllSessions(list)).build());
-          }
-        });
+    CompletableFuture.runAsync(
+            () -> archived.set(request.getSessionId(), request.getArchived()), slowWork)
+        .thenCompose(v -> summaries(owner, false))
+        .whenComplete(
+            (list, error) -> {
+              if (error != null) {
+                c.sendError(
+                    rid,
+                    ErrorCode.UNAVAILABLE,
+                    "the archive flag cannot be saved: " + error.getMessage());
+              } else {
+                c.send(
+                    ServerMessage.newBuilder()
+                        .setRequestId(rid)
+                        .setSessionList(SessionList.newBuilder().addAllSessions(list))
+                        .build());
+              }
+            });
   }
 
   private Optional<GameSession> ownedSession(Connection c, long rid, String sessionId) {
@@ -265,8 +325,8 @@ final class FacilitatorDesk {
   /** The join code of a facilitator's newest session that has not ended and is not archived. */
   Optional<String> roomJoinCode(String name) {
     return sessions.all().stream()
-        .filter(s -> s.owner().equals(name) && s.phase() != Phase.ENDED
-            && !archived.contains(s.id()))
+        .filter(
+            s -> s.owner().equals(name) && s.phase() != Phase.ENDED && !archived.contains(s.id()))
         .max(Comparator.comparingLong(GameSession::createdAtMs))
         .map(GameSession::joinCode);
   }

@@ -26,26 +26,34 @@ final class FacilitatorNudges {
       s.error(c, rid, ErrorCode.NOT_FOUND, "nobody sits in that seat");
       return false;
     }
-    ServerMessage.Builder reminder = ServerMessage.newBuilder().setBroadcast(Broadcast.newBuilder()
-        .setText("Please submit your decision for turn " + s.game().turn() + "."));
+    ServerMessage.Builder reminder =
+        ServerMessage.newBuilder()
+            .setBroadcast(
+                Broadcast.newBuilder()
+                    .setText("Please submit your decision for turn " + s.game().turn() + "."));
     seat.people().forEach(p -> s.send(p, reminder));
     return true;
   }
 
   /**
-   * Submits the default decision as the seat's next version (it is recorded like any decision,
-   * so a replay and a restart see it); the turn resolves if that was the last one missing.
+   * Submits the default decision as the seat's next version (it is recorded like any decision, so a
+   * replay and a restart see it); the turn resolves if that was the last one missing.
    */
-  static boolean playDefault(GameSession s, Connection c, long rid, SeatState seat,
-      Phase phase) {
+  static boolean playDefault(GameSession s, Connection c, long rid, SeatState seat, Phase phase) {
     if (phase != Phase.TURN_OPEN) {
-      s.error(c, rid, ErrorCode.WRONG_PHASE, phase == Phase.PAUSED
-          ? "the game is paused; resume it first" : "no turn is open");
+      s.error(
+          c,
+          rid,
+          ErrorCode.WRONG_PHASE,
+          phase == Phase.PAUSED ? "the game is paused; resume it first" : "no turn is open");
       return false;
     }
     if (!seat.human()) {
-      s.error(c, rid, ErrorCode.NOT_FOUND, "nobody sits in that seat; a bot or the default"
-          + " already plays it");
+      s.error(
+          c,
+          rid,
+          ErrorCode.NOT_FOUND,
+          "nobody sits in that seat; a bot or the default" + " already plays it");
       return false;
     }
     if (seat.wireDecision != null) {
@@ -55,11 +63,14 @@ final class FacilitatorNudges {
     int turn = s.game().turn();
     org.quarterdeck.protocol.v1.Decision wire =
         WireMapping.decision(s.game().defaultDecision(seat.seat), s.game());
-    Verdict<AcceptedDecision> verdict = s.game().validate(
-        WireMapping.decision(seat.seat, turn, wire));
+    Verdict<AcceptedDecision> verdict =
+        s.game().validate(WireMapping.decision(seat.seat, turn, wire));
     if (!verdict.isAccepted()) {
-      s.error(c, rid, ErrorCode.INTERNAL, "the scenario's default decision is refused: "
-          + verdict.rejection().orElseThrow());
+      s.error(
+          c,
+          rid,
+          ErrorCode.INTERNAL,
+          "the scenario's default decision is refused: " + verdict.rejection().orElseThrow());
       return false;
     }
     // The reply to the facilitator is the ack that follows, not DecisionAccepted.

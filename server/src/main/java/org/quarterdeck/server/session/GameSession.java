@@ -39,13 +39,13 @@ import org.quarterdeck.server.bot.Strategies;
 import org.quarterdeck.server.bot.Strategy;
 import org.quarterdeck.server.engine.AcceptedDecision;
 import org.quarterdeck.server.engine.AcceptedInjection;
-import org.quarterdeck.server.engine.TeamScore;
 import org.quarterdeck.server.engine.Game;
 import org.quarterdeck.server.engine.ModelVersion;
-import org.quarterdeck.server.engine.SeatHat;
 import org.quarterdeck.server.engine.Rejection;
 import org.quarterdeck.server.engine.Seat;
+import org.quarterdeck.server.engine.SeatHat;
 import org.quarterdeck.server.engine.TeamReport;
+import org.quarterdeck.server.engine.TeamScore;
 import org.quarterdeck.server.engine.TurnOutcome;
 import org.quarterdeck.server.engine.Verdict;
 import org.quarterdeck.server.port.Connection;
@@ -60,8 +60,10 @@ import org.quarterdeck.server.wire.WireMapping;
  */
 final class GameSession {
   static final String DEFAULT_BOT = "adaptive";
+
   /** The least time between two live views pushed to the facilitator. */
   static final long LIVE_VIEW_INTERVAL_MS = 250;
+
   /** The least time between two lobby updates sent because spectators came or went. */
   static final long SPECTATOR_LOBBY_INTERVAL_MS = 1000;
 
@@ -92,19 +94,23 @@ final class GameSession {
   private final List<TurnReport> latestReports = new ArrayList<>();
   private final List<SessionRecord> records = new ArrayList<>();
   private boolean replaying;
+
   /**
    * While replaying: the current turn is open in memory but its TurnStarted record has not been
    * read yet (the log may end before it: then {@link #resumeAfterReplay} records the opening).
    */
   private boolean openingUnrecorded;
+
   private String replayError;
   private final CompletableFuture<Void> openedDurably;
   // Volatile: the facilitators' session list and room links read it from other threads.
   private volatile Phase phase = Phase.LOBBY;
   private final String owner;
   private volatile long createdAtMs;
+
   /** Hashes of further tokens that act as the facilitator's (a facilitator reopening it). */
   private final java.util.Set<String> facilitatorAliases = new java.util.HashSet<>();
+
   private Game game;
   private List<TeamScore> finalScores = List.of();
   private boolean archived;
@@ -118,21 +124,51 @@ final class GameSession {
   }
 
   /** Hears each turn's resolution time (metrics); set before the session runs. */
-  private java.util.function.LongConsumer turnTimer = nanos -> { };
+  private java.util.function.LongConsumer turnTimer = nanos -> {};
 
-  GameSession(String id, String joinCode, String facilitatorTokenHash, LoadedScenario scenario,
-      SessionSettings settings, long seed, SessionClock clock, SessionJournal journal,
-      Outbox outbox, Runnable ensureThread, boolean replaying) {
-    this(id, joinCode, facilitatorTokenHash, "", scenario, settings, seed, clock, journal, outbox,
-        ensureThread, replaying);
+  GameSession(
+      String id,
+      String joinCode,
+      String facilitatorTokenHash,
+      LoadedScenario scenario,
+      SessionSettings settings,
+      long seed,
+      SessionClock clock,
+      SessionJournal journal,
+      Outbox outbox,
+      Runnable ensureThread,
+      boolean replaying) {
+    this(
+        id,
+        joinCode,
+        facilitatorTokenHash,
+        "",
+        scenario,
+        settings,
+        seed,
+        clock,
+        journal,
+        outbox,
+        ensureThread,
+        replaying);
   }
 
   /**
    * @param owner the signed-in facilitator who created the session ("" for none)
    */
-  GameSession(String id, String joinCode, String facilitatorTokenHash, String owner,
-      LoadedScenario scenario, SessionSettings settings, long seed, SessionClock clock,
-      SessionJournal journal, Outbox outbox, Runnable ensureThread, boolean replaying) {
+  GameSession(
+      String id,
+      String joinCode,
+      String facilitatorTokenHash,
+      String owner,
+      LoadedScenario scenario,
+      SessionSettings settings,
+      long seed,
+      SessionClock clock,
+      SessionJournal journal,
+      Outbox outbox,
+      Runnable ensureThread,
+      boolean replaying) {
     this.replaying = replaying;
     this.owner = requireNonNull(owner, "owner");
     this.createdAtMs = clock.nowMillis();
@@ -151,8 +187,8 @@ final class GameSession {
     this.views = new SessionViews(this);
     this.commands = new SessionCommands(this);
     this.liveViewPushes = new LiveViewPushes(clock, LIVE_VIEW_INTERVAL_MS, this::sendLiveView);
-    this.spectatorLobbyPushes = new LiveViewPushes(clock, SPECTATOR_LOBBY_INTERVAL_MS,
-        this::sendSpectatorCount);
+    this.spectatorLobbyPushes =
+        new LiveViewPushes(clock, SPECTATOR_LOBBY_INTERVAL_MS, this::sendSpectatorCount);
     List<String> teamIds = new ArrayList<>();
     for (int t = 0; t < settings.getTeams(); t++) {
       teamIds.add("team-" + (t + 1));
@@ -165,8 +201,8 @@ final class GameSession {
       int team = teamIds.indexOf(seat.teamId());
       seats.add(new SeatState(team, seat, botFor(team)));
     }
-    members.put(facilitatorTokenHash, new Member(Role.FACILITATOR, facilitatorTokenHash,
-        "facilitator"));
+    members.put(
+        facilitatorTokenHash, new Member(Role.FACILITATOR, facilitatorTokenHash, "facilitator"));
     openedDurably = recordOpened(teamIds);
   }
 
@@ -181,19 +217,23 @@ final class GameSession {
    */
   private CompletableFuture<Void> recordOpened(List<String> teamIds) {
     boolean builtIn = ScenarioCatalog.builtInNameOf(scenario.source()).isPresent();
-    return record(SessionRecord.newBuilder().setOpened(SessionOpened.newBuilder()
-        .setSessionId(id)
-        .setJoinCode(joinCode)
-        .setScenarioText(builtIn ? "" : TextFormat.printer().printToString(scenario.scenario()))
-        .setScenarioSha256(ScenarioCatalog.sha256(scenario.scenario()))
-        .setScenarioSource(scenario.source())
-        .setSettings(settings)
-        .setSeed(seed)
-        .setEngineVersion(ENGINE_VERSION)
-        .setModelVersion(ModelVersion.CURRENT)
-        .setFacilitatorTokenHash(facilitatorTokenHash)
-        .addAllTeamIds(teamIds)
-        .setOwner(owner)));
+    return record(
+        SessionRecord.newBuilder()
+            .setOpened(
+                SessionOpened.newBuilder()
+                    .setSessionId(id)
+                    .setJoinCode(joinCode)
+                    .setScenarioText(
+                        builtIn ? "" : TextFormat.printer().printToString(scenario.scenario()))
+                    .setScenarioSha256(ScenarioCatalog.sha256(scenario.scenario()))
+                    .setScenarioSource(scenario.source())
+                    .setSettings(settings)
+                    .setSeed(seed)
+                    .setEngineVersion(ENGINE_VERSION)
+                    .setModelVersion(ModelVersion.CURRENT)
+                    .setFacilitatorTokenHash(facilitatorTokenHash)
+                    .addAllTeamIds(teamIds)
+                    .setOwner(owner)));
   }
 
   static final String ENGINE_VERSION = "1";
@@ -375,8 +415,13 @@ final class GameSession {
     if (seat.decision != null && seat.wireDecision == null) {
       seat.clearDecision(); // a bot's decision, not the player's
     }
-    record(SessionRecord.newBuilder().setSeatTaken(SeatTaken.newBuilder().setSeat(seat.ref())
-        .setDisplayName(player.displayName).setTokenHash(player.tokenHash)));
+    record(
+        SessionRecord.newBuilder()
+            .setSeatTaken(
+                SeatTaken.newBuilder()
+                    .setSeat(seat.ref())
+                    .setDisplayName(player.displayName)
+                    .setTokenHash(player.tokenHash)));
     if (lastCall.running() && !everyoneSubmitted()) {
       lastCall.cancel(); // a newcomer has not decided yet: the turn waits for them
       sendToAll(m -> true, ServerMessage.newBuilder().setSubmissionProgress(progress()));
@@ -390,9 +435,13 @@ final class GameSession {
     }
     seat.player = null;
     seat.bot = bot;
-    record(SessionRecord.newBuilder().setSeatReleased(
-        org.quarterdeck.protocol.v1.SeatReleased.newBuilder().setSeat(seat.ref()).setWhy(why)
-            .setBotStrategy(bot == null ? "" : bot.name())));
+    record(
+        SessionRecord.newBuilder()
+            .setSeatReleased(
+                org.quarterdeck.protocol.v1.SeatReleased.newBuilder()
+                    .setSeat(seat.ref())
+                    .setWhy(why)
+                    .setBotStrategy(bot == null ? "" : bot.name())));
     if (phase == Phase.TURN_OPEN || phase == Phase.PAUSED) {
       if (!seat.submitted()) {
         decideForBot(seat);
@@ -433,8 +482,12 @@ final class GameSession {
   private void announceOpening() {
     openingUnrecorded = false;
     deadline.start(settings.getTurnDeadlineSeconds() * 1000L);
-    record(SessionRecord.newBuilder().setTurnStarted(TurnStarted.newBuilder()
-        .setTurn(game.turn()).setDeadlineMs(deadline.deadlineMs())));
+    record(
+        SessionRecord.newBuilder()
+            .setTurnStarted(
+                TurnStarted.newBuilder()
+                    .setTurn(game.turn())
+                    .setDeadlineMs(deadline.deadlineMs())));
     for (Member m : members.values()) {
       if (m.role == Role.PLAYER && m.seat != null) {
         send(m, ServerMessage.newBuilder().setTurnOpened(views.turnOpened(m.seat)));
@@ -454,30 +507,57 @@ final class GameSession {
     if (verdict.isAccepted()) {
       s.decision = verdict.value();
       s.version = 1;
-      record(SessionRecord.newBuilder().setDecision(DecisionRecorded.newBuilder()
-          .setSeat(s.ref()).setTurn(game.turn()).setVersion(1)
-          .setDecision(WireMapping.decision(d)).setBot(true)));
+      record(
+          SessionRecord.newBuilder()
+              .setDecision(
+                  DecisionRecorded.newBuilder()
+                      .setSeat(s.ref())
+                      .setTurn(game.turn())
+                      .setVersion(1)
+                      .setDecision(WireMapping.decision(d))
+                      .setBot(true)));
     }
   }
 
   /** Records a player's accepted decision; closes the turn if every player has submitted. */
-  void acceptDecision(Connection c, long requestId, SeatState seat, AcceptedDecision accepted,
-      org.quarterdeck.protocol.v1.Decision wire, int version) {
+  void acceptDecision(
+      Connection c,
+      long requestId,
+      SeatState seat,
+      AcceptedDecision accepted,
+      org.quarterdeck.protocol.v1.Decision wire,
+      int version) {
     acceptDecision(c, requestId, seat, accepted, wire, version, null);
   }
 
   /**
    * @param by who saved it, for the team's other people (null: the person on {@code c})
    */
-  void acceptDecision(Connection c, long requestId, SeatState seat, AcceptedDecision accepted,
-      org.quarterdeck.protocol.v1.Decision wire, int version, String by) {
+  void acceptDecision(
+      Connection c,
+      long requestId,
+      SeatState seat,
+      AcceptedDecision accepted,
+      org.quarterdeck.protocol.v1.Decision wire,
+      int version,
+      String by) {
     seat.decision = accepted;
     seat.wireDecision = wire;
     seat.version = version;
-    record(SessionRecord.newBuilder().setDecision(DecisionRecorded.newBuilder()
-        .setSeat(seat.ref()).setTurn(game.turn()).setVersion(version).setDecision(wire)));
-    reply(c, requestId, ServerMessage.newBuilder().setDecisionAccepted(
-        DecisionAccepted.newBuilder().setTurn(game.turn()).setVersion(version)));
+    record(
+        SessionRecord.newBuilder()
+            .setDecision(
+                DecisionRecorded.newBuilder()
+                    .setSeat(seat.ref())
+                    .setTurn(game.turn())
+                    .setVersion(version)
+                    .setDecision(wire)));
+    reply(
+        c,
+        requestId,
+        ServerMessage.newBuilder()
+            .setDecisionAccepted(
+                DecisionAccepted.newBuilder().setTurn(game.turn()).setVersion(version)));
     CoPlayers.planSaved(this, seat, c, by);
     if (version == 1) { // a revision changes nothing the others see: only first submissions count
       sendToAll(m -> true, ServerMessage.newBuilder().setSubmissionProgress(progress()));
@@ -496,8 +576,11 @@ final class GameSession {
         submitted += s.wireDecision != null ? 1 : 0;
       }
     }
-    SubmissionProgress.Builder b = SubmissionProgress.newBuilder().setTurn(game.turn())
-        .setSubmitted(submitted).setExpected(expected);
+    SubmissionProgress.Builder b =
+        SubmissionProgress.newBuilder()
+            .setTurn(game.turn())
+            .setSubmitted(submitted)
+            .setExpected(expected);
     lastCall.describe(b);
     return b.build();
   }
@@ -534,8 +617,9 @@ final class GameSession {
   void addInjection(Injection injection, org.quarterdeck.protocol.v1.InjectEvent wire) {
     injections.add(injection);
     eventHistory.add(injection.view());
-    record(SessionRecord.newBuilder().setInjected(EventInjected.newBuilder()
-        .setTurn(game.turn()).setEvent(wire)));
+    record(
+        SessionRecord.newBuilder()
+            .setInjected(EventInjected.newBuilder().setTurn(game.turn()).setEvent(wire)));
     for (Member m : members.values()) {
       if (m.role == Role.PLAYER && m.seat != null && injection.hits(m.seat.team)) {
         send(m, ServerMessage.newBuilder().setTurnOpened(views.turnOpened(m.seat)));
@@ -573,8 +657,8 @@ final class GameSession {
     Map<String, EventView> drawn = new LinkedHashMap<>();
     for (TeamReport r : outcome.reports()) {
       int team = game.teamIds().indexOf(r.teamId());
-      TurnReport report = WireMapping.report(r, team).toBuilder()
-          .setDecision(teamDecision(team)).build();
+      TurnReport report =
+          WireMapping.report(r, team).toBuilder().setDecision(teamDecision(team)).build();
       latestReports.set(team, report);
       reports.get(team).add(report.toByteString());
       for (EventView e : events(r)) {
@@ -582,15 +666,25 @@ final class GameSession {
       }
     }
     eventHistory.addAll(drawn.values());
-    record(SessionRecord.newBuilder().setTurnClosed(TurnClosed.newBuilder()
-        .setTurn(outcome.turn()).setTrigger(trigger).setStateHash(game.stateHashHex())));
+    record(
+        SessionRecord.newBuilder()
+            .setTurnClosed(
+                TurnClosed.newBuilder()
+                    .setTurn(outcome.turn())
+                    .setTrigger(trigger)
+                    .setStateHash(game.stateHashHex())));
     if (game.isOver()) {
       finalScores = game.finalScores();
     }
     if (replaying) {
       if (recordedHash != null && !recordedHash.equals(game.stateHashHex())) {
-        replayError = "state hash mismatch after turn " + outcome.turn() + ": recorded "
-            + recordedHash + ", replayed " + game.stateHashHex();
+        replayError =
+            "state hash mismatch after turn "
+                + outcome.turn()
+                + ": recorded "
+                + recordedHash
+                + ", replayed "
+                + game.stateHashHex();
       }
       if (!game.isOver()) {
         beginTurn();
@@ -627,9 +721,15 @@ final class GameSession {
   }
 
   private static List<EventView> events(TeamReport r) {
-    return r.events().stream().filter(e -> !e.injected())
-        .map(e -> EventView.newBuilder().setId(e.eventId() == null ? "" : e.eventId())
-            .setTitle(e.title()).setNarrative(e.narrative()).build())
+    return r.events().stream()
+        .filter(e -> !e.injected())
+        .map(
+            e ->
+                EventView.newBuilder()
+                    .setId(e.eventId() == null ? "" : e.eventId())
+                    .setTitle(e.title())
+                    .setNarrative(e.narrative())
+                    .build())
         .toList();
   }
 
@@ -658,17 +758,23 @@ final class GameSession {
   }
 
   private void clockChanged(ClockChanged.Change change) {
-    record(SessionRecord.newBuilder().setClock(ClockChanged.newBuilder().setChange(change)
-        .setDeadlineMs(deadline.deadlineMs()).setRemainingMs(deadline.remainingMs())));
+    record(
+        SessionRecord.newBuilder()
+            .setClock(
+                ClockChanged.newBuilder()
+                    .setChange(change)
+                    .setDeadlineMs(deadline.deadlineMs())
+                    .setRemainingMs(deadline.remainingMs())));
     sendToAll(m -> true, phaseChanged());
     pushLiveView();
   }
 
   void broadcast(String text) {
-    record(SessionRecord.newBuilder().setBroadcast(
-        org.quarterdeck.protocol.v1.BroadcastSent.newBuilder().setText(text)));
-    sendToAll(m -> true, ServerMessage.newBuilder().setBroadcast(
-        Broadcast.newBuilder().setText(text)));
+    record(
+        SessionRecord.newBuilder()
+            .setBroadcast(org.quarterdeck.protocol.v1.BroadcastSent.newBuilder().setText(text)));
+    sendToAll(
+        m -> true, ServerMessage.newBuilder().setBroadcast(Broadcast.newBuilder().setText(text)));
   }
 
   /** Ends the session: final scores for everyone, the clock stops, nothing more is accepted. */
@@ -691,8 +797,8 @@ final class GameSession {
   }
 
   /**
-   * Archives the ended session: it takes no more commands that would write to its log, and
-   * its log is closed. It stays replayable and exportable from the records it holds.
+   * Archives the ended session: it takes no more commands that would write to its log, and its log
+   * is closed. It stays replayable and exportable from the records it holds.
    */
   CompletableFuture<Void> archive() {
     if (phase != Phase.ENDED) {
@@ -708,7 +814,8 @@ final class GameSession {
 
   /** When the session ended (its last record), or -1 if it has not. */
   long endedAtMs() {
-    return phase == Phase.ENDED && !records.isEmpty() ? records.get(records.size() - 1).getAtMs()
+    return phase == Phase.ENDED && !records.isEmpty()
+        ? records.get(records.size() - 1).getAtMs()
         : -1;
   }
 
@@ -740,16 +847,16 @@ final class GameSession {
   /**
    * Spectators came or went. Only the facilitator and players hear of it, and at most once a
    * second: a crowd arriving must not cost one update per arrival to everyone already watching
-   * (that made 1,500 arrivals send over a million messages). Spectators see the count with the
-   * next seat change.
+   * (that made 1,500 arrivals send over a million messages). Spectators see the count with the next
+   * seat change.
    */
   void spectatorsChanged() {
     spectatorLobbyPushes.changed();
   }
 
   private void sendSpectatorCount() {
-    sendToAll(m -> m.role != Role.SPECTATOR,
-        ServerMessage.newBuilder().setLobbyUpdate(views.lobby()));
+    sendToAll(
+        m -> m.role != Role.SPECTATOR, ServerMessage.newBuilder().setLobbyUpdate(views.lobby()));
   }
 
   void sendToAll(Predicate<Member> who, ServerMessage.Builder message) {
@@ -807,10 +914,14 @@ final class GameSession {
       replayError = rejection.toString();
       return;
     }
-    ServerMessage m = org.quarterdeck.server.port.Errors.reply(requestId,
-        ErrorCode.INVALID_ARGUMENT, rejection.code() + ": " + rejection.message());
-    outbox.send(c, m.toBuilder().setError(m.getError().toBuilder()
-        .setField(fieldPrefix + rejection.field())).build());
+    ServerMessage m =
+        org.quarterdeck.server.port.Errors.reply(
+            requestId, ErrorCode.INVALID_ARGUMENT, rejection.code() + ": " + rejection.message());
+    outbox.send(
+        c,
+        m.toBuilder()
+            .setError(m.getError().toBuilder().setField(fieldPrefix + rejection.field()))
+            .build());
   }
 
   void goodbye(Member m, Goodbye.Reason reason, String message) {
@@ -898,21 +1009,27 @@ final class GameSession {
     maybeCloseTurn();
   }
 
-  /** ReplayRequests a recorded TurnStarted: the opening is on record, its clock runs to the deadline. */
+  /**
+   * ReplayRequests a recorded TurnStarted: the opening is on record, its clock runs to the
+   * deadline.
+   */
   void openingRecorded(long deadlineMs) {
     openingUnrecorded = false;
     deadline.runUntil(deadlineMs);
   }
 
-  /** ReplayRequests a recorded decision (a player's or a bot's) as a fact: the seat's draft becomes it. */
+  /**
+   * ReplayRequests a recorded decision (a player's or a bot's) as a fact: the seat's draft becomes
+   * it.
+   */
   void applyRecordedDecision(SeatState seat, org.quarterdeck.protocol.v1.DecisionRecorded d) {
     if (d.getTurn() != game.turn()) {
-      replayError = "a decision for turn " + d.getTurn() + " while turn " + game.turn()
-          + " is open";
+      replayError =
+          "a decision for turn " + d.getTurn() + " while turn " + game.turn() + " is open";
       return;
     }
-    Verdict<AcceptedDecision> verdict = game.validate(
-        WireMapping.decision(seat.seat, d.getTurn(), d.getDecision()));
+    Verdict<AcceptedDecision> verdict =
+        game.validate(WireMapping.decision(seat.seat, d.getTurn(), d.getDecision()));
     if (!verdict.isAccepted()) {
       replayError = verdict.rejection().orElseThrow().toString();
       return;

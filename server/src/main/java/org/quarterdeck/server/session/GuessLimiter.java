@@ -6,13 +6,13 @@ import java.util.Map;
 /**
  * Limits guessing of join codes and the admin token while never locking a room out: only misses
  * count, and they count against the guesser. A connection that misses {@code perConnection} times
- * is refused (RATE_LIMITED, with a wait that doubles per further miss up to a minute) whatever
- * it sends next, a correct code included. An address (a NAT, a venue's Wi-Fi) that misses
- * {@code perAddress} times a minute no longer gives its connections a budget of their own: a
- * connection from it that has missed once is refused. A connection that has not missed is never
- * refused, so the people in the room behind the guesser's address still join with the right code,
- * and a guesser gets one try per new connection, which the connection caps ration per address.
- * Bounded memory: the oldest entries are forgotten first.
+ * is refused (RATE_LIMITED, with a wait that doubles per further miss up to a minute) whatever it
+ * sends next, a correct code included. An address (a NAT, a venue's Wi-Fi) that misses {@code
+ * perAddress} times a minute no longer gives its connections a budget of their own: a connection
+ * from it that has missed once is refused. A connection that has not missed is never refused, so
+ * the people in the room behind the guesser's address still join with the right code, and a guesser
+ * gets one try per new connection, which the connection caps ration per address. Bounded memory:
+ * the oldest entries are forgotten first.
  */
 final class GuessLimiter {
   static final long WINDOW_MS = 60_000;
@@ -21,14 +21,16 @@ final class GuessLimiter {
 
   private final int perConnection;
   private final int perAddress;
+
   /** address -> {window start ms, misses in the window} */
   private final Map<String, long[]> addresses = lru();
+
   /** connection id -> {last miss ms, misses} */
   private final Map<Long, long[]> connections = lru();
 
   /**
-   * @param perAddress misses a minute one address may make before its connections lose their
-   *     own budget
+   * @param perAddress misses a minute one address may make before its connections lose their own
+   *     budget
    */
   GuessLimiter(int perAddress) {
     this(Math.min(5, perAddress), perAddress);

@@ -29,8 +29,8 @@ public interface Journals extends AutoCloseable {
   Stored read(String sessionId);
 
   /**
-   * Removes the log of a session that holds no record (a crash during its creation: nobody was
-   * told of it). Only after {@link #recover} found it empty.
+   * Removes the log of a session that holds no record (a crash during its creation: nobody was told
+   * of it). Only after {@link #recover} found it empty.
    */
   default void discard(String sessionId) {}
 
@@ -38,8 +38,8 @@ public interface Journals extends AutoCloseable {
   default void close() {}
 
   /**
-   * Replaces a closed log's records (an archived session's compaction). Blocking; the default
-   * keeps the log as it is.
+   * Replaces a closed log's records (an archived session's compaction). Blocking; the default keeps
+   * the log as it is.
    */
   default void rewrite(String sessionId, List<SessionRecord> records) {}
 
@@ -75,10 +75,13 @@ public interface Journals extends AutoCloseable {
         }
         synchronized (log) {
           List<SessionRecord> copy = List.copyOf(log);
-          return new Stored(copy, null, record -> {
-            log.add(record);
-            return CompletableFuture.completedFuture(null);
-          });
+          return new Stored(
+              copy,
+              null,
+              record -> {
+                log.add(record);
+                return CompletableFuture.completedFuture(null);
+              });
         }
       }
     };

@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 import org.quarterdeck.protocol.v1.SubmissionProgress;
 
 /**
- * The last call: a short window after every player has submitted in which anyone may still
- * revise (the last one to submit included) before the turn resolves. When it passes,
- * {@code onClose} runs on the session's thread, which checks again that everyone has submitted.
+ * The last call: a short window after every player has submitted in which anyone may still revise
+ * (the last one to submit included) before the turn resolves. When it passes, {@code onClose} runs
+ * on the session's thread, which checks again that everyone has submitted.
  */
 final class LastCall {
   private final SessionClock clock;
@@ -29,12 +29,15 @@ final class LastCall {
     }
     long mine = ++generation;
     closesAtMs = clock.nowMillis() + millis;
-    timer = clock.schedule(() -> {
-      if (mine == generation) {
-        cancel();
-        onClose.run();
-      }
-    }, millis);
+    timer =
+        clock.schedule(
+            () -> {
+              if (mine == generation) {
+                cancel();
+                onClose.run();
+              }
+            },
+            millis);
   }
 
   void cancel() {
@@ -53,8 +56,7 @@ final class LastCall {
   /** Adds when the turn closes to a progress message, while the window runs. */
   void describe(SubmissionProgress.Builder b) {
     if (running()) {
-      b.setClosesEpochMs(closesAtMs)
-          .setClosesInMs(Math.max(0, closesAtMs - clock.nowMillis()));
+      b.setClosesEpochMs(closesAtMs).setClosesInMs(Math.max(0, closesAtMs - clock.nowMillis()));
     }
   }
 }

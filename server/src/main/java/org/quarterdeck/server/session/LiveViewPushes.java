@@ -2,10 +2,10 @@ package org.quarterdeck.server.session;
 
 /**
  * Paces the live view pushed to a facilitator. The first change after a quiet spell is pushed at
- * once; changes within {@code intervalMillis} of a push are folded into one push at the end of
- * the interval, built from the state then. A busy session (players revising many times a
- * second) thus costs the facilitator a few views a second instead of one per decision, and the
- * last view always shows the latest state. Runs on the session's thread.
+ * once; changes within {@code intervalMillis} of a push are folded into one push at the end of the
+ * interval, built from the state then. A busy session (players revising many times a second) thus
+ * costs the facilitator a few views a second instead of one per decision, and the last view always
+ * shows the latest state. Runs on the session's thread.
  */
 final class LiveViewPushes {
   private final SessionClock clock;
@@ -33,10 +33,12 @@ final class LiveViewPushes {
       return;
     }
     pending = true;
-    clock.schedule(() -> {
-      pending = false;
-      pushNow(clock.nowMillis());
-    }, due - now);
+    clock.schedule(
+        () -> {
+          pending = false;
+          pushNow(clock.nowMillis());
+        },
+        due - now);
   }
 
   private void pushNow(long now) {

@@ -5,21 +5,28 @@ import java.util.List;
 import org.quarterdeck.protocol.v1.Role;
 import org.quarterdeck.server.port.Connection;
 
-/** Someone in a session, known by the hash of their token: a player, a spectator or the facilitator. */
+/**
+ * Someone in a session, known by the hash of their token: a player, a spectator or the facilitator.
+ */
 final class Member {
   final Role role;
   final String tokenHash;
   final String displayName;
+
   /** The seat a player sits in; null for spectators and the facilitator. */
   SeatState seat;
+
   /** The live connection, or null while disconnected. */
   Connection connection;
+
   /**
    * A facilitator's further connections (the console, the replay page, a second device): a
    * facilitator resuming elsewhere must not take the seat away from the console.
    */
   private final List<Connection> moreConnections = new ArrayList<>();
+
   boolean removed;
+
   /** When a message from this member last arrived (epoch ms by the session's clock); 0 = never. */
   long lastSeenMs;
 

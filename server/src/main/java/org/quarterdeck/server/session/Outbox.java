@@ -28,9 +28,11 @@ import org.quarterdeck.server.port.Errors;
 final class Outbox {
   private final Executor sessionThread;
   private final ArrayDeque<Held> held = new ArrayDeque<>();
+
   /** Settled records past the durable prefix, by number: true = stored, false = failed. */
   private final Map<Long, Boolean> settled = new HashMap<>();
-  private Runnable onFailure = () -> { };
+
+  private Runnable onFailure = () -> {};
   private long appended;
   private long durable;
   private long firstFailed = Long.MAX_VALUE;
@@ -39,8 +41,8 @@ final class Outbox {
   private boolean failureHandled;
 
   /** A message and the number of records that must be durable before it may leave. */
-  private record Held(Connection connection, ServerMessage message, Goodbye.Reason closing,
-      long needs) {}
+  private record Held(
+      Connection connection, ServerMessage message, Goodbye.Reason closing, long needs) {}
 
   Outbox(Executor sessionThread) {
     this.sessionThread = requireNonNull(sessionThread, "sessionThread");
@@ -61,10 +63,12 @@ final class Outbox {
       return;
     }
     inFlight++;
-    written.whenCompleteAsync((ok, error) -> {
-      inFlight--;
-      settle(number, error);
-    }, sessionThread);
+    written.whenCompleteAsync(
+        (ok, error) -> {
+          inFlight--;
+          settle(number, error);
+        },
+        sessionThread);
   }
 
   /** Records appended through this outbox so far. */
@@ -100,8 +104,14 @@ final class Outbox {
   }
 
   void close(Connection connection, Goodbye.Reason reason, String text) {
-    hold(new Held(connection, ServerMessage.newBuilder().setGoodbye(Goodbye.newBuilder()
-        .setReason(reason).setMessage(text)).build(), reason, appended));
+    hold(
+        new Held(
+            connection,
+            ServerMessage.newBuilder()
+                .setGoodbye(Goodbye.newBuilder().setReason(reason).setMessage(text))
+                .build(),
+            reason,
+            appended));
   }
 
   private void hold(Held h) {
@@ -130,9 +140,15 @@ final class Outbox {
   private void refuse(Held h) {
     long requestId = h.message().getRequestId();
     if (requestId != 0 && !h.message().hasError()) {
-      h.connection().send(Errors.reply(requestId, ErrorCode.UNAVAILABLE,
-          "the server could not save this (" + rootMessage(failure)
-              + "); nothing changed, try again", 1000));
+      h.connection()
+          .send(
+              Errors.reply(
+                  requestId,
+                  ErrorCode.UNAVAILABLE,
+                  "the server could not save this ("
+                      + rootMessage(failure)
+                      + "); nothing changed, try again",
+                  1000));
     } else if (h.message().hasError()) {
       h.connection().send(h.message()); // a refusal changed nothing either way
     }

@@ -13,8 +13,8 @@ import org.quarterdeck.protocol.v1.WhatIfResult;
 import org.quarterdeck.server.bot.Strategies;
 import org.quarterdeck.server.port.Connection;
 import org.quarterdeck.server.replay.Export;
-import org.quarterdeck.server.replay.Reenactment;
 import org.quarterdeck.server.replay.Redaction;
+import org.quarterdeck.server.replay.Reenactment;
 import org.quarterdeck.server.replay.Timeline;
 import org.quarterdeck.server.wire.WireMapping;
 
@@ -40,8 +40,11 @@ final class ReplayRequests {
     if (member.role != Role.FACILITATOR) {
       frames = Redaction.forTeam(frames, member.seat == null ? -1 : member.seat.team);
     }
-    Replay.Builder replay = Replay.newBuilder().setSessionId(s.id()).addAllFrames(frames)
-        .setTurnsPerQuarter(s.game().rules().turnsPerQuarter());
+    Replay.Builder replay =
+        Replay.newBuilder()
+            .setSessionId(s.id())
+            .addAllFrames(frames)
+            .setTurnsPerQuarter(s.game().rules().turnsPerQuarter());
     s.game().rules().acts().forEach(a -> replay.addActs(WireMapping.act(a)));
     s.game().rules().dilemmas().forEach(d -> replay.addDilemmas(WireMapping.dilemma(d)));
     for (int t = 0; t < s.teamCount(); t++) {
@@ -58,8 +61,14 @@ final class ReplayRequests {
     Timeline timeline = Timeline.of(s.records());
     int closed = timeline.turns().size();
     if (request.getFromTurn() < 1 || request.getFromTurn() > Math.max(1, closed)) {
-      s.error(c, rid, ErrorCode.INVALID_ARGUMENT, "from_turn must be 1.." + Math.max(1, closed)
-          + " (turns played so far), was " + request.getFromTurn());
+      s.error(
+          c,
+          rid,
+          ErrorCode.INVALID_ARGUMENT,
+          "from_turn must be 1.."
+              + Math.max(1, closed)
+              + " (turns played so far), was "
+              + request.getFromTurn());
       return;
     }
     for (WhatIfChange change : request.getChangesList()) {
@@ -68,7 +77,10 @@ final class ReplayRequests {
         return;
       }
       if (!change.hasDecision() && change.getBotStrategy().isEmpty()) {
-        s.error(c, rid, ErrorCode.INVALID_ARGUMENT,
+        s.error(
+            c,
+            rid,
+            ErrorCode.INVALID_ARGUMENT,
             "what_if.changes: give a decision or a bot_strategy for team " + change.getTeam());
         return;
       }
@@ -83,10 +95,15 @@ final class ReplayRequests {
     }
     try {
       Reenactment reenactment = new Reenactment(timeline);
-      s.reply(c, rid, ServerMessage.newBuilder().setWhatIfResult(WhatIfResult.newBuilder()
-          .addAllActual(reenactment.actual())
-          .addAllCounterfactual(reenactment.whatIf(request.getFromTurn(),
-              request.getChangesList()))));
+      s.reply(
+          c,
+          rid,
+          ServerMessage.newBuilder()
+              .setWhatIfResult(
+                  WhatIfResult.newBuilder()
+                      .addAllActual(reenactment.actual())
+                      .addAllCounterfactual(
+                          reenactment.whatIf(request.getFromTurn(), request.getChangesList()))));
     } catch (Reenactment.ReenactmentException e) {
       s.error(c, rid, ErrorCode.INVALID_ARGUMENT, "what-if refused: " + e.getMessage());
     }

@@ -10,13 +10,18 @@ import org.quarterdeck.server.wire.WireMapping;
 final class SeatState {
   final int team;
   final Seat seat;
+
   /** The person who plays the seat (the first to take it). */
   Member player;
+
   /** Further people who share the seat's plan (SessionSettings.people_per_team), oldest first. */
   final java.util.List<Member> coPlayers = new java.util.ArrayList<>();
+
   Strategy bot;
+
   /** The seat's decision for the open turn, if any. */
   AcceptedDecision decision;
+
   org.quarterdeck.protocol.v1.Decision wireDecision;
   int version;
 

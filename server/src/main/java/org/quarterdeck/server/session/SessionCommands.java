@@ -20,8 +20,8 @@ import org.quarterdeck.server.bot.Strategies;
 import org.quarterdeck.server.bot.Strategy;
 import org.quarterdeck.server.engine.AcceptedDecision;
 import org.quarterdeck.server.engine.AcceptedInjection;
-import org.quarterdeck.server.engine.SeatHat;
 import org.quarterdeck.server.engine.InjectedEvent;
+import org.quarterdeck.server.engine.SeatHat;
 import org.quarterdeck.server.engine.Verdict;
 import org.quarterdeck.server.port.Connection;
 import org.quarterdeck.server.wire.WireMapping;
@@ -37,6 +37,7 @@ final class SessionCommands {
   static final int MAX_EVENT_TEXT_CHARS = 500;
 
   private final GameSession session;
+
   /** Spectators admitted at once (SessionLimits.maxSpectatorsPerSession, set on registering). */
   private int maxSpectators = SessionLimits.DEFAULTS.maxSpectatorsPerSession();
 
@@ -48,7 +49,10 @@ final class SessionCommands {
   Member join(Connection c, long rid, JoinSession join, String token) {
     String name = join.getDisplayName().strip();
     if (name.isEmpty() || name.length() > MAX_NAME_CHARS || hasControl(name)) {
-      session.error(c, rid, ErrorCode.INVALID_ARGUMENT,
+      session.error(
+          c,
+          rid,
+          ErrorCode.INVALID_ARGUMENT,
           "display_name must be 1.." + MAX_NAME_CHARS + " printable characters");
       return null;
     }
@@ -59,8 +63,14 @@ final class SessionCommands {
     // absent means any free seat: in JSON an omitted number would otherwise read as team 0
     int preferred = join.hasPreferredTeam() ? join.getPreferredTeam() : -1;
     if (preferred >= session.teamCount() || preferred < -1) {
-      session.error(c, rid, ErrorCode.INVALID_ARGUMENT, "join_session.preferred_team",
-          "preferred_team must be absent, -1 or 0.." + (session.teamCount() - 1) + ", was "
+      session.error(
+          c,
+          rid,
+          ErrorCode.INVALID_ARGUMENT,
+          "join_session.preferred_team",
+          "preferred_team must be absent, -1 or 0.."
+              + (session.teamCount() - 1)
+              + ", was "
               + preferred);
       return null;
     }
@@ -75,8 +85,7 @@ final class SessionCommands {
         }
         return spectator;
       }
-      session.error(c, rid, ErrorCode.WRONG_PHASE, "every seat of team " + preferred
-          + " is taken");
+      session.error(c, rid, ErrorCode.WRONG_PHASE, "every seat of team " + preferred + " is taken");
       return null;
     }
     Member player = new Member(Role.PLAYER, Tokens.hash(token), name);
@@ -89,10 +98,19 @@ final class SessionCommands {
       CoPlayers.join(session, player, shared);
       seat = shared;
     }
-    session.reply(c, rid, ServerMessage.newBuilder().setJoined(Joined.newBuilder()
-        .setSessionId(session.id()).setRole(Role.PLAYER).setToken(token).setTeam(seat.team)
-        .setHat(WireMapping.hat(seat.seat.hat())).setCoPlayer(shared != null)
-        .setSnapshot(session.views().snapshot(player))));
+    session.reply(
+        c,
+        rid,
+        ServerMessage.newBuilder()
+            .setJoined(
+                Joined.newBuilder()
+                    .setSessionId(session.id())
+                    .setRole(Role.PLAYER)
+                    .setToken(token)
+                    .setTeam(seat.team)
+                    .setHat(WireMapping.hat(seat.seat.hat()))
+                    .setCoPlayer(shared != null)
+                    .setSnapshot(session.views().snapshot(player))));
     session.pushLobby();
     session.pushLiveView();
     return player;
@@ -115,9 +133,9 @@ final class SessionCommands {
   }
 
   /**
-   * Admits a spectator, up to {@code maxSpectators} at once. Spectators are not written to the
-   * log (watching changes nothing that a replay needs), so people who come and go never grow it;
-   * they are removed when they leave or disconnect, and a restart forgets them: a spectator whose
+   * Admits a spectator, up to {@code maxSpectators} at once. Spectators are not written to the log
+   * (watching changes nothing that a replay needs), so people who come and go never grow it; they
+   * are removed when they leave or disconnect, and a restart forgets them: a spectator whose
    * connection drops spectates again with the join code.
    */
   void limitSpectators(int max) {
@@ -126,8 +144,11 @@ final class SessionCommands {
 
   Member spectate(Connection c, long rid, String token) {
     if (session.spectatorCount() >= maxSpectators) {
-      session.error(c, rid, ErrorCode.UNAVAILABLE, "this session already has its maximum of "
-          + maxSpectators + " spectators");
+      session.error(
+          c,
+          rid,
+          ErrorCode.UNAVAILABLE,
+          "this session already has its maximum of " + maxSpectators + " spectators");
       return null;
     }
     Member spectator = new Member(Role.SPECTATOR, Tokens.hash(token), "spectator");
@@ -137,38 +158,45 @@ final class SessionCommands {
   }
 
   /**
-   * Tells an admitted spectator so. Separate from {@link #spectate} so that the connection is
-   * bound to the session before the reply leaves: a client that answers Joined at once with
-   * Leave must find itself bound.
+   * Tells an admitted spectator so. Separate from {@link #spectate} so that the connection is bound
+   * to the session before the reply leaves: a client that answers Joined at once with Leave must
+   * find itself bound.
    */
   void welcomeSpectator(Connection c, long rid, Member spectator, String token) {
-    session.reply(c, rid, ServerMessage.newBuilder().setJoined(Joined.newBuilder()
-        .setSessionId(session.id()).setRole(Role.SPECTATOR).setToken(token).setTeam(-1)
-        .setSnapshot(session.views().snapshot(spectator))));
+    session.reply(
+        c,
+        rid,
+        ServerMessage.newBuilder()
+            .setJoined(
+                Joined.newBuilder()
+                    .setSessionId(session.id())
+                    .setRole(Role.SPECTATOR)
+                    .setToken(token)
+                    .setTeam(-1)
+                    .setSnapshot(session.views().snapshot(spectator))));
     session.spectatorsChanged();
   }
 
   /**
-   * Attaches a returning member to a new connection. A player's or spectator's older connection
-   * is told it was replaced; a facilitator may be connected several times at once (the console
-   * stays live while the replay page or a second device opens the session).
+   * Attaches a returning member to a new connection. A player's or spectator's older connection is
+   * told it was replaced; a facilitator may be connected several times at once (the console stays
+   * live while the replay page or a second device opens the session).
    */
   void resume(Connection c, long rid, Member member) {
     member.lastSeenMs = session.clock().nowMillis();
     if (member.role == Role.FACILITATOR) {
       member.attach(c);
-      session.reply(c, rid, ServerMessage.newBuilder()
-          .setSnapshot(session.views().snapshot(member)));
+      session.reply(
+          c, rid, ServerMessage.newBuilder().setSnapshot(session.views().snapshot(member)));
       session.pushLiveView();
       return;
     }
     if (member.connection != null && member.connection != c) {
-      session.goodbye(member, Goodbye.Reason.REPLACED,
-          "this seat was resumed on another connection");
+      session.goodbye(
+          member, Goodbye.Reason.REPLACED, "this seat was resumed on another connection");
     }
     member.connection = c;
-    session.reply(c, rid, ServerMessage.newBuilder()
-        .setSnapshot(session.views().snapshot(member)));
+    session.reply(c, rid, ServerMessage.newBuilder().setSnapshot(session.views().snapshot(member)));
     session.pushLobby();
     session.pushLiveView();
   }
@@ -211,33 +239,50 @@ final class SessionCommands {
     }
     Phase phase = session.phase();
     if (phase != Phase.TURN_OPEN) {
-      session.error(c, rid, ErrorCode.WRONG_PHASE, phase == Phase.PAUSED
-          ? "the game is paused; submit after it resumes"
-          : "no turn is open (the session is in " + phase + ")");
+      session.error(
+          c,
+          rid,
+          ErrorCode.WRONG_PHASE,
+          phase == Phase.PAUSED
+              ? "the game is paused; submit after it resumes"
+              : "no turn is open (the session is in " + phase + ")");
       return;
     }
     int turn = session.game().turn();
     if (submit.getTurn() != turn) {
-      session.error(c, rid, ErrorCode.WRONG_PHASE,
+      session.error(
+          c,
+          rid,
+          ErrorCode.WRONG_PHASE,
           "the decision is for turn " + submit.getTurn() + " but turn " + turn + " is open");
       return;
     }
     SeatState seat = member.seat;
     int expected = seat.wireDecision == null ? 1 : seat.version + 1;
     if (submit.getVersion() != expected) {
-      session.error(c, rid, ErrorCode.WRONG_PHASE, "stale decision version "
-          + submit.getVersion() + ": the next version of this seat's decision is " + expected);
+      session.error(
+          c,
+          rid,
+          ErrorCode.WRONG_PHASE,
+          "stale decision version "
+              + submit.getVersion()
+              + ": the next version of this seat's decision is "
+              + expected);
       return;
     }
     java.util.Optional<org.quarterdeck.server.wire.DecisionShape.Problem> shape =
         org.quarterdeck.server.wire.DecisionShape.check(submit.getDecision());
     if (shape.isPresent()) {
-      session.error(c, rid, ErrorCode.INVALID_ARGUMENT,
-          "submit_decision.decision." + shape.get().field(), shape.get().message());
+      session.error(
+          c,
+          rid,
+          ErrorCode.INVALID_ARGUMENT,
+          "submit_decision.decision." + shape.get().field(),
+          shape.get().message());
       return;
     }
-    Verdict<AcceptedDecision> verdict = session.game().validate(
-        WireMapping.decision(seat.seat, turn, submit.getDecision()));
+    Verdict<AcceptedDecision> verdict =
+        session.game().validate(WireMapping.decision(seat.seat, turn, submit.getDecision()));
     if (!verdict.isAccepted()) {
       session.error(c, rid, verdict.rejection().orElseThrow(), "submit_decision.decision.");
       return;
@@ -247,7 +292,10 @@ final class SessionCommands {
 
   void facilitate(Connection c, long rid, Member member, FacilitatorCommand command) {
     if (member.role != Role.FACILITATOR) {
-      session.error(c, rid, ErrorCode.PERMISSION_DENIED,
+      session.error(
+          c,
+          rid,
+          ErrorCode.PERMISSION_DENIED,
           "only the facilitator may " + command.getCommandCase().name().toLowerCase());
       return;
     }
@@ -278,7 +326,10 @@ final class SessionCommands {
       case EXTEND_SECONDS -> {
         int seconds = command.getExtendSeconds();
         if (seconds < 1 || seconds > MAX_EXTEND_SECONDS) {
-          session.error(c, rid, ErrorCode.INVALID_ARGUMENT,
+          session.error(
+              c,
+              rid,
+              ErrorCode.INVALID_ARGUMENT,
               "extend_seconds must be 1.." + MAX_EXTEND_SECONDS + ", was " + seconds);
           return;
         }
@@ -292,14 +343,26 @@ final class SessionCommands {
         long at = command.getDeadlineAtEpochMs();
         long now = session.clock().nowMillis();
         if (at < now + 1000 || at > now + SessionManager.MAX_DEADLINE_SECONDS * 1000L) {
-          session.error(c, rid, ErrorCode.INVALID_ARGUMENT, "deadline_at_epoch_ms must be 1 s to "
-              + SessionManager.MAX_DEADLINE_SECONDS / 3600 + " h after the server's time " + now
-              + ", was " + at);
+          session.error(
+              c,
+              rid,
+              ErrorCode.INVALID_ARGUMENT,
+              "deadline_at_epoch_ms must be 1 s to "
+                  + SessionManager.MAX_DEADLINE_SECONDS / 3600
+                  + " h after the server's time "
+                  + now
+                  + ", was "
+                  + at);
           return;
         }
         if (phase != Phase.TURN_OPEN) {
-          session.error(c, rid, ErrorCode.WRONG_PHASE, phase == Phase.PAUSED
-              ? "the game is paused; resume it before setting the deadline" : "no turn is open");
+          session.error(
+              c,
+              rid,
+              ErrorCode.WRONG_PHASE,
+              phase == Phase.PAUSED
+                  ? "the game is paused; resume it before setting the deadline"
+                  : "no turn is open");
           return;
         }
         session.deadlineAt(at);
@@ -325,7 +388,10 @@ final class SessionCommands {
       case BROADCAST -> {
         String text = command.getBroadcast().strip();
         if (text.isEmpty() || text.length() > MAX_BROADCAST_CHARS) {
-          session.error(c, rid, ErrorCode.INVALID_ARGUMENT,
+          session.error(
+              c,
+              rid,
+              ErrorCode.INVALID_ARGUMENT,
               "broadcast must be 1.." + MAX_BROADCAST_CHARS + " characters");
           return;
         }
@@ -385,8 +451,9 @@ final class SessionCommands {
   }
 
   private ServerMessage.Builder ack() {
-    return ServerMessage.newBuilder().setFacilitatorAck(FacilitatorAck.newBuilder()
-        .setPhase(session.phase()).setTurn(session.game().turn()));
+    return ServerMessage.newBuilder()
+        .setFacilitatorAck(
+            FacilitatorAck.newBuilder().setPhase(session.phase()).setTurn(session.game().turn()));
   }
 
   /** ReplayRequests a logged injection; a refusal is reported through the replay error. */
@@ -395,9 +462,13 @@ final class SessionCommands {
   }
 
   private boolean inject(Connection c, long rid, InjectEvent inject) {
-    if (inject.hasCustom() && (inject.getCustom().getTitle().length() > MAX_EVENT_TEXT_CHARS
-        || inject.getCustom().getNarrative().length() > MAX_EVENT_TEXT_CHARS)) {
-      session.error(c, rid, ErrorCode.INVALID_ARGUMENT,
+    if (inject.hasCustom()
+        && (inject.getCustom().getTitle().length() > MAX_EVENT_TEXT_CHARS
+            || inject.getCustom().getNarrative().length() > MAX_EVENT_TEXT_CHARS)) {
+      session.error(
+          c,
+          rid,
+          ErrorCode.INVALID_ARGUMENT,
           "custom event texts are limited to " + MAX_EVENT_TEXT_CHARS + " characters");
       return false;
     }
@@ -414,12 +485,22 @@ final class SessionCommands {
       return false;
     }
     AcceptedInjection accepted = verdict.value();
-    EventView view = inject.hasCustom()
-        ? EventView.newBuilder().setTitle(inject.getCustom().getTitle())
-            .setNarrative(inject.getCustom().getNarrative()).setInjected(true).build()
-        : WireMapping.event(session.game().rules().events().get(
-            session.game().rules().eventIndex(inject.getDeckEvent()))).toBuilder()
-            .setInjected(true).build();
+    EventView view =
+        inject.hasCustom()
+            ? EventView.newBuilder()
+                .setTitle(inject.getCustom().getTitle())
+                .setNarrative(inject.getCustom().getNarrative())
+                .setInjected(true)
+                .build()
+            : WireMapping.event(
+                    session
+                        .game()
+                        .rules()
+                        .events()
+                        .get(session.game().rules().eventIndex(inject.getDeckEvent())))
+                .toBuilder()
+                .setInjected(true)
+                .build();
     session.addInjection(new GameSession.Injection(accepted, view, inject.getTeamsList()), inject);
     return true;
   }
@@ -462,8 +543,7 @@ final class SessionCommands {
       Member moved = from.player;
       session.releaseSeat(from, session.botFor(from.team), SeatReleased.Why.MOVED);
       session.seatPlayer(moved, to);
-      session.send(moved, ServerMessage.newBuilder()
-          .setSnapshot(session.views().snapshot(moved)));
+      session.send(moved, ServerMessage.newBuilder().setSnapshot(session.views().snapshot(moved)));
     }
     session.reply(c, rid, ack());
     session.pushLobby();
@@ -478,7 +558,10 @@ final class SessionCommands {
     SeatHat hat = WireMapping.hat(ref.getHat());
     SeatState seat = session.seat(ref.getTeam(), hat);
     if (seat == null) {
-      session.error(c, rid, ErrorCode.INVALID_ARGUMENT,
+      session.error(
+          c,
+          rid,
+          ErrorCode.INVALID_ARGUMENT,
           field + ": team " + ref.getTeam() + " has no " + hat + " seat");
     }
     return seat;

@@ -11,8 +11,8 @@ public interface SessionJournal {
   CompletableFuture<Void> append(SessionRecord record);
 
   /**
-   * The session was rebuilt from its {@code durableRecords} durable records after a failed
-   * append: go on appending after them.
+   * The session was rebuilt from its {@code durableRecords} durable records after a failed append:
+   * go on appending after them.
    */
   default void reset(long durableRecords) {}
 

@@ -16,24 +16,26 @@ import java.time.Duration;
  *     compacted), it takes no more commands but stays replayable and exportable, and it no longer
  *     counts towards {@code maxAnonymousSessions}; zero archives at once
  */
-public record SessionLimits(int creationsPerAddressPerHour, int maxAnonymousSessions,
-    int maxSpectatorsPerSession, Duration archiveAfter) {
+public record SessionLimits(
+    int creationsPerAddressPerHour,
+    int maxAnonymousSessions,
+    int maxSpectatorsPerSession,
+    Duration archiveAfter) {
 
   /** 20 creations per address and hour, 1,000 live sessions, 200 spectators, archive after 1 h. */
-  public static final SessionLimits DEFAULTS = new SessionLimits(20, 1000, 200,
-      Duration.ofHours(1));
+  public static final SessionLimits DEFAULTS =
+      new SessionLimits(20, 1000, 200, Duration.ofHours(1));
 
   /**
-   * For embedded servers whose clients are trusted (tests, tools, the load generator's own
-   * server): no quota per address; the ceiling is the server's maximum of sessions.
+   * For embedded servers whose clients are trusted (tests, tools, the load generator's own server):
+   * no quota per address; the ceiling is the server's maximum of sessions.
    */
-  public static final SessionLimits TRUSTED_CLIENTS = new SessionLimits(Integer.MAX_VALUE,
-      20_000, 200, Duration.ofHours(1));
+  public static final SessionLimits TRUSTED_CLIENTS =
+      new SessionLimits(Integer.MAX_VALUE, 20_000, 200, Duration.ofHours(1));
 
   public SessionLimits {
     requireNonNull(archiveAfter, "archiveAfter");
-    if (creationsPerAddressPerHour < 1 || maxAnonymousSessions < 1
-        || maxSpectatorsPerSession < 0) {
+    if (creationsPerAddressPerHour < 1 || maxAnonymousSessions < 1 || maxSpectatorsPerSession < 0) {
       throw new IllegalArgumentException("session limits must be positive");
     }
     if (archiveAfter.isNegative()) {

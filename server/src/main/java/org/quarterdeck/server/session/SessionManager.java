@@ -12,10 +12,10 @@ import org.quarterdeck.protocol.v1.ClientMessage;
 import org.quarterdeck.protocol.v1.CreateSession;
 import org.quarterdeck.protocol.v1.ErrorCode;
 import org.quarterdeck.protocol.v1.Mode;
+import org.quarterdeck.protocol.v1.Role;
 import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.SessionSettings;
-import org.quarterdeck.protocol.v1.Role;
 import org.quarterdeck.server.bot.Strategies;
 import org.quarterdeck.server.facilitator.ArchivedSessions;
 import org.quarterdeck.server.facilitator.FacilitatorAccounts;
@@ -41,8 +41,10 @@ public final class SessionManager implements SessionGateway {
   static final int MAX_PEOPLE_PER_TEAM = 8;
   static final int MAX_TEAMS = 60;
   static final int MAX_DEADLINE_SECONDS = 86_400;
+
   /** A last call is a moment to revise, not a second deadline. */
   static final int MAX_LAST_CALL_SECONDS = 120;
+
   private static final SecureRandom SEEDS = new SecureRandom();
 
   private final Supplier<SessionThread> threads;
@@ -89,36 +91,71 @@ public final class SessionManager implements SessionGateway {
    *     minute before its connections that missed are refused (see {@link GuessLimiter}; a
    *     connection that has not missed is never refused)
    */
-  private volatile java.util.function.LongConsumer turnTimer = nanos -> { };
+  private volatile java.util.function.LongConsumer turnTimer = nanos -> {};
 
-  public SessionManager(Supplier<SessionThread> threads, Journals storage,
-      String adminToken, int maxSessions, int joinFailuresPerMinute) {
+  public SessionManager(
+      Supplier<SessionThread> threads,
+      Journals storage,
+      String adminToken,
+      int maxSessions,
+      int joinFailuresPerMinute) {
     this(threads, storage, adminToken, maxSessions, joinFailuresPerMinute, Runnable::run);
   }
 
   /**
-   * @param disk runs the blocking reads of a rebuild after a storage failure, off the event
-   *     loops (tests pass a direct executor)
+   * @param disk runs the blocking reads of a rebuild after a storage failure, off the event loops
+   *     (tests pass a direct executor)
    */
-  public SessionManager(Supplier<SessionThread> threads, Journals storage,
-      String adminToken, int maxSessions, int joinFailuresPerMinute,
+  public SessionManager(
+      Supplier<SessionThread> threads,
+      Journals storage,
+      String adminToken,
+      int maxSessions,
+      int joinFailuresPerMinute,
       java.util.concurrent.Executor disk) {
-    this(threads, storage, adminToken, maxSessions, joinFailuresPerMinute, disk,
+    this(
+        threads,
+        storage,
+        adminToken,
+        maxSessions,
+        joinFailuresPerMinute,
+        disk,
         SessionLimits.DEFAULTS);
   }
 
-  /** @param limits creation limits (without an admin token), spectators, archiving */
-  public SessionManager(Supplier<SessionThread> threads, Journals storage,
-      String adminToken, int maxSessions, int joinFailuresPerMinute,
-      java.util.concurrent.Executor disk, SessionLimits limits) {
-    this(threads, storage, adminToken, maxSessions, joinFailuresPerMinute, disk, limits,
+  /**
+   * @param limits creation limits (without an admin token), spectators, archiving
+   */
+  public SessionManager(
+      Supplier<SessionThread> threads,
+      Journals storage,
+      String adminToken,
+      int maxSessions,
+      int joinFailuresPerMinute,
+      java.util.concurrent.Executor disk,
+      SessionLimits limits) {
+    this(
+        threads,
+        storage,
+        adminToken,
+        maxSessions,
+        joinFailuresPerMinute,
+        disk,
+        limits,
         System::currentTimeMillis);
   }
 
-  /** @param wallClock the time creation quotas are counted in (tests pass a manual clock) */
-  SessionManager(Supplier<SessionThread> threads, Journals storage,
-      String adminToken, int maxSessions, int joinFailuresPerMinute,
-      java.util.concurrent.Executor disk, SessionLimits limits,
+  /**
+   * @param wallClock the time creation quotas are counted in (tests pass a manual clock)
+   */
+  SessionManager(
+      Supplier<SessionThread> threads,
+      Journals storage,
+      String adminToken,
+      int maxSessions,
+      int joinFailuresPerMinute,
+      java.util.concurrent.Executor disk,
+      SessionLimits limits,
       java.util.function.LongSupplier wallClock) {
     this.wallClock = requireNonNull(wallClock, "wallClock");
     this.limits = requireNonNull(limits, "limits");
@@ -130,8 +167,11 @@ public final class SessionManager implements SessionGateway {
     this.maxSessions = maxSessions;
     this.guesses = new GuessLimiter(joinFailuresPerMinute);
     this.joinFailuresPerMinute = joinFailuresPerMinute;
-    useFacilitators(FacilitatorAccounts.none(), ArchivedSessions.inMemory(),
-        java.util.concurrent.ForkJoinPool.commonPool(), () -> "");
+    useFacilitators(
+        FacilitatorAccounts.none(),
+        ArchivedSessions.inMemory(),
+        java.util.concurrent.ForkJoinPool.commonPool(),
+        () -> "");
   }
 
   /**
@@ -140,27 +180,37 @@ public final class SessionManager implements SessionGateway {
    * @param slowWork runs password hashing and archive-flag writes off the event loops
    * @param publicUrl where people reach the server, for room links
    */
-  public void useFacilitators(FacilitatorAccounts accounts, ArchivedSessions archived,
-      java.util.concurrent.Executor slowWork, Supplier<String> publicUrl) {
-    this.desk = new FacilitatorDesk(accounts, new SignIns(FacilitatorDesk.CREDENTIAL_LIFETIME_MS,
-        System::currentTimeMillis), adminTokenHash, archived, slowWork, publicUrl,
-        new GuessLimiter(joinFailuresPerMinute), new FacilitatorDesk.Sessions() {
-          @Override
-          public java.util.List<GameSession> all() {
-            return java.util.List.copyOf(byId.values());
-          }
+  public void useFacilitators(
+      FacilitatorAccounts accounts,
+      ArchivedSessions archived,
+      java.util.concurrent.Executor slowWork,
+      Supplier<String> publicUrl) {
+    this.desk =
+        new FacilitatorDesk(
+            accounts,
+            new SignIns(FacilitatorDesk.CREDENTIAL_LIFETIME_MS, System::currentTimeMillis),
+            adminTokenHash,
+            archived,
+            slowWork,
+            publicUrl,
+            new GuessLimiter(joinFailuresPerMinute),
+            new FacilitatorDesk.Sessions() {
+              @Override
+              public java.util.List<GameSession> all() {
+                return java.util.List.copyOf(byId.values());
+              }
 
-          @Override
-          public void onThread(GameSession session, Runnable task) {
-            run(session, task);
-          }
+              @Override
+              public void onThread(GameSession session, Runnable task) {
+                run(session, task);
+              }
 
-          @Override
-          public void admitFacilitatorToken(GameSession session, String tokenHash) {
-            session.admitFacilitatorAlias(tokenHash);
-            byToken.put(tokenHash, session);
-          }
-        });
+              @Override
+              public void admitFacilitatorToken(GameSession session, String tokenHash) {
+                session.admitFacilitatorAlias(tokenHash);
+                byToken.put(tokenHash, session);
+              }
+            });
   }
 
   /** The join code a facilitator's room link leads to now (their newest running session). */
@@ -187,63 +237,103 @@ public final class SessionManager implements SessionGateway {
     long rid = m.getRequestId();
     switch (m.getBodyCase()) {
       case CREATE_SESSION -> create(c, rid, m.getCreateSession());
-      case JOIN_SESSION -> byCode(c, rid, m.getJoinSession().getJoinCode(),
-          (s, token) -> bind(c, s, s.commands().join(c, rid, m.getJoinSession(), token), token));
-      case SPECTATE -> byCode(c, rid, m.getSpectate().getJoinCode(),
-          (s, token) -> {
-            Member spectator = s.commands().spectate(c, rid, token);
-            bind(c, s, spectator, token);
-            if (spectator != null) {
-              s.commands().welcomeSpectator(c, rid, spectator, token);
-            }
-          });
+      case JOIN_SESSION ->
+          byCode(
+              c,
+              rid,
+              m.getJoinSession().getJoinCode(),
+              (s, token) ->
+                  bind(c, s, s.commands().join(c, rid, m.getJoinSession(), token), token));
+      case SPECTATE ->
+          byCode(
+              c,
+              rid,
+              m.getSpectate().getJoinCode(),
+              (s, token) -> {
+                Member spectator = s.commands().spectate(c, rid, token);
+                bind(c, s, spectator, token);
+                if (spectator != null) {
+                  s.commands().welcomeSpectator(c, rid, spectator, token);
+                }
+              });
       case RESUME -> resume(c, rid, m.getResume().getToken());
-      case LEAVE -> bound(c, rid, (s, member) -> {
-        if (s.archived() && member.role != org.quarterdeck.protocol.v1.Role.SPECTATOR) {
-          // an archived session's log is closed: leaving only ends this connection's binding
-          bindings.remove(c.id());
-          s.reply(c, rid, ServerMessage.newBuilder().setLeft(
-              org.quarterdeck.protocol.v1.Left.getDefaultInstance()));
-          return;
-        }
-        // unbound before Left goes out: a client may send its next Resume or Join the moment it
-        // reads Left, and that request is checked on another session's thread
-        bindings.remove(c.id());
-        s.commands().leave(c, rid, member);
-        if (member.removed) {
-          byToken.remove(member.tokenHash);
-        }
-      });
-      case SUBMIT_DECISION -> bound(c, rid, writing(
-          (s, member) -> s.commands().submit(c, rid, member, m.getSubmitDecision()), c, rid));
-      case FACILITATOR -> bound(c, rid, writing((s, member) -> {
-        s.commands().facilitate(c, rid, member, m.getFacilitator());
-        forgetRemoved(s);
-      }, c, rid));
-      case ASSIGN_SEAT -> bound(c, rid, writing(
-          (s, member) -> s.commands().assign(c, rid, member, m.getAssignSeat()), c, rid));
+      case LEAVE ->
+          bound(
+              c,
+              rid,
+              (s, member) -> {
+                if (s.archived() && member.role != org.quarterdeck.protocol.v1.Role.SPECTATOR) {
+                  // an archived session's log is closed: leaving only ends this connection's
+                  // binding
+                  bindings.remove(c.id());
+                  s.reply(
+                      c,
+                      rid,
+                      ServerMessage.newBuilder()
+                          .setLeft(org.quarterdeck.protocol.v1.Left.getDefaultInstance()));
+                  return;
+                }
+                // unbound before Left goes out: a client may send its next Resume or Join the
+                // moment it
+                // reads Left, and that request is checked on another session's thread
+                bindings.remove(c.id());
+                s.commands().leave(c, rid, member);
+                if (member.removed) {
+                  byToken.remove(member.tokenHash);
+                }
+              });
+      case SUBMIT_DECISION ->
+          bound(
+              c,
+              rid,
+              writing(
+                  (s, member) -> s.commands().submit(c, rid, member, m.getSubmitDecision()),
+                  c,
+                  rid));
+      case FACILITATOR ->
+          bound(
+              c,
+              rid,
+              writing(
+                  (s, member) -> {
+                    s.commands().facilitate(c, rid, member, m.getFacilitator());
+                    forgetRemoved(s);
+                  },
+                  c,
+                  rid));
+      case ASSIGN_SEAT ->
+          bound(
+              c,
+              rid,
+              writing(
+                  (s, member) -> s.commands().assign(c, rid, member, m.getAssignSeat()), c, rid));
       case GET_REPLAY -> {
         String named = m.getGetReplay().getSessionId();
         if (!named.isEmpty() && !byId.containsKey(named)) {
           if (quarantined.containsKey(named)) {
-            c.sendError(rid, ErrorCode.UNAVAILABLE, "session " + named + " is quarantined: "
-                + quarantined.get(named));
+            c.sendError(
+                rid,
+                ErrorCode.UNAVAILABLE,
+                "session " + named + " is quarantined: " + quarantined.get(named));
           } else {
-            c.send(withField(Errors.reply(rid, ErrorCode.NOT_FOUND, "no session " + named),
-                "get_replay.session_id"));
+            c.send(
+                withField(
+                    Errors.reply(rid, ErrorCode.NOT_FOUND, "no session " + named),
+                    "get_replay.session_id"));
           }
           return;
         }
         bound(c, rid, (s, member) -> ReplayRequests.replay(s, c, rid, member, m.getGetReplay()));
       }
-      case WHAT_IF -> bound(c, rid, (s, member) -> ReplayRequests.whatIf(s, c, rid, member,
-          m.getWhatIf()));
+      case WHAT_IF ->
+          bound(c, rid, (s, member) -> ReplayRequests.whatIf(s, c, rid, member, m.getWhatIf()));
       case SIGN_IN -> desk.signIn(c, rid, m.getSignIn());
       case LIST_SESSIONS -> desk.list(c, rid, m.getListSessions());
       case OPEN_SESSION -> desk.open(c, rid, m.getOpenSession());
       case ARCHIVE_SESSION -> desk.archive(c, rid, m.getArchiveSession());
-      default -> c.sendError(rid, ErrorCode.INVALID_ARGUMENT,
-          m.getBodyCase() + " is not a session message");
+      default ->
+          c.sendError(
+              rid, ErrorCode.INVALID_ARGUMENT, m.getBodyCase() + " is not a session message");
     }
   }
 
@@ -253,12 +343,14 @@ public final class SessionManager implements SessionGateway {
     guesses.forget(c.id());
     Binding b = bindings.remove(c.id());
     if (b != null) {
-      run(b.session(), () -> {
-        b.session().commands().disconnected(b.member(), c);
-        if (b.member().removed) {
-          byToken.remove(b.member().tokenHash, b.session());
-        }
-      });
+      run(
+          b.session(),
+          () -> {
+            b.session().commands().disconnected(b.member(), c);
+            if (b.member().removed) {
+              byToken.remove(b.member().tokenHash, b.session());
+            }
+          });
     }
   }
 
@@ -266,8 +358,11 @@ public final class SessionManager implements SessionGateway {
   private WithMember writing(WithMember action, Connection c, long rid) {
     return (s, member) -> {
       if (s.archived()) {
-        s.error(c, rid, ErrorCode.WRONG_PHASE, "the session has ended and is archived; it can"
-            + " still be replayed and exported");
+        s.error(
+            c,
+            rid,
+            ErrorCode.WRONG_PHASE,
+            "the session has ended and is archived; it can" + " still be replayed and exported");
         return;
       }
       action.accept(s, member);
@@ -285,14 +380,17 @@ public final class SessionManager implements SessionGateway {
     try {
       Created created = open(request);
       GameSession session = byId.get(created.sessionId());
-      session.openedDurably().whenComplete((ok, error) -> {
-        if (error == null) {
-          result.complete(created);
-        } else {
-          dropUnsaved(session, error);
-          result.completeExceptionally(error);
-        }
-      });
+      session
+          .openedDurably()
+          .whenComplete(
+              (ok, error) -> {
+                if (error == null) {
+                  result.complete(created);
+                } else {
+                  dropUnsaved(session, error);
+                  result.completeExceptionally(error);
+                }
+              });
     } catch (IllegalArgumentException e) {
       result.completeExceptionally(e);
     }
@@ -301,8 +399,10 @@ public final class SessionManager implements SessionGateway {
 
   /** A session whose first record could not be stored never existed for anyone: forget it. */
   private void dropUnsaved(GameSession session, Throwable error) {
-    log.warn("session {} was not created: its first record could not be stored ({})",
-        session.id(), error.toString());
+    log.warn(
+        "session {} was not created: its first record could not be stored ({})",
+        session.id(),
+        error.toString());
     unregister(session);
   }
 
@@ -314,14 +414,15 @@ public final class SessionManager implements SessionGateway {
       long now = System.currentTimeMillis();
       long wait = guesses.waitMillis(c.id(), address, now);
       if (wait > 0) {
-        c.send(Errors.reply(rid, ErrorCode.RATE_LIMITED,
-            "too many wrong tokens; try again later", (int) wait));
+        c.send(
+            Errors.reply(
+                rid, ErrorCode.RATE_LIMITED, "too many wrong tokens; try again later", (int) wait));
         return;
       }
       if (!Tokens.sameHash(adminTokenHash, Tokens.hash(request.getAdminToken()))) {
         guesses.failed(c.id(), address, now);
-        c.sendError(rid, ErrorCode.PERMISSION_DENIED,
-            "creating a session needs the server's admin token");
+        c.sendError(
+            rid, ErrorCode.PERMISSION_DENIED, "creating a session needs the server's admin token");
         return;
       }
     }
@@ -332,16 +433,26 @@ public final class SessionManager implements SessionGateway {
     long now = wallClock.getAsLong();
     if (anonymous) {
       if (liveSessionCount() >= limits.maxAnonymousSessions()) {
-        c.send(Errors.reply(rid, ErrorCode.UNAVAILABLE, "the server holds its maximum of "
-            + limits.maxAnonymousSessions() + " live sessions; try again when some have ended",
-            60_000));
+        c.send(
+            Errors.reply(
+                rid,
+                ErrorCode.UNAVAILABLE,
+                "the server holds its maximum of "
+                    + limits.maxAnonymousSessions()
+                    + " live sessions; try again when some have ended",
+                60_000));
         return;
       }
       long wait = creations.take(address, now);
       if (wait > 0) {
-        c.send(Errors.reply(rid, ErrorCode.RATE_LIMITED, "this address has created "
-            + limits.creationsPerAddressPerHour() + " sessions in the last hour; try again later",
-            (int) Math.min(Integer.MAX_VALUE, wait)));
+        c.send(
+            Errors.reply(
+                rid,
+                ErrorCode.RATE_LIMITED,
+                "this address has created "
+                    + limits.creationsPerAddressPerHour()
+                    + " sessions in the last hour; try again later",
+                (int) Math.min(Integer.MAX_VALUE, wait)));
         return;
       }
     }
@@ -350,25 +461,42 @@ public final class SessionManager implements SessionGateway {
       GameSession session = byId.get(created.sessionId());
       // SessionCreated only once the session's first record is durable: a token or join code
       // handed out for a session that a crash (or a full disk) undoes would be a lie
-      session.openedDurably().whenCompleteAsync((ok, error) -> {
-        if (error == null) {
-          c.send(ServerMessage.newBuilder().setRequestId(rid).setSessionCreated(
-              SessionCreated.newBuilder().setSessionId(created.sessionId())
-                  .setJoinCode(created.joinCode())
-                  .setFacilitatorToken(created.facilitatorToken())).build());
-        } else {
-          dropUnsaved(session, error);
-          c.send(Errors.reply(rid, ErrorCode.UNAVAILABLE, "the session could not be saved ("
-              + rootMessage(error) + "); nothing was created, try again", 1000));
-        }
-      }, thread(session));
+      session
+          .openedDurably()
+          .whenCompleteAsync(
+              (ok, error) -> {
+                if (error == null) {
+                  c.send(
+                      ServerMessage.newBuilder()
+                          .setRequestId(rid)
+                          .setSessionCreated(
+                              SessionCreated.newBuilder()
+                                  .setSessionId(created.sessionId())
+                                  .setJoinCode(created.joinCode())
+                                  .setFacilitatorToken(created.facilitatorToken()))
+                          .build());
+                } else {
+                  dropUnsaved(session, error);
+                  c.send(
+                      Errors.reply(
+                          rid,
+                          ErrorCode.UNAVAILABLE,
+                          "the session could not be saved ("
+                              + rootMessage(error)
+                              + "); nothing was created, try again",
+                          1000));
+                }
+              },
+              thread(session));
     } catch (TooManySessions e) {
       giveBack(anonymous, address, now);
       c.sendError(rid, ErrorCode.UNAVAILABLE, e.getMessage());
     } catch (UnknownScenario e) {
       giveBack(anonymous, address, now);
-      c.send(withField(Errors.reply(rid, ErrorCode.NOT_FOUND, e.getMessage()),
-          "create_session.builtin_scenario"));
+      c.send(
+          withField(
+              Errors.reply(rid, ErrorCode.NOT_FOUND, e.getMessage()),
+              "create_session.builtin_scenario"));
     } catch (IllegalArgumentException e) {
       giveBack(anonymous, address, now);
       c.sendError(rid, ErrorCode.INVALID_ARGUMENT, e.getMessage());
@@ -419,12 +547,27 @@ public final class SessionManager implements SessionGateway {
     long seed = settings.getSeed() != 0 ? settings.getSeed() : SEEDS.nextLong();
     SessionThread thread = threads.get();
     Outbox outbox = new Outbox(thread);
-    GameSession session = new GameSession(id, code, Tokens.hash(facilitatorToken), owner,
-        scenario, settings, seed, thread.clock(), storage.create(id), outbox,
-        threadCheck(thread, id), false);
+    GameSession session =
+        new GameSession(
+            id,
+            code,
+            Tokens.hash(facilitatorToken),
+            owner,
+            scenario,
+            settings,
+            seed,
+            thread.clock(),
+            storage.create(id),
+            outbox,
+            threadCheck(thread, id),
+            false);
     register(session, thread);
-    log.info("session {} created: scenario {}, {} teams, join code {}", id, scenario.id(),
-        settings.getTeams(), code);
+    log.info(
+        "session {} created: scenario {}, {} teams, join code {}",
+        id,
+        scenario.id(),
+        settings.getTeams(),
+        code);
     return new Created(id, code, facilitatorToken);
   }
 
@@ -504,27 +647,34 @@ public final class SessionManager implements SessionGateway {
   public CompletableFuture<Boolean> archive(String sessionId) {
     CompletableFuture<Boolean> done = new CompletableFuture<>();
     onSession(sessionId, session -> done.complete(archiveNow(session)))
-        .exceptionally(e -> {
-          done.completeExceptionally(e);
-          return null;
-        });
+        .exceptionally(
+            e -> {
+              done.completeExceptionally(e);
+              return null;
+            });
     return done;
   }
 
   private boolean archiveNow(GameSession session) {
-    if (session.archived() || session.phase() != org.quarterdeck.protocol.v1.Phase.ENDED
+    if (session.archived()
+        || session.phase() != org.quarterdeck.protocol.v1.Phase.ENDED
         || byId.get(session.id()) != session) {
       return false;
     }
     archivedCount.incrementAndGet();
-    session.archive().whenComplete((ok, error) -> {
-      if (error != null) {
-        log.warn("session {}: closing its log on archive failed: {}", session.id(),
-            error.toString());
-        return;
-      }
-      disk.execute(() -> compact(session.id()));
-    });
+    session
+        .archive()
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null) {
+                log.warn(
+                    "session {}: closing its log on archive failed: {}",
+                    session.id(),
+                    error.toString());
+                return;
+              }
+              disk.execute(() -> compact(session.id()));
+            });
     return true;
   }
 
@@ -540,13 +690,18 @@ public final class SessionManager implements SessionGateway {
           ArchiveCompaction.compact(stored.records());
       if (compacted.isPresent()) {
         storage.rewrite(id, compacted.get());
-        log.info("session {} archived; its log compacted from {} to {} records", id,
-            stored.records().size(), compacted.get().size());
+        log.info(
+            "session {} archived; its log compacted from {} to {} records",
+            id,
+            stored.records().size(),
+            compacted.get().size());
       } else {
         log.info("session {} archived", id);
       }
     } catch (RuntimeException e) {
-      log.warn("session {}: compacting its archived log failed; it stays as it was: {}", id,
+      log.warn(
+          "session {}: compacting its archived log failed; it stays as it was: {}",
+          id,
           e.toString());
     }
   }
@@ -554,8 +709,8 @@ public final class SessionManager implements SessionGateway {
   // ------------------------------------------------------------------ durability
 
   /**
-   * Reloads every stored session by replaying its log through the engine. A log that is corrupt
-   * or does not replay to its recorded hashes quarantines that session alone.
+   * Reloads every stored session by replaying its log through the engine. A log that is corrupt or
+   * does not replay to its recorded hashes quarantines that session alone.
    *
    * @return how many sessions were recovered
    */
@@ -588,8 +743,8 @@ public final class SessionManager implements SessionGateway {
     } catch (RuntimeException e) {
       // this log alone cannot be opened (permissions, a bad disk block): its session waits for
       // an operator, every other session serves
-      quarantine(id, readableRecords(id), "its log cannot be opened for writing: "
-          + rootMessage(e));
+      quarantine(
+          id, readableRecords(id), "its log cannot be opened for writing: " + rootMessage(e));
       return false;
     }
     if (stored.corrupt()) {
@@ -599,30 +754,33 @@ public final class SessionManager implements SessionGateway {
     if (stored.records().isEmpty()) {
       // a crash while the session was created: SessionCreated waits for the first record, so
       // nobody was ever told of this session
-      log.warn("session {}: its log holds no record (a crash during CreateSession, never"
-          + " acknowledged); removing it", id);
+      log.warn(
+          "session {}: its log holds no record (a crash during CreateSession, never"
+              + " acknowledged); removing it",
+          id);
       storage.discard(id);
       return false;
     }
     SessionThread thread = threads.get();
     CompletableFuture<GameSession> done = new CompletableFuture<>();
-    thread.execute(() -> {
-      try {
-        Outbox outbox = new Outbox(thread);
-        GameSession session = SessionRebuilder.replay(stored.records(), thread,
-            stored.journal(), outbox);
-        register(session, thread);
-        session.resumeAfterReplay();
-        archiveIfEnded(session);
-        done.complete(session);
-      } catch (SessionRebuilder.ReplayException | RuntimeException e) {
-        done.completeExceptionally(e);
-      }
-    });
+    thread.execute(
+        () -> {
+          try {
+            Outbox outbox = new Outbox(thread);
+            GameSession session =
+                SessionRebuilder.replay(stored.records(), thread, stored.journal(), outbox);
+            register(session, thread);
+            session.resumeAfterReplay();
+            archiveIfEnded(session);
+            done.complete(session);
+          } catch (SessionRebuilder.ReplayException | RuntimeException e) {
+            done.completeExceptionally(e);
+          }
+        });
     try {
       GameSession session = done.get();
-      log.info("session {} recovered: phase {}, turn {}", id, session.phase(),
-          session.game().turn());
+      log.info(
+          "session {} recovered: phase {}, turn {}", id, session.phase(), session.game().turn());
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -643,12 +801,14 @@ public final class SessionManager implements SessionGateway {
   }
 
   /**
-   * Sets a session aside until an operator repairs its log. Everyone who holds one of its tokens
-   * or its join code is told UNAVAILABLE with the reason (not UNAUTHENTICATED, which makes the
-   * player page forget its token: the session may come back after a repair).
+   * Sets a session aside until an operator repairs its log. Everyone who holds one of its tokens or
+   * its join code is told UNAVAILABLE with the reason (not UNAUTHENTICATED, which makes the player
+   * page forget its token: the session may come back after a repair).
    */
-  private void quarantine(String id, java.util.List<org.quarterdeck.protocol.v1.SessionRecord>
-      records, String problem) {
+  private void quarantine(
+      String id,
+      java.util.List<org.quarterdeck.protocol.v1.SessionRecord> records,
+      String problem) {
     log.error("session {} quarantined: {}", id, problem);
     quarantined.put(id, problem);
     for (org.quarterdeck.protocol.v1.SessionRecord r : records) {
@@ -660,7 +820,7 @@ public final class SessionManager implements SessionGateway {
         case SEAT_TAKEN -> quarantinedByToken.put(r.getSeatTaken().getTokenHash(), problem);
         case SPECTATOR_ADMITTED ->
             quarantinedByToken.put(r.getSpectatorAdmitted().getTokenHash(), problem);
-        default -> { }
+        default -> {}
       }
     }
   }
@@ -677,8 +837,8 @@ public final class SessionManager implements SessionGateway {
   }
 
   /**
-   * A record could not be written: rebuild the session from what is durable, so that its state
-   * is again exactly its log, and show everyone connected the state they are really in.
+   * A record could not be written: rebuild the session from what is durable, so that its state is
+   * again exactly its log, and show everyone connected the state they are really in.
    */
   private void rebuild(GameSession broken) {
     if (broken.openedDurably().isCompletedExceptionally()) {
@@ -689,21 +849,25 @@ public final class SessionManager implements SessionGateway {
     }
     SessionThread thread = threadOf.get(broken);
     CompletableFuture.supplyAsync(() -> storage.read(broken.id()), disk)
-        .whenComplete((stored, error) -> thread.execute(() -> {
-          rebuilding.remove(broken);
-          if (error != null) {
-            log.error("session {}: its log cannot be read back: {}", broken.id(),
-                error.toString());
-            quarantine(broken, "its log cannot be read back: " + rootMessage(error));
-            unregister(broken);
-            return;
-          }
-          rebuildFrom(broken, thread, stored);
-        }));
+        .whenComplete(
+            (stored, error) ->
+                thread.execute(
+                    () -> {
+                      rebuilding.remove(broken);
+                      if (error != null) {
+                        log.error(
+                            "session {}: its log cannot be read back: {}",
+                            broken.id(),
+                            error.toString());
+                        quarantine(broken, "its log cannot be read back: " + rootMessage(error));
+                        unregister(broken);
+                        return;
+                      }
+                      rebuildFrom(broken, thread, stored);
+                    }));
   }
 
-  private void rebuildFrom(GameSession broken, SessionThread thread,
-      Journals.Stored stored) {
+  private void rebuildFrom(GameSession broken, SessionThread thread, Journals.Stored stored) {
     if (stored.corrupt()) {
       quarantine(broken, stored.problem());
       unregister(broken);
@@ -715,8 +879,8 @@ public final class SessionManager implements SessionGateway {
       return;
     }
     try {
-      GameSession rebuilt = SessionRebuilder.replay(stored.records(), thread,
-          broken.journal(), new Outbox(thread));
+      GameSession rebuilt =
+          SessionRebuilder.replay(stored.records(), thread, broken.journal(), new Outbox(thread));
       broken.journal().reset(stored.records().size());
       // the rebuilt session is registered before the broken one is let go, so that its id,
       // join code and tokens are never unknown (a Resume in between was told "unknown or revoked
@@ -740,8 +904,8 @@ public final class SessionManager implements SessionGateway {
       rebuilt.resumeAfterReplay();
       log.warn("session {} rebuilt from its log after a storage failure", broken.id());
     } catch (SessionRebuilder.ReplayException e) {
-      log.error("session {} cannot be rebuilt after a storage failure: {}", broken.id(),
-          e.getMessage());
+      log.error(
+          "session {} cannot be rebuilt after a storage failure: {}", broken.id(), e.getMessage());
       quarantine(broken, e.getMessage());
       unregister(broken);
     }
@@ -767,15 +931,18 @@ public final class SessionManager implements SessionGateway {
       return switch (request.getScenarioCase()) {
         case BUILTIN_SCENARIO -> {
           if (!ScenarioCatalog.builtInNames().contains(request.getBuiltinScenario())) {
-            throw new UnknownScenario("no built-in scenario '" + request.getBuiltinScenario()
-                + "'; this server has " + ScenarioCatalog.builtInNames());
+            throw new UnknownScenario(
+                "no built-in scenario '"
+                    + request.getBuiltinScenario()
+                    + "'; this server has "
+                    + ScenarioCatalog.builtInNames());
           }
           yield ScenarioCatalog.builtIn(request.getBuiltinScenario());
         }
         case SCENARIO_TEXT -> {
           if (request.getScenarioText().length() > MAX_SCENARIO_CHARS) {
-            throw new IllegalArgumentException("scenario_text is limited to "
-                + MAX_SCENARIO_CHARS + " characters");
+            throw new IllegalArgumentException(
+                "scenario_text is limited to " + MAX_SCENARIO_CHARS + " characters");
           }
           yield ScenarioCatalog.fromText("upload", request.getScenarioText());
         }
@@ -789,35 +956,52 @@ public final class SessionManager implements SessionGateway {
   private static SessionSettings settings(SessionSettings asked, LoadedScenario scenario) {
     SessionSettings.Builder s = asked.toBuilder();
     int min = Math.max(1, scenario.scenario().getMinTeams());
-    int max = scenario.scenario().getMaxTeams() == 0 ? MAX_TEAMS
-        : Math.min(MAX_TEAMS, scenario.scenario().getMaxTeams());
+    int max =
+        scenario.scenario().getMaxTeams() == 0
+            ? MAX_TEAMS
+            : Math.min(MAX_TEAMS, scenario.scenario().getMaxTeams());
     if (s.getTeams() == 0) {
       s.setTeams(Math.max(min, Math.min(max, 4)));
     }
     if (s.getTeams() < min || s.getTeams() > max) {
-      throw new IllegalArgumentException("settings.teams must be " + min + ".." + max
-          + " for scenario " + scenario.id() + ", was " + s.getTeams());
+      throw new IllegalArgumentException(
+          "settings.teams must be "
+              + min
+              + ".."
+              + max
+              + " for scenario "
+              + scenario.id()
+              + ", was "
+              + s.getTeams());
     }
     if (s.getTurnDeadlineSeconds() > MAX_DEADLINE_SECONDS) {
-      throw new IllegalArgumentException("settings.turn_deadline_seconds is at most "
-          + MAX_DEADLINE_SECONDS);
+      throw new IllegalArgumentException(
+          "settings.turn_deadline_seconds is at most " + MAX_DEADLINE_SECONDS);
     }
     if (s.getPeoplePerTeam() > MAX_PEOPLE_PER_TEAM) {
-      throw new IllegalArgumentException("settings.people_per_team must be 0.."
-          + MAX_PEOPLE_PER_TEAM + ", was " + s.getPeoplePerTeam());
+      throw new IllegalArgumentException(
+          "settings.people_per_team must be 0.."
+              + MAX_PEOPLE_PER_TEAM
+              + ", was "
+              + s.getPeoplePerTeam());
     }
     if (s.getLastCallSeconds() > MAX_LAST_CALL_SECONDS) {
-      throw new IllegalArgumentException("settings.last_call_seconds is at most "
-          + MAX_LAST_CALL_SECONDS);
+      throw new IllegalArgumentException(
+          "settings.last_call_seconds is at most " + MAX_LAST_CALL_SECONDS);
     }
     if (s.getTitle().length() > MAX_TITLE_CHARS) {
-      throw new IllegalArgumentException("settings.title is limited to " + MAX_TITLE_CHARS
-          + " characters");
+      throw new IllegalArgumentException(
+          "settings.title is limited to " + MAX_TITLE_CHARS + " characters");
     }
     Mode mode = WireMapping.mode(scenario.rules().mode());
     if (s.getMode() != Mode.MODE_UNSPECIFIED && s.getMode() != mode) {
-      throw new IllegalArgumentException("scenario " + scenario.id() + " is played in mode "
-          + mode + "; choose a scenario written for " + s.getMode());
+      throw new IllegalArgumentException(
+          "scenario "
+              + scenario.id()
+              + " is played in mode "
+              + mode
+              + "; choose a scenario written for "
+              + s.getMode());
     }
     s.setMode(mode);
     if (s.getBotStrategiesCount() > s.getTeams()) {
@@ -829,8 +1013,8 @@ public final class SessionManager implements SessionGateway {
         try {
           Strategies.parse(name);
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("settings.bot_strategies[" + i + "]: "
-              + e.getMessage());
+          throw new IllegalArgumentException(
+              "settings.bot_strategies[" + i + "]: " + e.getMessage());
         }
       }
     }
@@ -852,8 +1036,12 @@ public final class SessionManager implements SessionGateway {
     long now = System.currentTimeMillis();
     long wait = guesses.waitMillis(c.id(), address, now);
     if (wait > 0) {
-      c.send(Errors.reply(rid, ErrorCode.RATE_LIMITED,
-          "too many wrong join codes; try again later", (int) wait));
+      c.send(
+          Errors.reply(
+              rid,
+              ErrorCode.RATE_LIMITED,
+              "too many wrong join codes; try again later",
+              (int) wait));
       return;
     }
     GameSession session = sessionByCode(typedCode);
@@ -875,8 +1063,10 @@ public final class SessionManager implements SessionGateway {
   private GameSession sessionByCode(String typed) {
     GameSession session = byCode.get(JoinCodes.normalize(typed));
     if (session == null && typed != null) {
-      session = desk.roomJoinCode(typed.strip().toLowerCase(java.util.Locale.ROOT))
-          .map(byCode::get).orElse(null);
+      session =
+          desk.roomJoinCode(typed.strip().toLowerCase(java.util.Locale.ROOT))
+              .map(byCode::get)
+              .orElse(null);
     }
     return session;
   }
@@ -911,26 +1101,30 @@ public final class SessionManager implements SessionGateway {
       c.sendError(rid, ErrorCode.UNAUTHENTICATED, "unknown or revoked token");
       return;
     }
-    run(session, c, rid, () -> {
-      Member member = session.member(hash);
-      // The map is keyed by the hash, so a hit is the member (or the facilitator, for a token
-      // handed out when a signed-in facilitator reopened the session).
-      if (member == null || member.removed) {
-        session.error(c, rid, ErrorCode.UNAUTHENTICATED, "unknown or revoked token");
-        return;
-      }
-      Binding old = bindings.get(c.id());
-      if (old != null && old.member() != member) {
-        // The connection moves on (a facilitator's next session): the old one lets it go.
-        unbind(c);
-      }
-      Connection previous = member.connection;
-      if (previous != null && previous != c && member.role != Role.FACILITATOR) {
-        bindings.remove(previous.id());
-      }
-      bindings.put(c.id(), new Binding(session, member));
-      session.commands().resume(c, rid, member);
-    });
+    run(
+        session,
+        c,
+        rid,
+        () -> {
+          Member member = session.member(hash);
+          // The map is keyed by the hash, so a hit is the member (or the facilitator, for a token
+          // handed out when a signed-in facilitator reopened the session).
+          if (member == null || member.removed) {
+            session.error(c, rid, ErrorCode.UNAUTHENTICATED, "unknown or revoked token");
+            return;
+          }
+          Binding old = bindings.get(c.id());
+          if (old != null && old.member() != member) {
+            // The connection moves on (a facilitator's next session): the old one lets it go.
+            unbind(c);
+          }
+          Connection previous = member.connection;
+          if (previous != null && previous != c && member.role != Role.FACILITATOR) {
+            bindings.remove(previous.id());
+          }
+          bindings.put(c.id(), new Binding(session, member));
+          session.commands().resume(c, rid, member);
+        });
   }
 
   private void bound(Connection c, long rid, WithMember action) {
@@ -939,20 +1133,25 @@ public final class SessionManager implements SessionGateway {
       c.sendError(rid, ErrorCode.UNAUTHENTICATED, "join, spectate or resume a session first");
       return;
     }
-    run(b.session(), c, rid, () -> {
-      b.member().lastSeenMs = b.session().clock().nowMillis();
-      if (b.member().removed) {
-        c.sendError(rid, ErrorCode.PERMISSION_DENIED, "you were removed from this session");
-        return;
-      }
-      action.accept(b.session(), b.member());
-    });
+    run(
+        b.session(),
+        c,
+        rid,
+        () -> {
+          b.member().lastSeenMs = b.session().clock().nowMillis();
+          if (b.member().removed) {
+            c.sendError(rid, ErrorCode.PERMISSION_DENIED, "you were removed from this session");
+            return;
+          }
+          action.accept(b.session(), b.member());
+        });
   }
 
   /** Drops the tokens and bindings of members the last command removed (kicks). */
   private void forgetRemoved(GameSession session) {
-    bindings.entrySet().removeIf(e -> e.getValue().session() == session
-        && e.getValue().member().removed);
+    bindings
+        .entrySet()
+        .removeIf(e -> e.getValue().session() == session && e.getValue().member().removed);
     byToken.entrySet().removeIf(e -> e.getValue() == session && session.member(e.getKey()) == null);
   }
 
@@ -967,81 +1166,97 @@ public final class SessionManager implements SessionGateway {
       log.warn("session {} is gone; a task for it was not run", session.id());
       return false;
     }
-    thread.execute(() -> {
-      try {
-        task.run();
-      } catch (RuntimeException e) {
-        log.error("session {} failed a command", session.id(), e);
-      }
-    });
+    thread.execute(
+        () -> {
+          try {
+            task.run();
+          } catch (RuntimeException e) {
+            log.error("session {} failed a command", session.id(), e);
+          }
+        });
     return true;
   }
 
   /** Starts a session in its lobby without a facilitator connection (the demo does). */
   public CompletableFuture<Void> start(String sessionId) {
-    return onSession(sessionId, session -> {
-      if (session.phase() == org.quarterdeck.protocol.v1.Phase.LOBBY) {
-        session.openTurn();
-      }
-    });
+    return onSession(
+        sessionId,
+        session -> {
+          if (session.phase() == org.quarterdeck.protocol.v1.Phase.LOBBY) {
+            session.openTurn();
+          }
+        });
   }
 
   /** Export formats. */
-  public enum ExportFormat { CSV, JSON }
+  public enum ExportFormat {
+    CSV,
+    JSON
+  }
 
   /**
-   * A session's export for its facilitator (the HTTP export route); fails with
-   * {@link IllegalArgumentException} for an unknown session and {@link SecurityException} for a
-   * wrong token.
+   * A session's export for its facilitator (the HTTP export route); fails with {@link
+   * IllegalArgumentException} for an unknown session and {@link SecurityException} for a wrong
+   * token.
    */
-  public CompletableFuture<String> export(String sessionId, String facilitatorToken,
-      ExportFormat format) {
+  public CompletableFuture<String> export(
+      String sessionId, String facilitatorToken, ExportFormat format) {
     GameSession session = byId.get(sessionId == null ? "" : sessionId);
     if (session == null) {
-      return CompletableFuture.failedFuture(new IllegalArgumentException("no session "
-          + sessionId));
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("no session " + sessionId));
     }
     CompletableFuture<String> result = new CompletableFuture<>();
-    boolean dispatched = run(session, () -> {
-      Member member = session.member(Tokens.hash(facilitatorToken == null ? "" : facilitatorToken));
-      if (member == null || member.role != org.quarterdeck.protocol.v1.Role.FACILITATOR) {
-        result.completeExceptionally(new SecurityException("the facilitator token is needed"));
-        return;
-      }
-      try {
-        result.complete(ReplayRequests.export(session, format));
-      } catch (Exception e) {
-        result.completeExceptionally(e);
-      }
-    });
+    boolean dispatched =
+        run(
+            session,
+            () -> {
+              Member member =
+                  session.member(Tokens.hash(facilitatorToken == null ? "" : facilitatorToken));
+              if (member == null || member.role != org.quarterdeck.protocol.v1.Role.FACILITATOR) {
+                result.completeExceptionally(
+                    new SecurityException("the facilitator token is needed"));
+                return;
+              }
+              try {
+                result.complete(ReplayRequests.export(session, format));
+              } catch (Exception e) {
+                result.completeExceptionally(e);
+              }
+            });
     if (!dispatched) {
-      result.completeExceptionally(new IllegalArgumentException("no session " + sessionId
-          + " (it is being restored or was set aside); try again"));
+      result.completeExceptionally(
+          new IllegalArgumentException(
+              "no session " + sessionId + " (it is being restored or was set aside); try again"));
     }
     return result;
   }
 
   /**
-   * Runs a client's command on its session's thread, unless the session is being restored from
-   * its log after a storage failure: then the client is told to retry.
+   * Runs a client's command on its session's thread, unless the session is being restored from its
+   * log after a storage failure: then the client is told to retry.
    */
   private void run(GameSession session, Connection c, long rid, Runnable task) {
     beforeDispatch.run();
-    boolean dispatched = run(session, () -> {
-      // from the moment a record is known lost until the rebuilt session replaces this one, its
-      // memory holds changes the log does not: nothing may be decided on it
-      if (rebuilding.contains(session) || session.outbox().failed()) {
-        c.send(restoring(rid));
-        return;
-      }
-      try {
-        task.run();
-      } catch (RuntimeException e) {
-        // every request gets an answer, even one that a bug broke off
-        log.error("session {} failed a command", session.id(), e);
-        c.sendError(rid, ErrorCode.INTERNAL, "the server failed this request");
-      }
-    });
+    boolean dispatched =
+        run(
+            session,
+            () -> {
+              // from the moment a record is known lost until the rebuilt session replaces this one,
+              // its
+              // memory holds changes the log does not: nothing may be decided on it
+              if (rebuilding.contains(session) || session.outbox().failed()) {
+                c.send(restoring(rid));
+                return;
+              }
+              try {
+                task.run();
+              } catch (RuntimeException e) {
+                // every request gets an answer, even one that a bug broke off
+                log.error("session {} failed a command", session.id(), e);
+                c.sendError(rid, ErrorCode.INTERNAL, "the server failed this request");
+              }
+            });
     if (!dispatched) {
       // The command was routed (by its binding, token or join code) to a session that has since
       // left the routing maps: swapped for its rebuilt self after a storage failure, quarantined,
@@ -1052,8 +1267,11 @@ public final class SessionManager implements SessionGateway {
 
   /** The answer to a command for a session that is being rebuilt: nothing changed, retry. */
   private static ServerMessage restoring(long rid) {
-    return Errors.reply(rid, ErrorCode.UNAVAILABLE, "the session is being restored from its"
-        + " log after a storage failure; nothing changed, try again in a moment",
+    return Errors.reply(
+        rid,
+        ErrorCode.UNAVAILABLE,
+        "the session is being restored from its"
+            + " log after a storage failure; nothing changed, try again in a moment",
         RESTORING_RETRY_MS);
   }
 
@@ -1074,22 +1292,26 @@ public final class SessionManager implements SessionGateway {
    * Test seam: runs after a client's command has been routed to a session and before it is handed
    * to that session's thread (a test swaps a rebuilt session in exactly there).
    */
-  volatile Runnable beforeDispatch = () -> { };
+  volatile Runnable beforeDispatch = () -> {};
 
   private static final int RESTORING_RETRY_MS = 1000;
 
   /** Runs a task on a session's thread (tests and the demo use it to inspect a session). */
-  CompletableFuture<Void> onSession(String sessionId, java.util.function.Consumer<GameSession> task) {
+  CompletableFuture<Void> onSession(
+      String sessionId, java.util.function.Consumer<GameSession> task) {
     GameSession session = byId.get(sessionId);
     CompletableFuture<Void> done = new CompletableFuture<>();
     if (session == null) {
       done.completeExceptionally(new IllegalArgumentException("no session " + sessionId));
       return done;
     }
-    threadOf.get(session).execute(() -> {
-      task.accept(session);
-      done.complete(null);
-    });
+    threadOf
+        .get(session)
+        .execute(
+            () -> {
+              task.accept(session);
+              done.complete(null);
+            });
     return done;
   }
 

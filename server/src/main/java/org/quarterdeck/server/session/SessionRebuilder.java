@@ -17,12 +17,12 @@ import org.quarterdeck.server.scenario.ScenarioException;
 import org.quarterdeck.server.wire.WireMapping;
 
 /**
- * Rebuilds a session by applying its records as facts (a seat was taken, a decision was recorded,
- * a turn started or closed) through the engine, checking every recorded state hash. Nothing is
+ * Rebuilds a session by applying its records as facts (a seat was taken, a decision was recorded, a
+ * turn started or closed) through the engine, checking every recorded state hash. Nothing is
  * decided again: bots' and players' decisions come from the log, so a rule tightened since never
  * refuses an old log. A log that does not replay exactly is refused with the reason; a log cut
- * short by a crash (after TurnClosed, before a bot's decision) is finished by
- * {@link GameSession#resumeAfterReplay}, which records what it does.
+ * short by a crash (after TurnClosed, before a bot's decision) is finished by {@link
+ * GameSession#resumeAfterReplay}, which records what it does.
  */
 final class SessionRebuilder {
   private SessionRebuilder() {}
@@ -46,31 +46,50 @@ final class SessionRebuilder {
 
   static LoadedScenario scenario(SessionOpened opened) throws ReplayException {
     try {
-      return ScenarioCatalog.forLog(opened.getScenarioSource(), opened.getScenarioText(),
-          opened.getScenarioSha256());
+      return ScenarioCatalog.forLog(
+          opened.getScenarioSource(), opened.getScenarioText(), opened.getScenarioSha256());
     } catch (ScenarioException e) {
       throw new ReplayException("the logged scenario no longer loads: " + e.getMessage());
     }
   }
 
   /**
-   * ReplayRequests {@code records} into a new session that will append to {@code journal}; deadlines are
-   * restored to their recorded times, so an open turn resumes with what was left of it.
+   * ReplayRequests {@code records} into a new session that will append to {@code journal};
+   * deadlines are restored to their recorded times, so an open turn resumes with what was left of
+   * it.
    */
-  static GameSession replay(List<SessionRecord> records, SessionManager.SessionThread thread,
-      SessionJournal journal, Outbox outbox) throws ReplayException {
+  static GameSession replay(
+      List<SessionRecord> records,
+      SessionManager.SessionThread thread,
+      SessionJournal journal,
+      Outbox outbox)
+      throws ReplayException {
     SessionOpened opened = opened(records);
     if (!GameSession.ENGINE_VERSION.equals(opened.getEngineVersion())) {
-      throw new ReplayException("the log was written by engine version "
-          + opened.getEngineVersion() + ", this server runs " + GameSession.ENGINE_VERSION);
+      throw new ReplayException(
+          "the log was written by engine version "
+              + opened.getEngineVersion()
+              + ", this server runs "
+              + GameSession.ENGINE_VERSION);
     }
     String refusal = ModelVersion.refusal(opened.getModelVersion());
     if (refusal != null) {
       throw new ReplayException(refusal);
     }
-    GameSession session = new GameSession(opened.getSessionId(), opened.getJoinCode(),
-        opened.getFacilitatorTokenHash(), opened.getOwner(), scenario(opened), opened.getSettings(),
-        opened.getSeed(), thread.clock(), journal, outbox, () -> { }, true);
+    GameSession session =
+        new GameSession(
+            opened.getSessionId(),
+            opened.getJoinCode(),
+            opened.getFacilitatorTokenHash(),
+            opened.getOwner(),
+            scenario(opened),
+            opened.getSettings(),
+            opened.getSeed(),
+            thread.clock(),
+            journal,
+            outbox,
+            () -> {},
+            true);
     for (int i = 1; i < records.size(); i++) {
       SessionRecord r = records.get(i);
       try {
@@ -80,8 +99,8 @@ final class SessionRebuilder {
       }
       String error = session.takeReplayError();
       if (error != null) {
-        throw new ReplayException("record " + i + " (" + r.getEventCase() + ") is refused: "
-            + error);
+        throw new ReplayException(
+            "record " + i + " (" + r.getEventCase() + ") is refused: " + error);
       }
     }
     session.finishReplay(records);
@@ -95,8 +114,9 @@ final class SessionRebuilder {
         SeatState seat = seat(s, r.getSeatTaken().getSeat());
         Member member = s.member(r.getSeatTaken().getTokenHash());
         if (member == null) {
-          member = new Member(Role.PLAYER, r.getSeatTaken().getTokenHash(),
-              r.getSeatTaken().getDisplayName());
+          member =
+              new Member(
+                  Role.PLAYER, r.getSeatTaken().getTokenHash(), r.getSeatTaken().getDisplayName());
           s.addMember(member);
         }
         if (r.getSeatTaken().getCoPlayer()) {
@@ -126,8 +146,12 @@ final class SessionRebuilder {
         if (seat.player != null && released.getWhy() != SeatReleased.Why.MOVED) {
           s.removeMember(seat.player);
         }
-        s.releaseSeat(seat, released.getBotStrategy().isEmpty() ? null
-            : Strategies.parse(released.getBotStrategy()), released.getWhy());
+        s.releaseSeat(
+            seat,
+            released.getBotStrategy().isEmpty()
+                ? null
+                : Strategies.parse(released.getBotStrategy()),
+            released.getWhy());
       }
       case SPECTATOR_ADMITTED -> {
         // Older logs admitted spectators; they are no longer restored (nobody is connected
@@ -138,8 +162,11 @@ final class SessionRebuilder {
           s.openTurn();
         }
         if (s.game().turn() != r.getTurnStarted().getTurn()) {
-          throw new ReplayException("turn " + r.getTurnStarted().getTurn()
-              + " started but the game is at turn " + s.game().turn());
+          throw new ReplayException(
+              "turn "
+                  + r.getTurnStarted().getTurn()
+                  + " started but the game is at turn "
+                  + s.game().turn());
         }
         s.openingRecorded(r.getTurnStarted().getDeadlineMs());
       }
@@ -180,11 +207,14 @@ final class SessionRebuilder {
         }
       }
       case INJECTED -> s.commands().injectRecorded(r.getInjected().getEvent());
-      case BROADCAST -> { }
+      case BROADCAST -> {}
       case TURN_CLOSED -> {
         if (s.game().turn() != r.getTurnClosed().getTurn()) {
-          throw new ReplayException("turn " + r.getTurnClosed().getTurn()
-              + " closed but the game is at turn " + s.game().turn());
+          throw new ReplayException(
+              "turn "
+                  + r.getTurnClosed().getTurn()
+                  + " closed but the game is at turn "
+                  + s.game().turn());
         }
         s.closeTurn(r.getTurnClosed().getTrigger(), r.getTurnClosed().getStateHash());
       }
@@ -198,8 +228,10 @@ final class SessionRebuilder {
   }
 
   private static SeatState seat(GameSession s, SeatRef ref) throws ReplayException {
-    SeatState seat = ref.getTeam() < 0 || ref.getTeam() >= s.teamCount() ? null
-        : s.seat(ref.getTeam(), WireMapping.hat(ref.getHat()));
+    SeatState seat =
+        ref.getTeam() < 0 || ref.getTeam() >= s.teamCount()
+            ? null
+            : s.seat(ref.getTeam(), WireMapping.hat(ref.getHat()));
     if (seat == null) {
       throw new ReplayException("no seat " + ref);
     }

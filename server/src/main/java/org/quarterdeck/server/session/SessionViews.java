@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.quarterdeck.protocol.v1.EventView;
-import org.quarterdeck.protocol.v1.LiveTeam;
 import org.quarterdeck.protocol.v1.LivePerson;
+import org.quarterdeck.protocol.v1.LiveTeam;
 import org.quarterdeck.protocol.v1.LiveView;
 import org.quarterdeck.protocol.v1.LobbySeat;
 import org.quarterdeck.protocol.v1.LobbyUpdate;
@@ -20,8 +20,8 @@ import org.quarterdeck.server.engine.Var;
 import org.quarterdeck.server.wire.WireMapping;
 
 /**
- * Builds the game messages a session sends, filtered for the role they go to: a player sees
- * their own team in full, the lobby and public standings; a spectator sees the lobby and public
+ * Builds the game messages a session sends, filtered for the role they go to: a player sees their
+ * own team in full, the lobby and public standings; a spectator sees the lobby and public
  * standings; the facilitator sees everything. Not the only filter: {@link Announcements} chooses
  * who hears each push, and {@code replay.Redaction} filters replays and exports.
  */
@@ -35,9 +35,12 @@ final class SessionViews {
   /** A team in full: only for its own players and the facilitator. */
   TeamView team(int team) {
     TeamState state = session.game().teams().get(team);
-    TeamView.Builder b = TeamView.newBuilder().setTeam(team).setName(session.teamName(team))
-        .addAllVariables(WireMapping.variables(state))
-        .setResultsToDate(WireMapping.resultsToDate(state));
+    TeamView.Builder b =
+        TeamView.newBuilder()
+            .setTeam(team)
+            .setName(session.teamName(team))
+            .addAllVariables(WireMapping.variables(state))
+            .setResultsToDate(WireMapping.resultsToDate(state));
     boolean anyBot = false;
     for (SeatState s : session.seatsOf(team)) {
       if (s.human()) {
@@ -62,12 +65,19 @@ final class SessionViews {
       for (int q = 0; q < s.quartersClosed(); q++) {
         results += s.quarterResult(q);
       }
-      rows.add(Standing.newBuilder().setTeam(t).setName(session.teamName(t))
-          .setResults(results).setScore(session.finalScore(t)).build());
+      rows.add(
+          Standing.newBuilder()
+              .setTeam(t)
+              .setName(session.teamName(t))
+              .setResults(results)
+              .setScore(session.finalScore(t))
+              .build());
     }
     boolean byScore = session.phase() == Phase.ENDED;
-    rows.sort(Comparator.comparingDouble((Standing s) -> byScore ? s.getScore() : s.getResults())
-        .reversed().thenComparingInt(Standing::getTeam));
+    rows.sort(
+        Comparator.comparingDouble((Standing s) -> byScore ? s.getScore() : s.getResults())
+            .reversed()
+            .thenComparingInt(Standing::getTeam));
     List<Standing> ranked = new ArrayList<>(rows.size());
     for (int i = 0; i < rows.size(); i++) {
       ranked.add(rows.get(i).toBuilder().setRank(i + 1).build());
@@ -78,8 +88,8 @@ final class SessionViews {
   LobbyUpdate lobby() {
     LobbyUpdate.Builder b = LobbyUpdate.newBuilder().setSpectators(session.spectatorCount());
     for (SeatState s : session.seats()) {
-      LobbySeat.Builder seat = LobbySeat.newBuilder().setTeam(s.team)
-          .setHat(WireMapping.hat(s.seat.hat()));
+      LobbySeat.Builder seat =
+          LobbySeat.newBuilder().setTeam(s.team).setHat(WireMapping.hat(s.seat.hat()));
       if (s.human()) {
         seat.setDisplayName(s.player.displayName).setConnected(s.player.connected());
         s.coPlayers.forEach(p -> seat.addCoPlayers(p.displayName));
@@ -100,17 +110,18 @@ final class SessionViews {
   }
 
   Snapshot snapshot(Member member) {
-    Snapshot.Builder b = Snapshot.newBuilder()
-        .setSessionId(session.id())
-        .setTitle(session.title())
-        .setScenarioName(session.scenarioName())
-        .setMode(WireMapping.mode(session.game().rules().mode()))
-        .setPhase(session.phase())
-        .setRole(member.role)
-        .addAllStandings(standings())
-        .setLobby(lobby())
-        .setSummary(session.scenario().scenario().getSummary())
-        .setLesson(session.scenario().scenario().getLesson());
+    Snapshot.Builder b =
+        Snapshot.newBuilder()
+            .setSessionId(session.id())
+            .setTitle(session.title())
+            .setScenarioName(session.scenarioName())
+            .setMode(WireMapping.mode(session.game().rules().mode()))
+            .setPhase(session.phase())
+            .setRole(member.role)
+            .addAllStandings(standings())
+            .setLobby(lobby())
+            .setSummary(session.scenario().scenario().getSummary())
+            .setLesson(session.scenario().scenario().getLesson());
     boolean open = session.phase() == Phase.TURN_OPEN || session.phase() == Phase.PAUSED;
     if (open) {
       b.setProgress(session.progress());
@@ -120,7 +131,9 @@ final class SessionViews {
     }
     if (member.role == Role.PLAYER && member.seat != null) {
       SeatState seat = member.seat;
-      b.setTeam(seat.team).setHat(WireMapping.hat(seat.seat.hat())).addTeams(team(seat.team))
+      b.setTeam(seat.team)
+          .setHat(WireMapping.hat(seat.seat.hat()))
+          .addTeams(team(seat.team))
           .addAllHistory(session.reports(seat.team));
       if (open) {
         b.setOpenTurn(turnOpened(seat));
@@ -136,9 +149,14 @@ final class SessionViews {
       b.setTurns(session.turnsPlanned());
       if (open && !session.seats().isEmpty()) {
         // the turn, its acts and its clock; hours and events differ by seat, so they stay unset
-        b.setOpenTurn(turnOpened(session.seats().get(0)).toBuilder().clearBudgetHours()
-            .clearInterruptionHours().clearFreeHours().clearMaxOvertimeHours().clearEvents()
-            .clearDilemmas());
+        b.setOpenTurn(
+            turnOpened(session.seats().get(0)).toBuilder()
+                .clearBudgetHours()
+                .clearInterruptionHours()
+                .clearFreeHours()
+                .clearMaxOvertimeHours()
+                .clearEvents()
+                .clearDilemmas());
       }
     }
     return b.build();
@@ -146,10 +164,13 @@ final class SessionViews {
 
   /** Everything, for the facilitator's dashboard. */
   LiveView liveView() {
-    LiveView.Builder b = LiveView.newBuilder().setPhase(session.phase())
-        .setTurn(session.shownTurn()).setLobby(lobby())
-        .setDeadlineEpochMs(session.deadline().deadlineMs())
-        .setRemainingMs(session.deadline().remainingMs());
+    LiveView.Builder b =
+        LiveView.newBuilder()
+            .setPhase(session.phase())
+            .setTurn(session.shownTurn())
+            .setLobby(lobby())
+            .setDeadlineEpochMs(session.deadline().deadlineMs())
+            .setRemainingMs(session.deadline().remainingMs());
     for (int t = 0; t < session.teamCount(); t++) {
       int submitted = 0;
       int seats = 0;
@@ -162,10 +183,15 @@ final class SessionViews {
     b.addAllEventHistory(session.eventHistory());
     for (SeatState s : session.seats()) {
       for (Member p : s.people()) {
-        b.addPeople(LivePerson.newBuilder().setSeat(s.ref()).setDisplayName(p.displayName)
-            .setCoPlayer(p != s.player).setConnected(p.connected())
-            .setSubmitted(s.wireDecision != null).setVersion(s.wireDecision != null ? s.version : 0)
-            .setLastSeenEpochMs(p.lastSeenMs));
+        b.addPeople(
+            LivePerson.newBuilder()
+                .setSeat(s.ref())
+                .setDisplayName(p.displayName)
+                .setCoPlayer(p != s.player)
+                .setConnected(p.connected())
+                .setSubmitted(s.wireDecision != null)
+                .setVersion(s.wireDecision != null ? s.version : 0)
+                .setLastSeenEpochMs(p.lastSeenMs));
       }
     }
     return b.build();

@@ -33,11 +33,17 @@ public final class ModelAudit {
    * @param overtimeCost best without overtime minus best with maximum overtime every turn
    * @param dumpCost best (last turn as the rest, no overtime) minus the same with all-numbers in
    *     the last turn; {@code dumpOvertimeCost} the same with maximum overtime too
-   * @param moraleEffect year results of a team starting at morale 75 over one starting at 25,
-   *     minus 1 (the same strategy and seeds)
+   * @param moraleEffect year results of a team starting at morale 75 over one starting at 25, minus
+   *     1 (the same strategy and seeds)
    */
-  public record Figures(ExploitSearch.Result search, double[] roleCost, double[] marginal,
-      double overtimeCost, double dumpCost, double dumpOvertimeCost, double moraleEffect) {}
+  public record Figures(
+      ExploitSearch.Result search,
+      double[] roleCost,
+      double[] marginal,
+      double overtimeCost,
+      double dumpCost,
+      double dumpOvertimeCost,
+      double moraleEffect) {}
 
   private ModelAudit() {}
 
@@ -51,19 +57,23 @@ public final class ModelAudit {
     List<Act> acts = rules.acts();
     double[] roleCost = new double[acts.size()];
     for (Act a : acts) {
-      roleCost[a.index()] = a.kind() == ActCategory.LEADERSHIP
-          ? bestHeld - search.held(ExploitSearch.without(best, a.index())).recipe()
-          : Double.NaN;
+      roleCost[a.index()] =
+          a.kind() == ActCategory.LEADERSHIP
+              ? bestHeld - search.held(ExploitSearch.without(best, a.index())).recipe()
+              : Double.NaN;
     }
     Recipe balanced = Recipe.balanced(rules);
     double base = search.held(balanced.withExtra(MARGINAL_HOURS, -1, 0)).recipe();
     double[] marginal = new double[acts.size()];
     for (Act a : acts) {
-      marginal[a.index()] = (search.held(balanced.withExtra(MARGINAL_HOURS, a.index(),
-          MARGINAL_HOURS)).recipe() - base) / MARGINAL_HOURS;
+      marginal[a.index()] =
+          (search.held(balanced.withExtra(MARGINAL_HOURS, a.index(), MARGINAL_HOURS)).recipe()
+                  - base)
+              / MARGINAL_HOURS;
     }
-    double overtimeCost = search.held(best.withOvertimeEverywhere(0)).recipe()
-        - search.held(best.withOvertimeEverywhere(1)).recipe();
+    double overtimeCost =
+        search.held(best.withOvertimeEverywhere(0)).recipe()
+            - search.held(best.withOvertimeEverywhere(1)).recipe();
     int last = rules.totalTurns();
     double meanShare = 0;
     for (int t = 0; t < last - 1; t++) {
@@ -72,9 +82,15 @@ public final class ModelAudit {
     Recipe calm = best.withShare(last, meanShare).withOvertime(last, 0);
     double calmScore = search.held(calm).recipe();
     double dumpCost = calmScore - search.held(calm.withShare(last, 0)).recipe();
-    double dumpOvertimeCost = calmScore
-        - search.held(calm.withShare(last, 0).withOvertime(last, 1)).recipe();
-    return new Figures(result, roleCost, marginal, overtimeCost, dumpCost, dumpOvertimeCost,
+    double dumpOvertimeCost =
+        calmScore - search.held(calm.withShare(last, 0).withOvertime(last, 1)).recipe();
+    return new Figures(
+        result,
+        roleCost,
+        marginal,
+        overtimeCost,
+        dumpCost,
+        dumpOvertimeCost,
         moraleEffect(rules, settings.testSeeds()));
   }
 
@@ -94,9 +110,10 @@ public final class ModelAudit {
   }
 
   private static Rules startingMorale(Rules rules, double morale) {
-    Scenario s = rules.scenario().toBuilder()
-        .setStart(rules.scenario().getStart().toBuilder().setMorale(morale))
-        .build();
+    Scenario s =
+        rules.scenario().toBuilder()
+            .setStart(rules.scenario().getStart().toBuilder().setMorale(morale))
+            .build();
     return new Rules(s);
   }
 
@@ -113,15 +130,23 @@ public final class ModelAudit {
     StringBuilder sb = new StringBuilder();
     ExploitSearch.Result r = f.search();
     ExploitSearch.Standing h = r.held();
-    sb.append(String.format(Locale.ROOT,
-        "scenario %s: search scored %d candidates; best %.2f on training seeds%n",
-        rules.id(), r.evaluations(), r.trainScore()));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "scenario %s: search scored %d candidates; best %.2f on training seeds%n",
+            rules.id(),
+            r.evaluations(),
+            r.trainScore()));
     sb.append(String.format(Locale.ROOT, "held-out (%d seeds): best %.2f", h.seeds(), h.recipe()));
     for (String bot : ExploitSearch.OPPONENTS) {
       sb.append(String.format(Locale.ROOT, ", %s %.2f", bot, h.of(bot)));
     }
-    sb.append(String.format(Locale.ROOT, "; best - adaptive %+.2f; best beats adaptive on %.0f%%"
-        + " of seeds%n", h.recipe() - h.of("adaptive"), 100 * h.beatsAdaptive()));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "; best - adaptive %+.2f; best beats adaptive on %.0f%%" + " of seeds%n",
+            h.recipe() - h.of("adaptive"),
+            100 * h.beatsAdaptive()));
     sb.append(r.best().describe(rules)).append('\n');
     sb.append("cost of dropping a role from the best:");
     List<String> marg = new ArrayList<>();
@@ -133,10 +158,15 @@ public final class ModelAudit {
     }
     sb.append("\nmarginal score per hour at the balanced point: ").append(String.join(", ", marg));
     sb.append(String.format(Locale.ROOT, "%nmax/min marginal %.2f%n", spread(f.marginal())));
-    sb.append(String.format(Locale.ROOT,
-        "maximum overtime all season costs %.2f; all-numbers in the last turn costs %.2f"
-            + " (%.2f with maximum overtime)%nmorale 75 vs 25 at the start: year results %+.1f%%%n",
-        f.overtimeCost(), f.dumpCost(), f.dumpOvertimeCost(), 100 * f.moraleEffect()));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "maximum overtime all season costs %.2f; all-numbers in the last turn costs %.2f"
+                + " (%.2f with maximum overtime)%nmorale 75 vs 25 at the start: year results %+.1f%%%n",
+            f.overtimeCost(),
+            f.dumpCost(),
+            f.dumpOvertimeCost(),
+            100 * f.moraleEffect()));
     return sb.toString();
   }
 

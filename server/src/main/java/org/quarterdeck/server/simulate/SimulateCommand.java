@@ -25,52 +25,71 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code simulate}: a bot tournament without network. Each seed plays one session of the
- * scenario, in its mode, with one team per strategy; prints a table per strategy and optionally
- * writes one CSV row per (seed, strategy).
+ * {@code simulate}: a bot tournament without network. Each seed plays one session of the scenario,
+ * in its mode, with one team per strategy; prints a table per strategy and optionally writes one
+ * CSV row per (seed, strategy).
  */
-@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Plays a tournament of bot strategies without network and prints a table per"
-        + " strategy.",
-        "In two-hats mode each strategy plays both hats of its team; a hat spends min(1, 2*share)"
-        + " of its free hours, share being the strategy's share for its kind.",
-        "simulate --search [--bounded] runs the exploit search and the model audit instead."})
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Plays a tournament of bot strategies without network and prints a table per" + " strategy.",
+      "In two-hats mode each strategy plays both hats of its team; a hat spends min(1, 2*share)"
+          + " of its free hours, share being the strategy's share for its kind.",
+      "simulate --search [--bounded] runs the exploit search and the model audit instead."
+    })
 public final class SimulateCommand implements Callable<Integer> {
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
-  @Option(names = "--scenario", paramLabel = "NAME|FILE",
-      description = "Built-in name (${COMPLETION-CANDIDATES}) or a .textproto/.json file;"
-          + " default: the default scenario.", completionCandidates = BuiltIns.class)
+  @Option(
+      names = "--scenario",
+      paramLabel = "NAME|FILE",
+      description =
+          "Built-in name (${COMPLETION-CANDIDATES}) or a .textproto/.json file;"
+              + " default: the default scenario.",
+      completionCandidates = BuiltIns.class)
   private String scenario = ScenarioCatalog.defaultName();
 
-  @Option(names = "--strategies", defaultValue = "numbers,leader,balanced,adaptive,random",
-      paramLabel = "S1,S2,...", description = "Comma-separated strategies (default:"
-          + " ${DEFAULT-VALUE}); see docs/model.md for the list.")
+  @Option(
+      names = "--strategies",
+      defaultValue = "numbers,leader,balanced,adaptive,random",
+      paramLabel = "S1,S2,...",
+      description =
+          "Comma-separated strategies (default:"
+              + " ${DEFAULT-VALUE}); see docs/model.md for the list.")
   private String strategies;
 
   private int seeds;
 
-  @Option(names = "--csv", paramLabel = "FILE",
+  @Option(
+      names = "--csv",
+      paramLabel = "FILE",
       description = "Also write one row per (seed, strategy) to FILE.")
   private Path csv;
 
-  @Option(names = "--seeds", defaultValue = "100", paramLabel = "N",
+  @Option(
+      names = "--seeds",
+      defaultValue = "100",
+      paramLabel = "N",
       description = "Number of seeds (sessions) to play, 1..100000 (default: ${DEFAULT-VALUE}).")
   void seeds(int value) {
     if (value < 1 || value > 100_000) {
-      throw new ParameterException(spec.commandLine(),
-          "--seeds must be in 1..100000, got " + value);
+      throw new ParameterException(
+          spec.commandLine(), "--seeds must be in 1..100000, got " + value);
     }
     seeds = value;
   }
 
-  @Option(names = "--search",
-      description = "Instead of a tournament, run the exploit search against the built-in bots"
-          + " and the model audit (held-out seeds; minutes per scenario).")
+  @Option(
+      names = "--search",
+      description =
+          "Instead of a tournament, run the exploit search against the built-in bots"
+              + " and the model audit (held-out seeds; minutes per scenario).")
   private boolean search;
 
-  @Option(names = "--bounded",
+  @Option(
+      names = "--bounded",
       description = "With --search: the bounded search the test suite runs (seconds).")
   private boolean bounded;
 
@@ -117,8 +136,10 @@ public final class SimulateCommand implements Callable<Integer> {
       return 1;
     }
     if (search) {
-      ModelAudit.Figures f = ModelAudit.run(loaded.rules(), bounded
-          ? ExploitSearch.Settings.bounded() : ExploitSearch.Settings.full());
+      ModelAudit.Figures f =
+          ModelAudit.run(
+              loaded.rules(),
+              bounded ? ExploitSearch.Settings.bounded() : ExploitSearch.Settings.full());
       out.print(ModelAudit.report(loaded.rules(), f));
       out.flush();
       return 0;
@@ -147,17 +168,26 @@ public final class SimulateCommand implements Callable<Integer> {
   static void printTable(PrintWriter out, LoadedScenario sc, List<List<TeamOutcome>> all) {
     int teams = all.get(0).size();
     int quarters = all.get(0).get(0).quarters().size();
-    out.printf(Locale.ROOT, "scenario %s (%s), %d seeds, %d teams per session%n", sc.id(),
-        sc.rules().mode(), all.size(), teams);
-    out.println("score 0..100+ (mean, sd, min, max); Q = results per quarter (mean±sd);"
-        + " hit% = quarterly targets hit; morale and adoption at the end");
-    StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-14s %6s %5s %5s %5s",
-        "strategy", "score", "sd", "min", "max"));
+    out.printf(
+        Locale.ROOT,
+        "scenario %s (%s), %d seeds, %d teams per session%n",
+        sc.id(),
+        sc.rules().mode(),
+        all.size(),
+        teams);
+    out.println(
+        "score 0..100+ (mean, sd, min, max); Q = results per quarter (mean±sd);"
+            + " hit% = quarterly targets hit; morale and adoption at the end");
+    StringBuilder head =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT, "%-14s %6s %5s %5s %5s", "strategy", "score", "sd", "min", "max"));
     for (int q = 1; q <= quarters; q++) {
       head.append(String.format(Locale.ROOT, " %9s", "Q" + q + "±sd"));
     }
-    head.append(String.format(Locale.ROOT, " %5s %7s %5s %8s %5s", "hit%", "morale", "sd",
-        "adoption", "sd"));
+    head.append(
+        String.format(
+            Locale.ROOT, " %5s %7s %5s %8s %5s", "hit%", "morale", "sd", "adoption", "sd"));
     out.println(head);
     for (int k = 0; k < teams; k++) {
       Stats score = new Stats();
@@ -178,16 +208,30 @@ public final class SimulateCommand implements Callable<Integer> {
           hits += o.hit(j) ? 1 : 0;
         }
       }
-      StringBuilder row = new StringBuilder(String.format(Locale.ROOT,
-          "%-14s %6.1f %5.1f %5.1f %5.1f", all.get(0).get(k).strategy(), score.mean(),
-          score.sd(), score.min, score.max));
+      StringBuilder row =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "%-14s %6.1f %5.1f %5.1f %5.1f",
+                  all.get(0).get(k).strategy(),
+                  score.mean(),
+                  score.sd(),
+                  score.min,
+                  score.max));
       for (Stats s : q) {
-        row.append(String.format(Locale.ROOT, " %9s",
-            String.format(Locale.ROOT, "%.0f±%.0f", s.mean(), s.sd())));
+        row.append(
+            String.format(
+                Locale.ROOT, " %9s", String.format(Locale.ROOT, "%.0f±%.0f", s.mean(), s.sd())));
       }
-      row.append(String.format(Locale.ROOT, " %5.0f %7.1f %5.1f %8.3f %5.3f",
-          100.0 * hits / (all.size() * quarters), morale.mean(), morale.sd(), adoption.mean(),
-          adoption.sd()));
+      row.append(
+          String.format(
+              Locale.ROOT,
+              " %5.0f %7.1f %5.1f %8.3f %5.3f",
+              100.0 * hits / (all.size() * quarters),
+              morale.mean(),
+              morale.sd(),
+              adoption.mean(),
+              adoption.sd()));
       out.println(row);
     }
   }
@@ -208,7 +252,10 @@ public final class SimulateCommand implements Callable<Integer> {
       for (List<TeamOutcome> seed : all) {
         for (TeamOutcome o : seed) {
           StringBuilder row = new StringBuilder();
-          row.append(o.seed()).append(',').append(o.strategy()).append(',')
+          row.append(o.seed())
+              .append(',')
+              .append(o.strategy())
+              .append(',')
               .append(num(o.score().score()));
           for (int q = 0; q < quarters; q++) {
             row.append(',').append(num(o.results(q)));
@@ -216,8 +263,13 @@ public final class SimulateCommand implements Callable<Integer> {
           for (int q = 0; q < quarters; q++) {
             row.append(',').append(num(o.quarters().get(q).target()));
           }
-          row.append(',').append(num(o.endMorale())).append(',').append(num(o.endAdoption()))
-              .append(',').append(num(100 * o.score().capability())).append(',')
+          row.append(',')
+              .append(num(o.endMorale()))
+              .append(',')
+              .append(num(o.endAdoption()))
+              .append(',')
+              .append(num(100 * o.score().capability()))
+              .append(',')
               .append(num(100 * o.score().integrity()));
           w.write(row.toString());
           w.write('\n');

@@ -1,16 +1,16 @@
 package org.quarterdeck.server.simulate;
 
 import java.util.List;
-import org.quarterdeck.server.engine.TeamScore;
 import org.quarterdeck.server.engine.QuarterResult;
+import org.quarterdeck.server.engine.TeamScore;
 
 /**
  * How one strategy's team ended one seeded game.
  *
  * @param strategy the strategy name (also the team id)
  */
-public record TeamOutcome(long seed, String strategy, TeamScore score, double endMorale,
-    double endAdoption) {
+public record TeamOutcome(
+    long seed, String strategy, TeamScore score, double endMorale, double endAdoption) {
 
   /** Results of a 0-based quarter. */
   public double results(int quarter) {

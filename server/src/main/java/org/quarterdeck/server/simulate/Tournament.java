@@ -9,10 +9,10 @@ import java.util.Map;
 import org.quarterdeck.server.bot.BotPlayer;
 import org.quarterdeck.server.bot.Strategy;
 import org.quarterdeck.server.engine.AcceptedDecision;
-import org.quarterdeck.server.engine.TeamScore;
 import org.quarterdeck.server.engine.Game;
 import org.quarterdeck.server.engine.Rules;
 import org.quarterdeck.server.engine.Seat;
+import org.quarterdeck.server.engine.TeamScore;
 import org.quarterdeck.server.engine.TeamState;
 import org.quarterdeck.server.engine.Var;
 
@@ -49,8 +49,8 @@ public final class Tournament {
     List<TeamScore> scores = game.finalScores();
     for (int i = 0; i < ids.size(); i++) {
       TeamState t = game.team(ids.get(i));
-      out.add(new TeamOutcome(seed, ids.get(i), scores.get(i), t.get(Var.MORALE),
-          t.get(Var.ADOPTION)));
+      out.add(
+          new TeamOutcome(seed, ids.get(i), scores.get(i), t.get(Var.MORALE), t.get(Var.ADOPTION)));
     }
     return out;
   }

@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code log.append(bytes).whenCompleteAsync((sequence, error) -> ..., eventLoop)}.
  *
  * <p>Records are stored in the order of the {@code append} calls that succeed. A failed append
- * (disk full, overloaded) leaves no trace, and later appends may still succeed: a session that
- * must not skip a record appends with {@link #appendAt}, which refuses a record whose
- * predecessor was not stored.
+ * (disk full, overloaded) leaves no trace, and later appends may still succeed: a session that must
+ * not skip a record appends with {@link #appendAt}, which refuses a record whose predecessor was
+ * not stored.
  */
 public final class EventLog {
   /** The largest record, in bytes, the store accepts (and reads back). */
@@ -37,21 +37,21 @@ public final class EventLog {
   }
 
   /**
-   * Queues a record and returns at once. The future completes with the record's sequence number
-   * (0 for the first record of the log) once the record is durable, or fails with a
-   * {@link StoreException}: {@link RecordTooLargeException}, {@link StoreOverloadedException} (queue
-   * full, refused without waiting), {@link StoreClosedException} or
-   * {@link StoreUnavailableException} (disk error). The array is copied; the caller may reuse it.
+   * Queues a record and returns at once. The future completes with the record's sequence number (0
+   * for the first record of the log) once the record is durable, or fails with a {@link
+   * StoreException}: {@link RecordTooLargeException}, {@link StoreOverloadedException} (queue full,
+   * refused without waiting), {@link StoreClosedException} or {@link StoreUnavailableException}
+   * (disk error). The array is copied; the caller may reuse it.
    */
   public CompletableFuture<Long> append(byte[] record) {
     return appendAt(record, -1);
   }
 
   /**
-   * Like {@link #append(byte[])}, but the record must become record number {@code sequence} of
-   * the log (0-based): if an earlier record failed and was cut back, this one fails with
-   * {@link StoreUnavailableException} instead of being stored after the gap. A session that
-   * numbers its appends this way never has a record stored whose predecessor was lost.
+   * Like {@link #append(byte[])}, but the record must become record number {@code sequence} of the
+   * log (0-based): if an earlier record failed and was cut back, this one fails with {@link
+   * StoreUnavailableException} instead of being stored after the gap. A session that numbers its
+   * appends this way never has a record stored whose predecessor was lost.
    */
   public CompletableFuture<Long> appendAt(byte[] record, long sequence) {
     requireNonNull(record, "record");
@@ -67,12 +67,13 @@ public final class EventLog {
           new StoreClosedException(state.sessionId, "event store"));
     }
     CompletableFuture<Long> ack = new CompletableFuture<>();
-    LogWriter.Append append = new LogWriter.Append(state, RecordCodec.encode(record), ack,
-        sequence);
+    LogWriter.Append append =
+        new LogWriter.Append(state, RecordCodec.encode(record), ack, sequence);
     if (!writer.offer(append, true)) {
       StoreOptions options = writer.options();
-      return CompletableFuture.failedFuture(new StoreOverloadedException(state.sessionId,
-          options.queueMaxRecords(), options.queueMaxBytes()));
+      return CompletableFuture.failedFuture(
+          new StoreOverloadedException(
+              state.sessionId, options.queueMaxRecords(), options.queueMaxBytes()));
     }
     return ack;
   }

@@ -46,8 +46,12 @@ public final class EventStore implements AutoCloseable {
   private final StoreUsage usage;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private EventStore(Path sessionsDirectory, StoreOptions options, LogFiles files,
-      StoreUsage usage, StoreObserver observer) {
+  private EventStore(
+      Path sessionsDirectory,
+      StoreOptions options,
+      LogFiles files,
+      StoreUsage usage,
+      StoreObserver observer) {
     this.sessionsDirectory = sessionsDirectory;
     this.options = options;
     this.files = files;
@@ -72,15 +76,16 @@ public final class EventStore implements AutoCloseable {
     return open(dataDirectory, options, files, StoreObserver.NONE);
   }
 
-  private static EventStore open(Path dataDirectory, StoreOptions options, LogFiles files,
-      StoreObserver observer) throws IOException {
+  private static EventStore open(
+      Path dataDirectory, StoreOptions options, LogFiles files, StoreObserver observer)
+      throws IOException {
     requireNonNull(dataDirectory, "dataDirectory");
     requireNonNull(options, "options");
     requireNonNull(files, "files");
     requireNonNull(observer, "observer");
     Path sessions = Files.createDirectories(dataDirectory.resolve(SESSIONS));
-    EventStore store = new EventStore(sessions, options, files,
-        StoreUsage.counting(sessions, SUFFIX), observer);
+    EventStore store =
+        new EventStore(sessions, options, files, StoreUsage.counting(sessions, SUFFIX), observer);
     store.writer.start();
     return store;
   }
@@ -107,7 +112,8 @@ public final class EventStore implements AutoCloseable {
   /** The ids of every session with a log file, sorted. Blocking. */
   public List<String> sessionIds() throws IOException {
     List<String> ids = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(sessionsDirectory, "*" + SUFFIX)) {
+    try (DirectoryStream<Path> entries =
+        Files.newDirectoryStream(sessionsDirectory, "*" + SUFFIX)) {
       for (Path entry : entries) {
         String name = entry.getFileName().toString();
         String id = name.substring(0, name.length() - SUFFIX.length());
@@ -121,10 +127,10 @@ public final class EventStore implements AutoCloseable {
   }
 
   /**
-   * Creates a new, empty log on the writer thread; never blocks. The future fails with
-   * {@link LogAlreadyExistsException} if the session has a log, {@link StoreUnavailableException}
-   * on a disk error, or {@link StoreClosedException}. Unless fsync is off, the file and its
-   * directory entry are durable before the future completes.
+   * Creates a new, empty log on the writer thread; never blocks. The future fails with {@link
+   * LogAlreadyExistsException} if the session has a log, {@link StoreUnavailableException} on a
+   * disk error, or {@link StoreClosedException}. Unless fsync is off, the file and its directory
+   * entry are durable before the future completes.
    */
   public CompletableFuture<EventLog> create(String sessionId) {
     String id = checkedId(sessionId);
@@ -144,8 +150,8 @@ public final class EventStore implements AutoCloseable {
    * Reads a log without changing it (for export, verification, or replay of a log that is being
    * written, whose unfinished last record then shows as a torn tail). Blocking.
    *
-   * @throws StoreUnavailableException if the file cannot be read (its cause says why, for
-   *     instance {@link java.nio.file.NoSuchFileException})
+   * @throws StoreUnavailableException if the file cannot be read (its cause says why, for instance
+   *     {@link java.nio.file.NoSuchFileException})
    */
   public LogReadResult read(String sessionId) {
     String id = checkedId(sessionId);
@@ -179,16 +185,24 @@ public final class EventStore implements AutoCloseable {
       channel = files.open(state.file);
       LogReadResult contents = LogReader.read(id, channel);
       if (contents.isCorrupt()) {
-        logger.error("event log of session {} is corrupt: {}; {} record(s) before it; the session"
-            + " must be quarantined and the file is left as it is", id,
-            contents.corruption().orElseThrow().reason(), contents.records().size());
+        logger.error(
+            "event log of session {} is corrupt: {}; {} record(s) before it; the session"
+                + " must be quarantined and the file is left as it is",
+            id,
+            contents.corruption().orElseThrow().reason(),
+            contents.records().size());
         return new RecoveredLog(contents, Optional.empty());
       }
       long end = contents.validBytes();
       if (contents.tornTail().isPresent()) {
         TornTail torn = contents.tornTail().orElseThrow();
-        logger.warn("event log of session {}: torn tail at byte {} ({}); cutting off {} byte(s),"
-            + " keeping {} record(s)", id, torn.offset(), torn.reason(), torn.discardedBytes(),
+        logger.warn(
+            "event log of session {}: torn tail at byte {} ({}); cutting off {} byte(s),"
+                + " keeping {} record(s)",
+            id,
+            torn.offset(),
+            torn.reason(),
+            torn.discardedBytes(),
             contents.records().size());
         if (end < RecordCodec.FILE_HEADER_BYTES) {
           channel.truncate(0);
@@ -225,9 +239,9 @@ public final class EventStore implements AutoCloseable {
   }
 
   /**
-   * Replaces the records of a log that is not open in this store (archive compaction): writes
-   * them to a new file beside it, fsyncs it, renames it over the old file and fsyncs the
-   * directory, so that a crash leaves either the old log or the new one, whole. Blocking.
+   * Replaces the records of a log that is not open in this store (archive compaction): writes them
+   * to a new file beside it, fsyncs it, renames it over the old file and fsyncs the directory, so
+   * that a crash leaves either the old log or the new one, whole. Blocking.
    *
    * @throws IllegalStateException if the log is open (being written)
    * @throws StoreUnavailableException on a disk error (the old log is then left as it was)
@@ -243,16 +257,20 @@ public final class EventStore implements AutoCloseable {
     try {
       long before = Files.size(target);
       long after = 0;
-      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      try (FileChannel channel =
+          FileChannel.open(
+              temporary,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
         after += writeFully(channel, RecordCodec.fileHeader());
         for (byte[] record : records) {
           after += writeFully(channel, RecordCodec.encode(record));
         }
         channel.force(true);
       }
-      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       files.syncDirectory(sessionsDirectory);
       usage.grew(after - before);
     } catch (IOException e) {
@@ -285,7 +303,8 @@ public final class EventStore implements AutoCloseable {
     }
     try {
       if (!writer.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        logger.error("event store did not finish writing within {} s; giving up on close",
+        logger.error(
+            "event store did not finish writing within {} s; giving up on close",
             CLOSE_TIMEOUT_SECONDS);
       }
     } catch (InterruptedException e) {

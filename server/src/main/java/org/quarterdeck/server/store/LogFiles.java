@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * How the store opens files: the seam through which tests put a failing or slow disk under it.
- * All methods are called on the writer thread, except during {@link EventStore#recover} and
- * {@link EventStore#read}, which run on the caller's thread.
+ * How the store opens files: the seam through which tests put a failing or slow disk under it. All
+ * methods are called on the writer thread, except during {@link EventStore#recover} and {@link
+ * EventStore#read}, which run on the caller's thread.
  */
 public interface LogFiles {
   /** Creates a new file for reading and writing; fails if it exists. */
@@ -35,8 +35,8 @@ enum SystemLogFiles implements LogFiles {
 
   @Override
   public FileChannel create(Path file) throws IOException {
-    return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+    return FileChannel.open(
+        file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
   }
 
   @Override

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What a session's log holds: the records of its longest valid prefix, and whether a torn tail or
- * a corrupt record stopped the reading. Records are returned in append order; record {@code i} has
+ * What a session's log holds: the records of its longest valid prefix, and whether a torn tail or a
+ * corrupt record stopped the reading. Records are returned in append order; record {@code i} has
  * sequence number {@code i}. The byte arrays belong to the caller.
  *
  * @param records the payloads of the valid prefix

@@ -37,9 +37,21 @@ final class LogReader {
     if (headerBytes < FILE_HEADER_BYTES) {
       byte[] got = Arrays.copyOf(header.array(), headerBytes);
       if (Arrays.equals(got, Arrays.copyOf(expected, headerBytes))) {
-        return new LogReadResult(sessionId, List.of(), 0, size,
-            Optional.of(new TornTail(0, headerBytes, "incomplete file header (" + headerBytes
-                + " of " + FILE_HEADER_BYTES + " bytes)")), Optional.empty());
+        return new LogReadResult(
+            sessionId,
+            List.of(),
+            0,
+            size,
+            Optional.of(
+                new TornTail(
+                    0,
+                    headerBytes,
+                    "incomplete file header ("
+                        + headerBytes
+                        + " of "
+                        + FILE_HEADER_BYTES
+                        + " bytes)")),
+            Optional.empty());
       }
       return corrupt(sessionId, List.of(), 0, size, 0, "not a Quarterdeck event log (bad header)");
     }
@@ -48,7 +60,12 @@ final class LogReader {
     }
     short version = header.getShort(4);
     if (version != RecordCodec.FORMAT_VERSION || header.getShort(6) != 0) {
-      return corrupt(sessionId, List.of(), 0, size, 0,
+      return corrupt(
+          sessionId,
+          List.of(),
+          0,
+          size,
+          0,
           "unsupported log format version " + version + " flags " + header.getShort(6));
     }
 
@@ -58,7 +75,13 @@ final class LogReader {
     while (pos < size) {
       long remaining = size - pos;
       if (remaining < FRAME_HEADER_BYTES) {
-        return bad(sessionId, channel, records, pos, size, true,
+        return bad(
+            sessionId,
+            channel,
+            records,
+            pos,
+            size,
+            true,
             "incomplete frame header (" + remaining + " bytes)");
       }
       frameHeader.clear();
@@ -66,23 +89,52 @@ final class LogReader {
       int length = frameHeader.getInt(0);
       int payloadCrc = frameHeader.getInt(4);
       if (RecordCodec.headerChecksum(frameHeader.array()) != frameHeader.getInt(8)) {
-        return bad(sessionId, channel, records, pos, size, false,
+        return bad(
+            sessionId,
+            channel,
+            records,
+            pos,
+            size,
+            false,
             "frame header checksum mismatch in record " + records.size());
       }
       if (length < 0 || length > MAX_PAYLOAD_BYTES) {
-        return bad(sessionId, channel, records, pos, size, false,
+        return bad(
+            sessionId,
+            channel,
+            records,
+            pos,
+            size,
+            false,
             "impossible record length " + Integer.toUnsignedString(length));
       }
       if (FRAME_HEADER_BYTES + (long) length > remaining) {
-        return bad(sessionId, channel, records, pos, size, true, "incomplete record ("
-            + (remaining - FRAME_HEADER_BYTES) + " of " + length + " payload bytes)");
+        return bad(
+            sessionId,
+            channel,
+            records,
+            pos,
+            size,
+            true,
+            "incomplete record ("
+                + (remaining - FRAME_HEADER_BYTES)
+                + " of "
+                + length
+                + " payload bytes)");
       }
       byte[] payload = new byte[length];
       readAt(channel, ByteBuffer.wrap(payload), pos + FRAME_HEADER_BYTES);
       if (RecordCodec.payloadChecksum(payload) != payloadCrc) {
         boolean last = pos + FRAME_HEADER_BYTES + length == size;
-        return bad(sessionId, channel, records, pos, size, last,
-            "checksum mismatch in record " + records.size()
+        return bad(
+            sessionId,
+            channel,
+            records,
+            pos,
+            size,
+            last,
+            "checksum mismatch in record "
+                + records.size()
                 + (last ? " (last record)" : " followed by more data"));
       }
       records.add(payload);
@@ -91,23 +143,49 @@ final class LogReader {
     return new LogReadResult(sessionId, records, pos, size, Optional.empty(), Optional.empty());
   }
 
-  private static LogReadResult bad(String sessionId, FileChannel channel, List<byte[]> records,
-      long pos, long size, boolean tornCandidate, String reason) throws IOException {
+  private static LogReadResult bad(
+      String sessionId,
+      FileChannel channel,
+      List<byte[]> records,
+      long pos,
+      long size,
+      boolean tornCandidate,
+      String reason)
+      throws IOException {
     if (tornCandidate) {
-      return new LogReadResult(sessionId, records, pos, size,
-          Optional.of(new TornTail(pos, size - pos, reason)), Optional.empty());
+      return new LogReadResult(
+          sessionId,
+          records,
+          pos,
+          size,
+          Optional.of(new TornTail(pos, size - pos, reason)),
+          Optional.empty());
     }
     if (allZero(channel, pos, size)) {
-      return new LogReadResult(sessionId, records, pos, size,
+      return new LogReadResult(
+          sessionId,
+          records,
+          pos,
+          size,
           Optional.of(new TornTail(pos, size - pos, reason + "; the rest of the file is zeros")),
           Optional.empty());
     }
     return corrupt(sessionId, records, pos, size, pos, reason);
   }
 
-  private static LogReadResult corrupt(String sessionId, List<byte[]> records, long validBytes,
-      long size, long offset, String reason) {
-    return new LogReadResult(sessionId, records, validBytes, size, Optional.empty(),
+  private static LogReadResult corrupt(
+      String sessionId,
+      List<byte[]> records,
+      long validBytes,
+      long size,
+      long offset,
+      String reason) {
+    return new LogReadResult(
+        sessionId,
+        records,
+        validBytes,
+        size,
+        Optional.empty(),
         Optional.of(new Corruption(offset, records.size(), reason + " at byte " + offset)));
   }
 
@@ -130,7 +208,9 @@ final class LogReader {
     return true;
   }
 
-  /** Fills {@code buffer} from {@code position} on; returns how many bytes it read (less at EOF). */
+  /**
+   * Fills {@code buffer} from {@code position} on; returns how many bytes it read (less at EOF).
+   */
   static int readAt(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
     int total = 0;
     while (buffer.hasRemaining()) {

@@ -16,16 +16,25 @@ final class LogState {
 
   /** Null until created, and after a failed repair: the next append reopens the file. */
   FileChannel channel;
-  /** End of the records that are (or are being) acknowledged; the file is cut back to it on error. */
+
+  /**
+   * End of the records that are (or are being) acknowledged; the file is cut back to it on error.
+   */
   long committedEnd;
+
   long committedCount;
+
   /** End of what was written, including records that wait for an fsync. */
   long writtenEnd;
+
   long nextSequence;
+
   /** Written but waiting for the batch fsync ({@link FsyncMode#BATCH}). */
   final List<Waiting> waiting = new ArrayList<>();
+
   /** Written since the last fsync. */
   boolean unsynced;
+
   boolean closed;
 
   LogState(String sessionId, Path file) {

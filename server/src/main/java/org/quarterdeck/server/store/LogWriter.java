@@ -27,9 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store's one writer thread: it drains the queue (appends of every session), writes each
- * log's records with one gathering write, fsyncs per {@link FsyncMode}, and hands the
- * acknowledgements to the acknowledgement thread.
+ * The store's one writer thread: it drains the queue (appends of every session), writes each log's
+ * records with one gathering write, fsyncs per {@link FsyncMode}, and hands the acknowledgements to
+ * the acknowledgement thread.
  *
  * <p>The queue is lock-free and bounded by counters, so {@link #offer} never parks the caller.
  * Fsyncs of several files in one batch run in parallel on a small pool; the writer waits for them.
@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LogWriter implements Runnable {
   private static final Logger logger = LoggerFactory.getLogger(LogWriter.class);
+
   /** Files fsynced at once when a batch touched several sessions. */
   private static final int FSYNC_PARALLELISM = 16;
 
@@ -82,8 +83,12 @@ final class LogWriter implements Runnable {
   private List<Runnable> completions = new ArrayList<>();
   private Shutdown shutdown;
 
-  LogWriter(StoreOptions options, LogFiles files, ConcurrentMap<String, LogState> openLogs,
-      StoreUsage usage, StoreObserver observer) {
+  LogWriter(
+      StoreOptions options,
+      LogFiles files,
+      ConcurrentMap<String, LogState> openLogs,
+      StoreUsage usage,
+      StoreObserver observer) {
     this.options = options;
     this.observer = observer;
     this.files = files;
@@ -92,17 +97,22 @@ final class LogWriter implements Runnable {
     this.handles = new OpenHandles(options.maxOpenLogs());
     this.thread = new Thread(this, "quarterdeck-store-writer");
     this.thread.setDaemon(true);
-    this.acks = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "quarterdeck-store-ack");
-      t.setDaemon(true);
-      return t;
-    });
+    this.acks =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "quarterdeck-store-ack");
+              t.setDaemon(true);
+              return t;
+            });
     AtomicInteger fsyncThreads = new AtomicInteger();
-    this.fsyncPool = Executors.newFixedThreadPool(FSYNC_PARALLELISM, r -> {
-      Thread t = new Thread(r, "quarterdeck-store-fsync-" + fsyncThreads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.fsyncPool =
+        Executors.newFixedThreadPool(
+            FSYNC_PARALLELISM,
+            r -> {
+              Thread t = new Thread(r, "quarterdeck-store-fsync-" + fsyncThreads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   void start() {
@@ -215,8 +225,10 @@ final class LogWriter implements Runnable {
     }
     writePending();
     usage.openLogFiles(handles.size());
-    if (!dirty.isEmpty() && (dirtyRecords >= options.batchMaxRecords()
-        || dirtyBytes >= options.batchMaxBytes() || System.nanoTime() - batchDeadline >= 0)) {
+    if (!dirty.isEmpty()
+        && (dirtyRecords >= options.batchMaxRecords()
+            || dirtyBytes >= options.batchMaxBytes()
+            || System.nanoTime() - batchDeadline >= 0)) {
       syncDirty();
     }
   }
@@ -291,8 +303,8 @@ final class LogWriter implements Runnable {
   }
 
   /**
-   * Drops (and fails) the appends that expect another sequence number than the one they would
-   * get: they were queued before an earlier record of their log failed and was cut back.
+   * Drops (and fails) the appends that expect another sequence number than the one they would get:
+   * they were queued before an earlier record of their log failed and was cut back.
    */
   private List<Append> inSequence(LogState log, List<Append> queued) {
     List<Append> accepted = new ArrayList<>(queued.size());
@@ -302,9 +314,17 @@ final class LogWriter implements Runnable {
         accepted.add(append);
         next++;
       } else {
-        fail(append.ack(), new StoreUnavailableException(log.sessionId, "write",
-            new IOException("record " + append.expectedSequence() + " refused: the log holds "
-                + next + " record(s); an earlier record was not stored")));
+        fail(
+            append.ack(),
+            new StoreUnavailableException(
+                log.sessionId,
+                "write",
+                new IOException(
+                    "record "
+                        + append.expectedSequence()
+                        + " refused: the log holds "
+                        + next
+                        + " record(s); an earlier record was not stored")));
       }
     }
     return accepted;
@@ -327,9 +347,9 @@ final class LogWriter implements Runnable {
   }
 
   /**
-   * Fsyncs every log written in this batch. Several files are fsynced in parallel: each fsync
-   * waits for a journal commit, and concurrent ones share a commit, so a batch that touched 200
-   * sessions costs about one commit instead of 200 in a row.
+   * Fsyncs every log written in this batch. Several files are fsynced in parallel: each fsync waits
+   * for a journal commit, and concurrent ones share a commit, so a batch that touched 200 sessions
+   * costs about one commit instead of 200 in a row.
    */
   private void syncDirty() {
     long start = System.nanoTime();
@@ -427,8 +447,14 @@ final class LogWriter implements Runnable {
     usage.grew(log.committedEnd - log.writtenEnd);
     log.writtenEnd = log.committedEnd;
     log.nextSequence = log.committedCount;
-    logger.error("event log of session {}: {} failed ({}); {} record(s) not stored, cutting the"
-        + " file back to byte {}", log.sessionId, action, cause.toString(), lost, log.committedEnd);
+    logger.error(
+        "event log of session {}: {} failed ({}); {} record(s) not stored, cutting the"
+            + " file back to byte {}",
+        log.sessionId,
+        action,
+        cause.toString(),
+        lost,
+        log.committedEnd);
     repair(log);
   }
 
@@ -444,8 +470,12 @@ final class LogWriter implements Runnable {
         channel.force(false);
       }
     } catch (IOException e) {
-      logger.warn("event log of session {}: could not cut back to byte {} ({}); will reopen the"
-          + " file before the next write", log.sessionId, log.committedEnd, e.toString());
+      logger.warn(
+          "event log of session {}: could not cut back to byte {} ({}); will reopen the"
+              + " file before the next write",
+          log.sessionId,
+          log.committedEnd,
+          e.toString());
       closeQuietly(channel);
       log.channel = null;
       handles.closed(log);
@@ -453,9 +483,9 @@ final class LogWriter implements Runnable {
   }
 
   /**
-   * Closes the least recently written files past the budget. A file with records waiting for
-   * their batch fsync is fsynced first, so its records are acknowledged before it closes; in
-   * {@link FsyncMode#OFF} closing needs no fsync (the records are in the OS's cache either way).
+   * Closes the least recently written files past the budget. A file with records waiting for their
+   * batch fsync is fsynced first, so its records are acknowledged before it closes; in {@link
+   * FsyncMode#OFF} closing needs no fsync (the records are in the OS's cache either way).
    */
   private void closeOverBudget(LogState keep) {
     for (LogState log : handles.overBudget(keep)) {
@@ -481,8 +511,12 @@ final class LogWriter implements Runnable {
       channel = files.open(log.file);
       long size = channel.size();
       if (size < log.committedEnd) {
-        throw new IOException("file holds " + size + " bytes, fewer than its " + log.committedEnd
-            + " acknowledged bytes");
+        throw new IOException(
+            "file holds "
+                + size
+                + " bytes, fewer than its "
+                + log.committedEnd
+                + " acknowledged bytes");
       }
       if (size > log.committedEnd) {
         // a failed write left bytes after the last acknowledged record
@@ -490,7 +524,9 @@ final class LogWriter implements Runnable {
         if (options.fsyncMode() != FsyncMode.OFF) {
           channel.force(false);
         }
-        logger.info("event log of session {}: reopened and cut back to byte {}", log.sessionId,
+        logger.info(
+            "event log of session {}: reopened and cut back to byte {}",
+            log.sessionId,
             log.committedEnd);
       }
       channel.position(log.committedEnd);
@@ -499,8 +535,11 @@ final class LogWriter implements Runnable {
     } catch (IOException e) {
       closeQuietly(channel);
       StoreUnavailableException error = new StoreUnavailableException(log.sessionId, "reopen", e);
-      logger.error("event log of session {}: reopen failed ({}); {} record(s) not stored",
-          log.sessionId, e.toString(), appends.size());
+      logger.error(
+          "event log of session {}: reopen failed ({}); {} record(s) not stored",
+          log.sessionId,
+          e.toString(),
+          appends.size());
       for (Append append : appends) {
         fail(append.ack(), error);
       }
@@ -571,8 +610,12 @@ final class LogWriter implements Runnable {
     if (synced) {
       complete(op.done(), null);
     } else {
-      fail(op.done(), new StoreUnavailableException(log.sessionId, "fsync on close",
-          new IOException("the last records could not be made durable")));
+      fail(
+          op.done(),
+          new StoreUnavailableException(
+              log.sessionId,
+              "fsync on close",
+              new IOException("the last records could not be made durable")));
     }
   }
 
@@ -611,11 +654,13 @@ final class LogWriter implements Runnable {
   /** Settles an operation that arrived after the writer stopped. */
   private static void refuse(Op op) {
     if (op instanceof Append append) {
-      append.ack().completeExceptionally(
-          new StoreClosedException(append.log().sessionId, "event store"));
+      append
+          .ack()
+          .completeExceptionally(new StoreClosedException(append.log().sessionId, "event store"));
     } else if (op instanceof Create create) {
-      create.done().completeExceptionally(
-          new StoreClosedException(create.log().sessionId, "event store"));
+      create
+          .done()
+          .completeExceptionally(new StoreClosedException(create.log().sessionId, "event store"));
     } else if (op instanceof CloseLog close) {
       close.done().complete(null);
     } else if (op instanceof Shutdown stop) {

@@ -6,10 +6,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * The logs whose files the writer holds open, least recently used first, and how many it may
- * hold. A server with 20,000 sessions must not hold 20,000 file descriptors: the writer closes
- * the least recently used file once the budget is exceeded and reopens it on the next append.
- * Confined to the writer thread.
+ * The logs whose files the writer holds open, least recently used first, and how many it may hold.
+ * A server with 20,000 sessions must not hold 20,000 file descriptors: the writer closes the least
+ * recently used file once the budget is exceeded and reopens it on the next append. Confined to the
+ * writer thread.
  */
 final class OpenHandles {
   private final int budget;
@@ -38,8 +38,8 @@ final class OpenHandles {
   }
 
   /**
-   * The least recently used logs to close so that the budget holds again, never {@code keep}
-   * (the log about to be written). They are removed from this set; the caller closes them.
+   * The least recently used logs to close so that the budget holds again, never {@code keep} (the
+   * log about to be written). They are removed from this set; the caller closes them.
    */
   List<LogState> overBudget(LogState keep) {
     List<LogState> evicted = new ArrayList<>();

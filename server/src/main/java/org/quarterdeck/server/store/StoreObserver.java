@@ -7,13 +7,14 @@ package org.quarterdeck.server.store;
  */
 public interface StoreObserver {
   /** Observes nothing. */
-  StoreObserver NONE = new StoreObserver() {
-    @Override
-    public void batchCommitted(int records, long nanos) {}
+  StoreObserver NONE =
+      new StoreObserver() {
+        @Override
+        public void batchCommitted(int records, long nanos) {}
 
-    @Override
-    public void fsynced(long nanos) {}
-  };
+        @Override
+        public void fsynced(long nanos) {}
+      };
 
   /** A group-commit batch of {@code records} became durable; its fsyncs took {@code nanos}. */
   void batchCommitted(int records, long nanos);

@@ -15,9 +15,9 @@ import java.time.Duration;
  * @param queueMaxRecords appends (and other operations) queued for the writer at most; past it
  *     {@link EventLog#append} fails at once with {@link StoreOverloadedException}
  * @param queueMaxBytes framed record bytes queued for the writer at most; same failure past it
- * @param maxOpenLogs log files the writer holds open at most, however many sessions there are;
- *     past it the least recently written file is closed (after its fsync) and reopened when it is
- *     next written
+ * @param maxOpenLogs log files the writer holds open at most, however many sessions there are; past
+ *     it the least recently written file is closed (after its fsync) and reopened when it is next
+ *     written
  */
 public record StoreOptions(
     FsyncMode fsyncMode,
@@ -30,12 +30,12 @@ public record StoreOptions(
 
   /**
    * Batch mode with no window (an fsync starts as soon as the writer has nothing queued; records
-   * arriving during it share the next one), up to 65,536 records or 64 MiB queued. Measured end
-   * to end, a 2 ms window only added latency: see the README, Performance.
+   * arriving during it share the next one), up to 65,536 records or 64 MiB queued. Measured end to
+   * end, a 2 ms window only added latency: see the README, Performance.
    */
   public static final StoreOptions DEFAULTS =
-      new StoreOptions(FsyncMode.BATCH, Duration.ofMillis(0), 4096, 4L << 20, 65_536, 64L << 20,
-          256);
+      new StoreOptions(
+          FsyncMode.BATCH, Duration.ofMillis(0), 4096, 4L << 20, 65_536, 64L << 20, 256);
 
   public StoreOptions {
     requireNonNull(fsyncMode, "fsyncMode");
@@ -51,8 +51,10 @@ public record StoreOptions(
     }
     if (queueMaxBytes < RecordCodec.MAX_FRAME_BYTES) {
       throw new IllegalArgumentException(
-          "queueMaxBytes must hold at least one maximal record (" + RecordCodec.MAX_FRAME_BYTES
-              + " bytes): " + queueMaxBytes);
+          "queueMaxBytes must hold at least one maximal record ("
+              + RecordCodec.MAX_FRAME_BYTES
+              + " bytes): "
+              + queueMaxBytes);
     }
     if (maxOpenLogs < 1) {
       throw new IllegalArgumentException("maxOpenLogs must be positive: " + maxOpenLogs);
@@ -61,25 +63,43 @@ public record StoreOptions(
 
   /** These options with another fsync mode. */
   public StoreOptions withFsyncMode(FsyncMode mode) {
-    return new StoreOptions(mode, batchWindow, batchMaxRecords, batchMaxBytes, queueMaxRecords,
-        queueMaxBytes, maxOpenLogs);
+    return new StoreOptions(
+        mode,
+        batchWindow,
+        batchMaxRecords,
+        batchMaxBytes,
+        queueMaxRecords,
+        queueMaxBytes,
+        maxOpenLogs);
   }
 
   /** These options with another batch window. */
   public StoreOptions withBatchWindow(Duration window) {
-    return new StoreOptions(fsyncMode, window, batchMaxRecords, batchMaxBytes, queueMaxRecords,
-        queueMaxBytes, maxOpenLogs);
+    return new StoreOptions(
+        fsyncMode,
+        window,
+        batchMaxRecords,
+        batchMaxBytes,
+        queueMaxRecords,
+        queueMaxBytes,
+        maxOpenLogs);
   }
 
   /** These options with other queue bounds. */
   public StoreOptions withQueueBounds(int maxRecords, long maxBytes) {
-    return new StoreOptions(fsyncMode, batchWindow, batchMaxRecords, batchMaxBytes, maxRecords,
-        maxBytes, maxOpenLogs);
+    return new StoreOptions(
+        fsyncMode, batchWindow, batchMaxRecords, batchMaxBytes, maxRecords, maxBytes, maxOpenLogs);
   }
 
   /** These options with another bound on open log files. */
   public StoreOptions withMaxOpenLogs(int maxOpenLogs) {
-    return new StoreOptions(fsyncMode, batchWindow, batchMaxRecords, batchMaxBytes,
-        queueMaxRecords, queueMaxBytes, maxOpenLogs);
+    return new StoreOptions(
+        fsyncMode,
+        batchWindow,
+        batchMaxRecords,
+        batchMaxBytes,
+        queueMaxRecords,
+        queueMaxBytes,
+        maxOpenLogs);
   }
 }

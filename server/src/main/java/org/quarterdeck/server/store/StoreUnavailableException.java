@@ -10,8 +10,10 @@ public final class StoreUnavailableException extends StoreException {
   private static final long serialVersionUID = 1L;
 
   StoreUnavailableException(String sessionId, String action, IOException cause) {
-    super(sessionId, "event log of session " + sessionId + ": " + action + " failed: "
-        + cause.getMessage(), cause);
+    super(
+        sessionId,
+        "event log of session " + sessionId + ": " + action + " failed: " + cause.getMessage(),
+        cause);
   }
 
   @Override

@@ -17,6 +17,7 @@ import org.quarterdeck.protocol.v1.DilemmaChoice;
 public final class DecisionShape {
   /** Entries in {@code hours} and in {@code choices}, as for every list of the protocol. */
   public static final int MAX_ENTRIES = 64;
+
   /** Characters of an act, dilemma or option id. */
   public static final int MAX_ID_CHARS = 200;
 
@@ -29,12 +30,13 @@ public final class DecisionShape {
   public static Optional<Problem> check(Decision decision) {
     requireNonNull(decision, "decision");
     if (decision.getHoursCount() > MAX_ENTRIES) {
-      return problem("hours", "at most " + MAX_ENTRIES + " hour entries, got "
-          + decision.getHoursCount());
+      return problem(
+          "hours", "at most " + MAX_ENTRIES + " hour entries, got " + decision.getHoursCount());
     }
     if (decision.getChoicesCount() > MAX_ENTRIES) {
-      return problem("choices", "at most " + MAX_ENTRIES + " dilemma choices, got "
-          + decision.getChoicesCount());
+      return problem(
+          "choices",
+          "at most " + MAX_ENTRIES + " dilemma choices, got " + decision.getChoicesCount());
     }
     for (ActHours h : decision.getHoursList()) {
       if (h.getAct().length() > MAX_ID_CHARS) {
@@ -42,23 +44,24 @@ public final class DecisionShape {
       }
       String field = "hours[" + h.getAct() + "]";
       if (!Double.isFinite(h.getHours())) {
-        return problem(field, "hours on '" + h.getAct() + "' must be a finite number, got "
-            + h.getHours());
+        return problem(
+            field, "hours on '" + h.getAct() + "' must be a finite number, got " + h.getHours());
       }
       if (h.getHours() < 0) {
-        return problem(field, "hours on '" + h.getAct() + "' must not be negative, got "
-            + h.getHours());
+        return problem(
+            field, "hours on '" + h.getAct() + "' must not be negative, got " + h.getHours());
       }
     }
     Set<String> dilemmas = new HashSet<>();
     for (DilemmaChoice c : decision.getChoicesList()) {
       if (c.getDilemma().length() > MAX_ID_CHARS || c.getOption().length() > MAX_ID_CHARS) {
-        return problem("choices", "dilemma and option ids are at most " + MAX_ID_CHARS
-            + " characters");
+        return problem(
+            "choices", "dilemma and option ids are at most " + MAX_ID_CHARS + " characters");
       }
       if (!dilemmas.add(c.getDilemma())) {
-        return problem("choices[" + c.getDilemma() + "]", "dilemma '" + c.getDilemma()
-            + "' is answered twice; answer each dilemma once");
+        return problem(
+            "choices[" + c.getDilemma() + "]",
+            "dilemma '" + c.getDilemma() + "' is answered twice; answer each dilemma once");
       }
     }
     return Optional.empty();

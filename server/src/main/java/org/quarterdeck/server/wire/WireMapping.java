@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Locale;
 import org.quarterdeck.protocol.v1.ActHours;
 import org.quarterdeck.protocol.v1.ActView;
-import org.quarterdeck.protocol.v1.TeamView;
 import org.quarterdeck.protocol.v1.Contribution;
 import org.quarterdeck.protocol.v1.DilemmaChoice;
 import org.quarterdeck.protocol.v1.DilemmaOptionView;
@@ -12,16 +11,17 @@ import org.quarterdeck.protocol.v1.DilemmaView;
 import org.quarterdeck.protocol.v1.EventView;
 import org.quarterdeck.protocol.v1.Hat;
 import org.quarterdeck.protocol.v1.Mode;
+import org.quarterdeck.protocol.v1.TeamView;
 import org.quarterdeck.protocol.v1.TurnOpened;
 import org.quarterdeck.protocol.v1.TurnReport;
 import org.quarterdeck.protocol.v1.Variable;
 import org.quarterdeck.protocol.v1.VariableChange;
 import org.quarterdeck.server.engine.Act;
 import org.quarterdeck.server.engine.ActCategory;
-import org.quarterdeck.server.engine.SeatDecision;
 import org.quarterdeck.server.engine.Dilemma;
 import org.quarterdeck.server.engine.EventCard;
 import org.quarterdeck.server.engine.Seat;
+import org.quarterdeck.server.engine.SeatDecision;
 import org.quarterdeck.server.engine.TeamReport;
 import org.quarterdeck.server.engine.TeamState;
 import org.quarterdeck.server.engine.TurnOpening;
@@ -56,8 +56,10 @@ public final class WireMapping {
     };
   }
 
-  private static final String[] VAR_NAMES = java.util.Arrays.stream(Var.values())
-      .map(v -> v.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+  private static final String[] VAR_NAMES =
+      java.util.Arrays.stream(Var.values())
+          .map(v -> v.name().toLowerCase(Locale.ROOT))
+          .toArray(String[]::new);
 
   public static String varName(Var var) {
     return VAR_NAMES[var.ordinal()];
@@ -93,12 +95,18 @@ public final class WireMapping {
 
   public static List<Variable> variables(TeamState team) {
     return java.util.Arrays.stream(Var.values())
-        .map(v -> Variable.newBuilder().setName(varName(v)).setLabel(v.label())
-            .setValue(team.get(v)).build())
+        .map(
+            v ->
+                Variable.newBuilder()
+                    .setName(varName(v))
+                    .setLabel(v.label())
+                    .setValue(team.get(v))
+                    .build())
         .toList();
   }
 
-  public static SeatDecision decision(Seat seat, int turn, org.quarterdeck.protocol.v1.Decision wire) {
+  public static SeatDecision decision(
+      Seat seat, int turn, org.quarterdeck.protocol.v1.Decision wire) {
     SeatDecision.Builder b = SeatDecision.builder(seat, turn);
     for (ActHours h : wire.getHoursList()) {
       b.hours(h.getAct(), h.getHours());
@@ -110,17 +118,20 @@ public final class WireMapping {
   }
 
   public static org.quarterdeck.protocol.v1.Decision decision(SeatDecision engine) {
-    org.quarterdeck.protocol.v1.Decision.Builder b = org.quarterdeck.protocol.v1.Decision.newBuilder();
+    org.quarterdeck.protocol.v1.Decision.Builder b =
+        org.quarterdeck.protocol.v1.Decision.newBuilder();
     engine.hours().forEach((act, h) -> b.addHours(ActHours.newBuilder().setAct(act).setHours(h)));
-    engine.choices().forEach((d, o) -> b.addChoices(
-        DilemmaChoice.newBuilder().setDilemma(d).setOption(o)));
+    engine
+        .choices()
+        .forEach((d, o) -> b.addChoices(DilemmaChoice.newBuilder().setDilemma(d).setOption(o)));
     return b.build();
   }
 
   /** An engine-made decision (a default) as the wire shows it: acts with hours only. */
   public static org.quarterdeck.protocol.v1.Decision decision(
       org.quarterdeck.server.engine.AcceptedDecision d, org.quarterdeck.server.engine.Game game) {
-    org.quarterdeck.protocol.v1.Decision.Builder b = org.quarterdeck.protocol.v1.Decision.newBuilder();
+    org.quarterdeck.protocol.v1.Decision.Builder b =
+        org.quarterdeck.protocol.v1.Decision.newBuilder();
     List<Act> acts = game.rules().acts();
     for (int i = 0; i < acts.size(); i++) {
       if (d.hours(i) > 0) {
@@ -153,11 +164,11 @@ public final class WireMapping {
         if (var == null) {
           throw new IllegalArgumentException("no variable '" + v.getName() + "'");
         }
-        effects.add(new org.quarterdeck.server.engine.InjectedEvent.CustomEffect(var,
-            v.getValue()));
+        effects.add(
+            new org.quarterdeck.server.engine.InjectedEvent.CustomEffect(var, v.getValue()));
       }
-      return org.quarterdeck.server.engine.InjectedEvent.custom(e.getCustom().getTitle(),
-          e.getCustom().getNarrative(), effects, teams);
+      return org.quarterdeck.server.engine.InjectedEvent.custom(
+          e.getCustom().getTitle(), e.getCustom().getNarrative(), effects, teams);
     }
     if (e.getDeckEvent().isEmpty()) {
       throw new IllegalArgumentException("inject needs deck_event or custom");
@@ -166,33 +177,41 @@ public final class WireMapping {
   }
 
   public static EventView event(EventCard card) {
-    return EventView.newBuilder().setId(card.id()).setTitle(card.title())
-        .setNarrative(card.narrative()).build();
+    return EventView.newBuilder()
+        .setId(card.id())
+        .setTitle(card.title())
+        .setNarrative(card.narrative())
+        .build();
   }
 
   public static ActView act(Act act) {
-    return ActView.newBuilder().setId(act.id()).setName(act.name())
-        .setDescription(act.description()).setLeadership(act.kind() == ActCategory.LEADERSHIP)
-        .setAimsAt(act.aimsAt() == null ? "" : varName(act.aimsAt())).build();
+    return ActView.newBuilder()
+        .setId(act.id())
+        .setName(act.name())
+        .setDescription(act.description())
+        .setLeadership(act.kind() == ActCategory.LEADERSHIP)
+        .setAimsAt(act.aimsAt() == null ? "" : varName(act.aimsAt()))
+        .build();
   }
 
   public static DilemmaView dilemma(Dilemma d) {
     DilemmaView.Builder b = DilemmaView.newBuilder().setId(d.id()).setText(d.text());
-    d.options().forEach(o -> b.addOptions(
-        DilemmaOptionView.newBuilder().setId(o.id()).setText(o.text())));
+    d.options()
+        .forEach(o -> b.addOptions(DilemmaOptionView.newBuilder().setId(o.id()).setText(o.text())));
     return b.build();
   }
 
   public static TurnOpened.Builder opening(TurnOpening o) {
-    TurnOpened.Builder b = TurnOpened.newBuilder()
-        .setTurn(o.turn())
-        .setQuarter(o.quarter())
-        .setBudgetHours(o.budgetHours())
-        .setInterruptionHours(o.interruptionHours())
-        .setFreeHours(o.freeHours())
-        .setMaxOvertimeHours(o.maxOvertimeHours())
-        .setTurnInQuarter(o.turnInQuarter())
-        .setTurnsPerQuarter(o.turnsPerQuarter());
+    TurnOpened.Builder b =
+        TurnOpened.newBuilder()
+            .setTurn(o.turn())
+            .setQuarter(o.quarter())
+            .setBudgetHours(o.budgetHours())
+            .setInterruptionHours(o.interruptionHours())
+            .setFreeHours(o.freeHours())
+            .setMaxOvertimeHours(o.maxOvertimeHours())
+            .setTurnInQuarter(o.turnInQuarter())
+            .setTurnsPerQuarter(o.turnsPerQuarter());
     o.acts().forEach(a -> b.addActs(act(a)));
     o.events().forEach(e -> b.addEvents(event(e)));
     o.dilemmas().forEach(d -> b.addDilemmas(dilemma(d)));
@@ -200,20 +219,34 @@ public final class WireMapping {
   }
 
   public static TurnReport report(TeamReport r, int teamIndex) {
-    TurnReport.Builder b = TurnReport.newBuilder().setTurn(r.turn()).setTeam(teamIndex)
-        .setDefaulted(!r.defaultedSeats().isEmpty());
+    TurnReport.Builder b =
+        TurnReport.newBuilder()
+            .setTurn(r.turn())
+            .setTeam(teamIndex)
+            .setDefaulted(!r.defaultedSeats().isEmpty());
     for (org.quarterdeck.server.engine.VariableDelta c : r.changes()) {
-      VariableChange.Builder vc = VariableChange.newBuilder().setName(varName(c.var()))
-          .setLabel(c.var().label()).setBefore(c.before()).setAfter(c.after());
+      VariableChange.Builder vc =
+          VariableChange.newBuilder()
+              .setName(varName(c.var()))
+              .setLabel(c.var().label())
+              .setBefore(c.before())
+              .setAfter(c.after());
       for (org.quarterdeck.server.engine.Attribution k : c.contributions()) {
-        vc.addContributions(Contribution.newBuilder().setLabel(k.label()).setDelta(k.amount())
-            .setFromTurn(k.originTurn() == r.turn() ? 0 : k.originTurn()));
+        vc.addContributions(
+            Contribution.newBuilder()
+                .setLabel(k.label())
+                .setDelta(k.amount())
+                .setFromTurn(k.originTurn() == r.turn() ? 0 : k.originTurn()));
       }
       b.addChanges(vc);
     }
     for (TeamReport.EventNote e : r.events()) {
-      b.addEvents(EventView.newBuilder().setId(e.eventId() == null ? "" : e.eventId())
-          .setTitle(e.title()).setNarrative(e.narrative()).setInjected(e.injected()));
+      b.addEvents(
+          EventView.newBuilder()
+              .setId(e.eventId() == null ? "" : e.eventId())
+              .setTitle(e.title())
+              .setNarrative(e.narrative())
+              .setInjected(e.injected()));
     }
     return b.build();
   }

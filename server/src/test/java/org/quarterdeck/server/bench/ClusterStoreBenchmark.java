@@ -22,9 +22,9 @@ import org.quarterdeck.server.store.EventStore;
 import org.quarterdeck.server.store.StoreOptions;
 
 /**
- * Acknowledged decisions per second on the cluster store against the file store, in the same
- * run: SESSIONS sessions each append a decision record, wait for its acknowledgement, append the
- * next (a closed loop, as players wait for DecisionAccepted), for SECONDS seconds. Not a test.
+ * Acknowledged decisions per second on the cluster store against the file store, in the same run:
+ * SESSIONS sessions each append a decision record, wait for its acknowledgement, append the next (a
+ * closed loop, as players wait for DecisionAccepted), for SECONDS seconds. Not a test.
  *
  * <pre>
  * java -cp ... org.quarterdeck.server.bench.ClusterStoreBenchmark postgres://... [sessions] [seconds]
@@ -41,12 +41,16 @@ public final class ClusterStoreBenchmark {
     try (Journals file = new EventStoreJournals(EventStore.open(dir, StoreOptions.DEFAULTS))) {
       report("file store", run(file, sessions, seconds));
     }
-    try (Journals pg = PostgresJournals.open(DatabaseUrl.parse(url),
-        new PostgresJournals.Node("bench-" + ProcessHandle.current().pid(), "-", "-"))) {
+    try (Journals pg =
+        PostgresJournals.open(
+            DatabaseUrl.parse(url),
+            new PostgresJournals.Node("bench-" + ProcessHandle.current().pid(), "-", "-"))) {
       report("PostgreSQL", run(pg, sessions, seconds));
       PostgresJournals p = (PostgresJournals) pg;
-      System.out.printf("PostgreSQL batches: %d, mean %.1f records per commit, mean commit"
-          + " %.2f ms, slowest %.1f ms%n", p.stats().batches(),
+      System.out.printf(
+          "PostgreSQL batches: %d, mean %.1f records per commit, mean commit"
+              + " %.2f ms, slowest %.1f ms%n",
+          p.stats().batches(),
           (double) p.stats().records() / p.stats().batches(),
           p.stats().commitMicros() / 1000.0 / p.stats().batches(),
           p.stats().maxCommitMicros() / 1000.0);
@@ -56,10 +60,16 @@ public final class ClusterStoreBenchmark {
   private record Result(long acks, double seconds, ConcurrentHistogram micros) {}
 
   private static void report(String name, Result r) {
-    System.out.printf("%-10s %,d acknowledged appends in %.1f s = %,.0f/s; latency p50 %.2f ms,"
-        + " p99 %.2f ms, max %.1f ms%n", name, r.acks(), r.seconds(), r.acks() / r.seconds(),
+    System.out.printf(
+        "%-10s %,d acknowledged appends in %.1f s = %,.0f/s; latency p50 %.2f ms,"
+            + " p99 %.2f ms, max %.1f ms%n",
+        name,
+        r.acks(),
+        r.seconds(),
+        r.acks() / r.seconds(),
         r.micros().getValueAtPercentile(50) / 1000.0,
-        r.micros().getValueAtPercentile(99) / 1000.0, r.micros().getMaxValue() / 1000.0);
+        r.micros().getValueAtPercentile(99) / 1000.0,
+        r.micros().getMaxValue() / 1000.0);
   }
 
   private static Result run(Journals journals, int sessions, int seconds) throws Exception {
@@ -67,17 +77,27 @@ public final class ClusterStoreBenchmark {
     List<SessionJournal> logs = new ArrayList<>();
     for (int s = 0; s < sessions; s++) {
       SessionJournal j = journals.create(prefix + s);
-      j.append(SessionRecord.newBuilder().setOpened(SessionOpened.newBuilder()
-          .setSessionId(prefix + s).setJoinCode(prefix + s)).build()).get(30, TimeUnit.SECONDS);
+      j.append(
+              SessionRecord.newBuilder()
+                  .setOpened(
+                      SessionOpened.newBuilder().setSessionId(prefix + s).setJoinCode(prefix + s))
+                  .build())
+          .get(30, TimeUnit.SECONDS);
       logs.add(j);
     }
-    SessionRecord decision = SessionRecord.newBuilder().setAtMs(System.currentTimeMillis())
-        .setDecision(DecisionRecorded.newBuilder().setTurn(3).setVersion(1).setDecision(
-            Decision.newBuilder()
-                .addHours(ActHours.newBuilder().setAct("coach").setHours(12))
-                .addHours(ActHours.newBuilder().setAct("push").setHours(20))
-                .addHours(ActHours.newBuilder().setAct("vision").setHours(6))))
-        .build();
+    SessionRecord decision =
+        SessionRecord.newBuilder()
+            .setAtMs(System.currentTimeMillis())
+            .setDecision(
+                DecisionRecorded.newBuilder()
+                    .setTurn(3)
+                    .setVersion(1)
+                    .setDecision(
+                        Decision.newBuilder()
+                            .addHours(ActHours.newBuilder().setAct("coach").setHours(12))
+                            .addHours(ActHours.newBuilder().setAct("push").setHours(20))
+                            .addHours(ActHours.newBuilder().setAct("vision").setHours(6))))
+            .build();
     ConcurrentHistogram micros = new ConcurrentHistogram(3);
     AtomicLong acks = new AtomicLong();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -90,21 +110,28 @@ public final class ClusterStoreBenchmark {
     return new Result(acks.get(), (System.nanoTime() - started) / 1e9, micros);
   }
 
-  private static void loop(SessionJournal j, SessionRecord r, long end, AtomicLong acks,
-      ConcurrentHistogram micros, CountDownLatch done) {
+  private static void loop(
+      SessionJournal j,
+      SessionRecord r,
+      long end,
+      AtomicLong acks,
+      ConcurrentHistogram micros,
+      CountDownLatch done) {
     long sent = System.nanoTime();
     if (sent > end) {
       done.countDown();
       return;
     }
-    j.append(r).whenComplete((ok, error) -> {
-      if (error != null) {
-        done.countDown();
-        return;
-      }
-      micros.recordValue((System.nanoTime() - sent) / 1000);
-      acks.incrementAndGet();
-      loop(j, r, end, acks, micros, done);
-    });
+    j.append(r)
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null) {
+                done.countDown();
+                return;
+              }
+              micros.recordValue((System.nanoTime() - sent) / 1000);
+              acks.incrementAndGet();
+              loop(j, r, end, acks, micros, done);
+            });
   }
 }

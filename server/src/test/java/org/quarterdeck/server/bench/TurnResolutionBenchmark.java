@@ -28,13 +28,13 @@ import org.quarterdeck.server.engine.TurnOutcome;
 import org.quarterdeck.server.scenario.ScenarioCatalog;
 
 /**
- * Turn resolution throughput on one thread. JMH's score is whole-session turns per second;
- * multiply by {@code teams} for player-turns per second (one team resolving one turn), which
- * {@code scripts/bench-engine.sh} prints. The game is prepared
- * once for each of the 12 turns of market-year with validated bot decisions, so the measured work
- * is {@link Game#resolve} alone: every team's acts, delayed effects, events, dynamics, adoption,
- * attrition, output, the market pass and (every third turn) the quarter close. Variants add the
- * SHA-256 state hash and building every team's explained report.
+ * Turn resolution throughput on one thread. JMH's score is whole-session turns per second; multiply
+ * by {@code teams} for player-turns per second (one team resolving one turn), which {@code
+ * scripts/bench-engine.sh} prints. The game is prepared once for each of the 12 turns of
+ * market-year with validated bot decisions, so the measured work is {@link Game#resolve} alone:
+ * every team's acts, delayed effects, events, dynamics, adoption, attrition, output, the market
+ * pass and (every third turn) the quarter close. Variants add the SHA-256 state hash and building
+ * every team's explained report.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

@@ -14,11 +14,11 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.quarterdeck.server.engine.AcceptedDecision;
 import org.quarterdeck.server.engine.ActCategory;
-import org.quarterdeck.server.engine.SeatDecision;
 import org.quarterdeck.server.engine.Game;
-import org.quarterdeck.server.engine.SeatHat;
 import org.quarterdeck.server.engine.Rules;
 import org.quarterdeck.server.engine.Seat;
+import org.quarterdeck.server.engine.SeatDecision;
+import org.quarterdeck.server.engine.SeatHat;
 import org.quarterdeck.server.engine.SeededRandom;
 import org.quarterdeck.server.engine.TurnOpening;
 import org.quarterdeck.server.engine.Verdict;
@@ -36,14 +36,22 @@ class StrategiesTest {
 
   @Test
   void parsesEveryNameAndRejectsNonsense() {
-    for (String n : List.of("numbers", "leader", "balanced", "adaptive", "random", "static:0",
-        "static:0.35", "static:1.0")) {
+    for (String n :
+        List.of(
+            "numbers",
+            "leader",
+            "balanced",
+            "adaptive",
+            "random",
+            "static:0",
+            "static:0.35",
+            "static:1.0")) {
       assertEquals(n, Strategies.parse(n).name());
     }
-    for (String bad : List.of("", "manager", "static:", "static:1.5", "static:-0.1", "static:x",
-        "static:NaN")) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> Strategies.parse(bad), bad);
+    for (String bad :
+        List.of("", "manager", "static:", "static:1.5", "static:-0.1", "static:x", "static:NaN")) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> Strategies.parse(bad), bad);
       assertTrue(e.getMessage().contains("static") || e.getMessage().contains("strategy"));
     }
     assertEquals(3, Strategies.parseList("numbers,leader,static:0.2").size());
@@ -54,8 +62,9 @@ class StrategiesTest {
     Rules r = rules("market-year");
     Game g = Game.start(r, 1, List.of("red"));
     TurnOpening open = g.opening(new Seat("red", SeatHat.BOTH));
-    SeatDecision d = Strategies.parse("static:0.3").decide(open, g.team("red"),
-        SeededRandom.of(1, 1, 0, SeededRandom.STREAM_BOT));
+    SeatDecision d =
+        Strategies.parse("static:0.3")
+            .decide(open, g.team("red"), SeededRandom.of(1, 1, 0, SeededRandom.STREAM_BOT));
     double lead = 0;
     double manage = 0;
     for (var a : r.acts()) {
@@ -73,13 +82,16 @@ class StrategiesTest {
 
   @Provide
   Arbitrary<String> strategyNames() {
-    return Arbitraries.oneOf(Arbitraries.of("numbers", "leader", "balanced", "adaptive", "random"),
+    return Arbitraries.oneOf(
+        Arbitraries.of("numbers", "leader", "balanced", "adaptive", "random"),
         Arbitraries.doubles().between(0, 1).map(s -> "static:" + s));
   }
 
   @Property(tries = 60)
-  void hoursNeverExceedTheBudgetAndAreAlwaysValid(@ForAll("strategyNames") String name,
-      @ForAll long seed, @ForAll @IntRange(min = 0, max = 3) int scenario) {
+  void hoursNeverExceedTheBudgetAndAreAlwaysValid(
+      @ForAll("strategyNames") String name,
+      @ForAll long seed,
+      @ForAll @IntRange(min = 0, max = 3) int scenario) {
     Rules r = rules(ScenarioCatalog.builtInNames().get(scenario));
     Strategy s = Strategies.parse(name);
     Game g = Game.start(r, seed, List.of("a", "b"));
@@ -87,8 +99,11 @@ class StrategiesTest {
       List<AcceptedDecision> ds = new java.util.ArrayList<>();
       for (Seat seat : g.seats()) {
         TurnOpening open = g.opening(seat);
-        SeatDecision d = s.decide(open, g.team(seat.teamId()),
-            SeededRandom.of(seed, g.turn(), seat.hashCode(), SeededRandom.STREAM_BOT));
+        SeatDecision d =
+            s.decide(
+                open,
+                g.team(seat.teamId()),
+                SeededRandom.of(seed, g.turn(), seat.hashCode(), SeededRandom.STREAM_BOT));
         double total = d.hours().values().stream().mapToDouble(Double::doubleValue).sum();
         // only adaptive gives overtime (a few hours when rested), never more than allowed
         double allowed = open.freeHours() + (name.equals("adaptive") ? open.maxOvertimeHours() : 0);
@@ -107,8 +122,10 @@ class StrategiesTest {
     Rules r = rules("market-year");
     Game g = Game.start(r, seed, List.of("red"));
     TurnOpening open = g.opening(new Seat("red", SeatHat.BOTH));
-    SeatDecision a = Strategies.parse(name).decide(open, g.team("red"), SeededRandom.of(seed, 1, 0, 3));
-    SeatDecision b = Strategies.parse(name).decide(open, g.team("red"), SeededRandom.of(seed, 1, 0, 3));
+    SeatDecision a =
+        Strategies.parse(name).decide(open, g.team("red"), SeededRandom.of(seed, 1, 0, 3));
+    SeatDecision b =
+        Strategies.parse(name).decide(open, g.team("red"), SeededRandom.of(seed, 1, 0, 3));
     assertEquals(a, b);
   }
 
@@ -124,28 +141,36 @@ class StrategiesTest {
     assertEquals(leader.freeHours(), total(bl), 1e-9);
     assertEquals(manager.freeHours(), total(bm), 1e-9);
     assertTrue(g.validate(bl).isAccepted() && g.validate(bm).isAccepted());
-    assertEquals(leader.freeHours(), hours(r, bl, ActCategory.LEADERSHIP), 1e-9, "leader hat leads");
-    assertEquals(manager.freeHours(), hours(r, bm, ActCategory.MANAGEMENT), 1e-9,
-        "manager hat manages");
-    for (SeatDecision d : List.of(
-        Strategies.parse("numbers").decide(leader, g.team("red"), rnd),
-        Strategies.parse("numbers").decide(manager, g.team("red"), rnd))) {
+    assertEquals(
+        leader.freeHours(), hours(r, bl, ActCategory.LEADERSHIP), 1e-9, "leader hat leads");
+    assertEquals(
+        manager.freeHours(), hours(r, bm, ActCategory.MANAGEMENT), 1e-9, "manager hat manages");
+    for (SeatDecision d :
+        List.of(
+            Strategies.parse("numbers").decide(leader, g.team("red"), rnd),
+            Strategies.parse("numbers").decide(manager, g.team("red"), rnd))) {
       assertEquals(0.0, hours(r, d, ActCategory.LEADERSHIP), 1e-9, "two managers");
     }
-    for (SeatDecision d : List.of(
-        Strategies.parse("leader").decide(leader, g.team("red"), rnd),
-        Strategies.parse("leader").decide(manager, g.team("red"), rnd))) {
+    for (SeatDecision d :
+        List.of(
+            Strategies.parse("leader").decide(leader, g.team("red"), rnd),
+            Strategies.parse("leader").decide(manager, g.team("red"), rnd))) {
       assertEquals(0.0, hours(r, d, ActCategory.MANAGEMENT), 1e-9, "two leaders");
     }
-    assertEquals(0.6 * leader.freeHours(), hours(r,
-        Strategies.parse("static:0.3").decide(leader, g.team("red"), rnd), ActCategory.LEADERSHIP),
+    assertEquals(
+        0.6 * leader.freeHours(),
+        hours(
+            r,
+            Strategies.parse("static:0.3").decide(leader, g.team("red"), rnd),
+            ActCategory.LEADERSHIP),
         1e-9);
   }
 
   private static double hours(Rules r, SeatDecision d, ActCategory kind) {
     return d.hours().entrySet().stream()
         .filter(e -> r.acts().get(r.actIndex(e.getKey())).kind() == kind)
-        .mapToDouble(e -> e.getValue()).sum();
+        .mapToDouble(e -> e.getValue())
+        .sum();
   }
 
   private static double total(SeatDecision d) {

@@ -16,8 +16,11 @@ class MainTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... args) {
-    return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+    return Main.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8),
+        Map.of());
   }
 
   private String out() {
@@ -36,8 +39,13 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"serve, --http-port", "export, --session", "verify, --data",
-      "simulate, --strategies", "generate-completion, --help"})
+  @CsvSource({
+    "serve, --http-port",
+    "export, --session",
+    "verify, --data",
+    "simulate, --strategies",
+    "generate-completion, --help"
+  })
   void everyCommandHasAGeneratedHelp(String command, String option) {
     assertEquals(0, run(command, "--help"));
     assertTrue(out().contains("Usage: quarterdeck-server " + command), out());
@@ -73,9 +81,12 @@ class MainTest {
   @Test
   void theEnvironmentReachesEverySubcommand() {
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
-    int code = Main.run(new String[] {"verify"}, new PrintStream(sink, true,
-        StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        Map.of("QUARTERDECK_DATA", "/nonexistent-quarterdeck-dir"));
+    int code =
+        Main.run(
+            new String[] {"verify"},
+            new PrintStream(sink, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.of("QUARTERDECK_DATA", "/nonexistent-quarterdeck-dir"));
     assertEquals(1, code, "--data came from QUARTERDECK_DATA, so verify ran: " + err());
     assertTrue(err().contains("no data directory /nonexistent-quarterdeck-dir"), err());
   }

@@ -19,8 +19,8 @@ class ServePortTakenTest {
   void aTakenHttpPortNamesThePortAndTheFlag(@TempDir Path data) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
-      Result r = serve("--http-port", String.valueOf(port), "--tcp-port", "0",
-          "--data", data.toString());
+      Result r =
+          serve("--http-port", String.valueOf(port), "--tcp-port", "0", "--data", data.toString());
       assertEquals(1, r.code, r.err);
       assertTrue(r.err.contains("HTTP port " + port), r.err);
       assertTrue(r.err.contains("--http-port"), r.err);
@@ -33,8 +33,8 @@ class ServePortTakenTest {
   void aTakenTcpPortNamesTheTcpFlag(@TempDir Path data) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
-      Result r = serve("--http-port", "0", "--tcp-port", String.valueOf(port),
-          "--data", data.toString());
+      Result r =
+          serve("--http-port", "0", "--tcp-port", String.valueOf(port), "--data", data.toString());
       assertEquals(1, r.code, r.err);
       assertTrue(r.err.contains("TCP port " + port), r.err);
       assertTrue(r.err.contains("--tcp-port"), r.err);
@@ -46,9 +46,12 @@ class ServePortTakenTest {
   private static Result serve(String... flags) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = ServeCommand.run(flags, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+    int code =
+        ServeCommand.run(
+            flags,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class DatabaseUrlTest {
   @Test
   void anOperatorsUrlBecomesAJdbcUrlAndCredentials() {
-    DatabaseUrl url = DatabaseUrl.parse("postgres://qd:s%3Acret@db.example:6543/games?sslmode=require");
+    DatabaseUrl url =
+        DatabaseUrl.parse("postgres://qd:s%3Acret@db.example:6543/games?sslmode=require");
     assertEquals("jdbc:postgresql://db.example:6543/games?sslmode=require", url.jdbcUrl());
     assertEquals("qd", url.user());
     assertEquals("s:cret", url.password());
@@ -32,8 +33,9 @@ class DatabaseUrlTest {
 
   @Test
   void badUrlsAreRefusedByName() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DatabaseUrl.parse("mysql://u:topsecret@h/db"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> DatabaseUrl.parse("mysql://u:topsecret@h/db"));
     assertTrue(e.getMessage().contains("postgres://"), e.getMessage());
     assertFalse(e.getMessage().contains("topsecret"), "the password is never echoed");
     assertThrows(IllegalArgumentException.class, () -> DatabaseUrl.parse("postgres:///db"));

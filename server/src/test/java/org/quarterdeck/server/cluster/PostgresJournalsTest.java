@@ -50,25 +50,34 @@ class PostgresJournalsTest {
   }
 
   private PostgresJournals node(String id) throws SQLException {
-    PostgresJournals node = PostgresJournals.open(database.url(),
-        new PostgresJournals.Node(id, "http://" + id, "http://" + id));
+    PostgresJournals node =
+        PostgresJournals.open(
+            database.url(), new PostgresJournals.Node(id, "http://" + id, "http://" + id));
     open.add(node);
     return node;
   }
 
   private static SessionRecord opened(String sessionId, String code) {
-    return SessionRecord.newBuilder().setAtMs(1).setOpened(SessionOpened.newBuilder()
-        .setSessionId(sessionId).setJoinCode(code).setFacilitatorTokenHash("f-" + sessionId))
+    return SessionRecord.newBuilder()
+        .setAtMs(1)
+        .setOpened(
+            SessionOpened.newBuilder()
+                .setSessionId(sessionId)
+                .setJoinCode(code)
+                .setFacilitatorTokenHash("f-" + sessionId))
         .build();
   }
 
   private static SessionRecord broadcast(int i) {
-    return SessionRecord.newBuilder().setAtMs(2 + i)
-        .setBroadcast(BroadcastSent.newBuilder().setText("message " + i)).build();
+    return SessionRecord.newBuilder()
+        .setAtMs(2 + i)
+        .setBroadcast(BroadcastSent.newBuilder().setText("message " + i))
+        .build();
   }
 
   private long count(String sql) throws SQLException {
-    try (Connection c = database.connect(); Statement s = c.createStatement();
+    try (Connection c = database.connect();
+        Statement s = c.createStatement();
         ResultSet r = s.executeQuery(sql)) {
       r.next();
       return r.getLong(1);
@@ -89,8 +98,15 @@ class PostgresJournalsTest {
     }
     for (int i = 1; i < perSession; i++) {
       for (int s = 0; s < sessions; s++) {
-        acks.add(journals.get(s).append(i == 3 ? SessionRecord.newBuilder().setSeatTaken(
-            SeatTaken.newBuilder().setTokenHash("p-" + s)).build() : broadcast(i)));
+        acks.add(
+            journals
+                .get(s)
+                .append(
+                    i == 3
+                        ? SessionRecord.newBuilder()
+                            .setSeatTaken(SeatTaken.newBuilder().setTokenHash("p-" + s))
+                            .build()
+                        : broadcast(i)));
       }
     }
     CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).get(30, SECONDS);
@@ -103,13 +119,21 @@ class PostgresJournalsTest {
       assertEquals("message 49", stored.records().get(49).getBroadcast().getText());
     }
     assertEquals(sessions * perSession, node.stats().records());
-    assertTrue(node.stats().batches() < node.stats().records() / 10,
+    assertTrue(
+        node.stats().batches() < node.stats().records() / 10,
         "records were written in batches: " + node.stats().batches() + " commits");
-    assertEquals(sessions * perSession, count("SELECT count(*) FROM session_record WHERE"
-        + " node_epoch = " + node.lease().epoch()));
-    assertEquals(sessions, count("SELECT count(*) FROM session_owner WHERE node_id = 'n1'"
-        + " AND join_code LIKE 'CODE%'"));
-    assertEquals(2 * sessions, count("SELECT count(*) FROM member_token"),
+    assertEquals(
+        sessions * perSession,
+        count(
+            "SELECT count(*) FROM session_record WHERE" + " node_epoch = " + node.lease().epoch()));
+    assertEquals(
+        sessions,
+        count(
+            "SELECT count(*) FROM session_owner WHERE node_id = 'n1'"
+                + " AND join_code LIKE 'CODE%'"));
+    assertEquals(
+        2 * sessions,
+        count("SELECT count(*) FROM member_token"),
         "facilitator and player tokens resolve to their sessions");
     assertEquals(1, count("SELECT max(version) FROM quarterdeck_schema_version"));
   }
@@ -132,8 +156,11 @@ class PostgresJournalsTest {
     assertEquals(2, stored.records().size());
     stored.journal().append(broadcast(2)).get(10, SECONDS);
     assertEquals(3, again.read("s-a").records().size());
-    assertEquals(1, count("SELECT count(*) FROM session_record WHERE seq = 2 AND node_epoch = "
-        + again.lease().epoch()));
+    assertEquals(
+        1,
+        count(
+            "SELECT count(*) FROM session_record WHERE seq = 2 AND node_epoch = "
+                + again.lease().epoch()));
   }
 
   @Test
@@ -144,14 +171,16 @@ class PostgresJournalsTest {
     long oldEpoch = old.lease().epoch();
 
     PostgresJournals newer = node("n1");
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> j.append(broadcast(1)).get(10, SECONDS));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> j.append(broadcast(1)).get(10, SECONDS));
     assertInstanceOf(ClusterStoreException.class, e.getCause());
     assertTrue(e.getCause().getMessage().contains("fenced"), e.getCause().getMessage());
     assertEquals(1, old.stats().fencedBatches());
     assertEquals(1, count("SELECT count(*) FROM session_record WHERE session_id = 's-f'"));
-    assertEquals(0, count("SELECT count(*) FROM session_record WHERE node_epoch = " + oldEpoch
-        + " AND seq > 0"));
+    assertEquals(
+        0,
+        count(
+            "SELECT count(*) FROM session_record WHERE node_epoch = " + oldEpoch + " AND seq > 0"));
     assertFalse(old.lease().renew(), "the old lease cannot be renewed");
     assertTrue(old.lease().fenced());
     assertFalse(old.lease().held());
@@ -168,8 +197,9 @@ class PostgresJournalsTest {
     PostgresJournals other = node("n2");
     owner.create("s-o").append(opened("s-o", "OOOO")).get(10, SECONDS);
     SessionJournal intruder = other.create("s-o");
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> intruder.append(broadcast(1)).get(10, SECONDS));
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class, () -> intruder.append(broadcast(1)).get(10, SECONDS));
     assertTrue(e.getCause().getMessage().contains("no longer owns"), e.getCause().getMessage());
     // and it stays refused: the log has no gap and no foreign record
     assertThrows(ExecutionException.class, () -> intruder.append(broadcast(2)).get(10, SECONDS));
@@ -186,7 +216,8 @@ class PostgresJournalsTest {
     j.append(broadcast(1)).get(10, SECONDS);
     j.append(broadcast(2)).get(10, SECONDS);
     node.create("s-h").append(opened("s-h", "HHHH")).get(10, SECONDS);
-    try (Connection c = database.connect(); Statement s = c.createStatement()) {
+    try (Connection c = database.connect();
+        Statement s = c.createStatement()) {
       s.execute("DELETE FROM session_record WHERE session_id = 's-g' AND seq = 1");
     }
     Journals.Stored broken = node.recover("s-g");

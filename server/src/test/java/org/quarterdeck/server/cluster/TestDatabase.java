@@ -9,9 +9,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A fresh, empty PostgreSQL database for one test, in the server that {@code .ci/run} starts
- * (its URL in {@code QUARTERDECK_TEST_DATABASE_URL}). Outside CI, without that variable, the
- * tests that need one are skipped with a message saying so; in CI ({@code CI=true}) they fail.
+ * A fresh, empty PostgreSQL database for one test, in the server that {@code .ci/run} starts (its
+ * URL in {@code QUARTERDECK_TEST_DATABASE_URL}). Outside CI, without that variable, the tests that
+ * need one are skipped with a message saying so; in CI ({@code CI=true}) they fail.
  */
 public final class TestDatabase implements AutoCloseable {
   public static final String VARIABLE = "QUARTERDECK_TEST_DATABASE_URL";
@@ -23,8 +23,11 @@ public final class TestDatabase implements AutoCloseable {
   private TestDatabase(DatabaseUrl server, String serverText, String name) {
     this.server = server;
     this.name = name;
-    this.url = new DatabaseUrl(server.jdbcUrl().replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1"),
-        server.user(), server.password());
+    this.url =
+        new DatabaseUrl(
+            server.jdbcUrl().replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1"),
+            server.user(),
+            server.password());
     this.operatorUrl = serverText.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1");
   }
 
@@ -36,16 +39,27 @@ public final class TestDatabase implements AutoCloseable {
     }
     if (text == null || text.isBlank()) {
       if ("true".equals(System.getenv("CI"))) {
-        throw new AssertionError(VARIABLE + " is not set: .ci/run starts a PostgreSQL and sets"
-            + " it; the cluster tests must not be skipped in CI");
+        throw new AssertionError(
+            VARIABLE
+                + " is not set: .ci/run starts a PostgreSQL and sets"
+                + " it; the cluster tests must not be skipped in CI");
       }
-      Assumptions.abort("no PostgreSQL for the cluster tests: set " + VARIABLE + " (for example"
-          + " with .ci/postgres start DIR, see docs/cluster.md) or run .ci/run");
+      Assumptions.abort(
+          "no PostgreSQL for the cluster tests: set "
+              + VARIABLE
+              + " (for example"
+              + " with .ci/postgres start DIR, see docs/cluster.md) or run .ci/run");
     }
     DatabaseUrl server = DatabaseUrl.parse(text);
-    String name = "qd_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
-        .toLowerCase(Locale.ROOT);
-    try (Connection c = connect(server); Statement s = c.createStatement()) {
+    String name =
+        "qd_test_"
+            + UUID.randomUUID()
+                .toString()
+                .replace("-", "")
+                .substring(0, 12)
+                .toLowerCase(Locale.ROOT);
+    try (Connection c = connect(server);
+        Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name);
     }
     return new TestDatabase(server, text.trim(), name);
@@ -71,7 +85,8 @@ public final class TestDatabase implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
-    try (Connection c = connect(server); Statement s = c.createStatement()) {
+    try (Connection c = connect(server);
+        Statement s = c.createStatement()) {
       s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     }
   }

@@ -17,7 +17,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Every relative link in README.md and docs/ points to a file that exists and, with a #fragment, to a heading in it. */
+/**
+ * Every relative link in README.md and docs/ points to a file that exists and, with a #fragment, to
+ * a heading in it.
+ */
 class DocumentationLinksTest {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -51,7 +54,8 @@ class DocumentationLinksTest {
   @Test
   void theReadmeStaysShort() throws IOException {
     long size = Files.size(ROOT.resolve("README.md"));
-    assertTrue(size <= README_LIMIT_BYTES, "README.md is " + size + " bytes; details belong in docs/");
+    assertTrue(
+        size <= README_LIMIT_BYTES, "README.md is " + size + " bytes; details belong in docs/");
   }
 
   @Test
@@ -86,7 +90,11 @@ class DocumentationLinksTest {
 
   /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens. */
   static String slug(String heading) {
-    return heading.strip().toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}_\\- ]", "").replace(' ', '-');
+    return heading
+        .strip()
+        .toLowerCase(Locale.ROOT)
+        .replaceAll("[^\\p{L}\\p{N}_\\- ]", "")
+        .replace(' ', '-');
   }
 
   private static String withoutCodeBlocks(String text) {

@@ -25,8 +25,7 @@ import org.quarterdeck.server.testing.TestServer;
 
 /** Garbage on either port leaves the server healthy and other connections undisturbed. */
 class BadInputEndToEndTest {
-  @RegisterExtension
-  static final TestServer server = TestServer.inMemory();
+  @RegisterExtension static final TestServer server = TestServer.inMemory();
 
   /** Writes bytes until the server closes the connection; returns what the server sent. */
   private static byte[] throwGarbage(InetSocketAddress address, long seed, int maxBytes)
@@ -97,18 +96,22 @@ class BadInputEndToEndTest {
   void garbageOnOneConnectionDoesNotDisturbAnother() throws Exception {
     AtomicBoolean done = new AtomicBoolean();
     AtomicInteger garbageConnections = new AtomicInteger();
-    CompletableFuture<Void> hammer = CompletableFuture.runAsync(() -> {
-      long seed = 100;
-      while (!done.get() && garbageConnections.get() < 200) {
-        try {
-          throwGarbage(seed % 2 == 0 ? server.addresses().tcp() : server.addresses().http(), seed++,
-              32 * 1024);
-          garbageConnections.incrementAndGet();
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    });
+    CompletableFuture<Void> hammer =
+        CompletableFuture.runAsync(
+            () -> {
+              long seed = 100;
+              while (!done.get() && garbageConnections.get() < 200) {
+                try {
+                  throwGarbage(
+                      seed % 2 == 0 ? server.addresses().tcp() : server.addresses().http(),
+                      seed++,
+                      32 * 1024);
+                  garbageConnections.incrementAndGet();
+                } catch (IOException e) {
+                  throw new IllegalStateException(e);
+                }
+              }
+            });
     try {
       for (int round = 0; round < 30; round++) {
         java.net.URI uri = round % 3 == 2 ? server.tcp() : server.webSocket();
@@ -116,8 +119,10 @@ class BadInputEndToEndTest {
           healthy.hello().get(10, SECONDS);
           for (int i = 0; i < 10; i++) {
             long nonce = round * 100L + i;
-            ServerMessage pong = healthy.request(ClientMessage.newBuilder()
-                .setPing(Ping.newBuilder().setNonce(nonce))).get(10, SECONDS);
+            ServerMessage pong =
+                healthy
+                    .request(ClientMessage.newBuilder().setPing(Ping.newBuilder().setNonce(nonce)))
+                    .get(10, SECONDS);
             assertEquals(nonce, pong.getPong().getNonce());
           }
         }

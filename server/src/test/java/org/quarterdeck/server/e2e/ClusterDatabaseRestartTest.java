@@ -63,10 +63,15 @@ class ClusterDatabaseRestartTest {
   }
 
   private Application node(String id) throws Exception {
-    Application app = Application.start(new InetSocketAddress("127.0.0.1", 0),
-        new InetSocketAddress("127.0.0.1", 0), NetLimits.defaults(), null, "quarterdeck-test",
-        PostgresJournals.open(database.url(), new PostgresJournals.Node(id, id, id)),
-        Application.EventLoops.defaults());
+    Application app =
+        Application.start(
+            new InetSocketAddress("127.0.0.1", 0),
+            new InetSocketAddress("127.0.0.1", 0),
+            NetLimits.defaults(),
+            null,
+            "quarterdeck-test",
+            PostgresJournals.open(database.url(), new PostgresJournals.Node(id, id, id)),
+            Application.EventLoops.defaults());
     nodes.add(app);
     return app;
   }
@@ -76,34 +81,57 @@ class ClusterDatabaseRestartTest {
     String dir = System.getenv("QUARTERDECK_TEST_DATABASE_DIR");
     Path script = Path.of("..", ".ci", "postgres").toAbsolutePath().normalize();
     if (dir == null || !Files.exists(script)) {
-      Assumptions.abort("restarting PostgreSQL needs the server .ci/run started"
-          + " (QUARTERDECK_TEST_DATABASE_DIR)");
+      Assumptions.abort(
+          "restarting PostgreSQL needs the server .ci/run started"
+              + " (QUARTERDECK_TEST_DATABASE_DIR)");
     }
     Application a = node("node-a");
     node("node-b");
     URI tcp = URI.create(a.addresses().tcpUrl());
     QuarterdeckClient f = connect(tcp);
-    var created = call(f, ClientMessage.newBuilder().setCreateSession(CreateSession.newBuilder()
-        .setSettings(SessionSettings.newBuilder().setTeams(2).setSeed(7)
-            .setTurnDeadlineSeconds(3600)))).getSessionCreated();
-    call(f, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-        .setToken(created.getFacilitatorToken())));
+    var created =
+        call(
+                f,
+                ClientMessage.newBuilder()
+                    .setCreateSession(
+                        CreateSession.newBuilder()
+                            .setSettings(
+                                SessionSettings.newBuilder()
+                                    .setTeams(2)
+                                    .setSeed(7)
+                                    .setTurnDeadlineSeconds(3600))))
+            .getSessionCreated();
+    call(
+        f,
+        ClientMessage.newBuilder()
+            .setResume(Resume.newBuilder().setToken(created.getFacilitatorToken())));
     QuarterdeckClient[] players = new QuarterdeckClient[2];
     for (int p = 0; p < 2; p++) {
       players[p] = connect(tcp);
-      call(players[p], ClientMessage.newBuilder().setJoinSession(JoinSession.newBuilder()
-          .setJoinCode(created.getJoinCode()).setDisplayName("P" + p).setPreferredTeam(p)));
+      call(
+          players[p],
+          ClientMessage.newBuilder()
+              .setJoinSession(
+                  JoinSession.newBuilder()
+                      .setJoinCode(created.getJoinCode())
+                      .setDisplayName("P" + p)
+                      .setPreferredTeam(p)));
     }
-    assertFalse(call(f, ClientMessage.newBuilder().setFacilitator(FacilitatorCommand
-        .newBuilder().setStart(Empty.getDefaultInstance()))).hasError());
+    assertFalse(
+        call(
+                f,
+                ClientMessage.newBuilder()
+                    .setFacilitator(
+                        FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance())))
+            .hasError());
     long epochA = value("SELECT epoch FROM node_lease WHERE node_id = 'node-a'");
     long epochB = value("SELECT epoch FROM node_lease WHERE node_id = 'node-b'");
 
     // the operator's views of the cluster
     String http = a.addresses().httpUrl();
     String view = get(http + "/cluster", 200);
-    assertTrue(view.contains("\"nodeId\":\"node-a\",\"epoch\":" + epochA
-        + ",\"state\":\"live\""), view);
+    assertTrue(
+        view.contains("\"nodeId\":\"node-a\",\"epoch\":" + epochA + ",\"state\":\"live\""), view);
     assertTrue(view.matches("(?s).*\"nodeId\":\"node-a\"[^}]*\"sessions\":1}.*"), view);
     assertTrue(view.matches("(?s).*\"nodeId\":\"node-b\"[^}]*\"sessions\":0}.*"), view);
     assertTrue(get(http + "/healthz", 200).contains("\"live\":true,\"ready\":true"));
@@ -113,16 +141,23 @@ class ClusterDatabaseRestartTest {
     assertTrue(metrics.contains("quarterdeck_cluster_sessions_owned 1"), metrics);
     assertFalse(metrics.contains("quarterdeck_cluster_append_batches_total 0\n"), metrics);
 
-    Process restart = new ProcessBuilder("bash", script.toString(), "restart", dir)
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process restart =
+        new ProcessBuilder("bash", script.toString(), "restart", dir)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     // player 0 submits while the database restarts: accepted once it is back, or UNAVAILABLE
     // ("nothing changed, try again") and accepted on a later try
     int unavailable = submitUntilAccepted(players[0], 1);
     assertEquals(0, restart.waitFor(), "pg_ctl restart");
     submitUntilAccepted(players[1], 1);
     // the turn resolved with both decisions: turn 2 is open, and player 0 plays on
-    Snapshot snap = call(players[0], ClientMessage.newBuilder().setResume(Resume.newBuilder()
-        .setToken(tokenOf(players[0])))).getSnapshot();
+    Snapshot snap =
+        call(
+                players[0],
+                ClientMessage.newBuilder()
+                    .setResume(Resume.newBuilder().setToken(tokenOf(players[0]))))
+            .getSnapshot();
     assertEquals(2, snap.getOpenTurn().getTurn(), "turn 1 resolved across the restart");
 
     // nobody was fenced by the outage alone; the session stayed with its owner
@@ -131,14 +166,18 @@ class ClusterDatabaseRestartTest {
     assertEquals(epochB, value("SELECT epoch FROM node_lease WHERE node_id = 'node-b'"));
     assertEquals(2, value("SELECT count(*) FROM node_lease WHERE state = 'live'"));
     assertEquals(1, value("SELECT count(*) FROM session_owner WHERE node_id = 'node-a'"));
-    System.out.printf("database restart: %d UNAVAILABLE replies before the decision was"
-        + " accepted; no takeover%n", unavailable);
+    System.out.printf(
+        "database restart: %d UNAVAILABLE replies before the decision was"
+            + " accepted; no takeover%n",
+        unavailable);
   }
 
   private static String get(String url, int status) throws Exception {
-    java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-        java.net.http.HttpRequest.newBuilder(URI.create(url)).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+    java.net.http.HttpResponse<String> response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     assertEquals(status, response.statusCode(), url + ": " + response.body());
     return response.body();
   }
@@ -155,10 +194,18 @@ class ClusterDatabaseRestartTest {
     while (System.nanoTime() < deadline) {
       ServerMessage reply;
       try {
-        reply = call(c, ClientMessage.newBuilder().setSubmitDecision(SubmitDecision.newBuilder()
-            .setTurn(turn).setVersion(1).setDecision(Decision.newBuilder()
-                .addHours(ActHours.newBuilder().setAct("coach").setHours(10))
-                .addHours(ActHours.newBuilder().setAct("push").setHours(10)))));
+        reply =
+            call(
+                c,
+                ClientMessage.newBuilder()
+                    .setSubmitDecision(
+                        SubmitDecision.newBuilder()
+                            .setTurn(turn)
+                            .setVersion(1)
+                            .setDecision(
+                                Decision.newBuilder()
+                                    .addHours(ActHours.newBuilder().setAct("coach").setHours(10))
+                                    .addHours(ActHours.newBuilder().setAct("push").setHours(10)))));
       } catch (java.util.concurrent.TimeoutException e) {
         unavailable++;
         continue;
@@ -174,8 +221,10 @@ class ClusterDatabaseRestartTest {
   }
 
   private QuarterdeckClient connect(URI tcp) throws Exception {
-    QuarterdeckClient c = QuarterdeckClient.connect(tcp, ClientOptions.defaults()
-        .withRequestTimeout(Duration.ofSeconds(15))).get(10, SECONDS);
+    QuarterdeckClient c =
+        QuarterdeckClient.connect(
+                tcp, ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(15)))
+            .get(10, SECONDS);
     c.hello().get(10, SECONDS);
     clients.add(c);
     return c;
@@ -190,7 +239,8 @@ class ClusterDatabaseRestartTest {
   }
 
   private long value(String sql) throws Exception {
-    try (Connection c = database.connect(); Statement s = c.createStatement();
+    try (Connection c = database.connect();
+        Statement s = c.createStatement();
         ResultSet r = s.executeQuery(sql)) {
       assertTrue(r.next());
       return r.getLong(1);

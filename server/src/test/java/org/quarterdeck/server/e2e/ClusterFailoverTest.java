@@ -47,9 +47,9 @@ import org.quarterdeck.server.net.NetLimits;
 /**
  * Failover between cluster nodes on a real PostgreSQL: node A is a separate process; node B runs
  * here. When A is killed with SIGKILL, B fences A's lease, takes its session over and serves it
- * with every acknowledged decision; when A is stopped (SIGSTOP) past its lease and continued,
- * B has taken over, A finds itself fenced and exits, and A appended nothing after the fence; when
- * A is stopped with SIGTERM, it leaves its lease and B takes its session over without waiting.
+ * with every acknowledged decision; when A is stopped (SIGSTOP) past its lease and continued, B has
+ * taken over, A finds itself fenced and exits, and A appended nothing after the fence; when A is
+ * stopped with SIGTERM, it leaves its lease and B takes its session over without waiting.
  */
 class ClusterFailoverTest {
   private static final Pattern TCP = Pattern.compile("TCP\\s+(tcp://\\S+)");
@@ -58,8 +58,7 @@ class ClusterFailoverTest {
   private final List<QuarterdeckClient> clients = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
 
-  @TempDir
-  Path logs;
+  @TempDir Path logs;
 
   @BeforeEach
   void start() throws Exception {
@@ -88,10 +87,15 @@ class ClusterFailoverTest {
   void survivorsTakeOverAKilledNodeAndAStoppedNodeIsFenced() throws Exception {
     Process a = startNodeA();
     URI aTcp = tcpOf(a);
-    nodeB = Application.start(new InetSocketAddress("127.0.0.1", 0),
-        new InetSocketAddress("127.0.0.1", 0), NetLimits.defaults(), null,
-        "quarterdeck-test", PostgresJournals.open(database.url(),
-            new PostgresJournals.Node("node-b", "b", "b")), Application.EventLoops.defaults());
+    nodeB =
+        Application.start(
+            new InetSocketAddress("127.0.0.1", 0),
+            new InetSocketAddress("127.0.0.1", 0),
+            NetLimits.defaults(),
+            null,
+            "quarterdeck-test",
+            PostgresJournals.open(database.url(), new PostgresJournals.Node("node-b", "b", "b")),
+            Application.EventLoops.defaults());
     URI bTcp = URI.create(nodeB.addresses().tcpUrl());
 
     // 1. SIGKILL: B takes the session over with the acknowledged decision
@@ -105,11 +109,16 @@ class ClusterFailoverTest {
     assertTrue(onB.getDraftVersion() >= 1, "the decision acknowledged on A survived");
     // B goes on playing it: the second decision resolves turn 1
     QuarterdeckClient second = connect(bTcp);
-    Snapshot s2 = call(second, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-        .setToken(first.tokens()[1]))).getSnapshot();
+    Snapshot s2 =
+        call(
+                second,
+                ClientMessage.newBuilder()
+                    .setResume(Resume.newBuilder().setToken(first.tokens()[1])))
+            .getSnapshot();
     submit(second, s2);
     Snapshot after = resumeWhenServed(bTcp, first.tokens()[0]);
-    assertTrue(after.getOpenTurn().getTurn() == 2 || after.getPhase() != Phase.TURN_OPEN,
+    assertTrue(
+        after.getOpenTurn().getTurn() == 2 || after.getPhase() != Phase.TURN_OPEN,
         "turn 1 resolved on B");
     assertEquals("node-b", owner(first.sessionId()));
 
@@ -124,15 +133,24 @@ class ClusterFailoverTest {
     signal(a2, "CONT");
     assertTrue(a2.waitFor(30, SECONDS), "the fenced node stops by itself");
     assertEquals(ServeCommand.FENCED_EXIT_CODE, a2.exitValue());
-    assertEquals(0, count("SELECT count(*) FROM session_record WHERE node_epoch >= "
-        + (epochBefore + 1) + " AND session_id IN (SELECT session_id FROM session_owner)"
-        + " AND node_epoch IN (SELECT epoch FROM node_lease WHERE node_id = 'node-a')"),
+    assertEquals(
+        0,
+        count(
+            "SELECT count(*) FROM session_record WHERE node_epoch >= "
+                + (epochBefore + 1)
+                + " AND session_id IN (SELECT session_id FROM session_owner)"
+                + " AND node_epoch IN (SELECT epoch FROM node_lease WHERE node_id = 'node-a')"),
         "no record under A's fenced epoch");
-    assertEquals(0, count("SELECT count(*) FROM (SELECT node_epoch, max(node_epoch) OVER"
-        + " (PARTITION BY session_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1"
-        + " PRECEDING) AS before FROM session_record) x WHERE node_epoch < before"),
+    assertEquals(
+        0,
+        count(
+            "SELECT count(*) FROM (SELECT node_epoch, max(node_epoch) OVER"
+                + " (PARTITION BY session_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1"
+                + " PRECEDING) AS before FROM session_record) x WHERE node_epoch < before"),
         "records in each session's order never go back to an older epoch");
-    assertEquals(0, count("SELECT count(*) FROM session_owner WHERE node_id <> 'node-b'"),
+    assertEquals(
+        0,
+        count("SELECT count(*) FROM session_owner WHERE node_id <> 'node-b'"),
         "every session has one owner: B");
 
     // 3. SIGTERM: A writes what is queued, marks its lease left, and B takes over at once
@@ -146,25 +164,39 @@ class ClusterFailoverTest {
     long drainMillis = (System.nanoTime() - terminated) / 1_000_000;
     assertTrue(handed.getDraftVersion() >= 1, "the decision acknowledged before SIGTERM");
     assertEquals("node-b", owner(drained.sessionId()));
-    System.out.printf("cluster failover: SIGKILL to the first Resume served by the survivor:"
-        + " %d ms; SIGTERM to it: %d ms%n", failoverMillis, drainMillis);
+    System.out.printf(
+        "cluster failover: SIGKILL to the first Resume served by the survivor:"
+            + " %d ms; SIGTERM to it: %d ms%n",
+        failoverMillis, drainMillis);
   }
 
   private Process startNodeA() throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process process = new ProcessBuilder(java.toString(), "-XX:TieredStopAtLevel=1", "-cp",
-        System.getProperty("java.class.path"), "org.quarterdeck.server.cli.Main", "serve",
-        "--http-port", "0", "--tcp-port", "0", "--store", database.operatorUrl(),
-        "--node-id", "node-a")
-        .redirectError(ProcessBuilder.Redirect.appendTo(logs.resolve("node-a.log").toFile()))
-        .start();
+    Process process =
+        new ProcessBuilder(
+                java.toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.quarterdeck.server.cli.Main",
+                "serve",
+                "--http-port",
+                "0",
+                "--tcp-port",
+                "0",
+                "--store",
+                database.operatorUrl(),
+                "--node-id",
+                "node-a")
+            .redirectError(ProcessBuilder.Redirect.appendTo(logs.resolve("node-a.log").toFile()))
+            .start();
     processes.add(process);
     return process;
   }
 
   private URI tcpOf(Process process) throws Exception {
-    BufferedReader out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String line;
     while ((line = out.readLine()) != null) {
       Matcher m = TCP.matcher(line);
@@ -177,25 +209,51 @@ class ClusterFailoverTest {
 
   private Table playOneDecision(URI tcp, long seed) throws Exception {
     QuarterdeckClient f = connect(tcp);
-    var created = call(f, ClientMessage.newBuilder().setCreateSession(CreateSession.newBuilder()
-        .setSettings(SessionSettings.newBuilder().setTeams(2).setSeed(seed)
-            .setTurnDeadlineSeconds(3600)))).getSessionCreated();
+    var created =
+        call(
+                f,
+                ClientMessage.newBuilder()
+                    .setCreateSession(
+                        CreateSession.newBuilder()
+                            .setSettings(
+                                SessionSettings.newBuilder()
+                                    .setTeams(2)
+                                    .setSeed(seed)
+                                    .setTurnDeadlineSeconds(3600))))
+            .getSessionCreated();
     String[] tokens = new String[2];
     List<QuarterdeckClient> players = new ArrayList<>();
     for (int p = 0; p < 2; p++) {
       QuarterdeckClient c = connect(tcp);
       players.add(c);
-      tokens[p] = call(c, ClientMessage.newBuilder().setJoinSession(JoinSession.newBuilder()
-          .setJoinCode(created.getJoinCode()).setDisplayName("P" + p).setPreferredTeam(p)))
-          .getJoined().getToken();
+      tokens[p] =
+          call(
+                  c,
+                  ClientMessage.newBuilder()
+                      .setJoinSession(
+                          JoinSession.newBuilder()
+                              .setJoinCode(created.getJoinCode())
+                              .setDisplayName("P" + p)
+                              .setPreferredTeam(p)))
+              .getJoined()
+              .getToken();
     }
-    call(f, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-        .setToken(created.getFacilitatorToken())));
-    ServerMessage started = call(f, ClientMessage.newBuilder().setFacilitator(
-        FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance())));
+    call(
+        f,
+        ClientMessage.newBuilder()
+            .setResume(Resume.newBuilder().setToken(created.getFacilitatorToken())));
+    ServerMessage started =
+        call(
+            f,
+            ClientMessage.newBuilder()
+                .setFacilitator(
+                    FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance())));
     assertFalse(started.hasError(), "started: " + started);
-    Snapshot snap = call(players.get(0), ClientMessage.newBuilder().setResume(
-        Resume.newBuilder().setToken(tokens[0]))).getSnapshot();
+    Snapshot snap =
+        call(
+                players.get(0),
+                ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(tokens[0])))
+            .getSnapshot();
     ServerMessage ack = submit(players.get(0), snap);
     assertTrue(ack.hasDecisionAccepted(), "acknowledged: " + ack);
     return new Table(created.getSessionId(), tokens);
@@ -203,10 +261,23 @@ class ClusterFailoverTest {
 
   private static ServerMessage submit(QuarterdeckClient c, Snapshot snap) throws Exception {
     double free = snap.getOpenTurn().getFreeHours();
-    return call(c, ClientMessage.newBuilder().setSubmitDecision(SubmitDecision.newBuilder()
-        .setTurn(snap.getOpenTurn().getTurn()).setVersion(1).setDecision(Decision.newBuilder()
-            .addHours(ActHours.newBuilder().setAct("coach").setHours(Math.floor(free * 0.5)))
-            .addHours(ActHours.newBuilder().setAct("push").setHours(Math.floor(free * 0.3))))));
+    return call(
+        c,
+        ClientMessage.newBuilder()
+            .setSubmitDecision(
+                SubmitDecision.newBuilder()
+                    .setTurn(snap.getOpenTurn().getTurn())
+                    .setVersion(1)
+                    .setDecision(
+                        Decision.newBuilder()
+                            .addHours(
+                                ActHours.newBuilder()
+                                    .setAct("coach")
+                                    .setHours(Math.floor(free * 0.5)))
+                            .addHours(
+                                ActHours.newBuilder()
+                                    .setAct("push")
+                                    .setHours(Math.floor(free * 0.3))))));
   }
 
   /** Resumes on a node until it serves the session (it answers UNAUTHENTICATED before). */
@@ -214,8 +285,8 @@ class ClusterFailoverTest {
     QuarterdeckClient c = connect(tcp);
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
-      ServerMessage reply = call(c, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-          .setToken(token)));
+      ServerMessage reply =
+          call(c, ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(token)));
       if (reply.hasSnapshot()) {
         return reply.getSnapshot();
       }
@@ -225,34 +296,38 @@ class ClusterFailoverTest {
   }
 
   private QuarterdeckClient connect(URI tcp) throws Exception {
-    QuarterdeckClient c = QuarterdeckClient.connect(tcp, ClientOptions.defaults()
-        .withRequestTimeout(Duration.ofSeconds(10))).get(10, SECONDS);
+    QuarterdeckClient c =
+        QuarterdeckClient.connect(
+                tcp, ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(10)))
+            .get(10, SECONDS);
     c.hello().get(10, SECONDS);
     clients.add(c);
     return c;
   }
 
-  private static ServerMessage call(QuarterdeckClient c, ClientMessage.Builder m)
-      throws Exception {
+  private static ServerMessage call(QuarterdeckClient c, ClientMessage.Builder m) throws Exception {
     return c.request(m).get(15, SECONDS);
   }
 
   private static void signal(Process p, String signal) throws Exception {
-    assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start()
-        .waitFor());
+    assertEquals(
+        0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
   }
 
   private String owner(String sessionId) throws Exception {
-    try (Connection c = database.connect(); Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT node_id FROM session_owner WHERE session_id = '"
-            + sessionId + "'")) {
+    try (Connection c = database.connect();
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT node_id FROM session_owner WHERE session_id = '" + sessionId + "'")) {
       assertTrue(r.next());
       return r.getString(1);
     }
   }
 
   private String text(String sql) throws Exception {
-    try (Connection c = database.connect(); Statement s = c.createStatement();
+    try (Connection c = database.connect();
+        Statement s = c.createStatement();
         ResultSet r = s.executeQuery(sql)) {
       assertTrue(r.next());
       return r.getString(1);
@@ -264,7 +339,8 @@ class ClusterFailoverTest {
   }
 
   private long count(String sql) throws Exception {
-    try (Connection c = database.connect(); Statement s = c.createStatement();
+    try (Connection c = database.connect();
+        Statement s = c.createStatement();
         ResultSet r = s.executeQuery(sql)) {
       assertFalse(!r.next());
       return r.getLong(1);

@@ -22,8 +22,8 @@ import org.quarterdeck.server.testing.TestServer;
 
 /**
  * One client holding more half-open HTTP requests than its share (issue 12, item 7): it is capped,
- * health checks still answer (from its own address too, from the reserve), and players from
- * another address still connect and play.
+ * health checks still answer (from its own address too, from the reserve), and players from another
+ * address still connect and play.
  */
 @Timeout(value = 30, unit = SECONDS)
 class ConnectionCapsTest {
@@ -43,7 +43,8 @@ class ConnectionCapsTest {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
       socket.setSoTimeout(5000);
       OutputStream out = socket.getOutputStream();
-      out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       byte[] head = new byte[12];
       int n = socket.getInputStream().readNBytes(head, 0, 12);
       return new String(head, 0, n, StandardCharsets.US_ASCII);
@@ -53,8 +54,10 @@ class ConnectionCapsTest {
   @Test
   void halfOpenRequestsFromOneClientLockNobodyOut() throws Exception {
     ConnectionCaps caps = new ConnectionCaps(300, 100, 1000, 1000, 16);
-    try (TestServer server = TestServer.with(NetLimits.defaults(), Application.Storage.memory())
-        .withPerimeter(Perimeter.defaults().withCaps(caps)).start()) {
+    try (TestServer server =
+        TestServer.with(NetLimits.defaults(), Application.Storage.memory())
+            .withPerimeter(Perimeter.defaults().withCaps(caps))
+            .start()) {
       int port = server.addresses().http().getPort();
       List<Socket> held = new ArrayList<>();
       int refused = 0;
@@ -63,8 +66,10 @@ class ConnectionCapsTest {
           Socket s = new Socket();
           s.bind(new InetSocketAddress(ATTACKER, 0));
           s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-          s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n"
-              .getBytes(StandardCharsets.US_ASCII)); // never finished
+          s.getOutputStream()
+              .write(
+                  "GET /healthz HTTP/1.1\r\nHost: x\r\n"
+                      .getBytes(StandardCharsets.US_ASCII)); // never finished
           held.add(s);
         }
         // wait until the server has counted or refused them all
@@ -83,15 +88,21 @@ class ConnectionCapsTest {
             refused++;
           }
         }
-        assertTrue(server.server().gate().open() <= caps.perAddress() + caps.healthReserve(),
+        assertTrue(
+            server.server().gate().open() <= caps.perAddress() + caps.healthReserve(),
             "the attacker holds at most its share: " + server.server().gate().open());
-        assertTrue(refused >= 200 - caps.perAddress() - caps.healthReserve(),
+        assertTrue(
+            refused >= 200 - caps.perAddress() - caps.healthReserve(),
             "the rest were refused: " + refused);
 
         assertEquals("HTTP/1.1 200", get(loopback(1), port, "/healthz"), "another address");
         try (TestPlayer player = new TestPlayer(server.webSocket(), false)) {
-          assertTrue(player.call(org.quarterdeck.protocol.v1.ClientMessage.newBuilder()
-              .setPing(org.quarterdeck.protocol.v1.Ping.newBuilder().setNonce(1))).hasPong(),
+          assertTrue(
+              player
+                  .call(
+                      org.quarterdeck.protocol.v1.ClientMessage.newBuilder()
+                          .setPing(org.quarterdeck.protocol.v1.Ping.newBuilder().setNonce(1)))
+                  .hasPong(),
               "a player from another address plays");
         }
       } finally {
@@ -111,8 +122,10 @@ class ConnectionCapsTest {
   @Test
   void healthChecksFromAFullAddressUseTheReserve() throws Exception {
     ConnectionCaps caps = new ConnectionCaps(300, 20, 1000, 1000, 4);
-    try (TestServer server = TestServer.with(NetLimits.defaults(), Application.Storage.memory())
-        .withPerimeter(Perimeter.defaults().withCaps(caps)).start()) {
+    try (TestServer server =
+        TestServer.with(NetLimits.defaults(), Application.Storage.memory())
+            .withPerimeter(Perimeter.defaults().withCaps(caps))
+            .start()) {
       int port = server.addresses().http().getPort();
       List<Socket> held = new ArrayList<>();
       try {

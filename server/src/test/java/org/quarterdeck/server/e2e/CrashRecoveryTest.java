@@ -50,21 +50,20 @@ import org.quarterdeck.server.store.EventStore;
 import org.quarterdeck.server.store.StoreOptions;
 
 /**
- * The server as its own process, killed with SIGKILL at random moments while clients play
- * several sessions (two people and an adaptive bot each; one more session with a 1-second
- * deadline that one player always misses and an injected event), and during bursts of
- * CreateSession, restarted each time: no acknowledged decision or session is ever lost, after
- * every restart every session replays (GetReplay), verifies and exports, and the final states
- * equal those of an uninterrupted run with the same inputs. (Every record-boundary cut of a
- * recorded game is proved in-process by RecordBoundaryRecoveryTest.)
+ * The server as its own process, killed with SIGKILL at random moments while clients play several
+ * sessions (two people and an adaptive bot each; one more session with a 1-second deadline that one
+ * player always misses and an injected event), and during bursts of CreateSession, restarted each
+ * time: no acknowledged decision or session is ever lost, after every restart every session replays
+ * (GetReplay), verifies and exports, and the final states equal those of an uninterrupted run with
+ * the same inputs. (Every record-boundary cut of a recorded game is proved in-process by
+ * RecordBoundaryRecoveryTest.)
  */
 class CrashRecoveryTest {
   private static final int SESSIONS = 3;
   private static final int KILLS = Integer.getInteger("quarterdeck.crash.kills", 20);
   private static final Pattern TCP = Pattern.compile("TCP\\s+(tcp://\\S+)");
 
-  @TempDir
-  Path data;
+  @TempDir Path data;
 
   /** What the test knows of one session. */
   private static final class Table {
@@ -75,8 +74,10 @@ class CrashRecoveryTest {
     final String[] tokens = new String[2];
     final int[] teams = new int[2];
     boolean ended;
+
     /** A table whose turns end at a 1-second deadline; its second player never submits. */
     final boolean deadlines;
+
     boolean injected;
 
     Table(long seed, boolean deadlines) {
@@ -86,8 +87,9 @@ class CrashRecoveryTest {
   }
 
   /** What the test was told of sessions created in bursts: id and facilitator token. */
-  private final List<String[]> burstCreated = java.util.Collections.synchronizedList(
-      new ArrayList<>());
+  private final List<String[]> burstCreated =
+      java.util.Collections.synchronizedList(new ArrayList<>());
+
   private int notReplaying;
   private int sessionsLost;
   private int logChecks;
@@ -96,10 +98,14 @@ class CrashRecoveryTest {
   private static Decision planned(int team, int turn, double freeHours) {
     String[] acts = {"push", "coach", "change", "report", "serve", "vision"};
     return Decision.newBuilder()
-        .addHours(ActHours.newBuilder().setAct(acts[(team + turn) % acts.length])
-            .setHours(Math.floor(freeHours * 0.6)))
-        .addHours(ActHours.newBuilder().setAct(acts[(2 * team + 3 * turn) % acts.length])
-            .setHours(Math.floor(freeHours * 0.3)))
+        .addHours(
+            ActHours.newBuilder()
+                .setAct(acts[(team + turn) % acts.length])
+                .setHours(Math.floor(freeHours * 0.6)))
+        .addHours(
+            ActHours.newBuilder()
+                .setAct(acts[(2 * team + 3 * turn) % acts.length])
+                .setHours(Math.floor(freeHours * 0.3)))
         .build();
   }
 
@@ -122,15 +128,26 @@ class CrashRecoveryTest {
 
   private Process startServer(URI[] tcp) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>(List.of(java.toString(), "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), "org.quarterdeck.server.cli.Main", "serve",
-        "--http-port", "0", "--tcp-port", "0"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java.toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.quarterdeck.server.cli.Main",
+                "serve",
+                "--http-port",
+                "0",
+                "--tcp-port",
+                "0"));
     command.addAll(storeArguments());
-    Process process = new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.appendTo(data.resolve("server.log").toFile()))
-        .start();
-    BufferedReader out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    Process process =
+        new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.appendTo(data.resolve("server.log").toFile()))
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String line;
     while ((line = out.readLine()) != null) {
       Matcher m = TCP.matcher(line);
@@ -139,19 +156,20 @@ class CrashRecoveryTest {
         return process;
       }
     }
-    throw new AssertionError("the server exited before listening; see " + data
-        .resolve("server.log"));
+    throw new AssertionError(
+        "the server exited before listening; see " + data.resolve("server.log"));
   }
 
   private static QuarterdeckClient connect(URI tcp) throws Exception {
-    QuarterdeckClient c = QuarterdeckClient.connect(tcp, ClientOptions.defaults()
-        .withRequestTimeout(Duration.ofSeconds(5))).get(10, SECONDS);
+    QuarterdeckClient c =
+        QuarterdeckClient.connect(
+                tcp, ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(5)))
+            .get(10, SECONDS);
     c.hello().get(10, SECONDS);
     return c;
   }
 
-  private static ServerMessage call(QuarterdeckClient c, ClientMessage.Builder m)
-      throws Exception {
+  private static ServerMessage call(QuarterdeckClient c, ClientMessage.Builder m) throws Exception {
     return c.request(m).get(10, SECONDS);
   }
 
@@ -170,8 +188,7 @@ class CrashRecoveryTest {
     int lost = 0;
     int[] checked = new int[1];
     try {
-      for (int cycle = 0; cycle < kills() + 6 && (kills < kills() || !allEnded(tables));
-          cycle++) {
+      for (int cycle = 0; cycle < kills() + 6 && (kills < kills() || !allEnded(tables)); cycle++) {
         URI[] tcp = new URI[1];
         Process server = startServer(tcp);
         // the first run only creates the sessions and seats the players: a join whose reply a
@@ -185,11 +202,14 @@ class CrashRecoveryTest {
           // a burst of CreateSession with the kill in the middle of it
           burst(tcp[0], 30);
           bursts++;
-          killer.schedule(server::destroyForcibly, 300 + random.nextInt(1500),
+          killer.schedule(
+              server::destroyForcibly,
+              300 + random.nextInt(1500),
               java.util.concurrent.TimeUnit.MILLISECONDS);
         } else if (kill) {
           long delay = 50 + random.nextInt(1200);
-          killer.schedule(server::destroyForcibly, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+          killer.schedule(
+              server::destroyForcibly, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
         List<QuarterdeckClient> clients = new ArrayList<>();
         try {
@@ -223,11 +243,20 @@ class CrashRecoveryTest {
       last.destroy();
       assertTrue(last.waitFor(30, SECONDS));
     }
-    System.out.printf("crash test: %d SIGKILLs (%d during CreateSession bursts), %d acknowledged"
-        + " decisions, %d checks of them after restarts, %d lost; %d sessions acknowledged in"
-        + " bursts, %d lost; %d restarts checked (replay, verify, export), %d sessions did not"
-        + " replay%n", kills, bursts, acked.size(), checked[0], lost, burstCreated.size(),
-        sessionsLost, logChecks, notReplaying);
+    System.out.printf(
+        "crash test: %d SIGKILLs (%d during CreateSession bursts), %d acknowledged"
+            + " decisions, %d checks of them after restarts, %d lost; %d sessions acknowledged in"
+            + " bursts, %d lost; %d restarts checked (replay, verify, export), %d sessions did not"
+            + " replay%n",
+        kills,
+        bursts,
+        acked.size(),
+        checked[0],
+        lost,
+        burstCreated.size(),
+        sessionsLost,
+        logChecks,
+        notReplaying);
     assertEquals(0, lost, "acknowledged decisions lost");
     assertEquals(0, sessionsLost, "acknowledged sessions lost");
     assertEquals(0, notReplaying, "sessions that did not replay after a restart");
@@ -242,10 +271,12 @@ class CrashRecoveryTest {
         if (t.deadlines) {
           continue; // not compared: the deadline decides when its turns end
         }
-        List<ReplayFrame> frames = new Reenactment(Timeline.of(
-            storage.read(t.sessionId).records())).actual();
+        List<ReplayFrame> frames =
+            new Reenactment(Timeline.of(storage.read(t.sessionId).records())).actual();
         assertEquals(12, frames.size());
-        assertEquals(uninterrupted(t), frames.get(frames.size() - 1).getStateHash(),
+        assertEquals(
+            uninterrupted(t),
+            frames.get(frames.size() - 1).getStateHash(),
             "session " + t.sessionId + " ends where an uninterrupted run ends");
       }
     }
@@ -260,30 +291,39 @@ class CrashRecoveryTest {
   private void burst(URI tcp, int count) throws Exception {
     QuarterdeckClient c = connect(tcp);
     for (int i = 0; i < count; i++) {
-      c.request(ClientMessage.newBuilder().setCreateSession(CreateSession.newBuilder()
-          .setSettings(SessionSettings.newBuilder().setTeams(2))))
-          .thenAccept(reply -> {
-            if (reply.hasSessionCreated()) {
-              burstCreated.add(new String[] {reply.getSessionCreated().getSessionId(),
-                  reply.getSessionCreated().getFacilitatorToken()});
-            }
-          });
+      c.request(
+              ClientMessage.newBuilder()
+                  .setCreateSession(
+                      CreateSession.newBuilder()
+                          .setSettings(SessionSettings.newBuilder().setTeams(2))))
+          .thenAccept(
+              reply -> {
+                if (reply.hasSessionCreated()) {
+                  burstCreated.add(
+                      new String[] {
+                        reply.getSessionCreated().getSessionId(),
+                        reply.getSessionCreated().getFacilitatorToken()
+                      });
+                }
+              });
     }
   }
 
   /**
-   * After a restart: every session of the data directory verifies and exports offline (what
-   * {@code verify} and {@code export} do), each table's facilitator gets a Replay, and every
-   * session acknowledged in a burst resumes. Counts failures instead of asserting, so that a
-   * kill in the middle never hides one.
+   * After a restart: every session of the data directory verifies and exports offline (what {@code
+   * verify} and {@code export} do), each table's facilitator gets a Replay, and every session
+   * acknowledged in a burst resumes. Counts failures instead of asserting, so that a kill in the
+   * middle never hides one.
    */
   private void checkAfterRestart(List<Table> tables, URI tcp) throws Exception {
     // the offline tools read the embedded store's files; a PostgreSQL store is checked by GetReplay
     boolean files = storeArguments().contains("--data");
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     java.io.PrintStream print = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
-    if (files && org.quarterdeck.server.cli.Main.run(new String[] {"verify", "--data",
-        data.toString()}, print, print) != 0) {
+    if (files
+        && org.quarterdeck.server.cli.Main.run(
+                new String[] {"verify", "--data", data.toString()}, print, print)
+            != 0) {
       System.out.println(out);
       notReplaying++;
     }
@@ -291,18 +331,27 @@ class CrashRecoveryTest {
       if (t.sessionId == null) {
         continue;
       }
-      if (files && org.quarterdeck.server.cli.Main.run(new String[] {"export", "--data",
-          data.toString(), "--session", t.sessionId, "--format", "csv"}, new java.io.PrintStream(
-              new java.io.ByteArrayOutputStream()), print) != 0) {
+      if (files
+          && org.quarterdeck.server.cli.Main.run(
+                  new String[] {
+                    "export", "--data", data.toString(), "--session", t.sessionId, "--format", "csv"
+                  },
+                  new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+                  print)
+              != 0) {
         System.out.println(out);
         notReplaying++;
       }
       QuarterdeckClient f = connect(tcp);
       try {
-        call(f, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-            .setToken(t.facilitatorToken)));
-        ServerMessage replay = call(f, ClientMessage.newBuilder().setGetReplay(
-            org.quarterdeck.protocol.v1.GetReplay.getDefaultInstance()));
+        call(
+            f,
+            ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(t.facilitatorToken)));
+        ServerMessage replay =
+            call(
+                f,
+                ClientMessage.newBuilder()
+                    .setGetReplay(org.quarterdeck.protocol.v1.GetReplay.getDefaultInstance()));
         if (!replay.hasReplay()) {
           System.out.println("no replay: " + replay);
           notReplaying++;
@@ -318,20 +367,26 @@ class CrashRecoveryTest {
     QuarterdeckClient f = connect(tcp);
     try {
       for (String[] session : created) {
-        ServerMessage back = call(f, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-            .setToken(session[1])));
-        for (int retry = 0; retry < 20 && back.getError().getCode()
-            == org.quarterdeck.protocol.v1.ErrorCode.RATE_LIMITED; retry++) {
+        ServerMessage back =
+            call(f, ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(session[1])));
+        for (int retry = 0;
+            retry < 20
+                && back.getError().getCode() == org.quarterdeck.protocol.v1.ErrorCode.RATE_LIMITED;
+            retry++) {
           Thread.sleep(Math.max(10, back.getError().getRetryAfterMs())); // one checking connection
-          back = call(f, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-              .setToken(session[1])));
+          back =
+              call(
+                  f,
+                  ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(session[1])));
         }
         if (!back.hasSnapshot()) {
           System.out.println("acknowledged session " + session[0] + " lost: " + back);
           sessionsLost++;
         }
-        call(f, ClientMessage.newBuilder().setLeave(
-            org.quarterdeck.protocol.v1.Leave.getDefaultInstance()));
+        call(
+            f,
+            ClientMessage.newBuilder()
+                .setLeave(org.quarterdeck.protocol.v1.Leave.getDefaultInstance()));
       }
     } finally {
       f.close();
@@ -340,8 +395,13 @@ class CrashRecoveryTest {
   }
 
   /** Resumes every player and checks each acknowledged decision is still there. */
-  private static int checkAcked(List<Table> tables, Set<String> acked, URI tcp,
-      List<QuarterdeckClient> clients, int[] checked) throws Exception {
+  private static int checkAcked(
+      List<Table> tables,
+      Set<String> acked,
+      URI tcp,
+      List<QuarterdeckClient> clients,
+      int[] checked)
+      throws Exception {
     int lost = 0;
     for (int s = 0; s < tables.size(); s++) {
       Table t = tables.get(s);
@@ -354,16 +414,19 @@ class CrashRecoveryTest {
         }
         QuarterdeckClient c = connect(tcp);
         clients.add(c);
-        Snapshot snap = call(c, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-            .setToken(t.tokens[p]))).getSnapshot();
+        Snapshot snap =
+            call(c, ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(t.tokens[p])))
+                .getSnapshot();
         for (String a : acked) {
           String[] parts = a.split("/");
           if (Integer.parseInt(parts[0]) != s || Integer.parseInt(parts[1]) != t.teams[p]) {
             continue;
           }
           int turn = Integer.parseInt(parts[2]);
-          boolean kept = snap.getPhase() == Phase.ENDED || snap.getOpenTurn().getTurn() > turn
-              || (snap.getOpenTurn().getTurn() == turn && snap.getDraftVersion() >= 1);
+          boolean kept =
+              snap.getPhase() == Phase.ENDED
+                  || snap.getOpenTurn().getTurn() > turn
+                  || (snap.getOpenTurn().getTurn() == turn && snap.getDraftVersion() >= 1);
           lost += kept ? 0 : 1;
           checked[0]++;
         }
@@ -372,17 +435,32 @@ class CrashRecoveryTest {
     return lost;
   }
 
-  private static void drive(List<Table> tables, Set<String> acked, URI tcp,
-      List<QuarterdeckClient> clients, boolean setupOnly) throws Exception {
+  private static void drive(
+      List<Table> tables,
+      Set<String> acked,
+      URI tcp,
+      List<QuarterdeckClient> clients,
+      boolean setupOnly)
+      throws Exception {
     QuarterdeckClient c = connect(tcp);
     clients.add(c);
     for (Table t : tables) {
       if (t.sessionId == null) {
-        var created = call(c, ClientMessage.newBuilder().setCreateSession(CreateSession
-            .newBuilder().setSettings(SessionSettings.newBuilder().setTeams(3).setSeed(t.seed)
-                .setTurnDeadlineSeconds(t.deadlines ? 1 : 0).addBotStrategies("")
-                .addBotStrategies("").addBotStrategies("adaptive"))))
-            .getSessionCreated();
+        var created =
+            call(
+                    c,
+                    ClientMessage.newBuilder()
+                        .setCreateSession(
+                            CreateSession.newBuilder()
+                                .setSettings(
+                                    SessionSettings.newBuilder()
+                                        .setTeams(3)
+                                        .setSeed(t.seed)
+                                        .setTurnDeadlineSeconds(t.deadlines ? 1 : 0)
+                                        .addBotStrategies("")
+                                        .addBotStrategies("")
+                                        .addBotStrategies("adaptive"))))
+                .getSessionCreated();
         assertFalse(created.getSessionId().isEmpty());
         t.sessionId = created.getSessionId();
         t.code = created.getJoinCode();
@@ -396,9 +474,16 @@ class CrashRecoveryTest {
         clients.add(pc);
         seats.add(pc);
         if (t.tokens[p] == null) {
-          var joined = call(pc, ClientMessage.newBuilder().setJoinSession(JoinSession
-              .newBuilder().setJoinCode(t.code).setDisplayName("P" + p).setPreferredTeam(p)))
-              .getJoined();
+          var joined =
+              call(
+                      pc,
+                      ClientMessage.newBuilder()
+                          .setJoinSession(
+                              JoinSession.newBuilder()
+                                  .setJoinCode(t.code)
+                                  .setDisplayName("P" + p)
+                                  .setPreferredTeam(p)))
+                  .getJoined();
           assertFalse(joined.getToken().isEmpty(), "joined");
           t.tokens[p] = joined.getToken();
           t.teams[p] = joined.getTeam();
@@ -408,20 +493,41 @@ class CrashRecoveryTest {
     for (Table t : tables) {
       QuarterdeckClient f = connect(tcp);
       clients.add(f);
-      Snapshot snap = call(f, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-          .setToken(t.facilitatorToken))).getSnapshot();
+      Snapshot snap =
+          call(
+                  f,
+                  ClientMessage.newBuilder()
+                      .setResume(Resume.newBuilder().setToken(t.facilitatorToken)))
+              .getSnapshot();
       if (snap.getPhase() == Phase.LOBBY) {
-        call(f, ClientMessage.newBuilder().setFacilitator(FacilitatorCommand.newBuilder()
-            .setStart(Empty.getDefaultInstance())));
+        call(
+            f,
+            ClientMessage.newBuilder()
+                .setFacilitator(
+                    FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance())));
       }
-      if (t.deadlines && !t.injected && snap.getPhase() == Phase.TURN_OPEN
+      if (t.deadlines
+          && !t.injected
+          && snap.getPhase() == Phase.TURN_OPEN
           && snap.getOpenTurn().getTurn() >= 2) {
-        t.injected = call(f, ClientMessage.newBuilder().setFacilitator(FacilitatorCommand
-            .newBuilder().setInject(org.quarterdeck.protocol.v1.InjectEvent.newBuilder()
-                .setCustom(org.quarterdeck.protocol.v1.CustomEvent.newBuilder()
-                    .setTitle("Audit").setNarrative("An audit takes the week")
-                    .addEffects(org.quarterdeck.protocol.v1.Variable.newBuilder()
-                        .setName("morale").setValue(-3)))))).hasFacilitatorAck();
+        t.injected =
+            call(
+                    f,
+                    ClientMessage.newBuilder()
+                        .setFacilitator(
+                            FacilitatorCommand.newBuilder()
+                                .setInject(
+                                    org.quarterdeck.protocol.v1.InjectEvent.newBuilder()
+                                        .setCustom(
+                                            org.quarterdeck.protocol.v1.CustomEvent.newBuilder()
+                                                .setTitle("Audit")
+                                                .setNarrative("An audit takes the week")
+                                                .addEffects(
+                                                    org.quarterdeck.protocol.v1.Variable
+                                                        .newBuilder()
+                                                        .setName("morale")
+                                                        .setValue(-3))))))
+                .hasFacilitatorAck();
       }
     }
     if (setupOnly) {
@@ -433,20 +539,32 @@ class CrashRecoveryTest {
         Table t = tables.get(s);
         for (int p = 0; p < 2; p++) {
           QuarterdeckClient pc = seats.get(i++);
-          Snapshot snap = call(pc, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-              .setToken(t.tokens[p]))).getSnapshot();
+          Snapshot snap =
+              call(
+                      pc,
+                      ClientMessage.newBuilder()
+                          .setResume(Resume.newBuilder().setToken(t.tokens[p])))
+                  .getSnapshot();
           if (snap.getPhase() == Phase.ENDED) {
             t.ended = true;
             continue;
           }
-          if (snap.getPhase() != Phase.TURN_OPEN || snap.getDraftVersion() > 0
+          if (snap.getPhase() != Phase.TURN_OPEN
+              || snap.getDraftVersion() > 0
               || (t.deadlines && p == 1)) {
             continue;
           }
           int turn = snap.getOpenTurn().getTurn();
-          ServerMessage reply = call(pc, ClientMessage.newBuilder().setSubmitDecision(
-              SubmitDecision.newBuilder().setTurn(turn).setVersion(1).setDecision(
-                  planned(t.teams[p], turn, snap.getOpenTurn().getFreeHours()))));
+          ServerMessage reply =
+              call(
+                  pc,
+                  ClientMessage.newBuilder()
+                      .setSubmitDecision(
+                          SubmitDecision.newBuilder()
+                              .setTurn(turn)
+                              .setVersion(1)
+                              .setDecision(
+                                  planned(t.teams[p], turn, snap.getOpenTurn().getFreeHours()))));
           if (reply.hasDecisionAccepted()) {
             acked.add(s + "/" + t.teams[p] + "/" + turn);
           }
@@ -457,8 +575,11 @@ class CrashRecoveryTest {
 
   /** The final state hash of the same session played without interruption, by the engine. */
   private static String uninterrupted(Table t) throws Exception {
-    Game game = Game.start(ScenarioCatalog.builtIn(ScenarioCatalog.defaultName()).rules(),
-        t.seed, List.of("team-1", "team-2", "team-3"));
+    Game game =
+        Game.start(
+            ScenarioCatalog.builtIn(ScenarioCatalog.defaultName()).rules(),
+            t.seed,
+            List.of("team-1", "team-2", "team-3"));
     while (!game.isOver()) {
       List<AcceptedDecision> decisions = new ArrayList<>();
       for (int team = 0; team < 2; team++) {
@@ -471,8 +592,13 @@ class CrashRecoveryTest {
         decisions.add(game.validate(engine.build()).value());
       }
       // team 3 is the adaptive bot, which decides when the turn opens
-      decisions.add(game.validate(org.quarterdeck.server.bot.BotPlayer.propose(game,
-          game.seats().get(2), org.quarterdeck.server.bot.Strategies.parse("adaptive"))).value());
+      decisions.add(
+          game.validate(
+                  org.quarterdeck.server.bot.BotPlayer.propose(
+                      game,
+                      game.seats().get(2),
+                      org.quarterdeck.server.bot.Strategies.parse("adaptive")))
+              .value());
       game = game.resolve(decisions, List.of()).next();
     }
     return game.stateHashHex();

@@ -58,24 +58,44 @@ class FacilitatorServeTest {
     Path accounts = dir.resolve("facilitators.txt");
     Path data = dir.resolve("data");
     ByteArrayOutputStream added = new ByteArrayOutputStream();
-    assertEquals(0, FacilitatorAccountCommand.run(new String[] {"--facilitators",
-        accounts.toString(), "--name", "alice", "--iterations", "20000"},
-        new ByteArrayInputStream((PASSWORD + "\n").getBytes(StandardCharsets.UTF_8)),
-        new PrintStream(added, true, StandardCharsets.UTF_8), System.err));
+    assertEquals(
+        0,
+        FacilitatorAccountCommand.run(
+            new String[] {
+              "--facilitators", accounts.toString(), "--name", "alice", "--iterations", "20000"
+            },
+            new ByteArrayInputStream((PASSWORD + "\n").getBytes(StandardCharsets.UTF_8)),
+            new PrintStream(added, true, StandardCharsets.UTF_8),
+            System.err));
 
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Path log = dir.resolve("server.log");
-    Process process = new ProcessBuilder(java.toString(), "-cp",
-        System.getProperty("java.class.path"), "org.quarterdeck.server.cli.Main", "serve",
-        "--http-port", "0", "--tcp-port", "0", "--data", data.toString(),
-        "--facilitators", accounts.toString(), "--admin-token", "admin-" + System.nanoTime(),
-        "--public-url", "http://quarterdeck.example:8080")
-        .redirectErrorStream(true)
-        .start();
+    Process process =
+        new ProcessBuilder(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.quarterdeck.server.cli.Main",
+                "serve",
+                "--http-port",
+                "0",
+                "--tcp-port",
+                "0",
+                "--data",
+                data.toString(),
+                "--facilitators",
+                accounts.toString(),
+                "--admin-token",
+                "admin-" + System.nanoTime(),
+                "--public-url",
+                "http://quarterdeck.example:8080")
+            .redirectErrorStream(true)
+            .start();
     StringBuilder output = new StringBuilder();
     try {
-      BufferedReader out = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String ws = null;
       String open = null;
       while (ws == null || open == null) {
@@ -91,30 +111,44 @@ class FacilitatorServeTest {
         }
       }
       assertEquals("http://quarterdeck.example:8080", open, "the operator's public URL");
-      Thread drain = new Thread(() -> {
-        try {
-          out.lines().forEach(l -> {
-            synchronized (output) {
-              output.append(l).append('\n');
-            }
-          });
-        } catch (java.io.UncheckedIOException closed) {
-          // the process ended and its output closed
-        }
-      });
+      Thread drain =
+          new Thread(
+              () -> {
+                try {
+                  out.lines()
+                      .forEach(
+                          l -> {
+                            synchronized (output) {
+                              output.append(l).append('\n');
+                            }
+                          });
+                } catch (java.io.UncheckedIOException closed) {
+                  // the process ended and its output closed
+                }
+              });
       drain.setDaemon(true);
       drain.start();
 
       try (TestPlayer facilitator = new TestPlayer(URI.create(ws), true)) {
-        ServerMessage refused = facilitator.call(ClientMessage.newBuilder().setSignIn(
-            SignIn.newBuilder().setName("alice").setPassword(WRONG)));
+        ServerMessage refused =
+            facilitator.call(
+                ClientMessage.newBuilder()
+                    .setSignIn(SignIn.newBuilder().setName("alice").setPassword(WRONG)));
         assertEquals(ErrorCode.UNAUTHENTICATED, refused.getError().getCode(), refused.toString());
-        ServerMessage signedIn = facilitator.call(ClientMessage.newBuilder().setSignIn(
-            SignIn.newBuilder().setName("alice").setPassword(PASSWORD)));
-        assertEquals("http://quarterdeck.example:8080/room/alice",
-            signedIn.getSignedIn().getRoomUrl(), signedIn.toString());
-        ServerMessage created = facilitator.call(ClientMessage.newBuilder().setCreateSession(
-            CreateSession.newBuilder().setSettings(SessionSettings.newBuilder().setTeams(2))));
+        ServerMessage signedIn =
+            facilitator.call(
+                ClientMessage.newBuilder()
+                    .setSignIn(SignIn.newBuilder().setName("alice").setPassword(PASSWORD)));
+        assertEquals(
+            "http://quarterdeck.example:8080/room/alice",
+            signedIn.getSignedIn().getRoomUrl(),
+            signedIn.toString());
+        ServerMessage created =
+            facilitator.call(
+                ClientMessage.newBuilder()
+                    .setCreateSession(
+                        CreateSession.newBuilder()
+                            .setSettings(SessionSettings.newBuilder().setTeams(2))));
         assertTrue(created.hasSessionCreated(), "a signed-in facilitator needs no admin token");
       }
       process.destroy();
@@ -138,8 +172,8 @@ class FacilitatorServeTest {
         byte[] bytes = Files.readAllBytes(f);
         assertFalse(contains(bytes, password), "the password is in " + f);
         assertFalse(contains(bytes, wrong), "a wrong password is in " + f);
-        ownerRecorded |= contains(bytes, "alice".getBytes(StandardCharsets.UTF_8))
-            && !f.equals(accounts);
+        ownerRecorded |=
+            contains(bytes, "alice".getBytes(StandardCharsets.UTF_8)) && !f.equals(accounts);
       }
     }
     assertTrue(ownerRecorded, "the session log names its owner");
@@ -163,37 +197,62 @@ class FacilitatorServeTest {
   void theCliCsvExportEqualsTheWebsByteForByte(@TempDir Path data) throws Exception {
     String sessionId;
     byte[] web;
-    try (Application app = Application.start(new InetSocketAddress("127.0.0.1", 0),
-        new InetSocketAddress("127.0.0.1", 0), NetLimits.defaults(), null, "csv-test",
-        new Application.Storage(data, org.quarterdeck.server.store.StoreOptions.DEFAULTS))) {
-      try (TestPlayer facilitator = new TestPlayer(URI.create(app.addresses().webSocketUrl()),
-          false)) {
-        SessionCreated created = facilitator.call(ClientMessage.newBuilder().setCreateSession(
-            CreateSession.newBuilder().setBuiltinScenario("market-year").setSettings(
-                SessionSettings.newBuilder().setTeams(3).setSeed(42)))).getSessionCreated();
+    try (Application app =
+        Application.start(
+            new InetSocketAddress("127.0.0.1", 0),
+            new InetSocketAddress("127.0.0.1", 0),
+            NetLimits.defaults(),
+            null,
+            "csv-test",
+            new Application.Storage(data, org.quarterdeck.server.store.StoreOptions.DEFAULTS))) {
+      try (TestPlayer facilitator =
+          new TestPlayer(URI.create(app.addresses().webSocketUrl()), false)) {
+        SessionCreated created =
+            facilitator
+                .call(
+                    ClientMessage.newBuilder()
+                        .setCreateSession(
+                            CreateSession.newBuilder()
+                                .setBuiltinScenario("market-year")
+                                .setSettings(SessionSettings.newBuilder().setTeams(3).setSeed(42))))
+                .getSessionCreated();
         sessionId = created.getSessionId();
-        facilitator.call(ClientMessage.newBuilder().setResume(
-            Resume.newBuilder().setToken(created.getFacilitatorToken())));
-        for (FacilitatorCommand.Builder command : List.of(
-            FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance()),
-            FacilitatorCommand.newBuilder().setForceResolve(Empty.getDefaultInstance()),
-            FacilitatorCommand.newBuilder().setForceResolve(Empty.getDefaultInstance()))) {
+        facilitator.call(
+            ClientMessage.newBuilder()
+                .setResume(Resume.newBuilder().setToken(created.getFacilitatorToken())));
+        for (FacilitatorCommand.Builder command :
+            List.of(
+                FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance()),
+                FacilitatorCommand.newBuilder().setForceResolve(Empty.getDefaultInstance()),
+                FacilitatorCommand.newBuilder().setForceResolve(Empty.getDefaultInstance()))) {
           ServerMessage ack = facilitator.call(ClientMessage.newBuilder().setFacilitator(command));
           assertTrue(ack.hasFacilitatorAck(), ack.toString());
         }
-        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create(app.addresses().httpUrl() + "/sessions/" + sessionId
-                + "/export?format=csv"))
-            .header("Authorization", "Bearer " + created.getFacilitatorToken()).build(),
-            HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(
+                            URI.create(
+                                app.addresses().httpUrl()
+                                    + "/sessions/"
+                                    + sessionId
+                                    + "/export?format=csv"))
+                        .header("Authorization", "Bearer " + created.getFacilitatorToken())
+                        .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, response.statusCode());
         web = response.body();
       }
     }
     ByteArrayOutputStream cli = new ByteArrayOutputStream();
-    assertEquals(0, Main.run(new String[] {"export", "--data", data.toString(), "--session",
-        sessionId, "--format", "csv"}, new PrintStream(cli, true, StandardCharsets.UTF_8),
-        System.err));
+    assertEquals(
+        0,
+        Main.run(
+            new String[] {
+              "export", "--data", data.toString(), "--session", sessionId, "--format", "csv"
+            },
+            new PrintStream(cli, true, StandardCharsets.UTF_8),
+            System.err));
     String text = new String(web, StandardCharsets.UTF_8);
     assertTrue(text.lines().count() >= 7, "a header and 3 teams x 2 turns:\n" + text);
     assertArrayEquals(web, cli.toByteArray(), "CLI:\n" + cli + "\nweb:\n" + text);
@@ -203,33 +262,52 @@ class FacilitatorServeTest {
   @Timeout(60)
   void aRoomLinkLeadsToTheFacilitatorsNewestRunningSession(@TempDir Path dir) throws Exception {
     Path accounts = dir.resolve("facilitators.txt");
-    org.quarterdeck.server.facilitator.FacilitatorAccounts.put(accounts, "alice",
-        PASSWORD.toCharArray(), 1_000);
-    try (Application app = Application.start(new InetSocketAddress("127.0.0.1", 0),
-        new InetSocketAddress("127.0.0.1", 0), NetLimits.defaults(), null, "room-test",
-        Application.Storage.memory(), Application.EventLoops.defaults(),
-        org.quarterdeck.server.facilitator.FacilitatorAccounts.load(accounts));
-        TestPlayer facilitator = new TestPlayer(URI.create(app.addresses().webSocketUrl()),
-            true)) {
-      HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-          .build();
+    org.quarterdeck.server.facilitator.FacilitatorAccounts.put(
+        accounts, "alice", PASSWORD.toCharArray(), 1_000);
+    try (Application app =
+            Application.start(
+                new InetSocketAddress("127.0.0.1", 0),
+                new InetSocketAddress("127.0.0.1", 0),
+                NetLimits.defaults(),
+                null,
+                "room-test",
+                Application.Storage.memory(),
+                Application.EventLoops.defaults(),
+                org.quarterdeck.server.facilitator.FacilitatorAccounts.load(accounts));
+        TestPlayer facilitator = new TestPlayer(URI.create(app.addresses().webSocketUrl()), true)) {
+      HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
       URI room = URI.create(app.addresses().httpUrl() + "/room/alice");
-      assertEquals(404, http.send(HttpRequest.newBuilder(room).build(),
-          HttpResponse.BodyHandlers.ofString()).statusCode(), "no session yet");
-      facilitator.call(ClientMessage.newBuilder().setSignIn(
-          SignIn.newBuilder().setName("alice").setPassword(PASSWORD)));
+      assertEquals(
+          404,
+          http.send(HttpRequest.newBuilder(room).build(), HttpResponse.BodyHandlers.ofString())
+              .statusCode(),
+          "no session yet");
+      facilitator.call(
+          ClientMessage.newBuilder()
+              .setSignIn(SignIn.newBuilder().setName("alice").setPassword(PASSWORD)));
       String code = null;
       for (int round = 0; round < 2; round++) {
-        code = facilitator.call(ClientMessage.newBuilder().setCreateSession(
-            CreateSession.newBuilder().setSettings(SessionSettings.newBuilder().setTeams(2))))
-            .getSessionCreated().getJoinCode();
-        HttpResponse<String> redirect = http.send(HttpRequest.newBuilder(room).build(),
-            HttpResponse.BodyHandlers.ofString());
+        code =
+            facilitator
+                .call(
+                    ClientMessage.newBuilder()
+                        .setCreateSession(
+                            CreateSession.newBuilder()
+                                .setSettings(SessionSettings.newBuilder().setTeams(2))))
+                .getSessionCreated()
+                .getJoinCode();
+        HttpResponse<String> redirect =
+            http.send(HttpRequest.newBuilder(room).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(303, redirect.statusCode());
         assertEquals("/?code=" + code, redirect.headers().firstValue("Location").orElseThrow());
       }
-      assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(app.addresses().httpUrl()
-          + "/room/..%2Fetc")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+      assertEquals(
+          404,
+          http.send(
+                  HttpRequest.newBuilder(URI.create(app.addresses().httpUrl() + "/room/..%2Fetc"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .statusCode());
     }
   }
 }

@@ -39,26 +39,35 @@ import org.quarterdeck.server.testing.TestServer;
 
 /** Whole games over real sockets: every transport, bots, reconnects, deadlines, the facilitator. */
 class GameEndToEndTest {
-  @RegisterExtension
-  static final TestServer server = TestServer.inMemory();
+  @RegisterExtension static final TestServer server = TestServer.inMemory();
 
   private static TestPlayer facilitator(SessionSettings settings, SessionCreated[] out)
       throws Exception {
     TestPlayer f = new TestPlayer(server.webSocket(), false);
-    ServerMessage created = f.call(ClientMessage.newBuilder().setCreateSession(
-        CreateSession.newBuilder().setSettings(settings)));
+    ServerMessage created =
+        f.call(
+            ClientMessage.newBuilder()
+                .setCreateSession(CreateSession.newBuilder().setSettings(settings)));
     assertTrue(created.hasSessionCreated(), created.toString());
     out[0] = created.getSessionCreated();
-    assertTrue(f.call(ClientMessage.newBuilder().setResume(Resume.newBuilder()
-        .setToken(out[0].getFacilitatorToken()))).hasSnapshot());
+    assertTrue(
+        f.call(
+                ClientMessage.newBuilder()
+                    .setResume(Resume.newBuilder().setToken(out[0].getFacilitatorToken())))
+            .hasSnapshot());
     return f;
   }
 
-  private static TestPlayer join(URI uri, boolean json, String code, String name)
-      throws Exception {
+  private static TestPlayer join(URI uri, boolean json, String code, String name) throws Exception {
     TestPlayer p = new TestPlayer(uri, json);
-    ServerMessage joined = p.call(ClientMessage.newBuilder().setJoinSession(
-        JoinSession.newBuilder().setJoinCode(code).setDisplayName(name).setPreferredTeam(-1)));
+    ServerMessage joined =
+        p.call(
+            ClientMessage.newBuilder()
+                .setJoinSession(
+                    JoinSession.newBuilder()
+                        .setJoinCode(code)
+                        .setDisplayName(name)
+                        .setPreferredTeam(-1)));
     assertTrue(joined.hasJoined(), joined.toString());
     p.token = joined.getJoined().getToken();
     p.team = joined.getJoined().getTeam();
@@ -75,35 +84,63 @@ class GameEndToEndTest {
     String[] acts = {"push", "report", "coach", "change", "serve"};
     double free = open.getFreeHours();
     Decision.Builder d = Decision.newBuilder();
-    d.addHours(ActHours.newBuilder().setAct(acts[(team + open.getTurn()) % acts.length])
-        .setHours(Math.floor(free * 0.5)));
-    d.addHours(ActHours.newBuilder().setAct(acts[(team * 3 + open.getTurn()) % acts.length])
-        .setHours(Math.floor(free * 0.4)));
+    d.addHours(
+        ActHours.newBuilder()
+            .setAct(acts[(team + open.getTurn()) % acts.length])
+            .setHours(Math.floor(free * 0.5)));
+    d.addHours(
+        ActHours.newBuilder()
+            .setAct(acts[(team * 3 + open.getTurn()) % acts.length])
+            .setHours(Math.floor(free * 0.4)));
     return d.build();
   }
 
   private static ServerMessage submit(TestPlayer p, TurnOpened open, int version, Decision d)
       throws Exception {
-    return p.call(ClientMessage.newBuilder().setSubmitDecision(SubmitDecision.newBuilder()
-        .setTurn(open.getTurn()).setVersion(version).setDecision(d)));
+    return p.call(
+        ClientMessage.newBuilder()
+            .setSubmitDecision(
+                SubmitDecision.newBuilder()
+                    .setTurn(open.getTurn())
+                    .setVersion(version)
+                    .setDecision(d)));
   }
 
   @Test
   void threeTransportsAndTwoBotsPlayAWholeGameWithAReconnect() throws Exception {
     SessionCreated[] created = new SessionCreated[1];
-    TestPlayer fac = facilitator(SessionSettings.newBuilder().setTeams(5).setSeed(11)
-        .addBotStrategies("").addBotStrategies("").addBotStrategies("")
-        .addBotStrategies("numbers").addBotStrategies("leader").build(), created);
+    TestPlayer fac =
+        facilitator(
+            SessionSettings.newBuilder()
+                .setTeams(5)
+                .setSeed(11)
+                .addBotStrategies("")
+                .addBotStrategies("")
+                .addBotStrategies("")
+                .addBotStrategies("numbers")
+                .addBotStrategies("leader")
+                .build(),
+            created);
     String code = created[0].getJoinCode();
-    List<TestPlayer> players = new ArrayList<>(List.of(
-        join(server.webSocket(), false, code, "Binary"),
-        join(server.webSocket(), true, code, "Json"),
-        join(server.tcp(), false, code, "Tcp")));
-    assertEquals(Phase.TURN_OPEN, command(fac, FacilitatorCommand.newBuilder()
-        .setStart(Empty.getDefaultInstance())).getFacilitatorAck().getPhase());
+    List<TestPlayer> players =
+        new ArrayList<>(
+            List.of(
+                join(server.webSocket(), false, code, "Binary"),
+                join(server.webSocket(), true, code, "Json"),
+                join(server.tcp(), false, code, "Tcp")));
+    assertEquals(
+        Phase.TURN_OPEN,
+        command(fac, FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance()))
+            .getFacilitatorAck()
+            .getPhase());
 
-    ServerMessage denied = players.get(0).call(ClientMessage.newBuilder().setFacilitator(
-        FacilitatorCommand.newBuilder().setEnd(Empty.getDefaultInstance())));
+    ServerMessage denied =
+        players
+            .get(0)
+            .call(
+                ClientMessage.newBuilder()
+                    .setFacilitator(
+                        FacilitatorCommand.newBuilder().setEnd(Empty.getDefaultInstance())));
     assertEquals(ErrorCode.PERMISSION_DENIED, denied.getError().getCode());
 
     for (int turn = 1; turn <= 12; turn++) {
@@ -115,16 +152,17 @@ class GameEndToEndTest {
           // a dropped player resumes with the token over another transport
           p.close();
           TestPlayer back = new TestPlayer(server.tcp(), false);
-          ServerMessage snapshot = back.call(ClientMessage.newBuilder()
-              .setResume(Resume.newBuilder().setToken(p.token)));
+          ServerMessage snapshot =
+              back.call(
+                  ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(p.token)));
           assertEquals(3, snapshot.getSnapshot().getOpenTurn().getTurn());
           back.token = p.token;
           back.team = p.team;
           players.set(0, back);
           p = back;
         }
-        ServerMessage wrongTurn = submit(p, open.toBuilder().setTurn(turn + 1).build(), 1,
-            planned(open, p.team));
+        ServerMessage wrongTurn =
+            submit(p, open.toBuilder().setTurn(turn + 1).build(), 1, planned(open, p.team));
         assertEquals(ErrorCode.WRONG_PHASE, wrongTurn.getError().getCode());
         assertTrue(submit(p, open, 1, planned(open, p.team)).hasDecisionAccepted());
       }
@@ -147,8 +185,10 @@ class GameEndToEndTest {
   @Test
   void theDeadlineResolvesForAMissingPlayer() throws Exception {
     SessionCreated[] created = new SessionCreated[1];
-    TestPlayer fac = facilitator(SessionSettings.newBuilder().setTeams(2)
-        .setTurnDeadlineSeconds(1).setSeed(3).build(), created);
+    TestPlayer fac =
+        facilitator(
+            SessionSettings.newBuilder().setTeams(2).setTurnDeadlineSeconds(1).setSeed(3).build(),
+            created);
     TestPlayer here = join(server.tcp(), false, created[0].getJoinCode(), "Here");
     TestPlayer away = join(server.webSocket(), true, created[0].getJoinCode(), "Away");
     command(fac, FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance()));
@@ -168,37 +208,58 @@ class GameEndToEndTest {
   @Test
   void theFacilitatorPausesExtendsInjectsAndForces() throws Exception {
     SessionCreated[] created = new SessionCreated[1];
-    TestPlayer fac = facilitator(SessionSettings.newBuilder().setTeams(2)
-        .setTurnDeadlineSeconds(600).setSeed(4).build(), created);
+    TestPlayer fac =
+        facilitator(
+            SessionSettings.newBuilder().setTeams(2).setTurnDeadlineSeconds(600).setSeed(4).build(),
+            created);
     TestPlayer ana = join(server.webSocket(), false, created[0].getJoinCode(), "Ana");
     command(fac, FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance()));
     TurnOpened open = ana.await(ServerMessage::hasTurnOpened, 10).getTurnOpened();
 
-    assertEquals(Phase.PAUSED, command(fac, FacilitatorCommand.newBuilder()
-        .setPause(Empty.getDefaultInstance())).getFacilitatorAck().getPhase());
+    assertEquals(
+        Phase.PAUSED,
+        command(fac, FacilitatorCommand.newBuilder().setPause(Empty.getDefaultInstance()))
+            .getFacilitatorAck()
+            .getPhase());
     var paused = ana.await(ServerMessage::hasPhaseChanged, 10).getPhaseChanged();
     assertEquals(Phase.PAUSED, paused.getPhase());
-    assertEquals(ErrorCode.WRONG_PHASE,
-        submit(ana, open, 1, planned(open, ana.team)).getError().getCode());
+    assertEquals(
+        ErrorCode.WRONG_PHASE, submit(ana, open, 1, planned(open, ana.team)).getError().getCode());
     command(fac, FacilitatorCommand.newBuilder().setExtendSeconds(60));
     command(fac, FacilitatorCommand.newBuilder().setResume(Empty.getDefaultInstance()));
-    var resumed = ana.await(m -> m.hasPhaseChanged()
-        && m.getPhaseChanged().getPhase() == Phase.TURN_OPEN, 10).getPhaseChanged();
+    var resumed =
+        ana.await(m -> m.hasPhaseChanged() && m.getPhaseChanged().getPhase() == Phase.TURN_OPEN, 10)
+            .getPhaseChanged();
     assertTrue(resumed.getRemainingMs() > 600_000, "extended while paused: " + resumed);
 
-    assertTrue(command(fac, FacilitatorCommand.newBuilder().setInject(InjectEvent.newBuilder()
-        .setCustom(CustomEvent.newBuilder().setTitle("Reorg").setNarrative("New boss")
-            .addEffects(Variable.newBuilder().setName("stress").setValue(5))))).hasFacilitatorAck());
-    var reopened = ana.await(m -> m.hasTurnOpened()
-        && m.getTurnOpened().getEventsList().stream().anyMatch(e -> e.getTitle().equals("Reorg")),
-        10);
+    assertTrue(
+        command(
+                fac,
+                FacilitatorCommand.newBuilder()
+                    .setInject(
+                        InjectEvent.newBuilder()
+                            .setCustom(
+                                CustomEvent.newBuilder()
+                                    .setTitle("Reorg")
+                                    .setNarrative("New boss")
+                                    .addEffects(
+                                        Variable.newBuilder().setName("stress").setValue(5)))))
+            .hasFacilitatorAck());
+    var reopened =
+        ana.await(
+            m ->
+                m.hasTurnOpened()
+                    && m.getTurnOpened().getEventsList().stream()
+                        .anyMatch(e -> e.getTitle().equals("Reorg")),
+            10);
     assertEquals(1, reopened.getTurnOpened().getTurn());
     command(fac, FacilitatorCommand.newBuilder().setForceResolve(Empty.getDefaultInstance()));
     var resolved = ana.await(ServerMessage::hasTurnResolved, 10).getTurnResolved();
-    assertTrue(resolved.getReport().getEventsList().stream()
-        .anyMatch(e -> e.getTitle().equals("Reorg")));
-    var live = command(fac, FacilitatorCommand.newBuilder()
-        .setLiveView(Empty.getDefaultInstance())).getLiveView();
+    assertTrue(
+        resolved.getReport().getEventsList().stream().anyMatch(e -> e.getTitle().equals("Reorg")));
+    var live =
+        command(fac, FacilitatorCommand.newBuilder().setLiveView(Empty.getDefaultInstance()))
+            .getLiveView();
     assertEquals(2, live.getTeamsCount());
     assertTrue(live.getEventHistoryList().stream().anyMatch(e -> e.getTitle().equals("Reorg")));
     ana.close();
@@ -227,13 +288,16 @@ class GameEndToEndTest {
   /** Plays a two-team session with planned decisions; returns {server hash, engine hash}. */
   private static String[] playWholeSession(long seed) throws Exception {
     SessionCreated[] created = new SessionCreated[1];
-    TestPlayer fac = facilitator(SessionSettings.newBuilder().setTeams(2).setSeed(seed).build(),
-        created);
+    TestPlayer fac =
+        facilitator(SessionSettings.newBuilder().setTeams(2).setSeed(seed).build(), created);
     TestPlayer a = join(server.tcp(), false, created[0].getJoinCode(), "A");
     TestPlayer b = join(server.webSocket(), seed % 2 == 0, created[0].getJoinCode(), "B");
     command(fac, FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance()));
-    Game game = Game.start(ScenarioCatalog.builtIn(ScenarioCatalog.defaultName()).rules(), seed,
-        List.of("team-1", "team-2"));
+    Game game =
+        Game.start(
+            ScenarioCatalog.builtIn(ScenarioCatalog.defaultName()).rules(),
+            seed,
+            List.of("team-1", "team-2"));
     String serverHash = null;
     for (int turn = 1; turn <= 12; turn++) {
       Decision[] byTeam = new Decision[2];

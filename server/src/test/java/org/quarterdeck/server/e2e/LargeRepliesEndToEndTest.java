@@ -36,8 +36,9 @@ import org.quarterdeck.server.testing.TestServer;
 @Timeout(value = 120, unit = SECONDS)
 class LargeRepliesEndToEndTest {
   /** A short grace so the non-reading client is closed within the test's bound. */
-  private static final NetLimits LIMITS = NetLimits.defaults()
-      .withSlowReader(Duration.ofSeconds(6), 64L * 1024 * 1024);
+  private static final NetLimits LIMITS =
+      NetLimits.defaults().withSlowReader(Duration.ofSeconds(6), 64L * 1024 * 1024);
+
   private static TestServer server;
   private static SessionCreated game;
 
@@ -53,35 +54,47 @@ class LargeRepliesEndToEndTest {
   }
 
   private static ClientMessage.Builder replay() {
-    return ClientMessage.newBuilder().setGetReplay(
-        GetReplay.newBuilder().setSessionId(game.getSessionId()));
+    return ClientMessage.newBuilder()
+        .setGetReplay(GetReplay.newBuilder().setSessionId(game.getSessionId()));
   }
 
   private static ClientMessage.Builder whatIf() {
-    return ClientMessage.newBuilder().setWhatIf(
-        WhatIf.newBuilder().setSessionId(game.getSessionId()).setFromTurn(1));
+    return ClientMessage.newBuilder()
+        .setWhatIf(WhatIf.newBuilder().setSessionId(game.getSessionId()).setFromTurn(1));
   }
 
-  private static void replaysReachAReader(URI uri, boolean json, int pipelined,
-      long minimumBytes) throws Exception {
-    try (QuarterdeckClient client = QuarterdeckClient.connect(uri, BigSessions.bigFrames(json))
-        .get(10, SECONDS)) {
+  private static void replaysReachAReader(URI uri, boolean json, int pipelined, long minimumBytes)
+      throws Exception {
+    try (QuarterdeckClient client =
+        QuarterdeckClient.connect(uri, BigSessions.bigFrames(json)).get(10, SECONDS)) {
       client.hello().get(10, SECONDS);
-      client.request(ClientMessage.newBuilder().setResume(
-          Resume.newBuilder().setToken(game.getFacilitatorToken()))).get(20, SECONDS);
-      var replies = new java.util.ArrayList<java.util.concurrent.CompletableFuture<ServerMessage>>();
+      client
+          .request(
+              ClientMessage.newBuilder()
+                  .setResume(Resume.newBuilder().setToken(game.getFacilitatorToken())))
+          .get(20, SECONDS);
+      var replies =
+          new java.util.ArrayList<java.util.concurrent.CompletableFuture<ServerMessage>>();
       for (int i = 0; i < pipelined; i++) {
         replies.add(client.request(i % 2 == 0 ? replay() : whatIf()));
       }
       for (var reply : replies) {
         ServerMessage m = reply.get(60, SECONDS);
         assertTrue(m.hasReplay() || m.hasWhatIfResult(), m.getBodyCase().toString());
-        long wire = json ? JsonFormat.printer().print(m).getBytes(StandardCharsets.UTF_8).length
-            : m.getSerializedSize();
-        System.out.printf("%s over %s (%s): %,d bytes on the wire%n", m.getBodyCase(),
-            uri.getScheme(), json ? "JSON" : "binary", wire);
-        assertTrue(wire > minimumBytes, "a reply of " + wire + " bytes (wanted more than "
-            + minimumBytes + ", far above the 1 MiB high-water mark)");
+        long wire =
+            json
+                ? JsonFormat.printer().print(m).getBytes(StandardCharsets.UTF_8).length
+                : m.getSerializedSize();
+        System.out.printf(
+            "%s over %s (%s): %,d bytes on the wire%n",
+            m.getBodyCase(), uri.getScheme(), json ? "JSON" : "binary", wire);
+        assertTrue(
+            wire > minimumBytes,
+            "a reply of "
+                + wire
+                + " bytes (wanted more than "
+                + minimumBytes
+                + ", far above the 1 MiB high-water mark)");
       }
       assertTrue(client.isOpen(), "the reading client is still connected");
     }
@@ -103,10 +116,16 @@ class LargeRepliesEndToEndTest {
     try (Socket socket = new Socket("127.0.0.1", server.addresses().tcp().getPort())) {
       socket.setReceiveBufferSize(16 * 1024);
       OutputStream out = socket.getOutputStream();
-      ClientMessage.newBuilder().setRequestId(1).setHello(Hello.newBuilder()
-          .addProtocolVersions(1)).build().writeDelimitedTo(out);
-      ClientMessage.newBuilder().setRequestId(2).setResume(Resume.newBuilder()
-          .setToken(game.getFacilitatorToken())).build().writeDelimitedTo(out);
+      ClientMessage.newBuilder()
+          .setRequestId(1)
+          .setHello(Hello.newBuilder().addProtocolVersions(1))
+          .build()
+          .writeDelimitedTo(out);
+      ClientMessage.newBuilder()
+          .setRequestId(2)
+          .setResume(Resume.newBuilder().setToken(game.getFacilitatorToken()))
+          .build()
+          .writeDelimitedTo(out);
       for (int i = 0; i < 20; i++) {
         replay().setRequestId(10 + i).build().writeDelimitedTo(out);
       }
@@ -117,8 +136,8 @@ class LargeRepliesEndToEndTest {
           && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
-      assertEquals(before + 1, server.server().metrics().slowReaderCloses(),
-          "closed as a slow reader");
+      assertEquals(
+          before + 1, server.server().metrics().slowReaderCloses(), "closed as a slow reader");
       // and what was queued for it is gone: draining now ends at EOF
       InputStream in = new DataInputStream(socket.getInputStream());
       byte[] sink = new byte[1 << 16];

@@ -34,14 +34,25 @@ class ServeProcessTest {
   void servesUntilSigtermThenSaysGoodbye(@TempDir Path data) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Path log = data.resolve("server.log");
-    Process process = new ProcessBuilder(java.toString(), "-cp",
-        System.getProperty("java.class.path"), "org.quarterdeck.server.cli.Main", "serve",
-        "--http-port", "0", "--tcp-port", "0", "--data", data.toString())
-        .redirectError(log.toFile())
-        .start();
+    Process process =
+        new ProcessBuilder(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.quarterdeck.server.cli.Main",
+                "serve",
+                "--http-port",
+                "0",
+                "--tcp-port",
+                "0",
+                "--data",
+                data.toString())
+            .redirectError(log.toFile())
+            .start();
     try {
-      BufferedReader out = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String http = null;
       String ws = null;
       String tcp = null;
@@ -59,15 +70,17 @@ class ServeProcessTest {
           tcp = m.group(1);
         }
       }
-      HttpResponse<String> health = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create(http + "/healthz")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> health =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(http + "/healthz")).build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertEquals(200, health.statusCode());
 
-      QuarterdeckClient wsClient = QuarterdeckClient.connect(URI.create(ws),
-          ClientOptions.defaults()).get(10, SECONDS);
-      QuarterdeckClient tcpClient = QuarterdeckClient.connect(URI.create(tcp),
-          ClientOptions.defaults()).get(10, SECONDS);
+      QuarterdeckClient wsClient =
+          QuarterdeckClient.connect(URI.create(ws), ClientOptions.defaults()).get(10, SECONDS);
+      QuarterdeckClient tcpClient =
+          QuarterdeckClient.connect(URI.create(tcp), ClientOptions.defaults()).get(10, SECONDS);
       wsClient.hello().get(10, SECONDS);
       tcpClient.hello().get(10, SECONDS);
       LinkedBlockingQueue<ServerMessage> pushes = new LinkedBlockingQueue<>();
@@ -76,8 +89,8 @@ class ServeProcessTest {
       process.destroy(); // SIGTERM
       assertTrue(process.waitFor(20, SECONDS), "the server exits after SIGTERM");
       assertEquals(0, process.exitValue(), "a graceful stop exits 0, not 143");
-      assertEquals(Goodbye.Reason.SERVER_SHUTDOWN, pushes.poll(10, SECONDS).getGoodbye()
-          .getReason());
+      assertEquals(
+          Goodbye.Reason.SERVER_SHUTDOWN, pushes.poll(10, SECONDS).getGoodbye().getReason());
       tcpClient.closeFuture().get(10, SECONDS);
       wsClient.close();
       tcpClient.close();

@@ -21,9 +21,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * {@code serve} in a child process under a small file-descriptor limit and heap
- * ({@code sh -c 'ulimit -n N; exec java -XmxM ...'}), so that exhausting them shows within
- * seconds. Loopback, ports chosen by the system.
+ * {@code serve} in a child process under a small file-descriptor limit and heap ({@code sh -c
+ * 'ulimit -n N; exec java -XmxM ...'}), so that exhausting them shows within seconds. Loopback,
+ * ports chosen by the system.
  */
 final class ServerProcess implements AutoCloseable {
   private static final Pattern TCP = Pattern.compile("TCP\\s+(tcp://\\S+)");
@@ -48,22 +48,36 @@ final class ServerProcess implements AutoCloseable {
   static ServerProcess start(Path data, int fdLimit, String heap, String... args)
       throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>(List.of("sh", "-c",
-        "ulimit -n " + fdLimit + " && exec \"$0\" \"$@\"", java.toString(), "-Xmx" + heap,
-        "-cp", System.getProperty("java.class.path"), "org.quarterdeck.server.cli.Main", "serve",
-        "--http-port", "0", "--tcp-port", "0", "--data", data.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "sh",
+                "-c",
+                "ulimit -n " + fdLimit + " && exec \"$0\" \"$@\"",
+                java.toString(),
+                "-Xmx" + heap,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.quarterdeck.server.cli.Main",
+                "serve",
+                "--http-port",
+                "0",
+                "--tcp-port",
+                "0",
+                "--data",
+                data.toString()));
     command.addAll(List.of(args));
     Path log = Files.createTempFile(data.getParent(), "server", ".log");
     Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
-    BufferedReader out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String http = null;
     String ws = null;
     String tcp = null;
     while (tcp == null) {
       String line = out.readLine();
-      assertNotNull(line, () -> "the server stopped before printing its addresses: "
-          + readQuietly(log));
+      assertNotNull(
+          line, () -> "the server stopped before printing its addresses: " + readQuietly(log));
       Matcher m;
       if ((m = HTTP.matcher(line)).find()) {
         http = m.group(1);
@@ -76,15 +90,18 @@ final class ServerProcess implements AutoCloseable {
       }
     }
     // keep draining stdout so the child never blocks on a full pipe
-    Thread drain = new Thread(() -> {
-      try {
-        while (out.readLine() != null) {
-          // discard
-        }
-      } catch (IOException ignored) {
-        // the process ended
-      }
-    }, "server-stdout");
+    Thread drain =
+        new Thread(
+            () -> {
+              try {
+                while (out.readLine() != null) {
+                  // discard
+                }
+              } catch (IOException ignored) {
+                // the process ended
+              }
+            },
+            "server-stdout");
     drain.setDaemon(true);
     drain.start();
     return new ServerProcess(process, http, URI.create(ws), URI.create(tcp), log);
@@ -118,8 +135,10 @@ final class ServerProcess implements AutoCloseable {
   }
 
   HttpResponse<String> get(String path) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(http + path))
-        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(http + path)).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   /** A gauge or counter from /metrics. */

@@ -19,8 +19,8 @@ final class TestPlayer implements AutoCloseable {
   int team = -1;
 
   TestPlayer(URI server, boolean json) throws Exception {
-    client = QuarterdeckClient.connect(server, ClientOptions.defaults().withJson(json))
-        .get(10, SECONDS);
+    client =
+        QuarterdeckClient.connect(server, ClientOptions.defaults().withJson(json)).get(10, SECONDS);
     client.onPush(pushes::add);
     client.hello().get(10, SECONDS);
   }

@@ -38,9 +38,9 @@ import org.quarterdeck.server.net.TlsCertificates;
 import org.quarterdeck.server.testing.TestServer;
 
 /**
- * TLS on both listeners with a self-signed certificate made in the test (the JDK's keytool):
- * https, wss:// carrying envelopes, TLS around the TCP frames, and a renewed certificate picked up
- * without a restart (issue 12, item 12).
+ * TLS on both listeners with a self-signed certificate made in the test (the JDK's keytool): https,
+ * wss:// carrying envelopes, TLS around the TCP frames, and a renewed certificate picked up without
+ * a restart (issue 12, item 12).
  */
 @Timeout(value = 60, unit = SECONDS)
 class TlsEndToEndTest {
@@ -49,12 +49,32 @@ class TlsEndToEndTest {
   private static KeyStore selfSigned(Path dir, String alias, Path certPem, Path keyPem)
       throws Exception {
     Path store = dir.resolve(alias + ".p12");
-    Process keytool = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1",
-        "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
-        "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit",
-        "-keypass", "changeit").redirectErrorStream(true).start();
+    Process keytool =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                alias,
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit")
+            .redirectErrorStream(true)
+            .start();
     String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, keytool.waitFor(), output);
     KeyStore keys = KeyStore.getInstance("PKCS12");
@@ -69,17 +89,21 @@ class TlsEndToEndTest {
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   private static SSLContext trusting(KeyStore keys) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("server", keys.getCertificate(keys.aliases().nextElement()));
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(
-        TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, tmf.getTrustManagers(), null);
@@ -87,14 +111,16 @@ class TlsEndToEndTest {
   }
 
   private static ClientMessage hello() {
-    return ClientMessage.newBuilder().setRequestId(1)
-        .setHello(Hello.newBuilder().addProtocolVersions(1)).build();
+    return ClientMessage.newBuilder()
+        .setRequestId(1)
+        .setHello(Hello.newBuilder().addProtocolVersions(1))
+        .build();
   }
 
   /** Hello over TLS around varint frames; returns the server's certificate. */
   private static X509Certificate helloOverTlsTcp(SSLContext context, int port) throws Exception {
-    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1",
-        port)) {
+    try (SSLSocket socket =
+        (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       hello().writeDelimitedTo(socket.getOutputStream());
       socket.getOutputStream().flush();
@@ -111,39 +137,49 @@ class TlsEndToEndTest {
     Path key = dir.resolve("key.pem");
     KeyStore first = selfSigned(dir, "first", cert, key);
     TlsCertificates tls = TlsCertificates.load(cert, key);
-    try (TestServer server = TestServer.with(NetLimits.defaults(), Application.Storage.memory())
-        .withPerimeter(Perimeter.defaults().withTls(tls)).start()) {
+    try (TestServer server =
+        TestServer.with(NetLimits.defaults(), Application.Storage.memory())
+            .withPerimeter(Perimeter.defaults().withTls(tls))
+            .start()) {
       assertTrue(server.addresses().webSocketUrl().startsWith("wss://"));
       assertTrue(server.addresses().tcpUrl().startsWith("tcps://"));
       SSLContext trustFirst = trusting(first);
       HttpClient https = HttpClient.newBuilder().sslContext(trustFirst).build();
-      HttpResponse<String> health = https.send(HttpRequest.newBuilder(
-          URI.create(server.addresses().httpUrl() + "/healthz")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> health =
+          https.send(
+              HttpRequest.newBuilder(URI.create(server.addresses().httpUrl() + "/healthz")).build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(200, health.statusCode());
 
       // wss:// carrying a binary envelope
       CompletableFuture<ServerMessage> reply = new CompletableFuture<>();
-      WebSocket ws = https.newWebSocketBuilder().buildAsync(
-          URI.create(server.addresses().webSocketUrl()), new WebSocket.Listener() {
-            private final java.io.ByteArrayOutputStream parts = new java.io.ByteArrayOutputStream();
+      WebSocket ws =
+          https
+              .newWebSocketBuilder()
+              .buildAsync(
+                  URI.create(server.addresses().webSocketUrl()),
+                  new WebSocket.Listener() {
+                    private final java.io.ByteArrayOutputStream parts =
+                        new java.io.ByteArrayOutputStream();
 
-            @Override
-            public CompletionStage<?> onBinary(WebSocket socket, ByteBuffer data, boolean last) {
-              byte[] bytes = new byte[data.remaining()];
-              data.get(bytes);
-              parts.writeBytes(bytes);
-              if (last) {
-                try {
-                  reply.complete(ServerMessage.parseFrom(parts.toByteArray()));
-                } catch (Exception e) {
-                  reply.completeExceptionally(e);
-                }
-              }
-              socket.request(1);
-              return null;
-            }
-          }).get(10, SECONDS);
+                    @Override
+                    public CompletionStage<?> onBinary(
+                        WebSocket socket, ByteBuffer data, boolean last) {
+                      byte[] bytes = new byte[data.remaining()];
+                      data.get(bytes);
+                      parts.writeBytes(bytes);
+                      if (last) {
+                        try {
+                          reply.complete(ServerMessage.parseFrom(parts.toByteArray()));
+                        } catch (Exception e) {
+                          reply.completeExceptionally(e);
+                        }
+                      }
+                      socket.request(1);
+                      return null;
+                    }
+                  })
+              .get(10, SECONDS);
       ws.sendBinary(ByteBuffer.wrap(hello().toByteArray()), true).get(10, SECONDS);
       assertTrue(reply.get(10, SECONDS).hasWelcome());
       ws.abort();
@@ -168,8 +204,8 @@ class TlsEndToEndTest {
 
       // renewal: new files in place, the server re-reads them
       KeyStore second = selfSigned(dir, "second", cert, key);
-      Files.setLastModifiedTime(cert, java.nio.file.attribute.FileTime.fromMillis(
-          System.currentTimeMillis() + 2000));
+      Files.setLastModifiedTime(
+          cert, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 2000));
       assertTrue(tls.reloadIfChanged(), "the renewed certificate is loaded");
       X509Certificate renewed = helloOverTlsTcp(trusting(second), tcpPort);
       assertEquals(second.getCertificate("second"), renewed);

@@ -6,19 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
-
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.quarterdeck.client.QuarterdeckClient;
 import org.quarterdeck.protocol.v1.ClientMessage;
 import org.quarterdeck.protocol.v1.CreateSession;
@@ -32,8 +31,7 @@ import org.quarterdeck.server.testing.TestServer;
 
 /** Hello and Ping over every way in, on real loopback sockets. */
 class TransportsEndToEndTest {
-  @RegisterExtension
-  static final TestServer server = TestServer.inMemory();
+  @RegisterExtension static final TestServer server = TestServer.inMemory();
 
   private URI uri(String transport) {
     return transport.equals("tcp") ? server.tcp() : server.webSocket();
@@ -47,8 +45,10 @@ class TransportsEndToEndTest {
       assertEquals(1, welcome.getProtocolVersion());
       assertEquals(64 * 1024, welcome.getMaxFrameBytes());
       for (long nonce = 1; nonce <= 20; nonce++) {
-        ServerMessage pong = client.request(ClientMessage.newBuilder()
-            .setPing(Ping.newBuilder().setNonce(nonce))).get(10, SECONDS);
+        ServerMessage pong =
+            client
+                .request(ClientMessage.newBuilder().setPing(Ping.newBuilder().setNonce(nonce)))
+                .get(10, SECONDS);
         assertEquals(nonce, pong.getPong().getNonce());
       }
     }
@@ -58,19 +58,26 @@ class TransportsEndToEndTest {
   @CsvSource({"ws, false", "ws, true", "tcp, false"})
   void typedErrorsNameTheRequest(String transport, boolean json) throws Exception {
     try (QuarterdeckClient client = server.client(uri(transport), json)) {
-      ServerMessage early = client.request(ClientMessage.newBuilder()
-          .setPing(Ping.newBuilder())).get(10, SECONDS);
+      ServerMessage early =
+          client.request(ClientMessage.newBuilder().setPing(Ping.newBuilder())).get(10, SECONDS);
       assertEquals(ErrorCode.UNAUTHENTICATED, early.getError().getCode());
       assertEquals(1, early.getRequestId());
 
-      ServerMessage wrongVersion = client.request(ClientMessage.newBuilder()
-          .setHello(Hello.newBuilder().addProtocolVersions(99))).get(10, SECONDS);
+      ServerMessage wrongVersion =
+          client
+              .request(
+                  ClientMessage.newBuilder().setHello(Hello.newBuilder().addProtocolVersions(99)))
+              .get(10, SECONDS);
       assertEquals(ErrorCode.UNSUPPORTED_VERSION, wrongVersion.getError().getCode());
       assertEquals(2, wrongVersion.getRequestId());
 
       client.hello().get(10, SECONDS);
-      ServerMessage create = client.request(ClientMessage.newBuilder()
-          .setCreateSession(CreateSession.newBuilder().setBuiltinScenario("x"))).get(10, SECONDS);
+      ServerMessage create =
+          client
+              .request(
+                  ClientMessage.newBuilder()
+                      .setCreateSession(CreateSession.newBuilder().setBuiltinScenario("x")))
+              .get(10, SECONDS);
       assertEquals(ErrorCode.NOT_FOUND, create.getError().getCode()); // no such scenario
       assertTrue(create.getError().getMessage().contains("x"), create.toString());
       assertEquals(4, create.getRequestId());
@@ -84,37 +91,48 @@ class TransportsEndToEndTest {
     assertTrue(health.body().contains("\"status\":\"ok\""));
 
     // The JDK's WebSocket client fails the future unless the server answers 101.
-    WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-        .buildAsync(server.webSocket(), new WebSocket.Listener() {}).get(10, SECONDS);
+    WebSocket ws =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .buildAsync(server.webSocket(), new WebSocket.Listener() {})
+            .get(10, SECONDS);
     ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, SECONDS);
   }
 
   @Test
   void jsonFramesAreAnsweredInJsonAndBadJsonGetsATypedError() throws Exception {
     LinkedBlockingQueue<String> texts = new LinkedBlockingQueue<>();
-    WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-        .buildAsync(server.webSocket(), new WebSocket.Listener() {
-          private final StringBuilder partial = new StringBuilder();
+    WebSocket ws =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .buildAsync(
+                server.webSocket(),
+                new WebSocket.Listener() {
+                  private final StringBuilder partial = new StringBuilder();
 
-          @Override
-          public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-              texts.add(partial.toString());
-              partial.setLength(0);
-            }
-            w.request(1);
-            return null;
-          }
-        }).get(10, SECONDS);
+                  @Override
+                  public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                    partial.append(data);
+                    if (last) {
+                      texts.add(partial.toString());
+                      partial.setLength(0);
+                    }
+                    w.request(1);
+                    return null;
+                  }
+                })
+            .get(10, SECONDS);
     ws.sendText("{\"requestId\":\"1\",\"hello\":{\"protocolVersions\":[1]}}", true).get();
     String welcome = texts.poll(10, SECONDS);
-    assertTrue(welcome.startsWith("{\"requestId\":\"1\",\"welcome\":{\"protocolVersion\":1"),
-        welcome);
+    assertTrue(
+        welcome.startsWith("{\"requestId\":\"1\",\"welcome\":{\"protocolVersion\":1"), welcome);
     ws.sendText("{\"requestId\":\"2\",\"ping\":{\"nonce\":\"5\"},\"surprise\":true}", true).get();
     String error = texts.poll(10, SECONDS);
-    assertTrue(error.contains("\"requestId\":\"2\"") && error.contains("INVALID_ARGUMENT")
-        && error.contains("surprise"), error);
+    assertTrue(
+        error.contains("\"requestId\":\"2\"")
+            && error.contains("INVALID_ARGUMENT")
+            && error.contains("surprise"),
+        error);
     ws.sendText("{\"requestId\":\"3\",\"ping\":{\"nonce\":\"5\"}}", true).get();
     assertEquals("{\"requestId\":\"3\",\"pong\":{\"nonce\":\"5\"}}", texts.poll(10, SECONDS));
     ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
@@ -124,8 +142,8 @@ class TransportsEndToEndTest {
    * Only the frame's header is sent: it declares one byte more than the limit, and the server
    * judges a frame by its header. The client then only reads, so nothing it writes can meet the
    * closed socket. (Sending the whole 64 KiB with the JDK client raced the server's close: under
-   * load its write could still be in flight when the socket closed, and it reported "Broken
-   * pipe" instead of the close frame it had not read yet.)
+   * load its write could still be in flight when the socket closed, and it reported "Broken pipe"
+   * instead of the close frame it had not read yet.)
    */
   @Test
   void anOversizedWebSocketMessageIsClosedWith1009() throws Exception {
@@ -133,11 +151,13 @@ class TransportsEndToEndTest {
       socket.connect(new InetSocketAddress("127.0.0.1", server.webSocket().getPort()), 10_000);
       socket.setSoTimeout(10_000);
       java.io.OutputStream out = socket.getOutputStream();
-      java.io.DataInputStream in = new java.io.DataInputStream(
-          new java.io.BufferedInputStream(socket.getInputStream()));
-      out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-          + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      java.io.DataInputStream in =
+          new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
+      out.write(
+          ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                  + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  + "Sec-WebSocket-Version: 13\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       String status = readHttpHead(in);
       assertTrue(status.startsWith("HTTP/1.1 101"), status);
@@ -181,14 +201,19 @@ class TransportsEndToEndTest {
   @Test
   void aMessageSplitIntoFragmentsOverTheLimitIsClosedWith1009() throws Exception {
     CompletableFuture<Integer> closeStatus = new CompletableFuture<>();
-    WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-        .buildAsync(server.webSocket(), new WebSocket.Listener() {
-          @Override
-          public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
-            closeStatus.complete(status);
-            return null;
-          }
-        }).get(10, SECONDS);
+    WebSocket ws =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .buildAsync(
+                server.webSocket(),
+                new WebSocket.Listener() {
+                  @Override
+                  public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
+                    closeStatus.complete(status);
+                    return null;
+                  }
+                })
+            .get(10, SECONDS);
     for (int i = 0; i < 5 && !closeStatus.isDone(); i++) {
       try {
         ws.sendBinary(ByteBuffer.allocate(20 * 1024), false).get(10, SECONDS);
@@ -213,15 +238,14 @@ class TransportsEndToEndTest {
 
     own.close();
 
-    assertEquals(Goodbye.Reason.SERVER_SHUTDOWN,
-        wsPushes.poll(10, SECONDS).getGoodbye().getReason());
-    assertEquals(Goodbye.Reason.SERVER_SHUTDOWN,
-        tcpPushes.poll(10, SECONDS).getGoodbye().getReason());
+    assertEquals(
+        Goodbye.Reason.SERVER_SHUTDOWN, wsPushes.poll(10, SECONDS).getGoodbye().getReason());
+    assertEquals(
+        Goodbye.Reason.SERVER_SHUTDOWN, tcpPushes.poll(10, SECONDS).getGoodbye().getReason());
     ws.closeFuture().get(10, SECONDS);
     tcp.closeFuture().get(10, SECONDS);
     assertFalse(ws.isOpen());
     ws.close();
     tcp.close();
   }
-
 }

@@ -46,10 +46,14 @@ class AdoptionTest {
     }
     double start = rules.start[Var.ADOPTION.ordinal()];
     // the published average p = 0.03 per turn at full drive (Sultan, Farley & Lehmann 1990)
-    assertTrue(led.team("red").get(Var.ADOPTION) > start + 0.1,
-        "leading change for six months moves adoption well past " + start + ": "
+    assertTrue(
+        led.team("red").get(Var.ADOPTION) > start + 0.1,
+        "leading change for six months moves adoption well past "
+            + start
+            + ": "
             + led.team("red").get(Var.ADOPTION));
-    assertTrue(neglected.team("red").get(Var.ADOPTION) < start + 0.05,
+    assertTrue(
+        neglected.team("red").get(Var.ADOPTION) < start + 0.05,
         "without anyone leading it, the change stalls: " + neglected.team("red").get(Var.ADOPTION));
   }
 

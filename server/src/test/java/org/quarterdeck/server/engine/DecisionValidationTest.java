@@ -58,8 +58,9 @@ class DecisionValidationTest {
 
   @Test
   void nullHours() {
-    assertEquals(RejectionCode.NON_FINITE_HOURS, rejected(
-        new SeatDecision(Fixtures.red(), 1, nullValued("push"), Map.of())).code());
+    assertEquals(
+        RejectionCode.NON_FINITE_HOURS,
+        rejected(new SeatDecision(Fixtures.red(), 1, nullValued("push"), Map.of())).code());
   }
 
   private static Map<String, Double> nullValued(String key) {
@@ -81,8 +82,8 @@ class DecisionValidationTest {
     double tooMany = open.freeHours() + open.maxOvertimeHours() + 0.5;
     Rejection r = rejected(hours("push", tooMany));
     assertEquals(RejectionCode.OVER_BUDGET, r.code());
-    assertTrue(game.validate(hours("push", tooMany - 0.5)).isAccepted(),
-        "exactly the maximum is ok");
+    assertTrue(
+        game.validate(hours("push", tooMany - 0.5)).isAccepted(), "exactly the maximum is ok");
   }
 
   @Test
@@ -94,10 +95,12 @@ class DecisionValidationTest {
 
   @Test
   void unknownTeamAndWrongHat() {
-    assertEquals(RejectionCode.UNKNOWN_TEAM, rejected(
-        new SeatDecision(new Seat("blue", SeatHat.BOTH), 1, Map.of(), Map.of())).code());
-    assertEquals(RejectionCode.WRONG_HAT, rejected(
-        new SeatDecision(new Seat("red", SeatHat.LEADER), 1, Map.of(), Map.of())).code());
+    assertEquals(
+        RejectionCode.UNKNOWN_TEAM,
+        rejected(new SeatDecision(new Seat("blue", SeatHat.BOTH), 1, Map.of(), Map.of())).code());
+    assertEquals(
+        RejectionCode.WRONG_HAT,
+        rejected(new SeatDecision(new Seat("red", SeatHat.LEADER), 1, Map.of(), Map.of())).code());
   }
 
   @Test
@@ -107,16 +110,25 @@ class DecisionValidationTest {
       atTurn3 = atTurn3.resolve(List.of(), List.of()).next();
     }
     Game g = atTurn3;
-    Verdict<AcceptedDecision> ok = g.validate(new SeatDecision(Fixtures.red(), 3, Map.of(),
-        Map.of("shade-report", "honest")));
+    Verdict<AcceptedDecision> ok =
+        g.validate(new SeatDecision(Fixtures.red(), 3, Map.of(), Map.of("shade-report", "honest")));
     assertTrue(ok.isAccepted());
-    assertEquals(RejectionCode.UNKNOWN_OPTION, g.validate(new SeatDecision(Fixtures.red(), 3, Map.of(),
-        Map.of("shade-report", "lie"))).rejection().orElseThrow().code());
-    assertEquals(RejectionCode.UNKNOWN_DILEMMA, g.validate(new SeatDecision(Fixtures.red(), 3,
-        Map.of(), Map.of("blame", "own-it"))).rejection().orElseThrow().code(),
+    assertEquals(
+        RejectionCode.UNKNOWN_OPTION,
+        g.validate(new SeatDecision(Fixtures.red(), 3, Map.of(), Map.of("shade-report", "lie")))
+            .rejection()
+            .orElseThrow()
+            .code());
+    assertEquals(
+        RejectionCode.UNKNOWN_DILEMMA,
+        g.validate(new SeatDecision(Fixtures.red(), 3, Map.of(), Map.of("blame", "own-it")))
+            .rejection()
+            .orElseThrow()
+            .code(),
         "a dilemma of a later turn is not open yet");
-    assertEquals(RejectionCode.UNKNOWN_DILEMMA, rejected(new SeatDecision(Fixtures.red(), 1,
-        Map.of(), Map.of("nope", "x"))).code());
+    assertEquals(
+        RejectionCode.UNKNOWN_DILEMMA,
+        rejected(new SeatDecision(Fixtures.red(), 1, Map.of(), Map.of("nope", "x"))).code());
   }
 
   @Test
@@ -126,10 +138,15 @@ class DecisionValidationTest {
     Seat manager = new Seat("red", SeatHat.MANAGER);
     Seat leader = new Seat("red", SeatHat.LEADER);
     // model v2: the roles are agreed between the two players, so "two managers" is possible
-    assertTrue(g.validate(new SeatDecision(manager, 1, Map.of("coach", 5.0), Map.of())).isAccepted());
+    assertTrue(
+        g.validate(new SeatDecision(manager, 1, Map.of("coach", 5.0), Map.of())).isAccepted());
     assertTrue(g.validate(new SeatDecision(leader, 1, Map.of("push", 5.0), Map.of())).isAccepted());
-    assertEquals(RejectionCode.WRONG_HAT, g.validate(new SeatDecision(new Seat("red", SeatHat.BOTH), 1,
-        Map.of(), Map.of())).rejection().orElseThrow().code());
+    assertEquals(
+        RejectionCode.WRONG_HAT,
+        g.validate(new SeatDecision(new Seat("red", SeatHat.BOTH), 1, Map.of(), Map.of()))
+            .rejection()
+            .orElseThrow()
+            .code());
     assertTrue(g.opening(manager).dilemmas().isEmpty());
     assertEquals(hats.acts().size(), g.opening(manager).acts().size());
     assertEquals(hats.acts().size(), g.opening(leader).acts().size());
@@ -142,8 +159,8 @@ class DecisionValidationTest {
       g = g.resolve(List.of(), List.of()).next();
     }
     Game over = g;
-    assertEquals(RejectionCode.GAME_OVER, over.validate(hours("push", 1)).rejection().orElseThrow()
-        .code());
+    assertEquals(
+        RejectionCode.GAME_OVER, over.validate(hours("push", 1)).rejection().orElseThrow().code());
     assertThrows(IllegalStateException.class, () -> over.resolve(List.of(), List.of()));
   }
 
@@ -157,19 +174,42 @@ class DecisionValidationTest {
 
   @Test
   void customInjectedEventsStayWithinScenarioBounds() {
-    Verdict<AcceptedInjection> tooBig = game.validateInjection(InjectedEvent.custom("Storm",
-        "A storm hits.", List.of(new InjectedEvent.CustomEffect(Var.MORALE, -40)), List.of()));
+    Verdict<AcceptedInjection> tooBig =
+        game.validateInjection(
+            InjectedEvent.custom(
+                "Storm",
+                "A storm hits.",
+                List.of(new InjectedEvent.CustomEffect(Var.MORALE, -40)),
+                List.of()));
     assertEquals(RejectionCode.EFFECT_OUT_OF_BOUNDS, tooBig.rejection().orElseThrow().code());
-    Verdict<AcceptedInjection> notAllowed = game.validateInjection(InjectedEvent.custom("Gift",
-        "Free skills.", List.of(new InjectedEvent.CustomEffect(Var.CAPABILITY, 5)), List.of()));
-    assertEquals(RejectionCode.VARIABLE_NOT_INJECTABLE,
-        notAllowed.rejection().orElseThrow().code());
-    assertEquals(RejectionCode.UNKNOWN_EVENT, game.validateInjection(
-        InjectedEvent.fromDeck("meteor", List.of())).rejection().orElseThrow().code());
-    assertEquals(RejectionCode.UNKNOWN_TEAM, game.validateInjection(
-        InjectedEvent.fromDeck("outage", List.of("blue"))).rejection().orElseThrow().code());
-    assertEquals(RejectionCode.INCOMPLETE_EVENT, game.validateInjection(InjectedEvent.custom("",
-        "x", List.of(new InjectedEvent.CustomEffect(Var.MORALE, 1)), List.of())).rejection()
-        .orElseThrow().code());
+    Verdict<AcceptedInjection> notAllowed =
+        game.validateInjection(
+            InjectedEvent.custom(
+                "Gift",
+                "Free skills.",
+                List.of(new InjectedEvent.CustomEffect(Var.CAPABILITY, 5)),
+                List.of()));
+    assertEquals(
+        RejectionCode.VARIABLE_NOT_INJECTABLE, notAllowed.rejection().orElseThrow().code());
+    assertEquals(
+        RejectionCode.UNKNOWN_EVENT,
+        game.validateInjection(InjectedEvent.fromDeck("meteor", List.of()))
+            .rejection()
+            .orElseThrow()
+            .code());
+    assertEquals(
+        RejectionCode.UNKNOWN_TEAM,
+        game.validateInjection(InjectedEvent.fromDeck("outage", List.of("blue")))
+            .rejection()
+            .orElseThrow()
+            .code());
+    assertEquals(
+        RejectionCode.INCOMPLETE_EVENT,
+        game.validateInjection(
+                InjectedEvent.custom(
+                    "", "x", List.of(new InjectedEvent.CustomEffect(Var.MORALE, 1)), List.of()))
+            .rejection()
+            .orElseThrow()
+            .code());
   }
 }

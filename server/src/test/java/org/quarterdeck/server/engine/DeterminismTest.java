@@ -72,15 +72,16 @@ class DeterminismTest {
 
   @Test
   void startHashDependsOnSeedAndTeams() {
-    assertNotEquals(Game.start(RULES, 1, TEAMS).stateHashHex(),
-        Game.start(RULES, 2, TEAMS).stateHashHex());
-    assertNotEquals(Game.start(RULES, 1, TEAMS).stateHashHex(),
+    assertNotEquals(
+        Game.start(RULES, 1, TEAMS).stateHashHex(), Game.start(RULES, 2, TEAMS).stateHashHex());
+    assertNotEquals(
+        Game.start(RULES, 1, TEAMS).stateHashHex(),
         Game.start(RULES, 1, List.of("red", "blue", "gold", "green")).stateHashHex());
   }
 
   @Property(tries = 25)
-  void replayReproducesTheHashes(@ForAll long seed,
-      @ForAll @IntRange(min = 0, max = 1000) int who) {
+  void replayReproducesTheHashes(
+      @ForAll long seed, @ForAll @IntRange(min = 0, max = 1000) int who) {
     assertEquals(hashes(RULES, seed, who), hashes(RULES, seed, who));
   }
 
@@ -108,8 +109,13 @@ class DeterminismTest {
     // what if the team had coached in turn 4?
     Game branch = line.get(3);
     for (int t = 0; t < 3; t++) {
-      branch = Fixtures.play(branch, t == 0 ? Map.of("coach", 60.0, "report", 40.0)
-          : Map.of("push", 60.0, "report", 40.0)).next();
+      branch =
+          Fixtures.play(
+                  branch,
+                  t == 0
+                      ? Map.of("coach", 60.0, "report", 40.0)
+                      : Map.of("push", 60.0, "report", 40.0))
+              .next();
     }
     assertNotEquals(recorded, branch.stateHashHex());
     Game again = line.get(3);

@@ -31,8 +31,13 @@ final class Fixtures {
   /** market-year without chance: no deck, no incidents, no noise, no attrition, no stalls. */
   static Scenario.Builder quiet(Scenario.Builder b) {
     b.setDeckDrawChance(0);
-    b.getDynamicsBuilder().setOutputNoise(0).setIncidentChance(0).setAttritionBase(0)
-        .setAttritionLowMorale(0).setAttritionHighStress(0).setStallChance(0);
+    b.getDynamicsBuilder()
+        .setOutputNoise(0)
+        .setIncidentChance(0)
+        .setAttritionBase(0)
+        .setAttritionLowMorale(0)
+        .setAttritionHighStress(0)
+        .setStallChance(0);
     return b;
   }
 
@@ -54,8 +59,13 @@ final class Fixtures {
 
   /** A checked custom event for every team. */
   static AcceptedInjection injected(Game game, Var var, double amount) {
-    return game.validateInjection(InjectedEvent.custom("test event", "injected by a test",
-        List.of(new InjectedEvent.CustomEffect(var, amount)), List.of())).value();
+    return game.validateInjection(
+            InjectedEvent.custom(
+                "test event",
+                "injected by a test",
+                List.of(new InjectedEvent.CustomEffect(var, amount)),
+                List.of()))
+        .value();
   }
 
   /** Plays one turn for the only team with these hours. */

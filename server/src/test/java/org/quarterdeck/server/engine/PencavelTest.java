@@ -15,7 +15,10 @@ class PencavelTest {
     double at63 = Pencavel.effectiveHours(63, 49, 63);
     assertTrue(at63 > Pencavel.effectiveHours(60, 49, 63));
     assertTrue(at63 > Pencavel.effectiveHours(66, 49, 63));
-    assertEquals(Pencavel.effectiveHours(56, 49, 63), Pencavel.effectiveHours(70, 49, 63), 1e-9,
+    assertEquals(
+        Pencavel.effectiveHours(56, 49, 63),
+        Pencavel.effectiveHours(70, 49, 63),
+        1e-9,
         "Pencavel: output at 70 h/week is about output at 56 h/week");
   }
 
@@ -38,15 +41,16 @@ class PencavelTest {
     double weekly = (open.interruptionHours() + extra) / 4.33;
     double factor = Pencavel.factor(weekly, 49, 63);
     assertTrue(factor < 1.0, "worked " + weekly + " h/week, past the knee");
-    assertTrue(b.next().team("red").get(Var.LEADER_ENERGY) < a.next().team("red")
-        .get(Var.LEADER_ENERGY));
-    assertTrue(b.report("red").change(Var.LEADER_ENERGY).orElseThrow().describe()
-        .contains("overtime"));
+    assertTrue(
+        b.next().team("red").get(Var.LEADER_ENERGY) < a.next().team("red").get(Var.LEADER_ENERGY));
+    assertTrue(
+        b.report("red").change(Var.LEADER_ENERGY).orElseThrow().describe().contains("overtime"));
   }
 
   private static double pushContribution(TurnOutcome o) {
     return o.report("red").change(Var.RESULTS).orElseThrow().contributions().stream()
-        .filter(c -> c.label().equals("pushing the numbers")).mapToDouble(Attribution::amount)
+        .filter(c -> c.label().equals("pushing the numbers"))
+        .mapToDouble(Attribution::amount)
         .sum();
   }
 }

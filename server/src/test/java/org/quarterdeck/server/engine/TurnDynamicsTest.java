@@ -27,8 +27,11 @@ class TurnDynamicsTest {
     TurnOutcome pushedNext = Fixtures.play(pushed, Map.of("push", 60.0));
     // then the serving shows in the second turn, as a delayed effect of turn 1
     VariableDelta stress = servedNext.report("red").change(Var.STRESS).orElseThrow();
-    Attribution relief = stress.contributions().stream()
-        .filter(c -> c.label().equals("obstacles removed")).findFirst().orElseThrow();
+    Attribution relief =
+        stress.contributions().stream()
+            .filter(c -> c.label().equals("obstacles removed"))
+            .findFirst()
+            .orElseThrow();
     assertEquals(1, relief.originTurn(), "the relief comes from the serving of turn 1");
     assertTrue(relief.amount() < 0);
     assertTrue(stress.describe().contains("obstacles removed (turn 1)"), stress.describe());
@@ -41,11 +44,17 @@ class TurnDynamicsTest {
     TurnOutcome first = Fixtures.play(g, Map.of("challenge", 40.0));
     TurnOutcome baseline = Fixtures.play(g, Map.of("push", 40.0));
     assertTrue(get(first.next(), Var.MORALE) < get(baseline.next(), Var.MORALE), "short dip");
-    assertTrue(first.report("red").change(Var.MORALE).orElseThrow().describe()
-        .contains("uncomfortable questions"));
+    assertTrue(
+        first
+            .report("red")
+            .change(Var.MORALE)
+            .orElseThrow()
+            .describe()
+            .contains("uncomfortable questions"));
     TurnOutcome second = Fixtures.play(first.next(), Map.of("push", 40.0));
     TurnOutcome second0 = Fixtures.play(baseline.next(), Map.of("push", 40.0));
-    assertTrue(get(second.next(), Var.COMPLACENCY) < get(second0.next(), Var.COMPLACENCY) - 5,
+    assertTrue(
+        get(second.next(), Var.COMPLACENCY) < get(second0.next(), Var.COMPLACENCY) - 5,
         "complacency falls the turn after");
   }
 
@@ -54,34 +63,48 @@ class TurnDynamicsTest {
     Game idle = Fixtures.solo(quiet, 1);
     Game hard = Fixtures.solo(quiet, 1);
     for (int t = 0; t < 3; t++) {
-      idle = idle.resolve(List.of(Fixtures.accept(idle, new SeatDecision(Fixtures.red(), idle.turn(),
-          Map.of(), Map.of()))), List.of()).next();
+      idle =
+          idle.resolve(
+                  List.of(
+                      Fixtures.accept(
+                          idle, new SeatDecision(Fixtures.red(), idle.turn(), Map.of(), Map.of()))),
+                  List.of())
+              .next();
       hard = Fixtures.play(hard, Map.of("push", 80.0, "report", 20.0)).next();
     }
     assertFalse(idle.team("red").quarterResult(0) >= idle.team("red").quarterTarget(0));
     double base = quiet.scenario().getBudget().getBaseInterruptionHours();
     // the miss adds its hours, and the anxious boss adds report requests for every point of
     // confidence below 50 (shown in the report as its own cause)
-    double anxious = quiet.scenario().getDynamics().getInterruptionsPerLowConfidence()
-        * Math.max(0, 50 - get(idle, Var.BOSS_CONFIDENCE));
-    assertEquals(base + quiet.scenario().getBudget().getInterruptionGrowthPerMiss() + anxious,
-        get(idle, Var.INTERRUPTIONS), 1e-9);
-    assertTrue(idle.opening(Fixtures.red()).interruptionHours()
-        > hard.opening(Fixtures.red()).interruptionHours());
-    assertTrue(idle.opening(Fixtures.red()).freeHours() < hard.opening(Fixtures.red()).freeHours(),
+    double anxious =
+        quiet.scenario().getDynamics().getInterruptionsPerLowConfidence()
+            * Math.max(0, 50 - get(idle, Var.BOSS_CONFIDENCE));
+    assertEquals(
+        base + quiet.scenario().getBudget().getInterruptionGrowthPerMiss() + anxious,
+        get(idle, Var.INTERRUPTIONS),
+        1e-9);
+    assertTrue(
+        idle.opening(Fixtures.red()).interruptionHours()
+            > hard.opening(Fixtures.red()).interruptionHours());
+    assertTrue(
+        idle.opening(Fixtures.red()).freeHours() < hard.opening(Fixtures.red()).freeHours(),
         "interruptions squeeze the free hours");
     assertTrue(get(idle, Var.BOSS_CONFIDENCE) < get(hard, Var.BOSS_CONFIDENCE));
   }
 
   @Test
   void lowMoraleAndHighStressDriveAttrition() {
-    Rules rules = Fixtures.rules(b -> {
-      Fixtures.quiet(b);
-      b.getDynamicsBuilder().setAttritionBase(0.005).setAttritionLowMorale(0.2)
-          .setAttritionHighStress(0.2);
-      b.getStartBuilder().setHeadcount(100);
-      return b;
-    });
+    Rules rules =
+        Fixtures.rules(
+            b -> {
+              Fixtures.quiet(b);
+              b.getDynamicsBuilder()
+                  .setAttritionBase(0.005)
+                  .setAttritionLowMorale(0.2)
+                  .setAttritionHighStress(0.2);
+              b.getStartBuilder().setHeadcount(100);
+              return b;
+            });
     double happyLeavers = 0;
     double unhappyLeavers = 0;
     for (long seed = 1; seed <= 10; seed++) {
@@ -91,35 +114,52 @@ class TurnDynamicsTest {
         TurnOutcome h = Fixtures.play(happy, Map.of("serve", 50.0, "coach", 50.0));
         happyLeavers -= sum(h.report("red"), "people left");
         happy = h.next();
-        TurnOutcome u = unhappy.resolve(List.of(), List.of(
-            Fixtures.injected(unhappy, Var.MORALE, -15),
-            Fixtures.injected(unhappy, Var.STRESS, 15)));
+        TurnOutcome u =
+            unhappy.resolve(
+                List.of(),
+                List.of(
+                    Fixtures.injected(unhappy, Var.MORALE, -15),
+                    Fixtures.injected(unhappy, Var.STRESS, 15)));
         unhappyLeavers -= sum(u.report("red"), "people left");
         unhappy = u.next();
       }
     }
-    assertTrue(unhappyLeavers > 3 * happyLeavers,
+    assertTrue(
+        unhappyLeavers > 3 * happyLeavers,
         "unhappy teams lose far more people: " + unhappyLeavers + " vs " + happyLeavers);
   }
 
   @Test
   void leaversAreReplacedLaterByLessCapableHires() {
-    Rules rules = Fixtures.rules(b -> {
-      Fixtures.quiet(b);
-      b.getDynamicsBuilder().setAttritionBase(0.3);
-      return b;
-    });
+    Rules rules =
+        Fixtures.rules(
+            b -> {
+              Fixtures.quiet(b);
+              b.getDynamicsBuilder().setAttritionBase(0.3);
+              return b;
+            });
     Game g = Fixtures.solo(rules, 3);
     TurnOutcome first = Fixtures.play(g, Map.of("push", 50.0));
     int leavers = 12 - (int) get(first.next(), Var.HEADCOUNT);
     assertTrue(leavers > 0);
-    assertTrue(first.report("red").change(Var.HEADCOUNT).orElseThrow().describe()
-        .contains("people left"));
+    assertTrue(
+        first.report("red").change(Var.HEADCOUNT).orElseThrow().describe().contains("people left"));
     TurnOutcome third = Fixtures.play(Fixtures.play(first.next(), Map.of()).next(), Map.of());
-    assertTrue(third.report("red").change(Var.HEADCOUNT).orElseThrow().describe()
-        .contains("new hires arrive"), "hires arrive after the hiring delay of 2 turns");
-    assertTrue(third.report("red").change(Var.CAPABILITY).orElseThrow().describe()
-        .contains("new hires still learning"));
+    assertTrue(
+        third
+            .report("red")
+            .change(Var.HEADCOUNT)
+            .orElseThrow()
+            .describe()
+            .contains("new hires arrive"),
+        "hires arrive after the hiring delay of 2 turns");
+    assertTrue(
+        third
+            .report("red")
+            .change(Var.CAPABILITY)
+            .orElseThrow()
+            .describe()
+            .contains("new hires still learning"));
   }
 
   @Test
@@ -137,11 +177,12 @@ class TurnDynamicsTest {
   @Test
   void injectedDeckEventAppearsInTheReport() {
     Game g = Fixtures.solo(quiet, 1);
-    AcceptedInjection outage = g.validateInjection(InjectedEvent.fromDeck("outage", List.of()))
-        .value();
+    AcceptedInjection outage =
+        g.validateInjection(InjectedEvent.fromDeck("outage", List.of())).value();
     TurnOutcome o = g.resolve(List.of(), List.of(outage));
-    assertTrue(o.report("red").events().stream().anyMatch(e -> e.injected()
-        && e.eventId().equals("outage")));
+    assertTrue(
+        o.report("red").events().stream()
+            .anyMatch(e -> e.injected() && e.eventId().equals("outage")));
     assertTrue(o.report("red").change(Var.RESULTS).orElseThrow().describe().contains("outage"));
   }
 
@@ -149,16 +190,30 @@ class TurnDynamicsTest {
   void shadingTheReportHitsLaterWhenTheAuditFindsIt() {
     Game g = Fixtures.solo(quiet, 1);
     g = g.resolve(List.of(), List.of()).next().resolve(List.of(), List.of()).next();
-    TurnOutcome shade = g.resolve(List.of(Fixtures.accept(g, new SeatDecision(Fixtures.red(), 3,
-        Map.of(), Map.of("shade-report", "shade")))), List.of());
+    TurnOutcome shade =
+        g.resolve(
+            List.of(
+                Fixtures.accept(
+                    g,
+                    new SeatDecision(
+                        Fixtures.red(), 3, Map.of(), Map.of("shade-report", "shade")))),
+            List.of());
     assertTrue(shade.report("red").dilemmaChoices().get(0).optionId().equals("shade"));
     Game later = shade.next();
     boolean audit = false;
     for (int t = 4; t <= 7; t++) {
       TurnOutcome o = later.resolve(List.of(), List.of());
-      audit |= o.report("red").change(Var.BOSS_CONFIDENCE).map(c -> c.contributions().stream()
-          .anyMatch(x -> x.label().equals("audit finds the shading") && x.originTurn() == 3))
-          .orElse(false);
+      audit |=
+          o.report("red")
+              .change(Var.BOSS_CONFIDENCE)
+              .map(
+                  c ->
+                      c.contributions().stream()
+                          .anyMatch(
+                              x ->
+                                  x.label().equals("audit finds the shading")
+                                      && x.originTurn() == 3))
+              .orElse(false);
       later = o.next();
     }
     assertTrue(audit, "the consequence surfaces four turns later, traced to turn 3");
@@ -170,11 +225,19 @@ class TurnDynamicsTest {
     Game g = Game.start(rules, 1, List.of("red", "blue"));
     // make red more attractive: a head start in adoption through leading change for a while
     for (int t = 0; t < 4; t++) {
-      List<AcceptedDecision> ds = List.of(
-          Fixtures.accept(g, new SeatDecision(new Seat("red", SeatHat.BOTH), g.turn(),
-              Map.of("change", 50.0, "coach", 40.0), Map.of())),
-          Fixtures.accept(g, new SeatDecision(new Seat("blue", SeatHat.BOTH), g.turn(),
-              Map.of("push", 90.0), Map.of())));
+      List<AcceptedDecision> ds =
+          List.of(
+              Fixtures.accept(
+                  g,
+                  new SeatDecision(
+                      new Seat("red", SeatHat.BOTH),
+                      g.turn(),
+                      Map.of("change", 50.0, "coach", 40.0),
+                      Map.of())),
+              Fixtures.accept(
+                  g,
+                  new SeatDecision(
+                      new Seat("blue", SeatHat.BOTH), g.turn(), Map.of("push", 90.0), Map.of())));
       g = g.resolve(ds, List.of()).next();
     }
     TurnOutcome o = g.resolve(List.of(), List.of());
@@ -185,22 +248,33 @@ class TurnDynamicsTest {
 
   @Test
   void companyCulturePullsDepartmentsTogether() {
-    Rules rules = Fixtures.rules(b -> {
-      Fixtures.quiet(b);
-      b.setMode(org.quarterdeck.protocol.v1.GameMode.GAME_MODE_COMPANY);
-      b.getCompanyBuilder().setCultureCoupling(0.5).setSharedResultWeight(0.5);
-      return b;
-    });
+    Rules rules =
+        Fixtures.rules(
+            b -> {
+              Fixtures.quiet(b);
+              b.setMode(org.quarterdeck.protocol.v1.GameMode.GAME_MODE_COMPANY);
+              b.getCompanyBuilder().setCultureCoupling(0.5).setSharedResultWeight(0.5);
+              return b;
+            });
     Game g = Game.start(rules, 1, List.of("red", "blue"));
-    AcceptedInjection blow = g.validateInjection(InjectedEvent.custom("Reorg", "Bad news",
-        List.of(new InjectedEvent.CustomEffect(Var.MORALE, -15)), List.of("red"))).value();
+    AcceptedInjection blow =
+        g.validateInjection(
+                InjectedEvent.custom(
+                    "Reorg",
+                    "Bad news",
+                    List.of(new InjectedEvent.CustomEffect(Var.MORALE, -15)),
+                    List.of("red")))
+            .value();
     TurnOutcome o = g.resolve(List.of(), List.of(blow));
     assertTrue(sum(o.report("red"), "company culture") > 0);
     assertTrue(sum(o.report("blue"), "company culture") < 0);
   }
 
   private static double sum(TeamReport r, String label) {
-    return r.changes().stream().flatMap(c -> c.contributions().stream())
-        .filter(c -> c.label().equals(label)).mapToDouble(Attribution::amount).sum();
+    return r.changes().stream()
+        .flatMap(c -> c.contributions().stream())
+        .filter(c -> c.label().equals(label))
+        .mapToDouble(Attribution::amount)
+        .sum();
   }
 }

@@ -35,7 +35,10 @@ class TurnReportTest {
       for (TeamReport report : o.reports()) {
         for (VariableDelta c : report.changes()) {
           double sum = c.contributions().stream().mapToDouble(Attribution::amount).sum();
-          assertEquals(c.delta(), sum, 1e-6 * Math.max(1, Math.abs(c.before())),
+          assertEquals(
+              c.delta(),
+              sum,
+              1e-6 * Math.max(1, Math.abs(c.before())),
               "turn " + report.turn() + " " + c.describe());
         }
       }
@@ -59,8 +62,7 @@ class TurnReportTest {
     assertTrue(stress.contains("pressure to deliver +"), stress);
     List<Attribution> cs = r.change(Var.RESULTS).orElseThrow().contributions();
     for (int i = 1; i < cs.size(); i++) {
-      assertTrue(Math.abs(cs.get(i - 1).amount()) >= Math.abs(cs.get(i).amount()),
-          "largest first");
+      assertTrue(Math.abs(cs.get(i - 1).amount()) >= Math.abs(cs.get(i).amount()), "largest first");
     }
   }
 
@@ -88,8 +90,15 @@ class TurnReportTest {
     }
     TeamScore s = g.finalScores().get(0);
     assertEquals(4, s.quarters().size());
-    double expected = 100 * (45 * s.results() + 15 * s.morale() + 15 * s.capability()
-        + 15 * s.adoption() + 10 * s.integrity() + 10 * s.carriedForward()) / 110;
+    double expected =
+        100
+            * (45 * s.results()
+                + 15 * s.morale()
+                + 15 * s.capability()
+                + 15 * s.adoption()
+                + 10 * s.integrity()
+                + 10 * s.carriedForward())
+            / 110;
     assertEquals(expected, s.score(), 1e-9);
     Debrief d = g.debrief();
     assertEquals(RULES.scenario().getLesson(), d.lesson());
@@ -111,16 +120,20 @@ class TurnReportTest {
     TeamReport r = o.report("red");
     VariableDelta hours = r.change(Var.ACT_HOURS).orElseThrow();
     List<Cause> causes = hours.contributions().stream().map(Attribution::cause).toList();
-    assertTrue(causes.contains(Cause.TIRED_LEADER) && causes.contains(Cause.LONG_HOURS),
-        hours.describe());
-    assertTrue(r.change(Var.STRESS).orElseThrow().contributions().stream()
-        .anyMatch(c -> c.cause() == Cause.TIRED_LEADER), "a tired leader stresses the team");
+    assertTrue(
+        causes.contains(Cause.TIRED_LEADER) && causes.contains(Cause.LONG_HOURS), hours.describe());
+    assertTrue(
+        r.change(Var.STRESS).orElseThrow().contributions().stream()
+            .anyMatch(c -> c.cause() == Cause.TIRED_LEADER),
+        "a tired leader stresses the team");
     boolean anxious = false;
     Game h = Fixtures.solo(quiet, 1);
     for (int t = 0; t < 6; t++) {
       TurnOutcome idle = Fixtures.play(h, Map.of());
-      anxious |= idle.report("red").change(Var.INTERRUPTIONS).stream()
-          .flatMap(d -> d.contributions().stream()).anyMatch(c -> c.cause() == Cause.ANXIOUS_BOSS);
+      anxious |=
+          idle.report("red").change(Var.INTERRUPTIONS).stream()
+              .flatMap(d -> d.contributions().stream())
+              .anyMatch(c -> c.cause() == Cause.ANXIOUS_BOSS);
       h = idle.next();
     }
     assertTrue(anxious, "the anxious boss's interruption hours are explained");

@@ -14,8 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Password hashes, the accounts file, sign-in credentials and archive flags. */
 class FacilitatorAccountsTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aHashMatchesOnlyItsPasswordAndEachHasItsOwnSalt() {
@@ -34,9 +33,10 @@ class FacilitatorAccountsTest {
   void weakOrMalformedHashesAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> PasswordHash.of("x".toCharArray(), 10));
     assertThrows(IllegalArgumentException.class, () -> PasswordHash.parse("md5$abc"));
-    assertThrows(IllegalArgumentException.class,
-        () -> PasswordHash.parse("pbkdf2-sha256$10$AAAA$AAAA"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class, () -> PasswordHash.parse("pbkdf2-sha256$10$AAAA$AAAA"));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> PasswordHash.parse("pbkdf2-sha256$1000$not base64!$AAAA"));
   }
 
@@ -54,13 +54,15 @@ class FacilitatorAccountsTest {
     assertFalse(accounts.check("alice", "pw-alice".toCharArray()));
     assertFalse(accounts.check("carol", "pw-bob".toCharArray()));
 
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> FacilitatorAccounts.put(file, "Alice Smith", "x".toCharArray(), 1_000));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> FacilitatorAccounts.put(file, FacilitatorAccounts.ADMIN, "x".toCharArray(), 1_000));
     Files.writeString(file, text + "carol-without-hash\n");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> FacilitatorAccounts.load(file));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> FacilitatorAccounts.load(file));
     assertTrue(e.getMessage().contains(file + ":4"), e.getMessage());
   }
 

@@ -34,16 +34,32 @@ class FuzzCampaignTest {
     String only = System.getProperty("fuzz.target", "");
     Map<String, Target> targets = new LinkedHashMap<>();
     targets.put("envelope-bytes", target(FuzzInputs.bytes(600), FuzzTargets::envelope));
-    targets.put("envelope-messages", target(net.jqwik.api.Arbitraries.oneOf(
-        FuzzInputs.mutatedEnvelopes(), FuzzInputs.mutatedJson()), FuzzTargets::envelope));
-    targets.put("tcp-bytes", target(Combinators.combine(FuzzInputs.bytes(600),
-        FuzzInputs.chunks()).as(Input::new), i -> FuzzTargets.tcp(i.bytes(), i.chunk())));
-    targets.put("tcp-frames", target(Combinators.combine(FuzzInputs.tcpStreams(),
-        FuzzInputs.chunks()).as(Input::new), i -> FuzzTargets.tcp(i.bytes(), i.chunk())));
-    targets.put("websocket-bytes", target(Combinators.combine(FuzzInputs.bytes(600),
-        FuzzInputs.chunks()).as(Input::new), i -> FuzzTargets.webSocket(i.bytes(), i.chunk())));
-    targets.put("websocket-frames", target(Combinators.combine(FuzzInputs.webSocketStreams(),
-        FuzzInputs.chunks()).as(Input::new), i -> FuzzTargets.webSocket(i.bytes(), i.chunk())));
+    targets.put(
+        "envelope-messages",
+        target(
+            net.jqwik.api.Arbitraries.oneOf(
+                FuzzInputs.mutatedEnvelopes(), FuzzInputs.mutatedJson()),
+            FuzzTargets::envelope));
+    targets.put(
+        "tcp-bytes",
+        target(
+            Combinators.combine(FuzzInputs.bytes(600), FuzzInputs.chunks()).as(Input::new),
+            i -> FuzzTargets.tcp(i.bytes(), i.chunk())));
+    targets.put(
+        "tcp-frames",
+        target(
+            Combinators.combine(FuzzInputs.tcpStreams(), FuzzInputs.chunks()).as(Input::new),
+            i -> FuzzTargets.tcp(i.bytes(), i.chunk())));
+    targets.put(
+        "websocket-bytes",
+        target(
+            Combinators.combine(FuzzInputs.bytes(600), FuzzInputs.chunks()).as(Input::new),
+            i -> FuzzTargets.webSocket(i.bytes(), i.chunk())));
+    targets.put(
+        "websocket-frames",
+        target(
+            Combinators.combine(FuzzInputs.webSocketStreams(), FuzzInputs.chunks()).as(Input::new),
+            i -> FuzzTargets.webSocket(i.bytes(), i.chunk())));
     targets.put("http-targets", target(FuzzInputs.httpTargets(), FuzzTargets::httpTarget));
     long leaksBefore = FuzzTargets.leaks();
     for (Map.Entry<String, Target> e : targets.entrySet()) {
@@ -63,7 +79,8 @@ class FuzzCampaignTest {
         inputs++;
       }
       long leaks = FuzzTargets.leaks() - leaksBefore;
-      System.out.printf("fuzz %-18s %,12d inputs in %d s: 0 crashes, 0 hangs, %d leaked buffers%n",
+      System.out.printf(
+          "fuzz %-18s %,12d inputs in %d s: 0 crashes, 0 hangs, %d leaked buffers%n",
           e.getKey(), inputs, seconds, leaks);
       assertEquals(0, leaks, e.getKey() + " leaked buffers");
       assertTrue(inputs > 0);

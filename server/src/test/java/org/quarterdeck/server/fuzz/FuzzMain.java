@@ -14,20 +14,38 @@ public final class FuzzMain {
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "scenario" -> {
-          failures += failures(TimedFuzz.run("scenario-bytes", ScenarioParserFuzzTest.anyText(),
-              ScenarioParserFuzzTest::parseAndPlay, seconds / 2));
-          failures += failures(TimedFuzz.run("scenario-mutated",
-              ScenarioParserFuzzTest.mutatedScenario(), ScenarioParserFuzzTest::parseAndPlay,
-              seconds - seconds / 2));
+          failures +=
+              failures(
+                  TimedFuzz.run(
+                      "scenario-bytes",
+                      ScenarioParserFuzzTest.anyText(),
+                      ScenarioParserFuzzTest::parseAndPlay,
+                      seconds / 2));
+          failures +=
+              failures(
+                  TimedFuzz.run(
+                      "scenario-mutated",
+                      ScenarioParserFuzzTest.mutatedScenario(),
+                      ScenarioParserFuzzTest::parseAndPlay,
+                      seconds - seconds / 2));
         }
         case "log" -> {
           SessionLogFuzzTest.openStore();
           try {
-            failures += failures(TimedFuzz.run("log-bytes", SessionLogFuzzTest.anyBytes(),
-                SessionLogFuzzTest::readAndReplay, seconds / 2));
-            failures += failures(TimedFuzz.run("log-edited-game",
-                SessionLogFuzzTest.mutatedGame(), SessionLogFuzzTest::readAndReplay,
-                seconds - seconds / 2));
+            failures +=
+                failures(
+                    TimedFuzz.run(
+                        "log-bytes",
+                        SessionLogFuzzTest.anyBytes(),
+                        SessionLogFuzzTest::readAndReplay,
+                        seconds / 2));
+            failures +=
+                failures(
+                    TimedFuzz.run(
+                        "log-edited-game",
+                        SessionLogFuzzTest.mutatedGame(),
+                        SessionLogFuzzTest::readAndReplay,
+                        seconds - seconds / 2));
           } finally {
             SessionLogFuzzTest.closeStore();
           }
@@ -35,8 +53,8 @@ public final class FuzzMain {
         default -> throw new IllegalArgumentException("unknown target " + args[i]);
       }
     }
-    System.out.println(failures == 0 ? "fuzz: 0 crashes, 0 hangs" : "fuzz: " + failures
-        + " crashes or hangs");
+    System.out.println(
+        failures == 0 ? "fuzz: 0 crashes, 0 hangs" : "fuzz: " + failures + " crashes or hangs");
     System.exit(failures == 0 ? 0 : 1);
   }
 

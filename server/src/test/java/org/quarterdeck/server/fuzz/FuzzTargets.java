@@ -25,19 +25,20 @@ import org.quarterdeck.server.net.TcpChannelInitializer;
 import org.quarterdeck.server.port.SessionGateway;
 
 /**
- * What the fuzz tests feed: each target takes one input and fails (throws) on a crash, a hang
- * (an input that takes more than {@link #HANG_NANOS}) or a broken promise of the code under test;
- * buffers left unreleased are caught by Netty's leak detector at PARANOID, counted by
- * {@link #leaks()}.
+ * What the fuzz tests feed: each target takes one input and fails (throws) on a crash, a hang (an
+ * input that takes more than {@link #HANG_NANOS}) or a broken promise of the code under test;
+ * buffers left unreleased are caught by Netty's leak detector at PARANOID, counted by {@link
+ * #leaks()}.
  */
 final class FuzzTargets {
   static final long HANG_NANOS = 2_000_000_000L;
   static final NetLimits LIMITS = NetLimits.defaults().withMaxFrameBytes(4096);
   private static final AtomicLong LEAKS = new AtomicLong();
   private static final EnvelopeParser PARSER = new EnvelopeParser(LIMITS);
-  private static final String UPGRADE = "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
-      + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-      + "Sec-WebSocket-Version: 13\r\n\r\n";
+  private static final String UPGRADE =
+      "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          + "Sec-WebSocket-Version: 13\r\n\r\n";
 
   static {
     ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
@@ -45,8 +46,8 @@ final class FuzzTargets {
       // the detector every ByteBuf is tracked by; the listener counts what it reports
       Field field = AbstractByteBuf.class.getDeclaredField("leakDetector");
       field.setAccessible(true);
-      ((ResourceLeakDetector<?>) field.get(null)).setLeakListener(
-          (type, records) -> LEAKS.incrementAndGet());
+      ((ResourceLeakDetector<?>) field.get(null))
+          .setLeakListener((type, records) -> LEAKS.incrementAndGet());
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -80,70 +81,85 @@ final class FuzzTargets {
 
   /** The envelope parser over a binary frame and over the same bytes as JSON text. */
   static void envelope(byte[] input) {
-    timed(() -> {
-      ByteBuf frame = Unpooled.wrappedBuffer(input);
-      try {
-        Object parsed = PARSER.parseBinary(frame);
-        assertTrue(parsed instanceof Inbound || parsed instanceof BadFrame, String.valueOf(parsed));
-        ReferenceCountUtil.release(parsed);
-        Object json = PARSER.parseJson(new String(input, StandardCharsets.UTF_8));
-        assertTrue(json instanceof Inbound || json instanceof BadFrame, String.valueOf(json));
-        ReferenceCountUtil.release(json);
-      } finally {
-        frame.release();
-      }
-    });
+    timed(
+        () -> {
+          ByteBuf frame = Unpooled.wrappedBuffer(input);
+          try {
+            Object parsed = PARSER.parseBinary(frame);
+            assertTrue(
+                parsed instanceof Inbound || parsed instanceof BadFrame, String.valueOf(parsed));
+            ReferenceCountUtil.release(parsed);
+            Object json = PARSER.parseJson(new String(input, StandardCharsets.UTF_8));
+            assertTrue(json instanceof Inbound || json instanceof BadFrame, String.valueOf(json));
+            ReferenceCountUtil.release(json);
+          } finally {
+            frame.release();
+          }
+        });
   }
 
   private static ConnectionPipeline tail(ServerMetrics metrics) {
-    return new ConnectionPipeline(LIMITS,
-        new ProtocolDispatcher(LIMITS, SessionGateway.unavailable(), "fuzz"), metrics,
+    return new ConnectionPipeline(
+        LIMITS,
+        new ProtocolDispatcher(LIMITS, SessionGateway.unavailable(), "fuzz"),
+        metrics,
         new ConnectionRegistry());
   }
 
   /** The TCP pipeline (varint frame decoder, envelope decoder, connection) fed in chunks. */
   static void tcp(byte[] input, int chunk) {
-    timed(() -> {
-      EmbeddedChannel channel = new EmbeddedChannel();
-      new TcpChannelInitializer(tail(new ServerMetrics())).configure(channel.pipeline());
-      feed(channel, input, chunk);
-    });
+    timed(
+        () -> {
+          EmbeddedChannel channel = new EmbeddedChannel();
+          new TcpChannelInitializer(tail(new ServerMetrics())).configure(channel.pipeline());
+          feed(channel, input, chunk);
+        });
   }
 
   /** The WebSocket pipeline after a completed upgrade, fed raw frame bytes in chunks. */
   static void webSocket(byte[] frames, int chunk) {
-    timed(() -> {
-      EmbeddedChannel channel = http();
-      channel.writeInbound(Unpooled.copiedBuffer(UPGRADE, StandardCharsets.US_ASCII));
-      String response = drain(channel);
-      assertTrue(response.startsWith("HTTP/1.1 101"), response);
-      feed(channel, frames, chunk);
-    });
+    timed(
+        () -> {
+          EmbeddedChannel channel = http();
+          channel.writeInbound(Unpooled.copiedBuffer(UPGRADE, StandardCharsets.US_ASCII));
+          String response = drain(channel);
+          assertTrue(response.startsWith("HTTP/1.1 101"), response);
+          feed(channel, frames, chunk);
+        });
   }
 
   /** One HTTP request line with {@code target} (path and query as a client sent them). */
   static void httpTarget(String target) {
-    timed(() -> {
-      EmbeddedChannel channel = http();
-      channel.writeInbound(Unpooled.copiedBuffer("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n",
-          StandardCharsets.ISO_8859_1));
-      String response = drain(channel);
-      // answers computed off the event loop (QR codes, exports) come back as tasks
-      long deadline = System.nanoTime() + HANG_NANOS / 2;
-      while (response.isEmpty() && channel.isOpen() && System.nanoTime() < deadline) {
-        Thread.yield();
-        channel.runPendingTasks();
-        response = drain(channel);
-      }
-      assertTrue(response.startsWith("HTTP/1.1 ") || !channel.isOpen(),
-          "no answer to GET " + target);
-      if (!response.isEmpty()) {
-        int status = Integer.parseInt(response.substring(9, 12));
-        assertTrue(status == 200 || status == 400 || status == 404 || status == 405
-            || status == 403 || status == 429 || status == 503, response);
-      }
-      channel.finishAndReleaseAll();
-    });
+    timed(
+        () -> {
+          EmbeddedChannel channel = http();
+          channel.writeInbound(
+              Unpooled.copiedBuffer(
+                  "GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.ISO_8859_1));
+          String response = drain(channel);
+          // answers computed off the event loop (QR codes, exports) come back as tasks
+          long deadline = System.nanoTime() + HANG_NANOS / 2;
+          while (response.isEmpty() && channel.isOpen() && System.nanoTime() < deadline) {
+            Thread.yield();
+            channel.runPendingTasks();
+            response = drain(channel);
+          }
+          assertTrue(
+              response.startsWith("HTTP/1.1 ") || !channel.isOpen(), "no answer to GET " + target);
+          if (!response.isEmpty()) {
+            int status = Integer.parseInt(response.substring(9, 12));
+            assertTrue(
+                status == 200
+                    || status == 400
+                    || status == 404
+                    || status == 405
+                    || status == 403
+                    || status == 429
+                    || status == 503,
+                response);
+          }
+          channel.finishAndReleaseAll();
+        });
   }
 
   private static EmbeddedChannel http() {

@@ -13,7 +13,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * The bounded fuzz run of CI (a few hundred inputs per target, seconds in all): the envelope
  * parser, the varint TCP frame decoder, the WebSocket codec and the HTTP path and query decoding,
  * over raw bytes and over structurally valid messages. 0 crashes, 0 hangs, 0 leaked buffers
- * (Netty's leak detector at PARANOID). {@code scripts/fuzz-network.sh} runs the same targets for minutes.
+ * (Netty's leak detector at PARANOID). {@code scripts/fuzz-network.sh} runs the same targets for
+ * minutes.
  */
 class FuzzTest {
   private static final int TRIES = 300;
@@ -34,8 +35,7 @@ class FuzzTest {
   }
 
   @Property(tries = TRIES)
-  void tcpFrameDecoderOverFrames(@ForAll("tcpStreams") byte[] input,
-      @ForAll("chunks") int chunk) {
+  void tcpFrameDecoderOverFrames(@ForAll("tcpStreams") byte[] input, @ForAll("chunks") int chunk) {
     FuzzTargets.tcp(input, chunk);
   }
 
@@ -45,8 +45,8 @@ class FuzzTest {
   }
 
   @Property(tries = TRIES)
-  void webSocketCodecOverFrames(@ForAll("webSocketStreams") byte[] input,
-      @ForAll("chunks") int chunk) {
+  void webSocketCodecOverFrames(
+      @ForAll("webSocketStreams") byte[] input, @ForAll("chunks") int chunk) {
     FuzzTargets.webSocket(input, chunk);
   }
 

@@ -25,9 +25,9 @@ import org.quarterdeck.server.scenario.ScenarioException;
 import org.quarterdeck.server.simulate.Tournament;
 
 /**
- * Fuzzes the scenario parser (text format and JSON), which takes text from anyone who may create
- * a session: any input is either a scenario that loads and plays a whole game without an error, or
- * a {@link ScenarioException}; nothing else escapes, nothing hangs.
+ * Fuzzes the scenario parser (text format and JSON), which takes text from anyone who may create a
+ * session: any input is either a scenario that loads and plays a whole game without an error, or a
+ * {@link ScenarioException}; nothing else escapes, nothing hangs.
  */
 class ScenarioParserFuzzTest {
   private static final List<String> BUILT_IN_TEXTS = builtInTexts();
@@ -35,8 +35,8 @@ class ScenarioParserFuzzTest {
   private static List<String> builtInTexts() {
     List<String> texts = new ArrayList<>();
     for (String name : ScenarioCatalog.builtInNames()) {
-      try (InputStream in = ScenarioCatalog.class.getResourceAsStream(
-          "/scenarios/" + name + ".textproto")) {
+      try (InputStream in =
+          ScenarioCatalog.class.getResourceAsStream("/scenarios/" + name + ".textproto")) {
         texts.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -49,8 +49,9 @@ class ScenarioParserFuzzTest {
   static boolean parseAndPlay(String text) {
     LoadedScenario loaded;
     try {
-      loaded = ScenarioCatalog.fromText(text.stripLeading().startsWith("{") ? "fuzz.json"
-          : "fuzz.textproto", text);
+      loaded =
+          ScenarioCatalog.fromText(
+              text.stripLeading().startsWith("{") ? "fuzz.json" : "fuzz.textproto", text);
     } catch (ScenarioException e) {
       assertFalse(e.getMessage().isBlank(), "a refusal says why");
       return false;
@@ -69,7 +70,9 @@ class ScenarioParserFuzzTest {
 
   /** Bytes of any kind, read as UTF-8. */
   static Arbitrary<String> anyText() {
-    return Arbitraries.bytes().array(byte[].class).ofMaxSize(2048)
+    return Arbitraries.bytes()
+        .array(byte[].class)
+        .ofMaxSize(2048)
         .map(b -> new String(b, StandardCharsets.UTF_8));
   }
 
@@ -79,12 +82,31 @@ class ScenarioParserFuzzTest {
    */
   static Arbitrary<String> mutatedScenario() {
     Arbitrary<String> base = Arbitraries.of(BUILT_IN_TEXTS);
-    Arbitrary<List<Integer>> edits = Arbitraries.integers().between(0, 1_000_000).list()
-        .ofMinSize(1).ofMaxSize(6);
-    Arbitrary<String> numbers = Arbitraries.of("0", "-1", "1e308", "-1e308", "nan", "inf",
-        "-inf", "2147483648", "-2147483649", "0.0000001", "99999999999", "1", "3", "\"x\"", "");
-    return Combinators.combine(base, edits, numbers.list().ofMinSize(1).ofMaxSize(6),
-        Arbitraries.integers().between(0, 4)).as(ScenarioParserFuzzTest::mutate);
+    Arbitrary<List<Integer>> edits =
+        Arbitraries.integers().between(0, 1_000_000).list().ofMinSize(1).ofMaxSize(6);
+    Arbitrary<String> numbers =
+        Arbitraries.of(
+            "0",
+            "-1",
+            "1e308",
+            "-1e308",
+            "nan",
+            "inf",
+            "-inf",
+            "2147483648",
+            "-2147483649",
+            "0.0000001",
+            "99999999999",
+            "1",
+            "3",
+            "\"x\"",
+            "");
+    return Combinators.combine(
+            base,
+            edits,
+            numbers.list().ofMinSize(1).ofMaxSize(6),
+            Arbitraries.integers().between(0, 4))
+        .as(ScenarioParserFuzzTest::mutate);
   }
 
   static String mutate(String text, List<Integer> edits, List<String> values, int style) {
@@ -96,8 +118,8 @@ class ScenarioParserFuzzTest {
       switch ((e / lines.size()) % 5) {
         case 0 -> lines.remove(at);
         case 1 -> lines.add(at, lines.get(at));
-        case 2 -> lines.set(at, lines.get(at).replaceAll("-?[0-9]+(\\.[0-9]+)?([eE]-?[0-9]+)?",
-            value));
+        case 2 ->
+            lines.set(at, lines.get(at).replaceAll("-?[0-9]+(\\.[0-9]+)?([eE]-?[0-9]+)?", value));
         case 3 -> {
           int other = (e / 7) % lines.size();
           String a = lines.get(at);
@@ -117,7 +139,8 @@ class ScenarioParserFuzzTest {
         var scenario = ScenarioCatalog.fromText("base.textproto", text).scenario();
         String json = com.google.protobuf.util.JsonFormat.printer().print(scenario);
         int cut = edits.get(0) % Math.max(1, json.length());
-        return edits.size() % 2 == 0 ? json.substring(0, cut)
+        return edits.size() % 2 == 0
+            ? json.substring(0, cut)
             : json.replaceFirst("-?[0-9]+(\\.[0-9]+)?", values.get(0));
       } catch (Exception e) {
         return mutated;
@@ -150,10 +173,15 @@ class ScenarioParserFuzzTest {
   @Test
   void timedRun() throws InterruptedException {
     Assumptions.assumeTrue(TimedFuzz.SECONDS > 0, "on demand only (scripts/fuzz-inputs.sh)");
-    TimedFuzz.Figures bytes = TimedFuzz.run("scenario-bytes", anyText(),
-        text -> parseAndPlay(text), TimedFuzz.SECONDS / 2);
-    TimedFuzz.Figures mutated = TimedFuzz.run("scenario-mutated", mutatedScenario(),
-        text -> parseAndPlay(text), TimedFuzz.SECONDS - TimedFuzz.SECONDS / 2);
+    TimedFuzz.Figures bytes =
+        TimedFuzz.run(
+            "scenario-bytes", anyText(), text -> parseAndPlay(text), TimedFuzz.SECONDS / 2);
+    TimedFuzz.Figures mutated =
+        TimedFuzz.run(
+            "scenario-mutated",
+            mutatedScenario(),
+            text -> parseAndPlay(text),
+            TimedFuzz.SECONDS - TimedFuzz.SECONDS / 2);
     assertEquals(0, bytes.crashes() + bytes.hangs() + mutated.crashes() + mutated.hangs());
   }
 }

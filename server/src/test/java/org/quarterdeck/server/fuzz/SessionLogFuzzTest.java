@@ -40,11 +40,11 @@ import org.quarterdeck.server.store.RecoveredLog;
 import org.quarterdeck.server.store.StoreOptions;
 
 /**
- * Fuzzes the session log reader, which reads whatever is on disk after a crash: arbitrary bytes
- * and logs of a real game with records dropped, repeated, swapped or bit-flipped. The store sorts
- * any file into records, a torn tail or corruption (never an unexpected exception, never more
- * bytes than the file has); the records that parse either replay or fail with the replay's own
- * typed error.
+ * Fuzzes the session log reader, which reads whatever is on disk after a crash: arbitrary bytes and
+ * logs of a real game with records dropped, repeated, swapped or bit-flipped. The store sorts any
+ * file into records, a torn tail or corruption (never an unexpected exception, never more bytes
+ * than the file has); the records that parse either replay or fail with the replay's own typed
+ * error.
  */
 class SessionLogFuzzTest {
   private static Path data;
@@ -77,8 +77,15 @@ class SessionLogFuzzTest {
     ManualLoop loop = new ManualLoop();
     Journals journals = Journals.inMemory();
     SessionManager manager = new SessionManager(() -> loop, journals, null, 10, 10);
-    String id = manager.create(CreateSession.newBuilder().setSettings(SessionSettings.newBuilder()
-        .setTeams(4).setTurnDeadlineSeconds(60)).build()).get().sessionId();
+    String id =
+        manager
+            .create(
+                CreateSession.newBuilder()
+                    .setSettings(
+                        SessionSettings.newBuilder().setTeams(4).setTurnDeadlineSeconds(60))
+                    .build())
+            .get()
+            .sessionId();
     manager.start(id).get();
     loop.runAll();
     List<byte[]> records = new ArrayList<>();
@@ -140,21 +147,23 @@ class SessionLogFuzzTest {
 
   static Arbitrary<byte[]> anyBytes() {
     Arbitrary<byte[]> raw = Arbitraries.bytes().array(byte[].class).ofMaxSize(4096);
-    return Combinators.combine(raw, Arbitraries.of(true, false)).as((b, withHeader) -> {
-      if (!withHeader) {
-        return b;
-      }
-      byte[] out = new byte[header.length + b.length];
-      System.arraycopy(header, 0, out, 0, header.length);
-      System.arraycopy(b, 0, out, header.length, b.length);
-      return out;
-    });
+    return Combinators.combine(raw, Arbitraries.of(true, false))
+        .as(
+            (b, withHeader) -> {
+              if (!withHeader) {
+                return b;
+              }
+              byte[] out = new byte[header.length + b.length];
+              System.arraycopy(header, 0, out, 0, header.length);
+              System.arraycopy(b, 0, out, header.length, b.length);
+              return out;
+            });
   }
 
   /** The recorded game, its records edited; framed as a valid log or with bytes flipped. */
   static Arbitrary<byte[]> mutatedGame() {
-    Arbitrary<List<Integer>> edits = Arbitraries.integers().between(0, Integer.MAX_VALUE).list()
-        .ofMinSize(1).ofMaxSize(5);
+    Arbitrary<List<Integer>> edits =
+        Arbitraries.integers().between(0, Integer.MAX_VALUE).list().ofMinSize(1).ofMaxSize(5);
     return Combinators.combine(edits, Arbitraries.integers().between(0, 2))
         .as(SessionLogFuzzTest::mutate);
   }
@@ -239,10 +248,15 @@ class SessionLogFuzzTest {
     Assumptions.assumeTrue(TimedFuzz.SECONDS > 0, "on demand only (scripts/fuzz-inputs.sh)");
     openStore();
     try {
-      TimedFuzz.Figures bytes = TimedFuzz.run("log-bytes", anyBytes(),
-          SessionLogFuzzTest::readAndReplay, TimedFuzz.SECONDS / 2);
-      TimedFuzz.Figures edited = TimedFuzz.run("log-edited-game", mutatedGame(),
-          SessionLogFuzzTest::readAndReplay, TimedFuzz.SECONDS - TimedFuzz.SECONDS / 2);
+      TimedFuzz.Figures bytes =
+          TimedFuzz.run(
+              "log-bytes", anyBytes(), SessionLogFuzzTest::readAndReplay, TimedFuzz.SECONDS / 2);
+      TimedFuzz.Figures edited =
+          TimedFuzz.run(
+              "log-edited-game",
+              mutatedGame(),
+              SessionLogFuzzTest::readAndReplay,
+              TimedFuzz.SECONDS - TimedFuzz.SECONDS / 2);
       assertEquals(0, bytes.crashes() + bytes.hangs() + edited.crashes() + edited.hangs());
     } finally {
       closeStore();
@@ -253,8 +267,9 @@ class SessionLogFuzzTest {
   private static final class ManualLoop implements SessionManager.SessionThread, SessionClock {
     private long now = 1_700_000_000_000L;
     private long order;
-    private final PriorityQueue<long[]> due = new PriorityQueue<>(
-        (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+    private final PriorityQueue<long[]> due =
+        new PriorityQueue<>(
+            (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
     private final java.util.Map<Long, Runnable> tasks = new java.util.HashMap<>();
 
     @Override

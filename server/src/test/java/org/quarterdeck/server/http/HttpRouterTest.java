@@ -21,9 +21,14 @@ class HttpRouterTest {
   private EmbeddedChannel channel() {
     EmbeddedChannel channel = new EmbeddedChannel();
     NetLimits limits = NetLimits.defaults();
-    new HttpChannelInitializer(new ConnectionPipeline(limits,
-        new ProtocolDispatcher(limits, SessionGateway.unavailable(), "t"), metrics,
-        new ConnectionRegistry()), metrics).configure(channel.pipeline());
+    new HttpChannelInitializer(
+            new ConnectionPipeline(
+                limits,
+                new ProtocolDispatcher(limits, SessionGateway.unavailable(), "t"),
+                metrics,
+                new ConnectionRegistry()),
+            metrics)
+        .configure(channel.pipeline());
     return channel;
   }
 
@@ -47,14 +52,19 @@ class HttpRouterTest {
       EmbeddedChannel channel = channel();
       StringBuilder requests = new StringBuilder();
       for (int i = 0; i < 100; i++) {
-        requests.append("GET /assets/missing-").append(c).append('-').append(i)
+        requests
+            .append("GET /assets/missing-")
+            .append(c)
+            .append('-')
+            .append(i)
             .append(".js HTTP/1.1\r\nHost: x\r\n\r\n");
       }
       String responses = exchange(channel, requests.toString());
       assertTrue(responses.startsWith("HTTP/1.1 404"), responses);
       channel.finishAndReleaseAll();
     }
-    assertTrue(StaticFiles.cachedFiles() <= cached + 1,
+    assertTrue(
+        StaticFiles.cachedFiles() <= cached + 1,
         "the cache holds files, not misses: " + StaticFiles.cachedFiles());
   }
 
@@ -63,8 +73,9 @@ class HttpRouterTest {
     String response = exchange(channel(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
     assertTrue(response.startsWith("HTTP/1.1 200 OK"), response);
     assertTrue(response.contains("application/json"), response);
-    assertTrue(response.contains(
-        "{\"status\":\"ok\",\"live\":true,\"ready\":true,\"protocolVersion\":1,\"connections\":0,"),
+    assertTrue(
+        response.contains(
+            "{\"status\":\"ok\",\"live\":true,\"ready\":true,\"protocolVersion\":1,\"connections\":0,"),
         response);
   }
 
@@ -74,9 +85,10 @@ class HttpRouterTest {
     String response = exchange(channel(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
     assertTrue(response.contains("text/plain; version=0.0.4"), response);
     assertTrue(response.contains("quarterdeck_connections_open{transport=\"tcp\"} 1.0"), response);
-    assertTrue(response.contains("quarterdeck_connections_open{transport=\"websocket\"} 0.0"),
-        response);
-    assertTrue(response.contains("quarterdeck_connections_accepted_total{transport=\"tcp\"} 1.0"),
+    assertTrue(
+        response.contains("quarterdeck_connections_open{transport=\"websocket\"} 0.0"), response);
+    assertTrue(
+        response.contains("quarterdeck_connections_accepted_total{transport=\"tcp\"} 1.0"),
         response);
     assertTrue(response.contains("jvm_memory_used_bytes"), "JVM binders: " + response);
   }
@@ -88,22 +100,35 @@ class HttpRouterTest {
     metrics.batchCommitted(12, 2_000_000);
     metrics.fsynced(1_500_000);
     String response = exchange(channel(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
-    for (String histogram : new String[] {"quarterdeck_decision_ack_seconds",
-        "quarterdeck_turn_close_seconds", "quarterdeck_store_append_batch_seconds",
-        "quarterdeck_store_fsync_seconds", "quarterdeck_store_batch_records"}) {
+    for (String histogram :
+        new String[] {
+          "quarterdeck_decision_ack_seconds",
+          "quarterdeck_turn_close_seconds",
+          "quarterdeck_store_append_batch_seconds",
+          "quarterdeck_store_fsync_seconds",
+          "quarterdeck_store_batch_records"
+        }) {
       assertTrue(response.contains("# TYPE " + histogram + " histogram"), histogram);
       assertTrue(response.contains(histogram + "_bucket{le=\"+Inf\"} 1"), histogram);
       assertTrue(response.contains(histogram + "_count 1"), histogram);
     }
     // 3 ms sits in a bucket at or under 4 ms (the buckets are Micrometer's defaults, in seconds).
-    assertTrue(response.lines().anyMatch(l -> l.startsWith("quarterdeck_decision_ack_seconds_bucket")
-        && l.endsWith(" 1") && bound(l) <= 0.0045 && bound(l) >= 0.003), response);
+    assertTrue(
+        response
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("quarterdeck_decision_ack_seconds_bucket")
+                        && l.endsWith(" 1")
+                        && bound(l) <= 0.0045
+                        && bound(l) >= 0.003),
+        response);
   }
 
   @Test
   void sessionsAreCountedByPhaseAtEachScrape() {
-    java.util.Map<String, Long> phases = new java.util.TreeMap<>(
-        java.util.Map.of("LOBBY", 2L, "TURN_OPEN", 1L));
+    java.util.Map<String, Long> phases =
+        new java.util.TreeMap<>(java.util.Map.of("LOBBY", 2L, "TURN_OPEN", 1L));
     metrics.sessionsByPhase(() -> phases);
     String first = exchange(channel(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
     assertTrue(first.contains("quarterdeck_sessions{phase=\"lobby\"} 2.0"), first);
@@ -121,10 +146,11 @@ class HttpRouterTest {
   @Test
   void unknownPathsAndMethodsAreRefused() {
     EmbeddedChannel channel = channel();
-    assertTrue(exchange(channel, "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n")
-        .startsWith("HTTP/1.1 404"));
-    assertTrue(exchange(channel(), "DELETE /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-        .startsWith("HTTP/1.1 405"));
+    assertTrue(
+        exchange(channel, "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 404"));
+    assertTrue(
+        exchange(channel(), "DELETE /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            .startsWith("HTTP/1.1 405"));
   }
 
   @Test
@@ -138,9 +164,12 @@ class HttpRouterTest {
 
   @Test
   void theUpgradeAtWsAnswers101WithoutCompression() {
-    String response = exchange(channel(), "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
-        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-        + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n");
+    String response =
+        exchange(
+            channel(),
+            "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n");
     assertTrue(response.startsWith("HTTP/1.1 101"), response);
     assertTrue(!response.toLowerCase().contains("permessage-deflate"), response);
   }

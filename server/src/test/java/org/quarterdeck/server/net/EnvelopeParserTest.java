@@ -19,8 +19,11 @@ class EnvelopeParserTest {
 
   @Test
   void parsesABinaryEnvelope() {
-    ClientMessage hello = ClientMessage.newBuilder().setRequestId(7)
-        .setHello(Hello.newBuilder().addProtocolVersions(1)).build();
+    ClientMessage hello =
+        ClientMessage.newBuilder()
+            .setRequestId(7)
+            .setHello(Hello.newBuilder().addProtocolVersions(1))
+            .build();
     ByteBuf bytes = Unpooled.wrappedBuffer(hello.toByteArray());
     Inbound inbound = assertInstanceOf(Inbound.class, parser.parseBinary(bytes));
     assertEquals(hello, inbound.message());
@@ -30,8 +33,9 @@ class EnvelopeParserTest {
 
   @Test
   void parsesTheCanonicalJsonMapping() {
-    Inbound inbound = assertInstanceOf(Inbound.class,
-        parser.parseJson("{\"requestId\":\"9\",\"ping\":{\"nonce\":\"5\"}}"));
+    Inbound inbound =
+        assertInstanceOf(
+            Inbound.class, parser.parseJson("{\"requestId\":\"9\",\"ping\":{\"nonce\":\"5\"}}"));
     assertEquals(9, inbound.message().getRequestId());
     assertEquals(5, inbound.message().getPing().getNonce());
     assertEquals(WireFormat.JSON, inbound.format());
@@ -39,8 +43,9 @@ class EnvelopeParserTest {
 
   @Test
   void rejectsUnknownJsonFieldsNamingTheRequestId() {
-    BadFrame bad = assertInstanceOf(BadFrame.class,
-        parser.parseJson("{\"requestId\":\"12\",\"ping\":{},\"bogus\":1}"));
+    BadFrame bad =
+        assertInstanceOf(
+            BadFrame.class, parser.parseJson("{\"requestId\":\"12\",\"ping\":{},\"bogus\":1}"));
     assertEquals(ErrorCode.INVALID_ARGUMENT, bad.code());
     assertEquals(12, bad.requestId());
     assertTrue(bad.message().contains("bogus"), bad.message());
@@ -66,8 +71,13 @@ class EnvelopeParserTest {
   @Test
   void treatsAnUnknownBodyCaseAsInvalid() {
     // field 999, varint: a body case from some future protocol version
-    ByteBuf bytes = Unpooled.buffer().writeByte(0x08).writeByte(0x05)
-        .writeByte(0xB8).writeByte(0x3E).writeByte(0x01);
+    ByteBuf bytes =
+        Unpooled.buffer()
+            .writeByte(0x08)
+            .writeByte(0x05)
+            .writeByte(0xB8)
+            .writeByte(0x3E)
+            .writeByte(0x01);
     BadFrame bad = assertInstanceOf(BadFrame.class, parser.parseBinary(bytes));
     assertEquals(ErrorCode.INVALID_ARGUMENT, bad.code());
     assertEquals(5, bad.requestId());
@@ -81,7 +91,8 @@ class EnvelopeParserTest {
       random.nextBytes(garbage);
       Object result = parser.parseBinary(Unpooled.wrappedBuffer(garbage));
       assertTrue(result instanceof Inbound || result instanceof BadFrame);
-      Object json = parser.parseJson(new String(garbage, java.nio.charset.StandardCharsets.ISO_8859_1));
+      Object json =
+          parser.parseJson(new String(garbage, java.nio.charset.StandardCharsets.ISO_8859_1));
       assertTrue(json instanceof Inbound || json instanceof BadFrame);
     }
   }
@@ -99,8 +110,7 @@ class EnvelopeParserTest {
 
   @Test
   void refusesAFrameOverTheLimit() {
-    ClientMessage big = ClientMessage.newBuilder()
-        .setPing(Ping.newBuilder().setNonce(1)).build();
+    ClientMessage big = ClientMessage.newBuilder().setPing(Ping.newBuilder().setNonce(1)).build();
     EnvelopeParser small = new EnvelopeParser(NetLimits.defaults().withMaxFrameBytes(1024));
     ByteBuf bytes = Unpooled.buffer().writeBytes(big.toByteArray()).writeZero(2000);
     BadFrame bad = assertInstanceOf(BadFrame.class, small.parseBinary(bytes));

@@ -1,7 +1,5 @@
 package org.quarterdeck.server.net;
 
-import org.quarterdeck.server.port.SessionGateway;
-import org.quarterdeck.server.port.Connection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,8 +14,8 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.quarterdeck.protocol.v1.ClientMessage;
 import org.quarterdeck.protocol.v1.ErrorCode;
@@ -28,12 +26,15 @@ import org.quarterdeck.protocol.v1.Ping;
 import org.quarterdeck.protocol.v1.Pong;
 import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.server.metrics.ServerMetrics;
+import org.quarterdeck.server.port.Connection;
+import org.quarterdeck.server.port.SessionGateway;
 
 /** The TCP pipeline and the connection handler, on an EmbeddedChannel with its own clock. */
 class TcpConnectionTest {
-  private static final NetLimits LIMITS = NetLimits.defaults()
-      .withMaxFrameBytes(2048)
-      .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(60));
+  private static final NetLimits LIMITS =
+      NetLimits.defaults()
+          .withMaxFrameBytes(2048)
+          .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(60));
 
   private final ServerMetrics metrics = new ServerMetrics();
   private final ConnectionRegistry registry = new ConnectionRegistry();
@@ -86,7 +87,9 @@ class TcpConnectionTest {
   }
 
   private static ClientMessage ping(long id) {
-    return ClientMessage.newBuilder().setRequestId(id).setPing(Ping.newBuilder().setNonce(id))
+    return ClientMessage.newBuilder()
+        .setRequestId(id)
+        .setPing(Ping.newBuilder().setNonce(id))
         .build();
   }
 
@@ -121,8 +124,13 @@ class TcpConnectionTest {
   @Test
   void aMessageWithoutHandlerYetGetsUnavailableNamingItsRequest() {
     EmbeddedChannel channel = open(LIMITS);
-    channel.writeInbound(framed(hello(1, 1)), framed(ClientMessage.newBuilder().setRequestId(5)
-        .setJoinSession(JoinSession.newBuilder().setJoinCode("ABCDEF")).build()));
+    channel.writeInbound(
+        framed(hello(1, 1)),
+        framed(
+            ClientMessage.newBuilder()
+                .setRequestId(5)
+                .setJoinSession(JoinSession.newBuilder().setJoinCode("ABCDEF"))
+                .build()));
     ServerMessage reply = replies(channel).get(1);
     assertEquals(5, reply.getRequestId());
     assertEquals(ErrorCode.UNAVAILABLE, reply.getError().getCode());
@@ -139,8 +147,8 @@ class TcpConnectionTest {
   @Test
   void garbageInsideAValidFrameGetsAnErrorAndTheConnectionCarriesOn() {
     EmbeddedChannel channel = open(LIMITS);
-    ByteBuf garbage = Unpooled.buffer().writeByte(3).writeByte(0xFF).writeByte(0xFF)
-        .writeByte(0xFF);
+    ByteBuf garbage =
+        Unpooled.buffer().writeByte(3).writeByte(0xFF).writeByte(0xFF).writeByte(0xFF);
     channel.writeInbound(garbage, framed(hello(1, 1)));
     List<ServerMessage> replies = replies(channel);
     assertEquals(ErrorCode.INVALID_ARGUMENT, replies.get(0).getError().getCode());
@@ -245,13 +253,16 @@ class TcpConnectionTest {
   void aBurstOfMessagesSentOutsideAReadLeavesInOneFlush() {
     EmbeddedChannel channel = open(LIMITS);
     AtomicInteger flushes = new AtomicInteger();
-    channel.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
-      @Override
-      public void flush(io.netty.channel.ChannelHandlerContext ctx) {
-        flushes.incrementAndGet();
-        ctx.flush();
-      }
-    });
+    channel
+        .pipeline()
+        .addFirst(
+            new io.netty.channel.ChannelOutboundHandlerAdapter() {
+              @Override
+              public void flush(io.netty.channel.ChannelHandlerContext ctx) {
+                flushes.incrementAndGet();
+                ctx.flush();
+              }
+            });
     channel.writeInbound(framed(hello(1, 1)));
     replies(channel);
     flushes.set(0);
@@ -260,7 +271,9 @@ class TcpConnectionTest {
       connection.send(ServerMessage.newBuilder().setPing(Ping.newBuilder().setNonce(i)).build());
     }
     List<ServerMessage> out = replies(channel);
-    assertEquals(List.of(1L, 2L, 3L), out.stream().map(m -> m.getPing().getNonce()).toList(),
+    assertEquals(
+        List.of(1L, 2L, 3L),
+        out.stream().map(m -> m.getPing().getNonce()).toList(),
         "every message, in order");
     assertEquals(1, flushes.get(), "one flush (one system call) for the burst");
   }
@@ -278,8 +291,11 @@ class TcpConnectionTest {
     assertEquals(0, ping.get(0).getRequestId());
 
     // an answer resets the clock
-    channel.writeInbound(framed(ClientMessage.newBuilder()
-        .setPong(Pong.newBuilder().setNonce(ping.get(0).getPing().getNonce())).build()));
+    channel.writeInbound(
+        framed(
+            ClientMessage.newBuilder()
+                .setPong(Pong.newBuilder().setNonce(ping.get(0).getPing().getNonce()))
+                .build()));
     channel.advanceTimeBy(61, TimeUnit.SECONDS);
     channel.runScheduledPendingTasks();
     assertTrue(replies(channel).get(0).hasPing());
@@ -294,8 +310,12 @@ class TcpConnectionTest {
 
   @Test
   void aReaderWhoseQueueExceedsTheHardCapIsClosedInsteadOfBufferingWithoutBound() {
-    EmbeddedChannel channel = open(LIMITS.withRate(10_000, 10_000).withWriteBuffer(64, 256)
-        .withSlowReader(Duration.ofSeconds(15), 1024));
+    EmbeddedChannel channel =
+        open(
+            LIMITS
+                .withRate(10_000, 10_000)
+                .withWriteBuffer(64, 256)
+                .withSlowReader(Duration.ofSeconds(15), 1024));
     channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(64, 256));
     ByteBuf[] frames = new ByteBuf[201];
     frames[0] = framed(hello(1, 1));
@@ -309,8 +329,11 @@ class TcpConnectionTest {
     assertFalse(channel.isOpen());
     String text = metrics.prometheusText();
     assertTrue(text.contains("quarterdeck_slow_reader_closes_total 1.0"), text);
-    long sent = text.lines().filter(l -> l.startsWith("quarterdeck_messages_out_total "))
-        .mapToLong(l -> (long) Double.parseDouble(l.split(" ")[1])).sum();
+    long sent =
+        text.lines()
+            .filter(l -> l.startsWith("quarterdeck_messages_out_total "))
+            .mapToLong(l -> (long) Double.parseDouble(l.split(" ")[1]))
+            .sum();
     assertTrue(sent < 50, "stopped queueing replies once the buffer was full, sent " + sent);
   }
 }

@@ -73,8 +73,14 @@ class VarintFrameDecoderTest {
 
   @Test
   void discardsEverythingAfterAFatalFrame() {
-    channel.writeInbound(Unpooled.buffer().writeByte(0xFF).writeByte(0xFF).writeByte(0xFF)
-        .writeByte(0xFF).writeByte(0xFF).writeByte(0x01));
+    channel.writeInbound(
+        Unpooled.buffer()
+            .writeByte(0xFF)
+            .writeByte(0xFF)
+            .writeByte(0xFF)
+            .writeByte(0xFF)
+            .writeByte(0xFF)
+            .writeByte(0x01));
     BadFrame bad = assertInstanceOf(BadFrame.class, channel.readInbound());
     assertEquals(ErrorCode.INVALID_ARGUMENT, bad.code());
     ByteBuf later = frame("ignored");

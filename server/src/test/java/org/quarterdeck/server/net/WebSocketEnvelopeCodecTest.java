@@ -19,13 +19,13 @@ class WebSocketEnvelopeCodecTest {
   private final EmbeddedChannel channel =
       new EmbeddedChannel(new WebSocketEnvelopeCodec(new EnvelopeParser(NetLimits.defaults())));
 
-  private static final ServerMessage PONG = ServerMessage.newBuilder().setRequestId(3)
-      .setPong(Pong.newBuilder().setNonce(8)).build();
+  private static final ServerMessage PONG =
+      ServerMessage.newBuilder().setRequestId(3).setPong(Pong.newBuilder().setNonce(8)).build();
 
   @Test
   void answersBinaryWithBinary() throws Exception {
-    ClientMessage ping = ClientMessage.newBuilder().setRequestId(3)
-        .setPing(Ping.newBuilder().setNonce(8)).build();
+    ClientMessage ping =
+        ClientMessage.newBuilder().setRequestId(3).setPing(Ping.newBuilder().setNonce(8)).build();
     BinaryWebSocketFrame in = new BinaryWebSocketFrame(Unpooled.wrappedBuffer(ping.toByteArray()));
     channel.writeInbound(in);
     assertEquals(0, in.refCnt());
@@ -40,7 +40,8 @@ class WebSocketEnvelopeCodecTest {
 
   @Test
   void answersTextWithTheJsonMapping() {
-    TextWebSocketFrame in = new TextWebSocketFrame("{\"requestId\":\"3\",\"ping\":{\"nonce\":\"8\"}}");
+    TextWebSocketFrame in =
+        new TextWebSocketFrame("{\"requestId\":\"3\",\"ping\":{\"nonce\":\"8\"}}");
     channel.writeInbound(in);
     assertEquals(0, in.refCnt());
     Inbound inbound = channel.readInbound();

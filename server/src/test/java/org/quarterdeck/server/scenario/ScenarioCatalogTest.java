@@ -19,15 +19,16 @@ import org.quarterdeck.server.engine.MultiplayerMode;
 /** Loading and validating scenarios; errors name file, line and field. */
 class ScenarioCatalogTest {
   private static String builtInText(String name) throws Exception {
-    try (var in = ScenarioCatalogTest.class.getResourceAsStream("/scenarios/" + name
-        + ".textproto")) {
+    try (var in =
+        ScenarioCatalogTest.class.getResourceAsStream("/scenarios/" + name + ".textproto")) {
       return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
   }
 
   @Test
   void threeBuiltInsLoadEachWithItsOwnLesson() throws Exception {
-    assertEquals(List.of("market-year", "disruption", "two-hats", "company"),
+    assertEquals(
+        List.of("market-year", "disruption", "two-hats", "company"),
         ScenarioCatalog.builtInNames());
     assertEquals("market-year", ScenarioCatalog.defaultName());
     Set<String> lessons = new HashSet<>();
@@ -45,8 +46,9 @@ class ScenarioCatalogTest {
   @Test
   void syntaxErrorNamesFileLineAndColumn() {
     String text = "id: \"x\"\ntitle: \"T\"\nmood: GAME_MODE_MARKET\n";
-    ScenarioException e = assertThrows(ScenarioException.class,
-        () -> ScenarioCatalog.fromText("bad.textproto", text));
+    ScenarioException e =
+        assertThrows(
+            ScenarioException.class, () -> ScenarioCatalog.fromText("bad.textproto", text));
     ScenarioProblem p = e.problems().get(0);
     assertEquals("bad.textproto", p.source());
     assertEquals(3, p.line());
@@ -56,12 +58,15 @@ class ScenarioCatalogTest {
 
   @Test
   void semanticErrorNamesTheLineAndPathOfTheField() throws Exception {
-    String text = builtInText("market-year").replace(
-        "effects { var: VAR_CAPABILITY amount: 0.15",
-        "effects { var: VAR_CAPABILITY amount: 2200");
+    String text =
+        builtInText("market-year")
+            .replace(
+                "effects { var: VAR_CAPABILITY amount: 0.15",
+                "effects { var: VAR_CAPABILITY amount: 2200");
     int expectedLine = lineOf(text, "amount: 2200");
-    ScenarioException e = assertThrows(ScenarioException.class,
-        () -> ScenarioCatalog.fromText("mine.textproto", text));
+    ScenarioException e =
+        assertThrows(
+            ScenarioException.class, () -> ScenarioCatalog.fromText("mine.textproto", text));
     assertEquals(1, e.problems().size(), e.getMessage());
     ScenarioProblem p = e.problems().get(0);
     assertEquals(expectedLine, p.line());
@@ -72,13 +77,15 @@ class ScenarioCatalogTest {
 
   @Test
   void brokenReferencesAreFound() throws Exception {
-    String text = builtInText("market-year")
-        .replace("default_decision { act: \"vision\"", "default_decision { act: \"visoin\"")
-        .replace("default_option: \"own-it\"", "default_option: \"deny\"")
-        .replace("id: \"outage\"", "id: \"resignation\"")
-        .replace("title: \"Market year\"", "title: \"  \"");
-    ScenarioException e = assertThrows(ScenarioException.class,
-        () -> ScenarioCatalog.fromText("refs.textproto", text));
+    String text =
+        builtInText("market-year")
+            .replace("default_decision { act: \"vision\"", "default_decision { act: \"visoin\"")
+            .replace("default_option: \"own-it\"", "default_option: \"deny\"")
+            .replace("id: \"outage\"", "id: \"resignation\"")
+            .replace("title: \"Market year\"", "title: \"  \"");
+    ScenarioException e =
+        assertThrows(
+            ScenarioException.class, () -> ScenarioCatalog.fromText("refs.textproto", text));
     List<String> fields = e.problems().stream().map(ScenarioProblem::field).toList();
     assertTrue(fields.contains("default_decision[6].act"), fields.toString());
     assertTrue(fields.contains("dilemmas[1].default_option"), fields.toString());
@@ -87,17 +94,27 @@ class ScenarioCatalogTest {
     for (ScenarioProblem p : e.problems()) {
       assertTrue(p.line() > 0, "every problem has a line: " + p);
     }
-    assertEquals(lineOf(text, "act: \"visoin\""), e.problems().stream()
-        .filter(p -> p.field().equals("default_decision[6].act")).findFirst().orElseThrow().line());
+    assertEquals(
+        lineOf(text, "act: \"visoin\""),
+        e.problems().stream()
+            .filter(p -> p.field().equals("default_decision[6].act"))
+            .findFirst()
+            .orElseThrow()
+            .line());
   }
 
   @Test
   void missingRequiredPartsAreReported() {
-    ScenarioException e = assertThrows(ScenarioException.class,
-        () -> ScenarioCatalog.fromText("empty.textproto", "# nothing here\n"));
+    ScenarioException e =
+        assertThrows(
+            ScenarioException.class,
+            () -> ScenarioCatalog.fromText("empty.textproto", "# nothing here\n"));
     List<String> fields = e.problems().stream().map(ScenarioProblem::field).toList();
-    assertTrue(fields.containsAll(List.of("id", "mode", "calendar.turns_per_quarter", "acts",
-        "dynamics.output_per_person")), fields.toString());
+    assertTrue(
+        fields.containsAll(
+            List.of(
+                "id", "mode", "calendar.turns_per_quarter", "acts", "dynamics.output_per_person")),
+        fields.toString());
   }
 
   @Test
@@ -110,8 +127,8 @@ class ScenarioCatalogTest {
     assertEquals(base.scenario(), copy.scenario());
 
     String bad = json.replace("\"GAME_MODE_MARKET\"", "\"GAME_MODE_UNSPECIFIED\"");
-    ScenarioException e = assertThrows(ScenarioException.class,
-        () -> ScenarioCatalog.fromText("upload.json", bad));
+    ScenarioException e =
+        assertThrows(ScenarioException.class, () -> ScenarioCatalog.fromText("upload.json", bad));
     ScenarioProblem p = e.problems().get(0);
     assertEquals("mode", p.field());
     assertEquals(lineOf(bad, "\"mode\""), p.line());
@@ -119,19 +136,21 @@ class ScenarioCatalogTest {
 
   @Test
   void byNameOrFileExplainsWhatIsMissing() {
-    ScenarioException e = assertThrows(ScenarioException.class,
-        () -> ScenarioCatalog.byNameOrFile("no-such-scenario"));
+    ScenarioException e =
+        assertThrows(
+            ScenarioException.class, () -> ScenarioCatalog.byNameOrFile("no-such-scenario"));
     assertTrue(e.getMessage().contains("market-year"), e.getMessage());
   }
 
   @Test
   void twoHatsNeedsItsRules() throws Exception {
     String text = builtInText("two-hats").replaceAll("two_hats \\{[^}]*}", "");
-    ScenarioException e = assertThrows(ScenarioException.class,
-        () -> ScenarioCatalog.fromText("hats.textproto", text));
+    ScenarioException e =
+        assertThrows(
+            ScenarioException.class, () -> ScenarioCatalog.fromText("hats.textproto", text));
     assertEquals("two_hats", e.problems().get(0).field());
-    assertEquals(GameMode.GAME_MODE_TWO_HATS,
-        ScenarioCatalog.builtIn("two-hats").scenario().getMode());
+    assertEquals(
+        GameMode.GAME_MODE_TWO_HATS, ScenarioCatalog.builtIn("two-hats").scenario().getMode());
   }
 
   private static int lineOf(String text, String needle) {
@@ -146,16 +165,19 @@ class ScenarioCatalogTest {
 
   @Test
   void engineCauseWordsComeFromTheScenario() throws Exception {
-    String text = builtInText("market-year").replace(
-        "cause_labels { cause: \"NO_RECOGNITION\" label: \"no recognition\" }",
-        "cause_labels { cause: \"NO_RECOGNITION\" label: \"nobody said thanks\" }");
+    String text =
+        builtInText("market-year")
+            .replace(
+                "cause_labels { cause: \"NO_RECOGNITION\" label: \"no recognition\" }",
+                "cause_labels { cause: \"NO_RECOGNITION\" label: \"nobody said thanks\" }");
     LoadedScenario s = ScenarioCatalog.fromText("words.textproto", text);
     assertEquals("nobody said thanks", s.rules().label(Cause.NO_RECOGNITION));
     String bad = text.replace("cause: \"INCIDENT\"", "cause: \"METEOR\"");
-    ScenarioException e = assertThrows(ScenarioException.class,
-        () -> ScenarioCatalog.fromText("words.textproto", bad));
-    assertTrue(e.problems().get(0).field().matches("cause_labels\\[\\d+\\]\\.cause"),
-        e.getMessage());
+    ScenarioException e =
+        assertThrows(
+            ScenarioException.class, () -> ScenarioCatalog.fromText("words.textproto", bad));
+    assertTrue(
+        e.problems().get(0).field().matches("cause_labels\\[\\d+\\]\\.cause"), e.getMessage());
     assertEquals(lineOf(bad, "METEOR"), e.problems().get(0).line());
   }
 }

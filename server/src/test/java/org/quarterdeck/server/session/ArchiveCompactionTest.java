@@ -45,8 +45,15 @@ class ArchiveCompactionTest {
   }
 
   private SessionManager manager(EventStore store) {
-    return new SessionManager(() -> thread, new EventStoreJournals(store), null, 100, 20,
-        Runnable::run, limits, thread::nowMillis);
+    return new SessionManager(
+        () -> thread,
+        new EventStoreJournals(store),
+        null,
+        100,
+        20,
+        Runnable::run,
+        limits,
+        thread::nowMillis);
   }
 
   @Test
@@ -55,16 +62,32 @@ class ArchiveCompactionTest {
     try (EventStore store = EventStore.open(data, StoreOptions.DEFAULTS)) {
       SessionManager first = manager(store);
       FakeConnection facilitator = new FakeConnection("10.0.0.1:1");
-      ServerMessage created = send(first, facilitator, ClientMessage.newBuilder()
-          .setCreateSession(CreateSession.newBuilder()
-              .setSettings(SessionSettings.newBuilder().setTeams(3))));
+      ServerMessage created =
+          send(
+              first,
+              facilitator,
+              ClientMessage.newBuilder()
+                  .setCreateSession(
+                      CreateSession.newBuilder()
+                          .setSettings(SessionSettings.newBuilder().setTeams(3))));
       id = created.getSessionCreated().getSessionId();
-      send(first, facilitator, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-          .setToken(created.getSessionCreated().getFacilitatorToken())));
-      send(first, facilitator, ClientMessage.newBuilder().setFacilitator(
-          FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance())));
-      send(first, facilitator, ClientMessage.newBuilder().setFacilitator(
-          FacilitatorCommand.newBuilder().setEnd(Empty.getDefaultInstance())));
+      send(
+          first,
+          facilitator,
+          ClientMessage.newBuilder()
+              .setResume(
+                  Resume.newBuilder().setToken(created.getSessionCreated().getFacilitatorToken())));
+      send(
+          first,
+          facilitator,
+          ClientMessage.newBuilder()
+              .setFacilitator(
+                  FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance())));
+      send(
+          first,
+          facilitator,
+          ClientMessage.newBuilder()
+              .setFacilitator(FacilitatorCommand.newBuilder().setEnd(Empty.getDefaultInstance())));
       // the ack is sent before SessionClosed is written (and the store's acknowledgement
       // thread may run the session's work): wait for the record before closing the store
       long deadline = System.nanoTime() + 10_000_000_000L;
@@ -78,12 +101,16 @@ class ArchiveCompactionTest {
       // the log as servers before this change wrote it
       List<byte[]> records = store.read(id).records();
       SessionRecord opened = SessionRecord.parseFrom(records.get(0));
-      String text = TextFormat.printer().printToString(
-          ScenarioCatalog.builtIn("market-year").scenario());
-      oldStyle.add(opened.toBuilder().setOpened(opened.getOpened().toBuilder()
-          .setScenarioText(text).clearScenarioSha256()).build());
-      oldStyle.add(SessionRecord.newBuilder().setSpectatorAdmitted(
-          SpectatorAdmitted.newBuilder().setTokenHash("ab".repeat(32))).build());
+      String text =
+          TextFormat.printer().printToString(ScenarioCatalog.builtIn("market-year").scenario());
+      oldStyle.add(
+          opened.toBuilder()
+              .setOpened(opened.getOpened().toBuilder().setScenarioText(text).clearScenarioSha256())
+              .build());
+      oldStyle.add(
+          SessionRecord.newBuilder()
+              .setSpectatorAdmitted(SpectatorAdmitted.newBuilder().setTokenHash("ab".repeat(32)))
+              .build());
       for (int i = 1; i < records.size(); i++) {
         oldStyle.add(SessionRecord.parseFrom(records.get(i)));
       }
@@ -112,8 +139,10 @@ class ArchiveCompactionTest {
       assertEquals("", compacted.get(0).getOpened().getScenarioText());
       assertEquals(64, compacted.get(0).getOpened().getScenarioSha256().length());
       assertFalse(compacted.stream().anyMatch(SessionRecord::hasSpectatorAdmitted));
-      assertEquals(new Reenactment(Timeline.of(oldStyle)).actual(),
-          new Reenactment(Timeline.of(compacted)).actual(), "the same frames replay");
+      assertEquals(
+          new Reenactment(Timeline.of(oldStyle)).actual(),
+          new Reenactment(Timeline.of(compacted)).actual(),
+          "the same frames replay");
     }
     try (EventStore store = EventStore.open(data, StoreOptions.DEFAULTS)) {
       SessionManager again = manager(store);

@@ -22,8 +22,8 @@ class DeterminismTest {
   @Test
   void sessionHashesEqualTheEngineAloneForTheSameDecisions() throws Exception {
     SessionFixture f = new SessionFixture();
-    f.givenSession(SessionSettings.newBuilder().setTeams(2).setSeed(99)
-        .setTurnDeadlineSeconds(0).build());
+    f.givenSession(
+        SessionSettings.newBuilder().setTeams(2).setSeed(99).setTurnDeadlineSeconds(0).build());
     Player ana = f.join("Ana");
     Player ben = f.join("Ben");
     f.start();
@@ -46,8 +46,11 @@ class DeterminismTest {
       sessionHashes.add(resolved.get(resolved.size() - 1).getTurnResolved().getStateHash());
     }
 
-    Game game = Game.start(ScenarioCatalog.builtIn(ScenarioCatalog.defaultName()).rules(), 99,
-        List.of("team-1", "team-2"));
+    Game game =
+        Game.start(
+            ScenarioCatalog.builtIn(ScenarioCatalog.defaultName()).rules(),
+            99,
+            List.of("team-1", "team-2"));
     List<String> engineHashes = new ArrayList<>();
     for (Decision[] turn : played) {
       List<AcceptedDecision> accepted = new ArrayList<>();

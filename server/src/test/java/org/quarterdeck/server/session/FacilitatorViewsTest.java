@@ -19,8 +19,9 @@ import org.quarterdeck.protocol.v1.Snapshot;
 class FacilitatorViewsTest {
   @Test
   void theConsoleKnowsTheDeckAndTheGamesLengthAndNeverShowsATurnPastTheLast() {
-    SessionFixture f = new SessionFixture().givenSession(SessionSettings.newBuilder()
-        .setTeams(2).setSeed(5).build());
+    SessionFixture f =
+        new SessionFixture()
+            .givenSession(SessionSettings.newBuilder().setTeams(2).setSeed(5).build());
     Snapshot snapshot = f.facilitator.all(ServerMessage::hasSnapshot).get(0).getSnapshot();
     assertFalse(snapshot.getDeckList().isEmpty(), "the event deck, to inject by name");
     assertTrue(snapshot.getDeckList().stream().allMatch(e -> !e.getTitle().isEmpty()));
@@ -29,22 +30,28 @@ class FacilitatorViewsTest {
 
     f.start();
     for (int t = 1; t <= turns; t++) {
-      assertTrue(f.facilitate(FacilitatorCommand.newBuilder().setForceResolve(
-          Empty.getDefaultInstance())).hasFacilitatorAck());
+      assertTrue(
+          f.facilitate(FacilitatorCommand.newBuilder().setForceResolve(Empty.getDefaultInstance()))
+              .hasFacilitatorAck());
     }
-    LiveView live = f.facilitate(FacilitatorCommand.newBuilder().setLiveView(
-        Empty.getDefaultInstance())).getLiveView();
+    LiveView live =
+        f.facilitate(FacilitatorCommand.newBuilder().setLiveView(Empty.getDefaultInstance()))
+            .getLiveView();
     assertEquals(Phase.ENDED, live.getPhase());
     assertEquals(turns, live.getTurn(), "the last turn played, not one past it");
-    assertTrue(f.facilitator.all(m -> m.hasPhaseChanged()).stream()
-        .allMatch(m -> m.getPhaseChanged().getTurn() <= turns));
+    assertTrue(
+        f.facilitator.all(m -> m.hasPhaseChanged()).stream()
+            .allMatch(m -> m.getPhaseChanged().getTurn() <= turns));
     ServerMessage ended = f.facilitator.all(ServerMessage::hasSessionEnded).get(0);
     assertEquals(2, ended.getSessionEnded().getScoresCount(), "standings for the end view");
 
     // Reopened after the end (another device): the snapshot still says ENDED with standings.
     FakeConnection later = new FakeConnection("10.0.0.9:9");
-    ServerMessage again = f.send(later, ClientMessage.newBuilder().setResume(
-        Resume.newBuilder().setToken(f.created.getFacilitatorToken())));
+    ServerMessage again =
+        f.send(
+            later,
+            ClientMessage.newBuilder()
+                .setResume(Resume.newBuilder().setToken(f.created.getFacilitatorToken())));
     assertEquals(Phase.ENDED, again.getSnapshot().getPhase());
     assertEquals(2, again.getSnapshot().getStandingsCount());
   }

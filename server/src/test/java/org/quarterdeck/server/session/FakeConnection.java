@@ -14,8 +14,7 @@ final class FakeConnection implements Connection {
   private static final AtomicLong IDS = new AtomicLong(1_000_000);
   private final long id = IDS.incrementAndGet();
   private final String address;
-  final List<ServerMessage> received =
-      java.util.Collections.synchronizedList(new ArrayList<>());
+  final List<ServerMessage> received = java.util.Collections.synchronizedList(new ArrayList<>());
   private final java.util.concurrent.LinkedBlockingQueue<ServerMessage> arrivals =
       new java.util.concurrent.LinkedBlockingQueue<>();
   Goodbye.Reason closedWith;
@@ -54,8 +53,10 @@ final class FakeConnection implements Connection {
 
   @Override
   public void close(Goodbye.Reason reason, String message) {
-    received.add(ServerMessage.newBuilder()
-        .setGoodbye(Goodbye.newBuilder().setReason(reason).setMessage(message)).build());
+    received.add(
+        ServerMessage.newBuilder()
+            .setGoodbye(Goodbye.newBuilder().setReason(reason).setMessage(message))
+            .build());
     closedWith = reason;
   }
 
@@ -78,9 +79,11 @@ final class FakeConnection implements Connection {
 
   /** The reply to a request id. */
   ServerMessage reply(long requestId) {
-    return List.copyOf(received).stream().filter(m -> m.getRequestId() == requestId).reduce((a, b) -> b)
-        .orElseThrow(() -> new AssertionError("no reply to request " + requestId + " in "
-            + received));
+    return List.copyOf(received).stream()
+        .filter(m -> m.getRequestId() == requestId)
+        .reduce((a, b) -> b)
+        .orElseThrow(
+            () -> new AssertionError("no reply to request " + requestId + " in " + received));
   }
 
   List<ServerMessage> all(Predicate<ServerMessage> which) {

@@ -25,8 +25,12 @@ class LastCallTest {
   private final SessionFixture f = new SessionFixture();
 
   private static SessionSettings settings(int lastCallSeconds, int deadlineSeconds) {
-    return SessionSettings.newBuilder().setTeams(2).setTurnDeadlineSeconds(deadlineSeconds)
-        .setSeed(7).setLastCallSeconds(lastCallSeconds).build();
+    return SessionSettings.newBuilder()
+        .setTeams(2)
+        .setTurnDeadlineSeconds(deadlineSeconds)
+        .setSeed(7)
+        .setLastCallSeconds(lastCallSeconds)
+        .build();
   }
 
   private static List<ServerMessage> resolved(Player p) {
@@ -62,8 +66,14 @@ class LastCallTest {
     var report = resolved(ben).get(0).getTurnResolved().getReport();
     assertEquals(1, report.getDecision().getHoursCount(), "the revision counted");
     assertEquals("push", report.getDecision().getHours(0).getAct());
-    assertEquals(TurnClosed.Trigger.ALL_SUBMITTED, f.journal().stream()
-        .filter(r -> r.hasTurnClosed()).findFirst().orElseThrow().getTurnClosed().getTrigger());
+    assertEquals(
+        TurnClosed.Trigger.ALL_SUBMITTED,
+        f.journal().stream()
+            .filter(r -> r.hasTurnClosed())
+            .findFirst()
+            .orElseThrow()
+            .getTurnClosed()
+            .getTrigger());
   }
 
   @Test
@@ -145,8 +155,9 @@ class LastCallTest {
     f.submit(ana, 1, 1, even(f.lastOpening(ana)));
     f.thread.advanceSeconds(3);
     FakeConnection again = new FakeConnection("10.0.1.9:2001");
-    ServerMessage snap = f.send(again, ClientMessage.newBuilder()
-        .setResume(Resume.newBuilder().setToken(ana.token)));
+    ServerMessage snap =
+        f.send(
+            again, ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(ana.token)));
     SubmissionProgress p = snap.getSnapshot().getProgress();
     assertEquals(1, p.getSubmitted());
     assertEquals(7_000, p.getClosesInMs());
@@ -155,8 +166,11 @@ class LastCallTest {
   @Test
   void aLastCallLongerThanTwoMinutesIsRefused() {
     FakeConnection c = new FakeConnection("10.0.0.2:1000");
-    ServerMessage reply = f.send(c, ClientMessage.newBuilder().setCreateSession(
-        CreateSession.newBuilder().setSettings(settings(121, 0))));
+    ServerMessage reply =
+        f.send(
+            c,
+            ClientMessage.newBuilder()
+                .setCreateSession(CreateSession.newBuilder().setSettings(settings(121, 0))));
     assertError(ErrorCode.INVALID_ARGUMENT, reply);
     assertTrue(reply.getError().getMessage().contains("last_call_seconds"), reply.toString());
   }

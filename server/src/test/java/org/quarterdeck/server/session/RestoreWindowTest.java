@@ -26,8 +26,8 @@ import org.quarterdeck.protocol.v1.SessionSettings;
  * Every request gets exactly one reply, also in the window after a lost record where the broken
  * session is swapped for the one rebuilt from its log: a command routed to the broken session that
  * reaches its thread only after the swap is answered UNAVAILABLE with a retry time (and changes
- * nothing), never dropped. Deterministic: a manual session thread, a disk executor the test runs
- * by hand, and the manager's dispatch seam to place the command exactly in the window.
+ * nothing), never dropped. Deterministic: a manual session thread, a disk executor the test runs by
+ * hand, and the manager's dispatch seam to place the command exactly in the window.
  */
 class RestoreWindowTest {
   private final ManualThread thread = new ManualThread();
@@ -38,33 +38,36 @@ class RestoreWindowTest {
   private final AtomicLong requestIds = new AtomicLong(100);
 
   /** The in-memory logs, with an append that fails (and stores nothing) on demand. */
-  private final Journals storage = new Journals() {
-    @Override
-    public SessionJournal create(String sessionId) {
-      SessionJournal log = memory.create(sessionId);
-      return record -> failNextAppend.getAndSet(false)
-          ? CompletableFuture.failedFuture(new java.io.IOException("No space left on device"))
-          : log.append(record);
-    }
+  private final Journals storage =
+      new Journals() {
+        @Override
+        public SessionJournal create(String sessionId) {
+          SessionJournal log = memory.create(sessionId);
+          return record ->
+              failNextAppend.getAndSet(false)
+                  ? CompletableFuture.failedFuture(
+                      new java.io.IOException("No space left on device"))
+                  : log.append(record);
+        }
 
-    @Override
-    public List<String> sessionIds() {
-      return memory.sessionIds();
-    }
+        @Override
+        public List<String> sessionIds() {
+          return memory.sessionIds();
+        }
 
-    @Override
-    public Stored recover(String sessionId) {
-      return memory.recover(sessionId);
-    }
+        @Override
+        public Stored recover(String sessionId) {
+          return memory.recover(sessionId);
+        }
 
-    @Override
-    public Stored read(String sessionId) {
-      if (failReads.get()) {
-        throw new java.io.UncheckedIOException(new java.io.IOException("Input/output error"));
-      }
-      return memory.read(sessionId);
-    }
-  };
+        @Override
+        public Stored read(String sessionId) {
+          if (failReads.get()) {
+            throw new java.io.UncheckedIOException(new java.io.IOException("Input/output error"));
+          }
+          return memory.read(sessionId);
+        }
+      };
 
   private final SessionManager manager =
       new SessionManager(() -> thread, storage, null, 100, 5, disk::add);
@@ -96,17 +99,37 @@ class RestoreWindowTest {
   /** A session in its lobby, its facilitator bound, and then one record lost (Ben's seat). */
   private void givenABrokenSession() {
     facilitator = new FakeConnection("10.0.0.1:1000");
-    long id = send(facilitator, ClientMessage.newBuilder().setCreateSession(CreateSession
-        .newBuilder().setSettings(SessionSettings.newBuilder().setTeams(2)
-            .addBotStrategies("").addBotStrategies(""))));
+    long id =
+        send(
+            facilitator,
+            ClientMessage.newBuilder()
+                .setCreateSession(
+                    CreateSession.newBuilder()
+                        .setSettings(
+                            SessionSettings.newBuilder()
+                                .setTeams(2)
+                                .addBotStrategies("")
+                                .addBotStrategies(""))));
     created = facilitator.reply(id).getSessionCreated();
-    assertTrue(facilitator.reply(send(facilitator, ClientMessage.newBuilder().setResume(Resume
-        .newBuilder().setToken(created.getFacilitatorToken())))).hasSnapshot());
+    assertTrue(
+        facilitator
+            .reply(
+                send(
+                    facilitator,
+                    ClientMessage.newBuilder()
+                        .setResume(Resume.newBuilder().setToken(created.getFacilitatorToken()))))
+            .hasSnapshot());
 
     failNextAppend.set(true);
     FakeConnection ben = new FakeConnection("10.0.1.3:2000");
-    long join = send(ben, ClientMessage.newBuilder().setJoinSession(JoinSession.newBuilder()
-        .setJoinCode(created.getJoinCode()).setDisplayName("Ben")));
+    long join =
+        send(
+            ben,
+            ClientMessage.newBuilder()
+                .setJoinSession(
+                    JoinSession.newBuilder()
+                        .setJoinCode(created.getJoinCode())
+                        .setDisplayName("Ben")));
     assertEquals(1, repliesTo(ben, join).size(), ben.all(m -> true).toString());
     assertFalse(disk.isEmpty(), "the lost record starts a rebuild (its read waits on the disk)");
   }
@@ -121,10 +144,11 @@ class RestoreWindowTest {
     int durable = log().size();
     // the facilitator's Start is routed by its binding to the broken session; before it reaches
     // that session's thread, the rebuild completes and the rebuilt session is swapped in
-    manager.beforeDispatch = () -> {
-      manager.beforeDispatch = () -> { };
-      runDisk();
-    };
+    manager.beforeDispatch =
+        () -> {
+          manager.beforeDispatch = () -> {};
+          runDisk();
+        };
     facilitator.clear();
     long id = send(facilitator, ClientMessage.newBuilder().setFacilitator(start()));
     assertTrue(disk.isEmpty(), "the swap happened in the window");
@@ -149,20 +173,31 @@ class RestoreWindowTest {
   @Test
   void aResumeRoutedByTokenAsTheSessionIsSwappedGetsOneTypedReply() {
     givenABrokenSession();
-    manager.beforeDispatch = () -> {
-      manager.beforeDispatch = () -> { };
-      runDisk();
-    };
+    manager.beforeDispatch =
+        () -> {
+          manager.beforeDispatch = () -> {};
+          runDisk();
+        };
     FakeConnection again = new FakeConnection("10.0.0.1:1001");
-    long id = send(again, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-        .setToken(created.getFacilitatorToken())));
+    long id =
+        send(
+            again,
+            ClientMessage.newBuilder()
+                .setResume(Resume.newBuilder().setToken(created.getFacilitatorToken())));
     List<ServerMessage> replies = repliesTo(again, id);
     assertEquals(1, replies.size(), "exactly one reply: " + again.all(m -> true));
-    assertEquals(ErrorCode.UNAVAILABLE, replies.get(0).getError().getCode(),
-        replies.get(0).toString());
+    assertEquals(
+        ErrorCode.UNAVAILABLE, replies.get(0).getError().getCode(), replies.get(0).toString());
     assertTrue(replies.get(0).getError().getRetryAfterMs() > 0, replies.get(0).toString());
-    assertTrue(again.reply(send(again, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-        .setToken(created.getFacilitatorToken())))).hasSnapshot(), "the retry resumes");
+    assertTrue(
+        again
+            .reply(
+                send(
+                    again,
+                    ClientMessage.newBuilder()
+                        .setResume(Resume.newBuilder().setToken(created.getFacilitatorToken()))))
+            .hasSnapshot(),
+        "the retry resumes");
   }
 
   @Test
@@ -175,9 +210,9 @@ class RestoreWindowTest {
     long id = send(facilitator, ClientMessage.newBuilder().setFacilitator(start()));
     List<ServerMessage> replies = repliesTo(facilitator, id);
     assertEquals(1, replies.size(), "exactly one reply: " + facilitator.all(m -> true));
-    assertEquals(ErrorCode.UNAVAILABLE, replies.get(0).getError().getCode(),
-        replies.get(0).toString());
-    assertTrue(replies.get(0).getError().getMessage().contains("quarantined"),
-        replies.get(0).toString());
+    assertEquals(
+        ErrorCode.UNAVAILABLE, replies.get(0).getError().getCode(), replies.get(0).toString());
+    assertTrue(
+        replies.get(0).getError().getMessage().contains("quarantined"), replies.get(0).toString());
   }
 }

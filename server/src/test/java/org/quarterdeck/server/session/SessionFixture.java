@@ -3,7 +3,6 @@ package org.quarterdeck.server.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.quarterdeck.protocol.v1.ActHours;
@@ -68,17 +67,26 @@ final class SessionFixture {
     ServerMessage reply = send(facilitator, ClientMessage.newBuilder().setCreateSession(create));
     assertTrue(reply.hasSessionCreated(), reply.toString());
     created = reply.getSessionCreated();
-    ServerMessage resumed = send(facilitator, ClientMessage.newBuilder()
-        .setResume(Resume.newBuilder().setToken(created.getFacilitatorToken())));
+    ServerMessage resumed =
+        send(
+            facilitator,
+            ClientMessage.newBuilder()
+                .setResume(Resume.newBuilder().setToken(created.getFacilitatorToken())));
     assertTrue(resumed.hasSnapshot(), resumed.toString());
     return this;
   }
 
   Player join(String name) {
     FakeConnection c = new FakeConnection("10.0.1." + name.length() + ":2000");
-    ServerMessage reply = send(c, ClientMessage.newBuilder().setJoinSession(
-        JoinSession.newBuilder().setJoinCode(created.getJoinCode()).setDisplayName(name)
-            .setPreferredTeam(-1)));
+    ServerMessage reply =
+        send(
+            c,
+            ClientMessage.newBuilder()
+                .setJoinSession(
+                    JoinSession.newBuilder()
+                        .setJoinCode(created.getJoinCode())
+                        .setDisplayName(name)
+                        .setPreferredTeam(-1)));
     assertTrue(reply.hasJoined(), reply.toString());
     return new Player(c, reply.getJoined().getToken(), reply.getJoined().getTeam());
   }
@@ -88,16 +96,19 @@ final class SessionFixture {
   }
 
   void start() {
-    ServerMessage ack = facilitate(FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance()));
+    ServerMessage ack =
+        facilitate(FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance()));
     assertTrue(ack.hasFacilitatorAck(), ack.toString());
   }
 
   /** The latest opening a player was shown: a TurnOpened push, or the snapshot on joining. */
   TurnOpened lastOpening(Player p) {
-    return p.connection.all(m -> m.hasTurnOpened() || (m.hasJoined()
-            && m.getJoined().getSnapshot().hasOpenTurn())).stream().reduce((a, b) -> b)
-        .map(m -> m.hasTurnOpened() ? m.getTurnOpened()
-            : m.getJoined().getSnapshot().getOpenTurn())
+    return p
+        .connection
+        .all(m -> m.hasTurnOpened() || (m.hasJoined() && m.getJoined().getSnapshot().hasOpenTurn()))
+        .stream()
+        .reduce((a, b) -> b)
+        .map(m -> m.hasTurnOpened() ? m.getTurnOpened() : m.getJoined().getSnapshot().getOpenTurn())
         .orElseThrow();
   }
 
@@ -113,13 +124,19 @@ final class SessionFixture {
 
   /** Every act of the opening, evenly over the free hours. */
   static Decision even(TurnOpened opening) {
-    return spread(opening, 1.0,
-        opening.getActsList().stream().map(a -> a.getId()).toArray(String[]::new));
+    return spread(
+        opening, 1.0, opening.getActsList().stream().map(a -> a.getId()).toArray(String[]::new));
   }
 
   ServerMessage submit(Player p, int turn, int version, Decision decision) {
-    return send(p.connection, ClientMessage.newBuilder().setSubmitDecision(
-        SubmitDecision.newBuilder().setTurn(turn).setVersion(version).setDecision(decision)));
+    return send(
+        p.connection,
+        ClientMessage.newBuilder()
+            .setSubmitDecision(
+                SubmitDecision.newBuilder()
+                    .setTurn(turn)
+                    .setVersion(version)
+                    .setDecision(decision)));
   }
 
   static void assertError(ErrorCode code, ServerMessage reply) {

@@ -36,8 +36,12 @@ class SessionLifecycleTest {
   private final SessionFixture f = new SessionFixture();
 
   private static SessionSettings settings(int teams, int deadlineSeconds, String... bots) {
-    return SessionSettings.newBuilder().setTeams(teams).setTurnDeadlineSeconds(deadlineSeconds)
-        .setSeed(42).addAllBotStrategies(List.of(bots)).build();
+    return SessionSettings.newBuilder()
+        .setTeams(teams)
+        .setTurnDeadlineSeconds(deadlineSeconds)
+        .setSeed(42)
+        .addAllBotStrategies(List.of(bots))
+        .build();
   }
 
   @Test
@@ -46,23 +50,36 @@ class SessionLifecycleTest {
     String code = f.created.getJoinCode();
     assertTrue(code.length() >= 6);
     assertTrue(code.chars().allMatch(ch -> JoinCodes.ALPHABET.indexOf(ch) >= 0), code);
-    assertTrue(java.util.Base64.getUrlDecoder().decode(f.created.getFacilitatorToken()).length
-        >= 16);
+    assertTrue(
+        java.util.Base64.getUrlDecoder().decode(f.created.getFacilitatorToken()).length >= 16);
   }
 
   @Test
   void creationRefusesBadSettingsWithAClearReason() {
     FakeConnection c = new FakeConnection("10.0.0.9:1");
-    ServerMessage reply = f.send(c, ClientMessage.newBuilder().setCreateSession(
-        CreateSession.newBuilder().setBuiltinScenario("no-such-scenario")));
+    ServerMessage reply =
+        f.send(
+            c,
+            ClientMessage.newBuilder()
+                .setCreateSession(
+                    CreateSession.newBuilder().setBuiltinScenario("no-such-scenario")));
     assertError(ErrorCode.NOT_FOUND, reply); // wire.proto: NOT_FOUND names "scenario"
     assertEquals("create_session.builtin_scenario", reply.getError().getField());
-    reply = f.send(c, ClientMessage.newBuilder().setCreateSession(CreateSession.newBuilder()
-        .setSettings(settings(2, 60, "adaptive", "genius"))));
+    reply =
+        f.send(
+            c,
+            ClientMessage.newBuilder()
+                .setCreateSession(
+                    CreateSession.newBuilder().setSettings(settings(2, 60, "adaptive", "genius"))));
     assertError(ErrorCode.INVALID_ARGUMENT, reply);
     assertTrue(reply.getError().getMessage().contains("bot_strategies[1]"), reply.toString());
-    reply = f.send(c, ClientMessage.newBuilder().setCreateSession(CreateSession.newBuilder()
-        .setScenarioText("id: \"broken\"\nturns_per_quarter: banana\n")));
+    reply =
+        f.send(
+            c,
+            ClientMessage.newBuilder()
+                .setCreateSession(
+                    CreateSession.newBuilder()
+                        .setScenarioText("id: \"broken\"\nturns_per_quarter: banana\n")));
     assertError(ErrorCode.INVALID_ARGUMENT, reply);
     assertTrue(reply.getError().getMessage().contains("2"), "names the line: " + reply);
     assertEquals(0, f.manager.sessionCount());
@@ -86,11 +103,22 @@ class SessionLifecycleTest {
     f.givenSession(settings(2, 60));
     FakeConnection guesser = new FakeConnection("10.9.9.9:5555");
     for (int i = 0; i < 5; i++) {
-      assertError(ErrorCode.NOT_FOUND, f.send(guesser, ClientMessage.newBuilder()
-          .setJoinSession(JoinSession.newBuilder().setJoinCode("ZZZZZZZZ").setDisplayName("x"))));
+      assertError(
+          ErrorCode.NOT_FOUND,
+          f.send(
+              guesser,
+              ClientMessage.newBuilder()
+                  .setJoinSession(
+                      JoinSession.newBuilder().setJoinCode("ZZZZZZZZ").setDisplayName("x"))));
     }
-    ServerMessage limited = f.send(guesser, ClientMessage.newBuilder().setJoinSession(
-        JoinSession.newBuilder().setJoinCode(f.created.getJoinCode()).setDisplayName("x")));
+    ServerMessage limited =
+        f.send(
+            guesser,
+            ClientMessage.newBuilder()
+                .setJoinSession(
+                    JoinSession.newBuilder()
+                        .setJoinCode(f.created.getJoinCode())
+                        .setDisplayName("x")));
     assertError(ErrorCode.RATE_LIMITED, limited);
     assertTrue(limited.getError().getRetryAfterMs() > 0);
   }
@@ -102,16 +130,26 @@ class SessionLifecycleTest {
     for (int c = 0; c < 6; c++) {
       FakeConnection guesser = new FakeConnection("10.9.9.9:" + (6000 + c));
       for (int i = 0; i < 5; i++) {
-        ServerMessage reply = f.send(guesser, ClientMessage.newBuilder().setJoinSession(
-            JoinSession.newBuilder().setJoinCode("ZZZZZZZZ").setDisplayName("x")));
+        ServerMessage reply =
+            f.send(
+                guesser,
+                ClientMessage.newBuilder()
+                    .setJoinSession(
+                        JoinSession.newBuilder().setJoinCode("ZZZZZZZZ").setDisplayName("x")));
         assertTrue(reply.hasError(), reply.toString());
       }
     }
     for (int p = 0; p < 4; p++) {
       FakeConnection player = new FakeConnection("10.9.9.9:" + (7000 + p));
-      ServerMessage joined = f.send(player, ClientMessage.newBuilder().setJoinSession(
-          JoinSession.newBuilder().setJoinCode(f.created.getJoinCode()).setDisplayName("p" + p)
-              .setPreferredTeam(-1)));
+      ServerMessage joined =
+          f.send(
+              player,
+              ClientMessage.newBuilder()
+                  .setJoinSession(
+                      JoinSession.newBuilder()
+                          .setJoinCode(f.created.getJoinCode())
+                          .setDisplayName("p" + p)
+                          .setPreferredTeam(-1)));
       assertTrue(joined.hasJoined(), "player " + p + ": " + joined);
     }
   }
@@ -120,11 +158,15 @@ class SessionLifecycleTest {
   void aPlayerTokenCannotFacilitate() {
     f.givenSession(settings(2, 60));
     Player ana = f.join("Ana");
-    ServerMessage reply = f.send(ana.connection, ClientMessage.newBuilder().setFacilitator(
-        FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance())));
+    ServerMessage reply =
+        f.send(
+            ana.connection,
+            ClientMessage.newBuilder()
+                .setFacilitator(
+                    FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance())));
     assertError(ErrorCode.PERMISSION_DENIED, reply);
-    ServerMessage live = f.facilitate(FacilitatorCommand.newBuilder()
-        .setLiveView(Empty.getDefaultInstance()));
+    ServerMessage live =
+        f.facilitate(FacilitatorCommand.newBuilder().setLiveView(Empty.getDefaultInstance()));
     assertEquals(Phase.LOBBY, live.getLiveView().getPhase(), "nothing changed");
   }
 
@@ -138,10 +180,13 @@ class SessionLifecycleTest {
     assertTrue(open.getFreeHours() > 0 && open.getFreeHours() <= open.getBudgetHours());
     assertEquals(f.thread.nowMillis() + 60_000, open.getDeadlineEpochMs());
     assertEquals(10, open.getActsCount());
-    var live = f.facilitate(FacilitatorCommand.newBuilder()
-        .setLiveView(Empty.getDefaultInstance())).getLiveView();
-    long botsDecided = live.getTeamsList().stream()
-        .filter(t -> t.getTeam().getTeam() != ana.team && t.getSubmitted() == 1).count();
+    var live =
+        f.facilitate(FacilitatorCommand.newBuilder().setLiveView(Empty.getDefaultInstance()))
+            .getLiveView();
+    long botsDecided =
+        live.getTeamsList().stream()
+            .filter(t -> t.getTeam().getTeam() != ana.team && t.getSubmitted() == 1)
+            .count();
     assertEquals(2, botsDecided);
   }
 
@@ -153,18 +198,41 @@ class SessionLifecycleTest {
     f.start();
     TurnOpened open = f.lastOpening(ana);
 
-    Decision negative = Decision.newBuilder()
-        .addHours(ActHours.newBuilder().setAct("push").setHours(-1)).build();
+    Decision negative =
+        Decision.newBuilder().addHours(ActHours.newBuilder().setAct("push").setHours(-1)).build();
     ServerMessage bad = f.submit(ana, 1, 1, negative);
     assertError(ErrorCode.INVALID_ARGUMENT, bad);
     assertTrue(bad.getError().getField().startsWith("submit_decision.decision."), bad.toString());
-    assertError(ErrorCode.INVALID_ARGUMENT, f.submit(ana, 1, 1, Decision.newBuilder()
-        .addHours(ActHours.newBuilder().setAct("push").setHours(Double.NaN)).build()));
-    assertError(ErrorCode.INVALID_ARGUMENT, f.submit(ana, 1, 1, Decision.newBuilder()
-        .addHours(ActHours.newBuilder().setAct("golf").setHours(1)).build()));
-    assertError(ErrorCode.INVALID_ARGUMENT, f.submit(ana, 1, 1, Decision.newBuilder()
-        .addHours(ActHours.newBuilder().setAct("push")
-            .setHours(open.getFreeHours() + open.getMaxOvertimeHours() + 1)).build()));
+    assertError(
+        ErrorCode.INVALID_ARGUMENT,
+        f.submit(
+            ana,
+            1,
+            1,
+            Decision.newBuilder()
+                .addHours(ActHours.newBuilder().setAct("push").setHours(Double.NaN))
+                .build()));
+    assertError(
+        ErrorCode.INVALID_ARGUMENT,
+        f.submit(
+            ana,
+            1,
+            1,
+            Decision.newBuilder()
+                .addHours(ActHours.newBuilder().setAct("golf").setHours(1))
+                .build()));
+    assertError(
+        ErrorCode.INVALID_ARGUMENT,
+        f.submit(
+            ana,
+            1,
+            1,
+            Decision.newBuilder()
+                .addHours(
+                    ActHours.newBuilder()
+                        .setAct("push")
+                        .setHours(open.getFreeHours() + open.getMaxOvertimeHours() + 1))
+                .build()));
     assertError(ErrorCode.WRONG_PHASE, f.submit(ana, 2, 1, even(open)));
 
     assertTrue(f.submit(ana, 1, 1, even(open)).hasDecisionAccepted());
@@ -189,17 +257,21 @@ class SessionLifecycleTest {
     f.facilitator.clear();
 
     f.submit(ana, 1, 1, even(f.lastOpening(ana)));
-    assertEquals(1, f.facilitator.all(ServerMessage::hasLiveView).size(),
+    assertEquals(
+        1,
+        f.facilitator.all(ServerMessage::hasLiveView).size(),
         "the first change after a quiet spell is pushed at once");
     f.submit(ben, 1, 1, even(f.lastOpening(ben)));
-    assertEquals(1, f.facilitator.all(ServerMessage::hasLiveView).size(),
+    assertEquals(
+        1,
+        f.facilitator.all(ServerMessage::hasLiveView).size(),
         "a change within the interval waits");
 
     f.thread.advanceSeconds(1);
     List<ServerMessage> views = f.facilitator.all(ServerMessage::hasLiveView);
     assertEquals(2, views.size(), "one push at the end of the interval");
-    int submitted = views.get(1).getLiveView().getTeamsList().stream()
-        .mapToInt(t -> t.getSubmitted()).sum();
+    int submitted =
+        views.get(1).getLiveView().getTeamsList().stream().mapToInt(t -> t.getSubmitted()).sum();
     assertEquals(2, submitted, "built from the state at the end of the interval");
   }
 
@@ -243,8 +315,11 @@ class SessionLifecycleTest {
     f.join("Ben");
     f.start();
     f.thread.advanceSeconds(20);
-    assertEquals(Phase.PAUSED, f.facilitate(FacilitatorCommand.newBuilder()
-        .setPause(Empty.getDefaultInstance())).getFacilitatorAck().getPhase());
+    assertEquals(
+        Phase.PAUSED,
+        f.facilitate(FacilitatorCommand.newBuilder().setPause(Empty.getDefaultInstance()))
+            .getFacilitatorAck()
+            .getPhase());
     assertError(ErrorCode.WRONG_PHASE, f.submit(ana, 1, 1, even(f.lastOpening(ana))));
     f.thread.advanceSeconds(600);
     assertTrue(ana.connection.all(ServerMessage::hasTurnResolved).isEmpty(), "clock stopped");
@@ -258,7 +333,8 @@ class SessionLifecycleTest {
     assertTrue(ana.connection.all(ServerMessage::hasTurnResolved).isEmpty());
     f.thread.advanceSeconds(1);
     assertEquals(1, ana.connection.all(ServerMessage::hasTurnResolved).size());
-    assertError(ErrorCode.INVALID_ARGUMENT,
+    assertError(
+        ErrorCode.INVALID_ARGUMENT,
         f.facilitate(FacilitatorCommand.newBuilder().setExtendSeconds(0)));
   }
 
@@ -269,27 +345,41 @@ class SessionLifecycleTest {
     f.join("Ben");
     f.start();
     long now = f.thread.nowMillis();
-    assertError(ErrorCode.INVALID_ARGUMENT, f.facilitate(FacilitatorCommand.newBuilder()
-        .setDeadlineAtEpochMs(now - 5_000)));
-    assertError(ErrorCode.INVALID_ARGUMENT, f.facilitate(FacilitatorCommand.newBuilder()
-        .setDeadlineAtEpochMs(now + 25 * 3600 * 1000L)));
-    assertError(ErrorCode.PERMISSION_DENIED, f.send(ana.connection, ClientMessage.newBuilder()
-        .setFacilitator(FacilitatorCommand.newBuilder().setDeadlineAtEpochMs(now + 90_000))));
+    assertError(
+        ErrorCode.INVALID_ARGUMENT,
+        f.facilitate(FacilitatorCommand.newBuilder().setDeadlineAtEpochMs(now - 5_000)));
+    assertError(
+        ErrorCode.INVALID_ARGUMENT,
+        f.facilitate(
+            FacilitatorCommand.newBuilder().setDeadlineAtEpochMs(now + 25 * 3600 * 1000L)));
+    assertError(
+        ErrorCode.PERMISSION_DENIED,
+        f.send(
+            ana.connection,
+            ClientMessage.newBuilder()
+                .setFacilitator(
+                    FacilitatorCommand.newBuilder().setDeadlineAtEpochMs(now + 90_000))));
 
-    assertTrue(f.facilitate(FacilitatorCommand.newBuilder().setDeadlineAtEpochMs(now + 90_500))
-        .hasFacilitatorAck());
+    assertTrue(
+        f.facilitate(FacilitatorCommand.newBuilder().setDeadlineAtEpochMs(now + 90_500))
+            .hasFacilitatorAck());
     var changed = ana.connection.all(ServerMessage::hasPhaseChanged);
-    assertEquals(now + 90_500, changed.get(changed.size() - 1).getPhaseChanged()
-        .getDeadlineEpochMs(), "players are told the new deadline");
+    assertEquals(
+        now + 90_500,
+        changed.get(changed.size() - 1).getPhaseChanged().getDeadlineEpochMs(),
+        "players are told the new deadline");
     f.thread.advanceSeconds(90);
-    assertTrue(ana.connection.all(ServerMessage::hasTurnResolved).isEmpty(),
+    assertTrue(
+        ana.connection.all(ServerMessage::hasTurnResolved).isEmpty(),
         "the old 60-s deadline no longer applies and the new one has not passed");
     f.thread.advanceSeconds(1);
     assertEquals(1, ana.connection.all(ServerMessage::hasTurnResolved).size());
 
     f.facilitate(FacilitatorCommand.newBuilder().setPause(Empty.getDefaultInstance()));
-    assertError(ErrorCode.WRONG_PHASE, f.facilitate(FacilitatorCommand.newBuilder()
-        .setDeadlineAtEpochMs(f.thread.nowMillis() + 90_000)));
+    assertError(
+        ErrorCode.WRONG_PHASE,
+        f.facilitate(
+            FacilitatorCommand.newBuilder().setDeadlineAtEpochMs(f.thread.nowMillis() + 90_000)));
   }
 
   @Test
@@ -297,29 +387,54 @@ class SessionLifecycleTest {
     f.givenSession(settings(2, 0));
     Player ana = f.join("Ana");
     f.start();
-    ServerMessage outOfBounds = f.facilitate(FacilitatorCommand.newBuilder().setInject(
-        InjectEvent.newBuilder().setCustom(CustomEvent.newBuilder().setTitle("Flood")
-            .setNarrative("Water everywhere")
-            .addEffects(Variable.newBuilder().setName("morale").setValue(-80)))));
+    ServerMessage outOfBounds =
+        f.facilitate(
+            FacilitatorCommand.newBuilder()
+                .setInject(
+                    InjectEvent.newBuilder()
+                        .setCustom(
+                            CustomEvent.newBuilder()
+                                .setTitle("Flood")
+                                .setNarrative("Water everywhere")
+                                .addEffects(
+                                    Variable.newBuilder().setName("morale").setValue(-80)))));
     assertError(ErrorCode.INVALID_ARGUMENT, outOfBounds);
-    assertError(ErrorCode.INVALID_ARGUMENT, f.facilitate(FacilitatorCommand.newBuilder()
-        .setInject(InjectEvent.newBuilder().setDeckEvent("alien-invasion"))));
-    assertTrue(f.facilitate(FacilitatorCommand.newBuilder().setInject(InjectEvent.newBuilder()
-        .setCustom(CustomEvent.newBuilder().setTitle("Team party").setNarrative("Cake")
-            .addEffects(Variable.newBuilder().setName("morale").setValue(10)))
-        .addTeams(ana.team))).hasFacilitatorAck());
-    assertTrue(f.lastOpening(ana).getEventsList().stream()
-        .anyMatch(e -> e.getInjected() && e.getTitle().equals("Team party")));
+    assertError(
+        ErrorCode.INVALID_ARGUMENT,
+        f.facilitate(
+            FacilitatorCommand.newBuilder()
+                .setInject(InjectEvent.newBuilder().setDeckEvent("alien-invasion"))));
+    assertTrue(
+        f.facilitate(
+                FacilitatorCommand.newBuilder()
+                    .setInject(
+                        InjectEvent.newBuilder()
+                            .setCustom(
+                                CustomEvent.newBuilder()
+                                    .setTitle("Team party")
+                                    .setNarrative("Cake")
+                                    .addEffects(
+                                        Variable.newBuilder().setName("morale").setValue(10)))
+                            .addTeams(ana.team)))
+            .hasFacilitatorAck());
+    assertTrue(
+        f.lastOpening(ana).getEventsList().stream()
+            .anyMatch(e -> e.getInjected() && e.getTitle().equals("Team party")));
 
     f.facilitate(FacilitatorCommand.newBuilder().setForceResolve(Empty.getDefaultInstance()));
-    var report = ana.connection.all(ServerMessage::hasTurnResolved).get(0).getTurnResolved()
-        .getReport();
+    var report =
+        ana.connection.all(ServerMessage::hasTurnResolved).get(0).getTurnResolved().getReport();
     assertTrue(report.getDefaulted());
     assertTrue(report.getEventsList().stream().anyMatch(e -> e.getTitle().equals("Team party")));
-    var morale = report.getChangesList().stream().filter(c -> c.getName().equals("morale"))
-        .findFirst().orElseThrow();
-    assertTrue(morale.getContributionsList().stream()
-        .anyMatch(c -> c.getLabel().contains("Team party") && c.getDelta() == 10), morale.toString());
+    var morale =
+        report.getChangesList().stream()
+            .filter(c -> c.getName().equals("morale"))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(
+        morale.getContributionsList().stream()
+            .anyMatch(c -> c.getLabel().contains("Team party") && c.getDelta() == 10),
+        morale.toString());
   }
 
   @Test
@@ -328,7 +443,8 @@ class SessionLifecycleTest {
     Player ana = f.join("Ana");
     f.facilitate(FacilitatorCommand.newBuilder().setBroadcast("Ten minutes left"));
     assertEquals("Ten minutes left", ana.connection.last().getBroadcast().getText());
-    assertError(ErrorCode.INVALID_ARGUMENT,
+    assertError(
+        ErrorCode.INVALID_ARGUMENT,
         f.facilitate(FacilitatorCommand.newBuilder().setBroadcast("x".repeat(501))));
   }
 
@@ -342,8 +458,9 @@ class SessionLifecycleTest {
     f.submit(ana, 1, 1, draft);
     FakeConnection old = ana.connection;
     FakeConnection fresh = new FakeConnection("10.0.2.2:3000");
-    ServerMessage snapshot = f.send(fresh, ClientMessage.newBuilder()
-        .setResume(Resume.newBuilder().setToken(ana.token)));
+    ServerMessage snapshot =
+        f.send(
+            fresh, ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(ana.token)));
     assertEquals(Phase.TURN_OPEN, snapshot.getSnapshot().getPhase());
     assertEquals(1, snapshot.getSnapshot().getOpenTurn().getTurn());
     assertEquals(draft, snapshot.getSnapshot().getDraft());
@@ -351,8 +468,11 @@ class SessionLifecycleTest {
     assertEquals(Goodbye.Reason.REPLACED, old.closedWith);
     ana.connection = fresh;
     assertTrue(f.submit(ana, 1, 2, draft).hasDecisionAccepted(), "the new connection plays on");
-    assertError(ErrorCode.UNAUTHENTICATED, f.send(new FakeConnection("10.0.3.3:1"),
-        ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken("not-a-token"))));
+    assertError(
+        ErrorCode.UNAUTHENTICATED,
+        f.send(
+            new FakeConnection("10.0.3.3:1"),
+            ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken("not-a-token"))));
   }
 
   @Test
@@ -360,13 +480,19 @@ class SessionLifecycleTest {
     f.givenSession(settings(2, 60));
     Player ana = f.join("Ana");
     f.start();
-    f.facilitate(FacilitatorCommand.newBuilder().setKick(SeatRef.newBuilder()
-        .setTeam(ana.team).setHat(Hat.BOTH)));
+    f.facilitate(
+        FacilitatorCommand.newBuilder()
+            .setKick(SeatRef.newBuilder().setTeam(ana.team).setHat(Hat.BOTH)));
     assertEquals(Goodbye.Reason.KICKED, ana.connection.closedWith);
-    assertError(ErrorCode.UNAUTHENTICATED, f.send(new FakeConnection("10.0.4.4:1"),
-        ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(ana.token))));
-    var lobby = f.facilitate(FacilitatorCommand.newBuilder()
-        .setLiveView(Empty.getDefaultInstance())).getLiveView().getLobby();
+    assertError(
+        ErrorCode.UNAUTHENTICATED,
+        f.send(
+            new FakeConnection("10.0.4.4:1"),
+            ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(ana.token))));
+    var lobby =
+        f.facilitate(FacilitatorCommand.newBuilder().setLiveView(Empty.getDefaultInstance()))
+            .getLiveView()
+            .getLobby();
     assertTrue(lobby.getSeats(ana.team).getBot(), "a bot took the seat");
   }
 
@@ -377,8 +503,9 @@ class SessionLifecycleTest {
     Player late = f.join("Late");
     ServerMessage joined = late.connection.received.get(0);
     assertEquals(1, joined.getJoined().getSnapshot().getOpenTurn().getTurn());
-    assertTrue(f.submit(late, 1, 1, even(joined.getJoined().getSnapshot().getOpenTurn()))
-        .hasDecisionAccepted());
+    assertTrue(
+        f.submit(late, 1, 1, even(joined.getJoined().getSnapshot().getOpenTurn()))
+            .hasDecisionAccepted());
   }
 
   @Test
@@ -390,7 +517,8 @@ class SessionLifecycleTest {
     var ended = ana.connection.all(ServerMessage::hasSessionEnded).get(0).getSessionEnded();
     assertEquals(2, ended.getScoresCount());
     assertError(ErrorCode.WRONG_PHASE, f.submit(ana, 1, 1, even(f.lastOpening(ana))));
-    assertError(ErrorCode.WRONG_PHASE, f.facilitate(FacilitatorCommand.newBuilder()
-        .setEnd(Empty.getDefaultInstance())));
+    assertError(
+        ErrorCode.WRONG_PHASE,
+        f.facilitate(FacilitatorCommand.newBuilder().setEnd(Empty.getDefaultInstance())));
   }
 }

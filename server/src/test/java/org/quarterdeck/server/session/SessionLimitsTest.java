@@ -28,8 +28,8 @@ class SessionLimitsTest {
   private long requestIds = 1;
 
   private SessionManager manager(String adminToken, SessionLimits limits) {
-    return new SessionManager(() -> thread, storage, adminToken, 1000, 20, Runnable::run, limits,
-        thread::nowMillis);
+    return new SessionManager(
+        () -> thread, storage, adminToken, 1000, 20, Runnable::run, limits, thread::nowMillis);
   }
 
   private ServerMessage send(SessionManager m, FakeConnection c, ClientMessage.Builder message) {
@@ -39,13 +39,17 @@ class SessionLimitsTest {
   }
 
   private ServerMessage create(SessionManager m, FakeConnection c) {
-    return send(m, c, ClientMessage.newBuilder().setCreateSession(CreateSession.newBuilder()
-        .setSettings(SessionSettings.newBuilder().setTeams(2))));
+    return send(
+        m,
+        c,
+        ClientMessage.newBuilder()
+            .setCreateSession(
+                CreateSession.newBuilder().setSettings(SessionSettings.newBuilder().setTeams(2))));
   }
 
   private ServerMessage spectate(SessionManager m, FakeConnection c, String code) {
-    return send(m, c, ClientMessage.newBuilder().setSpectate(Spectate.newBuilder()
-        .setJoinCode(code)));
+    return send(
+        m, c, ClientMessage.newBuilder().setSpectate(Spectate.newBuilder().setJoinCode(code)));
   }
 
   @Test
@@ -70,8 +74,14 @@ class SessionLimitsTest {
   void anInvalidRequestUsesNoQuota() {
     SessionManager m = manager(null, new SessionLimits(1, 100, 10, Duration.ofHours(1)));
     FakeConnection a = new FakeConnection("10.0.0.1:1000");
-    ServerMessage bad = send(m, a, ClientMessage.newBuilder().setCreateSession(
-        CreateSession.newBuilder().setSettings(SessionSettings.newBuilder().setTeams(999))));
+    ServerMessage bad =
+        send(
+            m,
+            a,
+            ClientMessage.newBuilder()
+                .setCreateSession(
+                    CreateSession.newBuilder()
+                        .setSettings(SessionSettings.newBuilder().setTeams(999))));
     assertError(ErrorCode.INVALID_ARGUMENT, bad);
     assertTrue(create(m, a).hasSessionCreated());
   }
@@ -90,9 +100,15 @@ class SessionLimitsTest {
     SessionManager m = manager("secret", new SessionLimits(1, 1, 10, Duration.ofHours(1)));
     FakeConnection a = new FakeConnection("10.0.0.1:1000");
     for (int i = 0; i < 3; i++) {
-      ServerMessage reply = send(m, a, ClientMessage.newBuilder().setCreateSession(
-          CreateSession.newBuilder().setAdminToken("secret")
-              .setSettings(SessionSettings.newBuilder().setTeams(2))));
+      ServerMessage reply =
+          send(
+              m,
+              a,
+              ClientMessage.newBuilder()
+                  .setCreateSession(
+                      CreateSession.newBuilder()
+                          .setAdminToken("secret")
+                          .setSettings(SessionSettings.newBuilder().setTeams(2))));
       assertTrue(reply.hasSessionCreated(), reply.toString());
     }
   }
@@ -112,16 +128,21 @@ class SessionLimitsTest {
     }
     assertError(ErrorCode.UNAVAILABLE, spectate(m, new FakeConnection("10.0.3.1:1"), code));
 
-    assertTrue(send(m, watchers.get(0), ClientMessage.newBuilder()
-        .setLeave(Leave.getDefaultInstance())).hasLeft());
+    assertTrue(
+        send(m, watchers.get(0), ClientMessage.newBuilder().setLeave(Leave.getDefaultInstance()))
+            .hasLeft());
     m.disconnected(watchers.get(1));
     assertTrue(spectate(m, new FakeConnection("10.0.3.1:1"), code).hasJoined());
     assertTrue(spectate(m, new FakeConnection("10.0.3.2:1"), code).hasJoined());
     assertError(ErrorCode.UNAVAILABLE, spectate(m, new FakeConnection("10.0.3.3:1"), code));
 
     // a spectator who disconnected is gone: the token no longer resumes
-    assertError(ErrorCode.UNAUTHENTICATED, send(m, new FakeConnection("10.0.2.1:2"),
-        ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(tokens.get(1)))));
+    assertError(
+        ErrorCode.UNAUTHENTICATED,
+        send(
+            m,
+            new FakeConnection("10.0.2.1:2"),
+            ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(tokens.get(1)))));
   }
 
   @Test
@@ -130,8 +151,12 @@ class SessionLimitsTest {
     FakeConnection facilitator = new FakeConnection("10.0.0.1:1");
     ServerMessage created = create(m, facilitator);
     String id = created.getSessionCreated().getSessionId();
-    send(m, facilitator, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-        .setToken(created.getSessionCreated().getFacilitatorToken())));
+    send(
+        m,
+        facilitator,
+        ClientMessage.newBuilder()
+            .setResume(
+                Resume.newBuilder().setToken(created.getSessionCreated().getFacilitatorToken())));
     int logBefore = storage.read(id).records().size();
     for (int i = 0; i < 200; i++) {
       FakeConnection c = new FakeConnection("10.0.4.1:" + i);
@@ -144,8 +169,8 @@ class SessionLimitsTest {
     }
     assertEquals(logBefore, storage.read(id).records().size());
     thread.advanceSeconds(2);
-    ServerMessage lastLobby = facilitator.all(ServerMessage::hasLobbyUpdate).stream()
-        .reduce((a, b) -> b).orElseThrow();
+    ServerMessage lastLobby =
+        facilitator.all(ServerMessage::hasLobbyUpdate).stream().reduce((a, b) -> b).orElseThrow();
     assertEquals(0, lastLobby.getLobbyUpdate().getSpectators());
   }
 
@@ -154,8 +179,12 @@ class SessionLimitsTest {
     SessionManager m = manager(null, new SessionLimits(10, 10, 500, Duration.ofHours(1)));
     FakeConnection facilitator = new FakeConnection("10.0.0.1:1");
     ServerMessage created = create(m, facilitator);
-    send(m, facilitator, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-        .setToken(created.getSessionCreated().getFacilitatorToken())));
+    send(
+        m,
+        facilitator,
+        ClientMessage.newBuilder()
+            .setResume(
+                Resume.newBuilder().setToken(created.getSessionCreated().getFacilitatorToken())));
     facilitator.clear();
     List<FakeConnection> crowd = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
@@ -167,8 +196,8 @@ class SessionLimitsTest {
     List<ServerMessage> updates = facilitator.all(ServerMessage::hasLobbyUpdate);
     assertTrue(updates.size() <= 3, "lobby updates for 300 arrivals: " + updates.size());
     assertEquals(300, updates.get(updates.size() - 1).getLobbyUpdate().getSpectators());
-    long toSpectators = crowd.stream().mapToLong(c -> c.all(ServerMessage::hasLobbyUpdate).size())
-        .sum();
+    long toSpectators =
+        crowd.stream().mapToLong(c -> c.all(ServerMessage::hasLobbyUpdate).size()).sum();
     assertEquals(0, toSpectators, "spectators are not told of each other's arrival");
   }
 
@@ -179,14 +208,23 @@ class SessionLimitsTest {
     ServerMessage created = create(m, facilitator);
     String token = created.getSessionCreated().getFacilitatorToken();
     String id = created.getSessionCreated().getSessionId();
-    send(m, facilitator, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-        .setToken(token)));
-    assertTrue(send(m, facilitator, ClientMessage.newBuilder().setFacilitator(
-        FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance())))
-        .hasFacilitatorAck());
-    assertTrue(send(m, facilitator, ClientMessage.newBuilder().setFacilitator(
-        FacilitatorCommand.newBuilder().setEnd(Empty.getDefaultInstance())))
-        .hasFacilitatorAck());
+    send(m, facilitator, ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(token)));
+    assertTrue(
+        send(
+                m,
+                facilitator,
+                ClientMessage.newBuilder()
+                    .setFacilitator(
+                        FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance())))
+            .hasFacilitatorAck());
+    assertTrue(
+        send(
+                m,
+                facilitator,
+                ClientMessage.newBuilder()
+                    .setFacilitator(
+                        FacilitatorCommand.newBuilder().setEnd(Empty.getDefaultInstance())))
+            .hasFacilitatorAck());
     assertEquals(1, m.liveSessionCount());
 
     thread.advanceSeconds(29 * 60);
@@ -196,8 +234,14 @@ class SessionLimitsTest {
     assertEquals(0, m.liveSessionCount());
 
     int records = storage.read(id).records().size();
-    assertError(ErrorCode.WRONG_PHASE, send(m, facilitator, ClientMessage.newBuilder()
-        .setFacilitator(FacilitatorCommand.newBuilder().setEnd(Empty.getDefaultInstance()))));
+    assertError(
+        ErrorCode.WRONG_PHASE,
+        send(
+            m,
+            facilitator,
+            ClientMessage.newBuilder()
+                .setFacilitator(
+                    FacilitatorCommand.newBuilder().setEnd(Empty.getDefaultInstance()))));
     assertEquals(records, storage.read(id).records().size());
     String json = m.export(id, token, SessionManager.ExportFormat.JSON).get();
     assertTrue(json.contains(id));
@@ -209,14 +253,20 @@ class SessionLimitsTest {
     SessionManager first = manager(null, new SessionLimits(10, 10, 5, Duration.ofMinutes(30)));
     FakeConnection facilitator = new FakeConnection("10.0.0.1:1");
     ServerMessage created = create(first, facilitator);
-    send(first, facilitator, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-        .setToken(created.getSessionCreated().getFacilitatorToken())));
-    send(first, facilitator, ClientMessage.newBuilder().setFacilitator(
-        FacilitatorCommand.newBuilder().setEnd(Empty.getDefaultInstance())));
+    send(
+        first,
+        facilitator,
+        ClientMessage.newBuilder()
+            .setResume(
+                Resume.newBuilder().setToken(created.getSessionCreated().getFacilitatorToken())));
+    send(
+        first,
+        facilitator,
+        ClientMessage.newBuilder()
+            .setFacilitator(FacilitatorCommand.newBuilder().setEnd(Empty.getDefaultInstance())));
     thread.advanceSeconds(20 * 60);
 
-    SessionManager restarted = manager(null,
-        new SessionLimits(10, 10, 5, Duration.ofMinutes(30)));
+    SessionManager restarted = manager(null, new SessionLimits(10, 10, 5, Duration.ofMinutes(30)));
     assertEquals(1, restarted.recoverAll());
     assertEquals(0, restarted.archivedSessionCount());
     thread.advanceSeconds(10 * 60);

@@ -35,14 +35,13 @@ import org.quarterdeck.server.store.FsyncMode;
 import org.quarterdeck.server.store.StoreOptions;
 
 /**
- * The session layer on the real event log over a file channel that fails on demand (EPERM on
- * create or open, a full disk on write or fsync): no SessionCreated without a durable record, no
+ * The session layer on the real event log over a file channel that fails on demand (EPERM on create
+ * or open, a full disk on write or fsync): no SessionCreated without a durable record, no
  * UNAVAILABLE for anything that was stored and no success for anything that was not, and one log
  * that cannot be opened quarantines its session alone.
  */
 class StorageFaultTest {
-  @TempDir
-  Path data;
+  @TempDir Path data;
 
   private final FaultyFiles files = new FaultyFiles();
   private final DefaultEventLoop loop = new DefaultEventLoop();
@@ -77,9 +76,18 @@ class StorageFaultTest {
   }
 
   private SessionCreated create(FakeConnection c, ErrorCode expectedError) throws Exception {
-    ServerMessage reply = call(c, ClientMessage.newBuilder().setCreateSession(CreateSession
-        .newBuilder().setSettings(SessionSettings.newBuilder().setTeams(3).addBotStrategies("")
-            .addBotStrategies("").addBotStrategies(""))));
+    ServerMessage reply =
+        call(
+            c,
+            ClientMessage.newBuilder()
+                .setCreateSession(
+                    CreateSession.newBuilder()
+                        .setSettings(
+                            SessionSettings.newBuilder()
+                                .setTeams(3)
+                                .addBotStrategies("")
+                                .addBotStrategies("")
+                                .addBotStrategies(""))));
     if (expectedError != null) {
       assertEquals(expectedError, reply.getError().getCode(), reply.toString());
       return null;
@@ -94,8 +102,8 @@ class StorageFaultTest {
     FakeConnection c = new FakeConnection("10.0.0.1:1");
     files.failCreates.set(1); // EPERM: an immutable data directory
     create(c, ErrorCode.UNAVAILABLE);
-    assertTrue(c.last().getError().getMessage().contains(FaultyFiles.NOT_PERMITTED),
-        c.last().toString());
+    assertTrue(
+        c.last().getError().getMessage().contains(FaultyFiles.NOT_PERMITTED), c.last().toString());
     files.failWrites.set(1); // the disk is full when SessionOpened is written
     create(c, ErrorCode.UNAVAILABLE);
     files.failForces.set(1); // or when it is fsynced
@@ -104,18 +112,28 @@ class StorageFaultTest {
     assertEquals(0, manager.sessionCount(), "nothing was created");
 
     SessionCreated created = create(c, null);
-    assertTrue(call(c, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-        .setToken(created.getFacilitatorToken()))).hasSnapshot());
+    assertTrue(
+        call(
+                c,
+                ClientMessage.newBuilder()
+                    .setResume(Resume.newBuilder().setToken(created.getFacilitatorToken())))
+            .hasSnapshot());
 
     assertEquals(1, restart(), "only the acknowledged session comes back");
     assertEquals(java.util.Map.of(), manager.quarantined(), "no phantom is quarantined");
     try (var logs = Files.list(data.resolve("sessions"))) {
-      assertEquals(1, logs.filter(p -> p.toString().endsWith(".qlog")).count(),
+      assertEquals(
+          1,
+          logs.filter(p -> p.toString().endsWith(".qlog")).count(),
           "the header-only logs of the failed creations are removed");
     }
     FakeConnection again = new FakeConnection("10.0.0.1:2");
-    assertTrue(call(again, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-        .setToken(created.getFacilitatorToken()))).hasSnapshot());
+    assertTrue(
+        call(
+                again,
+                ClientMessage.newBuilder()
+                    .setResume(Resume.newBuilder().setToken(created.getFacilitatorToken())))
+            .hasSnapshot());
   }
 
   @Test
@@ -127,16 +145,26 @@ class StorageFaultTest {
     List<String> tokens = new ArrayList<>();
     for (String name : List.of("Ana", "Ben", "Cy")) {
       FakeConnection p = new FakeConnection("10.0.1.1:" + name.length());
-      ServerMessage joined = call(p, ClientMessage.newBuilder().setJoinSession(JoinSession
-          .newBuilder().setJoinCode(created.getJoinCode()).setDisplayName(name)));
+      ServerMessage joined =
+          call(
+              p,
+              ClientMessage.newBuilder()
+                  .setJoinSession(
+                      JoinSession.newBuilder()
+                          .setJoinCode(created.getJoinCode())
+                          .setDisplayName(name)));
       assertTrue(joined.hasJoined(), joined.toString());
       players.add(p);
       tokens.add(joined.getJoined().getToken());
     }
-    call(facilitator, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-        .setToken(created.getFacilitatorToken())));
-    call(facilitator, ClientMessage.newBuilder().setFacilitator(FacilitatorCommand.newBuilder()
-        .setStart(Empty.getDefaultInstance())));
+    call(
+        facilitator,
+        ClientMessage.newBuilder()
+            .setResume(Resume.newBuilder().setToken(created.getFacilitatorToken())));
+    call(
+        facilitator,
+        ClientMessage.newBuilder()
+            .setFacilitator(FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance())));
     TurnOpened open = players.get(0).all(ServerMessage::hasTurnOpened).get(0).getTurnOpened();
     Decision decision = SessionFixture.spread(open, 0.5, "push", "coach");
 
@@ -150,14 +178,21 @@ class StorageFaultTest {
       switch (round % 5) {
         case 1 -> files.failForces.set(1);
         case 3 -> files.failWrites.set(1);
-        default -> { }
+        default -> {}
       }
       long[] ids = new long[2];
       for (int p = 0; p < 2; p++) {
         ids[p] = requestIds.incrementAndGet();
-        manager.handle(players.get(p), ClientMessage.newBuilder().setRequestId(ids[p])
-            .setSubmitDecision(SubmitDecision.newBuilder().setTurn(1).setVersion(next[p])
-                .setDecision(decision)).build());
+        manager.handle(
+            players.get(p),
+            ClientMessage.newBuilder()
+                .setRequestId(ids[p])
+                .setSubmitDecision(
+                    SubmitDecision.newBuilder()
+                        .setTurn(1)
+                        .setVersion(next[p])
+                        .setDecision(decision))
+                .build());
       }
       for (int p = 0; p < 2; p++) {
         ServerMessage reply = players.get(p).awaitReply(ids[p]);
@@ -173,8 +208,15 @@ class StorageFaultTest {
           assertEquals(ErrorCode.UNAVAILABLE, reply.getError().getCode(), reply.toString());
           refused++;
           Thread.sleep(20); // the rebuild reads the log on another thread
-          reply = call(players.get(p), ClientMessage.newBuilder().setSubmitDecision(
-              SubmitDecision.newBuilder().setTurn(1).setVersion(next[p]).setDecision(decision)));
+          reply =
+              call(
+                  players.get(p),
+                  ClientMessage.newBuilder()
+                      .setSubmitDecision(
+                          SubmitDecision.newBuilder()
+                              .setTurn(1)
+                              .setVersion(next[p])
+                              .setDecision(decision)));
         }
       }
     }
@@ -182,8 +224,10 @@ class StorageFaultTest {
     assertEquals(80, acknowledged.size(), "every decision was stored in the end");
 
     Set<String> stored = new HashSet<>();
-    for (SessionRecord r : store.read(created.getSessionId()).records().stream()
-        .map(StorageFaultTest::parse).toList()) {
+    for (SessionRecord r :
+        store.read(created.getSessionId()).records().stream()
+            .map(StorageFaultTest::parse)
+            .toList()) {
       if (r.hasDecision() && !r.getDecision().getBot()) {
         stored.add(r.getDecision().getSeat().getTeam() + "/" + r.getDecision().getVersion());
       }
@@ -191,8 +235,13 @@ class StorageFaultTest {
     Set<String> expected = new HashSet<>();
     for (String a : acknowledged) {
       String[] parts = a.split("/");
-      int team = players.get(Integer.parseInt(parts[0])).all(ServerMessage::hasJoined).get(0)
-          .getJoined().getTeam();
+      int team =
+          players
+              .get(Integer.parseInt(parts[0]))
+              .all(ServerMessage::hasJoined)
+              .get(0)
+              .getJoined()
+              .getTeam();
       expected.add(team + "/" + parts[1]);
     }
     assertEquals(expected, stored, "the log holds exactly the acknowledged decisions");
@@ -200,9 +249,13 @@ class StorageFaultTest {
     assertEquals(1, restart());
     for (int p = 0; p < 2; p++) {
       FakeConnection back = new FakeConnection("10.0.2.1:" + p);
-      ServerMessage snapshot = call(back, ClientMessage.newBuilder().setResume(
-          Resume.newBuilder().setToken(tokens.get(p))));
-      assertEquals(next[p] - 1, snapshot.getSnapshot().getDraftVersion(),
+      ServerMessage snapshot =
+          call(
+              back,
+              ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(tokens.get(p))));
+      assertEquals(
+          next[p] - 1,
+          snapshot.getSnapshot().getDraftVersion(),
           "after a restart the draft is the last acknowledged version");
     }
   }
@@ -221,9 +274,13 @@ class StorageFaultTest {
     Path phantom = sessions.resolve("s-phantom.qlog");
     Files.write(phantom, new byte[] {'Q', 'D', 'L', 'G', 0, 1, 0, 0});
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    assertEquals(0, org.quarterdeck.server.cli.Main.run(
-        new String[] {"verify", "--data", data.toString()}, new java.io.PrintStream(out),
-        new java.io.PrintStream(new java.io.ByteArrayOutputStream())), out.toString());
+    assertEquals(
+        0,
+        org.quarterdeck.server.cli.Main.run(
+            new String[] {"verify", "--data", data.toString()},
+            new java.io.PrintStream(out),
+            new java.io.PrintStream(new java.io.ByteArrayOutputStream())),
+        out.toString());
     start();
     assertEquals(0, manager.recoverAll());
     assertEquals(java.util.Map.of(), manager.quarantined());
@@ -237,36 +294,63 @@ class StorageFaultTest {
     SessionCreated good = create(c, null);
     SessionCreated bad = create(c, null);
     FakeConnection p = new FakeConnection("10.0.1.1:1");
-    ServerMessage joined = call(p, ClientMessage.newBuilder().setJoinSession(JoinSession
-        .newBuilder().setJoinCode(bad.getJoinCode()).setDisplayName("Ana")));
+    ServerMessage joined =
+        call(
+            p,
+            ClientMessage.newBuilder()
+                .setJoinSession(
+                    JoinSession.newBuilder().setJoinCode(bad.getJoinCode()).setDisplayName("Ana")));
     assertTrue(joined.hasJoined(), joined.toString());
 
     files.refuseOpenOf = bad.getSessionId(); // EPERM on that one file
     assertEquals(1, restart(), "the server starts, with the other session");
     assertTrue(manager.quarantined().containsKey(bad.getSessionId()));
-    assertTrue(manager.quarantined().get(bad.getSessionId()).contains(FaultyFiles.NOT_PERMITTED),
+    assertTrue(
+        manager.quarantined().get(bad.getSessionId()).contains(FaultyFiles.NOT_PERMITTED),
         manager.quarantined().toString());
 
     FakeConnection back = new FakeConnection("10.0.2.1:1");
-    ServerMessage player = call(back, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-        .setToken(joined.getJoined().getToken())));
-    assertEquals(ErrorCode.UNAVAILABLE, player.getError().getCode(),
+    ServerMessage player =
+        call(
+            back,
+            ClientMessage.newBuilder()
+                .setResume(Resume.newBuilder().setToken(joined.getJoined().getToken())));
+    assertEquals(
+        ErrorCode.UNAVAILABLE,
+        player.getError().getCode(),
         "a player of a quarantined session keeps their token: " + player);
     assertTrue(player.getError().getMessage().contains("quarantined"), player.toString());
-    ServerMessage facilitator = call(back, ClientMessage.newBuilder().setResume(Resume
-        .newBuilder().setToken(bad.getFacilitatorToken())));
+    ServerMessage facilitator =
+        call(
+            back,
+            ClientMessage.newBuilder()
+                .setResume(Resume.newBuilder().setToken(bad.getFacilitatorToken())));
     assertEquals(ErrorCode.UNAVAILABLE, facilitator.getError().getCode(), facilitator.toString());
-    ServerMessage code = call(back, ClientMessage.newBuilder().setJoinSession(JoinSession
-        .newBuilder().setJoinCode(bad.getJoinCode()).setDisplayName("Ben")));
+    ServerMessage code =
+        call(
+            back,
+            ClientMessage.newBuilder()
+                .setJoinSession(
+                    JoinSession.newBuilder().setJoinCode(bad.getJoinCode()).setDisplayName("Ben")));
     assertEquals(ErrorCode.UNAVAILABLE, code.getError().getCode(), code.toString());
-    assertTrue(call(back, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-        .setToken(good.getFacilitatorToken()))).hasSnapshot(), "the other session serves");
+    assertTrue(
+        call(
+                back,
+                ClientMessage.newBuilder()
+                    .setResume(Resume.newBuilder().setToken(good.getFacilitatorToken())))
+            .hasSnapshot(),
+        "the other session serves");
 
     files.refuseOpenOf = null; // the operator repairs the permissions
     assertEquals(2, restart());
     FakeConnection later = new FakeConnection("10.0.3.1:1");
-    assertTrue(call(later, ClientMessage.newBuilder().setResume(Resume.newBuilder()
-        .setToken(joined.getJoined().getToken()))).hasSnapshot(), "the player resumes");
+    assertTrue(
+        call(
+                later,
+                ClientMessage.newBuilder()
+                    .setResume(Resume.newBuilder().setToken(joined.getJoined().getToken())))
+            .hasSnapshot(),
+        "the player resumes");
     assertFalse(manager.quarantined().containsKey(bad.getSessionId()));
   }
 }

@@ -36,22 +36,26 @@ class VisibilityTest {
   @Test
   void aWholeGameLeaksNothingAboutOtherTeams() throws Exception {
     SessionFixture f = new SessionFixture();
-    f.givenSession(SessionSettings.newBuilder().setTeams(3).setTurnDeadlineSeconds(60)
-        .setSeed(7).build());
+    f.givenSession(
+        SessionSettings.newBuilder().setTeams(3).setTurnDeadlineSeconds(60).setSeed(7).build());
     Player ana = f.join("Ana");
     Player ben = f.join("Ben");
     FakeConnection spectator = new FakeConnection("10.0.5.5:1");
-    f.send(spectator, ClientMessage.newBuilder().setSpectate(
-        Spectate.newBuilder().setJoinCode(f.created.getJoinCode())));
+    f.send(
+        spectator,
+        ClientMessage.newBuilder()
+            .setSpectate(Spectate.newBuilder().setJoinCode(f.created.getJoinCode())));
     f.start();
     int turns = 0;
     while (ana.connection.all(ServerMessage::hasSessionEnded).isEmpty() && turns < 20) {
       TurnOpened anaOpen = f.lastOpening(ana);
       TurnOpened benOpen = f.lastOpening(ben);
-      assertTrue(f.submit(ana, anaOpen.getTurn(), 1, SessionFixture.even(anaOpen))
-          .hasDecisionAccepted());
-      Decision bens = SessionFixture.spread(benOpen, 0.5, "push", "coach").toBuilder()
-          .addHours(ActHours.newBuilder().setAct("values").setHours(BENS_MARK)).build();
+      assertTrue(
+          f.submit(ana, anaOpen.getTurn(), 1, SessionFixture.even(anaOpen)).hasDecisionAccepted());
+      Decision bens =
+          SessionFixture.spread(benOpen, 0.5, "push", "coach").toBuilder()
+              .addHours(ActHours.newBuilder().setAct("values").setHours(BENS_MARK))
+              .build();
       assertTrue(f.submit(ben, benOpen.getTurn(), 1, bens).hasDecisionAccepted());
       turns++;
     }
@@ -62,8 +66,10 @@ class VisibilityTest {
       assertSeesOnlyTeam(m, ana.team);
       assertFalse(json(m).contains(String.valueOf(BENS_MARK)), "Ben's hours leaked: " + m);
     }
-    boolean sawOwnReport = ana.connection.received.stream().anyMatch(m -> m.hasTurnResolved()
-        && m.getTurnResolved().getReport().getTeam() == ana.team);
+    boolean sawOwnReport =
+        ana.connection.received.stream()
+            .anyMatch(
+                m -> m.hasTurnResolved() && m.getTurnResolved().getReport().getTeam() == ana.team);
     assertTrue(sawOwnReport);
     for (ServerMessage m : spectator.received) {
       assertSeesOnlyTeam(m, -1);

@@ -17,8 +17,9 @@ final class AuditMain {
       System.out.println("== " + name);
       System.out.println(LessonStats.measure(rules, 200));
       if (!lessonOnly) {
-        var f = ModelAudit.run(rules, full ? ExploitSearch.Settings.full()
-            : ExploitSearch.Settings.bounded());
+        var f =
+            ModelAudit.run(
+                rules, full ? ExploitSearch.Settings.full() : ExploitSearch.Settings.bounded());
         System.out.print(ModelAudit.report(rules, f));
       }
       System.out.printf("took %d ms%n", (System.nanoTime() - t0) / 1_000_000);

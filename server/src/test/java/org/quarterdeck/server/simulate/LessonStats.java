@@ -10,8 +10,8 @@ import org.quarterdeck.server.scenario.ScenarioCatalog;
 
 /** The lesson's measurements over many seeds of one session holding every strategy. */
 final class LessonStats {
-  static final List<String> STATIC_SHARES = List.of("0.0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6",
-      "0.7", "0.8", "0.9", "1.0");
+  static final List<String> STATIC_SHARES =
+      List.of("0.0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9", "1.0");
 
   final int seeds;
   int numbersBeatsBalancedQ1;
@@ -108,21 +108,31 @@ final class LessonStats {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT,
-        "seeds %d%n numbers>balanced Q1 %.3f%n balanced>numbers score %.3f morale %.3f%n"
-            + " leader misses Q1|Q2 %.3f balanced>leader score %.3f%n"
-            + " numbers Q4<Q2 %.3f static:0.0 Q4<Q2 %.3f%n"
-            + " mean score numbers %.2f leader %.2f balanced %.2f adaptive %.2f%n static:",
-        seeds, share(numbersBeatsBalancedQ1), share(balancedBeatsNumbersScore),
-        share(balancedBeatsNumbersMorale), share(leaderMissesEarly),
-        share(balancedBeatsLeaderScore), share(numbersQ4BelowQ2),
-        share(static0Q4BelowQ2), numbersMeanScore, leaderMeanScore, balancedMeanScore,
-        adaptiveMeanScore));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "seeds %d%n numbers>balanced Q1 %.3f%n balanced>numbers score %.3f morale %.3f%n"
+                + " leader misses Q1|Q2 %.3f balanced>leader score %.3f%n"
+                + " numbers Q4<Q2 %.3f static:0.0 Q4<Q2 %.3f%n"
+                + " mean score numbers %.2f leader %.2f balanced %.2f adaptive %.2f%n static:",
+            seeds,
+            share(numbersBeatsBalancedQ1),
+            share(balancedBeatsNumbersScore),
+            share(balancedBeatsNumbersMorale),
+            share(leaderMissesEarly),
+            share(balancedBeatsLeaderScore),
+            share(numbersQ4BelowQ2),
+            share(static0Q4BelowQ2),
+            numbersMeanScore,
+            leaderMeanScore,
+            balancedMeanScore,
+            adaptiveMeanScore));
     for (int k = 0; k < STATIC_SHARES.size(); k++) {
       sb.append(String.format(Locale.ROOT, " %s=%.2f", STATIC_SHARES.get(k), staticMeanScore[k]));
     }
-    sb.append(String.format(Locale.ROOT, "%n best static %.1f (%.2f)", bestStaticShare(),
-        bestStaticScore()));
+    sb.append(
+        String.format(
+            Locale.ROOT, "%n best static %.1f (%.2f)", bestStaticShare(), bestStaticScore()));
     return sb.toString();
   }
 
@@ -134,12 +144,19 @@ final class LessonStats {
     System.out.println(st);
     System.out.printf("took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
     if (args.length > 2) {
-      for (TeamOutcome o : Tournament.play(ScenarioCatalog.byNameOrFile(name).rules(), strategies(),
-          Long.parseLong(args[2]))) {
-        System.out.printf(Locale.ROOT, "%-12s score %.1f morale %.0f adoption %.2f q %s%n",
-            o.strategy(), o.score().score(), o.endMorale(), o.endAdoption(),
-            o.quarters().stream().map(q -> String.format(Locale.ROOT, "%.0f/%.0f", q.results(),
-                q.target())).toList());
+      for (TeamOutcome o :
+          Tournament.play(
+              ScenarioCatalog.byNameOrFile(name).rules(), strategies(), Long.parseLong(args[2]))) {
+        System.out.printf(
+            Locale.ROOT,
+            "%-12s score %.1f morale %.0f adoption %.2f q %s%n",
+            o.strategy(),
+            o.score().score(),
+            o.endMorale(),
+            o.endAdoption(),
+            o.quarters().stream()
+                .map(q -> String.format(Locale.ROOT, "%.0f/%.0f", q.results(), q.target()))
+                .toList());
       }
     }
   }

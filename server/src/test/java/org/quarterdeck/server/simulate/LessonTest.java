@@ -10,11 +10,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.quarterdeck.server.scenario.ScenarioCatalog;
 
 /**
- * The idea the game must teach, measured over 200 seeds of every built-in scenario. Each seed
- * plays one session holding every strategy (numbers, leader, balanced, adaptive, random and
- * static:0.0 ... static:1.0), so all comparisons are within the same market and the same events.
- * In two-hats, {@code numbers} is a team of two managers, {@code leader} two leaders and
- * {@code balanced} the split team (one leads, one manages).
+ * The idea the game must teach, measured over 200 seeds of every built-in scenario. Each seed plays
+ * one session holding every strategy (numbers, leader, balanced, adaptive, random and static:0.0
+ * ... static:1.0), so all comparisons are within the same market and the same events. In two-hats,
+ * {@code numbers} is a team of two managers, {@code leader} two leaders and {@code balanced} the
+ * split team (one leads, one manages).
  */
 class LessonTest {
   private static final int SEEDS = 200;

@@ -19,7 +19,9 @@ class SimulateCommandTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... args) {
-    return SimulateCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return SimulateCommand.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -32,8 +34,14 @@ class SimulateCommandTest {
   @ParameterizedTest
   @ValueSource(strings = {"market-year", "disruption", "two-hats", "company"})
   void printsATableForEachBuiltIn(String scenario) {
-    int code = run("--scenario", scenario, "--strategies", "numbers,balanced,adaptive,static:0.4",
-        "--seeds", "5");
+    int code =
+        run(
+            "--scenario",
+            scenario,
+            "--strategies",
+            "numbers,balanced,adaptive,static:0.4",
+            "--seeds",
+            "5");
     assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
     String text = out.toString(StandardCharsets.UTF_8);
     assertTrue(text.startsWith("scenario " + scenario), text);
@@ -49,8 +57,9 @@ class SimulateCommandTest {
     assertEquals(0, run("--strategies", "numbers,leader", "--seeds", "3", "--csv", csv.toString()));
     List<String> lines = Files.readAllLines(csv);
     assertEquals(7, lines.size());
-    assertTrue(lines.get(0).startsWith(
-        "seed,strategy,score,results_q1,results_q2,results_q3,results_q4,"), lines.get(0));
+    assertTrue(
+        lines.get(0).startsWith("seed,strategy,score,results_q1,results_q2,results_q3,results_q4,"),
+        lines.get(0));
     assertTrue(lines.get(0).contains("end_morale,end_adoption"));
     assertTrue(lines.get(1).startsWith("1,numbers,"));
     assertTrue(lines.get(6).startsWith("3,leader,"));

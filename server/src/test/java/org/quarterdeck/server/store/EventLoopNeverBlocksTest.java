@@ -52,8 +52,9 @@ class EventLoopNeverBlocksTest {
 
   @BeforeEach
   void start() throws Exception {
-    group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(LOOP_THREADS),
-        NioIoHandler.newFactory());
+    group =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory(LOOP_THREADS), NioIoHandler.newFactory());
     loop = group.next();
     store = EventStore.open(data, StoreOptions.DEFAULTS, files);
   }
@@ -67,11 +68,16 @@ class EventLoopNeverBlocksTest {
   @Test
   void blockHoundCatchesBlockingOnTheEventLoop() {
     // The control: if this passed silently, the test below would prove nothing.
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> loop.submit(() -> {
-          java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-          return null;
-        }).get(10, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () ->
+                loop.submit(
+                        () -> {
+                          java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                          return null;
+                        })
+                    .get(10, TimeUnit.SECONDS));
     assertInstanceOf(BlockingOperationError.class, e.getCause());
   }
 
@@ -80,8 +86,12 @@ class EventLoopNeverBlocksTest {
     EventLog log = store.create("s1").get(10, TimeUnit.SECONDS);
     // Hold the disk so the acknowledgement cannot already be there when join() is called.
     FaultyFiles.Gate disk = files.blockWrites();
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> loop.submit(() -> log.append("x".getBytes(UTF_8)).join()).get(10, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () ->
+                loop.submit(() -> log.append("x".getBytes(UTF_8)).join())
+                    .get(10, TimeUnit.SECONDS));
     assertInstanceOf(BlockingOperationError.class, e.getCause());
     disk.open();
   }
@@ -93,23 +103,26 @@ class EventLoopNeverBlocksTest {
     CompletableFuture<Long> stuck = log.append("stuck".getBytes(UTF_8));
     disk.awaitEntered(); // the writer thread now hangs inside write()
 
-    List<CompletableFuture<Long>> acks = loop.submit(() -> {
-      List<CompletableFuture<Long>> mine = new ArrayList<>();
-      for (int i = 0; i < 1000; i++) {
-        mine.add(log.append(("decision " + i).getBytes(UTF_8)));
-      }
-      return mine;
-    }).get(10, TimeUnit.SECONDS);
-    CompletableFuture<EventLog> created = loop.submit(() -> store.create("s2"))
-        .get(10, TimeUnit.SECONDS);
+    List<CompletableFuture<Long>> acks =
+        loop.submit(
+                () -> {
+                  List<CompletableFuture<Long>> mine = new ArrayList<>();
+                  for (int i = 0; i < 1000; i++) {
+                    mine.add(log.append(("decision " + i).getBytes(UTF_8)));
+                  }
+                  return mine;
+                })
+            .get(10, TimeUnit.SECONDS);
+    CompletableFuture<EventLog> created =
+        loop.submit(() -> store.create("s2")).get(10, TimeUnit.SECONDS);
     assertEquals(42, loop.submit(() -> 42).get(1, TimeUnit.SECONDS), "event loop unresponsive");
     assertFalse(stuck.isDone());
     assertTrue(acks.stream().noneMatch(CompletableFuture::isDone));
 
     // The caller hops back to its event loop for the acknowledgement.
     AtomicReference<Boolean> ranOnLoop = new AtomicReference<>();
-    CompletableFuture<Void> hopped = acks.get(999)
-        .thenAcceptAsync(sequence -> ranOnLoop.set(loop.inEventLoop()), loop);
+    CompletableFuture<Void> hopped =
+        acks.get(999).thenAcceptAsync(sequence -> ranOnLoop.set(loop.inEventLoop()), loop);
     disk.open();
     assertEquals(0L, stuck.get(10, TimeUnit.SECONDS));
     for (int i = 0; i < acks.size(); i++) {

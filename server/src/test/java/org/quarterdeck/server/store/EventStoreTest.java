@@ -67,8 +67,8 @@ class EventStoreTest {
   }
 
   private static StoreException failure(CompletableFuture<?> future) throws Exception {
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> future.get(10, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS));
     return assertInstanceOf(StoreException.class, e.getCause());
   }
 
@@ -90,8 +90,8 @@ class EventStoreTest {
     EventLog again = recovered.log().orElseThrow();
     assertEquals(3L, await(again.append(record("d"))));
     await(again.close());
-    assertRecords(List.of(record("a"), record("b"), record("c"), record("d")),
-        reopened.read("s1").records());
+    assertRecords(
+        List.of(record("a"), record("b"), record("c"), record("d")), reopened.read("s1").records());
   }
 
   @Test
@@ -180,19 +180,21 @@ class EventStoreTest {
     assertEquals(100, EventStore.open(data, StoreOptions.DEFAULTS).read("s1").records().size());
   }
 
-  private static List<CompletableFuture<Long>> appendConcurrently(EventLog log, int threads,
-      int perThread) throws Exception {
+  private static List<CompletableFuture<Long>> appendConcurrently(
+      EventLog log, int threads, int perThread) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     List<Future<List<CompletableFuture<Long>>>> parts = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
-      parts.add(pool.submit(() -> {
-        List<CompletableFuture<Long>> mine = new ArrayList<>();
-        for (int i = 0; i < perThread; i++) {
-          mine.add(log.append(record(thread + ":" + i)));
-        }
-        return mine;
-      }));
+      parts.add(
+          pool.submit(
+              () -> {
+                List<CompletableFuture<Long>> mine = new ArrayList<>();
+                for (int i = 0; i < perThread; i++) {
+                  mine.add(log.append(record(thread + ":" + i)));
+                }
+                return mine;
+              }));
     }
     List<CompletableFuture<Long>> all = new ArrayList<>();
     for (Future<List<CompletableFuture<Long>>> part : parts) {
@@ -203,7 +205,9 @@ class EventStoreTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = FsyncMode.class, names = {"ALWAYS", "BATCH"})
+  @EnumSource(
+      value = FsyncMode.class,
+      names = {"ALWAYS", "BATCH"})
   void anAppendIsNotAcknowledgedBeforeItsFsyncReturns(FsyncMode mode) throws Exception {
     EventStore store = open(mode);
     EventLog log = await(store.create("s1"));
@@ -227,7 +231,8 @@ class EventStoreTest {
 
     files.failWrites.set(1);
     StoreException error = failure(log.append(record("three, never stored")));
-    StoreUnavailableException unavailable = assertInstanceOf(StoreUnavailableException.class, error);
+    StoreUnavailableException unavailable =
+        assertInstanceOf(StoreUnavailableException.class, error);
     assertEquals("s1", unavailable.sessionId());
     assertEquals(FaultyFiles.NO_SPACE, unavailable.getCause().getMessage());
     assertTrue(unavailable.getMessage().contains("s1"));
@@ -242,7 +247,9 @@ class EventStoreTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = FsyncMode.class, names = {"ALWAYS", "BATCH"})
+  @EnumSource(
+      value = FsyncMode.class,
+      names = {"ALWAYS", "BATCH"})
   void aFailedFsyncFailsTheRecordsItCoveredAndRemovesThem(FsyncMode mode) throws Exception {
     EventStore store = open(mode);
     EventLog log = await(store.create("s1"));
@@ -290,13 +297,16 @@ class EventStoreTest {
     assertEquals(goodSize, torn.offset());
     assertEquals(frame.length - 3, torn.discardedBytes());
     assertEquals(goodSize, Files.size(file));
-    assertTrue(logged.list.stream().anyMatch(e -> e.getLevel() == Level.WARN
-        && e.getFormattedMessage().contains("torn tail")), "no warning logged");
+    assertTrue(
+        logged.list.stream()
+            .anyMatch(
+                e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("torn tail")),
+        "no warning logged");
 
     assertEquals(2L, await(recovered.log().orElseThrow().append(record("three"))));
     await(recovered.log().orElseThrow().close());
-    assertRecords(List.of(record("one"), record("two"), record("three")),
-        store.read("s1").records());
+    assertRecords(
+        List.of(record("one"), record("two"), record("three")), store.read("s1").records());
   }
 
   @Test
@@ -408,7 +418,8 @@ class EventStoreTest {
     EventLog log = await(store.create("s1"));
     byte[] max = new byte[EventLog.MAX_RECORD_BYTES];
     Arrays.fill(max, (byte) 7);
-    assertInstanceOf(RecordTooLargeException.class,
+    assertInstanceOf(
+        RecordTooLargeException.class,
         failure(log.append(new byte[EventLog.MAX_RECORD_BYTES + 1])));
     assertEquals(0L, await(log.append(max)));
     assertEquals(1L, await(log.append(new byte[0])));

@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link LogFiles} over the real file system whose channels count forces and can be told to fail
- * (like a full disk, or a file or directory the server may not write) or to block on a latch
- * (like a slow disk). Public for the session layer's fault tests.
+ * (like a full disk, or a file or directory the server may not write) or to block on a latch (like
+ * a slow disk). Public for the session layer's fault tests.
  */
 public final class FaultyFiles implements LogFiles {
   public static final String NO_SPACE = "No space left on device";
@@ -24,13 +24,17 @@ public final class FaultyFiles implements LogFiles {
 
   public final AtomicInteger forces = new AtomicInteger();
   public final AtomicInteger writes = new AtomicInteger();
+
   /** The next this-many writes write half their bytes, then fail. */
   public final AtomicInteger failWrites = new AtomicInteger();
+
   public final AtomicInteger failForces = new AtomicInteger();
   public final AtomicInteger failTruncates = new AtomicInteger();
   public final AtomicInteger failOpens = new AtomicInteger();
+
   /** The next this-many creates of a log file fail with EPERM (an immutable directory). */
   public final AtomicInteger failCreates = new AtomicInteger();
+
   /** While set, opening (for writing) a log whose file name contains this fails with EPERM. */
   public volatile String refuseOpenOf;
 

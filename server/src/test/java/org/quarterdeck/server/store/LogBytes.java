@@ -14,6 +14,7 @@ import java.util.List;
 /** Builds log files byte by byte, independently of the writer, and compares record lists. */
 final class LogBytes {
   final byte[] bytes;
+
   /** Start offset of each frame, then the end of the last one. */
   final long[] boundaries;
 

@@ -134,32 +134,44 @@ class LogFormatPropertiesTest {
 
   @Provide
   Arbitrary<Truncated> truncatedLogs() {
-    return records().flatMap(records -> {
-      LogBytes log = LogBytes.of(records);
-      return Arbitraries.integers().between(0, log.bytes.length)
-          .edgeCases(edges -> edges.includeOnly(0, RecordCodec.FILE_HEADER_BYTES,
-              log.bytes.length))
-          .map(offset -> new Truncated(records, log, offset));
-    });
+    return records()
+        .flatMap(
+            records -> {
+              LogBytes log = LogBytes.of(records);
+              return Arbitraries.integers()
+                  .between(0, log.bytes.length)
+                  .edgeCases(
+                      edges ->
+                          edges.includeOnly(0, RecordCodec.FILE_HEADER_BYTES, log.bytes.length))
+                  .map(offset -> new Truncated(records, log, offset));
+            });
   }
 
   record Flipped(List<byte[]> records, LogBytes log, int offset, byte mask) {
     @Override
     public String toString() {
-      return records.size() + " records, " + log.bytes.length + " bytes, byte " + offset
-          + " xor " + mask;
+      return records.size()
+          + " records, "
+          + log.bytes.length
+          + " bytes, byte "
+          + offset
+          + " xor "
+          + mask;
     }
   }
 
   @Provide
   Arbitrary<Flipped> flippedLogs() {
-    return records().filter(records -> !records.isEmpty()).flatMap(records -> {
-      LogBytes log = LogBytes.of(records);
-      return Combinators.combine(
-              Arbitraries.integers().between(0, log.bytes.length - 1),
-              Arbitraries.bytes().filter(b -> b != 0))
-          .as((offset, mask) -> new Flipped(records, log, offset, mask));
-    });
+    return records()
+        .filter(records -> !records.isEmpty())
+        .flatMap(
+            records -> {
+              LogBytes log = LogBytes.of(records);
+              return Combinators.combine(
+                      Arbitraries.integers().between(0, log.bytes.length - 1),
+                      Arbitraries.bytes().filter(b -> b != 0))
+                  .as((offset, mask) -> new Flipped(records, log, offset, mask));
+            });
   }
 
   private static byte[] concat(byte[]... parts) {

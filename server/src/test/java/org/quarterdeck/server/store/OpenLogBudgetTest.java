@@ -18,9 +18,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The store holds at most {@link StoreOptions#maxOpenLogs()} log files open however many
- * sessions write, loses no acknowledged record when it closes and reopens files, and recovers
- * many logs without keeping them open.
+ * The store holds at most {@link StoreOptions#maxOpenLogs()} log files open however many sessions
+ * write, loses no acknowledged record when it closes and reopens files, and recovers many logs
+ * without keeping them open.
  */
 class OpenLogBudgetTest {
   private static final int SESSIONS = 40;
@@ -112,7 +112,8 @@ class OpenLogBudgetTest {
     try (EventStore store = EventStore.open(data, options)) {
       for (int s = 0; s < SESSIONS; s++) {
         List<byte[]> records = store.read("s" + s).records();
-        assertEquals(List.of("session " + s + " record 0", "after"),
+        assertEquals(
+            List.of("session " + s + " record 0", "after"),
             records.stream().map(r -> new String(r, UTF_8)).toList());
       }
     }

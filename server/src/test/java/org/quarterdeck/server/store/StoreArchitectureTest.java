@@ -11,12 +11,15 @@ import org.junit.jupiter.api.Test;
 class StoreArchitectureTest {
   @Test
   void theStoreDependsOnNothingButTheJdkProtobufAndLogging() {
-    JavaClasses store = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("org.quarterdeck.server.store");
-    classes().should().onlyDependOnClassesThat()
-        .resideInAnyPackage("org.quarterdeck.server.store..", "java..", "com.google.protobuf..",
-            "org.slf4j..")
+    JavaClasses store =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("org.quarterdeck.server.store");
+    classes()
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            "org.quarterdeck.server.store..", "java..", "com.google.protobuf..", "org.slf4j..")
         .check(store);
   }
 }

@@ -10,10 +10,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Fails a test class when Netty reported a leaked buffer while it ran (or earlier, unnoticed).
- * Registered for every test class through JUnit's extension autodetection
- * (META-INF/services). A buffer is found leaked only once it is garbage collected and a later
- * allocation polls the detector, so this collects garbage and allocates a few times first; a leak
- * found later still fails the next class.
+ * Registered for every test class through JUnit's extension autodetection (META-INF/services). A
+ * buffer is found leaked only once it is garbage collected and a later allocation polls the
+ * detector, so this collects garbage and allocates a few times first; a leak found later still
+ * fails the next class.
  */
 public final class LeakCheck implements AfterAllCallback {
   private static final int ROUNDS = 5;
@@ -31,8 +31,12 @@ public final class LeakCheck implements AfterAllCallback {
     collect(ROUNDS);
     List<String> leaks = RecordingLeakDetector.drain();
     if (!leaks.isEmpty()) {
-      throw new AssertionError(leaks.size() + " Netty buffer leak(s) reported by the time "
-          + when + " ended:\n" + String.join("\n\n", leaks));
+      throw new AssertionError(
+          leaks.size()
+              + " Netty buffer leak(s) reported by the time "
+              + when
+              + " ended:\n"
+              + String.join("\n\n", leaks));
     }
   }
 

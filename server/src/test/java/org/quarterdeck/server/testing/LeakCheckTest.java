@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class LeakCheckTest {
   @Test
   void aBufferDroppedWithoutReleaseFailsTheCheck() {
-    assumeTrue(ResourceLeakDetector.getLevel() == ResourceLeakDetector.Level.PARANOID,
+    assumeTrue(
+        ResourceLeakDetector.getLevel() == ResourceLeakDetector.Level.PARANOID,
         "the build runs tests with -Dio.netty.leakDetection.level=paranoid");
     RecordingLeakDetector.drain();
     leak();

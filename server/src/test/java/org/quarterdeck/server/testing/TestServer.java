@@ -42,8 +42,12 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback, Au
   private final SessionLimits sessionLimits;
   private Application app;
 
-  private TestServer(NetLimits limits, Application.Storage storage, String adminToken,
-      Perimeter perimeter, SessionLimits sessionLimits) {
+  private TestServer(
+      NetLimits limits,
+      Application.Storage storage,
+      String adminToken,
+      Perimeter perimeter,
+      SessionLimits sessionLimits) {
     this.limits = requireNonNull(limits, "limits");
     this.storage = requireNonNull(storage, "storage");
     this.adminToken = adminToken;
@@ -67,8 +71,8 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback, Au
 
   /** The same server, but creating a session needs {@code token}. */
   public TestServer withAdminToken(String token) {
-    return new TestServer(limits, storage, requireNonNull(token, "token"), perimeter,
-        sessionLimits);
+    return new TestServer(
+        limits, storage, requireNonNull(token, "token"), perimeter, sessionLimits);
   }
 
   /** The same server behind {@code perimeter} (connection caps, TLS, WebSocket origins). */
@@ -84,9 +88,18 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback, Au
   /** Starts the server (once); returns it. */
   public TestServer start() throws Exception {
     if (app == null) {
-      app = Application.start(new InetSocketAddress("127.0.0.1", 0),
-          new InetSocketAddress("127.0.0.1", 0), limits, adminToken, "test-server", storage,
-          Application.EventLoops.defaults(), FacilitatorAccounts.none(), perimeter, sessionLimits);
+      app =
+          Application.start(
+              new InetSocketAddress("127.0.0.1", 0),
+              new InetSocketAddress("127.0.0.1", 0),
+              limits,
+              adminToken,
+              "test-server",
+              storage,
+              Application.EventLoops.defaults(),
+              FacilitatorAccounts.none(),
+              perimeter,
+              sessionLimits);
     }
     return this;
   }
@@ -140,8 +153,9 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback, Au
 
   /** A connected client (not yet said Hello). */
   public QuarterdeckClient client(URI uri, boolean json) throws Exception {
-    return QuarterdeckClient.connect(uri, ClientOptions.defaults().withJson(json)
-        .withRequestTimeout(TIMEOUT)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    return QuarterdeckClient.connect(
+            uri, ClientOptions.defaults().withJson(json).withRequestTimeout(TIMEOUT))
+        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 
   /** A WebSocket client that has said Hello. */
@@ -153,15 +167,21 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback, Au
 
   /** Creates a market-year session through {@code c}; no deadline unless the settings say. */
   public SessionCreated create(QuarterdeckClient c, SessionSettings settings) throws Exception {
-    return c.call(ClientMessage.newBuilder().setCreateSession(CreateSession.newBuilder()
-        .setBuiltinScenario("market-year").setSettings(settings)))
-        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).getSessionCreated();
+    return c.call(
+            ClientMessage.newBuilder()
+                .setCreateSession(
+                    CreateSession.newBuilder()
+                        .setBuiltinScenario("market-year")
+                        .setSettings(settings)))
+        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+        .getSessionCreated();
   }
 
   /** GETs a path of the server's HTTP port. */
   public HttpResponse<String> get(String path) throws Exception {
-    return HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(httpUrl() + path)).timeout(TIMEOUT).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(httpUrl() + path)).timeout(TIMEOUT).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 }

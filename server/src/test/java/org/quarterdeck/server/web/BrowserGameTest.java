@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -29,7 +30,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.quarterdeck.server.Application;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quarterdeck.server.testing.TestServer;
 
 /**
@@ -43,8 +43,7 @@ class BrowserGameTest {
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
   static final Duration WAIT = Duration.ofSeconds(15);
 
-  @RegisterExtension
-  static final TestServer server = TestServer.inMemory();
+  @RegisterExtension static final TestServer server = TestServer.inMemory();
   static Application app;
   static String base;
   static final List<WebDriver> drivers = new ArrayList<>();
@@ -53,8 +52,12 @@ class BrowserGameTest {
   @BeforeAll
   static void start() throws Exception {
     if (!new File(CHROMIUM).canExecute() || !new File(CHROMEDRIVER).canExecute()) {
-      fail("Browser tests need Debian's chromium and chromium-driver (" + CHROMIUM + ", "
-          + CHROMEDRIVER + "): run .ci/browser-setup (apt-get install -y chromium chromium-driver)");
+      fail(
+          "Browser tests need Debian's chromium and chromium-driver ("
+              + CHROMIUM
+              + ", "
+              + CHROMEDRIVER
+              + "): run .ci/browser-setup (apt-get install -y chromium chromium-driver)");
     }
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
     app = server.app();
@@ -93,20 +96,32 @@ class BrowserGameTest {
     profiles.add(profile);
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu",
-        "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--window-size=" + width + "," + height, "--hide-scrollbars",
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=" + width + "," + height,
+        "--hide-scrollbars",
         "--user-data-dir=" + profile.toAbsolutePath());
     if (emulate) {
       // Headless windows are at least 500 px wide: a phone's viewport needs device emulation.
-      options.setExperimentalOption("mobileEmulation", java.util.Map.of("deviceMetrics",
-          java.util.Map.of("width", width, "height", height, "pixelRatio", 1.0)));
+      options.setExperimentalOption(
+          "mobileEmulation",
+          java.util.Map.of(
+              "deviceMetrics",
+              java.util.Map.of("width", width, "height", height, "pixelRatio", 1.0)));
     }
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(CHROMEDRIVER))
-        .usingAnyFreePort()
-        .build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER))
+            .usingAnyFreePort()
+            .build();
     WebDriver driver = new ChromeDriver(service, options);
     drivers.add(driver);
     return driver;
@@ -119,8 +134,8 @@ class BrowserGameTest {
   static void screenshot(WebDriver d, String name) throws IOException {
     File shot = ((TakesScreenshot) d).getScreenshotAs(OutputType.FILE);
     Files.createDirectories(SCREENSHOTS);
-    Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"),
-        StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
   }
 
   static void type(WebDriver d, String id, String text) {
@@ -134,8 +149,11 @@ class BrowserGameTest {
   }
 
   static void waitPhase(WebDriver d, String phase) {
-    waiting(d).until(x -> phase.equals(((JavascriptExecutor) x)
-        .executeScript("return document.body.dataset.phase")));
+    waiting(d)
+        .until(
+            x ->
+                phase.equals(
+                    ((JavascriptExecutor) x).executeScript("return document.body.dataset.phase")));
   }
 
   /** Waits for the turn's form, checks the budget guard, then submits a valid decision. */
@@ -156,17 +174,22 @@ class BrowserGameTest {
     waiting(d).until(ExpectedConditions.elementToBeClickable(By.id("submit"))).click();
     confirmIfAsked(d);
     // The last submission closes the turn at once, so check the accepted marker, not the text.
-    waiting(d).until(x -> (turn + ":1").equals(((JavascriptExecutor) x)
-        .executeScript("return document.body.dataset.accepted")));
+    waiting(d)
+        .until(
+            x ->
+                (turn + ":1")
+                    .equals(
+                        ((JavascriptExecutor) x)
+                            .executeScript("return document.body.dataset.accepted")));
   }
 
   /**
-   * A plan that books under half the free hours is confirmed in a dialog first: say yes. The
-   * dialog opens while the click is handled, so it is open (or not) when the click returns.
+   * A plan that books under half the free hours is confirmed in a dialog first: say yes. The dialog
+   * opens while the click is handled, so it is open (or not) when the click returns.
    */
   static void confirmIfAsked(WebDriver d) {
-    if (Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
-        "return document.getElementById('confirm').open"))) {
+    if (Boolean.TRUE.equals(
+        ((JavascriptExecutor) d).executeScript("return document.getElementById('confirm').open"))) {
       d.findElement(By.id("confirm-yes")).click();
     }
   }
@@ -181,8 +204,13 @@ class BrowserGameTest {
       for (int i = 0; i < drivers.size(); i++) {
         try {
           screenshot(drivers.get(i), "failure-" + i);
-          System.err.println("---- page " + i + " " + drivers.get(i).getCurrentUrl() + "\n"
-              + drivers.get(i).findElement(By.tagName("body")).getText());
+          System.err.println(
+              "---- page "
+                  + i
+                  + " "
+                  + drivers.get(i).getCurrentUrl()
+                  + "\n"
+                  + drivers.get(i).findElement(By.tagName("body")).getText());
         } catch (RuntimeException ignored) {
           // best effort
         }
@@ -207,8 +235,13 @@ class BrowserGameTest {
     waiting(fac).until(x -> x.findElement(By.id("join-code")).getText().matches("[A-Z0-9]{6,}"));
     String code = fac.findElement(By.id("join-code")).getText();
     waiting(fac).until(x -> x.findElement(By.id("join-link")).getText().endsWith("?code=" + code));
-    waiting(fac).until(x -> (Boolean) ((JavascriptExecutor) x).executeScript(
-        "const q = document.getElementById('qr'); return q.complete && q.naturalWidth > 0"));
+    waiting(fac)
+        .until(
+            x ->
+                (Boolean)
+                    ((JavascriptExecutor) x)
+                        .executeScript(
+                            "const q = document.getElementById('qr'); return q.complete && q.naturalWidth > 0"));
 
     // Two players join from separate profiles through the link.
     for (var pair : List.of(new Object[] {p1, "Ada"}, new Object[] {p2, "Grace"})) {
@@ -231,8 +264,8 @@ class BrowserGameTest {
     play(p1, 1, 40);
     play(p2, 1, 30);
     for (WebDriver p : List.of(p1, p2)) {
-      waiting(p).until(x -> "1".equals(x.findElement(By.id("results-turn")).getAttribute(
-          "data-turn")));
+      waiting(p)
+          .until(x -> "1".equals(x.findElement(By.id("results-turn")).getAttribute("data-turn")));
     }
     screenshot(p1, "player-results");
 
@@ -247,11 +280,12 @@ class BrowserGameTest {
     waitText(p1, By.id("countdown"), "left");
     // The facilitator ends the turn at a time of day, half an hour from now; players see it.
     String halfHourOn = java.time.LocalTime.now().plusMinutes(30).withNano(0).toString();
-    ((JavascriptExecutor) fac).executeScript(
-        "document.getElementById('until').value = arguments[0]", halfHourOn);
+    ((JavascriptExecutor) fac)
+        .executeScript("document.getElementById('until').value = arguments[0]", halfHourOn);
     fac.findElement(By.id("cmd-until")).click();
     waitText(fac, By.id("cmd-status"), "End the turn at " + halfHourOn + ": done");
-    waiting(p1).until(x -> x.findElement(By.id("countdown")).getText().matches("(29|30):\\d\\d left"));
+    waiting(p1)
+        .until(x -> x.findElement(By.id("countdown")).getText().matches("(29|30):\\d\\d left"));
 
     String team = p2.findElement(By.id("team-name")).getText();
     p2.navigate().refresh();
@@ -272,12 +306,17 @@ class BrowserGameTest {
     first.sendKeys("45");
     waiting(p1).until(ExpectedConditions.elementToBeClickable(By.id("submit"))).click();
     confirmIfAsked(p1);
-    waiting(p1).until(x -> "2:2".equals(((JavascriptExecutor) x)
-        .executeScript("return document.body.dataset.accepted")));
+    waiting(p1)
+        .until(
+            x ->
+                "2:2"
+                    .equals(
+                        ((JavascriptExecutor) x)
+                            .executeScript("return document.body.dataset.accepted")));
     play(p2, 2, 20);
     for (WebDriver p : List.of(p1, p2)) {
-      waiting(p).until(x -> "2".equals(x.findElement(By.id("results-turn")).getAttribute(
-          "data-turn")));
+      waiting(p)
+          .until(x -> "2".equals(x.findElement(By.id("results-turn")).getAttribute("data-turn")));
     }
     screenshot(p2, "player-after-reload");
     waiting(fac).until(x -> x.findElements(By.cssSelector("#grid-table tbody tr")).size() == 2);
@@ -290,16 +329,16 @@ class BrowserGameTest {
     fac.get(replay);
     // the page reads #token= and takes it out of the address bar and history (issue 12)
     waiting(fac).until(x -> !x.getCurrentUrl().contains("token="));
-    waiting(fac).until(x -> !x.findElements(By.cssSelector(".turn-button[data-turn='2']"))
-        .isEmpty());
+    waiting(fac)
+        .until(x -> !x.findElements(By.cssSelector(".turn-button[data-turn='2']")).isEmpty());
     assertFalse(fac.findElements(By.cssSelector(".turn-button[data-turn='1']")).isEmpty());
     fac.findElement(By.cssSelector(".turn-button[data-turn='1']")).click();
     waitText(fac, By.id("frame-turn"), "Turn 1");
     waiting(fac).until(x -> !x.findElements(By.cssSelector("#chart-results .uplot")).isEmpty());
     fac.findElement(By.id("export-csv")).click();
     waitText(fac, By.id("export-status"), "Exported CSV");
-    int lines = Integer.parseInt(fac.findElement(By.id("export-status")).getAttribute(
-        "data-lines"));
+    int lines =
+        Integer.parseInt(fac.findElement(By.id("export-status")).getAttribute("data-lines"));
     assertTrue(lines >= 3, "CSV has a header and rows, got " + lines);
     fac.findElement(By.id("whatif-run")).click();
     waitText(fac, By.id("whatif"), "With the leader bot");

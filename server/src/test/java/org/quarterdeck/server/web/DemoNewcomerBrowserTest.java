@@ -20,14 +20,13 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * What a newcomer does: runs {@code serve --demo}, opens the printed player page, joins and plays
- * a turn in a browser.
+ * What a newcomer does: runs {@code serve --demo}, opens the printed player page, joins and plays a
+ * turn in a browser.
  */
 class DemoNewcomerBrowserTest {
   private static final Pattern PLAYER_PAGE = Pattern.compile("Player page\\s+(http://\\S+)");
 
-  @TempDir
-  Path data;
+  @TempDir Path data;
 
   @Test
   @Timeout(90)
@@ -37,15 +36,27 @@ class DemoNewcomerBrowserTest {
     }
     System.setProperty("webdriver.chrome.driver", BrowserGameTest.CHROMEDRIVER);
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process server = new ProcessBuilder(java.toString(), "-cp",
-        System.getProperty("java.class.path"), "org.quarterdeck.server.cli.Main", "serve", "--demo",
-        "--http-port", "0", "--tcp-port", "0", "--data", data.toString())
-        .redirectError(data.resolve("server.log").toFile())
-        .start();
+    Process server =
+        new ProcessBuilder(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.quarterdeck.server.cli.Main",
+                "serve",
+                "--demo",
+                "--http-port",
+                "0",
+                "--tcp-port",
+                "0",
+                "--data",
+                data.toString())
+            .redirectError(data.resolve("server.log").toFile())
+            .start();
     WebDriver player = null;
     try {
-      BufferedReader out = new BufferedReader(
-          new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
       String page = null;
       String line;
       while (page == null && (line = out.readLine()) != null) {

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /** The facilitator page's English and German bundles have the same keys, all prefixed. */
 class FacilitatorBundlesTest {
   private static final Pattern KEY = Pattern.compile("^\\s*'([^']+)':", Pattern.MULTILINE);
-  private static final Pattern USED = Pattern.compile(
-      "(?:t\\(|data-i18n(?:-[a-z-]+)?=\")'?(facilitator\\.[A-Za-z.]+)");
+  private static final Pattern USED =
+      Pattern.compile("(?:t\\(|data-i18n(?:-[a-z-]+)?=\")'?(facilitator\\.[A-Za-z.]+)");
 
   static String resource(String path) throws IOException {
     try (InputStream in = FacilitatorBundlesTest.class.getResourceAsStream("/web/" + path)) {
@@ -44,8 +44,9 @@ class FacilitatorBundlesTest {
       while (m.find()) {
         String key = m.group(1);
         // A key ending in '.' is a prefix completed at run time (a phase, a column).
-        assertTrue(key.endsWith(".") ? en.stream().anyMatch(k -> k.startsWith(key))
-            : en.contains(key), file + " uses an unknown key " + key);
+        assertTrue(
+            key.endsWith(".") ? en.stream().anyMatch(k -> k.startsWith(key)) : en.contains(key),
+            file + " uses an unknown key " + key);
       }
     }
   }

@@ -39,10 +39,10 @@ import org.quarterdeck.server.net.NetLimits;
 /**
  * A facilitator's room in real browsers (headless Debian chromium, one profile per person): sign
  * in, two sessions created one after the other from the same page and both listed, the first
- * reopened from a second profile; phones join by the link built from the server's public URL;
- * five people on three teams (two teams of two); a phone that played the earlier session follows
- * the new link; the replay opens while the console stays live; a countdown; End asks first; the
- * end view shows the standings.
+ * reopened from a second profile; phones join by the link built from the server's public URL; five
+ * people on three teams (two teams of two); a phone that played the earlier session follows the new
+ * link; the replay opens while the console stays live; a countdown; End asks first; the end view
+ * shows the standings.
  */
 class FacilitatorRoomBrowserTest {
   static final String CHROMIUM = "/usr/bin/chromium";
@@ -61,16 +61,26 @@ class FacilitatorRoomBrowserTest {
   @BeforeAll
   static void start() throws Exception {
     if (!new File(CHROMIUM).canExecute() || !new File(CHROMEDRIVER).canExecute()) {
-      fail("Browser tests need Debian's chromium and chromium-driver (" + CHROMIUM + ", "
-          + CHROMEDRIVER + "): run .ci/browser-setup");
+      fail(
+          "Browser tests need Debian's chromium and chromium-driver ("
+              + CHROMIUM
+              + ", "
+              + CHROMEDRIVER
+              + "): run .ci/browser-setup");
     }
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
     accounts = Files.createTempFile("qd-facilitators-", ".txt");
     FacilitatorAccounts.put(accounts, "alice", PASSWORD.toCharArray(), 1_000);
-    app = Application.start(new InetSocketAddress("127.0.0.1", 0),
-        new InetSocketAddress("127.0.0.1", 0), NetLimits.defaults(), "admin-" + System.nanoTime(),
-        "browser-test", Application.Storage.memory(), Application.EventLoops.defaults(),
-        FacilitatorAccounts.load(accounts));
+    app =
+        Application.start(
+            new InetSocketAddress("127.0.0.1", 0),
+            new InetSocketAddress("127.0.0.1", 0),
+            NetLimits.defaults(),
+            "admin-" + System.nanoTime(),
+            "browser-test",
+            Application.Storage.memory(),
+            Application.EventLoops.defaults(),
+            FacilitatorAccounts.load(accounts));
     base = app.addresses().httpUrl();
     // What phones are told to open: another name than the facilitator's address bar shows.
     publicUrl = "http://localhost:" + app.addresses().http().getPort();
@@ -102,12 +112,23 @@ class FacilitatorRoomBrowserTest {
     profiles.add(profile);
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu",
-        "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--window-size=1000,1400", "--user-data-dir=" + profile.toAbsolutePath());
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1000,1400",
+        "--user-data-dir=" + profile.toAbsolutePath());
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER))
+            .usingAnyFreePort()
+            .build();
     WebDriver driver = new ChromeDriver(service, options);
     drivers.add(driver);
     return driver;
@@ -139,8 +160,8 @@ class FacilitatorRoomBrowserTest {
   static void screenshot(WebDriver d, String name) throws IOException {
     File shot = ((TakesScreenshot) d).getScreenshotAs(OutputType.FILE);
     Files.createDirectories(SCREENSHOTS);
-    Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"),
-        StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
   }
 
   static void signIn(WebDriver d) {
@@ -169,8 +190,8 @@ class FacilitatorRoomBrowserTest {
   }
 
   static List<WebElement> listRows(WebDriver d, int count) {
-    waiting(d).until(x -> x.findElements(By.cssSelector("#session-list-table tbody tr")).size()
-        == count);
+    waiting(d)
+        .until(x -> x.findElements(By.cssSelector("#session-list-table tbody tr")).size() == count);
     return d.findElements(By.cssSelector("#session-list-table tbody tr"));
   }
 
@@ -205,8 +226,13 @@ class FacilitatorRoomBrowserTest {
       for (int i = 0; i < drivers.size(); i++) {
         try {
           screenshot(drivers.get(i), "room-failure-" + i);
-          System.err.println("---- page " + i + " " + drivers.get(i).getCurrentUrl() + "\n"
-              + drivers.get(i).findElement(By.tagName("body")).getText());
+          System.err.println(
+              "---- page "
+                  + i
+                  + " "
+                  + drivers.get(i).getCurrentUrl()
+                  + "\n"
+                  + drivers.get(i).findElement(By.tagName("body")).getText());
         } catch (RuntimeException ignored) {
           // best effort
         }
@@ -219,8 +245,8 @@ class FacilitatorRoomBrowserTest {
     long started = System.nanoTime();
     WebDriver console = browser();
     signIn(console);
-    waiting(console).until(x -> x.findElement(By.id("session-list")).getText().contains(
-        "No sessions yet"));
+    waiting(console)
+        .until(x -> x.findElement(By.id("session-list")).getText().contains("No sessions yet"));
 
     // Two sessions one after the other from the same page; both are listed.
     String morning = create(console, "Morning");
@@ -234,10 +260,17 @@ class FacilitatorRoomBrowserTest {
     openFromList(console, "Afternoon");
     String afternoonLink = console.findElement(By.id("join-link")).getAttribute("href");
     assertEquals(publicUrl + "/?code=" + afternoon, afternoonLink, "built from the public URL");
-    assertTrue(js(console, "return document.getElementById('qr').getAttribute('src')").toString()
-        .contains(java.net.URLEncoder.encode(afternoonLink, "UTF-8")));
-    waiting(console).until(x -> (Boolean) js(x,
-        "const q = document.getElementById('qr'); return q.complete && q.naturalWidth > 0"));
+    assertTrue(
+        js(console, "return document.getElementById('qr').getAttribute('src')")
+            .toString()
+            .contains(java.net.URLEncoder.encode(afternoonLink, "UTF-8")));
+    waiting(console)
+        .until(
+            x ->
+                (Boolean)
+                    js(
+                        x,
+                        "const q = document.getElementById('qr'); return q.complete && q.naturalWidth > 0"));
 
     // A second profile (the tablet at the front) reopens the morning session.
     WebDriver tablet = browser();
@@ -269,22 +302,23 @@ class FacilitatorRoomBrowserTest {
         quit(phone);
       }
     }
-    waiting(console).until(x -> x.findElements(By.cssSelector("#people-table tbody tr")).size()
-        == 5);
+    waiting(console)
+        .until(x -> x.findElements(By.cssSelector("#people-table tbody tr")).size() == 5);
     Map<String, Integer> perTeam = new TreeMap<>();
     for (WebElement row : console.findElements(By.cssSelector("#people-table tbody tr"))) {
       perTeam.merge(row.findElements(By.tagName("td")).get(1).getText(), 1, Integer::sum);
     }
     assertEquals(Map.of("1", 2, "2", 2, "3", 1), perTeam);
-    assertEquals(2, console.findElements(By.cssSelector("#people-table .tag")).size(),
-        "two co-players");
+    assertEquals(
+        2, console.findElements(By.cssSelector("#people-table .tag")).size(), "two co-players");
 
     // Start: the countdown runs.
     console.findElement(By.id("cmd-start")).click();
     waitPhase(console, "TURN_OPEN");
-    waiting(console).until(x -> x.findElement(By.id("countdown")).getText()
-        .matches("1[45]:\\d\\d left"));
-    assertTrue(console.findElement(By.id("cmd-start")).getAttribute("disabled") != null,
+    waiting(console)
+        .until(x -> x.findElement(By.id("countdown")).getText().matches("1[45]:\\d\\d left"));
+    assertTrue(
+        console.findElement(By.id("cmd-start")).getAttribute("disabled") != null,
         "Start is off once the game runs");
 
     // The replay opens in a tab of its own; the console stays connected and live.
@@ -299,39 +333,43 @@ class FacilitatorRoomBrowserTest {
     waiting(dee).until(ExpectedConditions.elementToBeClickable(By.id("submit"))).click();
     BrowserGameTest.confirmIfAsked(dee); // the player page asks before sending a 0-hour plan
     waiting(dee).until(x -> "1:1".equals(js(x, "return document.body.dataset.accepted")));
-    waiting(console).until(x -> x.findElement(By.cssSelector("#people-table tr[data-person='Dee']"))
-        .getText().contains("submitted (version 1)"));
+    waiting(console)
+        .until(
+            x ->
+                x.findElement(By.cssSelector("#people-table tr[data-person='Dee']"))
+                    .getText()
+                    .contains("submitted (version 1)"));
     assertTrue(console.findElement(By.id("conn")).getText().contains("online"));
     assertFalse(console.findElement(By.id("banner")).isDisplayed());
     screenshot(console, "facilitator-console-live");
 
     // An event of the deck, chosen by name with a preview, reaches the players.
-    org.openqa.selenium.support.ui.Select deck = new org.openqa.selenium.support.ui.Select(
-        console.findElement(By.id("inject-deck")));
+    org.openqa.selenium.support.ui.Select deck =
+        new org.openqa.selenium.support.ui.Select(console.findElement(By.id("inject-deck")));
     assertTrue(deck.getOptions().size() > 1, "the deck is listed");
     deck.selectByIndex(1);
     String event = deck.getFirstSelectedOption().getText();
     waiting(console).until(x -> !x.findElement(By.id("inject-preview")).getText().isEmpty());
     console.findElement(By.id("cmd-inject")).click();
-    waiting(console).until(x -> x.findElement(By.id("cmd-status")).getText()
-        .equals("Inject: done"));
+    waiting(console)
+        .until(x -> x.findElement(By.id("cmd-status")).getText().equals("Inject: done"));
     waiting(dee).until(x -> x.findElement(By.id("events")).getText().contains(event));
 
     // End asks first; cancelling changes nothing.
     console.findElement(By.id("cmd-end")).click();
-    waiting(console).until(x -> (Boolean) js(x,
-        "return document.getElementById('confirm-dialog').open"));
+    waiting(console)
+        .until(x -> (Boolean) js(x, "return document.getElementById('confirm-dialog').open"));
     assertTrue(console.findElement(By.id("confirm-text")).getText().contains("End the game"));
     console.findElement(By.id("confirm-no")).click();
-    waiting(console).until(x -> !(Boolean) js(x,
-        "return document.getElementById('confirm-dialog').open"));
+    waiting(console)
+        .until(x -> !(Boolean) js(x, "return document.getElementById('confirm-dialog').open"));
     assertEquals("TURN_OPEN", js(console, "return document.body.dataset.phase"));
     console.findElement(By.id("cmd-end")).click();
     waiting(console).until(ExpectedConditions.elementToBeClickable(By.id("confirm-yes"))).click();
     waitPhase(console, "ENDED");
     waiting(console).until(ExpectedConditions.visibilityOfElementLocated(By.id("end-view")));
-    waiting(console).until(x -> x.findElements(By.cssSelector("#final-table tbody tr")).size()
-        == 3);
+    waiting(console)
+        .until(x -> x.findElements(By.cssSelector("#final-table tbody tr")).size() == 3);
     assertTrue(console.findElement(By.id("cmd-end")).getAttribute("disabled") != null);
     assertTrue(console.findElement(By.id("cmd-pause")).getAttribute("disabled") != null);
     waiting(dee).until(ExpectedConditions.visibilityOfElementLocated(By.id("end-section")));
@@ -340,7 +378,9 @@ class FacilitatorRoomBrowserTest {
     dee.findElement(By.id("leave")).click();
     waiting(dee).until(ExpectedConditions.visibilityOfElementLocated(By.id("join-form")));
     assertEquals(null, js(dee, "return localStorage.getItem('quarterdeck.player.token')"));
-    System.out.println("facilitator room browser test took "
-        + (System.nanoTime() - started) / 1_000_000_000L + " s");
+    System.out.println(
+        "facilitator room browser test took "
+            + (System.nanoTime() - started) / 1_000_000_000L
+            + " s");
   }
 }

@@ -13,12 +13,12 @@ import org.quarterdeck.server.testing.TestServer;
 
 /** The page routes over plain HTTP: content types, caching, 404s and no directory traversal. */
 class StaticFilesTest {
-  @RegisterExtension
-  static final TestServer server = TestServer.inMemory();
+  @RegisterExtension static final TestServer server = TestServer.inMemory();
   static final HttpClient http = HttpClient.newHttpClient();
 
   static HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(server.addresses().httpUrl() + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create(server.addresses().httpUrl() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -35,8 +35,12 @@ class StaticFilesTest {
     assertEquals(200, js.statusCode());
     assertTrue(js.headers().firstValue("content-type").orElse("").startsWith("text/javascript"));
     assertTrue(js.headers().firstValue("cache-control").orElse("").contains("max-age"));
-    assertTrue(get("/assets/style.css").headers().firstValue("content-type").orElse("")
-        .startsWith("text/css"));
+    assertTrue(
+        get("/assets/style.css")
+            .headers()
+            .firstValue("content-type")
+            .orElse("")
+            .startsWith("text/css"));
     HttpResponse<String> uplot = get("/assets/webjars/uplot/1.6.30/dist/uPlot.iife.min.js");
     assertEquals(200, uplot.statusCode());
     assertTrue(uplot.headers().firstValue("cache-control").orElse("").contains("immutable"));
@@ -44,14 +48,29 @@ class StaticFilesTest {
 
   @Test
   void traversalAndUnknownPathsAre404() throws Exception {
-    for (String path : new String[] {"/assets/../player.html", "/assets/%2e%2e/player.html",
-        "/assets/..%2fplayer.html", "/assets/webjars/../../web/player.html",
-        "/assets/webjars/%2e%2e/%2e%2e/logback.xml", "/assets/", "/assets/nope.js",
-        "/assets/.hidden", "/assets/a\\b.js", "/replay/", "/replay/a/b", "/nope",
-        "/assets/webjars/uplot/1.6.30/package.json/..", "/web/player.html"}) {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-          URI.create(server.addresses().httpUrl() + path.replace("\\", "%5C"))).build(),
-          HttpResponse.BodyHandlers.ofString());
+    for (String path :
+        new String[] {
+          "/assets/../player.html",
+          "/assets/%2e%2e/player.html",
+          "/assets/..%2fplayer.html",
+          "/assets/webjars/../../web/player.html",
+          "/assets/webjars/%2e%2e/%2e%2e/logback.xml",
+          "/assets/",
+          "/assets/nope.js",
+          "/assets/.hidden",
+          "/assets/a\\b.js",
+          "/replay/",
+          "/replay/a/b",
+          "/nope",
+          "/assets/webjars/uplot/1.6.30/package.json/..",
+          "/web/player.html"
+        }) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(server.addresses().httpUrl() + path.replace("\\", "%5C")))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(404, r.statusCode(), path);
     }
   }

@@ -42,13 +42,13 @@ import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.session.SessionManager;
 
 /**
- * A whole workshop game in real headless Chromium, once at phone size (390×844) and once at
- * laptop size (1366×768): two people play every turn (one in English, one in German) against a
- * ghost team; the test checks the moments that matter in a room (briefing, prefill, the 0-hour
- * question, Enter, the turn bar while scrolling, "n of m submitted", the last call, the results
- * card after every turn, the end screen before and after a reload), then the debrief: one printed
- * A4 page per team, the HTML export, no missing German text and no serious accessibility
- * violation (axe-core). Screenshots of every screen go to target/screenshots/.
+ * A whole workshop game in real headless Chromium, once at phone size (390×844) and once at laptop
+ * size (1366×768): two people play every turn (one in English, one in German) against a ghost team;
+ * the test checks the moments that matter in a room (briefing, prefill, the 0-hour question, Enter,
+ * the turn bar while scrolling, "n of m submitted", the last call, the results card after every
+ * turn, the end screen before and after a reload), then the debrief: one printed A4 page per team,
+ * the HTML export, no missing German text and no serious accessibility violation (axe-core).
+ * Screenshots of every screen go to target/screenshots/.
  */
 class WorkshopBrowserTest {
   private static final Pattern PDF_PAGE = Pattern.compile("/Type\\s*/Page(?![s\\w])");
@@ -67,8 +67,13 @@ class WorkshopBrowserTest {
       fail("Browser tests need Debian's chromium and chromium-driver: run .ci/browser-setup");
     }
     System.setProperty("webdriver.chrome.driver", BrowserGameTest.CHROMEDRIVER);
-    app = Application.start(new InetSocketAddress("127.0.0.1", 0),
-        new InetSocketAddress("127.0.0.1", 0), NetLimits.defaults(), null, "workshop-test");
+    app =
+        Application.start(
+            new InetSocketAddress("127.0.0.1", 0),
+            new InetSocketAddress("127.0.0.1", 0),
+            NetLimits.defaults(),
+            null,
+            "workshop-test");
     base = app.addresses().httpUrl();
     try (InputStream in = WorkshopBrowserTest.class.getResourceAsStream("/axe.min.js")) {
       if (in == null) {
@@ -124,9 +129,13 @@ class WorkshopBrowserTest {
       for (int i = 0; i < BrowserGameTest.drivers.size(); i++) {
         try {
           screenshot(BrowserGameTest.drivers.get(i), "workshop-failure-" + i);
-          System.err.println("---- page " + i + " "
-              + BrowserGameTest.drivers.get(i).getCurrentUrl() + "\n"
-              + BrowserGameTest.drivers.get(i).findElement(By.tagName("body")).getText());
+          System.err.println(
+              "---- page "
+                  + i
+                  + " "
+                  + BrowserGameTest.drivers.get(i).getCurrentUrl()
+                  + "\n"
+                  + BrowserGameTest.drivers.get(i).findElement(By.tagName("body")).getText());
         } catch (RuntimeException ignored) {
           // best effort
         }
@@ -141,12 +150,22 @@ class WorkshopBrowserTest {
 
   private static void wholeGame(String size, int width, int height) throws Exception {
     long started = System.nanoTime();
-    SessionManager.Created session = app.sessions().create(CreateSession.newBuilder()
-        .setBuiltinScenario("market-year")
-        .setSettings(SessionSettings.newBuilder().setTitle("Workshop " + size).setTeams(TEAMS)
-            .setSeed(2026).setLastCallSeconds(LAST_CALL_SECONDS)
-            .addBotStrategies("").addBotStrategies("").addBotStrategies("numbers"))
-        .build()).get(10, TimeUnit.SECONDS);
+    SessionManager.Created session =
+        app.sessions()
+            .create(
+                CreateSession.newBuilder()
+                    .setBuiltinScenario("market-year")
+                    .setSettings(
+                        SessionSettings.newBuilder()
+                            .setTitle("Workshop " + size)
+                            .setTeams(TEAMS)
+                            .setSeed(2026)
+                            .setLastCallSeconds(LAST_CALL_SECONDS)
+                            .addBotStrategies("")
+                            .addBotStrategies("")
+                            .addBotStrategies("numbers"))
+                    .build())
+            .get(10, TimeUnit.SECONDS);
     WebDriver ada = BrowserGameTest.browser(width, height);
     WebDriver bo = BrowserGameTest.browser(width, height);
 
@@ -183,7 +202,8 @@ class WorkshopBrowserTest {
         checkFirstTurnGuards(ada, size);
         audit(ada, size + " player turn");
       } else {
-        assertEquals(lastHours, hours(ada), "turn " + turn + " is prefilled with last turn's hours");
+        assertEquals(
+            lastHours, hours(ada), "turn " + turn + " is prefilled with last turn's hours");
       }
       checkTurnBarWhileScrolling(ada);
       noDilemmaPreselected(ada);
@@ -199,9 +219,11 @@ class WorkshopBrowserTest {
       }
       noDilemmaPreselected(bo);
       answerDilemmas(bo);
-      js(bo, "document.getElementById('clear-hours').click();"
-          + "const b = document.querySelector('#acts input[data-act]'); b.value = '60';"
-          + "b.dispatchEvent(new Event('input'));");
+      js(
+          bo,
+          "document.getElementById('clear-hours').click();"
+              + "const b = document.querySelector('#acts input[data-act]'); b.value = '60';"
+              + "b.dispatchEvent(new Event('input'));");
       bo.findElement(By.id("submit")).click();
       BrowserGameTest.confirmIfAsked(bo);
       final int now = turn;
@@ -259,7 +281,8 @@ class WorkshopBrowserTest {
     assertTrue(debrief.contains("(bot: numbers)"), "the ghost is named: " + debrief);
     assertFalse(ada.findElements(By.cssSelector("#chart-results .uplot")).isEmpty());
     assertTrue(ada.findElement(By.id("split")).getText().length() > 0);
-    assertFalse(ada.findElement(By.id("split")).getText().contains("push "),
+    assertFalse(
+        ada.findElement(By.id("split")).getText().contains("push "),
         "acts are named, not shown by id");
     screenshot(ada, size + "-9-debrief");
     js(ada, "document.getElementById('chart-results').scrollIntoView()");
@@ -268,9 +291,12 @@ class WorkshopBrowserTest {
     screenshot(ada, size + "-9-debrief-team-page");
     js(ada, "window.scrollTo(0, 0)");
     audit(ada, size + " debrief");
-    assertEquals(1 + TEAMS, pages(ada, size + "-debrief"),
+    assertEquals(
+        1 + TEAMS,
+        pages(ada, size + "-debrief"),
         "the debrief and one page per team; heights in print at A4 width (a page holds about"
-            + " 1030 px): " + printHeights(ada));
+            + " 1030 px): "
+            + printHeights(ada));
     tap(ada, ada.findElement(By.id("export-html")));
     waitText(ada, By.id("export-status"), "Saved the debrief as HTML");
     tap(ada, ada.findElement(By.id("whatif-run")));
@@ -286,8 +312,12 @@ class WorkshopBrowserTest {
       d.quit();
       BrowserGameTest.drivers.remove(d);
     }
-    System.out.println("workshop game at " + size + " size took "
-        + (System.nanoTime() - started) / 1_000_000_000L + " s");
+    System.out.println(
+        "workshop game at "
+            + size
+            + " size took "
+            + (System.nanoTime() - started) / 1_000_000_000L
+            + " s");
   }
 
   /**
@@ -315,9 +345,12 @@ class WorkshopBrowserTest {
 
   /** Waits until the turn's form is open (true) or the game has ended (false). */
   private static boolean waitForTurnOrEnd(WebDriver d, int turn) {
-    waiting(d).until(x -> "ENDED".equals(js(x, "return document.body.dataset.phase"))
-        || String.valueOf(turn).equals(x.findElement(By.id("turn-heading"))
-            .getAttribute("data-turn")));
+    waiting(d)
+        .until(
+            x ->
+                "ENDED".equals(js(x, "return document.body.dataset.phase"))
+                    || String.valueOf(turn)
+                        .equals(x.findElement(By.id("turn-heading")).getAttribute("data-turn")));
     if ("ENDED".equals(js(d, "return document.body.dataset.phase"))) {
       return false;
     }
@@ -326,15 +359,22 @@ class WorkshopBrowserTest {
   }
 
   private static void waitHeading(WebDriver d, int turn) {
-    waiting(d).until(x -> String.valueOf(turn).equals(x.findElement(By.id("turn-heading"))
-        .getAttribute("data-turn")) && x.findElement(By.id("decision-form")).isDisplayed());
+    waiting(d)
+        .until(
+            x ->
+                String.valueOf(turn)
+                        .equals(x.findElement(By.id("turn-heading")).getAttribute("data-turn"))
+                    && x.findElement(By.id("decision-form")).isDisplayed());
   }
 
   @SuppressWarnings("unchecked")
   private static Map<String, Long> hours(WebDriver d) {
-    return (Map<String, Long>) js(d, "const h = {};"
-        + "for (const i of document.querySelectorAll('#acts input[data-act]')) h[i.dataset.act] = Number(i.value);"
-        + "return h;");
+    return (Map<String, Long>)
+        js(
+            d,
+            "const h = {};"
+                + "for (const i of document.querySelectorAll('#acts input[data-act]')) h[i.dataset.act] = Number(i.value);"
+                + "return h;");
   }
 
   /** Turn 1: a 0-hour plan asks first; "Go back" sends nothing; Enter in a box never submits. */
@@ -347,11 +387,13 @@ class WorkshopBrowserTest {
     screenshot(ada, size + "-2-zero-hours-asks");
     ada.findElement(By.id("confirm-no")).click();
     assertFalse(dialog.isDisplayed());
-    assertEquals(null, js(ada, "return document.body.dataset.accepted || null"),
-        "nothing was submitted");
+    assertEquals(
+        null, js(ada, "return document.body.dataset.accepted || null"), "nothing was submitted");
 
-    js(ada, "window.__submits = 0; document.getElementById('decision-form')"
-        + ".addEventListener('submit', () => window.__submits++);");
+    js(
+        ada,
+        "window.__submits = 0; document.getElementById('decision-form')"
+            + ".addEventListener('submit', () => window.__submits++);");
     WebElement box = ada.findElement(By.cssSelector("#acts input[data-act]"));
     tap(ada, box);
     box.sendKeys("7", Keys.ENTER);
@@ -361,8 +403,8 @@ class WorkshopBrowserTest {
 
   /** The turn bar (time, hours, the room, submit) stays in view wherever the page is scrolled. */
   private static void checkTurnBarWhileScrolling(WebDriver d) {
-    for (String where : List.of("document.body.scrollHeight", "document.body.scrollHeight / 2",
-        "0")) {
+    for (String where :
+        List.of("document.body.scrollHeight", "document.body.scrollHeight / 2", "0")) {
       js(d, "window.scrollTo(0, " + where + ")");
       assertInViewport(d, "turn-bar", "the turn bar scrolled to " + where);
       assertTrue(d.findElement(By.id("submit")).isDisplayed());
@@ -371,7 +413,9 @@ class WorkshopBrowserTest {
   }
 
   private static void noDilemmaPreselected(WebDriver d) {
-    assertEquals(0L, js(d, "return document.querySelectorAll('#dilemmas input:checked').length"),
+    assertEquals(
+        0L,
+        js(d, "return document.querySelectorAll('#dilemmas input:checked').length"),
         "no dilemma answer is chosen for the player");
   }
 
@@ -403,20 +447,26 @@ class WorkshopBrowserTest {
   private static void submit(WebDriver d, int turn, int version) {
     waiting(d).until(ExpectedConditions.elementToBeClickable(By.id("submit"))).click();
     BrowserGameTest.confirmIfAsked(d);
-    waiting(d).until(x -> (turn + ":" + version).equals(
-        js(x, "return document.body.dataset.accepted")));
+    waiting(d)
+        .until(x -> (turn + ":" + version).equals(js(x, "return document.body.dataset.accepted")));
   }
 
   private static void assertInViewport(WebDriver d, String id, String what) {
     @SuppressWarnings("unchecked")
-    Map<String, Object> r = (Map<String, Object>) js(d, "const r = document.getElementById("
-        + "arguments[0]).getBoundingClientRect(); return {top: r.top, bottom: r.bottom, "
-        + "height: r.height, vh: window.innerHeight};", id);
+    Map<String, Object> r =
+        (Map<String, Object>)
+            js(
+                d,
+                "const r = document.getElementById("
+                    + "arguments[0]).getBoundingClientRect(); return {top: r.top, bottom: r.bottom, "
+                    + "height: r.height, vh: window.innerHeight};",
+                id);
     double top = ((Number) r.get("top")).doubleValue();
     double bottom = ((Number) r.get("bottom")).doubleValue();
     double vh = ((Number) r.get("vh")).doubleValue();
-    assertTrue(((Number) r.get("height")).doubleValue() > 0 && top >= -1 && top < vh
-        && bottom > 0, what + " is in the viewport: " + r);
+    assertTrue(
+        ((Number) r.get("height")).doubleValue() > 0 && top >= -1 && top < vh && bottom > 0,
+        what + " is in the viewport: " + r);
   }
 
   private static void assertRanked(WebDriver d) {
@@ -450,12 +500,15 @@ class WorkshopBrowserTest {
   private static Object printHeights(WebDriver d) throws IOException {
     var chrome = (org.openqa.selenium.chromium.ChromiumDriver) d;
     chrome.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("media", "print"));
-    chrome.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", 703,
-        "height", 1032, "deviceScaleFactor", 1, "mobile", false));
+    chrome.executeCdpCommand(
+        "Emulation.setDeviceMetricsOverride",
+        Map.of("width", 703, "height", 1032, "deviceScaleFactor", 1, "mobile", false));
     try {
       screenshot(d, "debrief-print-preview");
-      return js(d, "return [...document.querySelectorAll('section.print')].map((s) => "
-          + "(s.dataset.team || s.id) + ': ' + Math.round(s.getBoundingClientRect().height))");
+      return js(
+          d,
+          "return [...document.querySelectorAll('section.print')].map((s) => "
+              + "(s.dataset.team || s.id) + ': ' + Math.round(s.getBoundingClientRect().height))");
     } finally {
       chrome.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
       chrome.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("media", ""));
@@ -465,7 +518,9 @@ class WorkshopBrowserTest {
   /** Every key the page asked for exists in its language, and both languages have the same keys. */
   private static void noMissingText(WebDriver d, String page) {
     assertEquals(List.of(), js(d, "return [...I18N.missing]"), page + ": missing texts");
-    assertEquals(js(d, "return I18N.keys('en')"), js(d, "return I18N.keys('de')"),
+    assertEquals(
+        js(d, "return I18N.keys('en')"),
+        js(d, "return I18N.keys('de')"),
         page + ": English and German bundles have the same keys");
   }
 
@@ -476,12 +531,15 @@ class WorkshopBrowserTest {
       js(d, axe);
     }
     d.manage().timeouts().scriptTimeout(java.time.Duration.ofSeconds(60));
-    List<Map<String, Object>> violations = (List<Map<String, Object>>) ((JavascriptExecutor) d)
-        .executeAsyncScript("const done = arguments[arguments.length - 1];"
-            + "axe.run(document, { resultTypes: ['violations'] }).then((r) => done("
-            + "r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,"
-            + " nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }))),"
-            + " (e) => done([{ id: 'axe-error', impact: 'serious', help: String(e) }]));");
+    List<Map<String, Object>> violations =
+        (List<Map<String, Object>>)
+            ((JavascriptExecutor) d)
+                .executeAsyncScript(
+                    "const done = arguments[arguments.length - 1];"
+                        + "axe.run(document, { resultTypes: ['violations'] }).then((r) => done("
+                        + "r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,"
+                        + " nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }))),"
+                        + " (e) => done([{ id: 'axe-error', impact: 'serious', help: String(e) }]));");
     List<Map<String, Object>> serious = new ArrayList<>();
     for (Map<String, Object> v : violations) {
       if ("serious".equals(v.get("impact")) || "critical".equals(v.get("impact"))) {

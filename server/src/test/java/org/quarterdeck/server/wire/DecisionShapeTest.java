@@ -20,24 +20,30 @@ class DecisionShapeTest {
 
   @Test
   void aNegativeEntryCannotHideInAPositiveSum() {
-    DecisionShape.Problem p = problem(Decision.newBuilder().addHours(hours("push", 10))
-        .addHours(hours("push", -5)).build());
+    DecisionShape.Problem p =
+        problem(
+            Decision.newBuilder().addHours(hours("push", 10)).addHours(hours("push", -5)).build());
     assertEquals("hours[push]", p.field());
     assertTrue(p.message().contains("negative"), p.message());
   }
 
   @Test
   void aRepeatedActWithValidEntriesPassesToBeSummed() {
-    assertTrue(DecisionShape.check(Decision.newBuilder().addHours(hours("push", 3))
-        .addHours(hours("push", 4)).build()).isEmpty());
+    assertTrue(
+        DecisionShape.check(
+                Decision.newBuilder().addHours(hours("push", 3)).addHours(hours("push", 4)).build())
+            .isEmpty());
   }
 
   @Test
   void nonFiniteHoursAreRefused() {
-    assertEquals("hours[coach]", problem(Decision.newBuilder()
-        .addHours(hours("coach", Double.NaN)).build()).field());
-    assertEquals("hours[coach]", problem(Decision.newBuilder()
-        .addHours(hours("coach", Double.POSITIVE_INFINITY)).build()).field());
+    assertEquals(
+        "hours[coach]",
+        problem(Decision.newBuilder().addHours(hours("coach", Double.NaN)).build()).field());
+    assertEquals(
+        "hours[coach]",
+        problem(Decision.newBuilder().addHours(hours("coach", Double.POSITIVE_INFINITY)).build())
+            .field());
   }
 
   @Test
@@ -62,11 +68,16 @@ class DecisionShapeTest {
 
   @Test
   void aDilemmaAnsweredTwiceAndOverlongIdsAreRefused() {
-    assertEquals("choices[audit]", problem(Decision.newBuilder()
-        .addChoices(DilemmaChoice.newBuilder().setDilemma("audit").setOption("shade"))
-        .addChoices(DilemmaChoice.newBuilder().setDilemma("audit").setOption("honest"))
-        .build()).field());
-    assertEquals("hours", problem(Decision.newBuilder().addHours(hours("x".repeat(201), 1))
-        .build()).field());
+    assertEquals(
+        "choices[audit]",
+        problem(
+                Decision.newBuilder()
+                    .addChoices(DilemmaChoice.newBuilder().setDilemma("audit").setOption("shade"))
+                    .addChoices(DilemmaChoice.newBuilder().setDilemma("audit").setOption("honest"))
+                    .build())
+            .field());
+    assertEquals(
+        "hours",
+        problem(Decision.newBuilder().addHours(hours("x".repeat(201), 1)).build()).field());
   }
 }

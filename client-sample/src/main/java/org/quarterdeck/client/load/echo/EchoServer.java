@@ -1,7 +1,5 @@
 package org.quarterdeck.client.load.echo;
 
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -12,20 +10,22 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import org.quarterdeck.client.load.NativeIo;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.quarterdeck.client.load.NativeIo;
+import picocli.CommandLine;
 
 /**
- * Benchmark code, not part of the product: a bare Netty WebSocket server at {@code /ws} that
- * sends every binary frame back as it came. The load generator drives it with the same frames as
- * the game server to measure the ceiling of WebSocket framing on the same machine; a
- * SubmitDecision sent back parses as a DecisionAccepted with the same request id (both are field
- * 30 of their envelope), so the generator needs no special case.
+ * Benchmark code, not part of the product: a bare Netty WebSocket server at {@code /ws} that sends
+ * every binary frame back as it came. The load generator drives it with the same frames as the game
+ * server to measure the ceiling of WebSocket framing on the same machine; a SubmitDecision sent
+ * back parses as a DecisionAccepted with the same request id (both are field 30 of their envelope),
+ * so the generator needs no special case.
  */
 public final class EchoServer implements AutoCloseable {
   static final String HTTP = "http";
@@ -39,22 +39,27 @@ public final class EchoServer implements AutoCloseable {
 
   private EchoServer(InetSocketAddress bind, int threads) throws InterruptedException {
     workers = NativeIo.group(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
-    channel = new ServerBootstrap()
-        .group(boss, workers)
-        .channel(NativeIo.serverChannel())
-        .option(ChannelOption.SO_BACKLOG, 4096)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ChannelPipeline p = ch.pipeline();
-            p.addLast(HTTP, new HttpServerCodec());
-            p.addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(8192));
-            p.addLast(WEBSOCKET, new WebSocketServerProtocolHandler("/ws", null, false, 65536));
-            p.addLast(ECHO, Echo.INSTANCE);
-          }
-        })
-        .bind(bind).sync().channel();
+    channel =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(NativeIo.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ChannelPipeline p = ch.pipeline();
+                    p.addLast(HTTP, new HttpServerCodec());
+                    p.addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(8192));
+                    p.addLast(
+                        WEBSOCKET, new WebSocketServerProtocolHandler("/ws", null, false, 65536));
+                    p.addLast(ECHO, Echo.INSTANCE);
+                  }
+                })
+            .bind(bind)
+            .sync()
+            .channel();
   }
 
   /**
@@ -82,9 +87,12 @@ public final class EchoServer implements AutoCloseable {
   }
 
   /** The echo server's command line. */
-  @CommandLine.Command(name = "echo-server", mixinStandardHelpOptions = true,
-      description = "A bare WebSocket echo server at /ws, the load generator's baseline; runs"
-          + " until killed.")
+  @CommandLine.Command(
+      name = "echo-server",
+      mixinStandardHelpOptions = true,
+      description =
+          "A bare WebSocket echo server at /ws, the load generator's baseline; runs"
+              + " until killed.")
   public static final class Command implements Callable<Integer> {
     @CommandLine.Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS")
     private String bind;
@@ -92,15 +100,24 @@ public final class EchoServer implements AutoCloseable {
     @CommandLine.Option(names = "--port", defaultValue = "9090", paramLabel = "PORT")
     private int port;
 
-    @CommandLine.Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+    @CommandLine.Option(
+        names = "--threads",
+        defaultValue = "0",
+        paramLabel = "N",
         description = "Event loops (0: one per core).")
     private int threads;
 
     @Override
     public Integer call() throws InterruptedException {
       EchoServer server = start(new InetSocketAddress(bind, port), threads);
-      System.out.println("echo server at ws://" + bind + ":" + server.port() + "/ws (pid "
-          + ProcessHandle.current().pid() + ")");
+      System.out.println(
+          "echo server at ws://"
+              + bind
+              + ":"
+              + server.port()
+              + "/ws (pid "
+              + ProcessHandle.current().pid()
+              + ")");
       System.out.flush();
       server.channel.closeFuture().sync();
       return 0;

@@ -26,14 +26,14 @@ import org.quarterdeck.server.store.StoreOptions;
 /**
  * Appends per second and acknowledgement latency of the event store (a benchmark, not a test).
  *
- * <p>Each appender is one session with its own log, in a closed loop like a player waiting for
- * the acknowledgement of a decision: append, wait for the acknowledgement (hopping to one of two
- * "event loop" threads, as the server does), append again. Latency is from the {@code append}
- * call to the moment the acknowledgement reaches the event loop.
+ * <p>Each appender is one session with its own log, in a closed loop like a player waiting for the
+ * acknowledgement of a decision: append, wait for the acknowledgement (hopping to one of two "event
+ * loop" threads, as the server does), append again. Latency is from the {@code append} call to the
+ * moment the acknowledgement reaches the event loop.
  *
- * <p>Usage: {@code StoreBenchmark [--dir DIR] [--seconds N] [--warmup N] [--payload BYTES]
- * [--modes always,batch,batch2,off] [--appenders 1,16,256]}; {@code batch} uses the default (no
- * window), {@code batch2} a 2 ms window. See {@code scripts/bench-store.sh}.
+ * <p>Usage: {@code StoreBenchmark [--dir DIR] [--seconds N] [--warmup N] [--payload BYTES] [--modes
+ * always,batch,batch2,off] [--appenders 1,16,256]}; {@code batch} uses the default (no window),
+ * {@code batch2} a 2 ms window. See {@code scripts/bench-store.sh}.
  */
 public final class StoreBenchmark {
   private StoreBenchmark() {}
@@ -52,15 +52,29 @@ public final class StoreBenchmark {
         case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
         case "--payload" -> payloadBytes = Integer.parseInt(args[i + 1]);
         case "--modes" -> modes = List.of(args[i + 1].split(","));
-        case "--appenders" -> appenders = Stream.of(args[i + 1].split(","))
-            .map(Integer::valueOf).toList();
+        case "--appenders" ->
+            appenders = Stream.of(args[i + 1].split(",")).map(Integer::valueOf).toList();
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    System.out.printf(Locale.ROOT, "store benchmark: dir=%s payload=%d B, %d s warm-up + %d s"
-        + " measured per row, one session log per appender%n", dir, payloadBytes, warmup, seconds);
-    System.out.printf(Locale.ROOT, "%-8s %9s %12s %9s %9s %9s %9s%n", "mode", "appenders",
-        "appends/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms");
+    System.out.printf(
+        Locale.ROOT,
+        "store benchmark: dir=%s payload=%d B, %d s warm-up + %d s"
+            + " measured per row, one session log per appender%n",
+        dir,
+        payloadBytes,
+        warmup,
+        seconds);
+    System.out.printf(
+        Locale.ROOT,
+        "%-8s %9s %12s %9s %9s %9s %9s%n",
+        "mode",
+        "appenders",
+        "appends/s",
+        "p50 ms",
+        "p99 ms",
+        "p99.9 ms",
+        "max ms");
     for (String mode : modes) {
       for (int n : appenders) {
         run(dir, mode, n, payloadBytes, warmup, seconds);
@@ -78,8 +92,9 @@ public final class StoreBenchmark {
     };
   }
 
-  private static void run(Path root, String mode, int appenders, int payloadBytes, int warmup,
-      int seconds) throws Exception {
+  private static void run(
+      Path root, String mode, int appenders, int payloadBytes, int warmup, int seconds)
+      throws Exception {
     Path data = root.resolve(mode + "-" + appenders);
     deleteRecursively(data);
     ExecutorService loops = Executors.newFixedThreadPool(2);
@@ -97,8 +112,8 @@ public final class StoreBenchmark {
         logs.add(store.create("bench-" + i).get(10, TimeUnit.SECONDS));
       }
       for (EventLog log : logs) {
-        loops.execute(() -> appendLoop(log, payload, loops, latency, acknowledged, failed,
-            running, stopped));
+        loops.execute(
+            () -> appendLoop(log, payload, loops, latency, acknowledged, failed, running, stopped));
       }
       Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
       latency.reset();
@@ -110,33 +125,49 @@ public final class StoreBenchmark {
       Histogram snapshot = latency.copy();
       running.set(false);
       stopped.await(60, TimeUnit.SECONDS);
-      System.out.printf(Locale.ROOT, "%-8s %9d %12.0f %9.3f %9.3f %9.3f %9.3f%s%n", mode,
-          appenders, count / elapsed, ms(snapshot.getValueAtPercentile(50)),
-          ms(snapshot.getValueAtPercentile(99)), ms(snapshot.getValueAtPercentile(99.9)),
-          ms(snapshot.getMaxValue()), failed.get() > 0 ? "  (" + failed.get() + " failed)" : "");
+      System.out.printf(
+          Locale.ROOT,
+          "%-8s %9d %12.0f %9.3f %9.3f %9.3f %9.3f%s%n",
+          mode,
+          appenders,
+          count / elapsed,
+          ms(snapshot.getValueAtPercentile(50)),
+          ms(snapshot.getValueAtPercentile(99)),
+          ms(snapshot.getValueAtPercentile(99.9)),
+          ms(snapshot.getMaxValue()),
+          failed.get() > 0 ? "  (" + failed.get() + " failed)" : "");
     } finally {
       loops.shutdown();
       deleteRecursively(data);
     }
   }
 
-  private static void appendLoop(EventLog log, byte[] payload, ExecutorService loop,
-      Histogram latency, AtomicLong acknowledged, AtomicLong failed, AtomicBoolean running,
+  private static void appendLoop(
+      EventLog log,
+      byte[] payload,
+      ExecutorService loop,
+      Histogram latency,
+      AtomicLong acknowledged,
+      AtomicLong failed,
+      AtomicBoolean running,
       CountDownLatch stopped) {
     if (!running.get()) {
       stopped.countDown();
       return;
     }
     long start = System.nanoTime();
-    log.append(payload).whenCompleteAsync((sequence, error) -> {
-      if (error != null) {
-        failed.incrementAndGet();
-      } else {
-        latency.recordValue(System.nanoTime() - start);
-        acknowledged.incrementAndGet();
-      }
-      appendLoop(log, payload, loop, latency, acknowledged, failed, running, stopped);
-    }, loop);
+    log.append(payload)
+        .whenCompleteAsync(
+            (sequence, error) -> {
+              if (error != null) {
+                failed.incrementAndGet();
+              } else {
+                latency.recordValue(System.nanoTime() - start);
+                acknowledged.incrementAndGet();
+              }
+              appendLoop(log, payload, loop, latency, acknowledged, failed, running, stopped);
+            },
+            loop);
   }
 
   private static double ms(long nanos) {

@@ -17,11 +17,11 @@ import org.quarterdeck.server.testing.TestServer;
 
 /** {@code facilitate} and {@code bots} driven end to end against a real server. */
 class FacilitateCliEndToEndTest {
-  @RegisterExtension
-  static final TestServer server = TestServer.inMemory();
+  @RegisterExtension static final TestServer server = TestServer.inMemory();
 
-  private static ServerMessage next(LinkedBlockingQueue<ServerMessage> pushes,
-      ServerMessage.BodyCase kind) throws InterruptedException {
+  private static ServerMessage next(
+      LinkedBlockingQueue<ServerMessage> pushes, ServerMessage.BodyCase kind)
+      throws InterruptedException {
     while (true) {
       ServerMessage m = pushes.poll(10, SECONDS);
       if (m == null) {
@@ -35,8 +35,20 @@ class FacilitateCliEndToEndTest {
 
   @Test
   void createsASessionPrintsTheCodeAndRunsTheFacilitatorsCommands() throws Exception {
-    Terminal f = Terminal.start("facilitate", "--server", server.webSocket().toString(), "--create",
-        "--teams", "3", "--deadline", "600", "--seed", "5", "--title", "Workshop");
+    Terminal f =
+        Terminal.start(
+            "facilitate",
+            "--server",
+            server.webSocket().toString(),
+            "--create",
+            "--teams",
+            "3",
+            "--deadline",
+            "600",
+            "--seed",
+            "5",
+            "--title",
+            "Workshop");
     String code = f.await("^  Join code +(\\S+)").group(1);
     f.await("^  Facilitator token +\\S{20,}");
     f.await("^Facilitating 'Workshop' \\(market-year, 3 teams");
@@ -60,14 +72,18 @@ class FacilitateCliEndToEndTest {
       f.await("^  ok \\(phase TURN_OPEN, turn 1\\)");
       long announced; // skips earlier clock changes: the one 'until' set must come
       do {
-        announced = next(pushes, ServerMessage.BodyCase.PHASE_CHANGED).getPhaseChanged()
-            .getDeadlineEpochMs();
+        announced =
+            next(pushes, ServerMessage.BodyCase.PHASE_CHANGED)
+                .getPhaseChanged()
+                .getDeadlineEpochMs();
       } while (announced != until.toInstant().toEpochMilli());
       f.type("extend 30");
       f.await("^  ok \\(phase TURN_OPEN, turn 1\\)");
       f.type("assign 2 3");
       f.await("^  ok ");
-      assertEquals(2, next(pushes, ServerMessage.BodyCase.SNAPSHOT).getSnapshot().getTeam(),
+      assertEquals(
+          2,
+          next(pushes, ServerMessage.BodyCase.SNAPSHOT).getSnapshot().getTeam(),
           "Dee moved from team 2 to team 3");
       f.type("assign 1 bot numbers");
       f.await("^  ok ");
@@ -81,15 +97,17 @@ class FacilitateCliEndToEndTest {
       f.await("^  ok \\(phase TURN_OPEN, turn 1\\)");
       f.type("inject big-order 3");
       f.await("^  ok ");
-      assertTrue(next(pushes, ServerMessage.BodyCase.TURN_OPENED).getTurnOpened()
-          .getEventsList().stream().anyMatch(e -> e.getInjected()));
+      assertTrue(
+          next(pushes, ServerMessage.BodyCase.TURN_OPENED).getTurnOpened().getEventsList().stream()
+              .anyMatch(e -> e.getInjected()));
       f.type("inject-custom \"Flu season\" morale=-5 teams=3 narrative=\"Half the team is ill\"");
       f.await("^  ok ");
       f.type("inject-custom \"Bad\" sanity=-5");
       f.await("^  the server refused: INVALID_ARGUMENT: no variable 'sanity'");
       f.type("broadcast Ten minutes left, then the debrief");
       f.await("^  ok ");
-      assertEquals("Ten minutes left, then the debrief",
+      assertEquals(
+          "Ten minutes left, then the debrief",
           next(pushes, ServerMessage.BodyCase.BROADCAST).getBroadcast().getText());
       f.type("live");
       f.await("^Live: phase TURN_OPEN, turn 1");
@@ -112,7 +130,8 @@ class FacilitateCliEndToEndTest {
 
       f.type("kick 3");
       f.await("^  ok ");
-      assertEquals(Goodbye.Reason.KICKED,
+      assertEquals(
+          Goodbye.Reason.KICKED,
           next(pushes, ServerMessage.BodyCase.GOODBYE).getGoodbye().getReason());
       f.type("end");
       f.await("^=== Game over: final scores ===");
@@ -123,12 +142,14 @@ class FacilitateCliEndToEndTest {
 
   @Test
   void aFacilitatorComesBackWithTheToken() throws Exception {
-    Terminal first = Terminal.start("facilitate", "--server", server.tcp().toString(), "--create",
-        "--teams", "2");
+    Terminal first =
+        Terminal.start(
+            "facilitate", "--server", server.tcp().toString(), "--create", "--teams", "2");
     String token = first.await("^  Facilitator token +(\\S+)").group(1);
     first.type("quit");
     assertEquals(0, first.exitCode(Duration.ofSeconds(10)));
-    Terminal again = Terminal.start("facilitate", "--server", server.webSocket().toString(), "--token", token);
+    Terminal again =
+        Terminal.start("facilitate", "--server", server.webSocket().toString(), "--token", token);
     again.await("^Facilitating '.*' \\(market-year, 2 teams");
     again.type("start");
     again.await("^  ok \\(phase TURN_OPEN, turn 1\\)");
@@ -141,12 +162,22 @@ class FacilitateCliEndToEndTest {
     Terminal t = Terminal.start("facilitate", "--server", server.webSocket().toString());
     assertEquals(2, t.exitCode(Duration.ofSeconds(10)));
     assertTrue(t.errors().contains("give either --create or --token TOKEN"), t.errors());
-    Terminal bots = Terminal.start("bots", "--server", server.webSocket().toString(), "--join", "X", "--count",
-        "2", "--strategy", "clever");
+    Terminal bots =
+        Terminal.start(
+            "bots",
+            "--server",
+            server.webSocket().toString(),
+            "--join",
+            "X",
+            "--count",
+            "2",
+            "--strategy",
+            "clever");
     assertEquals(2, bots.exitCode(Duration.ofSeconds(10)));
     assertTrue(bots.errors().contains("unknown strategy 'clever'"), bots.errors());
-    Terminal wrongCode = Terminal.start("play", "--server", server.webSocket().toString(), "--join", "ZZZZZZ",
-        "--name", "Eve");
+    Terminal wrongCode =
+        Terminal.start(
+            "play", "--server", server.webSocket().toString(), "--join", "ZZZZZZ", "--name", "Eve");
     assertEquals(1, wrongCode.exitCode(Duration.ofSeconds(10)));
     assertTrue(wrongCode.errors().contains("NOT_FOUND"), wrongCode.errors());
   }

@@ -27,11 +27,10 @@ import org.quarterdeck.server.testing.TestServer;
 
 /** {@code play} driven by a script on standard input against a real server. */
 class PlayCliEndToEndTest {
-  @RegisterExtension
-  static final TestServer server = TestServer.inMemory();
+  @RegisterExtension static final TestServer server = TestServer.inMemory();
 
-  private static ServerMessage facilitate(QuarterdeckClient facilitator,
-      FacilitatorCommand.Builder command) throws Exception {
+  private static ServerMessage facilitate(
+      QuarterdeckClient facilitator, FacilitatorCommand.Builder command) throws Exception {
     return facilitator.call(ClientMessage.newBuilder().setFacilitator(command)).get(10, SECONDS);
   }
 
@@ -40,41 +39,67 @@ class PlayCliEndToEndTest {
   void aScriptJoinsRevisesAndPlaysTwoTurns(String transport) throws Exception {
     try (QuarterdeckClient facilitator = server.client();
         QuarterdeckClient other = server.client()) {
-      SessionCreated session = server.create(facilitator, SessionSettings.newBuilder()
-          .setTeams(3).setSeed(42).build());
+      SessionCreated session =
+          server.create(facilitator, SessionSettings.newBuilder().setTeams(3).setSeed(42).build());
       facilitator.resume(session.getFacilitatorToken()).get(10, SECONDS);
       LinkedBlockingQueue<TurnOpened> otherTurns = new LinkedBlockingQueue<>();
-      other.onPush(m -> {
-        if (m.hasTurnOpened()) {
-          otherTurns.add(m.getTurnOpened());
-        }
-      });
+      other.onPush(
+          m -> {
+            if (m.hasTurnOpened()) {
+              otherTurns.add(m.getTurnOpened());
+            }
+          });
       other.join(session.getJoinCode(), "Other").get(10, SECONDS);
 
-      String url = transport.equals("tcp") ? server.tcp().toString() : server.webSocket().toString();
-      Terminal play = transport.equals("ws-json")
-          ? Terminal.start("play", "--server", url, "--join", session.getJoinCode(), "--name",
-              "Ada", "--json")
-          : Terminal.start("play", "--server", url, "--join", session.getJoinCode(), "--name",
-              "Ada");
+      String url =
+          transport.equals("tcp") ? server.tcp().toString() : server.webSocket().toString();
+      Terminal play =
+          transport.equals("ws-json")
+              ? Terminal.start(
+                  "play",
+                  "--server",
+                  url,
+                  "--join",
+                  session.getJoinCode(),
+                  "--name",
+                  "Ada",
+                  "--json")
+              : Terminal.start(
+                  "play", "--server", url, "--join", session.getJoinCode(), "--name", "Ada");
       // The whole script goes in before the game starts: lines wait for the turn to open.
-      play.type("push=10 coach=8 change=6", "submit", "push=12", "submit", "wait", "show",
-          "report=5 vision=5 serve=4", "submit", "wait", "quit");
+      play.type(
+          "push=10 coach=8 change=6",
+          "submit",
+          "push=12",
+          "submit",
+          "wait",
+          "show",
+          "report=5 vision=5 serve=4",
+          "submit",
+          "wait",
+          "quit");
       play.await("^Joined as Ada on team \\d");
       play.await("^Your token: \\S{20,}");
       play.await("No turn is open yet");
 
-      facilitate(facilitator, FacilitatorCommand.newBuilder()
-          .setStart(Empty.getDefaultInstance()));
+      facilitate(facilitator, FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance()));
       play.await("=== Turn 1 \\(quarter 1\\) is open ===");
       play.await("^    push +management");
       play.await("^  Decision v1 for turn 1 accepted \\(24 h booked\\)");
       play.await("^  Decision v2 for turn 1 accepted \\(26 h booked\\)");
 
       // The second player submits: every human has, so turn 1 resolves.
-      other.call(ClientMessage.newBuilder().setSubmitDecision(SubmitDecision.newBuilder()
-          .setTurn(1).setVersion(1).setDecision(Decision.newBuilder().addHours(
-              ActHours.newBuilder().setAct("push").setHours(20))))).get(10, SECONDS);
+      other
+          .call(
+              ClientMessage.newBuilder()
+                  .setSubmitDecision(
+                      SubmitDecision.newBuilder()
+                          .setTurn(1)
+                          .setVersion(1)
+                          .setDecision(
+                              Decision.newBuilder()
+                                  .addHours(ActHours.newBuilder().setAct("push").setHours(20)))))
+          .get(10, SECONDS);
       play.await("=== Turn 1 results: what changed and why ===");
       play.await("^  Standings:");
       play.await("=== Turn 2 \\(quarter 1\\) is open ===");
@@ -83,8 +108,8 @@ class PlayCliEndToEndTest {
       play.await("^  Decision v1 for turn 2 accepted \\(14 h booked\\)");
 
       // Turn 2: the other player stays silent; the facilitator forces the turn.
-      facilitate(facilitator, FacilitatorCommand.newBuilder()
-          .setForceResolve(Empty.getDefaultInstance()));
+      facilitate(
+          facilitator, FacilitatorCommand.newBuilder().setForceResolve(Empty.getDefaultInstance()));
       play.await("=== Turn 2 results: what changed and why ===");
       play.await("=== Turn 3 \\(quarter 1\\) is open ===");
       assertEquals(0, play.exitCode(Duration.ofSeconds(20)));
@@ -101,17 +126,22 @@ class PlayCliEndToEndTest {
   void aLineOverTheBudgetIsRefusedLocallyAndNothingIsSent() throws Exception {
     try (QuarterdeckClient facilitator = server.client();
         QuarterdeckClient other = server.client()) {
-      SessionCreated session = server.create(facilitator, SessionSettings.newBuilder()
-          .setTeams(2).setSeed(7).build());
+      SessionCreated session =
+          server.create(facilitator, SessionSettings.newBuilder().setTeams(2).setSeed(7).build());
       facilitator.resume(session.getFacilitatorToken()).get(10, SECONDS);
       other.join(session.getJoinCode(), "Other").get(10, SECONDS);
-      Terminal play = Terminal.start("play", "--server", server.webSocket().toString(), "--join",
-          session.getJoinCode(), "--name", "Bea");
+      Terminal play =
+          Terminal.start(
+              "play",
+              "--server",
+              server.webSocket().toString(),
+              "--join",
+              session.getJoinCode(),
+              "--name",
+              "Bea");
       play.await("^Your token:");
-      facilitate(facilitator, FacilitatorCommand.newBuilder()
-          .setStart(Empty.getDefaultInstance()));
-      var budget = play.await(
-          "free ([\\d.]+) h \\(\\+ up to ([\\d.]+) h overtime\\)");
+      facilitate(facilitator, FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance()));
+      var budget = play.await("free ([\\d.]+) h \\(\\+ up to ([\\d.]+) h overtime\\)");
       double free = Double.parseDouble(budget.group(1));
       double overtime = Double.parseDouble(budget.group(2));
 
@@ -126,8 +156,11 @@ class PlayCliEndToEndTest {
       play.await("^  Not submitted yet.");
 
       // Nothing reached the server: the live view shows no submission from Bea's team.
-      LiveView live = facilitate(facilitator, FacilitatorCommand.newBuilder()
-          .setLiveView(Empty.getDefaultInstance())).getLiveView();
+      LiveView live =
+          facilitate(
+                  facilitator,
+                  FacilitatorCommand.newBuilder().setLiveView(Empty.getDefaultInstance()))
+              .getLiveView();
       assertEquals(0, live.getTeamsList().stream().mapToInt(t -> t.getSubmitted()).sum());
 
       // Within free + overtime is fine (and says how much is overtime); then it is sent.
@@ -145,20 +178,29 @@ class PlayCliEndToEndTest {
   @Test
   void aPlayerCanTakeTheSeatBackWithTheToken() throws Exception {
     try (QuarterdeckClient facilitator = server.client()) {
-      SessionCreated session = server.create(facilitator, SessionSettings.newBuilder()
-          .setTeams(2).setSeed(9).build());
+      SessionCreated session =
+          server.create(facilitator, SessionSettings.newBuilder().setTeams(2).setSeed(9).build());
       facilitator.resume(session.getFacilitatorToken()).get(10, SECONDS);
-      Terminal first = Terminal.start("play", "--server", server.webSocket().toString(), "--join",
-          session.getJoinCode(), "--name", "Cy", "--team", "2");
+      Terminal first =
+          Terminal.start(
+              "play",
+              "--server",
+              server.webSocket().toString(),
+              "--join",
+              session.getJoinCode(),
+              "--name",
+              "Cy",
+              "--team",
+              "2");
       first.await("^Joined as Cy on team 2\\.");
       String token = first.await("^Your token: (\\S+)").group(1);
-      facilitate(facilitator, FacilitatorCommand.newBuilder()
-          .setStart(Empty.getDefaultInstance()));
+      facilitate(facilitator, FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance()));
       first.await("=== Turn 1 ");
       first.type("coach=5", "quit");
       assertEquals(0, first.exitCode(Duration.ofSeconds(10)));
 
-      Terminal again = Terminal.start("play", "--server", server.tcp().toString(), "--token", token);
+      Terminal again =
+          Terminal.start("play", "--server", server.tcp().toString(), "--token", token);
       again.await("^Resumed your seat.");
       again.await("=== Turn 1 \\(quarter 1\\) is open ===");
       again.type("serve=4", "submit");
@@ -169,18 +211,23 @@ class PlayCliEndToEndTest {
     }
   }
 
-
   @Test
   void waitReturnsAtOnceWhenTheTurnIsAlreadyOpen() throws Exception {
     try (QuarterdeckClient facilitator = server.client()) {
-      SessionCreated session = server.create(facilitator, SessionSettings.newBuilder()
-          .setTeams(2).setSeed(21).build());
+      SessionCreated session =
+          server.create(facilitator, SessionSettings.newBuilder().setTeams(2).setSeed(21).build());
       facilitator.resume(session.getFacilitatorToken()).get(10, SECONDS);
-      Terminal play = Terminal.start("play", "--server", server.webSocket().toString(), "--join",
-          session.getJoinCode(), "--name", "Hal");
+      Terminal play =
+          Terminal.start(
+              "play",
+              "--server",
+              server.webSocket().toString(),
+              "--join",
+              session.getJoinCode(),
+              "--name",
+              "Hal");
       play.await("^Your token:");
-      facilitate(facilitator, FacilitatorCommand.newBuilder()
-          .setStart(Empty.getDefaultInstance()));
+      facilitate(facilitator, FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance()));
       play.await("=== Turn 1 \\(quarter 1\\) is open ===");
       play.type("push=10", "submit"); // the only human: the turn resolves at once
       play.await("=== Turn 2 \\(quarter 1\\) is open ===");

@@ -26,8 +26,7 @@ import org.quarterdeck.server.testing.TestServer;
 
 /** The network drops between a real server and the client: the seat comes back by itself. */
 class ResumeEndToEndTest {
-  @RegisterExtension
-  static final TestServer server = TestServer.inMemory();
+  @RegisterExtension static final TestServer server = TestServer.inMemory();
   private static DroppingProxy proxy;
 
   @BeforeAll
@@ -46,8 +45,8 @@ class ResumeEndToEndTest {
   }
 
   private SessionCreated startedSession(QuarterdeckClient facilitator) throws Exception {
-    SessionCreated session = server.create(facilitator, SessionSettings.newBuilder()
-        .setTeams(2).setSeed(3).build());
+    SessionCreated session =
+        server.create(facilitator, SessionSettings.newBuilder().setTeams(2).setSeed(3).build());
     facilitator.resume(session.getFacilitatorToken()).get(10, SECONDS);
     return session;
   }
@@ -55,21 +54,31 @@ class ResumeEndToEndTest {
   @Test
   void theLibraryReconnectsAndResumesTheSeatWithItsToken() throws Exception {
     try (QuarterdeckClient facilitator = server.client();
-        QuarterdeckClient player = QuarterdeckClient.connect(URI.create(proxied()),
-            ClientOptions.defaults().withReconnect(new ClientOptions.Reconnect(
-                Duration.ofMillis(20), Duration.ofMillis(200), 10))).get(10, SECONDS)) {
+        QuarterdeckClient player =
+            QuarterdeckClient.connect(
+                    URI.create(proxied()),
+                    ClientOptions.defaults()
+                        .withReconnect(
+                            new ClientOptions.Reconnect(
+                                Duration.ofMillis(20), Duration.ofMillis(200), 10)))
+                .get(10, SECONDS)) {
       SessionCreated session = startedSession(facilitator);
       CompletableFuture<Snapshot> resumed = new CompletableFuture<>();
-      player.onConnection(new QuarterdeckClient.ConnectionListener() {
-        @Override
-        public void resumed(Snapshot snapshot) {
-          resumed.complete(snapshot);
-        }
-      });
+      player.onConnection(
+          new QuarterdeckClient.ConnectionListener() {
+            @Override
+            public void resumed(Snapshot snapshot) {
+              resumed.complete(snapshot);
+            }
+          });
       player.hello().get(10, SECONDS);
       Joined joined = player.join(session.getJoinCode(), "Fay", 1).get(10, SECONDS);
-      facilitator.call(ClientMessage.newBuilder().setFacilitator(FacilitatorCommand.newBuilder()
-          .setStart(Empty.getDefaultInstance()))).get(10, SECONDS);
+      facilitator
+          .call(
+              ClientMessage.newBuilder()
+                  .setFacilitator(
+                      FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance())))
+          .get(10, SECONDS);
 
       proxy.cut();
       Snapshot snapshot = resumed.get(10, SECONDS);
@@ -85,11 +94,16 @@ class ResumeEndToEndTest {
   void playCarriesOnAfterTheNetworkDrops() throws Exception {
     try (QuarterdeckClient facilitator = server.client()) {
       SessionCreated session = startedSession(facilitator);
-      Terminal play = Terminal.start("play", "--server", proxied(), "--join",
-          session.getJoinCode(), "--name", "Gil");
+      Terminal play =
+          Terminal.start(
+              "play", "--server", proxied(), "--join", session.getJoinCode(), "--name", "Gil");
       play.await("^Your token:");
-      facilitator.call(ClientMessage.newBuilder().setFacilitator(FacilitatorCommand.newBuilder()
-          .setStart(Empty.getDefaultInstance()))).get(10, SECONDS);
+      facilitator
+          .call(
+              ClientMessage.newBuilder()
+                  .setFacilitator(
+                      FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance())))
+          .get(10, SECONDS);
       play.await("=== Turn 1 \\(quarter 1\\) is open ===");
       play.type("push=10", "submit");
       play.await("^  Decision v1 for turn 1 accepted");

@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 import org.quarterdeck.client.cli.Main;
 
 /**
- * A command of the client's {@code Main} running on its own thread, with a standard input the
- * test types into and a standard output the test waits on, line by line, with timeouts.
+ * A command of the client's {@code Main} running on its own thread, with a standard input the test
+ * types into and a standard output the test waits on, line by line, with timeouts.
  */
 final class Terminal implements AutoCloseable {
   private static final byte[] EOF = new byte[0];
@@ -32,14 +32,21 @@ final class Terminal implements AutoCloseable {
 
   static Terminal start(String... args) {
     Terminal t = new Terminal();
-    Thread thread = new Thread(() -> {
-      try {
-        t.exit.complete(Main.run(args, t.stdin(), new PrintStream(t.out, true,
-            StandardCharsets.UTF_8), new PrintStream(t.err, true, StandardCharsets.UTF_8)));
-      } catch (Throwable e) {
-        t.exit.completeExceptionally(e);
-      }
-    }, "terminal-" + args[0]);
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                t.exit.complete(
+                    Main.run(
+                        args,
+                        t.stdin(),
+                        new PrintStream(t.out, true, StandardCharsets.UTF_8),
+                        new PrintStream(t.err, true, StandardCharsets.UTF_8)));
+              } catch (Throwable e) {
+                t.exit.completeExceptionally(e);
+              }
+            },
+            "terminal-" + args[0]);
     thread.setDaemon(true);
     thread.start();
     return t;
@@ -75,8 +82,15 @@ final class Terminal implements AutoCloseable {
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new AssertionError("no line matching /" + regex + "/ within " + timeout
-              + "\n--- stdout ---\n" + transcript() + "\n--- stderr ---\n" + errors());
+          throw new AssertionError(
+              "no line matching /"
+                  + regex
+                  + "/ within "
+                  + timeout
+                  + "\n--- stdout ---\n"
+                  + transcript()
+                  + "\n--- stderr ---\n"
+                  + errors());
         }
         TimeUnit.NANOSECONDS.timedWait(out, left);
       }
@@ -91,8 +105,13 @@ final class Terminal implements AutoCloseable {
     try {
       return exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("the command did not exit within " + timeout
-          + "\n--- stdout ---\n" + transcript() + "\n--- stderr ---\n" + errors());
+      throw new AssertionError(
+          "the command did not exit within "
+              + timeout
+              + "\n--- stdout ---\n"
+              + transcript()
+              + "\n--- stderr ---\n"
+              + errors());
     }
   }
 

@@ -16,10 +16,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.jline.builtins.ScreenTerminal;
 import org.jline.keymap.KeyMap;
-import org.jline.utils.InfoCmp;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.InfoCmp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quarterdeck.client.QuarterdeckClient;
@@ -36,8 +36,7 @@ import org.quarterdeck.server.testing.TestServer;
 class TerminalConsoleEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  @RegisterExtension
-  static final TestServer server = TestServer.inMemory();
+  @RegisterExtension static final TestServer server = TestServer.inMemory();
 
   /** The bytes the program wrote to its terminal. */
   private final ByteArrayOutputStream written = new ByteArrayOutputStream();
@@ -65,8 +64,7 @@ class TerminalConsoleEndToEndTest {
     }
   }
 
-  private void awaitOutput(String what, Predicate<String> outputHolds)
-      throws InterruptedException {
+  private void awaitOutput(String what, Predicate<String> outputHolds) throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!outputHolds.test(output().replace("\r", ""))) {
       if (System.nanoTime() > deadline) {
@@ -87,25 +85,46 @@ class TerminalConsoleEndToEndTest {
   @Test
   void historyRecallsACommandAndTheLiveViewRedrawsInPlace() throws Exception {
     QuarterdeckClient admin = server.client();
-    SessionCreated session = server.create(admin, SessionSettings.newBuilder().setTeams(2)
-        .setTitle("Pty").build());
+    SessionCreated session =
+        server.create(admin, SessionSettings.newBuilder().setTeams(2).setTitle("Pty").build());
     PipedOutputStream keys = new PipedOutputStream();
     InputStream keyboard = new PipedInputStream(keys, 4096);
-    PrintStream display = new PrintStream(new java.io.OutputStream() {
-      @Override
-      public void write(int b) {
-        synchronized (written) {
-          written.write(b);
-        }
-      }
-    }, true, StandardCharsets.UTF_8);
-    Terminal terminal = TerminalBuilder.builder().system(false).streams(keyboard, display)
-        .type("xterm-256color").size(new Size(100, 30)).encoding(StandardCharsets.UTF_8)
-        .build();
-    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> Main.run(
-        new String[] {"facilitate", "--server", server.webSocket().toString(), "--token",
-            session.getFacilitatorToken()}, InputStream.nullInputStream(), display, display,
-        Map.of(), terminal));
+    PrintStream display =
+        new PrintStream(
+            new java.io.OutputStream() {
+              @Override
+              public void write(int b) {
+                synchronized (written) {
+                  written.write(b);
+                }
+              }
+            },
+            true,
+            StandardCharsets.UTF_8);
+    Terminal terminal =
+        TerminalBuilder.builder()
+            .system(false)
+            .streams(keyboard, display)
+            .type("xterm-256color")
+            .size(new Size(100, 30))
+            .encoding(StandardCharsets.UTF_8)
+            .build();
+    CompletableFuture<Integer> exit =
+        CompletableFuture.supplyAsync(
+            () ->
+                Main.run(
+                    new String[] {
+                      "facilitate",
+                      "--server",
+                      server.webSocket().toString(),
+                      "--token",
+                      session.getFacilitatorToken()
+                    },
+                    InputStream.nullInputStream(),
+                    display,
+                    display,
+                    Map.of(),
+                    terminal));
     await("the prompt", s -> s.contains("facilitator> "));
 
     // 'live' prints the whole view above the prompt (the status area's header has a legend).
@@ -119,12 +138,14 @@ class TerminalConsoleEndToEndTest {
     awaitOutput("the live view asked for again", o -> count(o, printed) == 2);
 
     // Two players join and the game starts: each change pushes a live view to the facilitator.
-    try (QuarterdeckClient ana = server.client(); QuarterdeckClient ben = server.client()) {
+    try (QuarterdeckClient ana = server.client();
+        QuarterdeckClient ben = server.client()) {
       ana.join(session.getJoinCode(), "Ana", 0).get(10, SECONDS);
       ben.join(session.getJoinCode(), "Ben", 1).get(10, SECONDS);
       keys.write("start\r".getBytes(StandardCharsets.US_ASCII));
       keys.flush();
-      await("the live view of turn 1 in the status area",
+      await(
+          "the live view of turn 1 in the status area",
           s -> s.contains("Live: phase TURN_OPEN, turn 1") && s.contains("Ana"));
       String screen = screen();
       assertEquals(1, count(screen, "Live: phase TURN_OPEN"), "drawn once, in place:\n" + screen);

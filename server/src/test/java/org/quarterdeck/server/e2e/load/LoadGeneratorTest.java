@@ -13,21 +13,20 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quarterdeck.client.cli.Main;
 import org.quarterdeck.client.load.echo.EchoServer;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quarterdeck.server.testing.TestServer;
 
 /**
- * The load generator in a small configuration against a real server and the echo server. It
- * asserts that the generator works (every decision answered, no error, a non-empty histogram),
- * not how fast anything is: speed is the benchmark's business.
+ * The load generator in a small configuration against a real server and the echo server. It asserts
+ * that the generator works (every decision answered, no error, a non-empty histogram), not how fast
+ * anything is: speed is the benchmark's business.
  */
 class LoadGeneratorTest {
   private static final Pattern SAMPLES = Pattern.compile("\\(n=(\\d+)\\)");
 
-  @RegisterExtension
-  static final TestServer server = TestServer.inMemory();
+  @RegisterExtension static final TestServer server = TestServer.inMemory();
   private static EchoServer echo;
 
   @BeforeAll
@@ -48,11 +47,14 @@ class LoadGeneratorTest {
     String[] command = new String[args.length + 1];
     command[0] = "load"; // the client's own command line, as a person would type it
     System.arraycopy(args, 0, command, 1, args.length);
-    int code = Main.run(command, InputStream.nullInputStream(),
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+    int code =
+        Main.run(
+            command,
+            InputStream.nullInputStream(),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private static String ws() {
@@ -61,10 +63,32 @@ class LoadGeneratorTest {
 
   @Test
   void twentyPlayersInFourSessionsReviseDecisionsOpenLoopAndSoDoesTheEcho() {
-    Run run = load("--server", ws(), "--echo", "ws://127.0.0.1:" + echo.port() + "/ws",
-        "--workload", "decisions", "--players", "20", "--sessions", "4",
-        "--rates", "40", "--step-seconds", "2", "--warmup-seconds", "0", "--ceiling-steps", "0",
-        "--source-addresses", "3", "--threads", "1", "--timeout-seconds", "30");
+    Run run =
+        load(
+            "--server",
+            ws(),
+            "--echo",
+            "ws://127.0.0.1:" + echo.port() + "/ws",
+            "--workload",
+            "decisions",
+            "--players",
+            "20",
+            "--sessions",
+            "4",
+            "--rates",
+            "40",
+            "--step-seconds",
+            "2",
+            "--warmup-seconds",
+            "0",
+            "--ceiling-steps",
+            "0",
+            "--source-addresses",
+            "3",
+            "--threads",
+            "1",
+            "--timeout-seconds",
+            "30");
 
     assertEquals(0, run.exitCode(), run.out() + run.err());
     assertTrue(run.out().contains("16 submitting, 4 silent, 4 facilitators"), run.out());
@@ -76,17 +100,35 @@ class LoadGeneratorTest {
     assertTrue(run.out().contains("errors {}"), run.out());
     // Whether a step counts as sustained depends on latency, so on how busy the machine is: the
     // test asserts only that both ceilings, and the ratio when the echo has one, are reported.
-    assertTrue(run.out().matches("(?s).*server: highest sustained rate \\d+ decisions/s.*"), run.out());
+    assertTrue(
+        run.out().matches("(?s).*server: highest sustained rate \\d+ decisions/s.*"), run.out());
     assertTrue(run.out().matches("(?s).*echo: highest sustained rate \\d+ frames/s.*"), run.out());
-    assertTrue(run.out().contains("echo: highest sustained rate 0 frames/s")
-        || run.out().matches("(?s).*ratio: server \\d+ / echo \\d+ = .*"), run.out());
+    assertTrue(
+        run.out().contains("echo: highest sustained rate 0 frames/s")
+            || run.out().matches("(?s).*ratio: server \\d+ / echo \\d+ = .*"),
+        run.out());
   }
 
   @Test
   void sessionsWhoseDeadlinesExpireTogetherAllResolve() {
-    Run run = load("--server", ws(), "--workload", "deadline", "--players", "12",
-        "--sessions", "4", "--deadline-seconds", "1", "--deadline-turns", "2", "--threads", "1",
-        "--timeout-seconds", "30");
+    Run run =
+        load(
+            "--server",
+            ws(),
+            "--workload",
+            "deadline",
+            "--players",
+            "12",
+            "--sessions",
+            "4",
+            "--deadline-seconds",
+            "1",
+            "--deadline-turns",
+            "2",
+            "--threads",
+            "1",
+            "--timeout-seconds",
+            "30");
 
     assertEquals(0, run.exitCode(), run.out() + run.err());
     assertTrue(run.out().contains("turn 1: 12 of 12 seats received TurnResolved"), run.out());
@@ -98,9 +140,24 @@ class LoadGeneratorTest {
 
   @Test
   void playersHoldTheirConnectionsWithHeartbeats() {
-    Run run = load("--server", ws(), "--workload", "hold", "--players", "8", "--sessions", "2",
-        "--hold-seconds", "1", "--heartbeat-seconds", "1", "--threads", "1",
-        "--timeout-seconds", "30");
+    Run run =
+        load(
+            "--server",
+            ws(),
+            "--workload",
+            "hold",
+            "--players",
+            "8",
+            "--sessions",
+            "2",
+            "--hold-seconds",
+            "1",
+            "--heartbeat-seconds",
+            "1",
+            "--threads",
+            "1",
+            "--timeout-seconds",
+            "30");
 
     assertEquals(0, run.exitCode(), run.out() + run.err());
     assertTrue(run.out().contains("10 still open"), run.out());
@@ -108,8 +165,22 @@ class LoadGeneratorTest {
 
   @Test
   void botsAndPlayersPlayWholeGames() {
-    Run run = load("--server", ws(), "--workload", "play", "--players", "4", "--sessions", "2",
-        "--bot-teams", "1", "--threads", "1", "--timeout-seconds", "30");
+    Run run =
+        load(
+            "--server",
+            ws(),
+            "--workload",
+            "play",
+            "--players",
+            "4",
+            "--sessions",
+            "2",
+            "--bot-teams",
+            "1",
+            "--threads",
+            "1",
+            "--timeout-seconds",
+            "30");
 
     assertEquals(0, run.exitCode(), run.out() + run.err());
     assertTrue(run.out().contains("every game ended"), run.out());
