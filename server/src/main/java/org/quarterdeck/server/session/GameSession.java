@@ -1009,19 +1009,13 @@ final class GameSession {
     maybeCloseTurn();
   }
 
-  /**
-   * ReplayRequests a recorded TurnStarted: the opening is on record, its clock runs to the
-   * deadline.
-   */
+  /** Replays a recorded TurnStarted: the opening is on record, its clock runs to the deadline. */
   void openingRecorded(long deadlineMs) {
     openingUnrecorded = false;
     deadline.runUntil(deadlineMs);
   }
 
-  /**
-   * ReplayRequests a recorded decision (a player's or a bot's) as a fact: the seat's draft becomes
-   * it.
-   */
+  /** Replays a recorded decision (a player's or a bot's) as a fact: the seat's draft becomes it. */
   void applyRecordedDecision(SeatState seat, org.quarterdeck.protocol.v1.DecisionRecorded d) {
     if (d.getTurn() != game.turn()) {
       replayError =

@@ -456,7 +456,7 @@ final class SessionCommands {
             FacilitatorAck.newBuilder().setPhase(session.phase()).setTurn(session.game().turn()));
   }
 
-  /** ReplayRequests a logged injection; a refusal is reported through the replay error. */
+  /** Replays a logged injection; a refusal is reported through the replay error. */
   void injectRecorded(InjectEvent inject) {
     inject(null, 0, inject);
   }

@@ -54,9 +54,8 @@ final class SessionRebuilder {
   }
 
   /**
-   * ReplayRequests {@code records} into a new session that will append to {@code journal};
-   * deadlines are restored to their recorded times, so an open turn resumes with what was left of
-   * it.
+   * Replays {@code records} into a new session that will append to {@code journal}; deadlines are
+   * restored to their recorded times, so an open turn resumes with what was left of it.
    */
   static GameSession replay(
       List<SessionRecord> records,
