@@ -2,16 +2,12 @@ package org.quarterdeck.server;
 
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import org.quarterdeck.server.cluster.PostgresJournals;
 import org.quarterdeck.server.cluster.Takeover;
 import org.quarterdeck.server.facilitator.ArchivedSessions;
-import org.quarterdeck.server.facilitator.FacilitatorAccounts;
 import org.quarterdeck.server.http.HttpChannelInitializer;
 import org.quarterdeck.server.metrics.ServerMetrics;
-import org.quarterdeck.server.net.IoTransport;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.net.Perimeter;
 import org.quarterdeck.server.net.ProtocolDispatcher;
@@ -20,11 +16,8 @@ import org.quarterdeck.server.net.ServerAddresses;
 import org.quarterdeck.server.session.EventLoopSessionThread;
 import org.quarterdeck.server.session.EventStoreJournals;
 import org.quarterdeck.server.session.Journals;
-import org.quarterdeck.server.session.SessionLimits;
 import org.quarterdeck.server.session.SessionManager;
-import org.quarterdeck.server.store.EventStore;
 import org.quarterdeck.server.store.StoreObserver;
-import org.quarterdeck.server.store.StoreOptions;
 import org.quarterdeck.server.store.StoreUsage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,303 +60,47 @@ public final class Application implements AutoCloseable {
     this.addresses = addresses;
   }
 
-  /** Where and how sessions are stored: a data directory, or memory when {@code data} is null. */
-  public record Storage(Path data, StoreOptions options) {
-    public static Storage memory() {
-      return new Storage(null, StoreOptions.DEFAULTS);
-    }
-
-    Journals open(StoreObserver observer) throws IOException {
-      return data == null
-          ? Journals.inMemory()
-          : new EventStoreJournals(EventStore.open(data, options, observer));
-    }
-  }
-
-  /** Starts a server whose sessions live in memory only (tests, tools). */
-  public static Application start(
-      InetSocketAddress http,
-      InetSocketAddress tcp,
-      NetLimits limits,
-      String adminToken,
-      String serverName)
-      throws InterruptedException, IOException {
-    return start(http, tcp, limits, adminToken, serverName, Storage.memory());
-  }
-
-  /**
-   * The event loops connections and sessions run on.
-   *
-   * @param threads how many; 0 means one per core (sessions are CPU work, never blocking)
-   */
-  public record EventLoops(IoTransport transport, int threads) {
-    public static EventLoops defaults() {
-      return new EventLoops(IoTransport.best(), 0);
-    }
-  }
-
-  /** Starts with the default event loops. */
-  public static Application start(
-      InetSocketAddress http,
-      InetSocketAddress tcp,
-      NetLimits limits,
-      String adminToken,
-      String serverName,
-      Storage storage)
-      throws InterruptedException, IOException {
-    return start(http, tcp, limits, adminToken, serverName, storage, EventLoops.defaults());
-  }
-
-  /**
-   * Starts for trusted clients (tests and tools): {@link SessionLimits#TRUSTED_CLIENTS}, no
-   * creation quota per address. {@code serve} passes the operator's limits instead.
-   *
-   * @param adminToken when not null, creating sessions needs it
-   */
-  public static Application start(
-      InetSocketAddress http,
-      InetSocketAddress tcp,
-      NetLimits limits,
-      String adminToken,
-      String serverName,
-      Storage storage,
-      EventLoops loops)
-      throws InterruptedException, IOException {
-    return start(
-        http,
-        tcp,
-        limits,
-        adminToken,
-        serverName,
-        storage,
-        loops,
-        FacilitatorAccounts.none(),
-        Perimeter.defaults(),
-        SessionLimits.TRUSTED_CLIENTS);
-  }
-
   /**
    * Opens the store, recovers every stored session, then starts listening.
    *
-   * @param adminToken when not null, creating sessions needs it (or a signed-in facilitator)
-   * @param accounts the facilitator accounts that may sign in
+   * @throws IOException when the store cannot be opened (the journals are closed again)
    */
-  public static Application start(
-      InetSocketAddress http,
-      InetSocketAddress tcp,
-      NetLimits limits,
-      String adminToken,
-      String serverName,
-      Storage storage,
-      EventLoops loops,
-      FacilitatorAccounts accounts)
-      throws InterruptedException, IOException {
-    return start(
-        http, tcp, limits, adminToken, serverName, storage, loops, accounts, Perimeter.defaults());
-  }
-
-  /**
-   * Opens the store, recovers every stored session, then starts listening behind {@code perimeter}
-   * (connection caps, TLS, WebSocket origins).
-   */
-  public static Application start(
-      InetSocketAddress http,
-      InetSocketAddress tcp,
-      NetLimits limits,
-      String adminToken,
-      String serverName,
-      Storage storage,
-      EventLoops loops,
-      FacilitatorAccounts accounts,
-      Perimeter perimeter)
-      throws InterruptedException, IOException {
-    return start(
-        http,
-        tcp,
-        limits,
-        adminToken,
-        serverName,
-        storage,
-        loops,
-        accounts,
-        perimeter,
-        SessionLimits.TRUSTED_CLIENTS);
-  }
-
-  /** Starts for tests with session limits and no facilitator accounts. */
-  public static Application start(
-      InetSocketAddress http,
-      InetSocketAddress tcp,
-      NetLimits limits,
-      String adminToken,
-      String serverName,
-      Storage storage,
-      EventLoops loops,
-      SessionLimits sessionLimits)
-      throws InterruptedException, IOException {
-    return start(
-        http,
-        tcp,
-        limits,
-        adminToken,
-        serverName,
-        storage,
-        loops,
-        FacilitatorAccounts.none(),
-        Perimeter.defaults(),
-        sessionLimits);
-  }
-
-  /**
-   * Opens the store, recovers every stored session, then starts listening behind {@code perimeter}
-   * (connection caps, TLS, WebSocket origins) with the operator's session limits ({@code serve}).
-   */
-  public static Application start(
-      InetSocketAddress http,
-      InetSocketAddress tcp,
-      NetLimits limits,
-      String adminToken,
-      String serverName,
-      Storage storage,
-      EventLoops loops,
-      FacilitatorAccounts accounts,
-      Perimeter perimeter,
-      SessionLimits sessionLimits)
-      throws InterruptedException, IOException {
+  public static Application start(ServerOptions options) throws InterruptedException, IOException {
     ServerMetrics metrics = new ServerMetrics();
     Journals sessionStorage =
-        storage.open(
-            new StoreObserver() {
-              @Override
-              public void batchCommitted(int records, long nanos) {
-                metrics.batchCommitted(records, nanos);
-              }
+        options
+            .storage()
+            .open(
+                new StoreObserver() {
+                  @Override
+                  public void batchCommitted(int records, long nanos) {
+                    metrics.batchCommitted(records, nanos);
+                  }
 
-              @Override
-              public void fsynced(long nanos) {
-                metrics.fsynced(nanos);
-              }
-            });
-    return start(
-        http,
-        tcp,
-        limits,
-        adminToken,
-        serverName,
-        sessionStorage,
-        storage.data() == null ? ArchivedSessions.inMemory() : ArchivedSessions.in(storage.data()),
-        loops,
-        accounts,
-        perimeter,
-        sessionLimits,
-        metrics);
-  }
-
-  /**
-   * Starts on journals the caller opened (the cluster's PostgreSQL journals), without facilitator
-   * accounts; the journals are closed with the application, or at once if it cannot start.
-   */
-  public static Application start(
-      InetSocketAddress http,
-      InetSocketAddress tcp,
-      NetLimits limits,
-      String adminToken,
-      String serverName,
-      Journals sessionStorage,
-      EventLoops loops)
-      throws InterruptedException, IOException {
-    return start(
-        http,
-        tcp,
-        limits,
-        adminToken,
-        serverName,
-        sessionStorage,
-        ArchivedSessions.inMemory(),
-        loops,
-        FacilitatorAccounts.none(),
-        Perimeter.defaults());
-  }
-
-  /**
-   * Starts on journals the caller opened (the cluster's PostgreSQL journals) behind {@code
-   * perimeter} (connection caps, TLS, WebSocket origins).
-   *
-   * @param archive where facilitators' archive flags are kept (in memory on a cluster node)
-   */
-  public static Application start(
-      InetSocketAddress http,
-      InetSocketAddress tcp,
-      NetLimits limits,
-      String adminToken,
-      String serverName,
-      Journals sessionStorage,
-      ArchivedSessions archive,
-      EventLoops loops,
-      FacilitatorAccounts accounts,
-      Perimeter perimeter)
-      throws InterruptedException, IOException {
-    return start(
-        http,
-        tcp,
-        limits,
-        adminToken,
-        serverName,
-        sessionStorage,
-        archive,
-        loops,
-        accounts,
-        perimeter,
-        SessionLimits.TRUSTED_CLIENTS);
-  }
-
-  /**
-   * Starts on opened journals behind {@code perimeter}.
-   *
-   * @param sessionLimits creation limits without an admin token, spectators, archiving
-   */
-  public static Application start(
-      InetSocketAddress http,
-      InetSocketAddress tcp,
-      NetLimits limits,
-      String adminToken,
-      String serverName,
-      Journals sessionStorage,
-      ArchivedSessions archive,
-      EventLoops loops,
-      FacilitatorAccounts accounts,
-      Perimeter perimeter,
-      SessionLimits sessionLimits)
-      throws InterruptedException, IOException {
-    return start(
-        http,
-        tcp,
-        limits,
-        adminToken,
-        serverName,
-        sessionStorage,
-        archive,
-        loops,
-        accounts,
-        perimeter,
-        sessionLimits,
-        new ServerMetrics());
+                  @Override
+                  public void fsynced(long nanos) {
+                    metrics.fsynced(nanos);
+                  }
+                });
+    ArchivedSessions archive;
+    try {
+      archive = options.storage().archive();
+    } catch (IOException | RuntimeException e) {
+      sessionStorage.close();
+      throw e;
+    }
+    return start(options, sessionStorage, archive, metrics);
   }
 
   private static Application start(
-      InetSocketAddress http,
-      InetSocketAddress tcp,
-      NetLimits limits,
-      String adminToken,
-      String serverName,
+      ServerOptions options,
       Journals sessionStorage,
       ArchivedSessions archive,
-      EventLoops loops,
-      FacilitatorAccounts accounts,
-      Perimeter perimeter,
-      SessionLimits sessionLimits,
       ServerMetrics metrics)
       throws InterruptedException, IOException {
+    ServerOptions.EventLoops loops = options.loops();
+    NetLimits limits = options.limits();
+    Perimeter perimeter = options.perimeter();
     EventLoopGroup workers = loops.transport().newGroup(loops.threads());
     metrics.watch(workers);
     if (sessionStorage instanceof EventStoreJournals files) {
@@ -392,11 +129,11 @@ public final class Application implements AutoCloseable {
         new SessionManager(
             () -> new EventLoopSessionThread(workers.next()),
             sessionStorage,
-            adminToken,
+            options.adminToken(),
             MAX_SESSIONS,
             JOIN_FAILURES_PER_MINUTE,
             disk,
-            sessionLimits);
+            options.sessionLimits());
     metrics.gauge(
         "quarterdeck_sessions_held",
         "Sessions held, archived ones included.",
@@ -416,7 +153,7 @@ public final class Application implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    sessions.useFacilitators(accounts, archive, desk, publicUrl::get);
+    sessions.useFacilitators(options.accounts(), archive, desk, publicUrl::get);
     sessions.timeTurns(metrics::turnClosed);
     metrics.sessionsByPhase(sessions::sessionsByPhase);
     int recovered;
@@ -442,10 +179,10 @@ public final class Application implements AutoCloseable {
     }
     QuarterdeckServer server =
         new QuarterdeckServer(
-            http,
-            tcp,
+            options.http(),
+            options.tcp(),
             limits,
-            new ProtocolDispatcher(limits, sessions, serverName, publicUrl::get),
+            new ProtocolDispatcher(limits, sessions, options.serverName(), publicUrl::get),
             metrics,
             tail ->
                 new HttpChannelInitializer(

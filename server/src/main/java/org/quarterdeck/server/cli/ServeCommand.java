@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.quarterdeck.protocol.v1.CreateSession;
 import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.server.Application;
+import org.quarterdeck.server.ServerOptions;
+import org.quarterdeck.server.Storage;
 import org.quarterdeck.server.cluster.DatabaseUrl;
 import org.quarterdeck.server.cluster.PostgresJournals;
 import org.quarterdeck.server.facilitator.FacilitatorAccounts;
@@ -479,8 +481,8 @@ public final class ServeCommand implements Callable<Integer> {
     return demo;
   }
 
-  public Application.EventLoops loops() {
-    return new Application.EventLoops(transport, ioThreads);
+  public ServerOptions.EventLoops loops() {
+    return new ServerOptions.EventLoops(transport, ioThreads);
   }
 
   public StoreOptions storeOptions() {
@@ -527,57 +529,22 @@ public final class ServeCommand implements Callable<Integer> {
     DatabaseUrl database = database();
     PostgresJournals cluster = null;
     try {
-      String token = demo ? null : adminToken();
+      ServerOptions.Builder options =
+          ServerOptions.on(http(), tcp())
+              .limits(limits())
+              .adminToken(demo ? null : adminToken())
+              .serverName(Version.serverName())
+              .loops(loops())
+              .accounts(accounts)
+              .perimeter(perimeter())
+              .sessionLimits(sessionLimits());
       if (database != null) {
-        String address = "http://" + http().getHostString() + ":" + httpPort;
-        String node = nodeId();
-        cluster =
-            PostgresJournals.open(database, new PostgresJournals.Node(node, address, address));
-        PostgresJournals journals = cluster;
-        journals.onLeaseLost(
-            () -> {
-              if (journals.lease().fenced()) {
-                // another node owns this node's sessions now: stop at once, so that no client
-                // keeps talking to a copy that can never save anything again
-                err.println(
-                    "node "
-                        + node
-                        + " was fenced (epoch "
-                        + journals.lease().epoch()
-                        + "); stopping");
-                err.flush();
-                haltStatus = FENCED_EXIT_CODE;
-                new Thread(() -> System.exit(FENCED_EXIT_CODE), "quarterdeck-fenced").start();
-              }
-            });
-        // facilitators' archive flags stay in memory on a cluster node (not yet in the database)
-        app =
-            Application.start(
-                http(),
-                tcp(),
-                limits(),
-                token,
-                Version.serverName(),
-                cluster,
-                org.quarterdeck.server.facilitator.ArchivedSessions.inMemory(),
-                loops(),
-                accounts,
-                perimeter(),
-                sessionLimits());
+        cluster = openCluster(database, err);
+        options.storage(Storage.opened(cluster));
       } else {
-        app =
-            Application.start(
-                http(),
-                tcp(),
-                limits(),
-                token,
-                Version.serverName(),
-                new Application.Storage(data, storeOptions()),
-                loops(),
-                accounts,
-                perimeter(),
-                sessionLimits());
+        options.storage(Storage.files(data, storeOptions()));
       }
+      app = options.start();
     } catch (PortTaken e) {
       String flag = e.port() == PortTaken.Port.HTTP ? "--http-port" : "--tcp-port";
       err.println(
@@ -675,6 +642,28 @@ public final class ServeCommand implements Callable<Integer> {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** Joins the cluster on {@code database}; a fenced node stops at once with exit code 75. */
+  private PostgresJournals openCluster(DatabaseUrl database, PrintWriter err)
+      throws java.sql.SQLException {
+    String address = "http://" + http().getHostString() + ":" + httpPort;
+    String node = nodeId();
+    PostgresJournals journals =
+        PostgresJournals.open(database, new PostgresJournals.Node(node, address, address));
+    journals.onLeaseLost(
+        () -> {
+          if (journals.lease().fenced()) {
+            // another node owns this node's sessions now: stop at once, so that no client
+            // keeps talking to a copy that can never save anything again
+            err.println(
+                "node " + node + " was fenced (epoch " + journals.lease().epoch() + "); stopping");
+            err.flush();
+            haltStatus = FENCED_EXIT_CODE;
+            new Thread(() -> System.exit(FENCED_EXIT_CODE), "quarterdeck-fenced").start();
+          }
+        });
+    return journals;
   }
 
   private static void printDemo(

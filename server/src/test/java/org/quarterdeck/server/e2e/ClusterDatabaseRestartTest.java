@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,9 +33,10 @@ import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.protocol.v1.Snapshot;
 import org.quarterdeck.protocol.v1.SubmitDecision;
 import org.quarterdeck.server.Application;
+import org.quarterdeck.server.ServerOptions;
+import org.quarterdeck.server.Storage;
 import org.quarterdeck.server.cluster.PostgresJournals;
 import org.quarterdeck.server.cluster.TestDatabase;
-import org.quarterdeck.server.net.NetLimits;
 
 /**
  * PostgreSQL restarted (pg_ctl restart) in the middle of a game on a two-node cluster: the nodes
@@ -64,14 +64,12 @@ class ClusterDatabaseRestartTest {
 
   private Application node(String id) throws Exception {
     Application app =
-        Application.start(
-            new InetSocketAddress("127.0.0.1", 0),
-            new InetSocketAddress("127.0.0.1", 0),
-            NetLimits.defaults(),
-            null,
-            "quarterdeck-test",
-            PostgresJournals.open(database.url(), new PostgresJournals.Node(id, id, id)),
-            Application.EventLoops.defaults());
+        ServerOptions.loopback()
+            .serverName("quarterdeck-test")
+            .storage(
+                Storage.opened(
+                    PostgresJournals.open(database.url(), new PostgresJournals.Node(id, id, id))))
+            .start();
     nodes.add(app);
     return app;
   }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -39,10 +38,11 @@ import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.protocol.v1.Snapshot;
 import org.quarterdeck.protocol.v1.SubmitDecision;
 import org.quarterdeck.server.Application;
+import org.quarterdeck.server.ServerOptions;
+import org.quarterdeck.server.Storage;
 import org.quarterdeck.server.cli.ServeCommand;
 import org.quarterdeck.server.cluster.PostgresJournals;
 import org.quarterdeck.server.cluster.TestDatabase;
-import org.quarterdeck.server.net.NetLimits;
 
 /**
  * Failover between cluster nodes on a real PostgreSQL: node A is a separate process; node B runs
@@ -88,14 +88,13 @@ class ClusterFailoverTest {
     Process a = startNodeA();
     URI aTcp = tcpOf(a);
     nodeB =
-        Application.start(
-            new InetSocketAddress("127.0.0.1", 0),
-            new InetSocketAddress("127.0.0.1", 0),
-            NetLimits.defaults(),
-            null,
-            "quarterdeck-test",
-            PostgresJournals.open(database.url(), new PostgresJournals.Node("node-b", "b", "b")),
-            Application.EventLoops.defaults());
+        ServerOptions.loopback()
+            .serverName("quarterdeck-test")
+            .storage(
+                Storage.opened(
+                    PostgresJournals.open(
+                        database.url(), new PostgresJournals.Node("node-b", "b", "b"))))
+            .start();
     URI bTcp = URI.create(nodeB.addresses().tcpUrl());
 
     // 1. SIGKILL: B takes the session over with the acknowledged decision

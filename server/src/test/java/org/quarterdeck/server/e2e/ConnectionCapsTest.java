@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.quarterdeck.server.Application;
+import org.quarterdeck.server.Storage;
 import org.quarterdeck.server.net.ConnectionCaps;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.net.Perimeter;
@@ -55,7 +55,7 @@ class ConnectionCapsTest {
   void halfOpenRequestsFromOneClientLockNobodyOut() throws Exception {
     ConnectionCaps caps = new ConnectionCaps(300, 100, 1000, 1000, 16);
     try (TestServer server =
-        TestServer.with(NetLimits.defaults(), Application.Storage.memory())
+        TestServer.with(NetLimits.defaults(), Storage.memory())
             .withPerimeter(Perimeter.defaults().withCaps(caps))
             .start()) {
       int port = server.addresses().http().getPort();
@@ -123,7 +123,7 @@ class ConnectionCapsTest {
   void healthChecksFromAFullAddressUseTheReserve() throws Exception {
     ConnectionCaps caps = new ConnectionCaps(300, 20, 1000, 1000, 4);
     try (TestServer server =
-        TestServer.with(NetLimits.defaults(), Application.Storage.memory())
+        TestServer.with(NetLimits.defaults(), Storage.memory())
             .withPerimeter(Perimeter.defaults().withCaps(caps))
             .start()) {
       int port = server.addresses().http().getPort();

@@ -33,7 +33,7 @@ import org.quarterdeck.protocol.v1.SubmitDecision;
 import org.quarterdeck.protocol.v1.TurnOpened;
 import org.quarterdeck.protocol.v1.WhatIf;
 import org.quarterdeck.protocol.v1.WhatIfChange;
-import org.quarterdeck.server.Application;
+import org.quarterdeck.server.Storage;
 import org.quarterdeck.server.cli.Main;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.store.StoreOptions;
@@ -48,8 +48,7 @@ class DurabilityEndToEndTest {
   @TempDir Path data;
 
   private TestServer start() throws Exception {
-    return TestServer.with(
-            NetLimits.defaults(), new Application.Storage(data, StoreOptions.DEFAULTS))
+    return TestServer.with(NetLimits.defaults(), Storage.files(data, StoreOptions.DEFAULTS))
         .start();
   }
 

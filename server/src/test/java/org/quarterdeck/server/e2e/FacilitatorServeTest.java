@@ -12,7 +12,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,9 +37,10 @@ import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.protocol.v1.SignIn;
 import org.quarterdeck.server.Application;
+import org.quarterdeck.server.ServerOptions;
+import org.quarterdeck.server.Storage;
 import org.quarterdeck.server.cli.FacilitatorAccountCommand;
 import org.quarterdeck.server.cli.Main;
-import org.quarterdeck.server.net.NetLimits;
 
 /**
  * {@code serve} with facilitator accounts, as its own process: passwords (right and wrong) never
@@ -198,13 +198,10 @@ class FacilitatorServeTest {
     String sessionId;
     byte[] web;
     try (Application app =
-        Application.start(
-            new InetSocketAddress("127.0.0.1", 0),
-            new InetSocketAddress("127.0.0.1", 0),
-            NetLimits.defaults(),
-            null,
-            "csv-test",
-            new Application.Storage(data, org.quarterdeck.server.store.StoreOptions.DEFAULTS))) {
+        ServerOptions.loopback()
+            .serverName("csv-test")
+            .storage(Storage.files(data, org.quarterdeck.server.store.StoreOptions.DEFAULTS))
+            .start()) {
       try (TestPlayer facilitator =
           new TestPlayer(URI.create(app.addresses().webSocketUrl()), false)) {
         SessionCreated created =
@@ -265,15 +262,10 @@ class FacilitatorServeTest {
     org.quarterdeck.server.facilitator.FacilitatorAccounts.put(
         accounts, "alice", PASSWORD.toCharArray(), 1_000);
     try (Application app =
-            Application.start(
-                new InetSocketAddress("127.0.0.1", 0),
-                new InetSocketAddress("127.0.0.1", 0),
-                NetLimits.defaults(),
-                null,
-                "room-test",
-                Application.Storage.memory(),
-                Application.EventLoops.defaults(),
-                org.quarterdeck.server.facilitator.FacilitatorAccounts.load(accounts));
+            ServerOptions.loopback()
+                .serverName("room-test")
+                .accounts(org.quarterdeck.server.facilitator.FacilitatorAccounts.load(accounts))
+                .start();
         TestPlayer facilitator = new TestPlayer(URI.create(app.addresses().webSocketUrl()), true)) {
       HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
       URI room = URI.create(app.addresses().httpUrl() + "/room/alice");

@@ -29,7 +29,7 @@ import org.quarterdeck.protocol.v1.Ping;
 import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.SessionSettings;
-import org.quarterdeck.server.Application;
+import org.quarterdeck.server.Storage;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.net.OriginPolicy;
 import org.quarterdeck.server.net.Perimeter;
@@ -47,7 +47,7 @@ class HardeningEndToEndTest {
   @BeforeAll
   static void start() throws Exception {
     server =
-        TestServer.with(NetLimits.defaults(), Application.Storage.memory())
+        TestServer.with(NetLimits.defaults(), Storage.memory())
             .withPerimeter(
                 Perimeter.defaults()
                     .withOrigins(OriginPolicy.allowing(List.of("https://workshop.example"))))

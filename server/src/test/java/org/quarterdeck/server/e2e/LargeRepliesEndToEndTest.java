@@ -24,7 +24,7 @@ import org.quarterdeck.protocol.v1.Resume;
 import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.WhatIf;
-import org.quarterdeck.server.Application;
+import org.quarterdeck.server.Storage;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.testing.TestServer;
 
@@ -44,7 +44,7 @@ class LargeRepliesEndToEndTest {
 
   @BeforeAll
   static void playABigGame() throws Exception {
-    server = TestServer.with(LIMITS, Application.Storage.memory()).start();
+    server = TestServer.with(LIMITS, Storage.memory()).start();
     game = BigSessions.playedToTheEnd(server.tcp());
   }
 

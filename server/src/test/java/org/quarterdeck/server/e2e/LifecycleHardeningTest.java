@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +36,8 @@ import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.protocol.v1.Spectate;
 import org.quarterdeck.server.Application;
-import org.quarterdeck.server.net.NetLimits;
+import org.quarterdeck.server.ServerOptions;
+import org.quarterdeck.server.Storage;
 import org.quarterdeck.server.session.SessionLimits;
 import org.quarterdeck.server.session.SessionManager;
 import org.quarterdeck.server.store.StoreOptions;
@@ -411,15 +411,11 @@ class LifecycleHardeningTest {
   }
 
   private static Application start(Path data, SessionLimits limits) throws Exception {
-    return Application.start(
-        new InetSocketAddress("127.0.0.1", 0),
-        new InetSocketAddress("127.0.0.1", 0),
-        NetLimits.defaults(),
-        null,
-        "lifecycle",
-        new Application.Storage(data, StoreOptions.DEFAULTS.withMaxOpenLogs(8)),
-        Application.EventLoops.defaults(),
-        limits);
+    return ServerOptions.loopback()
+        .serverName("lifecycle")
+        .storage(Storage.files(data, StoreOptions.DEFAULTS.withMaxOpenLogs(8)))
+        .sessionLimits(limits)
+        .start();
   }
 
   private static long metric(Application app, String name) throws Exception {

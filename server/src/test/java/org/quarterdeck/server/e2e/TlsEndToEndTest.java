@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.quarterdeck.protocol.v1.ClientMessage;
 import org.quarterdeck.protocol.v1.Hello;
 import org.quarterdeck.protocol.v1.ServerMessage;
-import org.quarterdeck.server.Application;
+import org.quarterdeck.server.Storage;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.net.Perimeter;
 import org.quarterdeck.server.net.TlsCertificates;
@@ -138,7 +138,7 @@ class TlsEndToEndTest {
     KeyStore first = selfSigned(dir, "first", cert, key);
     TlsCertificates tls = TlsCertificates.load(cert, key);
     try (TestServer server =
-        TestServer.with(NetLimits.defaults(), Application.Storage.memory())
+        TestServer.with(NetLimits.defaults(), Storage.memory())
             .withPerimeter(Perimeter.defaults().withTls(tls))
             .start()) {
       assertTrue(server.addresses().webSocketUrl().startsWith("wss://"));

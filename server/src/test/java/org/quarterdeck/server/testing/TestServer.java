@@ -2,7 +2,6 @@ package org.quarterdeck.server.testing;
 
 import static java.util.Objects.requireNonNull;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +18,8 @@ import org.quarterdeck.protocol.v1.CreateSession;
 import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.server.Application;
-import org.quarterdeck.server.facilitator.FacilitatorAccounts;
+import org.quarterdeck.server.ServerOptions;
+import org.quarterdeck.server.Storage;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.net.Perimeter;
 import org.quarterdeck.server.net.QuarterdeckServer;
@@ -35,71 +35,48 @@ import org.quarterdeck.server.session.SessionLimits;
 public final class TestServer implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-  private final NetLimits limits;
-  private final Application.Storage storage;
-  private final String adminToken;
-  private final Perimeter perimeter;
-  private final SessionLimits sessionLimits;
+  private final ServerOptions options;
   private Application app;
 
-  private TestServer(
-      NetLimits limits,
-      Application.Storage storage,
-      String adminToken,
-      Perimeter perimeter,
-      SessionLimits sessionLimits) {
-    this.limits = requireNonNull(limits, "limits");
-    this.storage = requireNonNull(storage, "storage");
-    this.adminToken = adminToken;
-    this.perimeter = requireNonNull(perimeter, "perimeter");
-    this.sessionLimits = requireNonNull(sessionLimits, "sessionLimits");
-  }
-
-  private TestServer(NetLimits limits, Application.Storage storage, String adminToken) {
-    this(limits, storage, adminToken, Perimeter.defaults(), SessionLimits.TRUSTED_CLIENTS);
+  private TestServer(ServerOptions options) {
+    this.options = requireNonNull(options, "options");
   }
 
   /** Default limits, sessions in memory, anyone may create sessions. */
   public static TestServer inMemory() {
-    return new TestServer(NetLimits.defaults(), Application.Storage.memory(), null);
+    return with(ServerOptions.loopback().serverName("test-server").build());
   }
 
   /** The given limits and storage. */
-  public static TestServer with(NetLimits limits, Application.Storage storage) {
-    return new TestServer(limits, storage, null);
+  public static TestServer with(NetLimits limits, Storage storage) {
+    return with(
+        ServerOptions.loopback().serverName("test-server").limits(limits).storage(storage).build());
+  }
+
+  /** A server started with {@code options} (bind them to loopback port 0). */
+  public static TestServer with(ServerOptions options) {
+    return new TestServer(options);
   }
 
   /** The same server, but creating a session needs {@code token}. */
   public TestServer withAdminToken(String token) {
-    return new TestServer(
-        limits, storage, requireNonNull(token, "token"), perimeter, sessionLimits);
+    return with(options.toBuilder().adminToken(requireNonNull(token, "token")).build());
   }
 
   /** The same server behind {@code perimeter} (connection caps, TLS, WebSocket origins). */
   public TestServer withPerimeter(Perimeter perimeter) {
-    return new TestServer(limits, storage, adminToken, perimeter, sessionLimits);
+    return with(options.toBuilder().perimeter(perimeter).build());
   }
 
   /** The same server with {@code sessionLimits} (as {@code serve} passes the operator's). */
   public TestServer withSessionLimits(SessionLimits sessionLimits) {
-    return new TestServer(limits, storage, adminToken, perimeter, sessionLimits);
+    return with(options.toBuilder().sessionLimits(sessionLimits).build());
   }
 
   /** Starts the server (once); returns it. */
   public TestServer start() throws Exception {
     if (app == null) {
-      app =
-          Application.start(
-              new InetSocketAddress("127.0.0.1", 0),
-              new InetSocketAddress("127.0.0.1", 0),
-              limits,
-              adminToken,
-              "test-server",
-              storage,
-              Application.EventLoops.defaults(),
-              FacilitatorAccounts.none(),
-              perimeter,
-              sessionLimits);
+      app = Application.start(options);
     }
     return this;
   }

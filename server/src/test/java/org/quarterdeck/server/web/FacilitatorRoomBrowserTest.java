@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -33,8 +32,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.quarterdeck.server.Application;
+import org.quarterdeck.server.ServerOptions;
 import org.quarterdeck.server.facilitator.FacilitatorAccounts;
-import org.quarterdeck.server.net.NetLimits;
 
 /**
  * A facilitator's room in real browsers (headless Debian chromium, one profile per person): sign
@@ -72,15 +71,11 @@ class FacilitatorRoomBrowserTest {
     accounts = Files.createTempFile("qd-facilitators-", ".txt");
     FacilitatorAccounts.put(accounts, "alice", PASSWORD.toCharArray(), 1_000);
     app =
-        Application.start(
-            new InetSocketAddress("127.0.0.1", 0),
-            new InetSocketAddress("127.0.0.1", 0),
-            NetLimits.defaults(),
-            "admin-" + System.nanoTime(),
-            "browser-test",
-            Application.Storage.memory(),
-            Application.EventLoops.defaults(),
-            FacilitatorAccounts.load(accounts));
+        ServerOptions.loopback()
+            .adminToken("admin-" + System.nanoTime())
+            .serverName("browser-test")
+            .accounts(FacilitatorAccounts.load(accounts))
+            .start();
     base = app.addresses().httpUrl();
     // What phones are told to open: another name than the facilitator's address bar shows.
     publicUrl = "http://localhost:" + app.addresses().http().getPort();

@@ -12,7 +12,6 @@ import static org.quarterdeck.server.web.BrowserGameTest.waiting;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -38,7 +37,7 @@ import org.openqa.selenium.support.ui.Select;
 import org.quarterdeck.protocol.v1.CreateSession;
 import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.server.Application;
-import org.quarterdeck.server.net.NetLimits;
+import org.quarterdeck.server.ServerOptions;
 import org.quarterdeck.server.session.SessionManager;
 
 /**
@@ -67,13 +66,7 @@ class WorkshopBrowserTest {
       fail("Browser tests need Debian's chromium and chromium-driver: run .ci/browser-setup");
     }
     System.setProperty("webdriver.chrome.driver", BrowserGameTest.CHROMEDRIVER);
-    app =
-        Application.start(
-            new InetSocketAddress("127.0.0.1", 0),
-            new InetSocketAddress("127.0.0.1", 0),
-            NetLimits.defaults(),
-            null,
-            "workshop-test");
+    app = ServerOptions.loopback().serverName("workshop-test").start();
     base = app.addresses().httpUrl();
     try (InputStream in = WorkshopBrowserTest.class.getResourceAsStream("/axe.min.js")) {
       if (in == null) {
