@@ -67,11 +67,11 @@ public final class PostgresJournals implements Journals {
             return t;
           });
 
-  private PostgresJournals(HikariDataSource db, NodeLease lease, WriterStats stats) {
+  private PostgresJournals(HikariDataSource db, NodeLease lease, WriterStats stats, int lanes) {
     this.db = db;
     this.lease = lease;
     this.stats = stats;
-    this.writer = new RecordWriter(db, lease, stats);
+    this.writer = new RecordWriter(db, lease, stats, lanes);
     this.renewer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -87,8 +87,20 @@ public final class PostgresJournals implements Journals {
    * @throws SQLException when the database cannot be reached or refuses the schema
    */
   public static PostgresJournals open(DatabaseUrl url, Node node) throws SQLException {
+    return open(url, node, RecordWriter.DEFAULT_LANES);
+  }
+
+  /**
+   * As {@link #open(DatabaseUrl, Node)}, with {@code writerLanes} database writers (each a thread
+   * and a connection; a session always uses the same one).
+   */
+  public static PostgresJournals open(DatabaseUrl url, Node node, int writerLanes)
+      throws SQLException {
     requireNonNull(url, "url");
     requireNonNull(node, "node");
+    if (writerLanes < 1 || writerLanes > 64) {
+      throw new IllegalArgumentException("writer lanes are 1..64, was " + writerLanes);
+    }
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url.jdbcUrl());
     if (url.user() != null) {
@@ -98,8 +110,8 @@ public final class PostgresJournals implements Journals {
       config.setPassword(url.password());
     }
     config.setPoolName("quarterdeck-db");
-    // the writer, the lease and a few reads (recovery, exports, rebuilds) at once
-    config.setMaximumPoolSize(6);
+    // the writer lanes, the lease, the takeover and a few reads (recovery, exports) at once
+    config.setMaximumPoolSize(writerLanes + 4);
     config.setMinimumIdle(2);
     // short: the lease must notice a dead database within its 4 s of grace
     config.setConnectionTimeout(2_000);
@@ -120,7 +132,7 @@ public final class PostgresJournals implements Journals {
           new NodeLease(
               db, node.nodeId(), node.publicAddress(), node.internalAddress(), System::nanoTime);
       lease.acquire();
-      PostgresJournals journals = new PostgresJournals(db, lease, new WriterStats());
+      PostgresJournals journals = new PostgresJournals(db, lease, new WriterStats(), writerLanes);
       journals.start();
       return journals;
     } catch (SQLException | RuntimeException e) {

@@ -27,7 +27,7 @@ import org.quarterdeck.server.store.StoreOptions;
  * closed loop, as players wait for DecisionAccepted), for SECONDS seconds. Not a test.
  *
  * <pre>
- * java -cp ... org.quarterdeck.server.bench.ClusterStoreBenchmark postgres://... [sessions] [seconds]
+ * java -cp ... org.quarterdeck.server.bench.ClusterStoreBenchmark postgres://... [sessions] [seconds] [lanes]
  * </pre>
  */
 public final class ClusterStoreBenchmark {
@@ -37,6 +37,7 @@ public final class ClusterStoreBenchmark {
     String url = args[0];
     int sessions = args.length > 1 ? Integer.parseInt(args[1]) : 500;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+    int lanes = args.length > 3 ? Integer.parseInt(args[3]) : 4;
     Path dir = Files.createTempDirectory("qd-bench-file");
     try (Journals file = new EventStoreJournals(EventStore.open(dir, StoreOptions.DEFAULTS))) {
       report("file store", run(file, sessions, seconds));
@@ -44,7 +45,8 @@ public final class ClusterStoreBenchmark {
     try (Journals pg =
         PostgresJournals.open(
             DatabaseUrl.parse(url),
-            new PostgresJournals.Node("bench-" + ProcessHandle.current().pid(), "-", "-"))) {
+            new PostgresJournals.Node("bench-" + ProcessHandle.current().pid(), "-", "-"),
+            lanes)) {
       report("PostgreSQL", run(pg, sessions, seconds));
       PostgresJournals p = (PostgresJournals) pg;
       System.out.printf(
