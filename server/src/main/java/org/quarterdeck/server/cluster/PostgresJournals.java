@@ -10,7 +10,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +55,9 @@ public final class PostgresJournals implements Journals {
   private final RecordWriter writer;
   private final WriterStats stats;
   private final ScheduledExecutorService renewer;
+
+  /** Logs read ahead for a takeover's rebuilds, taken by {@link #recover}. */
+  private final Map<String, Stored> prefetched = new ConcurrentHashMap<>();
 
   /** Operators' reads (the cluster view), off the event loops; a flood is refused, not queued. */
   private final java.util.concurrent.ThreadPoolExecutor views =
@@ -96,6 +102,13 @@ public final class PostgresJournals implements Journals {
    */
   public static PostgresJournals open(DatabaseUrl url, Node node, int writerLanes)
       throws SQLException {
+    return open(url, node, writerLanes, System::nanoTime);
+  }
+
+  /** As above, on the given monotonic clock (tests pass their own). */
+  static PostgresJournals open(
+      DatabaseUrl url, Node node, int writerLanes, java.util.function.LongSupplier nanoTime)
+      throws SQLException {
     requireNonNull(url, "url");
     requireNonNull(node, "node");
     if (writerLanes < 1 || writerLanes > 64) {
@@ -129,8 +142,7 @@ public final class PostgresJournals implements Journals {
         Schema.migrate(c);
       }
       NodeLease lease =
-          new NodeLease(
-              db, node.nodeId(), node.publicAddress(), node.internalAddress(), System::nanoTime);
+          new NodeLease(db, node.nodeId(), node.publicAddress(), node.internalAddress(), nanoTime);
       lease.acquire();
       PostgresJournals journals = new PostgresJournals(db, lease, new WriterStats(), writerLanes);
       journals.start();
@@ -178,7 +190,10 @@ public final class PostgresJournals implements Journals {
 
   @Override
   public Stored recover(String sessionId) {
-    Stored stored = read(sessionId);
+    Stored stored = prefetched.remove(sessionId);
+    if (stored == null) {
+      stored = read(sessionId);
+    }
     if (stored.corrupt()) {
       return stored;
     }
@@ -190,36 +205,70 @@ public final class PostgresJournals implements Journals {
 
   @Override
   public Stored read(String sessionId) {
-    List<SessionRecord> records = new ArrayList<>();
+    return readMany(List.of(sessionId)).get(sessionId);
+  }
+
+  /**
+   * Reads the rows of many sessions in one query for the {@link #recover} calls that follow (a
+   * takeover rebuilding a chunk it has just claimed: nobody else appends to them any more).
+   */
+  void prefetch(List<String> sessionIds) {
+    prefetched.putAll(readMany(sessionIds));
+  }
+
+  /** Drops what {@link #prefetch} read and no {@link #recover} took. */
+  void forget(List<String> sessionIds) {
+    sessionIds.forEach(prefetched::remove);
+  }
+
+  /** Each session's log, in one query; a gap or an unreadable row is that session's problem. */
+  private Map<String, Stored> readMany(List<String> sessionIds) {
+    Map<String, List<SessionRecord>> records = new HashMap<>();
+    Map<String, String> problems = new HashMap<>();
+    for (String id : sessionIds) {
+      records.put(id, new ArrayList<>());
+    }
     try (Connection c = db.getConnection();
         PreparedStatement p =
             c.prepareStatement(
-                "SELECT seq, body FROM session_record WHERE" + " session_id = ? ORDER BY seq")) {
-      p.setString(1, sessionId);
+                "SELECT session_id, seq, body FROM session_record"
+                    + " WHERE session_id = ANY (?::text[]) ORDER BY session_id, seq")) {
+      p.setArray(1, c.createArrayOf("text", sessionIds.toArray(new String[0])));
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
-          long seq = r.getLong(1);
-          if (seq != records.size()) {
-            return new Stored(
-                records,
-                "record " + records.size() + " is missing (the next" + " row is " + seq + ")",
-                null);
+          String id = r.getString(1);
+          long seq = r.getLong(2);
+          List<SessionRecord> log = records.get(id);
+          if (problems.containsKey(id)) {
+            continue;
+          }
+          if (seq != log.size()) {
+            problems.put(
+                id, "record " + log.size() + " is missing (the next" + " row is " + seq + ")");
+            continue;
           }
           try {
-            records.add(SessionRecord.parseFrom(r.getBytes(2)));
+            log.add(SessionRecord.parseFrom(r.getBytes(3)));
           } catch (InvalidProtocolBufferException e) {
-            return new Stored(
-                records, "record " + seq + " does not parse: " + e.getMessage(), null);
+            problems.put(id, "record " + seq + " does not parse: " + e.getMessage());
           }
         }
       }
     } catch (SQLException e) {
-      return new Stored(records, "cannot read the log from the database: " + e.getMessage(), null);
+      for (String id : sessionIds) {
+        problems.putIfAbsent(id, "cannot read the log from the database: " + e.getMessage());
+      }
     }
-    if (records.isEmpty()) {
-      return new Stored(records, "no records for session " + sessionId, null);
+    Map<String, Stored> stored = new HashMap<>();
+    for (String id : sessionIds) {
+      List<SessionRecord> log = records.get(id);
+      String problem = problems.get(id);
+      if (problem == null && log.isEmpty()) {
+        problem = "no records for session " + id;
+      }
+      stored.put(id, new Stored(log, problem, null));
     }
-    return new Stored(records, null, null);
+    return stored;
   }
 
   /** The connection pool, for the takeover service. */

@@ -8,7 +8,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,10 +32,17 @@ import org.slf4j.LoggerFactory;
 public final class Takeover implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Takeover.class);
 
-  /** Sessions claimed per transaction. */
-  static final int CHUNK = 50;
+  /** Sessions claimed per transaction (and read back in one query). */
+  static final int CHUNK = 200;
+
+  /**
+   * Rebuilds at once: each mostly waits (for its rows to parse, for a session thread to replay), so
+   * a few overlap well even on two cores; bounded so that a takeover cannot starve live sessions.
+   */
+  static final int REBUILDERS = 4;
 
   private final DataSource db;
+  private final PostgresJournals journals;
   private final NodeLease lease;
   private final Predicate<String> rebuild;
   private final IntSupplier sessionsOwned;
@@ -42,12 +52,16 @@ public final class Takeover implements AutoCloseable {
   private final AtomicLong lastClaimMillis = new AtomicLong();
   private final AtomicLong lastRebuildMillis = new AtomicLong();
   private final AtomicLong lastDetectMillis = new AtomicLong();
+  private final AtomicLong lastRoundSessions = new AtomicLong();
+  private final AtomicLong lastRoundMillis = new AtomicLong();
+  private final ExecutorService rebuilders;
 
   /**
    * @param rebuild loads one session from its rows and serves it; false if it could not
    * @param sessionsOwned how many sessions this node serves now (for /metrics)
    */
   public Takeover(PostgresJournals journals, Predicate<String> rebuild, IntSupplier sessionsOwned) {
+    this.journals = requireNonNull(journals, "journals");
     this.db = journals.database();
     this.lease = journals.lease();
     this.rebuild = requireNonNull(rebuild, "rebuild");
@@ -56,6 +70,15 @@ public final class Takeover implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "quarterdeck-takeover");
+              t.setDaemon(true);
+              return t;
+            });
+    AtomicLong rebuilderIds = new AtomicLong();
+    this.rebuilders =
+        Executors.newFixedThreadPool(
+            REBUILDERS,
+            r -> {
+              Thread t = new Thread(r, "quarterdeck-rebuild-" + rebuilderIds.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
@@ -77,33 +100,65 @@ public final class Takeover implements AutoCloseable {
     try {
       fenceExpired();
       int taken = 0;
+      long roundStarted = System.nanoTime();
       while (lease.held()) {
         long claimStarted = System.nanoTime();
         List<String> claimed = claimChunk();
         if (claimed.isEmpty()) {
           break;
         }
+        journals.prefetch(claimed);
         lastClaimMillis.set((System.nanoTime() - claimStarted) / 1_000_000);
         long rebuildStarted = System.nanoTime();
-        for (String id : claimed) {
-          if (rebuild.test(id)) {
-            taken++;
-            sessionsTaken.increment();
-          }
-        }
+        int rebuilt = rebuildAll(claimed);
+        journals.forget(claimed);
+        taken += rebuilt;
+        sessionsTaken.add(rebuilt);
         lastRebuildMillis.set((System.nanoTime() - rebuildStarted) / 1_000_000);
         log.info(
-            "node {} took over {} sessions: claim {} ms, rebuild {} ms",
+            "node {} took over {} sessions: claim and read {} ms, rebuild {} ms",
             lease.nodeId(),
-            claimed.size(),
+            rebuilt,
             lastClaimMillis.get(),
             lastRebuildMillis.get());
+      }
+      if (taken > 0) {
+        long millis = Math.max(1, (System.nanoTime() - roundStarted) / 1_000_000);
+        lastRoundSessions.set(taken);
+        lastRoundMillis.set(millis);
+        log.info(
+            "node {} took over {} sessions in {} ms ({} sessions/s)",
+            lease.nodeId(),
+            taken,
+            millis,
+            taken * 1000L / millis);
       }
       return taken;
     } catch (SQLException | RuntimeException e) {
       log.warn("takeover round failed: {}", e.getMessage());
       return 0;
     }
+  }
+
+  /** Rebuilds a claimed chunk on the bounded pool; how many now serve here. */
+  private int rebuildAll(List<String> claimed) {
+    List<Future<Boolean>> results = new ArrayList<>(claimed.size());
+    for (String id : claimed) {
+      results.add(rebuilders.submit(() -> rebuild.test(id)));
+    }
+    int rebuilt = 0;
+    for (Future<Boolean> result : results) {
+      try {
+        rebuilt += result.get() ? 1 : 0;
+      } catch (ExecutionException e) {
+        // recover() quarantines a session it cannot rebuild; anything else is logged here
+        log.warn("a session could not be rebuilt: {}", e.getCause().toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return rebuilt;
   }
 
   private void fenceExpired() throws SQLException {
@@ -189,6 +244,18 @@ public final class Takeover implements AutoCloseable {
         "Last chunk rebuilt: milliseconds.",
         "gauge",
         lastRebuildMillis.get());
+    ClusterMetrics.metric(
+        out,
+        "quarterdeck_cluster_takeover_round_sessions",
+        "Last takeover round: sessions rebuilt.",
+        "gauge",
+        lastRoundSessions.get());
+    ClusterMetrics.metric(
+        out,
+        "quarterdeck_cluster_takeover_round_millis",
+        "Last takeover round: milliseconds from the first claim to the last rebuild.",
+        "gauge",
+        lastRoundMillis.get());
     return out.toString();
   }
 
@@ -199,6 +266,7 @@ public final class Takeover implements AutoCloseable {
   @Override
   public void close() {
     thread.shutdownNow();
+    rebuilders.shutdownNow();
     try {
       thread.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
