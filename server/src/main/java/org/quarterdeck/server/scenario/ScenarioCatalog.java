@@ -83,8 +83,27 @@ public final class ScenarioCatalog {
     return "/scenarios/" + name + ".textproto";
   }
 
+  /**
+   * Digests already computed, by scenario (weakly: a custom scenario's entry goes with it). Printing
+   * a scenario as text is most of the cost of rebuilding a session from its log (twice per rebuild,
+   * measured with JFR during a cluster takeover), and built-in scenarios are shared instances.
+   */
+  private static final java.util.Map<Scenario, String> DIGESTS =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
   /** Lowercase hex SHA-256 of a scenario's canonical text, as a session log pins it. */
   public static String sha256(Scenario scenario) {
+    requireNonNull(scenario, "scenario");
+    String known = DIGESTS.get(scenario);
+    if (known != null) {
+      return known;
+    }
+    String digest = digest(scenario);
+    DIGESTS.put(scenario, digest);
+    return digest;
+  }
+
+  private static String digest(Scenario scenario) {
     try {
       byte[] digest =
           java.security.MessageDigest.getInstance("SHA-256")
