@@ -8,7 +8,8 @@
 #       generator's acknowledged rate and latency.
 #   scripts/cluster-bench.sh takeover DATABASE_URL [SESSIONS] [RATE] [SECONDS]
 #       Node A gets SESSIONS sessions played at RATE decisions/s for SECONDS (so about
-#       RATE*SECONDS/SESSIONS decision records each, plus opening, seats and start); A is killed
+#       RATE*SECONDS/SESSIONS decision records each, plus opening, seats and start) while node B
+#       serves a tenth as many of its own (so its code is warm, as a survivor's is); A is killed
 #       with SIGKILL; node B fences it, claims and rebuilds every session. Prints B's takeover line
 #       (sessions, milliseconds, sessions/s).
 #
@@ -70,7 +71,7 @@ load() {
   # shellcheck disable=SC2086
   java ${LOAD_JAVA_OPTS:-} -cp "$CP" org.quarterdeck.client.cli.Main load \
     --server "ws://127.0.0.1:$1/ws" --workload decisions --players $(($2 * 2)) --sessions "$2" \
-    --rates "$3" --step-seconds "$4" --warmup-seconds 3 --ceiling-steps 0 --source-addresses 8
+    --rates "$3" --step-seconds "$4" --warmup-seconds 3 --ceiling-steps 0 --source-addresses 16
 }
 
 echo "$(nproc) cores, $(uname -srm), $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -88,12 +89,16 @@ case "$mode" in
     ;;
   takeover)
     start_node a
-    load "$port_a" "$sessions" "$rate" "$seconds" >"$work/load-a.txt" 2>&1 || true
-    tail -5 "$work/load-a.txt"
     start_node b
-    psql -qAt "$base/$db" -c "SELECT count(DISTINCT session_id) || ' sessions, '
-      || round(count(*)::numeric / greatest(1, count(DISTINCT session_id)), 1) || ' records each'
-      FROM session_record"
+    # b serves sessions of its own meanwhile (a tenth), as a survivor does: its code is warm
+    load "$port_b" $((sessions / 10 + 1)) $((rate / 10 + 1)) "$seconds" >"$work/load-b.txt" 2>&1 &
+    lb=$!
+    load "$port_a" "$sessions" "$rate" "$seconds" >"$work/load-a.txt" 2>&1 || true
+    wait "$lb" || true
+    tail -3 "$work/load-a.txt"
+    psql -qAt "$base/$db" -c "SELECT 'node a: ' || count(DISTINCT r.session_id) || ' sessions, '
+      || round(count(*)::numeric / greatest(1, count(DISTINCT r.session_id)), 1) || ' records each'
+      FROM session_record r JOIN session_owner o USING (session_id) WHERE o.node_id = 'a'"
     # CPU seconds of node b (user + system) around the takeover: the machine is shared, so the
     # sessions per CPU-second say more than the wall clock
     cpu_b() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$pid_b/stat"; }

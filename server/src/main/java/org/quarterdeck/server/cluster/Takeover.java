@@ -101,26 +101,34 @@ public final class Takeover implements AutoCloseable {
       fenceExpired();
       int taken = 0;
       long roundStarted = System.nanoTime();
-      while (lease.held()) {
-        long claimStarted = System.nanoTime();
-        List<String> claimed = claimChunk();
-        if (claimed.isEmpty()) {
-          break;
-        }
-        journals.prefetch(claimed);
-        lastClaimMillis.set((System.nanoTime() - claimStarted) / 1_000_000);
+      // claiming and reading chunk N+1 overlaps rebuilding chunk N
+      List<String> claimed = lease.held() ? claimAndRead() : List.of();
+      while (!claimed.isEmpty()) {
         long rebuildStarted = System.nanoTime();
-        int rebuilt = rebuildAll(claimed);
+        List<Future<Boolean>> rebuilding = startRebuilds(claimed);
+        List<String> next = List.of();
+        SQLException claimFailed = null;
+        try {
+          next = lease.held() ? claimAndRead() : List.of();
+        } catch (SQLException e) {
+          claimFailed = e;
+        }
+        int rebuilt = awaitRebuilds(rebuilding);
         journals.forget(claimed);
         taken += rebuilt;
         sessionsTaken.add(rebuilt);
         lastRebuildMillis.set((System.nanoTime() - rebuildStarted) / 1_000_000);
         log.info(
-            "node {} took over {} sessions: claim and read {} ms, rebuild {} ms",
+            "node {} took over {} sessions (the next chunk claimed and read meanwhile in {} ms):"
+                + " {} ms",
             lease.nodeId(),
             rebuilt,
             lastClaimMillis.get(),
             lastRebuildMillis.get());
+        if (claimFailed != null) {
+          throw claimFailed;
+        }
+        claimed = next;
       }
       if (taken > 0) {
         long millis = Math.max(1, (System.nanoTime() - roundStarted) / 1_000_000);
@@ -140,12 +148,28 @@ public final class Takeover implements AutoCloseable {
     }
   }
 
-  /** Rebuilds a claimed chunk on the bounded pool; how many now serve here. */
-  private int rebuildAll(List<String> claimed) {
+  /** Claims a chunk and reads its rows (one query each); the chunk's ids. */
+  private List<String> claimAndRead() throws SQLException {
+    long started = System.nanoTime();
+    List<String> claimed = claimChunk();
+    if (!claimed.isEmpty()) {
+      journals.prefetch(claimed);
+    }
+    lastClaimMillis.set((System.nanoTime() - started) / 1_000_000);
+    return claimed;
+  }
+
+  /** Starts rebuilding a claimed chunk on the bounded pool. */
+  private List<Future<Boolean>> startRebuilds(List<String> claimed) {
     List<Future<Boolean>> results = new ArrayList<>(claimed.size());
     for (String id : claimed) {
       results.add(rebuilders.submit(() -> rebuild.test(id)));
     }
+    return results;
+  }
+
+  /** How many of a chunk's sessions now serve here. */
+  private static int awaitRebuilds(List<Future<Boolean>> results) {
     int rebuilt = 0;
     for (Future<Boolean> result : results) {
       try {
