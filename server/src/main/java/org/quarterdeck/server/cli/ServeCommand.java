@@ -399,6 +399,24 @@ public final class ServeCommand implements Callable<Integer> {
               + " takes its sessions back, and an older process with the same id is fenced.")
   private String nodeId;
 
+  @Option(
+      names = "--db-writers",
+      defaultValue = "4",
+      paramLabel = "N",
+      description =
+          "On a cluster node: database writer lanes, each a thread and a connection that"
+              + " group-commits its sessions' records (1..64; default: 4).")
+  private int dbWriters;
+
+  /** Database writer lanes of a cluster node. */
+  public int dbWriters() {
+    if (dbWriters < 1 || dbWriters > 64) {
+      throw new ParameterException(
+          spec.commandLine(), "--db-writers must be between 1 and 64, was " + dbWriters);
+    }
+    return dbWriters;
+  }
+
   /**
    * The cluster's database, or null for the file store.
    *
@@ -445,6 +463,7 @@ public final class ServeCommand implements Callable<Integer> {
     line.setDefaultValueProvider(new EnvironmentDefaults(environment));
     line.parseArgs(args);
     serve.database(); // --store and --database-url together are checked here, as a usage error
+    serve.dbWriters(); // and --db-writers
     serve.adminToken(); // so are --admin-token and --admin-token-file
     serve.perimeter(); // and the perimeter's flags (the TLS files are read here)
     return serve;
@@ -650,7 +669,8 @@ public final class ServeCommand implements Callable<Integer> {
     String address = "http://" + http().getHostString() + ":" + httpPort;
     String node = nodeId();
     PostgresJournals journals =
-        PostgresJournals.open(database, new PostgresJournals.Node(node, address, address));
+        PostgresJournals.open(
+            database, new PostgresJournals.Node(node, address, address), dbWriters());
     journals.onLeaseLost(
         () -> {
           if (journals.lease().fenced()) {

@@ -84,9 +84,10 @@ public final class ScenarioCatalog {
   }
 
   /**
-   * Digests already computed, by scenario (weakly: a custom scenario's entry goes with it). Printing
-   * a scenario as text is most of the cost of rebuilding a session from its log (twice per rebuild,
-   * measured with JFR during a cluster takeover), and built-in scenarios are shared instances.
+   * Digests already computed, by scenario (weakly: a custom scenario's entry goes with it).
+   * Printing a scenario as text is most of the cost of rebuilding a session from its log (twice per
+   * rebuild, measured with JFR during a cluster takeover), and built-in scenarios are shared
+   * instances.
    */
   private static final java.util.Map<Scenario, String> DIGESTS =
       java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());

@@ -112,6 +112,17 @@ class ServeOptionsTest {
   }
 
   @Test
+  void aClusterNodesWriterLanesAreFourUnlessToldAndBounded() {
+    assertEquals(4, ServeCommand.parse(new String[0], Map.of()).dbWriters());
+    assertEquals(8, ServeCommand.parse(new String[] {"--db-writers", "8"}, Map.of()).dbWriters());
+    ParameterException e =
+        assertThrows(
+            ParameterException.class,
+            () -> ServeCommand.parse(new String[] {"--db-writers", "0"}, Map.of()));
+    assertTrue(e.getMessage().contains("--db-writers"), e.getMessage());
+  }
+
+  @Test
   void theAdminTokenComesFromAFileOrTheEnvironmentSoPsDoesNotShowIt(@TempDir Path dir)
       throws Exception {
     Path file = dir.resolve("admin-token");
