@@ -104,7 +104,11 @@ class TakeoverTest {
     CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).get(60, SECONDS);
     // one log with a gap: that session alone is not taken over
     execute("DELETE FROM session_record WHERE session_id = 's7' AND seq = 1");
-    execute("UPDATE node_lease SET expires_at = now() - interval '1 second' WHERE node_id = 'a'");
+    // node a dies: its lease expires, and (as if a newer incarnation had started and died) under an
+    // epoch a's own renewals cannot extend, so no renewal of a's races the survivor's fencing
+    execute(
+        "UPDATE node_lease SET expires_at = now() - interval '1 second', epoch = epoch + 10"
+            + " WHERE node_id = 'a'");
 
     PostgresJournals survivor = node("b");
     Map<String, Journals.Stored> rebuilt = new ConcurrentHashMap<>();
