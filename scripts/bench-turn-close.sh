@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs the JMH benchmark of the full turn close (resolve, reports, state hash, records, messages,
+# next turn) per session size, with JMH's allocation profiler, and prints CPU time and bytes
+# allocated per close. Extra arguments go to JMH, e.g.: scripts/bench-turn-close.sh -f 3 -p teams=2
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  mvn -B -q -ntp -pl server -am test-compile dependency:build-classpath \
+    -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
+fi
+CP="$(cat server/target/test-classpath.txt):server/target/test-classes:server/target/classes"
+OUT=server/target/jmh-turn-close.csv
+java -cp "$CP" org.openjdk.jmh.Main 'org.quarterdeck.server.session.TurnCloseBenchmark' \
+  -prof gc -prof org.quarterdeck.server.bench.CpuTimeProfiler -rf csv -rff "$OUT" "$@"
+echo
+echo "per turn close (JMH single-shot time per close on this machine's clock; CPU time of the"
+echo "benchmark thread and of the whole JVM per close; bytes allocated per close):"
+awk -F, 'NR > 1 { gsub(/"/, ""); n = split($1, parts, ":"); metric = n > 1 ? parts[2] : "time";
+  if (metric == "time") t[$8] = sprintf("wall %8.1f us", $5);
+  if (metric == "cpu.worker.norm") w[$8] = sprintf("cpu %8.1f us (+-%.1f)", $5, $6);
+  if (metric == "cpu.process.norm") p[$8] = sprintf("jvm cpu %8.1f us", $5);
+  if (metric == "gc.alloc.rate.norm") a[$8] = sprintf("%9.0f bytes (+-%.0f)", $5, $6) }
+  END { for (k in t) printf "  teams=%-3s %s  %s  %s  %s\n", k, w[k], a[k], p[k], t[k] }' "$OUT" |
+  sort -t= -k2 -n

@@ -1,0 +1,234 @@
+package org.quarterdeck.server.session;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.quarterdeck.protocol.v1.ClientMessage;
+import org.quarterdeck.protocol.v1.CreateSession;
+import org.quarterdeck.protocol.v1.Empty;
+import org.quarterdeck.protocol.v1.FacilitatorCommand;
+import org.quarterdeck.protocol.v1.Goodbye;
+import org.quarterdeck.protocol.v1.JoinSession;
+import org.quarterdeck.protocol.v1.Phase;
+import org.quarterdeck.protocol.v1.Resume;
+import org.quarterdeck.protocol.v1.ServerMessage;
+import org.quarterdeck.protocol.v1.SessionRecord;
+import org.quarterdeck.protocol.v1.SessionSettings;
+import org.quarterdeck.protocol.v1.TurnClosed;
+import org.quarterdeck.server.port.Connection;
+import org.quarterdeck.server.port.Transport;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The full turn close as a live session does it when a deadline passes: {@link
+ * GameSession#closeTurn} resolves the turn (every seat defaulted), builds and stores each team's
+ * report, hashes the new state, appends the TurnClosed and TurnStarted records (serialized, as the
+ * event log does), sends TurnResolved and the next TurnOpened to every member (serialized, as the
+ * WebSocket codec does), and at the twelfth turn ends the session (scores, debrief). One player per
+ * team, so a 2-team session has 2 seats. Run with {@code -prof gc} for the bytes allocated per
+ * close and {@code -prof org.quarterdeck.server.bench.CpuTimeProfiler} for the CPU time per close.
+ *
+ * <p>A game has 12 turns, so sessions are used up. Each invocation closes {@link #CLOSES} turns
+ * (ten whole games) in one timed shot, so the number of closes is known in advance and every
+ * session is opened in the trial's setup: JMH's allocation profiler counts everything allocated
+ * during an iteration, and opening sessions there would be counted against the closes.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Threads(1)
+@Fork(1)
+@Warmup(iterations = 10)
+@Measurement(iterations = 10)
+public class TurnCloseBenchmark {
+  /** Turn closes per invocation: ten games of market-year. */
+  static final int CLOSES = 120;
+
+  @Param({"2", "10", "60"})
+  public int teams;
+
+  private final ManualThread thread = new ManualThread();
+  private final ArrayDeque<GameSession> ready = new ArrayDeque<>();
+  private GameSession current;
+
+  @Setup(Level.Trial)
+  public void openSessions(BenchmarkParams params) {
+    // a line per session opened would drown JMH's output
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.quarterdeck"))
+        .setLevel(ch.qos.logback.classic.Level.WARN);
+    long closes =
+        (long) CLOSES
+            * (params.getWarmup().getCount() + params.getMeasurement().getCount())
+            * StrictMath.max(1, params.getMeasurement().getBatchSize());
+    GameSession probe = open();
+    int turns = probe.turnsPlanned();
+    ready.add(probe);
+    for (long i = 1; i < closes / turns + 2; i++) {
+      ready.add(open());
+    }
+  }
+
+  /** {@link #CLOSES} turn closes; the last turn of each game also ends its session. */
+  @Benchmark
+  @OperationsPerInvocation(CLOSES)
+  public int closeTurns() {
+    int turnSum = 0;
+    for (int i = 0; i < CLOSES; i++) {
+      GameSession s = current;
+      if (s == null || s.phase() == Phase.ENDED) {
+        s = ready.remove(); // sized in the setup: running dry is a bug of this benchmark
+        current = s;
+      }
+      s.closeTurn(TurnClosed.Trigger.DEADLINE);
+      turnSum += s.game().turn();
+    }
+    return turnSum;
+  }
+
+  /** A started session with one player per team and no deadline, on its own manager and log. */
+  private GameSession open() {
+    SessionSettings.Builder settings = SessionSettings.newBuilder().setTeams(teams).setSeed(42);
+    for (int t = 0; t < teams; t++) {
+      settings.addBotStrategies(""); // every seat is a person's
+    }
+    SessionManager manager =
+        new SessionManager(() -> thread, new SerializingJournals(), null, 1, 5);
+    BenchConnection facilitator = new BenchConnection();
+    manager.handle(
+        facilitator,
+        ClientMessage.newBuilder()
+            .setRequestId(1)
+            .setCreateSession(
+                CreateSession.newBuilder().setBuiltinScenario("market-year").setSettings(settings))
+            .build());
+    ServerMessage created = facilitator.reply;
+    if (!created.hasSessionCreated()) {
+      throw new IllegalStateException("no session: " + created);
+    }
+    String sessionId = created.getSessionCreated().getSessionId();
+    manager.handle(
+        facilitator,
+        ClientMessage.newBuilder()
+            .setRequestId(2)
+            .setResume(
+                Resume.newBuilder().setToken(created.getSessionCreated().getFacilitatorToken()))
+            .build());
+    for (int t = 0; t < teams; t++) {
+      BenchConnection player = new BenchConnection();
+      manager.handle(
+          player,
+          ClientMessage.newBuilder()
+              .setRequestId(3)
+              .setJoinSession(
+                  JoinSession.newBuilder()
+                      .setJoinCode(created.getSessionCreated().getJoinCode())
+                      .setDisplayName("player " + t)
+                      .setPreferredTeam(t))
+              .build());
+      if (!player.reply.hasJoined()) {
+        throw new IllegalStateException("no seat: " + player.reply);
+      }
+    }
+    manager.handle(
+        facilitator,
+        ClientMessage.newBuilder()
+            .setRequestId(4)
+            .setFacilitator(FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance()))
+            .build());
+    GameSession[] session = new GameSession[1];
+    manager.onSession(sessionId, s -> session[0] = s).join();
+    if (session[0].phase() != Phase.TURN_OPEN) {
+      throw new IllegalStateException("session did not start: " + session[0].phase());
+    }
+    return session[0];
+  }
+
+  /** Session logs that serialize each record as the event log does, then drop it. */
+  private static final class SerializingJournals implements Journals {
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    int bytes;
+
+    @Override
+    public SessionJournal create(String sessionId) {
+      return (SessionRecord record) -> {
+        bytes += record.toByteArray().length;
+        return DONE;
+      };
+    }
+
+    @Override
+    public List<String> sessionIds() {
+      return List.of();
+    }
+
+    @Override
+    public Stored recover(String sessionId) {
+      throw new UnsupportedOperationException("a benchmark recovers nothing");
+    }
+
+    @Override
+    public Stored read(String sessionId) {
+      throw new UnsupportedOperationException("a benchmark reads nothing back");
+    }
+  }
+
+  /**
+   * A connection that serializes each message as the WebSocket codec does, keeping the last reply.
+   */
+  private static final class BenchConnection implements Connection {
+    private static long ids;
+    private final long id = ++ids;
+    ServerMessage reply;
+    long bytes;
+
+    @Override
+    public long id() {
+      return id;
+    }
+
+    @Override
+    public Transport transport() {
+      return Transport.WEBSOCKET;
+    }
+
+    @Override
+    public void send(ServerMessage message) {
+      if (message.getRequestId() != 0) {
+        reply = message;
+      }
+      bytes += message.toByteArray().length;
+    }
+
+    @Override
+    public void close(Goodbye.Reason reason, String message) {}
+
+    @Override
+    public boolean handshakeDone() {
+      return true;
+    }
+
+    @Override
+    public void completeHandshake(int protocolVersion) {}
+
+    @Override
+    public String remoteAddress() {
+      return "127.0.0.1:" + id;
+    }
+  }
+}
