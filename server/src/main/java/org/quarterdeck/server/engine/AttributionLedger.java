@@ -20,9 +20,16 @@ final class AttributionLedger {
   private static final int CHUNK = 1 << CHUNK_BITS;
   private static final int LABEL_BIAS = 1 << 17;
 
+  /**
+   * Entries a team usually records in a turn (about 50 in market-year, more with many delayed
+   * effects); the first chunk starts at this size per team, so a small session does not allocate a
+   * whole chunk (16 KiB) for a few hundred bytes of entries.
+   */
+  static final int ENTRIES_PER_TEAM = 64;
+
   // entry = team (24 bits) | var (6) | label + LABEL_BIAS (18) | origin turn (16)
-  private long[][] meta = new long[8][];
-  private double[][] amount = new double[8][];
+  private long[][] meta;
+  private double[][] amount;
   private int size;
   private List<String> custom;
   private final int teams;
@@ -32,12 +39,23 @@ final class AttributionLedger {
 
   AttributionLedger(int teams) {
     this.teams = teams;
+    int first = (int) StrictMath.min(CHUNK, (long) StrictMath.max(1, teams) * ENTRIES_PER_TEAM);
+    int chunks = teams <= CHUNK / ENTRIES_PER_TEAM ? 1 : 8;
+    meta = new long[chunks][];
+    amount = new double[chunks][];
+    meta[0] = new long[first];
+    amount[0] = new double[first];
   }
 
   void add(int t, int v, int labelId, int originTurn, double amt) {
     int chunk = size >>> CHUNK_BITS;
     int at = size & (CHUNK - 1);
-    if (at == 0) {
+    if (chunk == 0 && at == meta[0].length) {
+      // the first chunk was sized for a small session and is full: grow it up to a whole chunk
+      int grown = StrictMath.min(CHUNK, at * 2);
+      meta[0] = Arrays.copyOf(meta[0], grown);
+      amount[0] = Arrays.copyOf(amount[0], grown);
+    } else if (at == 0 && chunk > 0) {
       if (chunk == meta.length) {
         meta = Arrays.copyOf(meta, chunk * 2);
         amount = Arrays.copyOf(amount, chunk * 2);

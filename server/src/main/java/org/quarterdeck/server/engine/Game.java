@@ -36,6 +36,9 @@ public final class Game {
   /** Memo of {@link #stateHash()}; volatile so another thread sees the whole array. */
   private volatile byte[] hash;
 
+  /** Memo of {@link #stateHashHex()}: a session writes it in its log and in every TurnResolved. */
+  private volatile String hashHex;
+
   Game(
       Rules rules,
       long seed,
@@ -365,7 +368,12 @@ public final class Game {
 
   /** {@link #stateHash()} as lowercase hex. */
   public String stateHashHex() {
-    return StateHash.hex(stateHash());
+    String h = hashHex;
+    if (h == null) {
+      h = StateHash.hex(stateHash());
+      hashHex = h;
+    }
+    return h;
   }
 
   /** Scores of every team in session order (meaningful once {@link #isOver()}). */

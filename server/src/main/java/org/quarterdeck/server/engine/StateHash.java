@@ -45,19 +45,37 @@ public final class StateHash {
     return sb.toString();
   }
 
-  /** Big-endian encoder feeding the digest through a small buffer (one update per 8 KiB). */
-  private static final class Encoder {
-    final MessageDigest digest;
-    final byte[] buf = new byte[8192];
-    int pos;
-
-    Encoder() {
-      try {
-        digest = MessageDigest.getInstance("SHA-256");
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("every JVM has SHA-256", e);
-      }
+  /**
+   * A fresh SHA-256 digest. Cloning a prototype skips the provider lookup of {@link
+   * MessageDigest#getInstance}, which cost as much as hashing a small game; a provider whose digest
+   * cannot be cloned gets the lookup.
+   */
+  private static MessageDigest sha256() {
+    try {
+      return (MessageDigest) PROTOTYPE.clone();
+    } catch (CloneNotSupportedException e) {
+      return lookUp();
     }
+  }
+
+  private static final MessageDigest PROTOTYPE = lookUp();
+
+  private static MessageDigest lookUp() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /**
+   * Big-endian encoder feeding the digest through a small buffer (one update per 512 bytes: a small
+   * game's encoding is about 1 KiB, and a buffer allocated per hash should not be 8 KiB).
+   */
+  private static final class Encoder {
+    final MessageDigest digest = sha256();
+    final byte[] buf = new byte[512];
+    int pos;
 
     private void room(int n) {
       if (pos + n > buf.length) {

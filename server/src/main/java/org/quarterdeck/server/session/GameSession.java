@@ -655,10 +655,11 @@ final class GameSession {
     TurnOutcome outcome = game.resolve(decisions, accepted);
     game = outcome.next();
     Map<String, EventView> drawn = new LinkedHashMap<>();
-    for (TeamReport r : outcome.reports()) {
-      int team = game.teamIds().indexOf(r.teamId());
+    List<TeamReport> teamReports = outcome.reports(); // in session order: index = team
+    for (int team = 0; team < teamReports.size(); team++) {
+      TeamReport r = teamReports.get(team);
       TurnReport report =
-          WireMapping.report(r, team).toBuilder().setDecision(teamDecision(team)).build();
+          WireMapping.reportBuilder(r, team).setDecision(teamDecision(team)).build();
       latestReports.set(team, report);
       reports.get(team).add(report.toByteString());
       for (EventView e : events(r)) {

@@ -1,5 +1,6 @@
 package org.quarterdeck.server.wire;
 
+import com.google.protobuf.ByteString;
 import java.util.List;
 import java.util.Locale;
 import org.quarterdeck.protocol.v1.ActHours;
@@ -94,15 +95,16 @@ public final class WireMapping {
   }
 
   public static List<Variable> variables(TeamState team) {
-    return java.util.Arrays.stream(Var.values())
-        .map(
-            v ->
-                Variable.newBuilder()
-                    .setName(varName(v))
-                    .setLabel(v.label())
-                    .setValue(team.get(v))
-                    .build())
-        .toList();
+    Variable[] out = new Variable[Var.COUNT];
+    for (Var v : Var.values()) {
+      out[v.ordinal()] =
+          Variable.newBuilder()
+              .setNameBytes(VAR_NAME_BYTES[v.ordinal()])
+              .setLabelBytes(VAR_LABEL_BYTES[v.ordinal()])
+              .setValue(team.get(v))
+              .build();
+    }
+    return java.util.Arrays.asList(out);
   }
 
   public static SeatDecision decision(
@@ -178,26 +180,46 @@ public final class WireMapping {
 
   public static EventView event(EventCard card) {
     return EventView.newBuilder()
-        .setId(card.id())
-        .setTitle(card.title())
-        .setNarrative(card.narrative())
+        .setIdBytes(LABELS.bytes(card.id()))
+        .setTitleBytes(LABELS.bytes(card.title()))
+        .setNarrativeBytes(LABELS.bytes(card.narrative()))
         .build();
   }
 
+  /** An act as players see it; the same act's view is built once (every opening lists it). */
   public static ActView act(Act act) {
-    return ActView.newBuilder()
-        .setId(act.id())
-        .setName(act.name())
-        .setDescription(act.description())
-        .setLeadership(act.kind() == ActCategory.LEADERSHIP)
-        .setAimsAt(act.aimsAt() == null ? "" : varName(act.aimsAt()))
-        .build();
+    ActView view = ACTS.get(act);
+    if (view == null) {
+      view =
+          ActView.newBuilder()
+              .setIdBytes(LABELS.bytes(act.id()))
+              .setNameBytes(LABELS.bytes(act.name()))
+              .setDescriptionBytes(LABELS.bytes(act.description()))
+              .setLeadership(act.kind() == ActCategory.LEADERSHIP)
+              .setAimsAt(act.aimsAt() == null ? "" : varName(act.aimsAt()))
+              .build();
+      if (ACTS.size() < 4096) { // scenarios a facilitator loads add acts: keep a bound
+        ACTS.putIfAbsent(act, view);
+      }
+    }
+    return view;
   }
+
+  private static final java.util.concurrent.ConcurrentHashMap<Act, ActView> ACTS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public static DilemmaView dilemma(Dilemma d) {
-    DilemmaView.Builder b = DilemmaView.newBuilder().setId(d.id()).setText(d.text());
+    DilemmaView.Builder b =
+        DilemmaView.newBuilder()
+            .setIdBytes(LABELS.bytes(d.id()))
+            .setTextBytes(LABELS.bytes(d.text()));
     d.options()
-        .forEach(o -> b.addOptions(DilemmaOptionView.newBuilder().setId(o.id()).setText(o.text())));
+        .forEach(
+            o ->
+                b.addOptions(
+                    DilemmaOptionView.newBuilder()
+                        .setIdBytes(LABELS.bytes(o.id()))
+                        .setTextBytes(LABELS.bytes(o.text()))));
     return b.build();
   }
 
@@ -219,35 +241,67 @@ public final class WireMapping {
   }
 
   public static TurnReport report(TeamReport r, int teamIndex) {
+    return reportBuilder(r, teamIndex).build();
+  }
+
+  /**
+   * A team's report, still open for the caller to add to (the session adds the team's decision):
+   * building it and copying it with {@code toBuilder()} cost as much as building it.
+   */
+  public static TurnReport.Builder reportBuilder(TeamReport r, int teamIndex) {
     TurnReport.Builder b =
         TurnReport.newBuilder()
             .setTurn(r.turn())
             .setTeam(teamIndex)
             .setDefaulted(!r.defaultedSeats().isEmpty());
     for (org.quarterdeck.server.engine.VariableDelta c : r.changes()) {
+      int v = c.var().ordinal();
       VariableChange.Builder vc =
           VariableChange.newBuilder()
-              .setName(varName(c.var()))
-              .setLabel(c.var().label())
+              .setNameBytes(VAR_NAME_BYTES[v])
+              .setLabelBytes(VAR_LABEL_BYTES[v])
               .setBefore(c.before())
               .setAfter(c.after());
       for (org.quarterdeck.server.engine.Attribution k : c.contributions()) {
         vc.addContributions(
             Contribution.newBuilder()
-                .setLabel(k.label())
+                .setLabelBytes(LABELS.bytes(k.label()))
                 .setDelta(k.amount())
-                .setFromTurn(k.originTurn() == r.turn() ? 0 : k.originTurn()));
+                .setFromTurn(k.originTurn() == r.turn() ? 0 : k.originTurn())
+                .build());
       }
-      b.addChanges(vc);
+      b.addChanges(vc.build());
     }
     for (TeamReport.EventNote e : r.events()) {
-      b.addEvents(
-          EventView.newBuilder()
-              .setId(e.eventId() == null ? "" : e.eventId())
-              .setTitle(e.title())
-              .setNarrative(e.narrative())
-              .setInjected(e.injected()));
+      EventView.Builder event = EventView.newBuilder().setInjected(e.injected());
+      if (e.injected()) { // a facilitator's own text: not worth a place in the table
+        event
+            .setId(e.eventId() == null ? "" : e.eventId())
+            .setTitle(e.title())
+            .setNarrative(e.narrative());
+      } else {
+        event
+            .setIdBytes(e.eventId() == null ? ByteString.EMPTY : LABELS.bytes(e.eventId()))
+            .setTitleBytes(LABELS.bytes(e.title()))
+            .setNarrativeBytes(LABELS.bytes(e.narrative()));
+      }
+      b.addEvents(event.build());
     }
-    return b.build();
+    return b;
   }
+
+  private static final ByteString[] VAR_NAME_BYTES =
+      java.util.Arrays.stream(VAR_NAMES).map(ByteString::copyFromUtf8).toArray(ByteString[]::new);
+
+  private static final ByteString[] VAR_LABEL_BYTES =
+      java.util.Arrays.stream(Var.values())
+          .map(v -> ByteString.copyFromUtf8(v.label()))
+          .toArray(ByteString[]::new);
+
+  /**
+   * Every report carries the same few hundred labels turn after turn; a message holding a label's
+   * UTF-8 bytes is serialized without encoding the text again (it is serialized twice: for the
+   * player and for the reports a reconnecting player is sent).
+   */
+  private static final LabelBytes LABELS = new LabelBytes(4096);
 }
