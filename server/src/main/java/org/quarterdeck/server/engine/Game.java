@@ -39,6 +39,9 @@ public final class Game {
   /** Memo of {@link #stateHashHex()}: a session writes it in its log and in every TurnResolved. */
   private volatile String hashHex;
 
+  /** Memo of {@link #debrief()}: the end of a session shows it to every member. */
+  private volatile Debrief debrief;
+
   Game(
       Rules rules,
       long seed,
@@ -383,6 +386,11 @@ public final class Game {
 
   /** Standings and per-team highlights for the debrief. */
   public Debrief debrief() {
-    return Debrief.of(this);
+    Debrief d = debrief;
+    if (d == null) {
+      d = Debrief.of(this);
+      debrief = d;
+    }
+    return d;
   }
 }

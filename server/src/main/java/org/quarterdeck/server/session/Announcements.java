@@ -55,12 +55,26 @@ final class Announcements {
   }
 
   static void ended(GameSession session) {
+    boolean[] bots = bots(session); // once, not once per member: a room of 60 has 60 members
     session.forEachMember(
-        m -> session.send(m, ServerMessage.newBuilder().setSessionEnded(ended(session, m))));
+        m -> session.send(m, ServerMessage.newBuilder().setSessionEnded(ended(session, m, bots))));
   }
 
   /** The end of the game as one member may see it: every score, parts and lines of their own. */
   static SessionEnded ended(GameSession session, Member m) {
+    return ended(session, m, bots(session));
+  }
+
+  /** Which teams only bots played. */
+  private static boolean[] bots(GameSession session) {
+    boolean[] bots = new boolean[session.teamCount()];
+    for (int t = 0; t < bots.length; t++) {
+      bots[t] = session.views().team(t).getBot();
+    }
+    return bots;
+  }
+
+  private static SessionEnded ended(GameSession session, Member m, boolean[] bots) {
     Debrief debrief = session.game().debrief();
     List<org.quarterdeck.server.engine.TeamScore> scores = session.finalScores();
     int own = m.role == Role.PLAYER && m.seat != null ? m.seat.team : -1;
@@ -76,7 +90,7 @@ final class Announcements {
               .setTeam(t)
               .setName(session.teamName(t))
               .setScore(s.score())
-              .setBot(session.views().team(t).getBot());
+              .setBot(bots[t]);
       if (all || t == own) {
         score
             .addParts(part("results", s.results()))
@@ -84,18 +98,10 @@ final class Announcements {
             .addParts(part("capability", s.capability()))
             .addParts(part("adoption", s.adoption()))
             .addParts(part("integrity", s.integrity()));
+        String prefix = all ? session.teamName(t) + ": " : "";
         for (Debrief.TeamSummary summary : debrief.teams()) {
           if (summary.teamId().equals(s.teamId())) {
-            summary
-                .lines()
-                .forEach(
-                    line ->
-                        ended.addDebrief(
-                            (all
-                                    ? session.teamName(session.game().teamIds().indexOf(s.teamId()))
-                                        + ": "
-                                    : "")
-                                + line));
+            summary.lines().forEach(line -> ended.addDebrief(prefix + line));
           }
         }
       }
