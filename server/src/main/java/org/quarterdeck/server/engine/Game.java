@@ -3,6 +3,7 @@ package org.quarterdeck.server.engine;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -152,7 +153,8 @@ public final class Game {
 
   /** Teams in session order. */
   public List<TeamState> teams() {
-    return List.of(teams);
+    // a view, not a copy: the array never changes, and a session reads it once per member
+    return Collections.unmodifiableList(Arrays.asList(teams));
   }
 
   // ---------------------------------------------------------------- opening

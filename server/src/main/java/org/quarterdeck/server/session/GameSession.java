@@ -337,8 +337,13 @@ final class GameSession {
     return Collections.unmodifiableList(seats);
   }
 
+  /**
+   * A team's seats. The seats are made once, team by team in the game's seat order, so a team's
+   * seats are one run of the list (a filter over every seat made each turn close quadratic).
+   */
   List<SeatState> seatsOf(int team) {
-    return seats.stream().filter(s -> s.team == team).toList();
+    int hats = game.rules().hats().size();
+    return Collections.unmodifiableList(seats.subList(team * hats, (team + 1) * hats));
   }
 
   SeatState seat(int team, SeatHat hat) {
