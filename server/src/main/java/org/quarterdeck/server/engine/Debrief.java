@@ -23,6 +23,13 @@ public record Debrief(String lesson, List<TeamScore> standings, List<TeamSummary
     }
   }
 
+  /**
+   * The locale of the numbers. US and ROOT print these patterns alike (ASCII digits, '.', no
+   * grouping), but a formatter in any locale other than US looks up its decimal symbols for every
+   * number it prints, which made the debrief most of the CPU time of a session's last turn close.
+   */
+  private static final Locale NUMBERS = Locale.US;
+
   static Debrief of(Game g) {
     List<TeamScore> scores = g.finalScores();
     List<TeamScore> standings = new ArrayList<>(scores);
@@ -34,13 +41,13 @@ public record Debrief(String lesson, List<TeamScore> standings, List<TeamSummary
       int misses = 0;
       for (QuarterResult r : f.quarters()) {
         q.append(
-            String.format(Locale.ROOT, " Q%d %.0f%%", r.quarter(), 100 * r.results() / r.target()));
+            String.format(NUMBERS, " Q%d %.0f%%", r.quarter(), 100 * r.results() / r.target()));
         misses += r.hit() ? 0 : 1;
       }
       lines.add(q.toString());
       lines.add(
           String.format(
-              Locale.ROOT,
+              NUMBERS,
               "Score %.1f; end morale %.0f, capability %.0f, adoption %.0f%%, integrity %.0f;"
                   + " %d target(s) missed.",
               f.score(),
