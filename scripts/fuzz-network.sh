@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The long fuzz run of the network edge (issue 12): each target for SECONDS (default 600, i.e.
-# 10 minutes per target) with Netty's leak detector at PARANOID. Every input runs under a time
+# 10 minutes per target) with Netty's leak detector at PARANOID, the fuzzing itself at nice 19
+# (FUZZ_NICE) so that it takes only what the machine has spare; the build before it runs as called. Every input runs under a time
 # limit (HANG_MS, default 5000 here: the run is meant to go at nice 19 on a busy machine), so a hang
 # is counted, not waited for; a crash is counted and the run goes on. The compiled classes are
 # copied aside first, so building in this tree meanwhile does not disturb the run, and two runs
@@ -29,6 +30,6 @@ cp -r server/target/test-classes "$work/test-classes"
 cp -r protocol/target/classes "$work/protocol-classes"
 cp server/target/fuzz.classpath "$work/classpath"
 flock -u 9
-java -DQUARTERDECK_LOG_LEVEL=WARN -Dio.netty.leakDetection.level=paranoid -Dfuzz.hang.ms="${HANG_MS:-5000}" \
+nice -n "${FUZZ_NICE:-19}" java -DQUARTERDECK_LOG_LEVEL=WARN -Dio.netty.leakDetection.level=paranoid -Dfuzz.hang.ms="${HANG_MS:-5000}" \
   -cp "$work/test-classes:$work/classes:$work/protocol-classes:$(cat "$work/classpath")" \
   org.quarterdeck.server.fuzz.FuzzMain "$seconds" "${targets[@]}"
