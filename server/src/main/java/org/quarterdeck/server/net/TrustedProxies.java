@@ -11,9 +11,9 @@ import java.util.List;
 
 /**
  * The addresses whose connections begin with a PROXY protocol header (HAProxy's {@code send-proxy}
- * or {@code send-proxy-v2}) naming the real client, as {@code --trusted-proxies 10.0.0.0/8,::1/128}.
- * Only these may name a client: from anyone else the header would let a client pick the address
- * its limits are counted against.
+ * or {@code send-proxy-v2}) naming the real client, as {@code --trusted-proxies
+ * 10.0.0.0/8,::1/128}. Only these may name a client: from anyone else the header would let a client
+ * pick the address its limits are counted against.
  */
 public final class TrustedProxies {
   private static final TrustedProxies NONE = new TrustedProxies(List.of(), "");

@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,22 +30,22 @@ import org.quarterdeck.client.QuarterdeckClient;
 /**
  * Issue 12, defect 1, in a child server with a 64 MiB heap: 200,000 distinct unknown {@code
  * /assets/} names (each connection within its burst allowance, connections spread over loopback
- * addresses so that no per-address limit refuses them) leave the heap after a full GC where it
- * was, and {@code /healthz} and a Hello still answer. Before the fix every miss was cached (568
- * bytes each): 200,000 of them are ~110 MiB, an OutOfMemoryError in a 64 MiB heap.
+ * addresses so that no per-address limit refuses them) leave the heap after a full GC where it was,
+ * and {@code /healthz} and a Hello still answer. Before the fix every miss was cached (568 bytes
+ * each): 200,000 of them are ~110 MiB, an OutOfMemoryError in a 64 MiB heap.
  */
 class AssetsHeapTest {
   private static final int CONNECTIONS = 1_250;
   private static final int REQUESTS_PER_CONNECTION = 160;
-  private static final Pattern AFTER_GC = Pattern.compile("Pause Full \\(System\\.gc\\(\\)\\) .*->(\\d+)M");
+  private static final Pattern AFTER_GC =
+      Pattern.compile("Pause Full \\(System\\.gc\\(\\)\\) .*->(\\d+)M");
 
   @Test
   @Timeout(value = 240, unit = SECONDS)
   void unknownAssetNamesDoNotFillTheHeap(@TempDir Path dir) throws Exception {
     Path gcLog = dir.resolve("gc.log");
     try (ServerProcess server =
-        ServerProcess.start(
-            dir.resolve("data"), 1024, "64m", List.of("-Xlog:gc:file=" + gcLog))) {
+        ServerProcess.start(dir.resolve("data"), 1024, "64m", List.of("-Xlog:gc:file=" + gcLog))) {
       int port = URI.create(server.http).getPort();
       long before = heapAfterFullGc(server, gcLog);
       AtomicLong notFound = new AtomicLong();
@@ -69,7 +68,8 @@ class AssetsHeapTest {
           "/assets misses: %,d; heap after a full GC %d MiB before, %d MiB after%n",
           notFound.get(), before, after);
       // the 64 MiB heap itself bounds it; 8 MiB of slack covers buffers and pools warming up
-      assertTrue(after <= before + 8, "heap after GC grew from " + before + " to " + after + " MiB");
+      assertTrue(
+          after <= before + 8, "heap after GC grew from " + before + " to " + after + " MiB");
       assertEquals(200, server.get("/healthz").statusCode());
       try (QuarterdeckClient client =
           QuarterdeckClient.connect(server.tcp, ClientOptions.defaults()).get(10, SECONDS)) {
@@ -138,7 +138,8 @@ class AssetsHeapTest {
 
   /** Asks the child for a full GC ({@code jcmd PID GC.run}) and reads the heap after it. */
   private static long heapAfterFullGc(ServerProcess server, Path gcLog) throws Exception {
-    long seen = Files.exists(gcLog) ? AFTER_GC.matcher(Files.readString(gcLog)).results().count() : 0;
+    long seen =
+        Files.exists(gcLog) ? AFTER_GC.matcher(Files.readString(gcLog)).results().count() : 0;
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     Process p =
         new ProcessBuilder(jcmd.toString(), Long.toString(server.process.pid()), "GC.run")
@@ -153,7 +154,9 @@ class AssetsHeapTest {
         () -> {
           try {
             List<Long> all =
-                AFTER_GC.matcher(Files.readString(gcLog)).results()
+                AFTER_GC
+                    .matcher(Files.readString(gcLog))
+                    .results()
                     .map(m -> Long.parseLong(m.group(1)))
                     .toList();
             if (all.size() > seen) {

@@ -281,7 +281,9 @@ class HardeningEndToEndTest {
       if (batches.length > 0) {
         // the flood is under way: over 100 requests written
         Await.until(
-            "the flood under way", java.time.Duration.ofSeconds(30), () -> answered.get() > floodBefore + 100);
+            "the flood under way",
+            java.time.Duration.ofSeconds(30),
+            () -> answered.get() > floodBefore + 100);
       }
       List<Long> micros = new ArrayList<>();
       long end = System.nanoTime() + SECONDS.toNanos(6);

@@ -17,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,13 +34,13 @@ import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.protocol.v1.Spectate;
-import org.quarterdeck.server.testing.Await;
 import org.quarterdeck.server.Application;
 import org.quarterdeck.server.ServerOptions;
 import org.quarterdeck.server.Storage;
 import org.quarterdeck.server.session.SessionLimits;
 import org.quarterdeck.server.session.SessionManager;
 import org.quarterdeck.server.store.StoreOptions;
+import org.quarterdeck.server.testing.Await;
 
 /**
  * Issue #12, items 2, 5 and 13, against a real server: anonymous session creation cannot exhaust
