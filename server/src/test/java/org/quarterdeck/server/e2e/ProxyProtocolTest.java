@@ -63,22 +63,24 @@ class ProxyProtocolTest {
    */
   private static boolean welcomed(Socket socket, int port, byte[] header) throws IOException {
     socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
-    socket.setSoTimeout(10_000);
-    OutputStream out = socket.getOutputStream();
-    if (header != null) {
-      out.write(header);
-    }
-    ClientMessage.newBuilder()
-        .setRequestId(1)
-        .setHello(Hello.newBuilder().addProtocolVersions(1))
-        .build()
-        .writeDelimitedTo(out);
-    out.flush();
-    InputStream in = socket.getInputStream();
+    // longer than the 10 s handshake timeout that closes a trusted connection without a header
+    socket.setSoTimeout(30_000);
     try {
+      OutputStream out = socket.getOutputStream();
+      if (header != null) {
+        out.write(header);
+      }
+      ClientMessage.newBuilder()
+          .setRequestId(1)
+          .setHello(Hello.newBuilder().addProtocolVersions(1))
+          .build()
+          .writeDelimitedTo(out);
+      out.flush();
+      InputStream in = socket.getInputStream();
       ServerMessage m = ServerMessage.parseDelimitedFrom(in);
       return m != null && m.hasWelcome();
     } catch (SocketException | com.google.protobuf.InvalidProtocolBufferException closed) {
+      // refused: closed before or after the Hello was written (broken pipe, reset, EOF)
       return false;
     }
   }
