@@ -6,14 +6,15 @@ import org.quarterdeck.server.net.ConnectionCaps;
 import org.quarterdeck.server.net.OriginPolicy;
 import org.quarterdeck.server.net.Perimeter;
 import org.quarterdeck.server.net.TlsCertificates;
+import org.quarterdeck.server.net.TrustedProxies;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code serve} options of what faces the network (connection caps, TLS, WebSocket origins), a
- * picocli mixin kept apart from the other options so they move as one piece.
+ * The {@code serve} options of what faces the network (connection caps, TLS, WebSocket origins,
+ * trusted proxies), a picocli mixin kept apart from the other options so they move as one piece.
  */
 final class PerimeterFlags {
   @Spec(Spec.Target.MIXEE)
@@ -39,6 +40,15 @@ final class PerimeterFlags {
       paramLabel = "https://a.example,...",
       description = "Web pages besides this server's own that may open a WebSocket (* = any).")
   private String allowedOrigins;
+
+  @Option(
+      names = "--trusted-proxies",
+      paramLabel = "CIDR,...",
+      description =
+          "Proxies (addresses or blocks, e.g. 127.0.0.1,10.0.0.0/8) whose connections begin with a"
+              + " PROXY protocol header (v1 or v2, HAProxy's send-proxy-v2): the per-address limits"
+              + " then count the client it names. None by default.")
+  private String trustedProxies;
 
   private Integer maxConnections;
   private Integer maxConnectionsPerAddress;
@@ -81,6 +91,13 @@ final class PerimeterFlags {
             perimeter.withOrigins(OriginPolicy.allowing(Arrays.asList(allowedOrigins.split(","))));
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), "--allowed-origins: " + e.getMessage(), e);
+      }
+    }
+    if (trustedProxies != null) {
+      try {
+        perimeter = perimeter.withTrustedProxies(TrustedProxies.parse(trustedProxies));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--trusted-proxies: " + e.getMessage(), e);
       }
     }
     if ((tlsCert == null) != (tlsKey == null)) {

@@ -75,7 +75,7 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
    * @param healthReserve whether this listener may admit past a cap for health checks
    */
   boolean admit(Channel channel, boolean healthReserve) {
-    String key = addressKey(channel.remoteAddress());
+    String key = addressKey(ClientAddress.of(channel));
     boolean[] overflow = {false};
     boolean[] refused = {false};
     int total = open.incrementAndGet();

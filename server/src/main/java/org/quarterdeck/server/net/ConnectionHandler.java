@@ -476,7 +476,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
 
   @Override
   public String remoteAddress() {
-    return String.valueOf(ctx.channel().remoteAddress());
+    return String.valueOf(ClientAddress.of(ctx.channel()));
   }
 
   private static WebSocketCloseStatus closeStatusFor(Goodbye.Reason reason) {

@@ -83,77 +83,83 @@ public record NetLimits(
   }
 
   public NetLimits withMaxFrameBytes(int bytes) {
-    return new NetLimits(
-        bytes,
-        parseRecursionLimit,
-        handshakeTimeout,
-        idleTimeout,
-        writeBufferLowBytes,
-        writeBufferHighBytes,
-        messagesPerSecond,
-        messageBurst,
-        maxConsecutiveBadFrames,
-        slowReaderGrace,
-        maxQueuedBytes);
+    Draft d = new Draft(this);
+    d.maxFrameBytes = bytes;
+    return d.limits();
   }
 
   public NetLimits withTimeouts(Duration handshake, Duration idle) {
-    return new NetLimits(
-        maxFrameBytes,
-        parseRecursionLimit,
-        handshake,
-        idle,
-        writeBufferLowBytes,
-        writeBufferHighBytes,
-        messagesPerSecond,
-        messageBurst,
-        maxConsecutiveBadFrames,
-        slowReaderGrace,
-        maxQueuedBytes);
+    Draft d = new Draft(this);
+    d.handshakeTimeout = handshake;
+    d.idleTimeout = idle;
+    return d.limits();
   }
 
   public NetLimits withRate(int perSecond, int burst) {
-    return new NetLimits(
-        maxFrameBytes,
-        parseRecursionLimit,
-        handshakeTimeout,
-        idleTimeout,
-        writeBufferLowBytes,
-        writeBufferHighBytes,
-        perSecond,
-        burst,
-        maxConsecutiveBadFrames,
-        slowReaderGrace,
-        maxQueuedBytes);
+    Draft d = new Draft(this);
+    d.messagesPerSecond = perSecond;
+    d.messageBurst = burst;
+    return d.limits();
   }
 
   public NetLimits withWriteBuffer(int low, int high) {
-    return new NetLimits(
-        maxFrameBytes,
-        parseRecursionLimit,
-        handshakeTimeout,
-        idleTimeout,
-        low,
-        high,
-        messagesPerSecond,
-        messageBurst,
-        maxConsecutiveBadFrames,
-        slowReaderGrace,
-        maxQueuedBytes);
+    Draft d = new Draft(this);
+    d.writeBufferLowBytes = low;
+    d.writeBufferHighBytes = high;
+    return d.limits();
   }
 
   public NetLimits withSlowReader(Duration grace, long maxQueued) {
-    return new NetLimits(
-        maxFrameBytes,
-        parseRecursionLimit,
-        handshakeTimeout,
-        idleTimeout,
-        writeBufferLowBytes,
-        writeBufferHighBytes,
-        messagesPerSecond,
-        messageBurst,
-        maxConsecutiveBadFrames,
-        grace,
-        maxQueued);
+    Draft d = new Draft(this);
+    d.slowReaderGrace = grace;
+    d.maxQueuedBytes = maxQueued;
+    return d.limits();
+  }
+
+  /**
+   * A copy of the limits to change a few of, so that each {@code with...} names only what it
+   * changes (they used to repeat the whole constructor call each); the record checks the result.
+   */
+  private static final class Draft {
+    int maxFrameBytes;
+    final int parseRecursionLimit;
+    Duration handshakeTimeout;
+    Duration idleTimeout;
+    int writeBufferLowBytes;
+    int writeBufferHighBytes;
+    int messagesPerSecond;
+    int messageBurst;
+    final int maxConsecutiveBadFrames;
+    Duration slowReaderGrace;
+    long maxQueuedBytes;
+
+    Draft(NetLimits l) {
+      maxFrameBytes = l.maxFrameBytes;
+      parseRecursionLimit = l.parseRecursionLimit;
+      handshakeTimeout = l.handshakeTimeout;
+      idleTimeout = l.idleTimeout;
+      writeBufferLowBytes = l.writeBufferLowBytes;
+      writeBufferHighBytes = l.writeBufferHighBytes;
+      messagesPerSecond = l.messagesPerSecond;
+      messageBurst = l.messageBurst;
+      maxConsecutiveBadFrames = l.maxConsecutiveBadFrames;
+      slowReaderGrace = l.slowReaderGrace;
+      maxQueuedBytes = l.maxQueuedBytes;
+    }
+
+    NetLimits limits() {
+      return new NetLimits(
+          maxFrameBytes,
+          parseRecursionLimit,
+          handshakeTimeout,
+          idleTimeout,
+          writeBufferLowBytes,
+          writeBufferHighBytes,
+          messagesPerSecond,
+          messageBurst,
+          maxConsecutiveBadFrames,
+          slowReaderGrace,
+          maxQueuedBytes);
+    }
   }
 }

@@ -171,7 +171,7 @@ public final class QuarterdeckServer implements AutoCloseable {
 
   /**
    * Every accepted connection first passes the gate (caps), then TLS when configured, then the
-   * listener's own pipeline.
+   * listener's own pipeline; one from a trusted proxy reads its PROXY header before the gate.
    */
   private ServerBootstrap bootstrap(
       ChannelInitializer<SocketChannel> initializer, boolean healthReserve) {
@@ -180,6 +180,10 @@ public final class QuarterdeckServer implements AutoCloseable {
         new ChannelInitializer<>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (perimeter.proxies().trusts(ch.remoteAddress())) {
+              // the header comes first on the wire, before TLS; the gate waits for it
+              ProxyHeaderReader.install(ch.pipeline(), limits.handshakeTimeout().toNanos());
+            }
             ch.pipeline().addLast(GATE, gateHandler);
             TlsCertificates tls = perimeter.tls();
             if (tls != null) {

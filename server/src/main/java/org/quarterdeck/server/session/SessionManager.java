@@ -61,6 +61,7 @@ public final class SessionManager implements SessionGateway {
   private final Map<String, GameSession> byCode = new ConcurrentHashMap<>();
   private final Map<String, GameSession> byToken = new ConcurrentHashMap<>();
   private final Map<Long, Binding> bindings = new ConcurrentHashMap<>();
+  private final Arrivals arrivals = new Arrivals();
   private final Map<GameSession, SessionThread> threadOf = new ConcurrentHashMap<>();
   private final Map<String, String> quarantinedByToken = new ConcurrentHashMap<>();
   private final Map<String, String> quarantinedByCode = new ConcurrentHashMap<>();
@@ -341,6 +342,7 @@ public final class SessionManager implements SessionGateway {
   public void disconnected(Connection c) {
     desk.disconnected(c);
     guesses.forget(c.id());
+    arrivals.gone(c.id());
     Binding b = bindings.remove(c.id());
     if (b != null) {
       run(
@@ -1056,7 +1058,7 @@ public final class SessionManager implements SessionGateway {
       return;
     }
     String token = Tokens.newToken();
-    run(session, c, rid, () -> action.accept(session, token));
+    run(session, c, rid, arrivals.arriving(c.id(), session, () -> action.accept(session, token)));
   }
 
   /** A join code, or a facilitator's room name standing for their current session. */
@@ -1105,46 +1107,70 @@ public final class SessionManager implements SessionGateway {
         session,
         c,
         rid,
-        () -> {
-          Member member = session.member(hash);
-          // The map is keyed by the hash, so a hit is the member (or the facilitator, for a token
-          // handed out when a signed-in facilitator reopened the session).
-          if (member == null || member.removed) {
-            session.error(c, rid, ErrorCode.UNAUTHENTICATED, "unknown or revoked token");
-            return;
-          }
-          Binding old = bindings.get(c.id());
-          if (old != null && old.member() != member) {
-            // The connection moves on (a facilitator's next session): the old one lets it go.
-            unbind(c);
-          }
-          Connection previous = member.connection;
-          if (previous != null && previous != c && member.role != Role.FACILITATOR) {
-            bindings.remove(previous.id());
-          }
-          bindings.put(c.id(), new Binding(session, member));
-          session.commands().resume(c, rid, member);
-        });
+        arrivals.arriving(
+            c.id(),
+            session,
+            () -> {
+              Member member = session.member(hash);
+              // The map is keyed by the hash, so a hit is the member (or the facilitator, for a
+              // token
+              // handed out when a signed-in facilitator reopened the session).
+              if (member == null || member.removed) {
+                session.error(c, rid, ErrorCode.UNAUTHENTICATED, "unknown or revoked token");
+                return;
+              }
+              Binding old = bindings.get(c.id());
+              if (old != null && old.member() != member) {
+                // The connection moves on (a facilitator's next session): the old one lets it go.
+                unbind(c);
+              }
+              Connection previous = member.connection;
+              if (previous != null && previous != c && member.role != Role.FACILITATOR) {
+                bindings.remove(previous.id());
+              }
+              bindings.put(c.id(), new Binding(session, member));
+              session.commands().resume(c, rid, member);
+            }));
   }
 
   private void bound(Connection c, long rid, WithMember action) {
+    GameSession arriving = arrivals.sessionOf(c.id());
+    if (arriving != null) {
+      run(arriving, c, rid, () -> boundBehindArrival(arriving, c, rid, action));
+      return;
+    }
     Binding b = bindings.get(c.id());
     if (b == null) {
       c.sendError(rid, ErrorCode.UNAUTHENTICATED, "join, spectate or resume a session first");
       return;
     }
-    run(
-        b.session(),
-        c,
-        rid,
-        () -> {
-          b.member().lastSeenMs = b.session().clock().nowMillis();
-          if (b.member().removed) {
-            c.sendError(rid, ErrorCode.PERMISSION_DENIED, "you were removed from this session");
-            return;
-          }
-          action.accept(b.session(), b.member());
-        });
+    run(b.session(), c, rid, asMember(b, c, rid, action));
+  }
+
+  /**
+   * On the arrival session's thread, after the Resume or join the request was pipelined behind:
+   * runs it here at once when that bound the connection (so it keeps its place in the order), else
+   * routes it afresh.
+   */
+  private void boundBehindArrival(GameSession arriving, Connection c, long rid, WithMember action) {
+    arrivals.arrived(c.id(), arriving); // ran or was skipped: either way it is over
+    Binding b = bindings.get(c.id());
+    if (b != null && b.session() == arriving) {
+      asMember(b, c, rid, action).run();
+    } else {
+      bound(c, rid, action);
+    }
+  }
+
+  private static Runnable asMember(Binding b, Connection c, long rid, WithMember action) {
+    return () -> {
+      b.member().lastSeenMs = b.session().clock().nowMillis();
+      if (b.member().removed) {
+        c.sendError(rid, ErrorCode.PERMISSION_DENIED, "you were removed from this session");
+        return;
+      }
+      action.accept(b.session(), b.member());
+    };
   }
 
   /** Drops the tokens and bindings of members the last command removed (kicks). */

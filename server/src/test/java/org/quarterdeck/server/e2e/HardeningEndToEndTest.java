@@ -33,6 +33,7 @@ import org.quarterdeck.server.Storage;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.net.OriginPolicy;
 import org.quarterdeck.server.net.Perimeter;
+import org.quarterdeck.server.testing.Await;
 import org.quarterdeck.server.testing.TestServer;
 
 /**
@@ -276,7 +277,14 @@ class HardeningEndToEndTest {
     try (QuarterdeckClient player =
         QuarterdeckClient.connect(server.tcp(), ClientOptions.defaults()).get(10, SECONDS)) {
       player.hello().get(10, SECONDS);
-      Thread.sleep(500); // let the flood build up
+      long floodBefore = answered.get();
+      if (batches.length > 0) {
+        // the flood is under way: over 100 requests written
+        Await.until(
+            "the flood under way",
+            java.time.Duration.ofSeconds(30),
+            () -> answered.get() > floodBefore + 100);
+      }
       List<Long> micros = new ArrayList<>();
       long end = System.nanoTime() + SECONDS.toNanos(6);
       while (System.nanoTime() < end) {

@@ -17,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,6 +40,7 @@ import org.quarterdeck.server.Storage;
 import org.quarterdeck.server.session.SessionLimits;
 import org.quarterdeck.server.session.SessionManager;
 import org.quarterdeck.server.store.StoreOptions;
+import org.quarterdeck.server.testing.Await;
 
 /**
  * Issue #12, items 2, 5 and 13, against a real server: anonymous session creation cannot exhaust
@@ -280,17 +280,13 @@ class LifecycleHardeningTest {
         }
       }
       assertEquals(logBytes, Files.size(logFile), "spectate-and-leave cycles grow no log");
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      int lastCount = -1;
-      while (System.nanoTime() < deadline) {
-        ServerMessage last = lobby.stream().reduce((a, b) -> b).orElse(null);
-        lastCount = last == null ? -1 : last.getLobbyUpdate().getSpectators();
-        if (lastCount == 0) {
-          break;
-        }
-        Thread.sleep(100);
-      }
-      assertEquals(0, lastCount, "the lobby counts nobody once everyone left");
+      Await.until(
+          "the lobby counts nobody once everyone left",
+          Duration.ofSeconds(10),
+          () -> {
+            ServerMessage last = lobby.stream().reduce((a, b) -> b).orElse(null);
+            return last != null && last.getLobbyUpdate().getSpectators() == 0;
+          });
       visitors.forEach(QuarterdeckClient::close);
       normal.close();
       facilitator.close();
@@ -327,11 +323,10 @@ class LifecycleHardeningTest {
                   .setFacilitator(
                       FacilitatorCommand.newBuilder().setEnd(Empty.getDefaultInstance())))
           .get(10, SECONDS);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (app.sessions().archivedSessionCount() == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertEquals(1, app.sessions().archivedSessionCount());
+      Await.until(
+          "the ended session archived",
+          Duration.ofSeconds(10),
+          () -> app.sessions().archivedSessionCount() == 1);
       assertEquals(1, metric(app, "quarterdeck_sessions_archived"));
       ServerMessage refused =
           facilitator
@@ -371,10 +366,10 @@ class LifecycleHardeningTest {
   }
 
   private static void awaitArchived(Application app, int count) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (app.sessions().archivedSessionCount() < count && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    Await.until(
+        count + " sessions archived",
+        Duration.ofSeconds(10),
+        () -> app.sessions().archivedSessionCount() >= count);
     assertEquals(count, app.sessions().archivedSessionCount());
   }
 

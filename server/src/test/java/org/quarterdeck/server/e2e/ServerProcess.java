@@ -47,6 +47,13 @@ final class ServerProcess implements AutoCloseable {
   /** Starts {@code serve} with {@code args} under {@code ulimit -n fdLimit} and the heap given. */
   static ServerProcess start(Path data, int fdLimit, String heap, String... args)
       throws IOException {
+    return start(data, fdLimit, heap, List.of(), args);
+  }
+
+  /** As above, with more options for the child's JVM (a GC log, say). */
+  static ServerProcess start(
+      Path data, int fdLimit, String heap, List<String> jvmOptions, String... args)
+      throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command =
         new ArrayList<>(
@@ -55,17 +62,20 @@ final class ServerProcess implements AutoCloseable {
                 "-c",
                 "ulimit -n " + fdLimit + " && exec \"$0\" \"$@\"",
                 java.toString(),
-                "-Xmx" + heap,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "org.quarterdeck.server.cli.Main",
-                "serve",
-                "--http-port",
-                "0",
-                "--tcp-port",
-                "0",
-                "--data",
-                data.toString()));
+                "-Xmx" + heap));
+    command.addAll(jvmOptions);
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            "org.quarterdeck.server.cli.Main",
+            "serve",
+            "--http-port",
+            "0",
+            "--tcp-port",
+            "0",
+            "--data",
+            data.toString()));
     command.addAll(List.of(args));
     Path log = Files.createTempFile(data.getParent(), "server", ".log");
     Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();

@@ -3,7 +3,8 @@ package org.quarterdeck.server.fuzz;
 /**
  * The on-demand fuzz run without a build tool: {@code scripts/fuzz-inputs.sh} compiles, copies the
  * classes aside and runs this, so that building in the same tree meanwhile cannot disturb it.
- * Arguments: seconds per target, then the targets ({@code scenario}, {@code log}).
+ * Arguments: seconds per target, then the targets ({@code scenario}, {@code log}, {@code network}
+ * or one network target by name, e.g. {@code tcp-frames}: see {@link NetworkFuzz}).
  */
 public final class FuzzMain {
   private FuzzMain() {}
@@ -50,11 +51,19 @@ public final class FuzzMain {
             SessionLogFuzzTest.closeStore();
           }
         }
-        default -> throw new IllegalArgumentException("unknown target " + args[i]);
+        // the network edge (scripts/fuzz-network.sh): one target by name, or all of them
+        case "network" -> {
+          for (String name : NetworkFuzz.targets().keySet()) {
+            failures += NetworkFuzz.run(name, seconds);
+          }
+        }
+        default -> failures += NetworkFuzz.run(args[i], seconds);
       }
     }
     System.out.println(
-        failures == 0 ? "fuzz: 0 crashes, 0 hangs" : "fuzz: " + failures + " crashes or hangs");
+        failures == 0
+            ? "fuzz: 0 crashes, 0 hangs, 0 leaks"
+            : "fuzz: " + failures + " crashes, hangs or leaked buffers");
     System.exit(failures == 0 ? 0 : 1);
   }
 

@@ -64,6 +64,17 @@ final class TimedFuzz {
         try {
           done.get(HANG_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
+          if (e.getCause() instanceof FuzzTargets.SlowInput) {
+            hangs++;
+            System.err.println(
+                "fuzz "
+                    + target
+                    + ": hang ("
+                    + e.getCause().getMessage()
+                    + ") on input "
+                    + describe(value));
+            continue;
+          }
           crashes++;
           System.err.println(
               "fuzz " + target + ": crash on input " + describe(value) + ": " + e.getCause());
