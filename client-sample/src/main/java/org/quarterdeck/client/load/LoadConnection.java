@@ -2,13 +2,10 @@ package org.quarterdeck.client.load;
 
 import static java.util.Objects.requireNonNull;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +20,11 @@ import org.quarterdeck.protocol.v1.SubmitDecision;
 import org.quarterdeck.protocol.v1.TurnOpened;
 
 /**
- * One generator connection and its handler. Everything but {@link #call} and {@link #counted} runs
+ * One generator connection and its handler, above the codec of its {@link Wire}: it sends and
+ * receives envelopes whatever the transport. Everything but {@link #call} and {@link #counted} runs
  * on the connection's event loop, so no field is shared.
  */
-final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
+final class LoadConnection extends SimpleChannelInboundHandler<ServerMessage> {
   /** What the run wants to hear about; called on the connection's event loop. */
   interface Observer {
     default void turnOpened(LoadConnection c, TurnOpened open) {}
@@ -174,15 +172,21 @@ final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
   }
 
   private void write(ClientMessage message) {
-    byte[] bytes = message.toByteArray();
-    ByteBuf buf = channel.alloc().buffer(bytes.length);
-    buf.writeBytes(bytes);
-    channel.writeAndFlush(new BinaryWebSocketFrame(buf), channel.voidPromise());
+    channel.writeAndFlush(message, channel.voidPromise());
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    // Plain TCP carries envelopes from the first byte; a WebSocket waits for its handshake.
+    if (ctx.pipeline().get(Connector.WEBSOCKET) == null) {
+      ready.complete(this);
+    }
+    ctx.fireChannelActive();
   }
 
   @Override
@@ -196,12 +200,8 @@ final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
   }
 
   @Override
-  protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) throws Exception {
-    if (!(frame instanceof BinaryWebSocketFrame)) {
-      return;
-    }
+  protected void channelRead0(ChannelHandlerContext ctx, ServerMessage m) {
     long now = System.nanoTime();
-    ServerMessage m = ServerMessage.parseFrom(frame.content().nioBuffer());
     long id = m.getRequestId();
     if (id != 0) {
       Long scheduled = decisionsInFlight.remove(id);
