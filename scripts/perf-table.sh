@@ -18,9 +18,11 @@
 #   hold      20,000 idle WebSocket players with heartbeats (5 min; 60 s with --quick)
 #   close     the full turn close per session size (scripts/bench-turn-close.sh, JMH), once
 #   recovery  start -> serving with 1,000,000 records (scripts/bench-recovery.sh), once
-# Time: about 25 min for both configurations in full, about 12 min with --quick (plus the build and
-# the two JMH rows); every generator run is bounded by `timeout`.
-# Environment: SERVER_JAVA_OPTS (default below), LOAD_JAVA_OPTS, SKIP_BUILD=1, NICE (e.g. 19),
+# Time: --quick took 11 min per configuration on a loaded 2-core machine; in full about 15 min per
+# configuration (estimated), plus the build and the two JMH rows; every generator run is bounded by
+# `timeout`.
+# Environment: SERVER_JAVA_OPTS (default below), LOAD_JAVA_OPTS, ECHO_JAVA_OPTS, SKIP_BUILD=1,
+# NICE (e.g. 19), RATES (the decisions ladder, default 1000,5000,10000,15000),
 # SERVER_JAVA (the server's java, e.g. a JDK 21+ for generational ZGC; default: java on PATH).
 # Not -e: one failed row must not stop the others (each row reports its own failure).
 set -uo pipefail
@@ -52,6 +54,9 @@ mkdir -p "$out"
 SERVER_JAVA=${SERVER_JAVA:-java}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xms2g -Xmx2g -XX:+UseG1GC}
 LOAD_JAVA_OPTS=${LOAD_JAVA_OPTS:--Xms1g -Xmx2g}
+# The echo server has its own options, so that a recording or GC log asked for the server is the
+# server's alone.
+ECHO_JAVA_OPTS=${ECHO_JAVA_OPTS:--Xms1g -Xmx1g}
 SERVER_JAR=server/target/quarterdeck-server.jar
 CLIENT_JAR=client-sample/target/quarterdeck-client.jar
 nice_cmd=()
@@ -113,10 +118,10 @@ start_server() {
     >"$out/server-$name.log" 2>&1 &
   server_pid=$!
   # shellcheck disable=SC2086
-  "${pin[@]}" "${nice_cmd[@]}" "$SERVER_JAVA" $SERVER_JAVA_OPTS -cp "$CLIENT_JAR" \
+  "${pin[@]}" "${nice_cmd[@]}" "$SERVER_JAVA" $ECHO_JAVA_OPTS -cp "$CLIENT_JAR" \
     org.quarterdeck.client.load.echo.EchoServer --port 0 >"$out/echo-$name.log" 2>&1 &
   echo_pid=$!
-  for _ in $(seq 1 300); do
+  for _ in $(seq 1 900); do # up to 3 minutes: a JVM starts slowly on a busy machine
     grep -q "^  TCP " "$out/server-$name.log" && grep -q "echo server at" "$out/echo-$name.log" && break
     sleep 0.2
   done
@@ -170,7 +175,7 @@ step=10
 warm=5
 hold=300
 [ $quick = 1 ] && { step=5; warm=5; hold=60; }
-rates=1000,5000,10000,15000
+rates=${RATES:-1000,5000,10000,15000}
 
 for config in $configs; do
   if [ "$config" = pinned ]; then scpu=0; gcpu=1; else scpu=""; gcpu=""; fi
