@@ -51,6 +51,9 @@ final class LoadConnection extends SimpleChannelInboundHandler<ServerMessage> {
   private final Map<Long, Long> decisionsInFlight = new HashMap<>();
   private final Map<Long, Long> pingsInFlight = new HashMap<>();
   private TurnOpened open;
+  // The open turn's act ids, read once per turn: a decision is built thousands of times a second
+  // and the generator's own allocation competes with the server's on a shared machine.
+  private List<String> acts = List.of(ECHO_ACTS);
   private int nextVersion = 1;
   private volatile boolean closing;
   volatile boolean autoSubmit;
@@ -143,7 +146,7 @@ final class LoadConnection extends SimpleChannelInboundHandler<ServerMessage> {
                 SubmitDecision.newBuilder()
                     .setTurn(open.getTurn())
                     .setVersion(version)
-                    .setDecision(decision(open, team, version)))
+                    .setDecision(decision(acts, open.getFreeHours(), team, version)))
             .build());
   }
 
@@ -151,12 +154,8 @@ final class LoadConnection extends SimpleChannelInboundHandler<ServerMessage> {
    * A bot-like decision: half the free hours on one act and four tenths on another, the acts
    * rotating with the team and the version so that revisions differ.
    */
-  static Decision decision(TurnOpened open, int team, int version) {
-    List<String> acts =
-        open.getActsCount() == 0
-            ? List.of(ECHO_ACTS)
-            : open.getActsList().stream().map(a -> a.getId()).toList();
-    double free = Math.max(0, open.getFreeHours());
+  static Decision decision(List<String> acts, double freeHours, int team, int version) {
+    double free = Math.max(0, freeHours);
     int n = acts.size();
     int t = Math.max(team, 0);
     return Decision.newBuilder()
@@ -247,6 +246,9 @@ final class LoadConnection extends SimpleChannelInboundHandler<ServerMessage> {
       case TURN_OPENED -> {
         boolean newTurn = open == null || open.getTurn() != m.getTurnOpened().getTurn();
         open = m.getTurnOpened();
+        if (open.getActsCount() > 0) {
+          acts = open.getActsList().stream().map(a -> a.getId()).toList();
+        }
         if (newTurn) {
           nextVersion = 1;
           observer.turnOpened(this, open);
