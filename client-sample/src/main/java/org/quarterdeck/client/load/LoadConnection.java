@@ -2,13 +2,10 @@ package org.quarterdeck.client.load;
 
 import static java.util.Objects.requireNonNull;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +20,11 @@ import org.quarterdeck.protocol.v1.SubmitDecision;
 import org.quarterdeck.protocol.v1.TurnOpened;
 
 /**
- * One generator connection and its handler. Everything but {@link #call} and {@link #counted} runs
+ * One generator connection and its handler, above the codec of its {@link Wire}: it sends and
+ * receives envelopes whatever the transport. Everything but {@link #call} and {@link #counted} runs
  * on the connection's event loop, so no field is shared.
  */
-final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
+final class LoadConnection extends SimpleChannelInboundHandler<ServerMessage> {
   /** What the run wants to hear about; called on the connection's event loop. */
   interface Observer {
     default void turnOpened(LoadConnection c, TurnOpened open) {}
@@ -53,6 +51,9 @@ final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
   private final Map<Long, Long> decisionsInFlight = new HashMap<>();
   private final Map<Long, Long> pingsInFlight = new HashMap<>();
   private TurnOpened open;
+  // The open turn's act ids, read once per turn: a decision is built thousands of times a second
+  // and the generator's own allocation competes with the server's on a shared machine.
+  private List<String> acts = List.of(ECHO_ACTS);
   private int nextVersion = 1;
   private volatile boolean closing;
   volatile boolean autoSubmit;
@@ -145,7 +146,7 @@ final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
                 SubmitDecision.newBuilder()
                     .setTurn(open.getTurn())
                     .setVersion(version)
-                    .setDecision(decision(open, team, version)))
+                    .setDecision(decision(acts, open.getFreeHours(), team, version)))
             .build());
   }
 
@@ -153,12 +154,8 @@ final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
    * A bot-like decision: half the free hours on one act and four tenths on another, the acts
    * rotating with the team and the version so that revisions differ.
    */
-  static Decision decision(TurnOpened open, int team, int version) {
-    List<String> acts =
-        open.getActsCount() == 0
-            ? List.of(ECHO_ACTS)
-            : open.getActsList().stream().map(a -> a.getId()).toList();
-    double free = Math.max(0, open.getFreeHours());
+  static Decision decision(List<String> acts, double freeHours, int team, int version) {
+    double free = Math.max(0, freeHours);
     int n = acts.size();
     int t = Math.max(team, 0);
     return Decision.newBuilder()
@@ -174,15 +171,21 @@ final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
   }
 
   private void write(ClientMessage message) {
-    byte[] bytes = message.toByteArray();
-    ByteBuf buf = channel.alloc().buffer(bytes.length);
-    buf.writeBytes(bytes);
-    channel.writeAndFlush(new BinaryWebSocketFrame(buf), channel.voidPromise());
+    channel.writeAndFlush(message, channel.voidPromise());
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    // Plain TCP carries envelopes from the first byte; a WebSocket waits for its handshake.
+    if (ctx.pipeline().get(Connector.WEBSOCKET) == null) {
+      ready.complete(this);
+    }
+    ctx.fireChannelActive();
   }
 
   @Override
@@ -196,12 +199,8 @@ final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
   }
 
   @Override
-  protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) throws Exception {
-    if (!(frame instanceof BinaryWebSocketFrame)) {
-      return;
-    }
+  protected void channelRead0(ChannelHandlerContext ctx, ServerMessage m) {
     long now = System.nanoTime();
-    ServerMessage m = ServerMessage.parseFrom(frame.content().nioBuffer());
     long id = m.getRequestId();
     if (id != 0) {
       Long scheduled = decisionsInFlight.remove(id);
@@ -247,6 +246,9 @@ final class LoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
       case TURN_OPENED -> {
         boolean newTurn = open == null || open.getTurn() != m.getTurnOpened().getTurn();
         open = m.getTurnOpened();
+        if (open.getActsCount() > 0) {
+          acts = open.getActsList().stream().map(a -> a.getId()).toList();
+        }
         if (newTurn) {
           nextVersion = 1;
           observer.turnOpened(this, open);

@@ -11,6 +11,7 @@ import java.util.List;
 record LoadOptions(
     URI server,
     URI echo,
+    boolean json,
     Workload workload,
     int players,
     int sessions,
@@ -58,6 +59,14 @@ record LoadOptions(
       throw new IllegalArgumentException("a session has at most 60 teams");
     }
     rates = List.copyOf(rates);
+    if (server != null) {
+      Wire.of(server, json); // throws for an address or combination the generator cannot speak
+    }
+  }
+
+  /** How the players reach the server. */
+  Wire wire() {
+    return Wire.of(server, json);
   }
 
   int playersPerSession() {

@@ -8,12 +8,16 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.quarterdeck.client.cli.Main;
 import org.quarterdeck.client.load.echo.EchoServer;
 import org.quarterdeck.server.testing.TestServer;
@@ -107,6 +111,61 @@ class LoadGeneratorTest {
         run.out().contains("echo: highest sustained rate 0 frames/s")
             || run.out().matches("(?s).*ratio: server \\d+ / echo \\d+ = .*"),
         run.out());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"json", "tcp"})
+  void decisionsOverJsonTextFramesAndOverTcpAreAllAccepted(String wire) {
+    boolean tcp = wire.equals("tcp");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--server",
+                tcp ? server.tcp().toString() : ws(),
+                "--echo",
+                "ws://127.0.0.1:" + echo.port() + "/ws",
+                "--workload",
+                "decisions",
+                "--players",
+                "12",
+                "--sessions",
+                "3",
+                "--rates",
+                "30",
+                "--step-seconds",
+                "2",
+                "--warmup-seconds",
+                "1",
+                "--ceiling-steps",
+                "0",
+                "--source-addresses",
+                "2",
+                "--threads",
+                "1",
+                "--timeout-seconds",
+                "30"));
+    if (!tcp) {
+      args.add("--json");
+    }
+    Run run = load(args.toArray(String[]::new));
+
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    assertTrue(
+        run.out().contains(tcp ? "(TCP)" : "(WebSocket JSON)"), "the wire is named: " + run.out());
+    assertTrue(run.out().contains("9 submitting, 3 silent, 3 facilitators"), run.out());
+    Matcher samples = SAMPLES.matcher(run.out());
+    assertTrue(samples.find(), "a server step with a histogram: " + run.out());
+    assertEquals(60, Integer.parseInt(samples.group(1)), "every decision accepted: " + run.out());
+    assertTrue(run.out().contains("errors {}"), run.out());
+    assertTrue(run.out().contains("echo: skipped"), "no binary echo for this wire: " + run.out());
+  }
+
+  @Test
+  void jsonOverTcpIsAUsageError() {
+    Run run = load("--server", server.tcp().toString(), "--json");
+
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("--json needs a ws:// server"), run.err());
   }
 
   @Test

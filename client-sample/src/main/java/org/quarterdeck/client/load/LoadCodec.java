@@ -1,0 +1,57 @@
+package org.quarterdeck.client.load;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToMessageCodec;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.util.List;
+import org.quarterdeck.protocol.v1.ClientMessage;
+import org.quarterdeck.protocol.v1.ServerMessage;
+
+/**
+ * Envelopes to WebSocket frames and back, binary or JSON. The binary path parses straight from the
+ * frame's buffer and writes into a pooled buffer, so that the generator's own cost stays small next
+ * to the server's; the JSON path uses protobuf's canonical JSON mapping, as a browser page would.
+ */
+final class LoadCodec extends MessageToMessageCodec<WebSocketFrame, ClientMessage> {
+  private static final JsonFormat.Printer PRINTER =
+      JsonFormat.printer().omittingInsignificantWhitespace();
+  // A newer server may add fields; the generator must not count them as errors.
+  private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
+
+  private final boolean json;
+
+  LoadCodec(boolean json) {
+    super(WebSocketFrame.class, ClientMessage.class);
+    this.json = json;
+  }
+
+  @Override
+  protected void encode(ChannelHandlerContext ctx, ClientMessage msg, List<Object> out)
+      throws InvalidProtocolBufferException {
+    if (json) {
+      out.add(new TextWebSocketFrame(PRINTER.print(msg)));
+      return;
+    }
+    byte[] bytes = msg.toByteArray();
+    ByteBuf buf = ctx.alloc().buffer(bytes.length);
+    buf.writeBytes(bytes);
+    out.add(new BinaryWebSocketFrame(buf));
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, WebSocketFrame frame, List<Object> out)
+      throws InvalidProtocolBufferException {
+    if (frame instanceof BinaryWebSocketFrame) {
+      out.add(ServerMessage.parseFrom(frame.content().nioBuffer()));
+    } else if (frame instanceof TextWebSocketFrame text) {
+      ServerMessage.Builder builder = ServerMessage.newBuilder();
+      PARSER.merge(text.text(), builder);
+      out.add(builder.build());
+    }
+  }
+}
