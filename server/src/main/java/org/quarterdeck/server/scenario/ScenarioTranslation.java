@@ -7,10 +7,13 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.quarterdeck.protocol.v1.ActDefinition;
 import org.quarterdeck.protocol.v1.CauseLabel;
 import org.quarterdeck.protocol.v1.DilemmaDefinition;
@@ -18,6 +21,7 @@ import org.quarterdeck.protocol.v1.DilemmaOption;
 import org.quarterdeck.protocol.v1.EffectDefinition;
 import org.quarterdeck.protocol.v1.Scenario;
 import org.quarterdeck.protocol.v1.ScenarioEvent;
+import org.quarterdeck.server.engine.Cause;
 
 /**
  * A scenario's texts for people in one more language, read from a side file {@code NAME.LANG.json}
@@ -51,8 +55,9 @@ public final class ScenarioTranslation {
    * Every text of a scenario that people read, by key, in file order: {@code title}, {@code
    * summary}, {@code lesson}, {@code turn_name}, {@code acts.ID.name|description}, {@code
    * events.ID.title|narrative}, {@code dilemmas.ID.title|text}, {@code dilemmas.ID.options.OPTION},
-   * and {@code labels.LABEL} for each distinct effect and cause label (a report carries only the
-   * label, so the English label is its id).
+   * and {@code labels.LABEL} for each distinct effect and cause label, the engine's own word for a
+   * cause the scenario does not name included (a report carries only the label, so the English
+   * label is its id).
    */
   public static Map<String, String> keysOf(Scenario s) {
     requireNonNull(s, "s");
@@ -81,6 +86,14 @@ public final class ScenarioTranslation {
       }
     }
     s.getCauseLabelsList().stream().map(CauseLabel::getLabel).forEach(labels::add);
+    // A cause the scenario does not name keeps the engine's English word: translate that too.
+    Set<String> named =
+        s.getCauseLabelsList().stream().map(CauseLabel::getCause).collect(Collectors.toSet());
+    for (Cause cause : Cause.values()) {
+      if (!named.contains(cause.name())) {
+        labels.add(cause.label());
+      }
+    }
     for (String label : labels) {
       if (!label.isEmpty()) {
         keys.put("labels." + label, label);
@@ -111,14 +124,15 @@ public final class ScenarioTranslation {
     }
     List<ScenarioProblem> problems = new ArrayList<>();
     Map<String, String> texts = new LinkedHashMap<>();
+    Set<String> present = new HashSet<>();
     if (!root.isJsonObject()) {
       problems.add(new ScenarioProblem(source, 0, 0, "translation", "must be a JSON object"));
     } else {
-      flatten(source, "", root.getAsJsonObject(), texts, problems);
+      flatten(source, "", root.getAsJsonObject(), texts, present, problems);
     }
     Map<String, String> expected = keysOf(english);
     for (String key : expected.keySet()) {
-      if (!texts.containsKey(key)) {
+      if (!present.contains(key)) {
         problems.add(
             new ScenarioProblem(
                 source,
@@ -153,14 +167,18 @@ public final class ScenarioTranslation {
       String prefix,
       JsonObject object,
       Map<String, String> into,
+      Set<String> present,
       List<ScenarioProblem> problems) {
     for (Map.Entry<String, JsonElement> e : object.entrySet()) {
       String key = prefix + e.getKey();
       JsonElement value = e.getValue();
       // Below "labels" the names are English labels, which may contain anything: no nesting.
       if (value.isJsonObject() && !prefix.startsWith("labels.")) {
-        flatten(source, key + ".", value.getAsJsonObject(), into, problems);
-      } else if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isString()) {
+        flatten(source, key + ".", value.getAsJsonObject(), into, present, problems);
+        continue;
+      }
+      present.add(key);
+      if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isString()) {
         into.put(key, value.getAsString());
       } else {
         problems.add(new ScenarioProblem(source, 0, 0, key, "must be a text"));
