@@ -37,7 +37,9 @@ const QD = (() => {
       return new Promise((resolve, reject) => {
         let welcomed = false;
         ws.onopen = () => {
-          this.raw({ requestId: String(this.nextId++), hello: { protocolVersions: [1], clientName: 'quarterdeck-web' } });
+          // The page's language (browser or switch): the server sends its errors and the scenario's
+          // texts in it where it has them (wire.proto, Hello.language).
+          this.raw({ requestId: String(this.nextId++), hello: { protocolVersions: [1], clientName: 'quarterdeck-web', language: I18N.lang } });
         };
         ws.onmessage = (ev) => {
           let msg;
@@ -161,7 +163,8 @@ const QD = (() => {
 
   /**
    * A server error as people read it: the typed code in the page's language, then the server's
-   * own (English) detail, which names the field or the limit.
+   * own detail, which names the field or the limit (in the page's language where the server has
+   * the sentence, else English: the code's text is the fallback that is always translated).
    */
   const errorText = (e) => {
     const code = e && e.code ? String(e.code) : '';

@@ -91,6 +91,10 @@ public final class QuarterdeckClient implements AutoCloseable {
   private volatile Channel channel;
   private volatile boolean restoring;
   private volatile String token;
+
+  /** Hello.language: what the person reads; empty means the server's default (English). */
+  private volatile String language = "";
+
   private boolean closing;
   private boolean finalGoodbye;
   private int attempt;
@@ -232,9 +236,23 @@ public final class QuarterdeckClient implements AutoCloseable {
     return call(helloMessage()).thenApply(ServerMessage::getWelcome);
   }
 
-  private static ClientMessage.Builder helloMessage() {
+  /**
+   * Sends Hello naming the language the person reads (a BCP 47 tag such as "de" or "de-CH"), so the
+   * server's errors and the scenario's texts come in it where the server has them; the same
+   * language is named again after a reconnect.
+   */
+  public CompletableFuture<Welcome> hello(String language) {
+    this.language = requireNonNull(language, "language");
+    return hello();
+  }
+
+  private ClientMessage.Builder helloMessage() {
     return ClientMessage.newBuilder()
-        .setHello(Hello.newBuilder().addProtocolVersions(1).setClientName("quarterdeck-client"));
+        .setHello(
+            Hello.newBuilder()
+                .addProtocolVersions(1)
+                .setClientName("quarterdeck-client")
+                .setLanguage(language));
   }
 
   /**

@@ -125,7 +125,7 @@ final class BotsCommand implements Callable<Integer> {
           QuarterdeckClient client =
               QuarterdeckClient.connect(server, options, group, null).get(15, TimeUnit.SECONDS);
           clients.add(client);
-          client.hello().get(15, TimeUnit.SECONDS);
+          client.hello(Locale.getDefault().toLanguageTag()).get(15, TimeUnit.SECONDS);
           BotPlayer bot =
               new BotPlayer(
                   client,

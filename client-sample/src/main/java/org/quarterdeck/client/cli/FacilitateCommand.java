@@ -265,7 +265,7 @@ public final class FacilitateCommand {
               .get(15, TimeUnit.SECONDS);
       client.onPush(m -> console.post(new Console.Push(m)));
       client.onConnection(console.connectionEvents());
-      client.hello().get(15, TimeUnit.SECONDS);
+      client.hello(Locale.getDefault().toLanguageTag()).get(15, TimeUnit.SECONDS);
       String token;
       if (create != null) {
         SessionCreated created =

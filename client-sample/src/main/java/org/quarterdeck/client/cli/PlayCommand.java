@@ -200,7 +200,7 @@ public final class PlayCommand {
               .get(15, TimeUnit.SECONDS);
       client.onPush(m -> console.post(new Console.Push(m)));
       client.onConnection(console.connectionEvents());
-      client.hello().get(15, TimeUnit.SECONDS);
+      client.hello(Locale.getDefault().toLanguageTag()).get(15, TimeUnit.SECONDS);
       Snapshot snapshot;
       if (a.token != null) {
         snapshot = client.resume(a.token).get(15, TimeUnit.SECONDS);

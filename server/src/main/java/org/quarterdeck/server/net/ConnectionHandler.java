@@ -26,6 +26,8 @@ import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.server.metrics.ServerMetrics;
 import org.quarterdeck.server.port.Connection;
 import org.quarterdeck.server.port.Errors;
+import org.quarterdeck.server.port.Languages;
+import org.quarterdeck.server.port.ServerTexts;
 import org.quarterdeck.server.port.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +64,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private boolean closing;
   private volatile boolean handshakeDone;
+
+  /** What Hello.language asked for; texts for people go out in it (ServerTexts). */
+  private volatile String language = Languages.DEFAULT;
+
   private int consecutiveBadFrames;
 
   /** Request ids of decisions read and not yet answered, with the time they were read. */
@@ -311,7 +317,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
    */
   @Override
   public void send(ServerMessage message) {
-    outgoing.add(message);
+    outgoing.add(ServerTexts.inLanguage(message, language));
     if (ctx.executor().inEventLoop() && reading) {
       writeQueued();
     } else if (flushScheduled.compareAndSet(false, true)) {
@@ -432,7 +438,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     }
     outgoing.add(
         ServerMessage.newBuilder()
-            .setGoodbye(Goodbye.newBuilder().setReason(reason).setMessage(message))
+            .setGoodbye(
+                Goodbye.newBuilder()
+                    .setReason(reason)
+                    .setMessage(ServerTexts.ERRORS.translate(message, language)))
             .build());
     writeQueued(); // the goodbye goes out last, with the close below
     closing = true;
@@ -463,6 +472,16 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
   @Override
   public boolean handshakeDone() {
     return handshakeDone;
+  }
+
+  @Override
+  public String language() {
+    return language;
+  }
+
+  @Override
+  public void useLanguage(String language) {
+    this.language = Languages.of(language);
   }
 
   @Override

@@ -11,6 +11,7 @@ import org.quarterdeck.protocol.v1.Pong;
 import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.Welcome;
 import org.quarterdeck.server.port.Connection;
+import org.quarterdeck.server.port.Languages;
 import org.quarterdeck.server.port.SessionGateway;
 
 /**
@@ -116,6 +117,13 @@ public final class ProtocolDispatcher implements Dispatcher {
               + " entries");
       return;
     }
+    if (!Languages.wellFormed(hello.getLanguage())) {
+      connection.sendError(
+          requestId,
+          ErrorCode.INVALID_ARGUMENT,
+          "hello.language must be at most 35 characters of letters, digits and '-'");
+      return;
+    }
     List<Integer> offered =
         hello.getProtocolVersionsCount() == 0 ? List.of(1) : hello.getProtocolVersionsList();
     int chosen =
@@ -130,6 +138,7 @@ public final class ProtocolDispatcher implements Dispatcher {
               + offered.stream().map(String::valueOf).collect(Collectors.joining(", ", "[", "]")));
       return;
     }
+    connection.useLanguage(Languages.of(hello.getLanguage()));
     connection.completeHandshake(chosen);
     connection.send(
         ServerMessage.newBuilder()

@@ -29,6 +29,17 @@ public interface Connection {
   /** Records the protocol version agreed in the handshake. */
   void completeHandshake(int protocolVersion);
 
+  /**
+   * The language the client reads, a {@link Languages#of} result: English until Hello names
+   * another. Texts for people are put into it on their way out.
+   */
+  default String language() {
+    return Languages.DEFAULT;
+  }
+
+  /** Records the language Hello named (already a {@link Languages#of} result). */
+  default void useLanguage(String language) {}
+
   /** The remote address, for logs. */
   String remoteAddress();
 }

@@ -36,6 +36,12 @@ public final class ScenarioCatalog {
 
   private ScenarioCatalog() {}
 
+  /**
+   * Languages a scenario may have a side file for ({@code NAME.de.json}); the server's own language
+   * list (port.Languages) less English, which the scenario itself is written in.
+   */
+  public static final List<String> TRANSLATED_LANGUAGES = List.of("de");
+
   /** Names of the built-in scenarios, the default first. */
   public static List<String> builtInNames() {
     return BUILT_INS;
@@ -62,6 +68,20 @@ public final class ScenarioCatalog {
         throw single(resource, "name", "built-in scenario resource is missing");
       }
       loaded = fromText(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      for (String language : TRANSLATED_LANGUAGES) {
+        String side = "/scenarios/" + name + "." + language + ".json";
+        try (InputStream text = ScenarioCatalog.class.getResourceAsStream(side)) {
+          if (text != null) {
+            loaded =
+                loaded.with(
+                    ScenarioTranslation.parse(
+                        side,
+                        language,
+                        new String(text.readAllBytes(), StandardCharsets.UTF_8),
+                        loaded.scenario()));
+          }
+        }
+      }
       LOADED.putIfAbsent(name, loaded);
       return loaded;
     } catch (IOException e) {
@@ -169,11 +189,32 @@ public final class ScenarioCatalog {
   /** Loads a scenario file. */
   public static LoadedScenario fromFile(Path path) throws ScenarioException {
     requireNonNull(path, "path");
+    LoadedScenario loaded;
     try {
-      return fromText(path.toString(), Files.readString(path, StandardCharsets.UTF_8));
+      loaded = fromText(path.toString(), Files.readString(path, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw single(path.toString(), "scenario", "cannot read file: " + e.getMessage());
     }
+    String file = path.getFileName().toString();
+    int dot = file.lastIndexOf('.');
+    String stem = dot > 0 ? file.substring(0, dot) : file;
+    for (String language : TRANSLATED_LANGUAGES) {
+      Path side = path.resolveSibling(stem + "." + language + ".json");
+      if (Files.isRegularFile(side)) {
+        try {
+          loaded =
+              loaded.with(
+                  ScenarioTranslation.parse(
+                      side.toString(),
+                      language,
+                      Files.readString(side, StandardCharsets.UTF_8),
+                      loaded.scenario()));
+        } catch (IOException e) {
+          throw single(side.toString(), "translation", "cannot read file: " + e.getMessage());
+        }
+      }
+    }
+    return loaded;
   }
 
   /**

@@ -870,7 +870,7 @@ final class GameSession {
     for (Member m : members.values()) {
       if (who.test(m)) {
         for (Connection c : m.connections()) {
-          outbox.send(c, built);
+          outbox.send(c, SpokenTexts.forLanguage(scenario, built, c.language()));
         }
       }
     }
@@ -885,7 +885,7 @@ final class GameSession {
     if (!connections.isEmpty()) {
       ServerMessage built = message.build();
       for (Connection c : connections) {
-        outbox.send(c, built);
+        outbox.send(c, SpokenTexts.forLanguage(scenario, built, c.language()));
       }
     }
   }
@@ -893,7 +893,9 @@ final class GameSession {
   /** Answers a request; during replay there is nobody to answer. */
   void reply(Connection c, long requestId, ServerMessage.Builder message) {
     if (c != null) {
-      outbox.send(c, message.setRequestId(requestId).build());
+      outbox.send(
+          c,
+          SpokenTexts.forLanguage(scenario, message.setRequestId(requestId).build(), c.language()));
     }
   }
 

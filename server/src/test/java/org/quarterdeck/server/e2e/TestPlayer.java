@@ -19,10 +19,15 @@ final class TestPlayer implements AutoCloseable {
   int team = -1;
 
   TestPlayer(URI server, boolean json) throws Exception {
+    this(server, json, "");
+  }
+
+  /** A player whose Hello names a language ("" for none). */
+  TestPlayer(URI server, boolean json, String language) throws Exception {
     client =
         QuarterdeckClient.connect(server, ClientOptions.defaults().withJson(json)).get(10, SECONDS);
     client.onPush(pushes::add);
-    client.hello().get(10, SECONDS);
+    client.hello(language).get(10, SECONDS);
   }
 
   ServerMessage call(ClientMessage.Builder message) throws Exception {

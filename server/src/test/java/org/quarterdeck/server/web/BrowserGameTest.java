@@ -124,7 +124,31 @@ class BrowserGameTest {
             .build();
     WebDriver driver = new ChromeDriver(service, options);
     drivers.add(driver);
+    if (!emulate) {
+      trueViewport(driver, width, height);
+    }
     return driver;
+  }
+
+  /**
+   * Grows the window by what its chrome takes, so the page's viewport (not the window) is {@code
+   * width} × {@code height}: a headless 1366×768 window otherwise shows a 1366×625 page.
+   */
+  static void trueViewport(WebDriver driver, int width, int height) {
+    JavascriptExecutor js = (JavascriptExecutor) driver;
+    driver.get("about:blank");
+    long innerWidth = ((Number) js.executeScript("return window.innerWidth")).longValue();
+    long innerHeight = ((Number) js.executeScript("return window.innerHeight")).longValue();
+    if (innerWidth != width || innerHeight != height) {
+      org.openqa.selenium.Dimension window = driver.manage().window().getSize();
+      driver
+          .manage()
+          .window()
+          .setSize(
+              new org.openqa.selenium.Dimension(
+                  (int) (window.getWidth() + width - innerWidth),
+                  (int) (window.getHeight() + height - innerHeight)));
+    }
   }
 
   static WebDriverWait waiting(WebDriver d) {

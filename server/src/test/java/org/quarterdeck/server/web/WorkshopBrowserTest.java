@@ -141,6 +141,27 @@ class WorkshopBrowserTest {
     return ((JavascriptExecutor) d).executeScript(script, args);
   }
 
+  /**
+   * No sentence of the scenario shows in English on a German page: every act, event and dilemma
+   * text and the story and lesson that the German side file words differently.
+   */
+  private static void noEnglishScenarioText(WebDriver d, String where) throws Exception {
+    org.quarterdeck.server.scenario.LoadedScenario scenario =
+        org.quarterdeck.server.scenario.ScenarioCatalog.builtIn("market-year");
+    org.quarterdeck.server.scenario.ScenarioTranslation german = scenario.translations().get("de");
+    String page = d.findElement(By.tagName("body")).getText();
+    List<String> english = new java.util.ArrayList<>();
+    org.quarterdeck.server.scenario.ScenarioTranslation.keysOf(scenario.scenario())
+        .forEach(
+            (key, text) -> {
+              boolean sentence = !key.startsWith("labels.") && !key.equals("turn_name");
+              if (sentence && !german.text(key).orElseThrow().equals(text) && page.contains(text)) {
+                english.add(key + " = " + text);
+              }
+            });
+    assertEquals(List.of(), english, where + ": English scenario text on a German page");
+  }
+
   private static void wholeGame(String size, int width, int height) throws Exception {
     long started = System.nanoTime();
     SessionManager.Created session =
@@ -161,6 +182,16 @@ class WorkshopBrowserTest {
             .get(10, TimeUnit.SECONDS);
     WebDriver ada = BrowserGameTest.browser(width, height);
     WebDriver bo = BrowserGameTest.browser(width, height);
+    // The phone's viewport is set by device emulation; a laptop's by the window, less its chrome.
+    for (WebDriver d : width < 500 ? List.<WebDriver>of() : List.of(ada, bo)) {
+      JavascriptExecutor js = (JavascriptExecutor) d;
+      assertEquals(
+          List.of((long) width, (long) height),
+          List.of(
+              ((Number) js.executeScript("return window.innerWidth")).longValue(),
+              ((Number) js.executeScript("return window.innerHeight")).longValue()),
+          size + ": the page's viewport, not the window, is " + width + "×" + height);
+    }
 
     // Join: Ada in English, Bo switches the page to German first.
     join(ada, session.joinCode(), "Ada");
@@ -172,11 +203,14 @@ class WorkshopBrowserTest {
     screenshot(bo, size + "-0-join-de");
     join(bo, session.joinCode(), "Bo");
 
-    // The briefing shows before turn 1, with the scenario's story.
+    // The briefing shows before turn 1, with the scenario's story in each one's language.
     for (WebDriver p : List.of(ada, bo)) {
       assertTrue(p.findElement(By.id("briefing")).isDisplayed(), "briefing in the lobby");
       assertFalse(p.findElement(By.id("briefing-story")).getText().isBlank());
     }
+    assertTrue(ada.findElement(By.id("briefing-story")).getText().startsWith("Twelve months"));
+    assertTrue(bo.findElement(By.id("briefing-story")).getText().startsWith("Zwölf Monate"));
+    noEnglishScenarioText(bo, size + " German lobby");
     app.sessions().start(session.sessionId()).get(10, TimeUnit.SECONDS);
 
     Map<String, Long> lastHours = null;
@@ -209,6 +243,8 @@ class WorkshopBrowserTest {
       waitText(bo, By.id("progress"), "1 von 2");
       if (turn == 1) {
         screenshot(bo, size + "-4-turn-de");
+        assertTrue(bo.findElement(By.tagName("body")).getText().contains("Zahlen treiben"));
+        noEnglishScenarioText(bo, size + " German turn 1");
       }
       noDilemmaPreselected(bo);
       answerDilemmas(bo);
