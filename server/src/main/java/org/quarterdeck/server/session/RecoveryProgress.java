@@ -15,6 +15,14 @@ public final class RecoveryProgress {
   private volatile int total;
   private volatile boolean finished = true;
 
+  /**
+   * Marks recovery as under way before the logs are even listed (the server listens first, and a
+   * name it does not know yet must not be called unknown).
+   */
+  public void starting() {
+    finished = false;
+  }
+
   void begin(int total) {
     this.total = total;
     done.set(0);
@@ -51,6 +59,11 @@ public final class RecoveryProgress {
 
   /** "recovering: n of m", or "" once finished. */
   public String describe() {
-    return finished ? "" : "recovering: " + done.get() + " of " + total;
+    if (finished) {
+      return "";
+    }
+    return total == 0 && done.get() == 0
+        ? "recovering: listing the logs"
+        : "recovering: " + done.get() + " of " + total;
   }
 }
