@@ -61,7 +61,8 @@ public final class Application implements AutoCloseable {
   }
 
   /**
-   * Opens the store, recovers every stored session, then starts listening.
+   * Opens the store, starts listening, then recovers every stored session (in parallel; not ready
+   * until done) and returns.
    *
    * @throws IOException when the store cannot be opened (the journals are closed again)
    */
@@ -156,26 +157,18 @@ public final class Application implements AutoCloseable {
     sessions.useFacilitators(options.accounts(), archive, desk, publicUrl::get);
     sessions.timeTurns(metrics::turnClosed);
     metrics.sessionsByPhase(sessions::sessionsByPhase);
-    int recovered;
-    try {
-      recovered = sessions.recoverAll();
-    } catch (RuntimeException e) {
-      workers.shutdownGracefully();
-      sessionStorage.close();
-      throw e;
-    }
-    if (recovered > 0 || !sessions.quarantined().isEmpty()) {
-      log.info("recovered {} sessions, {} quarantined", recovered, sessions.quarantined().size());
-    }
+    // /healthz and /readyz say "recovering: n of m" (not ready) until every log is read
+    sessions.recoveryProgress().starting();
+    metrics.recovering(
+        () -> sessions.recoveryProgress().describe(), () -> sessions.recoveryProgress().finished());
     Takeover takeover = null;
     if (sessionStorage instanceof PostgresJournals cluster) {
       takeover = new Takeover(cluster, sessions::recover, sessions::sessionCount);
       Takeover counters = takeover;
-      // ready = the lease is held (recovery is done before the server listens at all)
+      // ready = the lease is held (and start-up recovery done: see metrics.recovering)
       metrics.addSource(
           () -> cluster.prometheusText() + counters.prometheusText(), () -> cluster.lease().held());
       metrics.addClusterView(cluster::clusterView);
-      takeover.start();
     }
     QuarterdeckServer server =
         new QuarterdeckServer(
@@ -201,8 +194,14 @@ public final class Application implements AutoCloseable {
             workers,
             perimeter);
     try {
+      // listen first, then recover: a load balancer sees /healthz "recovering: n of m" and a
+      // client that names a session not read yet is told to retry (never "unknown")
       ServerAddresses addresses = server.start();
       publicUrl.set(addresses.httpUrl());
+      recover(sessions, options.recoveryThreads());
+      if (takeover != null) {
+        takeover.start(); // after recovery: both would otherwise open the same logs
+      }
       return new Application(server, sessions, sessionStorage, addresses, publicUrl, takeover);
     } catch (RuntimeException | InterruptedException e) {
       if (takeover != null) {
@@ -211,6 +210,20 @@ public final class Application implements AutoCloseable {
       server.close();
       sessionStorage.close();
       throw e;
+    }
+  }
+
+  /** Recovers every stored session, a bounded number at once, and says how it went. */
+  private static void recover(SessionManager sessions, int threads) {
+    long started = System.nanoTime();
+    int recovered =
+        sessions.recoverAll(threads == 0 ? SessionManager.DEFAULT_RECOVERY_THREADS : threads);
+    if (recovered > 0 || !sessions.quarantined().isEmpty()) {
+      log.info(
+          "recovered {} sessions, {} quarantined, in {} ms",
+          recovered,
+          sessions.quarantined().size(),
+          (System.nanoTime() - started) / 1_000_000);
     }
   }
 

@@ -8,6 +8,7 @@ import org.quarterdeck.server.net.IoTransport;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.net.Perimeter;
 import org.quarterdeck.server.session.SessionLimits;
+import org.quarterdeck.server.session.SessionManager;
 
 /**
  * Everything a server is started with. One record instead of a ladder of {@code start} overloads: a
@@ -22,6 +23,8 @@ import org.quarterdeck.server.session.SessionLimits;
  * @param perimeter connection caps, TLS and WebSocket origins
  * @param sessionLimits creation limits without an admin token, spectators, archiving; tests and
  *     tools default to {@link SessionLimits#TRUSTED_CLIENTS}, {@code serve} passes the operator's
+ * @param recoveryThreads how many session logs are read and rebuilt at once at start (0: {@link
+ *     SessionManager#DEFAULT_RECOVERY_THREADS}, the number of cores and at least 2)
  */
 public record ServerOptions(
     InetSocketAddress http,
@@ -33,9 +36,13 @@ public record ServerOptions(
     EventLoops loops,
     FacilitatorAccounts accounts,
     Perimeter perimeter,
-    SessionLimits sessionLimits) {
+    SessionLimits sessionLimits,
+    int recoveryThreads) {
 
   public ServerOptions {
+    if (recoveryThreads < 0) {
+      throw new IllegalArgumentException("recoveryThreads must be >= 0, was " + recoveryThreads);
+    }
     requireNonNull(http, "http");
     requireNonNull(tcp, "tcp");
     requireNonNull(limits, "limits");
@@ -82,7 +89,8 @@ public record ServerOptions(
         .loops(loops)
         .accounts(accounts)
         .perimeter(perimeter)
-        .sessionLimits(sessionLimits);
+        .sessionLimits(sessionLimits)
+        .recoveryThreads(recoveryThreads);
   }
 
   /** Builds {@link ServerOptions}; every setting but the addresses has a default. */
@@ -97,6 +105,7 @@ public record ServerOptions(
     private FacilitatorAccounts accounts = FacilitatorAccounts.none();
     private Perimeter perimeter = Perimeter.defaults();
     private SessionLimits sessionLimits = SessionLimits.TRUSTED_CLIENTS;
+    private int recoveryThreads;
 
     private Builder(InetSocketAddress http, InetSocketAddress tcp) {
       this.http = requireNonNull(http, "http");
@@ -144,6 +153,12 @@ public record ServerOptions(
       return this;
     }
 
+    /** Session logs read and rebuilt at once at start; 0 (the default) picks per core. */
+    public Builder recoveryThreads(int recoveryThreads) {
+      this.recoveryThreads = recoveryThreads;
+      return this;
+    }
+
     public ServerOptions build() {
       return new ServerOptions(
           http,
@@ -155,7 +170,8 @@ public record ServerOptions(
           loops,
           accounts,
           perimeter,
-          sessionLimits);
+          sessionLimits,
+          recoveryThreads);
     }
 
     /** Builds the options and starts a server with them. */

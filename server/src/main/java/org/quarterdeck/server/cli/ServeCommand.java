@@ -98,6 +98,15 @@ public final class ServeCommand implements Callable<Integer> {
   private int fsyncBatchMillis;
 
   @Option(
+      names = "--recovery-threads",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Session logs read and rebuilt at once at start (default: 0, one per core and at least"
+              + " 2). The server listens during recovery; /healthz says how far it is.")
+  private int recoveryThreads;
+
+  @Option(
       names = "--admin-token",
       paramLabel = "TOKEN",
       description = "When set, creating a session needs this token.")
@@ -556,7 +565,8 @@ public final class ServeCommand implements Callable<Integer> {
               .loops(loops())
               .accounts(accounts)
               .perimeter(perimeter())
-              .sessionLimits(sessionLimits());
+              .sessionLimits(sessionLimits())
+              .recoveryThreads(recoveryThreads);
       if (database != null) {
         cluster = openCluster(database, err);
         options.storage(Storage.opened(cluster));

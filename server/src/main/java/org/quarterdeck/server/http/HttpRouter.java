@@ -479,6 +479,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     health.addProperty("status", "ok");
     health.addProperty("live", true);
     health.addProperty("ready", metrics.ready());
+    if (!metrics.recovery().isEmpty()) {
+      health.addProperty("recovering", metrics.recovery());
+    }
     health.addProperty("protocolVersion", 1);
     health.addProperty("connections", metrics.openConnections());
     health.addProperty("uptimeSeconds", metrics.uptimeSeconds());
@@ -488,6 +491,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   private String ready() {
     JsonObject ready = new JsonObject();
     ready.addProperty("ready", metrics.ready());
+    if (!metrics.recovery().isEmpty()) {
+      ready.addProperty("recovering", metrics.recovery());
+    }
     return ready + "\n";
   }
 }

@@ -45,6 +45,8 @@ public final class ServerMetrics {
 
   private volatile java.util.function.Supplier<String> moreText = () -> "";
   private volatile java.util.function.BooleanSupplier ready = () -> true;
+  private volatile java.util.function.BooleanSupplier recovered = () -> true;
+  private volatile java.util.function.Supplier<String> recovery = () -> "";
   private volatile java.util.function.Supplier<java.util.concurrent.CompletableFuture<String>>
       clusterView = null;
 
@@ -294,7 +296,22 @@ public final class ServerMetrics {
 
   /** Whether this server should get new traffic (a load balancer's check: /readyz). */
   public boolean ready() {
-    return ready.getAsBoolean();
+    return recovered.getAsBoolean() && ready.getAsBoolean();
+  }
+
+  /**
+   * Start-up recovery's say in readiness: not ready until {@code done}; {@code progress}
+   * ("recovering: n of m", "" once done) is shown on /healthz and /readyz.
+   */
+  public void recovering(
+      java.util.function.Supplier<String> progress, java.util.function.BooleanSupplier done) {
+    this.recovery = java.util.Objects.requireNonNull(progress, "progress");
+    this.recovered = java.util.Objects.requireNonNull(done, "done");
+  }
+
+  /** How far start-up recovery is ("recovering: n of m"), or "" once it is done. */
+  public String recovery() {
+    return recovery.get();
   }
 
   public long openConnections() {

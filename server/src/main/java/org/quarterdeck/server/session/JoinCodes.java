@@ -1,7 +1,7 @@
 package org.quarterdeck.server.session;
 
 import java.security.SecureRandom;
-import java.util.Locale;
+import org.quarterdeck.server.port.SessionKey;
 
 /**
  * Join codes: 8 characters from an alphabet without look-alikes (no 0/O, 1/I/L), about 39.6 bits;
@@ -24,6 +24,6 @@ public final class JoinCodes {
 
   /** Upper-cases and drops spaces and dashes, so "abcd-efgh" finds "ABCDEFGH". */
   public static String normalize(String typed) {
-    return typed == null ? "" : typed.toUpperCase(Locale.ROOT).replaceAll("[\\s-]", "");
+    return SessionKey.normalizeJoinCode(typed);
   }
 }

@@ -456,9 +456,23 @@ final class SessionCommands {
             FacilitatorAck.newBuilder().setPhase(session.phase()).setTurn(session.game().turn()));
   }
 
-  /** Replays a logged injection; a refusal is reported through the replay error. */
+  /**
+   * Applies a logged injection as a recorded fact: today's text limits are not asked again (the log
+   * was accepted under its own), only the engine turns it into the same effects.
+   *
+   * @throws IllegalStateException when the engine cannot apply the recorded event (the log does not
+   *     fit this engine: the rebuild refuses it with the reason)
+   */
   void injectRecorded(InjectEvent inject) {
-    inject(null, 0, inject);
+    InjectedEvent event = WireMapping.injectedEvent(inject, session.game().teamIds());
+    Verdict<AcceptedInjection> verdict = session.game().validateInjection(event);
+    if (!verdict.isAccepted()) {
+      throw new IllegalStateException(
+          "the engine refuses the recorded event: " + verdict.rejection().orElseThrow());
+    }
+    session.addInjection(
+        new GameSession.Injection(verdict.value(), eventView(inject), inject.getTeamsList()),
+        inject);
   }
 
   private boolean inject(Connection c, long rid, InjectEvent inject) {
@@ -484,25 +498,30 @@ final class SessionCommands {
       session.error(c, rid, verdict.rejection().orElseThrow(), "facilitator.inject.");
       return false;
     }
-    AcceptedInjection accepted = verdict.value();
-    EventView view =
-        inject.hasCustom()
-            ? EventView.newBuilder()
-                .setTitle(inject.getCustom().getTitle())
-                .setNarrative(inject.getCustom().getNarrative())
-                .setInjected(true)
-                .build()
-            : WireMapping.event(
-                    session
-                        .game()
-                        .rules()
-                        .events()
-                        .get(session.game().rules().eventIndex(inject.getDeckEvent())))
-                .toBuilder()
-                .setInjected(true)
-                .build();
-    session.addInjection(new GameSession.Injection(accepted, view, inject.getTeamsList()), inject);
+    session.addInjection(
+        new GameSession.Injection(verdict.value(), eventView(inject), inject.getTeamsList()),
+        inject);
     return true;
+  }
+
+  /** How players see an injected event: its custom texts, or the deck card's. */
+  private EventView eventView(InjectEvent inject) {
+    if (inject.hasCustom()) {
+      return EventView.newBuilder()
+          .setTitle(inject.getCustom().getTitle())
+          .setNarrative(inject.getCustom().getNarrative())
+          .setInjected(true)
+          .build();
+    }
+    return WireMapping.event(
+            session
+                .game()
+                .rules()
+                .events()
+                .get(session.game().rules().eventIndex(inject.getDeckEvent())))
+        .toBuilder()
+        .setInjected(true)
+        .build();
   }
 
   void assign(Connection c, long rid, Member member, AssignSeat assign) {

@@ -1,10 +1,10 @@
 package org.quarterdeck.server.session;
 
-import com.google.common.hash.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import org.quarterdeck.server.port.SessionKey;
 
 /**
  * Bearer tokens: 128 random bits, URL-safe text. The server keeps only their SHA-256 hashes and
@@ -24,7 +24,7 @@ public final class Tokens {
 
   /** Lowercase hex SHA-256 of the token's UTF-8 bytes. */
   public static String hash(String token) {
-    return Hashing.sha256().hashString(token, StandardCharsets.UTF_8).toString();
+    return SessionKey.hashToken(token);
   }
 
   /** Compares two hashes without leaking where they differ. */
