@@ -109,7 +109,8 @@ class PackageArrowsTest {
         .whereLayer("session")
         .mayOnlyBeAccessedByLayers("cluster", "composition root", "cli")
         .whereLayer("port")
-        .mayOnlyBeAccessedByLayers("net", "http", "metrics", "session", "composition root", "cli")
+        .mayOnlyBeAccessedByLayers(
+            "net", "http", "metrics", "session", "cluster", "composition root", "cli")
         .whereLayer("store")
         .mayOnlyBeAccessedByLayers("session", "composition root", "cli")
         .whereLayer("facilitator")
