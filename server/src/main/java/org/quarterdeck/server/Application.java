@@ -184,7 +184,7 @@ public final class Application implements AutoCloseable {
     if (sessionStorage instanceof PostgresJournals cluster) {
       Takeover rounds = new Takeover(cluster, sessions::recover, sessions::sessionCount);
       // any node accepts any connection: sessions of other nodes are relayed to their owner
-      SessionOwners owners = new SessionOwners(cluster, sessions::recover);
+      SessionOwners owners = new SessionOwners(cluster, sessions::recover, sessions::holds);
       RoutingGateway routing = new RoutingGateway(sessions, owners, workers, loops.transport());
       gateway = routing;
       exporter = new RoutedExporter(exporter, owners);

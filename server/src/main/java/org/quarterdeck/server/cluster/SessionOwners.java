@@ -39,13 +39,19 @@ public final class SessionOwners implements SessionLocator, AutoCloseable {
   private final DataSource db;
   private final NodeLease lease;
   private final Predicate<String> rebuild;
+  private final Predicate<String> held;
   private final LongAdder claimed = new LongAdder();
   private final ExecutorService lookups;
+  private final java.util.concurrent.ScheduledExecutorService watch;
+  private volatile java.util.Set<String> liveNodes = java.util.Set.of();
 
   /**
    * @param rebuild loads a session this node just claimed from its rows and serves it
+   * @param held whether this node serves a session now
    */
-  public SessionOwners(PostgresJournals journals, Predicate<String> rebuild) {
+  public SessionOwners(
+      PostgresJournals journals, Predicate<String> rebuild, Predicate<String> held) {
+    this.held = requireNonNull(held, "held");
     this.db = journals.database();
     this.lease = journals.lease();
     this.rebuild = requireNonNull(rebuild, "rebuild");
@@ -62,6 +68,37 @@ public final class SessionOwners implements SessionLocator, AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.watch =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "quarterdeck-node-watch");
+              t.setDaemon(true);
+              return t;
+            });
+    watch.scheduleWithFixedDelay(
+        this::lookAtNodes, 0, NodeLease.RENEW_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void lookAtNodes() {
+    java.util.Set<String> live = new java.util.HashSet<>();
+    try (Connection c = db.getConnection();
+        PreparedStatement p =
+            c.prepareStatement(
+                "SELECT node_id FROM node_lease WHERE state = 'live' AND expires_at > now()");
+        ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        live.add(r.getString(1));
+      }
+      liveNodes = java.util.Set.copyOf(live);
+    } catch (SQLException e) {
+      // the database is away: keep the last view rather than cut every relay during a blip
+      log.debug("cannot read the node leases: {}", e.getMessage());
+    }
+  }
+
+  @Override
+  public boolean live(String node) {
+    return liveNodes.contains(node);
   }
 
   @Override
@@ -78,8 +115,12 @@ public final class SessionOwners implements SessionLocator, AutoCloseable {
     try {
       for (int attempt = 0; attempt < 3; attempt++) {
         Owner owner = owner(key);
-        if (owner == null || owner.node().equals(lease.nodeId())) {
+        if (owner == null) {
           return Place.here();
+        }
+        if (owner.node().equals(lease.nodeId())) {
+          // claimed by this node's takeover round and not rebuilt yet: a moment more
+          return held.test(owner.session()) ? Place.here() : Place.moving(owner.node());
         }
         if (owner.live()) {
           return Place.elsewhere(owner.node(), owner.tcp(), owner.http());
@@ -205,6 +246,7 @@ public final class SessionOwners implements SessionLocator, AutoCloseable {
 
   @Override
   public void close() {
+    watch.shutdownNow();
     lookups.shutdownNow();
   }
 }

@@ -43,6 +43,9 @@ final class OwnerRelay {
 
   static final String CLIENT_NAME = "quarterdeck-relay";
 
+  /** How long the owner has to answer the relay's Hello. */
+  static final long WELCOME_MS = 2_000;
+
   private final Channel channel;
   private final String owner;
 
@@ -53,7 +56,7 @@ final class OwnerRelay {
 
   /**
    * Connects to {@code owner} on {@code loops}, says Hello, and from then on passes every reply to
-   * {@code client}; completes once connected (the Hello is pipelined with what follows).
+   * {@code client}; completes once the owner has answered the Hello.
    */
   static CompletableFuture<OwnerRelay> open(
       EventLoopGroup loops,
@@ -87,12 +90,36 @@ final class OwnerRelay {
             return;
           }
           Channel ch = connect.channel();
+          ch.pipeline().get(Replies.class).welcomed =
+              () -> opened.complete(new OwnerRelay(ch, node));
+          // a stopped process still completes the TCP handshake (the kernel does): only its
+          // Welcome shows that the owner is there
+          ch.eventLoop()
+              .schedule(
+                  () -> {
+                    if (!opened.isDone()) {
+                      opened.completeExceptionally(
+                          new java.io.IOException(
+                              "node "
+                                  + node
+                                  + " did not answer Hello within "
+                                  + WELCOME_MS
+                                  + " ms"));
+                      ch.close();
+                    }
+                  },
+                  WELCOME_MS,
+                  java.util.concurrent.TimeUnit.MILLISECONDS);
+          ch.closeFuture()
+              .addListener(
+                  c ->
+                      opened.completeExceptionally(
+                          new java.io.IOException("node " + node + " closed the connection")));
           ch.writeAndFlush(
               ClientMessage.newBuilder()
                   .setRequestId(HELLO_REQUEST_ID)
                   .setHello(Hello.newBuilder().setClientName(CLIENT_NAME).addProtocolVersions(1))
                   .build());
-          opened.complete(new OwnerRelay(ch, node));
         });
     return opened;
   }
@@ -118,6 +145,8 @@ final class OwnerRelay {
   private static final class Replies extends SimpleChannelInboundHandler<ByteBuf> {
     private final Connection client;
     private final String node;
+    private volatile Runnable welcomed = () -> {};
+    private volatile boolean serving;
 
     Replies(Connection client, String node) {
       this.client = client;
@@ -131,6 +160,8 @@ final class OwnerRelay {
         message = ServerMessage.parseFrom(in);
       }
       if (message.hasWelcome() && message.getRequestId() == HELLO_REQUEST_ID) {
+        serving = true;
+        welcomed.run();
         return;
       }
       if (message.hasPing() && message.getRequestId() == 0) {
@@ -158,9 +189,11 @@ final class OwnerRelay {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       log.debug("relay to node {} for connection {} closed", node, client.id());
-      client.close(
-          Goodbye.Reason.SERVER_SHUTDOWN,
-          "the node serving this session (" + node + ") went away; reconnect");
+      if (serving) {
+        client.close(
+            Goodbye.Reason.SERVER_SHUTDOWN,
+            "the node serving this session (" + node + ") went away; reconnect");
+      }
       ctx.fireChannelInactive();
     }
 

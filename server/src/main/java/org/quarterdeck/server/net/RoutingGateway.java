@@ -49,6 +49,27 @@ public final class RoutingGateway implements SessionGateway {
     this.locator = requireNonNull(locator, "locator");
     this.loops = requireNonNull(loops, "loops");
     this.transport = requireNonNull(transport, "transport");
+    loops
+        .next()
+        .scheduleWithFixedDelay(
+            this::closeRelaysToLostNodes, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /**
+   * A node that lost its lease (stopped, partitioned) may still hold its TCP connections open; its
+   * sessions will be served elsewhere, so its relays are closed and their clients reconnect.
+   */
+  private void closeRelaysToLostNodes() {
+    for (Route route : routes.values()) {
+      OwnerRelay relay = route.relay();
+      if (relay != null && !locator.live(relay.owner())) {
+        log.info(
+            "node {} lost its lease: closing connection {}'s relay to it",
+            relay.owner(),
+            route.connection.id());
+        relay.close();
+      }
+    }
   }
 
   /** The session a message names, or null when it names none (or its connection's own). */
@@ -184,6 +205,10 @@ public final class RoutingGateway implements SessionGateway {
 
     synchronized boolean relaying() {
       return relay != null;
+    }
+
+    synchronized OwnerRelay relay() {
+      return relay;
     }
 
     /** This node serves the session: everything queued goes to the local sessions, in order. */

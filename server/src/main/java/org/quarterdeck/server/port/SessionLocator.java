@@ -13,6 +13,12 @@ public interface SessionLocator {
   /** Finds the node that serves the session {@code key} names; never fails for a missing one. */
   CompletableFuture<Place> locate(Key key);
 
+  /**
+   * Whether {@code node} held its lease at the last look (at most about a second old): a relay to a
+   * node that lost it is closed, so that its clients reconnect to the session's next owner.
+   */
+  boolean live(String node);
+
   /** What a client named a session by. */
   enum By {
     JOIN_CODE,

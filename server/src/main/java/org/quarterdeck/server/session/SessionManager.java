@@ -218,6 +218,11 @@ public final class SessionManager implements SessionGateway {
     return desk.roomJoinCode(facilitatorName);
   }
 
+  /** Whether this server holds the session now (a cluster node asks before it routes). */
+  public boolean holds(String sessionId) {
+    return byId.containsKey(sessionId);
+  }
+
   public int sessionCount() {
     return byId.size();
   }
