@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,9 +40,10 @@ import org.quarterdeck.protocol.v1.Snapshot;
 import org.quarterdeck.protocol.v1.Spectate;
 import org.quarterdeck.protocol.v1.SubmitDecision;
 import org.quarterdeck.server.Application;
+import org.quarterdeck.server.ServerOptions;
+import org.quarterdeck.server.Storage;
 import org.quarterdeck.server.cluster.PostgresJournals;
 import org.quarterdeck.server.cluster.TestDatabase;
-import org.quarterdeck.server.net.NetLimits;
 
 /**
  * Routing on a real PostgreSQL with two nodes in this JVM: a session created on node A is joined,
@@ -80,14 +80,12 @@ class ClusterRoutingTest {
   }
 
   private Application node(String id) throws Exception {
-    return Application.start(
-        new InetSocketAddress("127.0.0.1", 0),
-        new InetSocketAddress("127.0.0.1", 0),
-        NetLimits.defaults(),
-        null,
-        "quarterdeck-test",
-        PostgresJournals.open(database.url(), new PostgresJournals.Node(id, "-", "-")),
-        Application.EventLoops.defaults());
+    return ServerOptions.loopback()
+        .serverName("quarterdeck-test")
+        .storage(
+            Storage.opened(
+                PostgresJournals.open(database.url(), new PostgresJournals.Node(id, "-", "-"))))
+        .start();
   }
 
   @Test
