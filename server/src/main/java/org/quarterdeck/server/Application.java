@@ -2,17 +2,23 @@ package org.quarterdeck.server;
 
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicReference;
 import org.quarterdeck.server.cluster.PostgresJournals;
+import org.quarterdeck.server.cluster.SessionOwners;
 import org.quarterdeck.server.cluster.Takeover;
 import org.quarterdeck.server.facilitator.ArchivedSessions;
+import org.quarterdeck.server.http.Exporter;
 import org.quarterdeck.server.http.HttpChannelInitializer;
+import org.quarterdeck.server.http.RoutedExporter;
 import org.quarterdeck.server.metrics.ServerMetrics;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.net.Perimeter;
 import org.quarterdeck.server.net.ProtocolDispatcher;
 import org.quarterdeck.server.net.QuarterdeckServer;
+import org.quarterdeck.server.net.RoutingGateway;
 import org.quarterdeck.server.net.ServerAddresses;
+import org.quarterdeck.server.port.SessionGateway;
 import org.quarterdeck.server.session.EventLoopSessionThread;
 import org.quarterdeck.server.session.EventStoreJournals;
 import org.quarterdeck.server.session.Journals;
@@ -161,35 +167,48 @@ public final class Application implements AutoCloseable {
     sessions.recoveryProgress().starting();
     metrics.recovering(
         () -> sessions.recoveryProgress().describe(), () -> sessions.recoveryProgress().finished());
-    Takeover takeover = null;
+    Takeover rounds = null;
+    AutoCloseable takeover = null;
+    SessionGateway gateway = sessions;
+    Exporter exporter =
+        (id, token, csv) ->
+            sessions.export(
+                id,
+                token,
+                csv ? SessionManager.ExportFormat.CSV : SessionManager.ExportFormat.JSON);
     if (sessionStorage instanceof PostgresJournals cluster) {
-      takeover = new Takeover(cluster, sessions::recover, sessions::sessionCount);
-      Takeover counters = takeover;
+      Takeover takeoverRounds = new Takeover(cluster, sessions::recover, sessions::sessionCount);
+      rounds = takeoverRounds;
+      // any node accepts any connection: sessions of other nodes are relayed to their owner
+      SessionOwners owners = new SessionOwners(cluster, sessions::recover, sessions::holds);
+      RoutingGateway routing = new RoutingGateway(sessions, owners, workers, loops.transport());
+      gateway = routing;
+      exporter = new RoutedExporter(exporter, owners);
       // ready = the lease is held (and start-up recovery done: see metrics.recovering)
       metrics.addSource(
-          () -> cluster.prometheusText() + counters.prometheusText(), () -> cluster.lease().held());
+          () ->
+              cluster.prometheusText()
+                  + takeoverRounds.prometheusText()
+                  + owners.prometheusText(routing.relayedConnections(), routing.relaying()),
+          () -> cluster.lease().held());
       metrics.addClusterView(cluster::clusterView);
+      takeover =
+          () -> {
+            takeoverRounds.close();
+            owners.close();
+          };
     }
+    Exporter exports = exporter;
     QuarterdeckServer server =
         new QuarterdeckServer(
             options.http(),
             options.tcp(),
             limits,
-            new ProtocolDispatcher(limits, sessions, options.serverName(), publicUrl::get),
+            new ProtocolDispatcher(limits, gateway, options.serverName(), publicUrl::get),
             metrics,
             tail ->
                 new HttpChannelInitializer(
-                    tail,
-                    metrics,
-                    (id, token, csv) ->
-                        sessions.export(
-                            id,
-                            token,
-                            csv
-                                ? SessionManager.ExportFormat.CSV
-                                : SessionManager.ExportFormat.JSON),
-                    sessions::roomJoinCode,
-                    perimeter.origins()),
+                    tail, metrics, exports, sessions::roomJoinCode, perimeter.origins()),
             loops.transport(),
             workers,
             perimeter);
@@ -198,14 +217,22 @@ public final class Application implements AutoCloseable {
       // client that names a session not read yet is told to retry (never "unknown")
       ServerAddresses addresses = server.start();
       publicUrl.set(addresses.httpUrl());
+      if (sessionStorage instanceof PostgresJournals cluster) {
+        // the ports are known only now (0 picks one): other nodes relay to this one there
+        cluster.lease().advertise(addresses.httpUrl(), "tcp://" + reachable(addresses.tcp()));
+      }
       recover(sessions, options.recoveryThreads());
-      if (takeover != null) {
-        takeover.start(); // after recovery: both would otherwise open the same logs
+      if (rounds != null) {
+        rounds.start(); // after recovery: both would otherwise open the same logs
       }
       return new Application(server, sessions, sessionStorage, addresses, publicUrl, takeover);
     } catch (RuntimeException | InterruptedException e) {
       if (takeover != null) {
-        takeover.close();
+        try {
+          takeover.close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
       }
       server.close();
       sessionStorage.close();
@@ -225,6 +252,19 @@ public final class Application implements AutoCloseable {
           sessions.quarantined().size(),
           (System.nanoTime() - started) / 1_000_000);
     }
+  }
+
+  /** host:port where other nodes reach a listener: a wildcard bind names this host's address. */
+  private static String reachable(InetSocketAddress bound) {
+    String host = bound.getAddress().getHostAddress();
+    if (bound.getAddress().isAnyLocalAddress()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostAddress();
+      } catch (java.net.UnknownHostException e) {
+        host = "127.0.0.1";
+      }
+    }
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort();
   }
 
   public ServerAddresses addresses() {

@@ -68,8 +68,8 @@ public sealed interface Storage {
   }
 
   /**
-   * Journals the caller opened. Facilitators' archive flags stay in memory here (the cluster does
-   * not keep them in the database yet).
+   * Journals the caller opened. On the cluster's journals facilitators' archive flags are kept in
+   * its database; on others, in memory.
    */
   record Opened(Journals journals) implements Storage {
     public Opened {
@@ -82,7 +82,12 @@ public sealed interface Storage {
     }
 
     @Override
-    public ArchivedSessions archive() {
+    public ArchivedSessions archive() throws IOException {
+      if (journals instanceof org.quarterdeck.server.cluster.PostgresJournals cluster) {
+        org.quarterdeck.server.cluster.ArchiveFlags flags =
+            new org.quarterdeck.server.cluster.ArchiveFlags(cluster);
+        return ArchivedSessions.keptBy(flags.load(), flags::set);
+      }
       return ArchivedSessions.inMemory();
     }
   }

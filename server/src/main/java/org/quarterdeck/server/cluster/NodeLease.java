@@ -185,6 +185,28 @@ public final class NodeLease {
     this.onLost = requireNonNull(action, "action");
   }
 
+  /**
+   * Records where this node listens once its ports are bound (a port of 0 is chosen by the system
+   * only then): other nodes relay clients to {@code internalAddress}.
+   */
+  public void advertise(String publicAddress, String internalAddress) {
+    requireNonNull(publicAddress, "publicAddress");
+    requireNonNull(internalAddress, "internalAddress");
+    try (Connection c = db.getConnection();
+        PreparedStatement p =
+            c.prepareStatement(
+                "UPDATE node_lease SET public_addr = ?, internal_addr = ? WHERE node_id = ? AND"
+                    + " epoch = ?")) {
+      p.setString(1, publicAddress);
+      p.setString(2, internalAddress);
+      p.setString(3, nodeId);
+      p.setLong(4, epoch);
+      p.executeUpdate();
+    } catch (SQLException e) {
+      log.warn("node {}: could not record its addresses: {}", nodeId, e.getMessage());
+    }
+  }
+
   /** Marks the lease as left, so nobody waits for it to expire (a clean shutdown). */
   void release() {
     try (Connection c = db.getConnection();

@@ -23,7 +23,8 @@ final class Schema {
   private static final Logger log = LoggerFactory.getLogger(Schema.class);
 
   /** The migrations in order; version n is the n-th. Append, never edit a released one. */
-  static final List<String> MIGRATIONS = List.of("V1__records_owners_leases.sql");
+  static final List<String> MIGRATIONS =
+      List.of("V1__records_owners_leases.sql", "V2__archived_sessions.sql");
 
   /**
    * Nodes that start together would race to create the same tables; a transaction-scoped advisory

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,10 +23,31 @@ public final class ArchivedSessions {
   static final String FILE_NAME = "archived-sessions.txt";
 
   private final Path file;
+  private final Keeper keeper;
   private final Set<String> ids = new TreeSet<>();
+
+  /** Somewhere else the flags are kept (a cluster's database). */
+  public interface Keeper {
+    /** Stores one flag; durable when this returns. */
+    void write(String sessionId, boolean archived) throws IOException;
+  }
 
   private ArchivedSessions(Path file) {
     this.file = file;
+    this.keeper = null;
+  }
+
+  private ArchivedSessions(Collection<String> initial, Keeper keeper) {
+    this.file = null;
+    this.keeper = keeper;
+    ids.addAll(initial);
+  }
+
+  /** Flags kept by {@code keeper}, starting from those it holds now ({@code initial}). */
+  public static ArchivedSessions keptBy(Collection<String> initial, Keeper keeper) {
+    return new ArchivedSessions(
+        java.util.Objects.requireNonNull(initial, "initial"),
+        java.util.Objects.requireNonNull(keeper, "keeper"));
   }
 
   /** Archive flags kept in memory only (a server without a data directory). */
@@ -53,10 +75,14 @@ public final class ArchivedSessions {
   /** Sets a session's flag; durable when this returns. */
   public synchronized void set(String sessionId, boolean archived) {
     boolean changed = archived ? ids.add(sessionId) : ids.remove(sessionId);
-    if (!changed || file == null) {
+    if (!changed || (file == null && keeper == null)) {
       return;
     }
     try {
+      if (keeper != null) {
+        keeper.write(sessionId, archived);
+        return;
+      }
       Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
       Files.write(tmp, new ArrayList<>(ids), StandardCharsets.UTF_8);
       try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -69,7 +95,7 @@ public final class ArchivedSessions {
       } else {
         ids.add(sessionId);
       }
-      throw new UncheckedIOException("cannot write " + file, e);
+      throw new UncheckedIOException(keeper != null ? e.getMessage() : "cannot write " + file, e);
     }
   }
 

@@ -53,6 +53,13 @@ public enum IoTransport {
     return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
   }
 
+  /** The client socket of this transport (a relay to another node). */
+  Class<? extends io.netty.channel.Channel> socketChannel() {
+    return this == EPOLL
+        ? io.netty.channel.epoll.EpollSocketChannel.class
+        : io.netty.channel.socket.nio.NioSocketChannel.class;
+  }
+
   Class<? extends ServerChannel> serverChannel() {
     return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
   }

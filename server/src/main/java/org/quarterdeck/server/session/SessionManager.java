@@ -232,6 +232,11 @@ public final class SessionManager implements SessionGateway {
 
   // ------------------------------------------------------------------ routing
 
+  /** Whether this server holds the session now (a cluster node asks before it routes). */
+  public boolean holds(String sessionId) {
+    return registry.holds(sessionId);
+  }
+
   @Override
   public void handle(Connection c, ClientMessage m) {
     router.handle(c, m);

@@ -279,15 +279,23 @@ class ClusterFailoverTest {
                                     .setHours(Math.floor(free * 0.3))))));
   }
 
-  /** Resumes on a node until it serves the session (it answers UNAUTHENTICATED before). */
+  /**
+   * Resumes on a node until it serves the session, as a client does: before that it answers
+   * UNAVAILABLE (the session is moving) or relays to the old owner, whose relay it closes once that
+   * node has lost its lease; a closed connection is opened again.
+   */
   private Snapshot resumeWhenServed(URI tcp, String token) throws Exception {
-    QuarterdeckClient c = connect(tcp);
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
-      ServerMessage reply =
-          call(c, ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(token)));
-      if (reply.hasSnapshot()) {
-        return reply.getSnapshot();
+      try {
+        QuarterdeckClient c = connect(tcp);
+        ServerMessage reply =
+            call(c, ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(token)));
+        if (reply.hasSnapshot()) {
+          return reply.getSnapshot();
+        }
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // the relay to the old owner closed, or it did not answer: connect again
       }
       Thread.sleep(100);
     }

@@ -1,0 +1,221 @@
+package org.quarterdeck.server.net;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.MessageToByteEncoder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import org.quarterdeck.protocol.v1.ClientMessage;
+import org.quarterdeck.protocol.v1.Goodbye;
+import org.quarterdeck.protocol.v1.Hello;
+import org.quarterdeck.protocol.v1.ServerMessage;
+import org.quarterdeck.server.port.Connection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's connection carried on to the node that owns its session, envelope by envelope, over
+ * that node's plain TCP game port. The client keeps its own transport and format (the relaying node
+ * decoded its frames and encodes the owner's replies its way); the owner sees an ordinary TCP
+ * client. When the owner goes away the client is told and closed, and its reconnect (through the
+ * load balancer) is routed to the session's new owner.
+ */
+final class OwnerRelay {
+  private static final Logger log = LoggerFactory.getLogger(OwnerRelay.class);
+
+  /** Replies from a trusted peer may be large (replays, exports) but not unbounded. */
+  static final int MAX_REPLY_BYTES = 64 * 1024 * 1024;
+
+  /** The relay's own Hello: its Welcome is not the client's to see. */
+  static final long HELLO_REQUEST_ID = Long.MAX_VALUE;
+
+  static final String CLIENT_NAME = "quarterdeck-relay";
+
+  /** How long the owner has to answer the relay's Hello. */
+  static final long WELCOME_MS = 2_000;
+
+  private final Channel channel;
+  private final String owner;
+
+  private OwnerRelay(Channel channel, String owner) {
+    this.channel = channel;
+    this.owner = owner;
+  }
+
+  /**
+   * Connects to {@code owner} on {@code loops}, says Hello, and from then on passes every reply to
+   * {@code client}; completes once the owner has answered the Hello.
+   */
+  static CompletableFuture<OwnerRelay> open(
+      EventLoopGroup loops,
+      IoTransport transport,
+      String node,
+      InetSocketAddress owner,
+      Connection client) {
+    requireNonNull(client, "client");
+    CompletableFuture<OwnerRelay> opened = new CompletableFuture<>();
+    Bootstrap bootstrap =
+        new Bootstrap()
+            .group(loops)
+            .channel(transport.socketChannel())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast("frameDecoder", new VarintFrameDecoder(MAX_REPLY_BYTES))
+                        .addLast("frameEncoder", new ClientFrameEncoder())
+                        .addLast("replies", new Replies(client, node));
+                  }
+                });
+    ChannelFuture connect = bootstrap.connect(owner);
+    connect.addListener(
+        f -> {
+          if (!f.isSuccess()) {
+            opened.completeExceptionally(f.cause());
+            return;
+          }
+          Channel ch = connect.channel();
+          ch.pipeline().get(Replies.class).welcomed =
+              () -> opened.complete(new OwnerRelay(ch, node));
+          // a stopped process still completes the TCP handshake (the kernel does): only its
+          // Welcome shows that the owner is there
+          ch.eventLoop()
+              .schedule(
+                  () -> {
+                    if (!opened.isDone()) {
+                      opened.completeExceptionally(
+                          new java.io.IOException(
+                              "node "
+                                  + node
+                                  + " did not answer Hello within "
+                                  + WELCOME_MS
+                                  + " ms"));
+                      ch.close();
+                    }
+                  },
+                  WELCOME_MS,
+                  java.util.concurrent.TimeUnit.MILLISECONDS);
+          ch.closeFuture()
+              .addListener(
+                  c ->
+                      opened.completeExceptionally(
+                          new java.io.IOException("node " + node + " closed the connection")));
+          ch.writeAndFlush(
+              ClientMessage.newBuilder()
+                  .setRequestId(HELLO_REQUEST_ID)
+                  .setHello(Hello.newBuilder().setClientName(CLIENT_NAME).addProtocolVersions(1))
+                  .build());
+        });
+    return opened;
+  }
+
+  /** Passes one of the client's envelopes on; may be called from any thread. */
+  void forward(ClientMessage message) {
+    channel.writeAndFlush(message, channel.voidPromise());
+  }
+
+  void close() {
+    channel.close();
+  }
+
+  boolean open() {
+    return channel.isActive();
+  }
+
+  String owner() {
+    return owner;
+  }
+
+  /** The owner's envelopes, on to the client; the owner's close, on to the client. */
+  private static final class Replies extends SimpleChannelInboundHandler<ByteBuf> {
+    private final Connection client;
+    private final String node;
+    private volatile Runnable welcomed = () -> {};
+    private volatile boolean serving;
+
+    Replies(Connection client, String node) {
+      this.client = client;
+      this.node = node;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) throws IOException {
+      ServerMessage message;
+      try (ByteBufInputStream in = new ByteBufInputStream(frame)) {
+        message = ServerMessage.parseFrom(in);
+      }
+      if (message.hasWelcome() && message.getRequestId() == HELLO_REQUEST_ID) {
+        serving = true;
+        welcomed.run();
+        return;
+      }
+      if (message.hasPing() && message.getRequestId() == 0) {
+        // the owner's liveness check of this relay connection: the relay answers it, the client
+        // has its own with this node
+        ctx.writeAndFlush(
+            ClientMessage.newBuilder()
+                .setPong(
+                    org.quarterdeck.protocol.v1.Pong.newBuilder()
+                        .setNonce(message.getPing().getNonce()))
+                .build());
+        return;
+      }
+      if (message.hasPong()) {
+        return; // the client's pings are answered by this node; these answer nobody
+      }
+      if (message.hasGoodbye()) {
+        // the owner closes (it drains, or it kicked the client): the client hears why
+        client.close(message.getGoodbye().getReason(), message.getGoodbye().getMessage());
+        return;
+      }
+      client.send(message);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      log.debug("relay to node {} for connection {} closed", node, client.id());
+      if (serving) {
+        client.close(
+            Goodbye.Reason.SERVER_SHUTDOWN,
+            "the node serving this session (" + node + ") went away; reconnect");
+      }
+      ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      log.debug("relay to node {}: {}", node, cause.toString());
+      ctx.close();
+    }
+  }
+
+  /** {@code varint32 length | protobuf bytes}, the client side of the TCP framing. */
+  private static final class ClientFrameEncoder extends MessageToByteEncoder<ClientMessage> {
+    ClientFrameEncoder() {
+      super(ClientMessage.class);
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, ClientMessage msg, ByteBuf out)
+        throws IOException {
+      try (ByteBufOutputStream stream = new ByteBufOutputStream(out)) {
+        msg.writeDelimitedTo(stream);
+      }
+    }
+  }
+}
