@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -420,6 +421,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     log.info("connection {}: closing slow reader: {} ({} bytes queued)", id, why, queued);
     closing = true;
     outgoing.clear();
+    // Abort rather than close: a plain close leaves the unread megabytes in the kernel's send
+    // buffer of an orphaned socket, which may linger with a closed window for minutes and never
+    // tell the client (seen in CI: no FIN or reset within 20 s). Linger 0 drops them and resets.
+    ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
     ctx.channel().close();
   }
 
