@@ -13,9 +13,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +34,9 @@ final class StaticFiles {
    * fill the heap with distinct unknown names.
    */
   private static final Map<String, byte[]> CACHE = new ConcurrentHashMap<>();
+
+  private static final String WEB_FOLDER = "web/";
+  private static final String WEBJARS_FOLDER = "META-INF/resources/webjars/";
 
   private static final Map<String, String> TYPES =
       Map.of(
@@ -122,10 +122,22 @@ final class StaticFiles {
   }
 
   private static Optional<byte[]> load(String resource) {
-    try (InputStream in = StaticFiles.class.getClassLoader().getResourceAsStream(resource)) {
-      return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    if (resource.startsWith(WEB_FOLDER)) {
+      return Folders.WEB.read(resource.substring(WEB_FOLDER.length()));
+    }
+    if (resource.startsWith(WEBJARS_FOLDER)) {
+      return Folders.WEBJARS.read(resource.substring(WEBJARS_FOLDER.length()));
+    }
+    throw new IllegalArgumentException("not a web resource: " + resource);
+  }
+
+  /** Found on first use, after the class path is complete. */
+  private static final class Folders {
+    static final ClasspathFolder WEB = ClasspathFolder.of(loader(), WEB_FOLDER);
+    static final ClasspathFolder WEBJARS = ClasspathFolder.of(loader(), WEBJARS_FOLDER);
+
+    private static ClassLoader loader() {
+      return StaticFiles.class.getClassLoader();
     }
   }
 

@@ -55,6 +55,22 @@ class FuzzTest {
     FuzzTargets.httpTarget(target);
   }
 
+  /**
+   * The inputs the long niced run (nice 19, load average 25) reported as hangs, that is slower than
+   * its limit: each is run again here, at normal priority, under the CI limit of 2 s, at several
+   * chunk sizes. They are among the first inputs jqwik tries (edge cases), so the long run met them
+   * while its classes were still loading and its code was interpreted.
+   */
+  @net.jqwik.api.Example
+  void inputsOnceReportedAsHangsAnswerAtOnce() {
+    FuzzTargets.httpTarget("/index.html..%FF%u2215");
+    for (int chunk : new int[] {1, 2, 3, 7, 4096}) {
+      FuzzTargets.webSocket(new byte[0], chunk);
+      FuzzTargets.webSocket(java.util.HexFormat.of().parseHex("b0"), chunk);
+      FuzzTargets.webSocket(java.util.HexFormat.of().parseHex("cc0614037ffe03"), chunk);
+    }
+  }
+
   private static long leaksBefore;
 
   @BeforeContainer
