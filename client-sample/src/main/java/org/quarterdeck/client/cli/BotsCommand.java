@@ -30,62 +30,35 @@ import picocli.CommandLine.Spec;
  * {@code bots}: fills seats of a session from outside, one connection per bot, and plays every turn
  * until the session ends. Exits 0 when every bot saw the end.
  */
-@Command(
-    name = "bots",
-    mixinStandardHelpOptions = true,
-    sortOptions = false,
-    description =
-        "Fills seats with sample bots: each joins as PREFIX-i and plays every turn until"
-            + " the session ends.")
+@Command(name = "bots", mixinStandardHelpOptions = true, sortOptions = false)
 final class BotsCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
   private final PrintStream out;
   private final PrintStream err;
 
-  @Option(
-      names = "--server",
-      required = true,
-      paramLabel = "URL",
-      description = "ws://HOST:PORT/ws or tcp://HOST:PORT")
+  @Option(names = "--server", required = true, paramLabel = "URL")
   private URI server;
 
-  @Option(
-      names = "--join",
-      required = true,
-      paramLabel = "CODE",
-      description = "The session's join code.")
+  @Option(names = "--join", required = true, paramLabel = "CODE")
   private String join;
 
-  @Option(
-      names = "--count",
-      defaultValue = "1",
-      paramLabel = "N",
-      description = "How many bots (1..1000, default: ${DEFAULT-VALUE}).")
+  @Option(names = "--count", defaultValue = "1", paramLabel = "N")
   private int count;
 
   @Option(
       names = "--strategy",
       required = true,
       paramLabel = "NAME",
-      description = "One of: ${COMPLETION-CANDIDATES}.",
       completionCandidates = StrategyNames.class)
   private String strategy;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "1",
-      paramLabel = "N",
-      description = "Seed of the bots' random choices (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "N")
   private long seed;
 
-  @Option(
-      names = "--name",
-      defaultValue = "bot",
-      paramLabel = "PREFIX",
-      description = "Name prefix (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--name", defaultValue = "bot", paramLabel = "PREFIX")
   private String prefix;
 
-  @Option(names = "--json", description = "Send WebSocket text frames (proto3 JSON).")
+  @Option(names = "--json")
   private boolean json;
 
   BotsCommand(PrintStream out, PrintStream err) {

@@ -127,86 +127,47 @@ public final class FacilitateCommand {
   }
 
   /** {@code facilitate}'s options; the command line's {@code facilitate} runs this. */
-  @Command(
-      name = "facilitate",
-      mixinStandardHelpOptions = true,
-      sortOptions = false,
-      description =
-          "Creates a session (--create) or takes one back (--token), shows the lobby"
-              + " and the live view, and runs the facilitator's commands.",
-      footer = {"", "In the game, type 'help' for the commands."})
+  @Command(name = "facilitate", mixinStandardHelpOptions = true, sortOptions = false)
   static final class Options implements Callable<Integer> {
     @Spec private CommandSpec spec;
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
 
-    @Option(
-        names = "--server",
-        required = true,
-        paramLabel = "URL",
-        description = "ws://HOST:PORT/ws or tcp://HOST:PORT")
+    @Option(names = "--server", required = true, paramLabel = "URL")
     URI server;
 
-    @Option(
-        names = "--token",
-        paramLabel = "TOKEN",
-        description = "Take a session back with its facilitator token.")
+    @Option(names = "--token", paramLabel = "TOKEN")
     String token;
 
-    @Option(names = "--create", description = "Create a new session.")
+    @Option(names = "--create")
     boolean create;
 
-    @Option(
-        names = "--scenario",
-        paramLabel = "NAME",
-        description = "Built-in scenario of a new session (default: market-year).")
+    @Option(names = "--scenario", paramLabel = "NAME")
     String scenario;
 
-    @Option(
-        names = "--scenario-file",
-        paramLabel = "FILE",
-        description = "Scenario file (.textproto or .json) of a new session.")
+    @Option(names = "--scenario-file", paramLabel = "FILE")
     Path scenarioFile;
 
-    @Option(
-        names = "--teams",
-        defaultValue = "0",
-        paramLabel = "N",
-        description = "Teams of a new session (0: the scenario's).")
+    @Option(names = "--teams", defaultValue = "0", paramLabel = "N")
     int teams;
 
-    @Option(
-        names = "--deadline",
-        defaultValue = "0",
-        paramLabel = "SECONDS",
-        description =
-            "Turn deadline; 0: none, turns resolve when all players submitted, or on" + " 'force'.")
+    @Option(names = "--deadline", defaultValue = "0", paramLabel = "SECONDS")
     int deadline;
 
-    @Option(
-        names = "--bots",
-        paramLabel = "adaptive,numbers,...",
-        description = "Each team's bot strategy in order (\"-\" leaves a team to humans only).")
+    @Option(names = "--bots", paramLabel = "adaptive,numbers,...")
     String bots;
 
-    @Option(
-        names = "--seed",
-        defaultValue = "0",
-        paramLabel = "N",
-        description = "Seed of a new session (0: a random one).")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N")
     long seed;
 
-    @Option(names = "--title", paramLabel = "TEXT", description = "Title of a new session.")
+    @Option(names = "--title", paramLabel = "TEXT")
     String title;
 
-    @Option(
-        names = "--admin-token",
-        paramLabel = "T",
-        description = "The server's admin token, when creating sessions needs one.")
+    @Option(names = "--admin-token", paramLabel = "T")
     String adminToken;
 
-    @Option(names = "--json", description = "Send WebSocket text frames (proto3 JSON).")
+    @Option(names = "--json")
     boolean json;
 
     /** A terminal to read from with line editing, or null to read plain lines from {@code in}. */

@@ -24,12 +24,7 @@ import picocli.CommandLine.Spec;
     name = "quarterdeck-client",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "A terminal player, facilitator, sample bots and the load generator.",
-    footer = {
-      "",
-      "Run a command with --help for its options. Shell completion for bash and zsh:",
-      "  source <(java -jar quarterdeck-client.jar generate-completion)"
-    })
+    resourceBundle = UsageLanguage.BUNDLE)
 public final class Main implements Callable<Integer> {
   @Spec private CommandSpec spec;
 
@@ -78,6 +73,16 @@ public final class Main implements Callable<Integer> {
       PrintStream err,
       Map<String, String> environment,
       Terminal terminal) {
+    return commandLine(in, out, err, environment, terminal).execute(args);
+  }
+
+  /** Every command, wired to these streams, its usage help in the environment's language. */
+  static CommandLine commandLine(
+      InputStream in,
+      PrintStream out,
+      PrintStream err,
+      Map<String, String> environment,
+      Terminal terminal) {
     CommandLine line =
         new CommandLine(new Main())
             .addSubcommand(new PlayCommand.Options(in, out, err, terminal))
@@ -91,7 +96,8 @@ public final class Main implements Callable<Integer> {
     line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     // After the subcommands are added, so that it reaches every one of them.
     line.setDefaultValueProvider(new EnvironmentDefaults(environment));
-    return line.execute(args);
+    UsageLanguage.apply(line, UsageLanguage.bundle(environment));
+    return line;
   }
 
   /** No command: the usage, as a usage error (exit 2). */

@@ -106,46 +106,29 @@ public final class PlayCommand {
   }
 
   /** {@code play}'s options; the command line's {@code play} runs this. */
-  @Command(
-      name = "play",
-      mixinStandardHelpOptions = true,
-      sortOptions = false,
-      description =
-          "Joins a session (or takes a seat back with its token) and plays it line by" + " line.",
-      footer = {"", "Give --join CODE --name NAME, or --token TOKEN. In the game, type 'help'."})
+  @Command(name = "play", mixinStandardHelpOptions = true, sortOptions = false)
   static final class Options implements Callable<Integer> {
     @Spec private CommandSpec spec;
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
 
-    @Option(
-        names = "--server",
-        required = true,
-        paramLabel = "URL",
-        description = "ws://HOST:PORT/ws or tcp://HOST:PORT")
+    @Option(names = "--server", required = true, paramLabel = "URL")
     URI server;
 
-    @Option(names = "--join", paramLabel = "CODE", description = "The session's join code.")
+    @Option(names = "--join", paramLabel = "CODE")
     String join;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "Your name in the game.")
+    @Option(names = "--name", paramLabel = "NAME")
     String name;
 
-    @Option(
-        names = "--team",
-        defaultValue = "0",
-        paramLabel = "N",
-        description = "Ask for team N (1-based; 0: any).")
+    @Option(names = "--team", defaultValue = "0", paramLabel = "N")
     int team;
 
-    @Option(
-        names = "--token",
-        paramLabel = "TOKEN",
-        description = "Take your seat back with the token from an earlier game.")
+    @Option(names = "--token", paramLabel = "TOKEN")
     String token;
 
-    @Option(names = "--json", description = "Send WebSocket text frames (proto3 JSON).")
+    @Option(names = "--json")
     boolean json;
 
     /** A terminal to read from with line editing, or null to read plain lines from {@code in}. */

@@ -26,85 +26,34 @@ import picocli.CommandLine.Spec;
  * workload (open-loop decisions, simultaneous deadlines, an idle hold, whole games) and prints
  * latency percentiles, throughput, errors and, for a local server, its memory per connection.
  */
-@Command(
-    name = "load",
-    mixinStandardHelpOptions = true,
-    sortOptions = false,
-    description = "The load generator: many players, open-loop decisions, latency percentiles.",
-    footer = {
-      "",
-      "decisions: every seat but one per session revises its decision (version 2, 3, ...) at",
-      "  the target rate, spread round-robin over the seats; the silent seat keeps the turn",
-      "  open. Latency runs from each decision's scheduled send time to its DecisionAccepted.",
-      "  With --echo the same schedule is replayed against a bare WebSocket echo server and",
-      "  the report gives the ratio of sustained rates. While every step is sustained, up to",
-      "  --ceiling-steps more steps follow, each at 1.5 times the last, to find the ceiling.",
-      "deadline: the sessions start, then every facilitator sets turn 1 to end at one clock",
-      "  time, --deadline-seconds (at least 2) later; then the same for the next turns, up to",
-      "  --deadline-turns. The report gives, per turn, the time from that deadline to each",
-      "  TurnResolved received.",
-      "hold: players stay connected --hold-seconds, sending a Ping every --heartbeat-seconds;",
-      "  with --server-pid the server's heap (after a full GC) and RSS per connection.",
-      "play: whole games, each player submitting as soon as its turn opens."
-    })
+@Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false)
 public final class LoadCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
   private final PrintStream out;
   private final PrintStream err;
 
-  @Option(
-      names = "--server",
-      paramLabel = "URL",
-      description = "ws://HOST:PORT/ws or tcp://HOST:PORT of the server.")
+  @Option(names = "--server", paramLabel = "URL")
   private URI server;
 
-  @Option(
-      names = "--json",
-      description =
-          "Over WebSocket, send and expect text frames in the proto3 JSON mapping instead of"
-              + " binary protobuf.")
+  @Option(names = "--json")
   private boolean json;
 
-  @Option(
-      names = "--echo",
-      paramLabel = "URL",
-      description = "ws://HOST:PORT/ws of an echo server, to compare against.")
+  @Option(names = "--echo", paramLabel = "URL")
   private URI echo;
 
-  @Option(
-      names = "--workload",
-      defaultValue = "decisions",
-      paramLabel = "KIND",
-      description = "decisions, deadline, hold or play (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--workload", defaultValue = "decisions", paramLabel = "KIND")
   private String workload;
 
-  @Option(
-      names = "--players",
-      defaultValue = "400",
-      paramLabel = "N",
-      description = "Players in all (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--players", defaultValue = "400", paramLabel = "N")
   private int players;
 
-  @Option(
-      names = "--sessions",
-      defaultValue = "100",
-      paramLabel = "N",
-      description = "Sessions they play in (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--sessions", defaultValue = "100", paramLabel = "N")
   private int sessions;
 
-  @Option(
-      names = "--bot-teams",
-      defaultValue = "0",
-      paramLabel = "N",
-      description = "Bot teams per session (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--bot-teams", defaultValue = "0", paramLabel = "N")
   private int botTeams;
 
-  @Option(
-      names = "--rates",
-      defaultValue = "1000,5000,10000",
-      split = ",",
-      paramLabel = "R",
-      description = "Decisions per second, one step each (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rates", defaultValue = "1000,5000,10000", split = ",", paramLabel = "R")
   private List<Integer> rates;
 
   @Option(names = "--step-seconds", defaultValue = "20", paramLabel = "N")
@@ -125,34 +74,19 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--heartbeat-seconds", defaultValue = "15", paramLabel = "N")
   private int heartbeatSeconds;
 
-  @Option(
-      names = "--source-addresses",
-      defaultValue = "4",
-      paramLabel = "K",
-      description =
-          "Spread connections over 127.0.0.1..127.0.0.K (loopback only), so that more"
-              + " than ~60k connections fit (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--source-addresses", defaultValue = "4", paramLabel = "K")
   private int sourceAddresses;
 
-  @Option(names = "--threads", paramLabel = "N", description = "Event loops (default: cores).")
+  @Option(names = "--threads", paramLabel = "N")
   private int threads = Runtime.getRuntime().availableProcessors();
 
   @Option(names = "--connect-concurrency", defaultValue = "200", paramLabel = "N")
   private int connectConcurrency;
 
-  @Option(
-      names = "--server-pid",
-      defaultValue = "0",
-      paramLabel = "PID",
-      description = "A local server's pid, to report its memory per connection.")
+  @Option(names = "--server-pid", defaultValue = "0", paramLabel = "PID")
   private long serverPid;
 
-  @Option(
-      names = "--sustain-p99-ms",
-      defaultValue = "100",
-      paramLabel = "MS",
-      description =
-          "A step is sustained while its p99 stays under this (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--sustain-p99-ms", defaultValue = "100", paramLabel = "MS")
   private double sustainP99Ms;
 
   @Option(names = "--ceiling-steps", defaultValue = "6", paramLabel = "N")

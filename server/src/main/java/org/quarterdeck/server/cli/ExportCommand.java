@@ -20,14 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code export}: an offline tool that writes one stored session's replay. */
-@Command(
-    name = "export",
-    mixinStandardHelpOptions = true,
-    sortOptions = false,
-    description = {
-      "Writes a session's replay to standard output: CSV has one row per team per"
-          + " turn (every state variable, the hours per act, the events); JSON has everything."
-    })
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false)
 final class ExportCommand implements Callable<Integer> {
   /** The two formats, named as on the command line. */
   enum Format {
@@ -37,21 +30,13 @@ final class ExportCommand implements Callable<Integer> {
 
   @Spec private CommandSpec spec;
 
-  @Option(
-      names = "--data",
-      required = true,
-      paramLabel = "DIR",
-      description = "The server's data directory.")
+  @Option(names = "--data", required = true, paramLabel = "DIR")
   private Path data;
 
-  @Option(names = "--session", required = true, paramLabel = "ID", description = "Session id.")
+  @Option(names = "--session", required = true, paramLabel = "ID")
   private String session;
 
-  @Option(
-      names = "--format",
-      defaultValue = "csv",
-      paramLabel = "csv|json",
-      description = "Output format (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--format", defaultValue = "csv", paramLabel = "csv|json")
   private Format format;
 
   @Override

@@ -20,27 +20,15 @@ import picocli.CommandLine.Spec;
  * {@code facilitator-add}: creates or changes a facilitator account. The password is read from
  * standard input (never a flag: flags end up in shell history and process lists).
  */
-@Command(
-    name = "facilitator-add",
-    mixinStandardHelpOptions = true,
-    sortOptions = false,
-    description = {
-      "Adds a facilitator account (or sets its password) in FILE, the file"
-          + " `serve --facilitators FILE` reads. The password is the first line of standard input;"
-          + " FILE keeps only a PBKDF2 hash of it. NAME is also the room link /room/NAME."
-    })
+@Command(name = "facilitator-add", mixinStandardHelpOptions = true, sortOptions = false)
 public final class FacilitatorAccountCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
   private final InputStream in;
 
-  @Option(
-      names = "--facilitators",
-      required = true,
-      paramLabel = "FILE",
-      description = "The accounts file.")
+  @Option(names = "--facilitators", required = true, paramLabel = "FILE")
   private Path file;
 
-  @Option(names = "--name", required = true, paramLabel = "NAME", description = "Account name.")
+  @Option(names = "--name", required = true, paramLabel = "NAME")
   private String name;
 
   private int iterations;
@@ -48,7 +36,6 @@ public final class FacilitatorAccountCommand implements Callable<Integer> {
   @Option(
       names = "--iterations",
       paramLabel = "N",
-      description = "PBKDF2 iterations (default: ${DEFAULT-VALUE}).",
       defaultValue = "" + PasswordHash.DEFAULT_ITERATIONS)
   void iterations(int value) {
     iterations = Ranges.check(spec, "--iterations", value, PasswordHash.MIN_ITERATIONS, 10_000_000);

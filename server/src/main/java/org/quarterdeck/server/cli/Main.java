@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
     name = "quarterdeck-server",
     mixinStandardHelpOptions = true,
     versionProvider = Version.Provider.class,
-    description = "The Quarterdeck game server and its offline tools.",
+    resourceBundle = UsageLanguage.BUNDLE,
     subcommands = {
       ServeCommand.class,
       ExportCommand.class,
@@ -25,11 +25,6 @@ import picocli.CommandLine.Spec;
       SimulateCommand.class,
       AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
-    },
-    footer = {
-      "",
-      "Run a command with --help for its options. Shell completion for bash and zsh:",
-      "  source <(java -jar quarterdeck-server.jar generate-completion)"
     })
 public final class Main implements Callable<Integer> {
   @Spec private CommandSpec spec;
@@ -57,6 +52,7 @@ public final class Main implements Callable<Integer> {
     line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     // After the subcommands are added, so that it reaches every one of them.
     line.setDefaultValueProvider(new EnvironmentDefaults(environment));
+    UsageLanguage.apply(line, UsageLanguage.bundle(environment));
     return line;
   }
 

@@ -20,51 +20,27 @@ final class PerimeterFlags {
   @Spec(Spec.Target.MIXEE)
   private CommandSpec spec;
 
-  @Option(
-      names = "--tls-cert",
-      paramLabel = "chain.pem",
-      description =
-          "PEM certificate chain (with --tls-key); both listeners then speak TLS only"
-              + " (https, wss and TLS around the TCP frames); the files are re-read within a minute"
-              + " of a change.")
+  @Option(names = "--tls-cert", paramLabel = "chain.pem")
   private Path tlsCert;
 
-  @Option(
-      names = "--tls-key",
-      paramLabel = "key.pem",
-      description = "PKCS#8 private key of --tls-cert.")
+  @Option(names = "--tls-key", paramLabel = "key.pem")
   private Path tlsKey;
 
-  @Option(
-      names = "--allowed-origins",
-      paramLabel = "https://a.example,...",
-      description = "Web pages besides this server's own that may open a WebSocket (* = any).")
+  @Option(names = "--allowed-origins", paramLabel = "https://a.example,...")
   private String allowedOrigins;
 
-  @Option(
-      names = "--trusted-proxies",
-      paramLabel = "CIDR,...",
-      description =
-          "Proxies (addresses or blocks, e.g. 127.0.0.1,10.0.0.0/8) whose connections begin with a"
-              + " PROXY protocol header (v1 or v2, HAProxy's send-proxy-v2): the per-address limits"
-              + " then count the client it names. None by default.")
+  @Option(names = "--trusted-proxies", paramLabel = "CIDR,...")
   private String trustedProxies;
 
   private Integer maxConnections;
   private Integer maxConnectionsPerAddress;
 
-  @Option(
-      names = "--max-connections",
-      paramLabel = "N",
-      description = "Connections open at most (default: 10,000 or the descriptor limit less 256).")
+  @Option(names = "--max-connections", paramLabel = "N")
   void maxConnections(int value) {
     maxConnections = Ranges.check(spec, "--max-connections", value, 1, 1_000_000);
   }
 
-  @Option(
-      names = "--max-connections-per-address",
-      paramLabel = "N",
-      description = "Connections open at most from one address (default: 512).")
+  @Option(names = "--max-connections-per-address", paramLabel = "N")
   void maxConnectionsPerAddress(int value) {
     maxConnectionsPerAddress =
         Ranges.check(spec, "--max-connections-per-address", value, 1, 1_000_000);

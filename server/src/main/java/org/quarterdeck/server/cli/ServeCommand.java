@@ -39,16 +39,7 @@ import picocli.CommandLine.Spec;
  * --help}, and {@link EnvironmentDefaults} lets {@code QUARTERDECK_<NAME>} set it. A whole number
  * with bounds uses a setter that calls {@link Ranges#check}.
  */
-@Command(
-    name = "serve",
-    mixinStandardHelpOptions = true,
-    sortOptions = false,
-    description = "Runs the server until SIGTERM or SIGINT.",
-    footer = {
-      "",
-      "Every option can also be set by an environment variable: QUARTERDECK_HTTP_PORT,",
-      "QUARTERDECK_TCP_PORT, QUARTERDECK_BIND, ... (the option wins). Port 0 picks a free port."
-    })
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false)
 public final class ServeCommand implements Callable<Integer> {
   /**
    * The demo session: six teams played by bots that make good debrief baselines until people take
@@ -79,62 +70,29 @@ public final class ServeCommand implements Callable<Integer> {
   private int httpPort;
   private int tcpPort;
 
-  @Option(
-      names = "--bind",
-      defaultValue = "127.0.0.1",
-      paramLabel = "ADDRESS",
-      description =
-          "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+  @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS")
   private String bind;
 
-  @Option(
-      names = "--data",
-      defaultValue = "./quarterdeck-data",
-      paramLabel = "DIR",
-      description = "Directory of the session logs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--data", defaultValue = "./quarterdeck-data", paramLabel = "DIR")
   private Path data;
 
   private FsyncMode fsync;
   private int fsyncBatchMillis;
 
-  @Option(
-      names = "--recovery-threads",
-      defaultValue = "0",
-      paramLabel = "N",
-      description =
-          "Session logs read and rebuilt at once at start (default: 0, one per core and at least"
-              + " 2). The server listens during recovery; /healthz says how far it is.")
+  @Option(names = "--recovery-threads", defaultValue = "0", paramLabel = "N")
   private int recoveryThreads;
 
-  @Option(
-      names = "--admin-token",
-      paramLabel = "TOKEN",
-      description = "When set, creating a session needs this token.")
+  @Option(names = "--admin-token", paramLabel = "TOKEN")
   private String adminToken;
 
-  @Option(
-      names = "--demo",
-      description =
-          "Open a session of the default scenario with bots in most seats and print how"
-              + " to join it; it also lets anyone create sessions even when --admin-token is set.")
+  @Option(names = "--demo")
   private boolean demo;
 
   // ---- facilitator flags (the facilitator side owns them) ----
-  @Option(
-      names = "--facilitators",
-      paramLabel = "FILE",
-      description =
-          "Facilitator accounts that may sign in on the facilitator page (create them"
-              + " with facilitator-add); a signed-in facilitator needs no admin token.")
+  @Option(names = "--facilitators", paramLabel = "FILE")
   private Path facilitators;
 
-  @Option(
-      names = "--public-url",
-      paramLabel = "URL",
-      description =
-          "The address people open (join links, QR codes, room links), e.g."
-              + " http://192.168.1.20:8080; default: the bound address, or every network address of"
-              + " this machine when bound to 0.0.0.0.")
+  @Option(names = "--public-url", paramLabel = "URL")
   void publicUrl(String value) {
     try {
       publicUrl = value == null ? null : PublicUrl.parse(value);
@@ -152,34 +110,17 @@ public final class ServeCommand implements Callable<Integer> {
   private IoTransport transport;
   private int ioThreads;
 
-  @Option(
-      names = "--http-port",
-      defaultValue = "8080",
-      paramLabel = "PORT",
-      description = "HTTP and WebSocket port (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT")
   void httpPort(int value) {
     httpPort = Ranges.check(spec, "--http-port", value, 0, 65535);
   }
 
-  @Option(
-      names = "--tcp-port",
-      defaultValue = "7777",
-      paramLabel = "PORT",
-      description = "Plain TCP port (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--tcp-port", defaultValue = "7777", paramLabel = "PORT")
   void tcpPort(int value) {
     tcpPort = Ranges.check(spec, "--tcp-port", value, 0, 65535);
   }
 
-  @Option(
-      names = "--fsync",
-      defaultValue = "batch",
-      paramLabel = "always|batch|off",
-      description = {
-        "always = fsync each record before acknowledging it; batch (default) = one"
-            + " fsync per file for the records that arrived while the previous one ran, still before"
-            + " acknowledging; off = never fsync (an OS crash or power loss can lose acknowledged"
-            + " work; a process crash cannot)."
-      })
+  @Option(names = "--fsync", defaultValue = "batch", paramLabel = "always|batch|off")
   void fsync(String value) {
     try {
       fsync = FsyncMode.parse(value);
@@ -189,48 +130,27 @@ public final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  @Option(
-      names = "--fsync-batch-ms",
-      defaultValue = "0",
-      paramLabel = "N",
-      description = "Hold each fsync batch open N ms more (0..1000): fewer fsyncs, more latency.")
+  @Option(names = "--fsync-batch-ms", defaultValue = "0", paramLabel = "N")
   void fsyncBatchMillis(int value) {
     fsyncBatchMillis = Ranges.check(spec, "--fsync-batch-ms", value, 0, 1000);
   }
 
-  @Option(
-      names = "--max-frame-bytes",
-      defaultValue = "65536",
-      paramLabel = "N",
-      description = "Largest frame a client may send (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-frame-bytes", defaultValue = "65536", paramLabel = "N")
   void maxFrameBytes(int value) {
     maxFrameBytes = Ranges.check(spec, "--max-frame-bytes", value, 1024, 16 * 1024 * 1024);
   }
 
-  @Option(
-      names = "--idle-timeout-seconds",
-      defaultValue = "60",
-      paramLabel = "N",
-      description = "Close a connection silent this long (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--idle-timeout-seconds", defaultValue = "60", paramLabel = "N")
   void idleTimeoutSeconds(int value) {
     idleTimeoutSeconds = Ranges.check(spec, "--idle-timeout-seconds", value, 1, 86_400);
   }
 
-  @Option(
-      names = "--handshake-timeout-seconds",
-      defaultValue = "10",
-      paramLabel = "N",
-      description =
-          "Close a connection that has not said Hello by then (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--handshake-timeout-seconds", defaultValue = "10", paramLabel = "N")
   void handshakeTimeoutSeconds(int value) {
     handshakeTimeoutSeconds = Ranges.check(spec, "--handshake-timeout-seconds", value, 1, 3600);
   }
 
-  @Option(
-      names = "--transport",
-      defaultValue = "auto",
-      paramLabel = "auto|epoll|nio",
-      description = "auto (default) = Linux's native epoll when it loads, else Java NIO.")
+  @Option(names = "--transport", defaultValue = "auto", paramLabel = "auto|epoll|nio")
   void transport(String value) {
     try {
       transport = IoTransport.parse(value);
@@ -239,22 +159,13 @@ public final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  @Option(
-      names = "--io-threads",
-      defaultValue = "0",
-      paramLabel = "N",
-      description = "Event loops for connections and sessions (default: one per core).")
+  @Option(names = "--io-threads", defaultValue = "0", paramLabel = "N")
   void ioThreads(int value) {
     ioThreads = Ranges.check(spec, "--io-threads", value, 0, 256);
   }
 
   // ---- lifecycle flags ----
-  @Option(
-      names = "--admin-token-file",
-      paramLabel = "PATH",
-      description =
-          "Read the admin token from a file (first line), so that ps does not show it;"
-              + " QUARTERDECK_ADMIN_TOKEN in the environment works too. Not with --admin-token.")
+  @Option(names = "--admin-token-file", paramLabel = "PATH")
   private Path adminTokenFile;
 
   private int maxOpenLogs;
@@ -263,57 +174,29 @@ public final class ServeCommand implements Callable<Integer> {
   private int maxSpectators;
   private int archiveAfterMinutes;
 
-  @Option(
-      names = "--max-open-logs",
-      defaultValue = "256",
-      paramLabel = "N",
-      description =
-          "Session log files held open at most (least recently written closed;"
-              + " default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-open-logs", defaultValue = "256", paramLabel = "N")
   void maxOpenLogs(int value) {
     maxOpenLogs = Ranges.check(spec, "--max-open-logs", value, 1, 1_000_000);
   }
 
-  @Option(
-      names = "--creations-per-address-per-hour",
-      defaultValue = "20",
-      paramLabel = "N",
-      description =
-          "Without an admin token: sessions one address may create an hour"
-              + " (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--creations-per-address-per-hour", defaultValue = "20", paramLabel = "N")
   void creationsPerAddressPerHour(int value) {
     creationsPerAddressPerHour =
         Ranges.check(spec, "--creations-per-address-per-hour", value, 1, 1_000_000);
   }
 
-  @Option(
-      names = "--max-anonymous-sessions",
-      defaultValue = "1000",
-      paramLabel = "N",
-      description =
-          "Without an admin token: sessions not yet archived at most"
-              + " (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-anonymous-sessions", defaultValue = "1000", paramLabel = "N")
   void maxAnonymousSessions(int value) {
     maxAnonymousSessions =
         Ranges.check(spec, "--max-anonymous-sessions", value, 1, Application.MAX_SESSIONS);
   }
 
-  @Option(
-      names = "--max-spectators",
-      defaultValue = "200",
-      paramLabel = "N",
-      description = "Spectators per session at most (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-spectators", defaultValue = "200", paramLabel = "N")
   void maxSpectators(int value) {
     maxSpectators = Ranges.check(spec, "--max-spectators", value, 0, 100_000);
   }
 
-  @Option(
-      names = "--archive-after-minutes",
-      defaultValue = "60",
-      paramLabel = "N",
-      description =
-          "An ended session's log is closed this long after it ended"
-              + " (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--archive-after-minutes", defaultValue = "60", paramLabel = "N")
   void archiveAfterMinutes(int value) {
     archiveAfterMinutes = Ranges.check(spec, "--archive-after-minutes", value, 0, 525_600);
   }
@@ -386,35 +269,16 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--store",
       defaultValue = "file",
-      paramLabel = "file|postgres://USER:PASSWORD@HOST:5432/DB",
-      description =
-          "file (default) = the event-log directory --data; a postgres:// URL (or"
-              + " --database-url URL, or QUARTERDECK_DATABASE_URL) = the cluster store: sessions live"
-              + " in that PostgreSQL database and this server is one node of a cluster"
-              + " (docs/cluster.md).")
+      paramLabel = "file|postgres://USER:PASSWORD@HOST:5432/DB")
   private String store;
 
-  @Option(
-      names = "--database-url",
-      paramLabel = "URL",
-      description = "The cluster's PostgreSQL database (postgres://...); the same as --store URL.")
+  @Option(names = "--database-url", paramLabel = "URL")
   private String databaseUrl;
 
-  @Option(
-      names = "--node-id",
-      paramLabel = "ID",
-      description =
-          "Names the cluster node (default HOST:HTTP_PORT); a node restarted under its id"
-              + " takes its sessions back, and an older process with the same id is fenced.")
+  @Option(names = "--node-id", paramLabel = "ID")
   private String nodeId;
 
-  @Option(
-      names = "--db-writers",
-      defaultValue = "4",
-      paramLabel = "N",
-      description =
-          "On a cluster node: database writer lanes, each a thread and a connection that"
-              + " group-commits its sessions' records (1..64; default: 4).")
+  @Option(names = "--db-writers", defaultValue = "4", paramLabel = "N")
   private int dbWriters;
 
   /** Database writer lanes of a cluster node. */

@@ -18,21 +18,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code verify}: an offline check of every session log in a data directory. */
-@Command(
-    name = "verify",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Replays every session log through the engine and checks its recorded state"
-          + " hashes; exits 1 on any corruption or mismatch."
-    })
+@Command(name = "verify", mixinStandardHelpOptions = true)
 final class VerifyCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
 
-  @Option(
-      names = "--data",
-      required = true,
-      paramLabel = "DIR",
-      description = "The server's data directory.")
+  @Option(names = "--data", required = true, paramLabel = "DIR")
   private Path data;
 
   @Override

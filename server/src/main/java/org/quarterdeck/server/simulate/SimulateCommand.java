@@ -29,50 +29,25 @@ import picocli.CommandLine.Spec;
  * in its mode, with one team per strategy; prints a table per strategy and optionally writes one
  * CSV row per (seed, strategy).
  */
-@Command(
-    name = "simulate",
-    mixinStandardHelpOptions = true,
-    sortOptions = false,
-    description = {
-      "Plays a tournament of bot strategies without network and prints a table per" + " strategy.",
-      "In two-hats mode each strategy plays both hats of its team; a hat spends min(1, 2*share)"
-          + " of its free hours, share being the strategy's share for its kind.",
-      "simulate --search [--bounded] runs the exploit search and the model audit instead."
-    })
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false)
 public final class SimulateCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
 
-  @Option(
-      names = "--scenario",
-      paramLabel = "NAME|FILE",
-      description =
-          "Built-in name (${COMPLETION-CANDIDATES}) or a .textproto/.json file;"
-              + " default: the default scenario.",
-      completionCandidates = BuiltIns.class)
+  @Option(names = "--scenario", paramLabel = "NAME|FILE", completionCandidates = BuiltIns.class)
   private String scenario = ScenarioCatalog.defaultName();
 
   @Option(
       names = "--strategies",
       defaultValue = "numbers,leader,balanced,adaptive,random",
-      paramLabel = "S1,S2,...",
-      description =
-          "Comma-separated strategies (default:"
-              + " ${DEFAULT-VALUE}); see docs/model.md for the list.")
+      paramLabel = "S1,S2,...")
   private String strategies;
 
   private int seeds;
 
-  @Option(
-      names = "--csv",
-      paramLabel = "FILE",
-      description = "Also write one row per (seed, strategy) to FILE.")
+  @Option(names = "--csv", paramLabel = "FILE")
   private Path csv;
 
-  @Option(
-      names = "--seeds",
-      defaultValue = "100",
-      paramLabel = "N",
-      description = "Number of seeds (sessions) to play, 1..100000 (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seeds", defaultValue = "100", paramLabel = "N")
   void seeds(int value) {
     if (value < 1 || value > 100_000) {
       throw new ParameterException(
@@ -81,16 +56,10 @@ public final class SimulateCommand implements Callable<Integer> {
     seeds = value;
   }
 
-  @Option(
-      names = "--search",
-      description =
-          "Instead of a tournament, run the exploit search against the built-in bots"
-              + " and the model audit (held-out seeds; minutes per scenario).")
+  @Option(names = "--search")
   private boolean search;
 
-  @Option(
-      names = "--bounded",
-      description = "With --search: the bounded search the test suite runs (seconds).")
+  @Option(names = "--bounded")
   private boolean bounded;
 
   /** The built-in scenario names, for completion and help. */

@@ -87,12 +87,7 @@ public final class EchoServer implements AutoCloseable {
   }
 
   /** The echo server's command line. */
-  @CommandLine.Command(
-      name = "echo-server",
-      mixinStandardHelpOptions = true,
-      description =
-          "A bare WebSocket echo server at /ws, the load generator's baseline; runs"
-              + " until killed.")
+  @CommandLine.Command(name = "echo-server", mixinStandardHelpOptions = true)
   public static final class Command implements Callable<Integer> {
     @CommandLine.Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS")
     private String bind;
@@ -100,11 +95,7 @@ public final class EchoServer implements AutoCloseable {
     @CommandLine.Option(names = "--port", defaultValue = "9090", paramLabel = "PORT")
     private int port;
 
-    @CommandLine.Option(
-        names = "--threads",
-        defaultValue = "0",
-        paramLabel = "N",
-        description = "Event loops (0: one per core).")
+    @CommandLine.Option(names = "--threads", defaultValue = "0", paramLabel = "N")
     private int threads;
 
     @Override
