@@ -41,7 +41,10 @@ class UsageBundlesTest {
 
   @Test
   void germanHasExactlyTheKeysOfEnglish() throws IOException {
-    assertEquals(keys("Usage.properties"), keys("Usage_de.properties"));
+    Set<String> english = keys("Usage.properties");
+    Set<String> german = keys("Usage_de.properties");
+    assertEquals(Set.of(), without(english, german), "keys German lacks");
+    assertEquals(Set.of(), without(german, english), "keys only German has");
   }
 
   @Test
@@ -107,6 +110,12 @@ class UsageBundlesTest {
     }
     assertEquals(0, spec.positionalParameters().size(), spec.name() + ": positional parameters");
     line.getSubcommands().values().forEach(sub -> collect(sub, keys));
+  }
+
+  private static Set<String> without(Set<String> keys, Set<String> others) {
+    Set<String> rest = new TreeSet<>(keys);
+    rest.removeAll(others);
+    return rest;
   }
 
   /** A bundle's keys, numbered lines ({@code key.0}, {@code key.1}) counted once as {@code key}. */
