@@ -319,16 +319,23 @@ public final class QuarterdeckClient implements AutoCloseable {
     CompletableFuture<ServerMessage> reply = new CompletableFuture<>();
     pending.put(id, reply);
     long timeoutMs = options.requestTimeout().toMillis();
-    io.netty.util.concurrent.ScheduledFuture<?> timer =
-        ch.eventLoop()
-            .schedule(
-                () ->
-                    fail(
-                        id,
-                        new TimeoutException(
-                            "no reply to request " + id + " within " + timeoutMs + " ms")),
-                timeoutMs,
-                TimeUnit.MILLISECONDS);
+    io.netty.util.concurrent.ScheduledFuture<?> timer;
+    try {
+      timer =
+          ch.eventLoop()
+              .schedule(
+                  () ->
+                      fail(
+                          id,
+                          new TimeoutException(
+                              "no reply to request " + id + " within " + timeoutMs + " ms")),
+                  timeoutMs,
+                  TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+      // a closed client's loop is gone: the same answer as a closed connection, not a throw
+      pending.remove(id);
+      return CompletableFuture.failedFuture(new ClosedChannelException());
+    }
     String resumeToken = message.hasResume() ? message.getResume().getToken() : null;
     reply.whenComplete(
         (r, e) -> {

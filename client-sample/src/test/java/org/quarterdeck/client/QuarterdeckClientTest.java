@@ -146,6 +146,16 @@ class QuarterdeckClientTest {
   }
 
   @Test
+  void aRequestOnAClosedClientFailsItsFutureInsteadOfThrowing() throws Exception {
+    connect(FAST);
+    client.close(); // its event loop is shut down: scheduling the request's timer is refused
+    CompletableFuture<ServerMessage> reply =
+        client.request(ClientMessage.newBuilder().setPing(Ping.newBuilder().setNonce(7)));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> reply.get(5, SECONDS));
+    assertInstanceOf(ClosedChannelException.class, e.getCause());
+  }
+
+  @Test
   void afterADropTheClientReconnectsResumesWithItsTokenAndDeliversTheSnapshot() throws Exception {
     connect(FAST);
     CompletableFuture<Snapshot> resumed = new CompletableFuture<>();
