@@ -3,32 +3,23 @@ package org.quarterdeck.server.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import static org.quarterdeck.server.web.Browsers.confirmIfAsked;
+import static org.quarterdeck.server.web.Browsers.screenshot;
+import static org.quarterdeck.server.web.Browsers.type;
+import static org.quarterdeck.server.web.Browsers.waitPhase;
+import static org.quarterdeck.server.web.Browsers.waitText;
+import static org.quarterdeck.server.web.Browsers.waiting;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.quarterdeck.server.Application;
 import org.quarterdeck.server.testing.TestServer;
 
@@ -38,146 +29,15 @@ import org.quarterdeck.server.testing.TestServer;
  * player reloads and keeps the seat, and the replay shows both turns and exports CSV.
  */
 class BrowserGameTest {
-  static final String CHROMIUM = "/usr/bin/chromium";
-  static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-  static final Path SCREENSHOTS = Path.of("target", "screenshots");
-  static final Duration WAIT = Duration.ofSeconds(15);
-
   @RegisterExtension static final TestServer server = TestServer.inMemory();
+  @RegisterExtension static final Browsers browsers = new Browsers("failure-");
   static Application app;
   static String base;
-  static final List<WebDriver> drivers = new ArrayList<>();
-  static final List<Path> profiles = new ArrayList<>();
 
   @BeforeAll
-  static void start() throws Exception {
-    if (!new File(CHROMIUM).canExecute() || !new File(CHROMEDRIVER).canExecute()) {
-      fail(
-          "Browser tests need Debian's chromium and chromium-driver ("
-              + CHROMIUM
-              + ", "
-              + CHROMEDRIVER
-              + "): run .ci/browser-setup (apt-get install -y chromium chromium-driver)");
-    }
-    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
+  static void start() {
     app = server.app();
     base = app.addresses().httpUrl();
-    Files.createDirectories(SCREENSHOTS);
-  }
-
-  @AfterAll
-  static void stop() throws IOException {
-    for (WebDriver d : drivers) {
-      try {
-        d.quit();
-      } catch (RuntimeException ignored) {
-        // already gone
-      }
-    }
-    for (Path p : profiles) {
-      try (var walk = Files.walk(p)) {
-        walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
-    }
-  }
-
-  static WebDriver browser() throws IOException {
-    return browser(412, 915, false);
-  }
-
-  /** A headless Chromium with a {@code width} × {@code height} viewport (a phone's emulated). */
-  static WebDriver browser(int width, int height) throws IOException {
-    return browser(width, height, width < 500);
-  }
-
-  /** A headless Chromium whose window (and so viewport) is {@code width} × {@code height}. */
-  private static WebDriver browser(int width, int height, boolean emulate) throws IOException {
-    Path profile = Files.createTempDirectory("qd-chrome-");
-    profiles.add(profile);
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM);
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=" + width + "," + height,
-        "--hide-scrollbars",
-        "--user-data-dir=" + profile.toAbsolutePath());
-    if (emulate) {
-      // Headless windows are at least 500 px wide: a phone's viewport needs device emulation.
-      options.setExperimentalOption(
-          "mobileEmulation",
-          java.util.Map.of(
-              "deviceMetrics",
-              java.util.Map.of("width", width, "height", height, "pixelRatio", 1.0)));
-    }
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(CHROMEDRIVER))
-            .usingAnyFreePort()
-            .build();
-    WebDriver driver = new ChromeDriver(service, options);
-    drivers.add(driver);
-    if (!emulate) {
-      trueViewport(driver, width, height);
-    }
-    return driver;
-  }
-
-  /**
-   * Grows the window by what its chrome takes, so the page's viewport (not the window) is {@code
-   * width} × {@code height}: a headless 1366×768 window otherwise shows a 1366×625 page.
-   */
-  static void trueViewport(WebDriver driver, int width, int height) {
-    JavascriptExecutor js = (JavascriptExecutor) driver;
-    driver.get("about:blank");
-    long innerWidth = ((Number) js.executeScript("return window.innerWidth")).longValue();
-    long innerHeight = ((Number) js.executeScript("return window.innerHeight")).longValue();
-    if (innerWidth != width || innerHeight != height) {
-      org.openqa.selenium.Dimension window = driver.manage().window().getSize();
-      driver
-          .manage()
-          .window()
-          .setSize(
-              new org.openqa.selenium.Dimension(
-                  (int) (window.getWidth() + width - innerWidth),
-                  (int) (window.getHeight() + height - innerHeight)));
-    }
-  }
-
-  static WebDriverWait waiting(WebDriver d) {
-    return new WebDriverWait(d, WAIT, Duration.ofMillis(50));
-  }
-
-  static void screenshot(WebDriver d, String name) throws IOException {
-    File shot = ((TakesScreenshot) d).getScreenshotAs(OutputType.FILE);
-    Files.createDirectories(SCREENSHOTS);
-    Files.copy(
-        shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  static void type(WebDriver d, String id, String text) {
-    WebElement e = d.findElement(By.id(id));
-    e.clear();
-    e.sendKeys(text);
-  }
-
-  static void waitText(WebDriver d, By by, String text) {
-    waiting(d).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
-  }
-
-  static void waitPhase(WebDriver d, String phase) {
-    waiting(d)
-        .until(
-            x ->
-                phase.equals(
-                    ((JavascriptExecutor) x).executeScript("return document.body.dataset.phase")));
   }
 
   /** Waits for the turn's form, checks the budget guard, then submits a valid decision. */
@@ -207,47 +67,17 @@ class BrowserGameTest {
                             .executeScript("return document.body.dataset.accepted")));
   }
 
-  /**
-   * A plan that books under half the free hours is confirmed in a dialog first: say yes. The dialog
-   * opens while the click is handled, so it is open (or not) when the click returns.
-   */
-  static void confirmIfAsked(WebDriver d) {
-    if (Boolean.TRUE.equals(
-        ((JavascriptExecutor) d).executeScript("return document.getElementById('confirm').open"))) {
-      d.findElement(By.id("confirm-yes")).click();
-    }
-  }
-
   @Test
   @Timeout(110)
   void facilitatorAndTwoPlayersPlayTwoTurnsThenReplay() throws Exception {
-    try {
-      scenario();
-    } catch (Throwable t) {
-      // Leave evidence: a screenshot and the visible text of every page.
-      for (int i = 0; i < drivers.size(); i++) {
-        try {
-          screenshot(drivers.get(i), "failure-" + i);
-          System.err.println(
-              "---- page "
-                  + i
-                  + " "
-                  + drivers.get(i).getCurrentUrl()
-                  + "\n"
-                  + drivers.get(i).findElement(By.tagName("body")).getText());
-        } catch (RuntimeException ignored) {
-          // best effort
-        }
-      }
-      throw t;
-    }
+    scenario();
   }
 
   private void scenario() throws Exception {
     long started = System.nanoTime();
-    WebDriver fac = browser();
-    WebDriver p1 = browser();
-    WebDriver p2 = browser();
+    WebDriver fac = browsers.open();
+    WebDriver p1 = browsers.open();
+    WebDriver p2 = browsers.open();
 
     // The facilitator creates a session in the page.
     fac.get(base + "/facilitator");

@@ -1,10 +1,8 @@
 package org.quarterdeck.server.web;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -26,15 +25,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class DemoNewcomerBrowserTest {
   private static final Pattern PLAYER_PAGE = Pattern.compile("Player page\\s+(http://\\S+)");
 
+  @RegisterExtension static final Browsers browsers = new Browsers("demo-failure-");
+
   @TempDir Path data;
 
   @Test
   @Timeout(90)
   void aNewcomerJoinsTheDemoFromThePrintedAddressAndPlaysATurn() throws Exception {
-    if (!new File(BrowserGameTest.CHROMIUM).canExecute()) {
-      fail("Browser tests need Debian's chromium and chromium-driver: run .ci/browser-setup");
-    }
-    System.setProperty("webdriver.chrome.driver", BrowserGameTest.CHROMEDRIVER);
+    Browsers.requireChromium();
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Process server =
         new ProcessBuilder(
@@ -67,21 +65,17 @@ class DemoNewcomerBrowserTest {
       }
       assertNotNull(page, "serve --demo printed a player page address");
 
-      player = BrowserGameTest.browser();
+      player = browsers.open();
       player.get(page);
-      BrowserGameTest.type(player, "name", "Newcomer");
+      Browsers.type(player, "name", "Newcomer");
       player.findElement(By.id("join")).click();
-      BrowserGameTest.waiting(player)
-          .until(ExpectedConditions.visibilityOfElementLocated(By.id("game")));
+      Browsers.waiting(player).until(ExpectedConditions.visibilityOfElementLocated(By.id("game")));
       BrowserGameTest.play(player, 1, 30);
       // The demo's turn resolves after its 10-second last call.
       new WebDriverWait(player, Duration.ofSeconds(40))
           .until(x -> "1".equals(x.findElement(By.id("results-turn")).getAttribute("data-turn")));
-      BrowserGameTest.screenshot(player, "demo-newcomer-results");
+      Browsers.screenshot(player, "demo-newcomer-results");
     } finally {
-      if (player != null) {
-        player.quit();
-      }
       server.destroy();
       server.waitFor();
     }

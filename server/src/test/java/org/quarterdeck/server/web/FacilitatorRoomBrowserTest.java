@@ -4,14 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.quarterdeck.server.web.Browsers.confirmIfAsked;
+import static org.quarterdeck.server.web.Browsers.js;
+import static org.quarterdeck.server.web.Browsers.screenshot;
+import static org.quarterdeck.server.web.Browsers.type;
+import static org.quarterdeck.server.web.Browsers.waitPhase;
+import static org.quarterdeck.server.web.Browsers.waiting;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,18 +21,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.quarterdeck.server.Application;
 import org.quarterdeck.server.ServerOptions;
 import org.quarterdeck.server.facilitator.FacilitatorAccounts;
@@ -44,30 +40,16 @@ import org.quarterdeck.server.facilitator.FacilitatorAccounts;
  * shows the standings.
  */
 class FacilitatorRoomBrowserTest {
-  static final String CHROMIUM = "/usr/bin/chromium";
-  static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-  static final Path SCREENSHOTS = Path.of("target", "screenshots");
-  static final Duration WAIT = Duration.ofSeconds(20);
   static final String PASSWORD = "room-test-password";
 
   static Application app;
   static String base;
   static String publicUrl;
   static Path accounts;
-  static final List<WebDriver> drivers = new ArrayList<>();
-  static final List<Path> profiles = new ArrayList<>();
+  @RegisterExtension static final Browsers browsers = new Browsers("room-failure-");
 
   @BeforeAll
   static void start() throws Exception {
-    if (!new File(CHROMIUM).canExecute() || !new File(CHROMEDRIVER).canExecute()) {
-      fail(
-          "Browser tests need Debian's chromium and chromium-driver ("
-              + CHROMIUM
-              + ", "
-              + CHROMEDRIVER
-              + "): run .ci/browser-setup");
-    }
-    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
     accounts = Files.createTempFile("qd-facilitators-", ".txt");
     FacilitatorAccounts.put(accounts, "alice", PASSWORD.toCharArray(), 1_000);
     app =
@@ -84,79 +66,10 @@ class FacilitatorRoomBrowserTest {
 
   @AfterAll
   static void stop() throws IOException {
-    for (WebDriver d : drivers) {
-      try {
-        d.quit();
-      } catch (RuntimeException ignored) {
-        // already gone
-      }
-    }
     if (app != null) {
       app.close();
     }
     Files.deleteIfExists(accounts);
-    for (Path p : profiles) {
-      try (var walk = Files.walk(p)) {
-        walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
-    }
-  }
-
-  static WebDriver browser() throws IOException {
-    Path profile = Files.createTempDirectory("qd-chrome-");
-    profiles.add(profile);
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM);
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1000,1400",
-        "--user-data-dir=" + profile.toAbsolutePath());
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(CHROMEDRIVER))
-            .usingAnyFreePort()
-            .build();
-    WebDriver driver = new ChromeDriver(service, options);
-    drivers.add(driver);
-    return driver;
-  }
-
-  static void quit(WebDriver d) {
-    drivers.remove(d);
-    d.quit();
-  }
-
-  static WebDriverWait waiting(WebDriver d) {
-    return new WebDriverWait(d, WAIT, Duration.ofMillis(50));
-  }
-
-  static void type(WebDriver d, String id, String text) {
-    WebElement e = d.findElement(By.id(id));
-    e.clear();
-    e.sendKeys(text);
-  }
-
-  static Object js(WebDriver d, String script, Object... args) {
-    return ((JavascriptExecutor) d).executeScript(script, args);
-  }
-
-  static void waitPhase(WebDriver d, String phase) {
-    waiting(d).until(x -> phase.equals(js(x, "return document.body.dataset.phase")));
-  }
-
-  static void screenshot(WebDriver d, String name) throws IOException {
-    File shot = ((TakesScreenshot) d).getScreenshotAs(OutputType.FILE);
-    Files.createDirectories(SCREENSHOTS);
-    Files.copy(
-        shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
   }
 
   static void signIn(WebDriver d) {
@@ -215,30 +128,12 @@ class FacilitatorRoomBrowserTest {
   @Test
   @Timeout(300)
   void aFacilitatorRunsARoomOfPhones() throws Exception {
-    try {
-      room();
-    } catch (Throwable t) {
-      for (int i = 0; i < drivers.size(); i++) {
-        try {
-          screenshot(drivers.get(i), "room-failure-" + i);
-          System.err.println(
-              "---- page "
-                  + i
-                  + " "
-                  + drivers.get(i).getCurrentUrl()
-                  + "\n"
-                  + drivers.get(i).findElement(By.tagName("body")).getText());
-        } catch (RuntimeException ignored) {
-          // best effort
-        }
-      }
-      throw t;
-    }
+    room();
   }
 
   private void room() throws Exception {
     long started = System.nanoTime();
-    WebDriver console = browser();
+    WebDriver console = browsers.open(1000, 1400);
     signIn(console);
     waiting(console)
         .until(x -> x.findElement(By.id("session-list")).getText().contains("No sessions yet"));
@@ -268,33 +163,33 @@ class FacilitatorRoomBrowserTest {
                         "const q = document.getElementById('qr'); return q.complete && q.naturalWidth > 0"));
 
     // A second profile (the tablet at the front) reopens the morning session.
-    WebDriver tablet = browser();
+    WebDriver tablet = browsers.open(1000, 1400);
     signIn(tablet);
     openFromList(tablet, "Morning");
     assertEquals(morning, tablet.findElement(By.id("join-code")).getText());
     String morningLink = tablet.findElement(By.id("join-link")).getAttribute("href");
     screenshot(tablet, "facilitator-reopened-on-tablet");
-    quit(tablet);
+    browsers.quit(tablet);
 
     // Lin played the morning session; the afternoon link takes Lin to the new one.
-    WebDriver lin = browser();
+    WebDriver lin = browsers.open(1000, 1400);
     join(lin, morningLink, morning, "Lin", "Morning");
     lin.get(afternoonLink);
     waiting(lin).until(ExpectedConditions.visibilityOfElementLocated(By.id("join-form")));
     assertTrue(lin.findElement(By.id("resume-old")).isDisplayed(), "the old seat is offered");
     join(lin, afternoonLink, afternoon, "Lin", "Afternoon");
-    quit(lin);
+    browsers.quit(lin);
 
     // Four more people: five on three teams, two teams of two.
     WebDriver last = null;
     for (String name : List.of("Ada", "Ben", "Cy", "Dee")) {
-      WebDriver phone = browser();
+      WebDriver phone = browsers.open(1000, 1400);
       join(phone, afternoonLink, afternoon, name, "Afternoon");
       if (name.equals("Dee")) {
         last = phone;
         screenshot(phone, "player-joined-as-co-player");
       } else {
-        quit(phone);
+        browsers.quit(phone);
       }
     }
     waiting(console)
@@ -326,7 +221,7 @@ class FacilitatorRoomBrowserTest {
     WebDriver dee = last;
     waiting(dee).until(ExpectedConditions.visibilityOfElementLocated(By.id("decision-form")));
     waiting(dee).until(ExpectedConditions.elementToBeClickable(By.id("submit"))).click();
-    BrowserGameTest.confirmIfAsked(dee); // the player page asks before sending a 0-hour plan
+    confirmIfAsked(dee); // the player page asks before sending a 0-hour plan
     waiting(dee).until(x -> "1:1".equals(js(x, "return document.body.dataset.accepted")));
     waiting(console)
         .until(

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.quarterdeck.server.web.BrowserGameTest.screenshot;
-import static org.quarterdeck.server.web.BrowserGameTest.type;
-import static org.quarterdeck.server.web.BrowserGameTest.waitText;
-import static org.quarterdeck.server.web.BrowserGameTest.waiting;
+import static org.quarterdeck.server.web.Browsers.confirmIfAsked;
+import static org.quarterdeck.server.web.Browsers.js;
+import static org.quarterdeck.server.web.Browsers.screenshot;
+import static org.quarterdeck.server.web.Browsers.type;
+import static org.quarterdeck.server.web.Browsers.waitPhase;
+import static org.quarterdeck.server.web.Browsers.waitText;
+import static org.quarterdeck.server.web.Browsers.waiting;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -55,17 +58,13 @@ class WorkshopBrowserTest {
   // Long enough for a busy machine to revise in, short enough for twelve turns.
   private static final int LAST_CALL_SECONDS = 5;
 
+  @RegisterExtension static final Browsers browsers = new Browsers("workshop-failure-");
   static Application app;
   static String base;
   static String axe;
 
   @BeforeAll
   static void start() throws Exception {
-    if (!new File(BrowserGameTest.CHROMIUM).canExecute()
-        || !new File(BrowserGameTest.CHROMEDRIVER).canExecute()) {
-      fail("Browser tests need Debian's chromium and chromium-driver: run .ci/browser-setup");
-    }
-    System.setProperty("webdriver.chrome.driver", BrowserGameTest.CHROMEDRIVER);
     app = ServerOptions.loopback().serverName("workshop-test").start();
     base = app.addresses().httpUrl();
     try (InputStream in = WorkshopBrowserTest.class.getResourceAsStream("/axe.min.js")) {
@@ -78,22 +77,6 @@ class WorkshopBrowserTest {
 
   @AfterAll
   static void stop() throws IOException {
-    for (WebDriver d : BrowserGameTest.drivers) {
-      try {
-        d.quit();
-      } catch (RuntimeException ignored) {
-        // already gone
-      }
-    }
-    BrowserGameTest.drivers.clear();
-    for (java.nio.file.Path p : BrowserGameTest.profiles) {
-      if (java.nio.file.Files.exists(p)) {
-        try (var walk = java.nio.file.Files.walk(p)) {
-          walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
-      }
-    }
-    BrowserGameTest.profiles.clear();
     if (app != null) {
       app.close();
     }
@@ -102,43 +85,13 @@ class WorkshopBrowserTest {
   @Test
   @Timeout(420)
   void aWholeGameOnPhones() throws Exception {
-    withEvidence(() -> wholeGame("phone", 390, 844));
+    wholeGame("phone", 390, 844);
   }
 
   @Test
   @Timeout(420)
   void aWholeGameOnLaptops() throws Exception {
-    withEvidence(() -> wholeGame("laptop", 1366, 768));
-  }
-
-  interface Game {
-    void play() throws Exception;
-  }
-
-  private static void withEvidence(Game game) throws Exception {
-    try {
-      game.play();
-    } catch (Throwable t) {
-      for (int i = 0; i < BrowserGameTest.drivers.size(); i++) {
-        try {
-          screenshot(BrowserGameTest.drivers.get(i), "workshop-failure-" + i);
-          System.err.println(
-              "---- page "
-                  + i
-                  + " "
-                  + BrowserGameTest.drivers.get(i).getCurrentUrl()
-                  + "\n"
-                  + BrowserGameTest.drivers.get(i).findElement(By.tagName("body")).getText());
-        } catch (RuntimeException ignored) {
-          // best effort
-        }
-      }
-      throw t;
-    }
-  }
-
-  private static Object js(WebDriver d, String script, Object... args) {
-    return ((JavascriptExecutor) d).executeScript(script, args);
+    wholeGame("laptop", 1366, 768);
   }
 
   /**
@@ -180,8 +133,8 @@ class WorkshopBrowserTest {
                             .addBotStrategies("numbers"))
                     .build())
             .get(10, TimeUnit.SECONDS);
-    WebDriver ada = BrowserGameTest.browser(width, height);
-    WebDriver bo = BrowserGameTest.browser(width, height);
+    WebDriver ada = browsers.open(width, height);
+    WebDriver bo = browsers.open(width, height);
     // The phone's viewport is set by device emulation; a laptop's by the window, less its chrome.
     for (WebDriver d : width < 500 ? List.<WebDriver>of() : List.of(ada, bo)) {
       JavascriptExecutor js = (JavascriptExecutor) d;
@@ -254,7 +207,7 @@ class WorkshopBrowserTest {
               + "const b = document.querySelector('#acts input[data-act]'); b.value = '60';"
               + "b.dispatchEvent(new Event('input'));");
       bo.findElement(By.id("submit")).click();
-      BrowserGameTest.confirmIfAsked(bo);
+      confirmIfAsked(bo);
       final int now = turn;
       waiting(bo).until(x -> (now + ":1").equals(js(x, "return document.body.dataset.accepted")));
       if (turn == 1) {
@@ -338,8 +291,7 @@ class WorkshopBrowserTest {
     noMissingText(bo, "debrief (German)");
 
     for (WebDriver d : List.of(ada, bo)) {
-      d.quit();
-      BrowserGameTest.drivers.remove(d);
+      browsers.quit(d);
     }
     System.out.println(
         "workshop game at "
@@ -365,7 +317,7 @@ class WorkshopBrowserTest {
     type(p, "name", name);
     p.findElement(By.id("join")).click();
     waiting(p).until(ExpectedConditions.visibilityOfElementLocated(By.id("game")));
-    BrowserGameTest.waitPhase(p, "LOBBY");
+    waitPhase(p, "LOBBY");
   }
 
   private static Object turnOfCard(WebDriver d) {
@@ -475,7 +427,7 @@ class WorkshopBrowserTest {
 
   private static void submit(WebDriver d, int turn, int version) {
     waiting(d).until(ExpectedConditions.elementToBeClickable(By.id("submit"))).click();
-    BrowserGameTest.confirmIfAsked(d);
+    confirmIfAsked(d);
     waiting(d)
         .until(x -> (turn + ":" + version).equals(js(x, "return document.body.dataset.accepted")));
   }
@@ -515,7 +467,7 @@ class WorkshopBrowserTest {
     PrintOptions options = new PrintOptions();
     options.setPageSize(new PageSize(29.7, 21.0));
     byte[] bytes = Base64.getDecoder().decode(((PrintsPage) d).print(options).getContent());
-    java.nio.file.Files.write(BrowserGameTest.SCREENSHOTS.resolve(name + ".pdf"), bytes);
+    java.nio.file.Files.write(Browsers.SCREENSHOTS.resolve(name + ".pdf"), bytes);
     String pdf = new String(bytes, StandardCharsets.ISO_8859_1);
     Matcher m = PDF_PAGE.matcher(pdf);
     int n = 0;
