@@ -3,7 +3,7 @@
 // and running one (controls by phase, confirmations, countdown, people, teams, end view).
 // Every text comes from /assets/i18n/facilitator.<lang>.js.
 (() => {
-  const { $, el, fmt, num, variable } = QD;
+  const { $, el, num, round, variable } = QD;
   const t = I18N.t;
   const KEY = 'quarterdeck.facilitator';
   const CREDENTIAL_KEY = 'quarterdeck.facilitator.credential';
@@ -293,7 +293,7 @@
       const done = num(lt.submitted) >= num(lt.seats) && num(lt.seats) > 0;
       return el('tr', { 'data-team': String(num(tv.team)) }, el('td', { text: tv.name || t('facilitator.teams.team') + ' ' + (num(tv.team) + 1) }), el('td', { text: tv.bot ? t('facilitator.teams.bot') : (tv.players || []).join(', ') }),
         el('td', { class: done ? 'ok submitted' : 'pending', text: num(lt.submitted) + '/' + num(lt.seats) + (done ? ' ✓' : '') }),
-        el('td', { class: 'n', text: fmt(variable(tv, 'morale'), 1) }), el('td', { class: 'n', text: fmt(variable(tv, 'results'), 1) }), el('td', { class: 'n', text: fmt(variable(tv, 'adoption') * 100, 0) + '%' }));
+        el('td', { class: 'n', text: round(variable(tv, 'morale'), 1) }), el('td', { class: 'n', text: round(variable(tv, 'results'), 1) }), el('td', { class: 'n', text: round(variable(tv, 'adoption') * 100, 0) + '%' }));
     });
     $('#grid').replaceChildren(el('table', { id: 'grid-table', 'data-turn': String(num(v.turn)) }, el('thead', {}, el('tr', {}, el('th', { text: t('facilitator.teams.team') }), el('th', { text: t('facilitator.teams.players') }), el('th', { text: t('facilitator.teams.submitted') }), el('th', { class: 'n', text: t('facilitator.var.morale') }), el('th', { class: 'n', text: t('facilitator.var.results') }), el('th', { class: 'n', text: t('facilitator.var.adoption') }))), el('tbody', {}, rows)));
     if (num(v.turn) !== st.lastTurn || v.phase === 'ENDED') { st.lastTurn = num(v.turn); charts(); }
@@ -312,7 +312,7 @@
     const sorted = scores.slice().sort((a, b) => num(b.score) - num(a.score));
     $('#final-standings').replaceChildren(el('table', { id: 'final-table' },
       el('thead', {}, el('tr', {}, el('th', { class: 'n', text: t('facilitator.end.rank') }), el('th', { text: t('facilitator.teams.team') }), el('th', { class: 'n', text: t('facilitator.end.score') }))),
-      el('tbody', {}, sorted.map((s, i) => el('tr', {}, el('td', { class: 'n', text: String(i + 1) }), el('td', { text: s.name }), el('td', { class: 'n', text: fmt(num(s.score), 1) }))))));
+      el('tbody', {}, sorted.map((s, i) => el('tr', {}, el('td', { class: 'n', text: String(i + 1) }), el('td', { text: s.name }), el('td', { class: 'n', text: round(num(s.score), 1) }))))));
     $('#final-debrief').replaceChildren(...debrief.map((d) => el('p', { text: d })));
   }
 

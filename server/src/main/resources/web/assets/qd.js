@@ -13,7 +13,6 @@ const QD = (() => {
     for (const kid of kids.flat()) if (kid !== null && kid !== undefined) e.append(kid);
     return e;
   };
-  const fmt = (v, digits) => (typeof v === 'number' ? v.toFixed(digits === undefined ? 1 : digits) : (v === undefined ? '0' : String(v)));
   const num = (v) => Number(v || 0);
 
   /** A connection that says Hello, answers pings, matches replies and reconnects by itself. */
@@ -220,5 +219,5 @@ const QD = (() => {
     return v ? num(v.value) : 0;
   };
 
-  return { $, el, fmt, num, Connection, lineChart, variable, round, varLabel, varValue, varScale, gauges, COLORS, t, errorText };
+  return { $, el, num, Connection, lineChart, variable, round, varLabel, varValue, varScale, gauges, COLORS, t, errorText };
 })();

@@ -7,10 +7,12 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.PropertyResourceBundle;
 import java.util.ResourceBundle;
@@ -31,16 +33,34 @@ import java.util.regex.Pattern;
 public final class Phrasebook {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\d)\\}");
 
+  /**
+   * A decimal number as the code writes it (a point, no grouping), not part of a dotted name or
+   * address such as "1.2.3" or "127.0.0.1".
+   */
+  private static final Pattern DECIMAL = Pattern.compile("(?<![\\d.])(\\d+)\\.(\\d+)(?![\\d.])");
+
   private record Phrase(String key, Pattern english, int literalChars) {}
 
   private final String baseName;
   private final List<Phrase> phrases;
   private final Map<String, ResourceBundle> bundles;
 
+  /** Each language's decimal separator, looked up once (a locale's symbols cost a lookup each). */
+  private final Map<String, String> decimalSeparators;
+
   private Phrasebook(String baseName, List<Phrase> phrases, Map<String, ResourceBundle> bundles) {
     this.baseName = baseName;
     this.phrases = phrases;
     this.bundles = bundles;
+    Map<String, String> separators = new HashMap<>();
+    for (String language : bundles.keySet()) {
+      separators.put(
+          language,
+          String.valueOf(
+              DecimalFormatSymbols.getInstance(Locale.forLanguageTag(language))
+                  .getDecimalSeparator()));
+    }
+    this.decimalSeparators = Map.copyOf(separators);
   }
 
   /**
@@ -119,13 +139,25 @@ public final class Phrasebook {
           } catch (IllegalArgumentException noSuchGroup) {
             value = slots.group(); // a bundle names a value the English lacks: BundleTest finds it
           }
-          slots.appendReplacement(out, Matcher.quoteReplacement(value));
+          slots.appendReplacement(out, Matcher.quoteReplacement(numbersIn(value, language)));
         }
         slots.appendTail(out);
         return out.toString();
       }
     }
     return english;
+  }
+
+  /**
+   * A value with its decimal numbers written as {@code language} writes them ("2.5" is "2,5" in
+   * German). Only the filled-in values change: the English text and the logs keep the point.
+   */
+  String numbersIn(String value, String language) {
+    String separator = decimalSeparators.getOrDefault(language, ".");
+    if (separator.equals(".") || value.indexOf('.') < 0) {
+      return value;
+    }
+    return DECIMAL.matcher(value).replaceAll("$1" + Matcher.quoteReplacement(separator) + "$2");
   }
 
   /** The keys of one language's bundle (tests compare them across languages). */

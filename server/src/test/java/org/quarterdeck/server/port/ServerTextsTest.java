@@ -81,7 +81,8 @@ class ServerTextsTest {
         errors.translate("no session has that join code", "de"));
     assertEquals("keine Sitzung s-42", errors.translate("no session s-42", "de"));
     assertEquals(
-        "OVER_BUDGET: 250.00 Stunden gebucht, aber nur 240.00 verfügbar (90.00 frei + 150.00"
+        // the values take the German decimal comma
+        "OVER_BUDGET: 250,00 Stunden gebucht, aber nur 240,00 verfügbar (90,00 frei + 150,00"
             + " Überstunden)",
         errors.translate(
             "OVER_BUDGET: 250.00 hours booked but only 240.00 are available (90.00 free + 150.00"
