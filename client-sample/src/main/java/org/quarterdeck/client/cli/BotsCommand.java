@@ -98,7 +98,7 @@ final class BotsCommand implements Callable<Integer> {
           QuarterdeckClient client =
               QuarterdeckClient.connect(server, options, group, null).get(15, TimeUnit.SECONDS);
           clients.add(client);
-          client.hello(Locale.getDefault().toLanguageTag()).get(15, TimeUnit.SECONDS);
+          client.hello(Texts.of(spec).language()).get(15, TimeUnit.SECONDS);
           BotPlayer bot =
               new BotPlayer(
                   client,
@@ -111,7 +111,7 @@ final class BotsCommand implements Callable<Integer> {
           bots.add(bot);
           names.add(name);
         } catch (ExecutionException | TimeoutException e) {
-          err.println(name + ": " + Views.refusal(e));
+          err.println(name + ": " + new Views(Texts.of(spec)).refusal(e));
           failures++;
         }
       }
@@ -134,7 +134,7 @@ final class BotsCommand implements Callable<Integer> {
                   + " turn(s); final score "
                   + (score == null ? "?" : String.format(Locale.ROOT, "%.1f", score.getScore())));
         } catch (ExecutionException e) {
-          err.println(names.get(i) + ": " + Views.refusal(e));
+          err.println(names.get(i) + ": " + new Views(Texts.of(spec)).refusal(e));
           failures++;
         }
       }

@@ -40,6 +40,13 @@ final class Console {
 
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
 
+  /** Words why the connection was given up, in the person's language. */
+  private final Views views;
+
+  Console(Views views) {
+    this.views = views;
+  }
+
   /** Echo each command line: on a pipe nobody saw it typed; a terminal already shows it. */
   private volatile boolean echo = true;
 
@@ -82,7 +89,7 @@ final class Console {
 
       @Override
       public void gaveUp(Throwable cause) {
-        post(new GaveUp(Views.refusal(cause)));
+        post(new GaveUp(views.refusal(cause)));
       }
     };
   }

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.quarterdeck.protocol.v1.ActHours;
@@ -32,6 +31,11 @@ final class Draft {
   private final Map<String, Double> hours = new LinkedHashMap<>();
   private final Map<String, String> choices = new LinkedHashMap<>();
 
+  /** Says the refusals in the player's language. */
+  private final Texts texts;
+
+  private final Views views;
+
   /** A change the draft refused; the message says why in words for the player. */
   static final class Refused extends Exception {
     private static final long serialVersionUID = 1L;
@@ -42,8 +46,14 @@ final class Draft {
   }
 
   Draft(TurnOpened turn, Hat hat) {
+    this(turn, hat, Texts.english());
+  }
+
+  Draft(TurnOpened turn, Hat hat, Texts texts) {
     this.turn = requireNonNull(turn, "turn");
     this.hat = requireNonNull(hat, "hat");
+    this.texts = requireNonNull(texts, "texts");
+    this.views = new Views(texts);
   }
 
   TurnOpened turn() {
@@ -80,20 +90,17 @@ final class Draft {
         }
         int eq = part.indexOf('=');
         if (eq <= 0) {
-          throw new Refused("'" + part + "' is not act=hours (for example push=10)");
+          throw new Refused(texts.say("draft.not-act-hours", part));
         }
         String act = part.substring(0, eq).strip();
         ActView view = act(act);
         double h = parseHours(act, part.substring(eq + 1).strip());
         if (h > 0 && !mayBook(view)) {
           throw new Refused(
-              "your "
-                  + hat
-                  + " hat may not book "
-                  + (view.getLeadership() ? "leadership" : "management")
-                  + " act '"
-                  + act
-                  + "'");
+              texts.say(
+                  view.getLeadership() ? "draft.hat-leadership" : "draft.hat-management",
+                  hat,
+                  act));
         }
         if (h == 0) {
           next.remove(act);
@@ -105,14 +112,12 @@ final class Draft {
     double total = next.values().stream().mapToDouble(Double::doubleValue).sum();
     if (total > max() + EPSILON) {
       throw new Refused(
-          String.format(
-              Locale.ROOT,
-              "that would book %s h, but at most %s h are available this turn (%s free + %s "
-                  + "overtime); nothing changed",
-              Views.hours(total),
-              Views.hours(max()),
-              Views.hours(turn.getFreeHours()),
-              Views.hours(turn.getMaxOvertimeHours())));
+          texts.say(
+              "draft.over-budget",
+              views.hours(total),
+              views.hours(max()),
+              views.hours(turn.getFreeHours()),
+              views.hours(turn.getMaxOvertimeHours())));
     }
     hours.clear();
     hours.putAll(next);
@@ -126,28 +131,26 @@ final class Draft {
             .orElseThrow(
                 () ->
                     new Refused(
-                        "no dilemma '"
-                            + dilemmaId
-                            + "' this turn"
-                            + (turn.getDilemmasCount() == 0
-                                ? ""
-                                : "; dilemmas: "
-                                    + turn.getDilemmasList().stream()
-                                        .map(DilemmaView::getId)
-                                        .collect(Collectors.joining(", ")))));
+                        turn.getDilemmasCount() == 0
+                            ? texts.say("draft.no-dilemma", dilemmaId)
+                            : texts.say(
+                                "draft.no-dilemma-of",
+                                dilemmaId,
+                                turn.getDilemmasList().stream()
+                                    .map(DilemmaView::getId)
+                                    .collect(Collectors.joining(", ")))));
     if (hat == Hat.MANAGER) {
-      throw new Refused("dilemmas are answered by the leader's hat");
+      throw new Refused(texts.say("draft.leader-answers"));
     }
     if (dilemma.getOptionsList().stream().noneMatch(o -> o.getId().equals(optionId))) {
       throw new Refused(
-          "dilemma '"
-              + dilemmaId
-              + "' has no option '"
-              + optionId
-              + "'; options: "
-              + dilemma.getOptionsList().stream()
+          texts.say(
+              "draft.no-option",
+              dilemmaId,
+              optionId,
+              dilemma.getOptionsList().stream()
                   .map(DilemmaOptionView::getId)
-                  .collect(Collectors.joining(", ")));
+                  .collect(Collectors.joining(", "))));
     }
     choices.put(dilemmaId, optionId);
   }
@@ -193,21 +196,21 @@ final class Draft {
       }
     }
     throw new Refused(
-        "unknown act '"
-            + id
-            + "'; acts: "
-            + turn.getActsList().stream().map(ActView::getId).collect(Collectors.joining(", ")));
+        texts.say(
+            "draft.unknown-act",
+            id,
+            turn.getActsList().stream().map(ActView::getId).collect(Collectors.joining(", "))));
   }
 
-  private static double parseHours(String act, String text) throws Refused {
+  private double parseHours(String act, String text) throws Refused {
     double h;
     try {
       h = Double.parseDouble(text);
     } catch (NumberFormatException e) {
-      throw new Refused("hours for '" + act + "' must be a number, got '" + text + "'");
+      throw new Refused(texts.say("draft.not-a-number", act, text));
     }
     if (!Double.isFinite(h) || h < 0) {
-      throw new Refused("hours for '" + act + "' must be 0 or more, got '" + text + "'");
+      throw new Refused(texts.say("draft.negative", act, text));
     }
     return h;
   }

@@ -97,7 +97,8 @@ public final class FacilitateCommand {
           "help",
           "quit");
   private final PrintStream out;
-  private final Console console = new Console();
+  private final Views views;
+  private final Console console;
 
   /** The terminal's console when a person types, else null (a script on a pipe). */
   private TerminalConsole screen;
@@ -122,8 +123,10 @@ public final class FacilitateCommand {
   /** While set, input waits until this holds. */
   private java.util.function.BooleanSupplier waiting;
 
-  private FacilitateCommand(PrintStream out) {
+  private FacilitateCommand(PrintStream out, Texts texts) {
     this.out = out;
+    this.views = new Views(texts);
+    this.console = new Console(views);
   }
 
   /** {@code facilitate}'s options; the command line's {@code facilitate} runs this. */
@@ -199,7 +202,8 @@ public final class FacilitateCommand {
     java.util.concurrent.atomic.AtomicReference<java.util.Collection<String>> words =
         new java.util.concurrent.atomic.AtomicReference<>(FACILITATE_WORDS);
     TerminalConsole screen = terminal == null ? null : new TerminalConsole(terminal, words::get);
-    FacilitateCommand f = new FacilitateCommand(screen == null ? out : screen.printer());
+    FacilitateCommand f =
+        new FacilitateCommand(screen == null ? out : screen.printer(), Texts.of(a.spec));
     f.screen = screen;
     f.completions = words;
     try {
@@ -226,7 +230,7 @@ public final class FacilitateCommand {
               .get(15, TimeUnit.SECONDS);
       client.onPush(m -> console.post(new Console.Push(m)));
       client.onConnection(console.connectionEvents());
-      client.hello(Locale.getDefault().toLanguageTag()).get(15, TimeUnit.SECONDS);
+      client.hello(Texts.of(a.spec).language()).get(15, TimeUnit.SECONDS);
       String token;
       if (create != null) {
         SessionCreated created =
@@ -261,7 +265,7 @@ public final class FacilitateCommand {
       Snapshot snapshot = client.resume(token).get(15, TimeUnit.SECONDS);
       apply(snapshot);
     } catch (ExecutionException | TimeoutException e) {
-      err.println("facilitate: " + Views.refusal(e));
+      err.println("facilitate: " + views.refusal(e));
       return 1;
     } catch (IOException | IllegalArgumentException e) {
       err.println("facilitate: " + e.getMessage());
@@ -553,7 +557,7 @@ public final class FacilitateCommand {
         live(reply.getLiveView(), true);
       }
     } catch (ExecutionException | TimeoutException e) {
-      out.println("  " + Views.refusal(e));
+      out.println("  " + views.refusal(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -575,7 +579,7 @@ public final class FacilitateCommand {
     try {
       ReplayExport.summary(out, replayRequest(from, to).getReplay());
     } catch (ExecutionException | TimeoutException e) {
-      out.println("  replay: " + Views.refusal(e));
+      out.println("  replay: " + views.refusal(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -594,7 +598,7 @@ public final class FacilitateCommand {
         out.print(text);
       }
     } catch (ExecutionException | TimeoutException e) {
-      out.println("  export: " + Views.refusal(e));
+      out.println("  export: " + views.refusal(e));
     } catch (IOException e) {
       out.println("  export: cannot write: " + e.getMessage());
     } catch (InterruptedException e) {
@@ -630,11 +634,11 @@ public final class FacilitateCommand {
       case LIVE_VIEW -> live(m.getLiveView(), false);
       case TURN_RESOLVED -> {
         out.println("=== Turn " + m.getTurnResolved().getTurn() + " resolved ===");
-        Views.standings(out, m.getTurnResolved().getStandingsList());
+        views.standings(out, m.getTurnResolved().getStandingsList());
       }
-      case QUARTER_CLOSED -> Views.quarter(out, m.getQuarterClosed());
+      case QUARTER_CLOSED -> views.quarter(out, m.getQuarterClosed());
       case SESSION_ENDED -> {
-        Views.ended(out, m.getSessionEnded());
+        views.ended(out, m.getSessionEnded());
         ended = true;
         phase = Phase.ENDED;
       }
@@ -669,7 +673,7 @@ public final class FacilitateCommand {
     }
     lastLobby = text;
     out.println("Lobby: " + humans + " player(s), " + lobby.getSpectators() + " spectator(s)");
-    Views.lobby(out, lobby);
+    views.lobby(out, lobby);
   }
 
   /**
@@ -696,7 +700,7 @@ public final class FacilitateCommand {
                   t.getSeats()));
       for (Variable var : t.getTeam().getVariablesList()) {
         if (LIVE_VARIABLES.contains(var.getName())) {
-          b.append("  ").append(var.getName()).append(' ').append(Views.num(var.getValue()));
+          b.append("  ").append(var.getName()).append(' ').append(views.num(var.getValue()));
         }
       }
       String line = b.toString();
@@ -722,11 +726,12 @@ public final class FacilitateCommand {
   /** The live view as a compact table: a header, then one row per team of at most 80 columns. */
   static List<String> compactLive(String header, LiveView v) {
     List<String> rows = new java.util.ArrayList<>();
+    Views views = Views.english(); // the live table is not in the bundles yet
     rows.add(header + "   (team, players, submitted, morale stress adoption results/target)");
     for (LiveTeam t : v.getTeamsList()) {
       java.util.Map<String, String> values = new java.util.HashMap<>();
       for (Variable var : t.getTeam().getVariablesList()) {
-        values.put(var.getName(), Views.num(var.getValue()));
+        values.put(var.getName(), views.num(var.getValue()));
       }
       String who =
           t.getTeam().getPlayersCount() > 0

@@ -42,27 +42,14 @@ import picocli.CommandLine.Spec;
  * turn.
  */
 public final class PlayCommand {
-  static final String HELP =
-      """
-      Commands (one per line):
-        ACT=HOURS ...         book hours, e.g. "push=10 coach=8 change=6" (ACT=0 removes an act);
-                              a line that would exceed free + overtime hours is refused
-        choose DILEMMA=OPTION answer a dilemma, e.g. "choose shade-report=honest"
-        clear                 empty the draft
-        submit                send the draft; submit again to revise until the turn resolves
-        show                  your team, the turn, your draft and the time left
-        time                  the time left in this turn
-        wait                  wait until the next turn opens (or the game ends); for scripts
-        help                  this text
-        quit                  leave the terminal; your seat stays and resumes with your token
-      Lines typed while no turn is open wait for the next turn.""";
-
   private static final long[] REMINDERS_SECONDS = {60, 30, 10};
   private static final List<String> PLAY_WORDS =
       List.of("help", "quit", "show", "time", "wait", "submit", "clear", "choose");
 
   private final PrintStream out;
-  private final Console console = new Console();
+  private final Texts texts;
+  private final Views views;
+  private final Console console;
 
   /** The terminal's console when a person types, else null (a script on a pipe). */
   private TerminalConsole screen;
@@ -101,8 +88,11 @@ public final class PlayCommand {
   /** False until the first snapshot: the history it brings is old news then. */
   private boolean started;
 
-  private PlayCommand(PrintStream out) {
+  private PlayCommand(PrintStream out, Texts texts) {
     this.out = out;
+    this.texts = texts;
+    this.views = new Views(texts);
+    this.console = new Console(views);
   }
 
   /** {@code play}'s options; the command line's {@code play} runs this. */
@@ -144,8 +134,7 @@ public final class PlayCommand {
     @Override
     public Integer call() {
       if (token == null && (join == null || name == null)) {
-        throw new ParameterException(
-            spec.commandLine(), "give --join CODE --name NAME, or --token TOKEN");
+        throw new ParameterException(spec.commandLine(), Texts.of(spec).say("play.usage"));
       }
       Ranges.check(spec, "--team", team, 0, 60);
       return run(this, in, out, err, terminal);
@@ -156,7 +145,7 @@ public final class PlayCommand {
     java.util.concurrent.atomic.AtomicReference<java.util.Collection<String>> words =
         new java.util.concurrent.atomic.AtomicReference<>(PLAY_WORDS);
     TerminalConsole screen = terminal == null ? null : new TerminalConsole(terminal, words::get);
-    PlayCommand play = new PlayCommand(screen == null ? out : screen.printer());
+    PlayCommand play = new PlayCommand(screen == null ? out : screen.printer(), Texts.of(a.spec));
     play.screen = screen;
     play.completions = words;
     try {
@@ -183,35 +172,25 @@ public final class PlayCommand {
               .get(15, TimeUnit.SECONDS);
       client.onPush(m -> console.post(new Console.Push(m)));
       client.onConnection(console.connectionEvents());
-      client.hello(Locale.getDefault().toLanguageTag()).get(15, TimeUnit.SECONDS);
+      client.hello(texts.language()).get(15, TimeUnit.SECONDS);
       Snapshot snapshot;
       if (a.token != null) {
         snapshot = client.resume(a.token).get(15, TimeUnit.SECONDS);
-        out.println("Resumed your seat.");
+        out.println(texts.say("play.resumed"));
       } else {
         Joined joined = client.join(a.join, a.name, a.team - 1).get(15, TimeUnit.SECONDS);
         snapshot = joined.getSnapshot();
         out.println(
-            "Joined as "
-                + a.name
-                + " on team "
-                + (joined.getTeam() + 1)
-                + Views.hat(joined.getHat())
-                + ".");
+            texts.say("play.joined", a.name, joined.getTeam() + 1, views.hat(joined.getHat())));
       }
-      out.println("Your token: " + client.token());
-      out.println(
-          "  (to take this seat back later: play --server "
-              + server
-              + " --token "
-              + client.token()
-              + ")");
+      out.println(texts.say("play.token", client.token()));
+      out.println("  " + texts.say("play.token-later", server, client.token()));
       apply(snapshot);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      err.println("play: " + Views.refusal(e));
+      err.println("play: " + views.refusal(e));
       return 1;
     }
-    out.println("Type 'help' for the commands.");
+    out.println(texts.say("play.type-help"));
     if (screen != null) {
       console.echo(false);
       screen.readInto(console, "play> ");
@@ -246,22 +225,17 @@ public final class PlayCommand {
         deferred.add(event);
         return null;
       }
-      out.println("End of input: leaving. Your seat stays; resume with your token.");
+      out.println(texts.say("play.end-of-input"));
       return 0;
     } else if (event instanceof Console.Push push) {
       push(push.message());
     } else if (event instanceof Console.Dropped d) {
-      out.println(
-          "Connection lost; reconnecting in "
-              + d.delayMs()
-              + " ms (attempt "
-              + d.attempt()
-              + ")...");
+      out.println(texts.say("play.reconnecting", d.delayMs(), d.attempt()));
     } else if (event instanceof Console.Resumed r) {
-      out.println("Reconnected and resumed your seat.");
+      out.println(texts.say("play.reconnected"));
       apply(r.snapshot());
     } else if (event instanceof Console.GaveUp g) {
-      out.println("Disconnected: " + g.why());
+      out.println(texts.say("play.disconnected", g.why()));
       return 1;
     } else if (event instanceof Console.Tick tick) {
       remind(tick);
@@ -298,29 +272,29 @@ public final class PlayCommand {
     }
     String command = words.get(0).toLowerCase(Locale.ROOT);
     switch (command) {
-      case "help", "?" -> out.println(HELP);
+      case "help", "?" -> out.println(texts.say("play.help"));
       case "quit", "exit" -> {
-        out.println("Leaving. Your seat stays; resume with your token.");
+        out.println(texts.say("play.leaving"));
         return 0;
       }
       case "show" -> show();
       case "time" -> out.println(timeLeft());
       case "wait" -> {
         if (ended) {
-          out.println("The game has ended.");
+          out.println(texts.say("play.ended"));
         } else {
           int above =
               draft == null
                   ? lastResolvedTurn
                   : acceptedVersion > 0 ? draft.turn().getTurn() : draft.turn().getTurn() - 1;
-          waitFor(above, "Waiting for the next turn...");
+          waitFor(above, texts.say("play.waiting"));
         }
       }
       default -> {
         if (ended) {
-          out.println("The game has ended; nothing more can be decided.");
+          out.println(texts.say("play.ended-no-decisions"));
         } else if (draft == null) {
-          waitFor(lastResolvedTurn, "No turn is open yet; this waits for the next turn.");
+          waitFor(lastResolvedTurn, texts.say("play.no-turn-yet"));
           deferred.addFirst(new Console.Line(text));
         } else {
           decide(command, words);
@@ -342,16 +316,16 @@ public final class PlayCommand {
         case "clear" -> {
           draft.clear();
           dirty = true;
-          out.println("  Draft cleared.");
+          out.println("  " + texts.say("play.cleared"));
         }
         case "choose" -> {
           if (words.size() != 2 || words.get(1).indexOf('=') <= 0) {
-            throw new Draft.Refused("use: choose DILEMMA=OPTION");
+            throw new Draft.Refused(texts.say("play.choose-usage"));
           }
           String[] pair = words.get(1).split("=", 2);
           draft.choose(pair[0], pair[1]);
           dirty = true;
-          out.println("  Chose '" + pair[1] + "' for " + pair[0] + "." + unsent());
+          out.println("  " + texts.say("play.chose", pair[1], pair[0]) + unsent());
         }
         default -> {
           draft.assign(words);
@@ -360,35 +334,26 @@ public final class PlayCommand {
         }
       }
     } catch (Draft.Refused e) {
-      out.println("  Refused: " + e.getMessage());
+      out.println("  " + texts.say("play.refused", e.getMessage()));
     }
   }
 
   private String unsent() {
-    return " Not sent yet: type 'submit'.";
+    return " " + texts.say("play.unsent");
   }
 
   private String budgetLine() {
     double booked = draft.booked();
     double free = draft.turn().getFreeHours();
     String overtime =
-        booked > free + 1e-9
-            ? ", " + Views.hours(booked - free) + " h of it overtime (drains your energy)"
-            : "";
-    return "Booked "
-        + Views.hours(booked)
-        + " of "
-        + Views.hours(free)
-        + " free hours (up to "
-        + Views.hours(draft.max())
-        + " with overtime)"
-        + overtime
-        + ".";
+        booked > free + 1e-9 ? texts.say("play.overtime", views.hours(booked - free)) : "";
+    return texts.say(
+        "play.booked", views.hours(booked), views.hours(free), views.hours(draft.max()), overtime);
   }
 
   private void submit() {
     if (phase == Phase.PAUSED) {
-      out.println("  The game is paused; submit again once it resumes.");
+      out.println("  " + texts.say("play.paused-submit"));
       return;
     }
     int turn = draft.turn().getTurn();
@@ -408,21 +373,19 @@ public final class PlayCommand {
       acceptedVersion = accepted.getVersion();
       dirty = false;
       out.println(
-          "  Decision v"
-              + accepted.getVersion()
-              + " for turn "
-              + accepted.getTurn()
-              + " accepted ("
-              + Views.hours(draft.booked())
-              + " h booked). You may revise and "
-              + "submit again until the turn resolves.");
+          "  "
+              + texts.say(
+                  "play.accepted",
+                  accepted.getVersion(),
+                  accepted.getTurn(),
+                  views.hours(draft.booked())));
       for (DilemmaView d : draft.turn().getDilemmasList()) {
         if (!draft.choices().containsKey(d.getId())) {
-          out.println("  Note: dilemma '" + d.getId() + "' is not answered.");
+          out.println("  " + texts.say("play.unanswered", d.getId()));
         }
       }
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      out.println("  Not accepted: " + Views.refusal(e));
+      out.println("  " + texts.say("play.not-accepted", views.refusal(e)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -434,9 +397,9 @@ public final class PlayCommand {
     switch (m.getBodyCase()) {
       case TURN_OPENED -> opened(m.getTurnOpened());
       case TURN_RESOLVED -> resolved(m.getTurnResolved());
-      case QUARTER_CLOSED -> Views.quarter(out, m.getQuarterClosed());
+      case QUARTER_CLOSED -> views.quarter(out, m.getQuarterClosed());
       case SESSION_ENDED -> {
-        Views.ended(out, m.getSessionEnded());
+        views.ended(out, m.getSessionEnded());
         phase = Phase.ENDED;
         draft = null;
         ended = true;
@@ -444,29 +407,28 @@ public final class PlayCommand {
       case SUBMISSION_PROGRESS ->
           out.println(
               "  ("
-                  + m.getSubmissionProgress().getSubmitted()
-                  + " of "
-                  + m.getSubmissionProgress().getExpected()
-                  + " players have submitted)");
+                  + texts.say(
+                      "play.progress",
+                      m.getSubmissionProgress().getSubmitted(),
+                      m.getSubmissionProgress().getExpected())
+                  + ")");
       case PHASE_CHANGED -> phaseChanged(m.getPhaseChanged());
-      case BROADCAST -> out.println("[facilitator] " + m.getBroadcast().getText());
+      case BROADCAST ->
+          out.println("[" + texts.say("play.facilitator") + "] " + m.getBroadcast().getText());
       case LOBBY_UPDATE -> {
         int humans = Views.humans(m.getLobbyUpdate());
         if (phase == Phase.LOBBY && humans != lobbyHumans) {
           lobbyHumans = humans;
-          out.println(
-              "Lobby: " + humans + " player(s) seated; waiting for the facilitator " + "to start.");
+          out.println(texts.say("play.lobby", humans));
         }
       }
       case SNAPSHOT -> apply(m.getSnapshot());
       case GOODBYE ->
           out.println(
-              "The server said goodbye: "
-                  + m.getGoodbye().getReason()
-                  + " "
-                  + m.getGoodbye().getMessage());
+              texts.say("play.goodbye", m.getGoodbye().getReason(), m.getGoodbye().getMessage()));
       case ERROR ->
-          out.println("Server error: " + m.getError().getCode() + ": " + m.getError().getMessage());
+          out.println(
+              texts.say("play.server-error", m.getError().getCode(), m.getError().getMessage()));
       default -> {} // other pushes are for other roles; newer ones are ignored on purpose
     }
   }
@@ -481,8 +443,8 @@ public final class PlayCommand {
       if (report.getTurn() > lastResolvedTurn) {
         if (started) {
           // Resolved while the connection was down: the pushes were missed, the history was not.
-          out.println("=== Turn " + report.getTurn() + " results (while you were away) ===");
-          Views.report(out, report);
+          out.println(texts.say("play.results-away", report.getTurn()));
+          views.report(out, report);
         }
         lastResolvedTurn = report.getTurn();
       }
@@ -491,17 +453,10 @@ public final class PlayCommand {
       draft = null;
     }
     started = true;
-    out.println(
-        "Session '"
-            + s.getTitle()
-            + "' ("
-            + s.getScenarioName()
-            + "), phase "
-            + s.getPhase()
-            + ".");
+    out.println(texts.say("play.session", s.getTitle(), s.getScenarioName(), s.getPhase()));
     if (team != null) {
-      out.println("Your team:");
-      Views.team(out, team);
+      out.println(texts.say("play.your-team"));
+      views.team(out, team);
     }
     if (s.hasOpenTurn() && (phase == Phase.TURN_OPEN || phase == Phase.PAUSED)) {
       boolean sameTurn = draft != null && draft.turn().getTurn() == s.getOpenTurn().getTurn();
@@ -514,28 +469,25 @@ public final class PlayCommand {
         draft.load(s.getDraft());
         acceptedVersion = s.getDraftVersion();
         dirty = false;
-        out.println("The server holds your decision v" + acceptedVersion + " for this turn.");
+        out.println(texts.say("play.held", acceptedVersion));
       }
     } else if (phase == Phase.LOBBY) {
-      out.println("Waiting for the facilitator to start the game.");
+      out.println(texts.say("play.waiting-start"));
     } else if (phase == Phase.ENDED) {
       ended = true;
-      out.println("The game has ended.");
+      out.println(texts.say("play.ended"));
     }
   }
 
   private void opened(TurnOpened t) {
     boolean sameTurn = draft != null && draft.turn().getTurn() == t.getTurn();
-    Draft next = new Draft(t, hat);
+    Draft next = new Draft(t, hat, texts);
     if (sameTurn) {
       // The facilitator injected an event into the open turn: keep what was typed.
       next.load(draft.toDecision());
-      out.println("=== Turn " + t.getTurn() + " changed: the facilitator injected an event ===");
+      out.println(texts.say("play.injected", t.getTurn()));
       for (EventView e : t.getEventsList()) {
-        out.println(
-            "  Event: "
-                + e.getTitle()
-                + (e.getNarrative().isEmpty() ? "" : " - " + e.getNarrative()));
+        views.event(out, e);
       }
       draft = next;
       return;
@@ -550,25 +502,20 @@ public final class PlayCommand {
     dirty = false;
     phase = t.getPaused() ? Phase.PAUSED : Phase.TURN_OPEN;
     out.println();
-    out.println("=== Turn " + t.getTurn() + " (quarter " + t.getQuarter() + ") is open ===");
+    out.println(texts.say("play.turn-open", t.getTurn(), t.getQuarter()));
     out.println(
-        "  Budget "
-            + Views.hours(t.getBudgetHours())
-            + " h; interruptions take "
-            + Views.hours(t.getInterruptionHours())
-            + " h; free "
-            + Views.hours(t.getFreeHours())
-            + " h (+ up to "
-            + Views.hours(t.getMaxOvertimeHours())
-            + " h overtime).");
+        "  "
+            + texts.say(
+                "play.budget",
+                views.hours(t.getBudgetHours()),
+                views.hours(t.getInterruptionHours()),
+                views.hours(t.getFreeHours()),
+                views.hours(t.getMaxOvertimeHours())));
     for (EventView e : t.getEventsList()) {
-      out.println(
-          "  Event: "
-              + e.getTitle()
-              + (e.getNarrative().isEmpty() ? "" : " - " + e.getNarrative()));
+      views.event(out, e);
     }
     for (DilemmaView d : t.getDilemmasList()) {
-      out.println("  Dilemma " + d.getId() + ": " + d.getText());
+      out.println("  " + texts.say("play.dilemma", d.getId(), d.getText()));
       for (DilemmaOptionView o : d.getOptionsList()) {
         out.println("    choose " + d.getId() + "=" + o.getId() + "   " + o.getText());
       }
@@ -576,11 +523,11 @@ public final class PlayCommand {
     acts(t);
     startClock(t.getRemainingMs(), t.getPaused());
     out.println("  " + timeLeft());
-    out.println("  Book hours like 'push=10 coach=8', then 'submit'.");
+    out.println("  " + texts.say("play.how-to-book"));
   }
 
   private void acts(TurnOpened t) {
-    out.println("  Acts:");
+    out.println("  " + texts.say("play.acts"));
     for (ActView a : t.getActsList()) {
       if (!draft.mayBook(a)) {
         continue;
@@ -590,22 +537,22 @@ public final class PlayCommand {
           Locale.ROOT,
           "    %-10s %-11s %-28s %s%n",
           a.getId(),
-          a.getLeadership() ? "leadership" : "management",
+          texts.say(a.getLeadership() ? "play.leadership" : "play.management"),
           a.getName(),
-          h > 0 ? Views.hours(h) + " h" : "");
+          h > 0 ? views.hours(h) + " h" : "");
     }
   }
 
   private void resolved(TurnResolved r) {
     out.println();
-    out.println("=== Turn " + r.getTurn() + " results: what changed and why ===");
+    out.println(texts.say("play.results", r.getTurn()));
     if (r.hasReport()) {
-      Views.report(out, r.getReport());
+      views.report(out, r.getReport());
     }
     if (r.hasTeam()) {
       team = r.getTeam();
     }
-    Views.standings(out, r.getStandingsList());
+    views.standings(out, r.getStandingsList());
     lastResolvedTurn = r.getTurn();
     if (draft != null && draft.turn().getTurn() == r.getTurn()) {
       draft = null;
@@ -620,15 +567,14 @@ public final class PlayCommand {
       case PAUSED -> {
         startClock(p.getRemainingMs(), true);
         out.println(
-            "The facilitator paused the game"
-                + (p.getRemainingMs() > 0
-                    ? " with " + Views.duration(p.getRemainingMs()) + " left"
-                    : "")
-                + ".");
+            p.getRemainingMs() > 0
+                ? texts.say("play.paused-left", Views.duration(p.getRemainingMs()))
+                : texts.say("play.paused"));
       }
       case TURN_OPEN -> {
         startClock(p.getRemainingMs(), false);
-        out.println((before == Phase.PAUSED ? "The game runs again. " : "") + timeLeft());
+        out.println(
+            (before == Phase.PAUSED ? texts.say("play.runs-again") + " " : "") + timeLeft());
       }
       default -> {}
     }
@@ -658,20 +604,15 @@ public final class PlayCommand {
 
   private String timeLeft() {
     if (draft == null) {
-      return "No turn is open.";
+      return texts.say("play.no-turn");
     }
     if (deadlineNanos == 0) {
-      return "Turn "
-          + draft.turn().getTurn()
-          + " has no deadline: it resolves when everyone "
-          + "has submitted or the facilitator forces it.";
+      return texts.say("play.no-deadline", draft.turn().getTurn());
     }
-    return "Time left in turn "
-        + draft.turn().getTurn()
-        + ": "
-        + Views.duration(remainingMs())
-        + (paused ? " (paused)" : "")
-        + ".";
+    return texts.say(
+        paused ? "play.time-left-paused" : "play.time-left",
+        draft.turn().getTurn(),
+        Views.duration(remainingMs()));
   }
 
   private void remind(Console.Tick tick) {
@@ -680,46 +621,42 @@ public final class PlayCommand {
     }
     out.println(
         "  "
-            + tick.secondsLeft()
-            + " s left in turn "
-            + draft.turn().getTurn()
-            + ": "
-            + (acceptedVersion == 0
-                ? "you have NOT submitted yet"
-                : dirty
-                    ? "your latest changes are NOT submitted (v" + acceptedVersion + " counts)"
-                    : "your decision v" + acceptedVersion + " is in")
-            + ".");
+            + texts.say(
+                acceptedVersion == 0
+                    ? "play.reminder.not-submitted"
+                    : dirty ? "play.reminder.changed" : "play.reminder.in",
+                tick.secondsLeft(),
+                draft.turn().getTurn(),
+                acceptedVersion));
   }
 
   private void show() {
     if (team != null) {
-      out.println("Your team:");
-      Views.team(out, team);
+      out.println(texts.say("play.your-team"));
+      views.team(out, team);
     }
     if (draft == null) {
-      out.println(ended ? "The game has ended." : "No turn is open.");
+      out.println(texts.say(ended ? "play.ended" : "play.no-turn"));
       return;
     }
     TurnOpened t = draft.turn();
     out.println(
-        "Turn "
-            + t.getTurn()
-            + " (quarter "
-            + t.getQuarter()
-            + "): free "
-            + Views.hours(t.getFreeHours())
-            + " h + up to "
-            + Views.hours(t.getMaxOvertimeHours())
-            + " h overtime.");
+        texts.say(
+            "play.show-turn",
+            t.getTurn(),
+            t.getQuarter(),
+            views.hours(t.getFreeHours()),
+            views.hours(t.getMaxOvertimeHours())));
     acts(t);
-    draft.choices().forEach((d, o) -> out.println("  Dilemma " + d + ": " + o));
+    draft.choices().forEach((d, o) -> out.println("  " + texts.say("play.dilemma", d, o)));
     out.println("  " + budgetLine());
     out.println(
         "  "
-            + (acceptedVersion == 0
-                ? "Not submitted yet."
-                : "Submitted v" + acceptedVersion + (dirty ? "; newer changes not sent." : ".")));
+            + texts.say(
+                acceptedVersion == 0
+                    ? "play.not-submitted"
+                    : dirty ? "play.submitted-changed" : "play.submitted",
+                acceptedVersion));
     out.println("  " + timeLeft());
   }
 }

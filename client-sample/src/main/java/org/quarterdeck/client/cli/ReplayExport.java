@@ -12,6 +12,9 @@ import org.quarterdeck.protocol.v1.VariableChange;
 
 /** Renders a replay: a short summary, or an export as CSV (one row per change) or JSON. */
 final class ReplayExport {
+  /** The facilitator's replay summary is English for now: its wording is not in the bundles. */
+  private static final Views ENGLISH = Views.english();
+
   private ReplayExport() {}
 
   static void summary(PrintStream out, Replay replay) {
@@ -31,9 +34,9 @@ final class ReplayExport {
         out.println(
             "    team "
                 + (d.getTeam() + 1)
-                + Views.hat(d.getHat())
+                + ENGLISH.hat(d.getHat())
                 + ": "
-                + Views.hours(hours)
+                + ENGLISH.hours(hours)
                 + " h"
                 + (d.getDefaulted() ? " (default)" : ""));
       }

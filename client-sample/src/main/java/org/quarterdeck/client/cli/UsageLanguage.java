@@ -20,11 +20,15 @@ final class UsageLanguage {
 
   /** The usage texts for {@code environment}'s language. */
   static ResourceBundle bundle(Map<String, String> environment) {
+    return bundle(locale(environment));
+  }
+
+  /** The locale {@code QUARTERDECK_LANG} names, else the JVM's. */
+  static Locale locale(Map<String, String> environment) {
     String language = requireNonNull(environment, "environment").get(VARIABLE);
-    return bundle(
-        language == null || language.isBlank()
-            ? Locale.getDefault()
-            : Locale.forLanguageTag(language.strip().replace('_', '-')));
+    return language == null || language.isBlank()
+        ? Locale.getDefault()
+        : Locale.forLanguageTag(language.strip().replace('_', '-'));
   }
 
   /**
@@ -32,8 +36,13 @@ final class UsageLanguage {
    * locale as a fallback, so that {@code QUARTERDECK_LANG=en} gives English under a German locale.
    */
   static ResourceBundle bundle(Locale locale) {
+    return bundle(BUNDLE, locale);
+  }
+
+  /** Another bundle of this jar ({@code baseName}) in {@code locale}, English when it lacks one. */
+  static ResourceBundle bundle(String baseName, Locale locale) {
     return ResourceBundle.getBundle(
-        BUNDLE,
+        baseName,
         requireNonNull(locale, "locale"),
         ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
   }
@@ -41,5 +50,6 @@ final class UsageLanguage {
   /** Gives {@code line} and all its commands {@code bundle}. */
   static void apply(CommandLine line, ResourceBundle bundle) {
     line.setResourceBundle(requireNonNull(bundle, "bundle"));
+    line.setParameterExceptionHandler(new UsageErrors());
   }
 }

@@ -1,5 +1,7 @@
 package org.quarterdeck.client.cli;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
@@ -18,21 +20,33 @@ import org.quarterdeck.protocol.v1.TurnReport;
 import org.quarterdeck.protocol.v1.Variable;
 import org.quarterdeck.protocol.v1.VariableChange;
 
-/** Plain-text renderings shared by the commands: line-oriented, no terminal control. */
+/**
+ * Plain-text renderings shared by the commands: line-oriented, no terminal control; the words and
+ * the numbers' notation in the language of {@code texts}.
+ */
 final class Views {
-  private Views() {}
+  private final Texts texts;
 
-  static String num(double v) {
-    double a = Math.abs(v);
-    return String.format(Locale.ROOT, a != 0 && a < 10 ? "%.2f" : "%.1f", v);
+  Views(Texts texts) {
+    this.texts = requireNonNull(texts, "texts");
   }
 
-  static String signed(double v) {
+  /** The views in English: for callers that print nothing for people (CSV, logs). */
+  static Views english() {
+    return new Views(Texts.english());
+  }
+
+  String num(double v) {
+    double a = Math.abs(v);
+    return texts.number(v, a != 0 && a < 10 ? 2 : 1);
+  }
+
+  String signed(double v) {
     return (v >= 0 ? "+" : "") + num(v);
   }
 
-  static String hours(double h) {
-    return h == Math.rint(h) ? String.valueOf((long) h) : String.format(Locale.ROOT, "%.1f", h);
+  String hours(double h) {
+    return h == Math.rint(h) ? String.valueOf((long) h) : texts.number(h, 1);
   }
 
   static String duration(long millis) {
@@ -44,28 +58,25 @@ final class Views {
     return v.getLabel().isEmpty() ? v.getName() : v.getLabel();
   }
 
-  static void team(PrintStream out, TeamView team) {
+  void team(PrintStream out, TeamView team) {
     out.println(
         "  "
             + team.getName()
             + (team.getPlayersCount() > 0
                 ? " (" + String.join(", ", team.getPlayersList()) + ")"
-                : team.getBot() ? " (bot)" : ""));
+                : team.getBot() ? " (" + texts.say("view.bot") + ")" : ""));
     for (Variable v : team.getVariablesList()) {
       out.printf(Locale.ROOT, "    %-22s %10s%n", label(v), num(v.getValue()));
     }
   }
 
   /** What changed and why: each variable's move and the causes behind it. */
-  static void report(PrintStream out, TurnReport report) {
+  void report(PrintStream out, TurnReport report) {
     if (report.getDefaulted()) {
-      out.println("  (no decision arrived in time: the scenario's default decision was played)");
+      out.println("  " + texts.say("view.defaulted"));
     }
     for (EventView e : report.getEventsList()) {
-      out.println(
-          "  Event: "
-              + e.getTitle()
-              + (e.getNarrative().isEmpty() ? "" : " - " + e.getNarrative()));
+      event(out, e);
     }
     for (VariableChange c : report.getChangesList()) {
       double delta = c.getAfter() - c.getBefore();
@@ -86,43 +97,51 @@ final class Views {
             "      %s %s%s%n",
             signed(k.getDelta()),
             k.getLabel(),
-            k.getFromTurn() > 0 ? " (from turn " + k.getFromTurn() + ")" : "");
+            k.getFromTurn() > 0 ? " " + texts.say("view.from-turn", k.getFromTurn()) : "");
       }
     }
   }
 
-  static void standings(PrintStream out, List<Standing> standings) {
+  /** " Event: TITLE - NARRATIVE". */
+  void event(PrintStream out, EventView e) {
+    out.println(
+        "  "
+            + texts.say("view.event", e.getTitle())
+            + (e.getNarrative().isEmpty() ? "" : " - " + e.getNarrative()));
+  }
+
+  void standings(PrintStream out, List<Standing> standings) {
     if (standings.isEmpty()) {
       return;
     }
-    out.println("  Standings:");
+    out.println("  " + texts.say("view.standings"));
     for (Standing s : standings) {
       out.printf(
           Locale.ROOT,
-          "    %2d. %-20s results %10s%s%n",
+          "    %2d. %-20s %s %10s%s%n",
           s.getRank(),
           s.getName(),
+          texts.say("view.results"),
           num(s.getResults()),
-          s.getScore() != 0 ? "  score " + num(s.getScore()) : "");
+          s.getScore() != 0 ? "  " + texts.say("view.score") + " " + num(s.getScore()) : "");
     }
   }
 
-  static void quarter(PrintStream out, QuarterClosed q) {
-    out.println("=== Quarter " + q.getQuarter() + " closed ===");
+  void quarter(PrintStream out, QuarterClosed q) {
+    out.println(texts.say("view.quarter-closed", q.getQuarter()));
     if (q.getTarget() > 0 || q.getResults() > 0) {
       out.println(
-          "  Your results "
-              + num(q.getResults())
-              + " against a target of "
-              + num(q.getTarget())
-              + ": target "
-              + (q.getTargetMet() ? "MET" : "MISSED"));
+          "  "
+              + texts.say(
+                  q.getTargetMet() ? "view.target-met" : "view.target-missed",
+                  num(q.getResults()),
+                  num(q.getTarget())));
     }
     standings(out, q.getStandingsList());
   }
 
-  static void ended(PrintStream out, SessionEnded ended) {
-    out.println("=== Game over: final scores ===");
+  void ended(PrintStream out, SessionEnded ended) {
+    out.println(texts.say("view.game-over"));
     for (FinalScore s : ended.getScoresList()) {
       StringBuilder parts = new StringBuilder();
       for (Variable p : s.getPartsList()) {
@@ -138,25 +157,29 @@ final class Views {
       out.printf(Locale.ROOT, "  %-20s %10s%s%n", s.getName(), num(s.getScore()), parts);
     }
     if (ended.getDebriefCount() > 0) {
-      out.println("  Debrief:");
+      out.println("  " + texts.say("view.debrief"));
       ended.getDebriefList().forEach(line -> out.println("    - " + line));
     }
   }
 
-  static void lobby(PrintStream out, LobbyUpdate lobby) {
+  void lobby(PrintStream out, LobbyUpdate lobby) {
     for (LobbySeat s : lobby.getSeatsList()) {
       String who =
           !s.getDisplayName().isEmpty()
-              ? s.getDisplayName() + (s.getConnected() ? "" : " (disconnected)")
-              : s.getBot() ? "bot " + s.getBotStrategy() : "empty";
-      out.println("    team " + (s.getTeam() + 1) + hat(s.getHat()) + ": " + who);
+              ? s.getDisplayName()
+                  + (s.getConnected() ? "" : " (" + texts.say("view.disconnected") + ")")
+              : s.getBot()
+                  ? texts.say("view.bot") + " " + s.getBotStrategy()
+                  : texts.say("view.empty-seat");
+      out.println("    " + texts.say("view.team", s.getTeam() + 1) + hat(s.getHat()) + ": " + who);
     }
   }
 
-  static String hat(org.quarterdeck.protocol.v1.Hat hat) {
+  /** " leader", " manager" or "" for a seat that wears both hats. */
+  String hat(org.quarterdeck.protocol.v1.Hat hat) {
     return switch (hat) {
-      case LEADER -> " leader";
-      case MANAGER -> " manager";
+      case LEADER -> " " + texts.say("view.leader");
+      case MANAGER -> " " + texts.say("view.manager");
       default -> "";
     };
   }
@@ -166,26 +189,26 @@ final class Views {
   }
 
   /** A server's refusal in one line; UNAVAILABLE says plainly that the server lacks it. */
-  static String refusal(Throwable failure) {
+  String refusal(Throwable failure) {
     Throwable t = failure;
     while (t.getCause() != null && !(t instanceof ServerReplyException)) {
       t = t.getCause();
     }
     if (t instanceof ServerReplyException e) {
       if (e.error().getCode() == ErrorCode.UNAVAILABLE) {
-        return "the server cannot do this yet (UNAVAILABLE: " + e.error().getMessage() + ")";
+        return texts.say("view.unavailable", e.error().getMessage());
       }
-      return "the server refused: " + e.error().getCode() + ": " + e.error().getMessage();
+      return texts.say("view.refused", e.error().getCode(), e.error().getMessage());
     }
     if (t instanceof java.net.ConnectException
         || t instanceof java.nio.channels.ClosedChannelException) {
-      return "cannot reach the server ("
-          + (t.getMessage() == null ? "connection closed" : t.getMessage())
-          + ")";
+      return texts.say(
+          "view.unreachable",
+          t.getMessage() == null ? texts.say("view.connection-closed") : t.getMessage());
     }
     if (t instanceof java.util.concurrent.TimeoutException) {
-      return "no answer from the server in time (" + t.getMessage() + ")";
+      return texts.say("view.no-answer", t.getMessage());
     }
-    return "failed: " + t;
+    return texts.say("view.failed", t);
   }
 }

@@ -13,8 +13,7 @@ public final class Ranges {
   public static int check(CommandSpec spec, String option, int value, int min, int max) {
     if (value < min || value > max) {
       throw new ParameterException(
-          spec.commandLine(),
-          option + " must be between " + min + " and " + max + ", was " + value);
+          spec.commandLine(), Texts.of(spec).say("usage.range", option, min, max, value));
     }
     return value;
   }

@@ -409,12 +409,13 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Texts texts = Texts.of(spec);
     Application app;
     FacilitatorAccounts accounts;
     try {
       accounts = facilitators().load();
     } catch (IOException | IllegalArgumentException e) {
-      err.println("cannot start: --facilitators: " + e.getMessage());
+      err.println(texts.say("serve.cannot-start.facilitators", e.getMessage()));
       err.flush();
       return 1;
     }
@@ -432,7 +433,7 @@ public final class ServeCommand implements Callable<Integer> {
               .sessionLimits(sessionLimits())
               .recoveryThreads(recoveryThreads);
       if (database != null) {
-        cluster = openCluster(database, err);
+        cluster = openCluster(database, err, texts);
         options.storage(Storage.opened(cluster));
       } else {
         options.storage(Storage.files(data, storeOptions()));
@@ -441,20 +442,17 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (PortTaken e) {
       String flag = e.port() == PortTaken.Port.HTTP ? "--http-port" : "--tcp-port";
       err.println(
-          "cannot start: the "
-              + e.port()
-              + " port "
-              + e.portNumber()
-              + " is already in use (or not allowed); choose another with "
-              + flag
-              + " or "
-              + EnvironmentDefaults.envName(flag)
-              + " (0 picks a free port). "
-              + e.getMessage());
+          texts.say(
+              "serve.port-taken",
+              e.port(),
+              e.portNumber(),
+              flag,
+              EnvironmentDefaults.envName(flag),
+              e.getMessage()));
       err.flush();
       return 1;
     } catch (RuntimeException | IOException | java.sql.SQLException e) {
-      err.println("cannot start: " + e.getMessage());
+      err.println(texts.say("serve.cannot-start", e.getMessage()));
       err.flush();
       return 1;
     }
@@ -482,55 +480,40 @@ public final class ServeCommand implements Callable<Integer> {
     java.util.List<String> reachable =
         PublicUrl.candidates(publicUrl, addresses.http(), addresses.httpUrl());
     app.publicUrl(reachable.get(0));
-    out.println("Quarterdeck " + Version.version() + " is up.");
+    out.println(texts.say("serve.up", Version.version()));
+    out.println("  " + texts.say("serve.http", addresses.httpUrl()));
+    out.println("  " + texts.say("serve.websocket", addresses.webSocketUrl()));
+    out.println("  " + texts.say("serve.tcp", addresses.tcpUrl()));
     out.println(
-        "  HTTP       "
-            + addresses.httpUrl()
-            + "  (health: "
-            + addresses.httpUrl()
-            + "/healthz, metrics: "
-            + addresses.httpUrl()
-            + "/metrics)");
-    out.println("  WebSocket  " + addresses.webSocketUrl());
-    out.println("  TCP        " + addresses.tcpUrl());
-    out.println(
-        "  Open       "
-            + String.join("  ", reachable)
-            + "  (join links and QR codes use "
-            + reachable.get(0)
-            + (publicUrl == null ? "; set another with --public-url" : "")
-            + ")");
+        "  "
+            + texts.say(
+                "serve.open",
+                String.join("  ", reachable),
+                reachable.get(0),
+                publicUrl == null ? texts.say("serve.open.set-public-url") : ""));
     if (accounts.size() > 0) {
-      out.println(
-          "  Facilitators  "
-              + accounts.size()
-              + " accounts; sign in at "
-              + reachable.get(0)
-              + "/facilitator");
+      out.println("  " + texts.say("serve.facilitators", accounts.size(), reachable.get(0)));
     }
     if (cluster != null) {
       out.println(
-          "  Store      PostgreSQL "
-              + database
-              + " (node "
-              + cluster.lease().nodeId()
-              + ", epoch "
-              + cluster.lease().epoch()
-              + ", "
-              + app.sessions().sessionCount()
-              + " sessions recovered)");
+          "  "
+              + texts.say(
+                  "serve.store",
+                  database,
+                  cluster.lease().nodeId(),
+                  cluster.lease().epoch(),
+                  app.sessions().sessionCount()));
     } else {
       out.println(
-          "  Data       "
-              + data.toAbsolutePath().normalize()
-              + " (fsync "
-              + fsync.flagValue()
-              + ", "
-              + app.sessions().sessionCount()
-              + " sessions recovered)");
+          "  "
+              + texts.say(
+                  "serve.data",
+                  data.toAbsolutePath().normalize(),
+                  fsync.flagValue(),
+                  app.sessions().sessionCount()));
     }
     if (demo) {
-      printDemo(out, app.sessions(), addresses, reachable.get(0));
+      printDemo(out, texts, app.sessions(), addresses, reachable.get(0));
     }
     out.flush();
     stopped.await();
@@ -538,7 +521,7 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   /** Joins the cluster on {@code database}; a fenced node stops at once with exit code 75. */
-  private PostgresJournals openCluster(DatabaseUrl database, PrintWriter err)
+  private PostgresJournals openCluster(DatabaseUrl database, PrintWriter err, Texts texts)
       throws java.sql.SQLException {
     String address = "http://" + http().getHostString() + ":" + httpPort;
     String node = nodeId();
@@ -550,8 +533,7 @@ public final class ServeCommand implements Callable<Integer> {
           if (journals.lease().fenced()) {
             // another node owns this node's sessions now: stop at once, so that no client
             // keeps talking to a copy that can never save anything again
-            err.println(
-                "node " + node + " was fenced (epoch " + journals.lease().epoch() + "); stopping");
+            err.println(texts.say("serve.fenced", node, journals.lease().epoch()));
             err.flush();
             haltStatus = FENCED_EXIT_CODE;
             new Thread(() -> System.exit(FENCED_EXIT_CODE), "quarterdeck-fenced").start();
@@ -561,7 +543,11 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   private static void printDemo(
-      PrintWriter out, SessionManager sessions, ServerAddresses addresses, String publicUrl)
+      PrintWriter out,
+      Texts texts,
+      SessionManager sessions,
+      ServerAddresses addresses,
+      String publicUrl)
       throws Exception {
     SessionManager.Created demo =
         sessions
@@ -574,39 +560,32 @@ public final class ServeCommand implements Callable<Integer> {
     sessions.start(demo.sessionId()).get(10, TimeUnit.SECONDS);
     String client = "java -jar client-sample/target/quarterdeck-client.jar";
     out.println();
+    out.println(texts.say("serve.demo", demo.sessionId(), ScenarioCatalog.defaultName()));
+    out.println("  " + texts.say("serve.demo.join-code", demo.joinCode()));
     out.println(
-        "Demo session "
-            + demo.sessionId()
-            + " (scenario "
-            + ScenarioCatalog.defaultName()
-            + ", 6 teams played by bots until people join; turn 1"
-            + " is open, and each turn resolves when everyone seated has submitted)");
-    out.println("  Join code          " + demo.joinCode());
-    out.println("  Player page        " + publicUrl + "/?code=" + demo.joinCode());
+        "  " + texts.say("serve.demo.player-page", publicUrl + "/?code=" + demo.joinCode()));
     out.println(
-        "  Facilitator page   "
-            + publicUrl
-            + "/facilitator#token="
-            + demo.facilitatorToken()
-            + "&code="
-            + demo.joinCode());
-    out.println("  Facilitator token  " + demo.facilitatorToken());
-    out.println("  Play (one terminal per player):");
+        "  "
+            + texts.say(
+                "serve.demo.facilitator-page",
+                publicUrl
+                    + "/facilitator#token="
+                    + demo.facilitatorToken()
+                    + "&code="
+                    + demo.joinCode()));
+    out.println("  " + texts.say("serve.demo.facilitator-token", demo.facilitatorToken()));
+    out.println("  " + texts.say("serve.demo.play"));
     out.println(
         "    "
-            + client
-            + " play --server "
-            + addresses.webSocketUrl()
-            + " --join "
-            + demo.joinCode()
-            + " --name YOUR_NAME");
-    out.println("  Facilitate (pause, inject, force, end, replay):");
+            + texts.say(
+                "serve.demo.play-command", client, addresses.webSocketUrl(), demo.joinCode()));
+    out.println("  " + texts.say("serve.demo.facilitate"));
     out.println(
         "    "
-            + client
-            + " facilitate --server "
-            + addresses.webSocketUrl()
-            + " --token "
-            + demo.facilitatorToken());
+            + texts.say(
+                "serve.demo.facilitate-command",
+                client,
+                addresses.webSocketUrl(),
+                demo.facilitatorToken()));
   }
 }

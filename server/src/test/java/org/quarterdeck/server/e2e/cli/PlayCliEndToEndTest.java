@@ -238,4 +238,60 @@ class PlayCliEndToEndTest {
       assertEquals(0, play.exitCode(Duration.ofSeconds(10)));
     }
   }
+
+  /**
+   * Under {@code QUARTERDECK_LANG=de} the terminal speaks German: the turn, the booking, the
+   * results and the standings, with no English sentence of the client's bundle.
+   */
+  @Test
+  void aGermanPlayerReadsTheTurnInGerman() throws Exception {
+    try (QuarterdeckClient facilitator = server.client()) {
+      SessionCreated session =
+          server.create(facilitator, SessionSettings.newBuilder().setTeams(2).setSeed(7).build());
+      facilitator.resume(session.getFacilitatorToken()).get(10, SECONDS);
+      Terminal play =
+          Terminal.start(
+              java.util.Map.of("QUARTERDECK_LANG", "de"),
+              "play",
+              "--server",
+              server.webSocket().toString(),
+              "--join",
+              session.getJoinCode(),
+              "--name",
+              "Ada");
+      play.type("push=10 coach=7.5", "submit", "show", "wait", "quit");
+      play.await("^Beigetreten als Ada in Team \\d");
+      play.await("Noch ist keine Runde offen");
+      facilitate(facilitator, FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance()));
+      play.await("=== Runde 1 \\(Quartal 1\\) ist offen ===");
+      play.await("^  Entscheidung v1 für Runde 1 angenommen \\(17,5 h gebucht\\)");
+      facilitate(
+          facilitator, FacilitatorCommand.newBuilder().setForceResolve(Empty.getDefaultInstance()));
+      play.await("=== Ergebnisse von Runde 1: was sich änderte und warum ===");
+      play.await("^  Rangfolge:");
+      assertEquals(0, play.exitCode(Duration.ofSeconds(20)));
+
+      String out = play.transcript();
+      java.util.Properties english = new java.util.Properties();
+      java.util.Properties german = new java.util.Properties();
+      try (var en = getClass().getResourceAsStream("/org/quarterdeck/client/cli/Texts.properties");
+          var de =
+              getClass().getResourceAsStream("/org/quarterdeck/client/cli/Texts_de.properties")) {
+        english.load(new java.io.InputStreamReader(en, java.nio.charset.StandardCharsets.UTF_8));
+        german.load(new java.io.InputStreamReader(de, java.nio.charset.StandardCharsets.UTF_8));
+      }
+      java.util.List<String> left = new java.util.ArrayList<>();
+      for (String key : english.stringPropertyNames()) {
+        for (String part : english.getProperty(key).split("\\{\\d\\}|\n")) {
+          String words = part.strip();
+          if (words.matches(".*[a-z]+ [a-z]+.*")
+              && !german.getProperty(key).contains(words)
+              && out.contains(words)) {
+            left.add(key + ": " + words);
+          }
+        }
+      }
+      assertEquals(java.util.List.of(), left, out);
+    }
+  }
 }

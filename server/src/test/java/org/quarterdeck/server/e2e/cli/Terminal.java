@@ -31,6 +31,11 @@ final class Terminal implements AutoCloseable {
   private Terminal() {}
 
   static Terminal start(String... args) {
+    return start(System.getenv(), args);
+  }
+
+  /** As {@link #start(String...)} with {@code environment} as the command's environment. */
+  static Terminal start(java.util.Map<String, String> environment, String... args) {
     Terminal t = new Terminal();
     Thread thread =
         new Thread(
@@ -41,7 +46,8 @@ final class Terminal implements AutoCloseable {
                         args,
                         t.stdin(),
                         new PrintStream(t.out, true, StandardCharsets.UTF_8),
-                        new PrintStream(t.err, true, StandardCharsets.UTF_8)));
+                        new PrintStream(t.err, true, StandardCharsets.UTF_8),
+                        environment));
               } catch (Throwable e) {
                 t.exit.completeExceptionally(e);
               }

@@ -1,0 +1,199 @@
+package org.quarterdeck.client.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.quarterdeck.protocol.v1.Contribution;
+import org.quarterdeck.protocol.v1.FinalScore;
+import org.quarterdeck.protocol.v1.Hat;
+import org.quarterdeck.protocol.v1.LobbySeat;
+import org.quarterdeck.protocol.v1.LobbyUpdate;
+import org.quarterdeck.protocol.v1.QuarterClosed;
+import org.quarterdeck.protocol.v1.SessionEnded;
+import org.quarterdeck.protocol.v1.Standing;
+import org.quarterdeck.protocol.v1.TurnReport;
+import org.quarterdeck.protocol.v1.VariableChange;
+
+/**
+ * What the terminal client prints for people while it runs comes from Texts.properties /
+ * Texts_de.properties: both have every key with the same values, and in German the terminal's views
+ * and usage errors show no English sentence and write decimals with a comma.
+ */
+class CommandLineLanguageTest {
+  private static final Pattern SLOT = Pattern.compile("\\{\\d\\}");
+
+  /** picocli's own English words, which a German usage error must not show. */
+  private static final List<String> PICOCLI_ENGLISH =
+      List.of("Unknown option", "Missing required", "Invalid value", "Usage:", "Did you mean");
+
+  private static Properties bundle(String name) throws IOException {
+    Properties p = new Properties();
+    try (InputStream in = Texts.class.getResourceAsStream(name)) {
+      p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+    }
+    return p;
+  }
+
+  private static Set<String> slots(String pattern) {
+    Set<String> found = new TreeSet<>();
+    Matcher m = SLOT.matcher(pattern);
+    while (m.find()) {
+      found.add(m.group());
+    }
+    return found;
+  }
+
+  @Test
+  void germanHasEveryKeyOfEnglishWithTheSameValues() throws IOException {
+    Properties english = bundle("Texts.properties");
+    Properties german = bundle("Texts_de.properties");
+    assertEquals(english.stringPropertyNames(), german.stringPropertyNames());
+    for (String key : english.stringPropertyNames()) {
+      assertEquals(
+          slots(english.getProperty(key)), slots(german.getProperty(key)), key + ": values differ");
+    }
+  }
+
+  /**
+   * Every stretch of English words in the English bundle (the text between values, two words or
+   * more) that the German bundle does not also use, and that {@code output} contains.
+   */
+  static List<String> englishIn(String output) throws IOException {
+    Properties english = bundle("Texts.properties");
+    Properties german = bundle("Texts_de.properties");
+    List<String> found = new ArrayList<>();
+    for (String key : new TreeSet<>(english.stringPropertyNames())) {
+      for (String part : SLOT.split(english.getProperty(key))) {
+        for (String line : part.split("\n")) {
+          String words = line.strip();
+          if (words.matches(".*[a-z]+ [a-z]+.*")
+              && !german.getProperty(key).contains(words)
+              && output.contains(words)) {
+            found.add(key + ": " + words);
+          }
+        }
+      }
+    }
+    for (String words : PICOCLI_ENGLISH) {
+      if (output.contains(words)) {
+        found.add("picocli: " + words);
+      }
+    }
+    return found;
+  }
+
+  private static String germanError(String... args) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Main.run(
+            args,
+            new ByteArrayInputStream(new byte[0]),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.of("QUARTERDECK_LANG", "de"));
+    assertEquals(2, code, err.toString(StandardCharsets.UTF_8));
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void germanUsageErrorsAreGerman() throws IOException {
+    String unknown = germanError("play", "--server", "ws://127.0.0.1:1/ws", "--colour");
+    assertTrue(unknown.contains("Unbekannte Option: '--colour'"), unknown);
+    assertEquals(List.of(), englishIn(unknown), unknown);
+
+    String missing = germanError("play", "--join", "ABC", "--name", "Ana");
+    assertTrue(missing.contains("fehlt: --server"), missing);
+    assertEquals(List.of(), englishIn(missing), missing);
+
+    String badValue = germanError("play", "--server", "ws://127.0.0.1:1/ws", "--team", "zwei");
+    assertTrue(badValue.contains("Ungültiger Wert für --team: 'zwei'"), badValue);
+    assertEquals(List.of(), englishIn(badValue), badValue);
+
+    String outOfRange =
+        germanError(
+            "play",
+            "--server",
+            "ws://127.0.0.1:1/ws",
+            "--join",
+            "A",
+            "--name",
+            "B",
+            "--team",
+            "99");
+    assertTrue(outOfRange.contains("--team muss zwischen 0 und 60 liegen, war 99"), outOfRange);
+    assertEquals(List.of(), englishIn(outOfRange), outOfRange);
+  }
+
+  /** The views a player reads after a turn, a quarter and the game, in German. */
+  @Test
+  void germanTerminalViewsAreGerman() throws IOException {
+    Views views = new Views(new Texts(UsageLanguage.bundle(Texts.BUNDLE, Locale.GERMAN)));
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(sink, true, StandardCharsets.UTF_8);
+    views.report(
+        out,
+        TurnReport.newBuilder()
+            .setTurn(2)
+            .setDefaulted(true)
+            .addChanges(
+                VariableChange.newBuilder()
+                    .setName("morale")
+                    .setLabel("Moral")
+                    .setBefore(0.5)
+                    .setAfter(0.75)
+                    .addContributions(
+                        Contribution.newBuilder()
+                            .setLabel("Coaching")
+                            .setDelta(0.25)
+                            .setFromTurn(1)))
+            .build());
+    views.quarter(
+        out,
+        QuarterClosed.newBuilder()
+            .setQuarter(1)
+            .setResults(12.5)
+            .setTarget(10)
+            .setTargetMet(true)
+            .addStandings(
+                Standing.newBuilder().setRank(1).setName("Rot").setResults(12.5).setScore(3.25))
+            .build());
+    views.ended(
+        out,
+        SessionEnded.newBuilder()
+            .addScores(FinalScore.newBuilder().setName("Rot").setScore(42.5))
+            .addDebrief("Rot: Punkte 42,5")
+            .build());
+    views.lobby(
+        out,
+        LobbyUpdate.newBuilder()
+            .addSeats(LobbySeat.newBuilder().setTeam(0).setHat(Hat.LEADER).setDisplayName("Ana"))
+            .addSeats(LobbySeat.newBuilder().setTeam(1).setBot(true).setBotStrategy("adaptive"))
+            .addSeats(LobbySeat.newBuilder().setTeam(2))
+            .build());
+    String text = sink.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("Quartal 1 abgeschlossen"), text);
+    assertTrue(text.contains("Ziel ERREICHT"), text);
+    assertTrue(text.contains("12,5"), "a German decimal comma: " + text);
+    assertTrue(text.contains("(aus Runde 1)"), text);
+    assertTrue(text.contains("Team 3: frei"), text);
+    assertTrue(!text.contains("12.5"), "no decimal point: " + text);
+    assertEquals(List.of(), englishIn(text), text);
+  }
+}

@@ -1,0 +1,182 @@
+package org.quarterdeck.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the server's command line prints for people while it runs comes from Texts.properties /
+ * Texts_de.properties: both have every key with the same values, and a German run prints no English
+ * sentence in the start banner or a usage error.
+ */
+class CommandLineLanguageTest {
+  private static final Pattern SLOT = Pattern.compile("\\{\\d\\}");
+
+  /** picocli's own English words, which a German usage error must not show. */
+  private static final List<String> PICOCLI_ENGLISH =
+      List.of("Unknown option", "Missing required", "Invalid value", "Usage:", "Did you mean");
+
+  private static Properties bundle(String name) throws IOException {
+    Properties p = new Properties();
+    try (InputStream in = Texts.class.getResourceAsStream(name)) {
+      p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+    }
+    return p;
+  }
+
+  private static Set<String> slots(String pattern) {
+    Set<String> found = new TreeSet<>();
+    Matcher m = SLOT.matcher(pattern);
+    while (m.find()) {
+      found.add(m.group());
+    }
+    return found;
+  }
+
+  @Test
+  void germanHasEveryKeyOfEnglishWithTheSameValues() throws IOException {
+    Properties english = bundle("Texts.properties");
+    Properties german = bundle("Texts_de.properties");
+    assertEquals(english.stringPropertyNames(), german.stringPropertyNames());
+    for (String key : english.stringPropertyNames()) {
+      assertEquals(
+          slots(english.getProperty(key)), slots(german.getProperty(key)), key + ": values differ");
+    }
+  }
+
+  /**
+   * Every stretch of English words in the English bundle (the text between values, two words or
+   * more) that the German bundle does not also use, and that {@code output} contains.
+   */
+  static List<String> englishIn(String output) throws IOException {
+    Properties english = bundle("Texts.properties");
+    Properties german = bundle("Texts_de.properties");
+    List<String> found = new ArrayList<>();
+    for (String key : new TreeSet<>(english.stringPropertyNames())) {
+      for (String part : SLOT.split(english.getProperty(key))) {
+        String words = part.strip();
+        if (words.matches(".*[a-z]+ [a-z]+.*")
+            && !german.getProperty(key).contains(words)
+            && output.contains(words)) {
+          found.add(key + ": " + words);
+        }
+      }
+    }
+    for (String words : PICOCLI_ENGLISH) {
+      if (output.contains(words)) {
+        found.add("picocli: " + words);
+      }
+    }
+    return found;
+  }
+
+  private record Run(int code, String err) {}
+
+  private static Run german(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Main.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.of("QUARTERDECK_LANG", "de"));
+    return new Run(code, err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void germanUsageErrorsAreGerman() throws IOException {
+    Run unknown = german("serve", "--colour", "blue");
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().contains("Unbekannte Option: '--colour'"), unknown.err());
+    assertEquals(List.of(), englishIn(unknown.err()), unknown.err());
+
+    Run missing = german("export", "--data", "somewhere");
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("fehlt: --session"), missing.err());
+    assertEquals(List.of(), englishIn(missing.err()), missing.err());
+
+    Run badValue = german("serve", "--http-port", "zwölf");
+    assertEquals(2, badValue.code());
+    assertTrue(badValue.err().contains("Ungültiger Wert für --http-port: 'zwölf'"), badValue.err());
+    assertEquals(List.of(), englishIn(badValue.err()), badValue.err());
+  }
+
+  @Test
+  void englishUsageErrorsStayEnglish() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Main.run(
+            new String[] {"serve", "--colour", "blue"},
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.of("QUARTERDECK_LANG", "en"));
+    assertEquals(2, code);
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("Unknown option: '--colour'"));
+  }
+
+  /** {@code serve --demo} in its own JVM under QUARTERDECK_LANG=de: the banner is German. */
+  @Test
+  @Timeout(120)
+  void germanServeBannerIsGerman(@TempDir Path data) throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "serve",
+                "--demo",
+                "--http-port",
+                "0",
+                "--tcp-port",
+                "0",
+                "--data",
+                data.toString())
+            .redirectError(data.resolve("server.log").toFile());
+    builder.environment().put("QUARTERDECK_LANG", "de");
+    Process server = builder.start();
+    StringBuilder banner = new StringBuilder();
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      // The banner ends with how to facilitate the demo.
+      while ((line = out.readLine()) != null) {
+        banner.append(line).append('\n');
+        if (line.contains(" facilitate --server ")) {
+          break;
+        }
+      }
+    } finally {
+      server.destroy();
+      server.waitFor(30, TimeUnit.SECONDS);
+    }
+    String text = banner.toString();
+    assertTrue(text.contains("läuft."), text);
+    assertTrue(text.contains("Spielerseite"), text);
+    assertTrue(text.contains("Sitzungen wiederhergestellt"), text);
+    assertEquals(List.of(), englishIn(text), text);
+  }
+}
