@@ -53,27 +53,6 @@ import picocli.CommandLine.Spec;
  * input. Teams are numbered from 1 here, as players see them.
  */
 public final class FacilitateCommand {
-  static final String HELP =
-      """
-      Commands (one per line; TEAM is 1-based):
-        start | pause | resume | force | end      run the game
-        extend SECONDS                            add time to the open turn
-        until HH:MM[:SS]                          end the open turn at this time of day
-        inject DECK_EVENT_ID [TEAM...]            inject a scenario event (all teams by default)
-        inject-custom "TITLE" VAR=AMOUNT... [teams=1,2] [narrative="..."]
-                                                  e.g. inject-custom "Flu" morale=-5 stress=4
-        broadcast TEXT                            a message to everyone
-        kick TEAM [leader|manager]                a bot takes the seat
-        assign TEAM[/HAT] TO_TEAM[/HAT]           move a player to a seat a bot holds
-        assign TEAM[/HAT] bot STRATEGY            give a bot seat another strategy
-        live                                      the live view now
-        replay [FROM [TO]]                        turn-by-turn frames
-        export csv|json [FILE]                    the replay as CSV or JSON
-        wait-players N                            wait until N players have joined (scripts)
-        wait-turn N                               wait until turn N opens (scripts)
-        wait-end                                  wait until the session ends (scripts)
-        quit                                      leave; the session goes on""";
-
   private static final List<String> FACILITATE_WORDS =
       List.of(
           "start",
@@ -97,6 +76,7 @@ public final class FacilitateCommand {
           "help",
           "quit");
   private final PrintStream out;
+  private final Texts texts;
   private final Views views;
   private final Console console;
 
@@ -125,6 +105,7 @@ public final class FacilitateCommand {
 
   private FacilitateCommand(PrintStream out, Texts texts) {
     this.out = out;
+    this.texts = texts;
     this.views = new Views(texts);
     this.console = new Console(views);
   }
@@ -239,26 +220,12 @@ public final class FacilitateCommand {
                 .get(15, TimeUnit.SECONDS)
                 .getSessionCreated();
         token = created.getFacilitatorToken();
-        out.println("Session " + created.getSessionId() + " created.");
-        out.println("  Join code          " + created.getJoinCode());
-        out.println("  Facilitator token  " + token + "  (keep it secret)");
-        out.println(
-            "  Players run:  quarterdeck-client play --server "
-                + server
-                + " --join "
-                + created.getJoinCode()
-                + " --name NAME");
-        out.println(
-            "  Bots run:     quarterdeck-client bots --server "
-                + server
-                + " --join "
-                + created.getJoinCode()
-                + " --count N --strategy adaptive");
-        out.println(
-            "  Come back:    quarterdeck-client facilitate --server "
-                + server
-                + " --token "
-                + token);
+        out.println(texts.say("facilitate.created", created.getSessionId()));
+        out.println("  " + texts.say("facilitate.join-code", created.getJoinCode()));
+        out.println("  " + texts.say("facilitate.token", token));
+        out.println("  " + texts.say("facilitate.players-run", server, created.getJoinCode()));
+        out.println("  " + texts.say("facilitate.bots-run", server, created.getJoinCode()));
+        out.println("  " + texts.say("facilitate.come-back", server, token));
       } else {
         token = a.token;
       }
@@ -271,7 +238,7 @@ public final class FacilitateCommand {
       err.println("facilitate: " + e.getMessage());
       return 2;
     }
-    out.println("Type 'help' for the commands.");
+    out.println(texts.say("play.type-help"));
     if (screen != null) {
       console.echo(false);
       screen.readInto(console, "facilitator> ");
@@ -321,22 +288,17 @@ public final class FacilitateCommand {
       if (event instanceof Console.Line line) {
         return line(line.text());
       }
-      out.println("End of input: leaving. The session goes on; come back with your token.");
+      out.println(texts.say("facilitate.end-of-input"));
       return 0;
     } else if (event instanceof Console.Push push) {
       push(push.message());
     } else if (event instanceof Console.Dropped d) {
-      out.println(
-          "Connection lost; reconnecting in "
-              + d.delayMs()
-              + " ms (attempt "
-              + d.attempt()
-              + ")...");
+      out.println(texts.say("play.reconnecting", d.delayMs(), d.attempt()));
     } else if (event instanceof Console.Resumed r) {
-      out.println("Reconnected.");
+      out.println(texts.say("facilitate.reconnected"));
       apply(r.snapshot());
     } else if (event instanceof Console.GaveUp g) {
-      out.println("Disconnected: " + g.why());
+      out.println(texts.say("play.disconnected", g.why()));
       return 1;
     }
     if (waiting != null && waiting.getAsBoolean()) {
@@ -361,9 +323,9 @@ public final class FacilitateCommand {
     String command = w.get(0).toLowerCase(Locale.ROOT);
     try {
       switch (command) {
-        case "help", "?" -> out.println(HELP);
+        case "help", "?" -> out.println(texts.say("facilitate.help"));
         case "quit", "exit" -> {
-          out.println("Leaving. The session goes on.");
+          out.println(texts.say("facilitate.leaving"));
           return 0;
         }
         case "start" ->
@@ -384,7 +346,7 @@ public final class FacilitateCommand {
           }
           ZonedDateTime at = nextTimeOfDay(w.get(1), ZonedDateTime.now());
           out.println(
-              "  the turn ends at " + at.toLocalTime() + " (" + at.toOffsetDateTime() + ")");
+              "  " + texts.say("facilitate.turn-ends", at.toLocalTime(), at.toOffsetDateTime()));
           command(
               FacilitatorCommand.newBuilder().setDeadlineAtEpochMs(at.toInstant().toEpochMilli()));
         }
@@ -425,16 +387,16 @@ public final class FacilitateCommand {
         case "export" -> export(w);
         case "wait-players" -> {
           int n = number(w, 1, "wait-players N");
-          waitUntil(() -> humans >= n || ended, "Waiting for " + n + " player(s)...");
+          waitUntil(() -> humans >= n || ended, texts.say("facilitate.wait-players", n));
         }
         case "wait-turn" -> {
           int n = number(w, 1, "wait-turn N");
           waitUntil(
               () -> (turn >= n && phase == Phase.TURN_OPEN) || ended,
-              "Waiting for turn " + n + "...");
+              texts.say("facilitate.wait-turn", n));
         }
-        case "wait-end" -> waitUntil(() -> ended, "Waiting for the session to end...");
-        default -> out.println("  Unknown command '" + command + "'; type 'help'.");
+        case "wait-end" -> waitUntil(() -> ended, texts.say("facilitate.wait-end"));
+        default -> out.println("  " + texts.say("facilitate.unknown", command));
       }
     } catch (IllegalArgumentException e) {
       out.println("  " + e.getMessage());
@@ -552,7 +514,7 @@ public final class FacilitateCommand {
       ServerMessage reply = client.call(message).get(15, TimeUnit.SECONDS);
       if (reply.hasFacilitatorAck()) {
         FacilitatorAck ack = reply.getFacilitatorAck();
-        out.println("  ok (phase " + ack.getPhase() + ", turn " + ack.getTurn() + ")");
+        out.println("  " + texts.say("facilitate.ok", ack.getPhase(), ack.getTurn()));
       } else if (reply.hasLiveView()) {
         live(reply.getLiveView(), true);
       }
@@ -593,14 +555,14 @@ public final class FacilitateCommand {
       String text = ReplayExport.render(replayRequest(0, 0).getReplay(), w.get(1));
       if (w.size() > 2) {
         Files.writeString(Path.of(w.get(2)), text, StandardCharsets.UTF_8);
-        out.println("  Wrote " + w.get(2) + ".");
+        out.println("  " + texts.say("facilitate.wrote", w.get(2)));
       } else {
         out.print(text);
       }
     } catch (ExecutionException | TimeoutException e) {
       out.println("  export: " + views.refusal(e));
     } catch (IOException e) {
-      out.println("  export: cannot write: " + e.getMessage());
+      out.println("  export: " + texts.say("facilitate.cannot-write", e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -614,17 +576,13 @@ public final class FacilitateCommand {
     ended = phase == Phase.ENDED;
     humans = Views.humans(s.getLobby());
     out.println(
-        "Facilitating '"
-            + s.getTitle()
-            + "' ("
-            + s.getScenarioName()
-            + ", "
-            + s.getTeamsCount()
-            + " teams, mode "
-            + s.getMode()
-            + "), phase "
-            + s.getPhase()
-            + ".");
+        texts.say(
+            "facilitate.session",
+            s.getTitle(),
+            s.getScenarioName(),
+            s.getTeamsCount(),
+            s.getMode(),
+            s.getPhase()));
     lobby(s.getLobby());
   }
 
@@ -633,7 +591,7 @@ public final class FacilitateCommand {
       case LOBBY_UPDATE -> lobby(m.getLobbyUpdate());
       case LIVE_VIEW -> live(m.getLiveView(), false);
       case TURN_RESOLVED -> {
-        out.println("=== Turn " + m.getTurnResolved().getTurn() + " resolved ===");
+        out.println(texts.say("facilitate.resolved", m.getTurnResolved().getTurn()));
         views.standings(out, m.getTurnResolved().getStandingsList());
       }
       case QUARTER_CLOSED -> views.quarter(out, m.getQuarterClosed());
@@ -646,21 +604,17 @@ public final class FacilitateCommand {
         phase = m.getPhaseChanged().getPhase();
         turn = m.getPhaseChanged().getTurn();
         out.println(
-            "Phase "
-                + phase
-                + ", turn "
-                + turn
+            texts.say("facilitate.phase", phase, turn)
                 + (m.getPhaseChanged().getRemainingMs() > 0
-                    ? ", " + Views.duration(m.getPhaseChanged().getRemainingMs()) + " left"
+                    ? texts.say(
+                        "facilitate.left", Views.duration(m.getPhaseChanged().getRemainingMs()))
                     : ""));
       }
-      case BROADCAST -> out.println("[broadcast] " + m.getBroadcast().getText());
+      case BROADCAST ->
+          out.println("[" + texts.say("facilitate.broadcast") + "] " + m.getBroadcast().getText());
       case GOODBYE ->
           out.println(
-              "The server said goodbye: "
-                  + m.getGoodbye().getReason()
-                  + " "
-                  + m.getGoodbye().getMessage());
+              texts.say("play.goodbye", m.getGoodbye().getReason(), m.getGoodbye().getMessage()));
       default -> {} // SubmissionProgress is in the live view; unknown pushes are ignored
     }
   }
@@ -672,7 +626,7 @@ public final class FacilitateCommand {
       return;
     }
     lastLobby = text;
-    out.println("Lobby: " + humans + " player(s), " + lobby.getSpectators() + " spectator(s)");
+    out.println(texts.say("facilitate.lobby", humans, lobby.getSpectators()));
     views.lobby(out, lobby);
   }
 

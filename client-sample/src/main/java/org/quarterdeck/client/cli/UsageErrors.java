@@ -35,7 +35,7 @@ final class UsageErrors implements IParameterExceptionHandler {
   static String sentence(ParameterException ex, Texts texts) {
     if (ex instanceof UnmatchedArgumentException unmatched) {
       List<String> words = unmatched.getUnmatched();
-      boolean options = words.stream().allMatch(w -> w.startsWith("-"));
+      boolean options = !words.isEmpty() && words.get(0).startsWith("-");
       return texts.say(options ? "usage.unknown-option" : "usage.unexpected", quoted(words));
     }
     if (ex instanceof MissingParameterException missing) {

@@ -50,6 +50,7 @@ class EverySentenceTranslatedTest {
           Map.entry("e.message()", "a FrameError written at a typed site in net/"),
           Map.entry("message", "a sentence passed on by the method's caller, a typed site"),
           Map.entry("why", "FacilitatorDesk.refuse's callers, scanned as refuse(...) sites"),
+          Map.entry("shape.get().message()", "DecisionShape, worded as the decision.* patterns"),
           Map.entry("rejection.code() + \": \" + rejection.message()", "the engine's Verdicts"),
           // Known gaps, English where no pattern happens to match: an exception's message from
           // WireMapping (injected events), Strategies.parse (bot names), scenario validation and
@@ -144,8 +145,18 @@ class EverySentenceTranslatedTest {
       }
       int end = argumentEnd(text, at);
       String argument = text.substring(at, end).strip();
+      if (end < text.length() && text.charAt(end) == ',' && isField(argument)) {
+        // error(c, rid, CODE, "field.name", sentence): the sentence follows the field
+        at = end + 1;
+        end = argumentEnd(text, at);
+        argument = text.substring(at, end).strip();
+      }
       int line = 1 + (int) text.substring(0, m.start()).chars().filter(c -> c == '\n').count();
       String prefix = kind.equals("RejectionCode") ? code + ": " : "";
+      if (MADE_ELSEWHERE.containsKey(argument.replaceAll("\\s+", " "))) {
+        madeElsewhere.add(argument.replaceAll("\\s+", " "));
+        continue;
+      }
       for (String branch : branches(argument)) {
         String english = sentenceOf(branch);
         if (english == null) {
@@ -189,6 +200,12 @@ class EverySentenceTranslatedTest {
       }
     }
     return text.length();
+  }
+
+  /** A field name such as {@code "join_session.preferred_team"}: a literal first, no space. */
+  private static boolean isField(String argument) {
+    String sentence = sentenceOf(argument);
+    return sentence != null && argument.startsWith("\"") && !sentence.contains(" ");
   }
 
   /** The outcomes of a top-level {@code cond ? a : b} (each may nest), else the argument itself. */
@@ -274,6 +291,18 @@ class EverySentenceTranslatedTest {
   }
 
   private static String unescape(String s) {
-    return s.replace("\\\"", "\"").replace("\\'", "'").replace("\\n", "\n").replace("\\\\", "\\");
+    Matcher unicode = Pattern.compile("\\\\u([0-9a-fA-F]{4})").matcher(s);
+    StringBuilder out = new StringBuilder();
+    while (unicode.find()) {
+      unicode.appendReplacement(
+          out,
+          Matcher.quoteReplacement(String.valueOf((char) Integer.parseInt(unicode.group(1), 16))));
+    }
+    unicode.appendTail(out);
+    return out.toString()
+        .replace("\\\"", "\"")
+        .replace("\\'", "'")
+        .replace("\\n", "\n")
+        .replace("\\\\", "\\");
   }
 }
