@@ -3,9 +3,13 @@
 # Not a test: it prints figures.
 #
 #   scripts/cluster-bench.sh decisions DATABASE_URL [SESSIONS] [RATE] [SECONDS]
-#       Two nodes; a load generator per node (`load --workload decisions`, 2 players a session,
-#       half the sessions on each node) offers RATE decisions/s in total for SECONDS; prints each
-#       generator's acknowledged rate and latency.
+#       Acknowledged decisions per second through two node processes, first on the file store (each
+#       node its own directory), then on PostgreSQL (both nodes on one database), in the same run:
+#       one load generator process (NodesLoad: the client's `load --workload decisions` once per
+#       node, over the plain TCP game port, 2 players a session of which one submits) offers RATE
+#       decisions/s in total, half to each node, for SECONDS after a warm-up. Prints a table: each
+#       store's acknowledged rate, p50 and p99, the CPU seconds the nodes, the generator and
+#       PostgreSQL used, and PostgreSQL's rate as a fraction of the file store's.
 #   scripts/cluster-bench.sh takeover DATABASE_URL [SESSIONS] [RATE] [SECONDS]
 #       Node A gets SESSIONS sessions played at RATE decisions/s for SECONDS (so about
 #       RATE*SECONDS/SESSIONS decision records each, plus opening, seats and start) while node B
@@ -14,9 +18,11 @@
 #       (sessions, milliseconds, sessions/s).
 #
 # Each run creates its own database in the server DATABASE_URL points at (postgres://user@host:port/db).
-# SERVER_JAVA_OPTS (both nodes), SERVER_JAVA_OPTS_a / _b (one node), LOAD_JAVA_OPTS; KEEP=1 keeps the
-# logs; JFR_B=FILE dumps node b's flight recording (start one with SERVER_JAVA_OPTS_b). CP: the class path of server, protocol and client-sample with their dependencies (default: built
-# by Maven: mvn -o -q -pl server -am test-compile dependency:build-classpath).
+# SERVER_JAVA_OPTS (both nodes), SERVER_JAVA_OPTS_a / _b (one node), LOAD_JAVA_OPTS; NODE_FLAGS (more
+# serve flags for every node, e.g. "--db-writers 2"); KEEP=1 keeps the logs; JFR_B=FILE dumps node
+# b's flight recording (start one with SERVER_JAVA_OPTS_b). CP: the class path of server (with its
+# test classes), protocol and client-sample with their dependencies (default: built by Maven:
+# mvn -o -q -pl server -am test-compile dependency:build-classpath).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:?decisions or takeover}
@@ -28,7 +34,7 @@ seconds=${5:-20}
 if [ -z "${CP:-}" ]; then
   mvn -B -ntp -o -q -pl server -am test-compile dependency:build-classpath \
     -Dmdep.outputFile="$PWD/server/target/bench-cp.txt" >&2
-  CP=server/target/classes:protocol/target/classes:$(cat server/target/bench-cp.txt)
+  CP=server/target/classes:server/target/test-classes:protocol/target/classes:$(cat server/target/bench-cp.txt)
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/quarterdeck-cluster-bench.XXXXXX")
@@ -45,15 +51,17 @@ cleanup() {
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# start_node NAME: starts a node, sets port_NAME and pid_NAME
+# start_node NAME [STORE]: starts a node (STORE: "postgres", the default, or "file": its own
+# directory), sets port_NAME, tcp_NAME and pid_NAME
 start_node() {
-  local name=$1 http tcp opts=SERVER_JAVA_OPTS_$1
+  local name=$1 store=${2:-postgres} http tcp opts=SERVER_JAVA_OPTS_$1 storeflags=()
   http=$(free_port)
   tcp=$(free_port)
+  if [ "$store" = postgres ]; then storeflags=(--store "$base/$db" --node-id "$name"); fi
   # shellcheck disable=SC2086
   java ${SERVER_JAVA_OPTS:-} ${!opts:-} -cp "$CP" org.quarterdeck.server.cli.Main serve --bind 127.0.0.1 \
-    --http-port "$http" --tcp-port "$tcp" --data "$work/data-$name" --store "$base/$db" \
-    --node-id "$name" --creations-per-address-per-hour 1000000 --max-anonymous-sessions 20000 \
+    --http-port "$http" --tcp-port "$tcp" --data "$work/data-$name-$store" "${storeflags[@]}" \
+    --creations-per-address-per-hour 1000000 --max-anonymous-sessions 20000 ${NODE_FLAGS:-} \
     >"$work/$name.log" 2>&1 &
   local pid=$!
   pids+=("$pid")
@@ -63,7 +71,32 @@ start_node() {
   done
   grep -q "is up" "$work/$name.log" || { cat "$work/$name.log"; exit 1; }
   printf -v "port_$name" %s "$http"
+  printf -v "tcp_$name" %s "$tcp"
   printf -v "pid_$name" %s "$pid"
+}
+
+# cpu PID...: CPU seconds (user + system) the processes used so far
+cpu() {
+  local hz total=0 p
+  hz=$(getconf CLK_TCK)
+  for p in "$@"; do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total $hz" | awk '{printf "%.1f", $1 / $2}'
+}
+
+# PostgreSQL's CPU seconds so far: the postmaster, its processes and the ones that ended (read from
+# /proc: run the script where PostgreSQL runs, as a user that may read its data directory)
+pg_cpu() {
+  local dir post hz
+  dir=$(psql -qAt "$url" -c "SHOW data_directory")
+  post=$(head -1 "$dir/postmaster.pid" 2>/dev/null || true)
+  if [ -z "$post" ] || [ ! -r "/proc/$post/stat" ]; then echo 0; return; fi
+  hz=$(getconf CLK_TCK)
+  # shellcheck disable=SC2046
+  awk -v hz="$hz" -v post="/proc/$post/stat" '{t += $14 + $15} FILENAME == post {t += $16 + $17}
+    END {printf "%.1f", t / hz}' "/proc/$post/stat" $(pgrep -P "$post" | sed 's|.*|/proc/&/stat|') \
+    2>/dev/null || echo 0
 }
 
 # load PORT SESSIONS RATE SECONDS: the decisions workload against one node
@@ -77,15 +110,61 @@ load() {
 echo "$(nproc) cores, $(uname -srm), $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 case "$mode" in
   decisions)
-    start_node a
-    start_node b
-    load "$port_a" $((sessions / 2)) $((rate / 2)) "$seconds" >"$work/load-a.txt" 2>&1 &
-    la=$!
-    load "$port_b" $((sessions / 2)) $((rate / 2)) "$seconds" >"$work/load-b.txt" 2>&1 &
-    lb=$!
-    wait "$la" "$lb" || true
-    echo "--- node a"; cat "$work/load-a.txt"
-    echo "--- node b"; cat "$work/load-b.txt"
+    # one store at a time, the same two nodes' worth of processes and the same offered load
+    run_store() {
+      local store=$1 before_nodes before_gen before_pg
+      start_node a "$store"
+      start_node b "$store"
+      # shellcheck disable=SC2086
+      java ${LOAD_JAVA_OPTS:-} -cp "$CP" org.quarterdeck.server.bench.NodesLoad \
+        "tcp://127.0.0.1:$tcp_a,tcp://127.0.0.1:$tcp_b" --workload decisions \
+        --players $((sessions)) --sessions $((sessions / 2)) --rates $((rate / 2)) \
+        --step-seconds "$seconds" --warmup-seconds 5 --ceiling-steps 0 --source-addresses 16 \
+        --threads 1 >"$work/load-$store.txt" 2>&1 &
+      local gen=$!
+      pids+=("$gen")
+      # the CPU of the measured step only: from the end of the warm-up to the step's report
+      for _ in $(seq 1 600); do
+        [ "$(grep -c "decisions/s per connection" "$work/load-$store.txt" 2>/dev/null)" -ge 2 ] && break
+        kill -0 "$gen" 2>/dev/null || break
+        sleep 0.2
+      done
+      sleep 5
+      before_nodes=$(cpu "$pid_a" "$pid_b")
+      before_gen=$(cpu "$gen")
+      before_pg=$(pg_cpu)
+      sleep "$seconds"
+      after_nodes=$(cpu "$pid_a" "$pid_b")
+      after_gen=$(cpu "$gen")
+      after_pg=$(pg_cpu)
+      wait "$gen" || true
+      kill "$pid_a" "$pid_b" 2>/dev/null || true
+      wait "$pid_a" "$pid_b" 2>/dev/null || true
+      # the step lines of both nodes: "[0]   server  5000/s  sent N  accepted N  4990/s  p50 x  p90 x  p99 x ..."
+      awk -v store="$store" -v cn="$(echo "$after_nodes - $before_nodes" | bc -l)" \
+        -v cg="$(echo "$after_gen - $before_gen" | bc -l)" \
+        -v cp="$(echo "$after_pg - $before_pg" | bc -l)" -v s="$seconds" '
+        $2 == "server" && $4 == "sent" {
+          offered += $3 + 0; acked += $8 + 0
+          for (i = 1; i <= NF; i++) { if ($i == "p50") p50 = ($(i+1) > p50 ? $(i+1) : p50);
+                                      if ($i == "p99") p99 = ($(i+1) > p99 ? $(i+1) : p99) }
+          if ($0 ~ /errors \{[^}]/) errs = errs " " $0
+        }
+        END {
+          if (store == "file") cp = 0
+          printf "%-10s %8d %8.0f %9.1f %9.1f %8.1f %8.1f %8.1f\n", store, offered, acked, p50, p99,
+            cn / s, cg / s, cp / s > "/dev/stdout"
+          if (errs != "") print "  errors:" errs > "/dev/stderr"
+        }' "$work/load-$store.txt" | tee -a "$work/table.txt"
+    }
+    printf "%-10s %8s %8s %9s %9s %8s %8s %8s\n" store offered/s acked/s "p50 ms" "p99 ms" \
+      "nodes" "gen" "postgres"
+    printf "%-10s %8s %8s %9s %9s %26s\n" "" "" "" "(worst)" "(worst)" "(cores busy, CPU s / s)"
+    run_store file
+    run_store postgres
+    awk '{r[$1] = $3} END {if (r["file"] > 0) printf "PostgreSQL / file store: %.2f\n", r["postgres"] / r["file"]}' \
+      "$work/table.txt"
+    if [ "${VERBOSE:-0}" = 1 ]; then cat "$work"/load-*.txt; fi
     ;;
   takeover)
     start_node a

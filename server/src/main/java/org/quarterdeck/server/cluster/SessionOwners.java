@@ -16,8 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.quarterdeck.server.port.OwnerDirectory;
-import org.quarterdeck.server.session.JoinCodes;
-import org.quarterdeck.server.session.Tokens;
+import org.quarterdeck.server.port.SessionKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +101,7 @@ public final class SessionOwners implements OwnerDirectory, AutoCloseable {
   }
 
   @Override
-  public CompletableFuture<Place> locate(Key key) {
+  public CompletableFuture<Place> locate(SessionKey key) {
     requireNonNull(key, "key");
     try {
       return CompletableFuture.supplyAsync(() -> find(key), lookups);
@@ -111,7 +110,7 @@ public final class SessionOwners implements OwnerDirectory, AutoCloseable {
     }
   }
 
-  private Place find(Key key) {
+  private Place find(SessionKey key) {
     try {
       for (int attempt = 0; attempt < 3; attempt++) {
         Owner owner = owner(key);
@@ -162,20 +161,16 @@ public final class SessionOwners implements OwnerDirectory, AutoCloseable {
     }
   }
 
-  private Owner owner(Key key) throws SQLException {
+  private Owner owner(SessionKey key) throws SQLException {
     String where =
-        switch (key.by()) {
+        switch (key.kind()) {
           case JOIN_CODE -> " WHERE o.join_code = ?";
           case SESSION_ID -> " WHERE o.session_id = ?";
-          case TOKEN ->
+          case TOKEN_HASH ->
               " WHERE o.session_id = (SELECT session_id FROM member_token WHERE token_hash = ?)";
         };
-    String value =
-        switch (key.by()) {
-          case JOIN_CODE -> JoinCodes.normalize(key.value());
-          case SESSION_ID -> key.value();
-          case TOKEN -> Tokens.hash(key.value());
-        };
+    // a SessionKey holds a join code normalized and a token hashed, as the tables do
+    String value = key.value();
     try (Connection c = db.getConnection();
         PreparedStatement p = c.prepareStatement(OWNER + where)) {
       p.setString(1, value);

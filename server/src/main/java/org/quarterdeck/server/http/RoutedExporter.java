@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import org.quarterdeck.server.port.OwnerDirectory;
+import org.quarterdeck.server.port.SessionKey;
 
 /**
  * Exports on a cluster node: a session this node serves is exported here; one served by another
@@ -34,7 +35,7 @@ public final class RoutedExporter implements Exporter {
   @Override
   public CompletableFuture<String> export(String sessionId, String token, boolean csv) {
     return locator
-        .locate(new OwnerDirectory.Key(OwnerDirectory.By.SESSION_ID, sessionId))
+        .locate(SessionKey.sessionId(sessionId))
         .thenCompose(
             place ->
                 switch (place.where()) {

@@ -15,9 +15,9 @@ import org.quarterdeck.protocol.v1.ErrorCode;
 import org.quarterdeck.server.port.Connection;
 import org.quarterdeck.server.port.Errors;
 import org.quarterdeck.server.port.OwnerDirectory;
-import org.quarterdeck.server.port.OwnerDirectory.Key;
 import org.quarterdeck.server.port.OwnerDirectory.Place;
 import org.quarterdeck.server.port.SessionGateway;
+import org.quarterdeck.server.port.SessionKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,18 +72,23 @@ public final class RoutingGateway implements SessionGateway {
     }
   }
 
-  /** The session a message names, or null when it names none (or its connection's own). */
-  static Key keyOf(ClientMessage m) {
+  /**
+   * The session a message names, or null when it names none (an empty name, or its connection's own
+   * session).
+   */
+  static SessionKey keyOf(ClientMessage m) {
     return switch (m.getBodyCase()) {
-      case JOIN_SESSION -> new Key(OwnerDirectory.By.JOIN_CODE, m.getJoinSession().getJoinCode());
-      case SPECTATE -> new Key(OwnerDirectory.By.JOIN_CODE, m.getSpectate().getJoinCode());
-      case RESUME -> new Key(OwnerDirectory.By.TOKEN, m.getResume().getToken());
-      case GET_REPLAY ->
-          m.getGetReplay().getSessionId().isEmpty()
-              ? null
-              : new Key(OwnerDirectory.By.SESSION_ID, m.getGetReplay().getSessionId());
+      case JOIN_SESSION -> named(m.getJoinSession().getJoinCode(), SessionKey::joinCode);
+      case SPECTATE -> named(m.getSpectate().getJoinCode(), SessionKey::joinCode);
+      case RESUME -> named(m.getResume().getToken(), SessionKey::token);
+      case GET_REPLAY -> named(m.getGetReplay().getSessionId(), SessionKey::sessionId);
       default -> null;
     };
+  }
+
+  private static SessionKey named(
+      String name, java.util.function.Function<String, SessionKey> key) {
+    return name.isEmpty() ? null : key.apply(name);
   }
 
   @Override
@@ -92,8 +97,8 @@ public final class RoutingGateway implements SessionGateway {
     if (route != null && route.take(message)) {
       return;
     }
-    Key key = keyOf(message);
-    if (key == null || key.value().isEmpty()) {
+    SessionKey key = keyOf(message);
+    if (key == null) {
       local.handle(connection, message);
       return;
     }

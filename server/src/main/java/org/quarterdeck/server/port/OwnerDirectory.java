@@ -5,35 +5,24 @@ import static java.util.Objects.requireNonNull;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Which node serves a session, for a server that is one node of several (the cluster answers it
- * from its database; the session layer's own {@link SessionLocator} answers for this node only):
- * here, on another node (reach it there), or nowhere this node can tell (answer as if alone: not
- * found). A single server needs none.
+ * Which node serves a session, for a server that is one node of several: here, on another node
+ * (reach it there), or moving (its node stopped answering; ask again soon). The cluster answers it
+ * from its database ({@code cluster.SessionOwners}); a single server needs none. This is the one
+ * "where is a session" seam: the session layer answers only for itself ({@code
+ * SessionManager.sessionHere}), synchronously, and asks nobody else.
  */
 public interface OwnerDirectory {
-  /** Finds the node that serves the session {@code key} names; never fails for a missing one. */
-  CompletableFuture<Place> locate(Key key);
+  /**
+   * Finds the node that serves the session {@code key} names (HERE for one nobody serves: this node
+   * answers as a single server would); fails only when it cannot ask (the database is away).
+   */
+  CompletableFuture<Place> locate(SessionKey key);
 
   /**
    * Whether {@code node} held its lease at the last look (at most about a second old): a relay to a
    * node that lost it is closed, so that its clients reconnect to the session's next owner.
    */
   boolean live(String node);
-
-  /** What a client named a session by. */
-  enum By {
-    JOIN_CODE,
-    TOKEN,
-    SESSION_ID
-  }
-
-  /** A join code, a member's token or a session id, as the client sent it. */
-  record Key(By by, String value) {
-    public Key {
-      requireNonNull(by, "by");
-      requireNonNull(value, "value");
-    }
-  }
 
   /** Where a session is served. */
   enum Where {

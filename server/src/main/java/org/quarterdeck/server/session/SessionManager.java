@@ -22,14 +22,13 @@ import org.quarterdeck.server.facilitator.FacilitatorAccounts;
 import org.quarterdeck.server.facilitator.SignIns;
 import org.quarterdeck.server.port.Connection;
 import org.quarterdeck.server.port.SessionGateway;
-import org.quarterdeck.server.port.SessionLocator;
+import org.quarterdeck.server.port.SessionKey;
 
 /**
  * The session layer as the rest of the server sees it: a thin front over the parts that do the work
  * — {@link SessionRouter} (a message to its session), {@link SessionRegistry} (the sessions here,
- * and the {@link SessionLocator} seam for those elsewhere), {@link SessionFactory} (creating
- * sessions), {@link SessionRecovery} (start-up recovery, takeover, rebuilds) and {@link
- * SessionArchive}.
+ * by id, join code and token), {@link SessionFactory} (creating sessions), {@link SessionRecovery}
+ * (start-up recovery, takeover, rebuilds) and {@link SessionArchive}.
  */
 public final class SessionManager implements SessionGateway {
   static final int MAX_SCENARIO_CHARS = 48 * 1024;
@@ -248,16 +247,11 @@ public final class SessionManager implements SessionGateway {
   }
 
   /**
-   * Where a session named by id, join code or token lives: here (this node runs it) or, when this
-   * node does not, what the locator given to {@link #locateElsewhere} says (unknown by default).
+   * The id of the session this node runs under that id, join code or token; empty when it runs none
+   * (on a cluster, {@code port.OwnerDirectory} says which node does).
    */
-  public SessionLocator locator() {
-    return registry;
-  }
-
-  /** Plugs in the answer for sessions other nodes own (a cluster's ownership table). */
-  public void locateElsewhere(SessionLocator elsewhere) {
-    registry.locateElsewhere(elsewhere);
+  public Optional<String> sessionHere(SessionKey key) {
+    return registry.idOf(key);
   }
 
   /** The join code a facilitator's room link leads to now (their newest running session). */

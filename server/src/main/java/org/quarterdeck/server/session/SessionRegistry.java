@@ -1,27 +1,22 @@
 package org.quarterdeck.server.session;
 
-import static java.util.Objects.requireNonNull;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.quarterdeck.protocol.v1.SessionRecord;
 import org.quarterdeck.server.port.SessionKey;
-import org.quarterdeck.server.port.SessionLocation;
-import org.quarterdeck.server.port.SessionLocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The sessions this node runs, by id, join code and token hash, each with the thread it runs on;
- * and the sessions set aside (quarantined) with the reason, by the same names. It answers {@link
- * SessionLocator} for this node: {@link SessionLocation.Here} or, for a name it does not hold,
- * whatever the locator of the sessions owned elsewhere says (a cluster plugs its answer in with
- * {@link #locateElsewhere}).
+ * and the sessions set aside (quarantined) with the reason, by the same names. Which node runs a
+ * session it does not hold is the cluster's question ({@code port.OwnerDirectory}), not this one's.
  */
-final class SessionRegistry implements SessionLocator {
+final class SessionRegistry {
   private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
 
   private final Map<String, GameSession> byId = new ConcurrentHashMap<>();
@@ -32,24 +27,18 @@ final class SessionRegistry implements SessionLocator {
   private final Map<String, String> quarantinedByCode = new ConcurrentHashMap<>();
   private final Map<String, String> quarantined = new ConcurrentHashMap<>();
   private final AtomicInteger archivedCount = new AtomicInteger();
-  private volatile SessionLocator elsewhere = SessionLocator.nowhere();
 
-  // ------------------------------------------------------------------ the seam for a cluster
+  // ------------------------------------------------------------------ by name
 
-  @Override
-  public SessionLocation locate(SessionKey key) {
+  /** The id of the session this node runs under that id, join code or token. */
+  Optional<String> idOf(SessionKey key) {
     GameSession session =
         switch (key.kind()) {
           case SESSION_ID -> byId.get(key.value());
           case JOIN_CODE -> byCode.get(key.value());
           case TOKEN_HASH -> byToken.get(key.value());
         };
-    return session != null ? new SessionLocation.Here(session.id()) : elsewhere.locate(key);
-  }
-
-  /** Where the sessions this node does not run live (a cluster's ownership table). */
-  void locateElsewhere(SessionLocator locator) {
-    this.elsewhere = requireNonNull(locator, "locator");
+    return Optional.ofNullable(session).map(GameSession::id);
   }
 
   // ------------------------------------------------------------------ sessions here

@@ -1,41 +1,30 @@
 package org.quarterdeck.server.e2e;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quarterdeck.server.e2e.ClusterHarness.call;
+import static org.quarterdeck.server.e2e.ClusterHarness.create;
+import static org.quarterdeck.server.e2e.ClusterHarness.join;
+import static org.quarterdeck.server.e2e.ClusterHarness.resume;
 
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.quarterdeck.client.ClientOptions;
 import org.quarterdeck.client.QuarterdeckClient;
 import org.quarterdeck.protocol.v1.ActHours;
 import org.quarterdeck.protocol.v1.ClientMessage;
-import org.quarterdeck.protocol.v1.CreateSession;
 import org.quarterdeck.protocol.v1.Decision;
-import org.quarterdeck.protocol.v1.Empty;
-import org.quarterdeck.protocol.v1.FacilitatorCommand;
-import org.quarterdeck.protocol.v1.JoinSession;
-import org.quarterdeck.protocol.v1.Resume;
 import org.quarterdeck.protocol.v1.ServerMessage;
-import org.quarterdeck.protocol.v1.SessionSettings;
+import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.Snapshot;
 import org.quarterdeck.protocol.v1.SubmitDecision;
 import org.quarterdeck.server.Application;
-import org.quarterdeck.server.ServerOptions;
-import org.quarterdeck.server.Storage;
-import org.quarterdeck.server.cluster.PostgresJournals;
 import org.quarterdeck.server.cluster.TestDatabase;
 
 /**
@@ -44,34 +33,18 @@ import org.quarterdeck.server.cluster.TestDatabase;
  * the restart, the operator's views: /cluster, /healthz, /readyz, /metrics.
  */
 class ClusterDatabaseRestartTest {
-  private TestDatabase database;
-  private final List<Application> nodes = new ArrayList<>();
-  private final List<QuarterdeckClient> clients = new ArrayList<>();
+  private ClusterHarness cluster;
 
   @BeforeEach
   void start() throws Exception {
-    database = TestDatabase.create();
+    cluster = new ClusterHarness(TestDatabase.create());
   }
 
   @AfterEach
   void stop() throws Exception {
-    clients.forEach(QuarterdeckClient::close);
-    nodes.forEach(Application::close);
-    if (database != null) {
-      database.close();
+    if (cluster != null) {
+      cluster.close();
     }
-  }
-
-  private Application node(String id) throws Exception {
-    Application app =
-        ServerOptions.loopback()
-            .serverName("quarterdeck-test")
-            .storage(
-                Storage.opened(
-                    PostgresJournals.open(database.url(), new PostgresJournals.Node(id, id, id))))
-            .start();
-    nodes.add(app);
-    return app;
   }
 
   @Test
@@ -83,47 +56,20 @@ class ClusterDatabaseRestartTest {
           "restarting PostgreSQL needs the server .ci/run started"
               + " (QUARTERDECK_TEST_DATABASE_DIR)");
     }
-    Application a = node("node-a");
-    node("node-b");
+    Application a = cluster.node("node-a");
+    cluster.node("node-b");
     URI tcp = URI.create(a.addresses().tcpUrl());
-    QuarterdeckClient f = connect(tcp);
-    var created =
-        call(
-                f,
-                ClientMessage.newBuilder()
-                    .setCreateSession(
-                        CreateSession.newBuilder()
-                            .setSettings(
-                                SessionSettings.newBuilder()
-                                    .setTeams(2)
-                                    .setSeed(7)
-                                    .setTurnDeadlineSeconds(3600))))
-            .getSessionCreated();
-    call(
-        f,
-        ClientMessage.newBuilder()
-            .setResume(Resume.newBuilder().setToken(created.getFacilitatorToken())));
+    QuarterdeckClient f = cluster.connect(tcp);
+    SessionCreated created = create(f, 7, 3600);
     QuarterdeckClient[] players = new QuarterdeckClient[2];
+    String[] tokens = new String[2];
     for (int p = 0; p < 2; p++) {
-      players[p] = connect(tcp);
-      call(
-          players[p],
-          ClientMessage.newBuilder()
-              .setJoinSession(
-                  JoinSession.newBuilder()
-                      .setJoinCode(created.getJoinCode())
-                      .setDisplayName("P" + p)
-                      .setPreferredTeam(p)));
+      players[p] = cluster.connect(tcp);
+      tokens[p] = join(players[p], created.getJoinCode(), p);
     }
-    assertFalse(
-        call(
-                f,
-                ClientMessage.newBuilder()
-                    .setFacilitator(
-                        FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance())))
-            .hasError());
-    long epochA = value("SELECT epoch FROM node_lease WHERE node_id = 'node-a'");
-    long epochB = value("SELECT epoch FROM node_lease WHERE node_id = 'node-b'");
+    ClusterHarness.start(f, created);
+    long epochA = cluster.value("SELECT epoch FROM node_lease WHERE node_id = 'node-a'");
+    long epochB = cluster.value("SELECT epoch FROM node_lease WHERE node_id = 'node-b'");
 
     // the operator's views of the cluster
     String http = a.addresses().httpUrl();
@@ -150,20 +96,15 @@ class ClusterDatabaseRestartTest {
     assertEquals(0, restart.waitFor(), "pg_ctl restart");
     submitUntilAccepted(players[1], 1);
     // the turn resolved with both decisions: turn 2 is open, and player 0 plays on
-    Snapshot snap =
-        call(
-                players[0],
-                ClientMessage.newBuilder()
-                    .setResume(Resume.newBuilder().setToken(tokenOf(players[0]))))
-            .getSnapshot();
+    Snapshot snap = resume(players[0], tokens[0]);
     assertEquals(2, snap.getOpenTurn().getTurn(), "turn 1 resolved across the restart");
 
     // nobody was fenced by the outage alone; the session stayed with its owner
     Thread.sleep(Duration.ofSeconds(7).toMillis()); // past a lease TTL and a takeover round
-    assertEquals(epochA, value("SELECT epoch FROM node_lease WHERE node_id = 'node-a'"));
-    assertEquals(epochB, value("SELECT epoch FROM node_lease WHERE node_id = 'node-b'"));
-    assertEquals(2, value("SELECT count(*) FROM node_lease WHERE state = 'live'"));
-    assertEquals(1, value("SELECT count(*) FROM session_owner WHERE node_id = 'node-a'"));
+    assertEquals(epochA, cluster.value("SELECT epoch FROM node_lease WHERE node_id = 'node-a'"));
+    assertEquals(epochB, cluster.value("SELECT epoch FROM node_lease WHERE node_id = 'node-b'"));
+    assertEquals(2, cluster.value("SELECT count(*) FROM node_lease WHERE state = 'live'"));
+    assertEquals(1, cluster.value("SELECT count(*) FROM session_owner WHERE node_id = 'node-a'"));
     System.out.printf(
         "database restart: %d UNAVAILABLE replies before the decision was"
             + " accepted; no takeover%n",
@@ -178,12 +119,6 @@ class ClusterDatabaseRestartTest {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
     assertEquals(status, response.statusCode(), url + ": " + response.body());
     return response.body();
-  }
-
-  private final java.util.Map<QuarterdeckClient, String> tokens = new java.util.HashMap<>();
-
-  private String tokenOf(QuarterdeckClient c) {
-    return tokens.get(c);
   }
 
   private int submitUntilAccepted(QuarterdeckClient c, int turn) throws Exception {
@@ -216,32 +151,5 @@ class ClusterDatabaseRestartTest {
       Thread.sleep(200);
     }
     throw new AssertionError("the decision was never accepted");
-  }
-
-  private QuarterdeckClient connect(URI tcp) throws Exception {
-    QuarterdeckClient c =
-        QuarterdeckClient.connect(
-                tcp, ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(15)))
-            .get(10, SECONDS);
-    c.hello().get(10, SECONDS);
-    clients.add(c);
-    return c;
-  }
-
-  private ServerMessage call(QuarterdeckClient c, ClientMessage.Builder m) throws Exception {
-    ServerMessage reply = c.request(m).get(20, SECONDS);
-    if (reply.hasJoined()) {
-      tokens.put(c, reply.getJoined().getToken());
-    }
-    return reply;
-  }
-
-  private long value(String sql) throws Exception {
-    try (Connection c = database.connect();
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery(sql)) {
-      assertTrue(r.next());
-      return r.getLong(1);
-    }
   }
 }

@@ -3,6 +3,7 @@ package org.quarterdeck.server.e2e;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quarterdeck.server.e2e.ClusterHarness.call;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,7 +35,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.quarterdeck.client.ClientOptions;
 import org.quarterdeck.client.QuarterdeckClient;
 import org.quarterdeck.protocol.v1.ActHours;
 import org.quarterdeck.protocol.v1.ClientMessage;
@@ -51,6 +50,7 @@ import org.quarterdeck.protocol.v1.Resume;
 import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.SessionSettings;
+import org.quarterdeck.protocol.v1.SignIn;
 import org.quarterdeck.protocol.v1.Snapshot;
 import org.quarterdeck.protocol.v1.SubmitDecision;
 import org.quarterdeck.server.cli.ServeCommand;
@@ -63,6 +63,7 @@ import org.quarterdeck.server.replay.Reenactment;
 import org.quarterdeck.server.replay.Timeline;
 import org.quarterdeck.server.scenario.ScenarioCatalog;
 import org.quarterdeck.server.session.Journals;
+import org.quarterdeck.server.testing.Await;
 
 /**
  * The issue's run: three node processes on one PostgreSQL behind HAProxy (docs/haproxy.cfg, the
@@ -83,13 +84,19 @@ class ClusterProxyTest {
   private static final int TURNS = 12;
   private static final Duration PATIENCE = Duration.ofSeconds(60);
 
+  /**
+   * The address HAProxy connects to the nodes from, and the only one they trust to send a PROXY
+   * header: the test's own requests to the nodes come from 127.0.0.1 and stay plain.
+   */
+  private static final String PROXY_SOURCE = "127.0.0.2";
+
   @TempDir Path logs;
+  private ClusterHarness cluster;
   private TestDatabase database;
   private final Node[] nodes = new Node[3];
   private Process haproxy;
   private int proxyHttp;
   private int proxyTcp;
-  private final List<QuarterdeckClient> clients = Collections.synchronizedList(new ArrayList<>());
   private final ExecutorService bots = Executors.newFixedThreadPool(16);
 
   /** One node process, restarted on the same ports under the same id. */
@@ -106,43 +113,33 @@ class ClusterProxyTest {
     }
 
     void start() throws Exception {
-      Path java = Path.of(System.getProperty("java.home"), "bin", "java");
       process =
           new ProcessBuilder(
-                  java.toString(),
-                  "-XX:TieredStopAtLevel=1",
-                  "-Xmx256m",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "org.quarterdeck.server.cli.Main",
-                  "serve",
-                  "--bind",
-                  "127.0.0.1",
-                  "--http-port",
-                  Integer.toString(http),
-                  "--tcp-port",
-                  Integer.toString(tcp),
-                  "--store",
-                  database.operatorUrl(),
-                  "--node-id",
-                  id)
+                  cluster.nodeCommand(
+                      id,
+                      "--bind",
+                      "127.0.0.1",
+                      "--http-port",
+                      Integer.toString(http),
+                      "--tcp-port",
+                      Integer.toString(tcp),
+                      "--trusted-proxies",
+                      PROXY_SOURCE))
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(id + ".log").toFile()))
               .start();
     }
 
-    void awaitReady() throws Exception {
-      long deadline = System.nanoTime() + PATIENCE.toNanos();
-      while (System.nanoTime() < deadline) {
-        if (!process.isAlive()) {
-          throw new AssertionError(id + " exited: " + Files.readString(logs.resolve(id + ".log")));
-        }
-        if (status("http://127.0.0.1:" + http + "/readyz") == 200) {
-          return;
-        }
-        Thread.sleep(100);
-      }
-      throw new AssertionError(id + " not ready within " + PATIENCE);
+    void awaitReady() {
+      Await.until(
+          id + " ready",
+          PATIENCE,
+          () -> {
+            if (!process.isAlive()) {
+              throw new AssertionError(id + " exited: " + read(logs.resolve(id + ".log")));
+            }
+            return status("http://127.0.0.1:" + http + "/readyz") == 200;
+          });
     }
 
     long sessionsHeld() throws Exception {
@@ -178,6 +175,7 @@ class ClusterProxyTest {
   void start() throws Exception {
     String haproxyBinary = haproxyBinary();
     database = TestDatabase.create();
+    cluster = new ClusterHarness(database);
     for (int i = 0; i < nodes.length; i++) {
       nodes[i] = new Node("node-" + (i + 1));
       nodes[i].start();
@@ -195,24 +193,26 @@ class ClusterProxyTest {
     Map<String, String> env = proxy.environment();
     env.put("QD_PROXY_HTTP", "127.0.0.1:" + proxyHttp);
     env.put("QD_PROXY_TCP", "127.0.0.1:" + proxyTcp);
+    env.put("QD_PROXY_SOURCE", PROXY_SOURCE);
     for (int i = 0; i < nodes.length; i++) {
       env.put("QD_NODE" + (i + 1) + "_HTTP", "127.0.0.1:" + nodes[i].http);
       env.put("QD_NODE" + (i + 1) + "_TCP", "127.0.0.1:" + nodes[i].tcp);
       env.put("QD_NODE" + (i + 1) + "_HTTP_PORT", Integer.toString(nodes[i].http));
     }
     haproxy = proxy.start();
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (status("http://127.0.0.1:" + proxyHttp + "/readyz") != 200) {
-      assertTrue(haproxy.isAlive(), () -> "haproxy exited: " + read(logs.resolve("haproxy.log")));
-      assertTrue(System.nanoTime() < deadline, "haproxy did not come up");
-      Thread.sleep(100);
-    }
+    Await.until(
+        "haproxy up, its health checks (with a PROXY header) passing",
+        PATIENCE,
+        () -> {
+          assertTrue(
+              haproxy.isAlive(), () -> "haproxy exited: " + read(logs.resolve("haproxy.log")));
+          return status("http://127.0.0.1:" + proxyHttp + "/readyz") == 200;
+        });
   }
 
   @AfterEach
   void stop() throws Exception {
     bots.shutdownNow();
-    clients.forEach(QuarterdeckClient::close);
     if (haproxy != null) {
       haproxy.destroyForcibly().waitFor();
     }
@@ -222,8 +222,8 @@ class ClusterProxyTest {
         n.process.destroyForcibly().waitFor();
       }
     }
-    if (database != null) {
-      database.close();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
@@ -250,6 +250,7 @@ class ClusterProxyTest {
     for (int s = 0; s < SESSIONS; s++) {
       tables.add(setUp(new Table(3000 + s)));
     }
+    clientAddressesReachTheNodes();
     List<Character> faults = new ArrayList<>();
     for (int k = 0, s = 0; k < KILLS || s < STOPS; ) {
       if (k < KILLS) {
@@ -339,6 +340,42 @@ class ClusterProxyTest {
         percentile(claim, 99),
         percentile(serve, 50),
         percentile(serve, 99));
+  }
+
+  /**
+   * HAProxy names each client in a PROXY header (send-proxy-v2) and the nodes trust it from the
+   * proxy's address only ({@code --trusted-proxies 127.0.0.2}): a refused sign-in through either
+   * frontend (the TCP game port, the WebSocket over HTTP) is logged with the client's address
+   * (127.0.0.1), not the proxy's, so the per-address limits count clients.
+   */
+  private void clientAddressesReachTheNodes() throws Exception {
+    for (int team = 0; team < 2; team++) {
+      QuarterdeckClient c = connect(seatUri(team));
+      ServerMessage refused =
+          call(
+              c,
+              ClientMessage.newBuilder()
+                  .setSignIn(SignIn.newBuilder().setPassword("not-the-admin-token")));
+      assertEquals(ErrorCode.UNAUTHENTICATED, refused.getError().getCode(), refused.toString());
+      c.close();
+    }
+    Await.until("both refused sign-ins logged", PATIENCE, () -> refusedSignIns().size() >= 2);
+    for (String line : refusedSignIns()) {
+      assertTrue(
+          line.contains(" from /127.0.0.1: "), "the client's address, not the proxy's: " + line);
+    }
+  }
+
+  private List<String> refusedSignIns() {
+    List<String> lines = new ArrayList<>();
+    for (Node n : nodes) {
+      for (String line : read(logs.resolve(n.id + ".log")).split("\n")) {
+        if (line.contains("a sign-in was refused")) {
+          lines.add(line);
+        }
+      }
+    }
+    return lines;
   }
 
   // ------------------------------------------------------------------ faults
@@ -477,78 +514,92 @@ class ClusterProxyTest {
 
   /**
    * One bot's turn, as a client does it: Resume (reconnecting through the proxy when the connection
-   * is gone, asking again after an UNAVAILABLE's wait), then submit the planned decision unless the
-   * snapshot already holds it. A decision acknowledged before and missing from the snapshot is
-   * counted as lost.
+   * is gone, asking again no sooner than an UNAVAILABLE's wait), then submit the planned decision
+   * unless the snapshot already holds it. A decision acknowledged before and missing from the
+   * snapshot is counted as lost.
    */
-  private Void playTurn(Table t, int team, int turn) throws Exception {
-    long deadline = System.nanoTime() + 2 * PATIENCE.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        QuarterdeckClient c = t.seats[team];
-        if (c == null || !c.isOpen()) {
-          c = connect(seatUri(team));
-          t.seats[team] = c;
-        }
-        ServerMessage reply =
-            call(
-                c,
-                ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(t.tokens[team])));
-        if (reply.hasError()) {
-          pause(reply);
-          continue;
-        }
-        Snapshot s = reply.getSnapshot();
-        if (s.getPhase() == Phase.ENDED || s.getOpenTurn().getTurn() > turn) {
-          return null;
-        }
-        if (s.getOpenTurn().getTurn() < turn) {
-          Thread.sleep(50); // the other seat's previous turn is still being played
-          continue;
-        }
-        if (s.getDraftVersion() >= 1) {
-          return null;
-        }
-        if (t.acked.contains(team + "/" + turn)) {
-          lost.incrementAndGet();
-          t.acked.remove(team + "/" + turn);
-        }
-        ServerMessage ack =
-            call(
-                c,
-                ClientMessage.newBuilder()
-                    .setSubmitDecision(
-                        SubmitDecision.newBuilder()
-                            .setTurn(turn)
-                            .setVersion(1)
-                            .setDecision(planned(team, turn, s.getOpenTurn().getFreeHours()))));
-        if (ack.hasDecisionAccepted()) {
-          if (t.acked.add(team + "/" + turn)) {
-            acknowledged.incrementAndGet();
+  private Void playTurn(Table t, int team, int turn) {
+    long[] notBefore = {0};
+    Await.until(
+        "team " + team + " of " + t.created.getSessionId() + " played turn " + turn,
+        PATIENCE.multipliedBy(2),
+        () -> {
+          if (System.nanoTime() - notBefore[0] < 0) {
+            return false;
           }
-          return null;
-        }
-        pause(ack);
-      } catch (java.util.concurrent.ExecutionException
-          | java.util.concurrent.TimeoutException
-          | java.util.concurrent.CancellationException e) {
-        // the node or its relay went away: reconnect through the proxy
-        QuarterdeckClient c = t.seats[team];
-        if (c != null) {
-          c.close();
-        }
-        t.seats[team] = null;
-        Thread.sleep(100);
-      }
-    }
-    throw new AssertionError("team " + team + " could not play turn " + turn);
+          try {
+            return tryTurn(t, team, turn, notBefore);
+          } catch (java.util.concurrent.ExecutionException
+              | java.util.concurrent.TimeoutException
+              | java.util.concurrent.CancellationException e) {
+            // the node or its relay went away: reconnect through the proxy on the next try
+            QuarterdeckClient c = t.seats[team];
+            if (c != null) {
+              c.close();
+            }
+            t.seats[team] = null;
+            return false;
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        });
+    return null;
   }
 
-  private static void pause(ServerMessage reply) throws InterruptedException {
+  /**
+   * One try at a turn: whether it is played (by this decision, an earlier one, or the turn is
+   * over). An UNAVAILABLE answer sets {@code notBefore[0]} to when to ask again; the other seat's
+   * turn still open (the previous turn is not resolved yet) just means try again.
+   */
+  private boolean tryTurn(Table t, int team, int turn, long[] notBefore) throws Exception {
+    QuarterdeckClient c = t.seats[team];
+    if (c == null || !c.isOpen()) {
+      c = cluster.connect(seatUri(team));
+      t.seats[team] = c;
+    }
+    ServerMessage reply =
+        call(c, ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(t.tokens[team])));
+    if (reply.hasError()) {
+      honourRetry(reply, notBefore);
+      return false;
+    }
+    Snapshot s = reply.getSnapshot();
+    if (s.getPhase() == Phase.ENDED || s.getOpenTurn().getTurn() > turn) {
+      return true;
+    }
+    if (s.getOpenTurn().getTurn() < turn || s.getDraftVersion() >= 1) {
+      // the previous turn still waits for the other seat; or this decision is already held
+      return s.getOpenTurn().getTurn() == turn;
+    }
+    if (t.acked.contains(team + "/" + turn)) {
+      lost.incrementAndGet();
+      t.acked.remove(team + "/" + turn);
+    }
+    ServerMessage ack =
+        call(
+            c,
+            ClientMessage.newBuilder()
+                .setSubmitDecision(
+                    SubmitDecision.newBuilder()
+                        .setTurn(turn)
+                        .setVersion(1)
+                        .setDecision(planned(team, turn, s.getOpenTurn().getFreeHours()))));
+    if (ack.hasDecisionAccepted()) {
+      if (t.acked.add(team + "/" + turn)) {
+        acknowledged.incrementAndGet();
+      }
+      return true;
+    }
+    honourRetry(ack, notBefore);
+    return false;
+  }
+
+  /** An UNAVAILABLE's retry_after_ms: no try before it has passed. */
+  private static void honourRetry(ServerMessage reply, long[] notBefore) {
     if (reply.hasError() && reply.getError().getCode() == ErrorCode.UNAVAILABLE) {
-      Thread.sleep(Math.max(50, reply.getError().getRetryAfterMs()));
-    } else {
-      Thread.sleep(100);
+      notBefore[0] =
+          System.nanoTime()
+              + Duration.ofMillis(Math.max(50, reply.getError().getRetryAfterMs())).toNanos();
     }
   }
 
@@ -608,7 +659,10 @@ class ClusterProxyTest {
     boolean holds() throws Exception;
   }
 
-  /** Waits (polling every 20 ms) until the condition holds; the time it first held. */
+  /**
+   * Waits (polling every 20 ms) until the condition holds; the time it first held. Not {@link
+   * Await}: its pauses grow to 100 ms, and these times are the failover figures.
+   */
   private static long until(Condition condition) throws Exception {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (System.nanoTime() < deadline) {
@@ -621,13 +675,7 @@ class ClusterProxyTest {
   }
 
   private QuarterdeckClient connect(URI uri) throws Exception {
-    QuarterdeckClient c =
-        QuarterdeckClient.connect(
-                uri, ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(10)))
-            .get(10, SECONDS);
-    clients.add(c);
-    c.hello().get(10, SECONDS);
-    return c;
+    return cluster.connect(uri);
   }
 
   private QuarterdeckClient connectQuietly(URI uri) {
@@ -638,10 +686,6 @@ class ClusterProxyTest {
     }
   }
 
-  private static ServerMessage call(QuarterdeckClient c, ClientMessage.Builder m) throws Exception {
-    return c.request(m).get(15, SECONDS);
-  }
-
   private static Table tableOf(List<Table> tables, List<String> sessionIds) {
     return tables.stream()
         .filter(t -> sessionIds.contains(t.created.getSessionId()))
@@ -650,18 +694,7 @@ class ClusterProxyTest {
   }
 
   private List<String> sessionsOf(String node) throws Exception {
-    List<String> ids = new ArrayList<>();
-    try (Connection c = database.connect();
-        PreparedStatement p =
-            c.prepareStatement("SELECT session_id FROM session_owner WHERE node_id = ?")) {
-      p.setString(1, node);
-      try (ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          ids.add(r.getString(1));
-        }
-      }
-    }
-    return ids;
+    return cluster.sessionsOf(node);
   }
 
   private Map<String, Long> lastSeqs(List<String> sessionIds) throws Exception {
@@ -681,22 +714,13 @@ class ClusterProxyTest {
   }
 
   private String leaseState(String node) throws Exception {
-    try (Connection c = database.connect();
-        Statement s = c.createStatement();
-        ResultSet r =
-            s.executeQuery("SELECT state FROM node_lease WHERE node_id = '" + node + "'")) {
-      return r.next() ? r.getString(1) : null;
-    }
+    return cluster.value("SELECT count(*) FROM node_lease WHERE node_id = '" + node + "'") == 0
+        ? null
+        : cluster.text("SELECT state FROM node_lease WHERE node_id = '" + node + "'");
   }
 
   private long epochOf(String node) throws Exception {
-    try (Connection c = database.connect();
-        Statement s = c.createStatement();
-        ResultSet r =
-            s.executeQuery("SELECT epoch FROM node_lease WHERE node_id = '" + node + "'")) {
-      assertTrue(r.next());
-      return r.getLong(1);
-    }
+    return cluster.value("SELECT epoch FROM node_lease WHERE node_id = '" + node + "'");
   }
 
   private static void signal(Process p, String signal) throws Exception {

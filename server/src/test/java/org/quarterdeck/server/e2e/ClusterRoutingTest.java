@@ -4,45 +4,33 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quarterdeck.server.e2e.ClusterHarness.call;
+import static org.quarterdeck.server.e2e.ClusterHarness.create;
+import static org.quarterdeck.server.e2e.ClusterHarness.join;
+import static org.quarterdeck.server.e2e.ClusterHarness.resume;
+import static org.quarterdeck.server.e2e.ClusterHarness.submit;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.quarterdeck.client.ClientOptions;
 import org.quarterdeck.client.QuarterdeckClient;
-import org.quarterdeck.protocol.v1.ActHours;
 import org.quarterdeck.protocol.v1.ClientMessage;
-import org.quarterdeck.protocol.v1.CreateSession;
-import org.quarterdeck.protocol.v1.Decision;
-import org.quarterdeck.protocol.v1.Empty;
 import org.quarterdeck.protocol.v1.ErrorCode;
-import org.quarterdeck.protocol.v1.FacilitatorCommand;
 import org.quarterdeck.protocol.v1.JoinSession;
-import org.quarterdeck.protocol.v1.Resume;
 import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.SessionCreated;
-import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.protocol.v1.Snapshot;
 import org.quarterdeck.protocol.v1.Spectate;
-import org.quarterdeck.protocol.v1.SubmitDecision;
 import org.quarterdeck.server.Application;
-import org.quarterdeck.server.ServerOptions;
-import org.quarterdeck.server.Storage;
-import org.quarterdeck.server.cluster.PostgresJournals;
 import org.quarterdeck.server.cluster.TestDatabase;
 
 /**
@@ -53,39 +41,22 @@ import org.quarterdeck.server.cluster.TestDatabase;
  * served by B with the acknowledged decision.
  */
 class ClusterRoutingTest {
-  private TestDatabase database;
+  private ClusterHarness cluster;
   private Application nodeA;
   private Application nodeB;
-  private final List<QuarterdeckClient> clients = new ArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
-    database = TestDatabase.create();
-    nodeA = node("node-a");
-    nodeB = node("node-b");
+    cluster = new ClusterHarness(TestDatabase.create());
+    nodeA = cluster.node("node-a");
+    nodeB = cluster.node("node-b");
   }
 
   @AfterEach
   void stop() throws Exception {
-    clients.forEach(QuarterdeckClient::close);
-    if (nodeA != null) {
-      nodeA.close();
+    if (cluster != null) {
+      cluster.close();
     }
-    if (nodeB != null) {
-      nodeB.close();
-    }
-    if (database != null) {
-      database.close();
-    }
-  }
-
-  private Application node(String id) throws Exception {
-    return ServerOptions.loopback()
-        .serverName("quarterdeck-test")
-        .storage(
-            Storage.opened(
-                PostgresJournals.open(database.url(), new PostgresJournals.Node(id, "-", "-"))))
-        .start();
   }
 
   @Test
@@ -94,19 +65,8 @@ class ClusterRoutingTest {
     URI bTcp = URI.create(nodeB.addresses().tcpUrl());
     URI bWs = URI.create(nodeB.addresses().webSocketUrl());
 
-    SessionCreated created =
-        call(
-                connect(aTcp),
-                ClientMessage.newBuilder()
-                    .setCreateSession(
-                        CreateSession.newBuilder()
-                            .setSettings(
-                                SessionSettings.newBuilder()
-                                    .setTeams(2)
-                                    .setSeed(7)
-                                    .setTurnDeadlineSeconds(3600))))
-            .getSessionCreated();
-    assertEquals("node-a", owner(created.getSessionId()));
+    SessionCreated created = create(connect(aTcp), 7, 3600);
+    assertEquals("node-a", cluster.owner(created.getSessionId()));
 
     // join through B, over TCP and over a (binary) WebSocket
     QuarterdeckClient p0 = connect(bTcp);
@@ -116,32 +76,12 @@ class ClusterRoutingTest {
     assertFalse(token0.isEmpty() || token1.isEmpty());
 
     // the facilitator resumes and starts through B
-    QuarterdeckClient f = connect(bTcp);
-    assertTrue(
-        call(
-                f,
-                ClientMessage.newBuilder()
-                    .setResume(Resume.newBuilder().setToken(created.getFacilitatorToken())))
-            .hasSnapshot());
-    ServerMessage started =
-        call(
-            f,
-            ClientMessage.newBuilder()
-                .setFacilitator(
-                    FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance())));
-    assertFalse(started.hasError(), "started through B: " + started);
+    ClusterHarness.start(connect(bTcp), created);
 
     // a decision through B is acknowledged, and A (the owner) holds it
-    Snapshot s0 =
-        call(p0, ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(token0)))
-            .getSnapshot();
-    ServerMessage ack = submit(p0, s0);
+    ServerMessage ack = submit(p0, resume(p0, token0));
     assertTrue(ack.hasDecisionAccepted(), "acknowledged through B: " + ack);
-    Snapshot onA =
-        call(
-                connect(aTcp),
-                ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(token0)))
-            .getSnapshot();
+    Snapshot onA = resume(connect(aTcp), token0);
     assertEquals(1, onA.getDraftVersion(), "the owner holds the decision sent through B");
 
     // a spectator through B; a wrong join code is answered by B itself
@@ -175,64 +115,14 @@ class ClusterRoutingTest {
 
     // drain A: its relayed clients are told, and the next Resume through B is served by B
     long drained = System.nanoTime();
-    nodeA.close();
-    nodeA = null;
+    cluster.stop(nodeA);
     p0.closeFuture().get(20, SECONDS);
-    ServerMessage resumed = resumeFollowingRetries(bTcp, token0);
+    ServerMessage resumed = cluster.resumeUntilServed(bTcp, token0);
     long drainMillis = (System.nanoTime() - drained) / 1_000_000;
     assertTrue(resumed.hasSnapshot(), "served by B at once after A left: " + resumed);
     assertEquals(1, resumed.getSnapshot().getDraftVersion(), "the acknowledged decision");
-    assertEquals("node-b", owner(created.getSessionId()));
+    assertEquals("node-b", cluster.owner(created.getSessionId()));
     System.out.printf("cluster routing: drain of A to the first Resume on B: %d ms%n", drainMillis);
-  }
-
-  /**
-   * Resumes as a client does: an UNAVAILABLE answer (the session is moving) is asked again after
-   * the wait it names, a closed connection is reconnected.
-   */
-  private ServerMessage resumeFollowingRetries(URI uri, String token) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    ServerMessage last = null;
-    while (System.nanoTime() < deadline) {
-      QuarterdeckClient c = connect(uri);
-      last = call(c, ClientMessage.newBuilder().setResume(Resume.newBuilder().setToken(token)));
-      if (!last.hasError() || last.getError().getCode() != ErrorCode.UNAVAILABLE) {
-        return last;
-      }
-      Thread.sleep(Math.max(50, last.getError().getRetryAfterMs()));
-    }
-    return last;
-  }
-
-  private static String join(QuarterdeckClient c, String code, int team) throws Exception {
-    ServerMessage joined =
-        call(
-            c,
-            ClientMessage.newBuilder()
-                .setJoinSession(
-                    JoinSession.newBuilder()
-                        .setJoinCode(code)
-                        .setDisplayName("P" + team)
-                        .setPreferredTeam(team)));
-    assertTrue(joined.hasJoined(), "joined through B: " + joined);
-    return joined.getJoined().getToken();
-  }
-
-  private static ServerMessage submit(QuarterdeckClient c, Snapshot snap) throws Exception {
-    double free = snap.getOpenTurn().getFreeHours();
-    return call(
-        c,
-        ClientMessage.newBuilder()
-            .setSubmitDecision(
-                SubmitDecision.newBuilder()
-                    .setTurn(snap.getOpenTurn().getTurn())
-                    .setVersion(1)
-                    .setDecision(
-                        Decision.newBuilder()
-                            .addHours(
-                                ActHours.newBuilder()
-                                    .setAct("coach")
-                                    .setHours(Math.floor(free * 0.5))))));
   }
 
   /** Hello and Resume as JSON text frames; the text of the Resume's answer. */
@@ -302,27 +192,6 @@ class ClusterRoutingTest {
   }
 
   private QuarterdeckClient connect(URI uri) throws Exception {
-    QuarterdeckClient c =
-        QuarterdeckClient.connect(
-                uri, ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(15)))
-            .get(10, SECONDS);
-    c.hello().get(10, SECONDS);
-    clients.add(c);
-    return c;
-  }
-
-  private static ServerMessage call(QuarterdeckClient c, ClientMessage.Builder m) throws Exception {
-    return c.request(m).get(20, SECONDS);
-  }
-
-  private String owner(String sessionId) throws Exception {
-    try (Connection c = database.connect();
-        Statement s = c.createStatement();
-        ResultSet r =
-            s.executeQuery(
-                "SELECT node_id FROM session_owner WHERE session_id = '" + sessionId + "'")) {
-      assertTrue(r.next());
-      return r.getString(1);
-    }
+    return cluster.connect(uri);
   }
 }

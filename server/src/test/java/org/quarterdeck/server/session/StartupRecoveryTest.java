@@ -2,7 +2,6 @@ package org.quarterdeck.server.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.DefaultEventLoopGroup;
@@ -10,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.quarterdeck.protocol.v1.ClientMessage;
@@ -21,12 +21,11 @@ import org.quarterdeck.protocol.v1.Resume;
 import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.server.port.SessionKey;
-import org.quarterdeck.server.port.SessionLocation;
 
 /**
  * Start-up recovery: many logs recovered by a pool onto real event loops, progress counted, and
- * while it runs a name not read yet is "try again", never "unknown". The registry answers the
- * {@code SessionLocator} seam for this node and defers the rest to the cluster's locator.
+ * while it runs a name not read yet is "try again", never "unknown". The manager finds its own
+ * sessions by id, join code and token, and no others.
  */
 class StartupRecoveryTest {
   private static final int SESSIONS = 40;
@@ -63,11 +62,11 @@ class StartupRecoveryTest {
       List<String> phases = new ArrayList<>();
       for (SessionManager.Created c : created.values()) {
         assertEquals(
-            new SessionLocation.Here(c.sessionId()),
-            restarted.locator().locate(SessionKey.joinCode(c.joinCode().toLowerCase())));
+            Optional.of(c.sessionId()),
+            restarted.sessionHere(SessionKey.joinCode(c.joinCode().toLowerCase())));
         assertEquals(
-            new SessionLocation.Here(c.sessionId()),
-            restarted.locator().locate(SessionKey.token(c.facilitatorToken())));
+            Optional.of(c.sessionId()),
+            restarted.sessionHere(SessionKey.token(c.facilitatorToken())));
         FakeConnection facilitator = new FakeConnection("10.0.0.1:1");
         restarted.handle(
             facilitator,
@@ -112,27 +111,17 @@ class StartupRecoveryTest {
   }
 
   @Test
-  void theLocatorAnswersHereForItsOwnAndAsksElsewhereForTheRest() {
+  void findsItsOwnSessionsByIdJoinCodeAndTokenAndNoOthers() {
     SessionFixture f = new SessionFixture().givenSession(SessionSettings.newBuilder().build());
     String id = f.created.getSessionId();
+    assertEquals(Optional.of(id), f.manager.sessionHere(SessionKey.sessionId(id)));
     assertEquals(
-        new SessionLocation.Here(id), f.manager.locator().locate(SessionKey.sessionId(id)));
-    assertInstanceOf(
-        SessionLocation.Unknown.class, f.manager.locator().locate(SessionKey.sessionId("s-other")));
-
-    f.manager.locateElsewhere(
-        key ->
-            key.value().equals("s-other")
-                ? new SessionLocation.Elsewhere("s-other", "node-b", "10.1.1.2:7000")
-                : SessionLocation.UNKNOWN);
+        Optional.of(id), f.manager.sessionHere(SessionKey.joinCode(f.created.getJoinCode())));
     assertEquals(
-        new SessionLocation.Elsewhere("s-other", "node-b", "10.1.1.2:7000"),
-        f.manager.locator().locate(SessionKey.sessionId("s-other")));
-    assertEquals(
-        new SessionLocation.Here(id), f.manager.locator().locate(SessionKey.sessionId(id)));
-    assertInstanceOf(
-        SessionLocation.Unknown.class,
-        f.manager.locator().locate(SessionKey.joinCode("zzzz-zzzz")));
+        Optional.of(id), f.manager.sessionHere(SessionKey.token(f.created.getFacilitatorToken())));
+    assertEquals(Optional.empty(), f.manager.sessionHere(SessionKey.sessionId("s-other")));
+    assertEquals(Optional.empty(), f.manager.sessionHere(SessionKey.joinCode("zzzz-zzzz")));
+    assertEquals(Optional.empty(), f.manager.sessionHere(SessionKey.token("not-a-token")));
   }
 
   private static ClientMessage join(long rid, String code) {
