@@ -73,7 +73,7 @@ import org.quarterdeck.protocol.v1.Welcome;
  * connection drops fail with {@link ClosedChannelException}, as do requests made while it is being
  * restored; nothing is resent on its own, except with {@link ClientOptions#retryUnavailable()} a
  * request answered UNAVAILABLE with a retry hint (nothing changed on the server). A Goodbye saying
- * the seat was replaced or kicked ends the client for good.
+ * the seat was replaced or kicked, or that the session was archived, ends the client for good.
  *
  * <pre>{@code
  * try (QuarterdeckClient client = QuarterdeckClient.connect(URI.create("ws://127.0.0.1:8080/ws"),
@@ -500,7 +500,9 @@ public final class QuarterdeckClient implements AutoCloseable {
     }
     if (message.hasGoodbye()) {
       Goodbye.Reason reason = message.getGoodbye().getReason();
-      if (reason == Goodbye.Reason.REPLACED || reason == Goodbye.Reason.KICKED) {
+      if (reason == Goodbye.Reason.REPLACED
+          || reason == Goodbye.Reason.KICKED
+          || reason == Goodbye.Reason.SESSION_ARCHIVED) {
         synchronized (this) {
           finalGoodbye = true;
         }
