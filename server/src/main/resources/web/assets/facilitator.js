@@ -48,6 +48,10 @@
       await conn.request({ resume: { token: st.saved.token } });
       await conn.request({ facilitator: { liveView: {} } }).catch(() => {});
     } catch (e) {
+      if (e.code === 'UNAVAILABLE') {
+        conn.retryLater(e.retryAfterMs); // the session is moving or being restored: keep it
+        return;
+      }
       $('#create-error').textContent = t('facilitator.resumeFailed', { message: e.message });
       st.saved = null;
       save();

@@ -30,6 +30,8 @@
         localStorage.removeItem(TOKEN_KEY);
         st.token = null;
         showJoin(t('player.join.resumeFailed', { reason: QD.errorText(e) }));
+      } else if (e.code === 'UNAVAILABLE') {
+        conn.retryLater(e.retryAfterMs); // the seat is moving or being restored: keep the token
       }
     }
   };
@@ -85,7 +87,14 @@
     } else if (g.reason === 'REPLACED') {
       conn.close();
       banner(t('player.goodbye.replaced'));
+    } else if (g.reason === 'SESSION_ARCHIVED') {
+      conn.close();
+      localStorage.removeItem(TOKEN_KEY);
+      st.token = null;
+      showJoin(t('player.goodbye.archived'));
     }
+    // SERVER_SHUTDOWN and the rest: the server closes the connection next, and the connection
+    // comes back by itself and resumes the seat (on another node in a cluster).
   }
 
   // ---------------------------------------------------------------- snapshot and phase

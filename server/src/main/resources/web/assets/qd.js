@@ -77,6 +77,7 @@ const QD = (() => {
         if (msg.error) {
           const err = new Error(msg.error.message || msg.error.code);
           err.code = msg.error.code;
+          err.retryAfterMs = Number(msg.error.retryAfterMs || 0);
           p.reject(err);
         } else {
           p.resolve(msg);
@@ -103,6 +104,15 @@ const QD = (() => {
     }
     close() {
       this.closedByUs = true;
+      if (this.ws) this.ws.close();
+    }
+    /**
+     * Drops this connection and opens a new one no sooner than {@code ms} (the server's
+     * retry_after_ms): a session moving to another node or being rebuilt answers UNAVAILABLE, and
+     * the next connection may reach the node that has it.
+     */
+    retryLater(ms) {
+      this.retryMs = Math.max(this.retryMs, Number(ms) || 500);
       if (this.ws) this.ws.close();
     }
   }

@@ -2,6 +2,7 @@ package org.quarterdeck.client;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -10,11 +11,23 @@ import java.time.Duration;
  * @param json on WebSocket, send text frames with the proto3 JSON mapping instead of binary
  * @param requestTimeout how long a request waits for its reply
  * @param maxFrameBytes the largest frame accepted from the server
- * @param reconnect how the client reconnects and resumes after a drop; {@link Reconnect#NEVER}
- *     turns automatic resume off
+ * @param reconnect how the client reconnects and resumes after a drop or a Goodbye that lets it
+ *     come back (a server shutting down or draining); {@link Reconnect#NEVER} turns automatic
+ *     resume off
+ * @param retryUnavailable send a request again, after the server's {@code retry_after_ms}, when it
+ *     is answered UNAVAILABLE with that hint (nothing changed: a session moving to another node or
+ *     being rebuilt), until the request timeout is used up; off in {@link #defaults()}, on for the
+ *     command line's {@code play}, {@code facilitate} and {@code bots}
+ * @param trustCertificate a PEM file with the CA or the server certificate to trust for {@code
+ *     wss://} and {@code tcps://}; null trusts the JDK's default certificate authorities
  */
 public record ClientOptions(
-    boolean json, Duration requestTimeout, int maxFrameBytes, Reconnect reconnect) {
+    boolean json,
+    Duration requestTimeout,
+    int maxFrameBytes,
+    Reconnect reconnect,
+    boolean retryUnavailable,
+    Path trustCertificate) {
 
   public ClientOptions {
     requireNonNull(requestTimeout, "requestTimeout");
@@ -22,6 +35,12 @@ public record ClientOptions(
     if (requestTimeout.isNegative() || requestTimeout.isZero()) {
       throw new IllegalArgumentException("requestTimeout must be positive");
     }
+  }
+
+  /** Without retries on UNAVAILABLE and with the JDK's default trust. */
+  public ClientOptions(
+      boolean json, Duration requestTimeout, int maxFrameBytes, Reconnect reconnect) {
+    this(json, requestTimeout, maxFrameBytes, reconnect, false, null);
   }
 
   /**
@@ -59,14 +78,34 @@ public record ClientOptions(
   }
 
   public ClientOptions withJson(boolean useJson) {
-    return new ClientOptions(useJson, requestTimeout, maxFrameBytes, reconnect);
+    return new ClientOptions(
+        useJson, requestTimeout, maxFrameBytes, reconnect, retryUnavailable, trustCertificate);
   }
 
   public ClientOptions withRequestTimeout(Duration timeout) {
-    return new ClientOptions(json, timeout, maxFrameBytes, reconnect);
+    return new ClientOptions(
+        json, timeout, maxFrameBytes, reconnect, retryUnavailable, trustCertificate);
   }
 
   public ClientOptions withReconnect(Reconnect policy) {
-    return new ClientOptions(json, requestTimeout, maxFrameBytes, policy);
+    return new ClientOptions(
+        json, requestTimeout, maxFrameBytes, policy, retryUnavailable, trustCertificate);
+  }
+
+  /** Follows UNAVAILABLE with {@code retry_after_ms} by sending the request again (or not). */
+  public ClientOptions withRetryUnavailable(boolean retry) {
+    return new ClientOptions(
+        json, requestTimeout, maxFrameBytes, reconnect, retry, trustCertificate);
+  }
+
+  /** Trusts the CA or server certificate in a PEM file (null: the JDK's default trust). */
+  public ClientOptions withTrustCertificate(Path pemFile) {
+    return new ClientOptions(
+        json, requestTimeout, maxFrameBytes, reconnect, retryUnavailable, pemFile);
+  }
+
+  /** What the command line's {@code play}, {@code facilitate} and {@code bots} use. */
+  public static ClientOptions forPeople() {
+    return defaults().withRetryUnavailable(true);
   }
 }

@@ -25,11 +25,15 @@ import io.netty.handler.codec.protobuf.ProtobufDecoder;
 import io.netty.handler.codec.protobuf.ProtobufEncoder;
 import io.netty.handler.codec.protobuf.ProtobufVarint32FrameDecoder;
 import io.netty.handler.codec.protobuf.ProtobufVarint32LengthFieldPrepender;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +43,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.quarterdeck.client.net.ClientCodecs;
+import org.quarterdeck.client.net.ClientTls;
 import org.quarterdeck.protocol.v1.ClientMessage;
+import org.quarterdeck.protocol.v1.ErrorCode;
 import org.quarterdeck.protocol.v1.Goodbye;
 import org.quarterdeck.protocol.v1.Hello;
 import org.quarterdeck.protocol.v1.JoinSession;
@@ -52,16 +58,22 @@ import org.quarterdeck.protocol.v1.Welcome;
 
 /**
  * An asynchronous Quarterdeck client over WebSocket ({@code ws://host:port/ws}, binary or JSON) or
- * plain TCP ({@code tcp://host:port}). Requests are matched to replies by request id; messages the
- * server sends on its own (request id 0) go to the push listeners. The client answers the server's
- * pings by itself.
+ * TCP ({@code tcp://host:port}), each also over TLS ({@code wss://host:port/ws}, {@code
+ * tcps://host:port}; the host name is verified against the server's certificate, trusted by the JDK
+ * or by {@link ClientOptions#trustCertificate()}). Requests are matched to replies by request id;
+ * messages the server sends on its own (request id 0) go to the push listeners. The client answers
+ * the server's pings by itself.
  *
  * <p>Once the client holds a token (after {@link #join}, {@link #resume} or any Joined reply), a
- * dropped connection is reopened with backoff ({@link ClientOptions#reconnect()}), the client sends
- * Hello then Resume with the token, and hands the Snapshot to the {@link ConnectionListener}s.
- * Requests in flight when the connection drops fail with {@link ClosedChannelException}, as do
- * requests made while it is being restored; nothing is resent on its own. A Goodbye saying the seat
- * was replaced or kicked ends the client for good.
+ * dropped connection, or a Goodbye that lets it come back (a server shutting down or draining), is
+ * followed by a new connection with backoff ({@link ClientOptions#reconnect()}): the client sends
+ * Hello then Resume with the token, and hands the Snapshot to the {@link ConnectionListener}s. A
+ * Resume answered UNAVAILABLE (the session is moving to another node or being rebuilt) is tried
+ * again on a new connection after the server's {@code retry_after_ms}. Requests in flight when the
+ * connection drops fail with {@link ClosedChannelException}, as do requests made while it is being
+ * restored; nothing is resent on its own, except with {@link ClientOptions#retryUnavailable()} a
+ * request answered UNAVAILABLE with a retry hint (nothing changed on the server). A Goodbye saying
+ * the seat was replaced or kicked, or that the session was archived, ends the client for good.
  *
  * <pre>{@code
  * try (QuarterdeckClient client = QuarterdeckClient.connect(URI.create("ws://127.0.0.1:8080/ws"),
@@ -86,6 +98,7 @@ public final class QuarterdeckClient implements AutoCloseable {
   private final CopyOnWriteArrayList<ConnectionListener> connectionListeners =
       new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  private final SslContext tls;
 
   // Connection state; transitions happen under the monitor (they are rare).
   private volatile Channel channel;
@@ -98,6 +111,9 @@ public final class QuarterdeckClient implements AutoCloseable {
   private boolean closing;
   private boolean finalGoodbye;
   private int attempt;
+
+  /** The server's retry_after_ms for the next attempt to restore the connection, or 0. */
+  private long retryHintMs;
 
   /** Hears how the connection fares: drops, successful resumes, and giving up. */
   public interface ConnectionListener {
@@ -116,12 +132,14 @@ public final class QuarterdeckClient implements AutoCloseable {
       ClientOptions options,
       EventLoopGroup group,
       boolean ownsGroup,
-      SocketAddress localAddress) {
+      SocketAddress localAddress,
+      SslContext tls) {
     this.server = server;
     this.options = options;
     this.group = group;
     this.ownsGroup = ownsGroup;
     this.localAddress = localAddress;
+    this.tls = tls;
   }
 
   /** Connects with a fresh single-thread event loop that the client closes with itself. */
@@ -157,13 +175,21 @@ public final class QuarterdeckClient implements AutoCloseable {
     requireNonNull(options, "options");
     requireNonNull(group, "group");
     String scheme = String.valueOf(server.getScheme());
-    if (!scheme.equals("ws") && !scheme.equals("tcp")) {
+    if (!List.of("ws", "wss", "tcp", "tcps").contains(scheme) || server.getHost() == null) {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException(
-              "unsupported address " + server + ": use ws://host:port/ws or tcp://host:port"));
+              "unsupported address "
+                  + server
+                  + ": use ws://host:port/ws or tcp://host:port, or wss:// and tcps:// for TLS"));
+    }
+    SslContext tls;
+    try {
+      tls = secure(server) ? ClientTls.context(options.trustCertificate()) : null;
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
     }
     QuarterdeckClient client =
-        new QuarterdeckClient(server, options, group, ownsGroup, localAddress);
+        new QuarterdeckClient(server, options, group, ownsGroup, localAddress, tls);
     return client
         .open()
         .thenApply(
@@ -173,9 +199,14 @@ public final class QuarterdeckClient implements AutoCloseable {
             });
   }
 
+  private static boolean secure(URI server) {
+    return server.getScheme().equals("wss") || server.getScheme().equals("tcps");
+  }
+
   /** Opens one transport connection; completes when it can carry envelopes. */
   private CompletableFuture<Channel> open() {
-    boolean webSocket = server.getScheme().equals("ws");
+    boolean webSocket = server.getScheme().startsWith("ws");
+    int port = server.getPort() > 0 ? server.getPort() : tls != null ? 443 : 80;
     CompletableFuture<Channel> ready = new CompletableFuture<>();
     Handler handler = new Handler(ready, this);
     Bootstrap bootstrap =
@@ -191,6 +222,9 @@ public final class QuarterdeckClient implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     ChannelPipeline p = ch.pipeline();
+                    if (tls != null) {
+                      p.addLast(tls.newHandler(ch.alloc(), server.getHost(), port));
+                    }
                     if (webSocket) {
                       p.addLast(new HttpClientCodec());
                       p.addLast(new HttpObjectAggregator(8192));
@@ -214,7 +248,6 @@ public final class QuarterdeckClient implements AutoCloseable {
                     p.addLast(handler);
                   }
                 });
-    int port = server.getPort() > 0 ? server.getPort() : 80;
     InetSocketAddress remote = new InetSocketAddress(server.getHost(), port);
     (localAddress == null ? bootstrap.connect(remote) : bootstrap.connect(remote, localAddress))
         .addListener(
@@ -307,11 +340,61 @@ public final class QuarterdeckClient implements AutoCloseable {
    */
   public CompletableFuture<ServerMessage> request(ClientMessage.Builder message) {
     requireNonNull(message, "message");
+    if (!options.retryUnavailable()) {
+      return requestOnce(message);
+    }
+    CompletableFuture<ServerMessage> result = new CompletableFuture<>();
+    requestUntilAvailable(message, System.nanoTime() + options.requestTimeout().toNanos(), result);
+    return result;
+  }
+
+  private CompletableFuture<ServerMessage> requestOnce(ClientMessage.Builder message) {
     if (restoring) {
       return CompletableFuture.failedFuture(
           new ClosedChannelException()); // the app hears of the resume through its listener
     }
     return requestOn(channel, message);
+  }
+
+  /**
+   * Sends the request, and again after the server's retry_after_ms while it answers UNAVAILABLE
+   * with that hint (nothing changed on the server) and the time left allows; then hands on the last
+   * answer.
+   */
+  private void requestUntilAvailable(
+      ClientMessage.Builder message, long deadlineNanos, CompletableFuture<ServerMessage> result) {
+    requestOnce(message)
+        .whenComplete(
+            (reply, failure) -> {
+              if (failure != null) {
+                result.completeExceptionally(failure);
+                return;
+              }
+              long waitMs = retryAfterMs(reply);
+              boolean inTime =
+                  System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs) < deadlineNanos;
+              if (waitMs <= 0 || !inTime || closed.isDone()) {
+                result.complete(reply);
+                return;
+              }
+              try {
+                group
+                    .next()
+                    .schedule(
+                        () -> requestUntilAvailable(message, deadlineNanos, result),
+                        waitMs,
+                        TimeUnit.MILLISECONDS);
+              } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+                result.complete(reply);
+              }
+            });
+  }
+
+  /** The server's retry_after_ms when it answered UNAVAILABLE with a hint; else 0. */
+  private static long retryAfterMs(ServerMessage reply) {
+    return reply.hasError() && reply.getError().getCode() == ErrorCode.UNAVAILABLE
+        ? reply.getError().getRetryAfterMs()
+        : 0;
   }
 
   private CompletableFuture<ServerMessage> requestOn(Channel ch, ClientMessage.Builder message) {
@@ -417,10 +500,17 @@ public final class QuarterdeckClient implements AutoCloseable {
     }
     if (message.hasGoodbye()) {
       Goodbye.Reason reason = message.getGoodbye().getReason();
-      if (reason == Goodbye.Reason.REPLACED || reason == Goodbye.Reason.KICKED) {
+      if (reason == Goodbye.Reason.REPLACED
+          || reason == Goodbye.Reason.KICKED
+          || reason == Goodbye.Reason.SESSION_ARCHIVED) {
         synchronized (this) {
           finalGoodbye = true;
         }
+      } else {
+        // The server is going (shutting down, draining, a relay's owner gone): come back at once
+        // on a new connection rather than wait for it to close this one. The push listeners
+        // still hear the Goodbye below.
+        from.eventLoop().execute(from::close);
       }
     }
     CompletableFuture<ServerMessage> reply =
@@ -460,7 +550,12 @@ public final class QuarterdeckClient implements AutoCloseable {
   }
 
   private void scheduleRestore(int n) {
-    Duration delay = options.reconnect().delay(n);
+    Duration backoff = options.reconnect().delay(n);
+    Duration delay;
+    synchronized (this) {
+      delay = retryHintMs > backoff.toMillis() ? Duration.ofMillis(retryHintMs) : backoff;
+      retryHintMs = 0;
+    }
     connectionListeners.forEach(l -> l.dropped(n, delay));
     group.next().schedule(() -> restore(n), delay.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -499,6 +594,14 @@ public final class QuarterdeckClient implements AutoCloseable {
                       (reply, failure) -> {
                         if (failure != null) {
                           ch.close(); // onChannelClosed schedules the next attempt
+                        } else if (retryAfterMs(reply) > 0 || isUnavailable(reply)) {
+                          // The session is moving (a drained or failed node) or being rebuilt:
+                          // try again on a new connection, which a load balancer may send to
+                          // another node, no sooner than the server asked.
+                          synchronized (this) {
+                            retryHintMs = retryAfterMs(reply);
+                          }
+                          ch.close();
                         } else if (reply.hasError()) {
                           // The server refused the token (revoked, kicked, session gone): resuming
                           // cannot work.
@@ -517,6 +620,10 @@ public final class QuarterdeckClient implements AutoCloseable {
                         }
                       });
             });
+  }
+
+  private static boolean isUnavailable(ServerMessage reply) {
+    return reply.hasError() && reply.getError().getCode() == ErrorCode.UNAVAILABLE;
   }
 
   private void retryOrGiveUp(Throwable cause) {
@@ -561,7 +668,8 @@ public final class QuarterdeckClient implements AutoCloseable {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-      if (ctx.pipeline().get(WebSocketClientProtocolHandler.class) == null) {
+      if (ctx.pipeline().get(WebSocketClientProtocolHandler.class) == null
+          && ctx.pipeline().get(SslHandler.class) == null) {
         ready.complete(ctx.channel());
       }
       ctx.fireChannelActive();
@@ -569,7 +677,19 @@ public final class QuarterdeckClient implements AutoCloseable {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+      if (evt instanceof SslHandshakeCompletionEvent done) {
+        if (!done.isSuccess()) {
+          ready.completeExceptionally(
+              ClientTls.handshakeFailed(
+                  client.server.getHost() + ":" + client.server.getPort(),
+                  done.cause(),
+                  client.options.trustCertificate()));
+          ctx.close();
+        } else if (ctx.pipeline().get(WebSocketClientProtocolHandler.class) == null) {
+          ready.complete(ctx.channel());
+        }
+      } else if (evt
+          == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
         ready.complete(ctx.channel());
       } else if (evt
           == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
@@ -591,7 +711,13 @@ public final class QuarterdeckClient implements AutoCloseable {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      ready.completeExceptionally(cause);
+      ready.completeExceptionally(
+          cause.getCause() instanceof javax.net.ssl.SSLException
+              ? ClientTls.handshakeFailed(
+                  client.server.getHost() + ":" + client.server.getPort(),
+                  cause.getCause(),
+                  client.options.trustCertificate())
+              : cause);
       ctx.close();
     }
   }

@@ -13,6 +13,7 @@ I18N.define('de', {
   'player.banner.facilitator': 'Moderation: {text}',
   'player.goodbye.kicked': 'Die Moderation hat Sie aus der Sitzung entfernt.',
   'player.goodbye.replaced': 'Dieser Platz wurde in einem anderen Fenster geöffnet. Laden Sie die Seite neu, um ihn hier zurückzuholen.',
+  'player.goodbye.archived': 'Diese Sitzung wurde lange nicht gestartet und deshalb geschlossen. Bitten Sie die Moderation um einen neuen Beitrittscode.',
   'player.phase.lobby': 'Warteraum',
   'player.phase.open': 'Runde offen',
   'player.phase.paused': 'Pausiert',

@@ -13,6 +13,7 @@ I18N.define('en', {
   'player.banner.facilitator': 'Facilitator: {text}',
   'player.goodbye.kicked': 'You were removed from the session by the facilitator.',
   'player.goodbye.replaced': 'This seat was opened in another window. Reload to take it back here.',
+  'player.goodbye.archived': 'Nobody started this session for a long time, so it was closed. Ask the facilitator for a new join code.',
   'player.phase.lobby': 'Lobby',
   'player.phase.open': 'Turn open',
   'player.phase.paused': 'Paused',

@@ -148,6 +148,13 @@ public final class BotPlayer {
               if (failure != null) {
                 log.accept(
                     "turn " + turnNumber + ": decision not accepted: " + failure.getMessage());
+                synchronized (this) {
+                  // Not stored (a drop, a server going away): the snapshot after the resume
+                  // shows the turn still open without a draft, and the bot decides again.
+                  if (decidedTurn == turnNumber) {
+                    decidedTurn = turnNumber - 1;
+                  }
+                }
               } else {
                 synchronized (this) {
                   turnsPlayed++;

@@ -61,6 +61,9 @@ final class BotsCommand implements Callable<Integer> {
   @Option(names = "--json")
   private boolean json;
 
+  @Option(names = "--trust-cert", paramLabel = "FILE")
+  private java.nio.file.Path trustCert;
+
   BotsCommand(PrintStream out, PrintStream err) {
     this.out = out;
     this.err = err;
@@ -83,7 +86,8 @@ final class BotsCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--strategy: " + e.getMessage());
     }
-    ClientOptions options = ClientOptions.defaults().withJson(json);
+    ClientOptions options =
+        ClientOptions.forPeople().withJson(json).withTrustCertificate(trustCert);
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
             Math.min(4, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());

@@ -154,6 +154,9 @@ public final class FacilitateCommand {
     @Option(names = "--json")
     boolean json;
 
+    @Option(names = "--trust-cert", paramLabel = "FILE")
+    java.nio.file.Path trustCert;
+
     /** A terminal to read from with line editing, or null to read plain lines from {@code in}. */
     private final Terminal terminal;
 
@@ -207,7 +210,9 @@ public final class FacilitateCommand {
     try {
       CreateSession create = a.create ? createRequest(a) : null;
       client =
-          QuarterdeckClient.connect(server, ClientOptions.defaults().withJson(a.json))
+          QuarterdeckClient.connect(
+                  server,
+                  ClientOptions.forPeople().withJson(a.json).withTrustCertificate(a.trustCert))
               .get(15, TimeUnit.SECONDS);
       client.onPush(m -> console.post(new Console.Push(m)));
       client.onConnection(console.connectionEvents());

@@ -173,6 +173,7 @@ public final class ServeCommand implements Callable<Integer> {
   private int maxAnonymousSessions;
   private int maxSpectators;
   private int archiveAfterMinutes;
+  private int lobbyIdleMinutes;
 
   @Option(names = "--max-open-logs", defaultValue = "256", paramLabel = "N")
   void maxOpenLogs(int value) {
@@ -201,13 +202,19 @@ public final class ServeCommand implements Callable<Integer> {
     archiveAfterMinutes = Ranges.check(spec, "--archive-after-minutes", value, 0, 525_600);
   }
 
+  @Option(names = "--lobby-idle-minutes", defaultValue = "1440", paramLabel = "N")
+  void lobbyIdleMinutes(int value) {
+    lobbyIdleMinutes = Ranges.check(spec, "--lobby-idle-minutes", value, 0, 525_600);
+  }
+
   /** Who may create sessions without an admin token, spectators, archiving. */
   public SessionLimits sessionLimits() {
     return new SessionLimits(
         creationsPerAddressPerHour,
         maxAnonymousSessions,
         maxSpectators,
-        Duration.ofMinutes(archiveAfterMinutes));
+        Duration.ofMinutes(archiveAfterMinutes),
+        Duration.ofMinutes(lobbyIdleMinutes));
   }
 
   public int maxOpenLogs() {

@@ -508,7 +508,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
       case SERVER_SHUTDOWN, IDLE -> WebSocketCloseStatus.ENDPOINT_UNAVAILABLE;
       case SLOW_READER, KICKED -> WebSocketCloseStatus.POLICY_VIOLATION;
       case PROTOCOL_ERROR -> WebSocketCloseStatus.PROTOCOL_ERROR;
-      case REPLACED, REASON_UNSPECIFIED, UNRECOGNIZED -> WebSocketCloseStatus.NORMAL_CLOSURE;
+      case REPLACED, SESSION_ARCHIVED, REASON_UNSPECIFIED, UNRECOGNIZED ->
+          WebSocketCloseStatus.NORMAL_CLOSURE;
     };
   }
 

@@ -116,6 +116,9 @@ final class GameSession {
   private boolean archived;
   private Runnable onEnded = () -> {};
 
+  /** When a facilitator, player or spectator last sent this session a request. */
+  private long lastActivityMs;
+
   /** A facilitator's event accepted for the open turn. */
   record Injection(AcceptedInjection accepted, EventView view, List<Integer> teams) {
     boolean hits(int team) {
@@ -172,6 +175,7 @@ final class GameSession {
     this.replaying = replaying;
     this.owner = requireNonNull(owner, "owner");
     this.createdAtMs = clock.nowMillis();
+    this.lastActivityMs = createdAtMs;
     this.id = requireNonNull(id, "id");
     this.joinCode = requireNonNull(joinCode, "joinCode");
     this.facilitatorTokenHash = requireNonNull(facilitatorTokenHash, "facilitatorTokenHash");
@@ -795,6 +799,35 @@ final class GameSession {
     Announcements.ended(this);
     pushLiveView();
     onEnded.run();
+  }
+
+  /** Someone sent this session a request now (on the session's thread). */
+  void touch() {
+    lastActivityMs = clock.nowMillis();
+  }
+
+  long lastActivityMs() {
+    return lastActivityMs;
+  }
+
+  /**
+   * Closes a lobby nobody started in time: the log records the end (so a restart finds it ended),
+   * and everyone connected is told {@code Goodbye SESSION_ARCHIVED} and let go. No scores: no turn
+   * was played.
+   */
+  void closeIdleLobby(String why) {
+    ensureThread.run();
+    if (phase != Phase.LOBBY) {
+      throw new IllegalStateException("session " + id + " is not in its lobby");
+    }
+    phase = Phase.ENDED;
+    record(SessionRecord.newBuilder().setClosed(SessionClosed.newBuilder().setEarly(true)));
+    for (Member m : members.values()) {
+      for (Connection c : m.connections()) {
+        outbox.close(c, Goodbye.Reason.SESSION_ARCHIVED, why);
+      }
+      m.connection = null;
+    }
   }
 
   /** Called on this session's thread once it ends (not while replaying a log). */

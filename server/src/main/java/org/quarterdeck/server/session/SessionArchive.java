@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Archives ended sessions when their time comes (or when a facilitator asks): the log is closed and
- * compacted off the event loops, the session stays replayable and exportable and no longer counts
- * as live.
+ * Archives ended sessions when their time comes (or when a facilitator asks), and lobbies nobody
+ * starts once they have been idle long enough: the log is closed and compacted off the event loops,
+ * the session stays replayable and exportable and no longer counts as live.
  */
 final class SessionArchive {
   private static final Logger log = LoggerFactory.getLogger(SessionArchive.class);
@@ -23,12 +23,44 @@ final class SessionArchive {
   private final Journals storage;
   private final Executor disk;
   private final long archiveAfterMillis;
+  private final long lobbyIdleMillis;
 
   SessionArchive(SessionRegistry registry, Journals storage, Executor disk, SessionLimits limits) {
     this.registry = requireNonNull(registry, "registry");
     this.storage = requireNonNull(storage, "storage");
     this.disk = requireNonNull(disk, "disk");
     this.archiveAfterMillis = limits.archiveAfter().toMillis();
+    this.lobbyIdleMillis = limits.lobbyIdle().toMillis();
+  }
+
+  /**
+   * A session in its lobby is closed and archived once nobody has sent it a request for {@code
+   * lobbyIdle} (checked when that time would be up, again later if someone came meanwhile).
+   */
+  void archiveWhenLobbyIdle(GameSession session) {
+    if (lobbyIdleMillis > 0) {
+      session.clock().schedule(() -> checkLobby(session), lobbyIdleMillis);
+    }
+  }
+
+  private void checkLobby(GameSession session) {
+    if (session.phase() != Phase.LOBBY || registry.byId(session.id()) != session) {
+      return; // started, ended or replaced by its rebuilt self (which has its own check)
+    }
+    long idleMillis = session.clock().nowMillis() - session.lastActivityMs();
+    if (idleMillis < lobbyIdleMillis) {
+      session.clock().schedule(() -> checkLobby(session), lobbyIdleMillis - idleMillis);
+      return;
+    }
+    log.info(
+        "session {}: its lobby saw no request for {} min; closed and archived",
+        session.id(),
+        idleMillis / 60_000);
+    session.closeIdleLobby(
+        "nobody started this session for "
+            + lobbyIdleMillis / 60_000
+            + " minutes, so it was closed; ask the facilitator for a new one");
+    archiveNow(session);
   }
 
   /** A session that ends is archived {@code archiveAfter} later. */

@@ -187,6 +187,7 @@ public final class SessionManager implements SessionGateway {
     registry.register(session, thread);
     session.outbox().onFailure(() -> recovery.rebuild(session));
     archive.archiveWhenEnded(session);
+    archive.archiveWhenLobbyIdle(session);
     session.commands().limitSpectators(limits.maxSpectatorsPerSession());
   }
 

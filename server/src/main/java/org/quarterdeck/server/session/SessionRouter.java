@@ -370,6 +370,7 @@ final class SessionRouter implements SessionGateway {
                 c.send(restoring(rid));
                 return;
               }
+              session.touch(); // activity: keeps a lobby from being closed as idle
               try {
                 task.run();
               } catch (RuntimeException e) {

@@ -5,21 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.FileInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import javax.net.ssl.SSLContext;
@@ -35,6 +30,7 @@ import org.quarterdeck.server.Storage;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.net.Perimeter;
 import org.quarterdeck.server.net.TlsCertificates;
+import org.quarterdeck.server.testing.SelfSigned;
 import org.quarterdeck.server.testing.TestServer;
 
 /**
@@ -45,57 +41,9 @@ import org.quarterdeck.server.testing.TestServer;
 @Timeout(value = 60, unit = SECONDS)
 class TlsEndToEndTest {
 
-  /** A new key pair and self-signed certificate for 127.0.0.1, as PEM files. */
   private static KeyStore selfSigned(Path dir, String alias, Path certPem, Path keyPem)
       throws Exception {
-    Path store = dir.resolve(alias + ".p12");
-    Process keytool =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair",
-                "-alias",
-                alias,
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-dname",
-                "CN=127.0.0.1",
-                "-ext",
-                "SAN=ip:127.0.0.1,dns:localhost",
-                "-validity",
-                "2",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                store.toString(),
-                "-storepass",
-                "changeit",
-                "-keypass",
-                "changeit")
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, keytool.waitFor(), output);
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (FileInputStream in = new FileInputStream(store.toFile())) {
-      keys.load(in, "changeit".toCharArray());
-    }
-    PrivateKey key = (PrivateKey) keys.getKey(alias, "changeit".toCharArray());
-    Certificate cert = keys.getCertificate(alias);
-    Files.writeString(certPem, pem("CERTIFICATE", cert.getEncoded()));
-    Files.writeString(keyPem, pem("PRIVATE KEY", key.getEncoded())); // PKCS#8
-    return keys;
-  }
-
-  private static String pem(String type, byte[] der) {
-    return "-----BEGIN "
-        + type
-        + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END "
-        + type
-        + "-----\n";
+    return SelfSigned.forLoopback(dir, alias, certPem, keyPem);
   }
 
   private static SSLContext trusting(KeyStore keys) throws Exception {
