@@ -127,6 +127,86 @@ final class AttributionLedger {
   }
 
   /**
+   * Writes one team's changes to {@code out}: the same variables, contributions and order as {@link
+   * #contributions} and the report built from it, but from a few primitive arrays instead of a list
+   * of objects per variable (the turn close builds every team's report each turn).
+   */
+  void explain(int t, Rules rules, TeamState was, TeamState now, ReportWriter out) {
+    index();
+    int from = start[t];
+    int n = start[t + 1] - from;
+    // the team's entries grouped by variable, in recording order within each
+    int[] varStart = new int[Var.COUNT + 1];
+    for (int k = 0; k < n; k++) {
+      varStart[var(meta(order[from + k])) + 1]++;
+    }
+    for (int v = 0; v < Var.COUNT; v++) {
+      varStart[v + 1] += varStart[v];
+    }
+    int[] fill = Arrays.copyOf(varStart, Var.COUNT);
+    int[] grouped = new int[n];
+    for (int k = 0; k < n; k++) {
+      int i = order[from + k];
+      grouped[fill[var(meta(i))]++] = i;
+    }
+    long[] keys = new long[n];
+    double[] sums = new double[n];
+    for (int v = 0; v < Var.COUNT; v++) {
+      int lo = varStart[v];
+      int hi = varStart[v + 1];
+      int merged = lo; // merged entries of this variable: [lo, merged)
+      for (int j = lo; j < hi; j++) {
+        long key = meta(grouped[j]) & 0x3FFFFFFFFL; // label and origin
+        int found = -1;
+        for (int u = lo; u < merged; u++) {
+          if (keys[u] == key) {
+            found = u;
+            break;
+          }
+        }
+        if (found < 0) {
+          found = merged++;
+          keys[found] = key;
+          sums[found] = 0.0;
+        }
+        sums[found] += amount(grouped[j]);
+      }
+      int kept = lo; // without the contributions that cancelled out
+      for (int u = lo; u < merged; u++) {
+        if (sums[u] != 0.0) {
+          keys[kept] = keys[u];
+          sums[kept] = sums[u];
+          kept++;
+        }
+      }
+      // stable insertion sort, largest magnitude first: ties keep their recording order, as the
+      // stable List.sort of contributions() does
+      for (int i = lo + 1; i < kept; i++) {
+        long key = keys[i];
+        double sum = sums[i];
+        int j = i - 1;
+        while (j >= lo && Double.compare(StrictMath.abs(sum), StrictMath.abs(sums[j])) > 0) {
+          keys[j + 1] = keys[j];
+          sums[j + 1] = sums[j];
+          j--;
+        }
+        keys[j + 1] = key;
+        sums[j + 1] = sum;
+      }
+      double before = was.values[v];
+      double after = now.values[v];
+      if (before != after || kept > lo) {
+        out.change(Var.ALL[v], before, after);
+        for (int u = lo; u < kept; u++) {
+          int id = label(keys[u]);
+          out.contribution(
+              id < 0 ? custom.get(-id - 1) : rules.label(id), origin(keys[u]), sums[u]);
+        }
+      }
+    }
+  }
+
+  /**
    * Contributions to each of one team's variables (indexed by {@link Var} ordinal; null if none was
    * recorded), merged by (label, origin turn), largest magnitude first.
    */

@@ -18,7 +18,8 @@ public final class StateHash {
 
   /** The hash of a game's state. */
   public static byte[] of(Game game) {
-    Encoder enc = new Encoder();
+    Encoder enc = ENCODERS.get();
+    enc.pos = 0;
     enc.string("quarterdeck-state-v2");
     enc.string(game.rules.id());
     enc.longValue(game.seed);
@@ -36,13 +37,20 @@ public final class StateHash {
     return enc.finish();
   }
 
+  /**
+   * One encoder per thread, reused: its buffer and digest (which {@code digest()} resets) would
+   * otherwise be allocated again for every turn of every session on that thread.
+   */
+  private static final ThreadLocal<Encoder> ENCODERS = ThreadLocal.withInitial(Encoder::new);
+
   /** Lowercase hex of a hash. */
   public static String hex(byte[] hash) {
-    StringBuilder sb = new StringBuilder(hash.length * 2);
-    for (byte b : hash) {
-      sb.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+    char[] digits = new char[hash.length * 2];
+    for (int i = 0; i < hash.length; i++) {
+      digits[2 * i] = Character.forDigit((hash[i] >> 4) & 0xF, 16);
+      digits[2 * i + 1] = Character.forDigit(hash[i] & 0xF, 16);
     }
-    return sb.toString();
+    return new String(digits);
   }
 
   /**

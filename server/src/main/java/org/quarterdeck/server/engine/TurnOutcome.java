@@ -77,6 +77,36 @@ public final class TurnOutcome {
     return out;
   }
 
+  /**
+   * Writes the report of one team (session order) to {@code out}: what {@link #reports()} says of
+   * it, without building it as objects.
+   */
+  public void explain(int i, ReportWriter out) {
+    Rules r = before.rules;
+    int hats = r.hats().size();
+    boolean defaulted = false;
+    for (int h = 0; h < hats; h++) {
+      defaulted |= bySeat[i * hats + h].defaulted;
+    }
+    out.begin(before.turn, defaulted);
+    log.explain(i, r, before.teams[i], next.teams[i], out);
+    for (int e : events[i]) {
+      EventCard c = r.events().get(e);
+      out.event(c.id(), c.title(), c.narrative(), false);
+    }
+    for (AcceptedInjection inj : injections) {
+      if (inj.teams[i]) {
+        String id = inj.eventIndex >= 0 ? r.events().get(inj.eventIndex).id() : null;
+        out.event(id, inj.title, inj.narrative, true);
+      }
+    }
+  }
+
+  /** Teams in this outcome (session order). */
+  public int teamCount() {
+    return next.teams.length;
+  }
+
   private TeamReport report(int i) {
     Rules r = before.rules;
     TeamState was = before.teams[i];

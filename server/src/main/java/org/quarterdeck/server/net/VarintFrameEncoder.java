@@ -2,7 +2,6 @@ package org.quarterdeck.server.net;
 
 import com.google.protobuf.CodedOutputStream;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
@@ -26,8 +25,6 @@ public final class VarintFrameEncoder extends MessageToByteEncoder<ServerMessage
   @Override
   protected void encode(ChannelHandlerContext ctx, ServerMessage msg, ByteBuf out)
       throws IOException {
-    try (ByteBufOutputStream stream = new ByteBufOutputStream(out)) {
-      msg.writeDelimitedTo(stream);
-    }
+    EnvelopeBytes.write(msg, out, true);
   }
 }

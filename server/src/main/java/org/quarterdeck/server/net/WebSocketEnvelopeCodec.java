@@ -41,7 +41,12 @@ public final class WebSocketEnvelopeCodec
       out.add(new TextWebSocketFrame(EnvelopePrinter.json(msg)));
     } else {
       ByteBuf bytes = ctx.alloc().ioBuffer(msg.getSerializedSize());
-      bytes.writeBytes(msg.toByteArray());
+      try {
+        EnvelopeBytes.write(msg, bytes, false);
+      } catch (java.io.IOException | RuntimeException e) {
+        bytes.release();
+        throw new io.netty.handler.codec.EncoderException(e);
+      }
       out.add(new BinaryWebSocketFrame(bytes));
     }
   }

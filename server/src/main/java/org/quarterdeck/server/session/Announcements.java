@@ -21,37 +21,77 @@ import org.quarterdeck.server.engine.TurnOutcome;
 final class Announcements {
   private Announcements() {}
 
+  /**
+   * TurnResolved (and QuarterClosed when a quarter ended) to every member. Each distinct view is
+   * built once and the same message goes to everyone who sees it: the public one to the
+   * facilitator, spectators and unseated players, a team's own one to each of its people.
+   */
   static void turnClosed(GameSession session, TurnOutcome outcome) {
     List<Standing> standings = session.views().standings();
     String hash = session.game().stateHashHex();
     Optional<List<QuarterResult>> quarter = outcome.quarterClosed();
+    ServerMessage[] publicView = new ServerMessage[2];
+    ServerMessage[][] teamViews = new ServerMessage[session.teamCount()][];
     session.forEachMember(
         m -> {
-          TurnResolved.Builder resolved =
-              TurnResolved.newBuilder()
-                  .setTurn(outcome.turn())
-                  .addAllStandings(standings)
-                  .setStateHash(hash);
-          QuarterClosed.Builder closed = null;
-          if (quarter.isPresent()) {
-            closed =
-                QuarterClosed.newBuilder()
-                    .setQuarter(quarter.get().get(0).quarter())
-                    .addAllStandings(standings);
-          }
+          ServerMessage[] messages;
           if (m.role == Role.PLAYER && m.seat != null) {
             int team = m.seat.team;
-            resolved.setTeam(session.views().team(team)).setReport(session.latestReport(team));
-            if (closed != null) {
-              QuarterResult q = quarter.get().get(team);
-              closed.setTarget(q.target()).setResults(q.results()).setTargetMet(q.hit());
+            messages = teamViews[team];
+            if (messages == null) {
+              messages = teamViews[team] = new ServerMessage[2];
+              TurnResolved.Builder resolved =
+                  resolved(outcome, standings, hash)
+                      .setTeam(session.views().team(team))
+                      .setReport(session.latestReport(team));
+              messages[0] = ServerMessage.newBuilder().setTurnResolved(resolved).build();
+              if (quarter.isPresent()) {
+                QuarterResult q = quarter.get().get(team);
+                messages[1] =
+                    ServerMessage.newBuilder()
+                        .setQuarterClosed(
+                            quarterClosed(quarter.get(), standings)
+                                .setTarget(q.target())
+                                .setResults(q.results())
+                                .setTargetMet(q.hit()))
+                        .build();
+              }
+            }
+          } else {
+            messages = publicView;
+            if (messages[0] == null) {
+              messages[0] =
+                  ServerMessage.newBuilder()
+                      .setTurnResolved(resolved(outcome, standings, hash))
+                      .build();
+              if (quarter.isPresent()) {
+                messages[1] =
+                    ServerMessage.newBuilder()
+                        .setQuarterClosed(quarterClosed(quarter.get(), standings))
+                        .build();
+              }
             }
           }
-          session.send(m, ServerMessage.newBuilder().setTurnResolved(resolved));
-          if (closed != null) {
-            session.send(m, ServerMessage.newBuilder().setQuarterClosed(closed));
+          session.send(m, messages[0]);
+          if (messages[1] != null) {
+            session.send(m, messages[1]);
           }
         });
+  }
+
+  private static TurnResolved.Builder resolved(
+      TurnOutcome outcome, List<Standing> standings, String hash) {
+    return TurnResolved.newBuilder()
+        .setTurn(outcome.turn())
+        .addAllStandings(standings)
+        .setStateHash(hash);
+  }
+
+  private static QuarterClosed.Builder quarterClosed(
+      List<QuarterResult> quarter, List<Standing> standings) {
+    return QuarterClosed.newBuilder()
+        .setQuarter(quarter.get(0).quarter())
+        .addAllStandings(standings);
   }
 
   static void ended(GameSession session) {

@@ -44,13 +44,13 @@ import org.quarterdeck.server.engine.ModelVersion;
 import org.quarterdeck.server.engine.Rejection;
 import org.quarterdeck.server.engine.Seat;
 import org.quarterdeck.server.engine.SeatHat;
-import org.quarterdeck.server.engine.TeamReport;
 import org.quarterdeck.server.engine.TeamScore;
 import org.quarterdeck.server.engine.TurnOutcome;
 import org.quarterdeck.server.engine.Verdict;
 import org.quarterdeck.server.port.Connection;
 import org.quarterdeck.server.scenario.LoadedScenario;
 import org.quarterdeck.server.scenario.ScenarioCatalog;
+import org.quarterdeck.server.wire.TurnReports;
 import org.quarterdeck.server.wire.WireMapping;
 
 /**
@@ -654,28 +654,36 @@ final class GameSession {
     deadline.stop();
     lastCall.cancel();
     long started = System.nanoTime(); // a duration for metrics only; the game's time is clock's
-    List<AcceptedDecision> decisions = new ArrayList<>();
+    List<AcceptedDecision> decisions = new ArrayList<>(seats.size());
     for (SeatState s : seats) {
       if (s.decision != null) {
         decisions.add(s.decision);
       }
     }
-    List<AcceptedInjection> accepted = injections.stream().map(Injection::accepted).toList();
+    List<AcceptedInjection> accepted = new ArrayList<>(injections.size());
+    for (Injection i : injections) {
+      accepted.add(i.accepted());
+    }
     TurnOutcome outcome = game.resolve(decisions, accepted);
     game = outcome.next();
-    Map<String, EventView> drawn = new LinkedHashMap<>();
-    List<TeamReport> teamReports = outcome.reports(); // in session order: index = team
-    for (int team = 0; team < teamReports.size(); team++) {
-      TeamReport r = teamReports.get(team);
-      TurnReport report =
-          WireMapping.reportBuilder(r, team).setDecision(teamDecision(team)).build();
+    Map<String, EventView> drawn = null;
+    TurnReports teamReports = new TurnReports(); // one builder set for every team's report
+    for (int team = 0; team < outcome.teamCount(); team++) { // session order: index = team
+      TurnReport report = teamReports.report(outcome, team).setDecision(teamDecision(team)).build();
       latestReports.set(team, report);
       reports.get(team).add(report.toByteString());
-      for (EventView e : events(r)) {
-        drawn.putIfAbsent(e.getId(), e);
+      for (EventView e : report.getEventsList()) {
+        if (!e.getInjected()) {
+          if (drawn == null) {
+            drawn = new LinkedHashMap<>();
+          }
+          drawn.putIfAbsent(e.getId(), e);
+        }
       }
     }
-    eventHistory.addAll(drawn.values());
+    if (drawn != null) {
+      eventHistory.addAll(drawn.values());
+    }
     record(
         SessionRecord.newBuilder()
             .setTurnClosed(
@@ -728,19 +736,6 @@ final class GameSession {
       }
     }
     return merged.build();
-  }
-
-  private static List<EventView> events(TeamReport r) {
-    return r.events().stream()
-        .filter(e -> !e.injected())
-        .map(
-            e ->
-                EventView.newBuilder()
-                    .setId(e.eventId() == null ? "" : e.eventId())
-                    .setTitle(e.title())
-                    .setNarrative(e.narrative())
-                    .build())
-        .toList();
   }
 
   void pause() {
@@ -911,6 +906,13 @@ final class GameSession {
 
   void forEachMember(Consumer<Member> action) {
     List.copyOf(members.values()).forEach(action);
+  }
+
+  /** Sends a built message; the same instance may go to many members (it is immutable). */
+  void send(Member m, ServerMessage message) {
+    for (Connection c : m.connections()) {
+      outbox.send(c, SpokenTexts.forLanguage(scenario, message, c.language()));
+    }
   }
 
   void send(Member m, ServerMessage.Builder message) {

@@ -290,6 +290,18 @@ public final class WireMapping {
     return b;
   }
 
+  static ByteString varNameBytes(Var var) {
+    return VAR_NAME_BYTES[var.ordinal()];
+  }
+
+  static ByteString varLabelBytes(Var var) {
+    return VAR_LABEL_BYTES[var.ordinal()];
+  }
+
+  static ByteString labelBytes(String label) {
+    return LABELS.bytes(label);
+  }
+
   private static final ByteString[] VAR_NAME_BYTES =
       java.util.Arrays.stream(VAR_NAMES).map(ByteString::copyFromUtf8).toArray(ByteString[]::new);
 

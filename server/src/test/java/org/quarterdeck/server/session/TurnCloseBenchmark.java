@@ -189,9 +189,11 @@ public class TurnCloseBenchmark {
   }
 
   /**
-   * A connection that serializes each message as the WebSocket codec does, keeping the last reply.
+   * A connection that serializes each message as the WebSocket and TCP codecs do (into a direct
+   * buffer, as into the pooled buffer a channel writes), keeping the last reply.
    */
   private static final class BenchConnection implements Connection {
+    private static java.nio.ByteBuffer OUT = java.nio.ByteBuffer.allocateDirect(64 * 1024);
     private static long ids;
     private final long id = ++ids;
     ServerMessage reply;
@@ -212,7 +214,21 @@ public class TurnCloseBenchmark {
       if (message.getRequestId() != 0) {
         reply = message;
       }
-      bytes += message.toByteArray().length;
+      // as the codecs do (net.EnvelopeBytes): straight into a pooled direct buffer, reused here
+      int size = message.getSerializedSize();
+      if (OUT.capacity() < size) {
+        OUT = java.nio.ByteBuffer.allocateDirect(Math.max(size, OUT.capacity() * 2));
+      }
+      OUT.clear();
+      try {
+        com.google.protobuf.CodedOutputStream coded =
+            com.google.protobuf.CodedOutputStream.newInstance(OUT);
+        message.writeTo(coded);
+        coded.flush();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      bytes += OUT.position();
     }
 
     @Override

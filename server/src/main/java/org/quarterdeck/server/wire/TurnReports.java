@@ -1,0 +1,87 @@
+package org.quarterdeck.server.wire;
+
+import com.google.protobuf.ByteString;
+import org.quarterdeck.protocol.v1.Contribution;
+import org.quarterdeck.protocol.v1.EventView;
+import org.quarterdeck.protocol.v1.TurnReport;
+import org.quarterdeck.protocol.v1.VariableChange;
+import org.quarterdeck.server.engine.ReportWriter;
+import org.quarterdeck.server.engine.TurnOutcome;
+import org.quarterdeck.server.engine.Var;
+
+/**
+ * Builds the teams' {@link TurnReport}s of a resolved turn straight from the engine's ledger: the
+ * same message as {@link WireMapping#report} of the engine's {@code TeamReport}, byte for byte, but
+ * without the engine's report objects in between and with one builder per message kind, reused for
+ * every variable and contribution. One instance serves one thread (a session's turn close).
+ */
+public final class TurnReports implements ReportWriter {
+  private final Contribution.Builder contribution = Contribution.newBuilder();
+  private final VariableChange.Builder change = VariableChange.newBuilder();
+  private final EventView.Builder event = EventView.newBuilder();
+  private TurnReport.Builder report;
+  private boolean changeOpen;
+  private int turn;
+
+  /** The report of team {@code team} (session order), open for the caller to add to. */
+  public TurnReport.Builder report(TurnOutcome outcome, int team) {
+    report = TurnReport.newBuilder().setTeam(team);
+    changeOpen = false;
+    outcome.explain(team, this);
+    closeChange();
+    TurnReport.Builder done = report;
+    report = null;
+    return done;
+  }
+
+  @Override
+  public void begin(int turn, boolean defaulted) {
+    this.turn = turn;
+    report.setTurn(turn).setDefaulted(defaulted);
+  }
+
+  @Override
+  public void change(Var var, double before, double after) {
+    closeChange();
+    change
+        .clear()
+        .setNameBytes(WireMapping.varNameBytes(var))
+        .setLabelBytes(WireMapping.varLabelBytes(var))
+        .setBefore(before)
+        .setAfter(after);
+    changeOpen = true;
+  }
+
+  @Override
+  public void contribution(String label, int originTurn, double amount) {
+    change.addContributions(
+        contribution
+            .clear()
+            .setLabelBytes(WireMapping.labelBytes(label))
+            .setDelta(amount)
+            .setFromTurn(originTurn == turn ? 0 : originTurn)
+            .build());
+  }
+
+  @Override
+  public void event(String eventId, String title, String narrative, boolean injected) {
+    closeChange();
+    event.clear().setInjected(injected);
+    if (injected) { // a facilitator's own text: not worth a place in the label table
+      event.setId(eventId == null ? "" : eventId).setTitle(title).setNarrative(narrative);
+    } else {
+      event
+          .setIdBytes(eventId == null ? ByteString.EMPTY : WireMapping.labelBytes(eventId))
+          .setTitleBytes(WireMapping.labelBytes(title))
+          .setNarrativeBytes(WireMapping.labelBytes(narrative));
+    }
+    report.addEvents(event.build());
+  }
+
+  private void closeChange() {
+    if (changeOpen) {
+      report.addChanges(change.build());
+      changeOpen = false;
+    }
+  }
+}
