@@ -120,7 +120,7 @@ case "$mode" in
         "tcp://127.0.0.1:$tcp_a,tcp://127.0.0.1:$tcp_b" --workload decisions \
         --players $((sessions)) --sessions $((sessions / 2)) --rates $((rate / 2)) \
         --step-seconds "$seconds" --warmup-seconds 5 --ceiling-steps 0 --source-addresses 16 \
-        --threads 1 >"$work/load-$store.txt" 2>&1 &
+        --threads 1 --timeout-seconds 60 >"$work/load-$store.txt" 2>&1 &
       local gen=$!
       pids+=("$gen")
       # the CPU of the measured step only: from the end of the warm-up to the step's report
