@@ -15,6 +15,7 @@ import org.quarterdeck.protocol.v1.Snapshot;
 import org.quarterdeck.protocol.v1.Standing;
 import org.quarterdeck.protocol.v1.TeamView;
 import org.quarterdeck.protocol.v1.TurnOpened;
+import org.quarterdeck.protocol.v1.Variable;
 import org.quarterdeck.server.engine.TeamState;
 import org.quarterdeck.server.engine.Var;
 import org.quarterdeck.server.wire.WireMapping;
@@ -28,8 +29,20 @@ import org.quarterdeck.server.wire.WireMapping;
 final class SessionViews {
   private final GameSession session;
 
+  /** Each team's variables as last shown: unchanged ones are not built again. */
+  private Variable[][] shownVariables = new Variable[0][];
+
   SessionViews(GameSession session) {
     this.session = session;
+  }
+
+  private List<Variable> variables(int team, TeamState state) {
+    if (team >= shownVariables.length) {
+      shownVariables = java.util.Arrays.copyOf(shownVariables, session.teamCount());
+    }
+    Variable[] shown = WireMapping.variables(state, shownVariables[team]);
+    shownVariables[team] = shown;
+    return java.util.Arrays.asList(shown);
   }
 
   /** A team in full: only for its own players and the facilitator. */
@@ -39,7 +52,7 @@ final class SessionViews {
         TeamView.newBuilder()
             .setTeam(team)
             .setName(session.teamName(team))
-            .addAllVariables(WireMapping.variables(state))
+            .addAllVariables(variables(team, state))
             .setResultsToDate(WireMapping.resultsToDate(state));
     boolean anyBot = false;
     for (SeatState s : session.seatsOf(team)) {

@@ -95,17 +95,34 @@ public final class WireMapping {
   }
 
   public static List<Variable> variables(TeamState team) {
-    Variable[] out = new Variable[Var.COUNT];
-    for (Var v : Var.values()) {
-      out[v.ordinal()] =
-          Variable.newBuilder()
-              .setNameBytes(VAR_NAME_BYTES[v.ordinal()])
-              .setLabelBytes(VAR_LABEL_BYTES[v.ordinal()])
-              .setValue(team.get(v))
-              .build();
-    }
-    return java.util.Arrays.asList(out);
+    return java.util.Arrays.asList(variables(team, null));
   }
+
+  /**
+   * A team's variables, reusing each message of {@code previous} (the same team's last view, or
+   * null) whose value has not changed: the message is immutable and its bytes would be the same.
+   */
+  public static Variable[] variables(TeamState team, Variable[] previous) {
+    Variable[] out = new Variable[Var.COUNT];
+    for (int i = 0; i < Var.COUNT; i++) {
+      Var v = VARS[i];
+      double value = team.get(v);
+      Variable last = previous == null ? null : previous[i];
+      out[i] =
+          last != null
+                  && Double.doubleToRawLongBits(last.getValue())
+                      == Double.doubleToRawLongBits(value)
+              ? last
+              : Variable.newBuilder()
+                  .setNameBytes(VAR_NAME_BYTES[i])
+                  .setLabelBytes(VAR_LABEL_BYTES[i])
+                  .setValue(value)
+                  .build();
+    }
+    return out;
+  }
+
+  private static final Var[] VARS = Var.values();
 
   public static SeatDecision decision(
       Seat seat, int turn, org.quarterdeck.protocol.v1.Decision wire) {
