@@ -281,13 +281,13 @@ class FloodEndToEndTest {
     double p99;
     double quietP99;
     Flooder flooder = new Flooder(InetAddress.getByName(from), flood);
-    flooder.start();
     try (QuarterdeckClient pinger =
         QuarterdeckClient.connect(server.tcp(), ClientOptions.defaults()).get(10, SECONDS)) {
       pinger.hello().get(10, SECONDS);
       // warm-up (a cold JVM's first pings take seconds on a loaded machine), then the reference
       pings(pinger, Duration.ofSeconds(1), new ArrayList<>());
       double[] quiet = pings(pinger, Duration.ofSeconds(2), new ArrayList<>());
+      flooder.start();
       Await.until("the flood under way", Duration.ofSeconds(10), () -> flooder.sent.get() > 100);
       CompletableFuture<String> game = CompletableFuture.supplyAsync(FloodEndToEndTest::playATurn);
       List<String> slow = new ArrayList<>();
