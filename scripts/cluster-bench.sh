@@ -61,7 +61,8 @@ start_node() {
   # shellcheck disable=SC2086
   java ${SERVER_JAVA_OPTS:-} ${!opts:-} -cp "$CP" org.quarterdeck.server.cli.Main serve --bind 127.0.0.1 \
     --http-port "$http" --tcp-port "$tcp" --data "$work/data-$name-$store" "${storeflags[@]}" \
-    --creations-per-address-per-hour 1000000 --max-anonymous-sessions 20000 ${NODE_FLAGS:-} \
+    --creations-per-address-per-hour 1000000 --max-anonymous-sessions 20000 \
+    --requests-per-address 1000000 ${NODE_FLAGS:-} \
     >"$work/$name.log" 2>&1 &
   local pid=$!
   pids+=("$pid")

@@ -41,7 +41,8 @@ trap cleanup EXIT
 # shellcheck disable=SC2086
 java ${SERVER_JAVA_OPTS:--Xms2g -Xmx2g} -jar "$SERVER_JAR" serve --bind 127.0.0.1 --http-port "$HTTP_PORT" \
   --tcp-port "$TCP_PORT" --data "$work/data" --fsync batch \
-  --creations-per-address-per-hour 1000000 --max-anonymous-sessions 20000 ${SERVER_OPTS:-} \
+  --creations-per-address-per-hour 1000000 --max-anonymous-sessions 20000 \
+  --requests-per-address 1000000 ${SERVER_OPTS:-} \
   >"$work/server.log" 2>&1 &
 server_pid=$!
 # shellcheck disable=SC2086

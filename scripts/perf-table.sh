@@ -114,7 +114,8 @@ start_server() {
     -jar "$SERVER_JAR" serve --bind 127.0.0.1 --http-port 0 --tcp-port 0 \
     --data "$out/data-$name" --fsync batch \
     --creations-per-address-per-hour 1000000 --max-anonymous-sessions 20000 \
-    --max-connections $((fds - 512)) --max-connections-per-address 2000 "$@" \
+    --max-connections $((fds - 512)) --max-connections-per-address 2000 \
+    --requests-per-address 1000000 "$@" \
     >"$out/server-$name.log" 2>&1 &
   server_pid=$!
   # shellcheck disable=SC2086

@@ -46,6 +46,13 @@ final class PerimeterFlags {
         Ranges.check(spec, "--max-connections-per-address", value, 1, 1_000_000);
   }
 
+  private Integer requestsPerAddress;
+
+  @Option(names = "--requests-per-address", paramLabel = "N")
+  void requestsPerAddress(int value) {
+    requestsPerAddress = Ranges.check(spec, "--requests-per-address", value, 1, 1_000_000);
+  }
+
   /**
    * The perimeter these options describe.
    *
@@ -61,6 +68,10 @@ final class PerimeterFlags {
             : maxConnectionsPerAddress;
     Perimeter perimeter =
         Perimeter.defaults().withCaps(defaults.withTotal(total).withPerAddress(perAddress));
+    if (requestsPerAddress != null) {
+      perimeter =
+          perimeter.withFloods(perimeter.floods().withRequestsPerSecond(requestsPerAddress));
+    }
     if (allowedOrigins != null) {
       try {
         perimeter =

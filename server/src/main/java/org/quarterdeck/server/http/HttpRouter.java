@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import org.quarterdeck.server.metrics.ServerMetrics;
+import org.quarterdeck.server.net.ConnectionGate;
 import org.quarterdeck.server.net.ConnectionPipeline;
 import org.quarterdeck.server.net.EnvelopeParser;
 import org.quarterdeck.server.net.WebSocketEnvelopeCodec;
@@ -296,6 +297,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     try {
       work = QR_CODES.render(text);
     } catch (RejectedExecutionException e) {
+      ConnectionGate.refused(ctx.channel());
       respond(
           ctx,
           request,
@@ -306,6 +308,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     if (work.isCompletedExceptionally()) {
+      // past the ration of new codes: a refusal that counts towards the address's cool-down
+      ConnectionGate.refused(ctx.channel());
       respond(
           ctx,
           request,
@@ -465,6 +469,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         .set(HttpHeaderNames.CONTENT_TYPE, contentType)
         .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
         .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    if (HttpResponseStatus.SERVICE_UNAVAILABLE.equals(status)) {
+      // busy (QR codes) or not serving (a cluster node without its lease): try again shortly
+      response.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+    }
     SecurityHeaders.common(response.headers());
     boolean keepAlive = keepAliveAllowed && HttpUtil.isKeepAlive(request);
     HttpUtil.setKeepAlive(response, keepAlive);

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import org.quarterdeck.server.net.ConnectionGate;
 import org.quarterdeck.server.net.OriginPolicy;
 import org.quarterdeck.server.net.RateLimiter;
+import org.quarterdeck.server.net.RequestVerdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,11 +64,28 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!requests.tryAcquire()) {
+      ConnectionGate.refused(ctx.channel()); // counts towards the address's cool-down
       refuse(
           ctx,
           request,
           HttpResponseStatus.TOO_MANY_REQUESTS,
-          "more than " + perSecond + " requests a second on one connection\n");
+          "more than " + perSecond + " requests a second on one connection\n",
+          seconds(requests.millisUntilNextToken()));
+      return;
+    }
+    RequestVerdict verdict = ConnectionGate.charge(ctx.channel());
+    if (verdict != RequestVerdict.ALLOWED) {
+      long wait = ConnectionGate.millisUntilAllowed(ctx.channel());
+      refuse(
+          ctx,
+          request,
+          HttpResponseStatus.TOO_MANY_REQUESTS,
+          verdict == RequestVerdict.COOLING_DOWN
+              ? "too many requests from this address; try again in " + seconds(wait) + " s\n"
+              : "more than "
+                  + ConnectionGate.requestsPerSecond(ctx.channel())
+                  + " requests a second from this address\n",
+          seconds(wait));
       return;
     }
     String path = pathOf(request.uri());
@@ -80,7 +98,8 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
             ctx,
             request,
             HttpResponseStatus.SERVICE_UNAVAILABLE,
-            "the server is at its connection limit; try again later\n");
+            "the server is at its connection limit; try again later\n",
+            1);
       }
       return;
     }
@@ -97,7 +116,8 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
             ctx,
             request,
             HttpResponseStatus.FORBIDDEN,
-            "WebSocket connections from this page's origin are not allowed\n");
+            "WebSocket connections from this page's origin are not allowed\n",
+            0);
         return;
       }
     }
@@ -110,9 +130,25 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
     return q < 0 ? uri : uri.substring(0, q);
   }
 
+  /** Whole seconds, at least 1, for a Retry-After header. */
+  private static long seconds(long millis) {
+    return Math.max(1, (millis + 999) / 1000);
+  }
+
+  /**
+   * Answers {@code status} and closes the connection.
+   *
+   * @param retryAfterSeconds the Retry-After header's value; 0 for none
+   */
   private void refuse(
-      ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String body) {
+      ChannelHandlerContext ctx,
+      FullHttpRequest request,
+      HttpResponseStatus status,
+      String body,
+      long retryAfterSeconds) {
     refused = true;
+    // read no more: what the client pipelined behind this would only be parsed and dropped
+    ctx.channel().config().setAutoRead(false);
     ReferenceCountUtil.release(request);
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     FullHttpResponse response =
@@ -122,6 +158,9 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
         .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
         .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
         .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    if (retryAfterSeconds > 0) {
+      response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+    }
     SecurityHeaders.common(response.headers());
     HttpUtil.setKeepAlive(response, false);
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

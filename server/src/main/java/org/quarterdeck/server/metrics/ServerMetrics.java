@@ -74,6 +74,7 @@ public final class ServerMetrics {
   private final Counter rateLimited;
   private final Counter slowReaderCloses;
   private final Counter refusedConnections;
+  private final Counter addressCooldowns;
   private final Timer decisionAck;
   private final Timer turnClose;
   private final Timer appendBatch;
@@ -109,6 +110,10 @@ public final class ServerMetrics {
         counter("quarterdeck.slow.reader.closes", "Connections closed as slow readers.");
     refusedConnections =
         counter("quarterdeck.connections.refused", "Connections refused by a connection cap.");
+    addressCooldowns =
+        counter(
+            "quarterdeck.address.cooldowns",
+            "Client addresses cooled down after flooding (requests or connections refused).");
     Gauge.builder("quarterdeck.uptime", this, ServerMetrics::uptimeSeconds)
         .description("Seconds since start.")
         .baseUnit("seconds")
@@ -238,6 +243,14 @@ public final class ServerMetrics {
   /** A connection refused by a connection cap. */
   public void connectionRefused() {
     refusedConnections.increment();
+  }
+
+  public void addressCooledDown() {
+    addressCooldowns.increment();
+  }
+
+  public long addressCooldowns() {
+    return (long) addressCooldowns.count();
   }
 
   public long slowReaderCloses() {

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.util.AttributeKey;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -15,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.quarterdeck.server.metrics.ServerMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The first handler of every accepted connection: counts open connections in total and per client
@@ -31,7 +34,13 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
 
   private static final AttributeKey<String> COUNTED = AttributeKey.valueOf("quarterdeck.counted");
 
+  private static final AttributeKey<AddressBudget> BUDGET =
+      AttributeKey.valueOf("quarterdeck.addressBudget");
+
+  private static final Logger log = LoggerFactory.getLogger(ConnectionGate.class);
+
   private final ConnectionCaps caps;
+  private final FloodLimits floods;
   private final ServerMetrics metrics;
   private final LongSupplier nanoTime;
   private static final int SWEEP_EVERY_MASK = 1023;
@@ -44,18 +53,34 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
       new java.util.concurrent.atomic.AtomicLong();
   private final ConcurrentHashMap<String, Address> addresses = new ConcurrentHashMap<>();
 
-  /** What one client address holds: its open connections and its new-connection bucket. */
+  /**
+   * What one client address holds: its open connections, its new-connection bucket and its request
+   * budget.
+   */
   private static final class Address {
     int open;
     final RateLimiter arrivals;
+    final AddressBudget budget;
 
-    Address(RateLimiter arrivals) {
+    Address(RateLimiter arrivals, AddressBudget budget) {
       this.arrivals = arrivals;
+      this.budget = budget;
+    }
+
+    /** Nothing to remember: no connection, a full bucket and budget, no cool-down. */
+    boolean forgettable() {
+      return open <= 0 && arrivals.full() && budget.idle();
     }
   }
 
   public ConnectionGate(ConnectionCaps caps, ServerMetrics metrics, LongSupplier nanoTime) {
+    this(caps, FloodLimits.defaults(), metrics, nanoTime);
+  }
+
+  public ConnectionGate(
+      ConnectionCaps caps, FloodLimits floods, ServerMetrics metrics, LongSupplier nanoTime) {
     this.caps = requireNonNull(caps, "caps");
+    this.floods = requireNonNull(floods, "floods");
     this.metrics = requireNonNull(metrics, "metrics");
     this.nanoTime = requireNonNull(nanoTime, "nanoTime");
   }
@@ -78,14 +103,17 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
     String key = addressKey(ClientAddress.of(channel));
     boolean[] overflow = {false};
     boolean[] refused = {false};
+    AddressBudget[] budget = {null};
     int total = open.incrementAndGet();
     addresses.compute(
         key,
         (k, a) -> {
-          Address address =
-              a != null
-                  ? a
-                  : new Address(new RateLimiter(caps.newPerSecond(), caps.newBurst(), nanoTime));
+          Address address = a != null ? a : newAddress(k);
+          budget[0] = address.budget;
+          if (address.budget.coolingDown()) {
+            refused[0] = true;
+            return address;
+          }
           boolean arrivalAllowed = address.arrivals.tryAcquire();
           boolean overAddress = address.open >= caps.perAddress();
           boolean overTotal = total > caps.total();
@@ -98,8 +126,9 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
             overflow[0] = true;
           } else {
             refused[0] = true;
+            address.budget.connectionRefused();
           }
-          return address.open == 0 && address.arrivals.full() ? null : address;
+          return address.forgettable() ? null : address;
         });
     if ((admissions.incrementAndGet() & SWEEP_EVERY_MASK) == 0) {
       sweep();
@@ -110,17 +139,76 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
       return false;
     }
     channel.attr(COUNTED).set(key);
+    channel.attr(BUDGET).set(budget[0]);
     if (overflow[0]) {
       channel.attr(HEALTH_ONLY).set(Boolean.TRUE);
     }
     return true;
   }
 
-  /** Forgets the addresses that hold no connection and whose bucket has refilled. */
+  private Address newAddress(String key) {
+    return new Address(
+        new RateLimiter(caps.newPerSecond(), caps.newBurst(), nanoTime),
+        new AddressBudget(floods, nanoTime, () -> coolingDown(key)));
+  }
+
+  private void coolingDown(String key) {
+    metrics.addressCooledDown();
+    log.warn(
+        "address {} cooled down for {} s: more than {} requests or connections refused within {} s",
+        key,
+        floods.cooldown().toSeconds(),
+        floods.refusalsBeforeCooldown(),
+        FloodLimits.REFUSAL_WINDOW.toSeconds());
+  }
+
+  /**
+   * Charges one request (an HTTP request or a game message) to the budget of {@code channel}'s
+   * address. Connections the gate did not admit (tests on an EmbeddedChannel) are always allowed.
+   */
+  public static RequestVerdict charge(Channel channel) {
+    AddressBudget budget = channel.attr(BUDGET).get();
+    return budget == null ? RequestVerdict.ALLOWED : budget.charge();
+  }
+
+  /**
+   * A request of {@code channel} was refused by the connection's own rate limit: it counts towards
+   * the address's cool-down like a refusal of the address's budget (a flood spread over connections
+   * that each stay just within the address's budget is still one flood).
+   */
+  public static void refused(Channel channel) {
+    AddressBudget budget = channel.attr(BUDGET).get();
+    if (budget != null) {
+      budget.connectionRefused();
+    }
+  }
+
+  /** Milliseconds until {@code channel}'s address may send again: its cool-down or its budget. */
+  public static long millisUntilAllowed(Channel channel) {
+    AddressBudget budget = channel.attr(BUDGET).get();
+    if (budget == null) {
+      return 0;
+    }
+    long cooldown = budget.cooldownMillisLeft();
+    return cooldown > 0 ? cooldown : budget.millisUntilNextRequest();
+  }
+
+  /** The sustained requests a second {@code channel}'s address may send. */
+  public static int requestsPerSecond(Channel channel) {
+    AddressBudget budget = channel.attr(BUDGET).get();
+    return budget == null ? Integer.MAX_VALUE : budget.requestsPerSecond();
+  }
+
+  /** True while {@code remote}'s address is cooling down after a flood. */
+  boolean coolingDown(SocketAddress remote) {
+    Address address = addresses.get(addressKey(remote));
+    return address != null && address.budget.coolingDown();
+  }
+
+  /** Forgets the addresses that hold no connection and whose buckets have refilled. */
   private void sweep() {
     addresses.forEach(
-        (key, value) ->
-            addresses.computeIfPresent(key, (k, a) -> a.open <= 0 && a.arrivals.full() ? null : a));
+        (key, value) -> addresses.computeIfPresent(key, (k, a) -> a.forgettable() ? null : a));
   }
 
   void release(Channel channel) {
@@ -133,14 +221,59 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
         key,
         (k, a) -> {
           a.open--;
-          // forget an address once it holds nothing and its bucket has refilled
-          return a.open <= 0 && a.arrivals.full() ? null : a;
+          // forget an address once it holds nothing and its buckets have refilled
+          return a.forgettable() ? null : a;
         });
+  }
+
+  /** Connections open from {@code address} (an IPv6 address counts with its /64). */
+  public int openFrom(InetAddress address) {
+    Address a = addresses.get(addressKey(new InetSocketAddress(address, 0)));
+    return a == null ? 0 : Math.max(0, a.open);
   }
 
   /** Addresses the gate currently remembers (for tests of its memory bound). */
   int addressesRemembered() {
     return addresses.size();
+  }
+
+  /**
+   * The listening socket's handler: a connection from an address that is cooling down is reset as
+   * it is accepted, before it is given to an event loop or gets a pipeline, so a flooder that keeps
+   * reconnecting costs an accept and a close, not the games' event loops. Connections from {@code
+   * proxies} pass (the client they speak for is known only from their PROXY header; the gate
+   * refuses them then).
+   */
+  public ChannelHandler acceptor(TrustedProxies proxies) {
+    requireNonNull(proxies, "proxies");
+    return new Acceptor(proxies);
+  }
+
+  @ChannelHandler.Sharable
+  private final class Acceptor extends ChannelInboundHandlerAdapter {
+    private final TrustedProxies proxies;
+
+    Acceptor(TrustedProxies proxies) {
+      this.proxies = proxies;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof Channel child) {
+        SocketAddress remote = child.remoteAddress();
+        if (remote != null && !proxies.trusts(remote) && coolingDown(remote)) {
+          metrics.connectionRefused();
+          try {
+            child.config().setOption(ChannelOption.SO_LINGER, 0); // a reset, no TIME_WAIT
+          } catch (RuntimeException ignored) {
+            // closed already: nothing to reset
+          }
+          child.unsafe().closeForcibly();
+          return;
+        }
+      }
+      ctx.fireChannelRead(msg);
+    }
   }
 
   /** The handler for one listener; {@code healthReserve} only on the HTTP port. */

@@ -188,6 +188,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     consecutiveBadFrames = 0;
     if (!rateLimiter.tryAcquire()) {
       metrics.rateLimited();
+      ConnectionGate.refused(ctx.channel()); // counts towards the address's cool-down
       if (floodedTooLong()) {
         close(Goodbye.Reason.PROTOCOL_ERROR, "message flood: rate limit exceeded for too long");
         return;
@@ -198,6 +199,28 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
               ErrorCode.RATE_LIMITED,
               "more than " + limits.messagesPerSecond() + " messages per second",
               rateLimiter.millisUntilNextToken()));
+      return;
+    }
+    RequestVerdict verdict = ConnectionGate.charge(ctx.channel());
+    if (verdict != RequestVerdict.ALLOWED) {
+      metrics.rateLimited();
+      long wait = ConnectionGate.millisUntilAllowed(ctx.channel());
+      if (verdict == RequestVerdict.COOLING_DOWN) {
+        close(
+            Goodbye.Reason.PROTOCOL_ERROR,
+            "too many requests from this address; try again in "
+                + Math.max(1, (wait + 999) / 1000)
+                + " s");
+      } else {
+        send(
+            Errors.reply(
+                inbound.message().getRequestId(),
+                ErrorCode.RATE_LIMITED,
+                "more than "
+                    + ConnectionGate.requestsPerSecond(ctx.channel())
+                    + " requests per second from this address",
+                (int) Math.min(Integer.MAX_VALUE, wait)));
+      }
       return;
     }
     metrics.messageIn();

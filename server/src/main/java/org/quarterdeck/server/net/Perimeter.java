@@ -4,15 +4,25 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * What faces the network before any game message: connection caps, TLS (null for plain connections,
- * e.g. behind a TLS-terminating proxy), the WebSocket Origin policy and the proxies whose PROXY
- * protocol header names the client.
+ * e.g. behind a TLS-terminating proxy), the WebSocket Origin policy, the proxies whose PROXY
+ * protocol header names the client, and what one address may ask before it is cooled down.
  */
 public record Perimeter(
-    ConnectionCaps caps, TlsCertificates tls, OriginPolicy origins, TrustedProxies proxies) {
+    ConnectionCaps caps,
+    TlsCertificates tls,
+    OriginPolicy origins,
+    TrustedProxies proxies,
+    FloodLimits floods) {
   public Perimeter {
     requireNonNull(caps, "caps");
     requireNonNull(origins, "origins");
     requireNonNull(proxies, "proxies");
+    requireNonNull(floods, "floods");
+  }
+
+  public Perimeter(
+      ConnectionCaps caps, TlsCertificates tls, OriginPolicy origins, TrustedProxies proxies) {
+    this(caps, tls, origins, proxies, FloodLimits.defaults());
   }
 
   public Perimeter(ConnectionCaps caps, TlsCertificates tls, OriginPolicy origins) {
@@ -24,18 +34,22 @@ public record Perimeter(
   }
 
   public Perimeter withCaps(ConnectionCaps value) {
-    return new Perimeter(value, tls, origins, proxies);
+    return new Perimeter(value, tls, origins, proxies, floods);
   }
 
   public Perimeter withTls(TlsCertificates value) {
-    return new Perimeter(caps, value, origins, proxies);
+    return new Perimeter(caps, value, origins, proxies, floods);
   }
 
   public Perimeter withOrigins(OriginPolicy value) {
-    return new Perimeter(caps, tls, value, proxies);
+    return new Perimeter(caps, tls, value, proxies, floods);
   }
 
   public Perimeter withTrustedProxies(TrustedProxies value) {
-    return new Perimeter(caps, tls, origins, value);
+    return new Perimeter(caps, tls, origins, value, floods);
+  }
+
+  public Perimeter withFloods(FloodLimits value) {
+    return new Perimeter(caps, tls, origins, proxies, value);
   }
 }

@@ -91,7 +91,7 @@ public final class QuarterdeckServer implements AutoCloseable {
       EventLoopGroup workers,
       Perimeter perimeter) {
     this.perimeter = requireNonNull(perimeter, "perimeter");
-    this.gate = new ConnectionGate(perimeter.caps(), metrics, System::nanoTime);
+    this.gate = new ConnectionGate(perimeter.caps(), perimeter.floods(), metrics, System::nanoTime);
     this.transport = requireNonNull(transport, "transport");
     this.boss = transport.newGroup(1);
     this.workers = requireNonNull(workers, "workers");
@@ -195,6 +195,7 @@ public final class QuarterdeckServer implements AutoCloseable {
     return new ServerBootstrap()
         .group(boss, workers)
         .channel(transport.serverChannel())
+        .handler(gate.acceptor(perimeter.proxies()))
         .option(ChannelOption.SO_BACKLOG, 4096)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)

@@ -31,7 +31,7 @@ public final class RateLimiter {
   }
 
   /** Milliseconds until the next token, at least 1. */
-  int millisUntilNextToken() {
+  public int millisUntilNextToken() {
     refill();
     double missing = Math.max(0, 1 - tokens);
     return (int) Math.max(1, Math.ceil(missing / perNano / 1_000_000));
