@@ -38,18 +38,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.quarterdeck.client.QuarterdeckClient;
 import org.quarterdeck.protocol.v1.ActHours;
 import org.quarterdeck.protocol.v1.ClientMessage;
-import org.quarterdeck.protocol.v1.CreateSession;
 import org.quarterdeck.protocol.v1.Decision;
-import org.quarterdeck.protocol.v1.Empty;
 import org.quarterdeck.protocol.v1.ErrorCode;
-import org.quarterdeck.protocol.v1.FacilitatorCommand;
-import org.quarterdeck.protocol.v1.JoinSession;
 import org.quarterdeck.protocol.v1.Phase;
 import org.quarterdeck.protocol.v1.ReplayFrame;
 import org.quarterdeck.protocol.v1.Resume;
 import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.SessionCreated;
-import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.protocol.v1.SignIn;
 import org.quarterdeck.protocol.v1.Snapshot;
 import org.quarterdeck.protocol.v1.SubmitDecision;
@@ -462,45 +457,14 @@ class ClusterProxyTest {
 
   private Table setUp(Table t) throws Exception {
     QuarterdeckClient f = connect(URI.create("tcp://127.0.0.1:" + proxyTcp));
-    t.created =
-        call(
-                f,
-                ClientMessage.newBuilder()
-                    .setCreateSession(
-                        CreateSession.newBuilder()
-                            .setSettings(
-                                SessionSettings.newBuilder()
-                                    .setTeams(2)
-                                    .setSeed(t.seed)
-                                    // deadlines run, and are restored after every takeover; long
-                                    // enough that no failover outlasts one
-                                    .setTurnDeadlineSeconds(300))))
-            .getSessionCreated();
+    // deadlines run, and are restored after every takeover; long enough that no failover outlasts
+    // one
+    t.created = ClusterHarness.create(f, t.seed, 300);
     for (int team = 0; team < 2; team++) {
       t.seats[team] = connect(seatUri(team));
-      ServerMessage joined =
-          call(
-              t.seats[team],
-              ClientMessage.newBuilder()
-                  .setJoinSession(
-                      JoinSession.newBuilder()
-                          .setJoinCode(t.created.getJoinCode())
-                          .setDisplayName("bot " + team)
-                          .setPreferredTeam(team)));
-      assertTrue(joined.hasJoined(), joined.toString());
-      t.tokens[team] = joined.getJoined().getToken();
+      t.tokens[team] = ClusterHarness.join(t.seats[team], t.created.getJoinCode(), team);
     }
-    call(
-        f,
-        ClientMessage.newBuilder()
-            .setResume(Resume.newBuilder().setToken(t.created.getFacilitatorToken())));
-    ServerMessage started =
-        call(
-            f,
-            ClientMessage.newBuilder()
-                .setFacilitator(
-                    FacilitatorCommand.newBuilder().setStart(Empty.getDefaultInstance())));
-    assertTrue(!started.hasError(), started.toString());
+    ClusterHarness.start(f, t.created);
     f.close();
     return t;
   }
