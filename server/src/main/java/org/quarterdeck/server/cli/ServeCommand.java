@@ -527,7 +527,11 @@ public final class ServeCommand implements Callable<Integer> {
               + fsync.flagValue()
               + ", "
               + app.sessions().sessionCount()
-              + " sessions recovered)");
+              + " sessions recovered"
+              + (app.sessions().sessionsToRebuild() > 0
+                  ? ", " + app.sessions().sessionsToRebuild() + " more being rebuilt"
+                  : "")
+              + ")");
     }
     if (demo) {
       printDemo(out, app.sessions(), addresses, reachable.get(0));
