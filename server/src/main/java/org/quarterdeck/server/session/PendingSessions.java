@@ -64,8 +64,16 @@ final class PendingSessions {
   /** Forgets a session once its rebuilt self is registered (or it was set aside). */
   void remove(Pending p) {
     byId.remove(p.id, p);
-    byCode.values().remove(p);
-    byToken.values().removeIf(q -> q == p);
+    for (SessionRecord r : p.stored.records()) {
+      switch (r.getEventCase()) {
+        case OPENED -> {
+          byCode.remove(r.getOpened().getJoinCode(), p);
+          byToken.remove(r.getOpened().getFacilitatorTokenHash(), p);
+        }
+        case SEAT_TAKEN -> byToken.remove(r.getSeatTaken().getTokenHash(), p);
+        default -> {}
+      }
+    }
   }
 
   Pending byId(String id) {
