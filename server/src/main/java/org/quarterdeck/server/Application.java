@@ -221,7 +221,11 @@ public final class Application implements AutoCloseable {
         // the ports are known only now (0 picks one): other nodes relay to this one there
         cluster.lease().advertise(addresses.httpUrl(), "tcp://" + reachable(addresses.tcp()));
       }
-      recover(sessions, options.recoveryThreads());
+      if (rounds != null) {
+        recover(sessions, options.recoveryThreads());
+      } else {
+        serveWhileRebuilding(sessions, options.recoveryThreads());
+      }
       if (rounds != null) {
         rounds.start(); // after recovery: both would otherwise open the same logs
       }
@@ -252,6 +256,28 @@ public final class Application implements AutoCloseable {
           sessions.quarantined().size(),
           (System.nanoTime() - started) / 1_000_000);
     }
+  }
+
+  /**
+   * Reads every stored log and serves at once; sessions are rebuilt behind, or first when a request
+   * names one or its deadline falls due (docs/performance.md, start-up recovery).
+   */
+  private static void serveWhileRebuilding(SessionManager sessions, int threads) {
+    long started = System.nanoTime();
+    sessions
+        .serveWhileRebuilding(threads == 0 ? SessionManager.DEFAULT_RECOVERY_THREADS : threads)
+        .whenComplete(
+            (recovered, error) -> {
+              if (error != null) {
+                log.error("rebuilding sessions behind failed", error);
+              } else if (recovered > 0 || !sessions.quarantined().isEmpty()) {
+                log.info(
+                    "recovered {} sessions, {} quarantined, in {} ms",
+                    recovered,
+                    sessions.quarantined().size(),
+                    (System.nanoTime() - started) / 1_000_000);
+              }
+            });
   }
 
   /** host:port where other nodes reach a listener: a wildcard bind names this host's address. */

@@ -517,7 +517,10 @@ public final class ServeCommand implements Callable<Integer> {
                   "serve.data",
                   data.toAbsolutePath().normalize(),
                   fsync.flagValue(),
-                  app.sessions().sessionCount()));
+                  app.sessions().sessionCount())
+              + (app.sessions().sessionsToRebuild() > 0
+                  ? " " + texts.say("serve.rebuilding", app.sessions().sessionsToRebuild())
+                  : ""));
     }
     if (demo) {
       printDemo(out, texts, app.sessions(), addresses, reachable.get(0));

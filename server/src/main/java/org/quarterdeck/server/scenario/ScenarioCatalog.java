@@ -34,6 +34,12 @@ public final class ScenarioCatalog {
    */
   private static final Map<String, LoadedScenario> LOADED = new ConcurrentHashMap<>();
 
+  /**
+   * Scenarios parsed from session logs' text, by SHA-256: thousands of logs of one uploaded
+   * scenario are parsed, validated and compiled once at start, not once each.
+   */
+  private static final LoggedScenarios LOGGED = new LoggedScenarios(64);
+
   private ScenarioCatalog() {}
 
   /**
@@ -146,7 +152,7 @@ public final class ScenarioCatalog {
     requireNonNull(text, "text");
     requireNonNull(sha256, "sha256");
     if (!text.isEmpty()) {
-      return fromText(source, text);
+      return LOGGED.load(source, text, sha256);
     }
     String name =
         builtInNameOf(source)

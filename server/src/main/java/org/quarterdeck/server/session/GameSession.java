@@ -96,6 +96,22 @@ final class GameSession {
   private boolean replaying;
 
   /**
+   * Turns closed while replaying a log whose reports and drawn events were not built: only a
+   * reconnecting player's snapshot and the facilitator's live view read them, so {@link
+   * #buildPastReports} builds them from the log when first asked for.
+   */
+  private int pastReportsUnbuilt;
+
+  /** Records replayed (the prefix of {@link #records} that {@link #buildPastReports} reads). */
+  private int replayedRecords;
+
+  /** Entries of {@link #eventHistory} added while replaying (injected events only). */
+  private int replayedEventHistory;
+
+  /** Whether replaying builds every past turn's report (to fill a replayed session's history). */
+  private boolean replayBuildsReports;
+
+  /**
    * While replaying: the current turn is open in memory but its TurnStarted record has not been
    * read yet (the log may end before it: then {@link #resumeAfterReplay} records the opening).
    */
@@ -220,6 +236,9 @@ final class GameSession {
    * text was most of a short session's log, repeated in every session.
    */
   private CompletableFuture<Void> recordOpened(List<String> teamIds) {
+    if (replaying) {
+      return CompletableFuture.completedFuture(null); // the log holds it (and printing is costly)
+    }
     boolean builtIn = ScenarioCatalog.builtInNameOf(scenario.source()).isPresent();
     return record(
         SessionRecord.newBuilder()
@@ -373,6 +392,7 @@ final class GameSession {
 
   /** Every report of a team so far, oldest first. */
   List<TurnReport> reports(int team) {
+    buildPastReports();
     List<TurnReport> all = new ArrayList<>(reports.get(team).size());
     for (ByteString bytes : reports.get(team)) {
       try {
@@ -386,10 +406,14 @@ final class GameSession {
 
   /** The report of the turn that closed last. */
   TurnReport latestReport(int team) {
+    if (latestReports.get(team) == null) {
+      buildPastReports();
+    }
     return latestReports.get(team);
   }
 
   List<EventView> eventHistory() {
+    buildPastReports();
     return Collections.unmodifiableList(eventHistory);
   }
 
@@ -666,23 +690,10 @@ final class GameSession {
     }
     TurnOutcome outcome = game.resolve(decisions, accepted);
     game = outcome.next();
-    Map<String, EventView> drawn = null;
-    TurnReports teamReports = new TurnReports(); // one builder set for every team's report
-    for (int team = 0; team < outcome.teamCount(); team++) { // session order: index = team
-      TurnReport report = teamReports.report(outcome, team).setDecision(teamDecision(team)).build();
-      latestReports.set(team, report);
-      reports.get(team).add(report.toByteString());
-      for (EventView e : report.getEventsList()) {
-        if (!e.getInjected()) {
-          if (drawn == null) {
-            drawn = new LinkedHashMap<>();
-          }
-          drawn.putIfAbsent(e.getId(), e);
-        }
-      }
-    }
-    if (drawn != null) {
-      eventHistory.addAll(drawn.values());
+    if (replaying && !replayBuildsReports) {
+      pastReportsUnbuilt++; // built from the log if someone asks (buildPastReports)
+    } else {
+      keepReports(outcome);
     }
     record(
         SessionRecord.newBuilder()
@@ -719,6 +730,62 @@ final class GameSession {
     } else {
       openTurn();
     }
+  }
+
+  /** Builds and keeps each team's report of a resolved turn, and the events it drew. */
+  private void keepReports(TurnOutcome outcome) {
+    Map<String, EventView> drawn = null;
+    TurnReports teamReports = new TurnReports(); // one builder set for every team's report
+    for (int team = 0; team < outcome.teamCount(); team++) { // session order: index = team
+      TurnReport report = teamReports.report(outcome, team).setDecision(teamDecision(team)).build();
+      latestReports.set(team, report);
+      reports.get(team).add(report.toByteString());
+      for (EventView e : report.getEventsList()) {
+        if (!e.getInjected()) {
+          if (drawn == null) {
+            drawn = new LinkedHashMap<>();
+          }
+          drawn.putIfAbsent(e.getId(), e);
+        }
+      }
+    }
+    if (drawn != null) {
+      eventHistory.addAll(drawn.values());
+    }
+  }
+
+
+  /**
+   * Builds the reports and drawn events of the turns replayed without them, by replaying the same
+   * records once more with reports on (deterministic, so they are the ones the live session built).
+   */
+  private void buildPastReports() {
+    if (pastReportsUnbuilt == 0 || replaying) {
+      return; // while replaying nobody is connected to read them, and the records are not in yet
+    }
+    GameSession past;
+    try {
+      past =
+          SessionRebuilder.replayWithReports(
+              records.subList(0, replayedRecords), clock, journal, outbox);
+    } catch (SessionRebuilder.ReplayException e) {
+      throw new IllegalStateException(
+          "session " + id + ": its log replayed once but not twice: " + e.getMessage(), e);
+    }
+    for (int team = 0; team < reports.size(); team++) {
+      reports.get(team).addAll(0, past.reports.get(team));
+      if (latestReports.get(team) == null) {
+        latestReports.set(team, past.latestReports.get(team));
+      }
+    }
+    eventHistory.subList(0, replayedEventHistory).clear();
+    eventHistory.addAll(0, past.eventHistory);
+    pastReportsUnbuilt = 0;
+  }
+
+  /** Replays with every past turn's report built (see {@link #buildPastReports}). */
+  void buildReportsWhileReplaying() {
+    replayBuildsReports = true;
   }
 
   /** Tells {@code timer} how long each turn this session resolves takes, in nanoseconds. */
@@ -791,6 +858,9 @@ final class GameSession {
       finalScores = game.finalScores();
     }
     record(SessionRecord.newBuilder().setClosed(SessionClosed.newBuilder().setEarly(early)));
+    if (replaying) {
+      return; // nobody is connected to hear of it
+    }
     Announcements.ended(this);
     pushLiveView();
     onEnded.run();
@@ -1002,6 +1072,8 @@ final class GameSession {
     }
     records.clear();
     records.addAll(replayed);
+    replayedRecords = replayed.size();
+    replayedEventHistory = eventHistory.size();
     replaying = false;
   }
 

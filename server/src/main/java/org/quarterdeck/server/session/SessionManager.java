@@ -336,6 +336,11 @@ public final class SessionManager implements SessionGateway {
   public CompletableFuture<String> export(
       String sessionId, String facilitatorToken, ExportFormat format) {
     GameSession session = registry.byId(sessionId);
+    CompletableFuture<Boolean> rebuilding =
+        session == null ? recovery.rebuildFirst(sessionId) : null;
+    if (rebuilding != null) {
+      return rebuilding.thenCompose(ok -> export(sessionId, facilitatorToken, format));
+    }
     if (session == null) {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException("no session " + sessionId));
@@ -384,6 +389,33 @@ public final class SessionManager implements SessionGateway {
    */
   public int recoverAll(int parallelism) {
     return recovery.recoverAll(parallelism);
+  }
+
+  /**
+   * Serves at once and rebuilds behind: reads every stored log ({@code parallelism} at a time) and
+   * returns once each session can be served — a request that names one not rebuilt yet waits for
+   * its rebuild, and one whose deadline falls due is rebuilt then — while the rest are rebuilt on a
+   * background thread, the soonest deadline first. The future completes once every session is
+   * rebuilt (or quarantined), with how many run here.
+   */
+  public CompletableFuture<Integer> serveWhileRebuilding(int parallelism) {
+    return recovery.serveWhileRebuilding(
+        parallelism,
+        task -> {
+          Thread t = new Thread(task, "quarterdeck-rebuild-behind");
+          t.setDaemon(true);
+          t.start();
+        });
+  }
+
+  /** The same, rebuilding behind on {@code behind} (tests hold it back). */
+  CompletableFuture<Integer> serveWhileRebuilding(int parallelism, Executor behind) {
+    return recovery.serveWhileRebuilding(parallelism, behind);
+  }
+
+  /** Sessions read at start and not rebuilt yet (see {@link #serveWhileRebuilding}). */
+  public int sessionsToRebuild() {
+    return recovery.pendingCount();
   }
 
   /**

@@ -63,6 +63,39 @@ final class SessionRebuilder {
       SessionJournal journal,
       Outbox outbox)
       throws ReplayException {
+    GameSession session = replaying(records, thread.clock(), journal, outbox);
+    applyAll(session, records);
+    return session;
+  }
+
+  /**
+   * Replays {@code records} once more with every turn's report built, for a session rebuilt without
+   * them ({@link GameSession#reports}); the copy schedules nothing and is thrown away.
+   */
+  static GameSession replayWithReports(
+      List<SessionRecord> records, SessionClock clock, SessionJournal journal, Outbox outbox)
+      throws ReplayException {
+    SessionClock noTimers =
+        new SessionClock() {
+          @Override
+          public long nowMillis() {
+            return clock.nowMillis();
+          }
+
+          @Override
+          public Cancellable schedule(Runnable task, long delayMillis) {
+            return () -> {};
+          }
+        };
+    GameSession session = replaying(records, noTimers, journal, outbox);
+    session.buildReportsWhileReplaying();
+    applyAll(session, records);
+    return session;
+  }
+
+  private static GameSession replaying(
+      List<SessionRecord> records, SessionClock clock, SessionJournal journal, Outbox outbox)
+      throws ReplayException {
     SessionOpened opened = opened(records);
     if (!GameSession.ENGINE_VERSION.equals(opened.getEngineVersion())) {
       throw new ReplayException(
@@ -84,11 +117,16 @@ final class SessionRebuilder {
             scenario(opened),
             opened.getSettings(),
             opened.getSeed(),
-            thread.clock(),
+            clock,
             journal,
             outbox,
             () -> {},
             true);
+    return session;
+  }
+
+  private static void applyAll(GameSession session, List<SessionRecord> records)
+      throws ReplayException {
     for (int i = 1; i < records.size(); i++) {
       SessionRecord r = records.get(i);
       try {
@@ -103,7 +141,6 @@ final class SessionRebuilder {
       }
     }
     session.finishReplay(records);
-    return session;
   }
 
   private static void apply(GameSession s, SessionRecord r) throws ReplayException {

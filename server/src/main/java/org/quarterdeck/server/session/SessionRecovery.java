@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -38,6 +39,7 @@ final class SessionRecovery {
   private final Executor disk;
   private final RecoveryProgress progress = new RecoveryProgress();
   private final Set<GameSession> rebuilding = ConcurrentHashMap.newKeySet();
+  private final PendingSessions pending = new PendingSessions();
 
   SessionRecovery(
       SessionRegistry registry,
@@ -61,9 +63,16 @@ final class SessionRecovery {
   }
 
   /**
-   * Reloads every stored session, {@code parallelism} logs at a time: each is read on a pool thread
-   * and rebuilt on its session's own thread (the event loops), so reading and rebuilding overlap
-   * across cores. Blocks until all are done.
+   * Logs read and waiting for (or in) their rebuild at once, per reading thread: a reader hands a
+   * log to its session's event loop and reads the next, so reading overlaps rebuilding; the bound
+   * keeps the parsed records of logs not yet rebuilt from piling up in memory.
+   */
+  static final int IN_FLIGHT_PER_READER = 32;
+
+  /**
+   * Reloads every stored session: {@code parallelism} threads read the logs, and each log is
+   * rebuilt on its session's own thread (the event loops) while the readers go on, so reading and
+   * rebuilding overlap across cores. Blocks until all are done.
    *
    * @return how many sessions were recovered
    */
@@ -85,22 +94,32 @@ final class SessionRecovery {
               t.setDaemon(true);
               return t;
             });
+    Semaphore inFlight = new Semaphore(IN_FLIGHT_PER_READER * parallelism);
     try {
-      List<Future<Boolean>> results = new ArrayList<>(ids.size());
+      List<Future<CompletableFuture<Boolean>>> started = new ArrayList<>(ids.size());
       for (String id : ids) {
-        results.add(
+        started.add(
             pool.submit(
                 () -> {
+                  inFlight.acquire();
+                  CompletableFuture<Boolean> rebuilt;
                   try {
-                    return recover(id);
-                  } finally {
+                    rebuilt = recoverLater(id);
+                  } catch (RuntimeException e) {
+                    inFlight.release();
                     progress.step();
+                    throw e;
                   }
+                  return rebuilt.whenComplete(
+                      (ok, error) -> {
+                        inFlight.release();
+                        progress.step();
+                      });
                 }));
       }
       int recovered = 0;
-      for (Future<Boolean> result : results) {
-        recovered += result.get() ? 1 : 0;
+      for (Future<CompletableFuture<Boolean>> read : started) {
+        recovered += read.get().get() ? 1 : 0;
       }
       return recovered;
     } catch (InterruptedException e) {
@@ -112,6 +131,155 @@ final class SessionRecovery {
       pool.shutdownNow();
       progress.finish();
     }
+  }
+
+  /**
+   * Serves at once and rebuilds behind: reads every stored log ({@code parallelism} threads) and
+   * indexes its names (id, join code, token hashes) and deadline, then returns: from then on every
+   * session can be served, since a request that names a session not rebuilt yet waits for its
+   * rebuild ({@link #rebuildFirst}), and a session whose deadline falls due is rebuilt then. The
+   * rest are rebuilt behind, the soonest deadline first, on {@code behind}; the future completes
+   * once every session is rebuilt (or quarantined), with how many run here.
+   */
+  CompletableFuture<Integer> serveWhileRebuilding(int parallelism, Executor behind) {
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
+    }
+    requireNonNull(behind, "behind");
+    List<String> ids = storage.sessionIds();
+    progress.begin(ids.size());
+    ExecutorService pool = readers(parallelism, ids.size());
+    List<PendingSessions.Pending> read = new ArrayList<>(ids.size());
+    try {
+      List<Future<PendingSessions.Pending>> reads = new ArrayList<>(ids.size());
+      for (String id : ids) {
+        reads.add(
+            pool.submit(
+                () -> {
+                  try {
+                    return readForLater(id);
+                  } finally {
+                    progress.step();
+                  }
+                }));
+      }
+      for (Future<PendingSessions.Pending> r : reads) {
+        PendingSessions.Pending p = r.get();
+        if (p != null) {
+          read.add(p);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return CompletableFuture.completedFuture(registry.size());
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("recovery failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+      progress.finish();
+    }
+    List<PendingSessions.Pending> urgent = pending.byUrgency();
+    for (PendingSessions.Pending p : urgent) {
+      if (p.dueAtMs != Long.MAX_VALUE) {
+        SessionClock clock = threads.get().clock();
+        long delay = p.dueAtMs == Long.MIN_VALUE ? 0 : p.dueAtMs - clock.nowMillis();
+        clock.schedule(() -> rebuildPending(p), Math.max(0, delay));
+      }
+    }
+    log.info(
+        "serving {} sessions; rebuilding them behind, the soonest deadline first", read.size());
+    long started = System.nanoTime();
+    behind.execute(
+        () -> {
+          Semaphore inFlight = new Semaphore(IN_FLIGHT_PER_READER * parallelism);
+          for (PendingSessions.Pending p : urgent) {
+            try {
+              inFlight.acquire();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return;
+            }
+            rebuildPending(p).whenComplete((ok, error) -> inFlight.release());
+          }
+        });
+    List<CompletableFuture<Boolean>> all = read.stream().map(p -> p.rebuilt).toList();
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              int recovered = (int) all.stream().filter(CompletableFuture::join).count();
+              log.info(
+                  "rebuilt {} sessions behind in {} ms",
+                  recovered,
+                  (System.nanoTime() - started) / 1_000_000);
+              return recovered;
+            });
+  }
+
+  /**
+   * A request that names a session read but not rebuilt yet (by join code, token or id): its
+   * rebuild, started now if it had not, to route the request again once it completes; null when the
+   * request names no such session.
+   */
+  CompletableFuture<Boolean> rebuildFirst(org.quarterdeck.protocol.v1.ClientMessage m) {
+    if (pending.isEmpty()) {
+      return null;
+    }
+    PendingSessions.Pending p =
+        switch (m.getBodyCase()) {
+          case JOIN_SESSION ->
+              pending.byCode(JoinCodes.normalize(m.getJoinSession().getJoinCode()));
+          case SPECTATE -> pending.byCode(JoinCodes.normalize(m.getSpectate().getJoinCode()));
+          case RESUME -> pending.byTokenHash(Tokens.hash(m.getResume().getToken()));
+          case GET_REPLAY -> pending.byId(m.getGetReplay().getSessionId());
+          default -> null;
+        };
+    return p == null ? null : rebuildPending(p);
+  }
+
+  /** The rebuild of a session read but not rebuilt yet (by id), or null. */
+  CompletableFuture<Boolean> rebuildFirst(String sessionId) {
+    PendingSessions.Pending p = pending.byId(sessionId);
+    return p == null ? null : rebuildPending(p);
+  }
+
+  /** Sessions read at start and not rebuilt yet. */
+  int pendingCount() {
+    return pending.size();
+  }
+
+  private ExecutorService readers(int parallelism, int logs) {
+    AtomicInteger threadNumber = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        Math.max(1, Math.min(parallelism, logs)),
+        r -> {
+          Thread t = new Thread(r, "quarterdeck-recovery-" + threadNumber.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /** Reads one log and indexes it for a later rebuild; null if it is set aside or removed. */
+  private PendingSessions.Pending readForLater(String id) {
+    Journals.Stored stored = readToRebuild(id);
+    if (stored == null) {
+      return null;
+    }
+    PendingSessions.Pending p = new PendingSessions.Pending(id, stored);
+    pending.add(p);
+    return p;
+  }
+
+  /** Starts a pending session's rebuild once, on its thread; its future either way. */
+  private CompletableFuture<Boolean> rebuildPending(PendingSessions.Pending p) {
+    if (p.start()) {
+      rebuildOnThread(p.id, p.stored, threads.get(), () -> pending.remove(p))
+          .whenComplete(
+              (ok, error) -> {
+                pending.remove(p); // a failure too: the session is quarantined by then
+                p.rebuilt.complete(error == null && ok);
+              });
+    }
+    return p.rebuilt;
   }
 
   /** One log after another on the caller's thread (tests whose session thread is not shared). */
@@ -138,9 +306,36 @@ final class SessionRecovery {
    * @return whether the session now runs here
    */
   boolean recover(String id) {
+    try {
+      return recoverLater(id).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("recovery failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /**
+   * Reads one stored log on the calling thread and hands it to its session's thread to be rebuilt;
+   * the future tells, once that is done, whether the session now runs here (a log that cannot be
+   * rebuilt quarantines its session and completes it with false).
+   */
+  private CompletableFuture<Boolean> recoverLater(String id) {
+    Journals.Stored stored = readToRebuild(id);
+    return stored == null
+        ? CompletableFuture.completedFuture(false)
+        : rebuildOnThread(id, stored, threads.get(), () -> {});
+  }
+
+  /**
+   * Reads a stored log to rebuild it: its records and journal, or null when there is nothing to
+   * rebuild (it runs here already, it is quarantined, or it held no record and was removed).
+   */
+  private Journals.Stored readToRebuild(String id) {
     requireNonNull(id, "id");
     if (registry.holds(id)) {
-      return false;
+      return null;
     }
     Journals.Stored stored;
     try {
@@ -150,11 +345,11 @@ final class SessionRecovery {
       // an operator, every other session serves
       registry.quarantine(
           id, readableRecords(id), "its log cannot be opened for writing: " + rootMessage(e));
-      return false;
+      return null;
     }
     if (stored.corrupt()) {
       registry.quarantine(id, stored.records(), stored.problem());
-      return false;
+      return null;
     }
     if (stored.records().isEmpty()) {
       // a crash while the session was created: SessionCreated waits for the first record, so
@@ -164,10 +359,18 @@ final class SessionRecovery {
               + " acknowledged); removing it",
           id);
       storage.discard(id);
-      return false;
+      return null;
     }
-    SessionManager.SessionThread thread = threads.get();
-    CompletableFuture<GameSession> done = new CompletableFuture<>();
+    return stored;
+  }
+
+  /**
+   * Rebuilds a read log on {@code thread} and registers it ({@code registered} runs right after); a
+   * log that does not replay quarantines its session. The future says whether it runs here.
+   */
+  private CompletableFuture<Boolean> rebuildOnThread(
+      String id, Journals.Stored stored, SessionManager.SessionThread thread, Runnable registered) {
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
     thread.execute(
         () -> {
           try {
@@ -175,25 +378,21 @@ final class SessionRecovery {
             GameSession session =
                 SessionRebuilder.replay(stored.records(), thread, stored.journal(), outbox);
             register.accept(session, thread);
+            registered.run();
             session.resumeAfterReplay();
             archive.archiveIfEnded(session);
-            done.complete(session);
+            log.debug(
+                "session {} recovered: phase {}, turn {}",
+                id,
+                session.phase(),
+                session.game().turn());
+            done.complete(true);
           } catch (SessionRebuilder.ReplayException | RuntimeException e) {
-            done.completeExceptionally(e);
+            registry.quarantine(id, stored.records(), e.getMessage());
+            done.complete(false);
           }
         });
-    try {
-      GameSession session = done.get();
-      log.debug(
-          "session {} recovered: phase {}, turn {}", id, session.phase(), session.game().turn());
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } catch (ExecutionException e) {
-      registry.quarantine(id, stored.records(), e.getCause().getMessage());
-      return false;
-    }
+    return done;
   }
 
   /** What can still be read of a log that cannot be recovered (to know its members), or none. */

@@ -3,6 +3,7 @@ package org.quarterdeck.server.session;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.quarterdeck.protocol.v1.ClientMessage;
 import org.quarterdeck.protocol.v1.ErrorCode;
@@ -62,6 +63,12 @@ final class SessionRouter implements SessionGateway {
 
   @Override
   public void handle(Connection c, ClientMessage m) {
+    CompletableFuture<Boolean> rebuilding = recovery.rebuildFirst(m);
+    if (rebuilding != null) {
+      // it names a session read at start and not rebuilt yet: routed once it runs here
+      rebuilding.whenComplete((ok, error) -> handle(c, m));
+      return;
+    }
     long rid = m.getRequestId();
     switch (m.getBodyCase()) {
       case CREATE_SESSION -> factory.create(c, rid, m.getCreateSession());

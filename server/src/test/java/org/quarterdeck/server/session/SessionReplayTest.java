@@ -122,6 +122,66 @@ class SessionReplayTest {
     assertEquals(until, rebuilt.deadline().deadlineMs(), "the deadline set by clock time");
   }
 
+  /**
+   * A rebuild skips building past turns' reports (only a reconnecting player's snapshot and the
+   * facilitator's view read them) and builds them from the log when first asked: they must be the
+   * reports the live session built, in order, also after the rebuilt session closes a turn itself.
+   */
+  @Test
+  void pastReportsOfARebuiltSessionAreTheLiveSessionsOnes() throws Exception {
+    SessionFixture f = new SessionFixture();
+    f.givenSession(
+        SessionSettings.newBuilder()
+            .setTeams(3)
+            .setTurnDeadlineSeconds(30)
+            .setSeed(11)
+            .addBotStrategies("adaptive")
+            .addBotStrategies("numbers")
+            .addBotStrategies("balanced")
+            .build());
+    Player ana = f.join("Ana");
+    f.start();
+    f.submit(ana, 1, 1, spread(f.lastOpening(ana), 1.0, "coach", "push"));
+    f.facilitate(
+        FacilitatorCommand.newBuilder()
+            .setInject(
+                InjectEvent.newBuilder()
+                    .setCustom(
+                        CustomEvent.newBuilder()
+                            .setTitle("Offsite")
+                            .setNarrative("Two days away")
+                            .addEffects(Variable.newBuilder().setName("morale").setValue(3)))));
+    f.submit(ana, 2, 1, even(f.lastOpening(ana)));
+    f.thread.advanceSeconds(30); // turn 3 by its deadline
+    f.submit(ana, 4, 1, even(f.lastOpening(ana)));
+
+    GameSession original = live(f);
+    ManualThread other = new ManualThread();
+    other.advanceSeconds((f.thread.nowMillis() - other.nowMillis()) / 1000);
+    GameSession rebuilt = replay(f.journal(), other);
+    assertEquals(5, rebuilt.game().turn());
+    for (int team = 0; team < 3; team++) {
+      assertEquals(4, original.reports(team).size());
+      assertEquals(original.reports(team), rebuilt.reports(team), "team " + team);
+      assertEquals(original.latestReport(team), rebuilt.latestReport(team), "team " + team);
+    }
+    assertEquals(original.eventHistory(), rebuilt.eventHistory());
+
+    // asked only after the rebuilt session closed a turn of its own: the replayed turns come first
+    GameSession again = replay(f.journal(), other);
+    f.thread.advanceSeconds(30);
+    other.advanceSeconds(30);
+    assertEquals(6, original.game().turn());
+    assertEquals(6, again.game().turn());
+    assertEquals(original.game().stateHashHex(), again.game().stateHashHex());
+    assertEquals(original.eventHistory(), again.eventHistory());
+    for (int team = 0; team < 3; team++) {
+      assertEquals(5, again.reports(team).size());
+      assertEquals(original.reports(team), again.reports(team), "team " + team);
+      assertEquals(original.latestReport(team), again.latestReport(team), "team " + team);
+    }
+  }
+
   @Test
   void aTamperedHashIsRefused() throws Exception {
     SessionFixture f = new SessionFixture();
