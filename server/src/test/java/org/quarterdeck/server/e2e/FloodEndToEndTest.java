@@ -359,8 +359,8 @@ class FloodEndToEndTest {
   }
 
   /**
-   * Pings every 20 ms for {@code window} or until {@code done}; p50, p99, max in ms and the count. Pings over 50 ms are
-   * listed in {@code slow} as "ms@seconds into the window".
+   * Pings every 20 ms for {@code window} or until {@code done}; p50, p99, max in ms and the count.
+   * Pings over 50 ms are listed in {@code slow} as "ms@seconds into the window".
    */
   private static double[] pings(
       QuarterdeckClient pinger,
