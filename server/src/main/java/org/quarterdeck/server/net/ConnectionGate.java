@@ -124,6 +124,10 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
               && total <= caps.total() + caps.healthReserve()) {
             address.open++;
             overflow[0] = true;
+            if (!arrivalAllowed || overAddress) {
+              // past the address's own caps (not the server's): a reconnect flood's way in
+              address.budget.connectionRefused();
+            }
           } else {
             refused[0] = true;
             address.budget.connectionRefused();
