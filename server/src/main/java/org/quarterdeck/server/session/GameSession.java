@@ -754,7 +754,6 @@ final class GameSession {
     }
   }
 
-
   /**
    * Builds the reports and drawn events of the turns replayed without them, by replaying the same
    * records once more with reports on (deterministic, so they are the ones the live session built).

@@ -1,13 +1,12 @@
 package org.quarterdeck.server.web;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -31,6 +30,7 @@ import org.quarterdeck.server.testing.TestServer;
  * 4: the pages follow it transparently).
  */
 class ReconnectBrowserTest {
+  @RegisterExtension static final Browsers browsers = new Browsers("reconnect-failure-");
   @TempDir Path data;
 
   private TestServer start(ServerAddresses at) throws Exception {
@@ -47,15 +47,10 @@ class ReconnectBrowserTest {
   @Test
   @Timeout(value = 110, unit = SECONDS)
   void thePlayerPageResumesItsSeatAfterTheServerDrainsAndComesBack() throws Exception {
-    if (!new File(BrowserGameTest.CHROMIUM).canExecute()
-        || !new File(BrowserGameTest.CHROMEDRIVER).canExecute()) {
-      fail("Browser tests need Debian's chromium and chromium-driver: run .ci/browser-setup");
-    }
-    System.setProperty("webdriver.chrome.driver", BrowserGameTest.CHROMEDRIVER);
     TestServer first = start(null);
     TestServer second = null;
     ServerAddresses addresses = first.addresses();
-    WebDriver page = BrowserGameTest.browser();
+    WebDriver page = browsers.open();
     try {
       SessionCreated session;
       try (QuarterdeckClient facilitator = first.client()) {
@@ -64,19 +59,18 @@ class ReconnectBrowserTest {
                 facilitator, SessionSettings.newBuilder().setTeams(2).addBotStrategies("").build());
       }
       page.get(addresses.httpUrl() + "/?code=" + session.getJoinCode());
-      BrowserGameTest.type(page, "name", "Ada");
+      Browsers.type(page, "name", "Ada");
       page.findElement(By.id("join")).click();
-      BrowserGameTest.waiting(page)
-          .until(ExpectedConditions.visibilityOfElementLocated(By.id("game")));
-      BrowserGameTest.waitPhase(page, "LOBBY");
-      BrowserGameTest.waitText(page, By.id("conn"), "online");
+      Browsers.waiting(page).until(ExpectedConditions.visibilityOfElementLocated(By.id("game")));
+      Browsers.waitPhase(page, "LOBBY");
+      Browsers.waitText(page, By.id("conn"), "online");
 
       first.close(); // drain: Goodbye SERVER_SHUTDOWN to the page, then the close
       first = null;
-      BrowserGameTest.waitText(page, By.id("conn"), "connecting");
+      Browsers.waitText(page, By.id("conn"), "connecting");
 
       second = start(addresses);
-      BrowserGameTest.waiting(page)
+      Browsers.waiting(page)
           .withTimeout(Duration.ofSeconds(30))
           .until(ExpectedConditions.textToBePresentInElementLocated(By.id("conn"), "online"));
       // Only a page that resumed its seat on the new server hears the turn open.
@@ -90,11 +84,7 @@ class ReconnectBrowserTest {
             .get(10, SECONDS);
       }
       BrowserGameTest.play(page, 1, 10);
-    } catch (Throwable t) {
-      BrowserGameTest.screenshot(page, "reconnect-failure");
-      throw t;
     } finally {
-      page.quit();
       if (first != null) {
         first.close();
       }
