@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import org.quarterdeck.client.QuarterdeckClient;
 import org.quarterdeck.protocol.v1.ActView;
 import org.quarterdeck.protocol.v1.ClientMessage;
@@ -28,10 +27,32 @@ import org.quarterdeck.protocol.v1.Variable;
  * the methods are synchronized because a resumed connection may use another thread.
  */
 public final class BotPlayer {
+  /**
+   * What a bot tells the person running it, as facts: the caller words them (the command line in
+   * its language).
+   */
+  public interface Notes {
+    /** Notes nobody reads. */
+    Notes SILENT =
+        new Notes() {
+          @Override
+          public void goodbye(String reason) {}
+
+          @Override
+          public void notAccepted(int turn, String why) {}
+        };
+
+    /** The server said goodbye for {@code reason} (a {@code GoodbyeReason} name). */
+    void goodbye(String reason);
+
+    /** The decision for {@code turn} was not stored, because of {@code why}. */
+    void notAccepted(int turn, String why);
+  }
+
   private final QuarterdeckClient client;
   private final SampleStrategy strategy;
   private final Random random;
-  private final Consumer<String> log;
+  private final Notes log;
   private final CompletableFuture<SessionEnded> finished = new CompletableFuture<>();
   private final Map<String, Double> team = new LinkedHashMap<>();
   private Hat hat = Hat.BOTH;
@@ -41,10 +62,9 @@ public final class BotPlayer {
 
   /**
    * @param client a connected client that has said Hello
-   * @param log where the bot reports what it does (one line each); may ignore everything
+   * @param log where the bot reports what befalls it; may ignore everything
    */
-  public BotPlayer(
-      QuarterdeckClient client, SampleStrategy strategy, long seed, Consumer<String> log) {
+  public BotPlayer(QuarterdeckClient client, SampleStrategy strategy, long seed, Notes log) {
     this.client = requireNonNull(client, "client");
     this.strategy = requireNonNull(strategy, "strategy");
     this.random = new Random(seed);
@@ -111,7 +131,7 @@ public final class BotPlayer {
         }
       }
       case SESSION_ENDED -> finished.complete(m.getSessionEnded());
-      case GOODBYE -> log.accept("goodbye: " + m.getGoodbye().getReason());
+      case GOODBYE -> log.goodbye(m.getGoodbye().getReason().name());
       default -> {}
     }
   }
@@ -146,8 +166,7 @@ public final class BotPlayer {
         .whenComplete(
             (reply, failure) -> {
               if (failure != null) {
-                log.accept(
-                    "turn " + turnNumber + ": decision not accepted: " + failure.getMessage());
+                log.notAccepted(turnNumber, failure.getMessage());
                 synchronized (this) {
                   // Not stored (a drop, a server going away): the snapshot after the resume
                   // shows the turn still open without a draft, and the bot decides again.

@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +79,7 @@ final class BotsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Ranges.check(spec, "--count", count, 1, 1000);
+    Texts texts = Texts.of(spec);
     SampleStrategy probe;
     try {
       probe = SampleStrategies.parse(strategy);
@@ -102,24 +102,33 @@ final class BotsCommand implements Callable<Integer> {
           QuarterdeckClient client =
               QuarterdeckClient.connect(server, options, group, null).get(15, TimeUnit.SECONDS);
           clients.add(client);
-          client.hello(Texts.of(spec).language()).get(15, TimeUnit.SECONDS);
+          client.hello(texts.language()).get(15, TimeUnit.SECONDS);
           BotPlayer bot =
               new BotPlayer(
                   client,
                   SampleStrategies.parse(probe.name()),
                   seed * 1_000_003L + i,
-                  line -> out.println(name + ": " + line));
+                  new BotPlayer.Notes() {
+                    @Override
+                    public void goodbye(String reason) {
+                      out.println(name + ": " + texts.say("bots.goodbye", reason));
+                    }
+
+                    @Override
+                    public void notAccepted(int turn, String why) {
+                      out.println(name + ": " + texts.say("bots.not-accepted", turn, why));
+                    }
+                  });
           Joined joined = bot.join(join, name).get(15, TimeUnit.SECONDS);
-          out.println(
-              name + " joined team " + (joined.getTeam() + 1) + " (strategy " + probe.name() + ")");
+          out.println(texts.say("bots.joined", name, joined.getTeam() + 1, probe.name()));
           bots.add(bot);
           names.add(name);
         } catch (ExecutionException | TimeoutException e) {
-          err.println(name + ": " + new Views(Texts.of(spec)).refusal(e));
+          err.println(name + ": " + new Views(texts).refusal(e));
           failures++;
         }
       }
-      out.println(bots.size() + " bot(s) seated; they play every turn until the session ends.");
+      out.println(texts.say("bots.seated", bots.size()));
       for (int i = 0; i < bots.size(); i++) {
         BotPlayer bot = bots.get(i);
         try {
@@ -130,19 +139,18 @@ final class BotsCommand implements Callable<Integer> {
                   .findFirst()
                   .orElse(null);
           out.println(
-              names.get(i)
-                  + " (team "
-                  + (bot.team() + 1)
-                  + ") played "
-                  + bot.turnsPlayed()
-                  + " turn(s); final score "
-                  + (score == null ? "?" : String.format(Locale.ROOT, "%.1f", score.getScore())));
+              texts.say(
+                  "bots.played",
+                  names.get(i),
+                  bot.team() + 1,
+                  bot.turnsPlayed(),
+                  score == null ? "?" : texts.number(score.getScore(), 1)));
         } catch (ExecutionException e) {
-          err.println(names.get(i) + ": " + new Views(Texts.of(spec)).refusal(e));
+          err.println(names.get(i) + ": " + new Views(texts).refusal(e));
           failures++;
         }
       }
-      out.println("The session has ended.");
+      out.println(texts.say("bots.ended"));
       return failures == 0 ? 0 : 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

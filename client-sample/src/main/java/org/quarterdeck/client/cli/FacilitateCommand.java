@@ -170,11 +170,12 @@ public final class FacilitateCommand {
     @Override
     public Integer call() {
       if (create == (token != null)) {
-        throw new ParameterException(spec.commandLine(), "give either --create or --token TOKEN");
+        throw new ParameterException(
+            spec.commandLine(), Texts.of(spec).say("facilitate.usage.create-or-token"));
       }
       if (scenario != null && scenarioFile != null) {
         throw new ParameterException(
-            spec.commandLine(), "give --scenario or --scenario-file, not both");
+            spec.commandLine(), Texts.of(spec).say("facilitate.usage.scenario-twice"));
       }
       Ranges.check(spec, "--teams", teams, 0, 60);
       Ranges.check(spec, "--deadline", deadline, 0, 86_400);
@@ -347,7 +348,7 @@ public final class FacilitateCommand {
                 FacilitatorCommand.newBuilder().setExtendSeconds(number(w, 1, "extend SECONDS")));
         case "until" -> {
           if (w.size() != 2) {
-            throw new IllegalArgumentException("use: until HH:MM[:SS]");
+            throw new Correction("facilitate.use", "until HH:MM[:SS]");
           }
           ZonedDateTime at = nextTimeOfDay(w.get(1), ZonedDateTime.now());
           out.println(
@@ -362,13 +363,13 @@ public final class FacilitateCommand {
         case "broadcast" -> {
           String message = text.strip().substring(w.get(0).length()).strip();
           if (message.isEmpty()) {
-            throw new IllegalArgumentException("use: broadcast TEXT");
+            throw new Correction("facilitate.use", "broadcast TEXT");
           }
           command(FacilitatorCommand.newBuilder().setBroadcast(message));
         }
         case "kick" -> {
           if (w.size() < 2 || w.size() > 3) {
-            throw new IllegalArgumentException("use: kick TEAM [leader|manager]");
+            throw new Correction("facilitate.use", "kick TEAM [leader|manager]");
           }
           Hat hat = w.size() == 3 ? Hat.valueOf(w.get(2).toUpperCase(Locale.ROOT)) : Hat.BOTH;
           command(
@@ -378,7 +379,7 @@ public final class FacilitateCommand {
         }
         case "inject" -> {
           if (w.size() < 2) {
-            throw new IllegalArgumentException("use: inject DECK_EVENT_ID [TEAM...]");
+            throw new Correction("facilitate.use", "inject DECK_EVENT_ID [TEAM...]");
           }
           InjectEvent.Builder inject = InjectEvent.newBuilder().setDeckEvent(w.get(1));
           for (int i = 2; i < w.size(); i++) {
@@ -403,6 +404,8 @@ public final class FacilitateCommand {
         case "wait-end" -> waitUntil(() -> ended, texts.say("facilitate.wait-end"));
         default -> out.println("  " + texts.say("facilitate.unknown", command));
       }
+    } catch (Correction e) {
+      out.println("  " + texts.say(e.key, e.values));
     } catch (IllegalArgumentException e) {
       out.println("  " + e.getMessage());
     }
@@ -418,27 +421,26 @@ public final class FacilitateCommand {
 
   private static int number(List<String> w, int index, String usage) {
     if (index >= w.size()) {
-      throw new IllegalArgumentException("use: " + usage);
+      throw new Correction("facilitate.use", usage);
     }
     try {
       return Integer.parseInt(w.get(index));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "'" + w.get(index) + "' is not a whole number; use: " + usage);
+      throw new Correction("facilitate.not-whole", w.get(index), usage);
     }
   }
 
   private static InjectEvent.Builder customInjection(List<String> w) {
-    String usage = "use: inject-custom \"TITLE\" VAR=AMOUNT... [teams=1,2] [narrative=\"...\"]";
+    String usage = "inject-custom \"TITLE\" VAR=AMOUNT... [teams=1,2] [narrative=\"...\"]";
     if (w.size() < 3) {
-      throw new IllegalArgumentException(usage);
+      throw new Correction("facilitate.use", usage);
     }
     CustomEvent.Builder custom = CustomEvent.newBuilder().setTitle(w.get(1));
     InjectEvent.Builder inject = InjectEvent.newBuilder();
     for (int i = 2; i < w.size(); i++) {
       String[] pair = w.get(i).split("=", 2);
       if (pair.length != 2 || pair[0].isEmpty()) {
-        throw new IllegalArgumentException("'" + w.get(i) + "' is not NAME=VALUE; " + usage);
+        throw new Correction("facilitate.not-pair", w.get(i), usage);
       }
       switch (pair[0]) {
         case "teams" -> {
@@ -452,7 +454,7 @@ public final class FacilitateCommand {
           try {
             amount = Double.parseDouble(pair[1]);
           } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + pair[1] + "' is not a number; " + usage);
+            throw new Correction("facilitate.not-number", pair[1], usage);
           }
           custom.addEffects(Variable.newBuilder().setName(pair[0]).setValue(amount));
         }
@@ -470,7 +472,7 @@ public final class FacilitateCommand {
     try {
       time = LocalTime.parse(hhmm);
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("'" + hhmm + "' is not a time of day; use: until HH:MM");
+      throw new Correction("facilitate.not-time", hhmm, "until HH:MM");
     }
     ZonedDateTime at = now.with(time);
     return at.isAfter(now) ? at : at.plusDays(1);
@@ -483,7 +485,7 @@ public final class FacilitateCommand {
       return AssignSeat.newBuilder().setTo(seatRef(w.get(1), usage)).setBotStrategy(w.get(3));
     }
     if (w.size() != 3) {
-      throw new IllegalArgumentException("use: " + usage);
+      throw new Correction("facilitate.use", usage);
     }
     return AssignSeat.newBuilder()
         .setFrom(seatRef(w.get(1), usage))
@@ -499,9 +501,7 @@ public final class FacilitateCommand {
             case "leader" -> Hat.LEADER;
             case "manager" -> Hat.MANAGER;
             case "both" -> Hat.BOTH;
-            default ->
-                throw new IllegalArgumentException(
-                    "'" + parts[1] + "' is not a hat (leader, manager, both)");
+            default -> throw new Correction("facilitate.not-hat", parts[1]);
           };
     }
     return SeatRef.newBuilder()
@@ -554,7 +554,7 @@ public final class FacilitateCommand {
 
   private void export(List<String> w) {
     if (w.size() < 2 || !(w.get(1).equals("csv") || w.get(1).equals("json"))) {
-      throw new IllegalArgumentException("use: export csv|json [FILE]");
+      throw new Correction("facilitate.use", "export csv|json [FILE]");
     }
     try {
       String text = ReplayExport.render(replayRequest(0, 0).getReplay(), w.get(1));
@@ -643,20 +643,19 @@ public final class FacilitateCommand {
     phase = v.getPhase();
     turn = v.getTurn();
     humans = Views.humans(v.getLobby());
-    String header = "Live: phase " + v.getPhase() + ", turn " + v.getTurn();
+    String header = texts.say("facilitate.live", v.getPhase(), v.getTurn());
     List<String> changed = new java.util.ArrayList<>();
     for (LiveTeam t : v.getTeamsList()) {
       StringBuilder b =
           new StringBuilder(
               String.format(
                   Locale.ROOT,
-                  "    %-10s %-24s submitted %d/%d",
+                  "    %-10s %-24s %s",
                   t.getTeam().getName(),
                   t.getTeam().getPlayersCount() > 0
                       ? String.join(", ", t.getTeam().getPlayersList())
-                      : t.getTeam().getBot() ? "(bot)" : "",
-                  t.getSubmitted(),
-                  t.getSeats()));
+                      : t.getTeam().getBot() ? "(" + texts.say("view.bot") + ")" : "",
+                  texts.say("facilitate.live.submitted", t.getSubmitted(), t.getSeats())));
       for (Variable var : t.getTeam().getVariablesList()) {
         if (LIVE_VARIABLES.contains(var.getName())) {
           b.append("  ").append(var.getName()).append(' ').append(views.num(var.getValue()));
@@ -672,7 +671,7 @@ public final class FacilitateCommand {
     }
     if (screen != null && !always) {
       // A person at a terminal: the view redraws in place at the bottom, one short row a team.
-      screen.showLive(compactLive(header, v));
+      screen.showLive(compactLive(header, v, views, texts));
       return;
     }
     if (always || !changed.isEmpty() || !header.equals(lastLive)) {
@@ -683,10 +682,9 @@ public final class FacilitateCommand {
   }
 
   /** The live view as a compact table: a header, then one row per team of at most 80 columns. */
-  static List<String> compactLive(String header, LiveView v) {
+  static List<String> compactLive(String header, LiveView v, Views views, Texts texts) {
     List<String> rows = new java.util.ArrayList<>();
-    Views views = Views.english(); // the live table is not in the bundles yet
-    rows.add(header + "   (team, players, submitted, morale stress adoption results/target)");
+    rows.add(header + "   " + texts.say("facilitate.live.columns"));
     for (LiveTeam t : v.getTeamsList()) {
       java.util.Map<String, String> values = new java.util.HashMap<>();
       for (Variable var : t.getTeam().getVariablesList()) {
@@ -695,7 +693,7 @@ public final class FacilitateCommand {
       String who =
           t.getTeam().getPlayersCount() > 0
               ? String.join(",", t.getTeam().getPlayersList())
-              : t.getTeam().getBot() ? "(bot)" : "-";
+              : t.getTeam().getBot() ? "(" + texts.say("view.bot") + ")" : "-";
       rows.add(
           String.format(
               Locale.ROOT,
@@ -711,5 +709,21 @@ public final class FacilitateCommand {
               values.getOrDefault("target", "-")));
     }
     return rows;
+  }
+
+  /**
+   * A mistyped facilitator command: the sentence that corrects it is {@code key} in the bundle,
+   * filled with {@code values}; the message (for tests and logs) is the English one.
+   */
+  static final class Correction extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+    final String key;
+    final transient Object[] values;
+
+    Correction(String key, Object... values) {
+      super(Texts.english().say(key, values));
+      this.key = key;
+      this.values = values;
+    }
   }
 }

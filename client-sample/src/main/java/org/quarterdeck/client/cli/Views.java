@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import org.quarterdeck.client.ServerReplyException;
+import org.quarterdeck.client.net.ClientTls;
 import org.quarterdeck.protocol.v1.Contribution;
 import org.quarterdeck.protocol.v1.ErrorCode;
 import org.quarterdeck.protocol.v1.EventView;
@@ -191,8 +192,24 @@ final class Views {
   /** A server's refusal in one line; UNAVAILABLE says plainly that the server lacks it. */
   String refusal(Throwable failure) {
     Throwable t = failure;
-    while (t.getCause() != null && !(t instanceof ServerReplyException)) {
+    while (t.getCause() != null
+        && !(t instanceof ServerReplyException)
+        && !(t instanceof ClientTls.HandshakeRefused)
+        && !(t instanceof ClientTls.TrustFileRefused)) {
       t = t.getCause();
+    }
+    if (t instanceof ClientTls.HandshakeRefused h) {
+      return texts.say(
+          "tls." + h.trouble().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+          h.server(),
+          h.detail(),
+          h.trusted());
+    }
+    if (t instanceof ClientTls.TrustFileRefused f) {
+      return texts.say(
+          "tls." + f.trouble().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+          f.file(),
+          f.detail());
     }
     if (t instanceof ServerReplyException e) {
       if (e.error().getCode() == ErrorCode.UNAVAILABLE) {

@@ -20,21 +20,28 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.quarterdeck.client.net.ClientTls;
 import org.quarterdeck.protocol.v1.Contribution;
 import org.quarterdeck.protocol.v1.FinalScore;
 import org.quarterdeck.protocol.v1.Hat;
+import org.quarterdeck.protocol.v1.LiveTeam;
+import org.quarterdeck.protocol.v1.LiveView;
 import org.quarterdeck.protocol.v1.LobbySeat;
 import org.quarterdeck.protocol.v1.LobbyUpdate;
+import org.quarterdeck.protocol.v1.Phase;
 import org.quarterdeck.protocol.v1.QuarterClosed;
 import org.quarterdeck.protocol.v1.SessionEnded;
 import org.quarterdeck.protocol.v1.Standing;
+import org.quarterdeck.protocol.v1.TeamView;
 import org.quarterdeck.protocol.v1.TurnReport;
+import org.quarterdeck.protocol.v1.Variable;
 import org.quarterdeck.protocol.v1.VariableChange;
 
 /**
  * What the terminal client prints for people while it runs comes from Texts.properties /
- * Texts_de.properties: both have every key with the same values, and in German the terminal's views
- * and usage errors show no English sentence and write decimals with a comma.
+ * Texts_de.properties: both have every key with the same values, and in German the terminal's
+ * views, usage errors, facilitate's live table and corrections, bots' lines and TLS refusals show
+ * no English sentence and write decimals with a comma.
  */
 class CommandLineLanguageTest {
   private static final Pattern SLOT = Pattern.compile("\\{\\d\\}");
@@ -194,6 +201,145 @@ class CommandLineLanguageTest {
     assertTrue(text.contains("(aus Runde 1)"), text);
     assertTrue(text.contains("Team 3: frei"), text);
     assertTrue(!text.contains("12.5"), "no decimal point: " + text);
+    assertEquals(List.of(), englishIn(text), text);
+  }
+
+  private record Run(int code, String out, String err) {
+    String both() {
+      return out + err;
+    }
+  }
+
+  private static Run german(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Main.run(
+            args,
+            new ByteArrayInputStream(new byte[0]),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.of("QUARTERDECK_LANG", "de"));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static Texts germanTexts() {
+    return new Texts(UsageLanguage.bundle(Texts.BUNDLE, Locale.GERMAN));
+  }
+
+  /** What facilitate says to a mistyped command, and its usage errors, in German. */
+  @Test
+  void germanFacilitatorCorrectionsAreGerman() throws IOException {
+    Texts texts = germanTexts();
+    StringBuilder said = new StringBuilder();
+    for (Runnable mistyped :
+        List.<Runnable>of(
+            () -> FacilitateCommand.nextTimeOfDay("viertel nach", java.time.ZonedDateTime.now()),
+            () -> FacilitateCommand.assignment(List.of("assign", "1/koch", "2")),
+            () -> FacilitateCommand.assignment(List.of("assign", "eins", "2")),
+            () -> FacilitateCommand.assignment(List.of("assign", "1")))) {
+      FacilitateCommand.Correction c =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              FacilitateCommand.Correction.class, mistyped::run);
+      said.append(texts.say(c.key, c.values)).append('\n');
+    }
+    String text = said.toString();
+    assertTrue(text.contains("'viertel nach' ist keine Uhrzeit; so: until HH:MM"), text);
+    assertTrue(text.contains("'koch' ist kein Hut"), text);
+    assertTrue(text.contains("'eins' ist keine ganze Zahl; so: assign"), text);
+    assertTrue(text.contains("so: assign TEAM[/HAT]"), text);
+    assertEquals(List.of(), englishIn(text), text);
+
+    Run both = german("facilitate", "--server", "ws://127.0.0.1:1/ws", "--create", "--token", "T");
+    assertEquals(2, both.code(), both.both());
+    assertTrue(both.err().contains("entweder --create oder --token TOKEN angeben"), both.err());
+    assertEquals(List.of(), englishIn(both.both()), both.both());
+  }
+
+  /** The facilitator's live table in German: its header, columns and a bot's seat. */
+  @Test
+  void germanLiveTableIsGerman() throws IOException {
+    Texts texts = germanTexts();
+    LiveView view =
+        LiveView.newBuilder()
+            .setPhase(Phase.TURN_OPEN)
+            .setTurn(3)
+            .addTeams(
+                LiveTeam.newBuilder()
+                    .setTeam(
+                        TeamView.newBuilder()
+                            .setName("Rot")
+                            .setBot(true)
+                            .addVariables(Variable.newBuilder().setName("morale").setValue(0.5)))
+                    .setSubmitted(1)
+                    .setSeats(2))
+            .build();
+    String text =
+        String.join(
+            "\n",
+            FacilitateCommand.compactLive(
+                texts.say("facilitate.live", view.getPhase(), view.getTurn()),
+                view,
+                new Views(texts),
+                texts));
+    assertTrue(text.contains("Runde 3"), text);
+    assertTrue(text.contains("abgegeben"), text);
+    assertTrue(text.contains("(Bot)"), text);
+    assertTrue(text.contains("0,50"), "a German decimal comma: " + text);
+    assertEquals(List.of(), englishIn(text), text);
+  }
+
+  /** bots in German when it cannot seat anyone: the failure, the count and the end. */
+  @Test
+  void germanBotsRunIsGerman() throws IOException {
+    Run run =
+        german(
+            "bots", "--server", "ws://127.0.0.1:1/ws", "--join", "ABC", "--strategy", "balanced");
+    assertEquals(1, run.code(), run.both());
+    assertTrue(run.err().contains("bot-1: der Server ist nicht erreichbar"), run.err());
+    assertTrue(run.out().contains("0 Bot(s) sitzen"), run.out());
+    assertTrue(run.out().contains("Die Sitzung ist beendet."), run.out());
+    assertEquals(List.of(), englishIn(run.both()), run.both());
+  }
+
+  /** A --trust-cert that cannot be used and a refused certificate, said in German. */
+  @Test
+  void germanTlsRefusalsAreGerman() throws IOException {
+    Run unreadable =
+        german(
+            "play",
+            "--server",
+            "wss://127.0.0.1:1/ws",
+            "--trust-cert",
+            "/no/such/ca.pem",
+            "--join",
+            "ABC",
+            "--name",
+            "Ana");
+    assertEquals(1, unreadable.code(), unreadable.both());
+    assertTrue(
+        unreadable.err().contains("Zertifikat /no/such/ca.pem lässt sich nicht lesen"),
+        unreadable.err());
+    assertEquals(List.of(), englishIn(unreadable.both()), unreadable.both());
+
+    Views views = new Views(germanTexts());
+    java.security.cert.CertificateException cause =
+        new java.security.cert.CertificateException("PKIX path building failed");
+    String untrusted = views.refusal(ClientTls.handshakeFailed("host:443", cause, null));
+    assertTrue(untrusted.contains("TLS-Handshake mit host:443 gescheitert"), untrusted);
+    assertTrue(untrusted.contains("--trust-cert DATEI"), untrusted);
+    String notSigned =
+        views.refusal(
+            ClientTls.handshakeFailed("host:443", cause, java.nio.file.Path.of("ca.pem")));
+    assertTrue(notSigned.contains("nicht von ca.pem signiert"), notSigned);
+    String other =
+        views.refusal(
+            new java.util.concurrent.ExecutionException(
+                ClientTls.handshakeFailed(
+                    "host:443", new javax.net.ssl.SSLException("protocol_version"), null)));
+    assertTrue(other.equals("TLS-Handshake mit host:443 gescheitert: protocol_version"), other);
+    String text = untrusted + notSigned + other;
     assertEquals(List.of(), englishIn(text), text);
   }
 }

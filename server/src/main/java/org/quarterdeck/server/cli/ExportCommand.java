@@ -43,18 +43,19 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Texts texts = Texts.of(spec);
     if (!Files.isDirectory(data)) {
-      err.println("no data directory " + data);
+      err.println(texts.say("offline.no-data", data));
       return 1;
     }
     try (Journals storage = new EventStoreJournals(EventStore.open(data, StoreOptions.DEFAULTS))) {
       if (!storage.sessionIds().contains(session)) {
-        err.println("no session " + session + " in " + data);
+        err.println(texts.say("export.no-session", session, data));
         return 1;
       }
       Journals.Stored stored = storage.read(session);
       if (stored.corrupt()) {
-        err.println("session " + session + ": " + stored.problem());
+        err.println(texts.say("export.corrupt", session, stored.problem()));
         return 1;
       }
       Timeline timeline = Timeline.of(stored.records());
@@ -74,7 +75,7 @@ final class ExportCommand implements Callable<Integer> {
       out.flush();
       return 0;
     } catch (Reenactment.ReenactmentException e) {
-      err.println("session " + session + " does not replay: " + e.getMessage());
+      err.println(texts.say("export.no-replay", session, e.getMessage()));
       return 1;
     }
   }

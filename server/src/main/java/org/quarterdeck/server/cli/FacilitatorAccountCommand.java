@@ -57,9 +57,10 @@ public final class FacilitatorAccountCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Texts texts = Texts.of(spec);
     String line = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
     if (line == null || line.isEmpty() || line.length() > 200) {
-      err.println("facilitator-add: give the password (1..200 characters) on standard input");
+      err.println(texts.say("account.no-password"));
       err.flush();
       return 2;
     }
@@ -67,13 +68,13 @@ public final class FacilitatorAccountCommand implements Callable<Integer> {
     try {
       FacilitatorAccounts.put(file, name, password, iterations);
     } catch (IllegalArgumentException e) {
-      err.println("facilitator-add: " + e.getMessage());
+      err.println(texts.say("account.refused", e.getMessage()));
       err.flush();
       return 2;
     } finally {
       Arrays.fill(password, '\0');
     }
-    out.println("facilitator " + name + " saved in " + file);
+    out.println(texts.say("account.saved", name, file));
     out.flush();
     return 0;
   }

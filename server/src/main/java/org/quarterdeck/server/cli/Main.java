@@ -1,5 +1,6 @@
 package org.quarterdeck.server.cli;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -46,8 +47,15 @@ public final class Main implements Callable<Integer> {
 
   static CommandLine commandLine(
       PrintStream out, PrintStream err, Map<String, String> environment) {
-    CommandLine line =
-        new CommandLine(new Main()).addSubcommand(new FacilitatorAccountCommand(System.in));
+    return commandLine(System.in, out, err, environment);
+  }
+
+  /**
+   * As {@link #commandLine(PrintStream, PrintStream, Map)}, reading standard input from {@code in}.
+   */
+  static CommandLine commandLine(
+      InputStream in, PrintStream out, PrintStream err, Map<String, String> environment) {
+    CommandLine line = new CommandLine(new Main()).addSubcommand(new FacilitatorAccountCommand(in));
     line.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     // After the subcommands are added, so that it reaches every one of them.

@@ -88,7 +88,7 @@ final class PerimeterFlags {
       }
     }
     if ((tlsCert == null) != (tlsKey == null)) {
-      throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+      throw new ParameterException(spec.commandLine(), Texts.of(spec).say("usage.tls-pair"));
     }
     if (tlsCert != null) {
       try {

@@ -125,8 +125,7 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       fsync = FsyncMode.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(
-          spec.commandLine(), "--fsync must be always, batch or off, was '" + value + "'");
+      throw new ParameterException(spec.commandLine(), Texts.of(spec).say("usage.fsync", value));
     }
   }
 
@@ -231,7 +230,7 @@ public final class ServeCommand implements Callable<Integer> {
   public String adminToken() {
     if (adminToken != null && adminTokenFile != null) {
       throw new ParameterException(
-          spec.commandLine(), "give --admin-token or --admin-token-file, not both");
+          spec.commandLine(), Texts.of(spec).say("usage.admin-token-both"));
     }
     if (adminTokenFile == null) {
       return adminToken;
@@ -244,13 +243,12 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (IOException | java.io.UncheckedIOException e) {
       throw new ParameterException(
           spec.commandLine(),
-          "--admin-token-file: cannot read " + adminTokenFile + ": " + e.getMessage(),
+          Texts.of(spec).say("usage.admin-token-unreadable", adminTokenFile, e.getMessage()),
           e);
     }
     if (token.isEmpty()) {
       throw new ParameterException(
-          spec.commandLine(),
-          "--admin-token-file: " + adminTokenFile + " holds no token on its first line");
+          spec.commandLine(), Texts.of(spec).say("usage.admin-token-empty", adminTokenFile));
     }
     return token;
   }
@@ -292,7 +290,7 @@ public final class ServeCommand implements Callable<Integer> {
   public int dbWriters() {
     if (dbWriters < 1 || dbWriters > 64) {
       throw new ParameterException(
-          spec.commandLine(), "--db-writers must be between 1 and 64, was " + dbWriters);
+          spec.commandLine(), Texts.of(spec).say("usage.db-writers", dbWriters));
     }
     return dbWriters;
   }
@@ -307,15 +305,14 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       if (!store.equals("file")) {
         if (url != null && !url.equals(store)) {
-          throw new ParameterException(
-              spec.commandLine(), "--store and --database-url name different databases; give one");
+          throw new ParameterException(spec.commandLine(), Texts.of(spec).say("usage.store-twice"));
         }
         return DatabaseUrl.parse(store);
       }
       return url == null ? null : DatabaseUrl.parse(url);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(
-          spec.commandLine(), "--store: file or a postgres:// URL: " + e.getMessage());
+          spec.commandLine(), Texts.of(spec).say("usage.store", e.getMessage()));
     }
   }
 

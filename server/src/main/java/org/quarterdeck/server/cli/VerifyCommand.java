@@ -29,8 +29,9 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Texts texts = Texts.of(spec);
     if (!Files.isDirectory(data)) {
-      err.println("no data directory " + data);
+      err.println(texts.say("offline.no-data", data));
       return 1;
     }
     int bad = 0;
@@ -39,34 +40,27 @@ final class VerifyCommand implements Callable<Integer> {
       for (String id : storage.sessionIds()) {
         Journals.Stored stored = storage.read(id);
         if (stored.corrupt()) {
-          out.println("FAIL " + id + ": " + stored.problem());
+          out.println(texts.say("verify.fail", id, stored.problem()));
           bad++;
           continue;
         }
         if (stored.records().isEmpty()) {
           // a crash during CreateSession: nobody was told of the session; serve removes the file
-          out.println("ok   " + id + ": no records (a session whose creation never finished)");
+          out.println(texts.say("verify.empty", id));
           good++;
           continue;
         }
         try {
           List<ReplayFrame> frames = new Reenactment(Timeline.of(stored.records())).actual();
-          out.println(
-              "ok   "
-                  + id
-                  + ": "
-                  + stored.records().size()
-                  + " records, "
-                  + frames.size()
-                  + " turns, hashes match");
+          out.println(texts.say("verify.ok", id, stored.records().size(), frames.size()));
           good++;
         } catch (Reenactment.ReenactmentException | IllegalArgumentException e) {
-          out.println("FAIL " + id + ": " + e.getMessage());
+          out.println(texts.say("verify.fail", id, e.getMessage()));
           bad++;
         }
       }
     }
-    out.println(good + " sessions verified, " + bad + " failed");
+    out.println(texts.say("verify.summary", good, bad));
     out.flush();
     return bad == 0 ? 0 : 1;
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What the server's command line prints for people while it runs comes from Texts.properties /
  * Texts_de.properties: both have every key with the same values, and a German run prints no English
- * sentence in the start banner or a usage error.
+ * sentence in the start banner, a usage error (picocli's or our own) or the output of export,
+ * verify and facilitator-add.
  */
 class CommandLineLanguageTest {
   private static final Pattern SLOT = Pattern.compile("\\{\\d\\}");
@@ -120,6 +122,111 @@ class CommandLineLanguageTest {
     assertEquals(2, badValue.code());
     assertTrue(badValue.err().contains("Ungültiger Wert für --http-port: 'zwölf'"), badValue.err());
     assertEquals(List.of(), englishIn(badValue.err()), badValue.err());
+  }
+
+  private record Full(int code, String out, String err) {
+    String both() {
+      return out + err;
+    }
+  }
+
+  private static Full germanWithInput(String stdin, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Main.commandLine(
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of("QUARTERDECK_LANG", "de"))
+            .execute(args);
+    return new Full(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Usage errors our own checks raise (not picocli's, not the ranges) are German too. */
+  @Test
+  void germanOwnUsageErrorsAreGerman(@TempDir Path data) throws IOException {
+    Full fsync = germanWithInput("", "serve", "--fsync", "sometimes", "--data", data.toString());
+    assertEquals(2, fsync.code());
+    assertTrue(
+        fsync.err().contains("--fsync muss always, batch oder off sein, war 'sometimes'"),
+        fsync.err());
+    assertEquals(List.of(), englishIn(fsync.err()), fsync.err());
+
+    Full stores =
+        germanWithInput(
+            "",
+            "serve",
+            "--store",
+            "postgres://a:b@db:5432/one",
+            "--database-url",
+            "postgres://a:b@db:5432/two",
+            "--data",
+            data.toString());
+    assertEquals(2, stores.code());
+    assertTrue(stores.err().contains("nennen verschiedene Datenbanken"), stores.err());
+    assertEquals(List.of(), englishIn(stores.err()), stores.err());
+
+    // Checked while serve builds its options, before any port is bound.
+    Full lonelyCert =
+        germanWithInput(
+            "",
+            "serve",
+            "--tls-cert",
+            data.resolve("server.pem").toString(),
+            "--http-port",
+            "0",
+            "--tcp-port",
+            "0",
+            "--data",
+            data.toString());
+    assertTrue(lonelyCert.code() != 0, lonelyCert.both());
+    assertTrue(
+        lonelyCert.err().contains("--tls-cert und --tls-key gehören zusammen"), lonelyCert.err());
+    assertEquals(List.of(), englishIn(lonelyCert.both()), lonelyCert.both());
+  }
+
+  /** export, verify and facilitator-add speak German to a person; the replay's CSV does not. */
+  @Test
+  void germanOfflineToolsAreGerman(@TempDir Path data) throws IOException {
+    Full noData =
+        germanWithInput(
+            "", "export", "--data", data.resolve("nowhere").toString(), "--session", "S");
+    assertEquals(1, noData.code());
+    assertTrue(noData.err().contains("kein Datenverzeichnis"), noData.err());
+    assertEquals(List.of(), englishIn(noData.both()), noData.both());
+
+    Full noSession = germanWithInput("", "export", "--data", data.toString(), "--session", "S1");
+    assertEquals(1, noSession.code());
+    assertTrue(noSession.err().contains("keine Sitzung S1 in"), noSession.err());
+    assertEquals(List.of(), englishIn(noSession.both()), noSession.both());
+
+    Full verified = germanWithInput("", "verify", "--data", data.toString());
+    assertEquals(0, verified.code(), verified.both());
+    assertTrue(verified.out().contains("0 Sitzungen geprüft, 0 fehlerhaft"), verified.out());
+    assertEquals(List.of(), englishIn(verified.both()), verified.both());
+
+    String file = data.resolve("facilitators.properties").toString();
+    Full noPassword =
+        germanWithInput("", "facilitator-add", "--facilitators", file, "--name", "ana");
+    assertEquals(2, noPassword.code());
+    assertTrue(noPassword.err().contains("das Passwort (1..200 Zeichen)"), noPassword.err());
+    assertEquals(List.of(), englishIn(noPassword.both()), noPassword.both());
+
+    Full saved =
+        germanWithInput(
+            "geheim-genug\n",
+            "facilitator-add",
+            "--facilitators",
+            file,
+            "--name",
+            "ana",
+            "--iterations",
+            "1000");
+    assertEquals(0, saved.code(), saved.both());
+    assertTrue(saved.out().contains("Moderator ana in " + file + " gespeichert"), saved.out());
+    assertEquals(List.of(), englishIn(saved.both()), saved.both());
   }
 
   @Test

@@ -96,7 +96,8 @@ class DrainRestartEndToEndTest {
               botGoodbyes.add(m.getGoodbye().getReason());
             }
           });
-      BotPlayer bot = new BotPlayer(botClient, SampleStrategies.parse("balanced"), 5, line -> {});
+      BotPlayer bot =
+          new BotPlayer(botClient, SampleStrategies.parse("balanced"), 5, BotPlayer.Notes.SILENT);
       bot.join(session.getJoinCode(), "Bot").get(10, SECONDS);
 
       Terminal play =
