@@ -25,6 +25,8 @@
 # mvn -o -q -pl server -am test-compile dependency:build-classpath).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The script waits for lines the server prints in the person's language: ask for English.
+export QUARTERDECK_LANG=en
 mode=${1:?decisions or takeover}
 url=${2:?a postgres:// URL}
 sessions=${3:-200}

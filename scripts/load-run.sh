@@ -10,6 +10,8 @@
 # docs/performance.md#why-the-5ks-figures-differ), LOAD_JAVA_OPTS, SKIP_BUILD=1 to reuse the jars.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The script waits for lines the server prints in the person's language: ask for English.
+export QUARTERDECK_LANG=en
 
 HTTP_PORT=${HTTP_PORT:-18080}
 TCP_PORT=${TCP_PORT:-17777}

@@ -27,6 +27,8 @@
 # Not -e: one failed row must not stop the others (each row reports its own failure).
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# The script waits for lines the server prints in the person's language: ask for English.
+export QUARTERDECK_LANG=en
 
 quick=0
 configs="both"
