@@ -35,19 +35,18 @@ final class DeadlineRun {
   private DeadlineRun() {}
 
   /** Starts the sessions; the players submit each turn as soon as it opens. */
-  static void start(Fleet fleet, PrintStream out) throws Exception {
+  static void start(Fleet fleet, PrintStream out, Texts t) throws Exception {
     for (LoadConnection p : fleet.players) {
       p.autoSubmit = p.role == Role.PLAYER;
     }
     long startMs = System.currentTimeMillis();
     fleet.startAll();
-    out.printf(
-        "  started %d sessions in %d ms%n",
-        fleet.facilitators.size(), System.currentTimeMillis() - startMs);
+    out.print(
+        t.say("deadline.started", fleet.facilitators.size(), System.currentTimeMillis() - startMs));
   }
 
   /** Ends {@code turn} of every session at one clock time; waits for every seat's result. */
-  static Result endTurn(Fleet fleet, LoadOptions options, PrintStream out, int turn)
+  static Result endTurn(Fleet fleet, LoadOptions options, PrintStream out, Texts t, int turn)
       throws Exception {
     int seats = fleet.players.size();
     Histogram lateness = new Histogram(3);
@@ -81,7 +80,7 @@ final class DeadlineRun {
         };
     fleet.players.forEach(p -> p.observe(observer));
     long endAt = System.currentTimeMillis() + Math.max(2, options.deadlineSeconds()) * 1000L;
-    out.printf("  every session's turn %d ends at %s%n", turn, Instant.ofEpochMilli(endAt));
+    out.print(t.say("deadline.turnEnds", turn, Instant.ofEpochMilli(endAt)));
     fleet.endTurnsAt(endAt);
     allResolved.await(
         endAt - System.currentTimeMillis() + options.timeout().toMillis(), TimeUnit.MILLISECONDS);

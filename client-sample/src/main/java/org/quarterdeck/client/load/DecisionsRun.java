@@ -1,5 +1,7 @@
 package org.quarterdeck.client.load;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,8 +28,10 @@ final class DecisionsRun {
   private final LoadOptions options;
   private final Stats stats;
   private final PrintStream out;
+  private final Texts texts;
 
-  DecisionsRun(LoadOptions options, Stats stats, PrintStream out) {
+  DecisionsRun(LoadOptions options, Stats stats, PrintStream out, Texts texts) {
+    this.texts = requireNonNull(texts, "texts");
     this.options = options;
     this.stats = stats;
     this.out = out;
@@ -48,16 +52,17 @@ final class DecisionsRun {
     for (int i = 0; i < rates.size(); i++) {
       Step step = step(targets, rates.get(i));
       steps.add(step);
-      out.printf(
-          "  %-6s %6d/s  sent %7d  accepted %7d  %8.0f/s  %s  errors %s%s%n",
-          name,
-          step.rate(),
-          step.sent(),
-          step.accepted(),
-          step.throughput(),
-          Percentiles.of(step.latency()),
-          step.errors(),
-          step.sustained() ? "" : "  NOT SUSTAINED");
+      out.print(
+          texts.say(
+              "decisions.step",
+              name,
+              step.rate(),
+              step.sent(),
+              step.accepted(),
+              step.throughput(),
+              Percentiles.of(step.latency()),
+              step.errors(),
+              step.sustained() ? "" : texts.say("decisions.notSustained")));
       out.flush();
       boolean listed = i < options.rates().size();
       if (!step.sustained() && !listed) {

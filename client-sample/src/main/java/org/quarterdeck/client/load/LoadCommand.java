@@ -110,7 +110,8 @@ public final class LoadCommand implements Callable<Integer> {
 
   private int positive(String option, int value) {
     if (value <= 0) {
-      throw new ParameterException(spec.commandLine(), option + " must be positive, was " + value);
+      throw new ParameterException(
+          spec.commandLine(), Texts.of(spec).say("usage.positive", option, value));
     }
     return value;
   }
@@ -121,8 +122,7 @@ public final class LoadCommand implements Callable<Integer> {
       kind = LoadOptions.Workload.valueOf(workload.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(
-          spec.commandLine(),
-          "--workload must be decisions, deadline, hold or play, was '" + workload + "'");
+          spec.commandLine(), Texts.of(spec).say("usage.workload", workload));
     }
     rates.forEach(r -> positive("--rates", r));
     try {
@@ -157,30 +157,32 @@ public final class LoadCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     LoadOptions options = options();
+    Texts t = Texts.of(spec);
     EventLoopGroup group = NativeIo.group(options.threads());
     try {
-      out.printf(
-          "quarterdeck load %s, %s, %d players in %d sessions, %d cores, %s I/O, %s%n",
-          options.workload().name().toLowerCase(java.util.Locale.ROOT),
-          options.server() == null
-              ? "echo only"
-              : options.server() + " (" + options.wire().label() + ")",
-          options.players(),
-          options.sessions(),
-          Runtime.getRuntime().availableProcessors(),
-          NativeIo.name(),
-          ZonedDateTime.now());
+      out.print(
+          t.say(
+              "load.header",
+              options.workload().name().toLowerCase(java.util.Locale.ROOT),
+              options.server() == null
+                  ? t.say("load.echoOnly")
+                  : options.server() + " (" + options.wire().label() + ")",
+              options.players(),
+              options.sessions(),
+              Runtime.getRuntime().availableProcessors(),
+              NativeIo.name(),
+              ZonedDateTime.now()));
       boolean clean =
           switch (options.workload()) {
-            case DECISIONS -> decisions(options, group, out);
-            case DEADLINE -> deadline(options, group, out);
-            case HOLD -> hold(options, group, out);
-            case PLAY -> play(options, group, out);
+            case DECISIONS -> decisions(options, group, out, t);
+            case DEADLINE -> deadline(options, group, out, t);
+            case HOLD -> hold(options, group, out, t);
+            case PLAY -> play(options, group, out, t);
           };
       out.flush();
       return clean ? 0 : 1;
     } catch (Exception e) {
-      err.println("load failed: " + e);
+      err.print(t.say("load.failed", e));
       e.printStackTrace(err);
       return 1;
     } finally {
@@ -197,7 +199,7 @@ public final class LoadCommand implements Callable<Integer> {
         o.echo(), Wire.WEBSOCKET_BINARY, group, o.sourceAddresses(), o.timeout().toMillis());
   }
 
-  private static boolean decisions(LoadOptions o, EventLoopGroup group, PrintStream out)
+  private static boolean decisions(LoadOptions o, EventLoopGroup group, PrintStream out, Texts t)
       throws Exception {
     DecisionsRun run;
     int serverCeiling = 0;
@@ -225,37 +227,34 @@ public final class LoadCommand implements Callable<Integer> {
         }
         List<LoadConnection> targets =
             fleet.players.stream().filter(p -> p.role == Role.PLAYER).toList();
-        out.printf(
-            "server: %d connections (%d submitting, %d silent, %d facilitators), "
-                + "%.0f decisions/s per connection at the top listed rate%n",
-            fleet.connections(),
-            targets.size(),
-            fleet.players.size() - targets.size(),
-            fleet.facilitators.size(),
-            (double) o.rates().get(o.rates().size() - 1) / targets.size());
-        run = new DecisionsRun(o, stats, out);
+        out.print(
+            t.say(
+                "decisions.server",
+                fleet.connections(),
+                targets.size(),
+                fleet.players.size() - targets.size(),
+                fleet.facilitators.size(),
+                (double) o.rates().get(o.rates().size() - 1) / targets.size()));
+        run = new DecisionsRun(o, stats, out, t);
         List<DecisionsRun.Step> steps = run.ladder("server", targets, true);
         serverCeiling = DecisionsRun.highestSustained(steps);
         clean = steps.stream().allMatch(s -> s.errors().isEmpty());
-        out.printf(
-            "server: highest sustained rate %d decisions/s (p99 <= %.0f ms, no errors, "
-                + ">= 95%% of target answered)%n",
-            serverCeiling, o.sustainP99Ms());
+        out.print(t.say("decisions.serverCeiling", serverCeiling, o.sustainP99Ms()));
         if (probe.enabled()) {
           ServerProbe.Memory after = probe.measure();
-          out.printf(
-              "server: after the ladder: %s; (after - before) per connection %.1f KiB"
-                  + " heap, %.1f KiB RSS (the sessions keep every revision in memory)%n",
-              after.describe(),
-              (after.heapUsedBytes() - before.heapUsedBytes()) / 1024.0 / fleet.connections(),
-              (after.rssBytes() - before.rssBytes()) / 1024.0 / fleet.connections());
+          out.print(
+              t.say(
+                  "decisions.serverMemory",
+                  after.describe(),
+                  (after.heapUsedBytes() - before.heapUsedBytes()) / 1024.0 / fleet.connections(),
+                  (after.rssBytes() - before.rssBytes()) / 1024.0 / fleet.connections()));
         }
       }
     }
     if (o.echo() != null && o.server() != null && o.wire() != Wire.WEBSOCKET_BINARY) {
       // The echo server returns binary frames byte for byte, where a SubmitDecision reads as a
       // DecisionAccepted; a JSON or TCP echo would need its own parser, so no ratio for those.
-      out.printf("echo: skipped (the echo ceiling is measured for WebSocket binary frames only)%n");
+      out.print(t.say("decisions.echoSkipped"));
     } else if (o.echo() != null) {
       Stats stats = new Stats();
       Connector connector = echoConnector(o, group);
@@ -266,14 +265,17 @@ public final class LoadCommand implements Callable<Integer> {
           echoes.add(c);
           connector.connect(c).get(o.timeout().toMillis(), TimeUnit.MILLISECONDS);
         }
-        out.printf("echo: %d connections%n", echoes.size());
-        run = new DecisionsRun(o, stats, out);
+        out.print(t.say("decisions.echo", echoes.size()));
+        run = new DecisionsRun(o, stats, out, t);
         int echoCeiling = DecisionsRun.highestSustained(run.ladder("echo", echoes, true));
-        out.printf("echo: highest sustained rate %d frames/s%n", echoCeiling);
+        out.print(t.say("decisions.echoCeiling", echoCeiling));
         if (o.server() != null && echoCeiling > 0) {
-          out.printf(
-              "ratio: server %d / echo %d = %.2f (goal >= 0.3)%n",
-              serverCeiling, echoCeiling, (double) serverCeiling / echoCeiling);
+          out.print(
+              t.say(
+                  "decisions.ratio",
+                  serverCeiling,
+                  echoCeiling,
+                  (double) serverCeiling / echoCeiling));
         }
       } finally {
         echoes.forEach(LoadConnection::close);
@@ -282,56 +284,47 @@ public final class LoadCommand implements Callable<Integer> {
     return clean;
   }
 
-  private static boolean deadline(LoadOptions o, EventLoopGroup group, PrintStream out)
+  private static boolean deadline(LoadOptions o, EventLoopGroup group, PrintStream out, Texts t)
       throws Exception {
     Stats stats = new Stats();
     try (Fleet fleet = Fleet.createSessions(o, connector(o, group), stats)) {
       fleet.joinPlayers(true);
-      out.printf(
-          "deadline: %d connections in %d sessions seated%n", fleet.connections(), o.sessions());
-      DeadlineRun.start(fleet, out);
+      out.print(t.say("deadline.seated", fleet.connections(), o.sessions()));
+      DeadlineRun.start(fleet, out, t);
       boolean clean = true;
       for (int turn = 1; turn <= o.deadlineTurns(); turn++) {
-        DeadlineRun.Result r = DeadlineRun.endTurn(fleet, o, out, turn);
-        out.printf(
-            "deadline: turn %d: %d of %d seats received TurnResolved%n",
-            turn, r.resolved(), r.seats());
-        out.printf(
-            "deadline: turn %d: deadlines spread over %d ms (earliest to latest)%n",
-            turn, r.latestDeadline() - r.earliestDeadline());
-        out.printf(
-            "deadline: turn %d: latest deadline to last TurnResolved received: %d ms"
-                + " (goal <= 250)%n",
-            turn, r.lastAfterLatestDeadlineMs());
-        out.printf(
-            "deadline: turn %d: per seat, own deadline to TurnResolved: %s%n",
-            turn, Percentiles.of(r.lateness()));
+        DeadlineRun.Result r = DeadlineRun.endTurn(fleet, o, out, t, turn);
+        out.print(t.say("deadline.resolved", turn, r.resolved(), r.seats()));
+        out.print(t.say("deadline.spread", turn, r.latestDeadline() - r.earliestDeadline()));
+        out.print(t.say("deadline.last", turn, r.lastAfterLatestDeadlineMs()));
+        out.print(t.say("deadline.perSeat", turn, Percentiles.of(r.lateness())));
         clean &= r.resolved() == r.seats();
       }
-      out.printf("deadline: errors %s%n", stats.errors());
+      out.print(t.say("deadline.errors", stats.errors()));
       return clean && stats.errorCount() == 0;
     }
   }
 
-  private static boolean hold(LoadOptions o, EventLoopGroup group, PrintStream out)
+  private static boolean hold(LoadOptions o, EventLoopGroup group, PrintStream out, Texts t)
       throws Exception {
     Stats stats = new Stats();
     ServerProbe probe = new ServerProbe(o.serverPid());
     ServerProbe.Memory before = probe.measure();
     if (probe.enabled()) {
-      out.printf("hold: server before: %s%n", before.describe());
+      out.print(t.say("hold.before", before.describe()));
     }
     long t0 = System.nanoTime();
     try (Fleet fleet = Fleet.createSessions(o, connector(o, group), stats)) {
       ServerProbe.Memory sessions = probe.measure();
       fleet.joinPlayers(false);
       fleet.startAll();
-      out.printf(
-          "hold: %d connections (%d players, %d facilitators) open in %.1f s%n",
-          fleet.connections(),
-          fleet.players.size(),
-          fleet.facilitators.size(),
-          (System.nanoTime() - t0) / 1e9);
+      out.print(
+          t.say(
+              "hold.open",
+              fleet.connections(),
+              fleet.players.size(),
+              fleet.facilitators.size(),
+              (System.nanoTime() - t0) / 1e9));
       ServerProbe.Memory seated = probe.measure();
       List<LoadConnection> all = new ArrayList<>(fleet.players);
       all.addAll(fleet.facilitators);
@@ -339,32 +332,31 @@ public final class LoadCommand implements Callable<Integer> {
       DecisionsRun.sleep(Duration.ofSeconds(2));
       ServerProbe.Memory after = probe.measure();
       long open = all.stream().filter(c -> c.channel() != null && c.channel().isActive()).count();
-      out.printf(
-          "hold: held %d s with a Ping every %d s per connection: %d still open, "
-              + "%d pings sent, %d pongs, errors %s%n",
-          o.hold().toSeconds(),
-          o.heartbeat().toSeconds(),
-          open,
-          stats.pingsSent.sum(),
-          stats.pongs.sum(),
-          stats.errors());
+      out.print(
+          t.say(
+              "hold.held",
+              o.hold().toSeconds(),
+              o.heartbeat().toSeconds(),
+              open,
+              stats.pingsSent.sum(),
+              stats.pongs.sum(),
+              stats.errors()));
       if (probe.enabled()) {
-        out.printf(
-            "hold: server with %d sessions (facilitators only): %s%n",
-            o.sessions(), sessions.describe());
-        out.printf("hold: server with every player seated: %s%n", seated.describe());
-        out.printf("hold: server at the end of the hold: %s%n", after.describe());
-        out.printf(
-            "hold: heap per player connection (seated - sessions only) / players: "
-                + "%.1f KiB (goal <= 8)%n",
-            (seated.heapUsedBytes() - sessions.heapUsedBytes()) / 1024.0 / o.players());
-        out.printf(
-            "hold: heap per connection, everything included (end - before) / "
-                + "connections: %.1f KiB%n",
-            (after.heapUsedBytes() - before.heapUsedBytes()) / 1024.0 / fleet.connections());
-        out.printf(
-            "hold: RSS per connection (end - before) / connections: %.1f KiB%n",
-            (after.rssBytes() - before.rssBytes()) / 1024.0 / fleet.connections());
+        out.print(t.say("hold.sessions", o.sessions(), sessions.describe()));
+        out.print(t.say("hold.seated", seated.describe()));
+        out.print(t.say("hold.end", after.describe()));
+        out.print(
+            t.say(
+                "hold.heapPerPlayer",
+                (seated.heapUsedBytes() - sessions.heapUsedBytes()) / 1024.0 / o.players()));
+        out.print(
+            t.say(
+                "hold.heapPerConnection",
+                (after.heapUsedBytes() - before.heapUsedBytes()) / 1024.0 / fleet.connections()));
+        out.print(
+            t.say(
+                "hold.rssPerConnection",
+                (after.rssBytes() - before.rssBytes()) / 1024.0 / fleet.connections()));
       }
       return stats.errorCount() == 0
           && open == all.size()
@@ -372,7 +364,7 @@ public final class LoadCommand implements Callable<Integer> {
     }
   }
 
-  private static boolean play(LoadOptions o, EventLoopGroup group, PrintStream out)
+  private static boolean play(LoadOptions o, EventLoopGroup group, PrintStream out, Texts t)
       throws Exception {
     Stats stats = new Stats();
     try (Fleet fleet = Fleet.createSessions(o, connector(o, group), stats)) {
@@ -399,17 +391,21 @@ public final class LoadCommand implements Callable<Integer> {
       boolean all = ended.await(o.timeout().toMillis() * 10, TimeUnit.MILLISECONDS);
       double seconds = (System.nanoTime() - t0) / 1e9;
       Histogram h = stats.takeInterval();
-      out.printf(
-          "play: %d sessions, %d players: %s in %.1f s, %d turn results received%n",
-          o.sessions(),
-          o.players(),
-          all ? "every game ended" : "NOT every game ended",
-          seconds,
-          turns.sum());
-      out.printf(
-          "play: decisions %d, %.0f/s; latency from TurnOpened to DecisionAccepted "
-              + "(closed loop): %s; errors %s%n",
-          stats.accepted.sum(), stats.accepted.sum() / seconds, Percentiles.of(h), stats.errors());
+      out.print(
+          t.say(
+              "play.games",
+              o.sessions(),
+              o.players(),
+              all ? t.say("play.allEnded") : t.say("play.notAllEnded"),
+              seconds,
+              turns.sum()));
+      out.print(
+          t.say(
+              "play.decisions",
+              stats.accepted.sum(),
+              stats.accepted.sum() / seconds,
+              Percentiles.of(h),
+              stats.errors()));
       return all && stats.errorCount() == 0;
     }
   }

@@ -342,4 +342,69 @@ class CommandLineLanguageTest {
     String text = untrusted + notSigned + other;
     assertEquals(List.of(), englishIn(text), text);
   }
+
+  /** The load generator's Formatter patterns: a value's place is a conversion such as %.1f. */
+  private static final Pattern CONVERSION = Pattern.compile("%[-0-9.]*[a-zA-Z%]");
+
+  private static final String LOAD = "/org/quarterdeck/client/load/";
+
+  private static List<String> conversions(String pattern) {
+    return CONVERSION.matcher(pattern).results().map(m -> m.group()).toList();
+  }
+
+  @Test
+  void loadsGermanHasEveryKeyOfEnglishWithTheSameConversions() throws IOException {
+    Properties english = bundle(LOAD + "Texts.properties");
+    Properties german = bundle(LOAD + "Texts_de.properties");
+    assertEquals(english.stringPropertyNames(), german.stringPropertyNames());
+    for (String key : english.stringPropertyNames()) {
+      assertEquals(
+          conversions(english.getProperty(key)),
+          conversions(german.getProperty(key)),
+          key + ": values differ");
+    }
+  }
+
+  /** Every English stretch of two words or more of load's bundle that {@code output} shows. */
+  private static List<String> loadEnglishIn(String output) throws IOException {
+    Properties english = bundle(LOAD + "Texts.properties");
+    Properties german = bundle(LOAD + "Texts_de.properties");
+    List<String> found = new ArrayList<>();
+    for (String key : new TreeSet<>(english.stringPropertyNames())) {
+      for (String part : CONVERSION.split(english.getProperty(key))) {
+        String words = part.strip();
+        if (words.matches(".*[a-z]+ [a-z]+.*")
+            && !german.getProperty(key).contains(words)
+            && output.contains(words)) {
+          found.add(key + ": " + words);
+        }
+      }
+    }
+    return found;
+  }
+
+  /** load in German against a closed port: its header and its failure line, no English sentence. */
+  @Test
+  void germanLoadIsGerman() throws IOException {
+    Run run =
+        german(
+            "load",
+            "--server",
+            "ws://127.0.0.1:1/ws",
+            "--players",
+            "2",
+            "--sessions",
+            "1",
+            "--timeout-seconds",
+            "5");
+    assertEquals(1, run.code(), run.both());
+    assertTrue(run.out().contains("2 Spieler in 1 Sitzungen"), run.out());
+    assertTrue(run.err().contains("load fehlgeschlagen: "), run.err());
+    assertEquals(List.of(), loadEnglishIn(run.both()), run.both());
+    assertEquals(List.of(), englishIn(run.both()), run.both());
+
+    String usage = germanError("load", "--server", "ws://127.0.0.1:1/ws", "--players", "0");
+    assertTrue(usage.contains("--players muss positiv sein, war 0"), usage);
+    assertEquals(List.of(), loadEnglishIn(usage), usage);
+  }
 }
