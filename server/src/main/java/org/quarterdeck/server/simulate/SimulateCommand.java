@@ -50,8 +50,7 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--seeds", defaultValue = "100", paramLabel = "N")
   void seeds(int value) {
     if (value < 1 || value > 100_000) {
-      throw new ParameterException(
-          spec.commandLine(), "--seeds must be in 1..100000, got " + value);
+      throw new ParameterException(spec.commandLine(), Texts.of(spec).say("usage.seeds", value));
     }
     seeds = value;
   }
@@ -87,21 +86,22 @@ public final class SimulateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Texts t = Texts.of(spec);
     if (bounded && !search) {
-      throw new ParameterException(spec.commandLine(), "--bounded goes with --search");
+      throw new ParameterException(spec.commandLine(), t.say("usage.bounded"));
     }
     List<Strategy> parsed;
     try {
       parsed = Strategies.parseList(strategies);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--strategies: " + e.getMessage());
+      throw new ParameterException(spec.commandLine(), t.say("usage.strategies", e.getMessage()));
     }
     LoadedScenario loaded;
     try {
       loaded = ScenarioCatalog.byNameOrFile(scenario);
     } catch (ScenarioException e) {
-      err.println("simulate: cannot load scenario:");
-      err.println(e.getMessage());
+      err.print(t.say("failed.scenario", e.getMessage()));
+      err.flush(); // a PrintWriter flushes itself on println only
       return 1;
     }
     if (search) {
@@ -117,36 +117,31 @@ public final class SimulateCommand implements Callable<Integer> {
     try {
       all = Tournament.run(loaded.rules(), parsed, seeds);
     } catch (IllegalArgumentException e) {
-      err.println("simulate: " + e.getMessage());
+      err.print(t.say("failed.run", e.getMessage()));
+      err.flush(); // a PrintWriter flushes itself on println only
       return 1;
     }
-    printTable(out, loaded, all);
+    printTable(out, t, loaded, all);
     if (csv != null) {
       try {
         writeCsv(csv, all);
       } catch (IOException | RuntimeException e) {
-        err.println("simulate: cannot write " + csv + ": " + e.getMessage());
+        err.print(t.say("failed.csv", csv, e.getMessage()));
+        out.flush();
+        err.flush();
         return 1;
       }
-      out.println("wrote " + (all.size() * all.get(0).size()) + " rows to " + csv);
+      out.print(t.say("csv.wrote", all.size() * all.get(0).size(), csv));
     }
     out.flush();
     return 0;
   }
 
-  static void printTable(PrintWriter out, LoadedScenario sc, List<List<TeamOutcome>> all) {
+  static void printTable(PrintWriter out, Texts t, LoadedScenario sc, List<List<TeamOutcome>> all) {
     int teams = all.get(0).size();
     int quarters = all.get(0).get(0).quarters().size();
-    out.printf(
-        Locale.ROOT,
-        "scenario %s (%s), %d seeds, %d teams per session%n",
-        sc.id(),
-        sc.rules().mode(),
-        all.size(),
-        teams);
-    out.println(
-        "score 0..100+ (mean, sd, min, max); Q = results per quarter (mean±sd);"
-            + " hit% = quarterly targets hit; morale and adoption at the end");
+    out.print(t.say("table.title", sc.id(), sc.rules().mode(), all.size(), teams));
+    out.print(t.say("table.legend"));
     StringBuilder head =
         new StringBuilder(
             String.format(

@@ -286,4 +286,82 @@ class CommandLineLanguageTest {
     assertTrue(text.contains("Sitzungen wiederhergestellt"), text);
     assertEquals(List.of(), englishIn(text), text);
   }
+
+  /** simulate's Formatter patterns: a value's place is a conversion such as %d. */
+  private static final Pattern CONVERSION = Pattern.compile("%[-0-9.]*[a-zA-Z%]");
+
+  private static final String SIMULATE = "/org/quarterdeck/server/simulate/";
+
+  private static List<String> conversions(String pattern) {
+    return CONVERSION.matcher(pattern).results().map(m -> m.group()).toList();
+  }
+
+  @Test
+  void simulatesGermanHasEveryKeyOfEnglishWithTheSameConversions() throws IOException {
+    Properties english = bundle(SIMULATE + "Texts.properties");
+    Properties german = bundle(SIMULATE + "Texts_de.properties");
+    assertEquals(english.stringPropertyNames(), german.stringPropertyNames());
+    for (String key : english.stringPropertyNames()) {
+      assertEquals(
+          conversions(english.getProperty(key)),
+          conversions(german.getProperty(key)),
+          key + ": values differ");
+    }
+  }
+
+  /** Every English stretch of two words or more of simulate's bundle that {@code output} shows. */
+  private static List<String> simulateEnglishIn(String output) throws IOException {
+    Properties english = bundle(SIMULATE + "Texts.properties");
+    Properties german = bundle(SIMULATE + "Texts_de.properties");
+    List<String> found = new ArrayList<>();
+    for (String key : new TreeSet<>(english.stringPropertyNames())) {
+      for (String part : CONVERSION.split(english.getProperty(key))) {
+        String words = part.strip();
+        if (words.matches(".*[a-z]+ [a-z]+.*")
+            && !german.getProperty(key).contains(words)
+            && output.contains(words)) {
+          found.add(key + ": " + words);
+        }
+      }
+    }
+    return found;
+  }
+
+  private static String germanOut(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Main.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.of("QUARTERDECK_LANG", "de"));
+    String both = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, both);
+    return both;
+  }
+
+  /** A short simulate in German: the table's title and legend, the CSV line, its usage errors. */
+  @Test
+  void germanSimulateIsGerman(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws IOException {
+    java.nio.file.Path csv = dir.resolve("runs.csv");
+    String run =
+        germanOut(
+            "simulate", "--seeds", "2", "--strategies", "numbers,balanced", "--csv", "" + csv);
+    assertTrue(run.contains("2 Seeds, 2 Teams je Sitzung"), run);
+    assertTrue(run.contains("4 Zeilen nach " + csv + " geschrieben"), run);
+    assertEquals(List.of(), simulateEnglishIn(run), run);
+    assertEquals(List.of(), englishIn(run), run);
+
+    String seeds = german("simulate", "--seeds", "0").err();
+    assertTrue(seeds.contains("--seeds muss in 1..100000 liegen, war 0"), seeds);
+    String bounded = german("simulate", "--bounded").err();
+    assertTrue(bounded.contains("--bounded gehört zu --search"), bounded);
+    String scenario = german("simulate", "--scenario", dir.resolve("none.yaml").toString()).err();
+    assertTrue(scenario.contains("das Szenario lässt sich nicht laden"), scenario);
+    String all = seeds + bounded + scenario;
+    assertEquals(List.of(), simulateEnglishIn(all), all);
+    assertEquals(List.of(), englishIn(all), all);
+  }
 }
