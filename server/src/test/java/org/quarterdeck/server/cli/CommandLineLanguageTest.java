@@ -92,7 +92,7 @@ class CommandLineLanguageTest {
     return found;
   }
 
-  private record Run(int code, String err) {}
+  private record Run(int code, String out, String err) {}
 
   private static Run german(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -103,7 +103,8 @@ class CommandLineLanguageTest {
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
             Map.of("QUARTERDECK_LANG", "de"));
-    return new Run(code, err.toString(StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -327,29 +328,17 @@ class CommandLineLanguageTest {
     return found;
   }
 
-  private static String germanOut(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(
-            args,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            Map.of("QUARTERDECK_LANG", "de"));
-    String both = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, both);
-    return both;
-  }
-
   /** A short simulate in German: the table's title and legend, the CSV line, its usage errors. */
   @Test
   void germanSimulateIsGerman(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws IOException {
     java.nio.file.Path csv = dir.resolve("runs.csv");
-    String run =
-        germanOut(
-            "simulate", "--seeds", "2", "--strategies", "numbers,balanced", "--csv", "" + csv);
+    Run simulate =
+        german("simulate", "--seeds", "2", "--strategies", "numbers,balanced", "--csv", "" + csv);
+    String run = simulate.out() + simulate.err();
+    assertEquals(0, simulate.code(), run);
     assertTrue(run.contains("2 Seeds, 2 Teams je Sitzung"), run);
+    assertTrue(run.contains("hit% = erreichte Quartalsziele"), run);
     assertTrue(run.contains("4 Zeilen nach " + csv + " geschrieben"), run);
     assertEquals(List.of(), simulateEnglishIn(run), run);
     assertEquals(List.of(), englishIn(run), run);
