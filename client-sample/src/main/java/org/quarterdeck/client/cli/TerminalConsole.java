@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
-import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.LineReaderImpl;
 import org.jline.reader.impl.completer.StringsCompleter;
+import org.jline.reader.impl.history.DefaultHistory;
 import org.jline.terminal.Terminal;
 import org.jline.utils.AttributedString;
 import org.jline.utils.Status;
@@ -29,9 +30,8 @@ import org.jline.utils.Status;
  */
 final class TerminalConsole implements AutoCloseable {
   private final Terminal terminal;
-  private final LineReader reader;
+  private final LiveLineReader reader;
   private final PrintStream printer;
-  private Status status;
 
   /**
    * @param words the completion candidates, asked for at each Tab (commands and, once a turn is
@@ -39,12 +39,14 @@ final class TerminalConsole implements AutoCloseable {
    */
   TerminalConsole(Terminal terminal, Supplier<Collection<String>> words) {
     this.terminal = requireNonNull(terminal, "terminal");
-    this.reader =
-        LineReaderBuilder.builder()
-            .terminal(terminal)
-            .completer(new StringsCompleter(requireNonNull(words, "words")))
-            .variable(LineReader.HISTORY_SIZE, 500)
-            .build();
+    try {
+      this.reader = new LiveLineReader(terminal);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot read from the terminal", e);
+    }
+    reader.setCompleter(new StringsCompleter(requireNonNull(words, "words")));
+    reader.setHistory(new DefaultHistory());
+    reader.setVariable(LineReader.HISTORY_SIZE, 500);
     this.printer = new PrintStream(new LineSink(reader), true, StandardCharsets.UTF_8);
   }
 
@@ -84,26 +86,61 @@ final class TerminalConsole implements AutoCloseable {
       lines.forEach(printer::println);
       return;
     }
-    if (status == null) {
-      status = Status.getStatus(terminal);
-    }
     List<AttributedString> shown = new ArrayList<>(lines.size());
     for (String line : lines) {
       shown.add(new AttributedString(line));
     }
-    status.update(shown);
+    reader.showStatus(shown);
   }
 
   @Override
   public void close() {
-    if (status != null) {
-      status.close();
-    }
+    reader.closeStatus();
     printer.flush();
     try {
       terminal.close();
     } catch (IOException e) {
       // closing a terminal we opened; nothing more to do
+    }
+  }
+
+  /**
+   * JLine's line reader, whose status area changes only under the reader's own lock. The reader
+   * redraws the status area from its own thread whenever it redisplays the prompt (each key, each
+   * new prompt); an update from the command's thread that ran beside such a redraw could be undone
+   * by it (the redraw drew the lines it had read before the update, and kept them), so a live view
+   * that arrived while a command was being typed or a new prompt was drawn could stay unshown.
+   * Under the lock, an update and a redraw follow each other.
+   */
+  private static final class LiveLineReader extends LineReaderImpl {
+    private Status status;
+
+    LiveLineReader(Terminal terminal) throws IOException {
+      super(terminal);
+    }
+
+    void showStatus(List<AttributedString> lines) {
+      lock.lock();
+      try {
+        if (status == null) {
+          status = Status.getStatus(terminal);
+        }
+        status.update(lines);
+        terminal.flush();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    void closeStatus() {
+      lock.lock();
+      try {
+        if (status != null) {
+          status.close();
+        }
+      } finally {
+        lock.unlock();
+      }
     }
   }
 
