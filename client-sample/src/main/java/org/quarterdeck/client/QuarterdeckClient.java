@@ -86,6 +86,28 @@ import org.quarterdeck.protocol.v1.Welcome;
  * }</pre>
  */
 public final class QuarterdeckClient implements AutoCloseable {
+  /**
+   * An address this client cannot connect to (not {@code ws://}, {@code wss://}, {@code tcp://} or
+   * {@code tcps://} with a host). The message is English; a command line words it again.
+   */
+  public static final class UnsupportedAddress extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+    private final URI address;
+
+    UnsupportedAddress(URI address) {
+      super(
+          "unsupported address "
+              + address
+              + ": use ws://host:port/ws or tcp://host:port, or wss:// and tcps:// for TLS");
+      this.address = address;
+    }
+
+    /** The address as given. */
+    public URI address() {
+      return address;
+    }
+  }
+
   private final URI server;
   private final ClientOptions options;
   private final EventLoopGroup group;
@@ -176,11 +198,7 @@ public final class QuarterdeckClient implements AutoCloseable {
     requireNonNull(group, "group");
     String scheme = String.valueOf(server.getScheme());
     if (!List.of("ws", "wss", "tcp", "tcps").contains(scheme) || server.getHost() == null) {
-      return CompletableFuture.failedFuture(
-          new IllegalArgumentException(
-              "unsupported address "
-                  + server
-                  + ": use ws://host:port/ws or tcp://host:port, or wss:// and tcps:// for TLS"));
+      return CompletableFuture.failedFuture(new UnsupportedAddress(server));
     }
     SslContext tls;
     try {

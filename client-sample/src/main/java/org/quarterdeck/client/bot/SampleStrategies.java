@@ -40,6 +40,29 @@ public final class SampleStrategies {
 
   private SampleStrategies() {}
 
+  /**
+   * A name {@link #parse} refuses, and whether it is unknown or a {@code static:S} without a share
+   * in [0, 1]. The message is English (logs, library users); the command line words it again.
+   */
+  public static final class Refused extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+    private final boolean share;
+
+    Refused(String name, boolean share) {
+      super(
+          share
+              ? "static:S needs a share S between 0 and 1"
+              : "unknown strategy '" + name + "'; use " + NAMES);
+      this.share = share;
+    }
+
+    /** True when the name is {@code static:} with a share that is no number in [0, 1]. */
+    public boolean share() {
+      return share;
+    }
+  }
+
+  /** The strategy a name stands for; throws {@link Refused} for any other name. */
   public static SampleStrategy parse(String name) {
     String n = name.strip().toLowerCase(Locale.ROOT);
     return switch (n) {
@@ -67,14 +90,14 @@ public final class SampleStrategies {
           try {
             share = Double.parseDouble(n.substring("static:".length()));
           } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("static:S needs a share S between 0 and 1");
+            throw new Refused(name, true);
           }
           if (!(share >= 0 && share <= 1)) {
-            throw new IllegalArgumentException("static:S needs a share S between 0 and 1");
+            throw new Refused(name, true);
           }
           yield fixed(n, share, Dilemmas.FIRST);
         }
-        throw new IllegalArgumentException("unknown strategy '" + name + "'; use " + NAMES);
+        throw new Refused(name, false);
       }
     };
   }

@@ -83,8 +83,12 @@ final class BotsCommand implements Callable<Integer> {
     SampleStrategy probe;
     try {
       probe = SampleStrategies.parse(strategy);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--strategy: " + e.getMessage());
+    } catch (SampleStrategies.Refused e) {
+      throw new ParameterException(
+          spec.commandLine(),
+          e.share()
+              ? texts.say("bots.usage.share")
+              : texts.say("bots.usage.strategy", strategy, SampleStrategies.NAMES));
     }
     ClientOptions options =
         ClientOptions.forPeople().withJson(json).withTrustCertificate(trustCert);

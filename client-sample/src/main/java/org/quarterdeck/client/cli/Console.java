@@ -117,7 +117,7 @@ final class Console {
     try {
       return words(trimmed);
     } catch (IllegalArgumentException e) {
-      out.println("  " + e.getMessage());
+      out.println("  " + views.say("console.open-quote"));
       return null;
     }
   }

@@ -240,8 +240,9 @@ public final class FacilitateCommand {
     } catch (ExecutionException | TimeoutException e) {
       err.println("facilitate: " + views.refusal(e));
       return 1;
-    } catch (IOException | IllegalArgumentException e) {
-      err.println("facilitate: " + e.getMessage());
+    } catch (IOException e) {
+      // The operating system's reason after our sentence (docs/operations.md, Languages).
+      err.println("facilitate: " + texts.say("facilitate.scenario-unreadable", a.scenarioFile, e));
       return 2;
     }
     out.println(texts.say("play.type-help"));
@@ -371,7 +372,7 @@ public final class FacilitateCommand {
           if (w.size() < 2 || w.size() > 3) {
             throw new Correction("facilitate.use", "kick TEAM [leader|manager]");
           }
-          Hat hat = w.size() == 3 ? Hat.valueOf(w.get(2).toUpperCase(Locale.ROOT)) : Hat.BOTH;
+          Hat hat = w.size() == 3 ? hat(w.get(2)) : Hat.BOTH;
           command(
               FacilitatorCommand.newBuilder()
                   .setKick(
@@ -445,7 +446,7 @@ public final class FacilitateCommand {
       switch (pair[0]) {
         case "teams" -> {
           for (String t : pair[1].split(",")) {
-            inject.addTeams(Integer.parseInt(t.strip()) - 1);
+            inject.addTeams(number(List.of(t.strip()), 0, usage) - 1);
           }
         }
         case "narrative" -> custom.setNarrative(pair[1]);
@@ -494,20 +495,21 @@ public final class FacilitateCommand {
 
   private static SeatRef seatRef(String text, String usage) {
     String[] parts = text.split("/", 2);
-    Hat hat = Hat.BOTH;
-    if (parts.length == 2) {
-      hat =
-          switch (parts[1].toLowerCase(Locale.ROOT)) {
-            case "leader" -> Hat.LEADER;
-            case "manager" -> Hat.MANAGER;
-            case "both" -> Hat.BOTH;
-            default -> throw new Correction("facilitate.not-hat", parts[1]);
-          };
-    }
+    Hat hat = parts.length == 2 ? hat(parts[1]) : Hat.BOTH;
     return SeatRef.newBuilder()
         .setTeam(number(List.of(parts[0]), 0, usage) - 1)
         .setHat(hat)
         .build();
+  }
+
+  /** A hat as typed: leader, manager or both. */
+  static Hat hat(String typed) {
+    return switch (typed.toLowerCase(Locale.ROOT)) {
+      case "leader" -> Hat.LEADER;
+      case "manager" -> Hat.MANAGER;
+      case "both" -> Hat.BOTH;
+      default -> throw new Correction("facilitate.not-hat", typed);
+    };
   }
 
   private void command(FacilitatorCommand.Builder command) {
@@ -544,7 +546,7 @@ public final class FacilitateCommand {
     int from = w.size() > 1 ? number(w, 1, "replay [FROM [TO]]") : 0;
     int to = w.size() > 2 ? number(w, 2, "replay [FROM [TO]]") : 0;
     try {
-      ReplayExport.summary(out, replayRequest(from, to).getReplay());
+      ReplayExport.summary(out, replayRequest(from, to).getReplay(), views, texts);
     } catch (ExecutionException | TimeoutException e) {
       out.println("  replay: " + views.refusal(e));
     } catch (InterruptedException e) {

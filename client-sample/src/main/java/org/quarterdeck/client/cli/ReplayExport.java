@@ -12,33 +12,28 @@ import org.quarterdeck.protocol.v1.VariableChange;
 
 /** Renders a replay: a short summary, or an export as CSV (one row per change) or JSON. */
 final class ReplayExport {
-  /** The facilitator's replay summary is English for now: its wording is not in the bundles. */
-  private static final Views ENGLISH = Views.english();
-
   private ReplayExport() {}
 
-  static void summary(PrintStream out, Replay replay) {
-    out.println("Replay of " + replay.getSessionId() + ": " + replay.getFramesCount() + " turn(s)");
+  /** The facilitator's summary of a replay, in the language of {@code texts}. */
+  static void summary(PrintStream out, Replay replay, Views views, Texts texts) {
+    out.println(texts.say("replay.summary", replay.getSessionId(), replay.getFramesCount()));
     for (ReplayFrame f : replay.getFramesList()) {
       out.println(
-          "  turn "
-              + f.getTurn()
-              + ": "
-              + f.getDecisionsCount()
-              + " decision(s), "
-              + f.getEventsCount()
-              + " event(s), state "
-              + abbreviate(f.getStateHash()));
+          texts.say(
+              "replay.turn",
+              f.getTurn(),
+              f.getDecisionsCount(),
+              f.getEventsCount(),
+              abbreviate(f.getStateHash())));
       for (TeamDecision d : f.getDecisionsList()) {
         double hours = d.getDecision().getHoursList().stream().mapToDouble(h -> h.getHours()).sum();
         out.println(
-            "    team "
-                + (d.getTeam() + 1)
-                + ENGLISH.hat(d.getHat())
-                + ": "
-                + ENGLISH.hours(hours)
-                + " h"
-                + (d.getDefaulted() ? " (default)" : ""));
+            texts.say(
+                "replay.team",
+                d.getTeam() + 1,
+                views.hat(d.getHat()),
+                views.hours(hours),
+                d.getDefaulted() ? texts.say("replay.defaulted") : ""));
       }
     }
   }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import org.quarterdeck.client.QuarterdeckClient;
 import org.quarterdeck.client.ServerReplyException;
 import org.quarterdeck.client.net.ClientTls;
 import org.quarterdeck.protocol.v1.Contribution;
@@ -32,9 +33,9 @@ final class Views {
     this.texts = requireNonNull(texts, "texts");
   }
 
-  /** The views in English: for callers that print nothing for people (CSV, logs). */
-  static Views english() {
-    return new Views(Texts.english());
+  /** A sentence of the bundle in the views' language (see {@link Texts#say}). */
+  String say(String key, Object... values) {
+    return texts.say(key, values);
   }
 
   String num(double v) {
@@ -210,6 +211,9 @@ final class Views {
           "tls." + f.trouble().name().toLowerCase(Locale.ROOT).replace('_', '-'),
           f.file(),
           f.detail());
+    }
+    if (t instanceof QuarterdeckClient.UnsupportedAddress a) {
+      return texts.say("view.unsupported-address", a.address());
     }
     if (t instanceof ServerReplyException e) {
       if (e.error().getCode() == ErrorCode.UNAVAILABLE) {

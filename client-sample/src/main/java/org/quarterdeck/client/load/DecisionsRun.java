@@ -20,7 +20,7 @@ final class DecisionsRun {
       int rate,
       long sent,
       long accepted,
-      Map<String, Long> errors,
+      Map<Stats.ErrorKind, Long> errors,
       Histogram latency,
       double throughput,
       boolean sustained) {}
@@ -60,8 +60,8 @@ final class DecisionsRun {
               step.sent(),
               step.accepted(),
               step.throughput(),
-              Percentiles.of(step.latency()),
-              step.errors(),
+              Percentiles.of(step.latency(), texts),
+              Stats.describe(step.errors(), texts),
               step.sustained() ? "" : texts.say("decisions.notSustained")));
       out.flush();
       boolean listed = i < options.rates().size();
@@ -90,12 +90,12 @@ final class DecisionsRun {
     Histogram latency = stats.takeInterval();
     long accepted = stats.accepted.sum();
     if (unanswered > 0) {
-      stats.error("unanswered after " + options.timeout().toSeconds() + " s", unanswered);
+      stats.error("error.unanswered", options.timeout().toSeconds(), unanswered);
     }
     double seconds =
         Math.max(options.stepDuration().toNanos(), stats.lastReplyNanos() - start) / 1e9;
     double throughput = accepted / seconds;
-    Map<String, Long> errors = stats.errors();
+    Map<Stats.ErrorKind, Long> errors = stats.errors();
     boolean sustained =
         errors.isEmpty()
             && throughput >= 0.95 * rate
@@ -121,7 +121,7 @@ final class DecisionsRun {
       Thread.sleep(d.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+      throw new LoadFailure("failure.interrupted");
     }
   }
 }

@@ -3,8 +3,10 @@ package org.quarterdeck.client.load;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.quarterdeck.protocol.v1.ClientMessage;
 import org.quarterdeck.protocol.v1.CreateSession;
@@ -162,14 +164,10 @@ final class Fleet implements AutoCloseable {
 
   static ServerMessage expect(ServerMessage m, boolean ok, String what) {
     if (!ok) {
-      throw new IllegalStateException(
-          "expected "
-              + what
-              + ", got "
-              + m.getBodyCase()
-              + (m.hasError()
-                  ? " " + m.getError().getCode() + ": " + m.getError().getMessage()
-                  : ""));
+      throw m.hasError()
+          ? new LoadFailure(
+              "failure.refused", what, m.getError().getCode(), m.getError().getMessage())
+          : new LoadFailure("failure.unexpected", what, m.getBodyCase());
     }
     return m;
   }
@@ -183,14 +181,23 @@ final class Fleet implements AutoCloseable {
     long timeoutMs = options.timeout().toMillis();
     for (LoadConnection c : connections) {
       if (!permits.tryAcquire(timeoutMs, TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException("setup stalled: no progress in " + timeoutMs + " ms");
+        throw new LoadFailure("failure.stalled", timeoutMs);
       }
       CompletableFuture<?> f = step.apply(c).orTimeout(timeoutMs, TimeUnit.MILLISECONDS);
       f.whenComplete((x, e) -> permits.release());
       all.add(f);
     }
-    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-        .get(timeoutMs, TimeUnit.MILLISECONDS);
+    try {
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+          .get(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new LoadFailure("failure.stalled", timeoutMs);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof TimeoutException) {
+        throw new LoadFailure("failure.stalled", timeoutMs); // a step's own time ran out
+      }
+      throw e;
+    }
   }
 
   @Override

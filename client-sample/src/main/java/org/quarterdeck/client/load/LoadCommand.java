@@ -148,8 +148,8 @@ public final class LoadCommand implements Callable<Integer> {
           sustainP99Ms,
           ceilingSteps,
           Duration.ofSeconds(positive("--timeout-seconds", timeoutSeconds)));
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
+    } catch (LoadOptions.Conflict e) {
+      throw new ParameterException(spec.commandLine(), Texts.of(spec).say(e.key, e.values));
     }
   }
 
@@ -182,8 +182,12 @@ public final class LoadCommand implements Callable<Integer> {
       out.flush();
       return clean ? 0 : 1;
     } catch (Exception e) {
-      err.print(t.say("load.failed", e));
-      e.printStackTrace(err);
+      LoadFailure ours = LoadFailure.among(e);
+      // Our own reasons in the run's language; anything else is the system's or a library's words.
+      err.print(t.say("load.failed", ours != null ? ours.in(t) : e));
+      if (ours == null) {
+        e.printStackTrace(err);
+      }
       return 1;
     } finally {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
@@ -223,7 +227,7 @@ public final class LoadCommand implements Callable<Integer> {
         }
         fleet.startAll();
         if (!opened.await(o.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-          throw new IllegalStateException(opened.getCount() + " players saw no turn open");
+          throw new LoadFailure("failure.noTurn", opened.getCount());
         }
         List<LoadConnection> targets =
             fleet.players.stream().filter(p -> p.role == Role.PLAYER).toList();
@@ -245,7 +249,7 @@ public final class LoadCommand implements Callable<Integer> {
           out.print(
               t.say(
                   "decisions.serverMemory",
-                  after.describe(),
+                  after.describe(t),
                   (after.heapUsedBytes() - before.heapUsedBytes()) / 1024.0 / fleet.connections(),
                   (after.rssBytes() - before.rssBytes()) / 1024.0 / fleet.connections()));
         }
@@ -297,10 +301,10 @@ public final class LoadCommand implements Callable<Integer> {
         out.print(t.say("deadline.resolved", turn, r.resolved(), r.seats()));
         out.print(t.say("deadline.spread", turn, r.latestDeadline() - r.earliestDeadline()));
         out.print(t.say("deadline.last", turn, r.lastAfterLatestDeadlineMs()));
-        out.print(t.say("deadline.perSeat", turn, Percentiles.of(r.lateness())));
+        out.print(t.say("deadline.perSeat", turn, Percentiles.of(r.lateness(), t)));
         clean &= r.resolved() == r.seats();
       }
-      out.print(t.say("deadline.errors", stats.errors()));
+      out.print(t.say("deadline.errors", Stats.describe(stats.errors(), t)));
       return clean && stats.errorCount() == 0;
     }
   }
@@ -311,7 +315,7 @@ public final class LoadCommand implements Callable<Integer> {
     ServerProbe probe = new ServerProbe(o.serverPid());
     ServerProbe.Memory before = probe.measure();
     if (probe.enabled()) {
-      out.print(t.say("hold.before", before.describe()));
+      out.print(t.say("hold.before", before.describe(t)));
     }
     long t0 = System.nanoTime();
     try (Fleet fleet = Fleet.createSessions(o, connector(o, group), stats)) {
@@ -340,11 +344,11 @@ public final class LoadCommand implements Callable<Integer> {
               open,
               stats.pingsSent.sum(),
               stats.pongs.sum(),
-              stats.errors()));
+              Stats.describe(stats.errors(), t)));
       if (probe.enabled()) {
-        out.print(t.say("hold.sessions", o.sessions(), sessions.describe()));
-        out.print(t.say("hold.seated", seated.describe()));
-        out.print(t.say("hold.end", after.describe()));
+        out.print(t.say("hold.sessions", o.sessions(), sessions.describe(t)));
+        out.print(t.say("hold.seated", seated.describe(t)));
+        out.print(t.say("hold.end", after.describe(t)));
         out.print(
             t.say(
                 "hold.heapPerPlayer",
@@ -404,8 +408,8 @@ public final class LoadCommand implements Callable<Integer> {
               "play.decisions",
               stats.accepted.sum(),
               stats.accepted.sum() / seconds,
-              Percentiles.of(h),
-              stats.errors()));
+              Percentiles.of(h, t),
+              Stats.describe(stats.errors(), t)));
       return all && stats.errorCount() == 0;
     }
   }

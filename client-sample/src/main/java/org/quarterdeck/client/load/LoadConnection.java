@@ -133,7 +133,7 @@ final class LoadConnection extends SimpleChannelInboundHandler<ServerMessage> {
    */
   void submitNow(long scheduledNanos) {
     if (open == null) {
-      stats.error("no open turn to submit to");
+      stats.error("error.noOpenTurn", "");
       return;
     }
     long id = ++nextRequestId;
@@ -193,7 +193,7 @@ final class LoadConnection extends SimpleChannelInboundHandler<ServerMessage> {
     if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
       ready.complete(this);
     } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-      ready.completeExceptionally(new IllegalStateException("WebSocket handshake timed out"));
+      ready.completeExceptionally(new LoadFailure("failure.handshakeTimeout"));
     }
     ctx.fireUserEventTriggered(evt);
   }
@@ -213,7 +213,7 @@ final class LoadConnection extends SimpleChannelInboundHandler<ServerMessage> {
         if (m.hasPong()) {
           stats.pongs.increment();
         } else {
-          stats.error("ping answered with " + m.getBodyCase());
+          stats.error("error.pingAnswer", m.getBodyCase());
         }
         return;
       }
@@ -230,9 +230,9 @@ final class LoadConnection extends SimpleChannelInboundHandler<ServerMessage> {
     if (m.hasDecisionAccepted()) {
       stats.recordAccepted(scheduled, now);
     } else if (m.hasError()) {
-      stats.error("decision: " + m.getError().getCode());
+      stats.error("error.decisionRefused", m.getError().getCode());
     } else {
-      stats.error("decision answered with " + m.getBodyCase());
+      stats.error("error.decisionAnswer", m.getBodyCase());
     }
   }
 
@@ -266,21 +266,21 @@ final class LoadConnection extends SimpleChannelInboundHandler<ServerMessage> {
       case SESSION_ENDED -> observer.sessionEnded(this);
       case GOODBYE -> {
         if (!closing) {
-          stats.error("goodbye " + m.getGoodbye().getReason());
+          stats.error("error.goodbye", m.getGoodbye().getReason());
         }
       }
-      case ERROR -> stats.error("error push: " + m.getError().getCode());
+      case ERROR -> stats.error("error.push", m.getError().getCode());
       default -> {}
     }
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    ready.completeExceptionally(new IllegalStateException("connection closed before ready"));
+    ready.completeExceptionally(new LoadFailure("failure.closedBeforeReady"));
     if (!closing) {
-      stats.error("connection lost");
+      stats.error("error.connectionLost", "");
     }
-    IllegalStateException lost = new IllegalStateException("connection closed");
+    LoadFailure lost = new LoadFailure("failure.closed");
     calls.values().forEach(f -> f.completeExceptionally(lost));
     calls.clear();
     ctx.fireChannelInactive();
@@ -290,7 +290,7 @@ final class LoadConnection extends SimpleChannelInboundHandler<ServerMessage> {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     ready.completeExceptionally(cause);
     if (!closing) {
-      stats.error("exception " + cause.getClass().getSimpleName());
+      stats.error("error.exception", cause.getClass().getSimpleName());
     }
     ctx.close();
   }

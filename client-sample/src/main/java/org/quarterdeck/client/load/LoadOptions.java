@@ -46,21 +46,36 @@ record LoadOptions(
   /** Checks what no single option can: the options' relations to each other. */
   LoadOptions {
     if (server == null && echo == null) {
-      throw new IllegalArgumentException("--server (or --echo) is required");
+      throw new Conflict("usage.serverRequired");
     }
     if (players % sessions != 0 || players / sessions < 1) {
-      throw new IllegalArgumentException("--players must be a multiple of --sessions");
+      throw new Conflict("usage.playersPerSession");
     }
     if (workload == Workload.DECISIONS && players / sessions < 2 && server != null) {
-      throw new IllegalArgumentException(
-          "decisions needs at least 2 players per session (one stays silent)");
+      throw new Conflict("usage.decisionsTwoPlayers");
     }
     if (players / sessions + botTeams > 60) {
-      throw new IllegalArgumentException("a session has at most 60 teams");
+      throw new Conflict("usage.sixtyTeams", players / sessions + botTeams);
     }
     rates = List.copyOf(rates);
     if (server != null) {
       Wire.of(server, json); // throws for an address or combination the generator cannot speak
+    }
+  }
+
+  /**
+   * Options that do not go together: the sentence is {@code key} in the bundle with {@code values};
+   * the message (for tests and logs) is the English one.
+   */
+  static final class Conflict extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+    final String key;
+    final transient Object[] values;
+
+    Conflict(String key, Object... values) {
+      super(Texts.in(java.util.Locale.ROOT).say(key, values));
+      this.key = key;
+      this.values = values.clone();
     }
   }
 

@@ -6,12 +6,13 @@ import org.HdrHistogram.Histogram;
 final class Percentiles {
   private Percentiles() {}
 
-  static String of(Histogram h) {
+  /** The percentiles in {@code t}'s notation (p50, ms and n are the same in every language). */
+  static String of(Histogram h, Texts t) {
     if (h.getTotalCount() == 0) {
-      return "no samples";
+      return t.say("percentiles.none");
     }
-    return String.format(
-        "p50 %s  p90 %s  p99 %s  p99.9 %s  max %s ms  (n=%d)",
+    return t.format(
+        "p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f ms  (n=%d)",
         ms(h.getValueAtPercentile(50)),
         ms(h.getValueAtPercentile(90)),
         ms(h.getValueAtPercentile(99)),
@@ -24,7 +25,7 @@ final class Percentiles {
     return h.getValueAtPercentile(99) / 1e6;
   }
 
-  private static String ms(long nanos) {
-    return String.format("%.2f", nanos / 1e6);
+  private static double ms(long nanos) {
+    return nanos / 1e6;
   }
 }

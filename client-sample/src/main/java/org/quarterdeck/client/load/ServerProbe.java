@@ -18,10 +18,8 @@ final class ServerProbe {
 
   /** Heap used after a full GC and resident set size, in bytes; -1 when unknown. */
   record Memory(long heapUsedBytes, long rssBytes) {
-    String describe() {
-      return String.format(
-          "heap used after GC %.1f MiB, RSS %.1f MiB",
-          heapUsedBytes / 1048576.0, rssBytes / 1048576.0);
+    String describe(Texts t) {
+      return t.say("memory", heapUsedBytes / 1048576.0, rssBytes / 1048576.0);
     }
   }
 

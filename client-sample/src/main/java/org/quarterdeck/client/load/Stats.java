@@ -17,7 +17,7 @@ final class Stats {
   final LongAdder accepted = new LongAdder();
   final LongAdder pongs = new LongAdder();
   final LongAdder pingsSent = new LongAdder();
-  private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+  private final Map<ErrorKind, LongAdder> errors = new ConcurrentHashMap<>();
   private volatile long lastReplyNanos;
 
   void recordAccepted(long scheduledNanos, long nowNanos) {
@@ -26,20 +26,46 @@ final class Stats {
     lastReplyNanos = nowNanos;
   }
 
-  void error(String kind) {
-    error(kind, 1);
+  /**
+   * A kind of error: {@code key} in the bundle ({@code error.*}) with a detail the protocol names
+   * (a code, a message kind) or "".
+   */
+  record ErrorKind(String key, String detail) implements Comparable<ErrorKind> {
+    @Override
+    public int compareTo(ErrorKind o) {
+      int byKey = key.compareTo(o.key);
+      return byKey != 0 ? byKey : detail.compareTo(o.detail);
+    }
   }
 
-  void error(String kind, long count) {
-    errors.computeIfAbsent(kind, k -> new LongAdder()).add(count);
+  void error(String key, Object detail) {
+    error(key, detail, 1);
+  }
+
+  void error(String key, Object detail, long count) {
+    errors
+        .computeIfAbsent(new ErrorKind(key, String.valueOf(detail)), k -> new LongAdder())
+        .add(count);
+  }
+
+  /** Errors by kind as a person reads them: {@code {kind=count, ...}}, the kinds in {@code t}. */
+  static String describe(Map<ErrorKind, Long> errors, Texts t) {
+    StringBuilder b = new StringBuilder("{");
+    errors.forEach(
+        (kind, count) ->
+            b.append(b.length() > 1 ? ", " : "")
+                .append(t.say(kind.key(), kind.detail()))
+                .append('=')
+                .append(count));
+    return b.append('}').toString();
   }
 
   long errorCount() {
     return errors.values().stream().mapToLong(LongAdder::sum).sum();
   }
 
-  Map<String, Long> errors() {
-    Map<String, Long> copy = new TreeMap<>();
+  Map<ErrorKind, Long> errors() {
+    Map<ErrorKind, Long> copy = new TreeMap<>();
     errors.forEach((k, v) -> copy.put(k, v.sum()));
     return copy;
   }

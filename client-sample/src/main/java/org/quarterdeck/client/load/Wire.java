@@ -24,13 +24,11 @@ enum Wire {
       case "ws" -> json ? WEBSOCKET_JSON : WEBSOCKET_BINARY;
       case "tcp" -> {
         if (json) {
-          throw new IllegalArgumentException("--json needs a ws:// server (TCP carries protobuf)");
+          throw new LoadOptions.Conflict("usage.jsonTcp");
         }
         yield TCP;
       }
-      default ->
-          throw new IllegalArgumentException(
-              "unsupported address " + uri + ": use ws://HOST:PORT/ws or tcp://HOST:PORT");
+      default -> throw new LoadOptions.Conflict("usage.address", uri);
     };
   }
 

@@ -251,10 +251,70 @@ class CommandLineLanguageTest {
     assertTrue(text.contains("so: assign TEAM[/HAT]"), text);
     assertEquals(List.of(), englishIn(text), text);
 
+    FacilitateCommand.Correction kick =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            FacilitateCommand.Correction.class, () -> FacilitateCommand.hat("koch"));
+    said.append(texts.say(kick.key, kick.values)).append('\n');
+    ByteArrayOutputStream typed = new ByteArrayOutputStream();
+    new Console(new Views(texts))
+        .command("broadcast \"Grippe", new PrintStream(typed, true, StandardCharsets.UTF_8));
+    said.append(typed.toString(StandardCharsets.UTF_8));
+    text = said.toString();
+    assertTrue(text.contains("ein Anführungszeichen ist nicht geschlossen"), text);
+    assertEquals(List.of(), englishIn(text), text);
+
+    Run unreadable =
+        german(
+            "facilitate",
+            "--server",
+            "ws://127.0.0.1:1/ws",
+            "--create",
+            "--scenario-file",
+            "/no/such/scenario.textproto");
+    assertEquals(2, unreadable.code(), unreadable.both());
+    assertTrue(
+        unreadable.err().contains("die Szenariodatei /no/such/scenario.textproto lässt sich nicht"),
+        unreadable.err());
+    assertEquals(List.of(), englishIn(unreadable.both()), unreadable.both());
+
     Run both = german("facilitate", "--server", "ws://127.0.0.1:1/ws", "--create", "--token", "T");
     assertEquals(2, both.code(), both.both());
     assertTrue(both.err().contains("entweder --create oder --token TOKEN angeben"), both.err());
     assertEquals(List.of(), englishIn(both.both()), both.both());
+  }
+
+  /** The facilitator's replay summary in German: turns, decisions, a team's hours. */
+  @Test
+  void germanReplaySummaryIsGerman() throws IOException {
+    Texts texts = germanTexts();
+    org.quarterdeck.protocol.v1.Replay replay =
+        org.quarterdeck.protocol.v1.Replay.newBuilder()
+            .setSessionId("s-1")
+            .addFrames(
+                org.quarterdeck.protocol.v1.ReplayFrame.newBuilder()
+                    .setTurn(1)
+                    .setStateHash("0123456789abcdef")
+                    .addDecisions(
+                        org.quarterdeck.protocol.v1.TeamDecision.newBuilder()
+                            .setTeam(0)
+                            .setHat(Hat.LEADER)
+                            .setDefaulted(true)
+                            .setDecision(
+                                org.quarterdeck.protocol.v1.Decision.newBuilder()
+                                    .addHours(
+                                        org.quarterdeck.protocol.v1.ActHours.newBuilder()
+                                            .setAct("coach")
+                                            .setHours(12.5)))))
+            .build();
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    ReplayExport.summary(
+        new PrintStream(sink, true, StandardCharsets.UTF_8), replay, new Views(texts), texts);
+    String text = sink.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("Wiederholung von s-1: 1 Runde(n)"), text);
+    assertTrue(
+        text.contains("Runde 1: 1 Entscheidung(en), 0 Ereignis(se), Zustand 0123456789ab"), text);
+    assertTrue(text.contains("    Team 1 Führung: 12,5 h (Standard)"), text);
+    assertEquals(List.of(), englishIn(text), text);
   }
 
   /** The facilitator's live table in German: its header, columns and a bot's seat. */
@@ -406,5 +466,68 @@ class CommandLineLanguageTest {
     String usage = germanError("load", "--server", "ws://127.0.0.1:1/ws", "--players", "0");
     assertTrue(usage.contains("--players muss positiv sein, war 0"), usage);
     assertEquals(List.of(), loadEnglishIn(usage), usage);
+  }
+
+  /** load's own checks of its options, in German: options that do not go together. */
+  @Test
+  void germanLoadOptionConflictsAreGerman() throws IOException {
+    String multiple =
+        germanError("load", "--server", "ws://127.0.0.1:1/ws", "--players", "5", "--sessions", "2");
+    assertTrue(multiple.contains("--players muss ein Vielfaches von --sessions sein"), multiple);
+    String json = germanError("load", "--server", "tcp://127.0.0.1:1", "--json");
+    assertTrue(json.contains("--json braucht einen ws://-Server"), json);
+    String nowhere = germanError("load", "--players", "2", "--sessions", "1");
+    assertTrue(nowhere.contains("--server (oder --echo) fehlt"), nowhere);
+    String address = germanError("load", "--server", "http://127.0.0.1:1/");
+    assertTrue(address.contains("nicht unterstützte Adresse http://127.0.0.1:1/"), address);
+    String all = multiple + json + nowhere + address;
+    assertEquals(List.of(), loadEnglishIn(all), all);
+    assertEquals(List.of(), englishIn(all), all);
+  }
+
+  /**
+   * load against a server that takes the connection and never answers: the setup stalls, and the
+   * failure line says so in German (the generator's own reason, not a Java exception's name).
+   */
+  @Test
+  void germanStalledSetupIsGerman() throws IOException {
+    try (java.net.ServerSocket silent =
+        new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Run run =
+          german(
+              "load",
+              "--server",
+              "tcp://127.0.0.1:" + silent.getLocalPort(),
+              "--players",
+              "2",
+              "--sessions",
+              "1",
+              "--timeout-seconds",
+              "1");
+      assertEquals(1, run.code(), run.both());
+      assertTrue(
+          run.err().contains("load fehlgeschlagen: Aufbau hängt: kein Fortschritt in 1000 ms"),
+          run.err());
+      assertTrue(!run.err().contains("Exception"), "no stack trace: " + run.err());
+      assertEquals(List.of(), loadEnglishIn(run.both()), run.both());
+    }
+  }
+
+  /** A refused --strategy of bots and an address the client cannot use, in German. */
+  @Test
+  void germanStrategyAndAddressRefusalsAreGerman() throws IOException {
+    String strategy =
+        germanError(
+            "bots", "--server", "ws://127.0.0.1:1/ws", "--join", "ABC", "--strategy", "golfer");
+    assertTrue(strategy.contains("--strategy: unbekannte Strategie 'golfer'"), strategy);
+    String share =
+        germanError(
+            "bots", "--server", "ws://127.0.0.1:1/ws", "--join", "ABC", "--strategy", "static:2");
+    assertTrue(share.contains("static:S braucht einen Anteil S zwischen 0 und 1"), share);
+    Run address = german("play", "--server", "localhost:8080", "--join", "ABC", "--name", "Ana");
+    assertEquals(1, address.code(), address.both());
+    assertTrue(address.err().contains("die Adresse localhost:8080 geht nicht"), address.err());
+    String all = strategy + share + address.both();
+    assertEquals(List.of(), englishIn(all), all);
   }
 }

@@ -3,7 +3,6 @@ package org.quarterdeck.server.bot;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Arrays;
-import java.util.Locale;
 import org.quarterdeck.server.engine.Act;
 import org.quarterdeck.server.engine.ActCategory;
 import org.quarterdeck.server.engine.Dilemma;
@@ -154,53 +153,6 @@ public record Recipe(
       e[act] = hours;
     }
     return new Recipe(share, overtime, weights, options, slack, e);
-  }
-
-  /** One line per parameter group, for reports and docs. */
-  public String describe(Rules rules) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("leadership share by turn:");
-    for (double s : share) {
-      sb.append(String.format(Locale.ROOT, " %.2f", clamp01(s)));
-    }
-    sb.append("\novertime (share of the allowed) by turn:");
-    for (double o : overtime) {
-      sb.append(String.format(Locale.ROOT, " %.2f", clamp01(o)));
-    }
-    double[] sums = new double[2];
-    for (Act a : rules.acts()) {
-      sums[a.kind() == ActCategory.LEADERSHIP ? 1 : 0] += StrictMath.max(0, weights[a.index()]);
-    }
-    sb.append("\nmanagement hours:");
-    for (Act a : rules.acts()) {
-      if (a.kind() == ActCategory.MANAGEMENT) {
-        sb.append(
-            String.format(
-                Locale.ROOT,
-                " %s %.0f%%",
-                a.id(),
-                sums[0] > 0 ? 100 * StrictMath.max(0, weights[a.index()]) / sums[0] : 0));
-      }
-    }
-    sb.append("\nleadership hours:");
-    for (Act a : rules.acts()) {
-      if (a.kind() == ActCategory.LEADERSHIP) {
-        sb.append(
-            String.format(
-                Locale.ROOT,
-                " %s %.0f%%",
-                a.id(),
-                sums[1] > 0 ? 100 * StrictMath.max(0, weights[a.index()]) / sums[1] : 0));
-      }
-    }
-    sb.append("\ndilemmas:");
-    for (Dilemma d : rules.dilemmas()) {
-      sb.append(' ')
-          .append(d.id())
-          .append('=')
-          .append(d.options().get(options[d.index()] % d.options().size()).id());
-    }
-    return sb.toString();
   }
 
   private static double clamp01(double x) {

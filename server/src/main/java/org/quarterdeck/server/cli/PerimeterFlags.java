@@ -77,14 +77,17 @@ final class PerimeterFlags {
         perimeter =
             perimeter.withOrigins(OriginPolicy.allowing(Arrays.asList(allowedOrigins.split(","))));
       } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), "--allowed-origins: " + e.getMessage(), e);
+        // net/ words its reason in English; the whole flag's value says which entry to look at
+        throw new ParameterException(
+            spec.commandLine(), Texts.of(spec).say("usage.allowed-origins", allowedOrigins), e);
       }
     }
     if (trustedProxies != null) {
       try {
         perimeter = perimeter.withTrustedProxies(TrustedProxies.parse(trustedProxies));
       } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), "--trusted-proxies: " + e.getMessage(), e);
+        throw new ParameterException(
+            spec.commandLine(), Texts.of(spec).say("usage.trusted-proxies", trustedProxies), e);
       }
     }
     if ((tlsCert == null) != (tlsKey == null)) {
@@ -94,8 +97,12 @@ final class PerimeterFlags {
       try {
         perimeter = perimeter.withTls(TlsCertificates.load(tlsCert, tlsKey));
       } catch (IllegalArgumentException e) {
+        // after our sentence, the reason of the file system or the TLS library, verbatim
+        Throwable reason = e.getCause() != null ? e.getCause() : e;
         throw new ParameterException(
-            spec.commandLine(), "--tls-cert/--tls-key: " + e.getMessage(), e);
+            spec.commandLine(),
+            Texts.of(spec).say("usage.tls-files", tlsCert, tlsKey, reason.getMessage()),
+            e);
       }
     }
     return perimeter;

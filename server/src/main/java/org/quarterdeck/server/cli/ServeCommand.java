@@ -97,7 +97,8 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       publicUrl = value == null ? null : PublicUrl.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
+      throw new ParameterException(
+          spec.commandLine(), Texts.of(spec).say("usage.public-url", value));
     }
   }
 
@@ -154,7 +155,12 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       transport = IoTransport.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--transport: " + e.getMessage());
+      // auto and nio always work: epoll is the one a machine may lack (net/ says why, in English)
+      throw new ParameterException(
+          spec.commandLine(),
+          value.strip().equalsIgnoreCase("epoll")
+              ? Texts.of(spec).say("usage.transport-epoll", e.getMessage())
+              : Texts.of(spec).say("usage.transport", value));
     }
   }
 

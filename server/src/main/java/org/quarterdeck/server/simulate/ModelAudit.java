@@ -11,6 +11,7 @@ import org.quarterdeck.server.bot.Strategies;
 import org.quarterdeck.server.bot.Strategy;
 import org.quarterdeck.server.engine.Act;
 import org.quarterdeck.server.engine.ActCategory;
+import org.quarterdeck.server.engine.Dilemma;
 import org.quarterdeck.server.engine.Rules;
 
 /**
@@ -125,49 +126,80 @@ public final class ModelAudit {
     return sum;
   }
 
-  /** A plain-text report of the figures. */
+  /** A plain-text report of the figures, in English (tests and development aids). */
   public static String report(Rules rules, Figures f) {
+    return report(rules, f, Texts.in(Locale.ROOT));
+  }
+
+  /**
+   * A plain-text report of the figures in the language of {@code t}: its sentences come from the
+   * bundle, its numbers in the language's notation; act, dilemma and bot ids stay as the scenario
+   * names them.
+   */
+  static String report(Rules rules, Figures f, Texts t) {
     StringBuilder sb = new StringBuilder();
     ExploitSearch.Result r = f.search();
     ExploitSearch.Standing h = r.held();
-    sb.append(
-        String.format(
-            Locale.ROOT,
-            "scenario %s: search scored %d candidates; best %.2f on training seeds%n",
-            rules.id(),
-            r.evaluations(),
-            r.trainScore()));
-    sb.append(String.format(Locale.ROOT, "held-out (%d seeds): best %.2f", h.seeds(), h.recipe()));
+    sb.append(t.say("audit.search", rules.id(), r.evaluations(), r.trainScore()));
+    sb.append(t.say("audit.held", h.seeds(), h.recipe()));
     for (String bot : ExploitSearch.OPPONENTS) {
-      sb.append(String.format(Locale.ROOT, ", %s %.2f", bot, h.of(bot)));
+      sb.append(t.format(", %s %.2f", bot, h.of(bot)));
     }
     sb.append(
-        String.format(
-            Locale.ROOT,
-            "; best - adaptive %+.2f; best beats adaptive on %.0f%%" + " of seeds%n",
-            h.recipe() - h.of("adaptive"),
-            100 * h.beatsAdaptive()));
-    sb.append(r.best().describe(rules)).append('\n');
-    sb.append("cost of dropping a role from the best:");
+        t.say("audit.versusAdaptive", h.recipe() - h.of("adaptive"), 100 * h.beatsAdaptive()));
+    recipe(sb, rules, r.best(), t);
+    sb.append(t.say("audit.roleCost"));
     List<String> marg = new ArrayList<>();
     for (Act a : rules.acts()) {
       if (a.kind() == ActCategory.LEADERSHIP) {
-        sb.append(String.format(Locale.ROOT, " %s %.2f", a.id(), f.roleCost()[a.index()]));
+        sb.append(t.format(" %s %.2f", a.id(), f.roleCost()[a.index()]));
       }
-      marg.add(String.format(Locale.ROOT, "%s %.3f", a.id(), f.marginal()[a.index()]));
+      marg.add(t.format("%s %.3f", a.id(), f.marginal()[a.index()]));
     }
-    sb.append("\nmarginal score per hour at the balanced point: ").append(String.join(", ", marg));
-    sb.append(String.format(Locale.ROOT, "%nmax/min marginal %.2f%n", spread(f.marginal())));
-    sb.append(
-        String.format(
-            Locale.ROOT,
-            "maximum overtime all season costs %.2f; all-numbers in the last turn costs %.2f"
-                + " (%.2f with maximum overtime)%nmorale 75 vs 25 at the start: year results %+.1f%%%n",
-            f.overtimeCost(),
-            f.dumpCost(),
-            f.dumpOvertimeCost(),
-            100 * f.moraleEffect()));
+    sb.append(t.say("audit.marginal", String.join(", ", marg)));
+    sb.append(t.say("audit.spread", spread(f.marginal())));
+    sb.append(t.say("audit.overtime", f.overtimeCost(), f.dumpCost(), f.dumpOvertimeCost()));
+    sb.append(t.say("audit.morale", 100 * f.moraleEffect()));
     return sb.toString();
+  }
+
+  /** The best recipe, one line per parameter group. */
+  private static void recipe(StringBuilder sb, Rules rules, Recipe best, Texts t) {
+    sb.append(t.say("recipe.share"));
+    for (double s : best.share()) {
+      sb.append(t.format(" %.2f", clamp01(s)));
+    }
+    sb.append(t.say("recipe.overtime"));
+    for (double o : best.overtime()) {
+      sb.append(t.format(" %.2f", clamp01(o)));
+    }
+    double[] weights = best.weights();
+    double[] sums = new double[2];
+    for (Act a : rules.acts()) {
+      sums[a.kind() == ActCategory.LEADERSHIP ? 1 : 0] += StrictMath.max(0, weights[a.index()]);
+    }
+    for (ActCategory kind : List.of(ActCategory.MANAGEMENT, ActCategory.LEADERSHIP)) {
+      double sum = sums[kind == ActCategory.LEADERSHIP ? 1 : 0];
+      sb.append(t.say(kind == ActCategory.LEADERSHIP ? "recipe.leadership" : "recipe.management"));
+      for (Act a : rules.acts()) {
+        if (a.kind() == kind) {
+          double weight = StrictMath.max(0, weights[a.index()]);
+          sb.append(t.format(" %s %.0f%%", a.id(), sum > 0 ? 100 * weight / sum : 0));
+        }
+      }
+    }
+    sb.append(t.say("recipe.dilemmas"));
+    for (Dilemma d : rules.dilemmas()) {
+      sb.append(' ')
+          .append(d.id())
+          .append('=')
+          .append(d.options().get(best.options()[d.index()] % d.options().size()).id());
+    }
+    sb.append(t.format("%n"));
+  }
+
+  private static double clamp01(double x) {
+    return x < 0 ? 0 : (x > 1 ? 1 : x);
   }
 
   /** Largest over smallest value (infinite if any is not positive). */

@@ -93,8 +93,8 @@ public final class SimulateCommand implements Callable<Integer> {
     List<Strategy> parsed;
     try {
       parsed = Strategies.parseList(strategies);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), t.say("usage.strategies", e.getMessage()));
+    } catch (Strategies.Refused e) {
+      throw new ParameterException(spec.commandLine(), t.say("usage.strategies", refusal(t, e)));
     }
     LoadedScenario loaded;
     try {
@@ -104,12 +104,20 @@ public final class SimulateCommand implements Callable<Integer> {
       err.flush(); // a PrintWriter flushes itself on println only
       return 1;
     }
+    int min = Math.max(1, loaded.rules().scenario().getMinTeams());
+    int max = loaded.rules().scenario().getMaxTeams();
+    if (!search && (parsed.size() < min || (max > 0 && parsed.size() > max))) {
+      // The engine would refuse the game in English; say it here, before any seed is played.
+      throw new ParameterException(
+          spec.commandLine(),
+          t.say("usage.teams", loaded.id(), min, max > 0 ? max : "", parsed.size()));
+    }
     if (search) {
       ModelAudit.Figures f =
           ModelAudit.run(
               loaded.rules(),
               bounded ? ExploitSearch.Settings.bounded() : ExploitSearch.Settings.full());
-      out.print(ModelAudit.report(loaded.rules(), f));
+      out.print(ModelAudit.report(loaded.rules(), f, t));
       out.flush();
       return 0;
     }
@@ -135,6 +143,17 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** Why a strategy name was refused, in the command line's language. */
+  static String refusal(Texts t, Strategies.Refused refused) {
+    String key =
+        switch (refused.reason()) {
+          case UNKNOWN -> "strategy.unknown";
+          case SHARE_NOT_A_NUMBER -> "strategy.shareNotANumber";
+          case SHARE_OUT_OF_RANGE -> "strategy.shareOutOfRange";
+        };
+    return t.say(key, refused.value(), String.join(", ", Strategies.NAMES));
   }
 
   static void printTable(PrintWriter out, Texts t, LoadedScenario sc, List<List<TeamOutcome>> all) {

@@ -36,8 +36,12 @@ record Texts(ResourceBundle bundle) {
 
   /** The pattern {@code key} formatted with {@code values}, numbers in the language's notation. */
   String say(String key, Object... values) {
+    return format(bundle.getString(key), values);
+  }
+
+  /** A pattern without words (values and separators only), numbers in the language's notation. */
+  String format(String pattern, Object... values) {
     Locale locale = bundle.getLocale();
-    return String.format(
-        locale.getLanguage().isEmpty() ? Locale.ROOT : locale, bundle.getString(key), values);
+    return String.format(locale.getLanguage().isEmpty() ? Locale.ROOT : locale, pattern, values);
   }
 }

@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.quarterdeck.server.simulate.SimulateEnglish;
 
 /**
  * What the server's command line prints for people while it runs comes from Texts.properties /
@@ -186,6 +188,33 @@ class CommandLineLanguageTest {
     assertTrue(
         lonelyCert.err().contains("--tls-cert und --tls-key gehören zusammen"), lonelyCert.err());
     assertEquals(List.of(), englishIn(lonelyCert.both()), lonelyCert.both());
+
+    // A flag whose value net/ refuses with its own English reason: worded again here.
+    Map<List<String>, String> refused =
+        Map.of(
+            List.of("--public-url", "ftp://example.org"),
+            "--public-url muss wie http://HOST[:PORT] oder https://HOST[:PORT] aussehen",
+            List.of("--transport", "carrier-pigeon"),
+            "--transport muss auto, epoll oder nio sein, war 'carrier-pigeon'",
+            List.of("--allowed-origins", "example.org"),
+            "--allowed-origins: jeder Eintrag muss ein Ursprung",
+            List.of("--trusted-proxies", "proxy.example.org"),
+            "--trusted-proxies: jeder Eintrag muss eine IP-Adresse",
+            List.of(
+                "--tls-cert",
+                data.resolve("none.pem").toString(),
+                "--tls-key",
+                data.resolve("none.key").toString()),
+            "--tls-cert/--tls-key: das Zertifikat");
+    for (Map.Entry<List<String>, String> flag : refused.entrySet()) {
+      List<String> args = new ArrayList<>(List.of("serve", "--http-port", "0", "--tcp-port", "0"));
+      args.addAll(flag.getKey());
+      args.addAll(List.of("--data", data.toString()));
+      Full run = germanWithInput("", args.toArray(String[]::new));
+      assertTrue(run.code() != 0, run.both());
+      assertTrue(run.err().contains(flag.getValue()), run.err());
+      assertEquals(List.of(), englishIn(run.both()), run.both());
+    }
   }
 
   /** export, verify and facilitator-add speak German to a person; the replay's CSV does not. */
@@ -288,13 +317,10 @@ class CommandLineLanguageTest {
     assertEquals(List.of(), englishIn(text), text);
   }
 
-  /** simulate's Formatter patterns: a value's place is a conversion such as %d. */
-  private static final Pattern CONVERSION = Pattern.compile("%[-0-9.]*[a-zA-Z%]");
-
   private static final String SIMULATE = "/org/quarterdeck/server/simulate/";
 
   private static List<String> conversions(String pattern) {
-    return CONVERSION.matcher(pattern).results().map(m -> m.group()).toList();
+    return SimulateEnglish.CONVERSION.matcher(pattern).results().map(m -> m.group()).toList();
   }
 
   @Test
@@ -310,22 +336,8 @@ class CommandLineLanguageTest {
     }
   }
 
-  /** Every English stretch of two words or more of simulate's bundle that {@code output} shows. */
-  private static List<String> simulateEnglishIn(String output) throws IOException {
-    Properties english = bundle(SIMULATE + "Texts.properties");
-    Properties german = bundle(SIMULATE + "Texts_de.properties");
-    List<String> found = new ArrayList<>();
-    for (String key : new TreeSet<>(english.stringPropertyNames())) {
-      for (String part : CONVERSION.split(english.getProperty(key))) {
-        String words = part.strip();
-        if (words.matches(".*[a-z]+ [a-z]+.*")
-            && !german.getProperty(key).contains(words)
-            && output.contains(words)) {
-          found.add(key + ": " + words);
-        }
-      }
-    }
-    return found;
+  private static List<String> simulateEnglishIn(String output) {
+    return SimulateEnglish.in(output);
   }
 
   /** A short simulate in German: the table's title and legend, the CSV line, its usage errors. */
@@ -349,7 +361,15 @@ class CommandLineLanguageTest {
     assertTrue(bounded.contains("--bounded gehört zu --search"), bounded);
     String scenario = german("simulate", "--scenario", dir.resolve("none.yaml").toString()).err();
     assertTrue(scenario.contains("das Szenario lässt sich nicht laden"), scenario);
-    String all = seeds + bounded + scenario;
+    String strategies = german("simulate", "--strategies", "numbers,golfer").err();
+    assertTrue(strategies.contains("--strategies: unbekannte Strategie 'golfer'"), strategies);
+    String share = german("simulate", "--strategies", "static:1.5").err();
+    assertTrue(share.contains("static muss in [0, 1] liegen: 1.5"), share);
+    // market-year takes 1..1000 teams: one strategy too many is refused before any seed is played
+    String many = String.join(",", Collections.nCopies(1001, "numbers"));
+    String teams = german("simulate", "--strategies", many).err();
+    assertTrue(teams.contains("braucht 1..1000 Teams (eins je Strategie), waren 1001"), teams);
+    String all = seeds + bounded + scenario + strategies + share + teams;
     assertEquals(List.of(), simulateEnglishIn(all), all);
     assertEquals(List.of(), englishIn(all), all);
   }

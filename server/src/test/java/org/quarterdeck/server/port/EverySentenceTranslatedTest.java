@@ -1,6 +1,7 @@
 package org.quarterdeck.server.port;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.quarterdeck.server.bot.Strategies;
 
 /**
  * No sentence reaches a person in English silently: every place in the server's sources that raises
@@ -53,8 +56,9 @@ class EverySentenceTranslatedTest {
           Map.entry("shape.get().message()", "DecisionShape, worded as the decision.* patterns"),
           Map.entry("rejection.code() + \": \" + rejection.message()", "the engine's Verdicts"),
           // Known gaps, English where no pattern happens to match: an exception's message from
-          // WireMapping (injected events), Strategies.parse (bot names), scenario validation and
-          // the session limits, and Netty's own WebSocket protocol errors.
+          // WireMapping (injected events), scenario validation and the session limits, and
+          // Netty's own WebSocket protocol errors. Strategies.parse's (bot names) are checked in
+          // everyStrategyRefusalHasAGermanPattern below.
           Map.entry("e.getMessage()", "an IllegalArgumentException's message: not scanned"),
           Map.entry("cause.getMessage()", "Netty's WebSocket decoder: not ours to word"));
 
@@ -74,6 +78,39 @@ class EverySentenceTranslatedTest {
         Map.of(),
         untranslated,
         "sentences with no pattern in ErrorTexts.properties / ErrorTexts_de.properties");
+  }
+
+  /**
+   * A refused bot strategy reaches a person as an exception's message, alone (assign_seat) or after
+   * the field it came in (create_session's settings, what_if): every {@link Strategies.Refusal} has
+   * a German pattern in each place. A new refusal fails here until it has a sample name.
+   */
+  @Test
+  void everyStrategyRefusalHasAGermanPattern() {
+    Map<Strategies.Refusal, String> samples =
+        Map.of(
+            Strategies.Refusal.UNKNOWN, "golfer",
+            Strategies.Refusal.SHARE_NOT_A_NUMBER, "static:half",
+            Strategies.Refusal.SHARE_OUT_OF_RANGE, "static:1.5");
+    assertEquals(EnumSet.allOf(Strategies.Refusal.class), EnumSet.copyOf(samples.keySet()));
+    Map<String, String> untranslated = new TreeMap<>();
+    for (Map.Entry<Strategies.Refusal, String> sample : samples.entrySet()) {
+      Strategies.Refused refused =
+          assertThrows(Strategies.Refused.class, () -> Strategies.parse(sample.getValue()));
+      assertEquals(sample.getKey(), refused.reason());
+      for (String field : List.of("", "settings.bot_strategies[2]: ", "what_if.changes: ")) {
+        String english = field + refused.getMessage();
+        String german = ServerTexts.ERRORS.translate(english, "de");
+        if (german.equals(english) || german.contains("strategy")) {
+          untranslated.put(sample.getKey() + " " + field, german);
+        }
+      }
+    }
+    assertEquals(Map.of(), untranslated, "refusals with no German pattern in ErrorTexts");
+    assertEquals(
+        "settings.bot_strategies[2]: der Anteil von static muss in [0, 1] liegen: 1,5",
+        ServerTexts.ERRORS.translate(
+            "settings.bot_strategies[2]: static share must be in [0, 1]: 1.5", "de"));
   }
 
   @Test
