@@ -24,6 +24,8 @@
 # Environment: SERVER_JAVA_OPTS (default below), LOAD_JAVA_OPTS, ECHO_JAVA_OPTS, SKIP_BUILD=1,
 # NICE (e.g. 19), RATES (the decisions ladder, default 1000,5000,10000,15000),
 # SERVER_JAVA (the server's java, e.g. a JDK 21+ for generational ZGC; default: java on PATH).
+# FSYNC (serve's --fsync for every row, default batch) and SERVE_FLAGS (more serve flags for every
+# row, e.g. '--max-open-logs 4096'): to see what the disk costs a row; the table names both.
 # Not -e: one failed row must not stop the others (each row reports its own failure).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -54,6 +56,8 @@ mkdir -p "$out"
 # SERVER_JAVA_OPTS='-Xms2g -Xmx2g -XX:+UseZGC' (generational by default from JDK 23; JDK 21 and 22
 # need -XX:+ZGenerational): see docs/performance.md#gc-settings-per-jdk.
 SERVER_JAVA=${SERVER_JAVA:-java}
+SERVE_FLAGS=${SERVE_FLAGS:-}
+FSYNC=${FSYNC:-batch}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xms2g -Xmx2g -XX:+UseG1GC}
 LOAD_JAVA_OPTS=${LOAD_JAVA_OPTS:--Xms1g -Xmx2g}
 # The echo server has its own options, so that a recording or GC log asked for the server is the
@@ -114,10 +118,10 @@ start_server() {
   # shellcheck disable=SC2086
   "${pin[@]}" "${nice_cmd[@]}" "$SERVER_JAVA" $SERVER_JAVA_OPTS -Xlog:gc:file="$out/gc-$name.log" \
     -jar "$SERVER_JAR" serve --bind 127.0.0.1 --http-port 0 --tcp-port 0 \
-    --data "$out/data-$name" --fsync batch \
+    --data "$out/data-$name" --fsync "$FSYNC" \
     --creations-per-address-per-hour 1000000 --max-anonymous-sessions 20000 \
     --max-connections $((fds - 512)) --max-connections-per-address 2000 \
-    --requests-per-address 1000000 "$@" \
+    --requests-per-address 1000000 $SERVE_FLAGS "$@" \
     >"$out/server-$name.log" 2>&1 &
   server_pid=$!
   # shellcheck disable=SC2086
@@ -156,7 +160,7 @@ table="$out/table.md"
   echo "Server JDK: $jdk. Server JVM: \`$SERVER_JAVA_OPTS\`; generator JVM: \`$LOAD_JAVA_OPTS\`."
   echo "Mode: $([ $quick = 1 ] && echo quick || echo full). \`ulimit -n\` $fds. Logs: $out."
   echo
-  echo "| config | measure | goal | figure | load avg before | command (generator; server: \`serve --fsync batch\`) |"
+  echo "| config | measure | goal | figure | load avg before | command (generator; server: \`serve --fsync $FSYNC $SERVE_FLAGS\`) |"
   echo "|---|---|---|---|---|---|"
 } >"$table"
 

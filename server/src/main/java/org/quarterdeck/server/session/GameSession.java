@@ -92,7 +92,7 @@ final class GameSession {
   // message objects, and only a reconnecting player's snapshot reads them back.
   private final List<List<ByteString>> reports = new ArrayList<>();
   private final List<TurnReport> latestReports = new ArrayList<>();
-  private final List<SessionRecord> records = new ArrayList<>();
+  private final RecordHistory records = new RecordHistory();
   private boolean replaying;
 
   /**
@@ -766,7 +766,7 @@ final class GameSession {
     try {
       past =
           SessionRebuilder.replayWithReports(
-              records.subList(0, replayedRecords), clock, journal, outbox);
+              records.first(replayedRecords), clock, journal, outbox);
     } catch (SessionRebuilder.ReplayException e) {
       throw new IllegalStateException(
           "session " + id + ": its log replayed once but not twice: " + e.getMessage(), e);
@@ -917,9 +917,7 @@ final class GameSession {
 
   /** When the session ended (its last record), or -1 if it has not. */
   long endedAtMs() {
-    return phase == Phase.ENDED && !records.isEmpty()
-        ? records.get(records.size() - 1).getAtMs()
-        : -1;
+    return phase == Phase.ENDED && !records.isEmpty() ? records.lastAtMs() : -1;
   }
 
   // ------------------------------------------------------------------ output
@@ -1055,9 +1053,12 @@ final class GameSession {
     return written;
   }
 
-  /** Every record of this session so far, oldest first (the log, as this session wrote it). */
+  /**
+   * Every record of this session so far, oldest first (the log, as this session wrote it), parsed
+   * anew from the serialized history: for replays, exports and rebuilds, not for the live game.
+   */
   List<SessionRecord> records() {
-    return Collections.unmodifiableList(records);
+    return records.list();
   }
 
   boolean replaying() {
@@ -1069,8 +1070,7 @@ final class GameSession {
     if (!replayed.isEmpty()) {
       createdAtMs = replayed.get(0).getAtMs();
     }
-    records.clear();
-    records.addAll(replayed);
+    records.replaceWith(replayed);
     replayedRecords = replayed.size();
     replayedEventHistory = eventHistory.size();
     replaying = false;

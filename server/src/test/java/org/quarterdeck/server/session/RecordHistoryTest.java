@@ -1,0 +1,65 @@
+package org.quarterdeck.server.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.quarterdeck.protocol.v1.DecisionRecorded;
+import org.quarterdeck.protocol.v1.SessionOpened;
+import org.quarterdeck.protocol.v1.SessionRecord;
+import org.quarterdeck.protocol.v1.TurnClosed;
+
+class RecordHistoryTest {
+
+  @Test
+  void givesBackEveryRecordInOrderAcrossChunksOfEverySize() {
+    RecordHistory history = new RecordHistory();
+    List<SessionRecord> written = new ArrayList<>();
+    // an uploaded scenario's text is larger than the largest chunk, so it gets a chunk of its own
+    written.add(opened("x".repeat(200_000), 1));
+    for (int i = 0; i < 5_000; i++) {
+      written.add(
+          SessionRecord.newBuilder()
+              .setAtMs(2 + i)
+              .setDecision(DecisionRecorded.newBuilder().setTurn(i % 12 + 1).setVersion(i))
+              .build());
+    }
+    written.add(
+        SessionRecord.newBuilder()
+            .setAtMs(9_000)
+            .setTurnClosed(TurnClosed.newBuilder().setTurn(12))
+            .build());
+    written.forEach(history::add);
+
+    assertEquals(written.size(), history.size());
+    assertEquals(written, history.list());
+    assertEquals(written.subList(0, 1_234), history.first(1_234));
+    assertEquals(9_000, history.lastAtMs());
+  }
+
+  @Test
+  void isEmptyUntilARecordIsAddedAndCanBeReplacedByARebuiltLog() {
+    RecordHistory history = new RecordHistory();
+    assertTrue(history.isEmpty());
+    assertEquals(-1, history.lastAtMs());
+    assertEquals(List.of(), history.list());
+
+    history.add(opened("", 5));
+    List<SessionRecord> rebuilt = List.of(opened("", 7), opened("", 8));
+    history.replaceWith(rebuilt);
+
+    assertEquals(rebuilt, history.list());
+    assertEquals(8, history.lastAtMs());
+    assertThrows(IndexOutOfBoundsException.class, () -> history.first(3));
+  }
+
+  private static SessionRecord opened(String scenarioText, long atMs) {
+    return SessionRecord.newBuilder()
+        .setAtMs(atMs)
+        .setOpened(SessionOpened.newBuilder().setSessionId("s-1").setScenarioText(scenarioText))
+        .build();
+  }
+}
