@@ -9,11 +9,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.quarterdeck.protocol.v1.ClientMessage;
 import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.SessionRecord;
 import org.quarterdeck.protocol.v1.SessionSettings;
-import org.quarterdeck.protocol.v1.Spectate;
 import org.quarterdeck.protocol.v1.TurnClosed;
 import org.quarterdeck.server.session.SessionFixture.Player;
 
@@ -62,7 +60,6 @@ class LazyRecoveryTest {
             .build());
     Player ana = f.join("Ana");
     Player ben = f.join("Ben");
-    String spectator = spectate(f);
     f.start();
     f.submit(ana, 1, 1, even(f.lastOpening(ana)));
     f.submit(ben, 1, 1, even(f.lastOpening(ben)));
@@ -87,7 +84,7 @@ class LazyRecoveryTest {
     assertEquals(0, lazy.sessionCount());
     assertTrue(lazy.holds(id), "a cluster routes a session waiting for its rebuild here");
 
-    for (String token : List.of(ana.token, ben.token, f.created.getFacilitatorToken(), spectator)) {
+    for (String token : List.of(ana.token, ben.token, f.created.getFacilitatorToken())) {
       ServerMessage expected = SessionFixture.resume(eager, token);
       assertTrue(expected.hasSnapshot(), expected.toString());
       assertEquals(expected, SessionFixture.resume(lazy, token));
@@ -137,17 +134,6 @@ class LazyRecoveryTest {
         1, closedByDeadline(f.storage.read(id).records()), "turn 1 closed by its deadline");
     assertEquals(2, turnOfSession(lazy, id));
     assertTrue(behind.tasks.size() <= 1);
-  }
-
-  /** A spectator's token (the log admits spectators as it admits players). */
-  private static String spectate(SessionFixture f) {
-    ServerMessage joined =
-        f.send(
-            new FakeConnection("10.0.5.5:1"),
-            ClientMessage.newBuilder()
-                .setSpectate(Spectate.newBuilder().setJoinCode(f.created.getJoinCode())));
-    assertTrue(joined.hasJoined(), joined.toString());
-    return joined.getJoined().getToken();
   }
 
   private static long closedByDeadline(List<SessionRecord> records) {
