@@ -14,8 +14,9 @@
 #       Node A gets SESSIONS sessions played at RATE decisions/s for SECONDS (so about
 #       RATE*SECONDS/SESSIONS decision records each, plus opening, seats and start) while node B
 #       serves a tenth as many of its own (so its code is warm, as a survivor's is); A is killed
-#       with SIGKILL; node B fences it, claims and rebuilds every session. Prints B's takeover line
-#       (sessions, milliseconds, sessions/s).
+#       with SIGKILL; node B fences it, claims, reads and serves every session and rebuilds them
+#       behind. Prints B's two takeover lines (every session serving; every session rebuilt:
+#       sessions, milliseconds, sessions/s) and B's CPU seconds to each.
 #
 # Each run creates its own database in the server DATABASE_URL points at (postgres://user@host:port/db).
 # SERVER_JAVA_OPTS (both nodes), SERVER_JAVA_OPTS_a / _b (one node), LOAD_JAVA_OPTS; NODE_FLAGS (more
@@ -187,13 +188,18 @@ case "$mode" in
     cpu_before=$(cpu_b)
     kill -9 "$pid_a"
     killed=$(date +%s%N)
-    for _ in $(seq 1 600); do
-      grep -q "took over .* sessions in" "$work/b.log" && break
-      sleep 0.1
-    done
-    echo "SIGKILL to takeover done: $(( ($(date +%s%N) - killed) / 1000000 )) ms (the lease TTL is 5 s)"
-    echo "node b used $(echo "$(cpu_b) - $cpu_before" | bc -l | cut -c1-6) CPU seconds meanwhile"
-    grep -E "fenced node|took over" "$work/b.log" | sed 's/^.*\] //' | tail -4
+    # await_b PATTERN WHAT: waits (up to a minute) for node b's line, then says when it came
+    await_b() {
+      for _ in $(seq 1 600); do
+        grep -q "$1" "$work/b.log" && break
+        sleep 0.1
+      done
+      echo "SIGKILL to $2 on b: $(( ($(date +%s%N) - killed) / 1000000 )) ms;" \
+        "node b used $(echo "$(cpu_b) - $cpu_before" | bc -l | cut -c1-6) CPU seconds until then"
+    }
+    await_b "took over .* sessions in" "every session serving (the lease TTL is 5 s)"
+    await_b "rebuilt .* sessions taken over" "every session rebuilt"
+    grep -E "fenced node|took over|rebuilt .* sessions taken over" "$work/b.log" | sed 's/^.*\] //' | tail -4
     if [ -n "${JFR_B:-}" ]; then jcmd "$pid_b" JFR.dump filename="$JFR_B" >/dev/null; fi
     ;;
   *) echo "decisions or takeover" >&2; exit 2 ;;

@@ -177,7 +177,15 @@ public final class Application implements AutoCloseable {
                 token,
                 csv ? SessionManager.ExportFormat.CSV : SessionManager.ExportFormat.JSON);
     if (sessionStorage instanceof PostgresJournals cluster) {
-      Takeover takeoverRounds = new Takeover(cluster, sessions::recover, sessions::sessionCount);
+      // claimed sessions serve at once and are rebuilt behind (docs/cluster.md, "Takeover")
+      Takeover takeoverRounds =
+          new Takeover(
+              cluster,
+              ids -> {
+                SessionManager.TakenOver taken = sessions.takeOver(ids);
+                return new Takeover.Served(taken.serving(), taken.rebuilt());
+              },
+              sessions::sessionCount);
       rounds = takeoverRounds;
       // any node accepts any connection: sessions of other nodes are relayed to their owner
       SessionOwners owners = new SessionOwners(cluster, sessions::recover, sessions::holds);

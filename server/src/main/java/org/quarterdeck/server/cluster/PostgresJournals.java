@@ -2,7 +2,7 @@ package org.quarterdeck.server.cluster;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
@@ -17,9 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.quarterdeck.protocol.v1.SessionRecord;
 import org.quarterdeck.server.session.Journals;
 import org.quarterdeck.server.session.SessionJournal;
+import org.quarterdeck.server.session.StoredLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,8 +56,22 @@ public final class PostgresJournals implements Journals {
   private final WriterStats stats;
   private final ScheduledExecutorService renewer;
 
-  /** Logs read ahead for a takeover's rebuilds, taken by {@link #recover}. */
-  private final Map<String, Stored> prefetched = new ConcurrentHashMap<>();
+  /** Logs read ahead for a takeover, taken by {@link #recoverUnparsed}. */
+  private final Map<String, Rows> prefetched = new ConcurrentHashMap<>();
+
+  /**
+   * One session's rows as stored (parsed only when its session is rebuilt), or why they cannot be
+   * trusted.
+   */
+  private record Rows(List<byte[]> bodies, String problem) {
+    StoredLog log(SessionJournal journal) {
+      return StoredLog.unparsed(
+          bodies.size(),
+          i -> UnsafeByteOperations.unsafeWrap(bodies.get(i)),
+          problem,
+          problem == null ? journal : null);
+    }
+  }
 
   /** Operators' reads (the cluster view), off the event loops; a flood is refused, not queued. */
   private final java.util.concurrent.ThreadPoolExecutor views =
@@ -190,27 +204,26 @@ public final class PostgresJournals implements Journals {
 
   @Override
   public Stored recover(String sessionId) {
-    Stored stored = prefetched.remove(sessionId);
-    if (stored == null) {
-      stored = read(sessionId);
+    return recoverUnparsed(sessionId).parsed();
+  }
+
+  @Override
+  public StoredLog recoverUnparsed(String sessionId) {
+    Rows rows = prefetched.remove(sessionId);
+    if (rows == null) {
+      rows = readMany(List.of(sessionId)).get(sessionId);
     }
-    if (stored.corrupt()) {
-      return stored;
-    }
-    return new Stored(
-        stored.records(),
-        null,
-        new PostgresJournal(sessionId, writer, stored.records().size(), true));
+    return rows.log(new PostgresJournal(sessionId, writer, rows.bodies().size(), true));
   }
 
   @Override
   public Stored read(String sessionId) {
-    return readMany(List.of(sessionId)).get(sessionId);
+    return readMany(List.of(sessionId)).get(sessionId).log(null).parsed();
   }
 
   /**
-   * Reads the rows of many sessions in one query for the {@link #recover} calls that follow (a
-   * takeover rebuilding a chunk it has just claimed: nobody else appends to them any more).
+   * Reads the rows of many sessions in one query for the {@link #recoverUnparsed} calls that follow
+   * (a takeover rebuilding a chunk it has just claimed: nobody else appends to them any more).
    */
   void prefetch(List<String> sessionIds) {
     prefetched.putAll(readMany(sessionIds));
@@ -221,12 +234,12 @@ public final class PostgresJournals implements Journals {
     sessionIds.forEach(prefetched::remove);
   }
 
-  /** Each session's log, in one query; a gap or an unreadable row is that session's problem. */
-  private Map<String, Stored> readMany(List<String> sessionIds) {
-    Map<String, List<SessionRecord>> records = new HashMap<>();
+  /** Each session's rows, in one query; a gap or an unreadable row is that session's problem. */
+  private Map<String, Rows> readMany(List<String> sessionIds) {
+    Map<String, List<byte[]>> bodies = new HashMap<>();
     Map<String, String> problems = new HashMap<>();
     for (String id : sessionIds) {
-      records.put(id, new ArrayList<>());
+      bodies.put(id, new ArrayList<>());
     }
     try (Connection c = db.getConnection();
         PreparedStatement p =
@@ -238,7 +251,7 @@ public final class PostgresJournals implements Journals {
         while (r.next()) {
           String id = r.getString(1);
           long seq = r.getLong(2);
-          List<SessionRecord> log = records.get(id);
+          List<byte[]> log = bodies.get(id);
           if (problems.containsKey(id)) {
             continue;
           }
@@ -247,11 +260,7 @@ public final class PostgresJournals implements Journals {
                 id, "record " + log.size() + " is missing (the next" + " row is " + seq + ")");
             continue;
           }
-          try {
-            log.add(SessionRecord.parseFrom(r.getBytes(3)));
-          } catch (InvalidProtocolBufferException e) {
-            problems.put(id, "record " + seq + " does not parse: " + e.getMessage());
-          }
+          log.add(r.getBytes(3));
         }
       }
     } catch (SQLException e) {
@@ -259,16 +268,16 @@ public final class PostgresJournals implements Journals {
         problems.putIfAbsent(id, "cannot read the log from the database: " + e.getMessage());
       }
     }
-    Map<String, Stored> stored = new HashMap<>();
+    Map<String, Rows> rows = new HashMap<>();
     for (String id : sessionIds) {
-      List<SessionRecord> log = records.get(id);
+      List<byte[]> log = bodies.get(id);
       String problem = problems.get(id);
       if (problem == null && log.isEmpty()) {
         problem = "no records for session " + id;
       }
-      stored.put(id, new Stored(log, problem, null));
+      rows.put(id, new Rows(log, problem));
     }
-    return stored;
+    return rows;
   }
 
   /** The connection pool, for the takeover service. */

@@ -8,10 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * Takes over the sessions of nodes that died or left. Every second a node that holds its lease
  * fences every expired lease (bumping its epoch, which waits for the dead node's in-flight batch,
  * so its log is final), then claims sessions of dead or departed nodes in chunks ({@code FOR UPDATE
- * SKIP LOCKED}, so survivors share the work) and rebuilds each from its rows with the per-turn hash
- * check.
+ * SKIP LOCKED}, so survivors share the work), reads each chunk's rows in one query and hands them
+ * to its {@link Successor}: the server's serves them at once and rebuilds them behind with the
+ * per-turn hash check (docs/cluster.md, "Takeover").
  */
 public final class Takeover implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Takeover.class);
@@ -35,16 +34,37 @@ public final class Takeover implements AutoCloseable {
   /** Sessions claimed per transaction (and read back in one query). */
   static final int CHUNK = 200;
 
+  /** What a node does with sessions it has just claimed and read. */
+  public interface Successor {
+    /** Serves the claimed sessions here, rebuilt now or behind. */
+    Served serve(List<String> sessionIds);
+
+    /** Rebuilds each session before it counts as served (tests; the way before serve-at-once). */
+    static Successor rebuildingEach(Predicate<String> rebuild) {
+      requireNonNull(rebuild, "rebuild");
+      return ids -> {
+        int rebuilt = (int) ids.stream().filter(rebuild).count();
+        return new Served(rebuilt, CompletableFuture.completedFuture(rebuilt));
+      };
+    }
+  }
+
   /**
-   * Rebuilds at once: each mostly waits (for its rows to parse, for a session thread to replay), so
-   * a few overlap well even on two cores; bounded so that a takeover cannot starve live sessions.
+   * A chunk handed to the {@link Successor}.
+   *
+   * @param serving how many now answer requests here (claimed, read and indexed)
+   * @param rebuilt completes once every one is rebuilt (or quarantined), with how many run here
    */
-  static final int REBUILDERS = 4;
+  public record Served(int serving, CompletableFuture<Integer> rebuilt) {
+    public Served {
+      requireNonNull(rebuilt, "rebuilt");
+    }
+  }
 
   private final DataSource db;
   private final PostgresJournals journals;
   private final NodeLease lease;
-  private final Predicate<String> rebuild;
+  private final Successor successor;
   private final IntSupplier sessionsOwned;
   private final ScheduledExecutorService thread;
   private final LongAdder nodesFenced = new LongAdder();
@@ -54,31 +74,22 @@ public final class Takeover implements AutoCloseable {
   private final AtomicLong lastDetectMillis = new AtomicLong();
   private final AtomicLong lastRoundSessions = new AtomicLong();
   private final AtomicLong lastRoundMillis = new AtomicLong();
-  private final ExecutorService rebuilders;
+  private final AtomicLong lastRoundRebuiltMillis = new AtomicLong();
 
   /**
-   * @param rebuild loads one session from its rows and serves it; false if it could not
+   * @param successor serves the sessions of each claimed chunk
    * @param sessionsOwned how many sessions this node serves now (for /metrics)
    */
-  public Takeover(PostgresJournals journals, Predicate<String> rebuild, IntSupplier sessionsOwned) {
+  public Takeover(PostgresJournals journals, Successor successor, IntSupplier sessionsOwned) {
     this.journals = requireNonNull(journals, "journals");
     this.db = journals.database();
     this.lease = journals.lease();
-    this.rebuild = requireNonNull(rebuild, "rebuild");
+    this.successor = requireNonNull(successor, "successor");
     this.sessionsOwned = requireNonNull(sessionsOwned, "sessionsOwned");
     this.thread =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "quarterdeck-takeover");
-              t.setDaemon(true);
-              return t;
-            });
-    AtomicLong rebuilderIds = new AtomicLong();
-    this.rebuilders =
-        Executors.newFixedThreadPool(
-            REBUILDERS,
-            r -> {
-              Thread t = new Thread(r, "quarterdeck-rebuild-" + rebuilderIds.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
@@ -92,7 +103,11 @@ public final class Takeover implements AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
-  /** One round: fence the expired, claim and rebuild what they owned. Public for tests. */
+  /**
+   * One round: fence the expired, claim what they owned chunk by chunk and serve it. Returns how
+   * many sessions now serve here (rebuilt, or answering while they are rebuilt behind). Public for
+   * tests.
+   */
   public int tick() {
     if (!lease.mayTakeOver()) {
       return 0;
@@ -101,51 +116,66 @@ public final class Takeover implements AutoCloseable {
       fenceExpired();
       int taken = 0;
       long roundStarted = System.nanoTime();
-      // claiming and reading chunk N+1 overlaps rebuilding chunk N
+      List<CompletableFuture<Integer>> rebuilds = new ArrayList<>();
       List<String> claimed = lease.held() ? claimAndRead() : List.of();
       while (!claimed.isEmpty()) {
-        long rebuildStarted = System.nanoTime();
-        List<Future<Boolean>> rebuilding = startRebuilds(claimed);
-        List<String> next = List.of();
-        SQLException claimFailed = null;
-        try {
-          next = lease.held() ? claimAndRead() : List.of();
-        } catch (SQLException e) {
-          claimFailed = e;
-        }
-        int rebuilt = awaitRebuilds(rebuilding);
+        long serveStarted = System.nanoTime();
+        Served served = successor.serve(claimed);
         journals.forget(claimed);
-        taken += rebuilt;
-        sessionsTaken.add(rebuilt);
-        lastRebuildMillis.set((System.nanoTime() - rebuildStarted) / 1_000_000);
+        rebuilds.add(served.rebuilt());
+        taken += served.serving();
+        sessionsTaken.add(served.serving());
+        lastRebuildMillis.set((System.nanoTime() - serveStarted) / 1_000_000);
         log.info(
-            "node {} took over {} sessions (the next chunk claimed and read meanwhile in {} ms):"
-                + " {} ms",
+            "node {} serves {} more sessions taken over (claimed and read in {} ms, indexed in {}"
+                + " ms)",
             lease.nodeId(),
-            rebuilt,
+            served.serving(),
             lastClaimMillis.get(),
             lastRebuildMillis.get());
-        if (claimFailed != null) {
-          throw claimFailed;
+        try {
+          claimed = lease.held() ? claimAndRead() : List.of();
+        } catch (SQLException e) {
+          // what is claimed so far serves; the next round claims the rest
+          log.warn("takeover round stopped: cannot claim the next chunk: {}", e.getMessage());
+          claimed = List.of();
         }
-        claimed = next;
       }
       if (taken > 0) {
         long millis = Math.max(1, (System.nanoTime() - roundStarted) / 1_000_000);
         lastRoundSessions.set(taken);
         lastRoundMillis.set(millis);
         log.info(
-            "node {} took over {} sessions in {} ms ({} sessions/s)",
+            "node {} took over {} sessions in {} ms ({} sessions/s): claimed, read and serving",
             lease.nodeId(),
             taken,
             millis,
             taken * 1000L / millis);
+        reportRebuilds(rebuilds, roundStarted);
       }
       return taken;
     } catch (SQLException | RuntimeException e) {
       log.warn("takeover round failed: {}", e.getMessage());
       return 0;
     }
+  }
+
+  /** Logs when every session of the round is rebuilt behind (the second takeover figure). */
+  private void reportRebuilds(List<CompletableFuture<Integer>> rebuilds, long roundStarted) {
+    CompletableFuture.allOf(rebuilds.toArray(CompletableFuture[]::new))
+        .thenRun(
+            () -> {
+              int rebuilt = rebuilds.stream().mapToInt(CompletableFuture::join).sum();
+              long millis = Math.max(1, (System.nanoTime() - roundStarted) / 1_000_000);
+              lastRoundRebuiltMillis.set(millis);
+              log.info(
+                  "node {} rebuilt {} sessions taken over, the last {} ms after the first claim"
+                      + " ({} sessions/s)",
+                  lease.nodeId(),
+                  rebuilt,
+                  millis,
+                  rebuilt * 1000L / millis);
+            });
   }
 
   /** Claims a chunk and reads its rows (one query each); the chunk's ids. */
@@ -157,32 +187,6 @@ public final class Takeover implements AutoCloseable {
     }
     lastClaimMillis.set((System.nanoTime() - started) / 1_000_000);
     return claimed;
-  }
-
-  /** Starts rebuilding a claimed chunk on the bounded pool. */
-  private List<Future<Boolean>> startRebuilds(List<String> claimed) {
-    List<Future<Boolean>> results = new ArrayList<>(claimed.size());
-    for (String id : claimed) {
-      results.add(rebuilders.submit(() -> rebuild.test(id)));
-    }
-    return results;
-  }
-
-  /** How many of a chunk's sessions now serve here. */
-  private static int awaitRebuilds(List<Future<Boolean>> results) {
-    int rebuilt = 0;
-    for (Future<Boolean> result : results) {
-      try {
-        rebuilt += result.get() ? 1 : 0;
-      } catch (ExecutionException e) {
-        // recover() quarantines a session it cannot rebuild; anything else is logged here
-        log.warn("a session could not be rebuilt: {}", e.getCause().toString());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    return rebuilt;
   }
 
   private void fenceExpired() throws SQLException {
@@ -247,7 +251,7 @@ public final class Takeover implements AutoCloseable {
     ClusterMetrics.metric(
         out,
         "quarterdeck_cluster_sessions_taken_over_total",
-        "Sessions this node took over and rebuilt.",
+        "Sessions this node took over (serving; each rebuilt then or behind).",
         "counter",
         sessionsTaken.sum());
     ClusterMetrics.metric(
@@ -265,21 +269,27 @@ public final class Takeover implements AutoCloseable {
     ClusterMetrics.metric(
         out,
         "quarterdeck_cluster_takeover_rebuild_millis",
-        "Last chunk rebuilt: milliseconds.",
+        "Last chunk handed to the sessions (indexed, or rebuilt): milliseconds.",
         "gauge",
         lastRebuildMillis.get());
     ClusterMetrics.metric(
         out,
         "quarterdeck_cluster_takeover_round_sessions",
-        "Last takeover round: sessions rebuilt.",
+        "Last takeover round: sessions taken over.",
         "gauge",
         lastRoundSessions.get());
     ClusterMetrics.metric(
         out,
         "quarterdeck_cluster_takeover_round_millis",
-        "Last takeover round: milliseconds from the first claim to the last rebuild.",
+        "Last takeover round: milliseconds from the first claim to every session serving.",
         "gauge",
         lastRoundMillis.get());
+    ClusterMetrics.metric(
+        out,
+        "quarterdeck_cluster_takeover_round_rebuilt_millis",
+        "Last takeover round: milliseconds from the first claim to the last rebuild.",
+        "gauge",
+        lastRoundRebuiltMillis.get());
     return out.toString();
   }
 
@@ -290,7 +300,6 @@ public final class Takeover implements AutoCloseable {
   @Override
   public void close() {
     thread.shutdownNow();
-    rebuilders.shutdownNow();
     try {
       thread.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

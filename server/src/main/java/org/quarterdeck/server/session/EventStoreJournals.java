@@ -1,6 +1,5 @@
 package org.quarterdeck.server.session;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,19 +42,25 @@ public final class EventStoreJournals implements Journals {
 
   @Override
   public Stored recover(String sessionId) {
+    return recoverUnparsed(sessionId).parsed();
+  }
+
+  @Override
+  public StoredLog recoverUnparsed(String sessionId) {
     RecoveredLog recovered = store.recover(sessionId);
-    Stored stored = decode(recovered.contents());
-    if (stored.corrupt() || recovered.log().isEmpty()) {
-      return new Stored(
-          stored.records(), stored.problem() == null ? "no writable log" : stored.problem(), null);
+    LogReadResult contents = recovered.contents();
+    warnOfTornTail(contents);
+    int size = contents.records().size();
+    if (recovered.log().isEmpty()) { // a corrupt log: the store left it as it is
+      String problem = problem(contents);
+      return StoredLog.unparsed(
+          size, contents::payload, problem == null ? "no writable log" : problem, null);
     }
-    if (stored.records().isEmpty()) {
+    if (size == 0) {
       emptyLogs.put(sessionId, recovered.log().get());
     }
-    return new Stored(
-        stored.records(),
-        null,
-        new EventLogJournal(recovered.log().get(), stored.records().size()));
+    return StoredLog.unparsed(
+        size, contents::payload, null, new EventLogJournal(recovered.log().get(), size));
   }
 
   @Override
@@ -78,27 +83,26 @@ public final class EventStoreJournals implements Journals {
 
   @Override
   public Stored read(String sessionId) {
-    return decode(store.read(sessionId));
+    LogReadResult contents = store.read(sessionId);
+    warnOfTornTail(contents);
+    return StoredLog.unparsed(contents.records().size(), contents::payload, problem(contents), null)
+        .parsed();
   }
 
-  private static Stored decode(LogReadResult result) {
+  private static void warnOfTornTail(LogReadResult result) {
     result
         .tornTail()
         .ifPresent(t -> log.warn("session {}: torn tail cut off: {}", result.sessionId(), t));
-    List<SessionRecord> records = new ArrayList<>(result.records().size());
-    for (byte[] bytes : result.records()) {
-      try {
-        records.add(SessionRecord.parseFrom(bytes));
-      } catch (InvalidProtocolBufferException e) {
-        return new Stored(
-            records, "record " + records.size() + " does not parse: " + e.getMessage(), null);
-      }
-    }
+  }
+
+  /**
+   * Why a log cannot be trusted (the records before the damage still name its members), or null.
+   */
+  private static String problem(LogReadResult result) {
     if (result.isCorrupt()) {
-      // the records before the damage still name the session and its facilitator
-      return new Stored(records, "corrupt log: " + result.corruption().orElseThrow(), null);
+      return "corrupt log: " + result.corruption().orElseThrow();
     }
-    return new Stored(records, null, null);
+    return null;
   }
 
   /** The data directory's log files and bytes, for /metrics. */

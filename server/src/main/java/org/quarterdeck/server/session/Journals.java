@@ -25,6 +25,14 @@ public interface Journals extends AutoCloseable {
   /** Reads a log back, cutting a torn tail; the journal appends after its last good record. */
   Stored recover(String sessionId);
 
+  /**
+   * Reads a log back as {@link #recover} does, leaving its records unparsed until they are asked
+   * for (start-up reads every log before it serves, and indexes each from a few of its records).
+   */
+  default StoredLog recoverUnparsed(String sessionId) {
+    return StoredLog.of(recover(sessionId));
+  }
+
   /** Reads a log without changing it (exports, verification, rebuilding after a failure). */
   Stored read(String sessionId);
 

@@ -2,6 +2,7 @@ package org.quarterdeck.server.session;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.quarterdeck.protocol.v1.ClockChanged;
+import org.quarterdeck.protocol.v1.SessionOpened;
 import org.quarterdeck.protocol.v1.SessionRecord;
 
 /**
@@ -23,18 +25,44 @@ final class PendingSessions {
   /** One read log waiting for its rebuild, which starts once (on touch, when due, or behind). */
   static final class Pending {
     final String id;
-    final Journals.Stored stored;
+    final StoredLog log;
 
     /** When the open turn's deadline falls due (epoch ms), or {@link Long#MAX_VALUE}. */
     final long dueAtMs;
 
+    /** Its join code (one, or none in a log cut before it) and every token hash it admitted. */
+    private final List<String> codes = new ArrayList<>(1);
+
+    private final List<String> tokenHashes = new ArrayList<>();
+
     final CompletableFuture<Boolean> rebuilt = new CompletableFuture<>();
     private final AtomicBoolean started = new AtomicBoolean();
 
-    Pending(String id, Journals.Stored stored) {
+    /**
+     * Indexes a read log from the records that name its members and set its deadline; the rest stay
+     * unparsed until the rebuild.
+     *
+     * @throws InvalidProtocolBufferException when one of those records does not parse
+     */
+    Pending(String id, StoredLog log) throws InvalidProtocolBufferException {
       this.id = requireNonNull(id, "id");
-      this.stored = requireNonNull(stored, "stored");
-      this.dueAtMs = dueAt(stored.records());
+      this.log = requireNonNull(log, "log");
+      int lastTimed = -1;
+      for (int i = 0; i < log.size(); i++) {
+        switch (log.eventCase(i)) {
+          case OPENED -> {
+            SessionOpened opened = log.record(i).getOpened();
+            codes.add(opened.getJoinCode());
+            tokenHashes.add(opened.getFacilitatorTokenHash());
+          }
+          case SEAT_TAKEN -> tokenHashes.add(log.record(i).getSeatTaken().getTokenHash());
+          case SPECTATOR_ADMITTED ->
+              tokenHashes.add(log.record(i).getSpectatorAdmitted().getTokenHash());
+          case TURN_STARTED, CLOCK, TURN_CLOSED, CLOSED -> lastTimed = i;
+          default -> {}
+        }
+      }
+      this.dueAtMs = lastTimed < 0 ? Long.MAX_VALUE : dueAfter(log.record(lastTimed));
     }
 
     /** True for the one caller that gets to start the rebuild. */
@@ -49,31 +77,15 @@ final class PendingSessions {
 
   void add(Pending p) {
     byId.put(p.id, p);
-    for (SessionRecord r : p.stored.records()) {
-      switch (r.getEventCase()) {
-        case OPENED -> {
-          byCode.put(r.getOpened().getJoinCode(), p);
-          byToken.put(r.getOpened().getFacilitatorTokenHash(), p);
-        }
-        case SEAT_TAKEN -> byToken.put(r.getSeatTaken().getTokenHash(), p);
-        default -> {}
-      }
-    }
+    p.codes.forEach(code -> byCode.put(code, p));
+    p.tokenHashes.forEach(hash -> byToken.put(hash, p));
   }
 
   /** Forgets a session once its rebuilt self is registered (or it was set aside). */
   void remove(Pending p) {
     byId.remove(p.id, p);
-    for (SessionRecord r : p.stored.records()) {
-      switch (r.getEventCase()) {
-        case OPENED -> {
-          byCode.remove(r.getOpened().getJoinCode(), p);
-          byToken.remove(r.getOpened().getFacilitatorTokenHash(), p);
-        }
-        case SEAT_TAKEN -> byToken.remove(r.getSeatTaken().getTokenHash(), p);
-        default -> {}
-      }
-    }
+    p.codes.forEach(code -> byCode.remove(code, p));
+    p.tokenHashes.forEach(hash -> byToken.remove(hash, p));
   }
 
   Pending byId(String id) {
@@ -96,36 +108,33 @@ final class PendingSessions {
     return byId.size();
   }
 
-  /** Every pending session, the soonest deadline first (then by id, so the order is stable). */
+  /** The soonest deadline first (then by id, so the order is stable). */
+  static final Comparator<Pending> URGENCY =
+      Comparator.<Pending>comparingLong(p -> p.dueAtMs).thenComparing(p -> p.id);
+
+  /** Every pending session, the soonest deadline first. */
   List<Pending> byUrgency() {
     List<Pending> all = new ArrayList<>(byId.values());
-    all.sort(Comparator.<Pending>comparingLong(p -> p.dueAtMs).thenComparing(p -> p.id));
+    all.sort(URGENCY);
     return all;
   }
 
   /**
-   * When a log's open turn falls due: the deadline its last TurnStarted or clock change set, unless
-   * the turn closed, the clock was paused or the session ended after it. A log cut short after a
-   * TurnClosed is due at once (its rebuild opens the next turn and records it).
+   * When a log's open turn falls due, from the last record that set or cleared it: the deadline its
+   * last TurnStarted or clock change set, unless the turn closed, the clock was paused or the
+   * session ended after it. A log cut short after a TurnClosed is due at once (its rebuild opens
+   * the next turn and records it).
    */
-  static long dueAt(List<SessionRecord> records) {
-    long due = Long.MAX_VALUE;
-    for (SessionRecord r : records) {
-      switch (r.getEventCase()) {
-        case TURN_STARTED -> due = deadline(r.getTurnStarted().getDeadlineMs());
-        case CLOCK -> {
-          ClockChanged c = r.getClock();
-          due =
-              c.getChange() == ClockChanged.Change.PAUSED
-                  ? Long.MAX_VALUE
-                  : deadline(c.getDeadlineMs());
-        }
-        case TURN_CLOSED -> due = Long.MIN_VALUE; // the next opening is owed until it is recorded
-        case CLOSED -> due = Long.MAX_VALUE;
-        default -> {}
-      }
-    }
-    return due;
+  private static long dueAfter(SessionRecord r) {
+    return switch (r.getEventCase()) {
+      case TURN_STARTED -> deadline(r.getTurnStarted().getDeadlineMs());
+      case CLOCK ->
+          r.getClock().getChange() == ClockChanged.Change.PAUSED
+              ? Long.MAX_VALUE
+              : deadline(r.getClock().getDeadlineMs());
+      case TURN_CLOSED -> Long.MIN_VALUE; // the next opening is owed until it is recorded
+      default -> Long.MAX_VALUE; // CLOSED, or a record that sets no deadline
+    };
   }
 
   private static long deadline(long ms) {

@@ -3,6 +3,7 @@ package org.quarterdeck.server.session;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -55,6 +56,7 @@ public final class SessionManager implements SessionGateway {
   private final SessionLimits limits;
   private volatile FacilitatorDesk desk;
   private volatile LongConsumer turnTimer = nanos -> {};
+  private Executor takenOverBehind;
 
   /**
    * Test seam: runs after a client's command has been routed to a session and before it is handed
@@ -232,9 +234,12 @@ public final class SessionManager implements SessionGateway {
 
   // ------------------------------------------------------------------ routing
 
-  /** Whether this server holds the session now (a cluster node asks before it routes). */
+  /**
+   * Whether this server holds the session now, rebuilt or read and waiting for its rebuild (a
+   * cluster node asks before it routes).
+   */
   public boolean holds(String sessionId) {
-    return registry.holds(sessionId);
+    return registry.holds(sessionId) || recovery.pending(sessionId);
   }
 
   @Override
@@ -427,6 +432,42 @@ public final class SessionManager implements SessionGateway {
    */
   public boolean recover(String id) {
     return recovery.recover(id);
+  }
+
+  /**
+   * One chunk of a takeover, as it is served.
+   *
+   * @param serving how many now serve here (read and indexed; not quarantined)
+   * @param rebuilt completes once every one is rebuilt (or quarantined), with how many run here
+   */
+  public record TakenOver(int serving, CompletableFuture<Integer> rebuilt) {}
+
+  /**
+   * Serves sessions this cluster node has just claimed from a node that died or left, as start-up
+   * serves the file store's: each is read and indexed and answers at once (a request that names one
+   * waits for its rebuild; a deadline that falls due rebuilds it then), and all are rebuilt behind
+   * on one background thread, the soonest deadline first.
+   */
+  public TakenOver takeOver(List<String> sessionIds) {
+    return takeOver(sessionIds, takenOverBehind());
+  }
+
+  /** The same, rebuilding behind on {@code behind} (tests hold it back). */
+  TakenOver takeOver(List<String> sessionIds, Executor behind) {
+    return recovery.takeOver(List.copyOf(sessionIds), behind);
+  }
+
+  private synchronized Executor takenOverBehind() {
+    if (takenOverBehind == null) {
+      takenOverBehind =
+          java.util.concurrent.Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "quarterdeck-takeover-rebuilds");
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    return takenOverBehind;
   }
 
   /** How far start-up recovery has come (for /healthz readiness and the log). */

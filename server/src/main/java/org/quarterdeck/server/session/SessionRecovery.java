@@ -2,6 +2,7 @@ package org.quarterdeck.server.session;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -179,6 +180,52 @@ final class SessionRecovery {
       progress.finish();
     }
     List<PendingSessions.Pending> urgent = pending.byUrgency();
+    log.info(
+        "serving {} sessions; rebuilding them behind, the soonest deadline first", read.size());
+    long started = System.nanoTime();
+    return rebuildBehind(urgent, behind, IN_FLIGHT_PER_READER * parallelism)
+        .thenApply(
+            recovered -> {
+              log.info(
+                  "rebuilt {} sessions behind in {} ms",
+                  recovered,
+                  (System.nanoTime() - started) / 1_000_000);
+              return recovered;
+            });
+  }
+
+  /**
+   * Sessions a cluster node has just claimed from a node that died or left: each is read and
+   * indexed as at start and served from now on — a request that names one waits for its rebuild, a
+   * deadline that falls due rebuilds it then — and rebuilt behind on {@code behind}, the soonest
+   * deadline first.
+   *
+   * @return how many now serve here (not quarantined), and the future of their rebuilds, which
+   *     completes with how many were rebuilt once every one is
+   */
+  SessionManager.TakenOver takeOver(List<String> ids, Executor behind) {
+    List<PendingSessions.Pending> read = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      PendingSessions.Pending p = readForLater(id);
+      if (p != null) {
+        read.add(p);
+      }
+    }
+    read.sort(PendingSessions.URGENCY);
+    return new SessionManager.TakenOver(
+        read.size(),
+        rebuildBehind(
+            read, behind, IN_FLIGHT_PER_READER * SessionManager.DEFAULT_RECOVERY_THREADS));
+  }
+
+  /**
+   * Rebuilds pending sessions in the order given, each when due at the latest (a timer per open
+   * turn with a deadline), the rest one after another on {@code behind} with at most {@code
+   * inFlight} waiting for a session thread; completes with how many run here once every one is
+   * done.
+   */
+  private CompletableFuture<Integer> rebuildBehind(
+      List<PendingSessions.Pending> urgent, Executor behind, int inFlight) {
     for (PendingSessions.Pending p : urgent) {
       if (p.dueAtMs != Long.MAX_VALUE) {
         SessionClock clock = threads.get().clock();
@@ -186,33 +233,22 @@ final class SessionRecovery {
         clock.schedule(() -> rebuildPending(p), Math.max(0, delay));
       }
     }
-    log.info(
-        "serving {} sessions; rebuilding them behind, the soonest deadline first", read.size());
-    long started = System.nanoTime();
     behind.execute(
         () -> {
-          Semaphore inFlight = new Semaphore(IN_FLIGHT_PER_READER * parallelism);
+          Semaphore slots = new Semaphore(inFlight);
           for (PendingSessions.Pending p : urgent) {
             try {
-              inFlight.acquire();
+              slots.acquire();
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
               return;
             }
-            rebuildPending(p).whenComplete((ok, error) -> inFlight.release());
+            rebuildPending(p).whenComplete((ok, error) -> slots.release());
           }
         });
-    List<CompletableFuture<Boolean>> all = read.stream().map(p -> p.rebuilt).toList();
+    List<CompletableFuture<Boolean>> all = urgent.stream().map(p -> p.rebuilt).toList();
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-        .thenApply(
-            done -> {
-              int recovered = (int) all.stream().filter(CompletableFuture::join).count();
-              log.info(
-                  "rebuilt {} sessions behind in {} ms",
-                  recovered,
-                  (System.nanoTime() - started) / 1_000_000);
-              return recovered;
-            });
+        .thenApply(done -> (int) all.stream().filter(CompletableFuture::join).count());
   }
 
   /**
@@ -247,6 +283,11 @@ final class SessionRecovery {
     return pending.size();
   }
 
+  /** Whether a session read (at start or in a takeover) waits for its rebuild. */
+  boolean pending(String id) {
+    return pending.byId(id) != null;
+  }
+
   private ExecutorService readers(int parallelism, int logs) {
     AtomicInteger threadNumber = new AtomicInteger();
     return Executors.newFixedThreadPool(
@@ -260,11 +301,24 @@ final class SessionRecovery {
 
   /** Reads one log and indexes it for a later rebuild; null if it is set aside or removed. */
   private PendingSessions.Pending readForLater(String id) {
-    Journals.Stored stored = readToRebuild(id);
+    if (pending(id)) {
+      return null;
+    }
+    StoredLog stored = readToRebuild(id);
     if (stored == null) {
       return null;
     }
-    PendingSessions.Pending p = new PendingSessions.Pending(id, stored);
+    PendingSessions.Pending p;
+    try {
+      p = new PendingSessions.Pending(id, stored);
+    } catch (InvalidProtocolBufferException e) {
+      Journals.Stored parsed = stored.parsed();
+      registry.quarantine(
+          id,
+          parsed.records(),
+          parsed.problem() != null ? parsed.problem() : "a record does not parse: " + e);
+      return null;
+    }
     pending.add(p);
     return p;
   }
@@ -272,7 +326,7 @@ final class SessionRecovery {
   /** Starts a pending session's rebuild once, on its thread; its future either way. */
   private CompletableFuture<Boolean> rebuildPending(PendingSessions.Pending p) {
     if (p.start()) {
-      rebuildOnThread(p.id, p.stored, threads.get(), () -> pending.remove(p))
+      rebuildOnThread(p.id, p.log, threads.get(), () -> pending.remove(p))
           .whenComplete(
               (ok, error) -> {
                 pending.remove(p); // a failure too: the session is quarantined by then
@@ -322,24 +376,25 @@ final class SessionRecovery {
    * rebuilt quarantines its session and completes it with false).
    */
   private CompletableFuture<Boolean> recoverLater(String id) {
-    Journals.Stored stored = readToRebuild(id);
+    StoredLog stored = readToRebuild(id);
     return stored == null
         ? CompletableFuture.completedFuture(false)
         : rebuildOnThread(id, stored, threads.get(), () -> {});
   }
 
   /**
-   * Reads a stored log to rebuild it: its records and journal, or null when there is nothing to
-   * rebuild (it runs here already, it is quarantined, or it held no record and was removed).
+   * Reads a stored log to rebuild it: its records (not parsed yet) and journal, or null when there
+   * is nothing to rebuild (it runs here already, it is quarantined, or it held no record and was
+   * removed).
    */
-  private Journals.Stored readToRebuild(String id) {
+  private StoredLog readToRebuild(String id) {
     requireNonNull(id, "id");
     if (registry.holds(id)) {
       return null;
     }
-    Journals.Stored stored;
+    StoredLog stored;
     try {
-      stored = storage.recover(id);
+      stored = storage.recoverUnparsed(id);
     } catch (RuntimeException e) {
       // this log alone cannot be opened (permissions, a bad disk block): its session waits for
       // an operator, every other session serves
@@ -348,10 +403,11 @@ final class SessionRecovery {
       return null;
     }
     if (stored.corrupt()) {
-      registry.quarantine(id, stored.records(), stored.problem());
+      Journals.Stored readable = stored.parsed();
+      registry.quarantine(id, readable.records(), readable.problem());
       return null;
     }
-    if (stored.records().isEmpty()) {
+    if (stored.size() == 0) {
       // a crash while the session was created: SessionCreated waits for the first record, so
       // nobody was ever told of this session
       log.warn(
@@ -365,14 +421,21 @@ final class SessionRecovery {
   }
 
   /**
-   * Rebuilds a read log on {@code thread} and registers it ({@code registered} runs right after); a
-   * log that does not replay quarantines its session. The future says whether it runs here.
+   * Rebuilds a read log on {@code thread} (its records parsed there) and registers it ({@code
+   * registered} runs right after); a log that does not parse or replay quarantines its session. The
+   * future says whether it runs here.
    */
   private CompletableFuture<Boolean> rebuildOnThread(
-      String id, Journals.Stored stored, SessionManager.SessionThread thread, Runnable registered) {
+      String id, StoredLog read, SessionManager.SessionThread thread, Runnable registered) {
     CompletableFuture<Boolean> done = new CompletableFuture<>();
     thread.execute(
         () -> {
+          Journals.Stored stored = read.parsed();
+          if (stored.corrupt()) {
+            registry.quarantine(id, stored.records(), stored.problem());
+            done.complete(false);
+            return;
+          }
           try {
             Outbox outbox = new Outbox(thread);
             GameSession session =

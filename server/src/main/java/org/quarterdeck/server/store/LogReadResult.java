@@ -2,6 +2,7 @@ package org.quarterdeck.server.store;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.protobuf.ByteString;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,12 +29,23 @@ public record LogReadResult(
 
   public LogReadResult {
     requireNonNull(sessionId, "sessionId");
-    records = List.copyOf(records);
+    // the reader's records share the bytes the file was read into (LogRecords copies on get)
+    records = records instanceof LogRecords ? records : List.copyOf(records);
     requireNonNull(tornTail, "tornTail");
     requireNonNull(corruption, "corruption");
     if (tornTail.isPresent() && corruption.isPresent()) {
       throw new IllegalArgumentException("a log is either torn or corrupt, not both");
     }
+  }
+
+  /**
+   * Record {@code i}'s payload without a copy, for parsing: a log read at start is indexed from a
+   * few of its records, the rest parsed only when its session is rebuilt.
+   */
+  public ByteString payload(int i) {
+    return records instanceof LogRecords shared
+        ? shared.payload(i)
+        : ByteString.copyFrom(records.get(i));
   }
 
   /** True when the log must not be trusted past {@link #validBytes()}: quarantine the session. */

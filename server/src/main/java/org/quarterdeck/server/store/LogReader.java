@@ -7,7 +7,6 @@ import static org.quarterdeck.server.store.RecordCodec.MAX_PAYLOAD_BYTES;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -25,18 +24,29 @@ import org.quarterdeck.server.store.LogReadResult.TornTail;
  * above the maximum, or a payload checksum failure with more data after it.
  */
 final class LogReader {
-  private static final int ZERO_SCAN_CHUNK = 64 * 1024;
+  /** A log is read into one array: the most a Java array holds, far above any session's log. */
+  static final int MAX_LOG_BYTES = Integer.MAX_VALUE - 8;
+
+  /** Bytes asked of the file per read call (the JDK copies through a buffer of this size). */
+  private static final int READ_CHUNK = 1 << 20;
 
   private LogReader() {}
 
+  /**
+   * Reads the whole file with a few large reads (not two per record: start-up reads every log),
+   * then checks every frame in memory.
+   */
   static LogReadResult read(String sessionId, FileChannel channel) throws IOException {
-    long size = channel.size();
-    ByteBuffer header = ByteBuffer.allocate(FILE_HEADER_BYTES);
-    int headerBytes = readAt(channel, header, 0);
+    long fileSize = channel.size();
+    if (fileSize > MAX_LOG_BYTES) {
+      throw new IOException(
+          "the log of session " + sessionId + " holds " + fileSize + " bytes, more than one read");
+    }
+    byte[] file = new byte[(int) fileSize];
+    int size = readFully(channel, file);
     byte[] expected = RecordCodec.fileHeader();
-    if (headerBytes < FILE_HEADER_BYTES) {
-      byte[] got = Arrays.copyOf(header.array(), headerBytes);
-      if (Arrays.equals(got, Arrays.copyOf(expected, headerBytes))) {
+    if (size < FILE_HEADER_BYTES) {
+      if (Arrays.equals(Arrays.copyOf(file, size), Arrays.copyOf(expected, size))) {
         return new LogReadResult(
             sessionId,
             List.of(),
@@ -45,64 +55,55 @@ final class LogReader {
             Optional.of(
                 new TornTail(
                     0,
-                    headerBytes,
-                    "incomplete file header ("
-                        + headerBytes
-                        + " of "
-                        + FILE_HEADER_BYTES
-                        + " bytes)")),
+                    size,
+                    "incomplete file header (" + size + " of " + FILE_HEADER_BYTES + " bytes)")),
             Optional.empty());
       }
       return corrupt(sessionId, List.of(), 0, size, 0, "not a Quarterdeck event log (bad header)");
     }
-    if (!Arrays.equals(Arrays.copyOf(header.array(), 4), RecordCodec.MAGIC)) {
+    ByteBuffer view = ByteBuffer.wrap(file);
+    if (!Arrays.equals(Arrays.copyOf(file, 4), RecordCodec.MAGIC)) {
       return corrupt(sessionId, List.of(), 0, size, 0, "not a Quarterdeck event log (bad magic)");
     }
-    short version = header.getShort(4);
-    if (version != RecordCodec.FORMAT_VERSION || header.getShort(6) != 0) {
+    short version = view.getShort(4);
+    if (version != RecordCodec.FORMAT_VERSION || view.getShort(6) != 0) {
       return corrupt(
           sessionId,
           List.of(),
           0,
           size,
           0,
-          "unsupported log format version " + version + " flags " + header.getShort(6));
+          "unsupported log format version " + version + " flags " + view.getShort(6));
     }
 
-    List<byte[]> records = new ArrayList<>();
-    ByteBuffer frameHeader = ByteBuffer.allocate(FRAME_HEADER_BYTES);
-    long pos = FILE_HEADER_BYTES;
+    Frames frames = new Frames(file);
+    int pos = FILE_HEADER_BYTES;
     while (pos < size) {
-      long remaining = size - pos;
+      int remaining = size - pos;
       if (remaining < FRAME_HEADER_BYTES) {
         return bad(
             sessionId,
-            channel,
-            records,
+            frames,
             pos,
             size,
             true,
             "incomplete frame header (" + remaining + " bytes)");
       }
-      frameHeader.clear();
-      readAt(channel, frameHeader, pos);
-      int length = frameHeader.getInt(0);
-      int payloadCrc = frameHeader.getInt(4);
-      if (RecordCodec.headerChecksum(frameHeader.array()) != frameHeader.getInt(8)) {
+      int length = view.getInt(pos);
+      int payloadCrc = view.getInt(pos + 4);
+      if (RecordCodec.headerChecksum(file, pos) != view.getInt(pos + 8)) {
         return bad(
             sessionId,
-            channel,
-            records,
+            frames,
             pos,
             size,
             false,
-            "frame header checksum mismatch in record " + records.size());
+            "frame header checksum mismatch in record " + frames.count);
       }
       if (length < 0 || length > MAX_PAYLOAD_BYTES) {
         return bad(
             sessionId,
-            channel,
-            records,
+            frames,
             pos,
             size,
             false,
@@ -111,8 +112,7 @@ final class LogReader {
       if (FRAME_HEADER_BYTES + (long) length > remaining) {
         return bad(
             sessionId,
-            channel,
-            records,
+            frames,
             pos,
             size,
             true,
@@ -122,36 +122,55 @@ final class LogReader {
                 + length
                 + " payload bytes)");
       }
-      byte[] payload = new byte[length];
-      readAt(channel, ByteBuffer.wrap(payload), pos + FRAME_HEADER_BYTES);
-      if (RecordCodec.payloadChecksum(payload) != payloadCrc) {
-        boolean last = pos + FRAME_HEADER_BYTES + length == size;
+      int start = pos + FRAME_HEADER_BYTES;
+      if (RecordCodec.payloadChecksum(file, start, length) != payloadCrc) {
+        boolean last = start + length == size;
         return bad(
             sessionId,
-            channel,
-            records,
+            frames,
             pos,
             size,
             last,
             "checksum mismatch in record "
-                + records.size()
+                + frames.count
                 + (last ? " (last record)" : " followed by more data"));
       }
-      records.add(payload);
-      pos += FRAME_HEADER_BYTES + length;
+      frames.add(start, start + length);
+      pos = start + length;
     }
-    return new LogReadResult(sessionId, records, pos, size, Optional.empty(), Optional.empty());
+    return new LogReadResult(
+        sessionId, frames.records(), pos, size, Optional.empty(), Optional.empty());
+  }
+
+  /** Where each verified record lies in the file's bytes. */
+  private static final class Frames {
+    final byte[] file;
+    int[] starts = new int[64];
+    int[] ends = new int[64];
+    int count;
+
+    Frames(byte[] file) {
+      this.file = file;
+    }
+
+    void add(int start, int end) {
+      if (count == starts.length) {
+        starts = Arrays.copyOf(starts, count * 2);
+        ends = Arrays.copyOf(ends, count * 2);
+      }
+      starts[count] = start;
+      ends[count] = end;
+      count++;
+    }
+
+    LogRecords records() {
+      return new LogRecords(file, starts, ends, count);
+    }
   }
 
   private static LogReadResult bad(
-      String sessionId,
-      FileChannel channel,
-      List<byte[]> records,
-      long pos,
-      long size,
-      boolean tornCandidate,
-      String reason)
-      throws IOException {
+      String sessionId, Frames frames, long pos, long size, boolean tornCandidate, String reason) {
+    LogRecords records = frames.records();
     if (tornCandidate) {
       return new LogReadResult(
           sessionId,
@@ -161,7 +180,7 @@ final class LogReader {
           Optional.of(new TornTail(pos, size - pos, reason)),
           Optional.empty());
     }
-    if (allZero(channel, pos, size)) {
+    if (allZero(frames.file, (int) pos, (int) size)) {
       return new LogReadResult(
           sessionId,
           records,
@@ -189,32 +208,22 @@ final class LogReader {
         Optional.of(new Corruption(offset, records.size(), reason + " at byte " + offset)));
   }
 
-  private static boolean allZero(FileChannel channel, long from, long size) throws IOException {
-    ByteBuffer chunk = ByteBuffer.allocate(ZERO_SCAN_CHUNK);
-    for (long pos = from; pos < size; ) {
-      chunk.clear();
-      chunk.limit((int) Math.min(ZERO_SCAN_CHUNK, size - pos));
-      int n = readAt(channel, chunk, pos);
-      if (n <= 0) {
-        return true;
+  private static boolean allZero(byte[] file, int from, int size) {
+    for (int i = from; i < size; i++) {
+      if (file[i] != 0) {
+        return false;
       }
-      for (int i = 0; i < n; i++) {
-        if (chunk.get(i) != 0) {
-          return false;
-        }
-      }
-      pos += n;
     }
     return true;
   }
 
-  /**
-   * Fills {@code buffer} from {@code position} on; returns how many bytes it read (less at EOF).
-   */
-  static int readAt(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+  /** Fills {@code bytes} from the start of the file; returns how many it read (less at EOF). */
+  private static int readFully(FileChannel channel, byte[] bytes) throws IOException {
     int total = 0;
-    while (buffer.hasRemaining()) {
-      int n = channel.read(buffer, position + total);
+    while (total < bytes.length) {
+      int n =
+          channel.read(
+              ByteBuffer.wrap(bytes, total, Math.min(READ_CHUNK, bytes.length - total)), total);
       if (n < 0) {
         break;
       }

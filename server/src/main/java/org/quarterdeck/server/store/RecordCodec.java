@@ -50,15 +50,25 @@ final class RecordCodec {
   }
 
   static int payloadChecksum(byte[] payload) {
+    return payloadChecksum(payload, 0, payload.length);
+  }
+
+  /** CRC32C of {@code length} payload bytes from {@code offset} on. */
+  static int payloadChecksum(byte[] bytes, int offset, int length) {
     CRC32C crc = new CRC32C();
-    crc.update(payload, 0, payload.length);
+    crc.update(bytes, offset, length);
     return (int) crc.getValue();
   }
 
   /** CRC32C of the first eight bytes of a frame header (length and payload CRC). */
   static int headerChecksum(byte[] frameHeader) {
+    return headerChecksum(frameHeader, 0);
+  }
+
+  /** CRC32C of the eight bytes (length and payload CRC) of the frame header at {@code offset}. */
+  static int headerChecksum(byte[] bytes, int offset) {
     CRC32C crc = new CRC32C();
-    crc.update(frameHeader, 0, 8);
+    crc.update(bytes, offset, 8);
     return (int) crc.getValue();
   }
 }

@@ -115,11 +115,12 @@ class TakeoverTest {
     Takeover takeover =
         new Takeover(
             survivor,
-            id -> {
-              Journals.Stored stored = survivor.recover(id);
-              rebuilt.put(id, stored);
-              return !stored.corrupt();
-            },
+            Takeover.Successor.rebuildingEach(
+                id -> {
+                  Journals.Stored stored = survivor.recover(id);
+                  rebuilt.put(id, stored);
+                  return !stored.corrupt();
+                }),
             rebuilt::size);
     open.add(takeover);
     assertEquals(0, takeover.tick(), "no takeover before the survivor held its lease a whole TTL");

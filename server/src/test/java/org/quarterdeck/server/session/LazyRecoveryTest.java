@@ -7,9 +7,8 @@ import static org.quarterdeck.server.session.SessionFixture.even;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.Test;
-import org.quarterdeck.protocol.v1.ClientMessage;
-import org.quarterdeck.protocol.v1.Resume;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.SessionRecord;
 import org.quarterdeck.protocol.v1.SessionSettings;
@@ -17,9 +16,9 @@ import org.quarterdeck.protocol.v1.TurnClosed;
 import org.quarterdeck.server.session.SessionFixture.Player;
 
 /**
- * Serving at once and rebuilding behind: a session not rebuilt yet answers a request exactly as an
- * eagerly rebuilt one does (the request waits for its rebuild), and a deadline that falls due
- * before the session was rebuilt still fires.
+ * Serving at once and rebuilding behind, at start and when a cluster node takes sessions over: a
+ * session not rebuilt yet answers a request exactly as an eagerly rebuilt one does (the request
+ * waits for its rebuild), and a deadline that falls due before the session was rebuilt still fires.
  */
 class LazyRecoveryTest {
 
@@ -45,19 +44,10 @@ class LazyRecoveryTest {
     return hash[0];
   }
 
-  private static ServerMessage resume(SessionManager manager, String token) {
-    FakeConnection c = new FakeConnection("10.0.9.1:3000");
-    manager.handle(
-        c,
-        ClientMessage.newBuilder()
-            .setRequestId(7)
-            .setResume(Resume.newBuilder().setToken(token))
-            .build());
-    return c.reply(7);
-  }
-
-  @Test
-  void aSessionNotRebuiltYetAnswersAsAnEagerlyRebuiltOne() throws Exception {
+  /** Start-up of the file store, and a cluster node's takeover of a dead node's sessions. */
+  @ParameterizedTest
+  @ValueSource(strings = {"start", "takeover"})
+  void aSessionNotRebuiltYetAnswersAsAnEagerlyRebuiltOne(String start) throws Exception {
     SessionFixture f = new SessionFixture();
     f.givenSession(
         SessionSettings.newBuilder()
@@ -85,15 +75,19 @@ class LazyRecoveryTest {
     ManualThread lazyThread = threadAt(f.thread.nowMillis());
     SessionManager lazy = new SessionManager(() -> lazyThread, f.storage, null, 100, 5);
     HeldBack behind = new HeldBack();
-    CompletableFuture<Integer> rebuilt = lazy.serveWhileRebuilding(1, behind);
+    CompletableFuture<Integer> rebuilt =
+        start.equals("takeover")
+            ? lazy.takeOver(List.of(id), behind).rebuilt()
+            : lazy.serveWhileRebuilding(1, behind);
     assertTrue(lazy.recoveryProgress().finished(), "serving: every log is read and indexed");
     assertEquals(1, lazy.sessionsToRebuild());
     assertEquals(0, lazy.sessionCount());
+    assertTrue(lazy.holds(id), "a cluster routes a session waiting for its rebuild here");
 
     for (String token : List.of(ana.token, ben.token, f.created.getFacilitatorToken())) {
-      ServerMessage expected = resume(eager, token);
+      ServerMessage expected = SessionFixture.resume(eager, token);
       assertTrue(expected.hasSnapshot(), expected.toString());
-      assertEquals(expected, resume(lazy, token));
+      assertEquals(expected, SessionFixture.resume(lazy, token));
     }
     assertEquals(0, lazy.sessionsToRebuild());
     assertEquals(1, lazy.sessionCount());
@@ -104,8 +98,9 @@ class LazyRecoveryTest {
     assertTrue(lazy.quarantined().isEmpty(), lazy.quarantined().toString());
   }
 
-  @Test
-  void aDeadlineThatFallsDueBeforeTheRebuildStillFires() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"start", "takeover"})
+  void aDeadlineThatFallsDueBeforeTheRebuildStillFires(String start) throws Exception {
     SessionFixture f = new SessionFixture();
     f.givenSession(
         SessionSettings.newBuilder()
@@ -122,7 +117,11 @@ class LazyRecoveryTest {
     ManualThread lazyThread = threadAt(f.thread.nowMillis() + 10_000); // restarted 10 s later
     SessionManager lazy = new SessionManager(() -> lazyThread, f.storage, null, 100, 5);
     HeldBack behind = new HeldBack();
-    lazy.serveWhileRebuilding(1, behind);
+    if (start.equals("takeover")) {
+      assertEquals(1, lazy.takeOver(List.of(id), behind).serving());
+    } else {
+      lazy.serveWhileRebuilding(1, behind);
+    }
     assertEquals(1, lazy.sessionsToRebuild());
 
     lazyThread.advanceSeconds(19);

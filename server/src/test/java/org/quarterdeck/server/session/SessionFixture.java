@@ -48,6 +48,18 @@ final class SessionFixture {
     return storage.read(created.getSessionId()).records();
   }
 
+  /** A fresh connection's Resume with {@code token} on {@code manager}, and its reply. */
+  static ServerMessage resume(SessionManager manager, String token) {
+    FakeConnection c = new FakeConnection("10.0.9.1:3000");
+    manager.handle(
+        c,
+        ClientMessage.newBuilder()
+            .setRequestId(7)
+            .setResume(Resume.newBuilder().setToken(token))
+            .build());
+    return c.reply(7);
+  }
+
   long nextId() {
     return requestIds.incrementAndGet();
   }

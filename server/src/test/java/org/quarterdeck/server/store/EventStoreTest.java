@@ -95,6 +95,25 @@ class EventStoreTest {
   }
 
   @Test
+  void aReadLogSharesOneArrayAndHandsOutCopiesAndPayloadsOfTheSameBytes() throws Exception {
+    EventStore store = open(FsyncMode.BATCH);
+    EventLog log = await(store.create("s1"));
+    for (int i = 0; i < 100; i++) { // past the reader's first 64 slots
+      await(log.append(record("record " + i)));
+    }
+    LogReadResult read = store.read("s1");
+    assertEquals(100, read.records().size());
+    for (int i = 0; i < 100; i++) {
+      assertArrayEquals(record("record " + i), read.payload(i).toByteArray());
+      assertArrayEquals(record("record " + i), read.records().get(i));
+    }
+    read.records().get(5)[0] = 'X'; // the caller's copy
+    assertArrayEquals(record("record 5"), read.records().get(5));
+    assertArrayEquals(record("record 5"), read.payload(5).toByteArray());
+    assertThrows(IndexOutOfBoundsException.class, () -> read.payload(100));
+  }
+
+  @Test
   void creatingALogThatExistsFails() throws Exception {
     EventStore store = open(FsyncMode.BATCH);
     EventLog log = await(store.create("s1"));

@@ -18,6 +18,7 @@ import org.quarterdeck.server.store.StoreOptions;
  *
  * <pre>
  * scripts/bench-recovery.sh [--dir DIR] [--sessions 10000] [--records 1000000] [--threads N] [--eager]
+ *     [--write-only]
  * </pre>
  */
 public final class RecoveryBenchmark {
@@ -36,9 +37,17 @@ public final class RecoveryBenchmark {
     long records = 1_000_000;
     int threads = SessionManager.DEFAULT_RECOVERY_THREADS;
     boolean eager = false;
+    boolean writeOnly = false;
     for (int i = 0; i < args.length; i += 2) {
       if (args[i].equals("--eager")) {
         eager = true; // every session rebuilt before serving, as before lazy start
+        i--;
+        continue;
+      }
+      if (args[i].equals("--write-only")) {
+        // a recovery changes the directory (passed deadlines resolve, records are appended): write
+        // it once, copy it, and recover a fresh copy each run
+        writeOnly = true;
         i--;
         continue;
       }
@@ -63,6 +72,9 @@ public final class RecoveryBenchmark {
     } else {
       System.out.printf(
           "reusing %s: %d sessions, %s records%n", dir, sessions, Files.readString(marker).strip());
+    }
+    if (writeOnly) {
+      return;
     }
     System.gc();
     long started = System.nanoTime();
