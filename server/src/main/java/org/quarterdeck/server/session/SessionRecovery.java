@@ -261,8 +261,8 @@ final class SessionRecovery {
   /** Reads one log and indexes it for a later rebuild; null if it is set aside or removed. */
   private PendingSessions.Pending readForLater(String id) {
     Journals.Stored stored = readToRebuild(id);
-    if (stored == null) {
-      return null;
+    if (stored == null || archive.keepIfArchived(stored, threads.get().clock())) {
+      return null; // nothing to rebuild, or kept as an archived summary
     }
     PendingSessions.Pending p = new PendingSessions.Pending(id, stored);
     pending.add(p);
@@ -323,9 +323,13 @@ final class SessionRecovery {
    */
   private CompletableFuture<Boolean> recoverLater(String id) {
     Journals.Stored stored = readToRebuild(id);
-    return stored == null
-        ? CompletableFuture.completedFuture(false)
-        : rebuildOnThread(id, stored, threads.get(), () -> {});
+    if (stored == null) {
+      return CompletableFuture.completedFuture(false);
+    }
+    if (archive.keepIfArchived(stored, threads.get().clock())) {
+      return CompletableFuture.completedFuture(true); // held as an archived summary, not rebuilt
+    }
+    return rebuildOnThread(id, stored, threads.get(), () -> {});
   }
 
   /**
