@@ -173,7 +173,8 @@ final class SessionRouter implements SessionGateway {
     guesses.forget(c.id());
     arrivals.gone(c.id());
     ConnectionBindings.Binding b = bindings.remove(c);
-    if (b != null) {
+    // a session archived (or a copy put back) a moment ago has nobody to tell of it
+    if (b != null && !(b.session().archived() && registry.threadOf(b.session()) == null)) {
       registry.run(
           b.session(),
           () -> {
