@@ -149,8 +149,12 @@ public final class Application implements AutoCloseable {
         "quarterdeck_sessions_live", "Sessions not archived.", sessions::liveSessionCount);
     metrics.gauge(
         "quarterdeck_sessions_archived",
-        "Ended sessions archived since start.",
+        "Archived sessions held, each as a small summary.",
         sessions::archivedSessionCount);
+    metrics.gauge(
+        "quarterdeck_sessions_archived_taken_out",
+        "Archived sessions rebuilt from their logs for a request and kept (a bounded few).",
+        sessions::archivedSessionsTakenOut);
     AtomicReference<String> publicUrl = new AtomicReference<>("");
     // Password hashing (about a CPU second each) runs here, one at a time, never on a loop.
     java.util.concurrent.ExecutorService desk =

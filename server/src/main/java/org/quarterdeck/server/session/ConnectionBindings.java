@@ -13,7 +13,15 @@ final class ConnectionBindings {
   /** A connection's place in a session. */
   record Binding(GameSession session, Member member) {}
 
+  /**
+   * A connection's place in an archived session that was let go of (put away or put back): the
+   * session's id and the member's token hash and role, enough to find the member again in the copy
+   * taken out for the connection's next request.
+   */
+  record Shelved(String sessionId, String tokenHash, org.quarterdeck.protocol.v1.Role role) {}
+
   private final Map<Long, Binding> byConnection = new ConcurrentHashMap<>();
+  private final Map<Long, Shelved> shelved = new ConcurrentHashMap<>();
 
   Binding get(Connection c) {
     return byConnection.get(c.id());
@@ -21,14 +29,35 @@ final class ConnectionBindings {
 
   void put(Connection c, GameSession session, Member member) {
     byConnection.put(c.id(), new Binding(session, member));
+    shelved.remove(c.id());
   }
 
   Binding remove(Connection c) {
+    shelved.remove(c.id());
     return byConnection.remove(c.id());
   }
 
   void remove(long connectionId) {
+    shelved.remove(connectionId);
     byConnection.remove(connectionId);
+  }
+
+  /** The connection's place in an archived session let go of, or null. */
+  Shelved shelved(Connection c) {
+    return shelved.get(c.id());
+  }
+
+  /**
+   * The session is let go of (archived, or a copy put back): every connection bound to it keeps
+   * only the names of its place, so that the binding does not keep the session in memory.
+   */
+  void shelve(GameSession session) {
+    for (Map.Entry<Long, Binding> e : byConnection.entrySet()) {
+      Binding b = e.getValue();
+      if (b.session() == session && byConnection.remove(e.getKey(), b)) {
+        shelved.put(e.getKey(), new Shelved(session.id(), b.member().tokenHash, b.member().role));
+      }
+    }
   }
 
   /** Drops the bindings of members the last command removed from {@code session} (kicks). */

@@ -45,7 +45,14 @@ final class FacilitatorDesk {
 
   /** What the desk needs from the session manager. */
   interface Sessions {
+    /** The sessions that run here (not the archived ones). */
     List<GameSession> all();
+
+    /** The archived sessions, as their summaries. */
+    java.util.Collection<ArchivedSession> archived();
+
+    /** Makes a token resumable as an archived session's facilitator. */
+    void admitFacilitatorToken(ArchivedSession session, String tokenHash);
 
     /** Runs a task on a session's thread. */
     void onThread(GameSession session, Runnable task);
@@ -201,14 +208,22 @@ final class FacilitatorDesk {
 
   private CompletableFuture<List<SessionSummary>> summaries(String owner, boolean withArchived) {
     List<CompletableFuture<SessionSummary>> parts = new ArrayList<>();
+    java.util.Set<String> listed = new java.util.HashSet<>();
     for (GameSession s : sessions.all()) {
+      listed.add(s.id()); // a session being archived this moment is listed once
       boolean isArchived = archived.contains(s.id());
-      if (!owns(owner, s) || (isArchived && !withArchived)) {
+      if (!owns(owner, s.owner()) || (isArchived && !withArchived)) {
         continue;
       }
       CompletableFuture<SessionSummary> part = new CompletableFuture<>();
       sessions.onThread(s, () -> part.complete(summary(s, isArchived)));
       parts.add(part);
+    }
+    for (ArchivedSession a : sessions.archived()) {
+      boolean isArchived = archived.contains(a.id());
+      if (owns(owner, a.owner()) && (!isArchived || withArchived) && !listed.contains(a.id())) {
+        parts.add(CompletableFuture.completedFuture(a.listing(isArchived)));
+      }
     }
     return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
         .thenApply(
@@ -223,7 +238,8 @@ final class FacilitatorDesk {
             });
   }
 
-  private static SessionSummary summary(GameSession s, boolean isArchived) {
+  /** A session's line in the list (its archived summary keeps the same line). */
+  static SessionSummary summary(GameSession s, boolean isArchived) {
     int people = 0;
     for (SeatState seat : s.seats()) {
       people += seat.human() ? 1 + seat.coPlayers.size() : 0;
@@ -246,12 +262,19 @@ final class FacilitatorDesk {
   }
 
   /** The admin also sees sessions created with a token only (no owner). */
-  private static boolean owns(String name, GameSession s) {
-    return s.owner().equals(name)
-        || (name.equals(FacilitatorAccounts.ADMIN) && s.owner().isEmpty());
+  private static boolean owns(String name, String owner) {
+    return owner.equals(name) || (name.equals(FacilitatorAccounts.ADMIN) && owner.isEmpty());
   }
 
   void open(Connection c, long rid, OpenSession request) {
+    Optional<ArchivedSession> kept = ownedArchived(c, request.getSessionId());
+    if (kept.isPresent()) {
+      ArchivedSession a = kept.get();
+      String token = Tokens.newToken();
+      sessions.admitFacilitatorToken(a, Tokens.hash(token));
+      c.send(opened(rid, a.id(), a.joinCode(), token));
+      return;
+    }
     Optional<GameSession> session = ownedSession(c, rid, request.getSessionId());
     if (session.isEmpty()) {
       return;
@@ -262,21 +285,24 @@ final class FacilitatorDesk {
         s,
         () -> {
           sessions.admitFacilitatorToken(s, Tokens.hash(token));
-          c.send(
-              ServerMessage.newBuilder()
-                  .setRequestId(rid)
-                  .setSessionCreated(
-                      SessionCreated.newBuilder()
-                          .setSessionId(s.id())
-                          .setJoinCode(s.joinCode())
-                          .setFacilitatorToken(token))
-                  .build());
+          c.send(opened(rid, s.id(), s.joinCode(), token));
         });
   }
 
+  private static ServerMessage opened(long rid, String id, String joinCode, String token) {
+    return ServerMessage.newBuilder()
+        .setRequestId(rid)
+        .setSessionCreated(
+            SessionCreated.newBuilder()
+                .setSessionId(id)
+                .setJoinCode(joinCode)
+                .setFacilitatorToken(token))
+        .build();
+  }
+
   void archive(Connection c, long rid, ArchiveSession request) {
-    Optional<GameSession> session = ownedSession(c, rid, request.getSessionId());
-    if (session.isEmpty()) {
+    if (ownedArchived(c, request.getSessionId()).isEmpty()
+        && ownedSession(c, rid, request.getSessionId()).isEmpty()) {
       return;
     }
     String owner = signedIn.get(c.id());
@@ -300,13 +326,24 @@ final class FacilitatorDesk {
             });
   }
 
+  /** The caller's archived session of that id (no answer is sent when there is none). */
+  private Optional<ArchivedSession> ownedArchived(Connection c, String sessionId) {
+    Optional<String> name = nameOf(c);
+    if (name.isEmpty()) {
+      return Optional.empty();
+    }
+    return sessions.archived().stream()
+        .filter(a -> a.id().equals(sessionId) && owns(name.get(), a.owner()))
+        .findFirst();
+  }
+
   private Optional<GameSession> ownedSession(Connection c, long rid, String sessionId) {
     Optional<String> name = signedInOrError(c, rid);
     if (name.isEmpty()) {
       return Optional.empty();
     }
     for (GameSession s : sessions.all()) {
-      if (s.id().equals(sessionId) && owns(name.get(), s)) {
+      if (s.id().equals(sessionId) && owns(name.get(), s.owner())) {
         return Optional.of(s);
       }
     }

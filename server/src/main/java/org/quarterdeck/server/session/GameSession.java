@@ -224,6 +224,9 @@ final class GameSession {
     members.put(
         facilitatorTokenHash, new Member(Role.FACILITATOR, facilitatorTokenHash, "facilitator"));
     openedDurably = recordOpened(teamIds);
+    if (!records.isEmpty()) {
+      createdAtMs = records.firstAtMs(); // as a restart reads it from the log
+    }
   }
 
   /** Completes once the session's first record is durable, or fails if it could not be stored. */
@@ -310,6 +313,11 @@ final class GameSession {
   /** Lets a further token act as the facilitator (a reopened session); until the server stops. */
   void admitFacilitatorAlias(String tokenHash) {
     facilitatorAliases.add(tokenHash);
+  }
+
+  /** The further facilitator tokens admitted so far (kept by the session's archived summary). */
+  java.util.Set<String> facilitatorAliases() {
+    return java.util.Set.copyOf(facilitatorAliases);
   }
 
   String scenarioName() {

@@ -28,6 +28,7 @@ final class RecordHistory {
   private byte[] current;
   private int used;
   private int count;
+  private long firstAtMs = -1;
   private long lastAtMs = -1;
 
   /** Adds a record after the others. */
@@ -47,7 +48,9 @@ final class RecordHistory {
     }
     used += needed;
     chunkEnds.set(chunkEnds.size() - 1, used);
-    count++;
+    if (count++ == 0) {
+      firstAtMs = record.getAtMs();
+    }
     lastAtMs = record.getAtMs();
   }
 
@@ -58,6 +61,7 @@ final class RecordHistory {
     current = null;
     used = 0;
     count = 0;
+    firstAtMs = -1;
     lastAtMs = -1;
     for (SessionRecord r : records) {
       add(r);
@@ -70,6 +74,11 @@ final class RecordHistory {
 
   boolean isEmpty() {
     return count == 0;
+  }
+
+  /** The first record's time, or -1 when there is none. */
+  long firstAtMs() {
+    return firstAtMs;
   }
 
   /** The last record's time, or -1 when there is none. */

@@ -2,9 +2,12 @@ package org.quarterdeck.server.session;
 
 import static java.util.Objects.requireNonNull;
 
+import java.lang.ref.WeakReference;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.quarterdeck.protocol.v1.Phase;
 import org.quarterdeck.protocol.v1.SessionRecord;
@@ -14,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Archives ended sessions when their time comes (or when a facilitator asks), and lobbies nobody
  * starts once they have been idle long enough: the log is closed and compacted off the event loops,
- * the session stays replayable and exportable and no longer counts as live.
+ * the session is let go of and only its summary ({@link ArchivedSession}) stays in memory; it stays
+ * replayable and exportable from its log ({@link TakenOutSessions}) and no longer counts as live.
  */
 final class SessionArchive {
   private static final Logger log = LoggerFactory.getLogger(SessionArchive.class);
@@ -24,9 +28,19 @@ final class SessionArchive {
   private final Executor disk;
   private final long archiveAfterMillis;
   private final long lobbyIdleMillis;
+  private final ConnectionBindings bindings;
 
-  SessionArchive(SessionRegistry registry, Journals storage, Executor disk, SessionLimits limits) {
+  /** Logs of sessions archived now whose closing has not completed yet. */
+  private final Map<String, CompletableFuture<Void>> closing = new ConcurrentHashMap<>();
+
+  SessionArchive(
+      SessionRegistry registry,
+      ConnectionBindings bindings,
+      Journals storage,
+      Executor disk,
+      SessionLimits limits) {
     this.registry = requireNonNull(registry, "registry");
+    this.bindings = requireNonNull(bindings, "bindings");
     this.storage = requireNonNull(storage, "storage");
     this.disk = requireNonNull(disk, "disk");
     this.archiveAfterMillis = limits.archiveAfter().toMillis();
@@ -39,8 +53,28 @@ final class SessionArchive {
    */
   void archiveWhenLobbyIdle(GameSession session) {
     if (lobbyIdleMillis > 0) {
-      session.clock().schedule(() -> checkLobby(session), lobbyIdleMillis);
+      later(session, lobbyIdleMillis, this::checkLobby);
     }
+  }
+
+  /**
+   * Runs {@code task} on the session's clock after {@code delayMillis}, holding the session weakly:
+   * a session archived (by its facilitator) before its timer is up must not be kept in memory by
+   * the timer (a lobby's is a day, an ended session's an hour by default).
+   */
+  private static void later(
+      GameSession session, long delayMillis, java.util.function.Consumer<GameSession> task) {
+    WeakReference<GameSession> held = new WeakReference<>(session);
+    session
+        .clock()
+        .schedule(
+            () -> {
+              GameSession s = held.get();
+              if (s != null) {
+                task.accept(s);
+              }
+            },
+            delayMillis);
   }
 
   private void checkLobby(GameSession session) {
@@ -49,7 +83,7 @@ final class SessionArchive {
     }
     long idleMillis = session.clock().nowMillis() - session.lastActivityMs();
     if (idleMillis < lobbyIdleMillis) {
-      session.clock().schedule(() -> checkLobby(session), lobbyIdleMillis - idleMillis);
+      later(session, lobbyIdleMillis - idleMillis, this::checkLobby);
       return;
     }
     log.info(
@@ -78,7 +112,7 @@ final class SessionArchive {
   }
 
   private void schedule(GameSession session, long delayMillis) {
-    session.clock().schedule(() -> archiveNow(session), delayMillis);
+    later(session, delayMillis, this::archiveNow);
   }
 
   /**
@@ -101,23 +135,70 @@ final class SessionArchive {
   private boolean archiveNow(GameSession session) {
     if (session.archived()
         || session.phase() != Phase.ENDED
-        || registry.byId(session.id()) != session) {
+        || registry.byId(session.id()) != session
+        || registry.isCopy(session)) {
       return false;
     }
-    registry.countArchived();
+    String id = session.id();
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    closing.put(id, closed);
+    registry.putAway(session, ArchivedSession.of(session));
+    bindings.shelve(session);
     session
         .archive()
         .whenComplete(
             (ok, error) -> {
+              closing.remove(id, closed);
+              closed.complete(null); // a log that failed to close is read as it is
               if (error != null) {
-                log.warn(
-                    "session {}: closing its log on archive failed: {}",
-                    session.id(),
-                    error.toString());
+                log.warn("session {}: closing its log on archive failed: {}", id, error.toString());
                 return;
               }
-              disk.execute(() -> compact(session.id()));
+              disk.execute(() -> compact(id));
             });
+    return true;
+  }
+
+  /**
+   * Completes once the log of a session being archived is closed (its last records are written); at
+   * once for any other session.
+   */
+  CompletableFuture<Void> logClosed(String id) {
+    return closing.getOrDefault(id, CompletableFuture.completedFuture(null));
+  }
+
+  /**
+   * A log read at start whose session ended more than {@code archiveAfter} ago is kept as its
+   * summary, without replaying it: its journal is closed (and the log compacted, as archiving
+   * does). False, and nothing done, for any other log (it is rebuilt as usual) or one whose summary
+   * cannot be read (its rebuild then says why).
+   */
+  boolean keepIfArchived(Journals.Stored stored, SessionClock clock) {
+    List<SessionRecord> records = stored.records();
+    if (records.isEmpty() || !records.get(records.size() - 1).hasClosed()) {
+      return false;
+    }
+    long endedAt = records.get(records.size() - 1).getAtMs();
+    if (endedAt + archiveAfterMillis > clock.nowMillis()) {
+      return false; // archived when its time comes, after its rebuild
+    }
+    ArchivedSession summary;
+    try {
+      summary = ArchivedSession.fromLog(records);
+    } catch (SessionRebuilder.ReplayException | RuntimeException e) {
+      return false;
+    }
+    registry.keep(summary);
+    // compacted from what was read (only old logs have anything to drop): no second read, and
+    // nothing of the records is held until the rewrite runs unless there is something to rewrite
+    Optional<List<SessionRecord>> compacted = ArchiveCompaction.compact(records);
+    SessionJournal journal = stored.journal();
+    CompletableFuture<Void> closed =
+        journal == null ? CompletableFuture.completedFuture(null) : journal.close();
+    compacted.ifPresent(
+        shorter ->
+            closed.whenComplete(
+                (ok, error) -> disk.execute(() -> rewrite(summary.id(), records, shorter))));
     return true;
   }
 
@@ -131,15 +212,26 @@ final class SessionArchive {
       }
       Optional<List<SessionRecord>> compacted = ArchiveCompaction.compact(stored.records());
       if (compacted.isPresent()) {
-        storage.rewrite(id, compacted.get());
-        log.info(
-            "session {} archived; its log compacted from {} to {} records",
-            id,
-            stored.records().size(),
-            compacted.get().size());
+        rewrite(id, stored.records(), compacted.get());
       } else {
         log.info("session {} archived", id);
       }
+    } catch (RuntimeException e) {
+      log.warn(
+          "session {}: compacting its archived log failed; it stays as it was: {}",
+          id,
+          e.toString());
+    }
+  }
+
+  private void rewrite(String id, List<SessionRecord> records, List<SessionRecord> compacted) {
+    try {
+      storage.rewrite(id, compacted);
+      log.info(
+          "session {} archived; its log compacted from {} to {} records",
+          id,
+          records.size(),
+          compacted.size());
     } catch (RuntimeException e) {
       log.warn(
           "session {}: compacting its archived log failed; it stays as it was: {}",

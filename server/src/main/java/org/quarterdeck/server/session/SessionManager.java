@@ -48,6 +48,7 @@ public final class SessionManager implements SessionGateway {
   private final SessionRegistry registry = new SessionRegistry();
   private final ConnectionBindings bindings = new ConnectionBindings();
   private final SessionArchive archive;
+  private final TakenOutSessions takenOut;
   private final SessionFactory factory;
   private final SessionRecovery recovery;
   private final SessionRouter router;
@@ -158,7 +159,17 @@ public final class SessionManager implements SessionGateway {
     this.adminTokenHash = adminToken == null ? null : Tokens.hash(adminToken);
     this.joinFailuresPerMinute = joinFailuresPerMinute;
     GuessLimiter guesses = new GuessLimiter(joinFailuresPerMinute);
-    this.archive = new SessionArchive(registry, storage, disk, limits);
+    this.archive = new SessionArchive(registry, bindings, storage, disk, limits);
+    this.takenOut =
+        new TakenOutSessions(
+            registry,
+            bindings,
+            storage,
+            disk,
+            threads,
+            archive::logClosed,
+            TakenOutSessions.CAPACITY,
+            limits.maxSpectatorsPerSession());
     this.factory =
         new SessionFactory(
             registry,
@@ -175,7 +186,14 @@ public final class SessionManager implements SessionGateway {
         new SessionRecovery(registry, threads, storage, this::register, archive, bindings, disk);
     this.router =
         new SessionRouter(
-            registry, bindings, factory, recovery, guesses, () -> desk, () -> beforeDispatch.run());
+            registry,
+            bindings,
+            factory,
+            recovery,
+            guesses,
+            () -> desk,
+            takenOut,
+            () -> beforeDispatch.run());
     useFacilitators(
         FacilitatorAccounts.none(),
         ArchivedSessions.inMemory(),
@@ -216,7 +234,21 @@ public final class SessionManager implements SessionGateway {
             new FacilitatorDesk.Sessions() {
               @Override
               public java.util.List<GameSession> all() {
-                return java.util.List.copyOf(registry.sessions());
+                return registry.sessions().stream().filter(s -> !registry.isCopy(s)).toList();
+              }
+
+              @Override
+              public Collection<ArchivedSession> archived() {
+                return java.util.Collections.unmodifiableCollection(registry.archivedSessions());
+              }
+
+              @Override
+              public void admitFacilitatorToken(ArchivedSession archived, String tokenHash) {
+                registry.admitArchivedToken(tokenHash, archived);
+                GameSession copy = registry.byId(archived.id());
+                if (copy != null) {
+                  registry.run(copy, () -> admitFacilitatorToken(copy, tokenHash));
+                }
               }
 
               @Override
@@ -302,12 +334,17 @@ public final class SessionManager implements SessionGateway {
 
   /** Sessions not archived: in their lobby, playing, or ended less than archiveAfter ago. */
   public int liveSessionCount() {
-    return registry.size() - registry.archivedCount();
+    return registry.liveCount();
   }
 
-  /** Sessions archived since start (their logs closed). */
+  /** Archived sessions held (their logs closed; only a summary of each is kept in memory). */
   public int archivedSessionCount() {
     return registry.archivedCount();
+  }
+
+  /** Copies of archived sessions rebuilt from their logs and kept now (a bounded few). */
+  public int archivedSessionsTakenOut() {
+    return takenOut.size();
   }
 
   /**
@@ -317,7 +354,13 @@ public final class SessionManager implements SessionGateway {
   public Map<String, Long> sessionsByPhase() {
     Map<String, Long> counts = new TreeMap<>();
     for (GameSession session : registry.sessions()) {
-      counts.merge(session.phase().name(), 1L, Long::sum);
+      if (!registry.isCopy(session)) {
+        counts.merge(session.phase().name(), 1L, Long::sum);
+      }
+    }
+    int archived = registry.archivedCount();
+    if (archived > 0) {
+      counts.merge(Phase.ENDED.name(), (long) archived, Long::sum);
     }
     return counts;
   }
@@ -346,11 +389,24 @@ public final class SessionManager implements SessionGateway {
     if (rebuilding != null) {
       return rebuilding.thenCompose(ok -> export(sessionId, facilitatorToken, format));
     }
+    if (session == null && registry.archived(sessionId) != null) {
+      // archived: exported from a copy read from its log
+      return takenOut
+          .takeOut(sessionId)
+          .thenCompose(
+              ok ->
+                  registry.byId(sessionId) == null
+                      ? CompletableFuture.failedFuture(
+                          new IllegalArgumentException(
+                              "session " + sessionId + " was just archived; try again"))
+                      : export(sessionId, facilitatorToken, format));
+    }
     if (session == null) {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException("no session " + sessionId));
     }
     CompletableFuture<String> result = new CompletableFuture<>();
+    takenOut.touch(session);
     boolean dispatched =
         registry.run(
             session,

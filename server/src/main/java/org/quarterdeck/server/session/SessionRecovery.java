@@ -299,14 +299,32 @@ final class SessionRecovery {
         });
   }
 
+  /**
+   * Keeps an ended log's session as an archived summary when its time to be archived has passed
+   * ({@link SessionArchive#keepIfArchived}). Only a log whose last record closes the session is
+   * parsed whole for it; any other is left to be indexed from its record kinds.
+   */
+  private boolean keptAsArchived(StoredLog stored) {
+    try {
+      if (stored.size() == 0
+          || stored.eventCase(stored.size() - 1) != SessionRecord.EventCase.CLOSED) {
+        return false;
+      }
+    } catch (InvalidProtocolBufferException e) {
+      return false; // its rebuild finds the record that does not parse and quarantines it
+    }
+    Journals.Stored parsed = stored.parsed();
+    return parsed.problem() == null && archive.keepIfArchived(parsed, threads.get().clock());
+  }
+
   /** Reads one log and indexes it for a later rebuild; null if it is set aside or removed. */
   private PendingSessions.Pending readForLater(String id) {
     if (pending(id)) {
       return null;
     }
     StoredLog stored = readToRebuild(id);
-    if (stored == null) {
-      return null;
+    if (stored == null || keptAsArchived(stored)) {
+      return null; // nothing to rebuild, or kept as an archived summary
     }
     PendingSessions.Pending p;
     try {
@@ -377,9 +395,13 @@ final class SessionRecovery {
    */
   private CompletableFuture<Boolean> recoverLater(String id) {
     StoredLog stored = readToRebuild(id);
-    return stored == null
-        ? CompletableFuture.completedFuture(false)
-        : rebuildOnThread(id, stored, threads.get(), () -> {});
+    if (stored == null) {
+      return CompletableFuture.completedFuture(false);
+    }
+    if (keptAsArchived(stored)) {
+      return CompletableFuture.completedFuture(true); // held as an archived summary, not rebuilt
+    }
+    return rebuildOnThread(id, stored, threads.get(), () -> {});
   }
 
   /**

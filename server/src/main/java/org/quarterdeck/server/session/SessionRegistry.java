@@ -4,8 +4,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.quarterdeck.protocol.v1.SessionRecord;
 import org.quarterdeck.server.port.SessionKey;
 import org.slf4j.Logger;
@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sessions this node runs, by id, join code and token hash, each with the thread it runs on;
- * and the sessions set aside (quarantined) with the reason, by the same names. Which node runs a
- * session it does not hold is the cluster's question ({@code port.OwnerDirectory}), not this one's.
+ * the archived ones as summaries ({@link ArchivedSession}) by the same names, and the copies of
+ * archived sessions taken out to answer a request ({@link TakenOutSessions}); and the sessions set
+ * aside (quarantined) with the reason. Which node runs a session it does not hold is the cluster's
+ * question ({@code port.OwnerDirectory}), not this one's.
  */
 final class SessionRegistry {
   private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
@@ -26,11 +28,14 @@ final class SessionRegistry {
   private final Map<String, String> quarantinedByToken = new ConcurrentHashMap<>();
   private final Map<String, String> quarantinedByCode = new ConcurrentHashMap<>();
   private final Map<String, String> quarantined = new ConcurrentHashMap<>();
-  private final AtomicInteger archivedCount = new AtomicInteger();
+  private final Map<String, ArchivedSession> archivedById = new ConcurrentHashMap<>();
+  private final Map<String, ArchivedSession> archivedByCode = new ConcurrentHashMap<>();
+  private final Map<String, ArchivedSession> archivedByToken = new ConcurrentHashMap<>();
+  private final Set<GameSession> copies = ConcurrentHashMap.newKeySet();
 
   // ------------------------------------------------------------------ by name
 
-  /** The id of the session this node runs under that id, join code or token. */
+  /** The id of the session this node runs (or keeps archived) under that id, join code or token. */
   Optional<String> idOf(SessionKey key) {
     GameSession session =
         switch (key.kind()) {
@@ -38,7 +43,10 @@ final class SessionRegistry {
           case JOIN_CODE -> byCode.get(key.value());
           case TOKEN_HASH -> byToken.get(key.value());
         };
-    return Optional.ofNullable(session).map(GameSession::id);
+    if (session != null) {
+      return Optional.of(session.id());
+    }
+    return Optional.ofNullable(archived(key)).map(ArchivedSession::id);
   }
 
   // ------------------------------------------------------------------ sessions here
@@ -50,20 +58,36 @@ final class SessionRegistry {
     session.forEachMember(m -> byToken.put(m.tokenHash, session));
   }
 
+  /**
+   * Registers a copy of an archived session taken out of the archive (its summary stays); false,
+   * and nothing registered, when a session of that id is registered already (another copy).
+   */
+  synchronized boolean registerCopy(GameSession copy, SessionManager.SessionThread thread) {
+    copies.add(copy);
+    if (byId.putIfAbsent(copy.id(), copy) != null) {
+      copies.remove(copy);
+      return false;
+    }
+    register(copy, thread);
+    return true;
+  }
+
   /** Forgets a session; entries that already name another session (its rebuilt self) stay. */
   void unregister(GameSession session) {
     byId.remove(session.id(), session);
     byCode.remove(session.joinCode(), session);
     byToken.values().removeIf(s -> s == session);
     threadOf.remove(session);
+    copies.remove(session);
   }
 
   GameSession byId(String id) {
     return byId.get(id == null ? "" : id);
   }
 
+  /** Whether this node runs or keeps archived a session of that id. */
   boolean holds(String id) {
-    return byId.containsKey(id);
+    return byId.containsKey(id) || archivedById.containsKey(id);
   }
 
   GameSession byCode(String normalizedCode) {
@@ -71,7 +95,7 @@ final class SessionRegistry {
   }
 
   boolean codeTaken(String code) {
-    return byCode.containsKey(code);
+    return byCode.containsKey(code) || archivedByCode.containsKey(code);
   }
 
   GameSession byTokenHash(String hash) {
@@ -150,18 +174,70 @@ final class SessionRegistry {
     return byId.values();
   }
 
+  /** Sessions held: live ones and archived ones (a copy taken out counts once, as archived). */
   int size() {
-    return byId.size();
+    return liveCount() + archivedCount();
+  }
+
+  /** Sessions not archived. */
+  int liveCount() {
+    return Math.max(0, byId.size() - copies.size());
+  }
+
+  /** Whether the session is a copy of an archived one taken out to answer a request. */
+  boolean isCopy(GameSession session) {
+    return copies.contains(session);
   }
 
   // ------------------------------------------------------------------ archived
 
-  void countArchived() {
-    archivedCount.incrementAndGet();
+  /**
+   * Keeps an archived session as its summary and lets go of the session itself: its names lead to
+   * the summary from now on (the summary is in place before the session leaves, so a name is never
+   * unknown in between).
+   */
+  void putAway(GameSession session, ArchivedSession summary) {
+    keep(summary);
+    unregister(session);
+  }
+
+  /** Keeps a summary read from a log at start. */
+  void keep(ArchivedSession summary) {
+    archivedById.put(summary.id(), summary);
+    archivedByCode.put(summary.joinCode(), summary);
+    for (String hash : summary.tokenHashes()) {
+      archivedByToken.put(hash, summary);
+    }
+    for (String hash : summary.facilitatorAliases()) {
+      archivedByToken.put(hash, summary);
+    }
+  }
+
+  /** A further facilitator token for an archived session (a facilitator reopening it). */
+  void admitArchivedToken(String hash, ArchivedSession summary) {
+    summary.admitFacilitatorAlias(hash);
+    archivedByToken.put(hash, summary);
+  }
+
+  ArchivedSession archived(String id) {
+    return id == null ? null : archivedById.get(id);
+  }
+
+  /** The archived session a name leads to, or null. */
+  ArchivedSession archived(SessionKey key) {
+    return switch (key.kind()) {
+      case SESSION_ID -> archivedById.get(key.value());
+      case JOIN_CODE -> archivedByCode.get(key.value());
+      case TOKEN_HASH -> archivedByToken.get(key.value());
+    };
+  }
+
+  Collection<ArchivedSession> archivedSessions() {
+    return archivedById.values();
   }
 
   int archivedCount() {
-    return archivedCount.get();
+    return archivedById.size();
   }
 
   // ------------------------------------------------------------------ quarantined

@@ -33,6 +33,8 @@ final class SessionRouter implements SessionGateway {
   private final GuessLimiter guesses;
   private final Supplier<FacilitatorDesk> desk;
   private final Arrivals arrivals = new Arrivals();
+  private final TakenOutSessions takenOut;
+  private final ArchivedRequests archived;
 
   private final Runnable beforeDispatch;
 
@@ -43,8 +45,11 @@ final class SessionRouter implements SessionGateway {
       SessionRecovery recovery,
       GuessLimiter guesses,
       Supplier<FacilitatorDesk> desk,
+      TakenOutSessions takenOut,
       Runnable beforeDispatch) {
     this.registry = requireNonNull(registry, "registry");
+    this.takenOut = requireNonNull(takenOut, "takenOut");
+    this.archived = new ArchivedRequests(registry, bindings, takenOut);
     this.bindings = requireNonNull(bindings, "bindings");
     this.factory = requireNonNull(factory, "factory");
     this.recovery = requireNonNull(recovery, "recovery");
@@ -63,6 +68,11 @@ final class SessionRouter implements SessionGateway {
 
   @Override
   public void handle(Connection c, ClientMessage m) {
+    // a request for an archived session kept as its summary waits for a copy read from its log
+    archived.handle(c, m, this::route);
+  }
+
+  private void route(Connection c, ClientMessage m) {
     CompletableFuture<Boolean> rebuilding = recovery.rebuildFirst(m);
     if (rebuilding != null) {
       // it names a session read at start and not rebuilt yet: routed once it runs here
@@ -159,10 +169,12 @@ final class SessionRouter implements SessionGateway {
   @Override
   public void disconnected(Connection c) {
     desk.get().disconnected(c);
+    archived.gone(c);
     guesses.forget(c.id());
     arrivals.gone(c.id());
     ConnectionBindings.Binding b = bindings.remove(c);
-    if (b != null) {
+    // a session archived (or a copy put back) a moment ago has nobody to tell of it
+    if (b != null && !(b.session().archived() && registry.threadOf(b.session()) == null)) {
       registry.run(
           b.session(),
           () -> {
@@ -322,10 +334,50 @@ final class SessionRouter implements SessionGateway {
     }
     ConnectionBindings.Binding b = bindings.get(c);
     if (b == null) {
+      ConnectionBindings.Shelved shelved = bindings.shelved(c);
+      GameSession copy = shelved == null ? null : registry.byId(shelved.sessionId());
+      if (copy != null) {
+        run(copy, c, rid, () -> backInArchived(copy, shelved, c, rid, action));
+        return;
+      }
       c.sendError(rid, ErrorCode.UNAUTHENTICATED, "join, spectate or resume a session first");
       return;
     }
     run(b.session(), c, rid, asMember(b, c, rid, action));
+  }
+
+  /**
+   * On the thread of an archived session's copy: the connection whose place in it was shelved takes
+   * the same place in the copy (a spectator, whom no log keeps, is admitted again), then its
+   * request runs.
+   */
+  private void backInArchived(
+      GameSession copy,
+      ConnectionBindings.Shelved shelved,
+      Connection c,
+      long rid,
+      WithMember action) {
+    if (bindings.get(c) != null) {
+      bound(c, rid, action); // bound meanwhile (a Resume that ran first)
+      return;
+    }
+    Member member = copy.member(shelved.tokenHash());
+    if (member == null && shelved.role() == Role.SPECTATOR) {
+      member = new Member(Role.SPECTATOR, shelved.tokenHash(), "spectator");
+      copy.addMember(member);
+    }
+    if (member == null || member.removed) {
+      bindings.remove(c);
+      c.sendError(rid, ErrorCode.UNAUTHENTICATED, "join, spectate or resume a session first");
+      return;
+    }
+    if (member.role == Role.FACILITATOR) {
+      member.attach(c);
+    } else {
+      member.connection = c;
+    }
+    bindings.put(c, copy, member);
+    asMember(new ConnectionBindings.Binding(copy, member), c, rid, action).run();
   }
 
   /**
@@ -378,6 +430,7 @@ final class SessionRouter implements SessionGateway {
                 return;
               }
               session.touch(); // activity: keeps a lobby from being closed as idle
+              takenOut.touch(session); // a copy of an archived session: recently used
               try {
                 task.run();
               } catch (RuntimeException e) {
@@ -390,6 +443,11 @@ final class SessionRouter implements SessionGateway {
       // The command was routed (by its binding, token or join code) to a session that has since
       // left the routing maps: swapped for its rebuilt self after a storage failure, quarantined,
       // or dropped. Nothing ran; it is answered here, never dropped.
+      if (session.archived()) {
+        // let go of (archived, or a copy put back) while a connection was bound to it again:
+        // its places are shelved, so the next request reads the session from its log
+        bindings.shelve(session);
+      }
       c.send(gone(session, rid));
     }
   }
@@ -420,6 +478,14 @@ final class SessionRouter implements SessionGateway {
     String problem = registry.quarantinedBecause(session.id());
     if (problem != null) {
       return Errors.reply(rid, ErrorCode.UNAVAILABLE, "this session is quarantined: " + problem);
+    }
+    if (session.archived() && registry.archived(session.id()) != null) {
+      // archived (or its copy put back) while the request was on its way: it is read again
+      return Errors.reply(
+          rid,
+          ErrorCode.UNAVAILABLE,
+          "the session was just archived; nothing changed, try again in a moment",
+          RESTORING_RETRY_MS);
     }
     if (registry.holds(session.id()) || recovery.rebuilding(session)) {
       // replaced by the session rebuilt from its log: the client resumes or retries on it

@@ -59,6 +59,7 @@ class ArchiveCompactionTest {
   @Test
   void anArchivedOldStyleLogIsCompactedAndStillReplays(@TempDir Path data) throws Exception {
     String id;
+    String token;
     try (EventStore store = EventStore.open(data, StoreOptions.DEFAULTS)) {
       SessionManager first = manager(store);
       FakeConnection facilitator = new FakeConnection("10.0.0.1:1");
@@ -71,6 +72,7 @@ class ArchiveCompactionTest {
                       CreateSession.newBuilder()
                           .setSettings(SessionSettings.newBuilder().setTeams(3))));
       id = created.getSessionCreated().getSessionId();
+      token = created.getSessionCreated().getFacilitatorToken();
       send(
           first,
           facilitator,
@@ -148,6 +150,10 @@ class ArchiveCompactionTest {
       SessionManager again = manager(store);
       assertEquals(1, again.recoverAll(), "the compacted log recovers");
       assertTrue(again.quarantined().isEmpty());
+      assertEquals(1, again.archivedSessionCount(), "kept as its summary, past its time");
+      assertTrue(
+          again.export(id, token, SessionManager.ExportFormat.JSON).get().contains(id),
+          "read from the compacted log when asked");
     }
   }
 

@@ -37,6 +37,7 @@ class RecordHistoryTest {
     assertEquals(written.size(), history.size());
     assertEquals(written, history.list());
     assertEquals(written.subList(0, 1_234), history.first(1_234));
+    assertEquals(1, history.firstAtMs());
     assertEquals(9_000, history.lastAtMs());
   }
 
@@ -52,6 +53,7 @@ class RecordHistoryTest {
     history.replaceWith(rebuilt);
 
     assertEquals(rebuilt, history.list());
+    assertEquals(7, history.firstAtMs());
     assertEquals(8, history.lastAtMs());
     assertThrows(IndexOutOfBoundsException.class, () -> history.first(3));
   }
