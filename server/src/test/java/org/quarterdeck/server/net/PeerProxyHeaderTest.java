@@ -55,11 +55,11 @@ class PeerProxyHeaderTest {
   }
 
   private static EmbeddedChannel peer(Behind behind) throws Exception {
-    EmbeddedChannel ch = new EmbeddedChannel(false, false);
+    EmbeddedChannel ch = new EmbeddedChannel();
+    ch.freezeTime(); // the handshake timeout runs on this channel's clock only
     ch.pipeline().addLast(PeerProxyHeader.NAME, new PeerProxyHeader(TIMEOUT_NANOS));
     ch.pipeline().addLast("behind", behind);
-    ch.freezeTime(); // the handshake timeout runs on this channel's clock only
-    ch.register();
+    ch.pipeline().fireChannelActive(); // as a server channel's pipeline sees its accept
     return ch;
   }
 
