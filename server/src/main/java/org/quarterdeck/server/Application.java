@@ -4,6 +4,7 @@ import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicReference;
+import org.quarterdeck.server.cluster.ClusterDesk;
 import org.quarterdeck.server.cluster.PostgresJournals;
 import org.quarterdeck.server.cluster.SessionOwners;
 import org.quarterdeck.server.cluster.Takeover;
@@ -164,7 +165,10 @@ public final class Application implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    sessions.useFacilitators(options.accounts(), archive, desk, publicUrl::get);
+    // a cluster node's desk lists, opens and archives sessions on every node (docs/cluster.md)
+    ClusterDesk sharedDesk =
+        sessionStorage instanceof PostgresJournals cluster ? ClusterDesk.open(cluster) : null;
+    sessions.useFacilitators(options.accounts(), archive, desk, publicUrl::get, sharedDesk);
     sessions.timeTurns(metrics::turnClosed);
     metrics.sessionsByPhase(sessions::sessionsByPhase);
     // /healthz and /readyz say "recovering: n of m" (not ready) until every log is read
@@ -174,6 +178,7 @@ public final class Application implements AutoCloseable {
     Takeover rounds = null;
     AutoCloseable takeover = null;
     SessionGateway gateway = sessions;
+    Perimeter edge = perimeter;
     Exporter exporter =
         (id, token, csv) ->
             sessions.export(
@@ -194,6 +199,8 @@ public final class Application implements AutoCloseable {
       // any node accepts any connection: sessions of other nodes are relayed to their owner
       SessionOwners owners = new SessionOwners(cluster, sessions::recover, sessions::holds);
       RoutingGateway routing = new RoutingGateway(sessions, owners, workers, loops.transport());
+      // a node relaying a client names it in a PROXY header: the other nodes' addresses may
+      edge = perimeter.withTrustedProxies(perimeter.proxies().withPeers(owners::peer));
       gateway = routing;
       exporter = new RoutedExporter(exporter, owners);
       // ready = the lease is held (and start-up recovery done: see metrics.recovering)
@@ -208,6 +215,7 @@ public final class Application implements AutoCloseable {
           () -> {
             takeoverRounds.close();
             owners.close();
+            sharedDesk.close();
           };
     }
     Exporter exports = exporter;
@@ -223,7 +231,7 @@ public final class Application implements AutoCloseable {
                     tail, metrics, exports, sessions::roomJoinCode, perimeter.origins()),
             loops.transport(),
             workers,
-            perimeter);
+            edge);
     try {
       // listen first, then recover: a load balancer sees /healthz "recovering: n of m" and a
       // client that names a session not read yet is told to retry (never "unknown")

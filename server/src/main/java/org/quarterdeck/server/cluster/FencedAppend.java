@@ -23,8 +23,8 @@ import java.util.Set;
  *   <li>the fence: {@code FOR SHARE} on this node's lease row with its epoch. A survivor's epoch
  *       bump waits for this transaction, and after the bump the row no longer matches, so every
  *       other part below, all joined to the fence, writes nothing;
- *   <li>owner rows for the batch's new sessions ({@code ON CONFLICT DO NOTHING}: a session someone
- *       else owns, or a join code taken, is not ours);
+ *   <li>owner rows for the batch's new sessions, with their join codes and facilitators ({@code ON
+ *       CONFLICT DO NOTHING}: a session someone else owns, or a join code taken, is not ours);
  *   <li>the batch's sessions this node owns: the owner rows naming it, and the ones just claimed;
  *   <li>token hashes of those sessions' members, for routing;
  *   <li>the records of those sessions ({@code ON CONFLICT DO NOTHING}: a retried batch whose commit
@@ -35,8 +35,9 @@ final class FencedAppend {
   static final String SQL =
       "WITH fence AS (SELECT node_id FROM node_lease WHERE node_id = ? AND epoch = ?"
           + " AND state = 'live' FOR SHARE),"
-          + " claimed AS (INSERT INTO session_owner (session_id, node_id, join_code)"
-          + " SELECT n.s, f.node_id, n.c FROM unnest(?::text[], ?::text[]) AS n (s, c)"
+          + " claimed AS (INSERT INTO session_owner (session_id, node_id, join_code, facilitator)"
+          + " SELECT n.s, f.node_id, n.c, n.f FROM unnest(?::text[], ?::text[], ?::text[])"
+          + " AS n (s, c, f)"
           + " CROSS JOIN fence f ON CONFLICT DO NOTHING RETURNING session_id),"
           + " owned AS (SELECT o.session_id FROM session_owner o JOIN fence f"
           + " ON o.node_id = f.node_id WHERE o.session_id = ANY (?::text[])"
@@ -59,15 +60,32 @@ final class FencedAppend {
    */
   record Outcome(boolean fenced, Set<String> owned) {}
 
+  /**
+   * What a new session's owner row holds besides its node: its join code and its facilitator (""
+   * for a session created with a token only), both from its SessionOpened record (null without
+   * one).
+   */
+  record NewSession(String joinCode, String facilitator) {
+    static NewSession of(org.quarterdeck.protocol.v1.SessionRecord first) {
+      return first.hasOpened()
+          ? new NewSession(first.getOpened().getJoinCode(), first.getOpened().getOwner())
+          : new NewSession(null, null);
+    }
+  }
+
   private FencedAppend() {}
 
   /**
    * Runs the statement for {@code rows} (their seqs assigned) and commits it.
    *
-   * @param claim new sessions of the batch (no owner row yet) and their join codes (or null)
+   * @param claim new sessions of the batch (no owner row yet) and what their owner rows hold
    */
   static Outcome run(
-      Connection c, String nodeId, long epoch, Map<String, String> claim, List<PendingRecord> rows)
+      Connection c,
+      String nodeId,
+      long epoch,
+      Map<String, NewSession> claim,
+      List<PendingRecord> rows)
       throws SQLException {
     c.setAutoCommit(true);
     int n = rows.size();
@@ -94,7 +112,8 @@ final class FencedAppend {
       p.setString(i++, nodeId);
       p.setLong(i++, epoch);
       p.setArray(i++, texts(c, claim.keySet()));
-      p.setArray(i++, texts(c, claim.values()));
+      p.setArray(i++, texts(c, claim.values().stream().map(NewSession::joinCode).toList()));
+      p.setArray(i++, texts(c, claim.values().stream().map(NewSession::facilitator).toList()));
       p.setArray(i++, c.createArrayOf("text", sessions));
       p.setArray(i++, texts(c, tokenHashes));
       p.setArray(i++, texts(c, tokenSessions));

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates and migrates the cluster's tables: the versioned SQL files under {@code db/cluster/},
  * each applied once, in order, in its own transaction, and noted in {@code
- * quarterdeck_schema_version}. Plain files rather than Flyway: two scripts do not earn a library
+ * quarterdeck_schema_version}. Plain files rather than Flyway: three scripts do not earn a library
  * and its per-database plugin.
  */
 final class Schema {
@@ -24,7 +24,11 @@ final class Schema {
 
   /** The migrations in order; version n is the n-th. Append, never edit a released one. */
   static final List<String> MIGRATIONS =
-      List.of("V1__records_owners_leases.sql", "V2__archived_sessions.sql");
+      List.of(
+          "V1__records_owners_leases.sql", "V2__archived_sessions.sql", "V3__facilitator_desk.sql");
+
+  /** The version that added {@code session_owner.facilitator}, filled in for older rows. */
+  static final int FACILITATOR_COLUMN = 3;
 
   /**
    * Nodes that start together would race to create the same tables; a transaction-scoped advisory
@@ -40,6 +44,11 @@ final class Schema {
    * @return the version it is at now
    */
   static int migrate(Connection c) throws SQLException {
+    return migrate(c, MIGRATIONS.size());
+  }
+
+  /** Brings the database up to version {@code upTo} (tests start from an older schema). */
+  static int migrate(Connection c, int upTo) throws SQLException {
     boolean autoCommit = c.getAutoCommit();
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
@@ -62,9 +71,13 @@ final class Schema {
                 + MIGRATIONS.size()
                 + "); run a newer server");
       }
-      for (int version = current + 1; version <= MIGRATIONS.size(); version++) {
+      for (int version = current + 1; version <= upTo; version++) {
         String script = MIGRATIONS.get(version - 1);
         s.execute(read(script));
+        if (version == FACILITATOR_COLUMN) {
+          int filled = backfillFacilitators(c);
+          log.info("facilitator written on {} older sessions' owner rows", filled);
+        }
         try (PreparedStatement p =
             c.prepareStatement(
                 "INSERT INTO quarterdeck_schema_version (version, script) VALUES (?, ?)")) {
@@ -75,12 +88,55 @@ final class Schema {
         log.info("cluster schema migrated to version {} ({})", version, script);
       }
       c.commit();
-      return MIGRATIONS.size();
+      return Math.max(current, upTo);
     } catch (SQLException | RuntimeException e) {
       c.rollback();
       throw e;
     } finally {
       c.setAutoCommit(autoCommit);
+    }
+  }
+
+  /**
+   * Writes each older session's facilitator on its owner row, from its first record (the
+   * SessionOpened that names them); a session whose first record is missing or unreadable gets ''
+   * (it is listed to the admin, as a session created with a token only is).
+   *
+   * @return how many rows were filled in
+   */
+  static int backfillFacilitators(Connection c) throws SQLException {
+    List<String> sessions = new java.util.ArrayList<>();
+    List<String> facilitators = new java.util.ArrayList<>();
+    try (PreparedStatement p =
+            c.prepareStatement(
+                "SELECT o.session_id, r.body FROM session_owner o LEFT JOIN session_record r"
+                    + " ON r.session_id = o.session_id AND r.seq = 0 WHERE o.facilitator IS NULL");
+        ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        sessions.add(r.getString(1));
+        facilitators.add(facilitatorOf(r.getBytes(2)));
+      }
+    }
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "UPDATE session_owner o SET facilitator = v.f FROM unnest(?::text[], ?::text[])"
+                + " AS v (s, f) WHERE o.session_id = v.s")) {
+      p.setArray(1, c.createArrayOf("text", sessions.toArray(new String[0])));
+      p.setArray(2, c.createArrayOf("text", facilitators.toArray(new String[0])));
+      return p.executeUpdate();
+    }
+  }
+
+  private static String facilitatorOf(byte[] firstRecord) {
+    if (firstRecord == null) {
+      return "";
+    }
+    try {
+      org.quarterdeck.protocol.v1.SessionRecord record =
+          org.quarterdeck.protocol.v1.SessionRecord.parseFrom(firstRecord);
+      return record.hasOpened() ? record.getOpened().getOwner() : "";
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      return "";
     }
   }
 

@@ -2,6 +2,7 @@ package org.quarterdeck.server.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -43,6 +44,7 @@ public final class SessionOwners implements OwnerDirectory, AutoCloseable {
   private final ExecutorService lookups;
   private final java.util.concurrent.ScheduledExecutorService watch;
   private volatile java.util.Set<String> liveNodes = java.util.Set.of();
+  private volatile java.util.Set<InetAddress> peers = java.util.Set.of();
 
   /**
    * @param rebuild loads a session this node just claimed from its rows and serves it
@@ -80,15 +82,22 @@ public final class SessionOwners implements OwnerDirectory, AutoCloseable {
 
   private void lookAtNodes() {
     java.util.Set<String> live = new java.util.HashSet<>();
+    java.util.Set<InetAddress> addresses = new java.util.HashSet<>();
     try (Connection c = db.getConnection();
         PreparedStatement p =
             c.prepareStatement(
-                "SELECT node_id FROM node_lease WHERE state = 'live' AND expires_at > now()");
+                "SELECT node_id, internal_addr FROM node_lease"
+                    + " WHERE state = 'live' AND expires_at > now()");
         ResultSet r = p.executeQuery()) {
       while (r.next()) {
         live.add(r.getString(1));
+        InetAddress peer = hostOf(r.getString(2));
+        if (peer != null) {
+          addresses.add(peer);
+        }
       }
       liveNodes = java.util.Set.copyOf(live);
+      peers = java.util.Set.copyOf(addresses);
     } catch (SQLException e) {
       // the database is away: keep the last view rather than cut every relay during a blip
       log.debug("cannot read the node leases: {}", e.getMessage());
@@ -98,6 +107,33 @@ public final class SessionOwners implements OwnerDirectory, AutoCloseable {
   @Override
   public boolean live(String node) {
     return liveNodes.contains(node);
+  }
+
+  /**
+   * Whether {@code address} is a live node's internal address (at the last look, at most about a
+   * second old): a connection from it may begin with a PROXY header naming the client it relays.
+   */
+  public boolean peer(InetAddress address) {
+    return peers.contains(address);
+  }
+
+  /**
+   * The host of {@code tcp://host:port} when it is an IP literal (never a name lookup), or null.
+   */
+  static InetAddress hostOf(String internalAddress) {
+    try {
+      String host = java.net.URI.create(internalAddress).getHost();
+      if (host == null) {
+        return null;
+      }
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      byte[] literal = io.netty.util.NetUtil.createByteArrayFromIpAddressString(host);
+      return literal == null ? null : InetAddress.getByAddress(literal);
+    } catch (IllegalArgumentException | java.net.UnknownHostException e) {
+      return null;
+    }
   }
 
   @Override

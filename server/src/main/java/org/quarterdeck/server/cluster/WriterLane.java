@@ -161,11 +161,10 @@ final class WriterLane {
   private FencedAppend.Outcome commit(List<PendingRecord> live) throws SQLException {
     try (Connection c = db.getConnection()) {
       assignSeqs(c, live);
-      Map<String, String> claim = new LinkedHashMap<>();
+      Map<String, FencedAppend.NewSession> claim = new LinkedHashMap<>();
       for (PendingRecord p : live) {
         if (!p.journal.owned && !claim.containsKey(p.sessionId())) {
-          claim.put(
-              p.sessionId(), p.record.hasOpened() ? p.record.getOpened().getJoinCode() : null);
+          claim.put(p.sessionId(), FencedAppend.NewSession.of(p.record));
         }
       }
       return FencedAppend.run(c, lease.nodeId(), lease.epoch(), claim, live);

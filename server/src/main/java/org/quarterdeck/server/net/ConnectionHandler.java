@@ -523,7 +523,12 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
 
   @Override
   public String remoteAddress() {
-    return String.valueOf(ClientAddress.of(ctx.channel()));
+    return String.valueOf(clientAddress());
+  }
+
+  /** The client's address (behind a trusted proxy or a relaying node: the one its header named). */
+  java.net.SocketAddress clientAddress() {
+    return ClientAddress.of(ctx.channel());
   }
 
   private static WebSocketCloseStatus closeStatusFor(Goodbye.Reason reason) {

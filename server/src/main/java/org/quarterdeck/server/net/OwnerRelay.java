@@ -14,13 +14,23 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.MessageToByteEncoder;
+import io.netty.handler.codec.haproxy.HAProxyCommand;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
+import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
+import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.util.NetUtil;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
 import org.quarterdeck.protocol.v1.ClientMessage;
 import org.quarterdeck.protocol.v1.Goodbye;
 import org.quarterdeck.protocol.v1.Hello;
 import org.quarterdeck.protocol.v1.ServerMessage;
+import org.quarterdeck.protocol.v1.SignIn;
 import org.quarterdeck.server.port.Connection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * One client's connection carried on to the node that owns its session, envelope by envelope, over
  * that node's plain TCP game port. The client keeps its own transport and format (the relaying node
  * decoded its frames and encodes the owner's replies its way); the owner sees an ordinary TCP
- * client. When the owner goes away the client is told and closed, and its reconnect (through the
- * load balancer) is routed to the session's new owner.
+ * client, at the client's own address (a PROXY v2 header, which the owner reads from its peers).
+ * When the owner goes away the client is told and closed, and its reconnect (through the load
+ * balancer) is routed to the session's new owner.
  */
 final class OwnerRelay {
   private static final Logger log = LoggerFactory.getLogger(OwnerRelay.class);
@@ -40,6 +51,9 @@ final class OwnerRelay {
 
   /** The relay's own Hello: its Welcome is not the client's to see. */
   static final long HELLO_REQUEST_ID = Long.MAX_VALUE;
+
+  /** The relay's sign-in with the facilitator's pass: its answer is not the client's either. */
+  static final long PASS_REQUEST_ID = Long.MAX_VALUE - 1;
 
   static final String CLIENT_NAME = "quarterdeck-relay";
 
@@ -55,7 +69,9 @@ final class OwnerRelay {
   }
 
   /**
-   * Connects to {@code owner} on {@code loops}, says Hello, and from then on passes every reply to
+   * Connects to {@code owner} on {@code loops}, names the client in a PROXY v2 header (so that the
+   * owner counts it against the client's address, not this node's), says Hello, signs the client's
+   * facilitator in with {@code pass} when there is one, and from then on passes every reply to
    * {@code client}; completes once the owner has answered the Hello.
    */
   static CompletableFuture<OwnerRelay> open(
@@ -63,8 +79,10 @@ final class OwnerRelay {
       IoTransport transport,
       String node,
       InetSocketAddress owner,
-      Connection client) {
+      Connection client,
+      java.util.Optional<String> pass) {
     requireNonNull(client, "client");
+    requireNonNull(pass, "pass");
     CompletableFuture<OwnerRelay> opened = new CompletableFuture<>();
     Bootstrap bootstrap =
         new Bootstrap()
@@ -77,6 +95,7 @@ final class OwnerRelay {
                   @Override
                   protected void initChannel(Channel ch) {
                     ch.pipeline()
+                        .addLast("proxyHeader", HAProxyMessageEncoder.INSTANCE)
                         .addLast("frameDecoder", new VarintFrameDecoder(MAX_REPLY_BYTES))
                         .addLast("frameEncoder", new ClientFrameEncoder())
                         .addLast("replies", new Replies(client, node));
@@ -115,13 +134,56 @@ final class OwnerRelay {
                   c ->
                       opened.completeExceptionally(
                           new java.io.IOException("node " + node + " closed the connection")));
-          ch.writeAndFlush(
+          ch.write(header(client, ch.remoteAddress()));
+          ch.write(
               ClientMessage.newBuilder()
                   .setRequestId(HELLO_REQUEST_ID)
                   .setHello(Hello.newBuilder().setClientName(CLIENT_NAME).addProtocolVersions(1))
                   .build());
+          pass.ifPresent(
+              credential ->
+                  ch.write(
+                      ClientMessage.newBuilder()
+                          .setRequestId(PASS_REQUEST_ID)
+                          .setSignIn(SignIn.newBuilder().setCredential(credential))
+                          .build()));
+          ch.flush();
         });
     return opened;
+  }
+
+  /**
+   * The PROXY v2 header naming {@code client}'s address; LOCAL (the owner keeps this node's
+   * address) when the client's is not an IP address.
+   */
+  static HAProxyMessage header(Connection client, SocketAddress ownerSide) {
+    SocketAddress from =
+        client instanceof ConnectionHandler handler ? handler.clientAddress() : null;
+    if (!(from instanceof InetSocketAddress source) || source.getAddress() == null) {
+      return new HAProxyMessage(
+          HAProxyProtocolVersion.V2,
+          HAProxyCommand.LOCAL,
+          HAProxyProxiedProtocol.UNKNOWN,
+          null,
+          null,
+          0,
+          0);
+    }
+    boolean v4 = source.getAddress() instanceof Inet4Address;
+    InetAddress to =
+        ownerSide instanceof InetSocketAddress dest
+                && dest.getAddress() != null
+                && (dest.getAddress() instanceof Inet4Address) == v4
+            ? dest.getAddress()
+            : null;
+    return new HAProxyMessage(
+        HAProxyProtocolVersion.V2,
+        HAProxyCommand.PROXY,
+        v4 ? HAProxyProxiedProtocol.TCP4 : HAProxyProxiedProtocol.TCP6,
+        NetUtil.toAddressString(source.getAddress()),
+        to != null ? NetUtil.toAddressString(to) : (v4 ? "0.0.0.0" : "::"),
+        source.getPort(),
+        to != null ? ((InetSocketAddress) ownerSide).getPort() : 0);
   }
 
   /** Passes one of the client's envelopes on; may be called from any thread. */
@@ -162,6 +224,17 @@ final class OwnerRelay {
       if (message.hasWelcome() && message.getRequestId() == HELLO_REQUEST_ID) {
         serving = true;
         welcomed.run();
+        return;
+      }
+      if (message.getRequestId() == PASS_REQUEST_ID) {
+        // the facilitator's pass at the owner: the client signed in here already
+        if (message.hasError()) {
+          log.info(
+              "node {} refused the facilitator pass of connection {}: {}",
+              node,
+              client.id(),
+              message.getError().getMessage());
+        }
         return;
       }
       if (message.hasPing() && message.getRequestId() == 0) {

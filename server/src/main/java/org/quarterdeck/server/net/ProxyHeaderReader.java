@@ -38,6 +38,13 @@ final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
     pipeline.addLast(NAME, new ProxyHeaderReader(timeoutNanos));
   }
 
+  /** The same, right after the handler named {@code after} (a peer's header, found late). */
+  static void installAfter(
+      io.netty.channel.ChannelPipeline pipeline, String after, long timeoutNanos) {
+    pipeline.addAfter(after, DECODER, new HAProxyMessageDecoder());
+    pipeline.addAfter(DECODER, NAME, new ProxyHeaderReader(timeoutNanos));
+  }
+
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     // held back until the header names the client

@@ -183,6 +183,9 @@ public final class QuarterdeckServer implements AutoCloseable {
             if (perimeter.proxies().trusts(ch.remoteAddress())) {
               // the header comes first on the wire, before TLS; the gate waits for it
               ProxyHeaderReader.install(ch.pipeline(), limits.handshakeTimeout().toNanos());
+            } else if (perimeter.proxies().peer(ch.remoteAddress())) {
+              // another node: a header if it relays a client, none if it fetches for itself
+              PeerProxyHeader.install(ch.pipeline(), limits.handshakeTimeout().toNanos());
             }
             ch.pipeline().addLast(GATE, gateHandler);
             TlsCertificates tls = perimeter.tls();

@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Any node accepts any connection: a message that names a session (a join code, a token) is looked
  * up in the cluster, served here when this node owns the session, and otherwise relayed, with
- * everything that connection sends after it, to the owner ({@link OwnerRelay}). Messages that name
- * no session (CreateSession, a facilitator's sign-in) are served here.
+ * everything that connection sends after it, to the owner ({@link OwnerRelay}): joins, Resumes,
+ * replays by session id, and a facilitator's OpenSession and ArchiveSession (the relay signs the
+ * facilitator in at the owner). Messages that name no session (CreateSession, a sign-in, the
+ * facilitator's list, which holds every node's sessions) are served here.
  */
 public final class RoutingGateway implements SessionGateway {
   private static final Logger log = LoggerFactory.getLogger(RoutingGateway.class);
@@ -82,6 +84,9 @@ public final class RoutingGateway implements SessionGateway {
       case SPECTATE -> named(m.getSpectate().getJoinCode(), SessionKey::joinCode);
       case RESUME -> named(m.getResume().getToken(), SessionKey::token);
       case GET_REPLAY -> named(m.getGetReplay().getSessionId(), SessionKey::sessionId);
+      // a facilitator's desk: opened and archived where the session is served
+      case OPEN_SESSION -> named(m.getOpenSession().getSessionId(), SessionKey::sessionId);
+      case ARCHIVE_SESSION -> named(m.getArchiveSession().getSessionId(), SessionKey::sessionId);
       default -> null;
     };
   }
@@ -139,7 +144,13 @@ public final class RoutingGateway implements SessionGateway {
               "the session's node " + place.node() + " has no usable address; try again");
           return;
         }
-        OwnerRelay.open(loops, transport, place.node(), owner, route.connection)
+        OwnerRelay.open(
+                loops,
+                transport,
+                place.node(),
+                owner,
+                route.connection,
+                local.facilitatorPass(route.connection))
             .whenComplete(
                 (relay, failure) -> {
                   if (failure != null) {

@@ -8,6 +8,7 @@ import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The addresses whose connections begin with a PROXY protocol header (HAProxy's {@code send-proxy}
@@ -16,10 +17,12 @@ import java.util.List;
  * pick the address its limits are counted against.
  */
 public final class TrustedProxies {
-  private static final TrustedProxies NONE = new TrustedProxies(List.of(), "");
+  private static final Predicate<InetAddress> NO_PEERS = a -> false;
+  private static final TrustedProxies NONE = new TrustedProxies(List.of(), "", NO_PEERS);
 
   private final List<Block> blocks;
   private final String text;
+  private final Predicate<InetAddress> peers;
 
   private record Block(byte[] network, int prefix) {
     boolean contains(byte[] address) {
@@ -41,9 +44,19 @@ public final class TrustedProxies {
     }
   }
 
-  private TrustedProxies(List<Block> blocks, String text) {
+  private TrustedProxies(List<Block> blocks, String text, Predicate<InetAddress> peers) {
     this.blocks = blocks;
     this.text = text;
+    this.peers = peers;
+  }
+
+  /**
+   * The same, and also the other nodes of a cluster ({@code peers}, which may change): a connection
+   * from a peer may begin with a PROXY header (a relayed client's) or not (an export fetched from
+   * this node, a client on the same host), see {@link #peer}.
+   */
+  public TrustedProxies withPeers(Predicate<InetAddress> peers) {
+    return new TrustedProxies(blocks, text, requireNonNull(peers, "peers"));
   }
 
   /** No proxy trusted (the default): every connection's own address counts. */
@@ -90,7 +103,9 @@ public final class TrustedProxies {
       }
       blocks.add(new Block(network, prefix));
     }
-    return blocks.isEmpty() ? NONE : new TrustedProxies(List.copyOf(blocks), cidrs.strip());
+    return blocks.isEmpty()
+        ? NONE
+        : new TrustedProxies(List.copyOf(blocks), cidrs.strip(), NO_PEERS);
   }
 
   public boolean isEmpty() {
@@ -111,6 +126,17 @@ public final class TrustedProxies {
       }
     }
     return false;
+  }
+
+  /**
+   * True when {@code remote} is another node of the cluster (and not a trusted proxy, whose header
+   * is required): its connection is read with or without a PROXY header ({@link PeerProxyHeader}).
+   */
+  public boolean peer(SocketAddress remote) {
+    return remote instanceof InetSocketAddress inet
+        && inet.getAddress() != null
+        && !trusts(remote)
+        && peers.test(inet.getAddress());
   }
 
   @Override

@@ -9,6 +9,14 @@ public interface SessionGateway {
 
   default void disconnected(Connection connection) {}
 
+  /**
+   * A credential the facilitator {@code connection} signed in as may sign in with on the node it is
+   * relayed to (a cluster's); empty when it is not signed in or the server is not a cluster node.
+   */
+  default java.util.Optional<String> facilitatorPass(Connection connection) {
+    return java.util.Optional.empty();
+  }
+
   /** A gateway for a server without game sessions: every such message gets UNAVAILABLE. */
   static SessionGateway unavailable() {
     return (connection, message) ->

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * The facilitator's front desk: signing in (an account, the admin token or an earlier credential),
  * the list of one's sessions, reopening one on any device, archiving, and the room link. Which
  * facilitator owns a session is recorded in the session's first log record, so the list survives a
- * restart.
+ * restart. On a cluster ({@link SharedDesk}) the list holds the facilitator's sessions on every
+ * node, and a session's opening and archiving are relayed to the node that serves it.
  */
 final class FacilitatorDesk {
   private static final Logger log = LoggerFactory.getLogger(FacilitatorDesk.class);
@@ -69,10 +70,12 @@ final class FacilitatorDesk {
   private final Supplier<String> publicUrl;
   private final GuessLimiter failures;
   private final Sessions sessions;
+  private final SharedDesk shared;
   private final Map<Long, String> signedIn = new ConcurrentHashMap<>();
 
   /**
    * @param slowWork runs the password hashing (about a CPU second each) off the event loops
+   * @param shared what the desk shares with other nodes; null on a single server
    */
   FacilitatorDesk(
       FacilitatorAccounts accounts,
@@ -82,7 +85,8 @@ final class FacilitatorDesk {
       Executor slowWork,
       Supplier<String> publicUrl,
       GuessLimiter failures,
-      Sessions sessions) {
+      Sessions sessions,
+      SharedDesk shared) {
     this.accounts = requireNonNull(accounts, "accounts");
     this.signIns = requireNonNull(signIns, "signIns");
     this.adminTokenHash = adminTokenHash;
@@ -91,6 +95,7 @@ final class FacilitatorDesk {
     this.publicUrl = requireNonNull(publicUrl, "publicUrl");
     this.failures = requireNonNull(failures, "failures");
     this.sessions = requireNonNull(sessions, "sessions");
+    this.shared = shared;
   }
 
   /** The facilitator the connection signed in as. */
@@ -100,6 +105,32 @@ final class FacilitatorDesk {
 
   void disconnected(Connection c) {
     signedIn.remove(c.id());
+  }
+
+  /**
+   * A credential for the facilitator {@code c} signed in as, which the node this connection is
+   * relayed to accepts; empty when it is not signed in, or on a single server.
+   */
+  Optional<String> passFor(Connection c) {
+    if (shared == null) {
+      return Optional.empty();
+    }
+    return nameOf(c).map(signIns::issue);
+  }
+
+  /** Whether other nodes list this node's sessions from the summaries it shares (a cluster). */
+  boolean sharesSummaries() {
+    return shared != null;
+  }
+
+  /**
+   * A session this node serves may show something new in its summary: the other nodes' lists learn
+   * it (a single server's list is built from the sessions themselves). On the session's thread.
+   */
+  void summaryChanged(GameSession s) {
+    if (shared != null) {
+      shared.summaryChanged(summary(s, false));
+    }
   }
 
   // ------------------------------------------------------------------ signing in
@@ -196,17 +227,45 @@ final class FacilitatorDesk {
     if (name.isEmpty()) {
       return;
     }
-    summaries(name.get(), request.getArchived())
-        .thenAccept(
-            list ->
-                c.send(
-                    ServerMessage.newBuilder()
-                        .setRequestId(rid)
-                        .setSessionList(SessionList.newBuilder().addAllSessions(list))
-                        .build()));
+    // only a cluster's list can fail: its database is away
+    answerWhen(
+        c,
+        rid,
+        summaries(name.get(), request.getArchived()),
+        list -> sessionList(rid, list),
+        "the session list cannot be read now: ");
+  }
+
+  /** Sends {@code reply} once {@code done} completes, or UNAVAILABLE: {@code failure} and why. */
+  private static <T> void answerWhen(
+      Connection c,
+      long rid,
+      CompletableFuture<T> done,
+      java.util.function.Function<T, ServerMessage> reply,
+      String failure) {
+    done.whenComplete(
+        (value, error) -> {
+          if (error != null) {
+            c.sendError(rid, ErrorCode.UNAVAILABLE, failure + error.getMessage());
+          } else {
+            c.send(reply.apply(value));
+          }
+        });
+  }
+
+  private static ServerMessage sessionList(long rid, List<SessionSummary> list) {
+    return ServerMessage.newBuilder()
+        .setRequestId(rid)
+        .setSessionList(SessionList.newBuilder().addAllSessions(list))
+        .build();
   }
 
   private CompletableFuture<List<SessionSummary>> summaries(String owner, boolean withArchived) {
+    if (shared != null) {
+      return shared
+          .sessionsOf(owner, owner.equals(FacilitatorAccounts.ADMIN))
+          .thenCompose(listed -> summaries(listed, withArchived));
+    }
     List<CompletableFuture<SessionSummary>> parts = new ArrayList<>();
     java.util.Set<String> listed = new java.util.HashSet<>();
     for (GameSession s : sessions.all()) {
@@ -225,6 +284,50 @@ final class FacilitatorDesk {
         parts.add(CompletableFuture.completedFuture(a.listing(isArchived)));
       }
     }
+    return newestFirst(parts);
+  }
+
+  /**
+   * A cluster's list: the sessions this node serves summed up here and now, the others as their
+   * owners last wrote them; the archive flags as the database holds them.
+   */
+  private CompletableFuture<List<SessionSummary>> summaries(
+      List<SharedDesk.Listed> listed, boolean withArchived) {
+    Map<String, GameSession> here = new java.util.HashMap<>();
+    for (GameSession s : sessions.all()) {
+      here.put(s.id(), s);
+    }
+    List<CompletableFuture<SessionSummary>> parts = new ArrayList<>();
+    for (SharedDesk.Listed l : listed) {
+      if (l.archived() && !withArchived) {
+        continue;
+      }
+      GameSession s = here.get(l.sessionId());
+      if (s != null) {
+        CompletableFuture<SessionSummary> part = new CompletableFuture<>();
+        sessions.onThread(s, () -> part.complete(summary(s, l.archived())));
+        parts.add(part);
+      } else {
+        parts.add(CompletableFuture.completedFuture(elsewhere(l)));
+      }
+    }
+    return newestFirst(parts);
+  }
+
+  /** A session another node serves, as its owner last wrote it. */
+  private static SessionSummary elsewhere(SharedDesk.Listed l) {
+    SessionSummary.Builder b =
+        l.summary() != null
+            ? l.summary().toBuilder()
+            : SessionSummary.newBuilder()
+                .setSessionId(l.sessionId())
+                .setJoinCode(l.joinCode())
+                .setCreatedEpochMs(l.createdEpochMs());
+    return b.setArchived(l.archived()).build();
+  }
+
+  private static CompletableFuture<List<SessionSummary>> newestFirst(
+      List<CompletableFuture<SessionSummary>> parts) {
     return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
         .thenApply(
             v -> {
@@ -284,8 +387,20 @@ final class FacilitatorDesk {
     sessions.onThread(
         s,
         () -> {
-          sessions.admitFacilitatorToken(s, Tokens.hash(token));
-          c.send(opened(rid, s.id(), s.joinCode(), token));
+          String hash = Tokens.hash(token);
+          sessions.admitFacilitatorToken(s, hash);
+          ServerMessage opened = opened(rid, s.id(), s.joinCode(), token);
+          if (shared == null) {
+            c.send(opened);
+            return;
+          }
+          // the token must lead here from any node before the facilitator can use it
+          answerWhen(
+              c,
+              rid,
+              shared.facilitatorTokenAdmitted(s.id(), hash),
+              v -> opened,
+              "the session cannot be opened now: ");
         });
   }
 
@@ -306,24 +421,14 @@ final class FacilitatorDesk {
       return;
     }
     String owner = signedIn.get(c.id());
-    CompletableFuture.runAsync(
-            () -> archived.set(request.getSessionId(), request.getArchived()), slowWork)
-        .thenCompose(v -> summaries(owner, false))
-        .whenComplete(
-            (list, error) -> {
-              if (error != null) {
-                c.sendError(
-                    rid,
-                    ErrorCode.UNAVAILABLE,
-                    "the archive flag cannot be saved: " + error.getMessage());
-              } else {
-                c.send(
-                    ServerMessage.newBuilder()
-                        .setRequestId(rid)
-                        .setSessionList(SessionList.newBuilder().addAllSessions(list))
-                        .build());
-              }
-            });
+    answerWhen(
+        c,
+        rid,
+        CompletableFuture.runAsync(
+                () -> archived.set(request.getSessionId(), request.getArchived()), slowWork)
+            .thenCompose(v -> summaries(owner, false)),
+        list -> sessionList(rid, list),
+        "the archive flag cannot be saved: ");
   }
 
   /** The caller's archived session of that id (no answer is sent when there is none). */

@@ -121,6 +121,10 @@ final class GameSession {
   private final CompletableFuture<Void> openedDurably;
   // Volatile: the facilitators' session list and room links read it from other threads.
   private volatile Phase phase = Phase.LOBBY;
+
+  /** Learns of each live-view push (on this thread): a cluster's desk shares the summary. */
+  private Runnable summaryWatcher = () -> {};
+
   private final String owner;
   private volatile long createdAtMs;
 
@@ -941,7 +945,16 @@ final class GameSession {
     liveViewPushes.changed();
   }
 
+  /**
+   * Runs (on this session's thread) with each live-view push, so at most every
+   * LIVE_VIEW_INTERVAL_MS: the facilitator desk of a cluster shares the session's summary with it.
+   */
+  void watchSummary(Runnable watcher) {
+    summaryWatcher = requireNonNull(watcher, "watcher");
+  }
+
   private void sendLiveView() {
+    summaryWatcher.run();
     for (Member m : members.values()) {
       if (m.role == Role.FACILITATOR) {
         send(m, ServerMessage.newBuilder().setLiveView(views.liveView()));

@@ -209,6 +209,10 @@ public final class SessionManager implements SessionGateway {
     archive.archiveWhenEnded(session);
     archive.archiveWhenLobbyIdle(session);
     session.commands().limitSpectators(limits.maxSpectatorsPerSession());
+    session.watchSummary(() -> desk.summaryChanged(session));
+    if (desk.sharesSummaries()) {
+      registry.run(session, () -> desk.summaryChanged(session));
+    }
   }
 
   /**
@@ -222,10 +226,29 @@ public final class SessionManager implements SessionGateway {
       ArchivedSessions archived,
       Executor slowWork,
       Supplier<String> publicUrl) {
+    useFacilitators(accounts, archived, slowWork, publicUrl, null);
+  }
+
+  /**
+   * The same for a node of a cluster: the desk lists, opens and archives the facilitators' sessions
+   * on every node, and sign-in credentials are good on every node ({@code shared}: null on a single
+   * server).
+   */
+  public void useFacilitators(
+      FacilitatorAccounts accounts,
+      ArchivedSessions archived,
+      Executor slowWork,
+      Supplier<String> publicUrl,
+      SharedDesk shared) {
     this.desk =
         new FacilitatorDesk(
             accounts,
-            new SignIns(FacilitatorDesk.CREDENTIAL_LIFETIME_MS, System::currentTimeMillis),
+            shared == null
+                ? new SignIns(FacilitatorDesk.CREDENTIAL_LIFETIME_MS, System::currentTimeMillis)
+                : SignIns.sealedWith(
+                    shared.credentialKey(),
+                    FacilitatorDesk.CREDENTIAL_LIFETIME_MS,
+                    System::currentTimeMillis),
             adminTokenHash,
             archived,
             slowWork,
@@ -261,7 +284,8 @@ public final class SessionManager implements SessionGateway {
                 session.admitFacilitatorAlias(tokenHash);
                 registry.admitToken(tokenHash, session);
               }
-            });
+            },
+            shared);
   }
 
   // ------------------------------------------------------------------ routing
@@ -282,6 +306,11 @@ public final class SessionManager implements SessionGateway {
   @Override
   public void disconnected(Connection c) {
     router.disconnected(c);
+  }
+
+  @Override
+  public Optional<String> facilitatorPass(Connection c) {
+    return desk.passFor(c);
   }
 
   /**

@@ -41,14 +41,15 @@ import org.quarterdeck.server.cluster.TestDatabase;
 import org.quarterdeck.server.testing.Await;
 
 /**
- * What the cluster tests share: nodes on one test database (in this JVM, or the command line of a
- * node process), clients that are closed with the harness, a session of two teams set up and
- * started, a decision, a Resume that waits while the session moves, and questions to the database.
+ * What the cluster tests share: nodes on one test database (in this JVM, or node processes),
+ * clients that are closed with the harness, a session of two teams set up and started, a decision,
+ * a Resume that waits while the session moves, and questions to the database.
  */
 final class ClusterHarness implements AutoCloseable {
   private final TestDatabase database;
   private final List<QuarterdeckClient> clients = Collections.synchronizedList(new ArrayList<>());
   private final List<Application> nodes = new ArrayList<>();
+  private final List<Process> processes = new ArrayList<>();
 
   ClusterHarness(TestDatabase database) {
     this.database = database;
@@ -71,6 +72,36 @@ final class ClusterHarness implements AutoCloseable {
             .start();
     nodes.add(app);
     return app;
+  }
+
+  /** A node process and the game port it listens on. */
+  record NodeProcess(Process process, URI tcp) {}
+
+  private static final java.util.regex.Pattern TCP_LINE =
+      java.util.regex.Pattern.compile("TCP\\s+(tcp://\\S+)");
+
+  /**
+   * Starts a node process ({@link #nodeCommand}, its log in {@code logs}/ID.log) and waits until it
+   * listens; killed with the harness unless it exited before.
+   */
+  NodeProcess startNode(String id, Path logs, String... more) throws Exception {
+    ProcessBuilder builder =
+        new ProcessBuilder(nodeCommand(id, more))
+            .redirectError(ProcessBuilder.Redirect.appendTo(logs.resolve(id + ".log").toFile()));
+    builder.environment().put("QUARTERDECK_LANG", "en"); // the start line is read in English
+    Process process = builder.start();
+    processes.add(process);
+    java.io.BufferedReader out =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+    for (String line; (line = out.readLine()) != null; ) {
+      java.util.regex.Matcher m = TCP_LINE.matcher(line);
+      if (m.find()) {
+        return new NodeProcess(process, URI.create(m.group(1)));
+      }
+    }
+    throw new AssertionError("node " + id + " exited before listening; see " + logs);
   }
 
   /** Closes a node now (a clean shutdown: it drains), rather than with the harness. */
@@ -290,6 +321,9 @@ final class ClusterHarness implements AutoCloseable {
       clients.forEach(QuarterdeckClient::close);
     }
     nodes.forEach(Application::close);
+    for (Process p : processes) {
+      p.destroyForcibly().waitFor();
+    }
     database.close();
   }
 }

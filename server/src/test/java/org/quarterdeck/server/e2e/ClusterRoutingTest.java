@@ -10,6 +10,9 @@ import static org.quarterdeck.server.e2e.ClusterHarness.join;
 import static org.quarterdeck.server.e2e.ClusterHarness.resume;
 import static org.quarterdeck.server.e2e.ClusterHarness.submit;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.quarterdeck.client.QuarterdeckClient;
 import org.quarterdeck.protocol.v1.ClientMessage;
 import org.quarterdeck.protocol.v1.ErrorCode;
+import org.quarterdeck.protocol.v1.Hello;
 import org.quarterdeck.protocol.v1.JoinSession;
 import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.SessionCreated;
@@ -32,6 +36,8 @@ import org.quarterdeck.protocol.v1.Snapshot;
 import org.quarterdeck.protocol.v1.Spectate;
 import org.quarterdeck.server.Application;
 import org.quarterdeck.server.cluster.TestDatabase;
+import org.quarterdeck.server.net.ConnectionGate;
+import org.quarterdeck.server.testing.Await;
 
 /**
  * Routing on a real PostgreSQL with two nodes in this JVM: a session created on node A is joined,
@@ -123,6 +129,144 @@ class ClusterRoutingTest {
     assertEquals(1, resumed.getSnapshot().getDraftVersion(), "the acknowledged decision");
     assertEquals("node-b", cluster.owner(created.getSessionId()));
     System.out.printf("cluster routing: drain of A to the first Resume on B: %d ms%n", drainMillis);
+  }
+
+  /**
+   * A client relayed by B is counted by A against its own address (127.0.0.5 here), which B names
+   * in a PROXY v2 header, not against B's; a PROXY header from an address that is no node's is not
+   * believed (the connection is closed as a bad frame).
+   */
+  @Test
+  void theOwnerCountsARelayedClientAgainstTheClientsAddress() throws Exception {
+    InetAddress client = InetAddress.getByName("127.0.0.5");
+    URI bTcp = URI.create(nodeB.addresses().tcpUrl());
+    SessionCreated created = create(connect(URI.create(nodeA.addresses().tcpUrl())), 9, 3600);
+    Socket[] joined = {null};
+    // the nodes learn each other's addresses from the leases within a second of starting: until
+    // then a relay may be refused (UNAVAILABLE) and the client tries again
+    Await.until(
+        "a client from 127.0.0.5 joins through B",
+        Duration.ofSeconds(30),
+        () -> {
+          Socket socket = rawClient(client, bTcp);
+          ServerMessage reply =
+              rawCall(
+                  socket,
+                  ClientMessage.newBuilder()
+                      .setRequestId(2)
+                      .setJoinSession(
+                          JoinSession.newBuilder()
+                              .setJoinCode(created.getJoinCode())
+                              .setDisplayName("far away")));
+          if (reply != null && reply.hasJoined()) {
+            joined[0] = socket;
+            return true;
+          }
+          closeQuietly(socket);
+          return false;
+        });
+    ConnectionGate ownersGate = nodeA.server().gate();
+    // (a relay of an earlier try that A refused was counted at B's address, and is closing)
+    Await.until(
+        "A counts the relayed client at the client's address",
+        Duration.ofSeconds(10),
+        () -> ownersGate.openFrom(client) == 1);
+    assertEquals(1, nodeB.server().gate().openFrom(client), "B counts it too: it came to B");
+    joined[0].close();
+    Await.until(
+        "A lets the relayed client's count go",
+        Duration.ofSeconds(10),
+        () -> ownersGate.openFrom(client) == 0);
+
+    // 127.0.0.5 is no node: a PROXY header from it is not read as one (its bytes are frames, which
+    // A takes or refuses as any client's), and the connection counts at 127.0.0.5
+    InetAddress named = InetAddress.getByName("203.0.113.9");
+    try (Socket liar = new Socket()) {
+      liar.bind(new InetSocketAddress(client, 0));
+      liar.connect(
+          new InetSocketAddress("127.0.0.1", URI.create(nodeA.addresses().tcpUrl()).getPort()));
+      liar.setSoTimeout(10_000);
+      liar.getOutputStream().write(proxyV2("203.0.113.9", 4_000));
+      ClientMessage.newBuilder()
+          .setRequestId(1)
+          .setHello(Hello.newBuilder().addProtocolVersions(1))
+          .build()
+          .writeDelimitedTo(liar.getOutputStream());
+      liar.getOutputStream().flush();
+      ServerMessage m;
+      do {
+        m = ServerMessage.parseDelimitedFrom(liar.getInputStream());
+      } while (m != null && !m.hasWelcome());
+      assertEquals(0, ownersGate.openFrom(named), "the header named 203.0.113.9: not believed");
+      if (m != null) {
+        assertEquals(1, ownersGate.openFrom(client), "counted at its own address");
+      }
+    }
+  }
+
+  /** A PROXY v2 header naming {@code address}:{@code port} as the client. */
+  private static byte[] proxyV2(String address, int port) {
+    io.netty.channel.embedded.EmbeddedChannel encoder =
+        new io.netty.channel.embedded.EmbeddedChannel(
+            io.netty.handler.codec.haproxy.HAProxyMessageEncoder.INSTANCE);
+    encoder.writeOutbound(
+        new io.netty.handler.codec.haproxy.HAProxyMessage(
+            io.netty.handler.codec.haproxy.HAProxyProtocolVersion.V2,
+            io.netty.handler.codec.haproxy.HAProxyCommand.PROXY,
+            io.netty.handler.codec.haproxy.HAProxyProxiedProtocol.TCP4,
+            address,
+            "127.0.0.1",
+            port,
+            7777));
+    io.netty.buffer.ByteBuf out = encoder.readOutbound();
+    byte[] bytes = io.netty.buffer.ByteBufUtil.getBytes(out);
+    out.release();
+    return bytes;
+  }
+
+  /** A TCP connection to {@code node} from {@code from}, past its Hello. */
+  private static Socket rawClient(InetAddress from, URI node) {
+    try {
+      Socket socket = new Socket();
+      socket.bind(new InetSocketAddress(from, 0));
+      socket.connect(new InetSocketAddress(node.getHost(), node.getPort()), 5_000);
+      socket.setSoTimeout(15_000);
+      ServerMessage welcome =
+          rawCall(
+              socket,
+              ClientMessage.newBuilder()
+                  .setRequestId(1)
+                  .setHello(Hello.newBuilder().addProtocolVersions(1).setClientName("raw")));
+      assertTrue(welcome != null && welcome.hasWelcome(), "welcomed: " + welcome);
+      return socket;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Sends one envelope and reads until the answer to it; null when the connection closed. */
+  private static ServerMessage rawCall(Socket socket, ClientMessage.Builder message) {
+    try {
+      ClientMessage m = message.build();
+      m.writeDelimitedTo(socket.getOutputStream());
+      socket.getOutputStream().flush();
+      while (true) {
+        ServerMessage reply = ServerMessage.parseDelimitedFrom(socket.getInputStream());
+        if (reply == null || reply.getRequestId() == m.getRequestId()) {
+          return reply;
+        }
+      }
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (java.io.IOException ignored) {
+      // closing a test socket
+    }
   }
 
   /** Hello and Resume as JSON text frames; the text of the Resume's answer. */

@@ -33,6 +33,19 @@ class TrustedProxiesTest {
   }
 
   @Test
+  void peersMayNameAClientButATrustedProxyMust() throws Exception {
+    java.util.Set<java.net.InetAddress> nodes =
+        java.util.Set.of(java.net.InetAddress.getByName("10.0.0.11"));
+    TrustedProxies proxies = TrustedProxies.parse("10.0.0.5").withPeers(nodes::contains);
+    assertTrue(proxies.peer(at("10.0.0.11")));
+    assertFalse(proxies.trusts(at("10.0.0.11")), "a peer's header is not required");
+    assertFalse(proxies.peer(at("10.0.0.12")));
+    assertFalse(proxies.peer(at("10.0.0.5")), "the proxy's header stays required");
+    assertTrue(proxies.trusts(at("10.0.0.5")));
+    assertFalse(TrustedProxies.none().peer(at("10.0.0.11")));
+  }
+
+  @Test
   void namesAndBadPrefixesAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> TrustedProxies.parse("proxy.example"));
     assertThrows(IllegalArgumentException.class, () -> TrustedProxies.parse("10.0.0.0/33"));

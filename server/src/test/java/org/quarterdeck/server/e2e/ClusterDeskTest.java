@@ -1,0 +1,193 @@
+package org.quarterdeck.server.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quarterdeck.server.e2e.ClusterHarness.call;
+import static org.quarterdeck.server.e2e.ClusterHarness.create;
+import static org.quarterdeck.server.e2e.ClusterHarness.join;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.quarterdeck.client.QuarterdeckClient;
+import org.quarterdeck.protocol.v1.ArchiveSession;
+import org.quarterdeck.protocol.v1.ClientMessage;
+import org.quarterdeck.protocol.v1.ListSessions;
+import org.quarterdeck.protocol.v1.OpenSession;
+import org.quarterdeck.protocol.v1.Phase;
+import org.quarterdeck.protocol.v1.ServerMessage;
+import org.quarterdeck.protocol.v1.SessionCreated;
+import org.quarterdeck.protocol.v1.SessionSummary;
+import org.quarterdeck.protocol.v1.SignIn;
+import org.quarterdeck.server.cluster.TestDatabase;
+import org.quarterdeck.server.e2e.ClusterHarness.NodeProcess;
+import org.quarterdeck.server.facilitator.FacilitatorAccounts;
+import org.quarterdeck.server.testing.Await;
+
+/**
+ * The facilitator desk across two node processes on a real PostgreSQL: a facilitator signed in
+ * through node A lists their sessions on A and on B (not another facilitator's), B's with the
+ * phase, turn and people B wrote; opens B's session through A (the fresh facilitator token resumes
+ * through A); archives it through A; both nodes then list it archived. B is killed (SIGKILL), A
+ * takes its sessions over, and A's list still shows the session once, still archived.
+ */
+class ClusterDeskTest {
+  private static final String PASSWORD = "correct horse battery";
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  private ClusterHarness cluster;
+
+  @TempDir Path dir;
+
+  @BeforeEach
+  void start() throws Exception {
+    cluster = new ClusterHarness(TestDatabase.create());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void aFacilitatorOnOneNodeListsOpensAndArchivesSessionsOfEveryNode() throws Exception {
+    Path accounts = dir.resolve("facilitators.txt");
+    FacilitatorAccounts.put(accounts, "alice", PASSWORD.toCharArray(), 1_000);
+    FacilitatorAccounts.put(accounts, "bob", PASSWORD.toCharArray(), 1_000);
+    NodeProcess a = node("node-a", accounts);
+    NodeProcess b = node("node-b", accounts);
+
+    // alice signs in through A; the credential is good on B as well
+    QuarterdeckClient aliceOnA = cluster.connect(a.tcp());
+    String credential =
+        signIn(aliceOnA, SignIn.newBuilder().setName("alice").setPassword(PASSWORD));
+    SessionCreated onA = create(aliceOnA, 11, 3600);
+    SessionCreated onB = create(signedIn(b.tcp(), credential), 12, 3600);
+    QuarterdeckClient bobOnB = cluster.connect(b.tcp());
+    signIn(bobOnB, SignIn.newBuilder().setName("bob").setPassword(PASSWORD));
+    SessionCreated bobs = create(bobOnB, 13, 3600);
+    assertEquals("node-a", cluster.owner(onA.getSessionId()));
+    assertEquals("node-b", cluster.owner(onB.getSessionId()));
+    assertEquals("node-b", cluster.owner(bobs.getSessionId()));
+
+    // a player joins B's session and it starts: A's list shows what B wrote of it
+    String player = join(cluster.connect(b.tcp()), onB.getJoinCode(), 0);
+    ClusterHarness.start(cluster.connect(b.tcp()), onB);
+    Await.until(
+        "A's list shows B's session playing turn 1 with one person",
+        PATIENCE,
+        () -> {
+          SessionSummary s;
+          try {
+            s = find(list(aliceOnA, false), onB.getSessionId());
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+          return s != null
+              && s.getPhase() == Phase.TURN_OPEN
+              && s.getTurn() == 1
+              && s.getPeople() == 1;
+        });
+    List<SessionSummary> listed = list(aliceOnA, false);
+    assertEquals(Set.of(onA.getSessionId(), onB.getSessionId()), ids(listed), "alice's, not bob's");
+    SessionSummary fromB = find(listed, onB.getSessionId());
+    assertEquals(onB.getJoinCode(), fromB.getJoinCode());
+    assertEquals(2, fromB.getTeams());
+    assertEquals(Phase.LOBBY, find(listed, onA.getSessionId()).getPhase());
+
+    // B's session opened through A: the fresh facilitator token resumes through A (served by B)
+    ServerMessage opened =
+        call(
+            signedIn(a.tcp(), credential),
+            ClientMessage.newBuilder()
+                .setOpenSession(OpenSession.newBuilder().setSessionId(onB.getSessionId())));
+    assertTrue(opened.hasSessionCreated(), "opened through A: " + opened);
+    assertEquals(onB.getJoinCode(), opened.getSessionCreated().getJoinCode());
+    assertEquals(
+        Phase.TURN_OPEN,
+        ClusterHarness.resume(
+                cluster.connect(a.tcp()), opened.getSessionCreated().getFacilitatorToken())
+            .getPhase());
+
+    // archived through A; the answer is the list without it
+    ServerMessage archived =
+        call(
+            signedIn(a.tcp(), credential),
+            ClientMessage.newBuilder()
+                .setArchiveSession(
+                    ArchiveSession.newBuilder()
+                        .setSessionId(onB.getSessionId())
+                        .setArchived(true)));
+    assertTrue(archived.hasSessionList(), "archived through A: " + archived);
+    assertEquals(Set.of(onA.getSessionId()), ids(archived.getSessionList().getSessionsList()));
+
+    // both nodes list it archived
+    for (URI node : List.of(a.tcp(), b.tcp())) {
+      QuarterdeckClient desk = signedIn(node, credential);
+      assertEquals(Set.of(onA.getSessionId()), ids(list(desk, false)), "through " + node);
+      assertTrue(find(list(desk, true), onB.getSessionId()).getArchived(), "through " + node);
+    }
+
+    // B dies: A takes its sessions over, and its list shows the session once, still archived
+    b.process().destroyForcibly().waitFor();
+    assertTrue(cluster.resumeUntilServed(a.tcp(), player).hasSnapshot());
+    assertEquals("node-a", cluster.owner(onB.getSessionId()));
+    List<SessionSummary> afterwards = list(signedIn(a.tcp(), credential), true);
+    assertEquals(
+        2,
+        afterwards.size(),
+        "each session once: " + afterwards.stream().map(SessionSummary::getSessionId).toList());
+    assertEquals(Set.of(onA.getSessionId(), onB.getSessionId()), ids(afterwards));
+    SessionSummary moved = find(afterwards, onB.getSessionId());
+    assertTrue(moved.getArchived());
+    assertEquals(Phase.TURN_OPEN, moved.getPhase());
+  }
+
+  private NodeProcess node(String id, Path accounts) throws Exception {
+    return cluster.startNode(
+        id, dir, "--http-port", "0", "--tcp-port", "0", "--facilitators", accounts.toString());
+  }
+
+  /** Signs in; the credential. */
+  private static String signIn(QuarterdeckClient c, SignIn.Builder how) throws Exception {
+    ServerMessage reply = call(c, ClientMessage.newBuilder().setSignIn(how));
+    assertTrue(reply.hasSignedIn(), "signed in: " + reply);
+    return reply.getSignedIn().getCredential();
+  }
+
+  /** A new connection to {@code node}, signed in with {@code credential}. */
+  private QuarterdeckClient signedIn(URI node, String credential) throws Exception {
+    QuarterdeckClient c = cluster.connect(node);
+    signIn(c, SignIn.newBuilder().setCredential(credential));
+    return c;
+  }
+
+  private static List<SessionSummary> list(QuarterdeckClient c, boolean archived) throws Exception {
+    ServerMessage reply =
+        call(
+            c,
+            ClientMessage.newBuilder()
+                .setListSessions(ListSessions.newBuilder().setArchived(archived)));
+    assertTrue(reply.hasSessionList(), "listed: " + reply);
+    return reply.getSessionList().getSessionsList();
+  }
+
+  private static SessionSummary find(List<SessionSummary> list, String sessionId) {
+    return list.stream().filter(s -> s.getSessionId().equals(sessionId)).findFirst().orElse(null);
+  }
+
+  private static Set<String> ids(List<SessionSummary> list) {
+    Set<String> ids = new TreeSet<>();
+    list.forEach(s -> ids.add(s.getSessionId()));
+    return ids;
+  }
+}
