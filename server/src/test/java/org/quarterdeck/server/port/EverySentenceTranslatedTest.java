@@ -53,6 +53,9 @@ class EverySentenceTranslatedTest {
           Map.entry("e.message()", "a FrameError written at a typed site in net/"),
           Map.entry("message", "a sentence passed on by the method's caller, a typed site"),
           Map.entry("why", "FacilitatorDesk.refuse's callers, scanned as refuse(...) sites"),
+          Map.entry(
+              "failure + error.getMessage()",
+              "FacilitatorDesk.answerWhen's callers: facilitator.archive, facilitator.open-later"),
           Map.entry("shape.get().message()", "DecisionShape, worded as the decision.* patterns"),
           Map.entry("rejection.code() + \": \" + rejection.message()", "the engine's Verdicts"),
           // Known gaps, English where no pattern happens to match: an exception's message from
