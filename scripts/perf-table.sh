@@ -22,7 +22,7 @@
 # configuration (estimated), plus the build and the two JMH rows; every generator run is bounded by
 # `timeout`.
 # Environment: SERVER_JAVA_OPTS (default below), LOAD_JAVA_OPTS, ECHO_JAVA_OPTS, SKIP_BUILD=1,
-# NICE (e.g. 19), RATES (the decisions ladder, default 1000,5000,10000,15000),
+# NICE (e.g. 19), RATES (the decisions ladder, default 1000,2500,5000,7500,10000,12500,15000),
 # SERVER_JAVA (the server's java, e.g. a JDK 21+ for generational ZGC; default: java on PATH).
 # FSYNC (serve's --fsync for every row, default batch) and SERVE_FLAGS (more serve flags for every
 # row, e.g. '--max-open-logs 4096'): to see what the disk costs a row; the table names both.
@@ -182,7 +182,7 @@ step=10
 warm=5
 hold=300
 [ $quick = 1 ] && { step=5; warm=5; hold=60; }
-rates=${RATES:-1000,5000,10000,15000}
+rates=${RATES:-1000,2500,5000,7500,10000,12500,15000}
 
 for config in $configs; do
   if [ "$config" = pinned ]; then scpu=0; gcpu=1; else scpu=""; gcpu=""; fi

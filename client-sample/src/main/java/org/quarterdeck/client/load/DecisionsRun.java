@@ -23,15 +23,37 @@ final class DecisionsRun {
       Map<Stats.ErrorKind, Long> errors,
       Histogram latency,
       double throughput,
-      boolean sustained) {}
+      boolean sustained,
+      CpuPerDecision cpu) {}
+
+  /**
+   * Process CPU time over a step (its sends, its answers and their wait) divided by the decisions
+   * accepted, in microseconds; -1 when a process's time is unknown. The figure the two cores' other
+   * work disturbs least: latency moves with whoever else runs, CPU per decision much less.
+   */
+  record CpuPerDecision(double serverMicros, double generatorMicros) {
+    static CpuPerDecision of(long serverNanos, long generatorNanos, long accepted) {
+      return new CpuPerDecision(micros(serverNanos, accepted), micros(generatorNanos, accepted));
+    }
+
+    private static double micros(long nanos, long accepted) {
+      return nanos < 0 || accepted == 0 ? -1 : nanos / 1000.0 / accepted;
+    }
+  }
 
   private final LoadOptions options;
   private final Stats stats;
   private final PrintStream out;
   private final Texts texts;
+  private final ServerProbe target;
 
-  DecisionsRun(LoadOptions options, Stats stats, PrintStream out, Texts texts) {
+  /**
+   * @param target the process answering the decisions, for its CPU time (pid 0: not measured)
+   */
+  DecisionsRun(
+      LoadOptions options, Stats stats, PrintStream out, Texts texts, ServerProbe target) {
     this.texts = requireNonNull(texts, "texts");
+    this.target = requireNonNull(target, "target");
     this.options = options;
     this.stats = stats;
     this.out = out;
@@ -63,6 +85,9 @@ final class DecisionsRun {
               Percentiles.of(step.latency(), texts),
               Stats.describe(step.errors(), texts),
               step.sustained() ? "" : texts.say("decisions.notSustained")));
+      out.print(
+          texts.say(
+              "decisions.cpu", name, micros(step.cpu().serverMicros()), micros(step.cpu().generatorMicros())));
       out.flush();
       boolean listed = i < options.rates().size();
       if (!step.sustained() && !listed) {
@@ -82,13 +107,26 @@ final class DecisionsRun {
     return steps.stream().filter(Step::sustained).mapToInt(Step::rate).max().orElse(0);
   }
 
+  private String micros(double value) {
+    return value < 0 ? texts.say("decisions.cpuUnknown") : texts.format("%.1f", value);
+  }
+
   private Step step(List<LoadConnection> targets, int rate) {
     stats.reset();
+    long serverCpu = target.cpuNanos();
+    long ownCpu = ServerProbe.ownCpuNanos();
     long start = System.nanoTime();
     long scheduled = Pacer.run(targets, rate, options.stepDuration());
     long unanswered = drain();
     Histogram latency = stats.takeInterval();
     long accepted = stats.accepted.sum();
+    long serverCpuAfter = target.cpuNanos();
+    long ownCpuAfter = ServerProbe.ownCpuNanos();
+    CpuPerDecision cpu =
+        CpuPerDecision.of(
+            serverCpu < 0 || serverCpuAfter < 0 ? -1 : serverCpuAfter - serverCpu,
+            ownCpu < 0 || ownCpuAfter < 0 ? -1 : ownCpuAfter - ownCpu,
+            accepted);
     if (unanswered > 0) {
       stats.error("error.unanswered", options.timeout().toSeconds(), unanswered);
     }
@@ -101,7 +139,7 @@ final class DecisionsRun {
             && throughput >= 0.95 * rate
             && latency.getTotalCount() > 0
             && Percentiles.p99Ms(latency) <= options.sustainP99Ms();
-    return new Step(rate, scheduled, accepted, errors, latency, throughput, sustained);
+    return new Step(rate, scheduled, accepted, errors, latency, throughput, sustained, cpu);
   }
 
   /** Waits until every decision sent got an answer; returns how many did not in time. */

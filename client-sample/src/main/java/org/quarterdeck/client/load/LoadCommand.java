@@ -239,7 +239,7 @@ public final class LoadCommand implements Callable<Integer> {
                 fleet.players.size() - targets.size(),
                 fleet.facilitators.size(),
                 (double) o.rates().get(o.rates().size() - 1) / targets.size()));
-        run = new DecisionsRun(o, stats, out, t);
+        run = new DecisionsRun(o, stats, out, t, probe);
         List<DecisionsRun.Step> steps = run.ladder("server", targets, true);
         serverCeiling = DecisionsRun.highestSustained(steps);
         clean = steps.stream().allMatch(s -> s.errors().isEmpty());
@@ -270,7 +270,8 @@ public final class LoadCommand implements Callable<Integer> {
           connector.connect(c).get(o.timeout().toMillis(), TimeUnit.MILLISECONDS);
         }
         out.print(t.say("decisions.echo", echoes.size()));
-        run = new DecisionsRun(o, stats, out, t);
+        // the echo server's CPU is not measured (its pid is not known here): the generator's is
+        run = new DecisionsRun(o, stats, out, t, new ServerProbe(0));
         int echoCeiling = DecisionsRun.highestSustained(run.ladder("echo", echoes, true));
         out.print(t.say("decisions.echoCeiling", echoCeiling));
         if (o.server() != null && echoCeiling > 0) {

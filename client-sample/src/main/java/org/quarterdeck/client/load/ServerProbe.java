@@ -1,6 +1,7 @@
 package org.quarterdeck.client.load;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,7 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a local server's memory: heap in use after a full GC ({@code jcmd PID GC.run}, then {@code
- * GC.heap_info}) and resident set size ({@code /proc/PID/status} VmRSS).
+ * GC.heap_info}) and resident set size ({@code /proc/PID/status} VmRSS), and its CPU time.
  */
 final class ServerProbe {
   private static final Pattern USED = Pattern.compile("used (\\d+)K");
@@ -22,6 +23,12 @@ final class ServerProbe {
       return t.say("memory", heapUsedBytes / 1048576.0, rssBytes / 1048576.0);
     }
   }
+
+  /** utime and stime in /proc/PID/stat, counted from the field after the command name. */
+  private static final int USER_TIME = 11;
+
+  private static final int SYSTEM_TIME = 12;
+  private static final long TICKS_PER_SECOND = 100;
 
   private final long pid;
 
@@ -67,6 +74,34 @@ final class ServerProbe {
     } catch (IOException e) {
       return -1;
     }
+  }
+
+  /**
+   * The server process's CPU time so far (user + system, every thread: event loops, store, GC, JIT)
+   * from {@code /proc/PID/stat}, in nanoseconds; -1 when unknown. The kernel counts it in ticks of
+   * 1/100 s (USER_HZ), so a step of several seconds is needed for a figure per decision.
+   */
+  long cpuNanos() {
+    if (!enabled()) {
+      return -1;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // the command name, in parentheses, may hold spaces: count fields after its closing one
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+      long ticks = Long.parseLong(f[USER_TIME]) + Long.parseLong(f[SYSTEM_TIME]);
+      return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** This process's (the generator's) CPU time so far, in nanoseconds; -1 when unknown. */
+  static long ownCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime()
+        : -1;
   }
 
   private String jcmd(String command) throws IOException, InterruptedException {

@@ -102,6 +102,12 @@ class LoadGeneratorTest {
     assertTrue(samples.find(), "an echo step with a histogram: " + run.out());
     assertEquals(80, Integer.parseInt(samples.group(1)), run.out());
     assertTrue(run.out().contains("errors {}"), run.out());
+    // no --server-pid here (the server runs in this JVM): the generator's own CPU only
+    assertTrue(
+        run.out()
+            .matches(
+                "(?s).*server CPU per decision accepted: server \\? µs, generator \\d+\\.\\d µs.*"),
+        run.out());
     // Whether a step counts as sustained depends on latency, so on how busy the machine is: the
     // test asserts only that both ceilings, and the ratio when the echo has one, are reported.
     assertTrue(
