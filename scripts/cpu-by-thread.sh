@@ -27,7 +27,8 @@ snapshot() { # prints "tid name ticks" per thread
 
 before=$(mktemp)
 after=$(mktemp)
-trap 'rm -f "$before" "$after"' EXIT
+names=$(mktemp)
+trap 'rm -f "$before" "$after" "$names"' EXIT
 # the whole machine's busy time (every process and kernel thread: the file system's journal, the
 # loopback network's soft interrupts), to compare with when nothing else runs
 machine() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
@@ -36,9 +37,16 @@ snapshot >"$before"
 sleep "$seconds"
 snapshot >"$after"
 m1=$(machine)
+# the kernel keeps 15 characters of a thread's name; a JVM's thread dump has them whole
+if command -v jcmd >/dev/null; then
+  jcmd "$pid" Thread.print 2>/dev/null |
+    awk -F'"' '/ nid=0x/ { n = $2; gsub(/ /, "_", n); match($0, / nid=0x[0-9a-f]+/); print substr($0, RSTART + 7, RLENGTH - 7), n }' |
+    while read -r hex name; do echo "$((16#$hex)) $name"; done >"$names" || true
+fi
 awk -v hz="$hz" -v s="$seconds" -v d="$decisions" -v machine=$((m1 - m0)) '
-  NR == FNR { was[$1] = $3; next }
-  { kind = $2; gsub(/[0-9]+/, "#", kind); used[kind] += $3 - (($1 in was) ? was[$1] : 0) }
+  FILENAME == ARGV[1] { whole[$1] = $2; next }
+  FILENAME == ARGV[2] { was[$1] = $3; next }
+  { kind = ($1 in whole) ? whole[$1] : $2; gsub(/[0-9]+/, "#", kind); used[kind] += $3 - (($1 in was) ? was[$1] : 0) }
   END {
     for (k in used) total += used[k]
     printf "CPU over %d s: %.2f s (%.2f cores); the whole machine: %.2f s (%.2f cores)", s, total / hz, total / hz / s, machine / hz, machine / hz / s
@@ -49,4 +57,4 @@ awk -v hz="$hz" -v s="$seconds" -v d="$decisions" -v machine=$((m1 - m0)) '
       if (d > 0) line = line sprintf("  %7.1f us/decision", 1e6 * used[k] / hz / d)
       print line "  " k
     }
-  }' "$before" "$after" | { IFS= read -r header; echo "$header"; sort -rn; }
+  }' "$names" "$before" "$after" | { IFS= read -r header; echo "$header"; sort -rn; }

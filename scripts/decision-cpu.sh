@@ -74,7 +74,7 @@ sleep 7
 scripts/cpu-by-thread.sh "$server_pid" $((seconds - 6)) $((rate * (seconds - 6))) >"$out/threads.txt" || true
 wait "$load_pid" || true
 {
-  grep -E '^  (server|cpu) |CPU per decision' "$out/load.log" || cat "$out/load.log"
+  grep -E '^(server|echo) +[0-9]+/s|CPU per decision' "$out/load.log" || cat "$out/load.log"
   echo "server threads over $((seconds - 6)) s of the step (us/decision at the offered rate):"
   cat "$out/threads.txt"
   awk '/Pause Young/ { n++; sub(/ms$/, "", $NF); t = $NF + 0; if (t > m) m = t } END { printf "young pauses in the run: %d, longest %.1f ms\n", n, m }' "$out/gc.log"
