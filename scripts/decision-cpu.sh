@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # CPU per decision on the decision path: a fresh server (serve --fsync batch, loopback, ports the
-# kernel chooses, as scripts/perf-table.sh starts it) takes decisions at one fixed rate, and the
-# generator prints, per step, the process CPU time of the server and of itself divided by the
-# decisions accepted; meanwhile scripts/cpu-by-thread.sh splits the server's CPU by thread kind
+# kernel chooses, as scripts/perf-table.sh starts it) takes decisions at one fixed rate for two
+# steps (the first warms up), and the generator prints, per step, the process CPU time of the
+# server and of itself divided by the decisions accepted; meanwhile scripts/cpu-by-thread.sh splits
+# the server's CPU in the second step by thread kind
 # (event loops, store writer, fsync pool, acknowledgements, GC, JIT). CPU time is far less
 # disturbed than latency by other work on a shared machine. See docs/performance.md, "CPU per
 # decision".
@@ -61,16 +62,17 @@ ws_url=$(awk '$1 == "WebSocket" { print $2; exit }' "$out/server.log")
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out/summary.txt"
 # shellcheck disable=SC2086
 "${nice_cmd[@]}" java $LOAD_JAVA_OPTS -jar "$CLIENT_JAR" load --server "$ws_url" \
-  --server-pid "$server_pid" --workload decisions --players 800 --sessions 200 --rates "$rate" \
+  --server-pid "$server_pid" --workload decisions --players 800 --sessions 200 --rates "$rate,$rate" \
   --step-seconds "$seconds" --warmup-seconds 5 --ceiling-steps 0 --source-addresses 16 \
   --timeout-seconds 60 >"$out/load.log" 2>&1 &
 load_pid=$!
-# the step starts after setup and the 5-s warm-up: split the middle of it by thread
-until grep -q '^server: [0-9]* connections' "$out/load.log" 2>/dev/null; do
+# Two steps at the rate: the first warms the JIT compiler up (it still compiles through the first
+# seconds at a new rate), the second is the figure. Split the second by thread.
+until grep -qE '^server +[0-9]+/s' "$out/load.log" 2>/dev/null; do
   kill -0 "$load_pid" 2>/dev/null || break
   sleep 0.2
 done
-sleep 7
+sleep 3
 scripts/cpu-by-thread.sh "$server_pid" $((seconds - 6)) $((rate * (seconds - 6))) >"$out/threads.txt" || true
 wait "$load_pid" || true
 {

@@ -50,8 +50,7 @@ final class DecisionsRun {
   /**
    * @param target the process answering the decisions, for its CPU time (pid 0: not measured)
    */
-  DecisionsRun(
-      LoadOptions options, Stats stats, PrintStream out, Texts texts, ServerProbe target) {
+  DecisionsRun(LoadOptions options, Stats stats, PrintStream out, Texts texts, ServerProbe target) {
     this.texts = requireNonNull(texts, "texts");
     this.target = requireNonNull(target, "target");
     this.options = options;
@@ -87,7 +86,10 @@ final class DecisionsRun {
               step.sustained() ? "" : texts.say("decisions.notSustained")));
       out.print(
           texts.say(
-              "decisions.cpu", name, micros(step.cpu().serverMicros()), micros(step.cpu().generatorMicros())));
+              "decisions.cpu",
+              name,
+              micros(step.cpu().serverMicros()),
+              micros(step.cpu().generatorMicros())));
       out.flush();
       boolean listed = i < options.rates().size();
       if (!step.sustained() && !listed) {

@@ -1,6 +1,8 @@
 package org.quarterdeck.client.load;
 
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
 import com.google.protobuf.util.JsonFormat;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,6 +10,7 @@ import io.netty.handler.codec.MessageToMessageCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.io.IOException;
 import java.util.List;
 import org.quarterdeck.protocol.v1.ClientMessage;
 import org.quarterdeck.protocol.v1.ServerMessage;
@@ -32,15 +35,31 @@ final class LoadCodec extends MessageToMessageCodec<WebSocketFrame, ClientMessag
 
   @Override
   protected void encode(ChannelHandlerContext ctx, ClientMessage msg, List<Object> out)
-      throws InvalidProtocolBufferException {
+      throws IOException {
     if (json) {
       out.add(new TextWebSocketFrame(PRINTER.print(msg)));
       return;
     }
-    byte[] bytes = msg.toByteArray();
-    ByteBuf buf = ctx.alloc().buffer(bytes.length);
-    buf.writeBytes(bytes);
-    out.add(new BinaryWebSocketFrame(buf));
+    out.add(new BinaryWebSocketFrame(serialized(ctx, msg)));
+  }
+
+  /** The envelope written straight into a pooled buffer: no {@code byte[]} per message. */
+  static ByteBuf serialized(ChannelHandlerContext ctx, MessageLite msg) throws IOException {
+    int size = msg.getSerializedSize();
+    ByteBuf buf = ctx.alloc().buffer(size);
+    try {
+      CodedOutputStream coded =
+          buf.hasArray()
+              ? CodedOutputStream.newInstance(buf.array(), buf.arrayOffset(), size)
+              : CodedOutputStream.newInstance(buf.nioBuffer(0, size));
+      msg.writeTo(coded);
+      coded.checkNoSpaceLeft();
+      buf.writerIndex(size);
+      return buf;
+    } catch (IOException | RuntimeException e) {
+      buf.release();
+      throw e;
+    }
   }
 
   @Override

@@ -54,6 +54,9 @@ final class LoadConnection extends SimpleChannelInboundHandler<ServerMessage> {
   // The open turn's act ids, read once per turn: a decision is built thousands of times a second
   // and the generator's own allocation competes with the server's on a shared machine.
   private List<String> acts = List.of(ECHO_ACTS);
+  // The decisions this seat cycles through (they depend on the version modulo the number of acts),
+  // built once per turn instead of once per revision.
+  private Decision[] decisions;
   private int nextVersion = 1;
   private volatile boolean closing;
   volatile boolean autoSubmit;
@@ -146,8 +149,19 @@ final class LoadConnection extends SimpleChannelInboundHandler<ServerMessage> {
                 SubmitDecision.newBuilder()
                     .setTurn(open.getTurn())
                     .setVersion(version)
-                    .setDecision(decision(acts, open.getFreeHours(), team, version)))
+                    .setDecision(decision(version)))
             .build());
+  }
+
+  private Decision decision(int version) {
+    if (decisions == null) {
+      decisions = new Decision[acts.size()];
+    }
+    int slot = version % decisions.length;
+    if (decisions[slot] == null) {
+      decisions[slot] = decision(acts, open.getFreeHours(), team, version);
+    }
+    return decisions[slot];
   }
 
   /**
@@ -246,6 +260,7 @@ final class LoadConnection extends SimpleChannelInboundHandler<ServerMessage> {
       case TURN_OPENED -> {
         boolean newTurn = open == null || open.getTurn() != m.getTurnOpened().getTurn();
         open = m.getTurnOpened();
+        decisions = null;
         if (open.getActsCount() > 0) {
           acts = open.getActsList().stream().map(a -> a.getId()).toList();
         }

@@ -45,14 +45,18 @@ final class EventLogJournal implements SessionJournal {
   }
 
   @Override
-  public synchronized CompletableFuture<Void> append(SessionRecord record) {
+  public CompletableFuture<Void> append(SessionRecord record) {
+    return append(record, record.toByteArray());
+  }
+
+  @Override
+  public synchronized CompletableFuture<Void> append(SessionRecord record, byte[] bytes) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     if (broken) {
       done.completeExceptionally(
           new IllegalStateException("an earlier record of this session could not be saved"));
       return done;
     }
-    byte[] bytes = record.toByteArray();
     long sequence = next++;
     if (log == null && createFailure == null) {
       waiting.add(new Object[] {bytes, done, sequence});

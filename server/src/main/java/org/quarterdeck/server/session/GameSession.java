@@ -630,9 +630,18 @@ final class GameSession {
     return b.build();
   }
 
+  /** Counted, not built from {@link #progress()}: it runs after every decision. */
   private boolean everyoneSubmitted() {
-    SubmissionProgress p = progress();
-    return p.getExpected() > 0 && p.getSubmitted() == p.getExpected();
+    int expected = 0;
+    for (SeatState s : seats) {
+      if (s.human()) {
+        expected++;
+        if (s.wireDecision == null) {
+          return false;
+        }
+      }
+    }
+    return expected > 0;
   }
 
   /**
@@ -1068,15 +1077,18 @@ final class GameSession {
       return CompletableFuture.completedFuture(null);
     }
     SessionRecord built = record.setAtMs(clock.nowMillis()).build();
-    records.add(built);
-    CompletableFuture<Void> written = journal.append(built);
+    // serialized once: the history keeps these bytes and the journal stores them
+    byte[] serialized = built.toByteArray();
+    records.add(serialized, built.getAtMs());
+    CompletableFuture<Void> written = journal.append(built, serialized);
     outbox.recorded(written);
     return written;
   }
 
   /**
    * Every record of this session so far, oldest first (the log, as this session wrote it), parsed
-   * anew from the serialized history: for replays, exports and rebuilds, not for the live game.
+   * from the serialized history (only those written since the last call, while the collector keeps
+   * that call's): for replays, exports and rebuilds, not for the live game.
    */
   List<SessionRecord> records() {
     return records.list();

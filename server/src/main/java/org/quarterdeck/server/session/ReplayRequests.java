@@ -7,6 +7,7 @@ import org.quarterdeck.protocol.v1.Replay;
 import org.quarterdeck.protocol.v1.ReplayFrame;
 import org.quarterdeck.protocol.v1.Role;
 import org.quarterdeck.protocol.v1.ServerMessage;
+import org.quarterdeck.protocol.v1.SessionRecord;
 import org.quarterdeck.protocol.v1.WhatIf;
 import org.quarterdeck.protocol.v1.WhatIfChange;
 import org.quarterdeck.protocol.v1.WhatIfResult;
@@ -111,10 +112,11 @@ final class ReplayRequests {
 
   static String export(GameSession s, SessionManager.ExportFormat format)
       throws Reenactment.ReenactmentException {
-    List<ReplayFrame> frames = new Reenactment(Timeline.of(s.records())).actual();
+    List<SessionRecord> records = s.records();
+    List<ReplayFrame> frames = new Reenactment(Timeline.of(records)).actual();
     return switch (format) {
       case CSV -> Export.csv(s.id(), frames, s.game().rules().acts());
-      case JSON -> Export.json(s.id(), frames, s.records());
+      case JSON -> Export.json(s.id(), frames, records);
     };
   }
 }

@@ -11,6 +11,15 @@ public interface SessionJournal {
   CompletableFuture<Void> append(SessionRecord record);
 
   /**
+   * Appends a record the caller has already serialized ({@code serialized} is {@code
+   * record.toByteArray()}, not to be changed afterwards), so that a journal that stores bytes does
+   * not serialize it again.
+   */
+  default CompletableFuture<Void> append(SessionRecord record, byte[] serialized) {
+    return append(record);
+  }
+
+  /**
    * The session was rebuilt from its {@code durableRecords} durable records after a failed append:
    * go on appending after them.
    */

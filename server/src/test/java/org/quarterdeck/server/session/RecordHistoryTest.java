@@ -58,6 +58,52 @@ class RecordHistoryTest {
     assertThrows(IndexOutOfBoundsException.class, () -> history.first(3));
   }
 
+  @Test
+  void aSecondListGivesTheRecordsWrittenSinceAndLeavesTheFirstListAsItWas() {
+    RecordHistory history = new RecordHistory();
+    List<SessionRecord> written = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      SessionRecord r = decision(i);
+      written.add(r);
+      // the live session hands over the bytes it serialized for the journal
+      history.add(r.toByteArray(), r.getAtMs());
+      if (i == 999 || i == 1_000 || i == 2_345) {
+        List<SessionRecord> sofar = history.list();
+        assertEquals(written, sofar);
+        assertThrows(UnsupportedOperationException.class, () -> sofar.add(decision(-1)));
+      }
+    }
+    List<SessionRecord> before = history.list();
+    history.add(decision(3_000));
+
+    assertEquals(3_000, before.size());
+    assertEquals(3_001, history.list().size());
+    assertEquals(decision(3_000), history.list().get(3_000));
+    assertEquals(written.subList(0, 2_500), history.first(2_500));
+    assertEquals(2, history.firstAtMs());
+    assertEquals(3_002, history.lastAtMs());
+  }
+
+  @Test
+  void aRebuiltLogReplacesWhatAnEarlierListParsed() {
+    RecordHistory history = new RecordHistory();
+    history.add(decision(1));
+    history.add(decision(2));
+    assertEquals(List.of(decision(1), decision(2)), history.list());
+
+    history.replaceWith(List.of(decision(7)));
+    history.add(decision(8).toByteArray(), decision(8).getAtMs());
+
+    assertEquals(List.of(decision(7), decision(8)), history.list());
+  }
+
+  private static SessionRecord decision(int i) {
+    return SessionRecord.newBuilder()
+        .setAtMs(2 + i)
+        .setDecision(DecisionRecorded.newBuilder().setTurn(i % 12 + 1).setVersion(i))
+        .build();
+  }
+
   private static SessionRecord opened(String scenarioText, long atMs) {
     return SessionRecord.newBuilder()
         .setAtMs(atMs)
