@@ -12,7 +12,8 @@
 #
 # Environment: SKIP_BUILD=1 reuses the jars; SERVER_JAVA_OPTS (default -Xms2g -Xmx2g
 # -XX:+UseG1GC; add -XX:StartFlightRecording=filename=DIR/server.jfr,settings=profile for a
-# profile, then scripts/jfr-top.sh), LOAD_JAVA_OPTS (default -Xms1g -Xmx2g), NICE.
+# profile, then scripts/jfr-top.sh), LOAD_JAVA_OPTS (default -Xms1g -Xmx2g), NICE, FSYNC (serve's
+# --fsync, default batch; off shows what the disk costs per decision).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export QUARTERDECK_LANG=en
@@ -48,7 +49,7 @@ trap stop EXIT
 rm -rf "$out/data"
 # shellcheck disable=SC2086
 "${nice_cmd[@]}" java $SERVER_JAVA_OPTS -Xlog:gc:file="$out/gc.log" -jar "$SERVER_JAR" serve \
-  --bind 127.0.0.1 --http-port 0 --tcp-port 0 --data "$out/data" --fsync batch \
+  --bind 127.0.0.1 --http-port 0 --tcp-port 0 --data "$out/data" --fsync "${FSYNC:-batch}" \
   --creations-per-address-per-hour 1000000 --max-anonymous-sessions 20000 \
   --max-connections-per-address 2000 --requests-per-address 1000000 >"$out/server.log" 2>&1 &
 server_pid=$!
