@@ -76,10 +76,15 @@ done
 sleep 3
 scripts/cpu-by-thread.sh "$server_pid" $((seconds - 6)) $((rate * (seconds - 6))) >"$out/threads.txt" || true
 wait "$load_pid" || true
+# the store's group commits over the whole run: records per batch and fsyncs (one per log per batch)
+http_url=$(awk '$1 == "HTTP" { print $2; exit }' "$out/server.log")
+curl -s "$http_url/metrics" | grep -E '^quarterdeck_store_(batch_records|fsync_seconds)_(count|sum)' >"$out/store.txt" || true
 {
   grep -E '^(server|echo) +[0-9]+/s|CPU per decision' "$out/load.log" || cat "$out/load.log"
   echo "server threads over $((seconds - 6)) s of the step (us/decision at the offered rate):"
   cat "$out/threads.txt"
+  awk '/batch_records_count/ { b = $2 } /batch_records_sum/ { r = $2 } /fsync_seconds_count/ { f = $2 }
+       END { if (b > 0) printf "store over the run: %d records in %d batches (%.1f a batch), %d fsyncs (%.2f a record)\n", r, b, r / b, f, f / r }' "$out/store.txt"
   awk '/Pause Young/ { n++; sub(/ms$/, "", $NF); t = $NF + 0; if (t > m) m = t } END { printf "young pauses in the run: %d, longest %.1f ms\n", n, m }' "$out/gc.log"
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee -a "$out/summary.txt"

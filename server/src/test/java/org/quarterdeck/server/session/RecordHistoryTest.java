@@ -21,11 +21,7 @@ class RecordHistoryTest {
     // an uploaded scenario's text is larger than the largest chunk, so it gets a chunk of its own
     written.add(opened("x".repeat(200_000), 1));
     for (int i = 0; i < 5_000; i++) {
-      written.add(
-          SessionRecord.newBuilder()
-              .setAtMs(2 + i)
-              .setDecision(DecisionRecorded.newBuilder().setTurn(i % 12 + 1).setVersion(i))
-              .build());
+      written.add(decision(i));
     }
     written.add(
         SessionRecord.newBuilder()
