@@ -25,6 +25,8 @@ import org.quarterdeck.server.session.SessionManager;
  *     tools default to {@link SessionLimits#TRUSTED_CLIENTS}, {@code serve} passes the operator's
  * @param recoveryThreads how many session logs are read and rebuilt at once at start (0: {@link
  *     SessionManager#DEFAULT_RECOVERY_THREADS}, the number of cores and at least 2)
+ * @param rehearsalGames throwaway games played once after start, so that the first deadline burst
+ *     finds the game's code compiled ({@link org.quarterdeck.server.session.Rehearsal}; 0: none)
  */
 public record ServerOptions(
     InetSocketAddress http,
@@ -37,9 +39,13 @@ public record ServerOptions(
     FacilitatorAccounts accounts,
     Perimeter perimeter,
     SessionLimits sessionLimits,
-    int recoveryThreads) {
+    int recoveryThreads,
+    int rehearsalGames) {
 
   public ServerOptions {
+    if (rehearsalGames < 0) {
+      throw new IllegalArgumentException("rehearsalGames must be >= 0, was " + rehearsalGames);
+    }
     if (recoveryThreads < 0) {
       throw new IllegalArgumentException("recoveryThreads must be >= 0, was " + recoveryThreads);
     }
@@ -90,7 +96,8 @@ public record ServerOptions(
         .accounts(accounts)
         .perimeter(perimeter)
         .sessionLimits(sessionLimits)
-        .recoveryThreads(recoveryThreads);
+        .recoveryThreads(recoveryThreads)
+        .rehearsalGames(rehearsalGames);
   }
 
   /** Builds {@link ServerOptions}; every setting but the addresses has a default. */
@@ -106,6 +113,7 @@ public record ServerOptions(
     private Perimeter perimeter = Perimeter.defaults();
     private SessionLimits sessionLimits = SessionLimits.TRUSTED_CLIENTS;
     private int recoveryThreads;
+    private int rehearsalGames;
 
     private Builder(InetSocketAddress http, InetSocketAddress tcp) {
       this.http = requireNonNull(http, "http");
@@ -159,6 +167,12 @@ public record ServerOptions(
       return this;
     }
 
+    /** Throwaway games played once after start to warm the code; 0 (the default) plays none. */
+    public Builder rehearsalGames(int rehearsalGames) {
+      this.rehearsalGames = rehearsalGames;
+      return this;
+    }
+
     public ServerOptions build() {
       return new ServerOptions(
           http,
@@ -171,7 +185,8 @@ public record ServerOptions(
           accounts,
           perimeter,
           sessionLimits,
-          recoveryThreads);
+          recoveryThreads,
+          rehearsalGames);
     }
 
     /** Builds the options and starts a server with them. */

@@ -174,6 +174,7 @@ public final class ServeCommand implements Callable<Integer> {
   private Path adminTokenFile;
 
   private int maxOpenLogs;
+  private int rehearsalGames;
   private int creationsPerAddressPerHour;
   private int maxAnonymousSessions;
   private int maxSpectators;
@@ -183,6 +184,11 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-open-logs", defaultValue = "256", paramLabel = "N")
   void maxOpenLogs(int value) {
     maxOpenLogs = Ranges.check(spec, "--max-open-logs", value, 1, 1_000_000);
+  }
+
+  @Option(names = "--rehearsal-games", defaultValue = "400", paramLabel = "N")
+  void rehearsalGames(int value) {
+    rehearsalGames = Ranges.check(spec, "--rehearsal-games", value, 0, 100_000);
   }
 
   @Option(names = "--creations-per-address-per-hour", defaultValue = "20", paramLabel = "N")
@@ -441,7 +447,8 @@ public final class ServeCommand implements Callable<Integer> {
               .accounts(accounts)
               .perimeter(perimeter())
               .sessionLimits(sessionLimits())
-              .recoveryThreads(recoveryThreads);
+              .recoveryThreads(recoveryThreads)
+              .rehearsalGames(rehearsalGames);
       if (database != null) {
         cluster = openCluster(database, err, texts);
         options.storage(Storage.opened(cluster));

@@ -43,6 +43,7 @@ final class SessionFactory {
   private final CreationQuota creations;
   private final LongSupplier wallClock;
   private final Supplier<FacilitatorDesk> desk;
+  private boolean logCreations = true;
 
   SessionFactory(
       SessionRegistry registry,
@@ -259,13 +260,20 @@ final class SessionFactory {
             threadCheck(thread, id),
             false);
     register.accept(session, thread);
-    log.info(
-        "session {} created: scenario {}, {} teams, join code {}",
-        id,
-        scenario.id(),
-        settings.getTeams(),
-        code);
+    if (logCreations) {
+      log.info(
+          "session {} created: scenario {}, {} teams, join code {}",
+          id,
+          scenario.id(),
+          settings.getTeams(),
+          code);
+    }
     return new SessionManager.Created(id, code, facilitatorToken);
+  }
+
+  /** Creations are not logged: a {@link Rehearsal}'s throwaway games. */
+  void withoutCreationLog() {
+    logCreations = false;
   }
 
   private static Runnable threadCheck(SessionManager.SessionThread thread, String id) {
