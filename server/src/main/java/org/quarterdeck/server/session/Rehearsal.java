@@ -92,7 +92,14 @@ public final class Rehearsal implements Runnable {
   /** Plays every game to its end; returns the turn closes played. */
   int play() {
     SessionManager manager =
-        new SessionManager(() -> stage, new DroppedJournals(), null, games + 1, 5);
+        new SessionManager(
+            () -> stage,
+            new DroppedJournals(),
+            null,
+            games + 1,
+            5,
+            Runnable::run,
+            SessionLimits.TRUSTED_CLIENTS); // no quota of creations per address
     manager.withoutCreationLog();
     for (int g = 0; g < games; g++) {
       playGame(manager, g, g % LARGER_GAME_EVERY == LARGER_GAME_EVERY - 1 ? 4 : 2);
