@@ -23,7 +23,6 @@ import org.quarterdeck.server.port.SessionGateway;
 import org.quarterdeck.server.session.EventLoopSessionThread;
 import org.quarterdeck.server.session.EventStoreJournals;
 import org.quarterdeck.server.session.Journals;
-import org.quarterdeck.server.session.Rehearsal;
 import org.quarterdeck.server.session.SessionManager;
 import org.quarterdeck.server.store.StoreObserver;
 import org.quarterdeck.server.store.StoreUsage;
@@ -250,8 +249,6 @@ public final class Application implements AutoCloseable {
       if (rounds != null) {
         rounds.start(); // after recovery: both would otherwise open the same logs
       }
-      // after serving: the rehearsal warms the code beside whatever arrives (docs/performance.md)
-      new Rehearsal(options.rehearsalGames()).startInBackground();
       return new Application(server, sessions, sessionStorage, addresses, publicUrl, takeover);
     } catch (RuntimeException | InterruptedException e) {
       if (takeover != null) {

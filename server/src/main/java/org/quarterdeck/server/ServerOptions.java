@@ -25,8 +25,6 @@ import org.quarterdeck.server.session.SessionManager;
  *     tools default to {@link SessionLimits#TRUSTED_CLIENTS}, {@code serve} passes the operator's
  * @param recoveryThreads how many session logs are read and rebuilt at once at start (0: {@link
  *     SessionManager#DEFAULT_RECOVERY_THREADS}, the number of cores and at least 2)
- * @param rehearsalGames throwaway games played once after start, so that the first deadline burst
- *     finds the game's code compiled ({@link org.quarterdeck.server.session.Rehearsal}; 0: none)
  */
 public record ServerOptions(
     InetSocketAddress http,
@@ -39,13 +37,9 @@ public record ServerOptions(
     FacilitatorAccounts accounts,
     Perimeter perimeter,
     SessionLimits sessionLimits,
-    int recoveryThreads,
-    int rehearsalGames) {
+    int recoveryThreads) {
 
   public ServerOptions {
-    if (rehearsalGames < 0) {
-      throw new IllegalArgumentException("rehearsalGames must be >= 0, was " + rehearsalGames);
-    }
     if (recoveryThreads < 0) {
       throw new IllegalArgumentException("recoveryThreads must be >= 0, was " + recoveryThreads);
     }
@@ -96,8 +90,7 @@ public record ServerOptions(
         .accounts(accounts)
         .perimeter(perimeter)
         .sessionLimits(sessionLimits)
-        .recoveryThreads(recoveryThreads)
-        .rehearsalGames(rehearsalGames);
+        .recoveryThreads(recoveryThreads);
   }
 
   /** Builds {@link ServerOptions}; every setting but the addresses has a default. */
@@ -113,7 +106,6 @@ public record ServerOptions(
     private Perimeter perimeter = Perimeter.defaults();
     private SessionLimits sessionLimits = SessionLimits.TRUSTED_CLIENTS;
     private int recoveryThreads;
-    private int rehearsalGames;
 
     private Builder(InetSocketAddress http, InetSocketAddress tcp) {
       this.http = requireNonNull(http, "http");
@@ -167,12 +159,6 @@ public record ServerOptions(
       return this;
     }
 
-    /** Throwaway games played once after start to warm the code; 0 (the default) plays none. */
-    public Builder rehearsalGames(int rehearsalGames) {
-      this.rehearsalGames = rehearsalGames;
-      return this;
-    }
-
     public ServerOptions build() {
       return new ServerOptions(
           http,
@@ -185,8 +171,7 @@ public record ServerOptions(
           accounts,
           perimeter,
           sessionLimits,
-          recoveryThreads,
-          rehearsalGames);
+          recoveryThreads);
     }
 
     /** Builds the options and starts a server with them. */

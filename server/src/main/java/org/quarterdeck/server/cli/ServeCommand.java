@@ -174,7 +174,6 @@ public final class ServeCommand implements Callable<Integer> {
   private Path adminTokenFile;
 
   private int maxOpenLogs;
-  private int rehearsalGames;
   private int creationsPerAddressPerHour;
   private int maxAnonymousSessions;
   private int maxSpectators;
@@ -184,11 +183,6 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-open-logs", defaultValue = "256", paramLabel = "N")
   void maxOpenLogs(int value) {
     maxOpenLogs = Ranges.check(spec, "--max-open-logs", value, 1, 1_000_000);
-  }
-
-  @Option(names = "--rehearsal-games", defaultValue = "400", paramLabel = "N")
-  void rehearsalGames(int value) {
-    rehearsalGames = Ranges.check(spec, "--rehearsal-games", value, 0, 100_000);
   }
 
   @Option(names = "--creations-per-address-per-hour", defaultValue = "20", paramLabel = "N")
@@ -447,8 +441,7 @@ public final class ServeCommand implements Callable<Integer> {
               .accounts(accounts)
               .perimeter(perimeter())
               .sessionLimits(sessionLimits())
-              .recoveryThreads(recoveryThreads)
-              .rehearsalGames(rehearsalGames);
+              .recoveryThreads(recoveryThreads);
       if (database != null) {
         cluster = openCluster(database, err, texts);
         options.storage(Storage.opened(cluster));

@@ -43,7 +43,6 @@ final class SessionFactory {
   private final CreationQuota creations;
   private final LongSupplier wallClock;
   private final Supplier<FacilitatorDesk> desk;
-  private boolean logCreations = true;
 
   SessionFactory(
       SessionRegistry registry,
@@ -260,20 +259,13 @@ final class SessionFactory {
             threadCheck(thread, id),
             false);
     register.accept(session, thread);
-    if (logCreations) {
-      log.info(
-          "session {} created: scenario {}, {} teams, join code {}",
-          id,
-          scenario.id(),
-          settings.getTeams(),
-          code);
-    }
+    log.info(
+        "session {} created: scenario {}, {} teams, join code {}",
+        id,
+        scenario.id(),
+        settings.getTeams(),
+        code);
     return new SessionManager.Created(id, code, facilitatorToken);
-  }
-
-  /** Creations are not logged: a {@link Rehearsal}'s throwaway games. */
-  void withoutCreationLog() {
-    logCreations = false;
   }
 
   private static Runnable threadCheck(SessionManager.SessionThread thread, String id) {

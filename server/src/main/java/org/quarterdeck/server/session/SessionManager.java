@@ -568,11 +568,6 @@ public final class SessionManager implements SessionGateway {
   // ------------------------------------------------------------------ tests and the demo
 
   /** Runs a task on a session's thread (tests and the demo use it to inspect a session). */
-  /** This manager's session creations are not logged (a {@link Rehearsal}'s throwaway games). */
-  void withoutCreationLog() {
-    factory.withoutCreationLog();
-  }
-
   CompletableFuture<Void> onSession(String sessionId, Consumer<GameSession> task) {
     return registry.onSession(sessionId, task);
   }
