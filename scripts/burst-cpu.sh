@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Where the server's CPU goes in each deadline burst, per thread, from /proc (load-insensitive:
+# CPU time, not wall time). Runs the deadline row of scripts/perf-table.sh (its flags and
+# environment pass through), samples every thread of the server and of the generator every 50 ms
+# (utime + stime from /proc/PID/task/TID/stat), and prints for each turn, thread group by thread
+# group, the CPU milliseconds spent from 100 ms before the deadline to the last TurnResolved
+# ("burst") and from then to 4 s after the deadline ("after": the next turn's submissions and the
+# facilitators' new deadlines).
+#
+#   SKIP_BUILD=1 scripts/burst-cpu.sh --out /tmp/burst [--config shared] [--rows deadline]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=""
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  [ "${args[$i]}" = --out ] && out=${args[$((i + 1))]}
+done
+[ -n "$out" ] || { echo "usage: burst-cpu.sh --out DIR [perf-table.sh flags]" >&2; exit 2; }
+mkdir -p "$out"
+samples="$out/thread-cpu.txt"
+tick=$(getconf CLK_TCK)
+
+sample() { # epoch-ms, process, thread name (digits folded to #), ticks; one line per thread
+  while true; do
+    # this run's own: the server writes under $out, the generator names the server's pid
+    s=$(pgrep -f "quarterdeck-server.jar serve .*--data $out/" | head -1 || true)
+    l=""
+    [ -n "$s" ] && l=$(pgrep -f "^[^ ]*java .*quarterdeck-client.jar load --server-pid $s " | head -1 || true)
+    [ -n "$s" ] && [ -n "$l" ] && break
+    sleep 0.1
+  done
+  while kill -0 "$l" 2>/dev/null; do
+    t=$(date +%s%3N)
+    for p in "server:$s" "load:$l"; do
+      awk -v t="$t" -v who="${p%%:*}" '{
+          line = $0; name = line; sub(/^[^(]*\(/, "", name); sub(/\)[^)]*$/, "", name)
+          if (name !~ /^C[12] /) gsub(/[0-9]+/, "#", name)
+          gsub(/ /, "_", name)
+          rest = line; sub(/^.*\) /, "", rest); split(rest, f, " ")
+          print t, who, name, f[12] + f[13] }' /proc/"${p#*:}"/task/*/stat 2>/dev/null || true
+    done
+    sleep 0.05
+  done >"$samples"
+}
+
+sample &
+sampler=$!
+scripts/perf-table.sh --rows deadline "$@" || true
+wait "$sampler" || true
+
+log=$(ls "$out"/load-deadline-*.log | head -1)
+# turn, deadline epoch ms, ms from it to the last TurnResolved
+grep -E 'ends at|latest deadline to last' "$log" |
+  awk '/ends at/ { turn = $4; gsub(/[^0-9]/, "", turn); d = $NF; gsub(/Z$/, "", d)
+                   cmd = "date -u -d " d " +%s%3N"; cmd | getline ms; close(cmd); dl[turn] = ms }
+       /latest deadline/ { t = $3; gsub(/[^0-9]/, "", t); print t, dl[t], $(NF - 4) }' >"$out/turns.txt"
+
+awk -v tick="$tick" '
+  FNR == NR { turn[++n] = $1; dl[n] = $2; last[n] = $2 + $3; next }
+  { t = $1; key = $2 " " $3
+    for (i = 1; i <= n; i++) {
+      # ticks summed over the threads of a group at the last sample at or before each edge
+      if (t <= dl[i] - 100) { a[i, key, t] += $4; at[i] = t }
+      if (t <= last[i]) { b[i, key, t] += $4; bt[i] = t }
+      if (t <= dl[i] + 4000) { c[i, key, t] += $4; ct[i] = t }
+    }
+    keys[key] = 1 }
+  END {
+    for (i = 1; i <= n; i++) {
+      printf "turn %d: deadline to last TurnResolved %d ms; CPU ms (burst | after)\n", turn[i], last[i] - dl[i]
+      tb = 0; ta = 0
+      for (k in keys) {
+        burst = (b[i, k, bt[i]] - a[i, k, at[i]]) * 1000 / tick
+        after = (c[i, k, ct[i]] - b[i, k, bt[i]]) * 1000 / tick
+        if (burst + after > 0) printf "  %-45s %6d | %6d\n", k, burst, after
+        if (k ~ /^server/) { tb += burst; ta += after }
+      }
+      printf "  %-45s %6d | %6d\n", "server total", tb, ta
+    }
+  }' "$out/turns.txt" "$samples" | tee "$out/burst-cpu.txt"
