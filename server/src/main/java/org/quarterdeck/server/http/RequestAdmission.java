@@ -37,6 +37,9 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
   private RateLimiter requests;
   private boolean refused;
 
+  /** Refused as part of a flood: the requests read behind the refusal count as refusals too. */
+  private boolean flooding;
+
   /**
    * @param perSecond HTTP requests a second one connection may send, sustained; past a burst of
    *     {@code burst} the connection gets 429 and is closed (a pipelined flood of even the cheapest
@@ -61,10 +64,16 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
     }
     if (refused) {
       ReferenceCountUtil.release(request); // pipelined behind a refusal: the connection is closing
+      if (flooding) {
+        // read in the same buffer as the refused request: as far over the limit as it, so it
+        // counts too, and a flooder that pipelines reaches its cool-down within one read
+        ConnectionGate.refused(ctx.channel());
+      }
       return;
     }
     if (!requests.tryAcquire()) {
       ConnectionGate.refused(ctx.channel()); // counts towards the address's cool-down
+      flooding = true;
       refuse(
           ctx,
           request,
@@ -75,6 +84,7 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
     }
     RequestVerdict verdict = ConnectionGate.charge(ctx.channel());
     if (verdict != RequestVerdict.ALLOWED) {
+      flooding = true;
       long wait = ConnectionGate.millisUntilAllowed(ctx.channel());
       refuse(
           ctx,
