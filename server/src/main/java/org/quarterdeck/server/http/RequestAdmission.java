@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import org.quarterdeck.server.net.ConnectionGate;
 import org.quarterdeck.server.net.OriginPolicy;
 import org.quarterdeck.server.net.RateLimiter;
+import org.quarterdeck.server.net.ReadPauses;
 import org.quarterdeck.server.net.RequestVerdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,7 +159,7 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
       long retryAfterSeconds) {
     refused = true;
     // read no more: what the client pipelined behind this would only be parsed and dropped
-    ctx.channel().config().setAutoRead(false);
+    ReadPauses.pause(ctx.channel(), ReadPauses.Reason.REFUSED);
     ReferenceCountUtil.release(request);
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     FullHttpResponse response =

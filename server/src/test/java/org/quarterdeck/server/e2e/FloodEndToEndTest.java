@@ -612,6 +612,10 @@ class FloodEndToEndTest {
         open.add(socket);
         connections.incrementAndGet();
         socket.setSoTimeout(10_000);
+        // What the flooder writes beyond what the server reads waits in its own send buffer, which
+        // Linux grows to megabytes: gigabytes copied per run on the cores the server shares with
+        // it here (a real attacker's machine pays for that itself). The server's side is as full.
+        socket.setSendBufferSize(FLOOD_SEND_BUFFER_BYTES);
         drains.execute(() -> drain(socket));
         OutputStream out = socket.getOutputStream();
         flood.start(out);
@@ -686,6 +690,7 @@ class FloodEndToEndTest {
 
   private static final int BATCH = 8;
   private static final long RECONNECT_PAUSE_MS = 5;
+  private static final int FLOOD_SEND_BUFFER_BYTES = 64 * 1024;
 
   /** 512 batches of {@value #BATCH} pipelined requests for {@code prefix} + distinct text. */
   private static byte[][] httpBatches(String prefix, int textLength) {
