@@ -8,9 +8,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A connection's share of its event loop: it is served at most {@link #PER_TURN} requests (HTTP
- * requests, WebSocket frames or TCP messages, just decoded) per turn of the loop; what it sent
- * beyond that is held, and its socket not read, until its next turn. Every other connection of the
- * loop (a player's Ping) is read and answered in between.
+ * requests, WebSocket frames or TCP messages, just decoded) as its socket is read and {@link
+ * #PER_TURN} more of what it held when the loop runs its tasks; the rest is held, in order, and its
+ * socket not read, until its next turn. Every other connection of the loop (a player's Ping) is
+ * read and answered in between.
  *
  * <p>Without it one loop turn read up to 16 × 64 KiB of every ready connection and served every
  * request pipelined in it: a flooding connection that sent 2,000 requests in one write had them all
@@ -18,12 +19,12 @@ import java.util.concurrent.TimeUnit;
  * seconds. A turn of the loop is: read every ready socket, then run the queued tasks. The held
  * requests are handed on by a task scheduled with no delay, which the loop takes up only when it
  * runs its tasks after the next reading of its sockets (a plain {@code execute} would run in the
- * same round of tasks, again and again, and starve the sockets). So between two requests of a
- * flood, every other ready connection of the loop gets its turn; a flood costs each turn at most
- * {@link #PER_TURN} requests and one read of the socket ({@link QuarterdeckServer#READ_BYTES}).
+ * same round of tasks, again and again, and starve the sockets). So between two shares of a flood
+ * every other ready connection of the loop gets its turn; the decoding a flood costs a turn is
+ * bounded by the size of one read ({@link QuarterdeckServer#READ_BYTES}).
  *
  * <p>A client that waits for each answer never has anything held; one that pipelines (a page
- * loading its scripts on one connection) is served in the same order, {@link #PER_TURN} a turn.
+ * loading its scripts on one connection) is served in the same order, a few a turn.
  */
 public final class FairShare extends ChannelInboundHandlerAdapter {
   public static final String NAME = "fairShare";
