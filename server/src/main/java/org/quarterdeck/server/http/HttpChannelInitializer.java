@@ -14,6 +14,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 import org.quarterdeck.server.metrics.ServerMetrics;
 import org.quarterdeck.server.net.ConnectionPipeline;
+import org.quarterdeck.server.net.FairShare;
 import org.quarterdeck.server.net.OriginPolicy;
 
 /**
@@ -106,6 +107,8 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
         HTTP_IDLE,
         new IdleStateHandler(0, 0, tail.limits().idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
     p.addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(tail.limits().maxFrameBytes()));
+    // whole requests (and, after an upgrade, WebSocket frames) are served a few per loop turn
+    p.addLast(FairShare.NAME, new FairShare());
     p.addLast(
         ADMISSION,
         new RequestAdmission(

@@ -28,6 +28,7 @@ import org.quarterdeck.server.metrics.ServerMetrics;
 import org.quarterdeck.server.net.ConnectionGate;
 import org.quarterdeck.server.net.ConnectionPipeline;
 import org.quarterdeck.server.net.EnvelopeParser;
+import org.quarterdeck.server.net.ReadPauses;
 import org.quarterdeck.server.net.WebSocketEnvelopeCodec;
 import org.quarterdeck.server.port.Transport;
 
@@ -109,7 +110,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       CompletableFuture<T> work,
       java.util.function.BiConsumer<FullHttpRequest, T> answer) {
     answering = true;
-    ctx.channel().config().setAutoRead(false);
+    ReadPauses.pause(ctx.channel(), ReadPauses.Reason.ANSWERING);
     FullHttpRequest held = request.retainedDuplicate();
     work.whenComplete(
         (value, error) ->
@@ -159,7 +160,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       FullHttpRequest next = waiting.poll();
       if (next == null) {
         ctx.flush();
-        ctx.channel().config().setAutoRead(true);
+        ReadPauses.resume(ctx.channel(), ReadPauses.Reason.ANSWERING);
         return;
       }
       try {

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import org.quarterdeck.server.net.ConnectionGate;
 import org.quarterdeck.server.net.OriginPolicy;
 import org.quarterdeck.server.net.RateLimiter;
+import org.quarterdeck.server.net.ReadPauses;
 import org.quarterdeck.server.net.RequestVerdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,9 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
   private final int burst;
   private RateLimiter requests;
   private boolean refused;
+
+  /** Refused as part of a flood: the requests read behind the refusal count as refusals too. */
+  private boolean flooding;
 
   /**
    * @param perSecond HTTP requests a second one connection may send, sustained; past a burst of
@@ -61,10 +65,16 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
     }
     if (refused) {
       ReferenceCountUtil.release(request); // pipelined behind a refusal: the connection is closing
+      if (flooding) {
+        // read in the same buffer as the refused request: as far over the limit as it, so it
+        // counts too, and a flooder that pipelines reaches its cool-down within one read
+        ConnectionGate.refused(ctx.channel());
+      }
       return;
     }
     if (!requests.tryAcquire()) {
       ConnectionGate.refused(ctx.channel()); // counts towards the address's cool-down
+      flooding = true;
       refuse(
           ctx,
           request,
@@ -75,6 +85,7 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
     }
     RequestVerdict verdict = ConnectionGate.charge(ctx.channel());
     if (verdict != RequestVerdict.ALLOWED) {
+      flooding = true;
       long wait = ConnectionGate.millisUntilAllowed(ctx.channel());
       refuse(
           ctx,
@@ -148,7 +159,7 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
       long retryAfterSeconds) {
     refused = true;
     // read no more: what the client pipelined behind this would only be parsed and dropped
-    ctx.channel().config().setAutoRead(false);
+    ReadPauses.pause(ctx.channel(), ReadPauses.Reason.REFUSED);
     ReferenceCountUtil.release(request);
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     FullHttpResponse response =

@@ -110,7 +110,7 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
         (k, a) -> {
           Address address = a != null ? a : newAddress(k);
           budget[0] = address.budget;
-          if (address.budget.coolingDown()) {
+          if (!address.budget.admitsConnection()) {
             refused[0] = true;
             return address;
           }
@@ -153,17 +153,21 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
   private Address newAddress(String key) {
     return new Address(
         new RateLimiter(caps.newPerSecond(), caps.newBurst(), nanoTime),
-        new AddressBudget(floods, nanoTime, () -> coolingDown(key)));
+        new AddressBudget(floods, nanoTime, cause -> coolingDown(key, cause)));
   }
 
-  private void coolingDown(String key) {
+  private void coolingDown(String key, AddressBudget.Cooldown cause) {
     metrics.addressCooledDown();
     log.warn(
-        "address {} cooled down for {} s: more than {} requests or connections refused within {} s",
+        "address {} cooled down for {} s: {} requests or connections refused within {} ms"
+            + " (more than {} within {} s), after {} requests allowed",
         key,
         floods.cooldown().toSeconds(),
+        cause.refusals(),
+        cause.refusingNanos() / 1_000_000,
         floods.refusalsBeforeCooldown(),
-        FloodLimits.REFUSAL_WINDOW.toSeconds());
+        FloodLimits.REFUSAL_WINDOW.toSeconds(),
+        cause.allowedBefore());
   }
 
   /**
@@ -203,10 +207,13 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
     return budget == null ? Integer.MAX_VALUE : budget.requestsPerSecond();
   }
 
-  /** True while {@code remote}'s address is cooling down after a flood. */
-  boolean coolingDown(SocketAddress remote) {
+  /**
+   * True when a new connection from {@code remote} is to be refused as it is accepted: its address
+   * is cooling down, or has spent its request budget (which counts as one more refusal).
+   */
+  boolean refusesAtAccept(SocketAddress remote) {
     Address address = addresses.get(addressKey(remote));
-    return address != null && address.budget.coolingDown();
+    return address != null && !address.budget.admitsConnection();
   }
 
   /** Forgets the addresses that hold no connection and whose buckets have refilled. */
@@ -242,11 +249,11 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The listening socket's handler: a connection from an address that is cooling down is reset as
-   * it is accepted, before it is given to an event loop or gets a pipeline, so a flooder that keeps
-   * reconnecting costs an accept and a close, not the games' event loops. Connections from {@code
-   * proxies} pass (the client they speak for is known only from their PROXY header; the gate
-   * refuses them then).
+   * The listening socket's handler: a connection from an address that is cooling down, or whose
+   * request budget is spent, is reset as it is accepted, before it is given to an event loop or
+   * gets a pipeline, so a flooder that keeps reconnecting costs an accept and a close, not the
+   * games' event loops. Connections from {@code proxies} pass (the client they speak for is known
+   * only from their PROXY header; the gate refuses them then).
    */
   public ChannelHandler acceptor(TrustedProxies proxies) {
     requireNonNull(proxies, "proxies");
@@ -265,7 +272,7 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof Channel child) {
         SocketAddress remote = child.remoteAddress();
-        if (remote != null && !proxies.trusts(remote) && coolingDown(remote)) {
+        if (remote != null && !proxies.trusts(remote) && refusesAtAccept(remote)) {
           metrics.connectionRefused();
           try {
             child.config().setOption(ChannelOption.SO_LINGER, 0); // a reset, no TIME_WAIT

@@ -287,7 +287,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     if (ctx.channel().isWritable() && slowReaderWatch != null) {
       slowReaderWatch.cancel(false);
       slowReaderWatch = null;
-      ctx.channel().config().setAutoRead(true);
+      ReadPauses.resume(ctx.channel(), ReadPauses.Reason.SLOW_READER);
     }
     ctx.fireChannelWritabilityChanged();
   }
@@ -405,7 +405,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     if (slowReaderWatch != null) {
       return;
     }
-    ctx.channel().config().setAutoRead(false);
+    ReadPauses.pause(ctx.channel(), ReadPauses.Reason.SLOW_READER);
     sentAtLastLook = progress == null ? 0 : progress.sent();
     slowReaderWatch =
         ctx.executor()
@@ -420,7 +420,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
       return;
     }
     if (channel.isWritable()) {
-      channel.config().setAutoRead(true);
+      ReadPauses.resume(channel, ReadPauses.Reason.SLOW_READER);
       return;
     }
     long sent = progress == null ? sentAtLastLook : progress.sent();

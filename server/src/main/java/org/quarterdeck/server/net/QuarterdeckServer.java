@@ -3,6 +3,7 @@ package org.quarterdeck.server.net;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -31,6 +32,24 @@ public final class QuarterdeckServer implements AutoCloseable {
   static final Duration TLS_RELOAD_CHECK = Duration.ofSeconds(60);
 
   public static final String GATE = "gate";
+
+  /**
+   * The most one read of a connection's socket takes (Netty's default grows to 64 KiB, and a loop
+   * turn read up to 16 of them): what one read brings is decoded at once, so this bounds the
+   * decoding a flooding connection costs its loop per turn ({@link FairShare} bounds the serving).
+   * A message larger than this arrives over several reads, as it would over a slow network.
+   */
+  public static final int READ_BYTES = 2048;
+
+  /**
+   * The kernel's receive buffer of a connection (Linux doubles it, and without it grows the buffer
+   * to megabytes): what a client may send ahead of what the server reads. A flooding connection
+   * that is cut off after a few hundred requests so has pushed kilobytes into the server's kernel,
+   * not megabytes (copied and thrown away, on the cores that serve the games). A large upload only
+   * waits for the server to read, 64 KiB a round trip.
+   */
+  public static final int RECEIVE_BUFFER_BYTES = 64 * 1024;
+
   public static final String TLS = "tls";
 
   private final InetSocketAddress httpBind;
@@ -202,6 +221,9 @@ public final class QuarterdeckServer implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 4096)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
+        .childOption(
+            ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 1024, READ_BYTES))
         .childOption(
             ChannelOption.WRITE_BUFFER_WATER_MARK,
             new WriteBufferWaterMark(limits.writeBufferLowBytes(), limits.writeBufferHighBytes()))

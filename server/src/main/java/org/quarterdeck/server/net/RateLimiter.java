@@ -37,6 +37,12 @@ public final class RateLimiter {
     return (int) Math.max(1, Math.ceil(missing / perNano / 1_000_000));
   }
 
+  /** True when the bucket holds at least {@code count} tokens (takes none). */
+  boolean holds(double count) {
+    refill();
+    return tokens >= count;
+  }
+
   /** True when the bucket holds a full burst again (nothing to remember about the client). */
   boolean full() {
     refill();

@@ -30,6 +30,7 @@ public final class TcpChannelInitializer extends ChannelInitializer<SocketChanne
   public void configure(ChannelPipeline p) {
     p.addLast(FRAME_DECODER, new VarintFrameDecoder(tail.limits().maxFrameBytes()));
     p.addLast(ENVELOPE_DECODER, new BinaryEnvelopeDecoder(parser));
+    p.addLast(FairShare.NAME, new FairShare());
     p.addLast(FRAME_ENCODER, ENCODER);
     tail.addTail(p, Transport.TCP);
   }

@@ -11,17 +11,14 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quarterdeck.protocol.v1.ClientMessage;
-import org.quarterdeck.protocol.v1.CreateSession;
 import org.quarterdeck.protocol.v1.ErrorCode;
 import org.quarterdeck.protocol.v1.JoinSession;
 import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.SessionCreated;
-import org.quarterdeck.protocol.v1.SessionSettings;
 import org.quarterdeck.server.Storage;
 import org.quarterdeck.server.net.NetLimits;
 import org.quarterdeck.server.net.OriginPolicy;
@@ -35,22 +32,12 @@ import org.quarterdeck.server.testing.TestServer;
  */
 @Timeout(value = 30, unit = SECONDS)
 class HardeningEndToEndTest {
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server =
-        TestServer.with(NetLimits.defaults(), Storage.memory())
-            .withPerimeter(
-                Perimeter.defaults()
-                    .withOrigins(OriginPolicy.allowing(List.of("https://workshop.example"))))
-            .start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final TestServer server =
+      TestServer.with(NetLimits.defaults(), Storage.memory())
+          .withPerimeter(
+              Perimeter.defaults()
+                  .withOrigins(OriginPolicy.allowing(List.of("https://workshop.example"))));
 
   /** Sends one raw HTTP request on a new connection; returns the status line and headers. */
   private static String raw(String request) throws Exception {
@@ -145,17 +132,7 @@ class HardeningEndToEndTest {
 
   @Test
   void aRoomBehindTheGuessersAddressStillJoins() throws Exception {
-    SessionCreated created;
-    try (TestPlayer facilitator = new TestPlayer(server.tcp(), false)) {
-      created =
-          facilitator
-              .call(
-                  ClientMessage.newBuilder()
-                      .setCreateSession(
-                          CreateSession.newBuilder()
-                              .setSettings(SessionSettings.newBuilder().setTeams(6))))
-              .getSessionCreated();
-    }
+    SessionCreated created = server.createSession(6);
     // The guesser: 8 connections of 6 wrong codes each, 48 misses, far over the address's 20.
     int refused = 0;
     for (int c = 0; c < 8; c++) {

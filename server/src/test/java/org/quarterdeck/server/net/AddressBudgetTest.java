@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -15,9 +17,16 @@ class AddressBudgetTest {
   private static final FloodLimits LIMITS = new FloodLimits(10, 20, 5, Duration.ofSeconds(30));
 
   private final AtomicLong now = new AtomicLong(1_000_000_000L);
+  private final List<AddressBudget.Cooldown> causes = new ArrayList<>();
   private final AtomicInteger cooldowns = new AtomicInteger();
   private final AddressBudget budget =
-      new AddressBudget(LIMITS, now::get, cooldowns::incrementAndGet);
+      new AddressBudget(
+          LIMITS,
+          now::get,
+          cause -> {
+            causes.add(cause);
+            cooldowns.incrementAndGet();
+          });
 
   private void advanceMillis(long millis) {
     now.addAndGet(millis * 1_000_000);
@@ -80,6 +89,45 @@ class AddressBudgetTest {
     }
     assertFalse(budget.coolingDown());
     assertTrue(budget.idle(), "nothing left to remember");
+  }
+
+  @Test
+  void aSpentBudgetRefusesNewConnectionsUntilATenthOfItsBurstIsBack() {
+    assertTrue(budget.admitsConnection(), "a fresh address");
+    for (int i = 0; i < 20; i++) {
+      budget.charge();
+    }
+    assertTrue(budget.admitsConnection(), "an empty budget that refused nothing is not spent");
+    assertEquals(RequestVerdict.REFUSED, budget.charge(), "refusal 1");
+    assertFalse(budget.admitsConnection(), "refusal 2: spent");
+    advanceMillis(100); // one token back, a tenth of the burst is two
+    assertFalse(budget.admitsConnection(), "refusal 3: still spent");
+    advanceMillis(110);
+    assertTrue(budget.admitsConnection(), "two tokens back");
+    assertEquals(RequestVerdict.ALLOWED, budget.charge());
+    assertTrue(budget.admitsConnection(), "no longer spent until the next refusal");
+    assertEquals(0, cooldowns.get());
+  }
+
+  @Test
+  void aFlooderReconnectingToASpentBudgetIsCooledDownWithinItsReconnects() {
+    for (int i = 0; i < 20; i++) {
+      budget.charge();
+    }
+    advanceMillis(3);
+    assertEquals(RequestVerdict.REFUSED, budget.charge(), "refusal 1");
+    for (int i = 2; i <= 5; i++) {
+      advanceMillis(1);
+      assertFalse(budget.admitsConnection(), "refusal " + i);
+      assertFalse(budget.coolingDown());
+    }
+    advanceMillis(1);
+    assertFalse(budget.admitsConnection(), "refusal 6");
+    assertTrue(budget.coolingDown());
+    assertEquals(List.of(new AddressBudget.Cooldown(20, 6, 5_000_000L)), causes);
+    advanceMillis(1);
+    assertFalse(budget.admitsConnection(), "refused while cooling down");
+    assertEquals(1, cooldowns.get(), "without starting another cool-down");
   }
 
   @Test

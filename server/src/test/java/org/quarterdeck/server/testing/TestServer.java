@@ -154,6 +154,16 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback, Au
         .getSessionCreated();
   }
 
+  /**
+   * A market-year session of {@code teams} teams, created by a facilitator who then leaves (a room
+   * for players, spectators or guessers to come to).
+   */
+  public SessionCreated createSession(int teams) throws Exception {
+    try (QuarterdeckClient facilitator = client()) {
+      return create(facilitator, SessionSettings.newBuilder().setTeams(teams).build());
+    }
+  }
+
   /** GETs a path of the server's HTTP port. */
   public HttpResponse<String> get(String path) throws Exception {
     return HttpClient.newHttpClient()
