@@ -2,7 +2,9 @@ package org.quarterdeck.server.session;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import org.quarterdeck.protocol.v1.ActView;
 import org.quarterdeck.protocol.v1.EventView;
 import org.quarterdeck.protocol.v1.LivePerson;
 import org.quarterdeck.protocol.v1.LiveTeam;
@@ -16,7 +18,9 @@ import org.quarterdeck.protocol.v1.Standing;
 import org.quarterdeck.protocol.v1.TeamView;
 import org.quarterdeck.protocol.v1.TurnOpened;
 import org.quarterdeck.protocol.v1.Variable;
+import org.quarterdeck.server.engine.SeatHat;
 import org.quarterdeck.server.engine.TeamState;
+import org.quarterdeck.server.engine.TurnOpening;
 import org.quarterdeck.server.engine.Var;
 import org.quarterdeck.server.wire.WireMapping;
 
@@ -114,9 +118,18 @@ final class SessionViews {
     return b.build();
   }
 
+  /** Each hat's act views: the same every turn of a session, whose rules never change. */
+  private final EnumMap<SeatHat, List<ActView>> actViews = new EnumMap<>(SeatHat.class);
+
   /** The open turn as one seat sees it. */
   TurnOpened turnOpened(SeatState seat) {
-    TurnOpened.Builder b = WireMapping.opening(session.game().opening(seat.seat));
+    TurnOpening opening = session.game().opening(seat.seat);
+    List<ActView> acts = actViews.get(seat.seat.hat());
+    if (acts == null) {
+      acts = WireMapping.acts(opening);
+      actViews.put(seat.seat.hat(), acts);
+    }
+    TurnOpened.Builder b = WireMapping.opening(opening, acts);
     b.addAllEvents(session.injectedViews(seat.team));
     session.deadline().describe(b);
     return b.build();
