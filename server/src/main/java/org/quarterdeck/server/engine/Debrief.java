@@ -52,7 +52,7 @@ public record Debrief(String lesson, List<TeamScore> standings, List<TeamSummary
       lines.add(q.toString());
       lines.add(
           String.format(
-              NUMBERS,
+                  NUMBERS,
                   "Score %.1f; end morale %.0f, capability %.0f, adoption %.0f%%, integrity %.0f;",
                   f.score(),
                   100 * f.morale(),

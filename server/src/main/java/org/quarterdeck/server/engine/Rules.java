@@ -43,6 +43,7 @@ public final class Rules {
 
   /** The acts each hat may book: every opening of a seat offers its hat's list. */
   private final Map<SeatHat, List<Act>> actsByHat = new EnumMap<>(SeatHat.class);
+
   private final Map<String, Integer> actIndex = new TreeMap<>();
   final EffectDef[][] actEffects;
   final int[] leadershipActs;
