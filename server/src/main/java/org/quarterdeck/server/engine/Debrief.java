@@ -50,18 +50,16 @@ public record Debrief(String lesson, List<TeamScore> standings, List<TeamSummary
         misses += r.hit() ? 0 : 1;
       }
       lines.add(q.toString());
-      lines.add(
+      String endState =
           String.format(
-                  NUMBERS,
-                  "Score %.1f; end morale %.0f, capability %.0f, adoption %.0f%%, integrity %.0f;",
-                  f.score(),
-                  100 * f.morale(),
-                  100 * f.capability(),
-                  100 * f.adoption(),
-                  100 * f.integrity())
-              + " "
-              + misses
-              + " target(s) missed.");
+              NUMBERS,
+              "Score %.1f; end morale %.0f, capability %.0f, adoption %.0f%%, integrity %.0f;",
+              f.score(),
+              100 * f.morale(),
+              100 * f.capability(),
+              100 * f.adoption(),
+              100 * f.integrity());
+      lines.add(endState + " " + misses + " target(s) missed.");
       List<QuarterResult> qs = f.quarters();
       if (qs.size() >= 2) {
         QuarterResult first = qs.get(0);
