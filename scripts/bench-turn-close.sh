@@ -14,11 +14,13 @@ java -cp "$CP" org.openjdk.jmh.Main 'org.quarterdeck.server.session.TurnCloseBen
   -prof gc -prof org.quarterdeck.server.bench.CpuTimeProfiler -rf csv -rff "$OUT" "$@"
 echo
 echo "per turn close (JMH single-shot time per close on this machine's clock; CPU time of the"
-echo "benchmark thread and of the whole JVM per close; bytes allocated per close):"
+echo "benchmark thread and of the whole JVM per close; bytes allocated per close). closeTurns:"
+echo "whole games (every twelfth close also ends its session); closeTurnsBeforeTheEnd: turns 1-11:"
 awk -F, 'NR > 1 { gsub(/"/, ""); n = split($1, parts, ":"); metric = n > 1 ? parts[2] : "time";
-  if (metric == "time") t[$8] = sprintf("wall %8.1f us", $5);
-  if (metric == "cpu.worker.norm") w[$8] = sprintf("cpu %8.1f us (+-%.1f)", $5, $6);
-  if (metric == "cpu.process.norm") p[$8] = sprintf("jvm cpu %8.1f us", $5);
-  if (metric == "gc.alloc.rate.norm") a[$8] = sprintf("%9.0f bytes (+-%.0f)", $5, $6) }
-  END { for (k in t) printf "  teams=%-3s %s  %s  %s  %s\n", k, w[k], a[k], p[k], t[k] }' "$OUT" |
-  sort -t= -k2 -n
+  b = parts[1]; sub(/.*\./, "", b); k = sprintf("%-22s teams=%3s", b, $8);
+  if (metric == "time") t[k] = sprintf("wall %8.1f us", $5);
+  if (metric == "cpu.worker.norm") w[k] = sprintf("cpu %8.1f us (+-%.1f)", $5, $6);
+  if (metric == "cpu.process.norm") p[k] = sprintf("jvm cpu %8.1f us", $5);
+  if (metric == "gc.alloc.rate.norm") a[k] = sprintf("%9.0f bytes (+-%.0f)", $5, $6) }
+  END { for (k in t) printf "  %s %s  %s  %s  %s\n", k, w[k], a[k], p[k], t[k] }' "$OUT" |
+  sort

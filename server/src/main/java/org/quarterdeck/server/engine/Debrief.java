@@ -40,22 +40,26 @@ public record Debrief(String lesson, List<TeamScore> standings, List<TeamSummary
       StringBuilder q = new StringBuilder("Quarters vs target:");
       int misses = 0;
       for (QuarterResult r : f.quarters()) {
-        q.append(
-            String.format(NUMBERS, " Q%d %.0f%%", r.quarter(), 100 * r.results() / r.target()));
+        // integers appended as they are (what %d prints in Locale.US): only the doubles need a
+        // formatter, which parses its pattern on every call
+        q.append(" Q")
+            .append(r.quarter())
+            .append(' ')
+            .append(String.format(NUMBERS, "%.0f", 100 * r.results() / r.target()))
+            .append('%');
         misses += r.hit() ? 0 : 1;
       }
       lines.add(q.toString());
-      lines.add(
+      String endState =
           String.format(
               NUMBERS,
-              "Score %.1f; end morale %.0f, capability %.0f, adoption %.0f%%, integrity %.0f;"
-                  + " %d target(s) missed.",
+              "Score %.1f; end morale %.0f, capability %.0f, adoption %.0f%%, integrity %.0f;",
               f.score(),
               100 * f.morale(),
               100 * f.capability(),
               100 * f.adoption(),
-              100 * f.integrity(),
-              misses));
+              100 * f.integrity());
+      lines.add(endState + " " + misses + " target(s) missed.");
       List<QuarterResult> qs = f.quarters();
       if (qs.size() >= 2) {
         QuarterResult first = qs.get(0);

@@ -192,12 +192,7 @@ public final class Game {
         dilemmas.add(rules.dilemmas().get(d));
       }
     }
-    List<Act> acts = new ArrayList<>();
-    for (Act a : rules.acts()) {
-      if (seat.hat().mayBook(a.kind())) {
-        acts.add(a);
-      }
-    }
+    List<Act> acts = rules.actsFor(seat.hat()); // immutable: the opening keeps it as it is
     return new TurnOpening(
         seat,
         turn,

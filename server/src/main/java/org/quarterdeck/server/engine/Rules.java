@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,6 +40,10 @@ public final class Rules {
   final double[] targets;
 
   private final List<Act> acts;
+
+  /** The acts each hat may book: every opening of a seat offers its hat's list. */
+  private final Map<SeatHat, List<Act>> actsByHat = new EnumMap<>(SeatHat.class);
+
   private final Map<String, Integer> actIndex = new TreeMap<>();
   final EffectDef[][] actEffects;
   final int[] leadershipActs;
@@ -132,6 +137,15 @@ public final class Rules {
       actEffects[i] = compile(a.getEffectsList(), labelList, slotCounter, maxDelay);
     }
     this.acts = Collections.unmodifiableList(actList);
+    for (SeatHat hat : hats) {
+      List<Act> bookable = new ArrayList<>();
+      for (Act a : actList) {
+        if (hat.mayBook(a.kind())) {
+          bookable.add(a);
+        }
+      }
+      actsByHat.put(hat, List.copyOf(bookable));
+    }
     this.leadershipActs = lead.stream().mapToInt(Integer::intValue).toArray();
     this.managementActs = manage.stream().mapToInt(Integer::intValue).toArray();
 
@@ -365,6 +379,15 @@ public final class Rules {
   /** The acts, in scenario order. */
   public List<Act> acts() {
     return acts;
+  }
+
+  /** The acts a seat of {@code hat} (one of {@link #hats()}) may book, in scenario order. */
+  List<Act> actsFor(SeatHat hat) {
+    List<Act> bookable = actsByHat.get(hat);
+    if (bookable == null) {
+      throw new IllegalArgumentException("hat " + hat + " does not exist in " + mode);
+    }
+    return bookable;
   }
 
   /** The act with this id, or -1. */

@@ -2,6 +2,7 @@ package org.quarterdeck.server.engine;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * SHA-256 over a canonical encoding of a game's state, so a replay can prove it reached the same
@@ -45,13 +46,10 @@ public final class StateHash {
 
   /** Lowercase hex of a hash. */
   public static String hex(byte[] hash) {
-    char[] digits = new char[hash.length * 2];
-    for (int i = 0; i < hash.length; i++) {
-      digits[2 * i] = Character.forDigit((hash[i] >> 4) & 0xF, 16);
-      digits[2 * i + 1] = Character.forDigit(hash[i] & 0xF, 16);
-    }
-    return new String(digits);
+    return HEX.formatHex(hash);
   }
+
+  private static final HexFormat HEX = HexFormat.of(); // lowercase, no delimiter
 
   /**
    * A fresh SHA-256 digest. Cloning a prototype skips the provider lookup of {@link

@@ -1,8 +1,9 @@
 package org.quarterdeck.server.session;
 
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import org.quarterdeck.protocol.v1.ActView;
 import org.quarterdeck.protocol.v1.EventView;
 import org.quarterdeck.protocol.v1.LivePerson;
 import org.quarterdeck.protocol.v1.LiveTeam;
@@ -16,7 +17,9 @@ import org.quarterdeck.protocol.v1.Standing;
 import org.quarterdeck.protocol.v1.TeamView;
 import org.quarterdeck.protocol.v1.TurnOpened;
 import org.quarterdeck.protocol.v1.Variable;
+import org.quarterdeck.server.engine.SeatHat;
 import org.quarterdeck.server.engine.TeamState;
+import org.quarterdeck.server.engine.TurnOpening;
 import org.quarterdeck.server.engine.Var;
 import org.quarterdeck.server.wire.WireMapping;
 
@@ -70,30 +73,43 @@ final class SessionViews {
    * quarter), ranked. Nothing else about a team is public.
    */
   List<Standing> standings() {
-    List<Standing> rows = new ArrayList<>();
     List<TeamState> teams = session.game().teams();
-    for (int t = 0; t < teams.size(); t++) {
+    int n = teams.size();
+    boolean byScore = session.phase() == Phase.ENDED;
+    double[] results = new double[n];
+    double[] rankedBy = new double[n];
+    int[] order = new int[n];
+    for (int t = 0; t < n; t++) {
       TeamState s = teams.get(t);
-      double results = s.get(Var.RESULTS);
+      double r = s.get(Var.RESULTS);
       for (int q = 0; q < s.quartersClosed(); q++) {
-        results += s.quarterResult(q);
+        r += s.quarterResult(q);
       }
-      rows.add(
+      results[t] = r;
+      rankedBy[t] = byScore ? session.finalScore(t) : r;
+      order[t] = t;
+    }
+    // highest first, ties by team number (insertion sort: no boxing, and a session has few teams)
+    for (int i = 1; i < n; i++) {
+      int t = order[i];
+      int j = i - 1;
+      while (j >= 0 && Double.compare(rankedBy[t], rankedBy[order[j]]) > 0) {
+        order[j + 1] = order[j];
+        j--;
+      }
+      order[j + 1] = t;
+    }
+    List<Standing> ranked = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int t = order[i];
+      ranked.add(
           Standing.newBuilder()
               .setTeam(t)
               .setName(session.teamName(t))
-              .setResults(results)
+              .setResults(results[t])
               .setScore(session.finalScore(t))
+              .setRank(i + 1)
               .build());
-    }
-    boolean byScore = session.phase() == Phase.ENDED;
-    rows.sort(
-        Comparator.comparingDouble((Standing s) -> byScore ? s.getScore() : s.getResults())
-            .reversed()
-            .thenComparingInt(Standing::getTeam));
-    List<Standing> ranked = new ArrayList<>(rows.size());
-    for (int i = 0; i < rows.size(); i++) {
-      ranked.add(rows.get(i).toBuilder().setRank(i + 1).build());
     }
     return ranked;
   }
@@ -114,9 +130,18 @@ final class SessionViews {
     return b.build();
   }
 
+  /** Each hat's act views: the same every turn of a session, whose rules never change. */
+  private final EnumMap<SeatHat, List<ActView>> actViews = new EnumMap<>(SeatHat.class);
+
   /** The open turn as one seat sees it. */
   TurnOpened turnOpened(SeatState seat) {
-    TurnOpened.Builder b = WireMapping.opening(session.game().opening(seat.seat));
+    TurnOpening opening = session.game().opening(seat.seat);
+    List<ActView> acts = actViews.get(seat.seat.hat());
+    if (acts == null) {
+      acts = WireMapping.acts(opening);
+      actViews.put(seat.seat.hat(), acts);
+    }
+    TurnOpened.Builder b = WireMapping.opening(opening, acts);
     b.addAllEvents(session.injectedViews(seat.team));
     session.deadline().describe(b);
     return b.build();

@@ -1,6 +1,8 @@
 package org.quarterdeck.server.wire;
 
 import com.google.protobuf.ByteString;
+import java.util.ArrayList;
+import java.util.List;
 import org.quarterdeck.protocol.v1.Contribution;
 import org.quarterdeck.protocol.v1.EventView;
 import org.quarterdeck.protocol.v1.TurnReport;
@@ -19,6 +21,13 @@ public final class TurnReports implements ReportWriter {
   private final Contribution.Builder contribution = Contribution.newBuilder();
   private final VariableChange.Builder change = VariableChange.newBuilder();
   private final EventView.Builder event = EventView.newBuilder();
+
+  /**
+   * The open change's contributions, added to it in one go when it closes: the builder's own list
+   * would start empty and grow (10, 15, 22, ... entries) for every variable of every report.
+   */
+  private final List<Contribution> contributions = new ArrayList<>();
+
   private TurnReport.Builder report;
   private boolean changeOpen;
   private int turn;
@@ -54,7 +63,7 @@ public final class TurnReports implements ReportWriter {
 
   @Override
   public void contribution(String label, int originTurn, double amount) {
-    change.addContributions(
+    contributions.add(
         contribution
             .clear()
             .setLabelBytes(WireMapping.labelBytes(label))
@@ -80,6 +89,10 @@ public final class TurnReports implements ReportWriter {
 
   private void closeChange() {
     if (changeOpen) {
+      if (!contributions.isEmpty()) {
+        change.addAllContributions(contributions); // one list of the exact size
+        contributions.clear();
+      }
       report.addChanges(change.build());
       changeOpen = false;
     }

@@ -1,6 +1,7 @@
 package org.quarterdeck.server.wire;
 
 import com.google.protobuf.ByteString;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.quarterdeck.protocol.v1.ActHours;
@@ -241,6 +242,23 @@ public final class WireMapping {
   }
 
   public static TurnOpened.Builder opening(TurnOpening o) {
+    return opening(o, acts(o));
+  }
+
+  /** The views of the acts an opening offers, in its order. */
+  public static List<ActView> acts(TurnOpening o) {
+    List<ActView> views = new ArrayList<>(o.acts().size());
+    for (Act a : o.acts()) {
+      views.add(act(a));
+    }
+    return List.copyOf(views);
+  }
+
+  /**
+   * An opening with act views built before ({@link #acts}): a session's seats of one hat are
+   * offered the same acts every turn, so their views need not be looked up again each opening.
+   */
+  public static TurnOpened.Builder opening(TurnOpening o, List<ActView> acts) {
     TurnOpened.Builder b =
         TurnOpened.newBuilder()
             .setTurn(o.turn())
@@ -251,7 +269,7 @@ public final class WireMapping {
             .setMaxOvertimeHours(o.maxOvertimeHours())
             .setTurnInQuarter(o.turnInQuarter())
             .setTurnsPerQuarter(o.turnsPerQuarter());
-    o.acts().forEach(a -> b.addActs(act(a)));
+    b.addAllActs(acts);
     o.events().forEach(e -> b.addEvents(event(e)));
     o.dilemmas().forEach(d -> b.addDilemmas(dilemma(d)));
     return b;

@@ -19,6 +19,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 import org.quarterdeck.protocol.v1.ClientMessage;
 import org.quarterdeck.protocol.v1.CreateSession;
 import org.quarterdeck.protocol.v1.Empty;
@@ -46,19 +48,30 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A game has 12 turns, so sessions are used up. Each invocation closes {@link #CLOSES} turns
  * (ten whole games) in one timed shot, so the number of closes is known in advance and every
- * session is opened in the trial's setup: JMH's allocation profiler counts everything allocated
- * during an iteration, and opening sessions there would be counted against the closes.
+ * session a measured shot needs is opened before the measurement starts: JMH's allocation profiler
+ * counts everything allocated during an iteration, and opening sessions there would be counted
+ * against the closes.
+ *
+ * <p>Warm-up is 100 shots (12,000 closes): the JIT compiler needs about that many before the CPU
+ * time per close stops falling (2 teams: ~270 us per close after 10 shots, ~110 us after 100, flat
+ * after; docs/performance.md, "Turn close"). Fewer warm-up shots measure half-compiled code.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Threads(1)
 @Fork(1)
-@Warmup(iterations = 10)
+@Warmup(iterations = 100)
 @Measurement(iterations = 10)
 public class TurnCloseBenchmark {
-  /** Turn closes per invocation: ten games of market-year. */
-  static final int CLOSES = 120;
+  /** Turns of a market-year game: its last close also ends the session. */
+  static final int TURNS = 12;
+
+  /** Whole games per invocation. */
+  static final int GAMES = 10;
+
+  /** Turn closes per invocation of {@link #closeTurns}: ten games of market-year. */
+  static final int CLOSES = GAMES * TURNS;
 
   @Param({"2", "10", "60"})
   public int teams;
@@ -66,20 +79,48 @@ public class TurnCloseBenchmark {
   private final ManualThread thread = new ManualThread();
   private final ArrayDeque<GameSession> ready = new ArrayDeque<>();
   private GameSession current;
+  private int warmUpsLeft;
+  private int measuredGames;
 
   @Setup(Level.Trial)
   public void openSessions(BenchmarkParams params) {
     // a line per session opened would drown JMH's output
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.quarterdeck"))
         .setLevel(ch.qos.logback.classic.Level.WARN);
-    long closes =
-        (long) CLOSES
-            * (params.getWarmup().getCount() + params.getMeasurement().getCount())
-            * StrictMath.max(1, params.getMeasurement().getBatchSize());
     GameSession probe = open();
-    int turns = probe.turnsPlanned();
+    if (probe.turnsPlanned() != TURNS) {
+      throw new IllegalStateException("market-year has " + probe.turnsPlanned() + " turns");
+    }
     ready.add(probe);
-    for (long i = 1; i < closes / turns + 2; i++) {
+    warmUpsLeft = params.getWarmup().getCount();
+    measuredGames =
+        GAMES
+            * params.getMeasurement().getCount()
+            * StrictMath.max(1, params.getMeasurement().getBatchSize());
+    if (warmUpsLeft == 0) {
+      fill(measuredGames + 1);
+    }
+  }
+
+  /**
+   * Opens the sessions of a warm-up shot just before it (JMH counts what they allocate against the
+   * warm-up, which is not reported), and before the last one those of every measured shot, so that
+   * no measured shot opens a session. Warm-up needs many shots (see {@code @Warmup}), and opening
+   * all their sessions up front would hold a thousand 60-team sessions in the heap.
+   */
+  @Setup(Level.Iteration)
+  public void openSessionsOfShot(IterationParams iteration) {
+    if (iteration.getType() != IterationType.WARMUP) {
+      return;
+    }
+    fill(GAMES + 1);
+    if (--warmUpsLeft == 0) {
+      fill(GAMES + 1 + measuredGames);
+    }
+  }
+
+  private void fill(int sessions) {
+    while (ready.size() < sessions) {
       ready.add(open());
     }
   }
@@ -97,6 +138,25 @@ public class TurnCloseBenchmark {
       }
       s.closeTurn(TurnClosed.Trigger.DEADLINE);
       turnSum += s.game().turn();
+    }
+    return turnSum;
+  }
+
+  /**
+   * The first eleven closes of each of {@link #GAMES} games, without the twelfth that also ends the
+   * session (final scores, debrief, SessionEnded): set against {@link #closeTurns}, it shows what
+   * the ending close costs.
+   */
+  @Benchmark
+  @OperationsPerInvocation(GAMES * (TURNS - 1))
+  public int closeTurnsBeforeTheEnd() {
+    int turnSum = 0;
+    for (int g = 0; g < GAMES; g++) {
+      GameSession s = ready.remove(); // each game from its first turn; its last is never closed
+      for (int t = 1; t < TURNS; t++) {
+        s.closeTurn(TurnClosed.Trigger.DEADLINE);
+        turnSum += s.game().turn();
+      }
     }
     return turnSum;
   }
