@@ -373,7 +373,7 @@ final class FacilitatorDesk {
     Optional<ArchivedSession> kept = ownedArchived(c, request.getSessionId());
     if (kept.isPresent()) {
       ArchivedSession a = kept.get();
-      String token = Tokens.newToken();
+      String token = openingToken(a.id());
       sessions.admitFacilitatorToken(a, Tokens.hash(token));
       c.send(opened(rid, a.id(), a.joinCode(), token));
       return;
@@ -383,7 +383,7 @@ final class FacilitatorDesk {
       return;
     }
     GameSession s = session.get();
-    String token = Tokens.newToken();
+    String token = openingToken(s.id());
     sessions.onThread(
         s,
         () -> {
@@ -402,6 +402,49 @@ final class FacilitatorDesk {
               v -> opened,
               "the session cannot be opened now: ");
         });
+  }
+
+  /**
+   * A new facilitator token for a session being opened: random on a single server (valid until it
+   * restarts); sealed on a cluster, so that a node that takes the session over accepts it too.
+   */
+  private String openingToken(String sessionId) {
+    return shared == null ? Tokens.newToken() : signIns.sealOpening(sessionId);
+  }
+
+  /**
+   * The session an OpenSession token sealed on a cluster node is for, when its seal holds: a node
+   * that took that session over since accepts it ({@link #admitOpening}).
+   */
+  Optional<String> openedSession(String token) {
+    return shared == null ? Optional.empty() : signIns.openedSession(token);
+  }
+
+  /**
+   * Makes a sealed OpenSession token (its hash) the facilitator's on its session here, running or
+   * archived, then runs {@code then} (on the session's thread for a running one); false when the
+   * session is not here.
+   */
+  boolean admitOpening(String sessionId, String tokenHash, Runnable then) {
+    for (ArchivedSession a : sessions.archived()) {
+      if (a.id().equals(sessionId)) {
+        sessions.admitFacilitatorToken(a, tokenHash);
+        then.run();
+        return true;
+      }
+    }
+    for (GameSession s : sessions.all()) {
+      if (s.id().equals(sessionId)) {
+        sessions.onThread(
+            s,
+            () -> {
+              sessions.admitFacilitatorToken(s, tokenHash);
+              then.run();
+            });
+        return true;
+      }
+    }
+    return false;
   }
 
   private static ServerMessage opened(long rid, String id, String joinCode, String token) {

@@ -12,9 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.quarterdeck.client.QuarterdeckClient;
 import org.quarterdeck.protocol.v1.ArchiveSession;
@@ -26,7 +25,6 @@ import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.SessionSummary;
 import org.quarterdeck.protocol.v1.SignIn;
-import org.quarterdeck.server.cluster.TestDatabase;
 import org.quarterdeck.server.e2e.ClusterHarness.NodeProcess;
 import org.quarterdeck.server.facilitator.FacilitatorAccounts;
 import org.quarterdeck.server.testing.Await;
@@ -42,29 +40,20 @@ class ClusterDeskTest {
   private static final String PASSWORD = "correct horse battery";
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-  private ClusterHarness cluster;
+  @RegisterExtension final ClusterHarness cluster = ClusterHarness.onAFreshDatabase();
 
   @TempDir Path dir;
-
-  @BeforeEach
-  void start() throws Exception {
-    cluster = new ClusterHarness(TestDatabase.create());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   @Test
   void aFacilitatorOnOneNodeListsOpensAndArchivesSessionsOfEveryNode() throws Exception {
     Path accounts = dir.resolve("facilitators.txt");
     FacilitatorAccounts.put(accounts, "alice", PASSWORD.toCharArray(), 1_000);
     FacilitatorAccounts.put(accounts, "bob", PASSWORD.toCharArray(), 1_000);
-    NodeProcess a = node("node-a", accounts);
-    NodeProcess b = node("node-b", accounts);
+    List<NodeProcess> nodes =
+        cluster.startNodes(
+            2, "--http-port", "0", "--tcp-port", "0", "--facilitators", accounts.toString());
+    NodeProcess a = nodes.get(0);
+    NodeProcess b = nodes.get(1);
 
     // alice signs in through A; the credential is good on B as well
     QuarterdeckClient aliceOnA = cluster.connect(a.tcp());
@@ -150,11 +139,6 @@ class ClusterDeskTest {
     SessionSummary moved = find(afterwards, onB.getSessionId());
     assertTrue(moved.getArchived());
     assertEquals(Phase.TURN_OPEN, moved.getPhase());
-  }
-
-  private NodeProcess node(String id, Path accounts) throws Exception {
-    return cluster.startNode(
-        id, dir, "--http-port", "0", "--tcp-port", "0", "--facilitators", accounts.toString());
   }
 
   /** Signs in; the credential. */
