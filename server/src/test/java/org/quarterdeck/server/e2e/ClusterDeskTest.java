@@ -7,6 +7,9 @@ import static org.quarterdeck.server.e2e.ClusterHarness.create;
 import static org.quarterdeck.server.e2e.ClusterHarness.join;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +24,7 @@ import org.quarterdeck.protocol.v1.ClientMessage;
 import org.quarterdeck.protocol.v1.ListSessions;
 import org.quarterdeck.protocol.v1.OpenSession;
 import org.quarterdeck.protocol.v1.Phase;
+import org.quarterdeck.protocol.v1.Role;
 import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.SessionSummary;
@@ -34,7 +38,8 @@ import org.quarterdeck.server.testing.Await;
  * through node A lists their sessions on A and on B (not another facilitator's), B's with the
  * phase, turn and people B wrote; opens B's session through A (the fresh facilitator token resumes
  * through A); archives it through A; both nodes then list it archived. B is killed (SIGKILL), A
- * takes its sessions over, and A's list still shows the session once, still archived.
+ * takes its sessions over, and A's list still shows the session once, still archived; the token the
+ * opening handed out still resumes as its facilitator, and A's room link does not lead to it.
  */
 class ClusterDeskTest {
   private static final String PASSWORD = "correct horse battery";
@@ -139,6 +144,23 @@ class ClusterDeskTest {
     SessionSummary moved = find(afterwards, onB.getSessionId());
     assertTrue(moved.getArchived());
     assertEquals(Phase.TURN_OPEN, moved.getPhase());
+
+    // the token B handed out when alice opened the session through A still makes her its
+    // facilitator on A, which took the session over (sealed with the cluster's key)
+    ServerMessage reopened =
+        cluster.resumeUntilServed(a.tcp(), opened.getSessionCreated().getFacilitatorToken());
+    assertTrue(reopened.hasSnapshot(), "the opened token after the takeover: " + reopened);
+    assertEquals(Role.FACILITATOR, reopened.getSnapshot().getRole());
+
+    // A's room link leads to alice's running session that is not archived: B archived the newer
+    // one after A started, and A read its flag when it took it over
+    HttpResponse<Void> room =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(a.http().resolve("/room/alice")).build(),
+                HttpResponse.BodyHandlers.discarding());
+    assertEquals(303, room.statusCode());
+    assertEquals("/?code=" + onA.getJoinCode(), room.headers().firstValue("Location").orElse(""));
   }
 
   /** Signs in; the credential. */
