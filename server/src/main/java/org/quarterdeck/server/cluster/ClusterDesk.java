@@ -59,6 +59,9 @@ public final class ClusterDesk implements SharedDesk, AutoCloseable {
 
   static final String CREDENTIAL_KEY = "facilitator-credentials";
 
+  /** The fingerprint of the accounts file the newest node with one started with. */
+  static final String ACCOUNTS = "facilitator-accounts";
+
   private static final String LIST =
       "SELECT o.session_id, o.join_code, (extract(epoch FROM o.created_at) * 1000)::bigint,"
           + " o.summary, a.session_id IS NOT NULL FROM session_owner o"
@@ -136,6 +139,41 @@ public final class ClusterDesk implements SharedDesk, AutoCloseable {
   @Override
   public byte[] credentialKey() {
     return credentialKey.clone();
+  }
+
+  @Override
+  public void accountsStarted(String fingerprint) {
+    requireNonNull(fingerprint, "fingerprint");
+    try (Connection c = db.getConnection();
+        PreparedStatement p =
+            c.prepareStatement(
+                "INSERT INTO cluster_secret (name, value) VALUES (?, ?)"
+                    + " ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
+      p.setString(1, ACCOUNTS);
+      p.setBytes(2, fingerprint.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      p.executeUpdate();
+    } catch (SQLException e) {
+      throw new ClusterStoreException(
+          "cannot record the facilitator accounts file: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean accountsCurrent(String fingerprint) {
+    requireNonNull(fingerprint, "fingerprint");
+    try (Connection c = db.getConnection();
+        PreparedStatement p =
+            c.prepareStatement("SELECT value FROM cluster_secret WHERE name = ?")) {
+      p.setString(1, ACCOUNTS);
+      try (ResultSet r = p.executeQuery()) {
+        return !r.next()
+            || fingerprint.equals(
+                new String(r.getBytes(1), java.nio.charset.StandardCharsets.US_ASCII));
+      }
+    } catch (SQLException e) {
+      log.debug("cannot read the accounts file's fingerprint: {}", e.getMessage());
+      return true; // the database is away: this node's own file decides
+    }
   }
 
   @Override

@@ -229,6 +229,9 @@ final class OwnerRelay {
         return;
       }
       if (!serving) {
+        if (!ctx.channel().isActive()) {
+          return; // refused already: the rest of the owner's answers to the header's frames
+        }
         // The owner answers the Hello first unless it read the PROXY header as frames: it does not
         // count this node among its peers yet (it reads their addresses every second), so it
         // would count the client at this node's address. (A v2 header happens to split into

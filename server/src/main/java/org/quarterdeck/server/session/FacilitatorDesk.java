@@ -44,6 +44,9 @@ final class FacilitatorDesk {
   /** How long a sign-in credential stays valid. */
   static final long CREDENTIAL_LIFETIME_MS = 12 * 3600_000L;
 
+  /** When a client may ask again after a node with another accounts file refused to check. */
+  static final int STALE_ACCOUNTS_RETRY_MS = 500;
+
   /** What the desk needs from the session manager. */
   interface Sessions {
     /** The sessions that run here (not the archived ones). */
@@ -96,6 +99,9 @@ final class FacilitatorDesk {
     this.failures = requireNonNull(failures, "failures");
     this.sessions = requireNonNull(sessions, "sessions");
     this.shared = shared;
+    if (shared != null && accounts.size() > 0) {
+      shared.accountsStarted(accounts.fingerprint());
+    }
   }
 
   /** The facilitator the connection signed in as. */
@@ -184,16 +190,38 @@ final class FacilitatorDesk {
     }
     String name = request.getName().strip().toLowerCase(java.util.Locale.ROOT);
     char[] password = request.getPassword().toCharArray();
-    CompletableFuture.supplyAsync(() -> accounts.check(name, password), slowWork)
+    CompletableFuture.supplyAsync(
+            () -> staleAccounts() ? null : accounts.check(name, password), slowWork)
         .whenComplete(
             (ok, error) -> {
               java.util.Arrays.fill(password, '\0');
-              if (error == null && ok) {
+              if (error == null && ok == null) {
+                log.warn(
+                    "connection {}: a password sign-in cannot be checked here: this node's"
+                        + " --facilitators file is not the one the newest node started with",
+                    c.id());
+                c.send(
+                    Errors.reply(
+                        rid,
+                        ErrorCode.UNAVAILABLE,
+                        "this node's facilitator accounts (--facilitators) are not the ones the"
+                            + " newest node started with; try again (another node may sign you in)",
+                        STALE_ACCOUNTS_RETRY_MS));
+              } else if (error == null && ok) {
                 admit(c, rid, name, signIns.issue(name));
               } else {
                 refuse(c, rid, address, "unknown facilitator or wrong password");
               }
             });
+  }
+
+  /**
+   * On a cluster: whether this node's accounts file differs from the one the newest node with a
+   * file started with, so that its passwords may be out of date (an account added, removed or
+   * changed since). Such a node checks no password. (Blocks: on {@code slowWork}.)
+   */
+  private boolean staleAccounts() {
+    return shared != null && !shared.accountsCurrent(accounts.fingerprint());
   }
 
   private void admit(Connection c, long rid, String name, String credential) {

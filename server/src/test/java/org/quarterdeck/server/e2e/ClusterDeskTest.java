@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.quarterdeck.client.QuarterdeckClient;
 import org.quarterdeck.protocol.v1.ArchiveSession;
 import org.quarterdeck.protocol.v1.ClientMessage;
+import org.quarterdeck.protocol.v1.ErrorCode;
 import org.quarterdeck.protocol.v1.ListSessions;
 import org.quarterdeck.protocol.v1.OpenSession;
 import org.quarterdeck.protocol.v1.Phase;
@@ -161,6 +162,43 @@ class ClusterDeskTest {
                 HttpResponse.BodyHandlers.discarding());
     assertEquals(303, room.statusCode());
     assertEquals("/?code=" + onA.getJoinCode(), room.headers().firstValue("Location").orElse(""));
+  }
+
+  /**
+   * Nodes started with different accounts files: the newest file wins. Node A started with alice
+   * only; node B, started after it with alice and carol, records its file as the cluster's. A,
+   * whose passwords may be out of date, checks none: a password sign-in through A is answered
+   * UNAVAILABLE naming --facilitators (a client that tries again may reach another node), and B
+   * signs alice in.
+   */
+  @Test
+  void aNodeWithAnOlderAccountsFileSaysSoAndChecksNoPassword() throws Exception {
+    Path older = dir.resolve("older.txt");
+    FacilitatorAccounts.put(older, "alice", PASSWORD.toCharArray(), 1_000);
+    Path newer = dir.resolve("newer.txt");
+    FacilitatorAccounts.put(newer, "alice", PASSWORD.toCharArray(), 1_000);
+    FacilitatorAccounts.put(newer, "carol", PASSWORD.toCharArray(), 1_000);
+    NodeProcess a =
+        cluster.startNode(
+            "node-a", "--http-port", "0", "--tcp-port", "0", "--facilitators", older.toString());
+    NodeProcess b =
+        cluster.startNode(
+            "node-b", "--http-port", "0", "--tcp-port", "0", "--facilitators", newer.toString());
+
+    ServerMessage throughA =
+        call(
+            cluster.connect(a.tcp()),
+            ClientMessage.newBuilder()
+                .setSignIn(SignIn.newBuilder().setName("alice").setPassword(PASSWORD)));
+    assertTrue(throughA.hasError(), "A checks no password: " + throughA);
+    assertEquals(ErrorCode.UNAVAILABLE, throughA.getError().getCode());
+    assertTrue(
+        throughA.getError().getMessage().contains("--facilitators"),
+        throughA.getError().getMessage());
+    assertTrue(throughA.getError().getRetryAfterMs() > 0);
+
+    signIn(cluster.connect(b.tcp()), SignIn.newBuilder().setName("carol").setPassword(PASSWORD));
+    signIn(cluster.connect(b.tcp()), SignIn.newBuilder().setName("alice").setPassword(PASSWORD));
   }
 
   /** Signs in; the credential. */

@@ -8,18 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.quarterdeck.protocol.v1.Goodbye;
-import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.server.Application;
 import org.quarterdeck.server.ServerOptions;
 import org.quarterdeck.server.port.Connection;
-import org.quarterdeck.server.port.Transport;
+import org.quarterdeck.server.session.FakeConnection;
 
 /**
  * A relay to an owner, a real server on a loopback port: one that counts this node among its peers
@@ -43,24 +39,28 @@ class OwnerRelayTest {
   @Test
   void aRelayOpensWhenTheOwnerReadsItsHeader() throws Exception {
     owner = owner(true);
-    RelayedClient client = new RelayedClient();
+    FakeConnection client = new FakeConnection("127.0.0.5:4000");
     OwnerRelay relay = open(client).get(10, SECONDS);
     assertTrue(relay.open());
-    assertTrue(client.sent.isEmpty(), "the relay's own Hello is not the client's: " + client.sent);
+    assertTrue(
+        client.received().isEmpty(),
+        "the relay's own Hello is not the client's: " + client.received());
     relay.close();
   }
 
   @Test
   void aRelayIsRefusedWhenTheOwnerReadsItsHeaderAsFrames() throws Exception {
     owner = owner(false);
-    RelayedClient client = new RelayedClient();
+    FakeConnection client = new FakeConnection("127.0.0.5:4000");
     ExecutionException refused =
         assertThrows(ExecutionException.class, () -> open(client).get(10, SECONDS));
     assertInstanceOf(java.io.IOException.class, refused.getCause());
     assertTrue(
         refused.getCause().getMessage().contains("did not read this node's PROXY header"),
         refused.getCause().getMessage());
-    assertTrue(client.sent.isEmpty(), "the owner's errors are not the client's: " + client.sent);
+    assertTrue(
+        client.received().isEmpty(),
+        "the owner's errors are not the client's: " + client.received());
   }
 
   /** A server whose TCP port treats loopback connections as a peer's ({@code peers}) or not. */
@@ -81,41 +81,5 @@ class OwnerRelayTest {
         new InetSocketAddress(tcp.getHost(), tcp.getPort()),
         client,
         Optional.empty());
-  }
-
-  /** The client connection being relayed: what the relay passes on to it. */
-  private static final class RelayedClient implements Connection {
-    final List<ServerMessage> sent = new CopyOnWriteArrayList<>();
-
-    @Override
-    public long id() {
-      return 1;
-    }
-
-    @Override
-    public Transport transport() {
-      return Transport.TCP;
-    }
-
-    @Override
-    public void send(ServerMessage message) {
-      sent.add(message);
-    }
-
-    @Override
-    public void close(Goodbye.Reason reason, String message) {}
-
-    @Override
-    public boolean handshakeDone() {
-      return true;
-    }
-
-    @Override
-    public void completeHandshake(int protocolVersion) {}
-
-    @Override
-    public String remoteAddress() {
-      return "127.0.0.5:4000";
-    }
   }
 }
