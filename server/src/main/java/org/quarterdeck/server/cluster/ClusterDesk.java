@@ -117,14 +117,12 @@ public final class ClusterDesk implements SharedDesk, AutoCloseable {
   private static byte[] credentialKey(DataSource db) throws SQLException {
     byte[] fresh = new byte[32];
     new SecureRandom().nextBytes(fresh);
+    execute(
+        db,
+        "INSERT INTO cluster_secret (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        CREDENTIAL_KEY,
+        fresh);
     try (Connection c = db.getConnection()) {
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "INSERT INTO cluster_secret (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-        p.setString(1, CREDENTIAL_KEY);
-        p.setBytes(2, fresh);
-        p.executeUpdate();
-      }
       try (PreparedStatement p =
           c.prepareStatement("SELECT value FROM cluster_secret WHERE name = ?")) {
         p.setString(1, CREDENTIAL_KEY);
@@ -144,14 +142,13 @@ public final class ClusterDesk implements SharedDesk, AutoCloseable {
   @Override
   public void accountsStarted(String fingerprint) {
     requireNonNull(fingerprint, "fingerprint");
-    try (Connection c = db.getConnection();
-        PreparedStatement p =
-            c.prepareStatement(
-                "INSERT INTO cluster_secret (name, value) VALUES (?, ?)"
-                    + " ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
-      p.setString(1, ACCOUNTS);
-      p.setBytes(2, fingerprint.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      p.executeUpdate();
+    try {
+      execute(
+          db,
+          "INSERT INTO cluster_secret (name, value) VALUES (?, ?)"
+              + " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+          ACCOUNTS,
+          fingerprint.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     } catch (SQLException e) {
       throw new ClusterStoreException(
           "cannot record the facilitator accounts file: " + e.getMessage(), e);
@@ -283,20 +280,30 @@ public final class ClusterDesk implements SharedDesk, AutoCloseable {
     requireNonNull(tokenHash, "tokenHash");
     return onReads(
         () -> {
-          try (Connection c = db.getConnection();
-              PreparedStatement p =
-                  c.prepareStatement(
-                      "INSERT INTO member_token (token_hash, session_id) VALUES (?, ?)"
-                          + " ON CONFLICT DO NOTHING")) {
-            p.setString(1, tokenHash);
-            p.setString(2, sessionId);
-            p.executeUpdate();
+          try {
+            execute(
+                db,
+                "INSERT INTO member_token (token_hash, session_id) VALUES (?, ?)"
+                    + " ON CONFLICT DO NOTHING",
+                tokenHash,
+                sessionId);
             return null;
           } catch (SQLException e) {
             throw new ClusterStoreException(
                 "cannot store the facilitator token: " + e.getMessage(), e);
           }
         });
+  }
+
+  /** One statement with two parameters, committed when this returns. */
+  private static void execute(DataSource db, String sql, Object first, Object second)
+      throws SQLException {
+    try (Connection c = db.getConnection();
+        PreparedStatement p = c.prepareStatement(sql)) {
+      p.setObject(1, first);
+      p.setObject(2, second);
+      p.executeUpdate();
+    }
   }
 
   private <T> CompletableFuture<T> onReads(Supplier<T> work) {
