@@ -81,6 +81,18 @@ final class OwnerRelay {
       InetSocketAddress owner,
       Connection client,
       java.util.Optional<String> pass) {
+    return open(loops, transport, node, owner, client, pass, WELCOME_MS);
+  }
+
+  /** The same, the owner having {@code welcomeMs} to answer the Hello (tests on a busy machine). */
+  static CompletableFuture<OwnerRelay> open(
+      EventLoopGroup loops,
+      IoTransport transport,
+      String node,
+      InetSocketAddress owner,
+      Connection client,
+      java.util.Optional<String> pass,
+      long welcomeMs) {
     requireNonNull(client, "client");
     requireNonNull(pass, "pass");
     CompletableFuture<OwnerRelay> opened = new CompletableFuture<>();
@@ -123,12 +135,12 @@ final class OwnerRelay {
                               "node "
                                   + node
                                   + " did not answer Hello within "
-                                  + WELCOME_MS
+                                  + welcomeMs
                                   + " ms"));
                       ch.close();
                     }
                   },
-                  WELCOME_MS,
+                  welcomeMs,
                   java.util.concurrent.TimeUnit.MILLISECONDS);
           ch.closeFuture()
               .addListener(

@@ -80,6 +80,8 @@ class OwnerRelayTest {
         "owner",
         new InetSocketAddress(tcp.getHost(), tcp.getPort()),
         client,
-        Optional.empty());
+        Optional.empty(),
+        30_000); // what is tested is the header, not how fast a cold owner answers on a busy
+    // machine
   }
 }
