@@ -223,6 +223,7 @@ final class OwnerRelay {
     private volatile Runnable welcomed = () -> {};
     private volatile java.util.function.Consumer<String> refused = why -> {};
     private volatile boolean serving;
+    private boolean refusedHeader;
 
     Replies(Connection client, String node) {
       this.client = client;
@@ -235,15 +236,15 @@ final class OwnerRelay {
       try (ByteBufInputStream in = new ByteBufInputStream(frame)) {
         message = ServerMessage.parseFrom(in);
       }
+      if (refusedHeader) {
+        return; // the rest of what the owner sent in the same read, its Welcome too
+      }
       if (message.hasWelcome() && message.getRequestId() == HELLO_REQUEST_ID) {
         serving = true;
         welcomed.run();
         return;
       }
       if (!serving) {
-        if (!ctx.channel().isActive()) {
-          return; // refused already: the rest of the owner's answers to the header's frames
-        }
         // The owner answers the Hello first unless it read the PROXY header as frames: it does not
         // count this node among its peers yet (it reads their addresses every second), so it
         // would count the client at this node's address. (A v2 header happens to split into
@@ -256,6 +257,7 @@ final class OwnerRelay {
                 + message.getBodyCase()
                 + " before the Hello); it does not know this node's address yet";
         log.info("relay for connection {}: {}", client.id(), why);
+        refusedHeader = true;
         refused.accept(why);
         ctx.close();
         return;
