@@ -298,12 +298,13 @@ final class SessionRouter implements SessionGateway {
    */
   private boolean admittedOpening(Connection c, ClientMessage m) {
     String token = m.getResume().getToken();
-    String hash = Tokens.hash(token);
-    if (registry.byTokenHash(hash) != null) {
-      return false;
-    }
+    // a token of another kind costs a prefix check only
     java.util.Optional<String> session = desk.get().openedSession(token);
     if (session.isEmpty()) {
+      return false;
+    }
+    String hash = Tokens.hash(token);
+    if (registry.byTokenHash(hash) != null) {
       return false;
     }
     CompletableFuture<Boolean> rebuilding = recovery.rebuildFirst(session.get());
