@@ -3,6 +3,7 @@ package org.quarterdeck.server;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.quarterdeck.server.cluster.ClusterDesk;
 import org.quarterdeck.server.cluster.PostgresJournals;
@@ -191,13 +192,21 @@ public final class Application implements AutoCloseable {
           new Takeover(
               cluster,
               ids -> {
+                rereadArchiveFlags(archive, ids); // set by the old owner after this node started
                 SessionManager.TakenOver taken = sessions.takeOver(ids);
                 return new Takeover.Served(taken.serving(), taken.rebuilt());
               },
               sessions::sessionCount);
       rounds = takeoverRounds;
       // any node accepts any connection: sessions of other nodes are relayed to their owner
-      SessionOwners owners = new SessionOwners(cluster, sessions::recover, sessions::holds);
+      SessionOwners owners =
+          new SessionOwners(
+              cluster,
+              id -> {
+                rereadArchiveFlags(archive, List.of(id));
+                return sessions.recover(id);
+              },
+              sessions::holds);
       RoutingGateway routing = new RoutingGateway(sessions, owners, workers, loops.transport());
       // a node relaying a client names it in a PROXY header: the other nodes' addresses may
       edge = perimeter.withTrustedProxies(perimeter.proxies().withPeers(owners::peer));
@@ -261,6 +270,16 @@ public final class Application implements AutoCloseable {
       server.close();
       sessionStorage.close();
       throw e;
+    }
+  }
+
+  /** A cluster node learns the archive flags of sessions it takes over (docs/cluster.md). */
+  private static void rereadArchiveFlags(ArchivedSessions archive, List<String> sessionIds) {
+    try {
+      archive.reread(sessionIds);
+    } catch (IOException e) {
+      log.warn(
+          "the archive flags of {} sessions taken over: {}", sessionIds.size(), e.getMessage());
     }
   }
 

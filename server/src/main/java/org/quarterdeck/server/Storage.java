@@ -86,7 +86,7 @@ public sealed interface Storage {
       if (journals instanceof org.quarterdeck.server.cluster.PostgresJournals cluster) {
         org.quarterdeck.server.cluster.ArchiveFlags flags =
             new org.quarterdeck.server.cluster.ArchiveFlags(cluster);
-        return ArchivedSessions.keptBy(flags.load(), flags::set);
+        return ArchivedSessions.keptBy(flags.load(), flags::set, flags::archivedAmong);
       }
       return ArchivedSessions.inMemory();
     }

@@ -37,6 +37,26 @@ public final class ArchiveFlags {
     }
   }
 
+  /** The archived ones among {@code sessionIds} (a node reads them for sessions it takes over). */
+  public List<String> archivedAmong(java.util.Collection<String> sessionIds) throws IOException {
+    requireNonNull(sessionIds, "sessionIds");
+    List<String> ids = new ArrayList<>();
+    try (Connection c = db.getConnection();
+        PreparedStatement p =
+            c.prepareStatement(
+                "SELECT session_id FROM archived_session WHERE session_id = ANY(?)")) {
+      p.setArray(1, c.createArrayOf("text", sessionIds.toArray()));
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          ids.add(r.getString(1));
+        }
+      }
+      return ids;
+    } catch (SQLException e) {
+      throw new IOException("cannot read the archive flags: " + e.getMessage(), e);
+    }
+  }
+
   /** Sets one session's flag; committed when this returns. */
   public void set(String sessionId, boolean archived) throws IOException {
     requireNonNull(sessionId, "sessionId");

@@ -59,6 +59,9 @@ public final class ClusterDesk implements SharedDesk, AutoCloseable {
 
   static final String CREDENTIAL_KEY = "facilitator-credentials";
 
+  /** The fingerprint of the accounts file the newest node with one started with. */
+  static final String ACCOUNTS = "facilitator-accounts";
+
   private static final String LIST =
       "SELECT o.session_id, o.join_code, (extract(epoch FROM o.created_at) * 1000)::bigint,"
           + " o.summary, a.session_id IS NOT NULL FROM session_owner o"
@@ -114,14 +117,12 @@ public final class ClusterDesk implements SharedDesk, AutoCloseable {
   private static byte[] credentialKey(DataSource db) throws SQLException {
     byte[] fresh = new byte[32];
     new SecureRandom().nextBytes(fresh);
+    execute(
+        db,
+        "INSERT INTO cluster_secret (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        CREDENTIAL_KEY,
+        fresh);
     try (Connection c = db.getConnection()) {
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "INSERT INTO cluster_secret (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-        p.setString(1, CREDENTIAL_KEY);
-        p.setBytes(2, fresh);
-        p.executeUpdate();
-      }
       try (PreparedStatement p =
           c.prepareStatement("SELECT value FROM cluster_secret WHERE name = ?")) {
         p.setString(1, CREDENTIAL_KEY);
@@ -136,6 +137,40 @@ public final class ClusterDesk implements SharedDesk, AutoCloseable {
   @Override
   public byte[] credentialKey() {
     return credentialKey.clone();
+  }
+
+  @Override
+  public void accountsStarted(String fingerprint) {
+    requireNonNull(fingerprint, "fingerprint");
+    try {
+      execute(
+          db,
+          "INSERT INTO cluster_secret (name, value) VALUES (?, ?)"
+              + " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+          ACCOUNTS,
+          fingerprint.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    } catch (SQLException e) {
+      throw new ClusterStoreException(
+          "cannot record the facilitator accounts file: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean accountsCurrent(String fingerprint) {
+    requireNonNull(fingerprint, "fingerprint");
+    try (Connection c = db.getConnection();
+        PreparedStatement p =
+            c.prepareStatement("SELECT value FROM cluster_secret WHERE name = ?")) {
+      p.setString(1, ACCOUNTS);
+      try (ResultSet r = p.executeQuery()) {
+        return !r.next()
+            || fingerprint.equals(
+                new String(r.getBytes(1), java.nio.charset.StandardCharsets.US_ASCII));
+      }
+    } catch (SQLException e) {
+      log.debug("cannot read the accounts file's fingerprint: {}", e.getMessage());
+      return true; // the database is away: this node's own file decides
+    }
   }
 
   @Override
@@ -245,20 +280,30 @@ public final class ClusterDesk implements SharedDesk, AutoCloseable {
     requireNonNull(tokenHash, "tokenHash");
     return onReads(
         () -> {
-          try (Connection c = db.getConnection();
-              PreparedStatement p =
-                  c.prepareStatement(
-                      "INSERT INTO member_token (token_hash, session_id) VALUES (?, ?)"
-                          + " ON CONFLICT DO NOTHING")) {
-            p.setString(1, tokenHash);
-            p.setString(2, sessionId);
-            p.executeUpdate();
+          try {
+            execute(
+                db,
+                "INSERT INTO member_token (token_hash, session_id) VALUES (?, ?)"
+                    + " ON CONFLICT DO NOTHING",
+                tokenHash,
+                sessionId);
             return null;
           } catch (SQLException e) {
             throw new ClusterStoreException(
                 "cannot store the facilitator token: " + e.getMessage(), e);
           }
         });
+  }
+
+  /** One statement with two parameters, committed when this returns. */
+  private static void execute(DataSource db, String sql, Object first, Object second)
+      throws SQLException {
+    try (Connection c = db.getConnection();
+        PreparedStatement p = c.prepareStatement(sql)) {
+      p.setObject(1, first);
+      p.setObject(2, second);
+      p.executeUpdate();
+    }
   }
 
   private <T> CompletableFuture<T> onReads(Supplier<T> work) {

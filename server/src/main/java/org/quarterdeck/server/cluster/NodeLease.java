@@ -48,6 +48,7 @@ public final class NodeLease {
   private volatile long healthySinceNanos;
   private volatile boolean failedSinceHealthy;
   private volatile Runnable onLost = () -> {};
+  private volatile Runnable onAdvertised = () -> {};
 
   /**
    * @param nanoTime the monotonic clock ({@code System::nanoTime}; tests pass their own)
@@ -204,7 +205,14 @@ public final class NodeLease {
       p.executeUpdate();
     } catch (SQLException e) {
       log.warn("node {}: could not record its addresses: {}", nodeId, e.getMessage());
+      return;
     }
+    onAdvertised.run();
+  }
+
+  /** Runs (on the advertising thread) once this node's addresses are in its lease row. */
+  void whenAdvertised(Runnable action) {
+    this.onAdvertised = requireNonNull(action, "action");
   }
 
   /** Marks the lease as left, so nobody waits for it to expire (a clean shutdown). */

@@ -78,6 +78,17 @@ public final class SessionOwners implements OwnerDirectory, AutoCloseable {
             });
     watch.scheduleWithFixedDelay(
         this::lookAtNodes, 0, NodeLease.RENEW_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    // this node's own address counts as a peer's too (nodes sharing a host relay from it): known
+    // as soon as it is written, not a second later
+    lease.whenAdvertised(this::lookAtNodesNow);
+  }
+
+  private void lookAtNodesNow() {
+    try {
+      watch.execute(this::lookAtNodes);
+    } catch (RejectedExecutionException e) {
+      // closed: nothing to look for
+    }
   }
 
   private void lookAtNodes() {

@@ -24,6 +24,7 @@ public final class ArchivedSessions {
 
   private final Path file;
   private final Keeper keeper;
+  private final Reader reader;
   private final Set<String> ids = new TreeSet<>();
 
   /** Somewhere else the flags are kept (a cluster's database). */
@@ -32,22 +33,57 @@ public final class ArchivedSessions {
     void write(String sessionId, boolean archived) throws IOException;
   }
 
+  /** Reads flags that others may have set since (a cluster's other nodes). */
+  public interface Reader {
+    /** The archived ones among {@code sessionIds}. */
+    Collection<String> archivedAmong(Collection<String> sessionIds) throws IOException;
+  }
+
   private ArchivedSessions(Path file) {
     this.file = file;
     this.keeper = null;
+    this.reader = null;
   }
 
-  private ArchivedSessions(Collection<String> initial, Keeper keeper) {
+  private ArchivedSessions(Collection<String> initial, Keeper keeper, Reader reader) {
     this.file = null;
     this.keeper = keeper;
+    this.reader = reader;
     ids.addAll(initial);
   }
 
-  /** Flags kept by {@code keeper}, starting from those it holds now ({@code initial}). */
-  public static ArchivedSessions keptBy(Collection<String> initial, Keeper keeper) {
+  /**
+   * Flags kept by {@code keeper}, starting from those it holds now ({@code initial}); {@link
+   * #reread} asks {@code reader} for the flags of sessions that come to be served here.
+   */
+  public static ArchivedSessions keptBy(Collection<String> initial, Keeper keeper, Reader reader) {
     return new ArchivedSessions(
         java.util.Objects.requireNonNull(initial, "initial"),
-        java.util.Objects.requireNonNull(keeper, "keeper"));
+        java.util.Objects.requireNonNull(keeper, "keeper"),
+        java.util.Objects.requireNonNull(reader, "reader"));
+  }
+
+  /**
+   * Reads the flags of {@code sessionIds} again where others may have set them (a cluster node that
+   * takes sessions over learns the flags their old owner set after this node started); nothing
+   * elsewhere.
+   *
+   * @throws IOException when they cannot be read (the flags held stay as they were)
+   */
+  public void reread(Collection<String> sessionIds) throws IOException {
+    if (reader == null || sessionIds.isEmpty()) {
+      return;
+    }
+    Set<String> archived = new java.util.HashSet<>(reader.archivedAmong(sessionIds));
+    synchronized (this) {
+      for (String id : sessionIds) {
+        if (archived.contains(id)) {
+          ids.add(id);
+        } else {
+          ids.remove(id);
+        }
+      }
+    }
   }
 
   /** Archive flags kept in memory only (a server without a data directory). */

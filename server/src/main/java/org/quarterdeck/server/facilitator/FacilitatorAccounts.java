@@ -124,4 +124,20 @@ public final class FacilitatorAccounts {
   public int size() {
     return accounts.size();
   }
+
+  /**
+   * Which accounts with which passwords, as a SHA-256 in hex (the same for two files that differ
+   * only in comments or order): the nodes of a cluster compare theirs.
+   */
+  public String fingerprint() {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      for (String name : new java.util.TreeSet<>(accounts.keySet())) {
+        sha.update((name + ":" + accounts.get(name) + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      return java.util.HexFormat.of().formatHex(sha.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
 }

@@ -91,6 +91,49 @@ public final class SignIns {
     return credential;
   }
 
+  /** What a facilitator token sealed by OpenSession on a cluster starts with. */
+  static final String OPENING = "o1.";
+
+  /**
+   * A facilitator token for session {@code sessionId}, handed out when a signed-in facilitator
+   * opens it (OpenSession), sealed with the cluster's key: {@code o1.SESSION.RANDOM.MAC}. Any node
+   * that serves the session later (it took the session over) accepts it without asking anyone
+   * ({@link #openedSession}); like the session's first facilitator token it does not expire.
+   *
+   * @throws IllegalStateException on a single server (no key: its tokens stay random)
+   */
+  public String sealOpening(String sessionId) {
+    requireNonNull(sessionId, "sessionId");
+    if (key == null) {
+      throw new IllegalStateException("only a cluster's credentials are sealed");
+    }
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    String sealed =
+        OPENING + sessionId + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return sealed + "." + seal(sealed);
+  }
+
+  /**
+   * The session a token sealed by {@link #sealOpening} is for, when its seal holds; empty for any
+   * other token, and always on a single server.
+   */
+  public Optional<String> openedSession(String token) {
+    if (key == null || token == null || !token.startsWith(OPENING)) {
+      return Optional.empty();
+    }
+    int last = token.lastIndexOf('.');
+    String sealed = last < 0 ? "" : token.substring(0, last);
+    int random = sealed.lastIndexOf('.');
+    if (random <= OPENING.length()
+        || !MessageDigest.isEqual(
+            seal(sealed).getBytes(StandardCharsets.US_ASCII),
+            token.substring(last + 1).getBytes(StandardCharsets.US_ASCII))) {
+      return Optional.empty();
+    }
+    return Optional.of(sealed.substring(OPENING.length(), random));
+  }
+
   /** The facilitator a credential belongs to, while it is valid. */
   public Optional<String> nameOf(String credential) {
     if (credential == null || credential.isEmpty()) {

@@ -81,6 +81,18 @@ final class OwnerRelay {
       InetSocketAddress owner,
       Connection client,
       java.util.Optional<String> pass) {
+    return open(loops, transport, node, owner, client, pass, WELCOME_MS);
+  }
+
+  /** The same, the owner having {@code welcomeMs} to answer the Hello (tests on a busy machine). */
+  static CompletableFuture<OwnerRelay> open(
+      EventLoopGroup loops,
+      IoTransport transport,
+      String node,
+      InetSocketAddress owner,
+      Connection client,
+      java.util.Optional<String> pass,
+      long welcomeMs) {
     requireNonNull(client, "client");
     requireNonNull(pass, "pass");
     CompletableFuture<OwnerRelay> opened = new CompletableFuture<>();
@@ -109,8 +121,9 @@ final class OwnerRelay {
             return;
           }
           Channel ch = connect.channel();
-          ch.pipeline().get(Replies.class).welcomed =
-              () -> opened.complete(new OwnerRelay(ch, node));
+          Replies replies = ch.pipeline().get(Replies.class);
+          replies.welcomed = () -> opened.complete(new OwnerRelay(ch, node));
+          replies.refused = why -> opened.completeExceptionally(new java.io.IOException(why));
           // a stopped process still completes the TCP handshake (the kernel does): only its
           // Welcome shows that the owner is there
           ch.eventLoop()
@@ -122,12 +135,12 @@ final class OwnerRelay {
                               "node "
                                   + node
                                   + " did not answer Hello within "
-                                  + WELCOME_MS
+                                  + welcomeMs
                                   + " ms"));
                       ch.close();
                     }
                   },
-                  WELCOME_MS,
+                  welcomeMs,
                   java.util.concurrent.TimeUnit.MILLISECONDS);
           ch.closeFuture()
               .addListener(
@@ -208,7 +221,9 @@ final class OwnerRelay {
     private final Connection client;
     private final String node;
     private volatile Runnable welcomed = () -> {};
+    private volatile java.util.function.Consumer<String> refused = why -> {};
     private volatile boolean serving;
+    private boolean refusedHeader;
 
     Replies(Connection client, String node) {
       this.client = client;
@@ -221,9 +236,30 @@ final class OwnerRelay {
       try (ByteBufInputStream in = new ByteBufInputStream(frame)) {
         message = ServerMessage.parseFrom(in);
       }
+      if (refusedHeader) {
+        return; // the rest of what the owner sent in the same read, its Welcome too
+      }
       if (message.hasWelcome() && message.getRequestId() == HELLO_REQUEST_ID) {
         serving = true;
         welcomed.run();
+        return;
+      }
+      if (!serving) {
+        // The owner answers the Hello first unless it read the PROXY header as frames: it does not
+        // count this node among its peers yet (it reads their addresses every second), so it
+        // would count the client at this node's address. (A v2 header happens to split into
+        // three frames, which the owner answers with errors, and the Hello after it is read as
+        // any client's.) Not a relay: the client is told to try again.
+        String why =
+            "node "
+                + node
+                + " did not read this node's PROXY header (it answered "
+                + message.getBodyCase()
+                + " before the Hello); it does not know this node's address yet";
+        log.info("relay for connection {}: {}", client.id(), why);
+        refusedHeader = true;
+        refused.accept(why);
+        ctx.close();
         return;
       }
       if (message.getRequestId() == PASS_REQUEST_ID) {

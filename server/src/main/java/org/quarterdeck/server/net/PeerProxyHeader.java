@@ -8,10 +8,8 @@ import io.netty.handler.codec.ProtocolDetectionResult;
 import io.netty.handler.codec.ProtocolDetectionState;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * On a connection from another node of the cluster ({@link TrustedProxies#peer}): a PROXY header
@@ -34,11 +32,11 @@ final class PeerProxyHeader extends ByteToMessageDecoder {
   private static final byte[] V1_SIGNATURE = "PROXY ".getBytes(StandardCharsets.US_ASCII);
 
   private final long timeoutNanos;
-  private ScheduledFuture<?> deadline;
-  private boolean decided;
+  private final HeaderDeadline deadline;
 
   PeerProxyHeader(long timeoutNanos) {
     this.timeoutNanos = timeoutNanos;
+    this.deadline = new HeaderDeadline(timeoutNanos);
   }
 
   static void install(ChannelPipeline pipeline, long timeoutNanos) {
@@ -47,22 +45,14 @@ final class PeerProxyHeader extends ByteToMessageDecoder {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    // held back until the first bytes tell whether a header names the client
-    deadline =
-        ctx.executor()
-            .schedule(
-                () -> {
-                  if (!decided) {
-                    decide(ctx, false); // says nothing yet: an ordinary connection
-                  }
-                },
-                timeoutNanos,
-                TimeUnit.NANOSECONDS);
+    // held back until the first bytes tell whether a header names the client; one that says
+    // nothing in time is an ordinary connection
+    deadline.start(ctx, () -> decide(ctx, false));
   }
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    if (decided) {
+    if (deadline.met()) {
       return;
     }
     if (in.readableBytes() < V2_SIGNATURE.length) {
@@ -94,10 +84,7 @@ final class PeerProxyHeader extends ByteToMessageDecoder {
    * far follow this handler's removal.
    */
   private void decide(ChannelHandlerContext ctx, boolean withHeader) {
-    decided = true;
-    if (deadline != null) {
-      deadline.cancel(false);
-    }
+    deadline.meet();
     if (withHeader) {
       ProxyHeaderReader.installAfter(ctx.pipeline(), ctx.name(), timeoutNanos);
     }

@@ -7,9 +7,7 @@ import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +23,10 @@ final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
   static final String NAME = "proxyHeader";
   private static final Logger log = LoggerFactory.getLogger(ProxyHeaderReader.class);
 
-  private final long timeoutNanos;
-  private ScheduledFuture<?> deadline;
-  private boolean read;
+  private final HeaderDeadline deadline;
 
   ProxyHeaderReader(long timeoutNanos) {
-    this.timeoutNanos = timeoutNanos;
+    this.deadline = new HeaderDeadline(timeoutNanos);
   }
 
   static void install(io.netty.channel.ChannelPipeline pipeline, long timeoutNanos) {
@@ -48,30 +44,22 @@ final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     // held back until the header names the client
-    deadline =
-        ctx.executor()
-            .schedule(
-                () -> {
-                  if (!read) {
-                    log.debug("{}: no PROXY header in time", ctx.channel().remoteAddress());
-                    ctx.close();
-                  }
-                },
-                timeoutNanos,
-                TimeUnit.NANOSECONDS);
+    deadline.start(
+        ctx,
+        () -> {
+          log.debug("{}: no PROXY header in time", ctx.channel().remoteAddress());
+          ctx.close();
+        });
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (read || !(msg instanceof HAProxyMessage header)) {
+    if (deadline.met() || !(msg instanceof HAProxyMessage header)) {
       ctx.fireChannelRead(msg);
       return;
     }
     try {
-      read = true;
-      if (deadline != null) {
-        deadline.cancel(false);
-      }
+      deadline.meet();
       if (header.command() == HAProxyCommand.PROXY && header.sourceAddress() != null) {
         ctx.channel()
             .attr(ClientAddress.PROXIED)
@@ -90,7 +78,7 @@ final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (!read) {
+    if (!deadline.met()) {
       // a broken or missing header from a trusted proxy: nothing after it can be trusted
       log.debug("{}: bad PROXY header: {}", ctx.channel().remoteAddress(), cause.toString());
       ctx.close();

@@ -44,6 +44,9 @@ final class FacilitatorDesk {
   /** How long a sign-in credential stays valid. */
   static final long CREDENTIAL_LIFETIME_MS = 12 * 3600_000L;
 
+  /** When a client may ask again after a node with another accounts file refused to check. */
+  static final int STALE_ACCOUNTS_RETRY_MS = 500;
+
   /** What the desk needs from the session manager. */
   interface Sessions {
     /** The sessions that run here (not the archived ones). */
@@ -96,6 +99,9 @@ final class FacilitatorDesk {
     this.failures = requireNonNull(failures, "failures");
     this.sessions = requireNonNull(sessions, "sessions");
     this.shared = shared;
+    if (shared != null && accounts.size() > 0) {
+      shared.accountsStarted(accounts.fingerprint());
+    }
   }
 
   /** The facilitator the connection signed in as. */
@@ -184,16 +190,38 @@ final class FacilitatorDesk {
     }
     String name = request.getName().strip().toLowerCase(java.util.Locale.ROOT);
     char[] password = request.getPassword().toCharArray();
-    CompletableFuture.supplyAsync(() -> accounts.check(name, password), slowWork)
+    CompletableFuture.supplyAsync(
+            () -> staleAccounts() ? null : accounts.check(name, password), slowWork)
         .whenComplete(
             (ok, error) -> {
               java.util.Arrays.fill(password, '\0');
-              if (error == null && ok) {
+              if (error == null && ok == null) {
+                log.warn(
+                    "connection {}: a password sign-in cannot be checked here: this node's"
+                        + " --facilitators file is not the one the newest node started with",
+                    c.id());
+                c.send(
+                    Errors.reply(
+                        rid,
+                        ErrorCode.UNAVAILABLE,
+                        "this node's facilitator accounts (--facilitators) are not the ones the"
+                            + " newest node started with; try again (another node may sign you in)",
+                        STALE_ACCOUNTS_RETRY_MS));
+              } else if (error == null && ok) {
                 admit(c, rid, name, signIns.issue(name));
               } else {
                 refuse(c, rid, address, "unknown facilitator or wrong password");
               }
             });
+  }
+
+  /**
+   * On a cluster: whether this node's accounts file differs from the one the newest node with a
+   * file started with, so that its passwords may be out of date (an account added, removed or
+   * changed since). Such a node checks no password. (Blocks: on {@code slowWork}.)
+   */
+  private boolean staleAccounts() {
+    return shared != null && !shared.accountsCurrent(accounts.fingerprint());
   }
 
   private void admit(Connection c, long rid, String name, String credential) {
@@ -373,7 +401,7 @@ final class FacilitatorDesk {
     Optional<ArchivedSession> kept = ownedArchived(c, request.getSessionId());
     if (kept.isPresent()) {
       ArchivedSession a = kept.get();
-      String token = Tokens.newToken();
+      String token = openingToken(a.id());
       sessions.admitFacilitatorToken(a, Tokens.hash(token));
       c.send(opened(rid, a.id(), a.joinCode(), token));
       return;
@@ -383,7 +411,7 @@ final class FacilitatorDesk {
       return;
     }
     GameSession s = session.get();
-    String token = Tokens.newToken();
+    String token = openingToken(s.id());
     sessions.onThread(
         s,
         () -> {
@@ -402,6 +430,49 @@ final class FacilitatorDesk {
               v -> opened,
               "the session cannot be opened now: ");
         });
+  }
+
+  /**
+   * A new facilitator token for a session being opened: random on a single server (valid until it
+   * restarts); sealed on a cluster, so that a node that takes the session over accepts it too.
+   */
+  private String openingToken(String sessionId) {
+    return shared == null ? Tokens.newToken() : signIns.sealOpening(sessionId);
+  }
+
+  /**
+   * The session an OpenSession token sealed on a cluster node is for, when its seal holds: a node
+   * that took that session over since accepts it ({@link #admitOpening}).
+   */
+  Optional<String> openedSession(String token) {
+    return shared == null ? Optional.empty() : signIns.openedSession(token);
+  }
+
+  /**
+   * Makes a sealed OpenSession token (its hash) the facilitator's on its session here, running or
+   * archived, then runs {@code then} (on the session's thread for a running one); false when the
+   * session is not here.
+   */
+  boolean admitOpening(String sessionId, String tokenHash, Runnable then) {
+    for (ArchivedSession a : sessions.archived()) {
+      if (a.id().equals(sessionId)) {
+        sessions.admitFacilitatorToken(a, tokenHash);
+        then.run();
+        return true;
+      }
+    }
+    for (GameSession s : sessions.all()) {
+      if (s.id().equals(sessionId)) {
+        sessions.onThread(
+            s,
+            () -> {
+              sessions.admitFacilitatorToken(s, tokenHash);
+              then.run();
+            });
+        return true;
+      }
+    }
+    return false;
   }
 
   private static ServerMessage opened(long rid, String id, String joinCode, String token) {

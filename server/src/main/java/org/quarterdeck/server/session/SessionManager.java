@@ -270,6 +270,8 @@ public final class SessionManager implements SessionGateway {
                 registry.admitArchivedToken(tokenHash, archived);
                 GameSession copy = registry.byId(archived.id());
                 if (copy != null) {
+                  // found at once; a Resume queued behind this on the copy's thread finds the alias
+                  registry.admitToken(tokenHash, copy);
                   registry.run(copy, () -> admitFacilitatorToken(copy, tokenHash));
                 }
               }
@@ -440,8 +442,15 @@ public final class SessionManager implements SessionGateway {
         registry.run(
             session,
             () -> {
-              Member member =
-                  session.member(Tokens.hash(facilitatorToken == null ? "" : facilitatorToken));
+              String hash = Tokens.hash(facilitatorToken == null ? "" : facilitatorToken);
+              Member member = session.member(hash);
+              if (member == null
+                  && desk.openedSession(facilitatorToken).filter(sessionId::equals).isPresent()) {
+                // opened through a node that served the session before this one took it over
+                session.admitFacilitatorAlias(hash);
+                registry.admitToken(hash, session);
+                member = session.member(hash);
+              }
               if (member == null || member.role != Role.FACILITATOR) {
                 result.completeExceptionally(
                     new SecurityException("the facilitator token is needed"));

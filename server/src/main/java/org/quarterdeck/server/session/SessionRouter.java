@@ -73,10 +73,20 @@ final class SessionRouter implements SessionGateway {
   }
 
   private void route(Connection c, ClientMessage m) {
+    route(c, m, false);
+  }
+
+  /** {@code openingAdmitted}: a sealed OpenSession token was admitted for it already. */
+  private void route(Connection c, ClientMessage m, boolean openingAdmitted) {
     CompletableFuture<Boolean> rebuilding = recovery.rebuildFirst(m);
     if (rebuilding != null) {
       // it names a session read at start and not rebuilt yet: routed once it runs here
       rebuilding.whenComplete((ok, error) -> handle(c, m));
+      return;
+    }
+    if (m.getBodyCase() == ClientMessage.BodyCase.RESUME
+        && !openingAdmitted
+        && admittedOpening(c, m)) {
       return;
     }
     long rid = m.getRequestId();
@@ -278,6 +288,33 @@ final class SessionRouter implements SessionGateway {
       bindings.put(c, session, member);
       registry.admitToken(Tokens.hash(token), session);
     }
+  }
+
+  /**
+   * A Resume with a facilitator token that OpenSession sealed on a cluster node, for a session this
+   * node serves without knowing the token (it took the session over since): the token is admitted
+   * to its session and the Resume routed again. False when the token is known here, not sealed, or
+   * its session is not here (it is then answered as any unknown token).
+   */
+  private boolean admittedOpening(Connection c, ClientMessage m) {
+    String token = m.getResume().getToken();
+    // a token of another kind costs a prefix check only
+    java.util.Optional<String> session = desk.get().openedSession(token);
+    if (session.isEmpty()) {
+      return false;
+    }
+    String hash = Tokens.hash(token);
+    if (registry.byTokenHash(hash) != null) {
+      return false;
+    }
+    CompletableFuture<Boolean> rebuilding = recovery.rebuildFirst(session.get());
+    if (rebuilding != null) {
+      rebuilding.whenComplete((ok, error) -> handle(c, m));
+      return true;
+    }
+    return desk.get()
+        .admitOpening(
+            session.get(), hash, () -> archived.handle(c, m, (cc, mm) -> route(cc, mm, true)));
   }
 
   private void resume(Connection c, long rid, String token) {

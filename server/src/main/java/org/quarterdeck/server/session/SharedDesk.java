@@ -35,6 +35,19 @@ public interface SharedDesk {
   CompletableFuture<Void> facilitatorTokenAdmitted(String sessionId, String tokenHash);
 
   /**
+   * Records the accounts file ({@code --facilitators}, its {@code FacilitatorAccounts.fingerprint})
+   * a node started with as the one every node should have: the newest file wins.
+   */
+  void accountsStarted(String fingerprint);
+
+  /**
+   * Whether {@code fingerprint} is the accounts file recorded last ({@link #accountsStarted}); also
+   * true when none was, or when the record cannot be read now (the node checks its own file).
+   * Blocks: call it off the event loops.
+   */
+  boolean accountsCurrent(String fingerprint);
+
+  /**
    * One of a facilitator's sessions as the cluster knows it.
    *
    * @param summary what its owner last wrote; null when it has written nothing yet (just created,

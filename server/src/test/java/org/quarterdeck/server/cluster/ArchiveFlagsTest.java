@@ -16,7 +16,8 @@ import org.quarterdeck.server.facilitator.ArchivedSessions;
 
 /**
  * Facilitators' archive flags on a real PostgreSQL: set through one node, seen by a node that
- * starts later, cleared again; a flag the database refuses is not kept in memory either.
+ * starts later, cleared again; read again by a node for the sessions it takes over; a flag the
+ * database refuses is not kept in memory either.
  */
 class ArchiveFlagsTest {
   private TestDatabase database;
@@ -50,14 +51,14 @@ class ArchiveFlagsTest {
   @Test
   void flagsSetOnOneNodeAreSeenByANodeStartingLaterAndClearedAgain() throws Exception {
     ArchiveFlags onA = new ArchiveFlags(nodeA);
-    ArchivedSessions archiveA = ArchivedSessions.keptBy(onA.load(), onA::set);
+    ArchivedSessions archiveA = kept(onA);
     archiveA.set("s-1", true);
     assertTrue(archiveA.contains("s-1"));
 
     nodeB = PostgresJournals.open(database.url(), new PostgresJournals.Node("b", "-", "-"));
     ArchiveFlags onB = new ArchiveFlags(nodeB);
     assertEquals(List.of("s-1"), onB.load());
-    ArchivedSessions archiveB = ArchivedSessions.keptBy(onB.load(), onB::set);
+    ArchivedSessions archiveB = kept(onB);
     assertTrue(archiveB.contains("s-1"));
     assertFalse(archiveB.contains("s-2"));
 
@@ -65,10 +66,41 @@ class ArchiveFlagsTest {
     assertEquals(List.of(), onA.load());
   }
 
+  /**
+   * A node that started before another set a flag learns it when it reads the flags of the sessions
+   * it takes over (and a flag cleared meanwhile goes); the flags of other sessions stay as they
+   * were.
+   */
+  @Test
+  void aNodeRereadsTheFlagsOfSessionsItTakesOver() throws Exception {
+    ArchiveFlags onA = new ArchiveFlags(nodeA);
+    ArchivedSessions archiveA = kept(onA);
+    archiveA.set("s-1", true);
+    nodeB = PostgresJournals.open(database.url(), new PostgresJournals.Node("b", "-", "-"));
+    ArchiveFlags onB = new ArchiveFlags(nodeB);
+    ArchivedSessions archiveB = kept(onB);
+    // after B started: A archives s-2 and unarchives s-1
+    archiveA.set("s-2", true);
+    archiveA.set("s-1", false);
+    assertTrue(archiveB.contains("s-1"), "B's flags as it read them at start");
+    assertFalse(archiveB.contains("s-2"));
+
+    archiveB.reread(List.of("s-2"));
+    assertTrue(archiveB.contains("s-2"), "read again for the session B takes over");
+    assertTrue(archiveB.contains("s-1"), "not read again: B does not take it over");
+    archiveB.reread(List.of("s-1", "s-2"));
+    assertFalse(archiveB.contains("s-1"));
+    assertTrue(archiveB.contains("s-2"));
+  }
+
+  private static ArchivedSessions kept(ArchiveFlags flags) throws Exception {
+    return ArchivedSessions.keptBy(flags.load(), flags::set, flags::archivedAmong);
+  }
+
   @Test
   void aFlagTheDatabaseRefusesIsNotKept() throws Exception {
     ArchiveFlags flags = new ArchiveFlags(nodeA);
-    ArchivedSessions archive = ArchivedSessions.keptBy(flags.load(), flags::set);
+    ArchivedSessions archive = kept(flags);
     // no such session: the foreign key refuses the row
     assertThrows(UncheckedIOException.class, () -> archive.set("s-missing", true));
     assertFalse(archive.contains("s-missing"));

@@ -12,10 +12,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quarterdeck.client.QuarterdeckClient;
 import org.quarterdeck.protocol.v1.ActHours;
 import org.quarterdeck.protocol.v1.ClientMessage;
@@ -25,7 +24,6 @@ import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.Snapshot;
 import org.quarterdeck.protocol.v1.SubmitDecision;
 import org.quarterdeck.server.Application;
-import org.quarterdeck.server.cluster.TestDatabase;
 
 /**
  * PostgreSQL restarted (pg_ctl restart) in the middle of a game on a two-node cluster: the nodes
@@ -33,19 +31,7 @@ import org.quarterdeck.server.cluster.TestDatabase;
  * the restart, the operator's views: /cluster, /healthz, /readyz, /metrics.
  */
 class ClusterDatabaseRestartTest {
-  private ClusterHarness cluster;
-
-  @BeforeEach
-  void start() throws Exception {
-    cluster = new ClusterHarness(TestDatabase.create());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension final ClusterHarness cluster = ClusterHarness.onAFreshDatabase();
 
   @Test
   void nodesRideOutADatabaseRestart() throws Exception {

@@ -7,26 +7,29 @@ import static org.quarterdeck.server.e2e.ClusterHarness.create;
 import static org.quarterdeck.server.e2e.ClusterHarness.join;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.quarterdeck.client.QuarterdeckClient;
 import org.quarterdeck.protocol.v1.ArchiveSession;
 import org.quarterdeck.protocol.v1.ClientMessage;
+import org.quarterdeck.protocol.v1.ErrorCode;
 import org.quarterdeck.protocol.v1.ListSessions;
 import org.quarterdeck.protocol.v1.OpenSession;
 import org.quarterdeck.protocol.v1.Phase;
+import org.quarterdeck.protocol.v1.Role;
 import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.SessionSummary;
 import org.quarterdeck.protocol.v1.SignIn;
-import org.quarterdeck.server.cluster.TestDatabase;
 import org.quarterdeck.server.e2e.ClusterHarness.NodeProcess;
 import org.quarterdeck.server.facilitator.FacilitatorAccounts;
 import org.quarterdeck.server.testing.Await;
@@ -36,35 +39,27 @@ import org.quarterdeck.server.testing.Await;
  * through node A lists their sessions on A and on B (not another facilitator's), B's with the
  * phase, turn and people B wrote; opens B's session through A (the fresh facilitator token resumes
  * through A); archives it through A; both nodes then list it archived. B is killed (SIGKILL), A
- * takes its sessions over, and A's list still shows the session once, still archived.
+ * takes its sessions over, and A's list still shows the session once, still archived; the token the
+ * opening handed out still resumes as its facilitator, and A's room link does not lead to it.
  */
 class ClusterDeskTest {
   private static final String PASSWORD = "correct horse battery";
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-  private ClusterHarness cluster;
+  @RegisterExtension final ClusterHarness cluster = ClusterHarness.onAFreshDatabase();
 
   @TempDir Path dir;
-
-  @BeforeEach
-  void start() throws Exception {
-    cluster = new ClusterHarness(TestDatabase.create());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   @Test
   void aFacilitatorOnOneNodeListsOpensAndArchivesSessionsOfEveryNode() throws Exception {
     Path accounts = dir.resolve("facilitators.txt");
     FacilitatorAccounts.put(accounts, "alice", PASSWORD.toCharArray(), 1_000);
     FacilitatorAccounts.put(accounts, "bob", PASSWORD.toCharArray(), 1_000);
-    NodeProcess a = node("node-a", accounts);
-    NodeProcess b = node("node-b", accounts);
+    List<NodeProcess> nodes =
+        cluster.startNodes(
+            2, "--http-port", "0", "--tcp-port", "0", "--facilitators", accounts.toString());
+    NodeProcess a = nodes.get(0);
+    NodeProcess b = nodes.get(1);
 
     // alice signs in through A; the credential is good on B as well
     QuarterdeckClient aliceOnA = cluster.connect(a.tcp());
@@ -150,11 +145,60 @@ class ClusterDeskTest {
     SessionSummary moved = find(afterwards, onB.getSessionId());
     assertTrue(moved.getArchived());
     assertEquals(Phase.TURN_OPEN, moved.getPhase());
+
+    // the token B handed out when alice opened the session through A still makes her its
+    // facilitator on A, which took the session over (sealed with the cluster's key)
+    ServerMessage reopened =
+        cluster.resumeUntilServed(a.tcp(), opened.getSessionCreated().getFacilitatorToken());
+    assertTrue(reopened.hasSnapshot(), "the opened token after the takeover: " + reopened);
+    assertEquals(Role.FACILITATOR, reopened.getSnapshot().getRole());
+
+    // A's room link leads to alice's running session that is not archived: B archived the newer
+    // one after A started, and A read its flag when it took it over
+    HttpResponse<Void> room =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(a.http().resolve("/room/alice")).build(),
+                HttpResponse.BodyHandlers.discarding());
+    assertEquals(303, room.statusCode());
+    assertEquals("/?code=" + onA.getJoinCode(), room.headers().firstValue("Location").orElse(""));
   }
 
-  private NodeProcess node(String id, Path accounts) throws Exception {
-    return cluster.startNode(
-        id, dir, "--http-port", "0", "--tcp-port", "0", "--facilitators", accounts.toString());
+  /**
+   * Nodes started with different accounts files: the newest file wins. Node A started with alice
+   * only; node B, started after it with alice and carol, records its file as the cluster's. A,
+   * whose passwords may be out of date, checks none: a password sign-in through A is answered
+   * UNAVAILABLE naming --facilitators (a client that tries again may reach another node), and B
+   * signs alice in.
+   */
+  @Test
+  void aNodeWithAnOlderAccountsFileSaysSoAndChecksNoPassword() throws Exception {
+    Path older = dir.resolve("older.txt");
+    FacilitatorAccounts.put(older, "alice", PASSWORD.toCharArray(), 1_000);
+    Path newer = dir.resolve("newer.txt");
+    FacilitatorAccounts.put(newer, "alice", PASSWORD.toCharArray(), 1_000);
+    FacilitatorAccounts.put(newer, "carol", PASSWORD.toCharArray(), 1_000);
+    NodeProcess a =
+        cluster.startNode(
+            "node-a", "--http-port", "0", "--tcp-port", "0", "--facilitators", older.toString());
+    NodeProcess b =
+        cluster.startNode(
+            "node-b", "--http-port", "0", "--tcp-port", "0", "--facilitators", newer.toString());
+
+    ServerMessage throughA =
+        call(
+            cluster.connect(a.tcp()),
+            ClientMessage.newBuilder()
+                .setSignIn(SignIn.newBuilder().setName("alice").setPassword(PASSWORD)));
+    assertTrue(throughA.hasError(), "A checks no password: " + throughA);
+    assertEquals(ErrorCode.UNAVAILABLE, throughA.getError().getCode());
+    assertTrue(
+        throughA.getError().getMessage().contains("--facilitators"),
+        throughA.getError().getMessage());
+    assertTrue(throughA.getError().getRetryAfterMs() > 0);
+
+    signIn(cluster.connect(b.tcp()), SignIn.newBuilder().setName("carol").setPassword(PASSWORD));
+    signIn(cluster.connect(b.tcp()), SignIn.newBuilder().setName("alice").setPassword(PASSWORD));
   }
 
   /** Signs in; the credential. */

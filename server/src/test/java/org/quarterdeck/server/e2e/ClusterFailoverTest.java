@@ -8,19 +8,11 @@ import static org.quarterdeck.server.e2e.ClusterHarness.join;
 import static org.quarterdeck.server.e2e.ClusterHarness.resume;
 import static org.quarterdeck.server.e2e.ClusterHarness.submit;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quarterdeck.client.QuarterdeckClient;
 import org.quarterdeck.protocol.v1.Phase;
 import org.quarterdeck.protocol.v1.ServerMessage;
@@ -28,7 +20,7 @@ import org.quarterdeck.protocol.v1.SessionCreated;
 import org.quarterdeck.protocol.v1.Snapshot;
 import org.quarterdeck.server.Application;
 import org.quarterdeck.server.cli.ServeCommand;
-import org.quarterdeck.server.cluster.TestDatabase;
+import org.quarterdeck.server.e2e.ClusterHarness.NodeProcess;
 
 /**
  * Failover between cluster nodes on a real PostgreSQL: node A is a separate process; node B runs
@@ -38,35 +30,16 @@ import org.quarterdeck.server.cluster.TestDatabase;
  * stopped with SIGTERM, it leaves its lease and B takes its session over without waiting.
  */
 class ClusterFailoverTest {
-  private static final Pattern TCP = Pattern.compile("TCP\\s+(tcp://\\S+)");
-  private ClusterHarness cluster;
-  private final List<Process> processes = new ArrayList<>();
-
-  @TempDir Path logs;
-
-  @BeforeEach
-  void start() throws Exception {
-    cluster = new ClusterHarness(TestDatabase.create());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    for (Process p : processes) {
-      new ProcessBuilder("kill", "-CONT", Long.toString(p.pid())).start().waitFor();
-      p.destroyForcibly().waitFor();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension final ClusterHarness cluster = ClusterHarness.onAFreshDatabase();
 
   /** A session of two seats on node A, turn 1 open, team 0's decision acknowledged. */
   private record Table(String sessionId, String[] tokens) {}
 
   @Test
   void survivorsTakeOverAKilledNodeAndAStoppedNodeIsFenced() throws Exception {
-    Process a = startNodeA();
-    URI aTcp = tcpOf(a);
+    NodeProcess nodeA = startNodeA();
+    Process a = nodeA.process();
+    URI aTcp = nodeA.tcp();
     Application nodeB = cluster.node("node-b");
     URI bTcp = URI.create(nodeB.addresses().tcpUrl());
 
@@ -89,8 +62,9 @@ class ClusterFailoverTest {
     assertEquals("node-b", cluster.owner(first.sessionId()));
 
     // 2. SIGSTOP past the lease, then SIGCONT: A is fenced, exits, and appended nothing more
-    Process a2 = startNodeA();
-    Table paused = playOneDecision(tcpOf(a2), 42);
+    NodeProcess nodeA2 = startNodeA();
+    Process a2 = nodeA2.process();
+    Table paused = playOneDecision(nodeA2.tcp(), 42);
     long epochBefore = epochOf("node-a");
     signal(a2, "STOP");
     Snapshot taken = resumeWhenServed(bTcp, paused.tokens()[0]);
@@ -120,8 +94,9 @@ class ClusterFailoverTest {
         "every session has one owner: B");
 
     // 3. SIGTERM: A writes what is queued, marks its lease left, and B takes over at once
-    Process a3 = startNodeA();
-    Table drained = playOneDecision(tcpOf(a3), 43);
+    NodeProcess nodeA3 = startNodeA();
+    Process a3 = nodeA3.process();
+    Table drained = playOneDecision(nodeA3.tcp(), 43);
     long terminated = System.nanoTime();
     a3.destroy();
     assertTrue(a3.waitFor(30, SECONDS));
@@ -136,26 +111,8 @@ class ClusterFailoverTest {
         failoverMillis, drainMillis);
   }
 
-  private Process startNodeA() throws Exception {
-    Process process =
-        new ProcessBuilder(cluster.nodeCommand("node-a", "--http-port", "0", "--tcp-port", "0"))
-            .redirectError(ProcessBuilder.Redirect.appendTo(logs.resolve("node-a.log").toFile()))
-            .start();
-    processes.add(process);
-    return process;
-  }
-
-  private URI tcpOf(Process process) throws Exception {
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    String line;
-    while ((line = out.readLine()) != null) {
-      Matcher m = TCP.matcher(line);
-      if (m.find()) {
-        return URI.create(m.group(1));
-      }
-    }
-    throw new AssertionError("node A exited before listening; see " + logs);
+  private NodeProcess startNodeA() throws Exception {
+    return cluster.startNode("node-a", "--http-port", "0", "--tcp-port", "0");
   }
 
   private Table playOneDecision(URI tcp, long seed) throws Exception {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,6 +18,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.quarterdeck.client.ClientOptions;
 import org.quarterdeck.client.QuarterdeckClient;
 import org.quarterdeck.protocol.v1.ActHours;
@@ -41,22 +45,64 @@ import org.quarterdeck.server.cluster.TestDatabase;
 import org.quarterdeck.server.testing.Await;
 
 /**
- * What the cluster tests share: nodes on one test database (in this JVM, or node processes),
- * clients that are closed with the harness, a session of two teams set up and started, a decision,
- * a Resume that waits while the session moves, and questions to the database.
+ * What the cluster tests share, as a JUnit extension ({@code @RegisterExtension final
+ * ClusterHarness cluster = ClusterHarness.onAFreshDatabase();}): before each test a fresh database
+ * (skipped outside CI without PostgreSQL, see {@link TestDatabase}) and a folder for the nodes'
+ * logs; nodes on it (in this JVM, or node processes); clients; a session of two teams set up and
+ * started, a decision, a Resume that waits while the session moves, and questions to the database.
+ * After each test everything is closed, every node process killed (a stopped one continued first)
+ * and the database dropped; the logs are kept, and their folder named, when the test failed.
  */
-final class ClusterHarness implements AutoCloseable {
-  private final TestDatabase database;
+final class ClusterHarness implements BeforeEachCallback, AfterEachCallback, AutoCloseable {
+  private TestDatabase database;
+  private Path logs;
   private final List<QuarterdeckClient> clients = Collections.synchronizedList(new ArrayList<>());
   private final List<Application> nodes = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
 
-  ClusterHarness(TestDatabase database) {
-    this.database = database;
+  private ClusterHarness() {}
+
+  /** The fixture: a fresh database and log folder before each test, all closed after it. */
+  static ClusterHarness onAFreshDatabase() {
+    return new ClusterHarness();
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws Exception {
+    database = TestDatabase.create();
+    logs = Files.createTempDirectory("quarterdeck-cluster-");
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    try {
+      close();
+    } finally {
+      if (logs != null) {
+        if (context.getExecutionException().isPresent()) {
+          System.out.println("the nodes' logs of " + context.getDisplayName() + ": " + logs);
+        } else {
+          deleteLogs();
+        }
+      }
+    }
+  }
+
+  private void deleteLogs() throws java.io.IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(logs)) {
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
+    }
   }
 
   TestDatabase database() {
     return database;
+  }
+
+  /** The folder of this test's node logs ({@code ID.log}). */
+  Path logs() {
+    return logs;
   }
 
   // ------------------------------------------------------------------ nodes
@@ -74,31 +120,80 @@ final class ClusterHarness implements AutoCloseable {
     return app;
   }
 
-  /** A node process and the game port it listens on. */
-  record NodeProcess(Process process, URI tcp) {}
+  /** A node process, its game port and its HTTP address. */
+  record NodeProcess(Process process, URI tcp, URI http) {}
 
   private static final java.util.regex.Pattern TCP_LINE =
       java.util.regex.Pattern.compile("TCP\\s+(tcp://\\S+)");
 
+  private static final java.util.regex.Pattern HTTP_LINE =
+      java.util.regex.Pattern.compile("HTTP\\s+(http://\\S+)");
+
   /**
-   * Starts a node process ({@link #nodeCommand}, its log in {@code logs}/ID.log) and waits until it
-   * listens; killed with the harness unless it exited before.
+   * Starts {@code count} node processes ({@code node-a}, {@code node-b}, ...) with the same further
+   * arguments, all at once, and waits until each listens.
    */
-  NodeProcess startNode(String id, Path logs, String... more) throws Exception {
-    ProcessBuilder builder =
-        new ProcessBuilder(nodeCommand(id, more))
-            .redirectError(ProcessBuilder.Redirect.appendTo(logs.resolve(id + ".log").toFile()));
-    builder.environment().put("QUARTERDECK_LANG", "en"); // the start line is read in English
+  List<NodeProcess> startNodes(int count, String... more) throws Exception {
+    List<String> ids = new ArrayList<>();
+    List<Process> started = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ids.add("node-" + (char) ('a' + i));
+      started.add(launch(ids.get(i), false, more));
+    }
+    List<NodeProcess> listening = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      listening.add(listening(ids.get(i), started.get(i)));
+    }
+    return listening;
+  }
+
+  /**
+   * Starts a node process ({@link #nodeCommand}, its log in {@link #logs}/ID.log) and waits until
+   * it listens; killed with the harness unless it exited before.
+   */
+  NodeProcess startNode(String id, String... more) throws Exception {
+    return listening(id, launch(id, false, more));
+  }
+
+  /**
+   * Starts a node process whose output all goes to its log ({@link #logs}/ID.log), without waiting
+   * for it; killed with the harness unless it exited before.
+   */
+  Process launch(String id, String... more) throws Exception {
+    return launch(id, true, more);
+  }
+
+  private Process launch(String id, boolean outputToLog, String... more) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(nodeCommand(id, more));
+    ProcessBuilder.Redirect log =
+        ProcessBuilder.Redirect.appendTo(logs.resolve(id + ".log").toFile());
+    builder.redirectError(log);
+    if (outputToLog) {
+      builder.redirectOutput(log);
+    }
+    builder.environment().put("QUARTERDECK_LANG", "en"); // the start lines are read in English
     Process process = builder.start();
-    processes.add(process);
+    synchronized (processes) {
+      processes.add(process);
+    }
+    return process;
+  }
+
+  /** Reads a node's start lines (its standard output) until its game port's. */
+  private NodeProcess listening(String id, Process process) throws Exception {
     java.io.BufferedReader out =
         new java.io.BufferedReader(
             new java.io.InputStreamReader(
                 process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+    URI http = null;
     for (String line; (line = out.readLine()) != null; ) {
+      java.util.regex.Matcher h = HTTP_LINE.matcher(line);
+      if (h.find()) {
+        http = URI.create(h.group(1));
+      }
       java.util.regex.Matcher m = TCP_LINE.matcher(line);
       if (m.find()) {
-        return new NodeProcess(process, URI.create(m.group(1)));
+        return new NodeProcess(process, URI.create(m.group(1)), http);
       }
     }
     throw new AssertionError("node " + id + " exited before listening; see " + logs);
@@ -314,16 +409,30 @@ final class ClusterHarness implements AutoCloseable {
     return ids;
   }
 
-  /** Closes the clients and the nodes in this JVM, then drops the database. */
+  /**
+   * Closes the clients and the nodes in this JVM, kills the node processes (continuing a stopped
+   * one first, so that it dies now), then drops the database.
+   */
   @Override
   public void close() throws Exception {
     synchronized (clients) {
       clients.forEach(QuarterdeckClient::close);
+      clients.clear();
     }
     nodes.forEach(Application::close);
-    for (Process p : processes) {
-      p.destroyForcibly().waitFor();
+    nodes.clear();
+    synchronized (processes) {
+      for (Process p : processes) {
+        if (p.isAlive()) {
+          new ProcessBuilder("kill", "-CONT", Long.toString(p.pid())).start().waitFor();
+          p.destroyForcibly().waitFor();
+        }
+      }
+      processes.clear();
     }
-    database.close();
+    if (database != null) {
+      database.close();
+      database = null;
+    }
   }
 }

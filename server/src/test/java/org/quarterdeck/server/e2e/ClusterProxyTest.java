@@ -34,7 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quarterdeck.client.QuarterdeckClient;
 import org.quarterdeck.protocol.v1.ActHours;
 import org.quarterdeck.protocol.v1.ClientMessage;
@@ -50,7 +50,6 @@ import org.quarterdeck.protocol.v1.Snapshot;
 import org.quarterdeck.protocol.v1.SubmitDecision;
 import org.quarterdeck.server.cli.ServeCommand;
 import org.quarterdeck.server.cluster.PostgresJournals;
-import org.quarterdeck.server.cluster.TestDatabase;
 import org.quarterdeck.server.engine.AcceptedDecision;
 import org.quarterdeck.server.engine.Game;
 import org.quarterdeck.server.engine.Seat;
@@ -85,9 +84,7 @@ class ClusterProxyTest {
    */
   private static final String PROXY_SOURCE = "127.0.0.2";
 
-  @TempDir Path logs;
-  private ClusterHarness cluster;
-  private TestDatabase database;
+  @RegisterExtension final ClusterHarness cluster = ClusterHarness.onAFreshDatabase();
   private final Node[] nodes = new Node[3];
   private Process haproxy;
   private int proxyHttp;
@@ -109,20 +106,16 @@ class ClusterProxyTest {
 
     void start() throws Exception {
       process =
-          new ProcessBuilder(
-                  cluster.nodeCommand(
-                      id,
-                      "--bind",
-                      "127.0.0.1",
-                      "--http-port",
-                      Integer.toString(http),
-                      "--tcp-port",
-                      Integer.toString(tcp),
-                      "--trusted-proxies",
-                      PROXY_SOURCE))
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(id + ".log").toFile()))
-              .start();
+          cluster.launch(
+              id,
+              "--bind",
+              "127.0.0.1",
+              "--http-port",
+              Integer.toString(http),
+              "--tcp-port",
+              Integer.toString(tcp),
+              "--trusted-proxies",
+              PROXY_SOURCE);
     }
 
     void awaitReady() {
@@ -131,7 +124,8 @@ class ClusterProxyTest {
           PATIENCE,
           () -> {
             if (!process.isAlive()) {
-              throw new AssertionError(id + " exited: " + read(logs.resolve(id + ".log")));
+              throw new AssertionError(
+                  id + " exited: " + read(cluster.logs().resolve(id + ".log")));
             }
             return status("http://127.0.0.1:" + http + "/readyz") == 200;
           });
@@ -169,8 +163,6 @@ class ClusterProxyTest {
   @BeforeEach
   void start() throws Exception {
     String haproxyBinary = haproxyBinary();
-    database = TestDatabase.create();
-    cluster = new ClusterHarness(database);
     for (int i = 0; i < nodes.length; i++) {
       nodes[i] = new Node("node-" + (i + 1));
       nodes[i].start();
@@ -184,7 +176,8 @@ class ClusterProxyTest {
         new ProcessBuilder(
                 haproxyBinary, "-f", Path.of("..", "docs", "haproxy.cfg").toString(), "-db")
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("haproxy.log").toFile()));
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(cluster.logs().resolve("haproxy.log").toFile()));
     Map<String, String> env = proxy.environment();
     env.put("QD_PROXY_HTTP", "127.0.0.1:" + proxyHttp);
     env.put("QD_PROXY_TCP", "127.0.0.1:" + proxyTcp);
@@ -200,7 +193,8 @@ class ClusterProxyTest {
         PATIENCE,
         () -> {
           assertTrue(
-              haproxy.isAlive(), () -> "haproxy exited: " + read(logs.resolve("haproxy.log")));
+              haproxy.isAlive(),
+              () -> "haproxy exited: " + read(cluster.logs().resolve("haproxy.log")));
           return status("http://127.0.0.1:" + proxyHttp + "/readyz") == 200;
         });
   }
@@ -211,15 +205,7 @@ class ClusterProxyTest {
     if (haproxy != null) {
       haproxy.destroyForcibly().waitFor();
     }
-    for (Node n : nodes) {
-      if (n != null && n.process != null) {
-        new ProcessBuilder("kill", "-CONT", Long.toString(n.process.pid())).start().waitFor();
-        n.process.destroyForcibly().waitFor();
-      }
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
+    // the harness kills the nodes and drops the database
   }
 
   private static String haproxyBinary() {
@@ -295,7 +281,8 @@ class ClusterProxyTest {
 
     // the logs, read straight from the database
     try (Journals storage =
-        PostgresJournals.open(database.url(), new PostgresJournals.Node("checker", "-", "-"))) {
+        PostgresJournals.open(
+            cluster.database().url(), new PostgresJournals.Node("checker", "-", "-"))) {
       for (Table t : tables) {
         List<ReplayFrame> frames =
             new Reenactment(Timeline.of(storage.read(t.created.getSessionId()).records())).actual();
@@ -364,7 +351,7 @@ class ClusterProxyTest {
   private List<String> refusedSignIns() {
     List<String> lines = new ArrayList<>();
     for (Node n : nodes) {
-      for (String line : read(logs.resolve(n.id + ".log")).split("\n")) {
+      for (String line : read(cluster.logs().resolve(n.id + ".log")).split("\n")) {
         if (line.contains("a sign-in was refused")) {
           lines.add(line);
         }
@@ -411,7 +398,7 @@ class ClusterProxyTest {
     signal(victim.process, "CONT");
     assertTrue(victim.process.waitFor(60, SECONDS), victim.id + " stops by itself once fenced");
     assertEquals(ServeCommand.FENCED_EXIT_CODE, victim.process.exitValue());
-    try (Connection c = database.connect();
+    try (Connection c = cluster.database().connect();
         PreparedStatement p =
             c.prepareStatement(
                 "SELECT count(*) FROM session_record r WHERE r.session_id = ? AND r.seq > ? AND"
@@ -663,7 +650,7 @@ class ClusterProxyTest {
 
   private Map<String, Long> lastSeqs(List<String> sessionIds) throws Exception {
     Map<String, Long> last = new HashMap<>();
-    try (Connection c = database.connect();
+    try (Connection c = cluster.database().connect();
         PreparedStatement p =
             c.prepareStatement("SELECT max(seq) FROM session_record WHERE session_id = ?")) {
       for (String id : sessionIds) {

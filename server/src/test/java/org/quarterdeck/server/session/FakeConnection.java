@@ -9,8 +9,8 @@ import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.server.port.Connection;
 import org.quarterdeck.server.port.Transport;
 
-/** A connection that records what the server sends to it. */
-final class FakeConnection implements Connection {
+/** A connection that records what the server sends to it (tests of other packages use it too). */
+public final class FakeConnection implements Connection {
   private static final AtomicLong IDS = new AtomicLong(1_000_000);
   private final long id = IDS.incrementAndGet();
   private final String address;
@@ -19,8 +19,15 @@ final class FakeConnection implements Connection {
       new java.util.concurrent.LinkedBlockingQueue<>();
   Goodbye.Reason closedWith;
 
-  FakeConnection(String address) {
+  public FakeConnection(String address) {
     this.address = address;
+  }
+
+  /** Everything sent to it so far, oldest first. */
+  public List<ServerMessage> received() {
+    synchronized (received) {
+      return List.copyOf(received);
+    }
   }
 
   @Override
