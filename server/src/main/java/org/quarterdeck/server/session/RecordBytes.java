@@ -51,61 +51,69 @@ final class RecordBytes {
    */
   static ByteString eventBytes(ByteString record, int event, int field)
       throws InvalidProtocolBufferException {
-    RecordBytes in = new RecordBytes(record);
-    int current = 0;
-    ByteString found = null;
-    while (in.pos < record.size()) {
-      int tag = in.tag(record.size());
-      int number = tag >>> 3;
-      if (isEvent(tag)) {
-        current = number;
-      }
-      if (number == event && (tag & 7) == LENGTH_DELIMITED) {
-        int end = in.limit(record.size());
-        while (in.pos < end) {
-          int inner = in.tag(end);
-          if (inner >>> 3 == field && (inner & 7) == LENGTH_DELIMITED) {
-            int innerEnd = in.limit(end);
-            found = record.substring(in.pos, innerEnd);
-            in.pos = innerEnd;
-          } else {
-            in.skip(inner, end);
-          }
-        }
-      } else {
-        in.skip(tag, record.size());
-      }
-    }
-    return current == event ? found : null;
+    ByteString[] found = {null};
+    boolean held =
+        eachEventField(
+            record,
+            event,
+            (in, tag, end) -> {
+              if (tag >>> 3 == field && (tag & 7) == LENGTH_DELIMITED) {
+                int valueEnd = in.limit(end);
+                found[0] = record.substring(in.pos, valueEnd);
+                in.pos = valueEnd;
+              } else {
+                in.skip(tag, end);
+              }
+            });
+    return held ? found[0] : null;
   }
 
   /** The same for a varint field (a number or an enum); {@code absent} when it is not there. */
   static long eventVarint(ByteString record, int event, int field, long absent)
       throws InvalidProtocolBufferException {
+    long[] found = {absent};
+    boolean held =
+        eachEventField(
+            record,
+            event,
+            (in, tag, end) -> {
+              if (tag >>> 3 == field && (tag & 7) == VARINT) {
+                found[0] = in.varint(end);
+              } else {
+                in.skip(tag, end);
+              }
+            });
+    return held ? found[0] : absent;
+  }
+
+  /** Reads (or skips) one field of an event message, which ends at {@code end}. */
+  private interface EventField {
+    void read(RecordBytes in, int tag, int end) throws InvalidProtocolBufferException;
+  }
+
+  /**
+   * Hands every field of every occurrence of event {@code event} to {@code each}, in order (they
+   * merge, as when parsing); true when the record holds that event (its last event field).
+   */
+  private static boolean eachEventField(ByteString record, int event, EventField each)
+      throws InvalidProtocolBufferException {
     RecordBytes in = new RecordBytes(record);
     int current = 0;
-    long found = absent;
     while (in.pos < record.size()) {
       int tag = in.tag(record.size());
-      int number = tag >>> 3;
       if (isEvent(tag)) {
-        current = number;
+        current = tag >>> 3;
       }
-      if (number == event && (tag & 7) == LENGTH_DELIMITED) {
+      if (tag >>> 3 == event && (tag & 7) == LENGTH_DELIMITED) {
         int end = in.limit(record.size());
         while (in.pos < end) {
-          int inner = in.tag(end);
-          if (inner >>> 3 == field && (inner & 7) == VARINT) {
-            found = in.varint(end);
-          } else {
-            in.skip(inner, end);
-          }
+          each.read(in, in.tag(end), end);
         }
       } else {
         in.skip(tag, record.size());
       }
     }
-    return current == event ? found : absent;
+    return current == event;
   }
 
   /** A string field, decoded as parsing does (invalid UTF-8 does not parse); "" when absent. */
