@@ -11,8 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.quarterdeck.protocol.v1.ClockChanged;
+import org.quarterdeck.protocol.v1.SeatTaken;
 import org.quarterdeck.protocol.v1.SessionOpened;
 import org.quarterdeck.protocol.v1.SessionRecord;
+import org.quarterdeck.protocol.v1.SpectatorAdmitted;
+import org.quarterdeck.protocol.v1.TurnStarted;
 
 /**
  * Sessions read from their logs at start and not rebuilt yet (the server serves at once and
@@ -39,30 +42,37 @@ final class PendingSessions {
     private final AtomicBoolean started = new AtomicBoolean();
 
     /**
-     * Indexes a read log from the records that name its members and set its deadline; the rest stay
-     * unparsed until the rebuild.
+     * Indexes a read log from the records that name its members and set its deadline, reading those
+     * fields from the records' bytes: no record is parsed until the rebuild.
      *
-     * @throws InvalidProtocolBufferException when one of those records does not parse
+     * @throws InvalidProtocolBufferException when a record's fields, or those of one of these
+     *     records' event, cannot be walked
      */
     Pending(String id, StoredLog log) throws InvalidProtocolBufferException {
       this.id = requireNonNull(id, "id");
       this.log = requireNonNull(log, "log");
       int lastTimed = -1;
+      SessionRecord.EventCase lastTimedKind = null;
       for (int i = 0; i < log.size(); i++) {
-        switch (log.eventCase(i)) {
+        SessionRecord.EventCase kind = log.eventCase(i);
+        switch (kind) {
           case OPENED -> {
-            SessionOpened opened = log.record(i).getOpened();
-            codes.add(opened.getJoinCode());
-            tokenHashes.add(opened.getFacilitatorTokenHash());
+            codes.add(log.eventString(i, kind, SessionOpened.JOIN_CODE_FIELD_NUMBER));
+            tokenHashes.add(
+                log.eventString(i, kind, SessionOpened.FACILITATOR_TOKEN_HASH_FIELD_NUMBER));
           }
-          case SEAT_TAKEN -> tokenHashes.add(log.record(i).getSeatTaken().getTokenHash());
+          case SEAT_TAKEN ->
+              tokenHashes.add(log.eventString(i, kind, SeatTaken.TOKEN_HASH_FIELD_NUMBER));
           case SPECTATOR_ADMITTED ->
-              tokenHashes.add(log.record(i).getSpectatorAdmitted().getTokenHash());
-          case TURN_STARTED, CLOCK, TURN_CLOSED, CLOSED -> lastTimed = i;
+              tokenHashes.add(log.eventString(i, kind, SpectatorAdmitted.TOKEN_HASH_FIELD_NUMBER));
+          case TURN_STARTED, CLOCK, TURN_CLOSED, CLOSED -> {
+            lastTimed = i;
+            lastTimedKind = kind;
+          }
           default -> {}
         }
       }
-      this.dueAtMs = lastTimed < 0 ? Long.MAX_VALUE : dueAfter(log.record(lastTimed));
+      this.dueAtMs = lastTimed < 0 ? Long.MAX_VALUE : dueAfter(log, lastTimed, lastTimedKind);
     }
 
     /** True for the one caller that gets to start the rebuild. */
@@ -125,13 +135,15 @@ final class PendingSessions {
    * session ended after it. A log cut short after a TurnClosed is due at once (its rebuild opens
    * the next turn and records it).
    */
-  private static long dueAfter(SessionRecord r) {
-    return switch (r.getEventCase()) {
-      case TURN_STARTED -> deadline(r.getTurnStarted().getDeadlineMs());
+  private static long dueAfter(StoredLog log, int i, SessionRecord.EventCase kind)
+      throws InvalidProtocolBufferException {
+    return switch (kind) {
+      case TURN_STARTED -> deadline(log.eventNumber(i, kind, TurnStarted.DEADLINE_MS_FIELD_NUMBER));
       case CLOCK ->
-          r.getClock().getChange() == ClockChanged.Change.PAUSED
+          log.eventNumber(i, kind, ClockChanged.CHANGE_FIELD_NUMBER)
+                  == ClockChanged.Change.PAUSED_VALUE
               ? Long.MAX_VALUE
-              : deadline(r.getClock().getDeadlineMs());
+              : deadline(log.eventNumber(i, kind, ClockChanged.DEADLINE_MS_FIELD_NUMBER));
       case TURN_CLOSED -> Long.MIN_VALUE; // the next opening is owed until it is recorded
       default -> Long.MAX_VALUE; // CLOSED, or a record that sets no deadline
     };

@@ -3,10 +3,8 @@ package org.quarterdeck.server.session;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.WireFormat;
-import java.io.IOException;
+import com.google.protobuf.Message;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -15,8 +13,9 @@ import org.quarterdeck.protocol.v1.SessionRecord;
 /**
  * A log read back to rebuild its session, its records checked by the store (checksums verified, a
  * torn tail cut) but parsed only when asked: start-up indexes every session from the few records
- * that name its members and its deadline ({@link #eventCase} tells which those are without parsing
- * a record), and parses the rest when it rebuilds the session ({@link #parsed}).
+ * that name its members and its deadline ({@link #eventCase} tells which those are, {@link
+ * #eventString} and {@link #eventNumber} read the names and the deadline, none of them parsing a
+ * record), and parses every record when it rebuilds the session ({@link #parsed}).
  */
 public final class StoredLog {
   private final int size;
@@ -79,25 +78,45 @@ public final class StoredLog {
     if (records != null) {
       return records.get(i).getEventCase();
     }
-    SessionRecord.EventCase found = SessionRecord.EventCase.EVENT_NOT_SET;
-    try {
-      CodedInputStream in = payloads.apply(i).newCodedInput();
-      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-        SessionRecord.EventCase c =
-            SessionRecord.EventCase.forNumber(WireFormat.getTagFieldNumber(tag));
-        if (c != null) {
-          found = c;
-        }
-        if (!in.skipField(tag)) {
-          break;
-        }
-      }
-    } catch (InvalidProtocolBufferException e) {
-      throw e;
-    } catch (IOException e) {
-      throw new InvalidProtocolBufferException(e);
+    return SessionRecord.EventCase.forNumber(RecordBytes.eventField(payloads.apply(i)));
+  }
+
+  /**
+   * String field {@code field} of record {@code i}'s event when it holds {@code event}, as parsing
+   * the record would give it ("" when absent), read without parsing the record.
+   *
+   * @throws InvalidProtocolBufferException when the fields on the way cannot be walked
+   */
+  public String eventString(int i, SessionRecord.EventCase event, int field)
+      throws InvalidProtocolBufferException {
+    if (records != null) {
+      Object value = parsedField(records.get(i), event, field);
+      return value == null ? "" : (String) value;
     }
-    return found;
+    return RecordBytes.eventString(payloads.apply(i), event.getNumber(), field);
+  }
+
+  /** The same for a number or enum field (its number); 0 when absent. */
+  public long eventNumber(int i, SessionRecord.EventCase event, int field)
+      throws InvalidProtocolBufferException {
+    if (records != null) {
+      Object value = parsedField(records.get(i), event, field);
+      if (value instanceof com.google.protobuf.Descriptors.EnumValueDescriptor e) {
+        return e.getNumber();
+      }
+      return value == null ? 0 : ((Number) value).longValue();
+    }
+    return RecordBytes.eventVarint(payloads.apply(i), event.getNumber(), field, 0);
+  }
+
+  /** A field of a parsed record's event (the logs whose records are kept parsed), or null. */
+  private static Object parsedField(SessionRecord r, SessionRecord.EventCase event, int field) {
+    if (r.getEventCase() != event) {
+      return null;
+    }
+    Message message =
+        (Message) r.getField(SessionRecord.getDescriptor().findFieldByNumber(event.getNumber()));
+    return message.getField(message.getDescriptorForType().findFieldByNumber(field));
   }
 
   /** Record {@code i}, parsed. */

@@ -14,6 +14,7 @@ import org.quarterdeck.protocol.v1.CreateSession;
 import org.quarterdeck.protocol.v1.Empty;
 import org.quarterdeck.protocol.v1.FacilitatorCommand;
 import org.quarterdeck.protocol.v1.Goodbye;
+import org.quarterdeck.protocol.v1.JoinSession;
 import org.quarterdeck.protocol.v1.Resume;
 import org.quarterdeck.protocol.v1.ServerMessage;
 import org.quarterdeck.protocol.v1.SessionRecord;
@@ -31,20 +32,50 @@ import org.quarterdeck.server.store.StoreOptions;
 
 /**
  * Writes a data directory of real, replayable session logs for the recovery benchmark: a few
- * template games are played by bots through a real session manager (the facilitator forcing each
- * turn), then copied under fresh session ids, join codes and facilitator token hashes until the
- * directory holds the asked number of sessions and about the asked number of records.
+ * template games are played through a real session manager (bots decide, the facilitator forces
+ * each turn), then copied under fresh session ids, join codes and token hashes until the directory
+ * holds the asked number of sessions and about the asked number of records.
  */
 final class RecoveryDataDirectory {
   private static final int TEMPLATES = 8;
 
+  /** What the logs hold: games still in play, or games that ended. */
+  enum Games {
+    /**
+     * Games in play, as after a crash in the middle of a workshop: 10 teams (8 bots, 2 people who
+     * joined and let the facilitator force their turns), each log cut in the middle of an open turn
+     * (some bots have decided, the rest and the people have not) whose deadline falls a day after
+     * the directory was written. Every session is rebuilt from its log.
+     */
+    LIVE(10, 2, 86_400), // the longest deadline a turn may have
+    /**
+     * Games of 6 bot teams that ended (98 records each): past their archive time they load as
+     * archived summaries, not rebuilt.
+     */
+    ENDED(6, 0, 3600);
+
+    final int teams;
+    final int people;
+    final int deadlineSeconds;
+
+    Games(int teams, int people, int deadlineSeconds) {
+      this.teams = teams;
+      this.people = people;
+      this.deadlineSeconds = deadlineSeconds;
+    }
+  }
+
   private RecoveryDataDirectory() {}
 
-  /** Writes {@code sessions} logs of about {@code recordsPerSession} records into {@code dir}. */
-  static long write(Path dir, int sessions, int recordsPerSession) throws Exception {
+  /**
+   * Writes {@code sessions} logs of about {@code recordsPerSession} records into {@code dir}.
+   *
+   * @throws IllegalArgumentException for live games when a game ends before that many records
+   */
+  static long write(Path dir, int sessions, int recordsPerSession, Games games) throws Exception {
     List<List<SessionRecord>> templates = new ArrayList<>();
     for (int t = 0; t < TEMPLATES; t++) {
-      templates.add(template(1000 + t, recordsPerSession));
+      templates.add(template(1000 + t, recordsPerSession, games));
     }
     long records = 0;
     try (EventStore store =
@@ -64,6 +95,16 @@ final class RecoveryDataDirectory {
                             .setSessionId(id)
                             .setJoinCode(joinCode(s))
                             .setFacilitatorTokenHash(SessionKey.hashToken("facilitator-" + s)))
+                    .build();
+          } else if (r.hasSeatTaken()) {
+            // every player's token is their own: the index finds a session by its token hashes
+            copy =
+                r.toBuilder()
+                    .setSeatTaken(
+                        r.getSeatTaken().toBuilder()
+                            .setTokenHash(
+                                SessionKey.hashToken(
+                                    "player-" + s + "-" + r.getSeatTaken().getSeat().getTeam())))
                     .build();
           }
           pending.add(log.append(copy));
@@ -92,24 +133,29 @@ final class RecoveryDataDirectory {
     return code.toString();
   }
 
-  /** One game of six bot teams, turns forced by its facilitator, cut near {@code records}. */
-  private static List<SessionRecord> template(long seed, int records) throws Exception {
+  /** One game, turns forced by its facilitator, cut at {@code records}. */
+  private static List<SessionRecord> template(long seed, int records, Games games)
+      throws Exception {
     DefaultEventLoop loop = new DefaultEventLoop();
     Journals memory = Journals.inMemory();
     try {
       SessionManager manager =
           new SessionManager(() -> new EventLoopSessionThread(loop), memory, null, 10, 1000);
       SessionSettings.Builder settings =
-          SessionSettings.newBuilder().setTeams(6).setSeed(seed).setTurnDeadlineSeconds(3600);
+          SessionSettings.newBuilder()
+              .setTeams(games.teams)
+              .setSeed(seed)
+              .setTurnDeadlineSeconds(games.deadlineSeconds);
       String[] bots = {"numbers", "leader", "balanced", "adaptive", "random", "balanced"};
-      for (String bot : bots) {
-        settings.addBotStrategies(bot);
+      for (int team = 0; team < games.teams; team++) {
+        // the people's seats come first: an empty strategy leaves the seat for a person
+        settings.addBotStrategies(team < games.people ? "" : bots[team % bots.length]);
       }
       SessionManager.Created created =
           manager
               .create(CreateSession.newBuilder().setSettings(settings).build())
               .get(30, TimeUnit.SECONDS);
-      Replies facilitator = new Replies();
+      Replies facilitator = new Replies(1);
       long rid = 1;
       manager.handle(
           facilitator,
@@ -118,6 +164,24 @@ final class RecoveryDataDirectory {
               .setResume(Resume.newBuilder().setToken(created.facilitatorToken()))
               .build());
       facilitator.await(rid);
+      String joinCode = memory.read(created.sessionId()).records().get(0).getOpened().getJoinCode();
+      for (int person = 0; person < games.people; person++) {
+        Replies player = new Replies(2 + person);
+        rid++;
+        manager.handle(
+            player,
+            ClientMessage.newBuilder()
+                .setRequestId(rid)
+                .setJoinSession(
+                    JoinSession.newBuilder()
+                        .setJoinCode(joinCode)
+                        .setDisplayName("Player " + (person + 1))
+                        .setPreferredTeam(person))
+                .build());
+        if (!player.await(rid).hasJoined()) {
+          throw new IllegalStateException("a person could not join the template game");
+        }
+      }
       manager.start(created.sessionId()).get(30, TimeUnit.SECONDS);
       while (memory.read(created.sessionId()).records().size() < records) {
         rid++;
@@ -133,7 +197,18 @@ final class RecoveryDataDirectory {
         }
       }
       List<SessionRecord> log = memory.read(created.sessionId()).records();
-      return List.copyOf(log.subList(0, Math.min(records, log.size())));
+      List<SessionRecord> cut = List.copyOf(log.subList(0, Math.min(records, log.size())));
+      if (games == Games.LIVE && (cut.size() < records || cut.get(cut.size() - 1).hasClosed())) {
+        throw new IllegalArgumentException(
+            "a game of "
+                + games.teams
+                + " teams ends after "
+                + log.size()
+                + " records, before "
+                + records
+                + ": ask for fewer records per session");
+      }
+      return cut;
     } finally {
       loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
@@ -142,6 +217,11 @@ final class RecoveryDataDirectory {
   /** A connection that keeps what it is sent, to wait for a reply. */
   private static final class Replies implements Connection {
     private final BlockingQueue<ServerMessage> received = new LinkedBlockingQueue<>();
+    private final long id;
+
+    Replies(long id) {
+      this.id = id;
+    }
 
     ServerMessage await(long requestId) throws InterruptedException {
       while (true) {
@@ -157,7 +237,7 @@ final class RecoveryDataDirectory {
 
     @Override
     public long id() {
-      return 1;
+      return id;
     }
 
     @Override
