@@ -17,6 +17,13 @@
 #       with SIGKILL; node B fences it, claims, reads and serves every session and rebuilds them
 #       behind. Prints B's two takeover lines (every session serving; every session rebuilt:
 #       sessions, milliseconds, sessions/s) and B's CPU seconds to each.
+#   scripts/cluster-bench.sh hold DATABASE_URL [PLAYERS] [SECONDS]
+#       Idle WebSocket players held past one process's descriptor limit: two node processes on
+#       one PostgreSQL, and one load generator process per node (`load --workload hold`, PLAYERS / 2
+#       players and PLAYERS / 40 sessions each, heartbeats every 15 s) for SECONDS (default 300).
+#       Prints each generator's held line and its heap and RSS per player connection (measured in
+#       its node's process by --server-pid). For the table's 20,000-player row on a machine whose
+#       descriptor hard limit (20,000 here) is below what one process needs.
 #
 # Each run creates its own database in the server DATABASE_URL points at (postgres://user@host:port/db).
 # SERVER_JAVA_OPTS (both nodes), SERVER_JAVA_OPTS_a / _b (one node), LOAD_JAVA_OPTS; NODE_FLAGS (more
@@ -28,7 +35,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # The script waits for lines the server prints in the person's language: ask for English.
 export QUARTERDECK_LANG=en
-mode=${1:?decisions or takeover}
+mode=${1:?decisions, takeover or hold}
 url=${2:?a postgres:// URL}
 sessions=${3:-200}
 rate=${4:-10000}
@@ -202,6 +209,31 @@ case "$mode" in
     grep -E "fenced node|took over|rebuilt .* sessions taken over" "$work/b.log" | sed 's/^.*\] //' | tail -4
     if [ -n "${JFR_B:-}" ]; then jcmd "$pid_b" JFR.dump filename="$JFR_B" >/dev/null; fi
     ;;
-  *) echo "decisions or takeover" >&2; exit 2 ;;
+  hold)
+    players=${3:-20000}
+    hold_seconds=${4:-300}
+    ulimit -n "$(ulimit -Hn)"
+    start_node a
+    start_node b
+    gens=()
+    for n in a b; do
+      port=port_$n
+      pid=pid_$n
+      # shellcheck disable=SC2086
+      java ${LOAD_JAVA_OPTS:-} -cp "$CP" org.quarterdeck.client.cli.Main load \
+        --server "ws://127.0.0.1:${!port}/ws" --server-pid "${!pid}" --workload hold \
+        --players $((players / 2)) --sessions $((players / 40)) --hold-seconds "$hold_seconds" \
+        --heartbeat-seconds 15 --source-addresses 64 --connect-concurrency 400 \
+        --timeout-seconds 180 >"$work/load-hold-$n.txt" 2>&1 &
+      gens+=($!)
+      pids+=($!)
+    done
+    for g in "${gens[@]}"; do wait "$g" || true; done
+    for n in a b; do
+      echo "node $n:"
+      grep -E "held [0-9]+ s|heap per player connection|RSS per connection|errors" "$work/load-hold-$n.txt" | sed 's/^/  /'
+    done
+    ;;
+  *) echo "decisions, takeover or hold" >&2; exit 2 ;;
 esac
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
