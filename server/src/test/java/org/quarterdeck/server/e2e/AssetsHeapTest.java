@@ -39,6 +39,7 @@ import org.quarterdeck.client.QuarterdeckClient;
 class AssetsHeapTest {
   private static final int CONNECTIONS = 1_250;
   private static final int REQUESTS_PER_CONNECTION = 160;
+  private static final int ADDRESSES = 125;
 
   /** A full GC's line in the unified GC log: "Pause Full (Diagnostic Command) 30M->9M(64M)". */
   private static final Pattern AFTER_GC = Pattern.compile("Pause Full \\(.*\\) \\d+M->(\\d+)M");
@@ -86,9 +87,11 @@ class AssetsHeapTest {
 
   /** One connection, its requests pipelined in one write, every answer read. */
   private static void askForMissingAssets(int port, int connection, AtomicLong notFound) {
-    // 127.0.0.2 .. 127.0.0.41: ~31 connections from each address, 160 requests each (within the
-    // burst of 200), under its connection rate
-    String from = "127.0.0." + (2 + connection % 40);
+    // 127.0.0.2 .. 127.0.0.126: 10 connections from each address, 160 requests each (within a
+    // connection's burst of 200), 1,600 from an address in all: within its burst of 2,000 however
+    // fast the server answers (with 40 addresses, 5,000 each, the test relied on the budget's
+    // refill and got 429s once the server served faster)
+    String from = "127.0.0." + (2 + connection % ADDRESSES);
     try (Socket socket = new Socket()) {
       socket.bind(new InetSocketAddress(from, 0));
       socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
