@@ -210,7 +210,7 @@ for config in $configs; do
     [ "$wire" = json ] && extra=(--json)
     [ "$wire" = tcp ] && server=$tcp_url
     args=(--workload decisions --players 800 --sessions 200 --rates "$rates" --step-seconds "$step"
-      --warmup-seconds "$warm" --ceiling-steps 4 --source-addresses 16 --timeout-seconds 60 "${extra[@]}")
+      --warmup-seconds "$warm" --ceiling-steps 10 --source-addresses 16 --timeout-seconds 60 "${extra[@]}")
     generate "$wire-$config" "$gcpu" 900 --server "$server" --echo "$echo_url" "${args[@]}"
     stop_servers
     log="$out/load-$wire-$config.log"

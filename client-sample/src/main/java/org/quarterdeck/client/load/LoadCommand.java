@@ -89,7 +89,7 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--sustain-p99-ms", defaultValue = "100", paramLabel = "MS")
   private double sustainP99Ms;
 
-  @Option(names = "--ceiling-steps", defaultValue = "6", paramLabel = "N")
+  @Option(names = "--ceiling-steps", defaultValue = "10", paramLabel = "N")
   private int ceilingSteps;
 
   @Option(names = "--timeout-seconds", defaultValue = "30", paramLabel = "N")
