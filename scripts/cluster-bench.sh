@@ -140,21 +140,24 @@ case "$mode" in
         kill -0 "$gen" 2>/dev/null || break
         sleep 0.2
       done
-      sleep 5
+      # from 1 s into the step to 1 s before its end, while the generator surely runs (sampled
+      # after its end, a finished generator read as 0 and its CPU came out negative)
+      local window=$((seconds > 4 ? seconds - 2 : seconds))
+      sleep 6
       before_nodes=$(cpu "$pid_a" "$pid_b")
       before_gen=$(cpu "$gen")
       before_pg=$(pg_cpu)
-      sleep "$seconds"
+      sleep "$window"
       after_nodes=$(cpu "$pid_a" "$pid_b")
-      after_gen=$(cpu "$gen")
+      after_gen=$(kill -0 "$gen" 2>/dev/null && cpu "$gen" || echo "")
       after_pg=$(pg_cpu)
       wait "$gen" || true
       kill "$pid_a" "$pid_b" 2>/dev/null || true
       wait "$pid_a" "$pid_b" 2>/dev/null || true
       # the step lines of both nodes: "[0]   server  5000/s  sent N  accepted N  4990/s  p50 x  p90 x  p99 x ..."
       awk -v store="$store" -v cn="$(echo "$after_nodes - $before_nodes" | bc -l)" \
-        -v cg="$(echo "$after_gen - $before_gen" | bc -l)" \
-        -v cp="$(echo "$after_pg - $before_pg" | bc -l)" -v s="$seconds" '
+        -v cg="$([ -n "$after_gen" ] && echo "$after_gen - $before_gen" | bc -l || echo -1)" \
+        -v cp="$(echo "$after_pg - $before_pg" | bc -l)" -v s="$window" '
         $2 == "server" && $4 == "sent" {
           offered += $3 + 0; acked += $8 + 0
           for (i = 1; i <= NF; i++) { if ($i == "p50") p50 = ($(i+1) > p50 ? $(i+1) : p50);
@@ -163,8 +166,8 @@ case "$mode" in
         }
         END {
           if (store == "file") cp = 0
-          printf "%-10s %8d %8.0f %9.1f %9.1f %8.1f %8.1f %8.1f\n", store, offered, acked, p50, p99,
-            cn / s, cg / s, cp / s > "/dev/stdout"
+          printf "%-10s %8d %8.0f %9.1f %9.1f %8.1f %8s %8.1f\n", store, offered, acked, p50, p99,
+            cn / s, (cg < 0 ? "?" : sprintf("%.1f", cg / s)), cp / s > "/dev/stdout"
           if (errs != "") print "  errors:" errs > "/dev/stderr"
         }' "$work/load-$store.txt" | tee -a "$work/table.txt"
     }
