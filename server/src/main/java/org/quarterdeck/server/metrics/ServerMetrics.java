@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.quarterdeck.server.port.Transport;
@@ -43,12 +44,11 @@ public final class ServerMetrics {
   /** How often each event loop measures its lag. */
   static final Duration LAG_PROBE_INTERVAL = Duration.ofMillis(500);
 
-  private volatile java.util.function.Supplier<String> moreText = () -> "";
-  private volatile java.util.function.BooleanSupplier ready = () -> true;
-  private volatile java.util.function.BooleanSupplier recovered = () -> true;
-  private volatile java.util.function.Supplier<String> recovery = () -> "";
-  private volatile java.util.function.Supplier<java.util.concurrent.CompletableFuture<String>>
-      clusterView = null;
+  private volatile Supplier<String> moreText = () -> "";
+  private volatile BooleanSupplier ready = () -> true;
+  private volatile BooleanSupplier recovered = () -> true;
+  private volatile Supplier<String> recovery = () -> "";
+  private volatile Supplier<java.util.concurrent.CompletableFuture<String>> clusterView = null;
 
   /**
    * Adds a gauge (a figure another part of the server keeps: sessions, the data directory) read on
@@ -290,15 +290,13 @@ public final class ServerMetrics {
    * Adds another part's lines to /metrics and its say in readiness (the cluster store: ready only
    * while its lease is held).
    */
-  public void addSource(
-      java.util.function.Supplier<String> text, java.util.function.BooleanSupplier isReady) {
+  public void addSource(Supplier<String> text, BooleanSupplier isReady) {
     this.moreText = java.util.Objects.requireNonNull(text, "text");
     this.ready = java.util.Objects.requireNonNull(isReady, "isReady");
   }
 
   /** Adds the cluster's admin view (GET /cluster): nodes, leases, sessions per node. */
-  public void addClusterView(
-      java.util.function.Supplier<java.util.concurrent.CompletableFuture<String>> view) {
+  public void addClusterView(Supplier<java.util.concurrent.CompletableFuture<String>> view) {
     this.clusterView = java.util.Objects.requireNonNull(view, "view");
   }
 
@@ -316,8 +314,7 @@ public final class ServerMetrics {
    * Start-up recovery's say in readiness: not ready until {@code done}; {@code progress}
    * ("recovering: n of m", "" once done) is shown on /healthz and /readyz.
    */
-  public void recovering(
-      java.util.function.Supplier<String> progress, java.util.function.BooleanSupplier done) {
+  public void recovering(Supplier<String> progress, BooleanSupplier done) {
     this.recovery = java.util.Objects.requireNonNull(progress, "progress");
     this.recovered = java.util.Objects.requireNonNull(done, "done");
   }
