@@ -28,6 +28,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -302,7 +303,7 @@ public final class ServerMetrics {
 
   /** The cluster view as JSON, or empty on a server that is no cluster node. */
   public java.util.Optional<java.util.concurrent.CompletableFuture<String>> clusterView() {
-    return java.util.Optional.ofNullable(clusterView).map(java.util.function.Supplier::get);
+    return Optional.ofNullable(clusterView).map(Supplier::get);
   }
 
   /** Whether this server should get new traffic (a load balancer's check: /readyz). */
