@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -302,7 +303,7 @@ public final class ServerMetrics {
   }
 
   /** The cluster view as JSON, or empty on a server that is no cluster node. */
-  public java.util.Optional<java.util.concurrent.CompletableFuture<String>> clusterView() {
+  public Optional<CompletableFuture<String>> clusterView() {
     return Optional.ofNullable(clusterView).map(Supplier::get);
   }
 
