@@ -50,7 +50,7 @@ public final class ServerMetrics {
   private volatile BooleanSupplier ready = () -> true;
   private volatile BooleanSupplier recovered = () -> true;
   private volatile Supplier<String> recovery = () -> "";
-  private volatile Supplier<java.util.concurrent.CompletableFuture<String>> clusterView = null;
+  private volatile Supplier<CompletableFuture<String>> clusterView = null;
 
   /**
    * Adds a gauge (a figure another part of the server keeps: sessions, the data directory) read on
@@ -293,13 +293,13 @@ public final class ServerMetrics {
    * while its lease is held).
    */
   public void addSource(Supplier<String> text, BooleanSupplier isReady) {
-    this.moreText = java.util.Objects.requireNonNull(text, "text");
-    this.ready = java.util.Objects.requireNonNull(isReady, "isReady");
+    this.moreText = requireNonNull(text, "text");
+    this.ready = requireNonNull(isReady, "isReady");
   }
 
   /** Adds the cluster's admin view (GET /cluster): nodes, leases, sessions per node. */
-  public void addClusterView(Supplier<java.util.concurrent.CompletableFuture<String>> view) {
-    this.clusterView = java.util.Objects.requireNonNull(view, "view");
+  public void addClusterView(Supplier<CompletableFuture<String>> view) {
+    this.clusterView = requireNonNull(view, "view");
   }
 
   /** The cluster view as JSON, or empty on a server that is no cluster node. */
@@ -317,8 +317,8 @@ public final class ServerMetrics {
    * ("recovering: n of m", "" once done) is shown on /healthz and /readyz.
    */
   public void recovering(Supplier<String> progress, BooleanSupplier done) {
-    this.recovery = java.util.Objects.requireNonNull(progress, "progress");
-    this.recovered = java.util.Objects.requireNonNull(done, "done");
+    this.recovery = requireNonNull(progress, "progress");
+    this.recovered = requireNonNull(done, "done");
   }
 
   /** How far start-up recovery is ("recovering: n of m"), or "" once it is done. */
