@@ -232,15 +232,22 @@ for config in $configs; do
 
   if has play; then
     la=$(loadavg)
-    args=(--workload play --players 1000 --sessions 250 --bot-teams 1 --source-addresses 16 --timeout-seconds 120)
+    # two rounds in one generator on one server: the first 250 games meet fresh JVMs (the JIT
+    # compiles during them), the next 250 the code the first ones compiled, as a server (and a
+    # generator) that has run for a while has it
+    args=(--workload play --players 1000 --sessions 250 --bot-teams 1 --rounds 2 --source-addresses 16 --timeout-seconds 120)
     start_server "play-$config" "$scpu" || echo "server did not start" >&2
     generate "play-$config" "$gcpu" 900 --server "$ws_url" "${args[@]}"
     stop_servers
     log="$out/load-play-$config.log"
-    p99=$(grep 'play: decisions' "$log" | grep -o 'p99 [0-9.]*' | awk '{ print $2 }')
-    ended=$(grep -o 'every game ended\|NOT every game ended' "$log" | head -1)
-    row "$config" "whole games (250 × 4 people + 1 bot): TurnOpened → DecisionAccepted p99" "≤ 100 ms" \
-      "${p99:-?} ms (${ended:-FAILED})" "$la" "load ${args[*]}"
+    for round in 1 2; do
+      p99=$(grep 'play: decisions' "$log" | sed -n "${round}p" | grep -o 'p99 [0-9.]*' | awk '{ print $2 }')
+      ended=$(grep -o 'every game ended\|NOT every game ended' "$log" | sed -n "${round}p")
+      what="first 250 games of a fresh server"
+      [ "$round" = 2 ] && what="the next 250 games"
+      row "$config" "whole games (250 × 4 people + 1 bot), $what: TurnOpened → DecisionAccepted p99" "≤ 100 ms" \
+        "${p99:-?} ms (${ended:-FAILED})" "$la" "load ${args[*]}"
+    done
   fi
 
   if has hold; then

@@ -92,6 +92,9 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--ceiling-steps", defaultValue = "10", paramLabel = "N")
   private int ceilingSteps;
 
+  @Option(names = "--rounds", defaultValue = "1", paramLabel = "N")
+  private int rounds;
+
   @Option(names = "--timeout-seconds", defaultValue = "30", paramLabel = "N")
   private int timeoutSeconds;
 
@@ -147,6 +150,7 @@ public final class LoadCommand implements Callable<Integer> {
           serverPid,
           sustainP99Ms,
           ceilingSteps,
+          positive("--rounds", rounds),
           Duration.ofSeconds(positive("--timeout-seconds", timeoutSeconds)));
     } catch (LoadOptions.Conflict e) {
       throw new ParameterException(spec.commandLine(), Texts.of(spec).say(e.key, e.values));
@@ -369,7 +373,23 @@ public final class LoadCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Plays --rounds rounds of whole games, each in new sessions: the first meets this generator's
+   * and perhaps the server's code before the JIT compiled it, the later ones the compiled code.
+   */
   private static boolean play(LoadOptions o, EventLoopGroup group, PrintStream out, Texts t)
+      throws Exception {
+    boolean clean = true;
+    for (int round = 1; round <= o.rounds(); round++) {
+      if (o.rounds() > 1) {
+        out.print(t.say("play.round", round, o.rounds()));
+      }
+      clean &= playRound(o, group, out, t);
+    }
+    return clean;
+  }
+
+  private static boolean playRound(LoadOptions o, EventLoopGroup group, PrintStream out, Texts t)
       throws Exception {
     Stats stats = new Stats();
     try (Fleet fleet = Fleet.createSessions(o, connector(o, group), stats)) {

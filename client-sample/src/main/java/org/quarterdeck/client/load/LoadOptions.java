@@ -29,6 +29,7 @@ record LoadOptions(
     long serverPid,
     double sustainP99Ms,
     int ceilingSteps,
+    int rounds,
     Duration timeout) {
 
   /** What the players do once seated. */
