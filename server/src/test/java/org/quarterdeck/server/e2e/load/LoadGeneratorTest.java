@@ -229,7 +229,7 @@ class LoadGeneratorTest {
   }
 
   @Test
-  void botsAndPlayersPlayWholeGames() {
+  void botsAndPlayersPlayWholeGamesRoundAfterRound() {
     Run run =
         load(
             "--server",
@@ -242,13 +242,19 @@ class LoadGeneratorTest {
             "2",
             "--bot-teams",
             "1",
+            "--rounds",
+            "2",
             "--threads",
             "1",
             "--timeout-seconds",
             "30");
 
     assertEquals(0, run.exitCode(), run.out() + run.err());
-    assertTrue(run.out().contains("every game ended"), run.out());
+    String out = run.out();
+    assertTrue(out.contains("round 2 of 2"), out);
+    // each round its own games: two reports, each of 2 sessions whose every game ended
+    assertEquals(2, out.split("2 sessions, 4 players: every game ended", -1).length - 1, out);
+    assertEquals(2, out.split("play: decisions", -1).length - 1, out);
   }
 
   @Test
