@@ -19,13 +19,25 @@ import org.quarterdeck.protocol.v1.TurnResolved;
  * generator some 13,000 envelopes at once, most of them pushes it only counts: a TurnResolved's
  * report and standings, a facilitator's live view. Parsing them in full cost the generator CPU on
  * the cores the server needs, so those pushes are skimmed: a TurnResolved keeps its turn, a
- * TurnOpened its turn, hours and act ids, a SessionEnded nothing but itself, and pushes the
+ * TurnOpened its turn, free hours and act ids, a SessionEnded nothing but itself, and pushes the
  * generator ignores (live views, submission progress, lobby updates, quarter results, broadcasts,
  * team plans) are dropped. Replies to requests and every other envelope are parsed in full.
  */
 final class EnvelopeSkim {
   private static final int LENGTH_DELIMITED = WireFormat.WIRETYPE_LENGTH_DELIMITED;
   private static final int VARINT = WireFormat.WIRETYPE_VARINT;
+
+  // TurnOpened's fields the generator uses, as tags (field number and wire type).
+  private static final int TURN = TurnOpened.TURN_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_VARINT;
+  private static final int FREE =
+      TurnOpened.FREE_HOURS_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_FIXED64;
+  private static final int ACT =
+      TurnOpened.ACTS_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+
+  private static final int ACT_ID =
+      ActView.ID_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int RESOLVED_TURN =
+      TurnResolved.TURN_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_VARINT;
 
   /** Marks an envelope the skim leaves to the full parser; compared by identity. */
   private static final ServerMessage IN_FULL = ServerMessage.newBuilder().setRequestId(-1).build();
@@ -63,7 +75,9 @@ final class EnvelopeSkim {
         case ServerMessage.TURN_RESOLVED_FIELD_NUMBER ->
             body =
                 ServerMessage.newBuilder()
-                    .setTurnResolved(TurnResolved.newBuilder().setTurn(turnOf(in)));
+                    .setTurnResolved(
+                        TurnResolved.newBuilder()
+                            .setTurn(only(in, RESOLVED_TURN, CodedInputStream::readInt32, 0)));
         case ServerMessage.TURN_OPENED_FIELD_NUMBER ->
             body = ServerMessage.newBuilder().setTurnOpened(turnOpened(in));
         case ServerMessage.SESSION_ENDED_FIELD_NUMBER -> {
@@ -90,40 +104,33 @@ final class EnvelopeSkim {
     return ignored ? null : body.build();
   }
 
-  /** Field 1 (int32) of the length-delimited message at the stream's position. */
-  private static int turnOf(CodedInputStream in) throws IOException {
+  /** One field of the length-delimited message at the stream's position. */
+  private interface Field<T> {
+    T read(CodedInputStream in) throws IOException;
+  }
+
+  /**
+   * Reads the field with tag {@code wanted} of the length-delimited message at the stream's
+   * position and skips the rest; {@code absent} when the message has none.
+   */
+  private static <T> T only(CodedInputStream in, int wanted, Field<T> field, T absent)
+      throws IOException {
     int outer = in.pushLimit(in.readRawVarint32());
-    int turn = 0;
+    T value = absent;
     for (int tag; (tag = in.readTag()) != 0; ) {
-      if (tag == tag(1, VARINT)) {
-        turn = in.readInt32();
+      if (tag == wanted) {
+        value = field.read(in);
       } else {
         in.skipField(tag);
       }
     }
     in.popLimit(outer);
-    return turn;
+    return value;
   }
 
-  private static final int TURN = TurnOpened.TURN_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_VARINT;
-  private static final int QUARTER =
-      TurnOpened.QUARTER_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_VARINT;
-  private static final int BUDGET =
-      TurnOpened.BUDGET_HOURS_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_FIXED64;
-  private static final int INTERRUPTIONS =
-      TurnOpened.INTERRUPTION_HOURS_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_FIXED64;
-  private static final int FREE =
-      TurnOpened.FREE_HOURS_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_FIXED64;
-  private static final int OVERTIME =
-      TurnOpened.MAX_OVERTIME_HOURS_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_FIXED64;
-  private static final int DEADLINE =
-      TurnOpened.DEADLINE_EPOCH_MS_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_VARINT;
-  private static final int ACT =
-      TurnOpened.ACTS_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
-
   /**
-   * A TurnOpened with its numbers and its acts' ids; texts, events and dilemmas skipped. A field
-   * with another wire type than its own is skipped, as protobuf's parser keeps it as unknown.
+   * A TurnOpened with what the generator uses: its turn, free hours and acts' ids. A field with
+   * another wire type than its own is skipped, as protobuf's parser keeps it as unknown.
    */
   private static TurnOpened.Builder turnOpened(CodedInputStream in) throws IOException {
     int outer = in.pushLimit(in.readRawVarint32());
@@ -131,36 +138,16 @@ final class EnvelopeSkim {
     for (int tag; (tag = in.readTag()) != 0; ) {
       switch (tag) {
         case TURN -> open.setTurn(in.readInt32());
-        case QUARTER -> open.setQuarter(in.readInt32());
-        case BUDGET -> open.setBudgetHours(in.readDouble());
-        case INTERRUPTIONS -> open.setInterruptionHours(in.readDouble());
         case FREE -> open.setFreeHours(in.readDouble());
-        case OVERTIME -> open.setMaxOvertimeHours(in.readDouble());
-        case DEADLINE -> open.setDeadlineEpochMs(in.readInt64());
-        case ACT -> open.addActs(actId(in));
+        case ACT ->
+            open.addActs(
+                ActView.newBuilder()
+                    .setId(only(in, ACT_ID, CodedInputStream::readStringRequireUtf8, "")));
         default -> in.skipField(tag);
       }
     }
     in.popLimit(outer);
     return open;
-  }
-
-  private static ActView.Builder actId(CodedInputStream in) throws IOException {
-    int outer = in.pushLimit(in.readRawVarint32());
-    ActView.Builder act = ActView.newBuilder();
-    for (int tag; (tag = in.readTag()) != 0; ) {
-      if (tag == tag(ActView.ID_FIELD_NUMBER, LENGTH_DELIMITED)) {
-        act.setId(in.readStringRequireUtf8());
-      } else {
-        in.skipField(tag);
-      }
-    }
-    in.popLimit(outer);
-    return act;
-  }
-
-  private static int tag(int field, int wireType) {
-    return field << 3 | wireType;
   }
 
   /** Plain TCP's decoder after the varint32 frame decoder: the same skim for every frame. */
