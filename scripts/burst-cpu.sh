@@ -6,7 +6,7 @@
 # group, the CPU milliseconds spent from 100 ms before the deadline to the last TurnResolved
 # ("burst") and from then to 4 s after the deadline ("after": the next turn's submissions and the
 # facilitators' new deadlines), for the server and for the load generator, thread group by group.
-# The deadline row runs 11 turns (perf-table.sh): turns 5-11 are the warm bursts.
+# The deadline row runs 11 turns (perf-table.sh); C2 compiles the close until about turn 8.
 #
 #   SKIP_BUILD=1 scripts/burst-cpu.sh --out /tmp/burst [--config shared] [--rows deadline]
 set -euo pipefail

@@ -10,7 +10,7 @@
 #   pinned  server and echo server on CPU 0, generator on CPU 1 (taskset), so the generator's CPU
 #           no longer competes with the server's (needs at least 2 cores).
 # Rows (--rows takes a comma list of these names; default all):
-#   deadline  1,000 sessions whose deadlines expire at one instant, 11 turns (1-4 warm the JIT up)
+#   deadline  1,000 sessions whose deadlines expire at one instant, 11 turns (C2 compiles the close until about turn 8)
 #   decisions open-loop decisions over WebSocket binary frames, --fsync batch, with the echo ceiling
 #   json      the same over WebSocket JSON text frames
 #   tcp       the same over plain TCP
