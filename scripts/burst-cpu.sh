@@ -5,7 +5,8 @@
 # (utime + stime from /proc/PID/task/TID/stat), and prints for each turn, thread group by thread
 # group, the CPU milliseconds spent from 100 ms before the deadline to the last TurnResolved
 # ("burst") and from then to 4 s after the deadline ("after": the next turn's submissions and the
-# facilitators' new deadlines).
+# facilitators' new deadlines), for the server and for the load generator, thread group by group.
+# The deadline row runs 11 turns (perf-table.sh); C2 compiles the close until about turn 8.
 #
 #   SKIP_BUILD=1 scripts/burst-cpu.sh --out /tmp/burst [--config shared] [--rows deadline]
 set -euo pipefail
@@ -55,26 +56,43 @@ grep -E 'ends at|latest deadline to last' "$log" |
                    cmd = "date -u -d " d " +%s%3N"; cmd | getline ms; close(cmd); dl[turn] = ms }
        /latest deadline/ { t = $3; gsub(/[^0-9]/, "", t); print t, dl[t], $(NF - 4) }' >"$out/turns.txt"
 
+# Threads fold into groups by their kernel name (15 characters: "quarterdeck-store-writer" reads
+# "quarterdeck-sto", so the store's writer, fsync and acknowledgement threads are one group).
 awk -v tick="$tick" '
+  function group(name) {
+    if (name ~ /^C[12]_Compiler/) return "JIT compilers (C1, C2)"
+    if (name ~ /EventLoop|IoEv/) return "event loops"
+    if (name ~ /^quarterdeck-sto/) return "store (writer, fsync, ack)"
+    if (name ~ /^(GC_|G1_|VM_|Concurrent)/) return "GC and VM"
+    return "other (main, pacer, timers)"
+  }
   FNR == NR { turn[++n] = $1; dl[n] = $2; last[n] = $2 + $3; next }
-  { t = $1; key = $2 " " $3
+  { t = $1; key = $2 "|" group($3)
     for (i = 1; i <= n; i++) {
       # ticks summed over the threads of a group at the last sample at or before each edge
       if (t <= dl[i] - 100) { a[i, key, t] += $4; at[i] = t }
       if (t <= last[i]) { b[i, key, t] += $4; bt[i] = t }
       if (t <= dl[i] + 4000) { c[i, key, t] += $4; ct[i] = t }
+      if (t > dl[i] + 3900) full[i] = 1
     }
     keys[key] = 1 }
   END {
+    nk = 0
+    for (k in keys) sorted[++nk] = k
+    for (x = 1; x <= nk; x++) for (y = x + 1; y <= nk; y++) if (sorted[y] < sorted[x]) { z = sorted[x]; sorted[x] = sorted[y]; sorted[y] = z }
     for (i = 1; i <= n; i++) {
       printf "turn %d: deadline to last TurnResolved %d ms; CPU ms (burst | after)\n", turn[i], last[i] - dl[i]
-      tb = 0; ta = 0
-      for (k in keys) {
+      delete tb; delete ta
+      for (x = 1; x <= nk; x++) {
+        k = sorted[x]; split(k, w, "|")
         burst = (b[i, k, bt[i]] - a[i, k, at[i]]) * 1000 / tick
-        after = (c[i, k, ct[i]] - b[i, k, bt[i]]) * 1000 / tick
-        if (burst + after > 0) printf "  %-45s %6d | %6d\n", k, burst, after
-        if (k ~ /^server/) { tb += burst; ta += after }
+        # a process that ended within 4 s of the last deadline has no "after" for it
+        after = full[i] ? (c[i, k, ct[i]] - b[i, k, bt[i]]) * 1000 / tick : 0
+        if (burst + after > 0) printf "  %-6s %-30s %6d | %6d\n", w[1], w[2], burst, after
+        tb[w[1]] += burst; ta[w[1]] += after
       }
-      printf "  %-45s %6d | %6d\n", "server total", tb, ta
+      printf "  %-37s %6d | %6d\n", "server total", tb["server"], ta["server"]
+      printf "  %-37s %6d | %6d\n", "load (generator) total", tb["load"], ta["load"]
+      printf "  %-37s %6d | %6d\n", "both", tb["server"] + tb["load"], ta["server"] + ta["load"]
     }
   }' "$out/turns.txt" "$samples" | tee "$out/burst-cpu.txt"

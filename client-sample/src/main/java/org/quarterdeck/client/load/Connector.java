@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
-import io.netty.handler.codec.protobuf.ProtobufDecoder;
 import io.netty.handler.codec.protobuf.ProtobufEncoder;
 import io.netty.handler.codec.protobuf.ProtobufVarint32FrameDecoder;
 import io.netty.handler.codec.protobuf.ProtobufVarint32LengthFieldPrepender;
@@ -21,7 +20,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
-import org.quarterdeck.protocol.v1.ServerMessage;
 
 /**
  * Opens generator connections to one server address (WebSocket, binary or JSON, or plain TCP; see
@@ -74,7 +72,7 @@ final class Connector {
                     ChannelPipeline p = ch.pipeline();
                     if (wire == Wire.TCP) {
                       p.addLast(FRAMES, new ProtobufVarint32FrameDecoder());
-                      p.addLast(PROTOBUF, new ProtobufDecoder(ServerMessage.getDefaultInstance()));
+                      p.addLast(PROTOBUF, new EnvelopeSkim.TcpDecoder());
                       p.addLast(FRAME_LENGTH, new ProtobufVarint32LengthFieldPrepender());
                       p.addLast(ENVELOPES, new ProtobufEncoder());
                       p.addLast(PLAYER, connection);

@@ -16,9 +16,10 @@ import org.quarterdeck.protocol.v1.ClientMessage;
 import org.quarterdeck.protocol.v1.ServerMessage;
 
 /**
- * Envelopes to WebSocket frames and back, binary or JSON. The binary path parses straight from the
- * frame's buffer and writes into a pooled buffer, so that the generator's own cost stays small next
- * to the server's; the JSON path uses protobuf's canonical JSON mapping, as a browser page would.
+ * Envelopes to WebSocket frames and back, binary or JSON. The binary path reads straight from the
+ * frame's buffer, only as far as the generator needs ({@link EnvelopeSkim}), and writes into a
+ * pooled buffer, so that the generator's own cost stays small next to the server's; the JSON path
+ * uses protobuf's canonical JSON mapping, as a browser page would.
  */
 final class LoadCodec extends MessageToMessageCodec<WebSocketFrame, ClientMessage> {
   private static final JsonFormat.Printer PRINTER =
@@ -66,7 +67,10 @@ final class LoadCodec extends MessageToMessageCodec<WebSocketFrame, ClientMessag
   protected void decode(ChannelHandlerContext ctx, WebSocketFrame frame, List<Object> out)
       throws InvalidProtocolBufferException {
     if (frame instanceof BinaryWebSocketFrame) {
-      out.add(ServerMessage.parseFrom(frame.content().nioBuffer()));
+      ServerMessage m = EnvelopeSkim.read(frame.content());
+      if (m != null) {
+        out.add(m);
+      }
     } else if (frame instanceof TextWebSocketFrame text) {
       ServerMessage.Builder builder = ServerMessage.newBuilder();
       PARSER.merge(text.text(), builder);

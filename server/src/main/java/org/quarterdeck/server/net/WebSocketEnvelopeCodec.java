@@ -1,6 +1,7 @@
 package org.quarterdeck.server.net;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -11,10 +12,14 @@ import org.quarterdeck.protocol.v1.ServerMessage;
 
 /**
  * Binary frames carry protobuf, text frames the proto3 JSON mapping. Outbound envelopes use the
- * format of the client's latest frame (binary until the client has sent anything).
+ * format of the client's latest frame (binary until the client has sent anything); a binary one
+ * leaves as a finished frame in one buffer ({@link #binaryFrame}).
  */
 public final class WebSocketEnvelopeCodec
     extends MessageToMessageCodec<WebSocketFrame, ServerMessage> {
+  /** FIN set, opcode 2 (binary): every envelope is one unfragmented frame. */
+  private static final int FIN_BINARY = 0x82;
+
   private final EnvelopeParser parser;
   private WireFormat format = WireFormat.BINARY;
 
@@ -40,14 +45,34 @@ public final class WebSocketEnvelopeCodec
     if (format == WireFormat.JSON) {
       out.add(new TextWebSocketFrame(EnvelopePrinter.json(msg)));
     } else {
-      ByteBuf bytes = ctx.alloc().ioBuffer(msg.getSerializedSize());
-      try {
-        EnvelopeBytes.write(msg, bytes, false);
-      } catch (java.io.IOException | RuntimeException e) {
-        bytes.release();
-        throw new io.netty.handler.codec.EncoderException(e);
+      out.add(binaryFrame(ctx.alloc(), msg));
+    }
+  }
+
+  /**
+   * A whole binary frame, header and envelope, in one buffer. Netty's frame encoder would copy an
+   * envelope under 1 KiB into a second buffer behind the header, or send a larger one as two
+   * buffers; a deadline burst sends some 13,000 envelopes at once. A server's frames are never
+   * masked (RFC 6455, 5.1), so the header is 2, 4 or 10 bytes; the encoder passes a buffer through.
+   */
+  static ByteBuf binaryFrame(ByteBufAllocator alloc, ServerMessage msg) {
+    int size = msg.getSerializedSize();
+    int header = size < 126 ? 2 : size <= 0xFFFF ? 4 : 10;
+    ByteBuf frame = alloc.ioBuffer(header + size);
+    try {
+      frame.writeByte(FIN_BINARY);
+      if (size < 126) {
+        frame.writeByte(size);
+      } else if (size <= 0xFFFF) {
+        frame.writeByte(126).writeShort(size);
+      } else {
+        frame.writeByte(127).writeLong(size);
       }
-      out.add(new BinaryWebSocketFrame(bytes));
+      EnvelopeBytes.write(msg, frame, false);
+      return frame;
+    } catch (java.io.IOException | RuntimeException e) {
+      frame.release();
+      throw new io.netty.handler.codec.EncoderException(e);
     }
   }
 }

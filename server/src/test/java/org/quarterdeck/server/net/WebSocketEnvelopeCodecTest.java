@@ -1,14 +1,19 @@
 package org.quarterdeck.server.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 import org.junit.jupiter.api.Test;
 import org.quarterdeck.protocol.v1.ClientMessage;
 import org.quarterdeck.protocol.v1.Ping;
@@ -33,9 +38,44 @@ class WebSocketEnvelopeCodecTest {
     assertEquals(ping, inbound.message());
 
     channel.writeOutbound(PONG);
-    BinaryWebSocketFrame out = assertInstanceOf(BinaryWebSocketFrame.class, channel.readOutbound());
-    assertEquals(PONG, ServerMessage.parseFrom(ByteBufUtil.getBytes(out.content())));
+    ByteBuf out = assertInstanceOf(ByteBuf.class, channel.readOutbound());
+    assertEquals(0x82, out.readUnsignedByte(), "FIN, binary, one frame");
+    assertEquals(PONG.getSerializedSize(), out.readUnsignedByte(), "unmasked, short length");
+    assertEquals(PONG, ServerMessage.parseFrom(ByteBufUtil.getBytes(out)));
     out.release();
+  }
+
+  /**
+   * The frame the codec writes in one buffer passes Netty's frame encoder untouched and reads back
+   * with a client's frame decoder, for each of the three length forms (7 bits, 16 bits, 64 bits).
+   */
+  @Test
+  void binaryFramesReadBackWithAClientsDecoderAtEveryLengthForm() throws Exception {
+    EmbeddedChannel server =
+        new EmbeddedChannel(
+            new WebSocket08FrameEncoder(false),
+            new WebSocketEnvelopeCodec(new EnvelopeParser(NetLimits.defaults())));
+    EmbeddedChannel client =
+        new EmbeddedChannel(new WebSocket08FrameDecoder(false, false, 1 << 20));
+    for (int length : new int[] {0, 100, 125, 126, 1_000, 65_535, 65_536, 70_000}) {
+      ServerMessage m =
+          ServerMessage.newBuilder()
+              .setRequestId(length + 1)
+              .setError(
+                  org.quarterdeck.protocol.v1.Error.newBuilder().setMessage("x".repeat(length)))
+              .build();
+      server.writeOutbound(m);
+      ByteBuf bytes = server.readOutbound();
+      assertNull(server.readOutbound(), "one buffer per envelope");
+      client.writeInbound(bytes);
+      BinaryWebSocketFrame frame =
+          assertInstanceOf(BinaryWebSocketFrame.class, client.readInbound());
+      assertTrue(frame.isFinalFragment());
+      assertEquals(m, ServerMessage.parseFrom(ByteBufUtil.getBytes(frame.content())));
+      frame.release();
+    }
+    assertFalse(server.finishAndReleaseAll());
+    assertFalse(client.finishAndReleaseAll());
   }
 
   @Test
