@@ -14,16 +14,19 @@ final class AttributionLedger {
   static final int CAUSES = Cause.values().length;
   private static final Cause[] CAUSE_VALUES = Cause.values();
 
-  /** Entries are stored in chunks so no array gets large (large arrays are slow to allocate). */
-  private static final int CHUNK_BITS = 10;
+  /**
+   * Entries are stored in chunks so no array gets large (large arrays are slow to allocate): 8,192
+   * entries, two 64 KiB arrays, far below G1's humongous size (half a region, at least 512 KiB).
+   */
+  private static final int CHUNK_BITS = 13;
 
-  private static final int CHUNK = 1 << CHUNK_BITS;
+  static final int CHUNK = 1 << CHUNK_BITS;
   private static final int LABEL_BIAS = 1 << 17;
 
   /**
    * Entries a team usually records in a turn (about 50 in market-year, more with many delayed
    * effects); the first chunk starts at this size per team, so a small session does not allocate a
-   * whole chunk (16 KiB) for a few hundred bytes of entries.
+   * whole chunk (128 KiB) for a few hundred bytes of entries.
    */
   static final int ENTRIES_PER_TEAM = 64;
 
@@ -41,12 +44,17 @@ final class AttributionLedger {
   private int[] order;
   private int[] start;
 
+  /**
+   * A ledger whose first chunk fits {@link #ENTRIES_PER_TEAM} entries per team (a whole chunk from
+   * 128 teams on). Growing is rare then, and the JIT compiler keeps {@link #add} small: when a
+   * 60-team turn filled three chunks of 1,024 entries, the growth was compiled into every caller
+   * and made them too big to inline.
+   */
   AttributionLedger(int teams) {
     this.teams = teams;
     int first = (int) StrictMath.min(CHUNK, (long) StrictMath.max(1, teams) * ENTRIES_PER_TEAM);
-    int chunks = teams <= CHUNK / ENTRIES_PER_TEAM ? 1 : 8;
-    meta = new long[chunks][];
-    amount = new double[chunks][];
+    meta = new long[first < CHUNK ? 1 : 4][];
+    amount = new double[meta.length][];
     metaChunk = new long[first];
     amountChunk = new double[first];
     meta[0] = metaChunk;
