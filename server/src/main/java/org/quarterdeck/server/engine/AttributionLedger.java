@@ -14,62 +14,93 @@ final class AttributionLedger {
   static final int CAUSES = Cause.values().length;
   private static final Cause[] CAUSE_VALUES = Cause.values();
 
-  /** Entries are stored in chunks so no array gets large (large arrays are slow to allocate). */
-  private static final int CHUNK_BITS = 10;
+  /**
+   * Entries are stored in chunks so no array gets large (large arrays are slow to allocate): 8,192
+   * entries, two 64 KiB arrays, far below G1's humongous size (half a region, at least 512 KiB).
+   */
+  private static final int CHUNK_BITS = 13;
 
-  private static final int CHUNK = 1 << CHUNK_BITS;
+  static final int CHUNK = 1 << CHUNK_BITS;
   private static final int LABEL_BIAS = 1 << 17;
 
   /**
    * Entries a team usually records in a turn (about 50 in market-year, more with many delayed
    * effects); the first chunk starts at this size per team, so a small session does not allocate a
-   * whole chunk (16 KiB) for a few hundred bytes of entries.
+   * whole chunk (128 KiB) for a few hundred bytes of entries.
    */
   static final int ENTRIES_PER_TEAM = 64;
 
   // entry = team (24 bits) | var (6) | label + LABEL_BIAS (18) | origin turn (16)
   private long[][] meta;
   private double[][] amount;
-  private int size;
+  // the chunk being filled: its index, arrays, and the next free entry in it
+  private int chunk;
+  private long[] metaChunk;
+  private double[] amountChunk;
+  private int at;
   private List<String> custom;
   private final int teams;
   // built lazily for reports: entry indices grouped by team, in recording order
   private int[] order;
   private int[] start;
 
+  /**
+   * A ledger whose first chunk fits {@link #ENTRIES_PER_TEAM} entries per team (a whole chunk from
+   * 128 teams on). Growing is rare then, and the JIT compiler keeps {@link #add} small: when a
+   * 60-team turn filled three chunks of 1,024 entries, the growth was compiled into every caller
+   * and made them too big to inline.
+   */
   AttributionLedger(int teams) {
     this.teams = teams;
     int first = (int) StrictMath.min(CHUNK, (long) StrictMath.max(1, teams) * ENTRIES_PER_TEAM);
-    int chunks = teams <= CHUNK / ENTRIES_PER_TEAM ? 1 : 8;
-    meta = new long[chunks][];
-    amount = new double[chunks][];
-    meta[0] = new long[first];
-    amount[0] = new double[first];
+    meta = new long[first < CHUNK ? 1 : 4][];
+    amount = new double[meta.length][];
+    metaChunk = new long[first];
+    amountChunk = new double[first];
+    meta[0] = metaChunk;
+    amount[0] = amountChunk;
   }
 
+  /**
+   * Records one contribution. Kept small so that the JIT compiler inlines it into every caller (a
+   * 60-team turn records thousands): the rare growth is {@link #nextChunk()}.
+   */
   void add(int t, int v, int labelId, int originTurn, double amt) {
-    int chunk = size >>> CHUNK_BITS;
-    int at = size & (CHUNK - 1);
-    if (chunk == 0 && at == meta[0].length) {
-      // the first chunk was sized for a small session and is full: grow it up to a whole chunk
-      int grown = StrictMath.min(CHUNK, at * 2);
-      meta[0] = Arrays.copyOf(meta[0], grown);
-      amount[0] = Arrays.copyOf(amount[0], grown);
-    } else if (at == 0 && chunk > 0) {
-      if (chunk == meta.length) {
-        meta = Arrays.copyOf(meta, chunk * 2);
-        amount = Arrays.copyOf(amount, chunk * 2);
-      }
-      meta[chunk] = new long[CHUNK];
-      amount[chunk] = new double[CHUNK];
+    if (at == metaChunk.length) {
+      nextChunk();
     }
-    meta[chunk][at] =
+    metaChunk[at] =
         ((long) t << 40)
             | ((long) v << 34)
             | ((long) (labelId + LABEL_BIAS) << 16)
             | (originTurn & 0xFFFFL);
-    amount[chunk][at] = amt;
-    size++;
+    amountChunk[at++] = amt;
+  }
+
+  /** The chunk being filled is full: grow the first one up to a whole chunk, or start another. */
+  private void nextChunk() {
+    if (chunk == 0 && at < CHUNK) {
+      // the first chunk was sized for a small session and is full: grow it up to a whole chunk
+      int grown = StrictMath.min(CHUNK, at * 2);
+      metaChunk = Arrays.copyOf(metaChunk, grown);
+      amountChunk = Arrays.copyOf(amountChunk, grown);
+    } else {
+      chunk++;
+      if (chunk == meta.length) {
+        meta = Arrays.copyOf(meta, chunk * 2);
+        amount = Arrays.copyOf(amount, chunk * 2);
+      }
+      metaChunk = new long[CHUNK];
+      amountChunk = new double[CHUNK];
+      at = 0;
+    }
+    meta[chunk] = metaChunk;
+    amount[chunk] = amountChunk;
+  }
+
+  /** Entries recorded so far (every chunk before the one being filled is whole). */
+  private int size() {
+    return (chunk << CHUNK_BITS) + at;
   }
 
   private long meta(int i) {
@@ -112,6 +143,7 @@ final class AttributionLedger {
     if (order != null) {
       return;
     }
+    int size = size();
     start = new int[teams + 1];
     for (int i = 0; i < size; i++) {
       start[team(meta(i)) + 1]++;

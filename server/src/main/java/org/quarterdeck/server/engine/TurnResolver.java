@@ -29,6 +29,18 @@ final class TurnResolver {
   private static final int ACT_HOURS = Var.ACT_HOURS.ordinal();
   private static final int INTEGRITY = Var.INTEGRITY.ordinal();
 
+  /** {@link Var#min()} and {@link Var#max()} by ordinal. */
+  private static final double[] MIN = new double[Var.COUNT];
+
+  private static final double[] MAX = new double[Var.COUNT];
+
+  static {
+    for (Var v : Var.ALL) {
+      MIN[v.ordinal()] = v.min();
+      MAX[v.ordinal()] = v.max();
+    }
+  }
+
   private final Game game;
   private final Rules rules;
   private final DynamicsCoefficients dyn;
@@ -514,17 +526,28 @@ final class TurnResolver {
     clamp(i);
   }
 
+  /**
+   * Keeps every variable of team {@code i} within its limits (a cut shows as {@link Cause#LIMIT}).
+   */
   private void clamp(int i) {
     double[] x = values[i];
-    for (Var var : Var.ALL) {
-      int k = var.ordinal();
-      if (x[k] < var.min()) {
-        add(i, k, Cause.LIMIT, var.min() - x[k]);
-        x[k] = var.min();
-      } else if (x[k] > var.max()) {
-        add(i, k, Cause.LIMIT, var.max() - x[k]);
-        x[k] = var.max();
+    for (int k = 0; k < Var.COUNT; k++) {
+      // one small loop, called three times per team, that the JIT compiler inlines: the rare cut
+      // is a call of its own
+      if (x[k] < MIN[k] || x[k] > MAX[k]) {
+        limit(i, k);
       }
+    }
+  }
+
+  private void limit(int i, int k) {
+    double[] x = values[i];
+    if (x[k] < MIN[k]) {
+      add(i, k, Cause.LIMIT, MIN[k] - x[k]);
+      x[k] = MIN[k];
+    } else {
+      add(i, k, Cause.LIMIT, MAX[k] - x[k]);
+      x[k] = MAX[k];
     }
   }
 
