@@ -14,13 +14,18 @@ import org.quarterdeck.server.engine.Var;
 /**
  * Builds the teams' {@link TurnReport}s of a resolved turn straight from the engine's ledger: the
  * same message as {@link WireMapping#report} of the engine's {@code TeamReport}, byte for byte, but
- * without the engine's report objects in between and with one builder per message kind, reused for
- * every variable and contribution. One instance serves one thread (a session's turn close).
+ * without the engine's report objects in between, and with builders reused for every variable and
+ * contribution. One instance serves one thread (a session's turn close).
  */
 public final class TurnReports implements ReportWriter {
   private final Contribution.Builder contribution = Contribution.newBuilder();
-  private final VariableChange.Builder change = VariableChange.newBuilder();
   private final EventView.Builder event = EventView.newBuilder();
+
+  /**
+   * One builder per variable, its name and label set once: protobuf checks that a string field's
+   * bytes are UTF-8 each time they are set, and these are the same every change of every report.
+   */
+  private final VariableChange.Builder[] changes = new VariableChange.Builder[Var.COUNT];
 
   /**
    * The open change's contributions, added to it in one go when it closes: the builder's own list
@@ -29,13 +34,16 @@ public final class TurnReports implements ReportWriter {
   private final List<Contribution> contributions = new ArrayList<>();
 
   private TurnReport.Builder report;
-  private boolean changeOpen;
+
+  /** The change whose contributions come now, or null. */
+  private VariableChange.Builder change;
+
   private int turn;
 
   /** The report of team {@code team} (session order), open for the caller to add to. */
   public TurnReport.Builder report(TurnOutcome outcome, int team) {
     report = TurnReport.newBuilder().setTeam(team);
-    changeOpen = false;
+    change = null;
     outcome.explain(team, this);
     closeChange();
     TurnReport.Builder done = report;
@@ -52,13 +60,15 @@ public final class TurnReports implements ReportWriter {
   @Override
   public void change(Var var, double before, double after) {
     closeChange();
-    change
-        .clear()
-        .setNameBytes(WireMapping.varNameBytes(var))
-        .setLabelBytes(WireMapping.varLabelBytes(var))
-        .setBefore(before)
-        .setAfter(after);
-    changeOpen = true;
+    VariableChange.Builder b = changes[var.ordinal()];
+    if (b == null) {
+      b =
+          VariableChange.newBuilder()
+              .setNameBytes(WireMapping.varNameBytes(var))
+              .setLabelBytes(WireMapping.varLabelBytes(var));
+      changes[var.ordinal()] = b;
+    }
+    change = b.setBefore(before).setAfter(after);
   }
 
   @Override
@@ -88,13 +98,14 @@ public final class TurnReports implements ReportWriter {
   }
 
   private void closeChange() {
-    if (changeOpen) {
+    if (change != null) {
       if (!contributions.isEmpty()) {
         change.addAllContributions(contributions); // one list of the exact size
         contributions.clear();
       }
       report.addChanges(change.build());
-      changeOpen = false;
+      change.clearContributions(); // the built message keeps its own list
+      change = null;
     }
   }
 }

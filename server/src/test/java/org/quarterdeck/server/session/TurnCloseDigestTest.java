@@ -32,16 +32,17 @@ import org.quarterdeck.server.port.Transport;
 
 /**
  * The turn close may be made faster, never different: fifteen whole games (1, 2, 7, 10 and 60
- * teams, three seeds each; bots of every kind and people, some seats left to the default, closes
- * by deadline and by everyone submitting, a custom event injected, English and German clients,
- * two snapshots a game) and the SHA-256 of every message each member received and every record
- * the log holds from the first turn on must be the digest the server gave at 82e5562, before the
- * fourth pass on the close (docs/performance.md, "Turn close"). Random ids and tokens (session id,
- * join code, tokens) are left out of the digest; everything else is in it.
+ * teams, three seeds each; bots of every kind and people, some seats left to the default, closes by
+ * deadline and by everyone submitting, a custom event injected, English and German clients, two
+ * snapshots a game) and the SHA-256 of every message each member received and every record the log
+ * holds from the first turn on must be the digest the server gave at 82e5562, before the fourth
+ * pass on the close (docs/performance.md, "Turn close"). Random ids and tokens (session id, join
+ * code, tokens) are left out of the digest; everything else is in it.
  */
 class TurnCloseDigestTest {
   /** Every message and record of the fifteen games, as main 82e5562 sent and wrote them. */
-  static final String DIGEST_AT_82E5562 = "27b08c62bd974cf94685d3b50aaa4a035e402c759e8f51db44f6539579e63d5e";
+  static final String DIGEST_AT_82E5562 =
+      "27b08c62bd974cf94685d3b50aaa4a035e402c759e8f51db44f6539579e63d5e";
 
   private static final List<String> BOTS =
       List.of("numbers", "leader", "balanced", "adaptive", "random");
