@@ -18,7 +18,6 @@ import org.quarterdeck.server.engine.Var;
  * contribution. One instance serves one thread (a session's turn close).
  */
 public final class TurnReports implements ReportWriter {
-  private final Contribution.Builder contribution = Contribution.newBuilder();
   private final EventView.Builder event = EventView.newBuilder();
 
   /**
@@ -74,12 +73,34 @@ public final class TurnReports implements ReportWriter {
   @Override
   public void contribution(String label, int originTurn, double amount) {
     contributions.add(
-        contribution
-            .clear()
-            .setLabelBytes(WireMapping.labelBytes(label))
+        contributionOf(label)
             .setDelta(amount)
             .setFromTurn(originTurn == turn ? 0 : originTurn)
             .build());
+  }
+
+  /** Labels seen lately, by identity: the engine hands over the same few label strings. */
+  private final String[] labels = new String[LABEL_SLOTS];
+
+  /** For each of {@link #labels}, a builder that keeps that label (set once, checked once). */
+  private final Contribution.Builder[] labelled = new Contribution.Builder[LABEL_SLOTS];
+
+  private static final int LABEL_SLOTS = 256; // a power of two; a scenario has a few dozen causes
+
+  /**
+   * A contribution builder holding {@code label}. A label string the engine handed over before (the
+   * same instance) finds its builder; another takes its slot. Looked up by identity: no hash of the
+   * text and no second UTF-8 check, which protobuf makes every time a label is set.
+   */
+  private Contribution.Builder contributionOf(String label) {
+    int slot = System.identityHashCode(label) & (LABEL_SLOTS - 1);
+    Contribution.Builder b = labelled[slot];
+    if (labels[slot] != label || b == null) {
+      b = Contribution.newBuilder().setLabelBytes(WireMapping.labelBytes(label));
+      labels[slot] = label;
+      labelled[slot] = b;
+    }
+    return b;
   }
 
   @Override
