@@ -10,8 +10,18 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 CP="$(cat server/target/test-classpath.txt):server/target/test-classes:server/target/classes"
 OUT=server/target/jmh-turn-close.csv
+LOG=server/target/jmh-turn-close.log
 java -cp "$CP" org.openjdk.jmh.Main 'org.quarterdeck.server.session.TurnCloseBenchmark' \
-  -prof gc -prof org.quarterdeck.server.bench.CpuTimeProfiler -rf csv -rff "$OUT" "$@"
+  -prof gc -prof org.quarterdeck.server.bench.CpuTimeProfiler -rf csv -rff "$OUT" "$@" | tee "$LOG"
+echo
+echo "per fork (each benchmark method runs in JVMs of its own): mean CPU time per close of the"
+echo "benchmark thread, and wall time / CPU time (well above 1: other processes held the cores,"
+echo "and the CPU time of a thread that shares them grows too; compare forks near 1):"
+awk '/^# Benchmark:/ { b = $3; sub(/.*\./, "", b) } /^# Parameters:/ { p = $0; sub(/# Parameters: /, "", p); gsub(/ /, "", p) }
+  /^# Fork:/ { f = $3 } /^Iteration/ { w = $3 }
+  /^ +cpu.worker.norm:/ { k = sprintf("%-22s %-12s fork %2d", b, p, f); c[k] += $2; t[k] += w; n[k]++ }
+  END { for (k in c) printf "  %s  cpu %8.1f us  wall/cpu %5.2f\n", k, c[k] / n[k], t[k] / c[k] }' "$LOG" |
+  sort
 echo
 echo "per turn close (JMH single-shot time per close on this machine's clock; CPU time of the"
 echo "benchmark thread and of the whole JVM per close; bytes allocated per close). closeTurns:"

@@ -753,10 +753,18 @@ final class GameSession {
     }
   }
 
+  /**
+   * One report builder per thread: its builders keep variable names and labels from one close to
+   * the next, so protobuf checks their UTF-8 once, not at every close (a session closes its turns
+   * on its own thread, one at a time).
+   */
+  private static final ThreadLocal<TurnReports> TURN_REPORTS =
+      ThreadLocal.withInitial(TurnReports::new);
+
   /** Builds and keeps each team's report of a resolved turn, and the events it drew. */
   private void keepReports(TurnOutcome outcome) {
     Map<String, EventView> drawn = null;
-    TurnReports teamReports = new TurnReports(); // one builder set for every team's report
+    TurnReports teamReports = TURN_REPORTS.get(); // builders kept from close to close
     for (int team = 0; team < outcome.teamCount(); team++) { // session order: index = team
       TurnReport report = teamReports.report(outcome, team).setDecision(teamDecision(team)).build();
       latestReports.set(team, report);

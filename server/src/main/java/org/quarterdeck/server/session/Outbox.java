@@ -91,6 +91,11 @@ final class Outbox {
       firstFailed = number;
       failure = error;
     }
+    if (error == null && number == durable && settled.isEmpty()) {
+      durable++; // the next record in order, nothing settled out of order: no map (and no boxing)
+      drain();
+      return;
+    }
     settled.put(number, error == null);
     while (Boolean.TRUE.equals(settled.get(durable))) {
       settled.remove(durable);
@@ -100,6 +105,10 @@ final class Outbox {
   }
 
   void send(Connection connection, ServerMessage message) {
+    if (held.isEmpty() && durable >= appended) {
+      connection.send(message); // nothing waits and every record is durable: it leaves at once
+      return;
+    }
     hold(new Held(connection, message, null, appended));
   }
 

@@ -1,5 +1,6 @@
 package org.quarterdeck.server.session;
 
+import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -35,6 +36,9 @@ final class SessionViews {
   /** Each team's variables as last shown: unchanged ones are not built again. */
   private Variable[][] shownVariables = new Variable[0][];
 
+  /** Builders of changed variables, one per variable (see {@link WireMapping#variables}). */
+  private final Variable.Builder[] variableBuilders = new Variable.Builder[Var.COUNT];
+
   SessionViews(GameSession session) {
     this.session = session;
   }
@@ -43,9 +47,28 @@ final class SessionViews {
     if (team >= shownVariables.length) {
       shownVariables = java.util.Arrays.copyOf(shownVariables, session.teamCount());
     }
-    Variable[] shown = WireMapping.variables(state, shownVariables[team]);
+    Variable[] shown = WireMapping.variables(state, shownVariables[team], variableBuilders);
     shownVariables[team] = shown;
     return java.util.Arrays.asList(shown);
+  }
+
+  /**
+   * Each team's name as UTF-8 (a session's team names never change): every close sends them in the
+   * standings and the team views, and protobuf would encode a {@code String} again for every
+   * message that carries it.
+   */
+  private ByteString[] teamNames = new ByteString[0];
+
+  private ByteString teamNameBytes(int team) {
+    if (team >= teamNames.length) {
+      teamNames = java.util.Arrays.copyOf(teamNames, session.teamCount());
+    }
+    ByteString b = teamNames[team];
+    if (b == null) {
+      b = ByteString.copyFromUtf8(session.teamName(team));
+      teamNames[team] = b;
+    }
+    return b;
   }
 
   /** A team in full: only for its own players and the facilitator. */
@@ -54,7 +77,7 @@ final class SessionViews {
     TeamView.Builder b =
         TeamView.newBuilder()
             .setTeam(team)
-            .setName(session.teamName(team))
+            .setNameBytes(teamNameBytes(team))
             .addAllVariables(variables(team, state))
             .setResultsToDate(WireMapping.resultsToDate(state));
     boolean anyBot = false;
@@ -105,7 +128,7 @@ final class SessionViews {
       ranked.add(
           Standing.newBuilder()
               .setTeam(t)
-              .setName(session.teamName(t))
+              .setNameBytes(teamNameBytes(t))
               .setResults(results[t])
               .setScore(session.finalScore(t))
               .setRank(i + 1)

@@ -14,13 +14,17 @@ import org.quarterdeck.server.engine.Var;
 /**
  * Builds the teams' {@link TurnReport}s of a resolved turn straight from the engine's ledger: the
  * same message as {@link WireMapping#report} of the engine's {@code TeamReport}, byte for byte, but
- * without the engine's report objects in between and with one builder per message kind, reused for
- * every variable and contribution. One instance serves one thread (a session's turn close).
+ * without the engine's report objects in between, and with builders reused for every variable and
+ * contribution. One instance serves one thread (a session's turn close).
  */
 public final class TurnReports implements ReportWriter {
-  private final Contribution.Builder contribution = Contribution.newBuilder();
-  private final VariableChange.Builder change = VariableChange.newBuilder();
   private final EventView.Builder event = EventView.newBuilder();
+
+  /**
+   * One builder per variable, its name and label set once: protobuf checks that a string field's
+   * bytes are UTF-8 each time they are set, and these are the same every change of every report.
+   */
+  private final VariableChange.Builder[] changes = new VariableChange.Builder[Var.COUNT];
 
   /**
    * The open change's contributions, added to it in one go when it closes: the builder's own list
@@ -29,13 +33,16 @@ public final class TurnReports implements ReportWriter {
   private final List<Contribution> contributions = new ArrayList<>();
 
   private TurnReport.Builder report;
-  private boolean changeOpen;
+
+  /** The change whose contributions come now, or null. */
+  private VariableChange.Builder change;
+
   private int turn;
 
   /** The report of team {@code team} (session order), open for the caller to add to. */
   public TurnReport.Builder report(TurnOutcome outcome, int team) {
     report = TurnReport.newBuilder().setTeam(team);
-    changeOpen = false;
+    change = null;
     outcome.explain(team, this);
     closeChange();
     TurnReport.Builder done = report;
@@ -52,24 +59,48 @@ public final class TurnReports implements ReportWriter {
   @Override
   public void change(Var var, double before, double after) {
     closeChange();
-    change
-        .clear()
-        .setNameBytes(WireMapping.varNameBytes(var))
-        .setLabelBytes(WireMapping.varLabelBytes(var))
-        .setBefore(before)
-        .setAfter(after);
-    changeOpen = true;
+    VariableChange.Builder b = changes[var.ordinal()];
+    if (b == null) {
+      b =
+          VariableChange.newBuilder()
+              .setNameBytes(WireMapping.varNameBytes(var))
+              .setLabelBytes(WireMapping.varLabelBytes(var));
+      changes[var.ordinal()] = b;
+    }
+    change = b.setBefore(before).setAfter(after);
   }
 
   @Override
   public void contribution(String label, int originTurn, double amount) {
     contributions.add(
-        contribution
-            .clear()
-            .setLabelBytes(WireMapping.labelBytes(label))
+        contributionOf(label)
             .setDelta(amount)
             .setFromTurn(originTurn == turn ? 0 : originTurn)
             .build());
+  }
+
+  /** Labels seen lately, by identity: the engine hands over the same few label strings. */
+  private final String[] labels = new String[LABEL_SLOTS];
+
+  /** For each of {@link #labels}, a builder that keeps that label (set once, checked once). */
+  private final Contribution.Builder[] labelled = new Contribution.Builder[LABEL_SLOTS];
+
+  private static final int LABEL_SLOTS = 256; // a power of two; a scenario has a few dozen causes
+
+  /**
+   * A contribution builder holding {@code label}. A label string the engine handed over before (the
+   * same instance) finds its builder; another takes its slot. Looked up by identity: no hash of the
+   * text and no second UTF-8 check, which protobuf makes every time a label is set.
+   */
+  private Contribution.Builder contributionOf(String label) {
+    int slot = System.identityHashCode(label) & (LABEL_SLOTS - 1);
+    Contribution.Builder b = labelled[slot];
+    if (labels[slot] != label || b == null) {
+      b = Contribution.newBuilder().setLabelBytes(WireMapping.labelBytes(label));
+      labels[slot] = label;
+      labelled[slot] = b;
+    }
+    return b;
   }
 
   @Override
@@ -88,13 +119,14 @@ public final class TurnReports implements ReportWriter {
   }
 
   private void closeChange() {
-    if (changeOpen) {
+    if (change != null) {
       if (!contributions.isEmpty()) {
         change.addAllContributions(contributions); // one list of the exact size
         contributions.clear();
       }
       report.addChanges(change.build());
-      changeOpen = false;
+      change.clearContributions(); // the built message keeps its own list
+      change = null;
     }
   }
 }

@@ -104,21 +104,34 @@ public final class WireMapping {
    * null) whose value has not changed: the message is immutable and its bytes would be the same.
    */
   public static Variable[] variables(TeamState team, Variable[] previous) {
+    return variables(team, previous, null);
+  }
+
+  /**
+   * As {@link #variables(TeamState, Variable[])}, building changed variables with {@code builders}
+   * (one per variable, filled in here on first use, for one thread): each keeps its variable's name
+   * and label, whose UTF-8 protobuf would otherwise check again every time they are set.
+   */
+  public static Variable[] variables(
+      TeamState team, Variable[] previous, Variable.Builder[] builders) {
     Variable[] out = new Variable[Var.COUNT];
     for (int i = 0; i < Var.COUNT; i++) {
       Var v = VARS[i];
       double value = team.get(v);
       Variable last = previous == null ? null : previous[i];
-      out[i] =
-          last != null
-                  && Double.doubleToRawLongBits(last.getValue())
-                      == Double.doubleToRawLongBits(value)
-              ? last
-              : Variable.newBuilder()
-                  .setNameBytes(VAR_NAME_BYTES[i])
-                  .setLabelBytes(VAR_LABEL_BYTES[i])
-                  .setValue(value)
-                  .build();
+      if (last != null
+          && Double.doubleToRawLongBits(last.getValue()) == Double.doubleToRawLongBits(value)) {
+        out[i] = last;
+        continue;
+      }
+      Variable.Builder b = builders == null ? null : builders[i];
+      if (b == null) {
+        b = Variable.newBuilder().setNameBytes(VAR_NAME_BYTES[i]).setLabelBytes(VAR_LABEL_BYTES[i]);
+        if (builders != null) {
+          builders[i] = b;
+        }
+      }
+      out[i] = b.setValue(value).build();
     }
     return out;
   }
@@ -214,7 +227,8 @@ public final class WireMapping {
               .setNameBytes(LABELS.bytes(act.name()))
               .setDescriptionBytes(LABELS.bytes(act.description()))
               .setLeadership(act.kind() == ActCategory.LEADERSHIP)
-              .setAimsAt(act.aimsAt() == null ? "" : varName(act.aimsAt()))
+              .setAimsAtBytes(
+                  act.aimsAt() == null ? ByteString.EMPTY : VAR_NAME_BYTES[act.aimsAt().ordinal()])
               .build();
       if (ACTS.size() < 4096) { // scenarios a facilitator loads add acts: keep a bound
         ACTS.putIfAbsent(act, view);
