@@ -95,14 +95,58 @@ final class Announcements {
   }
 
   static void ended(GameSession session) {
-    boolean[] bots = bots(session); // once, not once per member: a room of 60 has 60 members
+    // once, not once per member: a room of 60 has 60 members
+    FinalScores scores = new FinalScores(session, bots(session));
     session.forEachMember(
-        m -> session.send(m, ServerMessage.newBuilder().setSessionEnded(ended(session, m, bots))));
+        m ->
+            session.send(m, ServerMessage.newBuilder().setSessionEnded(ended(session, m, scores))));
   }
 
   /** The end of the game as one member may see it: every score, parts and lines of their own. */
   static SessionEnded ended(GameSession session, Member m) {
-    return ended(session, m, bots(session));
+    return ended(session, m, new FinalScores(session, bots(session)));
+  }
+
+  /**
+   * Each team's final score as the members of one ending see it, built on first use and then the
+   * same message for everyone: with its parts (for the facilitator and the team's own people) or
+   * without them (for everyone else).
+   */
+  private static final class FinalScores {
+    private final GameSession session;
+    private final boolean[] bots;
+    private final FinalScore[] withParts;
+    private final FinalScore[] bare;
+
+    FinalScores(GameSession session, boolean[] bots) {
+      this.session = session;
+      this.bots = bots;
+      this.withParts = new FinalScore[bots.length];
+      this.bare = new FinalScore[bots.length];
+    }
+
+    FinalScore of(int t, boolean parts) {
+      FinalScore[] kept = parts ? withParts : bare;
+      if (kept[t] == null) {
+        org.quarterdeck.server.engine.TeamScore s = session.finalScores().get(t);
+        FinalScore.Builder score =
+            FinalScore.newBuilder()
+                .setTeam(t)
+                .setName(session.teamName(t))
+                .setScore(s.score())
+                .setBot(bots[t]);
+        if (parts) {
+          score
+              .addParts(part("results", s.results()))
+              .addParts(part("morale", s.morale()))
+              .addParts(part("capability", s.capability()))
+              .addParts(part("adoption", s.adoption()))
+              .addParts(part("integrity", s.integrity()));
+        }
+        kept[t] = score.build();
+      }
+      return kept[t];
+    }
   }
 
   /** Which teams only bots played. */
@@ -114,7 +158,7 @@ final class Announcements {
     return bots;
   }
 
-  private static SessionEnded ended(GameSession session, Member m, boolean[] bots) {
+  private static SessionEnded ended(GameSession session, Member m, FinalScores finalScores) {
     Debrief debrief = session.game().debrief();
     List<org.quarterdeck.server.engine.TeamScore> scores = session.finalScores();
     int own = m.role == Role.PLAYER && m.seat != null ? m.seat.team : -1;
@@ -124,28 +168,19 @@ final class Announcements {
       ended.addDebrief(debrief.lesson());
     }
     for (int t = 0; t < scores.size(); t++) {
-      org.quarterdeck.server.engine.TeamScore s = scores.get(t);
-      FinalScore.Builder score =
-          FinalScore.newBuilder()
-              .setTeam(t)
-              .setName(session.teamName(t))
-              .setScore(s.score())
-              .setBot(bots[t]);
-      if (all || t == own) {
-        score
-            .addParts(part("results", s.results()))
-            .addParts(part("morale", s.morale()))
-            .addParts(part("capability", s.capability()))
-            .addParts(part("adoption", s.adoption()))
-            .addParts(part("integrity", s.integrity()));
+      boolean parts = all || t == own;
+      if (parts) {
+        String teamId = scores.get(t).teamId();
         String prefix = all ? session.teamName(t) + ": " : "";
         for (Debrief.TeamSummary summary : debrief.teams()) {
-          if (summary.teamId().equals(s.teamId())) {
-            summary.lines().forEach(line -> ended.addDebrief(prefix + line));
+          if (summary.teamId().equals(teamId)) {
+            for (String line : summary.lines()) {
+              ended.addDebrief(prefix + line);
+            }
           }
         }
       }
-      ended.addScores(score);
+      ended.addScores(finalScores.of(t, parts));
     }
     return ended.build();
   }

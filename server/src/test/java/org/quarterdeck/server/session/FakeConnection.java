@@ -19,8 +19,21 @@ public final class FakeConnection implements Connection {
       new java.util.concurrent.LinkedBlockingQueue<>();
   Goodbye.Reason closedWith;
 
+  private final String language;
+
   public FakeConnection(String address) {
+    this(address, org.quarterdeck.server.port.Languages.DEFAULT);
+  }
+
+  /** A connection whose client reads {@code language} (a {@code Languages.of} result). */
+  public FakeConnection(String address, String language) {
     this.address = address;
+    this.language = language;
+  }
+
+  @Override
+  public String language() {
+    return language;
   }
 
   /** Everything sent to it so far, oldest first. */

@@ -56,12 +56,17 @@ import org.slf4j.LoggerFactory;
  * <p>Warm-up is 100 shots (12,000 closes): the JIT compiler needs about that many before the CPU
  * time per close stops falling (2 teams: ~270 us per close after 10 shots, ~110 us after 100, flat
  * after; docs/performance.md, "Turn close"). Fewer warm-up shots measure half-compiled code.
+ *
+ * <p>Three forks by default: JMH runs each method in JVMs of its own, and one JVM's figure differs
+ * from the next one's by up to 1.7x even when no other process held the cores (each compiles the
+ * close from its own profile), and by more when others do; one fork per method compares nothing.
+ * {@code scripts/bench-turn-close.sh} prints each fork's figure.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Threads(1)
-@Fork(1)
+@Fork(3)
 @Warmup(iterations = 100)
 @Measurement(iterations = 10)
 public class TurnCloseBenchmark {
