@@ -26,6 +26,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -97,6 +99,8 @@ final class Browsers implements BeforeAllCallback, AfterAllCallback, TestExecuti
         "--window-size=" + width + "," + height,
         "--hide-scrollbars",
         "--user-data-dir=" + profile.toAbsolutePath());
+    // the page's console (a WebSocket refused, a script error) for printConsole
+    options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
     if (emulate) {
       // Headless windows are at least 500 px wide: a phone's viewport needs device emulation.
       options.setExperimentalOption(
@@ -179,6 +183,18 @@ final class Browsers implements BeforeAllCallback, AfterAllCallback, TestExecuti
       }
     }
     profiles.clear();
+  }
+
+  /** Prints what the page wrote to its console, best effort. */
+  static void printConsole(WebDriver d) {
+    try {
+      System.err.println("---- console of " + d.getCurrentUrl());
+      for (LogEntry e : d.manage().logs().get(LogType.BROWSER)) {
+        System.err.println(e.getLevel() + " " + e.getMessage());
+      }
+    } catch (RuntimeException e) {
+      System.err.println("(no console: " + e + ")");
+    }
   }
 
   static WebDriverWait waiting(WebDriver d) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -75,6 +76,13 @@ class DemoNewcomerBrowserTest {
       new WebDriverWait(player, Duration.ofSeconds(40))
           .until(x -> "1".equals(x.findElement(By.id("results-turn")).getAttribute("data-turn")));
       Browsers.screenshot(player, "demo-newcomer-results");
+    } catch (Throwable t) {
+      // the server runs in its own process: its log is the evidence of why the page stalled
+      System.err.println("---- serve --demo log\n" + Files.readString(data.resolve("server.log")));
+      if (player != null) {
+        Browsers.printConsole(player);
+      }
+      throw t;
     } finally {
       server.destroy();
       server.waitFor();
