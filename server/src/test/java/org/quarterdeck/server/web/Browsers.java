@@ -99,7 +99,7 @@ final class Browsers implements BeforeAllCallback, AfterAllCallback, TestExecuti
         "--window-size=" + width + "," + height,
         "--hide-scrollbars",
         "--user-data-dir=" + profile.toAbsolutePath());
-    // the page's console (a WebSocket refused, a script error) for printConsole
+    // the page's console, printed when a test fails
     options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
     if (emulate) {
       // Headless windows are at least 500 px wide: a phone's viewport needs device emulation.
@@ -161,6 +161,7 @@ final class Browsers implements BeforeAllCallback, AfterAllCallback, TestExecuti
       } catch (RuntimeException | IOException ignored) {
         // best effort: the page may be gone with the failure
       }
+      printConsole(drivers.get(i));
     }
     throw t;
   }
@@ -185,8 +186,10 @@ final class Browsers implements BeforeAllCallback, AfterAllCallback, TestExecuti
     profiles.clear();
   }
 
-  /** Prints what the page wrote to its console, best effort. */
-  static void printConsole(WebDriver d) {
+  /**
+   * Prints what the page wrote to its console (a WebSocket refused, a script error), best effort.
+   */
+  private static void printConsole(WebDriver d) {
     try {
       System.err.println("---- console of " + d.getCurrentUrl());
       for (LogEntry e : d.manage().logs().get(LogType.BROWSER)) {

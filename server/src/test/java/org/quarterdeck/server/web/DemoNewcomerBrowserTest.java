@@ -79,10 +79,7 @@ class DemoNewcomerBrowserTest {
     } catch (Throwable t) {
       // the server runs in its own process: its log is the evidence of why the page stalled
       System.err.println("---- serve --demo log\n" + Files.readString(data.resolve("server.log")));
-      if (player != null) {
-        Browsers.printConsole(player);
-      }
-      throw t;
+      throw t; // Browsers prints the page and its console
     } finally {
       server.destroy();
       server.waitFor();
