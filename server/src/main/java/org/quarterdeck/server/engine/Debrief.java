@@ -3,7 +3,6 @@ package org.quarterdeck.server.engine;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * End-of-game summary for the facilitator's debrief: standings by score (ties by team order) and a
@@ -23,13 +22,6 @@ public record Debrief(String lesson, List<TeamScore> standings, List<TeamSummary
     }
   }
 
-  /**
-   * The locale of the numbers. US and ROOT print these patterns alike (ASCII digits, '.', no
-   * grouping), but a formatter in any locale other than US looks up its decimal symbols for every
-   * number it prints, which made the debrief most of the CPU time of a session's last turn close.
-   */
-  private static final Locale NUMBERS = Locale.US;
-
   static Debrief of(Game g) {
     List<TeamScore> scores = g.finalScores();
     List<TeamScore> standings = new ArrayList<>(scores);
@@ -40,26 +32,29 @@ public record Debrief(String lesson, List<TeamScore> standings, List<TeamSummary
       StringBuilder q = new StringBuilder("Quarters vs target:");
       int misses = 0;
       for (QuarterResult r : f.quarters()) {
-        // integers appended as they are (what %d prints in Locale.US): only the doubles need a
-        // formatter, which parses its pattern on every call
         q.append(" Q")
             .append(r.quarter())
             .append(' ')
-            .append(String.format(NUMBERS, "%.0f", 100 * r.results() / r.target()))
+            .append(FixedPoint.of(100 * r.results() / r.target(), 0))
             .append('%');
         misses += r.hit() ? 0 : 1;
       }
       lines.add(q.toString());
-      String endState =
-          String.format(
-              NUMBERS,
-              "Score %.1f; end morale %.0f, capability %.0f, adoption %.0f%%, integrity %.0f;",
-              f.score(),
-              100 * f.morale(),
-              100 * f.capability(),
-              100 * f.adoption(),
-              100 * f.integrity());
-      lines.add(endState + " " + misses + " target(s) missed.");
+      // the numbers as String.format(Locale.US, "%.1f") and "%.0f" print them (FixedPoint)
+      lines.add(
+          "Score "
+              + FixedPoint.of(f.score(), 1)
+              + "; end morale "
+              + FixedPoint.of(100 * f.morale(), 0)
+              + ", capability "
+              + FixedPoint.of(100 * f.capability(), 0)
+              + ", adoption "
+              + FixedPoint.of(100 * f.adoption(), 0)
+              + "%, integrity "
+              + FixedPoint.of(100 * f.integrity(), 0)
+              + "; "
+              + misses
+              + " target(s) missed.");
       List<QuarterResult> qs = f.quarters();
       if (qs.size() >= 2) {
         QuarterResult first = qs.get(0);
