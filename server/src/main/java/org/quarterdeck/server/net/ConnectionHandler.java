@@ -2,6 +2,7 @@ package org.quarterdeck.server.net;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.protobuf.ByteString;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -60,8 +61,9 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
   private ScheduledFuture<?> handshakeDeadline;
   private boolean started;
   private boolean reading;
-  // A linked queue: an idle connection holds one empty node, not an array chunk.
-  private final Queue<ServerMessage> outgoing = new ConcurrentLinkedQueue<>();
+  // A linked queue: an idle connection holds one empty node, not an array chunk. Each element is a
+  // ServerMessage or an EncodedEnvelope.
+  private final Queue<Object> outgoing = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private boolean closing;
   private volatile boolean handshakeDone;
@@ -341,7 +343,18 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
    */
   @Override
   public void send(ServerMessage message) {
-    outgoing.add(ServerTexts.inLanguage(message, language));
+    queue(ServerTexts.inLanguage(message, language));
+  }
+
+  /** As {@link #send(ServerMessage)}; the bytes go out as they are unless texts were translated. */
+  @Override
+  public void send(ServerMessage message, ByteString encoded) {
+    ServerMessage spoken = ServerTexts.inLanguage(message, language);
+    queue(spoken == message ? new EncodedEnvelope(message, encoded) : spoken);
+  }
+
+  private void queue(Object envelope) {
+    outgoing.add(envelope);
     if (ctx.executor().inEventLoop() && reading) {
       writeQueued();
     } else if (flushScheduled.compareAndSet(false, true)) {
@@ -359,13 +372,13 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
   /** Writes (without flushing) every queued message; true when something was written. */
   private boolean writeQueued() {
     boolean wrote = false;
-    for (ServerMessage m; (m = outgoing.poll()) != null; ) {
+    for (Object m; (m = outgoing.poll()) != null; ) {
       wrote |= write(m);
     }
     return wrote;
   }
 
-  private boolean write(ServerMessage message) {
+  private boolean write(Object envelope) {
     Channel channel = ctx.channel();
     if (closing || !channel.isActive()) {
       return false;
@@ -382,6 +395,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
       watchSlowReader();
     }
     metrics.messageOut();
+    ServerMessage message = EncodedEnvelope.messageOf(envelope);
     if (message.hasError()) {
       metrics.errorOut();
     }
@@ -391,7 +405,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
         metrics.decisionAcknowledged(System.nanoTime() - readAt);
       }
     }
-    ctx.write(message, ctx.voidPromise());
+    ctx.write(envelope, ctx.voidPromise());
     return true;
   }
 

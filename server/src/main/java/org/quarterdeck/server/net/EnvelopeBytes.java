@@ -1,5 +1,6 @@
 package org.quarterdeck.server.net;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.MessageLite;
 import io.netty.buffer.ByteBuf;
@@ -13,6 +14,18 @@ import java.io.IOException;
  */
 final class EnvelopeBytes {
   private EnvelopeBytes() {}
+
+  /**
+   * Copies the bytes of an envelope made elsewhere ({@link EncodedEnvelope}) into {@code out},
+   * piece by piece when they are made of pieces (a report's bytes inside its TurnResolved).
+   */
+  static void write(ByteString envelope, ByteBuf out) {
+    int size = envelope.size();
+    out.ensureWritable(size);
+    int at = out.writerIndex();
+    envelope.copyTo(out.nioBuffer(at, size));
+    out.writerIndex(at + size);
+  }
 
   /** Writes {@code message}, preceded by its varint32 length when {@code delimited}. */
   static void write(MessageLite message, ByteBuf out, boolean delimited) throws IOException {

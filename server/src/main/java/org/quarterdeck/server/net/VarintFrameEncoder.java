@@ -8,23 +8,45 @@ import io.netty.handler.codec.MessageToByteEncoder;
 import java.io.IOException;
 import org.quarterdeck.protocol.v1.ServerMessage;
 
-/** Writes a server envelope as {@code varint32 length | protobuf bytes} in one buffer. */
+/**
+ * Writes a server envelope (a {@link ServerMessage} or an {@link EncodedEnvelope}) as {@code
+ * varint32 length | protobuf bytes} in one buffer.
+ */
 @ChannelHandler.Sharable
-public final class VarintFrameEncoder extends MessageToByteEncoder<ServerMessage> {
+public final class VarintFrameEncoder extends MessageToByteEncoder<Object> {
   public VarintFrameEncoder() {
-    super(ServerMessage.class);
+    super(Object.class);
   }
 
   @Override
-  protected ByteBuf allocateBuffer(
-      ChannelHandlerContext ctx, ServerMessage msg, boolean preferDirect) {
-    int size = msg.getSerializedSize();
+  public boolean acceptOutboundMessage(Object msg) {
+    return EncodedEnvelope.isEnvelope(msg);
+  }
+
+  @Override
+  protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, Object msg, boolean preferDirect) {
+    int size =
+        msg instanceof EncodedEnvelope e
+            ? e.bytes().size()
+            : ((ServerMessage) msg).getSerializedSize();
     return ctx.alloc().ioBuffer(CodedOutputStream.computeUInt32SizeNoTag(size) + size);
   }
 
   @Override
-  protected void encode(ChannelHandlerContext ctx, ServerMessage msg, ByteBuf out)
-      throws IOException {
-    EnvelopeBytes.write(msg, out, true);
+  protected void encode(ChannelHandlerContext ctx, Object msg, ByteBuf out) throws IOException {
+    if (msg instanceof EncodedEnvelope e) {
+      for (int v = e.bytes().size();
+          ;
+          v >>>= 7) { // the length as a varint32, as protobuf writes it
+        if ((v & ~0x7F) == 0) {
+          out.writeByte(v);
+          break;
+        }
+        out.writeByte((v & 0x7F) | 0x80);
+      }
+      EnvelopeBytes.write(e.bytes(), out);
+    } else {
+      EnvelopeBytes.write((ServerMessage) msg, out, true);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package org.quarterdeck.server.net;
 
+import com.google.protobuf.ByteString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,12 +12,12 @@ import java.util.List;
 import org.quarterdeck.protocol.v1.ServerMessage;
 
 /**
- * Binary frames carry protobuf, text frames the proto3 JSON mapping. Outbound envelopes use the
- * format of the client's latest frame (binary until the client has sent anything); a binary one
- * leaves as a finished frame in one buffer ({@link #binaryFrame}).
+ * Binary frames carry protobuf, text frames the proto3 JSON mapping. Outbound envelopes (a {@link
+ * ServerMessage} or an {@link EncodedEnvelope}) use the format of the client's latest frame (binary
+ * until the client has sent anything); a binary one leaves as a finished frame in one buffer
+ * ({@link #binaryFrame}).
  */
-public final class WebSocketEnvelopeCodec
-    extends MessageToMessageCodec<WebSocketFrame, ServerMessage> {
+public final class WebSocketEnvelopeCodec extends MessageToMessageCodec<WebSocketFrame, Object> {
   /** FIN set, opcode 2 (binary): every envelope is one unfragmented frame. */
   private static final int FIN_BINARY = 0x82;
 
@@ -24,8 +25,13 @@ public final class WebSocketEnvelopeCodec
   private WireFormat format = WireFormat.BINARY;
 
   public WebSocketEnvelopeCodec(EnvelopeParser parser) {
-    super(WebSocketFrame.class, ServerMessage.class);
+    super(WebSocketFrame.class, Object.class);
     this.parser = parser;
+  }
+
+  @Override
+  public boolean acceptOutboundMessage(Object msg) {
+    return EncodedEnvelope.isEnvelope(msg);
   }
 
   @Override
@@ -41,11 +47,13 @@ public final class WebSocketEnvelopeCodec
   }
 
   @Override
-  protected void encode(ChannelHandlerContext ctx, ServerMessage msg, List<Object> out) {
+  protected void encode(ChannelHandlerContext ctx, Object msg, List<Object> out) {
     if (format == WireFormat.JSON) {
-      out.add(new TextWebSocketFrame(EnvelopePrinter.json(msg)));
+      out.add(new TextWebSocketFrame(EnvelopePrinter.json(EncodedEnvelope.messageOf(msg))));
+    } else if (msg instanceof EncodedEnvelope e) {
+      out.add(binaryFrame(ctx.alloc(), e.bytes()));
     } else {
-      out.add(binaryFrame(ctx.alloc(), msg));
+      out.add(binaryFrame(ctx.alloc(), (ServerMessage) msg));
     }
   }
 
@@ -56,23 +64,40 @@ public final class WebSocketEnvelopeCodec
    * masked (RFC 6455, 5.1), so the header is 2, 4 or 10 bytes; the encoder passes a buffer through.
    */
   static ByteBuf binaryFrame(ByteBufAllocator alloc, ServerMessage msg) {
-    int size = msg.getSerializedSize();
-    int header = size < 126 ? 2 : size <= 0xFFFF ? 4 : 10;
-    ByteBuf frame = alloc.ioBuffer(header + size);
+    ByteBuf frame = frameWithHeader(alloc, msg.getSerializedSize());
     try {
-      frame.writeByte(FIN_BINARY);
-      if (size < 126) {
-        frame.writeByte(size);
-      } else if (size <= 0xFFFF) {
-        frame.writeByte(126).writeShort(size);
-      } else {
-        frame.writeByte(127).writeLong(size);
-      }
       EnvelopeBytes.write(msg, frame, false);
       return frame;
     } catch (java.io.IOException | RuntimeException e) {
       frame.release();
       throw new io.netty.handler.codec.EncoderException(e);
     }
+  }
+
+  /** The same frame for an envelope whose bytes are made: the header, then a copy of them. */
+  static ByteBuf binaryFrame(ByteBufAllocator alloc, ByteString envelope) {
+    ByteBuf frame = frameWithHeader(alloc, envelope.size());
+    try {
+      EnvelopeBytes.write(envelope, frame);
+      return frame;
+    } catch (RuntimeException e) {
+      frame.release();
+      throw new io.netty.handler.codec.EncoderException(e);
+    }
+  }
+
+  /** A buffer for a frame of {@code size} payload bytes, holding its header. */
+  private static ByteBuf frameWithHeader(ByteBufAllocator alloc, int size) {
+    int header = size < 126 ? 2 : size <= 0xFFFF ? 4 : 10;
+    ByteBuf frame = alloc.ioBuffer(header + size);
+    frame.writeByte(FIN_BINARY);
+    if (size < 126) {
+      frame.writeByte(size);
+    } else if (size <= 0xFFFF) {
+      frame.writeByte(126).writeShort(size);
+    } else {
+      frame.writeByte(127).writeLong(size);
+    }
+    return frame;
   }
 }

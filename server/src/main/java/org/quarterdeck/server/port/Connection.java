@@ -1,5 +1,6 @@
 package org.quarterdeck.server.port;
 
+import com.google.protobuf.ByteString;
 import org.quarterdeck.protocol.v1.ErrorCode;
 import org.quarterdeck.protocol.v1.Goodbye;
 import org.quarterdeck.protocol.v1.ServerMessage;
@@ -14,6 +15,15 @@ public interface Connection {
 
   /** Sends an envelope; may be called from any thread. */
   void send(ServerMessage message);
+
+  /**
+   * Sends an envelope whose protobuf bytes the caller already has ({@code encoded} is exactly
+   * {@code message.toByteString()}): a client that reads binary gets those bytes, not a second
+   * serialization. May be called from any thread.
+   */
+  default void send(ServerMessage message, ByteString encoded) {
+    send(message);
+  }
 
   /** Sends a typed error answering {@code requestId}; may be called from any thread. */
   default void sendError(long requestId, ErrorCode code, String message) {

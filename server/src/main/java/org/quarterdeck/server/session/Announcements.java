@@ -1,5 +1,6 @@
 package org.quarterdeck.server.session;
 
+import com.google.protobuf.ByteString;
 import java.util.List;
 import java.util.Optional;
 import org.quarterdeck.protocol.v1.FinalScore;
@@ -13,6 +14,7 @@ import org.quarterdeck.protocol.v1.Variable;
 import org.quarterdeck.server.engine.Debrief;
 import org.quarterdeck.server.engine.QuarterResult;
 import org.quarterdeck.server.engine.TurnOutcome;
+import org.quarterdeck.server.wire.TurnReports;
 
 /**
  * The pushes that follow a resolved turn and the end of a session, filtered per member: a player
@@ -24,7 +26,9 @@ final class Announcements {
   /**
    * TurnResolved (and QuarterClosed when a quarter ended) to every member. Each distinct view is
    * built once and the same message goes to everyone who sees it: the public one to the
-   * facilitator, spectators and unseated players, a team's own one to each of its people.
+   * facilitator, spectators and unseated players, a team's own one to each of its people. A team's
+   * one leaves as bytes made once, around the report's bytes the session keeps for its history: the
+   * report is not serialized again, nor the message once per person.
    */
   static void turnClosed(GameSession session, TurnOutcome outcome) {
     List<Standing> standings = session.views().standings();
@@ -32,6 +36,7 @@ final class Announcements {
     Optional<List<QuarterResult>> quarter = outcome.quarterClosed();
     ServerMessage[] publicView = new ServerMessage[2];
     ServerMessage[][] teamViews = new ServerMessage[session.teamCount()][];
+    ByteString[] teamBytes = new ByteString[session.teamCount()];
     session.forEachMember(
         m -> {
           ServerMessage[] messages;
@@ -45,6 +50,8 @@ final class Announcements {
                       .setTeam(session.views().team(team))
                       .setReport(session.latestReport(team));
               messages[0] = ServerMessage.newBuilder().setTurnResolved(resolved).build();
+              teamBytes[team] =
+                  TurnReports.envelopeAround(messages[0], session.latestReportBytes(team));
               if (quarter.isPresent()) {
                 QuarterResult q = quarter.get().get(team);
                 messages[1] =
@@ -72,7 +79,7 @@ final class Announcements {
               }
             }
           }
-          session.send(m, messages[0]);
+          session.send(m, messages[0], messages == publicView ? null : teamBytes[m.seat.team]);
           if (messages[1] != null) {
             session.send(m, messages[1]);
           }

@@ -417,6 +417,12 @@ final class GameSession {
   }
 
   /** The report of the turn that closed last. */
+  /** The bytes of {@link #latestReport}, as the report history keeps them (null: none yet). */
+  ByteString latestReportBytes(int team) {
+    List<ByteString> history = reports.get(team);
+    return pastReportsUnbuilt > 0 || history.isEmpty() ? null : history.get(history.size() - 1);
+  }
+
   TurnReport latestReport(int team) {
     if (latestReports.get(team) == null) {
       buildPastReports();
@@ -1017,6 +1023,17 @@ final class GameSession {
   void send(Member m, ServerMessage message) {
     for (Connection c : m.connections()) {
       outbox.send(c, SpokenTexts.forLanguage(scenario, message, c.language()));
+    }
+  }
+
+  /**
+   * Sends a built message and its bytes ({@code encoded} is {@code message.toByteString()}; null:
+   * none): a connection that hears it untranslated gets the bytes, not a serialization of its own.
+   */
+  void send(Member m, ServerMessage message, ByteString encoded) {
+    for (Connection c : m.connections()) {
+      ServerMessage spoken = SpokenTexts.forLanguage(scenario, message, c.language());
+      outbox.send(c, spoken, spoken == message ? encoded : null);
     }
   }
 

@@ -2,6 +2,7 @@ package org.quarterdeck.server.session;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.protobuf.ByteString;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,9 +41,16 @@ final class Outbox {
   private int inFlight;
   private boolean failureHandled;
 
-  /** A message and the number of records that must be durable before it may leave. */
+  /**
+   * A message (with its bytes when they are made, else null) and the number of records that must be
+   * durable before it may leave.
+   */
   private record Held(
-      Connection connection, ServerMessage message, Goodbye.Reason closing, long needs) {}
+      Connection connection,
+      ServerMessage message,
+      ByteString encoded,
+      Goodbye.Reason closing,
+      long needs) {}
 
   Outbox(Executor sessionThread) {
     this.sessionThread = requireNonNull(sessionThread, "sessionThread");
@@ -105,11 +113,16 @@ final class Outbox {
   }
 
   void send(Connection connection, ServerMessage message) {
+    send(connection, message, null);
+  }
+
+  /** As {@link #send(Connection, ServerMessage)}, with the message's bytes when they are made. */
+  void send(Connection connection, ServerMessage message, ByteString encoded) {
     if (held.isEmpty() && durable >= appended) {
-      connection.send(message); // nothing waits and every record is durable: it leaves at once
+      deliver(connection, message, encoded); // nothing waits, every record is durable: at once
       return;
     }
-    hold(new Held(connection, message, null, appended));
+    hold(new Held(connection, message, encoded, null, appended));
   }
 
   void close(Connection connection, Goodbye.Reason reason, String text) {
@@ -119,6 +132,7 @@ final class Outbox {
             ServerMessage.newBuilder()
                 .setGoodbye(Goodbye.newBuilder().setReason(reason).setMessage(text))
                 .build(),
+            null,
             reason,
             appended));
   }
@@ -167,7 +181,15 @@ final class Outbox {
     if (h.closing() != null) {
       h.connection().close(h.closing(), h.message().getGoodbye().getMessage());
     } else {
-      h.connection().send(h.message());
+      deliver(h.connection(), h.message(), h.encoded());
+    }
+  }
+
+  private static void deliver(Connection connection, ServerMessage message, ByteString encoded) {
+    if (encoded == null) {
+      connection.send(message);
+    } else {
+      connection.send(message, encoded);
     }
   }
 

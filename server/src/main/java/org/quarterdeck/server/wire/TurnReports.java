@@ -1,11 +1,19 @@
 package org.quarterdeck.server.wire;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.UnsafeByteOperations;
+import com.google.protobuf.WireFormat;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.quarterdeck.protocol.v1.Contribution;
 import org.quarterdeck.protocol.v1.EventView;
+import org.quarterdeck.protocol.v1.ServerMessage;
+import org.quarterdeck.protocol.v1.Standing;
 import org.quarterdeck.protocol.v1.TurnReport;
+import org.quarterdeck.protocol.v1.TurnResolved;
 import org.quarterdeck.protocol.v1.VariableChange;
 import org.quarterdeck.server.engine.ReportWriter;
 import org.quarterdeck.server.engine.TurnOutcome;
@@ -19,6 +27,72 @@ import org.quarterdeck.server.engine.Var;
  */
 public final class TurnReports implements ReportWriter {
   private final EventView.Builder event = EventView.newBuilder();
+
+  /**
+   * The bytes of {@code envelope}, a ServerMessage with only a TurnResolved, made around {@code
+   * report}, the bytes of the TurnResolved's report: exactly {@code envelope.toByteString()}, but
+   * the report is not serialized again and its bytes are shared, not copied. Generated code writes
+   * fields in number order, so the bytes are the envelope's head, the TurnResolved's fields before
+   * the report (turn, team), the report, and those after it (standings, state hash). Null when the
+   * envelope holds anything else or {@code report} is null.
+   */
+  public static ByteString envelopeAround(ServerMessage envelope, ByteString report) {
+    if (report == null || !envelope.hasTurnResolved()) {
+      return null;
+    }
+    TurnResolved resolved = envelope.getTurnResolved();
+    int size = resolved.getSerializedSize();
+    int envelopeHead =
+        CodedOutputStream.computeTagSize(ServerMessage.TURN_RESOLVED_FIELD_NUMBER)
+            + CodedOutputStream.computeUInt32SizeNoTag(size);
+    if (envelopeHead + size != envelope.getSerializedSize()
+        || resolved.getReport().getSerializedSize() != report.size()
+        || resolved.getUnknownFields().getSerializedSize() != 0) {
+      return null; // a request id, unknown fields, or another report
+    }
+    int turnSize =
+        resolved.getTurn() == 0
+            ? 0
+            : CodedOutputStream.computeInt32Size(
+                TurnResolved.TURN_FIELD_NUMBER, resolved.getTurn());
+    int teamSize =
+        resolved.hasTeam()
+            ? CodedOutputStream.computeMessageSize(
+                TurnResolved.TEAM_FIELD_NUMBER, resolved.getTeam())
+            : 0;
+    int reportHead =
+        CodedOutputStream.computeTagSize(TurnResolved.REPORT_FIELD_NUMBER)
+            + CodedOutputStream.computeUInt32SizeNoTag(report.size());
+    byte[] head = new byte[envelopeHead + turnSize + teamSize + reportHead];
+    byte[] tail = new byte[size - (turnSize + teamSize + reportHead + report.size())];
+    try {
+      CodedOutputStream out = CodedOutputStream.newInstance(head);
+      out.writeTag(ServerMessage.TURN_RESOLVED_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      out.writeUInt32NoTag(size);
+      if (turnSize > 0) {
+        out.writeInt32(TurnResolved.TURN_FIELD_NUMBER, resolved.getTurn());
+      }
+      if (teamSize > 0) {
+        out.writeMessage(TurnResolved.TEAM_FIELD_NUMBER, resolved.getTeam());
+      }
+      out.writeTag(TurnResolved.REPORT_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      out.writeUInt32NoTag(report.size());
+      out.checkNoSpaceLeft();
+      out = CodedOutputStream.newInstance(tail);
+      for (Standing standing : resolved.getStandingsList()) {
+        out.writeMessage(TurnResolved.STANDINGS_FIELD_NUMBER, standing);
+      }
+      if (!resolved.getStateHashBytes().isEmpty()) {
+        out.writeBytes(TurnResolved.STATE_HASH_FIELD_NUMBER, resolved.getStateHashBytes());
+      }
+      out.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // arrays of the computed sizes: cannot happen
+    }
+    return UnsafeByteOperations.unsafeWrap(head)
+        .concat(report)
+        .concat(UnsafeByteOperations.unsafeWrap(tail));
+  }
 
   /**
    * One builder per variable, its name and label set once: protobuf checks that a string field's

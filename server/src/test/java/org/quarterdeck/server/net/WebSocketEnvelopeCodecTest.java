@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -14,6 +15,7 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.quarterdeck.protocol.v1.ClientMessage;
 import org.quarterdeck.protocol.v1.Ping;
@@ -91,6 +93,71 @@ class WebSocketEnvelopeCodecTest {
     TextWebSocketFrame out = assertInstanceOf(TextWebSocketFrame.class, channel.readOutbound());
     assertEquals("{\"requestId\":\"3\",\"pong\":{\"nonce\":\"8\"}}", out.text());
     out.release();
+  }
+
+  /**
+   * An envelope sent with its bytes made leaves as the same frame as the message would, at every
+   * length form; a client that writes JSON gets the message printed, not the bytes.
+   */
+  @Test
+  void anEncodedEnvelopeLeavesAsTheFrameOfItsMessage() throws Exception {
+    for (int length : new int[] {0, 125, 126, 65_535, 65_536}) {
+      ServerMessage m =
+          ServerMessage.newBuilder()
+              .setError(
+                  org.quarterdeck.protocol.v1.Error.newBuilder().setMessage("y".repeat(length)))
+              .build();
+      channel.writeOutbound(m);
+      ByteBuf fromMessage = channel.readOutbound();
+      for (ByteString bytes : List.of(m.toByteString(), inPieces(m))) {
+        channel.writeOutbound(new EncodedEnvelope(m, bytes));
+        ByteBuf fromBytes = channel.readOutbound();
+        assertNull(channel.readOutbound(), "one buffer per envelope");
+        assertEquals(fromMessage, fromBytes, length + " bytes");
+        fromBytes.release();
+      }
+      fromMessage.release();
+    }
+    channel.writeInbound(
+        new TextWebSocketFrame("{\"requestId\":\"3\",\"ping\":{\"nonce\":\"8\"}}"));
+    channel.readInbound();
+    channel.writeOutbound(new EncodedEnvelope(PONG, PONG.toByteString()));
+    TextWebSocketFrame out = assertInstanceOf(TextWebSocketFrame.class, channel.readOutbound());
+    assertEquals("{\"requestId\":\"3\",\"pong\":{\"nonce\":\"8\"}}", out.text());
+    out.release();
+  }
+
+  /** The TCP encoder writes the same length-prefixed bytes for an envelope and for its bytes. */
+  @Test
+  void tcpFramesAnEncodedEnvelopeAsItsMessage() {
+    EmbeddedChannel tcp = new EmbeddedChannel(new VarintFrameEncoder());
+    for (int length : new int[] {0, 127, 128, 16_383, 16_384, 70_000}) {
+      ServerMessage m =
+          ServerMessage.newBuilder()
+              .setError(
+                  org.quarterdeck.protocol.v1.Error.newBuilder().setMessage("z".repeat(length)))
+              .build();
+      tcp.writeOutbound(m);
+      ByteBuf fromMessage = tcp.readOutbound();
+      for (ByteString bytes : List.of(m.toByteString(), inPieces(m))) {
+        tcp.writeOutbound(new EncodedEnvelope(m, bytes));
+        ByteBuf fromBytes = tcp.readOutbound();
+        assertEquals(fromMessage, fromBytes, length + " bytes");
+        fromBytes.release();
+      }
+      fromMessage.release();
+    }
+    assertFalse(tcp.finishAndReleaseAll());
+  }
+
+  /** The message's bytes as three pieces (as a team's TurnResolved is made around its report). */
+  private static ByteString inPieces(ServerMessage m) {
+    ByteString whole = m.toByteString();
+    int third = whole.size() / 3;
+    return whole
+        .substring(0, third)
+        .concat(whole.substring(third, 2 * third))
+        .concat(whole.substring(2 * third));
   }
 
   @Test

@@ -59,6 +59,31 @@ public final class FakeConnection implements Connection {
     arrivals.add(message);
   }
 
+  private final java.util.concurrent.atomic.AtomicInteger sentWithBytes =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger sentWithOtherBytes =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Keeps the message, and counts whether the bytes sent with it are its own serialization. */
+  @Override
+  public void send(ServerMessage message, com.google.protobuf.ByteString encoded) {
+    sentWithBytes.incrementAndGet();
+    if (!encoded.equals(message.toByteString())) {
+      sentWithOtherBytes.incrementAndGet();
+    }
+    send(message);
+  }
+
+  /** Messages sent with their bytes made ({@link Connection#send(ServerMessage, ByteString)}). */
+  public int sentWithBytes() {
+    return sentWithBytes.get();
+  }
+
+  /** Of those, how many came with bytes that are not the message's own serialization. */
+  public int sentWithOtherBytes() {
+    return sentWithOtherBytes.get();
+  }
+
   /** Waits (for tests whose session runs on another thread) until the reply to a request. */
   ServerMessage awaitReply(long requestId) throws InterruptedException {
     long deadline = System.nanoTime() + 10_000_000_000L;

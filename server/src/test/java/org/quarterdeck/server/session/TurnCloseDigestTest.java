@@ -68,7 +68,13 @@ class TurnCloseDigestTest {
     }
     assertEquals(
         DIGEST_AT_82E5562, digest, counted[0] + " messages and " + counted[1] + " records");
+    // the teams' TurnResolved left with the bytes the session made, and they were the message's
+    assertTrue(sentWithBytes > 1_000, sentWithBytes + " messages sent with their bytes");
+    assertEquals(0, sentWithOtherBytes, "messages sent with bytes not theirs");
   }
+
+  private int sentWithBytes;
+  private int sentWithOtherBytes;
 
   /** One whole game; its messages and records go into {@code sha256}. */
   private void play(int teams, long seed, int game, MessageDigest sha256, int[] counted) {
@@ -198,6 +204,8 @@ class TurnCloseDigestTest {
 
     for (Listener l : everyone) {
       digest(l.received, sha256, counted);
+      sentWithBytes += l.connection.sentWithBytes();
+      sentWithOtherBytes += l.connection.sentWithOtherBytes();
     }
     boolean turnsBegan = false;
     for (SessionRecord r : storage.read(sessionId).records()) {
