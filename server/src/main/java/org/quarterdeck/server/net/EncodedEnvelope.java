@@ -5,9 +5,9 @@ import org.quarterdeck.protocol.v1.ServerMessage;
 
 /**
  * An outbound envelope with its protobuf bytes already made ({@code bytes} is exactly {@code
- * message.toByteString()}): the binary codecs write the bytes, the JSON codec prints the message. A
- * session serializes a team's TurnResolved once for the report history it keeps, and the team's
- * connections send those bytes.
+ * message.toByteString()}, possibly in pieces): the binary codecs copy the bytes, the JSON codec
+ * prints the message. A session makes a team's TurnResolved bytes once, around the report bytes it
+ * keeps for its history, and every connection of the team sends them.
  */
 record EncodedEnvelope(ServerMessage message, ByteString bytes) {
   /** The envelope of an outbound message: a {@link ServerMessage} or an EncodedEnvelope. */

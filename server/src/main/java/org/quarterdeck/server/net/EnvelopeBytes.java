@@ -15,22 +15,37 @@ import java.io.IOException;
 final class EnvelopeBytes {
   private EnvelopeBytes() {}
 
-  /**
-   * Copies the bytes of an envelope made elsewhere ({@link EncodedEnvelope}) into {@code out},
-   * piece by piece when they are made of pieces (a report's bytes inside its TurnResolved).
-   */
-  static void write(ByteString envelope, ByteBuf out) {
-    int size = envelope.size();
-    out.ensureWritable(size);
-    int at = out.writerIndex();
-    envelope.copyTo(out.nioBuffer(at, size));
-    out.writerIndex(at + size);
-  }
-
   /** Writes {@code message}, preceded by its varint32 length when {@code delimited}. */
   static void write(MessageLite message, ByteBuf out, boolean delimited) throws IOException {
     int size = message.getSerializedSize();
-    int total = size + (delimited ? CodedOutputStream.computeUInt32SizeNoTag(size) : 0);
+    int at = out.writerIndex();
+    CodedOutputStream coded = open(out, size, delimited);
+    message.writeTo(coded);
+    coded.flush();
+    out.writerIndex(at + total(size, delimited));
+  }
+
+  /**
+   * Writes the bytes of an envelope made elsewhere ({@link EncodedEnvelope}) the same way, piece by
+   * piece when they are made of pieces (a report's bytes inside its TurnResolved).
+   */
+  static void write(ByteString envelope, ByteBuf out, boolean delimited) throws IOException {
+    int size = envelope.size();
+    int at = out.writerIndex();
+    CodedOutputStream coded = open(out, size, delimited);
+    coded.writeRawBytes(envelope);
+    coded.flush();
+    out.writerIndex(at + total(size, delimited));
+  }
+
+  private static int total(int size, boolean delimited) {
+    return size + (delimited ? CodedOutputStream.computeUInt32SizeNoTag(size) : 0);
+  }
+
+  /** A stream over the next {@code size} bytes of {@code out} (and the length before them). */
+  private static CodedOutputStream open(ByteBuf out, int size, boolean delimited)
+      throws IOException {
+    int total = total(size, delimited);
     out.ensureWritable(total);
     int at = out.writerIndex();
     CodedOutputStream coded =
@@ -40,8 +55,6 @@ final class EnvelopeBytes {
     if (delimited) {
       coded.writeUInt32NoTag(size);
     }
-    message.writeTo(coded);
-    coded.flush();
-    out.writerIndex(at + total);
+    return coded;
   }
 }

@@ -35,16 +35,7 @@ public final class VarintFrameEncoder extends MessageToByteEncoder<Object> {
   @Override
   protected void encode(ChannelHandlerContext ctx, Object msg, ByteBuf out) throws IOException {
     if (msg instanceof EncodedEnvelope e) {
-      for (int v = e.bytes().size();
-          ;
-          v >>>= 7) { // the length as a varint32, as protobuf writes it
-        if ((v & ~0x7F) == 0) {
-          out.writeByte(v);
-          break;
-        }
-        out.writeByte((v & 0x7F) | 0x80);
-      }
-      EnvelopeBytes.write(e.bytes(), out);
+      EnvelopeBytes.write(e.bytes(), out, true);
     } else {
       EnvelopeBytes.write((ServerMessage) msg, out, true);
     }

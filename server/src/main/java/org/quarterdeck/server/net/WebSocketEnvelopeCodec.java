@@ -78,9 +78,9 @@ public final class WebSocketEnvelopeCodec extends MessageToMessageCodec<WebSocke
   static ByteBuf binaryFrame(ByteBufAllocator alloc, ByteString envelope) {
     ByteBuf frame = frameWithHeader(alloc, envelope.size());
     try {
-      EnvelopeBytes.write(envelope, frame);
+      EnvelopeBytes.write(envelope, frame, false);
       return frame;
-    } catch (RuntimeException e) {
+    } catch (java.io.IOException | RuntimeException e) {
       frame.release();
       throw new io.netty.handler.codec.EncoderException(e);
     }

@@ -416,13 +416,16 @@ final class GameSession {
     return all;
   }
 
-  /** The report of the turn that closed last. */
-  /** The bytes of {@link #latestReport}, as the report history keeps them (null: none yet). */
+  /**
+   * The bytes of {@link #latestReport} as the report history keeps them, once a live close has kept
+   * its reports (every live close appends them last: {@link #keepReports}); else null.
+   */
   ByteString latestReportBytes(int team) {
     List<ByteString> history = reports.get(team);
-    return pastReportsUnbuilt > 0 || history.isEmpty() ? null : history.get(history.size() - 1);
+    return replaying || history.isEmpty() ? null : history.get(history.size() - 1);
   }
 
+  /** The report of the turn that closed last. */
   TurnReport latestReport(int team) {
     if (latestReports.get(team) == null) {
       buildPastReports();
