@@ -53,29 +53,30 @@ final class DecisionCheck {
     for (Map.Entry<String, Double> e : decision.hours().entrySet()) {
       String act = e.getKey();
       int a = act == null ? -1 : rules.actIndex(act);
-      String field = "hours[" + act + "]";
       if (a < 0) {
         return Verdict.reject(
-            RejectionCode.UNKNOWN_ACT, field, "no act '" + act + "' in scenario " + rules.id());
+            RejectionCode.UNKNOWN_ACT,
+            hoursField(act),
+            "no act '" + act + "' in scenario " + rules.id());
       }
       Double boxed = e.getValue();
       if (boxed == null || !Double.isFinite(boxed)) {
         return Verdict.reject(
             RejectionCode.NON_FINITE_HOURS,
-            field,
+            hoursField(act),
             "hours on '" + act + "' must be a finite number, got " + boxed);
       }
       double h = boxed;
       if (h < 0) {
         return Verdict.reject(
             RejectionCode.NEGATIVE_HOURS,
-            field,
+            hoursField(act),
             "hours on '" + act + "' must not be negative, got " + h);
       }
       if (h > 0 && !seat.hat().mayBook(rules.acts().get(a).kind())) {
         return Verdict.reject(
             RejectionCode.ACT_NOT_ALLOWED_FOR_HAT,
-            field,
+            hoursField(act),
             "the "
                 + seat.hat()
                 + " hat may not book "
@@ -87,8 +88,11 @@ final class DecisionCheck {
       hours[a] += h;
       total += h;
     }
-    TurnOpening open = game.opening(seat);
-    if (total > open.maxBookableHours() + 1e-9) {
+    // the opening's figures (TurnOpening#maxBookableHours), without building the whole opening
+    double free = game.freeHours(game.teams[team], seat.hat());
+    double overtime = rules.maxOvertimeHours();
+    double bookable = free + overtime;
+    if (total > bookable + 1e-9) {
       return Verdict.reject(
           RejectionCode.OVER_BUDGET,
           "hours",
@@ -96,30 +100,31 @@ final class DecisionCheck {
               Locale.ROOT,
               "%.2f hours booked but only %.2f are available (%.2f free + %.2f overtime)",
               total,
-              open.maxBookableHours(),
-              open.freeHours(),
-              open.maxOvertimeHours()));
+              bookable,
+              free,
+              overtime));
     }
     int[] choices = new int[rules.dilemmas().size()];
     Arrays.fill(choices, -1);
     for (Map.Entry<String, String> e : decision.choices().entrySet()) {
-      String field = "choices[" + e.getKey() + "]";
       int d = e.getKey() == null ? -1 : rules.dilemmaIndex(e.getKey());
       if (d < 0 || rules.dilemmas().get(d).turn() != turn) {
         return Verdict.reject(
             RejectionCode.UNKNOWN_DILEMMA,
-            field,
+            choicesField(e.getKey()),
             "no dilemma '" + e.getKey() + "' is open in turn " + turn);
       }
       if (seat.hat() == SeatHat.MANAGER) {
         return Verdict.reject(
-            RejectionCode.DILEMMA_NOT_FOR_HAT, field, "dilemmas are answered by the LEADER hat");
+            RejectionCode.DILEMMA_NOT_FOR_HAT,
+            choicesField(e.getKey()),
+            "dilemmas are answered by the LEADER hat");
       }
       int o = e.getValue() == null ? -1 : rules.dilemmas().get(d).optionIndex(e.getValue());
       if (o < 0) {
         return Verdict.reject(
             RejectionCode.UNKNOWN_OPTION,
-            field,
+            choicesField(e.getKey()),
             "dilemma '" + e.getKey() + "' has no option '" + e.getValue() + "'");
       }
       choices[d] = o;
@@ -130,11 +135,17 @@ final class DecisionCheck {
   }
 
   AcceptedDecision defaultFor(Seat seat) {
-    TurnOpening open = game.opening(seat);
+    if (game.isOver()) {
+      throw new IllegalStateException("game over");
+    }
+    if (!rules.hats().contains(seat.hat())) {
+      throw new IllegalArgumentException("hat " + seat.hat() + " does not exist in " + rules.mode);
+    }
+    double free = game.freeHours(game.team(seat.teamId()), seat.hat());
     double[] hours = new double[rules.acts().size()];
     for (int a = 0; a < hours.length; a++) {
       if (seat.hat().mayBook(rules.acts().get(a).kind())) {
-        hours[a] = rules.defaultShares[a] * open.freeHours();
+        hours[a] = rules.defaultShares[a] * free;
       }
     }
     int[] choices = new int[rules.dilemmas().size()];
@@ -147,6 +158,15 @@ final class DecisionCheck {
         hours,
         choices,
         true);
+  }
+
+  /** The field a rejection of an act's hours names: built only for a rejection. */
+  private static String hoursField(String act) {
+    return "hours[" + act + "]";
+  }
+
+  private static String choicesField(String dilemma) {
+    return "choices[" + dilemma + "]";
   }
 
   Verdict<AcceptedInjection> injection(InjectedEvent event) {

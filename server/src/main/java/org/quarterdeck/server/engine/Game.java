@@ -170,6 +170,14 @@ public final class Game {
     return StrictMath.min(cap, teamInterruptions(s) * rules.interruptionShare(hat));
   }
 
+  /**
+   * Hours a seat of {@code hat} in team {@code s} can book in the open turn without overtime: its
+   * budget less its interruptions, as its {@link #opening} says ({@link TurnOpening#freeHours}).
+   */
+  double freeHours(TeamState s, SeatHat hat) {
+    return rules.hoursPerTurn(hat) - seatInterruptions(s, hat);
+  }
+
   /** What a seat sees when the open turn starts. */
   public TurnOpening opening(Seat seat) {
     requireNonNull(seat, "seat");

@@ -86,6 +86,58 @@ class DecisionValidationTest {
         game.validate(hours("push", tooMany - 0.5)).isAccepted(), "exactly the maximum is ok");
   }
 
+  /**
+   * The budget a decision is held to is exactly the one its seat's opening shows, at every turn of
+   * every built-in scenario, for every hat (interruptions vary by team, turn and hat): the most
+   * bookable hours pass, a millionth of an hour more is refused with the opening's figures, and a
+   * default decision splits the opening's free hours.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"market-year", "company", "disruption", "two-hats"})
+  void theBudgetIsTheOnesTheOpeningShowsAtEveryTurn(String scenario) throws Exception {
+    Rules builtIn = org.quarterdeck.server.scenario.ScenarioCatalog.builtIn(scenario).rules();
+    Game g = Game.start(builtIn, 7, List.of("red", "blue", "green"));
+    int checked = 0;
+    int interrupted = 0;
+    while (!g.isOver()) {
+      List<AcceptedDecision> pushed = new java.util.ArrayList<>();
+      for (Seat seat : g.seats()) {
+        TurnOpening open = g.opening(seat);
+        String act = open.acts().get(0).id();
+        double most = open.maxBookableHours();
+        SeatDecision atMost = new SeatDecision(seat, g.turn(), Map.of(act, most), Map.of());
+        Verdict<AcceptedDecision> accepted = g.validate(atMost);
+        assertTrue(accepted.isAccepted(), seat + " turn " + g.turn() + ": " + accepted);
+        Verdict<AcceptedDecision> over =
+            g.validate(new SeatDecision(seat, g.turn(), Map.of(act, most + 1e-6), Map.of()));
+        assertEquals(RejectionCode.OVER_BUDGET, over.rejection().orElseThrow().code());
+        assertEquals(
+            String.format(
+                java.util.Locale.ROOT,
+                "%.2f hours booked but only %.2f are available (%.2f free + %.2f overtime)",
+                most + 1e-6,
+                most,
+                open.freeHours(),
+                open.maxOvertimeHours()),
+            over.rejection().orElseThrow().message());
+        AcceptedDecision byDefault = g.defaultDecision(seat);
+        for (int a = 0; a < builtIn.acts().size(); a++) {
+          double expected =
+              seat.hat().mayBook(builtIn.acts().get(a).kind())
+                  ? builtIn.defaultShares[a] * open.freeHours()
+                  : 0;
+          assertEquals(expected, byDefault.hours(a), seat + " turn " + g.turn() + " act " + a);
+        }
+        pushed.add(accepted.value()); // all hours on one act: interruptions move turn by turn
+        checked++;
+        interrupted += open.interruptionHours() > 0 ? 1 : 0;
+      }
+      g = g.resolve(pushed, List.of()).next();
+    }
+    assertTrue(checked >= 12, "seat-turns checked: " + checked);
+    assertTrue(interrupted > 0, "no seat-turn with interruptions: the free hours were the budget");
+  }
+
   @Test
   void wrongTurn() {
     Rejection r = rejected(new SeatDecision(Fixtures.red(), 2, Map.of("push", 1.0), Map.of()));
