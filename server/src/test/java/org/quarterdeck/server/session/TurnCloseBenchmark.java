@@ -53,9 +53,14 @@ import org.slf4j.LoggerFactory;
  * counts everything allocated during an iteration, and opening sessions there would be counted
  * against the closes.
  *
- * <p>Warm-up is 100 shots (12,000 closes): the JIT compiler needs about that many before the CPU
- * time per close stops falling (2 teams: ~270 us per close after 10 shots, ~110 us after 100, flat
- * after; docs/performance.md, "Turn close"). Fewer warm-up shots measure half-compiled code.
+ * <p>Warm-up is 400 shots (48,000 closes). The JIT compiler keeps making the close faster for
+ * longer than it first seemed: on a quiet machine (3 December 2026, 2 teams, wall time per close
+ * averaged over the forks) about 300 us in the first 50 shots, 115 us in shots 100-150, 73 us in
+ * shots 300-400 and 41-43 us in shots 600-800; the CPU per close measured after 100 warm-up shots
+ * was 140 us, after 400 76 us, after 800 56 us (docs/performance.md, "Sixth pass"). 100 shots, this
+ * benchmark's default until then, measured code that was still being compiled. 400 is a compromise
+ * with the run time at 60 teams: the figure still falls by about a quarter up to 800 shots, so it
+ * overstates a fully warm close rather than understating it ({@code -wi 800} for that).
  *
  * <p>Three forks by default: JMH runs each method in JVMs of its own, and one JVM's figure differs
  * from the next one's by up to 1.7x even when no other process held the cores (each compiles the
@@ -67,7 +72,7 @@ import org.slf4j.LoggerFactory;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Threads(1)
 @Fork(3)
-@Warmup(iterations = 100)
+@Warmup(iterations = 400)
 @Measurement(iterations = 10)
 public class TurnCloseBenchmark {
   /** Turns of a market-year game: its last close also ends the session. */
