@@ -135,13 +135,7 @@ final class DecisionCheck {
   }
 
   AcceptedDecision defaultFor(Seat seat) {
-    if (game.isOver()) {
-      throw new IllegalStateException("game over");
-    }
-    if (!rules.hats().contains(seat.hat())) {
-      throw new IllegalArgumentException("hat " + seat.hat() + " does not exist in " + rules.mode);
-    }
-    double free = game.freeHours(game.team(seat.teamId()), seat.hat());
+    double free = game.freeHours(game.seatTeam(seat), seat.hat());
     double[] hours = new double[rules.acts().size()];
     for (int a = 0; a < hours.length; a++) {
       if (seat.hat().mayBook(rules.acts().get(a).kind())) {

@@ -178,8 +178,8 @@ public final class Game {
     return rules.hoursPerTurn(hat) - seatInterruptions(s, hat);
   }
 
-  /** What a seat sees when the open turn starts. */
-  public TurnOpening opening(Seat seat) {
+  /** The state of a seat's team, for a seat that may play the open turn; else it throws. */
+  TeamState seatTeam(Seat seat) {
     requireNonNull(seat, "seat");
     if (isOver()) {
       throw new IllegalStateException("game over");
@@ -188,6 +188,12 @@ public final class Game {
     if (!rules.hats().contains(seat.hat())) {
       throw new IllegalArgumentException("hat " + seat.hat() + " does not exist in " + rules.mode);
     }
+    return s;
+  }
+
+  /** What a seat sees when the open turn starts. */
+  public TurnOpening opening(Seat seat) {
+    TeamState s = seatTeam(seat);
     double budget = rules.hoursPerTurn(seat.hat());
     double interruptions = seatInterruptions(s, seat.hat());
     List<EventCard> events = new ArrayList<>();
