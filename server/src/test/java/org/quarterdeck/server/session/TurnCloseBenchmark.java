@@ -87,7 +87,6 @@ public class TurnCloseBenchmark {
   @Param({"2", "10", "60"})
   public int teams;
 
-  private final ManualThread thread = new ManualThread();
   private final ArrayDeque<GameSession> ready = new ArrayDeque<>();
   private GameSession current;
   private int warmUpsLeft;
@@ -183,12 +182,18 @@ public class TurnCloseBenchmark {
     s.closeTurn(TurnClosed.Trigger.DEADLINE);
   }
 
-  /** A started session with one player per team and no deadline, on its own manager and log. */
+  /**
+   * A started session with one player per team and no deadline, on its own manager, log and thread.
+   */
   private GameSession open() {
     SessionSettings.Builder settings = SessionSettings.newBuilder().setTeams(teams).setSeed(42);
     for (int t = 0; t < teams; t++) {
       settings.addBotStrategies(""); // every seat is a person's
     }
+    // a thread of its own, as a session has its event loop: a shared one kept every session's
+    // cancelled timers and so every session, ended ones too (60 teams ran out of heap in the
+    // warm-up)
+    ManualThread thread = new ManualThread();
     SessionManager manager =
         new SessionManager(() -> thread, new SerializingJournals(), null, 1, 5);
     BenchConnection facilitator = new BenchConnection();
