@@ -57,10 +57,10 @@ import org.slf4j.LoggerFactory;
  * longer than it first seemed: on a quiet machine (3 December 2026, 2 teams, wall time per close
  * averaged over the forks) about 300 us in the first 50 shots, 115 us in shots 100-150, 73 us in
  * shots 300-400 and 41-43 us in shots 600-800; the CPU per close measured after 100 warm-up shots
- * was 140 us, after 400 76 us, after 800 56 us (docs/performance.md, "Sixth pass"). 100 shots, this
- * benchmark's default until then, measured code that was still being compiled. 400 is a compromise
- * with the run time at 60 teams: the figure still falls by about a quarter up to 800 shots, so it
- * overstates a fully warm close rather than understating it ({@code -wi 800} for that).
+ * was 136 us, after 400 46 us (docs/performance.md, "Sixth pass"). 100 shots, this benchmark's
+ * default until then, measured code that was still being compiled. 400 is a compromise with the run
+ * time at 60 teams: the figure still fell by about a quarter up to 800 shots in that day's runs, so
+ * it overstates a fully warm close rather than understating it ({@code -wi 800} for that).
  *
  * <p>Three forks by default: JMH runs each method in JVMs of its own, and one JVM's figure differs
  * from the next one's by up to 1.7x even when no other process held the cores (each compiles the
