@@ -9,6 +9,9 @@
 # The deadline row runs 11 turns (perf-table.sh); C2 compiles the close until about turn 8.
 #
 #   SKIP_BUILD=1 scripts/burst-cpu.sh --out /tmp/burst [--config shared] [--rows deadline]
+#
+# CPU_TIME=system counts only the kernel's time on each thread (stime: socket writes, fsyncs,
+# epoll), to split a group's CPU between its own code and the system calls it makes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=""
@@ -33,12 +36,12 @@ sample() { # epoch-ms, process, thread name (digits folded to #), ticks; one lin
   while kill -0 "$l" 2>/dev/null; do
     t=$(date +%s%3N)
     for p in "server:$s" "load:$l"; do
-      awk -v t="$t" -v who="${p%%:*}" '{
+      awk -v t="$t" -v who="${p%%:*}" -v only="${CPU_TIME:-}" '{
           line = $0; name = line; sub(/^[^(]*\(/, "", name); sub(/\)[^)]*$/, "", name)
           if (name !~ /^C[12] /) gsub(/[0-9]+/, "#", name)
           gsub(/ /, "_", name)
           rest = line; sub(/^.*\) /, "", rest); split(rest, f, " ")
-          print t, who, name, f[12] + f[13] }' /proc/"${p#*:}"/task/*/stat 2>/dev/null || true
+          print t, who, name, (only == "system" ? 0 : f[12]) + f[13] }' /proc/"${p#*:}"/task/*/stat 2>/dev/null || true
     done
     sleep 0.05
   done >"$samples"

@@ -23,7 +23,8 @@
 # `timeout`.
 # Environment: SERVER_JAVA_OPTS (default below), LOAD_JAVA_OPTS, ECHO_JAVA_OPTS, SKIP_BUILD=1,
 # NICE (e.g. 19), RATES (the decisions ladder, default 1000,2500,5000,7500,10000,12500,15000),
-# SERVER_JAVA (the server's java, e.g. a JDK 21+ for generational ZGC; default: java on PATH).
+# SERVER_JAVA (the server's java, e.g. a JDK 21+ for generational ZGC; default: java on PATH),
+# LOAD_JAVA (the generator's java; default: java on PATH).
 # FSYNC (serve's --fsync for every row, default batch) and SERVE_FLAGS (more serve flags for every
 # row, e.g. '--max-open-logs 4096'): to see what the disk costs a row; the table names both.
 # Not -e: one failed row must not stop the others (each row reports its own failure).
@@ -56,6 +57,7 @@ mkdir -p "$out"
 # SERVER_JAVA_OPTS='-Xms2g -Xmx2g -XX:+UseZGC' (generational by default from JDK 23; JDK 21 and 22
 # need -XX:+ZGenerational): see docs/performance.md#gc-settings-per-jdk.
 SERVER_JAVA=${SERVER_JAVA:-java}
+LOAD_JAVA=${LOAD_JAVA:-java}
 SERVE_FLAGS=${SERVE_FLAGS:-}
 FSYNC=${FSYNC:-batch}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xms2g -Xmx2g -XX:+UseG1GC}
@@ -148,7 +150,7 @@ generate() {
   local pin=()
   [ -n "$cpus" ] && pin=(taskset -c "$cpus")
   # shellcheck disable=SC2086
-  timeout --kill-after=10 "$limit" "${pin[@]}" "${nice_cmd[@]}" java $LOAD_JAVA_OPTS \
+  timeout --kill-after=10 "$limit" "${pin[@]}" "${nice_cmd[@]}" "$LOAD_JAVA" $LOAD_JAVA_OPTS \
     -jar "$CLIENT_JAR" load --server-pid "$server_pid" "$@" >"$out/load-$name.log" 2>&1 || true
 }
 
@@ -157,7 +159,7 @@ table="$out/table.md"
   echo "# Quarterdeck performance table"
   echo
   echo "Started $started, finished FINISHED. Machine: $(nproc) cores ($cpu), $mem, $(uname -sr)."
-  echo "Server JDK: $jdk. Server JVM: \`$SERVER_JAVA_OPTS\`; generator JVM: \`$LOAD_JAVA_OPTS\`."
+  echo "Server JDK: $jdk; generator JDK: $("$LOAD_JAVA" -version 2>&1 | head -2 | tail -1). Server JVM: \`$SERVER_JAVA_OPTS\`; generator JVM: \`$LOAD_JAVA_OPTS\`."
   echo "Mode: $([ $quick = 1 ] && echo quick || echo full). \`ulimit -n\` $fds. Logs: $out."
   echo
   echo "| config | measure | goal | figure | load avg before | command (generator; server: \`serve --fsync $FSYNC $SERVE_FLAGS\`) |"
