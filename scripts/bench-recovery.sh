@@ -77,6 +77,9 @@ cpu=$(awk -v u="${stat[13]}" -v s="${stat[14]}" -v t="$ticks" 'BEGIN { printf "%
 printf 'serve: /readyz 200 after %.2f s from the process start, %s CPU s; load average %s\n' \
   "$(awk -v a="$started" -v b="$serving" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')" "$cpu" \
   "$(cut -d' ' -f1-3 /proc/loadavg)"
+# the server's log (below) prints the same clock: where the time before serving went
+printf 'process started at %s, /readyz answered 200 at %s\n' \
+  "$(date -d "@${started:0:10}.${started:10:3}" +%T.%3N)" "$(date -d "@${serving:0:10}.${serving:10:3}" +%T.%3N)"
 echo "CPU seconds by thread (digits stripped from the names), at that moment:"
 for task in /proc/"$pid"/task/*; do
   # the name is between the parentheses; utime and stime are the 12th and 13th fields after it
@@ -89,7 +92,7 @@ for task in /proc/"$pid"/task/*; do
 done | awk -v t="$ticks" '{ n = $1; for (i = 2; i < NF - 1; i++) n = n " " $i; c[n] += ($(NF - 1) + $NF) / t }
   END { for (n in c) if (c[n] >= 0.01) printf "  %6.2f  %s\n", c[n], n }' | sort -rn | head -12
 sleep 1
-grep -E 'recovering [0-9]|serving|quarantin' "$log" | head -20 || true
+grep -E 'listening|recovering [0-9]|serving|quarantin' "$log" | head -20 || true
 kill -TERM "$pid"
 wait "$pid" || true
 trap - EXIT

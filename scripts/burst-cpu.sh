@@ -6,12 +6,12 @@
 # group, the CPU milliseconds spent from 100 ms before the deadline to the last TurnResolved
 # ("burst") and from then to 4 s after the deadline ("after": the next turn's submissions and the
 # facilitators' new deadlines), for the server and for the load generator, thread group by group.
-# The deadline row runs 11 turns (perf-table.sh); C2 compiles the close until about turn 8.
+# The deadline row runs 11 turns (perf-table.sh); C2 compiles the close through turn 11.
 #
 #   SKIP_BUILD=1 scripts/burst-cpu.sh --out /tmp/burst [--config shared] [--rows deadline]
 #
-# CPU_TIME=system counts only the kernel's time on each thread (stime: socket writes, fsyncs,
-# epoll), to split a group's CPU between its own code and the system calls it makes.
+# Each figure is followed by the kernel's part of it (stime: socket writes, fsyncs, epoll, page
+# faults), which splits a group's CPU between its own code and the system calls it makes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=""
@@ -24,7 +24,7 @@ mkdir -p "$out"
 samples="$out/thread-cpu.txt"
 tick=$(getconf CLK_TCK)
 
-sample() { # epoch-ms, process, thread name (digits folded to #), ticks; one line per thread
+sample() { # epoch-ms, process, thread name (digits folded to #), ticks, of which the kernel's; one line per thread
   while true; do
     # this run's own: the server writes under $out, the generator names the server's pid
     s=$(pgrep -f "quarterdeck-server.jar serve .*--data $out/" | head -1 || true)
@@ -36,12 +36,12 @@ sample() { # epoch-ms, process, thread name (digits folded to #), ticks; one lin
   while kill -0 "$l" 2>/dev/null; do
     t=$(date +%s%3N)
     for p in "server:$s" "load:$l"; do
-      awk -v t="$t" -v who="${p%%:*}" -v only="${CPU_TIME:-}" '{
+      awk -v t="$t" -v who="${p%%:*}" '{
           line = $0; name = line; sub(/^[^(]*\(/, "", name); sub(/\)[^)]*$/, "", name)
           if (name !~ /^C[12] /) gsub(/[0-9]+/, "#", name)
           gsub(/ /, "_", name)
           rest = line; sub(/^.*\) /, "", rest); split(rest, f, " ")
-          print t, who, name, (only == "system" ? 0 : f[12]) + f[13] }' /proc/"${p#*:}"/task/*/stat 2>/dev/null || true
+          print t, who, name, f[12] + f[13], f[13] }' /proc/"${p#*:}"/task/*/stat 2>/dev/null || true
     done
     sleep 0.05
   done >"$samples"
@@ -70,12 +70,12 @@ awk -v tick="$tick" '
     return "other (main, pacer, timers)"
   }
   FNR == NR { turn[++n] = $1; dl[n] = $2; last[n] = $2 + $3; next }
-  { t = $1; key = $2 "|" group($3)
+  { t = $1; key = $2 "|" group($3); kern = key "|kernel"
     for (i = 1; i <= n; i++) {
       # ticks summed over the threads of a group at the last sample at or before each edge
-      if (t <= dl[i] - 100) { a[i, key, t] += $4; at[i] = t }
-      if (t <= last[i]) { b[i, key, t] += $4; bt[i] = t }
-      if (t <= dl[i] + 4000) { c[i, key, t] += $4; ct[i] = t }
+      if (t <= dl[i] - 100) { a[i, key, t] += $4; a[i, kern, t] += $5; at[i] = t }
+      if (t <= last[i]) { b[i, key, t] += $4; b[i, kern, t] += $5; bt[i] = t }
+      if (t <= dl[i] + 4000) { c[i, key, t] += $4; c[i, kern, t] += $5; ct[i] = t }
       if (t > dl[i] + 3900) full[i] = 1
     }
     keys[key] = 1 }
@@ -84,18 +84,20 @@ awk -v tick="$tick" '
     for (k in keys) sorted[++nk] = k
     for (x = 1; x <= nk; x++) for (y = x + 1; y <= nk; y++) if (sorted[y] < sorted[x]) { z = sorted[x]; sorted[x] = sorted[y]; sorted[y] = z }
     for (i = 1; i <= n; i++) {
-      printf "turn %d: deadline to last TurnResolved %d ms; CPU ms (burst | after)\n", turn[i], last[i] - dl[i]
-      delete tb; delete ta
+      printf "turn %d: deadline to last TurnResolved %d ms; CPU ms (burst | after), and in the kernel\n", turn[i], last[i] - dl[i]
+      delete tb; delete ta; delete kb; delete ka
       for (x = 1; x <= nk; x++) {
-        k = sorted[x]; split(k, w, "|")
+        k = sorted[x]; split(k, w, "|"); kern = k "|kernel"
         burst = (b[i, k, bt[i]] - a[i, k, at[i]]) * 1000 / tick
+        kburst = (b[i, kern, bt[i]] - a[i, kern, at[i]]) * 1000 / tick
         # a process that ended within 4 s of the last deadline has no "after" for it
         after = full[i] ? (c[i, k, ct[i]] - b[i, k, bt[i]]) * 1000 / tick : 0
-        if (burst + after > 0) printf "  %-6s %-30s %6d | %6d\n", w[1], w[2], burst, after
-        tb[w[1]] += burst; ta[w[1]] += after
+        kafter = full[i] ? (c[i, kern, ct[i]] - b[i, kern, bt[i]]) * 1000 / tick : 0
+        if (burst + after > 0) printf "  %-6s %-30s %6d | %6d    kernel %4d | %4d\n", w[1], w[2], burst, after, kburst, kafter
+        tb[w[1]] += burst; ta[w[1]] += after; kb[w[1]] += kburst; ka[w[1]] += kafter
       }
-      printf "  %-37s %6d | %6d\n", "server total", tb["server"], ta["server"]
-      printf "  %-37s %6d | %6d\n", "load (generator) total", tb["load"], ta["load"]
-      printf "  %-37s %6d | %6d\n", "both", tb["server"] + tb["load"], ta["server"] + ta["load"]
+      printf "  %-37s %6d | %6d    kernel %4d | %4d\n", "server total", tb["server"], ta["server"], kb["server"], ka["server"]
+      printf "  %-37s %6d | %6d    kernel %4d | %4d\n", "load (generator) total", tb["load"], ta["load"], kb["load"], ka["load"]
+      printf "  %-37s %6d | %6d    kernel %4d | %4d\n", "both", tb["server"] + tb["load"], ta["server"] + ta["load"], kb["server"] + kb["load"], ka["server"] + ka["load"]
     }
   }' "$out/turns.txt" "$samples" | tee "$out/burst-cpu.txt"
