@@ -6,7 +6,7 @@
 # group, the CPU milliseconds spent from 100 ms before the deadline to the last TurnResolved
 # ("burst") and from then to 4 s after the deadline ("after": the next turn's submissions and the
 # facilitators' new deadlines), for the server and for the load generator, thread group by group.
-# The deadline row runs 11 turns (perf-table.sh); C2 compiles the close through turn 11.
+# The deadline row runs 11 turns (perf-table.sh); the JIT compilers still work in turn 11.
 #
 #   SKIP_BUILD=1 scripts/burst-cpu.sh --out /tmp/burst [--config shared] [--rows deadline]
 #
@@ -62,6 +62,9 @@ grep -E 'ends at|latest deadline to last' "$log" |
 # Threads fold into groups by their kernel name (15 characters: "quarterdeck-store-writer" reads
 # "quarterdeck-sto", so the store's writer, fsync and acknowledgement threads are one group).
 awk -v tick="$tick" '
+  function row(label, burst, after, kburst, kafter) {
+    printf "  %-37s %6d | %6d    kernel %4d | %4d\n", label, burst, after, kburst, kafter
+  }
   function group(name) {
     if (name ~ /^C[12]_Compiler/) return "JIT compilers (C1, C2)"
     if (name ~ /EventLoop|IoEv/) return "event loops"
@@ -93,11 +96,11 @@ awk -v tick="$tick" '
         # a process that ended within 4 s of the last deadline has no "after" for it
         after = full[i] ? (c[i, k, ct[i]] - b[i, k, bt[i]]) * 1000 / tick : 0
         kafter = full[i] ? (c[i, kern, ct[i]] - b[i, kern, bt[i]]) * 1000 / tick : 0
-        if (burst + after > 0) printf "  %-6s %-30s %6d | %6d    kernel %4d | %4d\n", w[1], w[2], burst, after, kburst, kafter
+        if (burst + after > 0) row(sprintf("%-6s %s", w[1], w[2]), burst, after, kburst, kafter)
         tb[w[1]] += burst; ta[w[1]] += after; kb[w[1]] += kburst; ka[w[1]] += kafter
       }
-      printf "  %-37s %6d | %6d    kernel %4d | %4d\n", "server total", tb["server"], ta["server"], kb["server"], ka["server"]
-      printf "  %-37s %6d | %6d    kernel %4d | %4d\n", "load (generator) total", tb["load"], ta["load"], kb["load"], ka["load"]
-      printf "  %-37s %6d | %6d    kernel %4d | %4d\n", "both", tb["server"] + tb["load"], ta["server"] + ta["load"], kb["server"] + kb["load"], ka["server"] + ka["load"]
+      row("server total", tb["server"], ta["server"], kb["server"], ka["server"])
+      row("load (generator) total", tb["load"], ta["load"], kb["load"], ka["load"])
+      row("both", tb["server"] + tb["load"], ta["server"] + ta["load"], kb["server"] + kb["load"], ka["server"] + ka["load"])
     }
   }' "$out/turns.txt" "$samples" | tee "$out/burst-cpu.txt"

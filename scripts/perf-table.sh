@@ -96,6 +96,7 @@ fi
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 jdk=$("$SERVER_JAVA" -version 2>&1 | head -2 | tail -1)
+load_jdk=$("$LOAD_JAVA" -version 2>&1 | head -2 | tail -1)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 started=$(date -u +%FT%TZ)
@@ -159,7 +160,7 @@ table="$out/table.md"
   echo "# Quarterdeck performance table"
   echo
   echo "Started $started, finished FINISHED. Machine: $(nproc) cores ($cpu), $mem, $(uname -sr)."
-  echo "Server JDK: $jdk; generator JDK: $("$LOAD_JAVA" -version 2>&1 | head -2 | tail -1). Server JVM: \`$SERVER_JAVA_OPTS\`; generator JVM: \`$LOAD_JAVA_OPTS\`."
+  echo "Server JDK: $jdk; generator JDK: $load_jdk. Server JVM: \`$SERVER_JAVA_OPTS\`; generator JVM: \`$LOAD_JAVA_OPTS\`."
   echo "Mode: $([ $quick = 1 ] && echo quick || echo full). \`ulimit -n\` $fds. Logs: $out."
   echo
   echo "| config | measure | goal | figure | load avg before | command (generator; server: \`serve --fsync $FSYNC $SERVE_FLAGS\`) |"
